@@ -1,0 +1,158 @@
+// Every setting Caravan reads, validated once at start. A bad value stops start-up with one line
+// naming the setting (ConfigError), never a stack trace deep inside a module.
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+
+export type Role = 'all' | 'api' | 'worker'
+
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  databaseUrl: string | undefined
+  redisUrl: string | undefined
+  publicUrl: string
+  corsOrigins: string[]
+  bodyLimitBytes: number
+  logLevel: string
+  role: Role
+  jwtSecret: string
+  secretsKey: string
+  accessTokenTtlSeconds: number
+  refreshTokenTtlSeconds: number
+  rateLimitPerMinute: number
+  authRateLimitPerMinute: number
+  trustProxy: boolean
+  loginMaxFailures: number
+  loginWindowSeconds: number
+  adminEmail: string | undefined
+  adminPassword: string | undefined
+  shutdownTimeoutMs: number
+  webDistDir: string
+}
+
+export class ConfigError extends Error {
+  constructor(readonly setting: string, message: string) {
+    super(`Invalid setting ${setting}: ${message}`)
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`)
+  const value = Number(raw)
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`)
+  return value
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false
+  throw new ConfigError(name, `must be true or false, got "${raw}"`)
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  let parsed: URL
+  try { parsed = new URL(raw) } catch { throw new ConfigError(name, `must be a URL, got "${raw}"`) }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => p + '//').join(' or ')}, got "${parsed.protocol}//"`)
+  }
+  return raw
+}
+
+function secret(env: Env, name: string, stored: Record<string, string>): string {
+  const given = env[name]
+  if (given !== undefined && given !== '') {
+    if (given.length < 32) throw new ConfigError(name, 'must be at least 32 characters long')
+    return given
+  }
+  stored[name] ??= randomBytes(32).toString('base64url')
+  return stored[name]
+}
+
+/** Secrets not given in env are generated once and kept in DATA_DIR/secrets.json (mode 600). */
+function loadStoredSecrets(dataDir: string): { values: Record<string, string>; save: () => void } {
+  const file = join(dataDir, 'secrets.json')
+  const values: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}
+  const before = JSON.stringify(values)
+  return {
+    values,
+    save: () => {
+      if (JSON.stringify(values) !== before) writeFileSync(file, JSON.stringify(values, null, 2), { mode: 0o600 })
+    },
+  }
+}
+
+export function loadConfig(env: Env = process.env, argv: string[] = []): Config {
+  const port = int(env, 'PORT', 3000, 0, 65535)
+  const dataDir = resolve(env.DATA_DIR || './data')
+  try { mkdirSync(dataDir, { recursive: true }) } catch (e) {
+    throw new ConfigError('DATA_DIR', `cannot create "${dataDir}": ${(e as Error).message}`)
+  }
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'])
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:'])
+  const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`
+
+  const roleArg = argv.find((a) => a.startsWith('--role='))?.slice(7) ?? argv[argv.indexOf('--role') + 1]
+  const role = (argv.includes('--role') || roleArg ? roleArg : env.CARAVAN_ROLE || 'all') as Role
+  if (!['all', 'api', 'worker'].includes(role)) throw new ConfigError('--role', `must be all, api or worker, got "${role}"`)
+
+  const logLevel = env.LOG_LEVEL || 'info'
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`)
+
+  const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://app.example.com`)
+    }
+  }
+
+  const adminEmail = env.ADMIN_EMAIL || undefined
+  const adminPassword = env.ADMIN_PASSWORD || undefined
+  if (Boolean(adminEmail) !== Boolean(adminPassword)) {
+    throw new ConfigError(adminEmail ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL', 'ADMIN_EMAIL and ADMIN_PASSWORD must be given together')
+  }
+  if (adminEmail && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) throw new ConfigError('ADMIN_EMAIL', `"${adminEmail}" is not an email address`)
+  if (adminPassword && adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters long')
+
+  const stored = loadStoredSecrets(dataDir)
+  const jwtSecret = secret(env, 'JWT_SECRET', stored.values)
+  const secretsKey = secret(env, 'SECRETS_KEY', stored.values)
+  stored.save()
+
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir,
+    databaseUrl,
+    redisUrl,
+    publicUrl,
+    corsOrigins,
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 1_073_741_824),
+    logLevel,
+    role,
+    jwtSecret,
+    secretsKey,
+    accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
+    refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    authRateLimitPerMinute: int(env, 'AUTH_RATE_LIMIT_PER_MINUTE', 20, 1, 1_000_000),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
+    adminEmail,
+    adminPassword,
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    webDistDir: resolve(env.WEB_DIST_DIR || new URL('../../web/dist', import.meta.url).pathname),
+  }
+}

@@ -1,0 +1,79 @@
+// Append-only, hash-chained audit log of admin and money actions. Each row's hash covers its
+// content and the previous row's hash, so editing or removing any row (even past the database
+// trigger, e.g. by a superuser) breaks verify() from that row on.
+import { createHash } from 'node:crypto'
+import { and, desc, eq, lt, sql } from 'drizzle-orm'
+import type { Db, Executor } from '../db/client'
+import { principalKey, type Principal } from '../http/auth'
+import { canonicalJson } from '../util/canonical-json'
+import { auditLog } from './tables'
+
+export const GENESIS_HASH = '0'.repeat(64)
+const CHAIN_LOCK_ID = 726_517_002
+
+export interface AuditEntry {
+  actor: Principal | 'system'
+  action: string
+  targetType?: string
+  targetId?: string
+  data?: Record<string, unknown>
+}
+
+interface HashedFields {
+  at: string; actorType: string; actorId: string | null; action: string
+  targetType: string | null; targetId: string | null; data: unknown
+}
+
+export function auditHash(prevHash: string, row: HashedFields): string {
+  const content = canonicalJson({ ...row, at: new Date(row.at).toISOString() })
+  return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex')
+}
+
+export function createAudit(db: Db) {
+  /** Appends inside the caller's transaction, so the audit row commits with the action it records. */
+  async function append(tx: Executor, entry: AuditEntry): Promise<void> {
+    // Serialize appends: two concurrent writers must not both chain onto the same previous row.
+    await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK_ID})`)
+    const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1)
+    const prevHash = last?.hash ?? GENESIS_HASH
+    const actorType = entry.actor === 'system' ? 'system' : entry.actor.kind
+    const actorId = entry.actor === 'system' ? null : principalKey(entry.actor).split(':')[1]
+    const fields: HashedFields = {
+      at: new Date().toISOString(), actorType, actorId, action: entry.action,
+      targetType: entry.targetType ?? null, targetId: entry.targetId ?? null, data: entry.data ?? {},
+    }
+    await tx.insert(auditLog).values({ ...fields, data: fields.data as object, prevHash, hash: auditHash(prevHash, fields) })
+  }
+
+  async function list(options: { limit: number; before?: bigint; action?: string }) {
+    const where = and(
+      options.before !== undefined ? lt(auditLog.seq, options.before) : undefined,
+      options.action ? eq(auditLog.action, options.action) : undefined,
+    )
+    const rows = await db.select().from(auditLog).where(where).orderBy(desc(auditLog.seq)).limit(options.limit + 1)
+    const page = rows.slice(0, options.limit)
+    return { items: page, nextCursor: rows.length > options.limit ? page.at(-1)!.seq.toString() : null }
+  }
+
+  /** Walks the whole chain in order, in pages, and reports the first row that does not match. */
+  async function verify(): Promise<{ valid: boolean; checked: number; brokenAtSeq: string | null; reason: string | null }> {
+    let prevHash = GENESIS_HASH
+    let afterSeq = 0n
+    let checked = 0
+    for (;;) {
+      const rows = await db.select().from(auditLog).where(sql`${auditLog.seq} > ${afterSeq}`).orderBy(auditLog.seq).limit(1000)
+      if (rows.length === 0) return { valid: true, checked, brokenAtSeq: null, reason: null }
+      for (const row of rows) {
+        if (row.prevHash !== prevHash) return { valid: false, checked, brokenAtSeq: row.seq.toString(), reason: 'prev_hash does not match the previous row' }
+        if (auditHash(prevHash, row) !== row.hash) return { valid: false, checked, brokenAtSeq: row.seq.toString(), reason: 'hash does not match the row content' }
+        prevHash = row.hash
+        afterSeq = row.seq
+        checked++
+      }
+    }
+  }
+
+  return { append, list, verify }
+}
+
+export type Audit = ReturnType<typeof createAudit>

@@ -1,0 +1,61 @@
+// Typed domain events. Modules add their events to DomainEvents by declaration merging, raise
+// them inside a transaction (inTransaction) and they are published only after it commits, to
+// in-process subscribers and, when the event names an audience, to realtime rooms.
+import type { Logger } from 'pino'
+import type { Db, Tx } from '../db/client'
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface DomainEvents {}
+
+export type EventName = keyof DomainEvents & string
+
+export interface DomainEvent<K extends EventName = EventName> {
+  name: K
+  payload: DomainEvents[K]
+  /** Users whose sockets receive this event as `name` in room `user:<id>`. */
+  audience?: { userIds?: string[] }
+  at: string
+}
+
+type Handler<K extends EventName> = (event: DomainEvent<K>) => void | Promise<void>
+
+export function createEventBus(logger: Logger) {
+  const handlers = new Map<string, Set<Handler<any>>>()
+  const anyHandlers = new Set<Handler<any>>()
+
+  function subscribe<K extends EventName>(name: K, handler: Handler<K>): () => void {
+    let set = handlers.get(name)
+    if (!set) handlers.set(name, (set = new Set()))
+    set.add(handler)
+    return () => set.delete(handler)
+  }
+
+  function subscribeAll(handler: Handler<EventName>): () => void {
+    anyHandlers.add(handler)
+    return () => anyHandlers.delete(handler)
+  }
+
+  /** Delivers to every subscriber; one failing subscriber never stops the others. */
+  async function publish(event: DomainEvent): Promise<void> {
+    const targets = [...(handlers.get(event.name) ?? []), ...anyHandlers]
+    await Promise.all(targets.map(async (handler) => {
+      try { await handler(event) } catch (err) { logger.error({ err, event: event.name }, 'event subscriber failed') }
+    }))
+  }
+
+  function event<K extends EventName>(name: K, payload: DomainEvents[K], audience?: DomainEvent['audience']): DomainEvent<K> {
+    return { name, payload, audience, at: new Date().toISOString() }
+  }
+
+  /** Runs `fn` in a transaction; events it raises are published after the commit, never on rollback. */
+  async function inTransaction<T>(db: Db, fn: (tx: Tx, raise: (event: DomainEvent) => void) => Promise<T>): Promise<T> {
+    const raised: DomainEvent[] = []
+    const result = await db.transaction((tx) => fn(tx, (e) => { raised.push(e) }))
+    for (const e of raised) await publish(e)
+    return result
+  }
+
+  return { subscribe, subscribeAll, publish, event, inTransaction }
+}
+
+export type EventBus = ReturnType<typeof createEventBus>

@@ -1,0 +1,94 @@
+// Idempotency-Key support, switched on per route (`idempotent: true` in route()). The first
+// request with a key runs and its response is stored; a retry gets that response again; the same
+// key with another body is refused (422); a second request while the first still runs gets 409.
+// A key whose request died half-way (process killed) is taken over after STALE_AFTER_SECONDS.
+import { createHash } from 'node:crypto'
+import { and, eq, lt, sql } from 'drizzle-orm'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Db } from '../db/client'
+import { principalKey } from './auth'
+import { AppError } from './errors'
+import { idempotencyKeys } from './tables'
+import { canonicalJson } from '../util/canonical-json'
+
+const STALE_AFTER_SECONDS = 60
+export const IDEMPOTENCY_TTL_HOURS = 24
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
+
+declare module 'fastify' {
+  interface FastifyRequest { idempotency?: { principal: string; key: string } }
+}
+
+export function createIdempotency(db: Db) {
+  /** preHandler: claims the key or answers from the stored response. Returns true if it replied. */
+  async function begin(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    const raw = request.headers['idempotency-key']
+    if (raw === undefined) return false
+    const key = Array.isArray(raw) ? raw[0] : raw
+    if (!KEY_PATTERN.test(key)) {
+      throw new AppError('validation', 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
+        errors: [{ field: 'headers.idempotency-key', message: 'must be 1 to 255 visible ASCII characters' }],
+      })
+    }
+    const principal = principalKey(request.principal)
+    const route = `${request.method} ${request.routeOptions.url}`
+    const requestHash = createHash('sha256')
+      .update(route).update('\n').update(canonicalJson(request.params)).update('\n').update(canonicalJson(request.body ?? null))
+      .digest('hex')
+
+    const claimed = await db.insert(idempotencyKeys)
+      .values({ principal, key, route, requestHash, state: 'running' })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key })
+    if (claimed.length === 0) {
+      const [existing] = await db.select().from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key)))
+      if (!existing) throw new AppError('idempotency_in_progress') // deleted between our two reads
+      if (existing.requestHash !== requestHash) throw new AppError('idempotency_mismatch')
+      if (existing.state === 'done') {
+        reply.header('idempotent-replayed', 'true')
+        const body = existing.responseBody
+        reply.code(existing.statusCode ?? 200)
+        if (existing.statusCode && existing.statusCode >= 400) reply.type('application/problem+json')
+        await reply.serializer(JSON.stringify).send(body ?? undefined)
+        return true
+      }
+      const takenOver = await db.update(idempotencyKeys).set({ createdAt: sql`now()` })
+        .where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, 'running'),
+          lt(idempotencyKeys.createdAt, sql`now() - make_interval(secs => ${STALE_AFTER_SECONDS})`)))
+        .returning({ key: idempotencyKeys.key })
+      if (takenOver.length === 0) throw new AppError('idempotency_in_progress', undefined, { retryAfterSeconds: 1 })
+    }
+    request.idempotency = { principal, key }
+    return false
+  }
+
+  /** onSend: stores the response of a claimed key; a 5xx frees the key so a retry can run. */
+  async function finish(request: FastifyRequest, statusCode: number, payload: unknown) {
+    const claim = request.idempotency
+    if (!claim) return
+    request.idempotency = undefined
+    const where = and(eq(idempotencyKeys.principal, claim.principal), eq(idempotencyKeys.key, claim.key))
+    if (statusCode >= 500) {
+      await db.delete(idempotencyKeys).where(where)
+      return
+    }
+    let body: unknown = null
+    if (typeof payload === 'string' && payload.length > 0) {
+      try { body = JSON.parse(payload) } catch { body = payload }
+    }
+    await db.update(idempotencyKeys).set({ state: 'done', statusCode, responseBody: body }).where(where)
+  }
+
+  /** Cron: forget keys older than the retention window. */
+  async function purgeExpired(): Promise<number> {
+    const removed = await db.delete(idempotencyKeys)
+      .where(lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})`))
+      .returning({ key: idempotencyKeys.key })
+    return removed.length
+  }
+
+  return { begin, finish, purgeExpired }
+}
+
+export type Idempotency = ReturnType<typeof createIdempotency>

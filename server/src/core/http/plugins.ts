@@ -1,0 +1,96 @@
+// The HTTP plumbing every route shares: request ids, security headers, CORS, rate limits,
+// metrics, problem+json errors, rate-limited 404s and the generated OpenAPI document.
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { Redis } from 'ioredis'
+import { Problem, installErrorHandling, sendProblem } from './errors'
+import type { App } from './route'
+import type { Metrics } from '../metrics/registry'
+
+export const API_PREFIXES = ['/v1/', '/docs', '/realtime', '/healthz', '/readyz', '/metrics']
+
+export async function installHttpPlumbing(app: App, options: {
+  corsOrigins: string[]; rateLimitPerMinute: number; redis?: Redis; metrics: Metrics; publicUrl: string; version: string
+}) {
+  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+  app.addHook('onResponse', async (request, reply) => {
+    options.metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    )
+  })
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // The chat widget and the SDK are used from other origins.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  })
+  await app.register(cors, {
+    origin: options.corsOrigins.includes('*') ? true : options.corsOrigins.length ? options.corsOrigins : false,
+    credentials: false,
+    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+  })
+  await app.register(rateLimit, {
+    global: true,
+    max: options.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    ...(options.redis ? { redis: options.redis, nameSpace: 'caravan:rl:' } : {}),
+    allowList: (request) => request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics',
+  })
+
+  installErrorHandling(app)
+  app.addSchema(Problem)
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Caravan API',
+        version: options.version,
+        description: 'Notifications, chat & support, payments & wallet, referrals & marketing. Errors are RFC 9457 application/problem+json.',
+        license: { name: 'MIT' },
+      },
+      servers: [{ url: options.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from /v1/auth/login' },
+          apiKey: { type: 'http', scheme: 'bearer', description: 'API key (ck_...) of the host product\'s server; scopes as listed per operation' },
+        },
+      },
+      tags: [
+        { name: 'auth', description: 'Sign-up, sign-in, sessions' },
+        { name: 'me', description: 'The signed-in user' },
+        { name: 'admin', description: 'Administration' },
+        { name: 'api-keys', description: 'Keys for the host product\'s server' },
+        { name: 'ops', description: 'Health and metrics' },
+      ],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+}
+
+/** Not-found answers are rate limited (scanners) and problem+json; pages fall back to the web app. */
+export function installNotFound(app: App, serveIndex: ((reply: any) => any) | undefined) {
+  app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 120, timeWindow: '1 minute' }) }, (request, reply) => {
+    const path = request.url.split('?')[0]
+    const wantsPage = request.method === 'GET' && !API_PREFIXES.some((p) => path.startsWith(p)) && (request.headers.accept ?? '').includes('text/html')
+    if (wantsPage && serveIndex) return serveIndex(reply)
+    return sendProblem(reply, 'not_found', `No route for ${request.method} ${path}`)
+  })
+}

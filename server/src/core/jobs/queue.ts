@@ -1,0 +1,160 @@
+// Background jobs on pg-boss, on PGlite or PostgreSQL alike. A module defines a job once
+// (name, handler, retry policy); HTTP routes and workers then call the same service. Jobs sent
+// with a transaction commit or vanish with it. Failed jobs retry with exponential backoff and
+// jitter (pg-boss: delay·2^n/2 + random·delay·2^n/2); after the last retry they land in the
+// queue's dead-letter queue `<name>-dead`, which admins list and re-drive.
+import PgBoss from 'pg-boss'
+import type { Logger } from 'pino'
+import type { Database, Executor } from '../db/client'
+import type { Metrics } from '../metrics/registry'
+
+export interface JobDefinition<T> {
+  name: string
+  handler: (data: T, job: { id: string; retryCount: number }) => Promise<void>
+  retryLimit?: number
+  /** Seconds before the first retry; doubled (with jitter) for each later one. */
+  retryDelaySeconds?: number
+  expireInSeconds?: number
+  batchSize?: number
+  /** Parallel workers for this queue on each worker node. */
+  concurrency?: number
+}
+
+export interface SendOptions {
+  /** Enqueue inside this transaction: the job exists only if it commits. */
+  tx?: Executor
+  startAfter?: Date | number
+  singletonKey?: string
+  priority?: number
+}
+
+export interface DeadJob { id: string; queue: string; data: unknown; error: unknown; createdOn: string }
+
+const DEAD_SUFFIX = '-dead'
+
+export function createJobs(options: { database: Database; logger: Logger; metrics: Metrics }) {
+  const { database, logger, metrics } = options
+  const boss = database.kind === 'pglite'
+    ? new PgBoss({ db: database.bossDb as any, schema: 'pgboss' })
+    : new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4 })
+  boss.on('error', (err) => logger.error({ err }, 'job queue error'))
+  const definitions = new Map<string, JobDefinition<any>>()
+  const schedules: { name: string; cron: string; data: object }[] = []
+  let started = false
+
+  function define<T>(def: JobDefinition<T>): JobDefinition<T> {
+    definitions.set(def.name, def)
+    return def
+  }
+
+  async function send<T extends object>(name: string, data: T, opts: SendOptions = {}): Promise<string | null> {
+    if (!definitions.has(name)) throw new Error(`Unknown job "${name}"`)
+    const sendOptions: PgBoss.SendOptions & { db?: unknown } = {}
+    if (opts.tx) sendOptions.db = database.jobDb(opts.tx)
+    if (opts.startAfter) sendOptions.startAfter = opts.startAfter instanceof Date ? opts.startAfter : new Date(opts.startAfter)
+    if (opts.singletonKey) sendOptions.singletonKey = opts.singletonKey
+    if (opts.priority) sendOptions.priority = opts.priority
+    return boss.send(name, data, sendOptions as PgBoss.SendOptions)
+  }
+
+  /** A cron schedule (5 or 6 field cron, UTC) that enqueues `name` on one node at each tick. */
+  function schedule(name: string, cron: string, data: object = {}) {
+    schedules.push({ name, cron, data })
+  }
+
+  async function runOne(def: JobDefinition<any>, job: PgBoss.JobWithMetadata<any>): Promise<unknown> {
+    const end = metrics.jobDuration.startTimer({ queue: def.name })
+    try {
+      await def.handler(job.data, { id: job.id, retryCount: job.retryCount })
+      metrics.jobsTotal.inc({ queue: def.name, outcome: 'completed' })
+      return undefined
+    } catch (err) {
+      const last = job.retryCount >= job.retryLimit
+      metrics.jobsTotal.inc({ queue: def.name, outcome: last ? 'dead' : 'retried' })
+      logger.warn({ err, job: { id: job.id, queue: def.name, retryCount: job.retryCount } }, last ? 'job failed for good' : 'job failed, will retry')
+      return err
+    } finally {
+      end()
+    }
+  }
+
+  async function start(opts: { work: boolean }) {
+    await boss.start()
+    started = true
+    for (const def of definitions.values()) {
+      const dead = def.name + DEAD_SUFFIX
+      await boss.createQueue(dead, { name: dead, retentionMinutes: 60 * 24 * 365 } as any)
+      await boss.createQueue(def.name, {
+        name: def.name,
+        retryLimit: def.retryLimit ?? 5,
+        retryDelay: def.retryDelaySeconds ?? 5,
+        retryBackoff: true,
+        expireInSeconds: def.expireInSeconds ?? 15 * 60,
+        deadLetter: dead,
+      } as any)
+    }
+    for (const s of schedules) await boss.schedule(s.name, s.cron, s.data)
+    if (!opts.work) return
+    for (const def of definitions.values()) {
+      const batchSize = def.batchSize ?? 5
+      for (let i = 0; i < (def.concurrency ?? 1); i++) {
+        const workerId: string = await boss.work(def.name, { batchSize, includeMetadata: true, pollingIntervalSeconds: 1 } as any,
+          async (jobs: PgBoss.JobWithMetadata<any>[]) => {
+            const errors = await Promise.all(jobs.map((job) => runOne(def, job)))
+            const failed = jobs.filter((_, i) => errors[i] !== undefined)
+            // Fail only the jobs that threw; pg-boss then completes the rest of the batch.
+            for (const [i, job] of jobs.entries()) {
+              if (errors[i] !== undefined) {
+                const err = errors[i] as Error
+                await boss.fail(def.name, job.id, { message: err?.message ?? String(err) })
+              }
+            }
+            // A full batch means more may be waiting: skip the polling sleep.
+            if (jobs.length === batchSize && failed.length === 0) boss.notifyWorker(workerId)
+          })
+      }
+    }
+  }
+
+  async function stop(timeoutMs: number) {
+    if (!started) return
+    started = false
+    // Graceful: wait for jobs in flight up to timeoutMs, then fail (= release for retry) the rest.
+    await boss.stop({ graceful: timeoutMs > 0, wait: true, timeout: Math.max(1000, timeoutMs), close: true } as any)
+  }
+
+  async function listDead(limit = 50): Promise<DeadJob[]> {
+    const { rows } = await database.query(
+      `select id, name, data, output, created_on from pgboss.job
+        where name like '%${DEAD_SUFFIX}' and state = 'created' order by created_on desc limit $1`, [limit])
+    return rows.map((r: any) => ({
+      id: r.id,
+      queue: String(r.name).slice(0, -DEAD_SUFFIX.length),
+      data: r.data,
+      error: r.output ?? null,
+      createdOn: new Date(r.created_on).toISOString(),
+    }))
+  }
+
+  /** Sends a dead job back to its queue (with a fresh retry budget) and removes it from the dead letters. */
+  async function retryDead(id: string): Promise<boolean> {
+    // One transaction: the job is never both gone from the dead letters and not re-queued.
+    return database.db.transaction(async (tx) => {
+      const { rows } = await database.jobDb(tx).executeSql(
+        `delete from pgboss.job where id = $1 and name like '%${DEAD_SUFFIX}' and state = 'created' returning name, data`, [id])
+      if (rows.length === 0) return false
+      await send(String(rows[0].name).slice(0, -DEAD_SUFFIX.length), rows[0].data, { tx })
+      return true
+    })
+  }
+
+  async function healthy(): Promise<boolean> {
+    if (!started) return false
+    await boss.getQueues()
+    return true
+  }
+
+  return { define, send, schedule, start, stop, listDead, retryDead, healthy, boss }
+}
+
+export type Jobs = ReturnType<typeof createJobs>

@@ -1,0 +1,85 @@
+// socket.io at /realtime. The handshake must carry `auth: { token }` (a JWT access token);
+// each socket joins `user:<id>`, and is disconnected when its token expires so the client
+// reconnects with a fresh one. With Redis, the adapter fans emits out to every node.
+import { createAdapter } from '@socket.io/redis-adapter'
+import type { Server as HttpServer } from 'node:http'
+import type { Logger } from 'pino'
+import { Server, type Socket } from 'socket.io'
+import type { Redis } from 'ioredis'
+import type { Auth, Principal, UserRole } from '../http/auth'
+import { AppError } from '../http/errors'
+import type { Metrics } from '../metrics/registry'
+
+export const REALTIME_PATH = '/realtime'
+
+declare module 'socket.io' {
+  interface Socket { principal: Principal & { kind: 'user' } }
+}
+
+export function userRoom(userId: string) { return `user:${userId}` }
+
+export function createRealtime(options: {
+  httpServer: HttpServer; auth: Auth; logger: Logger; metrics: Metrics
+  corsOrigins: string[]; redis?: { pub: Redis; sub: Redis }
+}) {
+  const { auth, logger, metrics } = options
+  const io = new Server(options.httpServer, {
+    path: REALTIME_PATH,
+    serveClient: false,
+    cors: options.corsOrigins.length ? { origin: options.corsOrigins.includes('*') ? true : options.corsOrigins } : undefined,
+    maxHttpBufferSize: 1e6,
+  })
+  if (options.redis) io.adapter(createAdapter(options.redis.pub, options.redis.sub, { key: 'caravan.realtime' }))
+
+  io.use(async (socket, next) => {
+    const token = socket.handshake.auth?.token
+    if (typeof token !== 'string' || token.length === 0) return next(new Error('unauthorized: auth.token is required'))
+    try {
+      const { expiresAt, ...principal } = await auth.verifyAccessTokenWithExpiry(token)
+      socket.principal = principal
+      const msLeft = expiresAt * 1000 - Date.now()
+      const timer = setTimeout(() => socket.disconnect(true), Math.max(0, msLeft))
+      socket.once('disconnect', () => clearTimeout(timer))
+      next()
+    } catch (e) {
+      next(new Error(e instanceof AppError ? `invalid_token: ${e.message}` : 'invalid_token'))
+    }
+  })
+
+  io.on('connection', (socket) => {
+    metrics.sockets.inc()
+    socket.join(userRoom(socket.principal.userId))
+    socket.on('disconnect', () => metrics.sockets.dec())
+    // A cheap round trip clients use to check the link and who they are.
+    on(socket, 'whoami', {}, async () => ({ userId: socket.principal.userId, role: socket.principal.role }))
+  })
+
+  /** Registers a socket event handler with a role check, answering through the ack callback. */
+  function on(socket: Socket, event: string, rule: { roles?: UserRole[] }, handler: (payload: unknown) => Promise<unknown>) {
+    socket.on(event, async (payload: unknown, ack?: unknown) => {
+      const reply = typeof ack === 'function' ? ack as (r: unknown) => void : typeof payload === 'function' ? payload as (r: unknown) => void : () => {}
+      if (rule.roles && !rule.roles.includes(socket.principal.role)) return reply({ error: { type: 'forbidden', status: 403 } })
+      try {
+        reply({ ok: true, data: await handler(typeof payload === 'function' ? undefined : payload) })
+      } catch (e) {
+        if (e instanceof AppError) return reply({ error: { type: e.type, status: e.status, detail: e.detail } })
+        logger.error({ err: e, event }, 'socket handler failed')
+        reply({ error: { type: 'internal', status: 500 } })
+      }
+    })
+  }
+
+  function emitToUsers(userIds: string[], event: string, payload: unknown) {
+    if (userIds.length === 0) return
+    io.to(userIds.map(userRoom)).emit(event, payload)
+  }
+
+  async function close() {
+    io.disconnectSockets(true)
+    await new Promise<void>((resolve) => io.close(() => resolve()))
+  }
+
+  return { io, on, emitToUsers, close }
+}
+
+export type Realtime = ReturnType<typeof createRealtime>

@@ -1,0 +1,63 @@
+// The `caravan` command: `caravan [start] [--role all|api|worker]`, `caravan migrate`, `caravan demo`.
+import { buildCaravan } from './app'
+import { ConfigError, loadConfig } from './config'
+import { openDatabase, pgliteDirFor } from './core/db/client'
+import { migrate } from './core/db/migrate'
+
+const HELP = `Usage: caravan [command] [--role all|api|worker]
+  start      serve the API, WebSocket, web app and workers (default)
+  migrate    apply database migrations and exit
+  demo       create demo admin, agent and customer accounts and print their logins
+Settings come from the environment; see docs/configuration.md.`
+
+async function main(argv: string[]) {
+  const command = argv.find((a) => !a.startsWith('-') && argv[argv.indexOf(a) - 1] !== '--role') ?? 'start'
+  if (argv.includes('--help') || argv.includes('-h')) return console.log(HELP)
+  const config = loadConfig(process.env, argv)
+
+  if (command === 'migrate') {
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirFor(config.dataDir) })
+    await migrate(database)
+    await database.close()
+    console.log('Migrations applied.')
+    return
+  }
+  if (command === 'demo') {
+    const caravan = await buildCaravan({ ...config, role: 'api', logLevel: 'warn' })
+    await caravan.app.ready()
+    const people = await caravan.services.accounts.seedDemo()
+    await caravan.stop()
+    console.log('Demo accounts (sign in at ' + config.publicUrl + '):')
+    for (const p of people) console.log(`  ${p.role.padEnd(8)} ${p.email.padEnd(30)} ${p.password}`)
+    return
+  }
+  if (command !== 'start') throw new ConfigError('command', `unknown command "${command}"\n${HELP}`)
+
+  const caravan = await buildCaravan(config)
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    caravan.logger.info({ signal }, 'shutting down')
+    await caravan.stop()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  await caravan.start()
+  await caravan.listen()
+  if (config.role === 'worker' && !config.redisUrl) {
+    caravan.logger.warn('worker role without REDIS_URL: events raised by jobs cannot reach sockets on API nodes')
+  }
+  caravan.logger.info(`Caravan ${config.role} node ready on ${config.publicUrl} (database: ${caravan.database.kind}${config.redisUrl ? ', redis' : ''})`)
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  if (err instanceof ConfigError) {
+    console.error(`caravan: ${err.message}`)
+  } else {
+    console.error('caravan: failed to start:', err?.message ?? err)
+    if (process.env.LOG_LEVEL === 'debug') console.error(err)
+  }
+  process.exit(1)
+})

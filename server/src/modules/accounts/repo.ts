@@ -1,0 +1,111 @@
+// SQL for the accounts tables only: no rules here, every function takes the executor to run on.
+import { and, desc, eq, ilike, isNull, lt, or, sql } from 'drizzle-orm'
+import type { Executor } from '../../core/db/client'
+import { apiKeys, devices, refreshTokens, users } from './tables'
+
+export type UserRow = typeof users.$inferSelect
+export type ApiKeyRow = typeof apiKeys.$inferSelect
+export type DeviceRow = typeof devices.$inferSelect
+
+export const usersRepo = {
+  async insert(x: Executor, row: typeof users.$inferInsert): Promise<UserRow | undefined> {
+    const [created] = await x.insert(users).values(row).onConflictDoNothing({ target: users.email }).returning()
+    return created
+  },
+  async byEmail(x: Executor, email: string) {
+    const [row] = await x.select().from(users).where(eq(users.email, email))
+    return row
+  },
+  async byId(x: Executor, id: string) {
+    const [row] = await x.select().from(users).where(eq(users.id, id))
+    return row
+  },
+  async update(x: Executor, id: string, patch: Partial<typeof users.$inferInsert>) {
+    const [row] = await x.update(users).set({ ...patch, updatedAt: sql`now()` }).where(eq(users.id, id)).returning()
+    return row
+  },
+  async list(x: Executor, options: { limit: number; beforeId?: string; role?: string; q?: string }) {
+    const pattern = options.q ? `%${options.q.replace(/[\\%_]/g, (c) => '\\' + c)}%` : undefined
+    return x.select().from(users).where(and(
+      options.beforeId ? lt(users.id, options.beforeId) : undefined,
+      options.role ? eq(users.role, options.role as UserRow['role']) : undefined,
+      pattern ? or(ilike(users.email, pattern), ilike(users.name, pattern)) : undefined,
+    )).orderBy(desc(users.id)).limit(options.limit)
+  },
+  async countAdmins(x: Executor, lock = false): Promise<number> {
+    if (lock) {
+      // Lock the admin rows so two concurrent demotions cannot both see "another admin exists".
+      const rows = await x.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).for('update')
+      return rows.length
+    }
+    const [row] = await x.select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.role, 'admin'))
+    return row.n
+  },
+}
+
+export const refreshTokensRepo = {
+  async insert(x: Executor, row: typeof refreshTokens.$inferInsert) {
+    await x.insert(refreshTokens).values(row)
+  },
+  /** Atomically marks a live token spent; returns it, or nothing if it was not live. */
+  async spend(x: Executor, tokenHash: string) {
+    const [row] = await x.update(refreshTokens).set({ usedAt: sql`now()` })
+      .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.usedAt), isNull(refreshTokens.revokedAt), sql`${refreshTokens.expiresAt} > now()`))
+      .returning()
+    return row
+  },
+  async byHash(x: Executor, tokenHash: string) {
+    const [row] = await x.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash))
+    return row
+  },
+  async revokeFamily(x: Executor, familyId: string) {
+    await x.update(refreshTokens).set({ revokedAt: sql`now()` }).where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)))
+  },
+  async revokeAllOfUser(x: Executor, userId: string) {
+    await x.update(refreshTokens).set({ revokedAt: sql`now()` }).where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)))
+  },
+}
+
+export const apiKeysRepo = {
+  async insert(x: Executor, row: typeof apiKeys.$inferInsert) {
+    const [created] = await x.insert(apiKeys).values(row).returning()
+    return created
+  },
+  async byHash(x: Executor, keyHash: string) {
+    const [row] = await x.select().from(apiKeys).where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
+    return row
+  },
+  async list(x: Executor) {
+    return x.select().from(apiKeys).orderBy(desc(apiKeys.createdAt))
+  },
+  async revoke(x: Executor, id: string) {
+    const [row] = await x.update(apiKeys).set({ revokedAt: sql`now()` }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning()
+    return row
+  },
+  async touch(x: Executor, id: string) {
+    // At most one write a minute per key, however busy the key is.
+    await x.update(apiKeys).set({ lastUsedAt: sql`now()` })
+      .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), sql`${apiKeys.lastUsedAt} < now() - interval '1 minute'`)))
+  },
+}
+
+export const devicesRepo = {
+  /** Insert, or move an already known token to this user (a phone changing hands, a re-login). */
+  async upsert(x: Executor, row: typeof devices.$inferInsert) {
+    const [saved] = await x.insert(devices).values(row).onConflictDoUpdate({
+      target: [devices.kind, devices.token],
+      set: { userId: row.userId, subscription: row.subscription, label: row.label, lastSeenAt: sql`now()`, disabledAt: null },
+    }).returning()
+    return saved
+  },
+  async listOfUser(x: Executor, userId: string) {
+    return x.select().from(devices).where(eq(devices.userId, userId)).orderBy(desc(devices.createdAt))
+  },
+  async deleteOfUser(x: Executor, userId: string, id: string) {
+    const removed = await x.delete(devices).where(and(eq(devices.id, id), eq(devices.userId, userId))).returning({ id: devices.id })
+    return removed.length > 0
+  },
+  async disable(x: Executor, id: string) {
+    await x.update(devices).set({ disabledAt: sql`now()` }).where(eq(devices.id, id))
+  },
+}
