@@ -52,7 +52,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   const metrics = createMetrics()
   const events = createEventBus(logger)
   const audit = createAudit(database.db)
-  const counters = redis ? redisCounterStore(redis.main) : memoryCounterStore()
+  const counters = redis ? redisCounterStore(redis.main, config.redisKeyPrefix + 'counter:') : memoryCounterStore()
   const jobs = createJobs({ database, logger, metrics })
   const idempotency = createIdempotency(database.db)
 
@@ -76,13 +76,13 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App
 
-  const realtime = createRealtime({ httpServer: app.server, auth, logger, metrics, corsOrigins: config.corsOrigins, redis: redis && { pub: redis.pub, sub: redis.sub } })
+  const realtime = createRealtime({ httpServer: app.server, auth, logger, metrics, corsOrigins: config.corsOrigins, redis: redis && { pub: redis.pub, sub: redis.sub }, redisKeyPrefix: config.redisKeyPrefix })
   // Events that name an audience reach those users' sockets, on whichever node they are.
   events.subscribeAll((event) => {
     if (event.audience?.userIds?.length) realtime.emitToUsers(event.audience.userIds, event.name, event.payload)
   })
 
-  await installHttpPlumbing(app, { corsOrigins: config.corsOrigins, rateLimitPerMinute: config.rateLimitPerMinute, redis: redis?.main, metrics, publicUrl: config.publicUrl, version: VERSION })
+  await installHttpPlumbing(app, { corsOrigins: config.corsOrigins, rateLimitPerMinute: config.rateLimitPerMinute, redis: redis?.main, redisKeyPrefix: config.redisKeyPrefix, metrics, publicUrl: config.publicUrl, version: VERSION })
   for (const schema of accountsSchemas) app.addSchema(schema)
 
   opsRoutes(app, {

@@ -12,6 +12,8 @@ export interface Config {
   dataDir: string
   databaseUrl: string | undefined
   redisUrl: string | undefined
+  /** Prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string
   publicUrl: string
   corsOrigins: string[]
   bodyLimitBytes: number
@@ -136,6 +138,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     dataDir,
     databaseUrl,
     redisUrl,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'caravan:',
     publicUrl,
     corsOrigins,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 1_073_741_824),

@@ -13,7 +13,7 @@ import type { Metrics } from '../metrics/registry'
 export const API_PREFIXES = ['/v1/', '/docs', '/realtime', '/healthz', '/readyz', '/metrics']
 
 export async function installHttpPlumbing(app: App, options: {
-  corsOrigins: string[]; rateLimitPerMinute: number; redis?: Redis; metrics: Metrics; publicUrl: string; version: string
+  corsOrigins: string[]; rateLimitPerMinute: number; redis?: Redis; redisKeyPrefix: string; metrics: Metrics; publicUrl: string; version: string
 }) {
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
   app.addHook('onResponse', async (request, reply) => {
@@ -49,7 +49,7 @@ export async function installHttpPlumbing(app: App, options: {
     global: true,
     max: options.rateLimitPerMinute,
     timeWindow: '1 minute',
-    ...(options.redis ? { redis: options.redis, nameSpace: 'caravan:rl:' } : {}),
+    ...(options.redis ? { redis: options.redis, nameSpace: options.redisKeyPrefix + 'rl:' } : {}),
     allowList: (request) => request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics',
   })
 

@@ -20,7 +20,7 @@ export function userRoom(userId: string) { return `user:${userId}` }
 
 export function createRealtime(options: {
   httpServer: HttpServer; auth: Auth; logger: Logger; metrics: Metrics
-  corsOrigins: string[]; redis?: { pub: Redis; sub: Redis }
+  corsOrigins: string[]; redis?: { pub: Redis; sub: Redis }; redisKeyPrefix?: string
 }) {
   const { auth, logger, metrics } = options
   const io = new Server(options.httpServer, {
@@ -29,7 +29,7 @@ export function createRealtime(options: {
     cors: options.corsOrigins.length ? { origin: options.corsOrigins.includes('*') ? true : options.corsOrigins } : undefined,
     maxHttpBufferSize: 1e6,
   })
-  if (options.redis) io.adapter(createAdapter(options.redis.pub, options.redis.sub, { key: 'caravan.realtime' }))
+  if (options.redis) io.adapter(createAdapter(options.redis.pub, options.redis.sub, { key: (options.redisKeyPrefix ?? 'caravan:') + 'realtime' }))
 
   io.use(async (socket, next) => {
     const token = socket.handshake.auth?.token
