@@ -25,7 +25,11 @@ interface HashedFields {
 }
 
 export function auditHash(prevHash: string, row: HashedFields): string {
-  const content = canonicalJson({ ...row, at: new Date(row.at).toISOString() })
+  // Only the recorded fields, named one by one: a row read back also carries seq and hashes.
+  const content = canonicalJson({
+    at: new Date(row.at).toISOString(), actorType: row.actorType, actorId: row.actorId, action: row.action,
+    targetType: row.targetType, targetId: row.targetId, data: row.data,
+  })
   return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex')
 }
 

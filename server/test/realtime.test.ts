@@ -1,0 +1,87 @@
+import { io as connect, type Socket } from 'socket.io-client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createAuth } from '../src/core/http/auth'
+import { bearer, registerUser, startTestCaravan, type TestCaravan } from './helpers/caravan'
+import { createPostgresDatabase, POSTGRES_URL, REDIS_URL, requireServices } from './helpers/services'
+
+const sockets: Socket[] = []
+function socketFor(url: string, token?: string): Socket {
+  const s = connect(url, { path: '/realtime', auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true })
+  sockets.push(s)
+  return s
+}
+const connected = (s: Socket) => new Promise<void>((resolve, reject) => { s.once('connect', () => resolve()); s.once('connect_error', reject) })
+const nextEvent = <T>(s: Socket, name: string, ms = 10_000) => new Promise<T>((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error(`no ${name} within ${ms} ms`)), ms)
+  s.once(name, (payload: T) => { clearTimeout(timer); resolve(payload) })
+})
+afterAll(() => { for (const s of sockets) s.disconnect() })
+
+describe('realtime on one node', () => {
+  let t: TestCaravan
+  beforeAll(async () => { t = await startTestCaravan({ listen: true }) })
+  afterAll(async () => { await t?.close() })
+
+  it('refuses a handshake without a token or with a bad one', async () => {
+    await expect(connected(socketFor(t.url))).rejects.toThrow(/unauthorized/)
+    await expect(connected(socketFor(t.url, 'not-a-jwt'))).rejects.toThrow(/invalid_token/)
+    const otherKey = createAuth({ jwtSecret: 'x'.repeat(40), accessTokenTtlSeconds: 60, resolveApiKey: async () => null })
+    const forged = await otherKey.signAccessToken({ id: '00000000-0000-7000-8000-000000000000', role: 'admin' })
+    await expect(connected(socketFor(t.url, forged))).rejects.toThrow(/invalid_token/)
+  })
+
+  it('puts the socket in user:<id> and delivers that user\'s events only', async () => {
+    const alice = await registerUser(t)
+    const bob = await registerUser(t)
+    const aliceSocket = socketFor(t.url, alice.accessToken)
+    const bobSocket = socketFor(t.url, bob.accessToken)
+    await Promise.all([connected(aliceSocket), connected(bobSocket)])
+    expect(await aliceSocket.emitWithAck('whoami')).toEqual({ ok: true, data: { userId: alice.user.id, role: 'customer' } })
+    let bobGot = false
+    bobSocket.on('user.updated', () => { bobGot = true })
+    const event = nextEvent<{ userId: string }>(aliceSocket, 'user.updated')
+    await t.caravan.app.inject({ method: 'PATCH', url: '/v1/me', headers: bearer(alice.accessToken), payload: { name: 'Alice' } })
+    expect(await event).toEqual({ userId: alice.user.id })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(bobGot).toBe(false)
+    const metrics = await t.caravan.app.inject({ method: 'GET', url: '/metrics' })
+    expect(metrics.body).toMatch(/caravan_realtime_sockets [2-9]/)
+  })
+
+  it('disconnects a socket when its access token expires', async () => {
+    const s = await registerUser(t)
+    // The same secret with a 2 s lifetime: a token the server accepts and that soon expires.
+    const shortLived = createAuth({ jwtSecret: t.caravan.config.jwtSecret, accessTokenTtlSeconds: 2, resolveApiKey: async () => null })
+    const socket = socketFor(t.url, await shortLived.signAccessToken({ id: s.user.id, role: 'customer' }))
+    await connected(socket)
+    const gone = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)))
+    expect(await Promise.race([gone, new Promise((r) => setTimeout(() => r('still connected'), 8000))])).toBe('io server disconnect')
+  })
+})
+
+describe('realtime across two nodes (PostgreSQL + Redis)', () => {
+  let run = false
+  let a: TestCaravan, b: TestCaravan
+  let dropDb: (() => Promise<void>) | undefined
+  beforeAll(async () => {
+    run = await requireServices({ postgres: true, redis: true })
+    if (!run) return
+    const db = await createPostgresDatabase(POSTGRES_URL)
+    dropDb = db.drop
+    const shared = { database: { url: db.url }, redisUrl: REDIS_URL, listen: true, env: { REDIS_KEY_PREFIX: `caravan-test-2n-${Date.now()}:`, JWT_SECRET: 'two-nodes-share-this-secret-0123456789' } }
+    a = await startTestCaravan(shared)
+    b = await startTestCaravan(shared)
+  })
+  afterAll(async () => { await a?.close(); await b?.close(); await dropDb?.() })
+
+  it('an event raised on node A reaches a socket connected to node B', async (ctx) => {
+    if (!run) return ctx.skip()
+    const user = await registerUser(a)
+    const socketOnB = socketFor(b.url, user.accessToken)
+    await connected(socketOnB)
+    const event = nextEvent<{ userId: string }>(socketOnB, 'user.updated')
+    const res = await a.caravan.app.inject({ method: 'PATCH', url: '/v1/me', headers: bearer(user.accessToken), payload: { locale: 'fa' } })
+    expect(res.statusCode).toBe(200)
+    expect(await event).toEqual({ userId: user.user.id })
+  })
+})
