@@ -105,8 +105,9 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
   const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:'])
   const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`
 
-  const roleArg = argv.find((a) => a.startsWith('--role='))?.slice(7) ?? argv[argv.indexOf('--role') + 1]
-  const role = (argv.includes('--role') || roleArg ? roleArg : env.CARAVAN_ROLE || 'all') as Role
+  const roleAt = argv.indexOf('--role')
+  const roleArg = argv.find((a) => a.startsWith('--role='))?.slice(7) ?? (roleAt >= 0 ? argv[roleAt + 1] ?? '' : undefined)
+  const role = (roleArg ?? (env.CARAVAN_ROLE || 'all')) as Role
   if (!['all', 'api', 'worker'].includes(role)) throw new ConfigError('--role', `must be all, api or worker, got "${role}"`)
 
   const logLevel = env.LOG_LEVEL || 'info'

@@ -1,0 +1,84 @@
+// The `caravan` command as a user runs it: a real process, its own data folder, real signals.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const BIN = new URL('../bin/caravan.js', import.meta.url).pathname
+// These runs use the embedded database whatever the suite's DATABASE_URL: this is the first-run path.
+const baseEnv = () => {
+  const { DATABASE_URL: _d, REDIS_URL: _r, ...rest } = process.env
+  return { ...rest, LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'caravan-cli-')) }
+}
+const run = (args: string[], env: NodeJS.ProcessEnv) => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 })
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => { const s = createServer().listen(0, () => { const p = (s.address() as any).port; s.close(() => resolve(p)) }) })
+}
+
+async function waitReady(url: string, child: ChildProcess) {
+  const end = Date.now() + 60_000
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`)
+    try { if ((await fetch(url + '/readyz')).ok) return } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error('not ready in 60 s')
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => {
+  if (child.exitCode !== null) return resolve(child.exitCode)
+  child.once('exit', (code) => resolve(code))
+})
+
+describe('caravan command', () => {
+  it('stops at start-up with one clear line naming a bad setting', () => {
+    const result = run(['start'], { ...baseEnv(), PORT: 'eighty' })
+    expect(result.status).toBe(1)
+    expect(result.stderr.trim()).toBe('caravan: Invalid setting PORT: must be a whole number, got "eighty"')
+  })
+
+  it('migrate applies migrations and exits; demo prints three logins', () => {
+    const env = baseEnv()
+    const migrate = run(['migrate'], env)
+    expect(migrate.status, migrate.stderr).toBe(0)
+    expect(migrate.stdout).toContain('Migrations applied.')
+    const demo = run(['demo'], env)
+    expect(demo.status, demo.stderr).toBe(0)
+    for (const who of ['admin@demo.caravan.local', 'agent@demo.caravan.local', 'customer@demo.caravan.local']) expect(demo.stdout).toContain(who)
+  })
+
+  it('start creates the first admin from env, serves, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort()
+    const env = { ...baseEnv(), PORT: String(port), ADMIN_EMAIL: 'Owner@Example.com', ADMIN_PASSWORD: 'owner password 1' }
+    const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: 'pipe' })
+    const url = `http://127.0.0.1:${port}`
+    try {
+      await waitReady(url, child)
+      const login = await fetch(url + '/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@example.com', password: 'owner password 1' }) })
+      expect(login.status).toBe(200)
+      expect((await login.json()).user.role).toBe('admin')
+    } finally {
+      const code = exited(child)
+      child.kill('SIGTERM')
+      expect(await code).toBe(0)
+    }
+  })
+
+  it('--role worker runs jobs and health checks but serves no API', async () => {
+    const port = await freePort()
+    const child = spawn(process.execPath, [BIN, 'start', '--role', 'worker'], { env: { ...baseEnv(), PORT: String(port) }, stdio: 'pipe' })
+    const url = `http://127.0.0.1:${port}`
+    try {
+      await waitReady(url, child)
+      expect((await fetch(url + '/healthz')).status).toBe(200)
+      expect((await fetch(url + '/v1/auth/login', { method: 'POST' })).status).toBe(404)
+    } finally {
+      const code = exited(child)
+      child.kill('SIGTERM')
+      await code
+    }
+  })
+})
