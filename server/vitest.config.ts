@@ -1,4 +1,9 @@
+import { join } from 'node:path'
 import { defineConfig } from 'vitest/config'
+
+// CI collects one JSON report per run in VITEST_JSON_DIR (see scripts/test-summary.mjs).
+const reportDir = process.env.VITEST_JSON_DIR
+const reportName = process.env.VITEST_REPORT_NAME ?? 'server-pglite'
 
 export default defineConfig({
   test: {
@@ -8,6 +13,6 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: two test files at a time, each with its own database.
     maxWorkers: 2,
-    reporters: process.env.VITEST_JSON ? ['default', ['json', { outputFile: process.env.VITEST_JSON }]] : ['default'],
+    reporters: reportDir ? ['default', ['json', { outputFile: join(reportDir, `${reportName}.json`) }]] : ['default'],
   },
 })
