@@ -22,6 +22,7 @@ import type { App } from './core/http/route'
 import { createJobs } from './core/jobs/queue'
 import { createMetrics } from './core/metrics/registry'
 import { createRealtime } from './core/realtime/server'
+import { createSecretBox } from './core/secrets/crypto'
 import { accountsRoutes, accountsSchemas, createAccountsService } from './modules/accounts'
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
@@ -55,6 +56,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   const counters = redis ? redisCounterStore(redis.main, config.redisKeyPrefix + 'counter:') : memoryCounterStore()
   const jobs = createJobs({ database, logger, metrics })
   const idempotency = createIdempotency(database.db)
+  const secrets = createSecretBox(config.secretsKey)
 
   // Auth resolves API keys through the accounts service, which itself signs tokens with auth.
   let resolveApiKey: (key: string) => Promise<{ keyId: string; scopes: string[] } | null> = async () => null
@@ -130,7 +132,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     if (!options.database) await database.close()
   }
 
-  return { app, config, logger, database, jobs, events, realtime, audit, auth, metrics, idempotency, services: { accounts }, start, listen, stop }
+  return { app, config, logger, database, jobs, events, realtime, audit, auth, metrics, idempotency, secrets, services: { accounts }, start, listen, stop }
 }
 
 export type Caravan = Awaited<ReturnType<typeof buildCaravan>>

@@ -1,3 +1,4 @@
+import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adminSession, bearer, registerUser, startTestCaravan, type TestCaravan } from './helpers/caravan'
 
@@ -5,7 +6,7 @@ let t: TestCaravan
 beforeAll(async () => { t = await startTestCaravan({ env: { LOGIN_MAX_FAILURES: '3', LOGIN_WINDOW_SECONDS: '60' } }) })
 afterAll(async () => { await t?.close() })
 
-const inject = (opts: Parameters<TestCaravan['caravan']['app']['inject']>[0]) => t.caravan.app.inject(opts as any)
+const inject = (opts: InjectOptions) => t.caravan.app.inject(opts)
 const post = (url: string, payload: unknown, headers: Record<string, string> = {}) => inject({ method: 'POST', url, payload: payload as any, headers })
 const countUsers = async () => Number((await t.database.query('select count(*)::int as n from users')).rows[0].n)
 

@@ -59,7 +59,7 @@ describe('caravan command', () => {
       await waitReady(url, child)
       const login = await fetch(url + '/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@example.com', password: 'owner password 1' }) })
       expect(login.status).toBe(200)
-      expect((await login.json()).user.role).toBe('admin')
+      expect(((await login.json()) as any).user.role).toBe('admin')
     } finally {
       const code = exited(child)
       child.kill('SIGTERM')
