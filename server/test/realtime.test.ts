@@ -1,7 +1,7 @@
 import { io as connect, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAuth } from '../src/core/http/auth'
-import { bearer, registerUser, startTestCaravan, type TestCaravan } from './helpers/caravan'
+import { adminSession, bearer, registerUser, startTestCaravan, type TestCaravan } from './helpers/caravan'
 import { createPostgresDatabase, POSTGRES_URL, REDIS_URL, requireServices } from './helpers/services'
 
 const sockets: Socket[] = []
@@ -19,8 +19,24 @@ afterAll(() => { for (const s of sockets) s.disconnect() })
 
 describe('realtime on one node', () => {
   let t: TestCaravan
-  beforeAll(async () => { t = await startTestCaravan({ listen: true }) })
+  beforeAll(async () => {
+    t = await startTestCaravan({ listen: true })
+    t.caravan.realtime.handle('test:admin-only', { roles: ['admin'] }, async (payload) => ({ echo: payload }))
+    t.caravan.realtime.handle('test:broken', {}, async () => { throw new Error('secret internals') })
+  })
   afterAll(async () => { await t?.close() })
+
+  it('checks the role on every socket event and hides internal errors', async () => {
+    const customer = await registerUser(t)
+    const admin = await adminSession(t)
+    const c = socketFor(t.url, customer.accessToken)
+    const a = socketFor(t.url, admin.accessToken)
+    await Promise.all([connected(c), connected(a)])
+    expect(await c.emitWithAck('test:admin-only', 'hi')).toEqual({ error: { type: 'forbidden', status: 403 } })
+    expect(await a.emitWithAck('test:admin-only', 'hi')).toEqual({ ok: true, data: { echo: 'hi' } })
+    const broken = await a.emitWithAck('test:broken', {})
+    expect(broken).toEqual({ error: { type: 'internal', status: 500 } })
+  })
 
   it('refuses a handshake without a token or with a bad one', async () => {
     await expect(connected(socketFor(t.url))).rejects.toThrow(/unauthorized/)

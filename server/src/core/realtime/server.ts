@@ -16,6 +16,8 @@ declare module 'socket.io' {
   interface Socket { principal: Principal & { kind: 'user' } }
 }
 
+type SocketHandler = (payload: unknown, socket: Socket) => Promise<unknown>
+
 export function userRoom(userId: string) { return `user:${userId}` }
 
 export function createRealtime(options: {
@@ -46,21 +48,30 @@ export function createRealtime(options: {
     }
   })
 
+  // Socket events modules register with handle(); each is bound to every socket as it connects.
+  const handlers: { event: string; rule: { roles?: UserRole[] }; handler: SocketHandler }[] = []
+
   io.on('connection', (socket) => {
     metrics.sockets.inc()
     socket.join(userRoom(socket.principal.userId))
     socket.on('disconnect', () => metrics.sockets.dec())
-    // A cheap round trip clients use to check the link and who they are.
-    on(socket, 'whoami', {}, async () => ({ userId: socket.principal.userId, role: socket.principal.role }))
+    for (const h of handlers) on(socket, h.event, h.rule, h.handler)
   })
 
-  /** Registers a socket event handler with a role check, answering through the ack callback. */
-  function on(socket: Socket, event: string, rule: { roles?: UserRole[] }, handler: (payload: unknown) => Promise<unknown>) {
+  /** A socket event every client may send, answered through its ack; the role is checked per event. */
+  function handle(event: string, rule: { roles?: UserRole[] }, handler: SocketHandler) {
+    handlers.push({ event, rule, handler })
+  }
+
+  // A cheap round trip clients use to check the link and who they are.
+  handle('whoami', {}, async (_payload, socket) => ({ userId: socket.principal.userId, role: socket.principal.role }))
+
+  function on(socket: Socket, event: string, rule: { roles?: UserRole[] }, handler: SocketHandler) {
     socket.on(event, async (payload: unknown, ack?: unknown) => {
       const reply = typeof ack === 'function' ? ack as (r: unknown) => void : typeof payload === 'function' ? payload as (r: unknown) => void : () => {}
       if (rule.roles && !rule.roles.includes(socket.principal.role)) return reply({ error: { type: 'forbidden', status: 403 } })
       try {
-        reply({ ok: true, data: await handler(typeof payload === 'function' ? undefined : payload) })
+        reply({ ok: true, data: await handler(typeof payload === 'function' ? undefined : payload, socket) })
       } catch (e) {
         if (e instanceof AppError) return reply({ error: { type: e.type, status: e.status, detail: e.detail } })
         logger.error({ err: e, event }, 'socket handler failed')
@@ -79,7 +90,7 @@ export function createRealtime(options: {
     await new Promise<void>((resolve) => io.close(() => resolve()))
   }
 
-  return { io, on, emitToUsers, close }
+  return { io, handle, emitToUsers, close }
 }
 
 export type Realtime = ReturnType<typeof createRealtime>
