@@ -55,6 +55,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   const audit = createAudit(database.db)
   const counters = redis ? redisCounterStore(redis.main, config.redisKeyPrefix + 'counter:') : memoryCounterStore()
   const jobs = createJobs({ database, logger, metrics })
+  events.useJobs(jobs)
   const idempotency = createIdempotency(database.db)
   const secrets = createSecretBox(config.secretsKey)
 

@@ -3,6 +3,7 @@
 // in-process subscribers and, when the event names an audience, to realtime rooms.
 import type { Logger } from 'pino'
 import type { Db, Tx } from '../db/client'
+import type { Jobs } from '../jobs/queue'
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface DomainEvents {}
@@ -22,6 +23,17 @@ type Handler<K extends EventName> = (event: DomainEvent<K>) => void | Promise<vo
 export function createEventBus(logger: Logger) {
   const handlers = new Map<string, Set<Handler<any>>>()
   const anyHandlers = new Set<Handler<any>>()
+  // Durable subscribers get the event as a job enqueued in the raising transaction: it cannot be
+  // lost between the commit and the publish (a crash there loses only in-process deliveries).
+  const durable = new Map<string, string[]>()
+  let jobs: Jobs | undefined
+
+  function useJobs(queue: Jobs) { jobs = queue }
+
+  /** `queue` (a job defined with jobs.define) receives { event } for every `name` raised in a transaction. */
+  function subscribeDurable<K extends EventName>(name: K, queue: string) {
+    durable.set(name, [...(durable.get(name) ?? []), queue])
+  }
 
   function subscribe<K extends EventName>(name: K, handler: Handler<K>): () => void {
     let set = handlers.get(name)
@@ -50,12 +62,21 @@ export function createEventBus(logger: Logger) {
   /** Runs `fn` in a transaction; events it raises are published after the commit, never on rollback. */
   async function inTransaction<T>(db: Db, fn: (tx: Tx, raise: (event: DomainEvent) => void) => Promise<T>): Promise<T> {
     const raised: DomainEvent[] = []
-    const result = await db.transaction((tx) => fn(tx, (e) => { raised.push(e) }))
+    const result = await db.transaction(async (tx) => {
+      const value = await fn(tx, (e) => { raised.push(e) })
+      for (const e of raised) {
+        for (const queue of durable.get(e.name) ?? []) {
+          if (!jobs) throw new Error('durable subscribers need events.useJobs(jobs)')
+          await jobs.send(queue, { event: e }, { tx })
+        }
+      }
+      return value
+    })
     for (const e of raised) await publish(e)
     return result
   }
 
-  return { subscribe, subscribeAll, publish, event, inTransaction }
+  return { subscribe, subscribeAll, subscribeDurable, useJobs, publish, event, inTransaction }
 }
 
 export type EventBus = ReturnType<typeof createEventBus>
