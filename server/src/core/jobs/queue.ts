@@ -57,6 +57,15 @@ export function createJobs(options: { database: Database; logger: Logger; metric
     return boss.send(name, data, sendOptions as PgBoss.SendOptions)
   }
 
+  /** Many jobs of one queue in one statement (fan-out), optionally inside a transaction. */
+  async function sendMany<T extends object>(name: string, items: { data: T; startAfter?: Date }[], opts: { tx?: Executor } = {}): Promise<void> {
+    if (!definitions.has(name)) throw new Error(`Unknown job "${name}"`)
+    for (let i = 0; i < items.length; i += 500) {
+      const batch = items.slice(i, i + 500).map((item) => ({ name, data: item.data, ...(item.startAfter ? { startAfter: item.startAfter.toISOString() } : {}) }))
+      await boss.insert(batch as any, (opts.tx ? { db: database.jobDb(opts.tx) } : {}) as any)
+    }
+  }
+
   /** A cron schedule (5 or 6 field cron, UTC) that enqueues `name` on one node at each tick. */
   function schedule(name: string, cron: string, data: object = {}) {
     schedules.push({ name, cron, data })
@@ -154,7 +163,7 @@ export function createJobs(options: { database: Database; logger: Logger; metric
     return true
   }
 
-  return { define, send, schedule, start, stop, listDead, retryDead, healthy, boss }
+  return { define, send, sendMany, schedule, start, stop, listDead, retryDead, healthy, boss }
 }
 
 export type Jobs = ReturnType<typeof createJobs>

@@ -1,5 +1,5 @@
 // SQL for the accounts tables only: no rules here, every function takes the executor to run on.
-import { and, desc, eq, ilike, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, desc, eq, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Executor } from '../../core/db/client'
 import { apiKeys, devices, refreshTokens, users } from './tables'
 
@@ -31,6 +31,9 @@ export const usersRepo = {
       options.role ? eq(users.role, options.role as UserRow['role']) : undefined,
       pattern ? or(ilike(users.email, pattern), ilike(users.name, pattern)) : undefined,
     )).orderBy(desc(users.id)).limit(options.limit)
+  },
+  async byIds(x: Executor, ids: string[]) {
+    return ids.length ? x.select().from(users).where(inArray(users.id, ids)) : []
   },
   async countAdmins(x: Executor, lock = false): Promise<number> {
     if (lock) {
@@ -104,6 +107,13 @@ export const devicesRepo = {
   async deleteOfUser(x: Executor, userId: string, id: string) {
     const removed = await x.delete(devices).where(and(eq(devices.id, id), eq(devices.userId, userId))).returning({ id: devices.id })
     return removed.length > 0
+  },
+  async byId(x: Executor, id: string) {
+    const [row] = await x.select().from(devices).where(eq(devices.id, id))
+    return row
+  },
+  async activeOfUsers(x: Executor, userIds: string[]) {
+    return userIds.length ? x.select().from(devices).where(and(inArray(devices.userId, userIds), isNull(devices.disabledAt))) : []
   },
   async disable(x: Executor, id: string) {
     await x.update(devices).set({ disabledAt: sql`now()` }).where(eq(devices.id, id))

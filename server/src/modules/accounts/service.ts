@@ -285,6 +285,18 @@ export function createAccountsService(deps: AccountsDeps) {
     deleteDevice: async (userId: string, id: string) => {
       if (!(await devicesRepo.deleteOfUser(db, userId, id))) throw new AppError('not_found', 'No such device')
     },
+    /** For notifications: where each user can be reached (no password hashes leave this module). */
+    contactsOf: async (userIds: string[]) => (await usersRepo.byIds(db, userIds)).map((u) => ({
+      id: u.id, email: u.email, phone: u.phone, name: u.name, locale: u.locale as Locale, timezone: u.timezone,
+    })),
+    activeDevicesOf: async (userIds: string[]) => (await devicesRepo.activeOfUsers(db, userIds)).map((d) => ({
+      id: d.id, userId: d.userId, kind: d.kind, token: d.token, subscription: d.subscription as { endpoint: string; keys: { p256dh: string; auth: string } } | null,
+    })),
+    /** An active device by id, or undefined once it was removed or disabled. */
+    activeDevice: async (id: string) => {
+      const d = await devicesRepo.byId(db, id)
+      return d && !d.disabledAt ? { id: d.id, userId: d.userId, kind: d.kind, token: d.token, subscription: d.subscription as { endpoint: string; keys: { p256dh: string; auth: string } } | null } : undefined
+    },
     /** For push providers: a token the push service rejected for good is switched off. */
     disableDevice: (id: string) => devicesRepo.disable(db, id),
     ensureAdmin, seedDemo,

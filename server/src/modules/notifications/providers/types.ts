@@ -96,6 +96,12 @@ export interface PushMessage {
 interface ProviderBase {
   /** Stable id of this configured provider, e.g. 'sendgrid', 'smtp', 'twilio', 'kavenegar', 'fcm'. */
   readonly id: string
+  /**
+   * True when sending the same deliveryId twice cannot produce two messages. Only such providers
+   * are retried after a send whose outcome is unknown (worker killed mid-send); for the others an
+   * in-doubt delivery is recorded as failed rather than risk a duplicate.
+   */
+  readonly idempotent?: boolean
 }
 
 export interface EmailProvider extends ProviderBase, Partial<WebhookCapable> {
