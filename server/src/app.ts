@@ -24,6 +24,7 @@ import { createMetrics } from './core/metrics/registry'
 import { createRealtime } from './core/realtime/server'
 import { createSecretBox } from './core/secrets/crypto'
 import { accountsRoutes, accountsSchemas, createAccountsService } from './modules/accounts'
+import { createNotificationsService, notificationSchemas, notificationsRoutes, providerFactories } from './modules/notifications'
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
 
@@ -54,7 +55,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   const events = createEventBus(logger)
   const audit = createAudit(database.db)
   const counters = redis ? redisCounterStore(redis.main, config.redisKeyPrefix + 'counter:') : memoryCounterStore()
-  const jobs = createJobs({ database, logger, metrics })
+  const jobs = createJobs({ database, logger, metrics, maintenanceIntervalSeconds: config.jobsMaintenanceSeconds })
   events.useJobs(jobs)
   const idempotency = createIdempotency(database.db)
   const secrets = createSecretBox(config.secretsKey)
@@ -64,6 +65,10 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   const auth = createAuth({ jwtSecret: config.jwtSecret, accessTokenTtlSeconds: config.accessTokenTtlSeconds, resolveApiKey: (k) => resolveApiKey(k) })
   const accounts = createAccountsService({ database, auth, audit, events, counters, settings: config })
   resolveApiKey = accounts.resolveApiKey
+  const notifications = createNotificationsService({
+    database, jobs, events, audit, counters, secrets, accounts, logger, factories: providerFactories,
+    settings: { publicUrl: config.publicUrl, brandName: config.brandName, jobExpireSeconds: config.notifyJobExpireSeconds },
+  })
 
   jobs.define({ name: 'idempotency-purge', retryLimit: 2, handler: async () => { await idempotency.purgeExpired() } })
   jobs.schedule('idempotency-purge', '17 * * * *')
@@ -86,7 +91,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   })
 
   await installHttpPlumbing(app, { corsOrigins: config.corsOrigins, rateLimitPerMinute: config.rateLimitPerMinute, redis: redis?.main, redisKeyPrefix: config.redisKeyPrefix, metrics, publicUrl: config.publicUrl, version: VERSION })
-  for (const schema of accountsSchemas) app.addSchema(schema)
+  for (const schema of [...accountsSchemas, ...notificationSchemas]) app.addSchema(schema)
 
   opsRoutes(app, {
     auth, metrics, audit, jobs, db: database.db,
@@ -98,6 +103,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   })
   if (config.role !== 'worker') {
     accountsRoutes(app, { accounts, auth, authRateLimitPerMinute: config.authRateLimitPerMinute })
+    notificationsRoutes(app, { notifications, accounts, auth, publicUrl: config.publicUrl })
   }
 
   const indexFile = join(config.webDistDir, 'index.html')
@@ -113,6 +119,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   async function start() {
     await app.ready()
     await jobs.start({ work: config.role !== 'api' })
+    await notifications.seed()
     if (config.adminEmail && config.adminPassword) {
       const outcome = await accounts.ensureAdmin(config.adminEmail, config.adminPassword)
       if (outcome !== 'exists') logger.info({ email: config.adminEmail }, `first admin ${outcome}`)
@@ -133,7 +140,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     if (!options.database) await database.close()
   }
 
-  return { app, config, logger, database, jobs, events, realtime, audit, auth, metrics, idempotency, secrets, services: { accounts }, start, listen, stop }
+  return { app, config, logger, database, jobs, events, realtime, audit, auth, metrics, idempotency, secrets, services: { accounts, notifications }, start, listen, stop }
 }
 
 export type Caravan = Awaited<ReturnType<typeof buildCaravan>>

@@ -31,6 +31,11 @@ export interface Config {
   adminEmail: string | undefined
   adminPassword: string | undefined
   shutdownTimeoutMs: number
+  /** How often pg-boss expires stuck jobs and runs maintenance (a killed worker's jobs run again after expiry). */
+  jobsMaintenanceSeconds: number
+  /** A delivery job running longer than this is presumed dead and run again. */
+  notifyJobExpireSeconds: number
+  brandName: string
   webDistDir: string
 }
 
@@ -157,6 +162,9 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     adminEmail,
     adminPassword,
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    jobsMaintenanceSeconds: int(env, 'JOBS_MAINTENANCE_SECONDS', 60, 1, 3600),
+    notifyJobExpireSeconds: int(env, 'NOTIFY_JOB_EXPIRE_SECONDS', 900, 1, 86_400),
+    brandName: (env.BRAND_NAME || 'Caravan').slice(0, 100),
     webDistDir: resolve(env.WEB_DIST_DIR || new URL('../../web/dist', import.meta.url).pathname),
   }
 }

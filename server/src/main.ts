@@ -24,7 +24,7 @@ async function main(argv: string[]) {
   }
   if (command === 'demo') {
     const caravan = await buildCaravan({ ...config, role: 'api', logLevel: 'warn' })
-    await caravan.app.ready()
+    await caravan.start()
     const people = await caravan.services.accounts.seedDemo()
     await caravan.stop()
     console.log('Demo accounts (sign in at ' + config.publicUrl + '):')

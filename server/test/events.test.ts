@@ -9,7 +9,7 @@ afterAll(async () => { await t?.close() })
 describe('domain events', () => {
   it('are published to subscribers after the commit, never after a rollback', async () => {
     const { events, database } = t.caravan
-    const got: DomainEvent[] = []
+    const got: DomainEvent<'user.updated'>[] = []
     const off = events.subscribe('user.updated', (e) => { got.push(e) })
     let seenInsideTx = -1
     await events.inTransaction(database.db, async (_tx, raise) => {

@@ -77,6 +77,8 @@ export async function installHttpPlumbing(app: App, options: {
         { name: 'me', description: 'The signed-in user' },
         { name: 'admin', description: 'Administration' },
         { name: 'api-keys', description: 'Keys for the host product\'s server' },
+        { name: 'notifications', description: 'Notification types, templates, sending, inbox, preferences, topics, providers' },
+        { name: 'webhooks', description: 'Callbacks from external providers (signed)' },
         { name: 'ops', description: 'Health and metrics' },
       ],
     },

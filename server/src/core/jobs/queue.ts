@@ -32,11 +32,12 @@ export interface DeadJob { id: string; queue: string; data: unknown; error: unkn
 
 const DEAD_SUFFIX = '-dead'
 
-export function createJobs(options: { database: Database; logger: Logger; metrics: Metrics }) {
+export function createJobs(options: { database: Database; logger: Logger; metrics: Metrics; maintenanceIntervalSeconds?: number }) {
   const { database, logger, metrics } = options
+  const timing = { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 60 }
   const boss = database.kind === 'pglite'
-    ? new PgBoss({ db: database.bossDb as any, schema: 'pgboss' })
-    : new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4 })
+    ? new PgBoss({ db: database.bossDb as any, schema: 'pgboss', ...timing } as any)
+    : new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4, ...timing } as any)
   boss.on('error', (err) => logger.error({ err }, 'job queue error'))
   const definitions = new Map<string, JobDefinition<any>>()
   const schedules: { name: string; cron: string; data: object }[] = []

@@ -134,7 +134,7 @@ export function createCatalog(deps: { db: Db; audit: Audit; brand: RenderContext
     return { channel: input.channel, locale: input.locale, version, rendered }
   }
 
-  return { typeByKey, requireType, listTypes, createType, updateType, deleteType, saveTemplate, templateVersions, currentTemplate, preview }
+  return { typeByKey, findType: (key: string) => typeByKey(db, key), requireType, listTypes, createType, updateType, deleteType, saveTemplate, templateVersions, currentTemplate, preview }
 }
 
 export type Catalog = ReturnType<typeof createCatalog>

@@ -1,0 +1,20 @@
+declare module '../../core/events/bus' {
+  interface DomainEvents {
+    /** A new in-app inbox item; sent to the recipient's sockets as `notification:new`. */
+    'notification:new': { item: InboxItemView; unreadCount: number }
+    /** The unread count changed (read, read-all, archive). */
+    'notification:unread': { count: number }
+  }
+}
+
+export interface InboxItemView {
+  id: string
+  type: string
+  category: string
+  title: string
+  body: string
+  actionUrl: string | null
+  read: boolean
+  archived: boolean
+  createdAt: string
+}

@@ -1,0 +1,213 @@
+// Email through SendGrid's v3 Web API (POST /v3/mail/send) over plain fetch, and its Signed Event
+// Webhook (ECDSA P-256 over timestamp + raw body). No SDK: the API is one JSON request, and plain
+// fetch lets tests point baseUrl at a loopback fake.
+import { createPublicKey, verify, type KeyObject } from 'node:crypto'
+import {
+  errorKindForStatus,
+  fetchWithTimeout,
+  parseRetryAfter,
+  ProviderError,
+  type EmailMessage,
+  type EmailProvider,
+  type SendResult,
+  type StatusEvent,
+  type WebhookRequest,
+} from '../types.js'
+
+export interface SendGridConfig {
+  apiKey: string
+  /** Default sender, "Name <address>" or address; it must be a verified SendGrid sender. */
+  from: string
+  /** The Signed Event Webhook verification key as SendGrid shows it: base64 DER (SPKI). PEM also accepted. */
+  webhookPublicKey?: string
+  /** Default https://api.sendgrid.com; https://api.eu.sendgrid.com for EU-regional subusers. */
+  baseUrl?: string
+  timeoutMs?: number
+  fetch?: typeof fetch
+}
+
+export const SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature'
+export const TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp'
+/** A signed request older (or further in the future) than this is refused as a possible replay. */
+export const MAX_WEBHOOK_AGE_SECONDS = 600
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+const RECIPIENT_FIELD = /^personalizations\.\d+\.to\.\d+\.email$/
+
+export function createSendGridProvider(config: SendGridConfig): EmailProvider {
+  if (!config.apiKey) throw new Error('SendGrid provider needs an apiKey')
+  if (!config.from) throw new Error('SendGrid provider needs a default from address')
+  const baseUrl = (config.baseUrl ?? 'https://api.sendgrid.com').replace(/\/+$/, '')
+  const fetchImpl = config.fetch ?? fetch
+  const timeoutMs = config.timeoutMs ?? 10_000
+  // Parsed once at start so a wrong key fails at configuration time, not on the first webhook.
+  const publicKey = config.webhookPublicKey ? loadPublicKey(config.webhookPublicKey) : undefined
+  const redact = (text: string) => text.split(config.apiKey).join('[redacted]')
+
+  return {
+    id: 'sendgrid',
+    channel: 'email',
+    // mail/send takes no idempotency key: a request that timed out may still have been queued.
+    idempotent: false,
+
+    async send(message: EmailMessage): Promise<SendResult> {
+      const response = await fetchWithTimeout(
+        fetchImpl,
+        `${baseUrl}/v3/mail/send`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${config.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(mailSendBody(message, config.from)),
+        },
+        timeoutMs,
+      )
+      if (response.ok) {
+        await response.body?.cancel().catch(() => {}) // 202 has no body; free the connection
+        return { status: 'sent', providerMessageId: response.headers.get('x-message-id') ?? undefined, meta: { httpStatus: response.status } }
+      }
+      const status = response.status
+      const errors = await readErrors(response)
+      const retryAfterSeconds = status === 429 || status >= 500 ? retryAfter(response.headers) : undefined
+      const what =
+        status === 401 || status === 403
+          ? `SendGrid refused the request (${status}: check the API key's mail.send permission and the verified sender)`
+          : `SendGrid answered ${status}`
+      const text = redact(errors.text ? `${what}: ${errors.text}` : what)
+      // A 400 that only faults the recipient's address is a dead address, not a bad request of ours.
+      const kind = status === 400 && errors.fields.length > 0 && errors.fields.every((field) => RECIPIENT_FIELD.test(field))
+        ? 'invalid_recipient'
+        : errorKindForStatus(status)
+      throw new ProviderError(kind, text, { httpStatus: status, retryAfterSeconds })
+    },
+
+    verifySignature(request: WebhookRequest): boolean {
+      if (!publicKey) return false // no key configured: accept nothing rather than everything
+      const signature = request.headers[SIGNATURE_HEADER]
+      const timestamp = request.headers[TIMESTAMP_HEADER]
+      if (!signature || !timestamp || !/^\d{1,12}$/.test(timestamp) || !BASE64.test(signature)) return false
+      if (Math.abs(Date.now() / 1000 - Number(timestamp)) > MAX_WEBHOOK_AGE_SECONDS) return false
+      try {
+        const signed = Buffer.concat([Buffer.from(timestamp, 'utf8'), request.rawBody])
+        return verify('sha256', signed, { key: publicKey, dsaEncoding: 'der' }, Buffer.from(signature, 'base64'))
+      } catch {
+        return false // a signature that is not valid DER
+      }
+    },
+
+    parseEvents(request: WebhookRequest): StatusEvent[] {
+      let events: unknown
+      try {
+        events = JSON.parse(request.rawBody.toString('utf8'))
+      } catch {
+        throw new Error('SendGrid event webhook body is not JSON')
+      }
+      if (!Array.isArray(events)) throw new Error('SendGrid event webhook body is not a JSON array')
+      return events.flatMap((event) => {
+        const parsed = toStatusEvent(event)
+        return parsed ? [parsed] : []
+      })
+    },
+  }
+}
+
+/** The v3 mail/send body: one personalization per message, our delivery id echoed back in events. */
+export function mailSendBody(message: EmailMessage, defaultFrom: string) {
+  const headers: Record<string, string> = { 'X-Caravan-Delivery-Id': message.deliveryId }
+  if (message.locale) headers['Content-Language'] = message.locale
+  // SendGrid refuses empty content values and wants text/plain before text/html.
+  const content = [
+    { type: 'text/plain', value: message.text },
+    { type: 'text/html', value: message.html },
+  ].filter((part) => part.value.length > 0)
+  return {
+    personalizations: [{ to: [parseAddress(message.to)], custom_args: { delivery_id: message.deliveryId } }],
+    from: parseAddress(message.from ?? defaultFrom),
+    subject: message.subject,
+    content,
+    headers,
+  }
+}
+
+/** "Name <address>" or a bare address, as SendGrid's {email, name} object. */
+export function parseAddress(value: string): { email: string; name?: string } {
+  const match = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(value)
+  if (!match) return { email: value.trim() }
+  const name = match[1].replace(/^"(.*)"$/, '$1').trim()
+  return name ? { email: match[2].trim(), name } : { email: match[2].trim() }
+}
+
+// SendGrid's error body is {errors:[{message, field, help}]}; keep message and field, which say
+// what to fix, and cap the length so a proxy's HTML error page cannot flood the logs.
+async function readErrors(response: Response): Promise<{ text: string; fields: string[] }> {
+  let raw: string
+  try {
+    raw = await response.text()
+  } catch {
+    return { text: '', fields: [] } // the body timed out or the connection dropped; the status says enough
+  }
+  try {
+    const body = JSON.parse(raw) as { errors?: { message?: unknown; field?: unknown }[] }
+    if (Array.isArray(body.errors)) {
+      const errors = body.errors.filter((e) => e && typeof e.message === 'string')
+      const fields = errors.map((e) => (typeof e.field === 'string' ? e.field : ''))
+      const text = errors.map((e, i) => (fields[i] ? `${e.message as string} (${fields[i]})` : (e.message as string))).join('; ')
+      return { text: text.slice(0, 1000), fields }
+    }
+  } catch {}
+  return { text: raw.trim().slice(0, 200), fields: [] }
+}
+
+// Retry-After when present; otherwise X-RateLimit-Reset, which SendGrid sends as the Unix time
+// (seconds) at which the rate-limit window refreshes.
+function retryAfter(headers: Headers, now = Date.now()): number | undefined {
+  const fromRetryAfter = parseRetryAfter(headers.get('retry-after'), now)
+  if (fromRetryAfter !== undefined) return fromRetryAfter
+  const reset = headers.get('x-ratelimit-reset')?.trim()
+  if (!reset || !/^\d+$/.test(reset)) return undefined
+  const value = Number(reset)
+  // Small values are a delta in seconds (some proxies rewrite it so); large ones a Unix time.
+  return value < 1_000_000_000 ? value : Math.max(0, Math.ceil(value - now / 1000))
+}
+
+const STATUS_BY_EVENT: Record<string, StatusEvent['status']> = {
+  delivered: 'delivered',
+  open: 'opened',
+  bounce: 'bounced',
+  dropped: 'bounced',
+  spamreport: 'spam',
+}
+
+// processed and deferred are steps on the way, click/unsubscribe are engagement we do not track:
+// none of them changes a delivery's status, so they are dropped here.
+function toStatusEvent(event: unknown): StatusEvent | undefined {
+  if (!event || typeof event !== 'object') return undefined
+  const e = event as Record<string, unknown>
+  let status = typeof e.event === 'string' ? STATUS_BY_EVENT[e.event] : undefined
+  if (!status) return undefined
+  // A "blocked" bounce is the receiving server refusing this message for now (reputation,
+  // content), not a dead address: it must not disable the recipient.
+  if (e.event === 'bounce' && e.type === 'blocked') status = 'failed'
+  const result: StatusEvent = { status }
+  // sg_message_id is X-Message-Id plus ".<filter and recipient suffix>".
+  if (typeof e.sg_message_id === 'string' && e.sg_message_id) result.providerMessageId = e.sg_message_id.split('.')[0]
+  if (typeof e.delivery_id === 'string' && e.delivery_id) result.deliveryId = e.delivery_id
+  if (typeof e.timestamp === 'number' && Number.isFinite(e.timestamp)) result.at = new Date(e.timestamp * 1000).toISOString()
+  if (typeof e.reason === 'string' && e.reason) result.reason = e.reason
+  return result
+}
+
+function loadPublicKey(text: string): KeyObject {
+  const trimmed = text.trim()
+  let key: KeyObject
+  try {
+    key = trimmed.includes('BEGIN PUBLIC KEY')
+      ? createPublicKey(trimmed)
+      : createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' })
+  } catch {
+    throw new Error('SendGrid webhookPublicKey is not a base64 DER (SPKI) public key')
+  }
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new Error('SendGrid webhookPublicKey is not an ECDSA P-256 key')
+  }
+  return key
+}

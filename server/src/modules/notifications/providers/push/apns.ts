@@ -1,0 +1,264 @@
+// Apple Push Notification service over its HTTP/2 provider API with token-based auth: an ES256
+// JWT signed with the team's .p8 key. Apple wants one long-lived connection per provider (it
+// treats rapid connect/disconnect as abuse) and a token reused for 20–60 minutes.
+import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto'
+import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2'
+import { SignJWT } from 'jose'
+import {
+  ProviderError,
+  errorKindForStatus,
+  parseRetryAfter,
+  type ProviderErrorKind,
+  type PushMessage,
+  type PushProvider,
+  type SendResult,
+} from '../types'
+
+export interface ApnsConfig {
+  /** The 10-character Team ID of the Apple developer account. */
+  teamId: string
+  /** The 10-character Key ID of the APNs auth key. */
+  keyId: string
+  /** The .p8 file's content: a PKCS#8 PEM P-256 key. */
+  privateKey: string
+  /** The app's bundle id, sent as apns-topic. */
+  bundleId: string
+  /** false = the sandbox service that development builds register with. */
+  production: boolean
+  baseUrl?: string
+  timeoutMs?: number
+  /** How long APNs keeps trying an offline device (apns-expiration); default 28 days. */
+  ttlSeconds?: number
+  /** Clock in ms, for token age and apns-expiration (tests move it). */
+  now?: () => number
+  tls?: { ca?: string | Buffer }
+}
+
+export interface ApnsProvider extends PushProvider {
+  /** Closes the HTTP/2 connection (on shutdown; a later send would open a new one). */
+  close(): Promise<void>
+}
+
+const PRODUCTION_URL = 'https://api.push.apple.com'
+const SANDBOX_URL = 'https://api.sandbox.push.apple.com'
+// Apple rejects tokens older than an hour and answers TooManyProviderTokenUpdates to tokens
+// renewed more often than every 20 minutes.
+const TOKEN_REUSE_MS = 50 * 60_000
+const MIN_FORCED_REFRESH_MS = 20 * 60_000
+const DEFAULT_TTL_SECONDS = 28 * 24 * 3600
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const TRANSIENT_REASONS = new Set(['IdleTimeout', 'TooManyRequests', 'TooManyProviderTokenUpdates', 'InternalServerError', 'ServiceUnavailable', 'Shutdown'])
+const DEAD_TOKEN_REASONS = new Set(['BadDeviceToken', 'MissingDeviceToken', 'Unregistered', 'ExpiredToken'])
+// After these the connection is going away or unusable: open a new one for the next send.
+const RECONNECT_REASONS = new Set(['IdleTimeout', 'Shutdown', 'ServiceUnavailable'])
+
+interface Answer {
+  status: number
+  headers: IncomingHttpHeaders
+  body: string
+}
+
+export function createApnsProvider(config: ApnsConfig): ApnsProvider {
+  for (const field of ['teamId', 'keyId', 'bundleId'] as const) {
+    if (!config[field]) throw new Error(`APNs config needs ${field}`)
+  }
+  const signingKey = loadP256Key(config.privateKey)
+  const origin = (config.baseUrl ?? (config.production ? PRODUCTION_URL : SANDBOX_URL)).replace(/\/+$/, '')
+  const now = config.now ?? Date.now
+  const timeoutMs = config.timeoutMs ?? 10_000
+  const ttlSeconds = config.ttlSeconds ?? DEFAULT_TTL_SECONDS
+
+  let session: ClientHttp2Session | undefined
+  let token: { jwt: string; issuedAt: number } | undefined
+  let signing: Promise<string> | undefined
+  let lastForcedRefresh = -Infinity
+
+  function providerToken(): Promise<string> {
+    if (token && now() - token.issuedAt < TOKEN_REUSE_MS) return Promise.resolve(token.jwt)
+    signing ??= (async () => {
+      const issuedAt = now()
+      const jwt = await new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256', kid: config.keyId })
+        .setIssuer(config.teamId)
+        .setIssuedAt(Math.floor(issuedAt / 1000))
+        .sign(signingKey)
+      token = { jwt, issuedAt }
+      return jwt
+    })().finally(() => {
+      signing = undefined
+    })
+    return signing
+  }
+
+  function connection(): ClientHttp2Session {
+    if (session && !session.closed && !session.destroyed) return session
+    const opened = http2.connect(origin, config.tls?.ca ? { ca: config.tls.ca } : {})
+    // Failures reach the request streams; without this listener a connection error would crash the process.
+    opened.on('error', () => {})
+    const forget = () => {
+      if (session === opened) session = undefined
+    }
+    opened.on('close', forget)
+    opened.on('goaway', forget)
+    // An idle connection must not keep the process alive; pending requests hold their own timer.
+    opened.unref()
+    session = opened
+    return opened
+  }
+
+  function retireConnection(): void {
+    const current = session
+    session = undefined
+    // Let streams already in flight finish; new sends open a fresh connection.
+    if (current && !current.closed) current.close()
+  }
+
+  function request(headers: OutgoingHttpHeaders, body: string): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      let settled = false
+      const fail = (why: string) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        retireConnection()
+        reject(new ProviderError('transient', why))
+      }
+      const timer = setTimeout(() => {
+        stream?.close(http2.constants.NGHTTP2_CANCEL)
+        // A silent connection may be half-dead (lost network, frozen peer): start afresh next time.
+        fail(`APNs did not answer within ${timeoutMs} ms`)
+      }, timeoutMs)
+      let stream: ClientHttp2Stream | undefined
+      try {
+        stream = connection().request(headers)
+      } catch (e) {
+        fail(`APNs connection failed: ${(e as Error).message}`)
+        return
+      }
+      let status = 0
+      let responseHeaders: IncomingHttpHeaders = {}
+      const chunks: Buffer[] = []
+      stream.on('response', (received) => {
+        status = Number(received[':status'])
+        responseHeaders = received
+      })
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+      stream.on('end', () => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        resolve({ status, headers: responseHeaders, body: Buffer.concat(chunks).toString('utf8') })
+      })
+      stream.on('error', (e) => fail(`APNs connection failed: ${e.message}`))
+      // Reset by the server (RST_STREAM) or by a dying connection before any answer.
+      stream.on('close', () => fail(`APNs closed the stream without answering (code ${stream?.rstCode})`))
+      stream.end(body)
+    })
+  }
+
+  async function attempt(message: PushMessage & { target: { kind: 'apns' } }, apnsId: string, jwt: string): Promise<Answer> {
+    const payload = JSON.stringify({ ...message.data, aps: { alert: { title: message.title, body: message.body } } })
+    return request(
+      {
+        ':method': 'POST',
+        ':path': `/3/device/${encodeURIComponent(message.target.token)}`,
+        authorization: `bearer ${jwt}`,
+        'apns-topic': config.bundleId,
+        'apns-push-type': 'alert',
+        'apns-priority': '10',
+        'apns-expiration': String(Math.floor(now() / 1000) + ttlSeconds),
+        'apns-id': apnsId,
+        'content-type': 'application/json',
+      },
+      payload,
+    )
+  }
+
+  return {
+    id: 'apns',
+    channel: 'push',
+    kinds: ['apns'],
+    async send(message: PushMessage): Promise<SendResult> {
+      const target = message.target
+      if (target.kind !== 'apns') throw new ProviderError('permanent', `the APNs provider cannot reach a ${target.kind} device`)
+      const apnsMessage = { ...message, target }
+      // Our delivery id, when it is a UUID, doubles as apns-id so Apple's logs point back to it.
+      const apnsId = UUID.test(message.deliveryId) ? message.deliveryId.toLowerCase() : randomUUID()
+      const jwt = await providerToken()
+      let answer = await attempt(apnsMessage, apnsId, jwt)
+      if (answer.status === 403 && isTokenRejection(answer)) {
+        // Renew once: a token a concurrent send already replaced, or one Apple thinks is stale
+        // (clock skew, a suspended process). Forced renewals are rationed to Apple's 20 minutes.
+        if (token?.jwt === jwt && now() - lastForcedRefresh >= MIN_FORCED_REFRESH_MS) {
+          token = undefined
+          lastForcedRefresh = now()
+        }
+        const renewed = await providerToken()
+        if (renewed !== jwt) answer = await attempt(apnsMessage, apnsId, renewed)
+      }
+      if (answer.status === 200) {
+        return { providerMessageId: headerValue(answer.headers['apns-id']) ?? apnsId, status: 'sent', meta: { httpStatus: 200 } }
+      }
+      const error = sendError(answer)
+      if (RECONNECT_REASONS.has(String(error.details.code)) || answer.status === 503) retireConnection()
+      throw error
+    },
+    async close() {
+      const current = session
+      session = undefined
+      if (!current || current.closed) return
+      await new Promise<void>((resolve) => current.close(() => resolve()))
+    },
+  }
+}
+
+function isTokenRejection(answer: Answer): boolean {
+  const reason = parseReason(answer.body).reason
+  return reason === 'ExpiredProviderToken' || reason === 'InvalidProviderToken'
+}
+
+function sendError(answer: Answer): ProviderError {
+  const { reason, timestamp } = parseReason(answer.body)
+  const code = reason ?? answer.status
+  // A 410 carries when Apple last saw the token valid: worth having in the attempt's log.
+  const since = answer.status === 410 && typeof timestamp === 'number' ? ` (token invalid since ${new Date(timestamp).toISOString()})` : ''
+  return new ProviderError(errorKind(answer.status, reason), `APNs rejected the notification: HTTP ${answer.status} ${code}${since}`, {
+    code,
+    httpStatus: answer.status,
+    retryAfterSeconds: parseRetryAfter(headerValue(answer.headers['retry-after'])),
+  })
+}
+
+function errorKind(status: number, reason: string | undefined): ProviderErrorKind {
+  if (status === 410 || (reason && DEAD_TOKEN_REASONS.has(reason))) return 'invalid_recipient'
+  if (reason && TRANSIENT_REASONS.has(reason)) return 'transient'
+  // DeviceTokenNotForTopic and BadTopic point at our bundle id, not at the device: permanent.
+  return errorKindForStatus(status)
+}
+
+function parseReason(body: string): { reason?: string; timestamp?: number } {
+  try {
+    const parsed = JSON.parse(body) as { reason?: unknown; timestamp?: unknown }
+    return { reason: typeof parsed.reason === 'string' ? parsed.reason : undefined, timestamp: typeof parsed.timestamp === 'number' ? parsed.timestamp : undefined }
+  } catch {
+    return {}
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}
+
+function loadP256Key(pem: string): KeyObject {
+  let key: KeyObject
+  try {
+    key = createPrivateKey(typeof pem === 'string' && pem.includes('\\n') ? pem.replace(/\\n/g, '\n') : pem)
+  } catch {
+    // Never echo the key or the parser's view of it.
+    throw new Error('APNs privateKey is not a readable PEM private key (the .p8 file from Apple)')
+  }
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new Error('APNs privateKey must be a P-256 (ES256) key, as in the .p8 file from Apple')
+  }
+  return key
+}

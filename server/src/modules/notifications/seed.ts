@@ -1,0 +1,61 @@
+// Caravan's own notification types, with fa and en templates, created at start when missing.
+// Admins may edit them (new template versions); they cannot delete them.
+import type { Catalog } from './catalog'
+import type { Category, NotifyChannel } from './tables'
+import type { TemplateContent } from './templates'
+
+interface SeedType {
+  key: string; name: string; category: Category; critical: boolean; channels: NotifyChannel[]
+  templates: Partial<Record<NotifyChannel, Record<'fa' | 'en', TemplateContent>>>
+}
+
+export const SYSTEM_TYPES: SeedType[] = [
+  {
+    key: 'account.welcome', name: 'Welcome', category: 'transactional', critical: false, channels: ['in_app', 'email'],
+    templates: {
+      in_app: {
+        en: { title: 'Welcome to {{ brand.name }}', body: 'Your account is ready{% if user.name %}, {{ user.name }}{% endif %}. Set how you want to hear from us in your notification settings.', actionUrl: '/settings/notifications' },
+        fa: { title: 'به {{ brand.name }} خوش آمدید', body: 'حساب شما آماده است{% if user.name %}، {{ user.name }}{% endif %}. در تنظیمات اعلان‌ها مشخص کنید چگونه از ما خبر بگیرید.', actionUrl: '/settings/notifications' },
+      },
+      email: {
+        en: {
+          subject: 'Welcome to {{ brand.name }}',
+          html: '<h1>Welcome{% if user.name %}, {{ user.name }}{% endif %}!</h1><p>Your {{ brand.name }} account is ready.</p><p><a href="{{ brand.url }}">Open {{ brand.name }}</a></p>',
+          text: 'Welcome{% if user.name %}, {{ user.name }}{% endif %}! Your {{ brand.name }} account is ready: {{ brand.url }}',
+        },
+        fa: {
+          subject: 'به {{ brand.name }} خوش آمدید',
+          html: '<h1>خوش آمدید{% if user.name %}، {{ user.name }}{% endif %}!</h1><p>حساب {{ brand.name }} شما آماده است.</p><p><a href="{{ brand.url }}">ورود به {{ brand.name }}</a></p>',
+          text: 'خوش آمدید{% if user.name %}، {{ user.name }}{% endif %}! حساب {{ brand.name }} شما آماده است: {{ brand.url }}',
+        },
+      },
+    },
+  },
+  {
+    key: 'account.role_changed', name: 'Role changed', category: 'security', critical: true, channels: ['in_app', 'email'],
+    templates: {
+      in_app: {
+        en: { title: 'Your role changed', body: 'You are now: {{ to }} (was {{ from }}). Sign in again to use it.' },
+        fa: { title: 'نقش شما تغییر کرد', body: 'نقش جدید شما: {{ to }} (قبلاً {{ from }}). برای استفاده از آن دوباره وارد شوید.' },
+      },
+      email: {
+        en: { subject: 'Your {{ brand.name }} role changed', html: '<p>Your role is now <strong>{{ to }}</strong> (it was {{ from }}).</p><p>If you did not expect this, contact an administrator.</p>', text: 'Your role is now {{ to }} (it was {{ from }}). If you did not expect this, contact an administrator.' },
+        fa: { subject: 'نقش شما در {{ brand.name }} تغییر کرد', html: '<p>نقش شما اکنون <strong>{{ to }}</strong> است (قبلاً {{ from }}).</p><p>اگر انتظار این تغییر را نداشتید، با مدیر تماس بگیرید.</p>', text: 'نقش شما اکنون {{ to }} است (قبلاً {{ from }}). اگر انتظار این تغییر را نداشتید، با مدیر تماس بگیرید.' },
+      },
+    },
+  },
+]
+
+export async function seedSystemTypes(catalog: Catalog) {
+  for (const seed of SYSTEM_TYPES) {
+    if (!(await catalog.findType(seed.key))) {
+      await catalog.createType('system', seed, true).catch((e) => { if (e?.type !== 'conflict') throw e })
+    }
+    const existing = await catalog.templateVersions(seed.key)
+    for (const [channel, byLocale] of Object.entries(seed.templates) as [NotifyChannel, Record<'fa' | 'en', TemplateContent>][]) {
+      for (const locale of ['fa', 'en'] as const) {
+        if (!existing.some((t) => t.channel === channel && t.locale === locale)) await catalog.saveTemplate('system', seed.key, channel, locale, byLocale[locale])
+      }
+    }
+  }
+}
