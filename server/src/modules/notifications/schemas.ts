@@ -71,7 +71,7 @@ export const PreviewResult = Type.Object({ channel: Channel, locale: Locale, ver
 
 export const Preferences = Type.Object({
   channels: Type.Object({ in_app: Type.Boolean(), email: Type.Boolean(), sms: Type.Boolean(), push: Type.Boolean() }, { additionalProperties: false }),
-  categories: Type.Record(CategorySchema, Type.Partial(Type.Object({ in_app: Type.Boolean(), email: Type.Boolean(), sms: Type.Boolean(), push: Type.Boolean() }, { additionalProperties: false }))),
+  categories: Type.Partial(Type.Record(CategorySchema, Type.Partial(Type.Object({ in_app: Type.Boolean(), email: Type.Boolean(), sms: Type.Boolean(), push: Type.Boolean() }, { additionalProperties: false })), { additionalProperties: false })),
   quietHours: Nullable(Type.Object({ start: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }), end: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }) }, { additionalProperties: false })),
 }, { additionalProperties: false, $id: 'NotificationPreferences' })
 export const PreferencesView = Type.Object({ preferences: Type.Ref('NotificationPreferences'), timezone: Type.String({ description: 'Quiet hours are in this zone (the profile\'s)' }), criticalCategories: Type.Array(Type.String()) })
@@ -99,7 +99,7 @@ export const UpdateProviderBody = Type.Object({
 
 const Limits = Type.Partial(Type.Object({ in_app: Type.Integer({ minimum: 0, maximum: 1_000_000 }), email: Type.Integer({ minimum: 0, maximum: 1_000_000 }), sms: Type.Integer({ minimum: 0, maximum: 1_000_000 }), push: Type.Integer({ minimum: 0, maximum: 1_000_000 }) }, { additionalProperties: false }))
 export const SettingsBody = Type.Object({
-  rateLimits: Type.Optional(Type.Record(Type.Union([CategorySchema, Type.Literal('*')]), Limits, { description: 'Max messages per user per hour, by category ("*" = any) and channel' })),
+  rateLimits: Type.Optional(Type.Partial(Type.Record(Type.Union([CategorySchema, Type.Literal('*')]), Limits), { additionalProperties: false, description: 'Max messages per user per hour, by category ("*" = any) and channel' })),
   contentRules: Type.Optional(Type.Object({
     blockedWords: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 5000 }),
     links: Type.Union([Type.Literal('allow'), Type.Literal('block'), Type.Object({ allowDomains: Type.Array(Type.String({ maxLength: 253 }), { maxItems: 1000 }) })]),

@@ -178,6 +178,8 @@ export function createApnsProvider(config: ApnsConfig): ApnsProvider {
     id: 'apns',
     channel: 'push',
     kinds: ['apns'],
+    // APNs does not deduplicate by apns-id: a send that timed out may still reach the device.
+    idempotent: false,
     async send(message: PushMessage): Promise<SendResult> {
       const target = message.target
       if (target.kind !== 'apns') throw new ProviderError('permanent', `the APNs provider cannot reach a ${target.kind} device`)

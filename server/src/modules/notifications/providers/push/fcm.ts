@@ -142,6 +142,8 @@ export function createFcmProvider(config: FcmConfig): PushProvider {
     id: 'fcm',
     channel: 'push',
     kinds: ['fcm'],
+    // FCM v1 takes no idempotency key: a send that timed out may still reach the device.
+    idempotent: false,
     async send(message: PushMessage): Promise<SendResult> {
       if (message.target.kind !== 'fcm') throw new ProviderError('permanent', `the FCM provider cannot reach a ${message.target.kind} device`)
       const body = JSON.stringify({

@@ -56,6 +56,8 @@ export function createWebPushProvider(config: WebPushConfig): PushProvider {
     id: 'webpush',
     channel: 'push',
     kinds: ['webpush'],
+    // Push services do not deduplicate: a send that timed out may still reach the browser.
+    idempotent: false,
     async send(message: PushMessage): Promise<SendResult> {
       const target = message.target
       if (target.kind !== 'webpush') throw new ProviderError('permanent', `the Web Push provider cannot reach a ${target.kind} device`)
