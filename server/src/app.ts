@@ -110,7 +110,8 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   const hasWeb = config.role !== 'worker' && existsSync(indexFile)
   if (hasWeb) {
     await app.register(fastifyStatic, { root: config.webDistDir, prefix: '/', wildcard: false, index: false, cacheControl: false,
-      setHeaders: (res: any, path: string) => res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache') })
+      // @fastify/static 10 hands setHeaders the Fastify reply, not the raw response.
+      setHeaders: (reply: any, path: string) => reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache') })
     app.get('/', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'))
   }
   installNotFound(app, hasWeb ? (reply) => reply.header('cache-control', 'no-cache').sendFile('index.html') : undefined)

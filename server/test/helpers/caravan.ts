@@ -1,6 +1,7 @@
 // A whole Caravan node for one test file, on its own fresh database: PGlite in memory by default,
 // or a new database on the PostgreSQL server when DATABASE_URL is set (REDIS_URL likewise).
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildCaravan, type Caravan } from '../../src/app'
@@ -27,6 +28,15 @@ export interface TestOptions {
   redisUrl?: string
 }
 
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    }).on('error', reject)
+  })
+}
+
 export async function startTestCaravan(options: TestOptions = {}): Promise<TestCaravan> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caravan-test-'))
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL
@@ -34,10 +44,13 @@ export async function startTestCaravan(options: TestOptions = {}): Promise<TestC
   const url = options.database?.url ?? fresh?.url
   const database = await openDatabase(url ? { databaseUrl: url, poolSize: 5 } : { pgliteDir: 'memory://' })
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL
+  // A listening node gets a fixed free port, so PUBLIC_URL (signed webhook URLs) is its real address.
+  const port = options.listen ? await freePort() : 0
   const config = loadConfig({
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    PORT: '0',
+    PORT: String(port),
+    ...(options.listen ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
     HOST: '127.0.0.1',
     RATE_LIMIT_PER_MINUTE: '100000',
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
