@@ -1,0 +1,6 @@
+export { createCaravanClient, type CaravanClient, type CaravanClientOptions, type RequestOptions } from './client'
+export { CaravanError } from './errors'
+export { connectRealtime, REALTIME_PATH, type CaravanRealtime, type RealtimeOptions } from './realtime'
+export { localStorageSessionStorage, memorySessionStorage, type Session, type SessionStorage } from './session'
+export type * from './types'
+export type { components, operations, paths } from './schema'

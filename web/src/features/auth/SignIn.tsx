@@ -1,0 +1,37 @@
+import { useState, type FormEvent } from 'react'
+import { useI18n } from '../../i18n'
+import { Link, useLocation } from '../../navigation'
+import { ErrorAlert, TextField, fieldMessage, useAction } from '../shell/form'
+import { Page } from '../shell/Page'
+import { client } from './session'
+
+export function SignIn() {
+  const { t } = useI18n()
+  const { search } = useLocation()
+  const [email, setEmail] = useState('')
+  const [password, setPassword] = useState('')
+  // On success the session changes and the router sends the user on (to ?next= or home).
+  const signIn = useAction(() => client.login({ email: email.trim(), password }))
+
+  function submit(event: FormEvent) {
+    event.preventDefault()
+    void signIn.run()
+  }
+
+  const next = search.get('next')
+  return (
+    <Page title={t('signIn.title')} intro={t('signIn.intro')}>
+      <form className="card form narrow" onSubmit={submit} noValidate aria-busy={signIn.pending}>
+        <ErrorAlert error={signIn.error} />
+        <TextField label={t('field.email')} name="email" type="email" autoComplete="email" dir="ltr" required
+          value={email} onChange={(e) => setEmail(e.target.value)} error={fieldMessage(t, signIn.error, 'email')} />
+        <TextField label={t('field.password')} name="password" type="password" autoComplete="current-password" dir="ltr" required
+          value={password} onChange={(e) => setPassword(e.target.value)} error={fieldMessage(t, signIn.error, 'password')} />
+        <button type="submit" disabled={signIn.pending}>{signIn.pending ? t('common.working') : t('signIn.submit')}</button>
+      </form>
+      <p className="aside">
+        {t('signIn.noAccount')} <Link to={next ? `/sign-up?next=${encodeURIComponent(next)}` : '/sign-up'}>{t('signIn.createAccount')}</Link>
+      </p>
+    </Page>
+  )
+}

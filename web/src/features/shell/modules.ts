@@ -1,0 +1,17 @@
+// The product modules as the navigation shows them. Until a module ships, its entry leads to
+// the "coming soon" page; a shipped module replaces that route with its own pages (docs/web.md).
+import type { MessageKey } from '../../i18n'
+
+export interface ModuleEntry {
+  path: string
+  label: MessageKey
+  description: MessageKey
+}
+
+export const MODULES: ModuleEntry[] = [
+  { path: '/notifications', label: 'nav.notifications', description: 'module.notifications.desc' },
+  { path: '/chat', label: 'nav.chat', description: 'module.chat.desc' },
+  { path: '/support', label: 'nav.support', description: 'module.support.desc' },
+  { path: '/wallet', label: 'nav.wallet', description: 'module.wallet.desc' },
+  { path: '/marketing', label: 'nav.marketing', description: 'module.marketing.desc' },
+]

@@ -1,0 +1,125 @@
+// Shared by the browser tests: a real Caravan server (child process, fresh data folder, free
+// port) serving the built web app, and Debian's Chromium driven by playwright-core.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type Page } from 'playwright-core'
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const CHROMIUM = '/usr/bin/chromium'
+const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots')
+
+/** False (skip) when Chromium is missing on a developer's machine; in CI a missing browser fails. */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true
+  const message = `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser tests`
+  if (process.env.CI === 'true') throw new Error(message)
+  console.warn(`browser tests skipped: ${message}`)
+  return false
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+export interface RunningServer { url: string; stop: () => Promise<void> }
+
+/** Starts `caravan start` on a fresh data folder and waits until /readyz answers 200. */
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+  if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
+    throw new Error('web/dist is missing: run `npm run build:web` first (`npm run test:browser` at the root does both)')
+  }
+  const port = await freePort()
+  const dataDir = mkdtempSync(join(tmpdir(), 'caravan-browser-'))
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dataDir,
+    DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...extraEnv,
+  }
+  const child = spawn(process.execPath, ['server/bin/caravan.js', 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (chunk) => { output += chunk })
+  child.stderr.on('data', (chunk) => { output += chunk })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+
+  const fail = (message: string): never => {
+    child.kill('SIGKILL')
+    rmSync(dataDir, { recursive: true, force: true })
+    throw new Error(`${message}\n${output}`)
+  }
+
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (child.exitCode !== null) fail(`the server exited with ${child.exitCode}:`)
+    if (Date.now() > deadline) fail('the server was not ready within 60 s:')
+    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false)
+    if (ready) break
+    await new Promise((r) => setTimeout(r, 300))
+  }
+  // Fail here, with the server's words, rather than as a browser timeout later.
+  const page = await fetch(url, { headers: { accept: 'text/html' } })
+  if (page.status !== 200 || !(await page.text()).includes('<div id="root">')) fail(`the server does not serve the web app: GET / answered ${page.status}`)
+
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+        await exited
+        clearTimeout(timer)
+      }
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  })
+}
+
+/** A full-page screenshot in test-artifacts/screenshots/<name>.png, after fonts have loaded. */
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  await page.evaluate(() => document.fonts.ready.then(() => undefined))
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+}
+
+/** Calls the API from the test itself (to arrange data the app has no screen for). */
+export async function api(url: string, method: string, path: string, body?: unknown, token?: string) {
+  const response = await fetch(url + path, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await response.text()
+  return { status: response.status, body: text ? JSON.parse(text) : undefined }
+}
+
+/** The access token the app keeps in localStorage. */
+export async function accessTokenOf(page: Page): Promise<string> {
+  const raw = await page.evaluate(() => localStorage.getItem('caravan.session'))
+  if (!raw) throw new Error('no session in localStorage')
+  return JSON.parse(raw).accessToken
+}
+
+export const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+
+/** A value as the app's t() inserts it: inside Unicode isolates (FSI…PDI). */
+export const iso = (value: string) => `\u2068${value}\u2069`

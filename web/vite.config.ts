@@ -1,0 +1,23 @@
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'vite'
+
+// In development the API runs on :3000 (npm start); everything it serves is proxied so the app
+// talks to one origin, exactly as in production where the server serves web/dist itself.
+const api = process.env.CARAVAN_API ?? 'http://localhost:3000'
+
+export default defineConfig({
+  plugins: [react()],
+  server: {
+    proxy: {
+      '/v1': api,
+      '/docs': api,
+      '/realtime': { target: api, ws: true },
+    },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // The server's CSP allows data: for images and fonts, but serving files keeps pages cacheable.
+    assetsInlineLimit: 0,
+  },
+})
