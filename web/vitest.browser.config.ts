@@ -1,4 +1,8 @@
+import { join } from 'node:path'
 import { defineConfig } from 'vitest/config'
+
+// CI collects one JSON report per run in VITEST_JSON_DIR (see scripts/test-summary.mjs).
+const reportDir = process.env.VITEST_JSON_DIR
 
 // Browser tests drive the built app (web/dist) served by a real Caravan server in Chromium.
 // They run in Node (playwright-core), one file at a time: each file starts its own server.
@@ -9,5 +13,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 90_000,
+    reporters: reportDir ? ['default', ['json', { outputFile: join(reportDir, 'browser.json') }]] : ['default'],
   },
 })
