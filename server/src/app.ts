@@ -7,11 +7,12 @@ import { Redis } from 'ioredis'
 import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import pino, { type Logger } from 'pino'
+import type { Logger } from 'pino'
 import type { Config } from './config'
 import { createAudit } from './core/audit/service'
 import { openDatabase, pgliteDirFor, type Database } from './core/db/client'
 import { migrate } from './core/db/migrate'
+import { createLogger } from './core/logging/logger'
 import { createEventBus } from './core/events/bus'
 import { createAuth } from './core/http/auth'
 import { createIdempotency } from './core/http/idempotency'
@@ -37,10 +38,7 @@ export interface BuildOptions {
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 export async function buildCaravan(config: Config, options: BuildOptions = {}) {
-  const logger = options.logger ?? pino({
-    level: config.logLevel,
-    redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken', '*.accessToken'],
-  })
+  const logger = options.logger ?? createLogger(config.logLevel)
   const database = options.database ?? await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirFor(config.dataDir) })
   await migrate(database)
 

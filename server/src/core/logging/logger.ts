@@ -1,0 +1,38 @@
+// The process logger. Besides redacting credentials by path, it masks email addresses and phone
+// numbers anywhere in a log line (messages, fields, error texts), so personal contact data never
+// lands in logs even when a provider echoes it back in an error.
+import pino, { type Logger } from 'pino'
+
+const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g
+const PHONE = /(\+?\d{2,4})[\d\s-]{4,}(\d{2})(?!\d)/g
+
+export function maskPii(text: string): string {
+  return text.replace(EMAIL, '$1***@$2').replace(PHONE, (match, head: string, tail: string) => (match.replace(/\D/g, '').length >= 9 ? `${head}***${tail}` : match))
+}
+
+function maskValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return maskPii(value)
+  if (depth > 5 || value === null || typeof value !== 'object') return value
+  if (value instanceof Error) {
+    const masked = new Error(maskPii(value.message))
+    masked.name = value.name
+    masked.stack = value.stack ? maskPii(value.stack) : undefined
+    for (const [k, v] of Object.entries(value)) (masked as any)[k] = maskValue(v, depth + 1)
+    return masked
+  }
+  if (Array.isArray(value)) return value.map((v) => maskValue(v, depth + 1))
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value // requests, buffers: serializers handle them
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskValue(v, depth + 1)]))
+}
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino({
+    level,
+    redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken', '*.accessToken', '*.apiKey', '*.authToken', '*.privateKey'],
+    hooks: {
+      logMethod(args, method) {
+        return method.apply(this, args.map((a) => maskValue(a, 0)) as Parameters<typeof method>)
+      },
+    },
+  }, destination)
+}
