@@ -36,6 +36,8 @@ export interface FakeSendGridOptions {
   verifiedSenders?: string[]
   /** Request body limit; the real one is 30 MB. */
   maxBodyBytes?: number
+  /** Think time before answering: the message is accepted even if the caller is gone by then. */
+  latencyMs?: number
 }
 
 export type Failure = { status: 429; resetInSeconds?: number; retryAfter?: string } | { status: 500 | 502 | 503 } | { hang: true }
@@ -78,7 +80,8 @@ export async function startFakeSendGrid(options: FakeSendGridOptions): Promise<F
     readBody(request, maxBodyBytes).then(
       (body) => {
         if (failure) return answerFailure(response, failure)
-        handleMailSend(request, body, response)
+        if (options.latencyMs) setTimeout(() => handleMailSend(request, body, response), options.latencyMs)
+        else handleMailSend(request, body, response)
       },
       () => reply(response, 413, [{ message: 'Payload Too Large', field: null, help: null }]),
     )

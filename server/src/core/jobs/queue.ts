@@ -94,14 +94,16 @@ export function createJobs(options: { database: Database; logger: Logger; metric
     for (const def of definitions.values()) {
       const dead = def.name + DEAD_SUFFIX
       await boss.createQueue(dead, { name: dead, retentionMinutes: 60 * 24 * 365 } as any)
-      await boss.createQueue(def.name, {
-        name: def.name,
+      const settings = {
         retryLimit: def.retryLimit ?? 5,
         retryDelay: def.retryDelaySeconds ?? 5,
         retryBackoff: true,
         expireInSeconds: def.expireInSeconds ?? 15 * 60,
         deadLetter: dead,
-      } as any)
+      }
+      // createQueue keeps an existing queue as it was: update it so changed settings apply.
+      await boss.createQueue(def.name, { name: def.name, ...settings } as any)
+      await boss.updateQueue(def.name, settings as any)
     }
     for (const s of schedules) await boss.schedule(s.name, s.cron, s.data)
     if (!opts.work) return

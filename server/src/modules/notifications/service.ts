@@ -39,10 +39,13 @@ export function createNotificationsService(deps: NotificationsDeps) {
   const status = createStatusTracker({ db, registry, logger })
   const pipeline = createPipeline({ database, jobs, events, accounts, catalog, registry, settings, preferences, inbox, counters, logger, brand })
 
-  jobs.define<{ notificationId: string }>({ name: JOB_FANOUT, retryLimit: 5, retryDelaySeconds: 5, handler: ({ notificationId }) => pipeline.fanout(notificationId) })
+  // A job running longer than this is presumed dead (worker killed) and runs again; both jobs are
+  // safe to repeat: fan-out skips deliveries that exist, delivery skips finished or in-doubt ones.
+  const expireInSeconds = deps.settings.jobExpireSeconds ?? 15 * 60
+  jobs.define<{ notificationId: string }>({ name: JOB_FANOUT, retryLimit: 5, retryDelaySeconds: 5, expireInSeconds, handler: ({ notificationId }) => pipeline.fanout(notificationId) })
   jobs.define<{ deliveryId: string }>({
     name: JOB_DELIVER, retryLimit: 5, retryDelaySeconds: 5, batchSize: 20, concurrency: deps.settings.deliverConcurrency ?? 2,
-    expireInSeconds: deps.settings.jobExpireSeconds ?? 15 * 60,
+    expireInSeconds,
     handler: ({ deliveryId }) => pipeline.deliver(deliveryId),
   })
   jobs.define({ name: 'notify-status-poll', retryLimit: 0, handler: async () => { await status.poll() } })
