@@ -4,8 +4,13 @@ import { CaravanError, errorFromResponse, networkError } from './errors'
 import { connectRealtime, type CaravanRealtime, type RealtimeOptions } from './realtime'
 import { memorySessionStorage, sessionFromResponse, type Session, type SessionStorage } from './session'
 import type {
-  AuditQuery, CreateApiKeyInput, ListUsersQuery, LoginInput, QueryOf, RegisterDeviceInput, RegisterInput, ResponseOf, Role,
-  SessionResponse, UpdateMeInput, User,
+  AuditQuery, CreateApiKeyInput, CreateNotificationProviderInput, CreateNotificationTypeInput, DeliveryPage, DeliveryQuery, InboxItem,
+  InboxPage, InboxQuery, ListUsersQuery, Locale, LoginInput, NotificationChannel, NotificationDetail, NotificationPreferences,
+  NotificationPreferencesView, NotificationProvider, NotificationProviderList, NotificationSettings, NotificationTemplate,
+  NotificationType, NotificationTypeDetail, OutboxPage, OutboxQuery, PreviewTemplateInput, QueryOf, RegisterDeviceInput,
+  RegisterInput, ResponseOf, Role, SendNotificationInput, SendNotificationResult, SessionResponse, TemplateContent,
+  TemplatePreview, Topic, UpdateMeInput, UpdateNotificationProviderInput, UpdateNotificationSettingsInput,
+  UpdateNotificationTypeInput, User,
 } from './types'
 
 export interface CaravanClientOptions {
@@ -21,6 +26,12 @@ export interface CaravanClientOptions {
   refreshLeewaySeconds?: number
   /** The clock, in epoch milliseconds (tests move it). */
   now?: () => number
+  /**
+   * An API key (`ck_...`) for a host product's server: sent instead of a session's access token,
+   * never refreshed. Only routes that accept API keys (e.g. notifications.send with the scope
+   * `notifications:send`) can be called with it.
+   */
+  apiKey?: string
 }
 
 export interface RequestOptions {
@@ -96,6 +107,7 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
 
   /** A usable access token, refreshed first if it expires within the leeway; null when signed out. */
   async function accessToken(): Promise<string | null> {
+    if (options.apiKey) return options.apiKey
     const session = storage.load()
     if (!session) return null
     return expiresSoon(session) ? (await refreshSession(session.accessToken)).accessToken : session.accessToken
@@ -109,7 +121,7 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     const auth = init.auth ?? true
     const token = auth ? await accessToken() ?? undefined : undefined
     let response = await send(method, path, init.body, init.query, token)
-    if (response.status === 401 && token) {
+    if (response.status === 401 && token && !options.apiKey) {
       const error = await errorFromResponse(response.clone())
       if (!error.type.endsWith('invalid_token')) throw error
       const session = await refreshSession(token)
@@ -177,6 +189,74 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
       verifyAudit: () => request<ResponseOf<'verifyAuditLog'>>('GET', '/v1/admin/audit/verify'),
       listDeadJobs: async (query: QueryOf<'listDeadJobs'> = {}) => (await request<ResponseOf<'listDeadJobs'>>('GET', '/v1/admin/jobs/dead', { query })).items,
       retryDeadJob: (jobId: string) => request<ResponseOf<'retryDeadJob'>>('POST', `/v1/admin/jobs/dead/${id(jobId)}/retry`),
+
+      /** The notification catalogue, providers, settings and activity feed. */
+      notifications: {
+        listTypes: async (): Promise<NotificationType[]> => (await request<ResponseOf<'listNotificationTypes'>>('GET', '/v1/admin/notification-types')).items,
+        createType: (input: CreateNotificationTypeInput) => request<NotificationType>('POST', '/v1/admin/notification-types', { body: input }),
+        /** The type with the newest template of each channel and locale. */
+        getType: (typeKey: string) => request<NotificationTypeDetail>('GET', `/v1/admin/notification-types/${id(typeKey)}`),
+        updateType: (typeKey: string, patch: UpdateNotificationTypeInput) => request<NotificationType>('PATCH', `/v1/admin/notification-types/${id(typeKey)}`, { body: patch }),
+        /** Caravan's own types (`system: true`) cannot be deleted (409). */
+        deleteType: (typeKey: string) => request<void>('DELETE', `/v1/admin/notification-types/${id(typeKey)}`),
+        /** Every saved version, newest first. */
+        templateVersions: async (typeKey: string, query: { channel?: NotificationChannel; locale?: Locale } = {}): Promise<NotificationTemplate[]> =>
+          (await request<{ items: NotificationTemplate[] }>('GET', `/v1/admin/notification-types/${id(typeKey)}/templates`, { query })).items,
+        /** Saves a new version; a Liquid syntax error is a 422 whose `errors[].field` names the field (`content.html`) and whose message names the line. */
+        saveTemplate: (typeKey: string, channel: NotificationChannel, locale: Locale, content: TemplateContent) =>
+          request<NotificationTemplate>('PUT', `/v1/admin/notification-types/${id(typeKey)}/templates/${channel}/${locale}`, { body: { content } }),
+        /** Renders unsaved `content`, a saved `version`, or the newest version, with sample `data`. */
+        preview: (typeKey: string, input: PreviewTemplateInput) => request<TemplatePreview>('POST', `/v1/admin/notification-types/${id(typeKey)}/preview`, { body: input }),
+
+        /** Configured providers in failover order (secret fields masked as "••••••"), and the kinds that can be added. */
+        listProviders: () => request<NotificationProviderList>('GET', '/v1/admin/notification-providers'),
+        createProvider: (input: CreateNotificationProviderInput) => request<NotificationProvider>('POST', '/v1/admin/notification-providers', { body: input }),
+        /** Secret fields left out of `config`, or sent back as "••••••", keep their stored value. */
+        updateProvider: (providerId: string, patch: UpdateNotificationProviderInput) => request<NotificationProvider>('PATCH', `/v1/admin/notification-providers/${id(providerId)}`, { body: patch }),
+        deleteProvider: (providerId: string) => request<void>('DELETE', `/v1/admin/notification-providers/${id(providerId)}`),
+
+        settings: () => request<NotificationSettings>('GET', '/v1/admin/notification-settings'),
+        updateSettings: (input: UpdateNotificationSettingsInput) => request<NotificationSettings>('PUT', '/v1/admin/notification-settings', { body: input }),
+
+        /** The activity feed: deliveries, newest first; `from`/`to` are ISO date-times. */
+        deliveries: (query: DeliveryQuery = {}) => request<DeliveryPage>('GET', '/v1/admin/notifications/deliveries', { query }),
+      },
+    },
+
+    /** The signed-in user's inbox, preferences and topics; sending (admin or an API key with `notifications:send`). */
+    notifications: {
+      /** My inbox, newest first; `archived: true` lists the archive, `unread: true` only unread items. */
+      list: (query: InboxQuery = {}) => request<InboxPage>('GET', '/v1/me/notifications', { query }),
+      unreadCount: async () => (await request<ResponseOf<'getUnreadCount'>>('GET', '/v1/me/notifications/unread-count')).count,
+      markRead: (itemId: string) => request<InboxItem>('POST', `/v1/me/notifications/${id(itemId)}/read`),
+      /** Returns how many items were marked read. */
+      markAllRead: async () => (await request<ResponseOf<'markAllRead'>>('POST', '/v1/me/notifications/read-all')).updated,
+      archive: (itemId: string) => request<InboxItem>('POST', `/v1/me/notifications/${id(itemId)}/archive`),
+      preferences: () => request<NotificationPreferencesView>('GET', '/v1/me/notification-preferences'),
+      /** Replaces all my preferences (a category or channel left out of `categories` is on). */
+      setPreferences: (preferences: NotificationPreferences) => request<NotificationPreferencesView>('PUT', '/v1/me/notification-preferences', { body: preferences }),
+      topics: async (): Promise<Topic[]> => (await request<ResponseOf<'listMyTopics'>>('GET', '/v1/me/topics')).items,
+      follow: (topicKey: string) => request<void>('PUT', `/v1/me/topics/${id(topicKey)}`),
+      unfollow: (topicKey: string) => request<void>('DELETE', `/v1/me/topics/${id(topicKey)}`),
+
+      /** Accepted at once (202); delivery runs in the background. The same `idempotencyKey` never sends twice. */
+      send: (input: SendNotificationInput) => request<SendNotificationResult>('POST', '/v1/notifications', { body: input }),
+      /** A sent notification with its deliveries and every attempt. */
+      get: (notificationId: string) => request<NotificationDetail>('GET', `/v1/notifications/${id(notificationId)}`),
+    },
+
+    /** Topics a notification can be sent to (admin or an API key with `notifications:send`). */
+    topics: {
+      list: async (): Promise<Topic[]> => (await request<ResponseOf<'listTopics'>>('GET', '/v1/topics')).items,
+      create: (input: { key: string; name: string }) => request<Topic>('POST', '/v1/topics', { body: input }),
+      subscribe: (topicKey: string, userIds: string[]) => request<void>('POST', `/v1/topics/${id(topicKey)}/subscribers`, { body: { userIds } }),
+      unsubscribe: (topicKey: string, userIds: string[]) => request<void>('DELETE', `/v1/topics/${id(topicKey)}/subscribers`, { body: { userIds } }),
+    },
+
+    /** Development helpers (admin). */
+    dev: {
+      /** What the built-in dev outbox "sent" (email, SMS, push) while no real provider is configured; newest first. */
+      outbox: (query: OutboxQuery = {}) => request<OutboxPage>('GET', '/v1/dev/outbox', { query }),
     },
 
     /** Opens the realtime socket (see realtime.ts). */

@@ -97,6 +97,26 @@ describe('realtime', () => {
     await vi.waitFor(() => expect(events).toEqual([{ userId: 'u1' }]))
   })
 
+  it('delivers the notification events to their listeners', async () => {
+    valid.add('access-1')
+    const { client: c } = client('access-1')
+    realtime = c.realtime()
+    await connected(realtime)
+    const counts: number[] = []
+    const titles: string[] = []
+    const offNew = realtime.on('notification:new', ({ item, unreadCount }) => { titles.push(item.title); counts.push(unreadCount) })
+    realtime.on('notification:unread', ({ count }) => counts.push(count))
+    const item = { id: 'i1', type: 'account.welcome', category: 'transactional', title: 'Welcome', body: 'Hi', actionUrl: null, read: false, archived: false, createdAt: '2026-01-01T00:00:00.000Z' }
+    ioServer.to('user:u1').emit('notification:new', { item, unreadCount: 1 })
+    ioServer.to('user:u1').emit('notification:unread', { count: 0 })
+    await vi.waitFor(() => expect(counts).toEqual([1, 0]))
+    expect(titles).toEqual(['Welcome'])
+    offNew()
+    ioServer.to('user:u1').emit('notification:new', { item, unreadCount: 2 })
+    ioServer.to('user:u1').emit('notification:unread', { count: 5 })
+    await vi.waitFor(() => expect(counts).toEqual([1, 0, 5]))
+  })
+
   it('stays closed when the session cannot be refreshed', async () => {
     const { client: c, fetch } = client('access-1')
     fetch.mockImplementation(async () => new Response(JSON.stringify({ type: 'https://caravan.dev/problems/invalid_token', title: 'x', status: 401 }), { status: 401, headers: { 'content-type': 'application/problem+json' } }))

@@ -915,6 +915,8 @@ export interface components {
             };
             /** @description Circuit breaker on this node */
             state: string;
+            /** @description env = NOTIFY_PROVIDERS, read-only here */
+            source: "admin" | "env";
             updatedAt: string;
         };
     };

@@ -37,8 +37,75 @@ export type AuditEntry = AuditPage['items'][number]
 export type AuditVerification = ResponseOf<'verifyAuditLog'>
 export type DeadJob = ResponseOf<'listDeadJobs'>['items'][number]
 
+// ---- notifications ----
+export type NotificationChannel = Schemas['NotificationType']['channels'][number]
+export type NotificationCategory = Schemas['NotificationType']['category']
+export type DeliveryStatus = Schemas['Delivery']['status']
+export type InboxItem = Schemas['InboxItem']
+export type InboxQuery = QueryOf<'listMyNotifications'>
+export type InboxPage = ResponseOf<'listMyNotifications'>
+export type NotificationPreferences = Schemas['NotificationPreferences']
+/** GET/PUT /v1/me/notification-preferences: the preferences, the profile's time zone (quiet hours are in it), and the categories that are always sent. */
+export type NotificationPreferencesView = ResponseOf<'getNotificationPreferences'>
+export type Topic = ResponseOf<'listMyTopics'>['items'][number]
+
+export type SendNotificationInput = RequestBody<'sendNotification'>
+export type SendNotificationResult = ResponseOf<'sendNotification'>
+export type NotificationDetail = ResponseOf<'getNotification'>
+export type DeliveryAttempt = NotificationDetail['deliveries'][number]['attemptLog'][number]
+export type Delivery = Schemas['Delivery']
+export type DeliveryQuery = QueryOf<'listDeliveries'>
+export type DeliveryPage = ResponseOf<'listDeliveries'>
+
+export type NotificationType = Schemas['NotificationType']
+export type CreateNotificationTypeInput = RequestBody<'createNotificationType'>
+export type UpdateNotificationTypeInput = RequestBody<'updateNotificationType'>
+/**
+ * A template's fields: email {subject, html, text} · sms {text} · push {title, body, data?} ·
+ * in_app {title, body, actionUrl?}. `data` (push) is an object of strings; every other field a
+ * Liquid template string.
+ */
+export type TemplateContent = RequestBody<'saveTemplate'>['content']
+/** One saved version of a template (the server's schema leaves `content` open; it is TemplateContent). */
+export type NotificationTemplate = Omit<Schemas['NotificationTemplate'], 'content'> & { content: TemplateContent }
+export type NotificationTypeDetail = { type: NotificationType; templates: NotificationTemplate[] }
+export type PreviewTemplateInput = RequestBody<'previewTemplate'>
+/** A rendered template: the same fields as its content, rendered (email `html` inside the email layout). */
+export type TemplatePreview = Omit<ResponseOf<'previewTemplate'>, 'rendered'> & { rendered: TemplateContent }
+
+export type NotificationProvider = Schemas['NotificationProvider']
+export type AvailableProvider = ResponseOf<'listNotificationProviders'>['available'][number]
+export type NotificationProviderList = ResponseOf<'listNotificationProviders'>
+export type CreateNotificationProviderInput = RequestBody<'createNotificationProvider'>
+export type UpdateNotificationProviderInput = RequestBody<'updateNotificationProvider'>
+
+type SettingsBody = RequestBody<'updateNotificationSettings'>
+/** Max messages per user per hour, by category ('*' = any category) and channel. */
+export type NotificationRateLimits = NonNullable<SettingsBody['rateLimits']>
+export type NotificationContentRules = NonNullable<SettingsBody['contentRules']>
+/** The GET answer (the server's schema leaves both open; these are their shapes). */
+export type NotificationSettings = { rateLimits: NotificationRateLimits; contentRules: NotificationContentRules }
+export type UpdateNotificationSettingsInput = SettingsBody
+
+export type OutboxQuery = QueryOf<'listDevOutbox'>
+export interface OutboxEmailPayload { from: string; subject: string; html: string; text: string; locale?: string }
+export interface OutboxSmsPayload { text: string }
+export interface OutboxPushPayload { title: string; body: string; data?: Record<string, string> }
+type OutboxRow = ResponseOf<'listDevOutbox'>['items'][number]
+/** What the dev outbox "sent"; `payload` depends on the channel. */
+export type OutboxItem = Omit<OutboxRow, 'channel' | 'payload'> & (
+  | { channel: 'email'; payload: OutboxEmailPayload }
+  | { channel: 'sms'; payload: OutboxSmsPayload }
+  | { channel: 'push'; payload: OutboxPushPayload }
+)
+export type OutboxPage = { items: OutboxItem[]; nextCursor: string | null }
+
 /** Events the server pushes to a user's sockets (room user:<id>). */
 export interface RealtimeEvents {
   'user.updated': { userId: string }
   'user.role_changed': { userId: string; from: Role; to: Role }
+  /** A new in-app inbox item, with the unread count after it. */
+  'notification:new': { item: InboxItem; unreadCount: number }
+  /** The unread count changed (read, read all, archive). */
+  'notification:unread': { count: number }
 }

@@ -65,7 +65,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   resolveApiKey = accounts.resolveApiKey
   const notifications = createNotificationsService({
     database, jobs, events, audit, counters, secrets, accounts, logger, factories: providerFactories,
-    settings: { publicUrl: config.publicUrl, brandName: config.brandName, jobExpireSeconds: config.notifyJobExpireSeconds },
+    settings: { publicUrl: config.publicUrl, brandName: config.brandName, jobExpireSeconds: config.notifyJobExpireSeconds, envProviders: config.notifyProviders },
   })
 
   jobs.define({ name: 'idempotency-purge', retryLimit: 2, handler: async () => { await idempotency.purgeExpired() } })

@@ -36,6 +36,8 @@ export interface Config {
   /** A delivery job running longer than this is presumed dead and run again. */
   notifyJobExpireSeconds: number
   brandName: string
+  /** Notification providers given in env (JSON array of { provider, priority?, maxPerSecond?, config }). */
+  notifyProviders: { provider: string; priority?: number; maxPerSecond?: number | null; enabled?: boolean; config: Record<string, unknown> }[]
   webDistDir: string
 }
 
@@ -64,6 +66,20 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false
   throw new ConfigError(name, `must be true or false, got "${raw}"`)
+}
+
+function jsonProviders(env: Env): Config['notifyProviders'] {
+  const raw = env.NOTIFY_PROVIDERS
+  if (!raw) return []
+  let parsed: unknown
+  try { parsed = JSON.parse(raw) } catch { throw new ConfigError('NOTIFY_PROVIDERS', 'must be a JSON array') }
+  if (!Array.isArray(parsed)) throw new ConfigError('NOTIFY_PROVIDERS', 'must be a JSON array')
+  parsed.forEach((p, i) => {
+    if (!p || typeof p !== 'object' || typeof p.provider !== 'string' || !p.config || typeof p.config !== 'object') {
+      throw new ConfigError('NOTIFY_PROVIDERS', `item ${i} needs "provider" (a name) and "config" (an object)`)
+    }
+  })
+  return parsed
 }
 
 function url(env: Env, name: string, protocols: string[]): string | undefined {
@@ -165,6 +181,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     jobsMaintenanceSeconds: int(env, 'JOBS_MAINTENANCE_SECONDS', 60, 1, 3600),
     notifyJobExpireSeconds: int(env, 'NOTIFY_JOB_EXPIRE_SECONDS', 900, 1, 86_400),
     brandName: (env.BRAND_NAME || 'Caravan').slice(0, 100),
+    notifyProviders: jsonProviders(env),
     webDistDir: resolve(env.WEB_DIST_DIR || new URL('../../web/dist', import.meta.url).pathname),
   }
 }

@@ -59,7 +59,12 @@ export async function startTestCaravan(options: TestOptions = {}): Promise<TestC
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...options.env,
   })
-  const caravan = await buildCaravan(config, { database })
+  const caravan = await buildCaravan(config, { database }).catch(async (e) => {
+    await database.close()
+    await fresh?.drop()
+    rmSync(dataDir, { recursive: true, force: true })
+    throw e
+  })
   let address = ''
   if (!options.deferStart) await caravan.start()
   if (options.listen) {

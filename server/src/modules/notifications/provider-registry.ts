@@ -2,10 +2,12 @@
 // with SECRETS_KEY, never returned); with none configured a channel uses the dev outbox. Each
 // configured provider has a circuit breaker on this node.
 import { asc, eq, sql } from 'drizzle-orm'
+import { createHash } from 'node:crypto'
 import type { Audit } from '../../core/audit/service'
 import type { Db } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
 import type { Principal } from '../../core/http/auth'
+import { ConfigError } from '../../config'
 import { AppError } from '../../core/http/errors'
 import type { SecretBox } from '../../core/secrets/crypto'
 import { createBreaker, type Breaker } from './circuit-breaker'
@@ -31,9 +33,19 @@ export interface ActiveProvider {
 type ConfigRow = typeof providerConfigs.$inferSelect
 const CACHE_MS = 5_000
 
+/** A provider given in env (NOTIFY_PROVIDERS): tried like stored ones, never stored, not editable. */
+export interface EnvProvider { provider: string; priority?: number; maxPerSecond?: number | null; enabled?: boolean; config: Record<string, unknown> }
+
+/** A stable UUID for the n-th env provider, so its webhook address survives restarts. */
+export function envProviderId(index: number, provider: string): string {
+  const hex = createHash('sha256').update(`env-provider:${index}:${provider}`).digest('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+}
+
 export function createProviderRegistry(deps: {
   db: Db; secrets: SecretBox; audit: Audit; devOutbox: ReturnType<typeof createDevOutbox>
   factories: Record<string, ProviderFactory>
+  envProviders?: EnvProvider[]
   breaker?: { threshold?: number; openMs?: number }
 }) {
   const { db, secrets, audit, factories } = deps
@@ -47,6 +59,21 @@ export function createProviderRegistry(deps: {
   }
 
   const aad = (id: string) => `notification-provider:${id}`
+  const started = new Date()
+  const envConfigs = new Map<string, Record<string, unknown>>()
+  const envRows: ConfigRow[] = (deps.envProviders ?? []).map((p, i) => {
+    const factory = factories[p.provider]
+    if (!factory) throw new ConfigError('NOTIFY_PROVIDERS', `item ${i}: unknown provider "${p.provider}"`)
+    try { factory.create(p.config) } catch (e) { // fail at start, not at the first send
+      const fields = e instanceof AppError ? (e.extra.errors ?? []).map((f) => `${f.field} ${f.message}`).join('; ') : ''
+      throw new ConfigError('NOTIFY_PROVIDERS', `item ${i} (${p.provider}): ${fields || (e as Error).message}`)
+    }
+    const id = envProviderId(i, p.provider)
+    envConfigs.set(id, p.config)
+    return { id, channel: factory.channel, provider: p.provider, priority: p.priority ?? i, enabled: p.enabled ?? true, maxPerSecond: p.maxPerSecond ?? null, sealedConfig: '', createdAt: started, updatedAt: started }
+  })
+  const configOf = (row: ConfigRow): Record<string, unknown> => envConfigs.get(row.id) ?? JSON.parse(secrets.open(row.sealedConfig, aad(row.id)))
+  const fromEnv = (id: string) => envConfigs.has(id)
 
   function factoryFor(name: string): ProviderFactory {
     const factory = factories[name]
@@ -55,14 +82,17 @@ export function createProviderRegistry(deps: {
   }
 
   async function rows(): Promise<ConfigRow[]> {
-    if (!cache || Date.now() - cache.at > CACHE_MS) cache = { at: Date.now(), rows: await db.select().from(providerConfigs).orderBy(asc(providerConfigs.priority), asc(providerConfigs.createdAt)) }
+    if (!cache || Date.now() - cache.at > CACHE_MS) {
+      const stored = await db.select().from(providerConfigs).orderBy(asc(providerConfigs.priority), asc(providerConfigs.createdAt))
+      cache = { at: Date.now(), rows: [...envRows, ...stored].sort((a, b) => a.priority - b.priority) }
+    }
     return cache.rows
   }
 
   function instance(row: ConfigRow): Provider {
     const known = instances.get(row.id)
     if (known && known.updatedAt === row.updatedAt.getTime()) return known.provider
-    const provider = factoryFor(row.provider).create(JSON.parse(secrets.open(row.sealedConfig, aad(row.id))))
+    const provider = factoryFor(row.provider).create(configOf(row))
     instances.set(row.id, { updatedAt: row.updatedAt.getTime(), provider })
     return provider
   }
@@ -83,10 +113,10 @@ export function createProviderRegistry(deps: {
 
   function view(row: ConfigRow) {
     const factory = factories[row.provider]
-    const config = JSON.parse(secrets.open(row.sealedConfig, aad(row.id))) as Record<string, unknown>
+    const config = configOf(row)
     const shown: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(config)) shown[k] = factory?.secretFields.includes(k) ? (v ? '••••••' : null) : v
-    return { id: row.id, channel: row.channel, provider: row.provider, priority: row.priority, enabled: row.enabled, maxPerSecond: row.maxPerSecond, config: shown, state: breakers.get(row.id)?.state ?? 'closed', updatedAt: row.updatedAt.toISOString() }
+    return { id: row.id, channel: row.channel, provider: row.provider, priority: row.priority, enabled: row.enabled, maxPerSecond: row.maxPerSecond, config: shown, state: breakers.get(row.id)?.state ?? 'closed', source: fromEnv(row.id) ? 'env' as const : 'admin' as const, updatedAt: row.updatedAt.toISOString() }
   }
 
   async function list() {
@@ -111,6 +141,7 @@ export function createProviderRegistry(deps: {
   }
 
   async function update(actor: Principal, id: string, patch: { priority?: number; enabled?: boolean; maxPerSecond?: number | null; config?: Record<string, unknown> }) {
+    if (fromEnv(id)) throw new AppError('conflict', 'This provider is configured in NOTIFY_PROVIDERS; change it there')
     const [existing] = await db.select().from(providerConfigs).where(eq(providerConfigs.id, id))
     if (!existing) throw new AppError('not_found', 'No such provider')
     let sealedConfig: string | undefined
@@ -137,6 +168,7 @@ export function createProviderRegistry(deps: {
   }
 
   async function remove(actor: Principal, id: string) {
+    if (fromEnv(id)) throw new AppError('conflict', 'This provider is configured in NOTIFY_PROVIDERS; change it there')
     await db.transaction(async (tx) => {
       const gone = await tx.delete(providerConfigs).where(eq(providerConfigs.id, id)).returning({ id: providerConfigs.id })
       if (!gone.length) throw new AppError('not_found', 'No such provider')

@@ -84,7 +84,8 @@ export const InboxQuery = Type.Object({ ...PageQuery, unread: Type.Optional(Type
 
 export const ProviderView = Type.Object({
   id: Type.String(), channel: Type.String(), provider: Type.String(), priority: Type.Integer(), enabled: Type.Boolean(), maxPerSecond: Nullable(Type.Integer()),
-  config: Type.Record(Type.String(), Type.Unknown(), { description: 'Secret fields show as •••••• or null' }), state: Type.String({ description: 'Circuit breaker on this node' }), updatedAt: Type.String(),
+  config: Type.Record(Type.String(), Type.Unknown(), { description: 'Secret fields show as •••••• or null' }), state: Type.String({ description: 'Circuit breaker on this node' }),
+  source: Type.Union([Type.Literal('admin'), Type.Literal('env')], { description: 'env = NOTIFY_PROVIDERS, read-only here' }), updatedAt: Type.String(),
 }, { $id: 'NotificationProvider' })
 export const CreateProviderBody = Type.Object({
   provider: Type.String({ description: 'smtp, sendgrid, twilio, kavenegar, fcm, apns, webpush, dev-outbox' }),

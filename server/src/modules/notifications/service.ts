@@ -12,7 +12,7 @@ import { createCatalog } from './catalog'
 import { createInbox } from './inbox'
 import { createPipeline, JOB_DELIVER, JOB_FANOUT } from './pipeline'
 import { createPreferences } from './preferences-store'
-import { createProviderRegistry, type ProviderFactory } from './provider-registry'
+import { createProviderRegistry, type EnvProvider, type ProviderFactory } from './provider-registry'
 import { createDevOutbox } from './providers/dev-outbox'
 import { seedSystemTypes } from './seed'
 import { createSettingsStore } from './settings'
@@ -22,7 +22,7 @@ import { createTopics } from './topics'
 export interface NotificationsDeps {
   database: Database; jobs: Jobs; events: EventBus; audit: Audit; counters: CounterStore; secrets: SecretBox
   accounts: AccountsService; logger: Logger; factories: Record<string, ProviderFactory>
-  settings: { publicUrl: string; brandName?: string; deliverConcurrency?: number; jobExpireSeconds?: number }
+  settings: { publicUrl: string; brandName?: string; deliverConcurrency?: number; jobExpireSeconds?: number; envProviders?: EnvProvider[] }
 }
 
 export function createNotificationsService(deps: NotificationsDeps) {
@@ -31,7 +31,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
   const brand = { name: deps.settings.brandName ?? 'Caravan', url: deps.settings.publicUrl }
   const catalog = createCatalog({ db, audit, brand })
   const devOutbox = createDevOutbox(db)
-  const registry = createProviderRegistry({ db, secrets: deps.secrets, audit, devOutbox, factories: deps.factories })
+  const registry = createProviderRegistry({ db, secrets: deps.secrets, audit, devOutbox, factories: deps.factories, envProviders: deps.settings.envProviders })
   const settings = createSettingsStore(db)
   const preferences = createPreferences(db)
   const inbox = createInbox({ db, events })
