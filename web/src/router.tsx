@@ -15,6 +15,14 @@ import { SignIn } from './features/auth/SignIn'
 import { SignUp } from './features/auth/SignUp'
 import { ConsoleHome } from './features/console/ConsoleHome'
 import { ConsoleShell } from './features/console/ConsoleShell'
+import { Inbox } from './features/notifications/Inbox'
+import { NotificationPreferencesPage } from './features/notifications/Preferences'
+import { Activity } from './features/notifications/console/Activity'
+import { DevOutbox } from './features/notifications/console/DevOutbox'
+import { NotificationSettingsPage } from './features/notifications/console/Settings'
+import { Providers } from './features/notifications/console/Providers'
+import { TemplateEditor } from './features/notifications/console/TemplateEditor'
+import { NotificationTypes } from './features/notifications/console/Types'
 import { Layout } from './features/shell/Layout'
 import { MODULES } from './features/shell/modules'
 import { ComingSoon, Forbidden, NotFound } from './features/shell/StatusPages'
@@ -23,9 +31,10 @@ import { Redirect, safePath, useLocation } from './navigation'
 type Access = 'guest' | 'signedIn' | Role[]
 
 interface RouteDef {
+  /** An exact path; a `:name` segment matches any one segment and is passed to page(). */
   path: string
   access: Access
-  page: () => ReactNode
+  page: (params: Record<string, string>) => ReactNode
 }
 
 const STAFF: Role[] = ['agent', 'admin']
@@ -37,13 +46,42 @@ const routes: RouteDef[] = [
   { path: '/', access: 'signedIn', page: () => <Home /> },
   { path: '/profile', access: 'signedIn', page: () => <Profile /> },
   { path: '/devices', access: 'signedIn', page: () => <Devices /> },
-  ...MODULES.map((m): RouteDef => ({ path: m.path, access: 'signedIn', page: () => <ComingSoon module={m} /> })),
+  { path: '/notifications', access: 'signedIn', page: () => <Inbox /> },
+  { path: '/settings/notifications', access: 'signedIn', page: () => <NotificationPreferencesPage /> },
+  ...MODULES.filter((m) => !m.ready).map((m): RouteDef => ({ path: m.path, access: 'signedIn', page: () => <ComingSoon module={m} /> })),
   { path: '/console', access: STAFF, page: () => <ConsoleShell><ConsoleHome /></ConsoleShell> },
   { path: '/console/users', access: ADMIN, page: () => <ConsoleShell><Users /></ConsoleShell> },
   { path: '/console/api-keys', access: ADMIN, page: () => <ConsoleShell><ApiKeys /></ConsoleShell> },
   { path: '/console/audit', access: ADMIN, page: () => <ConsoleShell><Audit /></ConsoleShell> },
   { path: '/console/jobs', access: ADMIN, page: () => <ConsoleShell><DeadJobs /></ConsoleShell> },
+  { path: '/console/notifications', access: ADMIN, page: () => <ConsoleShell><NotificationTypes /></ConsoleShell> },
+  { path: '/console/notifications/types/:key', access: ADMIN, page: ({ key }) => <ConsoleShell><TemplateEditor typeKey={key} /></ConsoleShell> },
+  { path: '/console/notifications/providers', access: ADMIN, page: () => <ConsoleShell><Providers /></ConsoleShell> },
+  { path: '/console/notifications/activity', access: ADMIN, page: () => <ConsoleShell><Activity /></ConsoleShell> },
+  { path: '/console/notifications/outbox', access: ADMIN, page: () => <ConsoleShell><DevOutbox /></ConsoleShell> },
+  { path: '/console/notifications/settings', access: ADMIN, page: () => <ConsoleShell><NotificationSettingsPage /></ConsoleShell> },
 ]
+
+/** The route for a path and its `:name` parameters (decoded), or undefined. */
+function match(path: string): { route: RouteDef; params: Record<string, string> } | undefined {
+  const segments = path.split('/')
+  for (const route of routes) {
+    const pattern = route.path.split('/')
+    if (pattern.length !== segments.length) continue
+    const params: Record<string, string> = {}
+    let ok = true
+    for (let i = 0; i < pattern.length && ok; i++) {
+      if (pattern[i].startsWith(':')) {
+        try { params[pattern[i].slice(1)] = decodeURIComponent(segments[i]) } catch { ok = false }
+        ok &&= segments[i] !== ''
+      } else {
+        ok = pattern[i] === segments[i]
+      }
+    }
+    if (ok) return { route, params }
+  }
+  return undefined
+}
 
 /** After a navigation, focus the new page's heading so screen readers announce it. */
 function useFocusOnNavigation(pathname: string) {
@@ -62,20 +100,22 @@ export function Router() {
   useFocusOnNavigation(pathname)
 
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname
-  const route = routes.find((r) => r.path === path)
+  const found = match(path)
+  const route = found?.route
+  const params = found?.params ?? {}
   let content: ReactNode
   if (!route) {
     content = <NotFound />
   } else if (route.access === 'guest') {
     if (user) return <Redirect to={safePath(search.get('next'))} />
-    content = route.page()
+    content = route.page(params)
   } else if (!user) {
     const query = search.toString()
     return <Redirect to={`/sign-in?next=${encodeURIComponent(pathname + (query ? `?${query}` : ''))}`} />
   } else if (route.access !== 'signedIn' && !route.access.includes(user.role)) {
     content = <Forbidden />
   } else {
-    content = route.page()
+    content = route.page(params)
   }
   return <Layout key={user?.id ?? 'guest'}>{content}</Layout>
 }

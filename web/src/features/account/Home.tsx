@@ -28,7 +28,7 @@ export function Home() {
             <li key={m.path} className="card module-card">
               <h3><Link to={m.path}>{t(m.label)}</Link></h3>
               <p>{t(m.description)}</p>
-              <span className="tag">{t('home.soonTag')}</span>
+              {!m.ready && <span className="tag">{t('home.soonTag')}</span>}
             </li>
           ))}
         </ul>

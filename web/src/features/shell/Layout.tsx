@@ -3,6 +3,7 @@ import type { ReactNode } from 'react'
 import { useI18n } from '../../i18n'
 import { Link, navigate } from '../../navigation'
 import { client, useSession } from '../auth/session'
+import { Bell } from '../notifications/Bell'
 import { LanguageSwitcher } from './LanguageSwitcher'
 import logoUrl from './logo.svg'
 import { MODULES } from './modules'
@@ -30,6 +31,7 @@ export function Layout({ children }: { children: ReactNode }) {
               <ul className="inline-list">
                 {user ? (
                   <>
+                    <li><Bell userId={user.id} /></li>
                     <li><Link to="/profile">{t('nav.profile')}</Link></li>
                     <li><Link to="/devices">{t('nav.devices')}</Link></li>
                     <li><button type="button" className="link-button" onClick={() => void signOut()}>{t('nav.signOut')}</button></li>

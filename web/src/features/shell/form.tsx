@@ -1,7 +1,7 @@
 // Form pieces shared by every page: labelled fields whose errors are tied to the input
 // (aria-describedby, aria-invalid), and one place that turns a CaravanError into words.
 import { CaravanError } from '@caravan/sdk'
-import { useId, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react'
+import { useId, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react'
 import { useI18n, type MessageKey, type Translate } from '../../i18n'
 
 export function asCaravanError(error: unknown): CaravanError {
@@ -59,12 +59,22 @@ export function ErrorAlert({ error }: { error: CaravanError | null }) {
   )
 }
 
+/** How to say a message: kept instead of the text, so a shown message follows a language switch. */
+export type Say = (t: Translate) => string
+
+/** A status message as [its text in the current language, set it (null clears)]. */
+export function useMessage(): [string | null, (say: Say | null) => void] {
+  const { t } = useI18n()
+  const [say, setSay] = useState<Say | null>(null)
+  return [say ? say(t) : null, (next) => setSay(() => next)]
+}
+
 /** A polite live region that is always present, so screen readers announce its new text. */
 export function StatusMessage({ message, tone = 'success' }: { message: string | null; tone?: 'success' | 'info' }) {
   return <div className={message ? `alert ${tone}` : 'visually-hidden'} role="status">{message}</div>
 }
 
-interface FieldShellProps { label: string; hint?: ReactNode; error?: string; optional?: boolean }
+interface FieldShellProps { label: string; hint?: ReactNode; error?: ReactNode; optional?: boolean }
 
 function FieldShell({ id, label, hint, error, optional, children }: FieldShellProps & { id: string; children: ReactNode }) {
   const { t } = useI18n()
@@ -90,6 +100,15 @@ export function TextField({ label, hint, error, optional, ...input }: FieldShell
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} optional={optional}>
       <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...input} />
+    </FieldShell>
+  )
+}
+
+export function TextAreaField({ label, hint, error, optional, ...textarea }: FieldShellProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = useId()
+  return (
+    <FieldShell id={id} label={label} hint={hint} error={error} optional={optional}>
+      <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...textarea} />
     </FieldShell>
   )
 }

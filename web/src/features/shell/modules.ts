@@ -1,15 +1,17 @@
 // The product modules as the navigation shows them. Until a module ships, its entry leads to
-// the "coming soon" page; a shipped module replaces that route with its own pages (docs/web.md).
+// the "coming soon" page; a shipped module (`ready`) has its own pages at `path` (docs/web.md).
 import type { MessageKey } from '../../i18n'
 
 export interface ModuleEntry {
   path: string
   label: MessageKey
   description: MessageKey
+  /** The module's pages exist; false shows "coming soon". */
+  ready?: boolean
 }
 
 export const MODULES: ModuleEntry[] = [
-  { path: '/notifications', label: 'nav.notifications', description: 'module.notifications.desc' },
+  { path: '/notifications', label: 'nav.notifications', description: 'module.notifications.desc', ready: true },
   { path: '/chat', label: 'nav.chat', description: 'module.chat.desc' },
   { path: '/support', label: 'nav.support', description: 'module.support.desc' },
   { path: '/wallet', label: 'nav.wallet', description: 'module.wallet.desc' },
