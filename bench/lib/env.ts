@@ -1,0 +1,25 @@
+// Settings read from the environment, shared by every benchmark.
+import { cpus, totalmem } from 'node:os'
+
+/** A whole number ≥ min from env, or the fallback when unset; anything else stops the bench (exit 1). */
+export function positiveInt(name: string, fallback: number, min = 1): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min) {
+    console.error(`${name} must be a whole number ≥ ${min}, got "${raw}"`)
+    process.exit(1)
+  }
+  return value
+}
+
+/** The PostgreSQL server the bench databases are created on. */
+export const adminUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
+
+/** BENCH_PGLITE=0 skips the runs of Caravan on embedded PGlite. */
+export const withPglite = process.env.BENCH_PGLITE !== '0'
+
+/** What the figures depend on, for the results file. */
+export function machineInfo() {
+  return { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) }
+}
