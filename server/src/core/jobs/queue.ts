@@ -73,6 +73,9 @@ export function createJobs(options: { database: Database; logger: Logger; metric
   }
 
   async function runOne(def: JobDefinition<any>, job: PgBoss.JobWithMetadata<any>): Promise<unknown> {
+    // PGlite does no real I/O, so a busy worker would otherwise be one endless chain of promise
+    // continuations, and timers and HTTP on this node would wait until the queue is empty.
+    if (database.kind === 'pglite') await new Promise((resolve) => setImmediate(resolve))
     const end = metrics.jobDuration.startTimer({ queue: def.name })
     try {
       await def.handler(job.data, { id: job.id, retryCount: job.retryCount })
