@@ -11,7 +11,7 @@ import { AppError } from '../../core/http/errors'
 import type { CounterStore } from '../../core/http/rate-limit-store'
 import type { Jobs } from '../../core/jobs/queue'
 import type { AccountsService } from '../accounts'
-import type { Catalog } from './catalog'
+import { DEFAULT_LOCALE, type Catalog } from './catalog'
 import type { Inbox } from './inbox'
 import { decide, QUIET_CHANNELS, quietHoursEnd } from './preferences'
 import type { Preferences } from './preferences-store'
@@ -177,7 +177,7 @@ export function createPipeline(deps: {
     if (!type || !contact || !n) { await setDelivery(db, d.id, { status: 'failed', reason: 'the type, user or notification no longer exists' }); return }
 
     const template = await catalog.currentTemplate(type.id, d.channel, contact.locale)
-    if (!template) { await setDelivery(db, d.id, { status: 'failed', reason: `no ${d.channel} template for ${contact.locale} or ${'en'}` }); return }
+    if (!template) { await setDelivery(db, d.id, { status: 'failed', reason: `no ${d.channel} template for ${contact.locale} or ${DEFAULT_LOCALE}` }); return }
     let rendered: TemplateContent
     try {
       rendered = await renderTemplate(d.channel, template.content as TemplateContent, {
@@ -247,7 +247,12 @@ export function createPipeline(deps: {
           await setDelivery(db, d.id, { status: 'failed', reason: `${candidate.provider.id}: ${error.message}` })
           return
         }
-        if (error.kind === 'transient') { candidate.breaker.failure(); anyTransient = true; retryAfter = Math.max(retryAfter ?? 0, error.details.retryAfterSeconds ?? 0) || retryAfter }
+        if (error.kind === 'transient') {
+          candidate.breaker.failure()
+          anyTransient = true
+          // The longest Retry-After any provider asked for.
+          retryAfter = Math.max(retryAfter ?? 0, error.details.retryAfterSeconds ?? 0)
+        }
         lastReason = `${candidate.provider.id}: ${error.message}`
         continue // fail over to the next provider
       }
