@@ -230,15 +230,16 @@ function usePreview(typeKey: string, channel: NotificationChannel | undefined, l
     if (skip) { setState((s) => ({ ...s, pending: false, blank })); return }
     let current = true
     setState((s) => ({ ...s, pending: true, blank: false }))
+    // `request` is the whole input of the preview; reading it back keeps the effect's inputs in one value.
+    const input = JSON.parse(request) as { channel: NotificationChannel; locale: Locale; content: TemplateContent; data: Record<string, unknown> | null }
     const timer = setTimeout(() => {
-      client.admin.notifications.preview(typeKey, { channel: channel!, locale, content, data: data ?? undefined }).then(
+      client.admin.notifications.preview(typeKey, { channel: input.channel, locale: input.locale, content: input.content, data: input.data ?? undefined }).then(
         (answer) => { if (current) setState({ rendered: answer.rendered, channel: answer.channel, pending: false, blank: false }) },
         (e) => { if (current) setState((s) => ({ rendered: s.rendered, channel: s.channel, error: asCaravanError(e), pending: false, blank: false })) },
       )
     }, PREVIEW_DELAY_MS)
     return () => { current = false; clearTimeout(timer) }
-    // `request` stands for channel, locale, content and data.
-  }, [typeKey, request, skip])
+  }, [typeKey, request, skip, blank])
   return state
 }
 
