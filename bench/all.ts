@@ -15,7 +15,10 @@ let current: ChildProcess | undefined
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   // A terminal's Ctrl-C reaches the child as well; a SIGTERM sent to this process alone is passed on.
-  process.on(signal, () => { stopping = true; if (signal === 'SIGTERM') current?.kill('SIGTERM') })
+  process.on(signal, () => {
+    stopping = true
+    if (signal === 'SIGTERM') current?.kill('SIGTERM')
+  })
 }
 
 const codes: number[] = []

@@ -27,8 +27,7 @@ app.get('/baseline/read', async (_request, reply) => {
 
 // One-row INSERT … RETURNING on a unique column, like the user row Caravan's register writes.
 app.post<{ Body: { email: string } }>('/baseline/insert', async (request, reply) => {
-  const { rows } = await pool.query(
-    'INSERT INTO bench_signups (email) VALUES ($1) RETURNING id, email, created_at', [request.body.email])
+  const { rows } = await pool.query('INSERT INTO bench_signups (email) VALUES ($1) RETURNING id, email, created_at', [request.body.email])
   return reply.code(201).send(rows[0])
 })
 
@@ -36,6 +35,10 @@ await app.listen({ host: '127.0.0.1', port: 0 })
 const address = app.server.address()
 process.send?.({ port: typeof address === 'object' && address ? address.port : 0 })
 
-const stop = async () => { await app.close(); await pool.end(); process.exit(0) }
+const stop = async () => {
+  await app.close()
+  await pool.end()
+  process.exit(0)
+}
 process.on('SIGTERM', () => void stop())
 process.on('SIGINT', () => void stop())

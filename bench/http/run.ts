@@ -29,7 +29,10 @@ const load: LoadSettings = { connections, durationSeconds: duration, warmupSecon
 const password = 'bench-password-1'
 
 // ---- servers
-interface Server { url: string; stop: () => Promise<void> }
+interface Server {
+  url: string
+  stop: () => Promise<void>
+}
 
 async function startBaseline(databaseUrl: string): Promise<Server> {
   const { ready, stop } = await forkScript<{ port: number }>(join(here, 'baseline.ts'), { BASELINE_DATABASE_URL: databaseUrl }, 'baseline')
@@ -38,16 +41,37 @@ async function startBaseline(databaseUrl: string): Promise<Server> {
 
 // ---- workloads
 interface Row {
-  database: string; workload: 'read' | 'write'; server: 'baseline' | 'caravan'; request: string
-  requestsPerSecond: number; p50Ms: number; p99Ms: number; total: number; non2xx: number; errors: number
-  statusCodes: Record<string, number>; ratio: number | null; flagged: boolean
+  database: string
+  workload: 'read' | 'write'
+  server: 'baseline' | 'caravan'
+  request: string
+  requestsPerSecond: number
+  p50Ms: number
+  p99Ms: number
+  total: number
+  non2xx: number
+  errors: number
+  statusCodes: Record<string, number>
+  ratio: number | null
+  flagged: boolean
 }
 
 function row(database: string, workload: Row['workload'], server: Row['server'], request: string, r: autocannon.Result): Row {
   const statusCodes = statusCounts(r)
   return {
-    database, workload, server, request, requestsPerSecond: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99,
-    total: r.requests.total, non2xx: r.non2xx, errors: r.errors, statusCodes, ratio: null, flagged: r.non2xx > 0 || r.errors > 0,
+    database,
+    workload,
+    server,
+    request,
+    requestsPerSecond: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    total: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    statusCodes,
+    ratio: null,
+    flagged: r.non2xx > 0 || r.errors > 0,
   }
 }
 
@@ -59,7 +83,9 @@ function uniqueSignups(prefix: string): autocannon.Options['requests'] {
 
 /** A server under test: how to reach it for each workload, and how to stop it. */
 interface Target {
-  database: string; server: Row['server']; stop: () => Promise<void>
+  database: string
+  server: Row['server']
+  stop: () => Promise<void>
   workloads: Record<Row['workload'], { request: string; options: autocannon.Options }>
 }
 
@@ -68,10 +94,15 @@ async function baselineTarget(databaseUrl: string): Promise<Target> {
   const check = await fetch(url + '/baseline/read')
   if (check.status !== 200) throw new Error(`baseline GET /baseline/read answered ${check.status}`)
   return {
-    database: 'PostgreSQL', server: 'baseline', stop,
+    database: 'PostgreSQL',
+    server: 'baseline',
+    stop,
     workloads: {
       read: { request: 'GET /baseline/read', options: { url: url + '/baseline/read' } },
-      write: { request: 'POST /baseline/insert', options: { url: url + '/baseline/insert', ...jsonPost, requests: uniqueSignups('baseline') } },
+      write: {
+        request: 'POST /baseline/insert',
+        options: { url: url + '/baseline/insert', ...jsonPost, requests: uniqueSignups('baseline') },
+      },
     },
   }
 }
@@ -79,18 +110,25 @@ async function baselineTarget(databaseUrl: string): Promise<Target> {
 async function caravanTarget(database: 'PostgreSQL' | 'PGlite', databaseUrl?: string): Promise<Target> {
   const { url, stop } = await startCaravan({ databaseUrl })
   const registered = await fetch(url + '/v1/auth/register', {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@example.com', password }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@example.com', password }),
   })
   if (registered.status !== 201) throw new Error(`POST /v1/auth/register answered ${registered.status}: ${await registered.text()}`)
-  const { accessToken } = await registered.json() as { accessToken: string }
+  const { accessToken } = (await registered.json()) as { accessToken: string }
   const authorization = `Bearer ${accessToken}`
   const me = await fetch(url + '/v1/me', { headers: { authorization } })
   if (me.status !== 200) throw new Error(`GET /v1/me answered ${me.status}: ${await me.text()}`)
   return {
-    database, server: 'caravan', stop,
+    database,
+    server: 'caravan',
+    stop,
     workloads: {
       read: { request: 'GET /v1/me', options: { url: url + '/v1/me', headers: { authorization } } },
-      write: { request: 'POST /v1/auth/register', options: { url: url + '/v1/auth/register', ...jsonPost, requests: uniqueSignups(`bench-${randomBytes(3).toString('hex')}`) } },
+      write: {
+        request: 'POST /v1/auth/register',
+        options: { url: url + '/v1/auth/register', ...jsonPost, requests: uniqueSignups(`bench-${randomBytes(3).toString('hex')}`) },
+      },
     },
   }
 }
@@ -103,18 +141,22 @@ async function run(target: Target, workload: Row['workload']): Promise<Row> {
 
 // ---- report
 function printRows(rows: Row[]) {
-  printTable<Row>([
-    { header: 'database', cell: (r) => r.database },
-    { header: 'workload', cell: (r) => r.workload },
-    { header: 'server', cell: (r) => r.server },
-    { header: 'request', cell: (r) => r.request },
-    { header: 'req/s', cell: (r) => formatRate(r.requestsPerSecond), numeric: true },
-    { header: 'p50 ms', cell: (r) => String(r.p50Ms), numeric: true },
-    { header: 'p99 ms', cell: (r) => String(r.p99Ms), numeric: true },
-    { header: 'non-2xx', cell: (r) => String(r.non2xx), numeric: true },
-    { header: 'errors', cell: (r) => String(r.errors), numeric: true },
-    { header: 'ratio', cell: (r) => formatRatio(r.ratio), numeric: true },
-  ], rows, (r) => r.flagged)
+  printTable<Row>(
+    [
+      { header: 'database', cell: (r) => r.database },
+      { header: 'workload', cell: (r) => r.workload },
+      { header: 'server', cell: (r) => r.server },
+      { header: 'request', cell: (r) => r.request },
+      { header: 'req/s', cell: (r) => formatRate(r.requestsPerSecond), numeric: true },
+      { header: 'p50 ms', cell: (r) => String(r.p50Ms), numeric: true },
+      { header: 'p99 ms', cell: (r) => String(r.p99Ms), numeric: true },
+      { header: 'non-2xx', cell: (r) => String(r.non2xx), numeric: true },
+      { header: 'errors', cell: (r) => String(r.errors), numeric: true },
+      { header: 'ratio', cell: (r) => formatRatio(r.ratio), numeric: true },
+    ],
+    rows,
+    (r) => r.flagged,
+  )
 }
 
 const NOTES = [
@@ -122,12 +164,14 @@ const NOTES = [
   'read: baseline = one-row SELECT by primary key; Caravan GET /v1/me = JWT (HS256) check + one-row user read + response schema, rate limit, metrics, request id.',
   'write: baseline = one-row INSERT … RETURNING; Caravan POST /v1/auth/register = Argon2id password hash (19 MiB, 2 passes, by design:',
   '  it is what makes stolen hashes slow to crack) + one transaction: the user, a refresh token, the user.registered jobs.',
-  '  The hash dominates, so this ratio is low on purpose; it measures the cost of safe sign-up, not of Caravan\'s plumbing.',
+  "  The hash dominates, so this ratio is low on purpose; it measures the cost of safe sign-up, not of Caravan's plumbing.",
 ]
 
 async function main() {
   const postgresVersion = await connectAdmin()
-  console.log(`HTTP bench: ${connections} connections, ${warmup} s warm-up + ${duration} s per workload, PostgreSQL ${postgresVersion}, Node ${process.version}, ${cpus().length} cores`)
+  console.log(
+    `HTTP bench: ${connections} connections, ${warmup} s warm-up + ${duration} s per workload, PostgreSQL ${postgresVersion}, Node ${process.version}, ${cpus().length} cores`,
+  )
 
   // Each Caravan workload runs right after the same baseline workload, so a ratio compares two
   // measurements taken seconds apart (a busy neighbour on the machine skews both alike).
@@ -155,13 +199,17 @@ async function main() {
   console.log('\n' + NOTES.join('\n'))
   const flagged = rows.filter((r) => r.flagged)
   for (const r of flagged) {
-    console.log(`FLAGGED: ${r.database} ${r.request}: ${r.non2xx} non-2xx, ${r.errors} errors; status codes ${JSON.stringify(r.statusCodes)}`)
+    console.log(
+      `FLAGGED: ${r.database} ${r.request}: ${r.non2xx} non-2xx, ${r.errors} errors; status codes ${JSON.stringify(r.statusCodes)}`,
+    )
   }
 
   await writeResults(resultsFile, {
-    date: new Date().toISOString(), machine: machineInfo(),
+    date: new Date().toISOString(),
+    machine: machineInfo(),
     settings: { connections, durationSeconds: duration, warmupSeconds: warmup, postgresVersion },
-    rows, notes: NOTES,
+    rows,
+    notes: NOTES,
   })
   return flagged.length > 0 ? 2 : 0
 }

@@ -16,7 +16,10 @@ export function cleanup(): Promise<void> {
   return cleaning
 }
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.on(signal, () => {
     console.error(`\n${signal}: stopping servers and dropping the bench databases…`)
     void cleanup().finally(() => process.exit(code))

@@ -16,8 +16,10 @@ export async function connectAdmin(): Promise<string> {
   } catch (e) {
     const where = new URL(adminUrl)
     where.password = where.password ? '***' : ''
-    console.error(`PostgreSQL is not reachable at ${where} (${(e as Error).message}).\n` +
-      'Start it, or point BENCH_DATABASE_URL at a server where this user may CREATE DATABASE.')
+    console.error(
+      `PostgreSQL is not reachable at ${where} (${(e as Error).message}).\n` +
+        'Start it, or point BENCH_DATABASE_URL at a server where this user may CREATE DATABASE.',
+    )
     process.exit(1)
   }
   admin = client

@@ -21,5 +21,11 @@ export const withPglite = process.env.BENCH_PGLITE !== '0'
 
 /** What the figures depend on, for the results file. */
 export function machineInfo() {
-  return { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) }
+  return {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+  }
 }

@@ -2,7 +2,11 @@
 // the server finish what it had started before the next measurement begins.
 import autocannon from 'autocannon'
 
-export interface LoadSettings { connections: number; durationSeconds: number; warmupSeconds: number }
+export interface LoadSettings {
+  connections: number
+  durationSeconds: number
+  warmupSeconds: number
+}
 
 /**
  * autocannon stops by closing its sockets, but the server still finishes the requests it had
@@ -17,7 +21,11 @@ export async function settle(result: autocannon.Result): Promise<void> {
  * A short discarded run first (when warmupSeconds > 0), so JIT warm-up and pool connects do not
  * count. `around` is called right before and right after the measured run (e.g. to read CPU time).
  */
-export async function measure(settings: LoadSettings, options: autocannon.Options, around?: { before?: () => void; after?: () => void }): Promise<autocannon.Result> {
+export async function measure(
+  settings: LoadSettings,
+  options: autocannon.Options,
+  around?: { before?: () => void; after?: () => void },
+): Promise<autocannon.Result> {
   // 30 s, not autocannon's 10 s: requests queued behind CPU-heavy work wait seconds on a small or
   // busy machine, and that is slowness to report, not a failure.
   const base = { connections: settings.connections, timeout: 30, ...options }

@@ -23,8 +23,9 @@ export async function stopChild(child: ChildProcess): Promise<void> {
 
 /** Rejects as soon as the child exits, so a crash at start-up fails fast instead of timing out. */
 export function exitOf(child: ChildProcess, name: string): Promise<never> {
-  return new Promise((_, reject) => child.once('exit', (code, signal) =>
-    reject(new Error(`${name} exited (${signal ?? 'code ' + code}) before it was ready`))))
+  return new Promise((_, reject) =>
+    child.once('exit', (code, signal) => reject(new Error(`${name} exited (${signal ?? 'code ' + code}) before it was ready`))),
+  )
 }
 
 export function freePort(): Promise<number> {
@@ -44,7 +45,11 @@ export async function tempDir(prefix: string): Promise<string> {
   return dir
 }
 
-export interface Child<M> { child: ChildProcess; stop: () => Promise<void>; /** The first IPC message. */ ready: M }
+export interface Child<M> {
+  child: ChildProcess
+  stop: () => Promise<void>
+  /** The first IPC message. */ ready: M
+}
 
 /**
  * Forks a TypeScript script (through tsx) and waits for its first IPC message, which says it is
@@ -52,7 +57,10 @@ export interface Child<M> { child: ChildProcess; stop: () => Promise<void>; /** 
  */
 export async function forkScript<M>(file: string, env: NodeJS.ProcessEnv, name: string): Promise<Child<M>> {
   const child = fork(file, {
-    cwd: repoRoot, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env },
+    cwd: repoRoot,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...env },
   })
   onCleanup(() => stopChild(child))
   const ready = await Promise.race([new Promise<M>((resolve) => child.once('message', (m) => resolve(m as M))), exitOf(child, name)])
@@ -76,14 +84,23 @@ export interface CaravanOptions {
   nodeArgs?: string[]
 }
 
-export interface Caravan { url: string; dataDir: string; child: ChildProcess; stop: () => Promise<void> }
+export interface Caravan {
+  url: string
+  dataDir: string
+  child: ChildProcess
+  stop: () => Promise<void>
+}
 
 /** The environment Caravan runs with in a bench: single process, no Redis, limits out of the way. */
 export function caravanEnv(options: { databaseUrl?: string; dataDir: string; port?: number; env?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    ...process.env, HOST: '127.0.0.1', DATA_DIR: options.dataDir, LOG_LEVEL: 'warn',
+    ...process.env,
+    HOST: '127.0.0.1',
+    DATA_DIR: options.dataDir,
+    LOG_LEVEL: 'warn',
     // 1,000,000/min is the highest the config accepts: high enough that no limit is hit here.
-    RATE_LIMIT_PER_MINUTE: '1000000', AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
     ACCESS_TOKEN_TTL_SECONDS: '3600',
     ...options.env,
   }
@@ -99,7 +116,10 @@ export function caravanEnv(options: { databaseUrl?: string; dataDir: string; por
 export async function waitReady(url: string, name = 'Caravan', timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    const status = await fetch(url + '/readyz').then((r) => r.status, () => 0)
+    const status = await fetch(url + '/readyz').then(
+      (r) => r.status,
+      () => 0,
+    )
     if (status === 200) return
     await new Promise((r) => setTimeout(r, 250))
   }
@@ -108,10 +128,10 @@ export async function waitReady(url: string, name = 'Caravan', timeoutMs = 60_00
 
 /** Starts Caravan and waits until /readyz answers 200. */
 export async function startCaravan(options: CaravanOptions = {}): Promise<Caravan> {
-  const dataDir = options.dataDir ?? await tempDir('caravan-bench-')
+  const dataDir = options.dataDir ?? (await tempDir('caravan-bench-'))
   const port = await freePort()
   const env = caravanEnv({ databaseUrl: options.databaseUrl, dataDir, port, env: options.env })
-  const args = [...options.nodeArgs ?? [], 'server/bin/caravan.js', 'start', ...(options.role ? ['--role', options.role] : [])]
+  const args = [...(options.nodeArgs ?? []), 'server/bin/caravan.js', 'start', ...(options.role ? ['--role', options.role] : [])]
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] })
   onCleanup(() => stopChild(child))
   const url = `http://127.0.0.1:${port}`
@@ -121,8 +141,14 @@ export async function startCaravan(options: CaravanOptions = {}): Promise<Carava
 
 /** Runs `caravan migrate` to completion (PGlite in dataDir, or databaseUrl). */
 export async function migrateCaravan(options: { databaseUrl?: string; dataDir: string }): Promise<void> {
-  const child = spawn(process.execPath, ['server/bin/caravan.js', 'migrate'], { cwd: repoRoot, env: caravanEnv(options), stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(process.execPath, ['server/bin/caravan.js', 'migrate'], {
+    cwd: repoRoot,
+    env: caravanEnv(options),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
   onCleanup(() => stopChild(child))
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])))
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.once('exit', (c, s) => resolve([c, s])),
+  )
   if (code !== 0) throw new Error(`caravan migrate exited (${signal ?? 'code ' + code})`)
 }

@@ -22,7 +22,13 @@ const QUEUE = 'baseline-deliver'
 const BATCH = 20
 const WORKERS = 2
 
-export interface BaselineResult { enqueueMs: number; totalMs: number; rows: number; cpuMsPerRow: number; counters: ReturnType<typeof perUnit> }
+export interface BaselineResult {
+  enqueueMs: number
+  totalMs: number
+  rows: number
+  cpuMsPerRow: number
+  counters: ReturnType<typeof perUnit>
+}
 
 // Caravan's sizes: an app pool of 10 and a pg-boss pool of 4.
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 })
@@ -37,19 +43,33 @@ async function main(): Promise<BaselineResult> {
   await boss.createQueue(QUEUE)
 
   for (let i = 0; i < WORKERS; i++) {
-    const workerId: string = await boss.work<{ to: string; n: number }>(QUEUE, { batchSize: BATCH, pollingIntervalSeconds: 1 }, async (jobs) => {
-      await Promise.all(jobs.map((job) => pool.query(
-        'INSERT INTO outbox (job_id, channel, recipient, payload) VALUES ($1, $2, $3, $4)',
-        [job.id, 'email', job.data.to, { subject: 'Ping', html: `<p>${job.data.n}</p>`, text: String(job.data.n) }])))
-      if (jobs.length === BATCH) boss.notifyWorker(workerId)
-    })
+    const workerId: string = await boss.work<{ to: string; n: number }>(
+      QUEUE,
+      { batchSize: BATCH, pollingIntervalSeconds: 1 },
+      async (jobs) => {
+        await Promise.all(
+          jobs.map((job) =>
+            pool.query('INSERT INTO outbox (job_id, channel, recipient, payload) VALUES ($1, $2, $3, $4)', [
+              job.id,
+              'email',
+              job.data.to,
+              { subject: 'Ping', html: `<p>${job.data.n}</p>`, text: String(job.data.n) },
+            ]),
+          ),
+        )
+        if (jobs.length === BATCH) boss.notifyWorker(workerId)
+      },
+    )
   }
 
   const before = await pgCounters(pool)
   const cpu = process.cpuUsage()
   const started = performance.now()
   for (let i = 0; i < recipients; i += 500) {
-    const batch = Array.from({ length: Math.min(500, recipients - i) }, (_, j) => ({ name: QUEUE, data: { to: `user${i + j}@example.com`, n: 1 } }))
+    const batch = Array.from({ length: Math.min(500, recipients - i) }, (_, j) => ({
+      name: QUEUE,
+      data: { to: `user${i + j}@example.com`, n: 1 },
+    }))
     await boss.insert(batch)
   }
   const enqueueMs = performance.now() - started
@@ -63,7 +83,7 @@ async function main(): Promise<BaselineResult> {
   }
   const totalMs = performance.now() - started
   const { user, system } = process.cpuUsage(cpu)
-  const cpuMsPerRow = Math.round((user + system) / 1000 / Math.max(1, rows) * 100) / 100
+  const cpuMsPerRow = Math.round(((user + system) / 1000 / Math.max(1, rows)) * 100) / 100
   return { enqueueMs, totalMs, rows, cpuMsPerRow, counters: perUnit(before, await pgCounters(pool), rows) }
 }
 

@@ -4,13 +4,26 @@ import { CaravanError } from './errors'
 import { memorySessionStorage, type Session } from './session'
 import type { User } from './types'
 
-const user: User = { id: 'u1', email: 'a@example.com', name: 'A', locale: 'en', timezone: 'UTC', phone: null, role: 'customer', createdAt: '2026-01-01T00:00:00.000Z' }
+const user: User = {
+  id: 'u1',
+  email: 'a@example.com',
+  name: 'A',
+  locale: 'en',
+  timezone: 'UTC',
+  phone: null,
+  role: 'customer',
+  createdAt: '2026-01-01T00:00:00.000Z',
+}
 const T0 = 1_800_000_000_000
 
 const json = (status: number, body: unknown, type = 'application/json') =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': type, 'x-request-id': 'req-1' } })
 const problem = (status: number, type: string, extra: object = {}) =>
-  json(status, { type: `https://caravan.dev/problems/${type}`, title: type, status, requestId: 'req-1', ...extra }, 'application/problem+json')
+  json(
+    status,
+    { type: `https://caravan.dev/problems/${type}`, title: type, status, requestId: 'req-1', ...extra },
+    'application/problem+json',
+  )
 const sessionBody = (n: number) => ({ user, accessToken: `access-${n}`, accessTokenExpiresIn: 900, refreshToken: `refresh-${n}` })
 
 /**
@@ -35,7 +48,8 @@ function fakeServer(options: { refreshFails?: boolean; refreshDelayMs?: number }
     }
     if (url.pathname === '/v1/auth/login') return json(200, sessionBody(generation))
     if (url.pathname === '/v1/auth/logout') return new Response(null, { status: 204 })
-    if (!accessValid || auth !== `Bearer access-${generation}`) return problem(401, 'invalid_token', { detail: 'The access token has expired' })
+    if (!accessValid || auth !== `Bearer access-${generation}`)
+      return problem(401, 'invalid_token', { detail: 'The access token has expired' })
     if (url.pathname === '/v1/me') return json(200, user)
     return problem(404, 'not_found')
   })
@@ -44,9 +58,13 @@ function fakeServer(options: { refreshFails?: boolean; refreshDelayMs?: number }
     calls,
     refreshCalls: () => calls.filter((c) => c.path === '/v1/auth/refresh'),
     /** The server no longer accepts the current access token (it expired by the server's clock). */
-    expireAccessToken: () => { accessValid = false },
+    expireAccessToken: () => {
+      accessValid = false
+    },
     /** Another tab refreshed: the server moved to the next generation. */
-    rotate: () => { generation++ },
+    rotate: () => {
+      generation++
+    },
   }
 }
 
@@ -58,7 +76,10 @@ function setup(server: ReturnType<typeof fakeServer>, session: Session | null = 
   const changes: (Session | null)[] = []
   const storage = memorySessionStorage(session)
   const client = createCaravanClient({
-    baseUrl: 'http://caravan.test/', storage, fetch: server.fetch as typeof fetch, now: () => T0,
+    baseUrl: 'http://caravan.test/',
+    storage,
+    fetch: server.fetch as typeof fetch,
+    now: () => T0,
     onSessionChange: (s) => changes.push(s),
   })
   return { client, storage, changes }
@@ -122,7 +143,8 @@ describe('automatic refresh', () => {
     const server = fakeServer()
     const real = server.fetch.getMockImplementation()!
     server.fetch.mockImplementation(async (input, init) =>
-      String(input).endsWith('/v1/me') ? problem(401, 'invalid_token') : real(input, init))
+      String(input).endsWith('/v1/me') ? problem(401, 'invalid_token') : real(input, init),
+    )
     const { client } = setup(server)
     await expect(client.me()).rejects.toMatchObject({ code: 'invalid_token', status: 401 })
     expect(server.refreshCalls()).toHaveLength(1)
@@ -141,12 +163,14 @@ describe('automatic refresh', () => {
     const server = fakeServer()
     const { client, storage } = setup(server, signedIn(1))
     const real = server.fetch.getMockImplementation()!
-    server.fetch.mockImplementationOnce(async () => {
-      // While this request was in flight, another tab refreshed and stored generation 2.
-      server.rotate()
-      storage.save(signedIn(2))
-      return problem(401, 'invalid_token')
-    }).mockImplementation(real)
+    server.fetch
+      .mockImplementationOnce(async () => {
+        // While this request was in flight, another tab refreshed and stored generation 2.
+        server.rotate()
+        storage.save(signedIn(2))
+        return problem(401, 'invalid_token')
+      })
+      .mockImplementation(real)
     await expect(client.me()).resolves.toEqual(user)
     expect(server.refreshCalls()).toHaveLength(0)
   })
@@ -183,18 +207,33 @@ describe('automatic refresh', () => {
 
 describe('errors', () => {
   it('carries the problem: type, title, status, detail, field errors, request id', async () => {
-    const fetch = vi.fn(async () => problem(400, 'validation', { detail: 'bad', errors: [{ field: 'body.email', message: 'must match format "email"' }] }))
+    const fetch = vi.fn(async () =>
+      problem(400, 'validation', { detail: 'bad', errors: [{ field: 'body.email', message: 'must match format "email"' }] }),
+    )
     const client = createCaravanClient({ baseUrl: 'http://caravan.test', fetch })
     const error: CaravanError = await client.register({ email: 'nope', password: 'x' }).catch((e) => e)
     expect(error).toBeInstanceOf(CaravanError)
-    expect(error).toMatchObject({ type: 'https://caravan.dev/problems/validation', title: 'validation', status: 400, detail: 'bad', requestId: 'req-1', code: 'validation' })
+    expect(error).toMatchObject({
+      type: 'https://caravan.dev/problems/validation',
+      title: 'validation',
+      status: 400,
+      detail: 'bad',
+      requestId: 'req-1',
+      code: 'validation',
+    })
     expect(error.fieldError('body.email')).toBe('must match format "email"')
   })
 
   it('turns a non-problem answer into a CaravanError with its status', async () => {
-    const fetch = vi.fn(async () => new Response('<html>Bad Gateway</html>', { status: 502, statusText: 'Bad Gateway', headers: { 'x-request-id': 'r9' } }))
+    const fetch = vi.fn(
+      async () => new Response('<html>Bad Gateway</html>', { status: 502, statusText: 'Bad Gateway', headers: { 'x-request-id': 'r9' } }),
+    )
     const client = createCaravanClient({ baseUrl: 'http://caravan.test', fetch })
-    await expect(client.login({ email: 'a@b.c', password: 'x' })).rejects.toMatchObject({ status: 502, title: 'Bad Gateway', requestId: 'r9' })
+    await expect(client.login({ email: 'a@b.c', password: 'x' })).rejects.toMatchObject({
+      status: 502,
+      title: 'Bad Gateway',
+      requestId: 'r9',
+    })
   })
 
   it('sends query parameters and skips empty ones', async () => {

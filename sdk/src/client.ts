@@ -4,13 +4,47 @@ import { CaravanError, errorFromResponse, networkError } from './errors'
 import { connectRealtime, type CaravanRealtime, type RealtimeOptions } from './realtime'
 import { memorySessionStorage, sessionFromResponse, type Session, type SessionStorage } from './session'
 import type {
-  AuditQuery, CreateApiKeyInput, CreateNotificationProviderInput, CreateNotificationTypeInput, DeliveryPage, DeliveryQuery, InboxItem,
-  InboxPage, InboxQuery, ListUsersQuery, Locale, LoginInput, NotificationChannel, NotificationDetail, NotificationPreferences,
-  NotificationPreferencesView, NotificationProvider, NotificationProviderList, NotificationSettings, NotificationTemplate,
-  NotificationType, NotificationTypeDetail, OutboxPage, OutboxQuery, PreviewTemplateInput, QueryOf, RegisterDeviceInput,
-  RegisterInput, ResponseOf, Role, SendNotificationInput, SendNotificationResult, SessionResponse, TemplateContent,
-  TemplatePreview, Topic, UpdateMeInput, UpdateNotificationProviderInput, UpdateNotificationSettingsInput,
-  UpdateNotificationTypeInput, User,
+  AuditQuery,
+  CreateApiKeyInput,
+  CreateNotificationProviderInput,
+  CreateNotificationTypeInput,
+  DeliveryPage,
+  DeliveryQuery,
+  InboxItem,
+  InboxPage,
+  InboxQuery,
+  ListUsersQuery,
+  Locale,
+  LoginInput,
+  NotificationChannel,
+  NotificationDetail,
+  NotificationPreferences,
+  NotificationPreferencesView,
+  NotificationProvider,
+  NotificationProviderList,
+  NotificationSettings,
+  NotificationTemplate,
+  NotificationType,
+  NotificationTypeDetail,
+  OutboxPage,
+  OutboxQuery,
+  PreviewTemplateInput,
+  QueryOf,
+  RegisterDeviceInput,
+  RegisterInput,
+  ResponseOf,
+  Role,
+  SendNotificationInput,
+  SendNotificationResult,
+  SessionResponse,
+  TemplateContent,
+  TemplatePreview,
+  Topic,
+  UpdateMeInput,
+  UpdateNotificationProviderInput,
+  UpdateNotificationSettingsInput,
+  UpdateNotificationTypeInput,
+  User,
 } from './types'
 
 export interface CaravanClientOptions {
@@ -92,7 +126,7 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
           if (error.status >= 400 && error.status < 500 && error.status !== 429) setSession(null)
           throw error
         }
-        const session = sessionFromResponse(await response.json() as SessionResponse, now())
+        const session = sessionFromResponse((await response.json()) as SessionResponse, now())
         setSession(session)
         return session
       }
@@ -119,7 +153,7 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
    */
   async function request<T>(method: Method, path: string, init: RequestOptions = {}): Promise<T> {
     const auth = init.auth ?? true
-    const token = auth ? await accessToken() ?? undefined : undefined
+    const token = auth ? ((await accessToken()) ?? undefined) : undefined
     let response = await send(method, path, init.body, init.query, token)
     if (response.status === 401 && token && !options.apiKey) {
       const error = await errorFromResponse(response.clone())
@@ -151,7 +185,9 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
   const client = {
     baseUrl,
     /** The stored session, or null when signed out. */
-    get session(): Session | null { return storage.load() },
+    get session(): Session | null {
+      return storage.load()
+    },
     accessToken,
     request,
 
@@ -184,39 +220,54 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     admin: {
       listUsers: (query: ListUsersQuery = {}) => request<ResponseOf<'listUsers'>>('GET', '/v1/admin/users', { query }),
       getUser: (userId: string) => request<ResponseOf<'getUser'>>('GET', `/v1/admin/users/${id(userId)}`),
-      setUserRole: (userId: string, role: Role) => request<ResponseOf<'setUserRole'>>('PUT', `/v1/admin/users/${id(userId)}/role`, { body: { role } }),
+      setUserRole: (userId: string, role: Role) =>
+        request<ResponseOf<'setUserRole'>>('PUT', `/v1/admin/users/${id(userId)}/role`, { body: { role } }),
       listAudit: (query: AuditQuery = {}) => request<ResponseOf<'listAuditLog'>>('GET', '/v1/admin/audit', { query }),
       verifyAudit: () => request<ResponseOf<'verifyAuditLog'>>('GET', '/v1/admin/audit/verify'),
-      listDeadJobs: async (query: QueryOf<'listDeadJobs'> = {}) => (await request<ResponseOf<'listDeadJobs'>>('GET', '/v1/admin/jobs/dead', { query })).items,
+      listDeadJobs: async (query: QueryOf<'listDeadJobs'> = {}) =>
+        (await request<ResponseOf<'listDeadJobs'>>('GET', '/v1/admin/jobs/dead', { query })).items,
       retryDeadJob: (jobId: string) => request<ResponseOf<'retryDeadJob'>>('POST', `/v1/admin/jobs/dead/${id(jobId)}/retry`),
 
       /** The notification catalogue, providers, settings and activity feed. */
       notifications: {
-        listTypes: async (): Promise<NotificationType[]> => (await request<ResponseOf<'listNotificationTypes'>>('GET', '/v1/admin/notification-types')).items,
-        createType: (input: CreateNotificationTypeInput) => request<NotificationType>('POST', '/v1/admin/notification-types', { body: input }),
+        listTypes: async (): Promise<NotificationType[]> =>
+          (await request<ResponseOf<'listNotificationTypes'>>('GET', '/v1/admin/notification-types')).items,
+        createType: (input: CreateNotificationTypeInput) =>
+          request<NotificationType>('POST', '/v1/admin/notification-types', { body: input }),
         /** The type with the newest template of each channel and locale. */
         getType: (typeKey: string) => request<NotificationTypeDetail>('GET', `/v1/admin/notification-types/${id(typeKey)}`),
-        updateType: (typeKey: string, patch: UpdateNotificationTypeInput) => request<NotificationType>('PATCH', `/v1/admin/notification-types/${id(typeKey)}`, { body: patch }),
+        updateType: (typeKey: string, patch: UpdateNotificationTypeInput) =>
+          request<NotificationType>('PATCH', `/v1/admin/notification-types/${id(typeKey)}`, { body: patch }),
         /** Caravan's own types (`system: true`) cannot be deleted (409). */
         deleteType: (typeKey: string) => request<void>('DELETE', `/v1/admin/notification-types/${id(typeKey)}`),
         /** Every saved version, newest first. */
-        templateVersions: async (typeKey: string, query: { channel?: NotificationChannel; locale?: Locale } = {}): Promise<NotificationTemplate[]> =>
-          (await request<{ items: NotificationTemplate[] }>('GET', `/v1/admin/notification-types/${id(typeKey)}/templates`, { query })).items,
+        templateVersions: async (
+          typeKey: string,
+          query: { channel?: NotificationChannel; locale?: Locale } = {},
+        ): Promise<NotificationTemplate[]> =>
+          (await request<{ items: NotificationTemplate[] }>('GET', `/v1/admin/notification-types/${id(typeKey)}/templates`, { query }))
+            .items,
         /** Saves a new version; a Liquid syntax error is a 422 whose `errors[].field` names the field (`content.html`) and whose message names the line. */
         saveTemplate: (typeKey: string, channel: NotificationChannel, locale: Locale, content: TemplateContent) =>
-          request<NotificationTemplate>('PUT', `/v1/admin/notification-types/${id(typeKey)}/templates/${channel}/${locale}`, { body: { content } }),
+          request<NotificationTemplate>('PUT', `/v1/admin/notification-types/${id(typeKey)}/templates/${channel}/${locale}`, {
+            body: { content },
+          }),
         /** Renders unsaved `content`, a saved `version`, or the newest version, with sample `data`. */
-        preview: (typeKey: string, input: PreviewTemplateInput) => request<TemplatePreview>('POST', `/v1/admin/notification-types/${id(typeKey)}/preview`, { body: input }),
+        preview: (typeKey: string, input: PreviewTemplateInput) =>
+          request<TemplatePreview>('POST', `/v1/admin/notification-types/${id(typeKey)}/preview`, { body: input }),
 
         /** Configured providers in failover order (secret fields masked as "••••••"), and the kinds that can be added. */
         listProviders: () => request<NotificationProviderList>('GET', '/v1/admin/notification-providers'),
-        createProvider: (input: CreateNotificationProviderInput) => request<NotificationProvider>('POST', '/v1/admin/notification-providers', { body: input }),
+        createProvider: (input: CreateNotificationProviderInput) =>
+          request<NotificationProvider>('POST', '/v1/admin/notification-providers', { body: input }),
         /** Secret fields left out of `config`, or sent back as "••••••", keep their stored value. */
-        updateProvider: (providerId: string, patch: UpdateNotificationProviderInput) => request<NotificationProvider>('PATCH', `/v1/admin/notification-providers/${id(providerId)}`, { body: patch }),
+        updateProvider: (providerId: string, patch: UpdateNotificationProviderInput) =>
+          request<NotificationProvider>('PATCH', `/v1/admin/notification-providers/${id(providerId)}`, { body: patch }),
         deleteProvider: (providerId: string) => request<void>('DELETE', `/v1/admin/notification-providers/${id(providerId)}`),
 
         settings: () => request<NotificationSettings>('GET', '/v1/admin/notification-settings'),
-        updateSettings: (input: UpdateNotificationSettingsInput) => request<NotificationSettings>('PUT', '/v1/admin/notification-settings', { body: input }),
+        updateSettings: (input: UpdateNotificationSettingsInput) =>
+          request<NotificationSettings>('PUT', '/v1/admin/notification-settings', { body: input }),
 
         /** The activity feed: deliveries, newest first; `from`/`to` are ISO date-times. */
         deliveries: (query: DeliveryQuery = {}) => request<DeliveryPage>('GET', '/v1/admin/notifications/deliveries', { query }),
@@ -234,7 +285,8 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
       archive: (itemId: string) => request<InboxItem>('POST', `/v1/me/notifications/${id(itemId)}/archive`),
       preferences: () => request<NotificationPreferencesView>('GET', '/v1/me/notification-preferences'),
       /** Replaces all my preferences (a category or channel left out of `categories` is on). */
-      setPreferences: (preferences: NotificationPreferences) => request<NotificationPreferencesView>('PUT', '/v1/me/notification-preferences', { body: preferences }),
+      setPreferences: (preferences: NotificationPreferences) =>
+        request<NotificationPreferencesView>('PUT', '/v1/me/notification-preferences', { body: preferences }),
       topics: async (): Promise<Topic[]> => (await request<ResponseOf<'listMyTopics'>>('GET', '/v1/me/topics')).items,
       follow: (topicKey: string) => request<void>('PUT', `/v1/me/topics/${id(topicKey)}`),
       unfollow: (topicKey: string) => request<void>('DELETE', `/v1/me/topics/${id(topicKey)}`),
@@ -249,8 +301,10 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     topics: {
       list: async (): Promise<Topic[]> => (await request<ResponseOf<'listTopics'>>('GET', '/v1/topics')).items,
       create: (input: { key: string; name: string }) => request<Topic>('POST', '/v1/topics', { body: input }),
-      subscribe: (topicKey: string, userIds: string[]) => request<void>('POST', `/v1/topics/${id(topicKey)}/subscribers`, { body: { userIds } }),
-      unsubscribe: (topicKey: string, userIds: string[]) => request<void>('DELETE', `/v1/topics/${id(topicKey)}/subscribers`, { body: { userIds } }),
+      subscribe: (topicKey: string, userIds: string[]) =>
+        request<void>('POST', `/v1/topics/${id(topicKey)}/subscribers`, { body: { userIds } }),
+      unsubscribe: (topicKey: string, userIds: string[]) =>
+        request<void>('DELETE', `/v1/topics/${id(topicKey)}/subscribers`, { body: { userIds } }),
     },
 
     /** Development helpers (admin). */

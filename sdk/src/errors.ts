@@ -44,9 +44,19 @@ export async function errorFromResponse(response: Response): Promise<CaravanErro
   const requestId = response.headers.get('x-request-id') ?? undefined
   const text = await response.text().catch(() => '')
   let body: Partial<Problem> | undefined
-  try { body = text ? JSON.parse(text) : undefined } catch { body = undefined }
+  try {
+    body = text ? JSON.parse(text) : undefined
+  } catch {
+    body = undefined
+  }
   if (body && typeof body.type === 'string' && typeof body.title === 'string') {
     return new CaravanError({ ...body, status: body.status ?? response.status, requestId: body.requestId ?? requestId } as Problem)
   }
-  return new CaravanError({ type: 'about:blank', title: response.statusText || `HTTP ${response.status}`, status: response.status, detail: text.slice(0, 200) || undefined, requestId })
+  return new CaravanError({
+    type: 'about:blank',
+    title: response.statusText || `HTTP ${response.status}`,
+    status: response.status,
+    detail: text.slice(0, 200) || undefined,
+    requestId,
+  })
 }

@@ -6,11 +6,27 @@ import { CaravanError } from './errors'
 import { memorySessionStorage } from './session'
 import type { InboxItem, NotificationPreferences, RealtimeEvents, User } from './types'
 
-const user: User = { id: 'u1', email: 'a@example.com', name: 'A', locale: 'fa', timezone: 'Asia/Tehran', phone: null, role: 'customer', createdAt: '2026-01-01T00:00:00.000Z' }
+const user: User = {
+  id: 'u1',
+  email: 'a@example.com',
+  name: 'A',
+  locale: 'fa',
+  timezone: 'Asia/Tehran',
+  phone: null,
+  role: 'customer',
+  createdAt: '2026-01-01T00:00:00.000Z',
+}
 const T0 = 1_800_000_000_000
 const item: InboxItem = {
-  id: '0190a1b2-0000-7000-8000-000000000001', type: 'account.welcome', category: 'transactional', title: 'Welcome', body: 'Hi',
-  actionUrl: '/settings/notifications', read: false, archived: false, createdAt: '2026-01-01T00:00:00.000Z',
+  id: '0190a1b2-0000-7000-8000-000000000001',
+  type: 'account.welcome',
+  category: 'transactional',
+  title: 'Welcome',
+  body: 'Hi',
+  actionUrl: '/settings/notifications',
+  read: false,
+  archived: false,
+  createdAt: '2026-01-01T00:00:00.000Z',
 }
 const preferences: NotificationPreferences = {
   channels: { in_app: true, email: true, sms: false, push: true },
@@ -18,7 +34,8 @@ const preferences: NotificationPreferences = {
   quietHours: { start: '22:00', end: '07:30' },
 }
 
-const json = (status: number, body: unknown) => new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+const json = (status: number, body: unknown) =>
+  new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 /** A client whose fetch answers `answer(method, path)` and records every call. */
 function setup(answer: (method: string, path: string, body: any) => Response, options: { apiKey?: string } = {}) {
@@ -30,8 +47,16 @@ function setup(answer: (method: string, path: string, body: any) => Response, op
     calls.push({ method, path: url.pathname + url.search, auth: new Headers(init?.headers).get('authorization'), body })
     return answer(method, url.pathname, body)
   })
-  const storage = memorySessionStorage(options.apiKey ? null : { user, accessToken: 'access-1', refreshToken: 'refresh-1', accessTokenExpiresAt: T0 + 900_000 })
-  const client = createCaravanClient({ baseUrl: 'http://caravan.test', storage, fetch: fetch as typeof globalThis.fetch, now: () => T0, apiKey: options.apiKey })
+  const storage = memorySessionStorage(
+    options.apiKey ? null : { user, accessToken: 'access-1', refreshToken: 'refresh-1', accessTokenExpiresAt: T0 + 900_000 },
+  )
+  const client = createCaravanClient({
+    baseUrl: 'http://caravan.test',
+    storage,
+    fetch: fetch as typeof globalThis.fetch,
+    now: () => T0,
+    apiKey: options.apiKey,
+  })
   return { client, calls, fetch }
 }
 
@@ -87,24 +112,37 @@ describe('preferences and topics', () => {
     const { client, calls } = setup(() => json(200, view))
     await expect(client.notifications.preferences()).resolves.toEqual(view)
     await expect(client.notifications.setPreferences(preferences)).resolves.toEqual(view)
-    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /v1/me/notification-preferences', 'PUT /v1/me/notification-preferences'])
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /v1/me/notification-preferences',
+      'PUT /v1/me/notification-preferences',
+    ])
     expect(calls[1].body).toEqual(preferences)
   })
 
   it('lists, follows and unfollows my topics', async () => {
-    const { client, calls } = setup((method) => (method === 'GET' ? json(200, { items: [{ key: 'news', name: 'News' }] }) : new Response(null, { status: 204 })))
+    const { client, calls } = setup((method) =>
+      method === 'GET' ? json(200, { items: [{ key: 'news', name: 'News' }] }) : new Response(null, { status: 204 }),
+    )
     await expect(client.notifications.topics()).resolves.toEqual([{ key: 'news', name: 'News' }])
     await expect(client.notifications.follow('shop:deals')).resolves.toBeUndefined()
     await client.notifications.unfollow('shop:deals')
-    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /v1/me/topics', 'PUT /v1/me/topics/shop%3Adeals', 'DELETE /v1/me/topics/shop%3Adeals'])
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /v1/me/topics',
+      'PUT /v1/me/topics/shop%3Adeals',
+      'DELETE /v1/me/topics/shop%3Adeals',
+    ])
   })
 })
 
 describe('sending and the console', () => {
   it('sends with an API key, which is never refreshed', async () => {
-    const { client, calls } = setup((_m, path) => (path === '/v1/notifications'
-      ? json(202, { id: 'n1', duplicate: false })
-      : json(401, { type: 'https://caravan.dev/problems/invalid_token', title: 'Invalid token', status: 401 })), { apiKey: 'ck_test' })
+    const { client, calls } = setup(
+      (_m, path) =>
+        path === '/v1/notifications'
+          ? json(202, { id: 'n1', duplicate: false })
+          : json(401, { type: 'https://caravan.dev/problems/invalid_token', title: 'Invalid token', status: 401 }),
+      { apiKey: 'ck_test' },
+    )
     const input = { type: 'order.paid', to: { topic: 'news' }, data: { amount: 1000 }, idempotencyKey: 'order-1' }
     await expect(client.notifications.send(input)).resolves.toEqual({ id: 'n1', duplicate: false })
     expect(calls[0]).toMatchObject({ method: 'POST', path: '/v1/notifications', auth: 'Bearer ck_test', body: input })
@@ -113,10 +151,14 @@ describe('sending and the console', () => {
   })
 
   it('saves a template version and carries the field of a syntax error', async () => {
-    const { client, calls } = setup(() => json(422, {
-      type: 'https://caravan.dev/problems/unprocessable', title: 'Unprocessable', status: 422,
-      errors: [{ field: 'content.html', message: 'syntax error on line 2, column 3: tag "iff" not found' }],
-    }))
+    const { client, calls } = setup(() =>
+      json(422, {
+        type: 'https://caravan.dev/problems/unprocessable',
+        title: 'Unprocessable',
+        status: 422,
+        errors: [{ field: 'content.html', message: 'syntax error on line 2, column 3: tag "iff" not found' }],
+      }),
+    )
     const content = { subject: 'Hi', html: '<p>\n{% iff %}', text: 'Hi' }
     const error: CaravanError = await client.admin.notifications.saveTemplate('order.paid', 'email', 'fa', content).catch((e) => e)
     expect(calls[0]).toMatchObject({ method: 'PUT', path: '/v1/admin/notification-types/order.paid/templates/email/fa', body: { content } })
@@ -125,10 +167,17 @@ describe('sending and the console', () => {
   })
 
   it('previews unsaved content and filters the activity feed', async () => {
-    const { client, calls } = setup((_m, path) => (path.endsWith('/preview')
-      ? json(200, { channel: 'in_app', locale: 'en', version: null, rendered: { title: 'Paid', body: '1,000' } })
-      : json(200, { items: [], nextCursor: null })))
-    const preview = await client.admin.notifications.preview('order.paid', { channel: 'in_app', locale: 'en', content: { title: 'Paid', body: '{{ amount }}' }, data: { amount: '1,000' } })
+    const { client, calls } = setup((_m, path) =>
+      path.endsWith('/preview')
+        ? json(200, { channel: 'in_app', locale: 'en', version: null, rendered: { title: 'Paid', body: '1,000' } })
+        : json(200, { items: [], nextCursor: null }),
+    )
+    const preview = await client.admin.notifications.preview('order.paid', {
+      channel: 'in_app',
+      locale: 'en',
+      content: { title: 'Paid', body: '{{ amount }}' },
+      data: { amount: '1,000' },
+    })
     expect(preview.rendered).toEqual({ title: 'Paid', body: '1,000' })
     await client.admin.notifications.deliveries({ channel: 'email', status: 'failed', from: '2026-01-01T00:00:00.000Z' })
     await client.dev.outbox({ channel: 'email', limit: 5 })

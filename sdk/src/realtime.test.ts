@@ -8,7 +8,16 @@ import { createCaravanClient } from './client'
 import type { CaravanRealtime } from './realtime'
 import { memorySessionStorage } from './session'
 
-const user = { id: 'u1', email: 'a@example.com', name: null, locale: 'en' as const, timezone: 'UTC', phone: null, role: 'customer' as const, createdAt: '2026-01-01T00:00:00.000Z' }
+const user = {
+  id: 'u1',
+  email: 'a@example.com',
+  name: null,
+  locale: 'en' as const,
+  timezone: 'UTC',
+  phone: null,
+  role: 'customer' as const,
+  createdAt: '2026-01-01T00:00:00.000Z',
+}
 
 let http: HttpServer
 let ioServer: Server
@@ -51,13 +60,22 @@ function client(initialToken: string) {
   const fetch = vi.fn(async () => {
     generation++
     valid.add(`access-${generation}`)
-    return new Response(JSON.stringify({ user, accessToken: `access-${generation}`, accessTokenExpiresIn: 900, refreshToken: `refresh-${generation}` }), { status: 200, headers: { 'content-type': 'application/json' } })
+    return new Response(
+      JSON.stringify({ user, accessToken: `access-${generation}`, accessTokenExpiresIn: 900, refreshToken: `refresh-${generation}` }),
+      { status: 200, headers: { 'content-type': 'application/json' } },
+    )
   })
-  const storage = memorySessionStorage({ user, accessToken: initialToken, refreshToken: `refresh-${generation}`, accessTokenExpiresAt: Date.now() + 900_000 })
+  const storage = memorySessionStorage({
+    user,
+    accessToken: initialToken,
+    refreshToken: `refresh-${generation}`,
+    accessTokenExpiresAt: Date.now() + 900_000,
+  })
   return { client: createCaravanClient({ baseUrl, storage, fetch }), fetch }
 }
 
-const connected = (r: CaravanRealtime) => new Promise<void>((resolve) => r.socket.connected ? resolve() : r.socket.once('connect', () => resolve()))
+const connected = (r: CaravanRealtime) =>
+  new Promise<void>((resolve) => (r.socket.connected ? resolve() : r.socket.once('connect', () => resolve())))
 
 describe('realtime', () => {
   it('connects with the access token and answers calls', async () => {
@@ -104,9 +122,22 @@ describe('realtime', () => {
     await connected(realtime)
     const counts: number[] = []
     const titles: string[] = []
-    const offNew = realtime.on('notification:new', ({ item, unreadCount }) => { titles.push(item.title); counts.push(unreadCount) })
+    const offNew = realtime.on('notification:new', ({ item, unreadCount }) => {
+      titles.push(item.title)
+      counts.push(unreadCount)
+    })
     realtime.on('notification:unread', ({ count }) => counts.push(count))
-    const item = { id: 'i1', type: 'account.welcome', category: 'transactional', title: 'Welcome', body: 'Hi', actionUrl: null, read: false, archived: false, createdAt: '2026-01-01T00:00:00.000Z' }
+    const item = {
+      id: 'i1',
+      type: 'account.welcome',
+      category: 'transactional',
+      title: 'Welcome',
+      body: 'Hi',
+      actionUrl: null,
+      read: false,
+      archived: false,
+      createdAt: '2026-01-01T00:00:00.000Z',
+    }
     ioServer.to('user:u1').emit('notification:new', { item, unreadCount: 1 })
     ioServer.to('user:u1').emit('notification:unread', { count: 0 })
     await vi.waitFor(() => expect(counts).toEqual([1, 0]))
@@ -119,7 +150,13 @@ describe('realtime', () => {
 
   it('stays closed when the session cannot be refreshed', async () => {
     const { client: c, fetch } = client('access-1')
-    fetch.mockImplementation(async () => new Response(JSON.stringify({ type: 'https://caravan.dev/problems/invalid_token', title: 'x', status: 401 }), { status: 401, headers: { 'content-type': 'application/problem+json' } }))
+    fetch.mockImplementation(
+      async () =>
+        new Response(JSON.stringify({ type: 'https://caravan.dev/problems/invalid_token', title: 'x', status: 401 }), {
+          status: 401,
+          headers: { 'content-type': 'application/problem+json' },
+        }),
+    )
     realtime = c.realtime()
     await vi.waitFor(() => expect(c.session).toBeNull())
     await new Promise((r) => setTimeout(r, 200))

@@ -34,18 +34,30 @@ export function connectRealtime(
     path: base.pathname.replace(/\/+$/, '') + REALTIME_PATH,
     transports: ['websocket'],
     auth: (send) => {
-      client.accessToken().then((token) => send({ token: token ?? '' }), () => send({ token: '' }))
+      client.accessToken().then(
+        (token) => send({ token: token ?? '' }),
+        () => send({ token: '' }),
+      )
     },
     ...options.socket,
   })
 
   let refusedInARow = 0
-  socket.on('connect', () => { refusedInARow = 0 })
+  socket.on('connect', () => {
+    refusedInARow = 0
+  })
   socket.on('connect_error', (error) => {
     // socket.io does not retry a handshake the server refused; network errors it retries itself.
     // A refused token is refreshed once per attempt, a few attempts at most (no tight loop).
     if (closed || !error.message.startsWith('invalid_token') || ++refusedInARow > 3) return
-    client.refresh().then(() => { if (!closed) socket.connect() }, () => { /* signed out: stay closed */ })
+    client.refresh().then(
+      () => {
+        if (!closed) socket.connect()
+      },
+      () => {
+        /* signed out: stay closed */
+      },
+    )
   })
   socket.on('disconnect', (reason) => {
     // The server ends a socket when its access token expires: come back with a fresh one.
@@ -59,7 +71,9 @@ export function connectRealtime(
       const name: string = event
       const listener = handler as (...args: any[]) => void
       socket.on(name, listener)
-      return () => { socket.off(name, listener) }
+      return () => {
+        socket.off(name, listener)
+      }
     },
     async call<T>(event: string, payload?: unknown, timeoutMs = 10_000): Promise<T> {
       let answer: Answer
@@ -71,7 +85,12 @@ export function connectRealtime(
       }
       if ('ok' in answer && answer.ok) return answer.data as T
       const error = 'error' in answer ? answer.error : {}
-      throw new CaravanError({ type: error.type ?? 'internal', title: error.type ?? 'The socket call failed', status: error.status ?? 500, detail: error.detail })
+      throw new CaravanError({
+        type: error.type ?? 'internal',
+        title: error.type ?? 'The socket call failed',
+        status: error.status ?? 500,
+        detail: error.detail,
+      })
     },
     close() {
       closed = true

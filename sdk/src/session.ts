@@ -34,13 +34,24 @@ export function sessionFromResponse(response: SessionResponse, now: number): Ses
 /** Keeps the session in memory only (the default; right for servers, tests and scripts). */
 export function memorySessionStorage(initial: Session | null = null): SessionStorage {
   let current = initial
-  return { load: () => current, save: (session) => { current = session } }
+  return {
+    load: () => current,
+    save: (session) => {
+      current = session
+    },
+  }
 }
 
 function isSession(value: unknown): value is Session {
   const s = value as Session
-  return !!s && typeof s.accessToken === 'string' && typeof s.refreshToken === 'string'
-    && typeof s.accessTokenExpiresAt === 'number' && !!s.user && typeof s.user.id === 'string'
+  return (
+    !!s &&
+    typeof s.accessToken === 'string' &&
+    typeof s.refreshToken === 'string' &&
+    typeof s.accessTokenExpiresAt === 'number' &&
+    !!s.user &&
+    typeof s.user.id === 'string'
+  )
 }
 
 /** Keeps the session in localStorage, shared by the tabs of one origin. */
@@ -50,14 +61,18 @@ export function localStorageSessionStorage(key = 'caravan.session', storage: Sto
     try {
       const value: unknown = JSON.parse(raw)
       return isSession(value) ? value : null
-    } catch { return null }
+    } catch {
+      return null
+    }
   }
   return {
     load: () => parse(storage.getItem(key)),
     save: (session) => (session ? storage.setItem(key, JSON.stringify(session)) : storage.removeItem(key)),
     subscribe(listener) {
       if (typeof window === 'undefined') return () => {}
-      const onStorage = (event: StorageEvent) => { if (event.key === key || event.key === null) listener(parse(storage.getItem(key))) }
+      const onStorage = (event: StorageEvent) => {
+        if (event.key === key || event.key === null) listener(parse(storage.getItem(key)))
+      }
       window.addEventListener('storage', onStorage)
       return () => window.removeEventListener('storage', onStorage)
     },

@@ -6,13 +6,20 @@ type Schemas = components['schemas']
 type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : undefined
 
 /** The JSON body an operation accepts. */
-export type RequestBody<Op extends keyof operations> =
-  operations[Op] extends { requestBody: { content: { 'application/json': infer B } } } ? B : never
+export type RequestBody<Op extends keyof operations> = operations[Op] extends { requestBody: { content: { 'application/json': infer B } } }
+  ? B
+  : never
 /** The query parameters an operation accepts. */
 export type QueryOf<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>
 /** The JSON body of an operation's success answer (undefined for 204). */
 export type ResponseOf<Op extends keyof operations> = operations[Op]['responses'] extends infer R
-  ? 200 extends keyof R ? JsonOf<R[200]> : 201 extends keyof R ? JsonOf<R[201]> : 202 extends keyof R ? JsonOf<R[202]> : undefined
+  ? 200 extends keyof R
+    ? JsonOf<R[200]>
+    : 201 extends keyof R
+      ? JsonOf<R[201]>
+      : 202 extends keyof R
+        ? JsonOf<R[202]>
+        : undefined
   : never
 
 export type Problem = Schemas['Problem']
@@ -88,16 +95,29 @@ export type NotificationSettings = { rateLimits: NotificationRateLimits; content
 export type UpdateNotificationSettingsInput = SettingsBody
 
 export type OutboxQuery = QueryOf<'listDevOutbox'>
-export interface OutboxEmailPayload { from: string; subject: string; html: string; text: string; locale?: string }
-export interface OutboxSmsPayload { text: string }
-export interface OutboxPushPayload { title: string; body: string; data?: Record<string, string> }
+export interface OutboxEmailPayload {
+  from: string
+  subject: string
+  html: string
+  text: string
+  locale?: string
+}
+export interface OutboxSmsPayload {
+  text: string
+}
+export interface OutboxPushPayload {
+  title: string
+  body: string
+  data?: Record<string, string>
+}
 type OutboxRow = ResponseOf<'listDevOutbox'>['items'][number]
 /** What the dev outbox "sent"; `payload` depends on the channel. */
-export type OutboxItem = Omit<OutboxRow, 'channel' | 'payload'> & (
-  | { channel: 'email'; payload: OutboxEmailPayload }
-  | { channel: 'sms'; payload: OutboxSmsPayload }
-  | { channel: 'push'; payload: OutboxPushPayload }
-)
+export type OutboxItem = Omit<OutboxRow, 'channel' | 'payload'> &
+  (
+    | { channel: 'email'; payload: OutboxEmailPayload }
+    | { channel: 'sms'; payload: OutboxSmsPayload }
+    | { channel: 'push'; payload: OutboxPushPayload }
+  )
 export type OutboxPage = { items: OutboxItem[]; nextCursor: string | null }
 
 /** Events the server pushes to a user's sockets (room user:<id>). */

@@ -10,7 +10,9 @@ import { openDatabase } from '../src/core/db/client'
 export async function generateOpenApi(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caravan-openapi-'))
   const database = await openDatabase({ pgliteDir: 'memory://' })
-  const caravan = await buildCaravan(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost:3000' }), { database })
+  const caravan = await buildCaravan(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost:3000' }), {
+    database,
+  })
   await caravan.app.ready()
   const spec = JSON.stringify(caravan.app.swagger(), null, 2) + '\n'
   await caravan.stop()

@@ -39,14 +39,16 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   const logger = options.logger ?? createLogger(config.logLevel)
-  const database = options.database ?? await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirFor(config.dataDir) })
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirFor(config.dataDir) }))
   await migrate(database)
 
-  const redis = config.redisUrl ? {
-    main: new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }),
-    pub: new Redis(config.redisUrl),
-    sub: new Redis(config.redisUrl),
-  } : undefined
+  const redis = config.redisUrl
+    ? {
+        main: new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }),
+        pub: new Redis(config.redisUrl),
+        sub: new Redis(config.redisUrl),
+      }
+    : undefined
   for (const client of Object.values(redis ?? {})) client.on('error', (err) => logger.warn({ err: err.message }, 'redis error'))
 
   const metrics = createMetrics()
@@ -60,15 +62,38 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
 
   // Auth resolves API keys through the accounts service, which itself signs tokens with auth.
   let resolveApiKey: (key: string) => Promise<{ keyId: string; scopes: string[] } | null> = async () => null
-  const auth = createAuth({ jwtSecret: config.jwtSecret, accessTokenTtlSeconds: config.accessTokenTtlSeconds, resolveApiKey: (k) => resolveApiKey(k) })
+  const auth = createAuth({
+    jwtSecret: config.jwtSecret,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    resolveApiKey: (k) => resolveApiKey(k),
+  })
   const accounts = createAccountsService({ database, auth, audit, events, counters, settings: config })
   resolveApiKey = accounts.resolveApiKey
   const notifications = createNotificationsService({
-    database, jobs, events, audit, counters, secrets, accounts, logger, factories: providerFactories,
-    settings: { publicUrl: config.publicUrl, brandName: config.brandName, jobExpireSeconds: config.notifyJobExpireSeconds, envProviders: config.notifyProviders },
+    database,
+    jobs,
+    events,
+    audit,
+    counters,
+    secrets,
+    accounts,
+    logger,
+    factories: providerFactories,
+    settings: {
+      publicUrl: config.publicUrl,
+      brandName: config.brandName,
+      jobExpireSeconds: config.notifyJobExpireSeconds,
+      envProviders: config.notifyProviders,
+    },
   })
 
-  jobs.define({ name: 'idempotency-purge', retryLimit: 2, handler: async () => { await idempotency.purgeExpired() } })
+  jobs.define({
+    name: 'idempotency-purge',
+    retryLimit: 2,
+    handler: async () => {
+      await idempotency.purgeExpired()
+    },
+  })
   jobs.schedule('idempotency-purge', '17 * * * *')
 
   const app = Fastify({
@@ -82,17 +107,37 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App
 
-  const realtime = createRealtime({ httpServer: app.server, auth, logger, metrics, corsOrigins: config.corsOrigins, redis: redis && { pub: redis.pub, sub: redis.sub }, redisKeyPrefix: config.redisKeyPrefix })
+  const realtime = createRealtime({
+    httpServer: app.server,
+    auth,
+    logger,
+    metrics,
+    corsOrigins: config.corsOrigins,
+    redis: redis && { pub: redis.pub, sub: redis.sub },
+    redisKeyPrefix: config.redisKeyPrefix,
+  })
   // Events that name an audience reach those users' sockets, on whichever node they are.
   events.subscribeAll((event) => {
     if (event.audience?.userIds?.length) realtime.emitToUsers(event.audience.userIds, event.name, event.payload)
   })
 
-  await installHttpPlumbing(app, { corsOrigins: config.corsOrigins, rateLimitPerMinute: config.rateLimitPerMinute, redis: redis?.main, redisKeyPrefix: config.redisKeyPrefix, metrics, publicUrl: config.publicUrl, version: VERSION })
+  await installHttpPlumbing(app, {
+    corsOrigins: config.corsOrigins,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    redis: redis?.main,
+    redisKeyPrefix: config.redisKeyPrefix,
+    metrics,
+    publicUrl: config.publicUrl,
+    version: VERSION,
+  })
   for (const schema of [...accountsSchemas, ...notificationSchemas]) app.addSchema(schema)
 
   opsRoutes(app, {
-    auth, metrics, audit, jobs, db: database.db,
+    auth,
+    metrics,
+    audit,
+    jobs,
+    db: database.db,
     checks: {
       database: () => database.query('select 1'),
       ...(redis ? { redis: () => redis.main.ping() } : {}),
@@ -107,9 +152,16 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   const indexFile = join(config.webDistDir, 'index.html')
   const hasWeb = config.role !== 'worker' && existsSync(indexFile)
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: config.webDistDir, prefix: '/', wildcard: false, index: false, cacheControl: false,
+    await app.register(fastifyStatic, {
+      root: config.webDistDir,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      cacheControl: false,
       // @fastify/static 10 hands setHeaders the Fastify reply, not the raw response.
-      setHeaders: (reply: any, path: string) => reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache') })
+      setHeaders: (reply: any, path: string) =>
+        reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    })
     app.get('/', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'))
   }
   installNotFound(app, hasWeb ? (reply) => reply.header('cache-control', 'no-cache').sendFile('index.html') : undefined)
@@ -139,7 +191,24 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     if (!options.database) await database.close()
   }
 
-  return { app, config, logger, database, jobs, events, realtime, audit, auth, metrics, idempotency, secrets, services: { accounts, notifications }, start, listen, stop }
+  return {
+    app,
+    config,
+    logger,
+    database,
+    jobs,
+    events,
+    realtime,
+    audit,
+    auth,
+    metrics,
+    idempotency,
+    secrets,
+    services: { accounts, notifications },
+    start,
+    listen,
+    stop,
+  }
 }
 
 export type Caravan = Awaited<ReturnType<typeof buildCaravan>>

@@ -35,7 +35,11 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
   ])('refuses %j naming %s in one line', (env, setting) => {
     let error: unknown
-    try { loadConfig({ DATA_DIR: dir(), ...env }) } catch (e) { error = e }
+    try {
+      loadConfig({ DATA_DIR: dir(), ...env })
+    } catch (e) {
+      error = e
+    }
     expect(error).toBeInstanceOf(ConfigError)
     expect((error as ConfigError).setting).toBe(setting)
     expect((error as Error).message).toMatch(new RegExp(`^Invalid setting ${setting}: `))

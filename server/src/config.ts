@@ -37,12 +37,21 @@ export interface Config {
   notifyJobExpireSeconds: number
   brandName: string
   /** Notification providers given in env (JSON array of { provider, priority?, maxPerSecond?, config }). */
-  notifyProviders: { provider: string; priority?: number; maxPerSecond?: number | null; enabled?: boolean; config: Record<string, unknown> }[]
+  notifyProviders: {
+    provider: string
+    priority?: number
+    maxPerSecond?: number | null
+    enabled?: boolean
+    config: Record<string, unknown>
+  }[]
   webDistDir: string
 }
 
 export class ConfigError extends Error {
-  constructor(readonly setting: string, message: string) {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
     super(`Invalid setting ${setting}: ${message}`)
   }
 }
@@ -72,7 +81,11 @@ function jsonProviders(env: Env): Config['notifyProviders'] {
   const raw = env.NOTIFY_PROVIDERS
   if (!raw) return []
   let parsed: unknown
-  try { parsed = JSON.parse(raw) } catch { throw new ConfigError('NOTIFY_PROVIDERS', 'must be a JSON array') }
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    throw new ConfigError('NOTIFY_PROVIDERS', 'must be a JSON array')
+  }
   if (!Array.isArray(parsed)) throw new ConfigError('NOTIFY_PROVIDERS', 'must be a JSON array')
   parsed.forEach((p, i) => {
     if (!p || typeof p !== 'object' || typeof p.provider !== 'string' || !p.config || typeof p.config !== 'object') {
@@ -86,7 +99,11 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   const raw = env[name]
   if (raw === undefined || raw === '') return undefined
   let parsed: URL
-  try { parsed = new URL(raw) } catch { throw new ConfigError(name, `must be a URL, got "${raw}"`) }
+  try {
+    parsed = new URL(raw)
+  } catch {
+    throw new ConfigError(name, `must be a URL, got "${raw}"`)
+  }
   if (!protocols.includes(parsed.protocol)) {
     throw new ConfigError(name, `must start with ${protocols.map((p) => p + '//').join(' or ')}, got "${parsed.protocol}//"`)
   }
@@ -119,7 +136,9 @@ function loadStoredSecrets(dataDir: string): { values: Record<string, string>; s
 export function loadConfig(env: Env = process.env, argv: string[] = []): Config {
   const port = int(env, 'PORT', 3000, 0, 65535)
   const dataDir = resolve(env.DATA_DIR || './data')
-  try { mkdirSync(dataDir, { recursive: true }) } catch (e) {
+  try {
+    mkdirSync(dataDir, { recursive: true })
+  } catch (e) {
     throw new ConfigError('DATA_DIR', `cannot create "${dataDir}": ${(e as Error).message}`)
   }
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'])
@@ -127,14 +146,17 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
   const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`
 
   const roleAt = argv.indexOf('--role')
-  const roleArg = argv.find((a) => a.startsWith('--role='))?.slice(7) ?? (roleAt >= 0 ? argv[roleAt + 1] ?? '' : undefined)
+  const roleArg = argv.find((a) => a.startsWith('--role='))?.slice(7) ?? (roleAt >= 0 ? (argv[roleAt + 1] ?? '') : undefined)
   const role = (roleArg ?? (env.CARAVAN_ROLE || 'all')) as Role
   if (!['all', 'api', 'worker'].includes(role)) throw new ConfigError('--role', `must be all, api or worker, got "${role}"`)
 
   const logLevel = env.LOG_LEVEL || 'info'
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`)
 
-  const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)
+  const corsOrigins = (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
   for (const origin of corsOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
       throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://app.example.com`)

@@ -49,7 +49,9 @@ async function main(argv: string[]) {
   if (config.role === 'worker' && !config.redisUrl) {
     caravan.logger.warn('worker role without REDIS_URL: events raised by jobs cannot reach sockets on API nodes')
   }
-  caravan.logger.info(`Caravan ${config.role} node ready on ${config.publicUrl} (database: ${caravan.database.kind}${config.redisUrl ? ', redis' : ''})`)
+  caravan.logger.info(
+    `Caravan ${config.role} node ready on ${config.publicUrl} (database: ${caravan.database.kind}${config.redisUrl ? ', redis' : ''})`,
+  )
 }
 
 main(process.argv.slice(2)).catch((err) => {

@@ -3,22 +3,46 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adminSession, bearer, registerUser, startTestCaravan, type TestCaravan } from './helpers/caravan'
 
 let t: TestCaravan
-beforeAll(async () => { t = await startTestCaravan({ env: { LOGIN_MAX_FAILURES: '3', LOGIN_WINDOW_SECONDS: '60' } }) })
-afterAll(async () => { await t?.close() })
+beforeAll(async () => {
+  t = await startTestCaravan({ env: { LOGIN_MAX_FAILURES: '3', LOGIN_WINDOW_SECONDS: '60' } })
+})
+afterAll(async () => {
+  await t?.close()
+})
 
 const inject = (opts: InjectOptions) => t.caravan.app.inject(opts)
-const post = (url: string, payload: unknown, headers: Record<string, string> = {}) => inject({ method: 'POST', url, payload: payload as any, headers })
+const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+  inject({ method: 'POST', url, payload: payload as any, headers })
 const countUsers = async () => Number((await t.database.query('select count(*)::int as n from users')).rows[0].n)
 
 describe('register', () => {
   it('creates a customer, lower-cases the email and signs in', async () => {
-    const res = await post('/v1/auth/register', { email: '  Sara@Example.COM ', password: 'long enough pw', name: 'سارا', locale: 'fa', phone: '+989121234567' })
+    const res = await post('/v1/auth/register', {
+      email: '  Sara@Example.COM ',
+      password: 'long enough pw',
+      name: 'سارا',
+      locale: 'fa',
+      phone: '+989121234567',
+    })
     // Leading spaces are not an email: the schema refuses them before anything is written.
     expect(res.statusCode).toBe(400)
-    const ok = await post('/v1/auth/register', { email: 'Sara@Example.COM', password: 'long enough pw', name: 'سارا', locale: 'fa', phone: '+989121234567' })
+    const ok = await post('/v1/auth/register', {
+      email: 'Sara@Example.COM',
+      password: 'long enough pw',
+      name: 'سارا',
+      locale: 'fa',
+      phone: '+989121234567',
+    })
     expect(ok.statusCode).toBe(201)
     const body = ok.json()
-    expect(body.user).toMatchObject({ email: 'sara@example.com', name: 'سارا', locale: 'fa', timezone: 'Asia/Tehran', role: 'customer', phone: '+989121234567' })
+    expect(body.user).toMatchObject({
+      email: 'sara@example.com',
+      name: 'سارا',
+      locale: 'fa',
+      timezone: 'Asia/Tehran',
+      role: 'customer',
+      phone: '+989121234567',
+    })
     expect(body.accessToken).toMatch(/^ey/)
     expect(body.refreshToken).toMatch(/^rt_/)
     const me = await inject({ method: 'GET', url: '/v1/me', headers: bearer(body.accessToken) })
@@ -37,7 +61,9 @@ describe('register', () => {
 
   it('lets exactly one of many concurrent sign-ups with one email through', async () => {
     const before = await countUsers()
-    const results = await Promise.all(Array.from({ length: 8 }, () => post('/v1/auth/register', { email: 'race@example.com', password: 'race password 1' })))
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => post('/v1/auth/register', { email: 'race@example.com', password: 'race password 1' })),
+    )
     expect(results.filter((r) => r.statusCode === 201)).toHaveLength(1)
     expect(results.filter((r) => r.statusCode === 409)).toHaveLength(7)
     expect(await countUsers()).toBe(before + 1)
@@ -59,7 +85,11 @@ describe('register', () => {
     expect(res.statusCode).toBe(400)
     expect(res.headers['content-type']).toContain('application/problem+json')
     const problem = res.json()
-    expect(problem).toMatchObject({ status: 400, title: expect.any(String), type: expect.stringMatching(/problems\/(validation|bad_request)$/) })
+    expect(problem).toMatchObject({
+      status: 400,
+      title: expect.any(String),
+      type: expect.stringMatching(/problems\/(validation|bad_request)$/),
+    })
     expect(await countUsers()).toBe(before)
   })
 
@@ -69,9 +99,19 @@ describe('register', () => {
   })
 
   it('refuses a body that is not JSON and a wrong content type', async () => {
-    const bad = await inject({ method: 'POST', url: '/v1/auth/register', payload: '{"email":', headers: { 'content-type': 'application/json' } })
+    const bad = await inject({
+      method: 'POST',
+      url: '/v1/auth/register',
+      payload: '{"email":',
+      headers: { 'content-type': 'application/json' },
+    })
     expect(bad.statusCode).toBe(400)
-    const wrongType = await inject({ method: 'POST', url: '/v1/auth/register', payload: 'email=a', headers: { 'content-type': 'text/csv' } })
+    const wrongType = await inject({
+      method: 'POST',
+      url: '/v1/auth/register',
+      payload: 'email=a',
+      headers: { 'content-type': 'text/csv' },
+    })
     expect(wrongType.statusCode).toBe(415)
   })
 })
@@ -94,7 +134,8 @@ describe('login', () => {
 
   it('limits repeated failures with 429 and Retry-After, even for the right password', async () => {
     await registerUser(t, { email: 'brute@example.com', password: 'the right one' })
-    for (let i = 0; i < 3; i++) expect((await post('/v1/auth/login', { email: 'brute@example.com', password: `guess ${i}` })).statusCode).toBe(401)
+    for (let i = 0; i < 3; i++)
+      expect((await post('/v1/auth/login', { email: 'brute@example.com', password: `guess ${i}` })).statusCode).toBe(401)
     const limited = await post('/v1/auth/login', { email: 'brute@example.com', password: 'the right one' })
     expect(limited.statusCode).toBe(429)
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0)
@@ -144,10 +185,22 @@ describe('me', () => {
 
   it('updates name, locale, timezone and phone; refuses bad values without changing anything', async () => {
     const s = await registerUser(t)
-    const res = await inject({ method: 'PATCH', url: '/v1/me', headers: bearer(s.accessToken), payload: { name: 'Ali 👋', locale: 'fa', timezone: 'Asia/Tehran', phone: '+989121234567' } })
+    const res = await inject({
+      method: 'PATCH',
+      url: '/v1/me',
+      headers: bearer(s.accessToken),
+      payload: { name: 'Ali 👋', locale: 'fa', timezone: 'Asia/Tehran', phone: '+989121234567' },
+    })
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({ name: 'Ali 👋', locale: 'fa', timezone: 'Asia/Tehran', phone: '+989121234567' })
-    for (const bad of [{ timezone: 'Nowhere/Land' }, { locale: 'xx' }, { phone: '123' }, {}, { name: 'n'.repeat(201) }, { email: 'x@y.z' }]) {
+    for (const bad of [
+      { timezone: 'Nowhere/Land' },
+      { locale: 'xx' },
+      { phone: '123' },
+      {},
+      { name: 'n'.repeat(201) },
+      { email: 'x@y.z' },
+    ]) {
       const r = await inject({ method: 'PATCH', url: '/v1/me', headers: bearer(s.accessToken), payload: bad })
       expect(r.statusCode, JSON.stringify(bad)).toBe(400)
     }
@@ -162,9 +215,19 @@ describe('devices', () => {
   it('registers, lists and deletes push targets; a token moves to whoever registers it last', async () => {
     const a = await registerUser(t)
     const b = await registerUser(t)
-    const fcm = await inject({ method: 'POST', url: '/v1/me/devices', headers: bearer(a.accessToken), payload: { kind: 'fcm', token: 'fcm-token-1', label: 'Pixel' } })
+    const fcm = await inject({
+      method: 'POST',
+      url: '/v1/me/devices',
+      headers: bearer(a.accessToken),
+      payload: { kind: 'fcm', token: 'fcm-token-1', label: 'Pixel' },
+    })
     expect(fcm.statusCode).toBe(201)
-    const web = await inject({ method: 'POST', url: '/v1/me/devices', headers: bearer(a.accessToken), payload: { kind: 'webpush', subscription: { endpoint: 'https://push.example.com/abc', keys: { p256dh: 'k', auth: 'a' } } } })
+    const web = await inject({
+      method: 'POST',
+      url: '/v1/me/devices',
+      headers: bearer(a.accessToken),
+      payload: { kind: 'webpush', subscription: { endpoint: 'https://push.example.com/abc', keys: { p256dh: 'k', auth: 'a' } } },
+    })
     expect(web.statusCode).toBe(201)
     expect(web.json().token).toBe('https://push.example.com/abc')
     const list = await inject({ method: 'GET', url: '/v1/me/devices', headers: bearer(a.accessToken) })
@@ -172,8 +235,12 @@ describe('devices', () => {
     await inject({ method: 'POST', url: '/v1/me/devices', headers: bearer(b.accessToken), payload: { kind: 'fcm', token: 'fcm-token-1' } })
     expect((await inject({ method: 'GET', url: '/v1/me/devices', headers: bearer(a.accessToken) })).json().items).toHaveLength(1)
     // b cannot delete a's device; a can.
-    expect((await inject({ method: 'DELETE', url: `/v1/me/devices/${web.json().id}`, headers: bearer(b.accessToken) })).statusCode).toBe(404)
-    expect((await inject({ method: 'DELETE', url: `/v1/me/devices/${web.json().id}`, headers: bearer(a.accessToken) })).statusCode).toBe(204)
+    expect((await inject({ method: 'DELETE', url: `/v1/me/devices/${web.json().id}`, headers: bearer(b.accessToken) })).statusCode).toBe(
+      404,
+    )
+    expect((await inject({ method: 'DELETE', url: `/v1/me/devices/${web.json().id}`, headers: bearer(a.accessToken) })).statusCode).toBe(
+      204,
+    )
   })
 
   it.each([
@@ -195,30 +262,78 @@ describe('admin and roles', () => {
     const list = await inject({ method: 'GET', url: '/v1/admin/users?limit=2&q=example', headers: bearer(admin.accessToken) })
     expect(list.statusCode).toBe(200)
     expect(list.json().items).toHaveLength(2)
-    const next = await inject({ method: 'GET', url: `/v1/admin/users?limit=2&cursor=${list.json().nextCursor}`, headers: bearer(admin.accessToken) })
+    const next = await inject({
+      method: 'GET',
+      url: `/v1/admin/users?limit=2&cursor=${list.json().nextCursor}`,
+      headers: bearer(admin.accessToken),
+    })
     expect(next.json().items[0].id).not.toBe(list.json().items[0].id)
     const byName = await inject({ method: 'GET', url: '/v1/admin/users?q=zahr', headers: bearer(admin.accessToken) })
     expect(byName.json().items.map((u: any) => u.id)).toEqual([customer.user.id])
-    expect((await inject({ method: 'GET', url: '/v1/admin/users?cursor=garbage!!', headers: bearer(admin.accessToken) })).statusCode).toBe(400)
+    expect((await inject({ method: 'GET', url: '/v1/admin/users?cursor=garbage!!', headers: bearer(admin.accessToken) })).statusCode).toBe(
+      400,
+    )
     expect((await inject({ method: 'GET', url: '/v1/admin/users?q=%25', headers: bearer(admin.accessToken) })).statusCode).toBe(200)
 
-    const promoted = await inject({ method: 'PUT', url: `/v1/admin/users/${customer.user.id}/role`, headers: bearer(admin.accessToken), payload: { role: 'agent' } })
+    const promoted = await inject({
+      method: 'PUT',
+      url: `/v1/admin/users/${customer.user.id}/role`,
+      headers: bearer(admin.accessToken),
+      payload: { role: 'agent' },
+    })
     expect(promoted.statusCode).toBe(200)
     expect(promoted.json().role).toBe('agent')
     expect((await post('/v1/auth/refresh', { refreshToken: customer.refreshToken })).statusCode).toBe(401)
     const audit = await inject({ method: 'GET', url: '/v1/admin/audit?action=user.role_changed', headers: bearer(admin.accessToken) })
-    expect(audit.json().items[0]).toMatchObject({ action: 'user.role_changed', targetId: customer.user.id, actorType: 'user', data: { from: 'customer', to: 'agent' } })
+    expect(audit.json().items[0]).toMatchObject({
+      action: 'user.role_changed',
+      targetId: customer.user.id,
+      actorType: 'user',
+      data: { from: 'customer', to: 'agent' },
+    })
 
-    expect((await inject({ method: 'PUT', url: `/v1/admin/users/${customer.user.id}/role`, headers: bearer(admin.accessToken), payload: { role: 'root' } })).statusCode).toBe(400)
-    expect((await inject({ method: 'PUT', url: '/v1/admin/users/00000000-0000-7000-8000-000000000000/role', headers: bearer(admin.accessToken), payload: { role: 'agent' } })).statusCode).toBe(404)
-    expect((await inject({ method: 'PUT', url: '/v1/admin/users/not-a-uuid/role', headers: bearer(admin.accessToken), payload: { role: 'agent' } })).statusCode).toBe(400)
+    expect(
+      (
+        await inject({
+          method: 'PUT',
+          url: `/v1/admin/users/${customer.user.id}/role`,
+          headers: bearer(admin.accessToken),
+          payload: { role: 'root' },
+        })
+      ).statusCode,
+    ).toBe(400)
+    expect(
+      (
+        await inject({
+          method: 'PUT',
+          url: '/v1/admin/users/00000000-0000-7000-8000-000000000000/role',
+          headers: bearer(admin.accessToken),
+          payload: { role: 'agent' },
+        })
+      ).statusCode,
+    ).toBe(404)
+    expect(
+      (
+        await inject({
+          method: 'PUT',
+          url: '/v1/admin/users/not-a-uuid/role',
+          headers: bearer(admin.accessToken),
+          payload: { role: 'agent' },
+        })
+      ).statusCode,
+    ).toBe(400)
   })
 
   it('never demotes the last admin', async () => {
     const admins = (await t.database.query(`select id from users where role = 'admin'`)).rows
     const admin = await adminSession(t)
     for (const row of admins) await t.database.query(`update users set role = 'customer' where id = $1`, [row.id])
-    const res = await inject({ method: 'PUT', url: `/v1/admin/users/${admin.user.id}/role`, headers: bearer(admin.accessToken), payload: { role: 'customer' } })
+    const res = await inject({
+      method: 'PUT',
+      url: `/v1/admin/users/${admin.user.id}/role`,
+      headers: bearer(admin.accessToken),
+      payload: { role: 'customer' },
+    })
     expect(res.statusCode).toBe(409)
   })
 })
@@ -226,7 +341,12 @@ describe('admin and roles', () => {
 describe('API keys', () => {
   it('are shown once, stored hashed, scoped and revocable', async () => {
     const admin = await adminSession(t)
-    const created = await inject({ method: 'POST', url: '/v1/api-keys', headers: bearer(admin.accessToken), payload: { name: 'shop backend', scopes: ['users:read'] } })
+    const created = await inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: bearer(admin.accessToken),
+      payload: { name: 'shop backend', scopes: ['users:read'] },
+    })
     expect(created.statusCode).toBe(201)
     const { key, apiKey } = created.json()
     expect(key).toMatch(/^ck_/)
@@ -249,9 +369,15 @@ describe('API keys', () => {
   it('refuses bad scopes and non-admins', async () => {
     const admin = await adminSession(t)
     const customer = await registerUser(t)
-    expect((await inject({ method: 'POST', url: '/v1/api-keys', headers: bearer(customer.accessToken), payload: { name: 'x', scopes: ['*'] } })).statusCode).toBe(403)
+    expect(
+      (await inject({ method: 'POST', url: '/v1/api-keys', headers: bearer(customer.accessToken), payload: { name: 'x', scopes: ['*'] } }))
+        .statusCode,
+    ).toBe(403)
     for (const scopes of [[], ['DROP TABLE'], ['users:read', 'users:read']]) {
-      expect((await inject({ method: 'POST', url: '/v1/api-keys', headers: bearer(admin.accessToken), payload: { name: 'x', scopes } })).statusCode).toBe(400)
+      expect(
+        (await inject({ method: 'POST', url: '/v1/api-keys', headers: bearer(admin.accessToken), payload: { name: 'x', scopes } }))
+          .statusCode,
+      ).toBe(400)
     }
   })
 })

@@ -12,26 +12,37 @@ const baseEnv = () => {
   const { DATABASE_URL: _d, REDIS_URL: _r, ...rest } = process.env
   return { ...rest, LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'caravan-cli-')) }
 }
-const run = (args: string[], env: NodeJS.ProcessEnv) => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 })
+const run = (args: string[], env: NodeJS.ProcessEnv) =>
+  spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 })
 
 async function freePort(): Promise<number> {
-  return new Promise((resolve) => { const s = createServer().listen(0, () => { const p = (s.address() as any).port; s.close(() => resolve(p)) }) })
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, () => {
+      const p = (s.address() as any).port
+      s.close(() => resolve(p))
+    })
+  })
 }
 
 async function waitReady(url: string, child: ChildProcess) {
   const end = Date.now() + 60_000
   while (Date.now() < end) {
     if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`)
-    try { if ((await fetch(url + '/readyz')).ok) return } catch { /* not yet */ }
+    try {
+      if ((await fetch(url + '/readyz')).ok) return
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, 250))
   }
   throw new Error('not ready in 60 s')
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => {
-  if (child.exitCode !== null) return resolve(child.exitCode)
-  child.once('exit', (code) => resolve(code))
-})
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode)
+    child.once('exit', (code) => resolve(code))
+  })
 
 describe('caravan command', () => {
   it('stops at start-up with one clear line naming a bad setting', () => {
@@ -47,7 +58,8 @@ describe('caravan command', () => {
     expect(migrate.stdout).toContain('Migrations applied.')
     const demo = run(['demo'], env)
     expect(demo.status, demo.stderr).toBe(0)
-    for (const who of ['admin@demo.caravan.local', 'agent@demo.caravan.local', 'customer@demo.caravan.local']) expect(demo.stdout).toContain(who)
+    for (const who of ['admin@demo.caravan.local', 'agent@demo.caravan.local', 'customer@demo.caravan.local'])
+      expect(demo.stdout).toContain(who)
   })
 
   it('start creates the first admin from env, serves, and stops cleanly on SIGTERM', async () => {
@@ -57,7 +69,11 @@ describe('caravan command', () => {
     const url = `http://127.0.0.1:${port}`
     try {
       await waitReady(url, child)
-      const login = await fetch(url + '/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@example.com', password: 'owner password 1' }) })
+      const login = await fetch(url + '/v1/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'owner@example.com', password: 'owner password 1' }),
+      })
       expect(login.status).toBe(200)
       expect(((await login.json()) as any).user.role).toBe('admin')
     } finally {

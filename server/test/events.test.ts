@@ -3,23 +3,31 @@ import type { DomainEvent } from '../src/core/events/bus'
 import { registerUser, startTestCaravan, type TestCaravan } from './helpers/caravan'
 
 let t: TestCaravan
-beforeAll(async () => { t = await startTestCaravan() })
-afterAll(async () => { await t?.close() })
+beforeAll(async () => {
+  t = await startTestCaravan()
+})
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('domain events', () => {
   it('are published to subscribers after the commit, never after a rollback', async () => {
     const { events, database } = t.caravan
     const got: DomainEvent<'user.updated'>[] = []
-    const off = events.subscribe('user.updated', (e) => { got.push(e) })
+    const off = events.subscribe('user.updated', (e) => {
+      got.push(e)
+    })
     let seenInsideTx = -1
     await events.inTransaction(database.db, async (_tx, raise) => {
       raise(events.event('user.updated', { userId: 'committed' }))
       seenInsideTx = got.length
     })
-    await events.inTransaction(database.db, async (tx, raise) => {
-      raise(events.event('user.updated', { userId: 'rolled-back' }))
-      tx.rollback()
-    }).catch(() => {})
+    await events
+      .inTransaction(database.db, async (tx, raise) => {
+        raise(events.event('user.updated', { userId: 'rolled-back' }))
+        tx.rollback()
+      })
+      .catch(() => {})
     off()
     expect(seenInsideTx).toBe(0)
     expect(got.map((e) => e.payload.userId)).toEqual(['committed'])
@@ -29,8 +37,12 @@ describe('domain events', () => {
     const { events } = t.caravan
     const got: string[] = []
     const offs = [
-      events.subscribe('user.registered', () => { throw new Error('subscriber bug') }),
-      events.subscribe('user.registered', (e) => { got.push(e.payload.email) }),
+      events.subscribe('user.registered', () => {
+        throw new Error('subscriber bug')
+      }),
+      events.subscribe('user.registered', (e) => {
+        got.push(e.payload.email)
+      }),
     ]
     const s = await registerUser(t, { email: 'events@example.com' })
     offs.forEach((off) => off())

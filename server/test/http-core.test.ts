@@ -8,13 +8,24 @@ let runs = 0
 let slowGate: Promise<void> = Promise.resolve()
 
 beforeAll(async () => {
-  t = await startTestCaravan({ deferStart: true, env: { BODY_LIMIT_BYTES: '2048', CORS_ORIGINS: 'https://shop.example.com', RATE_LIMIT_PER_MINUTE: '100000' } })
+  t = await startTestCaravan({
+    deferStart: true,
+    env: { BODY_LIMIT_BYTES: '2048', CORS_ORIGINS: 'https://shop.example.com', RATE_LIMIT_PER_MINUTE: '100000' },
+  })
   const { app, auth, idempotency } = t.caravan
   // A test-only idempotent route that counts how often its body really runs.
   route(app, {
-    method: 'POST', url: '/v1/test/charges', operationId: 'testCharge', summary: 'test', tags: ['test'],
-    access: auth.require(), idempotency,
-    schema: { body: Type.Object({ amount: Type.String({ pattern: '^[0-9]+$' }) }), response: { 201: Type.Object({ run: Type.Integer(), amount: Type.String() }) } },
+    method: 'POST',
+    url: '/v1/test/charges',
+    operationId: 'testCharge',
+    summary: 'test',
+    tags: ['test'],
+    access: auth.require(),
+    idempotency,
+    schema: {
+      body: Type.Object({ amount: Type.String({ pattern: '^[0-9]+$' }) }),
+      response: { 201: Type.Object({ run: Type.Integer(), amount: Type.String() }) },
+    },
     handler: async (request, reply) => {
       await slowGate
       runs++
@@ -24,7 +35,9 @@ beforeAll(async () => {
   })
   await t.caravan.start()
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('errors', () => {
   it('unknown API routes are problem+json 404s', async () => {
@@ -35,14 +48,23 @@ describe('errors', () => {
   })
 
   it('a body over the limit is 413', async () => {
-    const res = await t.caravan.app.inject({ method: 'POST', url: '/v1/auth/register', payload: { email: 'a@example.com', password: 'x'.repeat(5000) } })
+    const res = await t.caravan.app.inject({
+      method: 'POST',
+      url: '/v1/auth/register',
+      payload: { email: 'a@example.com', password: 'x'.repeat(5000) },
+    })
     expect(res.statusCode).toBe(413)
     expect(res.json().type).toMatch(/payload_too_large$/)
   })
 
   it('a 5xx hides the internals but keeps the request id', async () => {
     const s = await registerUser(t)
-    const res = await t.caravan.app.inject({ method: 'POST', url: '/v1/test/charges', headers: { ...bearer(s.accessToken), 'x-request-id': 'trace-123' }, payload: { amount: '500' } })
+    const res = await t.caravan.app.inject({
+      method: 'POST',
+      url: '/v1/test/charges',
+      headers: { ...bearer(s.accessToken), 'x-request-id': 'trace-123' },
+      payload: { amount: '500' },
+    })
     expect(res.statusCode).toBe(500)
     expect(res.body).not.toContain('boom')
     expect(res.json()).toMatchObject({ status: 500, requestId: 'trace-123' })
@@ -65,18 +87,29 @@ describe('headers', () => {
   })
 
   it('allows CORS only for listed origins', async () => {
-    const ok = await t.caravan.app.inject({ method: 'OPTIONS', url: '/v1/me', headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'GET' } })
+    const ok = await t.caravan.app.inject({
+      method: 'OPTIONS',
+      url: '/v1/me',
+      headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'GET' },
+    })
     expect(ok.headers['access-control-allow-origin']).toBe('https://shop.example.com')
-    const no = await t.caravan.app.inject({ method: 'OPTIONS', url: '/v1/me', headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'GET' } })
+    const no = await t.caravan.app.inject({
+      method: 'OPTIONS',
+      url: '/v1/me',
+      headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'GET' },
+    })
     expect(no.headers['access-control-allow-origin']).toBeUndefined()
   })
 })
 
 describe('idempotency', () => {
-  const charge = (token: string, key: string | undefined, amount: string) => t.caravan.app.inject({
-    method: 'POST', url: '/v1/test/charges', payload: { amount },
-    headers: { ...bearer(token), ...(key !== undefined ? { 'idempotency-key': key } : {}) },
-  })
+  const charge = (token: string, key: string | undefined, amount: string) =>
+    t.caravan.app.inject({
+      method: 'POST',
+      url: '/v1/test/charges',
+      payload: { amount },
+      headers: { ...bearer(token), ...(key !== undefined ? { 'idempotency-key': key } : {}) },
+    })
 
   it('a retry returns the first response without running again', async () => {
     const s = await registerUser(t)
@@ -101,7 +134,9 @@ describe('idempotency', () => {
   it('two concurrent requests with one key: one runs, the other is told to retry', async () => {
     const s = await registerUser(t)
     let open!: () => void
-    slowGate = new Promise((resolve) => { open = resolve })
+    slowGate = new Promise((resolve) => {
+      open = resolve
+    })
     const before = runs
     const a = charge(s.accessToken, 'key-3', '100')
     await new Promise((r) => setTimeout(r, 200))
@@ -129,12 +164,15 @@ describe('idempotency', () => {
     const s = await registerUser(t)
     await t.database.query(
       `insert into idempotency_keys (principal, key, route, request_hash, state, created_at) values ($1, 'key-6', 'POST /v1/test/charges', 'x', 'running', now() - interval '5 minutes')`,
-      [`user:${s.user.id}`])
+      [`user:${s.user.id}`],
+    )
     // The stored fingerprint differs (it was another body) → 422; same fingerprint → takeover.
     expect((await charge(s.accessToken, 'key-6', '100')).statusCode).toBe(422)
     await t.database.query(`delete from idempotency_keys where key = 'key-6'`)
     const fresh = await charge(s.accessToken, 'key-7', '100')
-    await t.database.query(`update idempotency_keys set state = 'running', status_code = null, created_at = now() - interval '5 minutes' where key = 'key-7'`)
+    await t.database.query(
+      `update idempotency_keys set state = 'running', status_code = null, created_at = now() - interval '5 minutes' where key = 'key-7'`,
+    )
     const retried = await charge(s.accessToken, 'key-7', '100')
     expect(retried.statusCode).toBe(201)
     expect(retried.json().run).toBeGreaterThan(fresh.json().run)
@@ -189,7 +227,9 @@ describe('rate limits', () => {
       expect(res.headers['content-type']).toContain('application/problem+json')
       // Health checks are never limited.
       expect((await limited.caravan.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200)
-    } finally { await limited.close() }
+    } finally {
+      await limited.close()
+    }
   })
 })
 
@@ -209,8 +249,14 @@ describe('observability', () => {
   it('audit and dead-letter admin views need an admin', async () => {
     const admin = await adminSession(t)
     const customer = await registerUser(t)
-    expect((await t.caravan.app.inject({ method: 'GET', url: '/v1/admin/audit/verify', headers: bearer(customer.accessToken) })).statusCode).toBe(403)
-    expect((await t.caravan.app.inject({ method: 'GET', url: '/v1/admin/audit/verify', headers: bearer(admin.accessToken) })).json().valid).toBe(true)
-    expect((await t.caravan.app.inject({ method: 'GET', url: '/v1/admin/jobs/dead', headers: bearer(admin.accessToken) })).statusCode).toBe(200)
+    expect(
+      (await t.caravan.app.inject({ method: 'GET', url: '/v1/admin/audit/verify', headers: bearer(customer.accessToken) })).statusCode,
+    ).toBe(403)
+    expect(
+      (await t.caravan.app.inject({ method: 'GET', url: '/v1/admin/audit/verify', headers: bearer(admin.accessToken) })).json().valid,
+    ).toBe(true)
+    expect((await t.caravan.app.inject({ method: 'GET', url: '/v1/admin/jobs/dead', headers: bearer(admin.accessToken) })).statusCode).toBe(
+      200,
+    )
   })
 })

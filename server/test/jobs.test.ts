@@ -10,16 +10,26 @@ const slowStarted: string[] = []
 
 async function until(check: () => boolean | Promise<boolean>, ms = 20_000) {
   const end = Date.now() + ms
-  while (Date.now() < end) { if (await check()) return; await new Promise((r) => setTimeout(r, 100)) }
+  while (Date.now() < end) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
   throw new Error('condition not met in time')
 }
 
 beforeAll(async () => {
   t = await startTestCaravan({ deferStart: true })
   const { jobs } = t.caravan
-  jobs.define<{ tag: string }>({ name: 'test-record', handler: async ({ tag }) => { seen.push(tag) } })
   jobs.define<{ tag: string }>({
-    name: 'test-flaky', retryLimit: 2, retryDelaySeconds: 1,
+    name: 'test-record',
+    handler: async ({ tag }) => {
+      seen.push(tag)
+    },
+  })
+  jobs.define<{ tag: string }>({
+    name: 'test-flaky',
+    retryLimit: 2,
+    retryDelaySeconds: 1,
     handler: async ({ tag }) => {
       const n = (attempts.get(tag) ?? 0) + 1
       attempts.set(tag, n)
@@ -28,16 +38,21 @@ beforeAll(async () => {
     },
   })
   jobs.define<{ tag: string }>({
-    name: 'test-slow', handler: async ({ tag }) => {
+    name: 'test-slow',
+    handler: async ({ tag }) => {
       slowStarted.push(tag)
-      await new Promise<void>((resolve) => { release = resolve })
+      await new Promise<void>((resolve) => {
+        release = resolve
+      })
       seen.push(tag)
     },
   })
   jobs.schedule('test-record', '*/5 * * * *', { tag: 'cron' })
   await t.caravan.start()
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('jobs', () => {
   it('a job sent inside a transaction runs only if the transaction commits', async () => {
@@ -46,10 +61,12 @@ describe('jobs', () => {
       await tx.execute(sql`select 1`)
       await jobs.send('test-record', { tag: 'committed' }, { tx })
     })
-    await database.db.transaction(async (tx) => {
-      await jobs.send('test-record', { tag: 'rolled-back' }, { tx })
-      tx.rollback()
-    }).catch(() => {})
+    await database.db
+      .transaction(async (tx) => {
+        await jobs.send('test-record', { tag: 'rolled-back' }, { tx })
+        tx.rollback()
+      })
+      .catch(() => {})
     await until(() => seen.includes('committed'))
     await new Promise((r) => setTimeout(r, 1500))
     expect(seen).not.toContain('rolled-back')
@@ -71,20 +88,29 @@ describe('jobs', () => {
     const list = await t.caravan.app.inject({ method: 'GET', url: '/v1/admin/jobs/dead', headers: bearer(admin.accessToken) })
     const dead = list.json().items.find((j: any) => j.data.tag === 'always-fails')
     expect(dead).toMatchObject({ queue: 'test-flaky' })
-    const retry = await t.caravan.app.inject({ method: 'POST', url: `/v1/admin/jobs/dead/${dead.id}/retry`, headers: bearer(admin.accessToken) })
+    const retry = await t.caravan.app.inject({
+      method: 'POST',
+      url: `/v1/admin/jobs/dead/${dead.id}/retry`,
+      headers: bearer(admin.accessToken),
+    })
     expect(retry.statusCode).toBe(202)
     await until(() => (attempts.get('always-fails') ?? 0) >= 4)
-    expect((await t.caravan.app.inject({ method: 'POST', url: `/v1/admin/jobs/dead/${dead.id}/retry`, headers: bearer(admin.accessToken) })).statusCode).toBe(404)
+    expect(
+      (await t.caravan.app.inject({ method: 'POST', url: `/v1/admin/jobs/dead/${dead.id}/retry`, headers: bearer(admin.accessToken) }))
+        .statusCode,
+    ).toBe(404)
     const audit = await t.database.query(`select count(*)::int as n from audit_log where action = 'job.retried'`)
     expect(audit.rows[0].n).toBe(1)
   }, 90_000)
 
   it('registers cron schedules', async () => {
     const rows = await t.database.query(`select name, cron from pgboss.schedule`)
-    expect(rows.rows).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name: 'test-record', cron: '*/5 * * * *' }),
-      expect.objectContaining({ name: 'idempotency-purge' }),
-    ]))
+    expect(rows.rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'test-record', cron: '*/5 * * * *' }),
+        expect.objectContaining({ name: 'idempotency-purge' }),
+      ]),
+    )
   })
 
   it('counts outcomes in /metrics', async () => {
@@ -112,13 +138,22 @@ describe('shutdown that runs out of time', () => {
     const node = await startTestCaravan({ deferStart: true, env: { SHUTDOWN_TIMEOUT_MS: '1000' } })
     try {
       let started = false
-      node.caravan.jobs.define({ name: 'test-stuck', retryDelaySeconds: 1, handler: async () => { started = true; await new Promise(() => {}) } })
+      node.caravan.jobs.define({
+        name: 'test-stuck',
+        retryDelaySeconds: 1,
+        handler: async () => {
+          started = true
+          await new Promise(() => {})
+        },
+      })
       await node.caravan.start()
       await node.caravan.jobs.send('test-stuck', {})
       await until(() => started)
       await node.caravan.jobs.stop(1000)
       const state = await node.database.query(`select state, retry_count from pgboss.job where name = 'test-stuck'`)
       expect(state.rows[0].state).toBe('retry') // released: runnable again after its retry delay
-    } finally { await node.close() }
+    } finally {
+      await node.close()
+    }
   })
 })

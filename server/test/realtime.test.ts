@@ -6,25 +6,45 @@ import { createPostgresDatabase, POSTGRES_URL, REDIS_URL, requireServices } from
 
 const sockets: Socket[] = []
 function socketFor(url: string, token?: string): Socket {
-  const s = connect(url, { path: '/realtime', auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true })
+  const s = connect(url, {
+    path: '/realtime',
+    auth: token ? { token } : {},
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  })
   sockets.push(s)
   return s
 }
-const connected = (s: Socket) => new Promise<void>((resolve, reject) => { s.once('connect', () => resolve()); s.once('connect_error', reject) })
-const nextEvent = <T>(s: Socket, name: string, ms = 10_000) => new Promise<T>((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error(`no ${name} within ${ms} ms`)), ms)
-  s.once(name, (payload: T) => { clearTimeout(timer); resolve(payload) })
+const connected = (s: Socket) =>
+  new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve())
+    s.once('connect_error', reject)
+  })
+const nextEvent = <T>(s: Socket, name: string, ms = 10_000) =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${name} within ${ms} ms`)), ms)
+    s.once(name, (payload: T) => {
+      clearTimeout(timer)
+      resolve(payload)
+    })
+  })
+afterAll(() => {
+  for (const s of sockets) s.disconnect()
 })
-afterAll(() => { for (const s of sockets) s.disconnect() })
 
 describe('realtime on one node', () => {
   let t: TestCaravan
   beforeAll(async () => {
     t = await startTestCaravan({ listen: true })
     t.caravan.realtime.handle('test:admin-only', { roles: ['admin'] }, async (payload) => ({ echo: payload }))
-    t.caravan.realtime.handle('test:broken', {}, async () => { throw new Error('secret internals') })
+    t.caravan.realtime.handle('test:broken', {}, async () => {
+      throw new Error('secret internals')
+    })
   })
-  afterAll(async () => { await t?.close() })
+  afterAll(async () => {
+    await t?.close()
+  })
 
   it('checks the role on every socket event and hides internal errors', async () => {
     const customer = await registerUser(t)
@@ -46,7 +66,7 @@ describe('realtime on one node', () => {
     await expect(connected(socketFor(t.url, forged))).rejects.toThrow(/invalid_token/)
   })
 
-  it('puts the socket in user:<id> and delivers that user\'s events only', async () => {
+  it("puts the socket in user:<id> and delivers that user's events only", async () => {
     const alice = await registerUser(t)
     const bob = await registerUser(t)
     const aliceSocket = socketFor(t.url, alice.accessToken)
@@ -54,7 +74,9 @@ describe('realtime on one node', () => {
     await Promise.all([connected(aliceSocket), connected(bobSocket)])
     expect(await aliceSocket.emitWithAck('whoami')).toEqual({ ok: true, data: { userId: alice.user.id, role: 'customer' } })
     let bobGot = false
-    bobSocket.on('user.updated', () => { bobGot = true })
+    bobSocket.on('user.updated', () => {
+      bobGot = true
+    })
     const event = nextEvent<{ userId: string }>(aliceSocket, 'user.updated')
     await t.caravan.app.inject({ method: 'PATCH', url: '/v1/me', headers: bearer(alice.accessToken), payload: { name: 'Alice' } })
     expect(await event).toEqual({ userId: alice.user.id })
@@ -84,11 +106,20 @@ describe('realtime across two nodes (PostgreSQL + Redis)', () => {
     if (!run) return
     const db = await createPostgresDatabase(POSTGRES_URL)
     dropDb = db.drop
-    const shared = { database: { url: db.url }, redisUrl: REDIS_URL, listen: true, env: { REDIS_KEY_PREFIX: `caravan-test-2n-${Date.now()}:`, JWT_SECRET: 'two-nodes-share-this-secret-0123456789' } }
+    const shared = {
+      database: { url: db.url },
+      redisUrl: REDIS_URL,
+      listen: true,
+      env: { REDIS_KEY_PREFIX: `caravan-test-2n-${Date.now()}:`, JWT_SECRET: 'two-nodes-share-this-secret-0123456789' },
+    }
     a = await startTestCaravan(shared)
     b = await startTestCaravan(shared)
   })
-  afterAll(async () => { await a?.close(); await b?.close(); await dropDb?.() })
+  afterAll(async () => {
+    await a?.close()
+    await b?.close()
+    await dropDb?.()
+  })
 
   it('an event raised on node A reaches a socket connected to node B', async (ctx) => {
     if (!run) return ctx.skip()

@@ -3,7 +3,9 @@
 import { useLayoutEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react'
 
 const listeners = new Set<() => void>()
-const notify = () => { for (const listener of listeners) listener() }
+const notify = () => {
+  for (const listener of listeners) listener()
+}
 window.addEventListener('popstate', notify)
 
 export function navigate(to: string, options: { replace?: boolean } = {}) {
@@ -14,10 +16,15 @@ export function navigate(to: string, options: { replace?: boolean } = {}) {
 
 /** The current path and query, e.g. "/console/users?q=ali". */
 export function useLocation(): { pathname: string; search: URLSearchParams } {
-  const href = useSyncExternalStore((listener) => {
-    listeners.add(listener)
-    return () => { listeners.delete(listener) }
-  }, () => location.pathname + location.search)
+  const href = useSyncExternalStore(
+    (listener) => {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    () => location.pathname + location.search,
+  )
   const url = new URL(href, location.origin)
   return { pathname: url.pathname, search: url.searchParams }
 }

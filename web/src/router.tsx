@@ -49,17 +49,105 @@ const routes: RouteDef[] = [
   { path: '/notifications', access: 'signedIn', page: () => <Inbox /> },
   { path: '/settings/notifications', access: 'signedIn', page: () => <NotificationPreferencesPage /> },
   ...MODULES.filter((m) => !m.ready).map((m): RouteDef => ({ path: m.path, access: 'signedIn', page: () => <ComingSoon module={m} /> })),
-  { path: '/console', access: STAFF, page: () => <ConsoleShell><ConsoleHome /></ConsoleShell> },
-  { path: '/console/users', access: ADMIN, page: () => <ConsoleShell><Users /></ConsoleShell> },
-  { path: '/console/api-keys', access: ADMIN, page: () => <ConsoleShell><ApiKeys /></ConsoleShell> },
-  { path: '/console/audit', access: ADMIN, page: () => <ConsoleShell><Audit /></ConsoleShell> },
-  { path: '/console/jobs', access: ADMIN, page: () => <ConsoleShell><DeadJobs /></ConsoleShell> },
-  { path: '/console/notifications', access: ADMIN, page: () => <ConsoleShell><NotificationTypes /></ConsoleShell> },
-  { path: '/console/notifications/types/:key', access: ADMIN, page: ({ key }) => <ConsoleShell><TemplateEditor typeKey={key} /></ConsoleShell> },
-  { path: '/console/notifications/providers', access: ADMIN, page: () => <ConsoleShell><Providers /></ConsoleShell> },
-  { path: '/console/notifications/activity', access: ADMIN, page: () => <ConsoleShell><Activity /></ConsoleShell> },
-  { path: '/console/notifications/outbox', access: ADMIN, page: () => <ConsoleShell><DevOutbox /></ConsoleShell> },
-  { path: '/console/notifications/settings', access: ADMIN, page: () => <ConsoleShell><NotificationSettingsPage /></ConsoleShell> },
+  {
+    path: '/console',
+    access: STAFF,
+    page: () => (
+      <ConsoleShell>
+        <ConsoleHome />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/users',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <Users />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/api-keys',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <ApiKeys />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/audit',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <Audit />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/jobs',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <DeadJobs />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/notifications',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <NotificationTypes />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/notifications/types/:key',
+    access: ADMIN,
+    page: ({ key }) => (
+      <ConsoleShell>
+        <TemplateEditor typeKey={key} />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/notifications/providers',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <Providers />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/notifications/activity',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <Activity />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/notifications/outbox',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <DevOutbox />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/notifications/settings',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <NotificationSettingsPage />
+      </ConsoleShell>
+    ),
+  },
 ]
 
 /** The route for a path and its `:name` parameters (decoded), or undefined. */
@@ -72,7 +160,11 @@ function match(path: string): { route: RouteDef; params: Record<string, string> 
     let ok = true
     for (let i = 0; i < pattern.length && ok; i++) {
       if (pattern[i].startsWith(':')) {
-        try { params[pattern[i].slice(1)] = decodeURIComponent(segments[i]) } catch { ok = false }
+        try {
+          params[pattern[i].slice(1)] = decodeURIComponent(segments[i])
+        } catch {
+          ok = false
+        }
         ok &&= segments[i] !== ''
       } else {
         ok = pattern[i] === segments[i]
@@ -87,7 +179,10 @@ function match(path: string): { route: RouteDef; params: Record<string, string> 
 function useFocusOnNavigation(pathname: string) {
   const first = useRef(true)
   useEffect(() => {
-    if (first.current) { first.current = false; return }
+    if (first.current) {
+      first.current = false
+      return
+    }
     document.querySelector<HTMLElement>('main h1')?.focus()
     window.scrollTo(0, 0)
   }, [pathname])

@@ -19,7 +19,12 @@ describe.runIf(chromiumAvailable())('console', () => {
   const customerPassword = 'customer-pass-1'
 
   async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.url, locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 800 } })
+    const context = await browser.newContext({
+      baseURL: server.url,
+      locale: 'en-GB',
+      timezoneId: 'Europe/London',
+      viewport: { width: 1280, height: 800 },
+    })
     contexts.push(context)
     const page = await context.newPage()
     page.setDefaultTimeout(10_000)
@@ -39,7 +44,12 @@ describe.runIf(chromiumAvailable())('console', () => {
   beforeAll(async () => {
     server = await startServer({ ADMIN_EMAIL, ADMIN_PASSWORD })
     browser = await launchBrowser()
-    const registered = await api(server.url, 'POST', '/v1/auth/register', { email: customerEmail, password: customerPassword, name: 'Reza', locale: 'fa' })
+    const registered = await api(server.url, 'POST', '/v1/auth/register', {
+      email: customerEmail,
+      password: customerPassword,
+      name: 'Reza',
+      locale: 'fa',
+    })
     expect(registered.status).toBe(201)
     admin = await newPage()
     customer = await newPage()
@@ -96,7 +106,10 @@ describe.runIf(chromiumAvailable())('console', () => {
 
     await admin.getByLabel(`New role for ${iso(customerEmail)}`).selectOption('agent')
     await admin.getByRole('button', { name: `Change role ${customerEmail}` }).click()
-    await admin.getByRole('status').filter({ hasText: `${iso(customerEmail)} is now: ${iso('Agent')}.` }).waitFor()
+    await admin
+      .getByRole('status')
+      .filter({ hasText: `${iso(customerEmail)} is now: ${iso('Agent')}.` })
+      .waitFor()
     await screenshot(admin, 'users-role-changed-en')
 
     await customer.getByText('Your role has changed. Sign in again to use your new access.').waitFor()
@@ -141,8 +154,14 @@ describe.runIf(chromiumAvailable())('console', () => {
 
     await admin.getByRole('button', { name: `Revoke ${iso(keyName)}` }).click()
     await admin.getByRole('button', { name: 'Yes, revoke' }).click()
-    await admin.getByRole('status').filter({ hasText: `The key “${iso(keyName)}” was revoked.` }).waitFor()
-    await admin.getByRole('row', { name: keyName }).getByText(/^Revoked /).waitFor()
+    await admin
+      .getByRole('status')
+      .filter({ hasText: `The key “${iso(keyName)}” was revoked.` })
+      .waitFor()
+    await admin
+      .getByRole('row', { name: keyName })
+      .getByText(/^Revoked /)
+      .waitFor()
     expect((await api(server.url, 'GET', '/v1/admin/users?limit=1', undefined, key!)).status).toBe(401)
 
     await admin.getByLabel('Language').selectOption('fa')

@@ -16,7 +16,12 @@ describe.runIf(chromiumAvailable())('customer area', () => {
   beforeAll(async () => {
     server = await startServer()
     browser = await launchBrowser()
-    context = await browser.newContext({ baseURL: server.url, locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 800 } })
+    context = await browser.newContext({
+      baseURL: server.url,
+      locale: 'en-GB',
+      timezoneId: 'Europe/London',
+      viewport: { width: 1280, height: 800 },
+    })
     page = await context.newPage()
     page.setDefaultTimeout(10_000)
   })
@@ -88,7 +93,9 @@ describe.runIf(chromiumAvailable())('customer area', () => {
 
   it('lists and removes my devices', async () => {
     const token = await accessTokenOf(page)
-    expect((await api(server.url, 'POST', '/v1/me/devices', { kind: 'fcm', token: 'fcm-token-1', label: 'Pixel 8' }, token)).status).toBe(201)
+    expect((await api(server.url, 'POST', '/v1/me/devices', { kind: 'fcm', token: 'fcm-token-1', label: 'Pixel 8' }, token)).status).toBe(
+      201,
+    )
     await page.getByRole('link', { name: 'My devices' }).click()
     await h1('My devices').waitFor()
     await page.getByRole('rowheader', { name: 'Pixel 8' }).waitFor()
@@ -105,7 +112,10 @@ describe.runIf(chromiumAvailable())('customer area', () => {
     await screenshot(page, 'devices-fa')
 
     await page.getByRole('button', { name: `حذف ${iso('Pixel 8')}` }).click()
-    await page.getByRole('status').filter({ hasText: `${iso('Pixel 8')} حذف شد.` }).waitFor()
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${iso('Pixel 8')} حذف شد.` })
+      .waitFor()
     await page.getByText('هنوز دستگاهی ندارید.').waitFor()
 
     await page.reload()

@@ -32,7 +32,10 @@ async function freePort(): Promise<number> {
   })
 }
 
-export interface RunningServer { url: string; stop: () => Promise<void> }
+export interface RunningServer {
+  url: string
+  stop: () => Promise<void>
+}
 
 /** Starts `caravan start` on a fresh data folder and waits until /readyz answers 200. */
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
@@ -42,16 +45,25 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'caravan-browser-'))
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dataDir,
-    DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dataDir,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    AUTH_RATE_LIMIT_PER_MINUTE: '1000',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...extraEnv,
   }
   const child = spawn(process.execPath, ['server/bin/caravan.js', 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
-  child.stdout.on('data', (chunk) => { output += chunk })
-  child.stderr.on('data', (chunk) => { output += chunk })
+  child.stdout.on('data', (chunk) => {
+    output += chunk
+  })
+  child.stderr.on('data', (chunk) => {
+    output += chunk
+  })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
 
   const fail = (message: string): never => {
@@ -65,13 +77,17 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   for (;;) {
     if (child.exitCode !== null) fail(`the server exited with ${child.exitCode}:`)
     if (Date.now() > deadline) fail('the server was not ready within 60 s:')
-    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false)
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    )
     if (ready) break
     await new Promise((r) => setTimeout(r, 300))
   }
   // Fail here, with the server's words, rather than as a browser timeout later.
   const page = await fetch(url, { headers: { accept: 'text/html' } })
-  if (page.status !== 200 || !(await page.text()).includes('<div id="root">')) fail(`the server does not serve the web app: GET / answered ${page.status}`)
+  if (page.status !== 200 || !(await page.text()).includes('<div id="root">'))
+    fail(`the server does not serve the web app: GET / answered ${page.status}`)
 
   return {
     url,
@@ -90,7 +106,16 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   })
 }
 
@@ -105,7 +130,10 @@ export async function screenshot(page: Page, name: string) {
 export async function api(url: string, method: string, path: string, body?: unknown, token?: string) {
   const response = await fetch(url + path, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   const text = await response.text()

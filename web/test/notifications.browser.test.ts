@@ -4,7 +4,16 @@
 // outbox, rules) in both languages.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, chromiumAvailable, iso, launchBrowser, screenshot as fullScreenshot, startServer, unique, type RunningServer } from './harness'
+import {
+  api,
+  chromiumAvailable,
+  iso,
+  launchBrowser,
+  screenshot as fullScreenshot,
+  startServer,
+  unique,
+  type RunningServer,
+} from './harness'
 
 const ADMIN_EMAIL = 'root@caravan.test'
 const ADMIN_PASSWORD = 'admin-password-1'
@@ -43,7 +52,12 @@ describe.runIf(chromiumAvailable())('notifications', () => {
   const shippedType = `order.shipped_${unique()}`
 
   async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.url, locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 800 } })
+    const context = await browser.newContext({
+      baseURL: server.url,
+      locale: 'en-GB',
+      timezoneId: 'Europe/London',
+      viewport: { width: 1280, height: 800 },
+    })
     contexts.push(context)
     const page = await context.newPage()
     page.setDefaultTimeout(10_000)
@@ -102,23 +116,37 @@ describe.runIf(chromiumAvailable())('notifications', () => {
   })
 
   it('a notification sent through the API shows up in the badge and the inbox without a reload', async () => {
-    const created = await api(server.url, 'POST', '/v1/admin/notification-types', { key: shippedType, name: 'Order shipped', category: 'transactional', channels: ['in_app'] }, adminToken)
+    const created = await api(
+      server.url,
+      'POST',
+      '/v1/admin/notification-types',
+      { key: shippedType, name: 'Order shipped', category: 'transactional', channels: ['in_app'] },
+      adminToken,
+    )
     expect(created.status).toBe(201)
     for (const [locale, content] of Object.entries({
       en: { title: 'Order {{ orderId }} shipped', body: 'Your order is on its way.', actionUrl: '/notifications' },
       fa: { title: 'سفارش {{ orderId }} فرستاده شد', body: 'سفارش شما در راه است.', actionUrl: '/notifications' },
     })) {
-      expect((await api(server.url, 'PUT', `/v1/admin/notification-types/${shippedType}/templates/in_app/${locale}`, { content }, adminToken)).status).toBe(201)
+      expect(
+        (await api(server.url, 'PUT', `/v1/admin/notification-types/${shippedType}/templates/in_app/${locale}`, { content }, adminToken))
+          .status,
+      ).toBe(201)
     }
 
     // A mark on the window: it would be gone after a reload.
-    await customer.evaluate(() => { (window as any).__noReload = true })
+    await customer.evaluate(() => {
+      ;(window as any).__noReload = true
+    })
     await send(shippedType, { orderId: 'A-1001' })
     await bell(customer, `Notifications, ${iso('2')} unread`).waitFor()
     await customer.getByRole('heading', { level: 3, name: 'Unread: Order A-1001 shipped' }).waitFor()
     // Newest first, and announced to screen readers.
     expect(await customer.locator('.inbox-title').first().textContent()).toContain('Order A-1001 shipped')
-    await customer.getByRole('status').filter({ hasText: `New notification: ${iso('Order A-1001 shipped')}` }).waitFor({ state: 'attached' })
+    await customer
+      .getByRole('status')
+      .filter({ hasText: `New notification: ${iso('Order A-1001 shipped')}` })
+      .waitFor({ state: 'attached' })
     expect(await customer.evaluate(() => (window as any).__noReload)).toBe(true)
     await screenshot(customer, 'notifications-inbox-live-en')
   })
@@ -141,11 +169,17 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     await bell(customer, `Notifications, ${iso('1')} unread`).click()
     await h1(customer, 'Notifications').waitFor()
     await customer.getByRole('button', { name: 'Mark all as read' }).click()
-    await customer.getByRole('status').filter({ hasText: `${iso('1')} marked as read.` }).waitFor()
+    await customer
+      .getByRole('status')
+      .filter({ hasText: `${iso('1')} marked as read.` })
+      .waitFor()
     await bell(customer, 'Notifications').waitFor()
 
     await customer.getByRole('button', { name: `Archive “${iso('Welcome to Caravan')}”` }).click()
-    await customer.getByRole('status').filter({ hasText: `“${iso('Welcome to Caravan')}” was archived.` }).waitFor()
+    await customer
+      .getByRole('status')
+      .filter({ hasText: `“${iso('Welcome to Caravan')}” was archived.` })
+      .waitFor()
     expect(await customer.getByRole('heading', { level: 3, name: 'Welcome to Caravan' }).count()).toBe(0)
     await customer.getByRole('link', { name: 'Archived' }).click()
     await customer.getByRole('heading', { level: 3, name: 'Welcome to Caravan' }).waitFor()
@@ -162,7 +196,13 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     // 22 in the inbox (20 + A-1001 + A-1002): the first page has 20.
     await customer.getByText(`${iso('20')} shown`).waitFor()
     await customer.getByRole('button', { name: 'Load more' }).click()
-    await customer.getByText(`${iso('22')} shown`).waitFor().catch(async (e) => { await screenshot(customer, 'debug-load-more'); throw e })
+    await customer
+      .getByText(`${iso('22')} shown`)
+      .waitFor()
+      .catch(async (e) => {
+        await screenshot(customer, 'debug-load-more')
+        throw e
+      })
     expect(await customer.getByRole('button', { name: 'Load more' }).count()).toBe(0)
 
     await language(customer, 'fa')
@@ -177,7 +217,10 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     expect(date).not.toMatch(/[0-9]/)
     await screenshot(customer, 'notifications-inbox-fa')
     await customer.getByRole('link', { name: 'بایگانی' }).click()
-    await customer.getByRole('heading', { level: 3, name: 'به کاروان خوش آمدید' }).waitFor({ state: 'attached' }).catch(() => {})
+    await customer
+      .getByRole('heading', { level: 3, name: 'به کاروان خوش آمدید' })
+      .waitFor({ state: 'attached' })
+      .catch(() => {})
     await screenshot(customer, 'notifications-archived-fa')
     await language(customer, 'en')
   })
@@ -189,7 +232,10 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     const security = customer.getByRole('checkbox', { name: `${iso('Security')} by ${iso('Email')}` })
     expect(await security.isChecked()).toBe(true)
     expect(await security.isDisabled()).toBe(true)
-    await customer.getByRole('row', { name: /Security/ }).getByText('Always on').waitFor()
+    await customer
+      .getByRole('row', { name: /Security/ })
+      .getByText('Always on')
+      .waitFor()
     await customer.getByText(`Times are in your time zone, ${iso('Europe/London')}.`).waitFor()
 
     await customer.getByRole('switch', { name: 'SMS' }).uncheck()
@@ -212,8 +258,13 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     expect(await customer.getByLabel('Hold SMS and push during quiet hours').isChecked()).toBe(true)
     expect(await customer.getByLabel('From').inputValue()).toBe('22:30')
     expect(await customer.getByLabel('Until').inputValue()).toBe('07:15')
-    const stored = await api(server.url, 'GET', '/v1/me/notification-preferences', undefined,
-      await customer.evaluate(() => JSON.parse(localStorage.getItem('caravan.session')!).accessToken))
+    const stored = await api(
+      server.url,
+      'GET',
+      '/v1/me/notification-preferences',
+      undefined,
+      await customer.evaluate(() => JSON.parse(localStorage.getItem('caravan.session')!).accessToken),
+    )
     expect(stored.body.preferences).toEqual({
       channels: { in_app: true, email: true, sms: false, push: true },
       categories: { marketing: { email: false } },
@@ -273,7 +324,10 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     // A Liquid syntax error shows next to its field, with its line, while typing.
     const title = admin.getByLabel('Title')
     await title.fill('سلام {% iff %}')
-    await admin.locator('.field-error').filter({ hasText: /^Syntax error on line .1., column .+\./ }).waitFor()
+    await admin
+      .locator('.field-error')
+      .filter({ hasText: /^Syntax error on line .1., column .+\./ })
+      .waitFor()
     const describedBy = (await title.getAttribute('aria-describedby'))!
     expect(await title.getAttribute('aria-invalid')).toBe('true')
     expect(await admin.locator(`[id="${describedBy.split(' ').at(-1)}"]`).textContent()).toMatch(/^Syntax error on line .*1.*, column/)
@@ -282,8 +336,14 @@ describe.runIf(chromiumAvailable())('notifications', () => {
 
     await title.fill('سلام {{ user.name }}')
     await admin.getByRole('button', { name: `Save ${iso('فارسی')} version` }).click()
-    await admin.getByRole('status').filter({ hasText: `${iso('In-app')} template in ${iso('فارسی')} saved as version ${iso('1')}.` }).waitFor()
-    await admin.getByRole('region', { name: /^Versions/ }).getByRole('rowheader', { name: /1/ }).waitFor()
+    await admin
+      .getByRole('status')
+      .filter({ hasText: `${iso('In-app')} template in ${iso('فارسی')} saved as version ${iso('1')}.` })
+      .waitFor()
+    await admin
+      .getByRole('region', { name: /^Versions/ })
+      .getByRole('rowheader', { name: /1/ })
+      .waitFor()
 
     // The email channel: subject, an HTML preview in a sandboxed iframe, and the text version.
     await tab('Email').click()
@@ -329,11 +389,16 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     await admin.getByLabel('Sender').fill('Shop <no-reply@example.com>')
     await admin.getByLabel('Turned on').uncheck()
     await admin.getByRole('button', { name: 'Add provider' }).click()
-    await admin.getByRole('status').filter({ hasText: `${iso('SMTP server')} was added.` }).waitFor()
+    await admin
+      .getByRole('status')
+      .filter({ hasText: `${iso('SMTP server')} was added.` })
+      .waitFor()
     const row = admin.getByRole('row', { name: /SMTP server/ })
     await row.getByRole('cell', { name: 'Off', exact: true }).waitFor()
-    const stored = async () => (await api(server.url, 'GET', '/v1/admin/notification-providers', undefined, adminToken)).body.items
-      .filter((p: { source: string }) => p.source === 'admin')
+    const stored = async () =>
+      (await api(server.url, 'GET', '/v1/admin/notification-providers', undefined, adminToken)).body.items.filter(
+        (p: { source: string }) => p.source === 'admin',
+      )
     expect((await stored())[0].config.pass).toBe('••••••')
 
     await admin.getByRole('button', { name: `Turn on ${iso('SMTP server')}` }).click()
@@ -342,7 +407,10 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     await row.getByRole('cell', { name: 'Off', exact: true }).waitFor()
     await admin.getByLabel(`Priority of ${iso('SMTP server')}`).fill('5')
     await admin.getByRole('button', { name: `Set Priority of ${iso('SMTP server')}` }).click()
-    await admin.getByRole('status').filter({ hasText: `Priority of ${iso('SMTP server')} set to ${iso('5')}.` }).waitFor()
+    await admin
+      .getByRole('status')
+      .filter({ hasText: `Priority of ${iso('SMTP server')} set to ${iso('5')}.` })
+      .waitFor()
 
     // Editing keeps the secret when it is left masked.
     await admin.getByRole('button', { name: `Edit ${iso('SMTP server')}` }).click()
@@ -350,7 +418,10 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     expect(await editForm.getByLabel('Password').inputValue()).toBe('••••••')
     await editForm.getByLabel('Host').fill('mail.example.com')
     await editForm.getByRole('button', { name: 'Save changes' }).click()
-    await admin.getByRole('status').filter({ hasText: `${iso('SMTP server')} was saved.` }).waitFor()
+    await admin
+      .getByRole('status')
+      .filter({ hasText: `${iso('SMTP server')} was saved.` })
+      .waitFor()
     const edited = (await stored())[0]
     expect(edited.config).toMatchObject({ host: 'mail.example.com', pass: '••••••', port: 2525 })
     expect(edited.priority).toBe(5)
@@ -362,7 +433,10 @@ describe.runIf(chromiumAvailable())('notifications', () => {
 
     await admin.getByRole('button', { name: `Remove ${iso('SMTP server')}` }).click()
     await admin.getByRole('button', { name: 'Yes, remove' }).click()
-    await admin.getByRole('status').filter({ hasText: `${iso('SMTP server')} was removed.` }).waitFor()
+    await admin
+      .getByRole('status')
+      .filter({ hasText: `${iso('SMTP server')} was removed.` })
+      .waitFor()
     expect(await stored()).toEqual([])
   })
 
@@ -375,7 +449,10 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     await admin.getByLabel('Type').selectOption('account.welcome')
     await admin.getByLabel('Channel').selectOption('email')
     await admin.getByRole('button', { name: 'Show', exact: true }).click()
-    await admin.getByRole('status').filter({ hasText: `Deliveries shown: ${iso('1')}` }).waitFor()
+    await admin
+      .getByRole('status')
+      .filter({ hasText: `Deliveries shown: ${iso('1')}` })
+      .waitFor()
     const row = admin.locator('table.activity tbody').first()
     await row.getByText('Delivered').waitFor()
     await row.getByRole('button', { name: /^Details of/ }).click()
@@ -388,7 +465,10 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     await admin.getByRole('button', { name: 'Show', exact: true }).click()
     await admin.getByText('No deliveries match.').waitFor()
     await admin.getByRole('button', { name: 'Clear filters' }).click()
-    await admin.getByRole('status').filter({ hasText: /Deliveries shown/ }).waitFor()
+    await admin
+      .getByRole('status')
+      .filter({ hasText: /Deliveries shown/ })
+      .waitFor()
     await language(admin, 'fa')
     await h1(admin, 'گزارش تحویل').waitFor()
     await screenshot(admin, 'console-activity-fa')
@@ -400,7 +480,11 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     await h1(admin, 'Dev outbox').waitFor()
     const item = admin.getByRole('listitem').filter({ has: admin.getByText(email) })
     await item.getByRole('heading', { name: 'Welcome to Caravan' }).waitFor()
-    await admin.frameLocator(`iframe[title="Email: ${iso('Welcome to Caravan')}"]`).first().getByText('Welcome, Nika!').waitFor()
+    await admin
+      .frameLocator(`iframe[title="Email: ${iso('Welcome to Caravan')}"]`)
+      .first()
+      .getByText('Welcome, Nika!')
+      .waitFor()
     await item.getByText('Plain-text version').click()
     await item.getByText('Welcome, Nika! Your Caravan account is ready', { exact: false }).waitFor()
     await screenshot(admin, 'console-outbox-en')

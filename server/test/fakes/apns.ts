@@ -10,7 +10,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decodeProtectedHeader, jwtVerify } from 'jose'
 
-const PUSH_TYPES = new Set(['alert', 'background', 'location', 'voip', 'complication', 'fileprovider', 'mdm', 'liveactivity', 'pushtotalk', 'widgets'])
+const PUSH_TYPES = new Set([
+  'alert',
+  'background',
+  'location',
+  'voip',
+  'complication',
+  'fileprovider',
+  'mdm',
+  'liveactivity',
+  'pushtotalk',
+  'widgets',
+])
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const DEFAULT_REASONS: Record<number, string> = { 429: 'TooManyRequests', 500: 'InternalServerError', 503: 'ServiceUnavailable' }
 
@@ -117,8 +128,10 @@ export async function startFakeApns(options: FakeApnsOptions): Promise<FakeApns>
     if (!topic) return reject(stream, 400, 'MissingTopic')
     if (topic !== options.bundleId) return reject(stream, 400, 'TopicDisallowed')
     if (!PUSH_TYPES.has(String(headers['apns-push-type']))) return reject(stream, 400, 'InvalidPushType')
-    if (headers['apns-priority'] !== undefined && !['1', '5', '10'].includes(String(headers['apns-priority']))) return reject(stream, 400, 'BadPriority')
-    if (headers['apns-expiration'] !== undefined && !/^\d+$/.test(String(headers['apns-expiration']))) return reject(stream, 400, 'BadExpirationDate')
+    if (headers['apns-priority'] !== undefined && !['1', '5', '10'].includes(String(headers['apns-priority'])))
+      return reject(stream, 400, 'BadPriority')
+    if (headers['apns-expiration'] !== undefined && !/^\d+$/.test(String(headers['apns-expiration'])))
+      return reject(stream, 400, 'BadExpirationDate')
     if (headers['apns-id'] !== undefined && !UUID.test(String(headers['apns-id']))) return reject(stream, 400, 'BadMessageId')
 
     const token = decodeURIComponent(path[1])
@@ -148,7 +161,11 @@ export async function startFakeApns(options: FakeApnsOptions): Promise<FakeApns>
     try {
       const header = decodeProtectedHeader(jwt)
       if (header.alg !== 'ES256' || header.kid !== options.keyId) return 'InvalidProviderToken'
-      const { payload } = await jwtVerify(jwt, options.publicKey, { algorithms: ['ES256'], issuer: options.teamId, currentDate: new Date(now()) })
+      const { payload } = await jwtVerify(jwt, options.publicKey, {
+        algorithms: ['ES256'],
+        issuer: options.teamId,
+        currentDate: new Date(now()),
+      })
       if (typeof payload.iat !== 'number') return 'InvalidProviderToken'
       if (now() - payload.iat * 1000 > 3600_000) return 'ExpiredProviderToken'
       return undefined
@@ -171,8 +188,25 @@ function selfSignedCertificate(): { key: string; cert: string } {
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-        '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
       { stdio: 'ignore' },
     )
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') }

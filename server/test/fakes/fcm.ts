@@ -116,7 +116,8 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
       return
     }
     const failure = failures[endpoint].shift()
-    if (failure) return endpoint === 'token' ? tokenFailure(res, failure) : googleError(res, failure.status, { retryAfter: failure.retryAfter })
+    if (failure)
+      return endpoint === 'token' ? tokenFailure(res, failure) : googleError(res, failure.status, { retryAfter: failure.retryAfter })
     return endpoint === 'token' ? issueToken(req, res, raw) : send(req, res, path, raw)
   }
 
@@ -142,14 +143,18 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
       }))
     } catch (e) {
       const signature = (e as { code?: string }).code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'
-      return json(res, 400, { error: 'invalid_grant', error_description: signature ? 'Invalid JWT Signature.' : `Invalid JWT: ${(e as Error).message}` })
+      return json(res, 400, {
+        error: 'invalid_grant',
+        error_description: signature ? 'Invalid JWT Signature.' : `Invalid JWT: ${(e as Error).message}`,
+      })
     }
     const iat = Number(claims.iat)
     const exp = Number(claims.exp)
     if (exp - iat > 3600 || iat * 1000 > now() + 60_000) {
       return json(res, 400, {
         error: 'invalid_grant',
-        error_description: 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.',
+        error_description:
+          'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.',
       })
     }
     const scopes = String(claims.scope ?? '').split(' ')
@@ -164,7 +169,8 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
 
   function send(req: IncomingMessage, res: ServerResponse, path: string, raw: string): void {
     const match = /^\/v1\/projects\/([^/]+)\/messages:send$/.exec(path)
-    if (!match || req.method !== 'POST') return googleError(res, 404, { message: 'Requested entity was not found.', grpcStatus: 'NOT_FOUND' })
+    if (!match || req.method !== 'POST')
+      return googleError(res, 404, { message: 'Requested entity was not found.', grpcStatus: 'NOT_FOUND' })
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
     const grant = bearer ? accessTokens.get(bearer) : undefined
     if (!grant || grant.expiresAt <= now()) {
@@ -190,8 +196,10 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
     const message = body?.message
     if (!message || typeof message !== 'object') return invalidArgument(res, 'Request contains an invalid argument.', 'message')
     const unknown = Object.keys(message).find((key) => !MESSAGE_FIELDS.has(key))
-    if (unknown) return invalidArgument(res, `Invalid JSON payload received. Unknown name "${unknown}" at 'message': Cannot find field.`, 'message')
-    if (typeof message.token !== 'string' || message.token === '') return invalidArgument(res, 'Recipient of the message is not set.', 'message')
+    if (unknown)
+      return invalidArgument(res, `Invalid JSON payload received. Unknown name "${unknown}" at 'message': Cannot find field.`, 'message')
+    if (typeof message.token !== 'string' || message.token === '')
+      return invalidArgument(res, 'Recipient of the message is not set.', 'message')
     if (message.data !== undefined) {
       const entries = Object.entries(message.data ?? {})
       const index = entries.findIndex(([, value]) => typeof value !== 'string')
@@ -212,16 +220,30 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
     }
     // FCM registration tokens are long strings of URL-safe characters and colons.
     if (!/^[A-Za-z0-9_:-]{20,}$/.test(message.token)) {
-      return googleError(res, 400, { fcmCode: 'INVALID_ARGUMENT', message: 'The registration token is not a valid FCM registration token', grpcStatus: 'INVALID_ARGUMENT' })
+      return googleError(res, 400, {
+        fcmCode: 'INVALID_ARGUMENT',
+        message: 'The registration token is not a valid FCM registration token',
+        grpcStatus: 'INVALID_ARGUMENT',
+      })
     }
-    if (fake.unregistered.has(message.token)) return googleError(res, 404, { fcmCode: 'UNREGISTERED', message: 'Requested entity was not found.', grpcStatus: 'NOT_FOUND' })
+    if (fake.unregistered.has(message.token))
+      return googleError(res, 404, { fcmCode: 'UNREGISTERED', message: 'Requested entity was not found.', grpcStatus: 'NOT_FOUND' })
     const tokenError = fake.tokenErrors.get(message.token)
-    if (tokenError === 'SENDER_ID_MISMATCH') return googleError(res, 403, { fcmCode: tokenError, message: 'SenderId mismatch', grpcStatus: 'PERMISSION_DENIED' })
-    if (tokenError === 'THIRD_PARTY_AUTH_ERROR') return googleError(res, 401, { fcmCode: tokenError, message: 'Auth error from APNS or Web Push Service', grpcStatus: 'UNAUTHENTICATED' })
-    if (tokenError === 'QUOTA_EXCEEDED') return googleError(res, 429, { fcmCode: tokenError, message: 'Quota exceeded for the device.', grpcStatus: 'RESOURCE_EXHAUSTED' })
+    if (tokenError === 'SENDER_ID_MISMATCH')
+      return googleError(res, 403, { fcmCode: tokenError, message: 'SenderId mismatch', grpcStatus: 'PERMISSION_DENIED' })
+    if (tokenError === 'THIRD_PARTY_AUTH_ERROR')
+      return googleError(res, 401, {
+        fcmCode: tokenError,
+        message: 'Auth error from APNS or Web Push Service',
+        grpcStatus: 'UNAUTHENTICATED',
+      })
+    if (tokenError === 'QUOTA_EXCEEDED')
+      return googleError(res, 429, { fcmCode: tokenError, message: 'Quota exceeded for the device.', grpcStatus: 'RESOURCE_EXHAUSTED' })
     fake.messages.push({ projectId: pathProject, message })
     messageCounter++
-    return json(res, 200, { name: `projects/${pathProject}/messages/0:${now()}${String(messageCounter).padStart(4, '0')}%${randomBytes(8).toString('hex')}` })
+    return json(res, 200, {
+      name: `projects/${pathProject}/messages/0:${now()}${String(messageCounter).padStart(4, '0')}%${randomBytes(8).toString('hex')}`,
+    })
   }
 
   return fake
@@ -234,7 +256,11 @@ function tokenFailure(res: ServerResponse, failure: { status: number; retryAfter
 }
 
 /** Google's error envelope, with the FcmError detail when FCM itself classified the failure. */
-function googleError(res: ServerResponse, status: number, options: { fcmCode?: string; message?: string; grpcStatus?: string; retryAfter?: string } = {}): void {
+function googleError(
+  res: ServerResponse,
+  status: number,
+  options: { fcmCode?: string; message?: string; grpcStatus?: string; retryAfter?: string } = {},
+): void {
   // What FCM answers when it is the one failing (failNext), by status.
   const defaults: Record<number, { message: string; grpcStatus: string; fcmCode?: string }> = {
     401: { message: 'Request had invalid authentication credentials.', grpcStatus: 'UNAUTHENTICATED' },

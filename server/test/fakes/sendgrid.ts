@@ -96,7 +96,9 @@ export async function startFakeSendGrid(options: FakeSendGridOptions): Promise<F
       return reply(response, 404, [{ message: 'resource not found', field: null, help: null }])
     }
     if (request.headers.authorization !== `Bearer ${options.apiKey}`) {
-      return reply(response, 401, [{ message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null }])
+      return reply(response, 401, [
+        { message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null },
+      ])
     }
     if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
       return reply(response, 415, [{ message: 'Content-Type should be application/json.', field: null, help: null }])
@@ -111,11 +113,14 @@ export async function startFakeSendGrid(options: FakeSendGridOptions): Promise<F
     if (errors.length) return reply(response, 400, errors)
     const mail = body as MailSendBody
     if (options.verifiedSenders && !options.verifiedSenders.includes(mail.from.email)) {
-      return reply(response, 403, [{
-        message: 'The from address does not match a verified Sender Identity. Mail cannot be sent until this error is resolved. Visit https://sendgrid.com/docs/for-developers/sending-email/sender-identity/ to see the Sender Identity requirements',
-        field: 'from',
-        help: null,
-      }])
+      return reply(response, 403, [
+        {
+          message:
+            'The from address does not match a verified Sender Identity. Mail cannot be sent until this error is resolved. Visit https://sendgrid.com/docs/for-developers/sending-email/sender-identity/ to see the Sender Identity requirements',
+          field: 'from',
+          help: null,
+        },
+      ])
     }
     const messageId = randomBytes(16).toString('base64url').slice(0, 22)
     accepted.push({ messageId, body: mail, headers: request.headers })
@@ -185,35 +190,52 @@ function validate(input: unknown): SendGridError[] {
   } else {
     body.personalizations.forEach((p: any, i: number) => {
       if (!p || !Array.isArray(p.to) || p.to.length === 0) {
-        add(`personalizations.${i}.to`, 'The to array is required for all personalization objects, and must have at least one email object with a valid email address.')
+        add(
+          `personalizations.${i}.to`,
+          'The to array is required for all personalization objects, and must have at least one email object with a valid email address.',
+        )
         return
       }
       p.to.forEach((to: any, j: number) => {
-        if (!to || typeof to.email !== 'string' || !EMAIL.test(to.email)) add(`personalizations.${i}.to.${j}.email`, 'Does not contain a valid address.')
+        if (!to || typeof to.email !== 'string' || !EMAIL.test(to.email))
+          add(`personalizations.${i}.to.${j}.email`, 'Does not contain a valid address.')
       })
     })
   }
 
   if (!body.from || typeof body.from !== 'object' || typeof body.from.email !== 'string' || !body.from.email) {
-    add('from.email', 'The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.  e.g. {"email" : "example@example.com"}  or {"email" : "example@example.com", "name" : "Example Recipient"}.')
+    add(
+      'from.email',
+      'The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.  e.g. {"email" : "example@example.com"}  or {"email" : "example@example.com", "name" : "Example Recipient"}.',
+    )
   } else if (!EMAIL.test(body.from.email)) {
     add('from.email', 'The from email does not contain a valid address.')
   }
 
-  const everyPersonalizationHasSubject = Array.isArray(body.personalizations) && body.personalizations.length > 0 &&
+  const everyPersonalizationHasSubject =
+    Array.isArray(body.personalizations) &&
+    body.personalizations.length > 0 &&
     body.personalizations.every((p: any) => typeof p?.subject === 'string' && p.subject.length > 0)
   if (!(typeof body.subject === 'string' && body.subject.length > 0) && !everyPersonalizationHasSubject && !hasTemplate) {
-    add('subject', 'The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.')
+    add(
+      'subject',
+      'The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.',
+    )
   }
 
   if (!Array.isArray(body.content) || body.content.length === 0) {
     if (!hasTemplate) {
-      add('content', 'Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block. We typically suggest both text/plain and text/html blocks are included, but only one block is required.')
+      add(
+        'content',
+        'Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block. We typically suggest both text/plain and text/html blocks are included, but only one block is required.',
+      )
     }
   } else {
     body.content.forEach((c: any, i: number) => {
-      if (typeof c?.type !== 'string' || c.type.length === 0) add(`content.${i}.type`, 'The content type must be a string at least one character in length.')
-      if (typeof c?.value !== 'string' || c.value.length === 0) add(`content.${i}.value`, 'The content value must be a string at least one character in length.')
+      if (typeof c?.type !== 'string' || c.type.length === 0)
+        add(`content.${i}.type`, 'The content type must be a string at least one character in length.')
+      if (typeof c?.value !== 'string' || c.value.length === 0)
+        add(`content.${i}.value`, 'The content value must be a string at least one character in length.')
     })
     const types = body.content.map((c: any) => c?.type)
     const plain = types.indexOf('text/plain')
@@ -276,7 +298,13 @@ function sendGridEvent(mail: AcceptedMail, kind: EventKind, extra: Record<string
     ...mail.body.custom_args,
     ...personalization.custom_args,
   }
-  if (kind === 'bounce') Object.assign(event, { type: 'bounce', status: '5.1.1', reason: '550 5.1.1 The email account that you tried to reach does not exist.', bounce_classification: 'Invalid Address' })
+  if (kind === 'bounce')
+    Object.assign(event, {
+      type: 'bounce',
+      status: '5.1.1',
+      reason: '550 5.1.1 The email account that you tried to reach does not exist.',
+      bounce_classification: 'Invalid Address',
+    })
   if (kind === 'dropped') Object.assign(event, { reason: 'Bounced Address', status: '5.0.0' })
   if (kind === 'deferred') Object.assign(event, { response: '451 4.7.1 Greylisted, try again later', attempt: '1' })
   if (kind === 'delivered') Object.assign(event, { response: '250 2.0.0 OK', ip: '168.245.1.1', tls: 1 })

@@ -38,7 +38,11 @@ export interface FakeTwilio {
   /** The next `count` requests are read and never answered. */
   hangNext(count: number): void
   /** POSTs a status callback for an accepted message to its StatusCallback URL, as Twilio does. */
-  sendStatusCallback(sid: string, status: 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed', errorCode?: string): Promise<{ status: number }>
+  sendStatusCallback(
+    sid: string,
+    status: 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed',
+    errorCode?: string,
+  ): Promise<{ status: number }>
   close(): Promise<void>
 }
 
@@ -107,14 +111,17 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
       return twilioError(res, 404, 20404, `The requested resource ${path} was not found`)
     }
     // Twilio reads form fields only; a JSON body leaves every field missing.
-    const form = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(body) : new URLSearchParams()
+    const form = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+      ? new URLSearchParams(body)
+      : new URLSearchParams()
     const to = form.get('To')
     const from = form.get('From') ?? undefined
     const messagingServiceSid = form.get('MessagingServiceSid') ?? undefined
     const text = form.get('Body')
     const statusCallback = form.get('StatusCallback') ?? undefined
     if (!to) return twilioError(res, 400, 21604, "A 'To' phone number is required.")
-    if (!from && !messagingServiceSid) return twilioError(res, 400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message.")
+    if (!from && !messagingServiceSid)
+      return twilioError(res, 400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message.")
     if (!text) return twilioError(res, 400, 21602, 'Message body is required.')
     if (!E164.test(to)) return twilioError(res, 400, 21211, `The 'To' number ${to} is not a valid phone number.`)
     const rejection = rejectNumbers.get(to)

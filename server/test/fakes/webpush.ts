@@ -68,7 +68,10 @@ export async function startFakeWebPush(options: { now?: () => number } = {}): Pr
       const id = randomBytes(16).toString('base64url')
       const subscriber: FakeSubscriber = {
         id,
-        subscription: { endpoint: `${url}/wpush/v2/${id}`, keys: { p256dh: ecdh.getPublicKey('base64url'), auth: authSecret.toString('base64url') } },
+        subscription: {
+          endpoint: `${url}/wpush/v2/${id}`,
+          keys: { p256dh: ecdh.getPublicKey('base64url'), auth: authSecret.toString('base64url') },
+        },
         ecdh,
         authSecret,
         applicationServerKey,
@@ -106,7 +109,12 @@ export async function startFakeWebPush(options: { now?: () => number } = {}): Pr
     const failure = failures.shift()
     if (failure) {
       if (failure.retryAfter) res.setHeader('retry-after', failure.retryAfter)
-      return problem(res, failure.status, failure.status === 429 ? 201 : 999, failure.status === 429 ? 'Rate limit exceeded.' : 'Internal server error.')
+      return problem(
+        res,
+        failure.status,
+        failure.status === 429 ? 201 : 999,
+        failure.status === 429 ? 'Rate limit exceeded.' : 'Internal server error.',
+      )
     }
     const subscriber = subscribers.get(id)!
 
@@ -115,8 +123,10 @@ export async function startFakeWebPush(options: { now?: () => number } = {}): Pr
 
     const ttl = req.headers.ttl
     if (ttl === undefined || !/^\d+$/.test(String(ttl))) return problem(res, 400, 111, 'Missing or invalid TTL header.')
-    if (req.headers.urgency !== undefined && !URGENCIES.has(String(req.headers.urgency))) return problem(res, 400, 111, 'Invalid Urgency header.')
-    if (req.headers.topic !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(String(req.headers.topic))) return problem(res, 400, 111, 'Invalid Topic header.')
+    if (req.headers.urgency !== undefined && !URGENCIES.has(String(req.headers.urgency)))
+      return problem(res, 400, 111, 'Invalid Urgency header.')
+    if (req.headers.topic !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(String(req.headers.topic)))
+      return problem(res, 400, 111, 'Invalid Topic header.')
     if (body.length > 0 && req.headers['content-encoding'] !== 'aes128gcm') return problem(res, 400, 110, 'Unknown Content-Encoding.')
     if (body.length > 4096) return problem(res, 413, 104, 'This message is intended for a constrained device and is limited in size.')
 
@@ -125,21 +135,35 @@ export async function startFakeWebPush(options: { now?: () => number } = {}): Pr
     res.end()
   }
 
-  async function checkVapid(authorization: string, subscriber: FakeSubscriber): Promise<{ claims: JWTPayload } | { status: number; message: string }> {
+  async function checkVapid(
+    authorization: string,
+    subscriber: FakeSubscriber,
+  ): Promise<{ claims: JWTPayload } | { status: number; message: string }> {
     const scheme = /^vapid\s+(.+)$/i.exec(authorization)?.[1]
     if (!scheme) return { status: 401, message: 'Missing VAPID authorization (vapid t=…, k=…).' }
-    const params = Object.fromEntries(scheme.split(',').map((part) => {
-      const [name, ...value] = part.trim().split('=')
-      return [name.toLowerCase(), value.join('=')]
-    }))
+    const params = Object.fromEntries(
+      scheme.split(',').map((part) => {
+        const [name, ...value] = part.trim().split('=')
+        return [name.toLowerCase(), value.join('=')]
+      }),
+    )
     if (!params.t || !params.k) return { status: 401, message: 'VAPID authorization needs both t and k.' }
-    if (params.k !== subscriber.applicationServerKey) return { status: 403, message: 'VAPID public key does not match the subscription’s applicationServerKey.' }
+    if (params.k !== subscriber.applicationServerKey)
+      return { status: 403, message: 'VAPID public key does not match the subscription’s applicationServerKey.' }
     const point = Buffer.from(params.k, 'base64url')
     if (point.length !== 65 || point[0] !== 4) return { status: 401, message: 'VAPID k is not an uncompressed P-256 point.' }
-    const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') }, format: 'jwk' })
+    const key = createPublicKey({
+      key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') },
+      format: 'jwk',
+    })
     try {
       if (decodeProtectedHeader(params.t).alg !== 'ES256') return { status: 401, message: 'VAPID JWT must be ES256.' }
-      const { payload } = await jwtVerify(params.t, key, { algorithms: ['ES256'], audience: new URL(url).origin, currentDate: new Date(now()), requiredClaims: ['exp', 'sub'] })
+      const { payload } = await jwtVerify(params.t, key, {
+        algorithms: ['ES256'],
+        audience: new URL(url).origin,
+        currentDate: new Date(now()),
+        requiredClaims: ['exp', 'sub'],
+      })
       if (payload.exp! > now() / 1000 + DAY_SECONDS) return { status: 401, message: 'VAPID JWT expires more than 24 hours ahead.' }
       if (!/^(mailto:|https:)/.test(String(payload.sub))) return { status: 401, message: 'VAPID sub must be a mailto: or https: URL.' }
       return { claims: payload }
@@ -181,7 +205,17 @@ export function decryptPushMessage(body: Buffer, subscriber: Pick<FakeSubscriber
 }
 
 function problem(res: ServerResponse, status: number, errno: number, message: string): void {
-  const reasons: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 410: 'Gone', 413: 'Payload Too Large', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' }
+  const reasons: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    410: 'Gone',
+    413: 'Payload Too Large',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    503: 'Service Unavailable',
+  }
   res.writeHead(status, { 'content-type': 'application/json' })
   res.end(JSON.stringify({ code: status, errno, error: reasons[status] ?? 'Error', message }))
 }

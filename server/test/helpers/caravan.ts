@@ -30,10 +30,12 @@ export interface TestOptions {
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    }).on('error', reject)
+    const server = createServer()
+      .listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number }
+        server.close(() => resolve(port))
+      })
+      .on('error', reject)
   })
 }
 
@@ -87,7 +89,11 @@ export async function startTestCaravan(options: TestOptions = {}): Promise<TestC
 /** Registers a user through the API and returns its session. */
 export async function registerUser(t: TestCaravan, body: Record<string, unknown> = {}) {
   const email = (body.email as string) ?? `user-${Math.random().toString(36).slice(2)}@example.com`
-  const res = await t.caravan.app.inject({ method: 'POST', url: '/v1/auth/register', payload: { email, password: 'correct horse battery', ...body } })
+  const res = await t.caravan.app.inject({
+    method: 'POST',
+    url: '/v1/auth/register',
+    payload: { email, password: 'correct horse battery', ...body },
+  })
   if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`)
   return res.json() as { user: { id: string; email: string; role: string }; accessToken: string; refreshToken: string }
 }
@@ -96,7 +102,11 @@ export async function registerUser(t: TestCaravan, body: Record<string, unknown>
 export async function adminSession(t: TestCaravan) {
   const session = await registerUser(t)
   await t.database.query(`update users set role = 'admin' where id = $1`, [session.user.id])
-  const login = await t.caravan.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: session.user.email, password: 'correct horse battery' } })
+  const login = await t.caravan.app.inject({
+    method: 'POST',
+    url: '/v1/auth/login',
+    payload: { email: session.user.email, password: 'correct horse battery' },
+  })
   return login.json() as typeof session
 }
 

@@ -10,13 +10,29 @@ export const IN_CI = process.env.CI === 'true'
 
 export async function postgresReachable(url = POSTGRES_URL): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
-  try { await client.connect(); await client.query('select 1'); return true } catch { return false } finally { await client.end().catch(() => {}) }
+  try {
+    await client.connect()
+    await client.query('select 1')
+    return true
+  } catch {
+    return false
+  } finally {
+    await client.end().catch(() => {})
+  }
 }
 
 export async function redisReachable(url = REDIS_URL): Promise<boolean> {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null })
   redis.on('error', () => {})
-  try { await redis.connect(); await redis.ping(); return true } catch { return false } finally { redis.disconnect() }
+  try {
+    await redis.connect()
+    await redis.ping()
+    return true
+  } catch {
+    return false
+  } finally {
+    redis.disconnect()
+  }
 }
 
 /**

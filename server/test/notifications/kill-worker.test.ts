@@ -28,14 +28,31 @@ async function startWorker(): Promise<ChildProcess> {
   const { DATABASE_URL: _d, REDIS_URL: _r, ...env } = process.env
   const child = spawn(process.execPath, [BIN, 'start', '--role', 'worker'], {
     env: {
-      ...env, DATABASE_URL: db.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'caravan-worker-')), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn',
-      JWT_SECRET: t.caravan.config.jwtSecret, SECRETS_KEY: t.caravan.config.secretsKey,
-      JOBS_MAINTENANCE_SECONDS: '1', NOTIFY_JOB_EXPIRE_SECONDS: '4',
+      ...env,
+      DATABASE_URL: db.url,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'caravan-worker-')),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: t.caravan.config.jwtSecret,
+      SECRETS_KEY: t.caravan.config.secretsKey,
+      JOBS_MAINTENANCE_SECONDS: '1',
+      NOTIFY_JOB_EXPIRE_SECONDS: '4',
     },
     stdio: 'ignore',
   })
   workers.push(child)
-  await until(async () => { try { return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok } catch { return false } }, 60_000, 'worker ready')
+  await until(
+    async () => {
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok
+      } catch {
+        return false
+      }
+    },
+    60_000,
+    'worker ready',
+  )
   return child
 }
 
@@ -44,15 +61,23 @@ beforeAll(async () => {
   if (!run) return
   db = await createPostgresDatabase(POSTGRES_URL)
   // This node only accepts requests: the workers are the child processes.
-  t = await startTestCaravan({ database: { url: db.url }, env: { CARAVAN_ROLE: 'api', NOTIFY_JOB_EXPIRE_SECONDS: '4', JOBS_MAINTENANCE_SECONDS: '1' } })
+  t = await startTestCaravan({
+    database: { url: db.url },
+    env: { CARAVAN_ROLE: 'api', NOTIFY_JOB_EXPIRE_SECONDS: '4', JOBS_MAINTENANCE_SECONDS: '1' },
+  })
   fake = await startFakeSendGrid({ apiKey: 'SG.kill-test', latencyMs: 40 })
   const admin = (await adminSession(t)).accessToken
-  const provider = await api(t, 'POST', '/v1/admin/notification-providers', admin, { provider: 'sendgrid', config: { apiKey: 'SG.kill-test', from: 'shop@example.com', baseUrl: fake.baseUrl, timeoutMs: 5000 } })
+  const provider = await api(t, 'POST', '/v1/admin/notification-providers', admin, {
+    provider: 'sendgrid',
+    config: { apiKey: 'SG.kill-test', from: 'shop@example.com', baseUrl: fake.baseUrl, timeoutMs: 5000 },
+  })
   expect(provider.status).toBe(201)
   await defineType(t, admin, 'bulk.notice', ['email'])
   const ids = Array.from({ length: RECIPIENTS }, () => randomUUID())
   await t.database.query(
-    `insert into users (id, email, password_hash, locale, timezone) select id, 'bulk-' || id || '@example.com', 'x', 'en', 'UTC' from unnest($1::uuid[]) as id`, [ids])
+    `insert into users (id, email, password_hash, locale, timezone) select id, 'bulk-' || id || '@example.com', 'x', 'en', 'UTC' from unnest($1::uuid[]) as id`,
+    [ids],
+  )
   const sent = await api(t, 'POST', '/v1/notifications', admin, { type: 'bulk.notice', to: ids, data: { orderId: 'K' } })
   expect(sent.status).toBe(202)
 }, 120_000)
@@ -75,12 +100,18 @@ describe('a worker killed mid-batch', () => {
     expect(acceptedAtKill).toBeLessThan(RECIPIENTS)
 
     await startWorker()
-    const final = await until(async () => {
-      const { rows } = await t.database.query(`select id, status, reason from deliveries where type_key = 'bulk.notice'`)
-      return rows.length === RECIPIENTS && rows.every((r: any) => !['pending', 'queued', 'sending'].includes(r.status)) ? rows : undefined
-    }, 90_000, 'every delivery final').catch(async (e) => {
+    const final = await until(
+      async () => {
+        const { rows } = await t.database.query(`select id, status, reason from deliveries where type_key = 'bulk.notice'`)
+        return rows.length === RECIPIENTS && rows.every((r: any) => !['pending', 'queued', 'sending'].includes(r.status)) ? rows : undefined
+      },
+      90_000,
+      'every delivery final',
+    ).catch(async (e) => {
       const counts = await t.database.query(`select status, count(*)::int n from deliveries group by status`)
-      const jobs = await t.database.query(`select name, state, count(*)::int n, min(start_after) sa, min(started_on) so from pgboss.job group by name, state`)
+      const jobs = await t.database.query(
+        `select name, state, count(*)::int n, min(start_after) sa, min(started_on) so from pgboss.job group by name, state`,
+      )
       console.log('DEBUG', JSON.stringify(counts.rows), JSON.stringify(jobs.rows), new Date().toISOString())
       throw e
     })

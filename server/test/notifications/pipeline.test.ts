@@ -13,16 +13,24 @@ beforeAll(async () => {
   apiKey = (await api(t, 'POST', '/v1/api-keys', admin, { name: 'shop', scopes: ['notifications:send'] })).body.key
   await defineType(t, admin, 'order.paid', ['in_app', 'email', 'sms', 'push'])
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 const send = (body: unknown, token = apiKey) => api(t, 'POST', '/v1/notifications', token, body)
 
 describe('first run', () => {
   it('a new user gets the welcome notification in the inbox and in the dev outbox', async () => {
     const user = await registerUser(t, { locale: 'fa', name: 'مینا' })
-    const inbox = await until(async () => (await api(t, 'GET', '/v1/me/notifications', user.accessToken)).body.items.length ? (await api(t, 'GET', '/v1/me/notifications', user.accessToken)).body : undefined)
+    const inbox = await until(async () =>
+      (await api(t, 'GET', '/v1/me/notifications', user.accessToken)).body.items.length
+        ? (await api(t, 'GET', '/v1/me/notifications', user.accessToken)).body
+        : undefined,
+    )
     expect(inbox.items[0]).toMatchObject({ type: 'account.welcome', title: expect.stringContaining('خوش آمدید'), read: false })
-    const outbox = await until(async () => (await api(t, 'GET', '/v1/dev/outbox?channel=email', admin)).body.items.find((m: any) => m.recipient === user.user.email))
+    const outbox = await until(async () =>
+      (await api(t, 'GET', '/v1/dev/outbox?channel=email', admin)).body.items.find((m: any) => m.recipient === user.user.email),
+    )
     expect(outbox.payload.subject).toContain('خوش آمدید')
     expect(outbox.payload.html).toContain('dir="rtl"')
   })
@@ -60,7 +68,8 @@ describe('sending', () => {
 
   it('refuses bad requests without writing anything', async () => {
     const user = await registerUser(t)
-    const count = async () => Number((await t.database.query(`select count(*)::int as n from notifications where type_key <> 'account.welcome'`)).rows[0].n)
+    const count = async () =>
+      Number((await t.database.query(`select count(*)::int as n from notifications where type_key <> 'account.welcome'`)).rows[0].n)
     const before = await count()
     expect((await send({ type: 'no.such', to: user.user.id })).status).toBe(404)
     expect((await send({ type: 'order.paid', to: '00000000-0000-7000-8000-000000000000' })).status).toBe(422)
@@ -72,7 +81,7 @@ describe('sending', () => {
     expect(await count()).toBe(before)
   })
 
-  it('fans out to a topic\'s subscribers', async () => {
+  it("fans out to a topic's subscribers", async () => {
     const a = await registerUser(t)
     const b = await registerUser(t)
     expect((await api(t, 'POST', '/v1/topics', apiKey, { key: 'order-42', name: 'Order 42' })).status).toBe(201)
@@ -85,7 +94,13 @@ describe('sending', () => {
 
   it('sendAt delays the fan-out', async () => {
     const user = await registerUser(t)
-    const res = await send({ type: 'order.paid', to: user.user.id, channels: ['in_app'], sendAt: new Date(Date.now() + 3_000).toISOString(), data: { orderId: 'later' } })
+    const res = await send({
+      type: 'order.paid',
+      to: user.user.id,
+      channels: ['in_app'],
+      sendAt: new Date(Date.now() + 3_000).toISOString(),
+      data: { orderId: 'later' },
+    })
     await new Promise((r) => setTimeout(r, 1000))
     expect((await api(t, 'GET', `/v1/notifications/${res.body.id}`, apiKey)).body.deliveries).toHaveLength(0)
     const detail = await settled(t, apiKey, res.body.id)
@@ -94,57 +109,103 @@ describe('sending', () => {
 })
 
 describe('preferences, quiet hours, consent, limits and filters', () => {
-  it('suppresses by the user\'s switches with the reason; critical types ignore them', async () => {
+  it("suppresses by the user's switches with the reason; critical types ignore them", async () => {
     const user = await registerUser(t)
     const prefs = await api(t, 'PUT', '/v1/me/notification-preferences', user.accessToken, {
-      channels: { in_app: true, email: true, sms: false, push: true }, categories: { transactional: { email: false } }, quietHours: null,
+      channels: { in_app: true, email: true, sms: false, push: true },
+      categories: { transactional: { email: false } },
+      quietHours: null,
     })
     expect(prefs.status).toBe(200)
     const res = await send({ type: 'order.paid', to: user.user.id, channels: ['email', 'sms'], data: { orderId: 'p' } })
     const detail = await settled(t, apiKey, res.body.id)
-    expect(detail.deliveries.find((d: any) => d.channel === 'email')).toMatchObject({ status: 'suppressed', reason: expect.stringContaining('opted out of transactional') })
+    expect(detail.deliveries.find((d: any) => d.channel === 'email')).toMatchObject({
+      status: 'suppressed',
+      reason: expect.stringContaining('opted out of transactional'),
+    })
     expect(detail.deliveries.find((d: any) => d.channel === 'sms')).toMatchObject({ status: 'suppressed', reason: 'user turned sms off' })
-    await api(t, 'POST', '/v1/admin/notification-types', admin, { key: 'security.alert', name: 'Alert', category: 'security', critical: true, channels: ['email'] })
-    for (const locale of ['en', 'fa']) await api(t, 'PUT', `/v1/admin/notification-types/security.alert/templates/email/${locale}`, admin, { content: { subject: 's', html: '<p>x</p>', text: 'x' } })
-    await api(t, 'PUT', '/v1/me/notification-preferences', user.accessToken, { channels: { in_app: false, email: false, sms: false, push: false }, categories: {}, quietHours: null })
+    await api(t, 'POST', '/v1/admin/notification-types', admin, {
+      key: 'security.alert',
+      name: 'Alert',
+      category: 'security',
+      critical: true,
+      channels: ['email'],
+    })
+    for (const locale of ['en', 'fa'])
+      await api(t, 'PUT', `/v1/admin/notification-types/security.alert/templates/email/${locale}`, admin, {
+        content: { subject: 's', html: '<p>x</p>', text: 'x' },
+      })
+    await api(t, 'PUT', '/v1/me/notification-preferences', user.accessToken, {
+      channels: { in_app: false, email: false, sms: false, push: false },
+      categories: {},
+      quietHours: null,
+    })
     const critical = await settled(t, apiKey, (await send({ type: 'security.alert', to: user.user.id })).body.id)
     expect(critical.deliveries[0].status).toBe('delivered')
   })
 
-  it('holds non-critical push and SMS until quiet hours end in the user\'s time zone', async () => {
+  it("holds non-critical push and SMS until quiet hours end in the user's time zone", async () => {
     const user = await registerUser(t)
     await api(t, 'PATCH', '/v1/me', user.accessToken, { timezone: 'Asia/Tehran', phone: '+989121234568' })
     // Quiet from one minute ago to one hour from now, Tehran time (UTC+3:30).
     const tehran = (offsetMin: number) => new Date(Date.now() + (210 + offsetMin) * 60_000).toISOString().slice(11, 16)
-    await api(t, 'PUT', '/v1/me/notification-preferences', user.accessToken, { channels: { in_app: true, email: true, sms: true, push: true }, categories: {}, quietHours: { start: tehran(-1), end: tehran(60) } })
+    await api(t, 'PUT', '/v1/me/notification-preferences', user.accessToken, {
+      channels: { in_app: true, email: true, sms: true, push: true },
+      categories: {},
+      quietHours: { start: tehran(-1), end: tehran(60) },
+    })
     const res = await send({ type: 'order.paid', to: user.user.id, channels: ['sms', 'in_app'], data: { orderId: 'q' } })
     const detail = await until(async () => {
       const b = (await api(t, 'GET', `/v1/notifications/${res.body.id}`, apiKey)).body
       return b.deliveries.length === 2 && b.deliveries.find((d: any) => d.channel === 'in_app').status === 'delivered' ? b : undefined
     })
-    expect(detail.deliveries.find((d: any) => d.channel === 'sms')).toMatchObject({ status: 'pending', reason: expect.stringContaining('quiet hours until') })
-    const job = await t.database.query(`select start_after from pgboss.job where name = 'notify-deliver' and data->>'deliveryId' = $1`, [detail.deliveries.find((d: any) => d.channel === 'sms').id])
+    expect(detail.deliveries.find((d: any) => d.channel === 'sms')).toMatchObject({
+      status: 'pending',
+      reason: expect.stringContaining('quiet hours until'),
+    })
+    const job = await t.database.query(`select start_after from pgboss.job where name = 'notify-deliver' and data->>'deliveryId' = $1`, [
+      detail.deliveries.find((d: any) => d.channel === 'sms').id,
+    ])
     expect(new Date(job.rows[0].start_after).getTime()).toBeGreaterThan(Date.now() + 55 * 60_000)
   })
 
   it('refuses bad preferences', async () => {
     const user = await registerUser(t)
-    for (const bad of [{ channels: { in_app: true } }, { channels: { in_app: true, email: true, sms: true, push: true }, categories: {}, quietHours: { start: '25:00', end: '08:00' } }, { channels: { in_app: 'yes', email: true, sms: true, push: true }, categories: {}, quietHours: null }]) {
+    for (const bad of [
+      { channels: { in_app: true } },
+      { channels: { in_app: true, email: true, sms: true, push: true }, categories: {}, quietHours: { start: '25:00', end: '08:00' } },
+      { channels: { in_app: 'yes', email: true, sms: true, push: true }, categories: {}, quietHours: null },
+    ]) {
       expect((await api(t, 'PUT', '/v1/me/notification-preferences', user.accessToken, bad)).status).toBe(400)
     }
   })
 
   it('suppresses a channel with no address or device (consent)', async () => {
     const user = await registerUser(t)
-    const detail = await settled(t, apiKey, (await send({ type: 'order.paid', to: user.user.id, channels: ['sms', 'push'], data: { orderId: 'c' } })).body.id)
+    const detail = await settled(
+      t,
+      apiKey,
+      (await send({ type: 'order.paid', to: user.user.id, channels: ['sms', 'push'], data: { orderId: 'c' } })).body.id,
+    )
     expect(detail.deliveries.map((d: any) => d.reason).sort()).toEqual(['no phone number', 'no push device'])
   })
 
   it('applies per-user rate limits by category and channel', async () => {
     const user = await registerUser(t)
-    await api(t, 'POST', '/v1/admin/notification-types', admin, { key: 'receipt.issued', name: 'Receipt', category: 'payments', channels: ['in_app'] })
-    for (const locale of ['en', 'fa']) await api(t, 'PUT', `/v1/admin/notification-types/receipt.issued/templates/in_app/${locale}`, admin, { content: { title: 'Receipt', body: '{{ n }}' } })
-    expect((await api(t, 'PUT', '/v1/admin/notification-settings', admin, { rateLimits: { '*': { in_app: 1000 }, payments: { in_app: 2 } } })).status).toBe(200)
+    await api(t, 'POST', '/v1/admin/notification-types', admin, {
+      key: 'receipt.issued',
+      name: 'Receipt',
+      category: 'payments',
+      channels: ['in_app'],
+    })
+    for (const locale of ['en', 'fa'])
+      await api(t, 'PUT', `/v1/admin/notification-types/receipt.issued/templates/in_app/${locale}`, admin, {
+        content: { title: 'Receipt', body: '{{ n }}' },
+      })
+    expect(
+      (await api(t, 'PUT', '/v1/admin/notification-settings', admin, { rateLimits: { '*': { in_app: 1000 }, payments: { in_app: 2 } } }))
+        .status,
+    ).toBe(200)
     const ids: string[] = []
     for (let i = 0; i < 3; i++) ids.push((await send({ type: 'receipt.issued', to: user.user.id, data: { n: i } })).body.id)
     const statuses = []
@@ -152,14 +213,20 @@ describe('preferences, quiet hours, consent, limits and filters', () => {
     // The three fan-outs may run in any order; exactly one goes over the limit.
     expect(statuses.map((d) => d.status).sort()).toEqual(['delivered', 'delivered', 'suppressed'])
     expect(statuses.find((d) => d.status === 'suppressed').reason).toMatch(/rate limit: 2 payments in_app/)
-    await api(t, 'PUT', '/v1/admin/notification-settings', admin, { rateLimits: { '*': { in_app: 1000, email: 1000, sms: 1000, push: 1000 } } })
+    await api(t, 'PUT', '/v1/admin/notification-settings', admin, {
+      rateLimits: { '*': { in_app: 1000, email: 1000, sms: 1000, push: 1000 } },
+    })
   })
 
   it('filters content with Persian normalization', async () => {
     const user = await registerUser(t)
     await api(t, 'PUT', '/v1/admin/notification-settings', admin, { contentRules: { blockedWords: ['کلاهبرداری'], links: 'allow' } })
     // Arabic kaf and a zero-width non-joiner: still the blocked word.
-    const detail = await settled(t, apiKey, (await send({ type: 'order.paid', to: user.user.id, channels: ['in_app'], data: { orderId: 'كلاه‌برداری' } })).body.id)
+    const detail = await settled(
+      t,
+      apiKey,
+      (await send({ type: 'order.paid', to: user.user.id, channels: ['in_app'], data: { orderId: 'كلاه‌برداری' } })).body.id,
+    )
     expect(detail.deliveries[0]).toMatchObject({ status: 'suppressed', reason: expect.stringContaining('content filter') })
     await api(t, 'PUT', '/v1/admin/notification-settings', admin, { contentRules: { blockedWords: [], links: 'allow' } })
   })
@@ -167,18 +234,42 @@ describe('preferences, quiet hours, consent, limits and filters', () => {
 
 describe('templates', () => {
   it('a syntax error is 422 naming the line; every save is a new version; preview renders fa and en', async () => {
-    await api(t, 'POST', '/v1/admin/notification-types', admin, { key: 'promo.sale', name: 'Sale', category: 'marketing', channels: ['email', 'in_app'] })
-    const bad = await api(t, 'PUT', '/v1/admin/notification-types/promo.sale/templates/email/en', admin, { content: { subject: 'Sale', text: 'x', html: '<p>ok</p>\n{% for %}' } })
+    await api(t, 'POST', '/v1/admin/notification-types', admin, {
+      key: 'promo.sale',
+      name: 'Sale',
+      category: 'marketing',
+      channels: ['email', 'in_app'],
+    })
+    const bad = await api(t, 'PUT', '/v1/admin/notification-types/promo.sale/templates/email/en', admin, {
+      content: { subject: 'Sale', text: 'x', html: '<p>ok</p>\n{% for %}' },
+    })
     expect(bad.status).toBe(422)
     expect(bad.body.errors[0]).toMatchObject({ field: 'content.html', message: expect.stringContaining('line 2') })
-    expect((await api(t, 'PUT', '/v1/admin/notification-types/promo.sale/templates/sms/en', admin, { content: { text: 'x' } })).status).toBe(422)
-    const v1 = await api(t, 'PUT', '/v1/admin/notification-types/promo.sale/templates/in_app/en', admin, { content: { title: 'Sale v1', body: '{{ percent }}% off' } })
-    const v2 = await api(t, 'PUT', '/v1/admin/notification-types/promo.sale/templates/in_app/en', admin, { content: { title: 'Sale v2', body: '{{ percent }}% off' } })
+    expect(
+      (await api(t, 'PUT', '/v1/admin/notification-types/promo.sale/templates/sms/en', admin, { content: { text: 'x' } })).status,
+    ).toBe(422)
+    const v1 = await api(t, 'PUT', '/v1/admin/notification-types/promo.sale/templates/in_app/en', admin, {
+      content: { title: 'Sale v1', body: '{{ percent }}% off' },
+    })
+    const v2 = await api(t, 'PUT', '/v1/admin/notification-types/promo.sale/templates/in_app/en', admin, {
+      content: { title: 'Sale v2', body: '{{ percent }}% off' },
+    })
     expect([v1.body.version, v2.body.version]).toEqual([1, 2])
-    await api(t, 'PUT', '/v1/admin/notification-types/promo.sale/templates/in_app/fa', admin, { content: { title: 'حراج', body: '{{ percent | fa_digits }}٪ تخفیف' } })
-    const fa = await api(t, 'POST', '/v1/admin/notification-types/promo.sale/preview', admin, { channel: 'in_app', locale: 'fa', data: { percent: 30 } })
+    await api(t, 'PUT', '/v1/admin/notification-types/promo.sale/templates/in_app/fa', admin, {
+      content: { title: 'حراج', body: '{{ percent | fa_digits }}٪ تخفیف' },
+    })
+    const fa = await api(t, 'POST', '/v1/admin/notification-types/promo.sale/preview', admin, {
+      channel: 'in_app',
+      locale: 'fa',
+      data: { percent: 30 },
+    })
     expect(fa.body.rendered).toMatchObject({ title: 'حراج', body: '۳۰٪ تخفیف' })
-    const old = await api(t, 'POST', '/v1/admin/notification-types/promo.sale/preview', admin, { channel: 'in_app', locale: 'en', version: 1, data: { percent: 5 } })
+    const old = await api(t, 'POST', '/v1/admin/notification-types/promo.sale/preview', admin, {
+      channel: 'in_app',
+      locale: 'en',
+      version: 1,
+      data: { percent: 5 },
+    })
     expect(old.body).toMatchObject({ version: 1, rendered: { title: 'Sale v1', body: '5% off' } })
     const versions = await api(t, 'GET', '/v1/admin/notification-types/promo.sale/templates?channel=in_app&locale=en', admin)
     expect(versions.body.items.map((v: any) => v.version)).toEqual([2, 1])
@@ -194,13 +285,30 @@ describe('templates', () => {
 describe('inbox', () => {
   it('lists with cursor and unread filter, marks read, reads all, archives, and pushes live updates', async () => {
     const user = await registerUser(t)
-    const socket: Socket = connect(t.url, { path: '/realtime', auth: { token: user.accessToken }, transports: ['websocket'], reconnection: false })
-    await new Promise<void>((resolve, reject) => { socket.once('connect', () => resolve()); socket.once('connect_error', reject) })
+    const socket: Socket = connect(t.url, {
+      path: '/realtime',
+      auth: { token: user.accessToken },
+      transports: ['websocket'],
+      reconnection: false,
+    })
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve())
+      socket.once('connect_error', reject)
+    })
     const live: any[] = []
     socket.on('notification:new', (p) => live.push(p))
-    for (let i = 0; i < 3; i++) await settled(t, apiKey, (await send({ type: 'order.paid', to: user.user.id, channels: ['in_app'], data: { orderId: `i${i}` } })).body.id)
+    for (let i = 0; i < 3; i++)
+      await settled(
+        t,
+        apiKey,
+        (await send({ type: 'order.paid', to: user.user.id, channels: ['in_app'], data: { orderId: `i${i}` } })).body.id,
+      )
     await until(() => live.filter((p) => p.item.type === 'order.paid').length === 3, 10_000, '3 live items').catch(async (e) => {
-      console.log('LIVE', JSON.stringify(live.map((p) => p.item.body)), JSON.stringify((await api(t, 'GET', '/v1/me/notifications', user.accessToken)).body.items.map((i: any) => i.body)))
+      console.log(
+        'LIVE',
+        JSON.stringify(live.map((p) => p.item.body)),
+        JSON.stringify((await api(t, 'GET', '/v1/me/notifications', user.accessToken)).body.items.map((i: any) => i.body)),
+      )
       throw e
     })
     expect(live.at(-1).unreadCount).toBeGreaterThanOrEqual(3)
@@ -228,12 +336,26 @@ describe('inbox', () => {
 describe('activity feed and outbox', () => {
   it('filters deliveries by user, type, channel and status; only admins see it', async () => {
     const user = await registerUser(t)
-    await settled(t, apiKey, (await send({ type: 'order.paid', to: user.user.id, channels: ['in_app', 'email'], data: { orderId: 'feed' } })).body.id)
-    const feed = await api(t, 'GET', `/v1/admin/notifications/deliveries?userId=${user.user.id}&type=order.paid&channel=email&status=delivered`, admin)
+    await settled(
+      t,
+      apiKey,
+      (await send({ type: 'order.paid', to: user.user.id, channels: ['in_app', 'email'], data: { orderId: 'feed' } })).body.id,
+    )
+    const feed = await api(
+      t,
+      'GET',
+      `/v1/admin/notifications/deliveries?userId=${user.user.id}&type=order.paid&channel=email&status=delivered`,
+      admin,
+    )
     expect(feed.body.items).toHaveLength(1)
-    expect((await api(t, 'GET', `/v1/admin/notifications/deliveries?from=${new Date(Date.now() + 60_000).toISOString()}`, admin)).body.items).toHaveLength(0)
+    expect(
+      (await api(t, 'GET', `/v1/admin/notifications/deliveries?from=${new Date(Date.now() + 60_000).toISOString()}`, admin)).body.items,
+    ).toHaveLength(0)
     expect((await api(t, 'GET', '/v1/admin/notifications/deliveries', user.accessToken)).status).toBe(403)
     expect((await api(t, 'GET', '/v1/dev/outbox', user.accessToken)).status).toBe(403)
-    expect((await t.caravan.app.inject({ method: 'GET', url: '/v1/admin/notifications/deliveries?status=lost', headers: bearer(admin) })).statusCode).toBe(400)
+    expect(
+      (await t.caravan.app.inject({ method: 'GET', url: '/v1/admin/notifications/deliveries?status=lost', headers: bearer(admin) }))
+        .statusCode,
+    ).toBe(400)
   })
 })

@@ -30,18 +30,51 @@ beforeAll(async () => {
     if (res.status !== 201) throw new Error(`${name}: ${JSON.stringify(res.body)}`)
     providerIds[name] = res.body.id
   }
-  await add('primary', { provider: 'sendgrid', priority: 1, config: { apiKey: 'SG.primary-key', from: 'Shop <shop@example.com>', baseUrl: primary.baseUrl, webhookPublicKey: primary.publicKey, timeoutMs: 1000 } })
-  await add('backup', { provider: 'sendgrid', priority: 2, config: { apiKey: 'SG.backup-key', from: 'shop@example.com', baseUrl: backup.baseUrl, timeoutMs: 1000 } })
+  await add('primary', {
+    provider: 'sendgrid',
+    priority: 1,
+    config: {
+      apiKey: 'SG.primary-key',
+      from: 'Shop <shop@example.com>',
+      baseUrl: primary.baseUrl,
+      webhookPublicKey: primary.publicKey,
+      timeoutMs: 1000,
+    },
+  })
+  await add('backup', {
+    provider: 'sendgrid',
+    priority: 2,
+    config: { apiKey: 'SG.backup-key', from: 'shop@example.com', baseUrl: backup.baseUrl, timeoutMs: 1000 },
+  })
   await add('fcm', { provider: 'fcm', config: { serviceAccount: fcm.serviceAccount, baseUrl: fcm.url } })
-  await add('twilio', { provider: 'twilio', config: { accountSid: 'AC' + '1'.repeat(32), authToken: 'twilio-secret-token', from: '+15005550006', baseUrl: twilio.url, statusCallbackUrl: `${t.url}/v1/webhooks/notifications/pending` } })
+  await add('twilio', {
+    provider: 'twilio',
+    config: {
+      accountSid: 'AC' + '1'.repeat(32),
+      authToken: 'twilio-secret-token',
+      from: '+15005550006',
+      baseUrl: twilio.url,
+      statusCallbackUrl: `${t.url}/v1/webhooks/notifications/pending`,
+    },
+  })
   // The status callback names this provider's own webhook address.
-  await api(t, 'PATCH', `/v1/admin/notification-providers/${providerIds.twilio}`, admin, { config: { statusCallbackUrl: `${t.caravan.config.publicUrl}/v1/webhooks/notifications/${providerIds.twilio}` } })
+  await api(t, 'PATCH', `/v1/admin/notification-providers/${providerIds.twilio}`, admin, {
+    config: { statusCallbackUrl: `${t.caravan.config.publicUrl}/v1/webhooks/notifications/${providerIds.twilio}` },
+  })
   await defineType(t, admin, 'order.shipped', ['email', 'push', 'sms'])
 })
-afterAll(async () => { await t?.close(); await Promise.all([primary, backup, fcm, twilio].map((f) => f?.close())) })
+afterAll(async () => {
+  await t?.close()
+  await Promise.all([primary, backup, fcm, twilio].map((f) => f?.close()))
+})
 
 const send = async (userId: string, channels: string[], data: Record<string, unknown> = {}) => {
-  const res = await api(t, 'POST', '/v1/notifications', admin, { type: 'order.shipped', to: userId, channels, data: { orderId: 'S-1', ...data } })
+  const res = await api(t, 'POST', '/v1/notifications', admin, {
+    type: 'order.shipped',
+    to: userId,
+    channels,
+    data: { orderId: 'S-1', ...data },
+  })
   expect(res.status).toBe(202)
   return res.body.id as string
 }
@@ -50,10 +83,15 @@ describe('provider settings', () => {
   it('are encrypted at rest and never returned', async () => {
     const list = await api(t, 'GET', '/v1/admin/notification-providers', admin)
     expect(JSON.stringify(list.body)).not.toContain('SG.primary-key')
-    expect(list.body.items.find((p: any) => p.id === providerIds.primary).config).toMatchObject({ apiKey: '••••••', baseUrl: primary.baseUrl })
+    expect(list.body.items.find((p: any) => p.id === providerIds.primary).config).toMatchObject({
+      apiKey: '••••••',
+      baseUrl: primary.baseUrl,
+    })
     const stored = await t.database.query('select sealed_config from notification_providers')
     for (const row of stored.rows) expect(row.sealed_config).not.toMatch(/SG\.|twilio-secret|PRIVATE KEY/)
-    expect(list.body.available.map((p: any) => p.provider)).toEqual(expect.arrayContaining(['smtp', 'sendgrid', 'twilio', 'kavenegar', 'fcm', 'apns', 'webpush']))
+    expect(list.body.available.map((p: any) => p.provider)).toEqual(
+      expect.arrayContaining(['smtp', 'sendgrid', 'twilio', 'kavenegar', 'fcm', 'apns', 'webpush']),
+    )
   })
 
   it('refuses unknown providers and bad settings', async () => {
@@ -71,7 +109,11 @@ describe('email status webhooks', () => {
     const d = detail.deliveries[0]
     const mail = [...primary.accepted, ...backup.accepted].find((m) => m.body.personalizations[0].custom_args?.delivery_id === d.id)!
     const url = `${t.url}/v1/webhooks/notifications/${d.providerId}`
-    const forged = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(primary.eventsFor(mail, ['delivered'])) })
+    const forged = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(primary.eventsFor(mail, ['delivered'])),
+    })
     expect(forged.status).toBe(401)
     expect((await api(t, 'GET', `/v1/notifications/${detail.id}`, admin)).body.deliveries[0].status).toBe('sent')
     const res = await primary.postSignedEvents(url, primary.eventsFor(mail, ['delivered', 'open']))
@@ -80,7 +122,9 @@ describe('email status webhooks', () => {
     // Late "delivered" never moves it back.
     await primary.postSignedEvents(url, primary.eventsFor(mail, ['delivered']))
     expect((await api(t, 'GET', `/v1/notifications/${detail.id}`, admin)).body.deliveries[0].status).toBe('opened')
-    expect((await fetch(`${t.url}/v1/webhooks/notifications/00000000-0000-7000-8000-000000000000`, { method: 'POST', body: '[]' })).status).toBe(404)
+    expect(
+      (await fetch(`${t.url}/v1/webhooks/notifications/00000000-0000-7000-8000-000000000000`, { method: 'POST', body: '[]' })).status,
+    ).toBe(404)
   })
 })
 
@@ -92,7 +136,10 @@ describe('failover and retries', () => {
     const detail = await settled(t, admin, await send(user.user.id, ['email']))
     const d = detail.deliveries[0]
     expect(d).toMatchObject({ status: 'sent', providerId: providerIds.backup })
-    expect(d.attemptLog.map((a: any) => [a.providerId, a.outcome])).toEqual([[providerIds.primary, 'transient'], [providerIds.backup, 'sent']])
+    expect(d.attemptLog.map((a: any) => [a.providerId, a.outcome])).toEqual([
+      [providerIds.primary, 'transient'],
+      [providerIds.backup, 'sent'],
+    ])
     expect(backup.accepted.length).toBe(before + 1)
     expect(backup.accepted.at(-1)!.body.personalizations[0].custom_args?.delivery_id).toBe(d.id)
   })
@@ -105,7 +152,9 @@ describe('failover and retries', () => {
     const detail = await settled(t, admin, await send(users[5].user.id, ['email']))
     expect(detail.deliveries[0].providerId).toBe(providerIds.backup)
     expect(primary.requestCount()).toBe(primaryRequests) // skipped while open
-    const state = (await api(t, 'GET', '/v1/admin/notification-providers', admin)).body.items.find((p: any) => p.id === providerIds.primary).state
+    const state = (await api(t, 'GET', '/v1/admin/notification-providers', admin)).body.items.find(
+      (p: any) => p.id === providerIds.primary,
+    ).state
     expect(state).toBe('open')
   })
 
@@ -122,7 +171,10 @@ describe('failover and retries', () => {
       return d?.status === 'queued' && d.attempts >= 1 ? d : undefined
     })
     expect(queued.reason).toMatch(/retrying in \d+ s/)
-    const job = await t.database.query(`select start_after from pgboss.job where name = 'notify-deliver' and data->>'deliveryId' = $1 order by created_on desc limit 1`, [queued.id])
+    const job = await t.database.query(
+      `select start_after from pgboss.job where name = 'notify-deliver' and data->>'deliveryId' = $1 order by created_on desc limit 1`,
+      [queued.id],
+    )
     expect(new Date(job.rows[0].start_after).getTime() - Date.now()).toBeGreaterThan(4000)
     const done = await settled(t, admin, id, 30_000)
     expect(done.deliveries[0]).toMatchObject({ status: 'sent', attempts: 2 })
@@ -133,8 +185,12 @@ describe('failover and retries', () => {
 describe('push', () => {
   it('delivers through FCM, and a dead token fails at once and disables the device', async () => {
     const user = await registerUser(t)
-    const good = (await api(t, 'POST', '/v1/me/devices', user.accessToken, { kind: 'fcm', token: 'live-token:APA91bHun4MxP5egoKMwt2KZFBaFUH' })).body
-    const dead = (await api(t, 'POST', '/v1/me/devices', user.accessToken, { kind: 'fcm', token: 'dead-token:APA91bHun4MxP5egoKMwt2KZFBaFUH' })).body
+    const good = (
+      await api(t, 'POST', '/v1/me/devices', user.accessToken, { kind: 'fcm', token: 'live-token:APA91bHun4MxP5egoKMwt2KZFBaFUH' })
+    ).body
+    const dead = (
+      await api(t, 'POST', '/v1/me/devices', user.accessToken, { kind: 'fcm', token: 'dead-token:APA91bHun4MxP5egoKMwt2KZFBaFUH' })
+    ).body
     fcm.unregistered.add('dead-token:APA91bHun4MxP5egoKMwt2KZFBaFUH')
     const detail = await settled(t, admin, await send(user.user.id, ['push']))
     const byTarget = Object.fromEntries(detail.deliveries.map((d: any) => [d.target, d]))
@@ -170,10 +226,16 @@ describe('throughput limits', () => {
   it('throttle the queue, never drop: every message goes out, no more than N a second', async () => {
     await api(t, 'PATCH', `/v1/admin/notification-providers/${providerIds.fcm}`, admin, { maxPerSecond: 2 })
     const users = await Promise.all(Array.from({ length: 6 }, () => registerUser(t)))
-    for (const [i, u] of users.entries()) await api(t, 'POST', '/v1/me/devices', u.accessToken, { kind: 'fcm', token: `throttle-token-${i}:APA91bHun4MxP5egoKMwt2K` })
+    for (const [i, u] of users.entries())
+      await api(t, 'POST', '/v1/me/devices', u.accessToken, { kind: 'fcm', token: `throttle-token-${i}:APA91bHun4MxP5egoKMwt2K` })
     const before = fcm.messages.length
     const started = Date.now()
-    const res = await api(t, 'POST', '/v1/notifications', admin, { type: 'order.shipped', to: users.map((u) => u.user.id), channels: ['push'], data: { orderId: 'T' } })
+    const res = await api(t, 'POST', '/v1/notifications', admin, {
+      type: 'order.shipped',
+      to: users.map((u) => u.user.id),
+      channels: ['push'],
+      data: { orderId: 'T' },
+    })
     const detail = await settled(t, admin, res.body.id, 40_000)
     expect(detail.deliveries.map((d: any) => d.status + ' ' + (d.reason ?? ''))).toEqual(Array(6).fill('sent '))
     expect(fcm.messages.length - before).toBe(6)

@@ -11,17 +11,32 @@ beforeAll(async () => {
   t = await startTestCaravan()
   fake = await startFakeKavenegar({ apiKey: 'kavenegar-test-key' })
 })
-afterAll(async () => { await t?.close(); await fake?.close() })
+afterAll(async () => {
+  await t?.close()
+  await fake?.close()
+})
 
 describe('Kavenegar status look-ups', () => {
   it('move sent messages to delivered or failed', async () => {
     const admin = (await adminSession(t)).accessToken
-    expect((await api(t, 'POST', '/v1/admin/notification-providers', admin, { provider: 'kavenegar', config: { apiKey: 'kavenegar-test-key', sender: '10004346', baseUrl: fake.url } })).status).toBe(201)
+    expect(
+      (
+        await api(t, 'POST', '/v1/admin/notification-providers', admin, {
+          provider: 'kavenegar',
+          config: { apiKey: 'kavenegar-test-key', sender: '10004346', baseUrl: fake.url },
+        })
+      ).status,
+    ).toBe(201)
     await defineType(t, admin, 'otp.code', ['sms'])
     const [a, b] = [await registerUser(t, { locale: 'fa' }), await registerUser(t, { locale: 'fa' })]
     await api(t, 'PATCH', '/v1/me', a.accessToken, { phone: '+989121110001' })
     await api(t, 'PATCH', '/v1/me', b.accessToken, { phone: '+989121110002' })
-    const detail = await settled(t, admin, (await api(t, 'POST', '/v1/notifications', admin, { type: 'otp.code', to: [a.user.id, b.user.id], data: { orderId: '۱۲۳' } })).body.id)
+    const detail = await settled(
+      t,
+      admin,
+      (await api(t, 'POST', '/v1/notifications', admin, { type: 'otp.code', to: [a.user.id, b.user.id], data: { orderId: '۱۲۳' } })).body
+        .id,
+    )
     expect(detail.deliveries.map((d: any) => d.status)).toEqual(['sent', 'sent'])
     expect(fake.messages.map((m) => m.receptor).sort()).toEqual(['09121110001', '09121110002'])
     const byPhone = Object.fromEntries(fake.messages.map((m) => [m.receptor, m.messageid]))

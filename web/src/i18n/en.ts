@@ -373,7 +373,8 @@ export const en = {
   'editor.yesDelete': 'Yes, delete',
 
   'providers.title': 'Providers',
-  'providers.intro': 'The services that deliver email, SMS and push. Each channel tries its providers in order (lowest priority number first) and moves to the next when one fails.',
+  'providers.intro':
+    'The services that deliver email, SMS and push. Each channel tries its providers in order (lowest priority number first) and moves to the next when one fails.',
   'providers.none': 'No providers: messages on this channel go to the dev outbox.',
   'providers.caption': '{channel} providers in failover order',
   'providers.order': 'Order',
@@ -507,7 +508,8 @@ export const en = {
   'nsettings.title': 'Notification rules',
   'nsettings.intro': 'Limits and filters that apply to every notification.',
   'nsettings.rateLimits': 'Rate limits',
-  'nsettings.rateLimitsHint': 'The most messages one person gets per hour. An empty category cell uses “Any category”; an empty “Any category” cell means no limit. Messages over the limit are not sent.',
+  'nsettings.rateLimitsHint':
+    'The most messages one person gets per hour. An empty category cell uses “Any category”; an empty “Any category” cell means no limit. Messages over the limit are not sent.',
   'nsettings.anyCategory': 'Any category',
   'nsettings.limitFor': 'Per hour: {category} by {channel}',
   'nsettings.inherit': 'as above',

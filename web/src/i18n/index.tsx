@@ -62,10 +62,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setLocale,
       // Values are wrapped in Unicode isolates (FSI…PDI) so a Latin name inside a Persian
       // sentence, or the reverse, keeps its own direction and its punctuation in place.
-      t: (key, values) => messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => {
-        const v = values?.[name]
-        return v === undefined ? whole : `\u2068${typeof v === 'number' ? numbers.format(v) : v}\u2069`
-      }),
+      t: (key, values) =>
+        messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => {
+          const v = values?.[name]
+          return v === undefined ? whole : `\u2068${typeof v === 'number' ? numbers.format(v) : v}\u2069`
+        }),
       formatDate: (iso) => {
         const date = new Date(iso)
         return Number.isNaN(date.getTime()) ? iso : dates.format(date)

@@ -20,15 +20,25 @@ export interface AuditEntry {
 }
 
 interface HashedFields {
-  at: string; actorType: string; actorId: string | null; action: string
-  targetType: string | null; targetId: string | null; data: unknown
+  at: string
+  actorType: string
+  actorId: string | null
+  action: string
+  targetType: string | null
+  targetId: string | null
+  data: unknown
 }
 
 export function auditHash(prevHash: string, row: HashedFields): string {
   // Only the recorded fields, named one by one: a row read back also carries seq and hashes.
   const content = canonicalJson({
-    at: new Date(row.at).toISOString(), actorType: row.actorType, actorId: row.actorId, action: row.action,
-    targetType: row.targetType, targetId: row.targetId, data: row.data,
+    at: new Date(row.at).toISOString(),
+    actorType: row.actorType,
+    actorId: row.actorId,
+    action: row.action,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    data: row.data,
   })
   return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex')
 }
@@ -43,8 +53,13 @@ export function createAudit(db: Db) {
     const actorType = entry.actor === 'system' ? 'system' : entry.actor.kind
     const actorId = entry.actor === 'system' ? null : principalKey(entry.actor).split(':')[1]
     const fields: HashedFields = {
-      at: new Date().toISOString(), actorType, actorId, action: entry.action,
-      targetType: entry.targetType ?? null, targetId: entry.targetId ?? null, data: entry.data ?? {},
+      at: new Date().toISOString(),
+      actorType,
+      actorId,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      data: entry.data ?? {},
     }
     await tx.insert(auditLog).values({ ...fields, data: fields.data as object, prevHash, hash: auditHash(prevHash, fields) })
   }
@@ -54,7 +69,12 @@ export function createAudit(db: Db) {
       options.before !== undefined ? lt(auditLog.seq, options.before) : undefined,
       options.action ? eq(auditLog.action, options.action) : undefined,
     )
-    const rows = await db.select().from(auditLog).where(where).orderBy(desc(auditLog.seq)).limit(options.limit + 1)
+    const rows = await db
+      .select()
+      .from(auditLog)
+      .where(where)
+      .orderBy(desc(auditLog.seq))
+      .limit(options.limit + 1)
     const page = rows.slice(0, options.limit)
     return { items: page, nextCursor: rows.length > options.limit ? page.at(-1)!.seq.toString() : null }
   }
@@ -65,11 +85,18 @@ export function createAudit(db: Db) {
     let afterSeq = 0n
     let checked = 0
     for (;;) {
-      const rows = await db.select().from(auditLog).where(sql`${auditLog.seq} > ${afterSeq}`).orderBy(auditLog.seq).limit(1000)
+      const rows = await db
+        .select()
+        .from(auditLog)
+        .where(sql`${auditLog.seq} > ${afterSeq}`)
+        .orderBy(auditLog.seq)
+        .limit(1000)
       if (rows.length === 0) return { valid: true, checked, brokenAtSeq: null, reason: null }
       for (const row of rows) {
-        if (row.prevHash !== prevHash) return { valid: false, checked, brokenAtSeq: row.seq.toString(), reason: 'prev_hash does not match the previous row' }
-        if (auditHash(prevHash, row) !== row.hash) return { valid: false, checked, brokenAtSeq: row.seq.toString(), reason: 'hash does not match the row content' }
+        if (row.prevHash !== prevHash)
+          return { valid: false, checked, brokenAtSeq: row.seq.toString(), reason: 'prev_hash does not match the previous row' }
+        if (auditHash(prevHash, row) !== row.hash)
+          return { valid: false, checked, brokenAtSeq: row.seq.toString(), reason: 'hash does not match the row content' }
         prevHash = row.hash
         afterSeq = row.seq
         checked++

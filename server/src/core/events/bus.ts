@@ -28,7 +28,9 @@ export function createEventBus(logger: Logger) {
   const durable = new Map<string, string[]>()
   let jobs: Jobs | undefined
 
-  function useJobs(queue: Jobs) { jobs = queue }
+  function useJobs(queue: Jobs) {
+    jobs = queue
+  }
 
   /** `queue` (a job defined with jobs.define) receives { event } for every `name` raised in a transaction. */
   function subscribeDurable<K extends EventName>(name: K, queue: string) {
@@ -50,9 +52,15 @@ export function createEventBus(logger: Logger) {
   /** Delivers to every subscriber; one failing subscriber never stops the others. */
   async function publish(event: DomainEvent): Promise<void> {
     const targets = [...(handlers.get(event.name) ?? []), ...anyHandlers]
-    await Promise.all(targets.map(async (handler) => {
-      try { await handler(event) } catch (err) { logger.error({ err, event: event.name }, 'event subscriber failed') }
-    }))
+    await Promise.all(
+      targets.map(async (handler) => {
+        try {
+          await handler(event)
+        } catch (err) {
+          logger.error({ err, event: event.name }, 'event subscriber failed')
+        }
+      }),
+    )
   }
 
   function event<K extends EventName>(name: K, payload: DomainEvents[K], audience?: DomainEvent['audience']): DomainEvent<K> {
@@ -63,7 +71,9 @@ export function createEventBus(logger: Logger) {
   async function inTransaction<T>(db: Db, fn: (tx: Tx, raise: (event: DomainEvent) => void) => Promise<T>): Promise<T> {
     const raised: DomainEvent[] = []
     const result = await db.transaction(async (tx) => {
-      const value = await fn(tx, (e) => { raised.push(e) })
+      const value = await fn(tx, (e) => {
+        raised.push(e)
+      })
       for (const e of raised) {
         for (const queue of durable.get(e.name) ?? []) {
           if (!jobs) throw new Error('durable subscribers need events.useJobs(jobs)')

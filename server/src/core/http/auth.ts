@@ -8,12 +8,12 @@ import { AppError } from './errors'
 export type UserRole = 'customer' | 'agent' | 'admin'
 export const USER_ROLES: UserRole[] = ['customer', 'agent', 'admin']
 
-export type Principal =
-  | { kind: 'user'; userId: string; role: UserRole }
-  | { kind: 'apiKey'; keyId: string; scopes: string[] }
+export type Principal = { kind: 'user'; userId: string; role: UserRole } | { kind: 'apiKey'; keyId: string; scopes: string[] }
 
 declare module 'fastify' {
-  interface FastifyRequest { principal?: Principal }
+  interface FastifyRequest {
+    principal?: Principal
+  }
 }
 
 export interface Access {

@@ -26,7 +26,10 @@ export const PROBLEM_TYPES = {
 export type ProblemType = keyof typeof PROBLEM_TYPES
 const TYPE_BASE = 'https://caravan.dev/problems/'
 
-export interface FieldError { field: string; message: string }
+export interface FieldError {
+  field: string
+  message: string
+}
 
 export class AppError extends Error {
   constructor(
@@ -36,25 +39,32 @@ export class AppError extends Error {
   ) {
     super(detail ?? PROBLEM_TYPES[type].title)
   }
-  get status(): number { return PROBLEM_TYPES[this.type].status }
+  get status(): number {
+    return PROBLEM_TYPES[this.type].status
+  }
 }
 
-export const Problem = Type.Object({
-  type: Type.String({ description: 'Stable URI naming the kind of error' }),
-  title: Type.String(),
-  status: Type.Integer(),
-  detail: Type.Optional(Type.String()),
-  instance: Type.Optional(Type.String()),
-  requestId: Type.Optional(Type.String()),
-  errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-}, { $id: 'Problem', title: 'Problem (RFC 9457)' })
+export const Problem = Type.Object(
+  {
+    type: Type.String({ description: 'Stable URI naming the kind of error' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', title: 'Problem (RFC 9457)' },
+)
 export type Problem = Static<typeof Problem>
 
 /** Response schemas for the error statuses a route can return, for OpenAPI. */
 export function errorResponses(...statuses: number[]) {
   const out: Record<number, unknown> = {}
   for (const status of statuses) {
-    const titles = Object.values(PROBLEM_TYPES).filter((p) => p.status === status).map((p) => p.title)
+    const titles = Object.values(PROBLEM_TYPES)
+      .filter((p) => p.status === status)
+      .map((p) => p.title)
     out[status] = { ...Type.Ref('Problem'), description: titles.join('; ') || 'Error' }
   }
   return out
@@ -84,11 +94,14 @@ function classify(error: FastifyError): { type: ProblemType; detail?: string; er
   if (error instanceof AppError) return { type: error.type, detail: error.detail, errors: error.extra.errors }
   if (error.validation) return { type: 'validation', detail: error.message, errors: validationErrors(error) }
   switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE': return { type: 'payload_too_large' }
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return { type: 'unsupported_media_type', detail: error.message }
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { type: 'payload_too_large' }
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { type: 'unsupported_media_type', detail: error.message }
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return { type: 'bad_request', detail: error.message }
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { type: 'bad_request', detail: error.message }
   }
   if (error.statusCode === 429) return { type: 'rate_limited', detail: error.message }
   if (error instanceof SyntaxError) return { type: 'bad_request', detail: 'The body is not valid JSON' }
@@ -105,8 +118,8 @@ export function installErrorHandling(app: FastifyInstance) {
     const status = PROBLEM_TYPES[type].status
     if (status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ problem: type, detail }, 'request refused')
-    const retryAfterSeconds = error instanceof AppError ? error.extra.retryAfterSeconds
-      : status === 429 ? Number(reply.getHeader('retry-after')) || 60 : undefined
+    const retryAfterSeconds =
+      error instanceof AppError ? error.extra.retryAfterSeconds : status === 429 ? Number(reply.getHeader('retry-after')) || 60 : undefined
     return sendProblem(reply, type, status >= 500 ? undefined : detail, { errors, retryAfterSeconds })
   })
 }

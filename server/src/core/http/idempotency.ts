@@ -16,7 +16,9 @@ export const IDEMPOTENCY_TTL_HOURS = 24
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
 
 declare module 'fastify' {
-  interface FastifyRequest { idempotency?: { principal: string; key: string } }
+  interface FastifyRequest {
+    idempotency?: { principal: string; key: string }
+  }
 }
 
 export function createIdempotency(db: Db) {
@@ -33,15 +35,22 @@ export function createIdempotency(db: Db) {
     const principal = principalKey(request.principal)
     const route = `${request.method} ${request.routeOptions.url}`
     const requestHash = createHash('sha256')
-      .update(route).update('\n').update(canonicalJson(request.params)).update('\n').update(canonicalJson(request.body ?? null))
+      .update(route)
+      .update('\n')
+      .update(canonicalJson(request.params))
+      .update('\n')
+      .update(canonicalJson(request.body ?? null))
       .digest('hex')
 
-    const claimed = await db.insert(idempotencyKeys)
+    const claimed = await db
+      .insert(idempotencyKeys)
       .values({ principal, key, route, requestHash, state: 'running' })
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key })
     if (claimed.length === 0) {
-      const [existing] = await db.select().from(idempotencyKeys)
+      const [existing] = await db
+        .select()
+        .from(idempotencyKeys)
         .where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key)))
       if (!existing) throw new AppError('idempotency_in_progress') // deleted between our two reads
       if (existing.requestHash !== requestHash) throw new AppError('idempotency_mismatch')
@@ -53,9 +62,17 @@ export function createIdempotency(db: Db) {
         await reply.serializer(JSON.stringify).send(body ?? undefined)
         return true
       }
-      const takenOver = await db.update(idempotencyKeys).set({ createdAt: sql`now()` })
-        .where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, 'running'),
-          lt(idempotencyKeys.createdAt, sql`now() - make_interval(secs => ${STALE_AFTER_SECONDS})`)))
+      const takenOver = await db
+        .update(idempotencyKeys)
+        .set({ createdAt: sql`now()` })
+        .where(
+          and(
+            eq(idempotencyKeys.principal, principal),
+            eq(idempotencyKeys.key, key),
+            eq(idempotencyKeys.state, 'running'),
+            lt(idempotencyKeys.createdAt, sql`now() - make_interval(secs => ${STALE_AFTER_SECONDS})`),
+          ),
+        )
         .returning({ key: idempotencyKeys.key })
       if (takenOver.length === 0) throw new AppError('idempotency_in_progress', undefined, { retryAfterSeconds: 1 })
     }
@@ -75,14 +92,19 @@ export function createIdempotency(db: Db) {
     }
     let body: unknown = null
     if (typeof payload === 'string' && payload.length > 0) {
-      try { body = JSON.parse(payload) } catch { body = payload }
+      try {
+        body = JSON.parse(payload)
+      } catch {
+        body = payload
+      }
     }
     await db.update(idempotencyKeys).set({ state: 'done', statusCode, responseBody: body }).where(where)
   }
 
   /** Cron: forget keys older than the retention window. */
   async function purgeExpired(): Promise<number> {
-    const removed = await db.delete(idempotencyKeys)
+    const removed = await db
+      .delete(idempotencyKeys)
       .where(lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})`))
       .returning({ key: idempotencyKeys.key })
     return removed.length

@@ -12,10 +12,21 @@ import type { Metrics } from '../metrics/registry'
 
 export const API_PREFIXES = ['/v1/', '/docs', '/realtime', '/healthz', '/readyz', '/metrics']
 
-export async function installHttpPlumbing(app: App, options: {
-  corsOrigins: string[]; rateLimitPerMinute: number; redis?: Redis; redisKeyPrefix: string; metrics: Metrics; publicUrl: string; version: string
-}) {
-  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+export async function installHttpPlumbing(
+  app: App,
+  options: {
+    corsOrigins: string[]
+    rateLimitPerMinute: number
+    redis?: Redis
+    redisKeyPrefix: string
+    metrics: Metrics
+    publicUrl: string
+    version: string
+  },
+) {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
   app.addHook('onResponse', async (request, reply) => {
     options.metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
@@ -62,21 +73,26 @@ export async function installHttpPlumbing(app: App, options: {
       info: {
         title: 'Caravan API',
         version: options.version,
-        description: 'Notifications, chat & support, payments & wallet, referrals & marketing. Errors are RFC 9457 application/problem+json.',
+        description:
+          'Notifications, chat & support, payments & wallet, referrals & marketing. Errors are RFC 9457 application/problem+json.',
         license: { name: 'MIT' },
       },
       servers: [{ url: options.publicUrl }],
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from /v1/auth/login' },
-          apiKey: { type: 'http', scheme: 'bearer', description: 'API key (ck_...) of the host product\'s server; scopes as listed per operation' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: "API key (ck_...) of the host product's server; scopes as listed per operation",
+          },
         },
       },
       tags: [
         { name: 'auth', description: 'Sign-up, sign-in, sessions' },
         { name: 'me', description: 'The signed-in user' },
         { name: 'admin', description: 'Administration' },
-        { name: 'api-keys', description: 'Keys for the host product\'s server' },
+        { name: 'api-keys', description: "Keys for the host product's server" },
         { name: 'notifications', description: 'Notification types, templates, sending, inbox, preferences, topics, providers' },
         { name: 'webhooks', description: 'Callbacks from external providers (signed)' },
         { name: 'ops', description: 'Health and metrics' },
@@ -91,7 +107,8 @@ export async function installHttpPlumbing(app: App, options: {
 export function installNotFound(app: App, serveIndex: ((reply: any) => any) | undefined) {
   app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 120, timeWindow: '1 minute' }) }, (request, reply) => {
     const path = request.url.split('?')[0]
-    const wantsPage = request.method === 'GET' && !API_PREFIXES.some((p) => path.startsWith(p)) && (request.headers.accept ?? '').includes('text/html')
+    const wantsPage =
+      request.method === 'GET' && !API_PREFIXES.some((p) => path.startsWith(p)) && (request.headers.accept ?? '').includes('text/html')
     if (wantsPage && serveIndex) return serveIndex(reply)
     return sendProblem(reply, 'not_found', `No route for ${request.method} ${path}`)
   })

@@ -26,11 +26,14 @@ describe('counter stores', () => {
   })
 
   const clients: Redis[] = []
-  afterAll(() => { for (const c of clients) c.disconnect() })
+  afterAll(() => {
+    for (const c of clients) c.disconnect()
+  })
   it('redis: the same behaviour, shared by every node', async (ctx) => {
     if (!(await requireServices({ redis: true }))) return ctx.skip()
     const prefix = uniquePrefix()
-    const a = new Redis(REDIS_URL); const b = new Redis(REDIS_URL)
+    const a = new Redis(REDIS_URL)
+    const b = new Redis(REDIS_URL)
     clients.push(a, b)
     await behaves(redisCounterStore(a, prefix))
     await redisCounterStore(a, prefix).hit('shared', 60)

@@ -14,7 +14,10 @@ export function memoryCounterStore(now: () => number = Date.now): CounterStore {
   const counters = new Map<string, { count: number; resetAt: number }>()
   const live = (key: string) => {
     const c = counters.get(key)
-    if (c && c.resetAt <= now()) { counters.delete(key); return undefined }
+    if (c && c.resetAt <= now()) {
+      counters.delete(key)
+      return undefined
+    }
     return c
   }
   return {
@@ -24,7 +27,10 @@ export function memoryCounterStore(now: () => number = Date.now): CounterStore {
         c = { count: 0, resetAt: now() + windowSeconds * 1000 }
         counters.set(key, c)
         // Keep the map from growing without bound under a spray of distinct keys.
-        if (counters.size > 100_000) for (const [k] of counters) { if (!live(k)) counters.delete(k) }
+        if (counters.size > 100_000)
+          for (const [k] of counters) {
+            if (!live(k)) counters.delete(k)
+          }
       }
       c.count += 1
       return { count: c.count, resetInSeconds: Math.ceil((c.resetAt - now()) / 1000) }
@@ -33,7 +39,9 @@ export function memoryCounterStore(now: () => number = Date.now): CounterStore {
       const c = live(key)
       return c ? { count: c.count, resetInSeconds: Math.ceil((c.resetAt - now()) / 1000) } : { count: 0, resetInSeconds: 0 }
     },
-    async reset(key) { counters.delete(key) },
+    async reset(key) {
+      counters.delete(key)
+    },
   }
 }
 
@@ -43,7 +51,10 @@ export function redisCounterStore(redis: Redis, prefix = 'caravan:counter:'): Co
       const k = prefix + key
       const [[, count], [, ttl]] = (await redis.multi().incr(k).pttl(k).exec()) as [[null, number], [null, number]]
       let ttlMs = ttl
-      if (ttl < 0) { await redis.pexpire(k, windowSeconds * 1000); ttlMs = windowSeconds * 1000 }
+      if (ttl < 0) {
+        await redis.pexpire(k, windowSeconds * 1000)
+        ttlMs = windowSeconds * 1000
+      }
       return { count, resetInSeconds: Math.ceil(ttlMs / 1000) }
     },
     async peek(key) {
@@ -51,6 +62,8 @@ export function redisCounterStore(redis: Redis, prefix = 'caravan:counter:'): Co
       const [[, count], [, ttl]] = (await redis.multi().get(k).pttl(k).exec()) as [[null, string | null], [null, number]]
       return { count: Number(count ?? 0), resetInSeconds: ttl > 0 ? Math.ceil(ttl / 1000) : 0 }
     },
-    async reset(key) { await redis.del(prefix + key) },
+    async reset(key) {
+      await redis.del(prefix + key)
+    },
   }
 }

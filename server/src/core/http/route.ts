@@ -3,14 +3,28 @@
 // idempotency and per-route rate limits from the same declaration.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type {
-  ContextConfigDefault, FastifyBaseLogger, FastifyInstance, FastifySchema, HTTPMethods,
-  RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault, RouteGenericInterface, RouteHandlerMethod,
+  ContextConfigDefault,
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifySchema,
+  HTTPMethods,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+  RouteGenericInterface,
+  RouteHandlerMethod,
 } from 'fastify'
 import type { Access } from './auth'
 import { errorResponses } from './errors'
 import type { Idempotency } from './idempotency'
 
-export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>
 
 export interface RouteDef<S extends FastifySchema> {
   method: HTTPMethods
@@ -27,16 +41,30 @@ export interface RouteDef<S extends FastifySchema> {
   idempotency?: Idempotency
   /** Per-route rate limit, e.g. { max: 10, timeWindow: '1 minute' }. */
   rateLimit?: { max: number; timeWindow: string | number }
-  handler: RouteHandlerMethod<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression,
-    RouteGenericInterface, ContextConfigDefault, S, TypeBoxTypeProvider, FastifyBaseLogger>
+  handler: RouteHandlerMethod<
+    RawServerDefault,
+    RawRequestDefaultExpression,
+    RawReplyDefaultExpression,
+    RouteGenericInterface,
+    ContextConfigDefault,
+    S,
+    TypeBoxTypeProvider,
+    FastifyBaseLogger
+  >
 }
 
 export function route<const S extends FastifySchema>(app: App, def: RouteDef<S>) {
   const statuses = new Set(def.errors ?? [])
   statuses.add(429)
   if ((def.schema as any).body || (def.schema as any).querystring || (def.schema as any).params) statuses.add(400)
-  if (def.access.security.length > 0) { statuses.add(401); statuses.add(403) }
-  if (def.idempotency) { statuses.add(409); statuses.add(422) }
+  if (def.access.security.length > 0) {
+    statuses.add(401)
+    statuses.add(403)
+  }
+  if (def.idempotency) {
+    statuses.add(409)
+    statuses.add(422)
+  }
   const schema = {
     ...def.schema,
     operationId: def.operationId,
@@ -44,14 +72,29 @@ export function route<const S extends FastifySchema>(app: App, def: RouteDef<S>)
     ...(def.description ? { description: def.description } : {}),
     tags: def.tags,
     security: def.access.security,
-    ...(def.idempotency ? { headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', maxLength: 255, description: 'Retry-safe key: a retry with the same key and body returns the first response' } } } } : {}),
+    ...(def.idempotency
+      ? {
+          headers: {
+            type: 'object',
+            properties: {
+              'idempotency-key': {
+                type: 'string',
+                maxLength: 255,
+                description: 'Retry-safe key: a retry with the same key and body returns the first response',
+              },
+            },
+          },
+        }
+      : {}),
     response: { ...(def.schema.response as object), ...errorResponses(...[...statuses].sort()) },
   }
   const preHandler: any[] = []
   if (def.access.preHandler) preHandler.push(def.access.preHandler)
   const idempotency = def.idempotency
   if (idempotency) {
-    preHandler.push(async (request: any, reply: any) => { if (await idempotency.begin(request, reply)) return reply })
+    preHandler.push(async (request: any, reply: any) => {
+      if (await idempotency.begin(request, reply)) return reply
+    })
   }
   app.route({
     method: def.method,
@@ -59,12 +102,14 @@ export function route<const S extends FastifySchema>(app: App, def: RouteDef<S>)
     schema,
     preHandler,
     ...(def.rateLimit ? { config: { rateLimit: def.rateLimit } } : {}),
-    ...(idempotency ? {
-      onSend: async (request: any, reply: any, payload: any) => {
-        await idempotency.finish(request, reply.statusCode, payload)
-        return payload
-      },
-    } : {}),
+    ...(idempotency
+      ? {
+          onSend: async (request: any, reply: any, payload: any) => {
+            await idempotency.finish(request, reply.statusCode, payload)
+            return payload
+          },
+        }
+      : {}),
     handler: def.handler as any,
   })
 }

@@ -28,16 +28,23 @@ export interface SendOptions {
   priority?: number
 }
 
-export interface DeadJob { id: string; queue: string; data: unknown; error: unknown; createdOn: string }
+export interface DeadJob {
+  id: string
+  queue: string
+  data: unknown
+  error: unknown
+  createdOn: string
+}
 
 const DEAD_SUFFIX = '-dead'
 
 export function createJobs(options: { database: Database; logger: Logger; metrics: Metrics; maintenanceIntervalSeconds?: number }) {
   const { database, logger, metrics } = options
   const timing = { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 60 }
-  const boss = database.kind === 'pglite'
-    ? new PgBoss({ db: database.bossDb as any, schema: 'pgboss', ...timing } as any)
-    : new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4, ...timing } as any)
+  const boss =
+    database.kind === 'pglite'
+      ? new PgBoss({ db: database.bossDb as any, schema: 'pgboss', ...timing } as any)
+      : new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4, ...timing } as any)
   boss.on('error', (err) => logger.error({ err }, 'job queue error'))
   const definitions = new Map<string, JobDefinition<any>>()
   const schedules: { name: string; cron: string; data: object }[] = []
@@ -59,10 +66,16 @@ export function createJobs(options: { database: Database; logger: Logger; metric
   }
 
   /** Many jobs of one queue in one statement (fan-out), optionally inside a transaction. */
-  async function sendMany<T extends object>(name: string, items: { data: T; startAfter?: Date }[], opts: { tx?: Executor } = {}): Promise<void> {
+  async function sendMany<T extends object>(
+    name: string,
+    items: { data: T; startAfter?: Date }[],
+    opts: { tx?: Executor } = {},
+  ): Promise<void> {
     if (!definitions.has(name)) throw new Error(`Unknown job "${name}"`)
     for (let i = 0; i < items.length; i += 500) {
-      const batch = items.slice(i, i + 500).map((item) => ({ name, data: item.data, ...(item.startAfter ? { startAfter: item.startAfter.toISOString() } : {}) }))
+      const batch = items
+        .slice(i, i + 500)
+        .map((item) => ({ name, data: item.data, ...(item.startAfter ? { startAfter: item.startAfter.toISOString() } : {}) }))
       await boss.insert(batch as any, (opts.tx ? { db: database.jobDb(opts.tx) } : {}) as any)
     }
   }
@@ -84,7 +97,10 @@ export function createJobs(options: { database: Database; logger: Logger; metric
     } catch (err) {
       const last = job.retryCount >= job.retryLimit
       metrics.jobsTotal.inc({ queue: def.name, outcome: last ? 'dead' : 'retried' })
-      logger.warn({ err, job: { id: job.id, queue: def.name, retryCount: job.retryCount } }, last ? 'job failed for good' : 'job failed, will retry')
+      logger.warn(
+        { err, job: { id: job.id, queue: def.name, retryCount: job.retryCount } },
+        last ? 'job failed for good' : 'job failed, will retry',
+      )
       return err
     } finally {
       end()
@@ -113,7 +129,9 @@ export function createJobs(options: { database: Database; logger: Logger; metric
     for (const def of definitions.values()) {
       const batchSize = def.batchSize ?? 5
       for (let i = 0; i < (def.concurrency ?? 1); i++) {
-        const workerId: string = await boss.work(def.name, { batchSize, includeMetadata: true, pollingIntervalSeconds: 1 } as any,
+        const workerId: string = await boss.work(
+          def.name,
+          { batchSize, includeMetadata: true, pollingIntervalSeconds: 1 } as any,
           async (jobs: PgBoss.JobWithMetadata<any>[]) => {
             const errors = await Promise.all(jobs.map((job) => runOne(def, job)))
             const failed = jobs.filter((_, i) => errors[i] !== undefined)
@@ -126,7 +144,8 @@ export function createJobs(options: { database: Database; logger: Logger; metric
             }
             // A full batch means more may be waiting: skip the polling sleep.
             if (jobs.length === batchSize && failed.length === 0) boss.notifyWorker(workerId)
-          })
+          },
+        )
       }
     }
   }
@@ -141,7 +160,9 @@ export function createJobs(options: { database: Database; logger: Logger; metric
   async function listDead(limit = 50): Promise<DeadJob[]> {
     const { rows } = await database.query(
       `select id, name, data, output, created_on from pgboss.job
-        where name like '%${DEAD_SUFFIX}' and state = 'created' order by created_on desc limit $1`, [limit])
+        where name like '%${DEAD_SUFFIX}' and state = 'created' order by created_on desc limit $1`,
+      [limit],
+    )
     return rows.map((r: any) => ({
       id: r.id,
       queue: String(r.name).slice(0, -DEAD_SUFFIX.length),
@@ -155,8 +176,9 @@ export function createJobs(options: { database: Database; logger: Logger; metric
   async function retryDead(id: string): Promise<boolean> {
     // One transaction: the job is never both gone from the dead letters and not re-queued.
     return database.db.transaction(async (tx) => {
-      const { rows } = await database.jobDb(tx).executeSql(
-        `delete from pgboss.job where id = $1 and name like '%${DEAD_SUFFIX}' and state = 'created' returning name, data`, [id])
+      const { rows } = await database
+        .jobDb(tx)
+        .executeSql(`delete from pgboss.job where id = $1 and name like '%${DEAD_SUFFIX}' and state = 'created' returning name, data`, [id])
       if (rows.length === 0) return false
       await send(String(rows[0].name).slice(0, -DEAD_SUFFIX.length), rows[0].data, { tx })
       return true

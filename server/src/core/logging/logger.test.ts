@@ -11,9 +11,17 @@ describe('log masking', () => {
 
   it('masks every field, message and error of a log line', () => {
     const lines: string[] = []
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done() } })
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk))
+        done()
+      },
+    })
     const logger = createLogger('info', sink as any)
-    logger.info({ email: 'reza@example.com', nested: { to: '+989121234567' }, err: new Error('rejected reza@example.com') }, 'mail to reza@example.com')
+    logger.info(
+      { email: 'reza@example.com', nested: { to: '+989121234567' }, err: new Error('rejected reza@example.com') },
+      'mail to reza@example.com',
+    )
     const line = lines.join('')
     expect(line).not.toContain('reza@example.com')
     expect(line).not.toContain('9121234567')

@@ -7,7 +7,9 @@ const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,}
 const PHONE = /(\+?\d{2,4})[\d\s-]{4,}(\d{2})(?!\d)/g
 
 export function maskPii(text: string): string {
-  return text.replace(EMAIL, '$1***@$2').replace(PHONE, (match, head: string, tail: string) => (match.replace(/\D/g, '').length >= 9 ? `${head}***${tail}` : match))
+  return text
+    .replace(EMAIL, '$1***@$2')
+    .replace(PHONE, (match, head: string, tail: string) => (match.replace(/\D/g, '').length >= 9 ? `${head}***${tail}` : match))
 }
 
 function maskValue(value: unknown, depth: number): unknown {
@@ -26,13 +28,25 @@ function maskValue(value: unknown, depth: number): unknown {
 }
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({
-    level,
-    redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken', '*.accessToken', '*.apiKey', '*.authToken', '*.privateKey'],
-    hooks: {
-      logMethod(args, method) {
-        return method.apply(this, args.map((a) => maskValue(a, 0)) as Parameters<typeof method>)
+  return pino(
+    {
+      level,
+      redact: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.password',
+        '*.refreshToken',
+        '*.accessToken',
+        '*.apiKey',
+        '*.authToken',
+        '*.privateKey',
+      ],
+      hooks: {
+        logMethod(args, method) {
+          return method.apply(this, args.map((a) => maskValue(a, 0)) as Parameters<typeof method>)
+        },
       },
     },
-  }, destination)
+    destination,
+  )
 }

@@ -3,7 +3,13 @@ import { CURRENCIES, formatAmount, MoneyError, parseAmount, toAsciiDigits } from
 
 describe('money', () => {
   it('knows the decimals of each currency', () => {
-    expect(Object.fromEntries(Object.entries(CURRENCIES).map(([c, v]) => [c, v.decimals]))).toEqual({ IRR: 0, USD: 2, EUR: 2, BTC: 8, ETH: 18 })
+    expect(Object.fromEntries(Object.entries(CURRENCIES).map(([c, v]) => [c, v.decimals]))).toEqual({
+      IRR: 0,
+      USD: 2,
+      EUR: 2,
+      BTC: 8,
+      ETH: 18,
+    })
   })
 
   it('parses to minor units without floats', () => {
@@ -32,7 +38,12 @@ describe('money', () => {
   })
 
   it('round-trips', () => {
-    for (const [text, currency] of [['0', 'IRR'], ['999999999999', 'IRR'], ['0.01', 'USD'], ['21000000.00000000', 'BTC']] as const) {
+    for (const [text, currency] of [
+      ['0', 'IRR'],
+      ['999999999999', 'IRR'],
+      ['0.01', 'USD'],
+      ['21000000.00000000', 'BTC'],
+    ] as const) {
       expect(formatAmount(parseAmount(text, currency), currency)).toBe(text)
     }
     expect(toAsciiDigits('۰۱۲۳۴۵۶۷۸۹')).toBe('0123456789')

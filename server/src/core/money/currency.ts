@@ -13,9 +13,16 @@ export const CURRENCIES = {
 export type Currency = keyof typeof CURRENCIES
 export type Locale = 'fa' | 'en'
 
-export const CurrencyCode = Type.Union(Object.keys(CURRENCIES).map((c) => Type.Literal(c)), { description: 'ISO 4217 or crypto code' })
+export const CurrencyCode = Type.Union(
+  Object.keys(CURRENCIES).map((c) => Type.Literal(c)),
+  { description: 'ISO 4217 or crypto code' },
+)
 /** An amount in minor units as a JSON string of digits. 78 digits fit numeric(78,0). */
-export const MinorUnits = Type.String({ pattern: '^(0|[1-9][0-9]{0,77})$', description: 'Amount in minor units (digits only)', examples: ['12500'] })
+export const MinorUnits = Type.String({
+  pattern: '^(0|[1-9][0-9]{0,77})$',
+  description: 'Amount in minor units (digits only)',
+  examples: ['12500'],
+})
 
 export class MoneyError extends Error {}
 

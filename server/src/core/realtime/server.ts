@@ -13,16 +13,25 @@ import type { Metrics } from '../metrics/registry'
 export const REALTIME_PATH = '/realtime'
 
 declare module 'socket.io' {
-  interface Socket { principal: Principal & { kind: 'user' } }
+  interface Socket {
+    principal: Principal & { kind: 'user' }
+  }
 }
 
 type SocketHandler = (payload: unknown, socket: Socket) => Promise<unknown>
 
-export function userRoom(userId: string) { return `user:${userId}` }
+export function userRoom(userId: string) {
+  return `user:${userId}`
+}
 
 export function createRealtime(options: {
-  httpServer: HttpServer; auth: Auth; logger: Logger; metrics: Metrics
-  corsOrigins: string[]; redis?: { pub: Redis; sub: Redis }; redisKeyPrefix?: string
+  httpServer: HttpServer
+  auth: Auth
+  logger: Logger
+  metrics: Metrics
+  corsOrigins: string[]
+  redis?: { pub: Redis; sub: Redis }
+  redisKeyPrefix?: string
 }) {
   const { auth, logger, metrics } = options
   const io = new Server(options.httpServer, {
@@ -31,7 +40,8 @@ export function createRealtime(options: {
     cors: options.corsOrigins.length ? { origin: options.corsOrigins.includes('*') ? true : options.corsOrigins } : undefined,
     maxHttpBufferSize: 1e6,
   })
-  if (options.redis) io.adapter(createAdapter(options.redis.pub, options.redis.sub, { key: (options.redisKeyPrefix ?? 'caravan:') + 'realtime' }))
+  if (options.redis)
+    io.adapter(createAdapter(options.redis.pub, options.redis.sub, { key: (options.redisKeyPrefix ?? 'caravan:') + 'realtime' }))
 
   io.use(async (socket, next) => {
     const token = socket.handshake.auth?.token
@@ -68,7 +78,12 @@ export function createRealtime(options: {
 
   function on(socket: Socket, event: string, rule: { roles?: UserRole[] }, handler: SocketHandler) {
     socket.on(event, async (payload: unknown, ack?: unknown) => {
-      const reply = typeof ack === 'function' ? ack as (r: unknown) => void : typeof payload === 'function' ? payload as (r: unknown) => void : () => {}
+      const reply =
+        typeof ack === 'function'
+          ? (ack as (r: unknown) => void)
+          : typeof payload === 'function'
+            ? (payload as (r: unknown) => void)
+            : () => {}
       if (rule.roles && !rule.roles.includes(socket.principal.role)) return reply({ error: { type: 'forbidden', status: 403 } })
       try {
         reply({ ok: true, data: await handler(typeof payload === 'function' ? undefined : payload, socket) })

@@ -3,7 +3,8 @@ export function canonicalJson(value: unknown): string {
   if (typeof value === 'bigint') return JSON.stringify(value.toString())
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  const entries = Object.keys(value as object).sort()
+  const entries = Object.keys(value as object)
+    .sort()
     .filter((k) => (value as any)[k] !== undefined)
     .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as any)[k])}`)
   return `{${entries.join(',')}}`

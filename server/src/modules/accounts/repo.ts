@@ -21,16 +21,27 @@ export const usersRepo = {
     return row
   },
   async update(x: Executor, id: string, patch: Partial<typeof users.$inferInsert>) {
-    const [row] = await x.update(users).set({ ...patch, updatedAt: sql`now()` }).where(eq(users.id, id)).returning()
+    const [row] = await x
+      .update(users)
+      .set({ ...patch, updatedAt: sql`now()` })
+      .where(eq(users.id, id))
+      .returning()
     return row
   },
   async list(x: Executor, options: { limit: number; beforeId?: string; role?: string; q?: string }) {
     const pattern = options.q ? `%${options.q.replace(/[\\%_]/g, (c) => '\\' + c)}%` : undefined
-    return x.select().from(users).where(and(
-      options.beforeId ? lt(users.id, options.beforeId) : undefined,
-      options.role ? eq(users.role, options.role as UserRow['role']) : undefined,
-      pattern ? or(ilike(users.email, pattern), ilike(users.name, pattern)) : undefined,
-    )).orderBy(desc(users.id)).limit(options.limit)
+    return x
+      .select()
+      .from(users)
+      .where(
+        and(
+          options.beforeId ? lt(users.id, options.beforeId) : undefined,
+          options.role ? eq(users.role, options.role as UserRow['role']) : undefined,
+          pattern ? or(ilike(users.email, pattern), ilike(users.name, pattern)) : undefined,
+        ),
+      )
+      .orderBy(desc(users.id))
+      .limit(options.limit)
   },
   async byIds(x: Executor, ids: string[]) {
     return ids.length ? x.select().from(users).where(inArray(users.id, ids)) : []
@@ -41,7 +52,10 @@ export const usersRepo = {
       const rows = await x.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).for('update')
       return rows.length
     }
-    const [row] = await x.select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.role, 'admin'))
+    const [row] = await x
+      .select({ n: sql<number>`count(*)::int` })
+      .from(users)
+      .where(eq(users.role, 'admin'))
     return row.n
   },
 }
@@ -52,8 +66,17 @@ export const refreshTokensRepo = {
   },
   /** Atomically marks a live token spent; returns it, or nothing if it was not live. */
   async spend(x: Executor, tokenHash: string) {
-    const [row] = await x.update(refreshTokens).set({ usedAt: sql`now()` })
-      .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.usedAt), isNull(refreshTokens.revokedAt), sql`${refreshTokens.expiresAt} > now()`))
+    const [row] = await x
+      .update(refreshTokens)
+      .set({ usedAt: sql`now()` })
+      .where(
+        and(
+          eq(refreshTokens.tokenHash, tokenHash),
+          isNull(refreshTokens.usedAt),
+          isNull(refreshTokens.revokedAt),
+          sql`${refreshTokens.expiresAt} > now()`,
+        ),
+      )
       .returning()
     return row
   },
@@ -62,10 +85,16 @@ export const refreshTokensRepo = {
     return row
   },
   async revokeFamily(x: Executor, familyId: string) {
-    await x.update(refreshTokens).set({ revokedAt: sql`now()` }).where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)))
+    await x
+      .update(refreshTokens)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)))
   },
   async revokeAllOfUser(x: Executor, userId: string) {
-    await x.update(refreshTokens).set({ revokedAt: sql`now()` }).where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)))
+    await x
+      .update(refreshTokens)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)))
   },
 }
 
@@ -75,19 +104,28 @@ export const apiKeysRepo = {
     return created
   },
   async byHash(x: Executor, keyHash: string) {
-    const [row] = await x.select().from(apiKeys).where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
+    const [row] = await x
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
     return row
   },
   async list(x: Executor) {
     return x.select().from(apiKeys).orderBy(desc(apiKeys.createdAt))
   },
   async revoke(x: Executor, id: string) {
-    const [row] = await x.update(apiKeys).set({ revokedAt: sql`now()` }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning()
+    const [row] = await x
+      .update(apiKeys)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+      .returning()
     return row
   },
   async touch(x: Executor, id: string) {
     // At most one write a minute per key, however busy the key is.
-    await x.update(apiKeys).set({ lastUsedAt: sql`now()` })
+    await x
+      .update(apiKeys)
+      .set({ lastUsedAt: sql`now()` })
       .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), sql`${apiKeys.lastUsedAt} < now() - interval '1 minute'`)))
   },
 }
@@ -95,17 +133,24 @@ export const apiKeysRepo = {
 export const devicesRepo = {
   /** Insert, or move an already known token to this user (a phone changing hands, a re-login). */
   async upsert(x: Executor, row: typeof devices.$inferInsert) {
-    const [saved] = await x.insert(devices).values(row).onConflictDoUpdate({
-      target: [devices.kind, devices.token],
-      set: { userId: row.userId, subscription: row.subscription, label: row.label, lastSeenAt: sql`now()`, disabledAt: null },
-    }).returning()
+    const [saved] = await x
+      .insert(devices)
+      .values(row)
+      .onConflictDoUpdate({
+        target: [devices.kind, devices.token],
+        set: { userId: row.userId, subscription: row.subscription, label: row.label, lastSeenAt: sql`now()`, disabledAt: null },
+      })
+      .returning()
     return saved
   },
   async listOfUser(x: Executor, userId: string) {
     return x.select().from(devices).where(eq(devices.userId, userId)).orderBy(desc(devices.createdAt))
   },
   async deleteOfUser(x: Executor, userId: string, id: string) {
-    const removed = await x.delete(devices).where(and(eq(devices.id, id), eq(devices.userId, userId))).returning({ id: devices.id })
+    const removed = await x
+      .delete(devices)
+      .where(and(eq(devices.id, id), eq(devices.userId, userId)))
+      .returning({ id: devices.id })
     return removed.length > 0
   },
   async byId(x: Executor, id: string) {
@@ -113,9 +158,17 @@ export const devicesRepo = {
     return row
   },
   async activeOfUsers(x: Executor, userIds: string[]) {
-    return userIds.length ? x.select().from(devices).where(and(inArray(devices.userId, userIds), isNull(devices.disabledAt))) : []
+    return userIds.length
+      ? x
+          .select()
+          .from(devices)
+          .where(and(inArray(devices.userId, userIds), isNull(devices.disabledAt)))
+      : []
   },
   async disable(x: Executor, id: string) {
-    await x.update(devices).set({ disabledAt: sql`now()` }).where(eq(devices.id, id))
+    await x
+      .update(devices)
+      .set({ disabledAt: sql`now()` })
+      .where(eq(devices.id, id))
   },
 }

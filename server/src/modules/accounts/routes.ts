@@ -13,69 +13,127 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
   const passwordRateLimit = { max: deps.authRateLimitPerMinute, timeWindow: '1 minute' }
 
   route(app, {
-    method: 'POST', url: '/v1/auth/register', operationId: 'register', tags: ['auth'], access: auth.public,
-    summary: 'Create a customer account and sign in', errors: [409], rateLimit: passwordRateLimit,
+    method: 'POST',
+    url: '/v1/auth/register',
+    operationId: 'register',
+    tags: ['auth'],
+    access: auth.public,
+    summary: 'Create a customer account and sign in',
+    errors: [409],
+    rateLimit: passwordRateLimit,
     schema: { body: S.RegisterBody, response: { 201: Type.Ref('Session') } },
-    handler: async (request, reply) => reply.code(201).send(await accounts.register(request.body) as any),
+    handler: async (request, reply) => reply.code(201).send((await accounts.register(request.body)) as any),
   })
 
   route(app, {
-    method: 'POST', url: '/v1/auth/login', operationId: 'login', tags: ['auth'], access: auth.public,
-    summary: 'Sign in with email and password', description: 'Repeated failures for one email or one address are refused with 429 and Retry-After.',
-    errors: [401], rateLimit: passwordRateLimit,
+    method: 'POST',
+    url: '/v1/auth/login',
+    operationId: 'login',
+    tags: ['auth'],
+    access: auth.public,
+    summary: 'Sign in with email and password',
+    description: 'Repeated failures for one email or one address are refused with 429 and Retry-After.',
+    errors: [401],
+    rateLimit: passwordRateLimit,
     schema: { body: S.LoginBody, response: { 200: Type.Ref('Session') } },
     handler: async (request) => accounts.login(request.body, request.ip) as any,
   })
 
   route(app, {
-    method: 'POST', url: '/v1/auth/refresh', operationId: 'refreshSession', tags: ['auth'], access: auth.public,
-    summary: 'Trade a refresh token for a new token pair', description: 'Refresh tokens are single use. Presenting a spent one revokes every token of its family (a stolen token is useless once either party uses it).',
+    method: 'POST',
+    url: '/v1/auth/refresh',
+    operationId: 'refreshSession',
+    tags: ['auth'],
+    access: auth.public,
+    summary: 'Trade a refresh token for a new token pair',
+    description:
+      'Refresh tokens are single use. Presenting a spent one revokes every token of its family (a stolen token is useless once either party uses it).',
     errors: [401],
     schema: { body: S.RefreshBody, response: { 200: Type.Ref('Session') } },
     handler: async (request) => accounts.refresh(request.body.refreshToken) as any,
   })
 
   route(app, {
-    method: 'POST', url: '/v1/auth/logout', operationId: 'logout', tags: ['auth'], access: auth.public,
+    method: 'POST',
+    url: '/v1/auth/logout',
+    operationId: 'logout',
+    tags: ['auth'],
+    access: auth.public,
     summary: 'End a session (revokes its refresh token family)',
     schema: { body: S.RefreshBody, response: { 204: Type.Null() } },
-    handler: async (request, reply) => { await accounts.logout(request.body.refreshToken); return reply.code(204).send(null) },
+    handler: async (request, reply) => {
+      await accounts.logout(request.body.refreshToken)
+      return reply.code(204).send(null)
+    },
   })
 
   route(app, {
-    method: 'GET', url: '/v1/me', operationId: 'getMe', tags: ['me'], access: signedIn, summary: 'The signed-in user', errors: [404],
+    method: 'GET',
+    url: '/v1/me',
+    operationId: 'getMe',
+    tags: ['me'],
+    access: signedIn,
+    summary: 'The signed-in user',
+    errors: [404],
     schema: { response: { 200: Type.Ref('User') } },
     handler: async (request) => userView(await accounts.getUser(currentUser(request).userId)) as any,
   })
 
   route(app, {
-    method: 'PATCH', url: '/v1/me', operationId: 'updateMe', tags: ['me'], access: signedIn,
-    summary: 'Change name, language, time zone or phone', errors: [404],
+    method: 'PATCH',
+    url: '/v1/me',
+    operationId: 'updateMe',
+    tags: ['me'],
+    access: signedIn,
+    summary: 'Change name, language, time zone or phone',
+    errors: [404],
     schema: { body: S.UpdateMeBody, response: { 200: Type.Ref('User') } },
     handler: async (request) => userView(await accounts.updateMe(currentUser(request).userId, request.body)) as any,
   })
 
   route(app, {
-    method: 'POST', url: '/v1/me/devices', operationId: 'registerDevice', tags: ['me'], access: signedIn,
+    method: 'POST',
+    url: '/v1/me/devices',
+    operationId: 'registerDevice',
+    tags: ['me'],
+    access: signedIn,
     summary: 'Register a push target (FCM or APNS token, or a Web Push subscription)',
     schema: { body: S.RegisterDeviceBody, response: { 201: Type.Ref('Device') } },
-    handler: async (request, reply) => reply.code(201).send(await accounts.registerDevice(currentUser(request).userId, request.body as any) as any),
+    handler: async (request, reply) =>
+      reply.code(201).send((await accounts.registerDevice(currentUser(request).userId, request.body as any)) as any),
   })
 
   route(app, {
-    method: 'GET', url: '/v1/me/devices', operationId: 'listDevices', tags: ['me'], access: signedIn, summary: 'My push targets',
+    method: 'GET',
+    url: '/v1/me/devices',
+    operationId: 'listDevices',
+    tags: ['me'],
+    access: signedIn,
+    summary: 'My push targets',
     schema: { response: { 200: Type.Object({ items: Type.Array(Type.Ref('Device')) }) } },
     handler: async (request) => ({ items: await accounts.listDevices(currentUser(request).userId) }) as any,
   })
 
   route(app, {
-    method: 'DELETE', url: '/v1/me/devices/:id', operationId: 'deleteDevice', tags: ['me'], access: signedIn, summary: 'Remove a push target', errors: [404],
+    method: 'DELETE',
+    url: '/v1/me/devices/:id',
+    operationId: 'deleteDevice',
+    tags: ['me'],
+    access: signedIn,
+    summary: 'Remove a push target',
+    errors: [404],
     schema: { params: S.IdParams, response: { 204: Type.Null() } },
-    handler: async (request, reply) => { await accounts.deleteDevice(currentUser(request).userId, request.params.id); return reply.code(204).send(null) },
+    handler: async (request, reply) => {
+      await accounts.deleteDevice(currentUser(request).userId, request.params.id)
+      return reply.code(204).send(null)
+    },
   })
 
   route(app, {
-    method: 'GET', url: '/v1/admin/users', operationId: 'listUsers', tags: ['admin'],
+    method: 'GET',
+    url: '/v1/admin/users',
+    operationId: 'listUsers',
+    tags: ['admin'],
     access: auth.require({ roles: ['admin'], apiKeyScope: 'users:read' }),
     summary: 'List users, newest first, by role or by part of the email or name',
     schema: { querystring: S.ListUsersQuery, response: { 200: S.UserPage } },
@@ -83,36 +141,64 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
   })
 
   route(app, {
-    method: 'GET', url: '/v1/admin/users/:id', operationId: 'getUser', tags: ['admin'],
-    access: auth.require({ roles: ['admin', 'agent'], apiKeyScope: 'users:read' }), summary: 'One user', errors: [404],
+    method: 'GET',
+    url: '/v1/admin/users/:id',
+    operationId: 'getUser',
+    tags: ['admin'],
+    access: auth.require({ roles: ['admin', 'agent'], apiKeyScope: 'users:read' }),
+    summary: 'One user',
+    errors: [404],
     schema: { params: S.IdParams, response: { 200: Type.Ref('User') } },
     handler: async (request) => userView(await accounts.getUser(request.params.id)) as any,
   })
 
   route(app, {
-    method: 'PUT', url: '/v1/admin/users/:id/role', operationId: 'setUserRole', tags: ['admin'], access: admin,
-    summary: 'Change a user\'s role (audited; ends that user\'s sessions)', errors: [404, 409],
+    method: 'PUT',
+    url: '/v1/admin/users/:id/role',
+    operationId: 'setUserRole',
+    tags: ['admin'],
+    access: admin,
+    summary: "Change a user's role (audited; ends that user's sessions)",
+    errors: [404, 409],
     schema: { params: S.IdParams, body: S.SetRoleBody, response: { 200: Type.Ref('User') } },
     handler: async (request) => userView(await accounts.setRole(request.principal!, request.params.id, request.body.role)) as any,
   })
 
   route(app, {
-    method: 'POST', url: '/v1/api-keys', operationId: 'createApiKey', tags: ['api-keys'], access: admin,
-    summary: 'Create an API key for the host product\'s server (the key is shown only in this answer)',
+    method: 'POST',
+    url: '/v1/api-keys',
+    operationId: 'createApiKey',
+    tags: ['api-keys'],
+    access: admin,
+    summary: "Create an API key for the host product's server (the key is shown only in this answer)",
     schema: { body: S.CreateApiKeyBody, response: { 201: S.CreatedApiKey } },
-    handler: async (request, reply) => reply.code(201).send(await accounts.createApiKey(request.principal!, request.body) as any),
+    handler: async (request, reply) => reply.code(201).send((await accounts.createApiKey(request.principal!, request.body)) as any),
   })
 
   route(app, {
-    method: 'GET', url: '/v1/api-keys', operationId: 'listApiKeys', tags: ['api-keys'], access: admin, summary: 'List API keys (never the keys themselves)',
+    method: 'GET',
+    url: '/v1/api-keys',
+    operationId: 'listApiKeys',
+    tags: ['api-keys'],
+    access: admin,
+    summary: 'List API keys (never the keys themselves)',
     schema: { response: { 200: Type.Object({ items: Type.Array(Type.Ref('ApiKey')) }) } },
     handler: async () => ({ items: await accounts.listApiKeys() }) as any,
   })
 
   route(app, {
-    method: 'DELETE', url: '/v1/api-keys/:id', operationId: 'revokeApiKey', tags: ['api-keys'], access: admin, summary: 'Revoke an API key at once', errors: [404],
+    method: 'DELETE',
+    url: '/v1/api-keys/:id',
+    operationId: 'revokeApiKey',
+    tags: ['api-keys'],
+    access: admin,
+    summary: 'Revoke an API key at once',
+    errors: [404],
     schema: { params: S.IdParams, response: { 204: Type.Null() } },
-    handler: async (request, reply) => { await accounts.revokeApiKey(request.principal!, request.params.id); return reply.code(204).send(null) },
+    handler: async (request, reply) => {
+      await accounts.revokeApiKey(request.principal!, request.params.id)
+      return reply.code(204).send(null)
+    },
   })
 }
 

@@ -12,88 +12,139 @@ export const Id = Type.String({ pattern: UUID_PATTERN })
 export const IdParams = Type.Object({ id: Id })
 export const Timestamp = Type.String({ format: 'date-time' })
 
-export const User = Type.Object({
-  id: Type.String(),
-  email: Type.String(),
-  name: Type.Union([Type.String(), Type.Null()]),
-  locale: Locale,
-  timezone: Type.String(),
-  phone: Type.Union([Type.String(), Type.Null()]),
-  role: Role,
-  createdAt: Timestamp,
-}, { $id: 'User' })
+export const User = Type.Object(
+  {
+    id: Type.String(),
+    email: Type.String(),
+    name: Type.Union([Type.String(), Type.Null()]),
+    locale: Locale,
+    timezone: Type.String(),
+    phone: Type.Union([Type.String(), Type.Null()]),
+    role: Role,
+    createdAt: Timestamp,
+  },
+  { $id: 'User' },
+)
 export type UserView = Static<typeof User>
 
-export const Session = Type.Object({
-  user: Type.Ref('User'),
-  accessToken: Type.String({ description: 'JWT, send as Authorization: Bearer <token>' }),
-  accessTokenExpiresIn: Type.Integer({ description: 'Seconds' }),
-  refreshToken: Type.String({ description: 'Single use: every refresh returns a new one' }),
-}, { $id: 'Session' })
+export const Session = Type.Object(
+  {
+    user: Type.Ref('User'),
+    accessToken: Type.String({ description: 'JWT, send as Authorization: Bearer <token>' }),
+    accessTokenExpiresIn: Type.Integer({ description: 'Seconds' }),
+    refreshToken: Type.String({ description: 'Single use: every refresh returns a new one' }),
+  },
+  { $id: 'Session' },
+)
 
-export const RegisterBody = Type.Object({
-  email: Email,
-  password: Password,
-  name: Type.Optional(Name),
-  locale: Type.Optional(Locale),
-  timezone: Type.Optional(Timezone),
-  phone: Type.Optional(Phone),
-}, { additionalProperties: false })
+export const RegisterBody = Type.Object(
+  {
+    email: Email,
+    password: Password,
+    name: Type.Optional(Name),
+    locale: Type.Optional(Locale),
+    timezone: Type.Optional(Timezone),
+    phone: Type.Optional(Phone),
+  },
+  { additionalProperties: false },
+)
 
-export const LoginBody = Type.Object({ email: Email, password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false })
+export const LoginBody = Type.Object(
+  { email: Email, password: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+)
 export const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false })
 
-export const UpdateMeBody = Type.Object({
-  name: Type.Optional(Type.Union([Name, Type.Null()])),
-  locale: Type.Optional(Locale),
-  timezone: Type.Optional(Timezone),
-  phone: Type.Optional(Type.Union([Phone, Type.Null()])),
-}, { additionalProperties: false, minProperties: 1 })
+export const UpdateMeBody = Type.Object(
+  {
+    name: Type.Optional(Type.Union([Name, Type.Null()])),
+    locale: Type.Optional(Locale),
+    timezone: Type.Optional(Timezone),
+    phone: Type.Optional(Type.Union([Phone, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
 
 export const PageQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
 }
 
-export const ListUsersQuery = Type.Object({
-  ...PageQuery,
-  role: Type.Optional(Role),
-  q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the email or name' })),
-}, { additionalProperties: false })
+export const ListUsersQuery = Type.Object(
+  {
+    ...PageQuery,
+    role: Type.Optional(Role),
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the email or name' })),
+  },
+  { additionalProperties: false },
+)
 
 export const UserPage = Type.Object({ items: Type.Array(Type.Ref('User')), nextCursor: Type.Union([Type.String(), Type.Null()]) })
 export const SetRoleBody = Type.Object({ role: Role }, { additionalProperties: false })
 
-export const Scope = Type.String({ pattern: '^(\\*|[a-z]+:[a-z*]+)$', maxLength: 64, description: 'e.g. users:read, notifications:send, or * for all' })
-export const ApiKey = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  prefix: Type.String({ description: 'The first characters of the key, to tell keys apart' }),
-  scopes: Type.Array(Type.String()),
-  createdAt: Timestamp,
-  lastUsedAt: Type.Union([Timestamp, Type.Null()]),
-  revokedAt: Type.Union([Timestamp, Type.Null()]),
-}, { $id: 'ApiKey' })
-export const CreateApiKeyBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 100 }),
-  scopes: Type.Array(Scope, { minItems: 1, maxItems: 32, uniqueItems: true }),
-}, { additionalProperties: false })
+export const Scope = Type.String({
+  pattern: '^(\\*|[a-z]+:[a-z*]+)$',
+  maxLength: 64,
+  description: 'e.g. users:read, notifications:send, or * for all',
+})
+export const ApiKey = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    prefix: Type.String({ description: 'The first characters of the key, to tell keys apart' }),
+    scopes: Type.Array(Type.String()),
+    createdAt: Timestamp,
+    lastUsedAt: Type.Union([Timestamp, Type.Null()]),
+    revokedAt: Type.Union([Timestamp, Type.Null()]),
+  },
+  { $id: 'ApiKey' },
+)
+export const CreateApiKeyBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    scopes: Type.Array(Scope, { minItems: 1, maxItems: 32, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+)
 export const CreatedApiKey = Type.Object({ apiKey: Type.Ref('ApiKey'), key: Type.String({ description: 'Shown once; store it now' }) })
 
-export const WebPushSubscription = Type.Object({
-  endpoint: Type.String({ format: 'uri', maxLength: 2048, pattern: '^https://' }),
-  keys: Type.Object({ p256dh: Type.String({ minLength: 1, maxLength: 512 }), auth: Type.String({ minLength: 1, maxLength: 512 }) }),
-}, { additionalProperties: false })
+export const WebPushSubscription = Type.Object(
+  {
+    endpoint: Type.String({ format: 'uri', maxLength: 2048, pattern: '^https://' }),
+    keys: Type.Object({ p256dh: Type.String({ minLength: 1, maxLength: 512 }), auth: Type.String({ minLength: 1, maxLength: 512 }) }),
+  },
+  { additionalProperties: false },
+)
 export const RegisterDeviceBody = Type.Union([
-  Type.Object({ kind: Type.Literal('fcm'), token: Type.String({ minLength: 1, maxLength: 4096 }), label: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('apns'), token: Type.String({ pattern: '^[0-9a-fA-F]{64,200}$' }), label: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('webpush'), subscription: WebPushSubscription, label: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      kind: Type.Literal('fcm'),
+      token: Type.String({ minLength: 1, maxLength: 4096 }),
+      label: Type.Optional(Type.String({ maxLength: 100 })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      kind: Type.Literal('apns'),
+      token: Type.String({ pattern: '^[0-9a-fA-F]{64,200}$' }),
+      label: Type.Optional(Type.String({ maxLength: 100 })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { kind: Type.Literal('webpush'), subscription: WebPushSubscription, label: Type.Optional(Type.String({ maxLength: 100 })) },
+    { additionalProperties: false },
+  ),
 ])
-export const Device = Type.Object({
-  id: Type.String(),
-  kind: Type.Union([Type.Literal('fcm'), Type.Literal('apns'), Type.Literal('webpush')]),
-  token: Type.String({ description: 'The push token, or the Web Push endpoint' }),
-  label: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Timestamp,
-  disabled: Type.Boolean({ description: 'Set when the push service reported the token as no longer valid' }),
-}, { $id: 'Device' })
+export const Device = Type.Object(
+  {
+    id: Type.String(),
+    kind: Type.Union([Type.Literal('fcm'), Type.Literal('apns'), Type.Literal('webpush')]),
+    token: Type.String({ description: 'The push token, or the Web Push endpoint' }),
+    label: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Timestamp,
+    disabled: Type.Boolean({ description: 'Set when the push service reported the token as no longer valid' }),
+  },
+  { $id: 'Device' },
+)

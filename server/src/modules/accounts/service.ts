@@ -30,15 +30,37 @@ export function normalizeEmail(email: string): string {
 }
 
 export function isTimezone(zone: string): boolean {
-  try { new Intl.DateTimeFormat('en', { timeZone: zone }); return true } catch { return false }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
 }
 
 export function userView(u: UserRow) {
-  return { id: u.id, email: u.email, name: u.name, locale: u.locale as Locale, timezone: u.timezone, phone: u.phone, role: u.role, createdAt: u.createdAt.toISOString() }
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    locale: u.locale as Locale,
+    timezone: u.timezone,
+    phone: u.phone,
+    role: u.role,
+    createdAt: u.createdAt.toISOString(),
+  }
 }
 
 export function apiKeyView(k: ApiKeyRow) {
-  return { id: k.id, name: k.name, prefix: k.prefix, scopes: k.scopes, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) }
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    scopes: k.scopes,
+    createdAt: k.createdAt.toISOString(),
+    lastUsedAt: iso(k.lastUsedAt),
+    revokedAt: iso(k.revokedAt),
+  }
 }
 
 export function deviceView(d: DeviceRow) {
@@ -47,7 +69,9 @@ export function deviceView(d: DeviceRow) {
 
 function checkTimezone(zone: string | undefined) {
   if (zone !== undefined && !isTimezone(zone)) {
-    throw new AppError('validation', `"${zone}" is not an IANA time zone`, { errors: [{ field: 'body.timezone', message: 'must be an IANA time zone such as Asia/Tehran' }] })
+    throw new AppError('validation', `"${zone}" is not an IANA time zone`, {
+      errors: [{ field: 'body.timezone', message: 'must be an IANA time zone such as Asia/Tehran' }],
+    })
   }
 }
 
@@ -55,7 +79,10 @@ function checkTimezone(zone: string | undefined) {
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined
   const id = Buffer.from(cursor, 'base64url').toString('utf8')
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw new AppError('validation', 'The cursor is not valid', { errors: [{ field: 'querystring.cursor', message: 'is not a cursor this API returned' }] })
+  if (!/^[0-9a-f-]{36}$/.test(id))
+    throw new AppError('validation', 'The cursor is not valid', {
+      errors: [{ field: 'querystring.cursor', message: 'is not a cursor this API returned' }],
+    })
   return id
 }
 export const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url')
@@ -67,14 +94,28 @@ export function createAccountsService(deps: AccountsDeps) {
   async function issueSession(x: Executor, user: UserRow, familyId = newId()) {
     const refreshToken = 'rt_' + randomBytes(32).toString('base64url')
     await refreshTokensRepo.insert(x, {
-      id: newId(), userId: user.id, familyId, tokenHash: sha256(refreshToken),
+      id: newId(),
+      userId: user.id,
+      familyId,
+      tokenHash: sha256(refreshToken),
       expiresAt: new Date(Date.now() + settings.refreshTokenTtlSeconds * 1000),
     })
     const accessToken = await auth.signAccessToken({ id: user.id, role: user.role })
     return { user: userView(user), accessToken, accessTokenExpiresIn: settings.accessTokenTtlSeconds, refreshToken }
   }
 
-  async function createUser(x: Executor, input: { email: string; passwordHash: string; name?: string | null; locale?: Locale; timezone?: string; phone?: string | null; role?: UserRole }) {
+  async function createUser(
+    x: Executor,
+    input: {
+      email: string
+      passwordHash: string
+      name?: string | null
+      locale?: Locale
+      timezone?: string
+      phone?: string | null
+      role?: UserRole
+    },
+  ) {
     checkTimezone(input.timezone)
     const locale = input.locale ?? 'en'
     const created = await usersRepo.insert(x, {
@@ -97,7 +138,13 @@ export function createAccountsService(deps: AccountsDeps) {
     const passwordHash = await hashPassword(input.password)
     return events.inTransaction(db, async (tx, raise) => {
       const user = await createUser(tx, { ...input, passwordHash, role: 'customer' })
-      raise(events.event('user.registered', { userId: user.id, email: user.email, locale: user.locale as Locale, name: user.name }, { userIds: [user.id] }))
+      raise(
+        events.event(
+          'user.registered',
+          { userId: user.id, email: user.email, locale: user.locale as Locale, name: user.name },
+          { userIds: [user.id] },
+        ),
+      )
       return issueSession(tx, user)
     })
   }
@@ -109,7 +156,10 @@ export function createAccountsService(deps: AccountsDeps) {
     const [byEmail, byIp] = await Promise.all([counters.peek(emailKey), counters.peek(ipKey)])
     const ipMax = settings.loginMaxFailures * 10
     if (byEmail.count >= settings.loginMaxFailures || byIp.count >= ipMax) {
-      const wait = Math.max(byEmail.count >= settings.loginMaxFailures ? byEmail.resetInSeconds : 0, byIp.count >= ipMax ? byIp.resetInSeconds : 0)
+      const wait = Math.max(
+        byEmail.count >= settings.loginMaxFailures ? byEmail.resetInSeconds : 0,
+        byIp.count >= ipMax ? byIp.resetInSeconds : 0,
+      )
       throw new AppError('rate_limited', 'Too many failed sign-in attempts; try again later', { retryAfterSeconds: wait })
     }
     const user = await usersRepo.byEmail(db, email)
@@ -123,24 +173,32 @@ export function createAccountsService(deps: AccountsDeps) {
 
   async function refresh(refreshToken: string) {
     const tokenHash = sha256(refreshToken)
-    return db.transaction(async (tx) => {
-      const spent = await refreshTokensRepo.spend(tx, tokenHash)
-      if (!spent) {
-        const known = await refreshTokensRepo.byHash(tx, tokenHash)
-        // A spent token presented again means it was copied: end every session of its family.
-        if (known && (known.usedAt || known.revokedAt)) {
-          await refreshTokensRepo.revokeFamily(tx, known.familyId)
-          await audit.append(tx, { actor: 'system', action: 'auth.refresh_token_reused', targetType: 'user', targetId: known.userId, data: { familyId: known.familyId } })
+    return db
+      .transaction(async (tx) => {
+        const spent = await refreshTokensRepo.spend(tx, tokenHash)
+        if (!spent) {
+          const known = await refreshTokensRepo.byHash(tx, tokenHash)
+          // A spent token presented again means it was copied: end every session of its family.
+          if (known && (known.usedAt || known.revokedAt)) {
+            await refreshTokensRepo.revokeFamily(tx, known.familyId)
+            await audit.append(tx, {
+              actor: 'system',
+              action: 'auth.refresh_token_reused',
+              targetType: 'user',
+              targetId: known.userId,
+              data: { familyId: known.familyId },
+            })
+          }
+          return null
         }
-        return null
-      }
-      const user = await usersRepo.byId(tx, spent.userId)
-      if (!user) return null
-      return issueSession(tx, user, spent.familyId)
-    }).then((session) => {
-      if (!session) throw new AppError('invalid_token', 'The refresh token is not valid, expired or already used')
-      return session
-    })
+        const user = await usersRepo.byId(tx, spent.userId)
+        if (!user) return null
+        return issueSession(tx, user, spent.familyId)
+      })
+      .then((session) => {
+        if (!session) throw new AppError('invalid_token', 'The refresh token is not valid, expired or already used')
+        return session
+      })
   }
 
   async function logout(refreshToken: string) {
@@ -170,7 +228,12 @@ export function createAccountsService(deps: AccountsDeps) {
   }
 
   async function listUsers(options: { limit: number; cursor?: string; role?: UserRole; q?: string }) {
-    const rows = await usersRepo.list(db, { limit: options.limit + 1, beforeId: decodeCursor(options.cursor), role: options.role, q: options.q })
+    const rows = await usersRepo.list(db, {
+      limit: options.limit + 1,
+      beforeId: decodeCursor(options.cursor),
+      role: options.role,
+      q: options.q,
+    })
     const page = rows.slice(0, options.limit)
     return { items: page.map(userView), nextCursor: rows.length > options.limit ? encodeCursor(page.at(-1)!.id) : null }
   }
@@ -184,7 +247,13 @@ export function createAccountsService(deps: AccountsDeps) {
         throw new AppError('conflict', 'This is the last admin; make another admin first')
       }
       const updated = await usersRepo.update(tx, userId, { role })
-      await audit.append(tx, { actor, action: 'user.role_changed', targetType: 'user', targetId: userId, data: { from: user.role, to: role } })
+      await audit.append(tx, {
+        actor,
+        action: 'user.role_changed',
+        targetType: 'user',
+        targetId: userId,
+        data: { from: user.role, to: role },
+      })
       // Sessions carry the role: end them so the new role applies at the next sign-in.
       await refreshTokensRepo.revokeAllOfUser(tx, userId)
       raise(events.event('user.role_changed', { userId, from: user.role, to: role }, { userIds: [userId] }))
@@ -196,10 +265,20 @@ export function createAccountsService(deps: AccountsDeps) {
     const key = API_KEY_PREFIX + randomBytes(32).toString('base64url')
     return db.transaction(async (tx) => {
       const row = await apiKeysRepo.insert(tx, {
-        id: newId(), name: input.name.trim(), prefix: key.slice(0, 10), keyHash: sha256(key), scopes: input.scopes,
+        id: newId(),
+        name: input.name.trim(),
+        prefix: key.slice(0, 10),
+        keyHash: sha256(key),
+        scopes: input.scopes,
         createdBy: actor.kind === 'user' ? actor.userId : null,
       })
-      await audit.append(tx, { actor, action: 'api_key.created', targetType: 'api_key', targetId: row.id, data: { name: row.name, scopes: row.scopes } })
+      await audit.append(tx, {
+        actor,
+        action: 'api_key.created',
+        targetType: 'api_key',
+        targetId: row.id,
+        data: { name: row.name, scopes: row.scopes },
+      })
       return { apiKey: apiKeyView(row), key }
     })
   }
@@ -225,12 +304,18 @@ export function createAccountsService(deps: AccountsDeps) {
     return { keyId: row.id, scopes: row.scopes }
   }
 
-  type DeviceInput = { kind: 'fcm' | 'apns'; token: string; label?: string } | { kind: 'webpush'; subscription: { endpoint: string; keys: { p256dh: string; auth: string } }; label?: string }
+  type DeviceInput =
+    | { kind: 'fcm' | 'apns'; token: string; label?: string }
+    | { kind: 'webpush'; subscription: { endpoint: string; keys: { p256dh: string; auth: string } }; label?: string }
 
   async function registerDevice(userId: string, input: DeviceInput) {
     const token = input.kind === 'webpush' ? input.subscription.endpoint : input.token
     const row = await devicesRepo.upsert(db, {
-      id: newId(), userId, kind: input.kind, token, label: input.label ?? null,
+      id: newId(),
+      userId,
+      kind: input.kind,
+      token,
+      label: input.label ?? null,
       subscription: input.kind === 'webpush' ? input.subscription : null,
     })
     return deviceView(row)
@@ -244,11 +329,23 @@ export function createAccountsService(deps: AccountsDeps) {
       const existing = await usersRepo.byEmail(tx, normalizeEmail(email))
       if (existing) {
         await usersRepo.update(tx, existing.id, { role: 'admin' })
-        await audit.append(tx, { actor: 'system', action: 'user.role_changed', targetType: 'user', targetId: existing.id, data: { from: existing.role, to: 'admin', reason: 'ADMIN_EMAIL' } })
+        await audit.append(tx, {
+          actor: 'system',
+          action: 'user.role_changed',
+          targetType: 'user',
+          targetId: existing.id,
+          data: { from: existing.role, to: 'admin', reason: 'ADMIN_EMAIL' },
+        })
         return 'promoted'
       }
       const user = await createUser(tx, { email, passwordHash, name: 'Admin', role: 'admin' })
-      await audit.append(tx, { actor: 'system', action: 'user.created', targetType: 'user', targetId: user.id, data: { role: 'admin', reason: 'ADMIN_EMAIL' } })
+      await audit.append(tx, {
+        actor: 'system',
+        action: 'user.created',
+        targetType: 'user',
+        targetId: user.id,
+        data: { role: 'admin', reason: 'ADMIN_EMAIL' },
+      })
       raise(events.event('user.registered', { userId: user.id, email: user.email, locale: 'en', name: user.name }, { userIds: [user.id] }))
       return 'created'
     })
@@ -258,8 +355,20 @@ export function createAccountsService(deps: AccountsDeps) {
   async function seedDemo() {
     const people = [
       { email: 'admin@demo.caravan.local', password: 'demo-admin-1234', name: 'Demo Admin', role: 'admin' as const, locale: 'en' as const },
-      { email: 'agent@demo.caravan.local', password: 'demo-agent-1234', name: 'پشتیبان نمونه', role: 'agent' as const, locale: 'fa' as const },
-      { email: 'customer@demo.caravan.local', password: 'demo-customer-1234', name: 'مشتری نمونه', role: 'customer' as const, locale: 'fa' as const },
+      {
+        email: 'agent@demo.caravan.local',
+        password: 'demo-agent-1234',
+        name: 'پشتیبان نمونه',
+        role: 'agent' as const,
+        locale: 'fa' as const,
+      },
+      {
+        email: 'customer@demo.caravan.local',
+        password: 'demo-customer-1234',
+        name: 'مشتری نمونه',
+        role: 'customer' as const,
+        locale: 'fa' as const,
+      },
     ]
     for (const person of people) {
       const passwordHash = await hashPassword(person.password)
@@ -270,36 +379,78 @@ export function createAccountsService(deps: AccountsDeps) {
           return
         }
         const user = await createUser(tx, { ...person, passwordHash })
-        await audit.append(tx, { actor: 'system', action: 'user.created', targetType: 'user', targetId: user.id, data: { role: person.role, reason: 'demo' } })
-        raise(events.event('user.registered', { userId: user.id, email: user.email, locale: person.locale, name: user.name }, { userIds: [user.id] }))
+        await audit.append(tx, {
+          actor: 'system',
+          action: 'user.created',
+          targetType: 'user',
+          targetId: user.id,
+          data: { role: person.role, reason: 'demo' },
+        })
+        raise(
+          events.event(
+            'user.registered',
+            { userId: user.id, email: user.email, locale: person.locale, name: user.name },
+            { userIds: [user.id] },
+          ),
+        )
       })
     }
     return people.map(({ email, password, role }) => ({ email, password, role }))
   }
 
   return {
-    register, login, refresh, logout, getUser, updateMe, listUsers, setRole,
-    createApiKey, revokeApiKey, listApiKeys, resolveApiKey,
+    register,
+    login,
+    refresh,
+    logout,
+    getUser,
+    updateMe,
+    listUsers,
+    setRole,
+    createApiKey,
+    revokeApiKey,
+    listApiKeys,
+    resolveApiKey,
     registerDevice,
     listDevices: async (userId: string) => (await devicesRepo.listOfUser(db, userId)).map(deviceView),
     deleteDevice: async (userId: string, id: string) => {
       if (!(await devicesRepo.deleteOfUser(db, userId, id))) throw new AppError('not_found', 'No such device')
     },
     /** For notifications: where each user can be reached (no password hashes leave this module). */
-    contactsOf: async (userIds: string[]) => (await usersRepo.byIds(db, userIds)).map((u) => ({
-      id: u.id, email: u.email, phone: u.phone, name: u.name, locale: u.locale as Locale, timezone: u.timezone,
-    })),
-    activeDevicesOf: async (userIds: string[]) => (await devicesRepo.activeOfUsers(db, userIds)).map((d) => ({
-      id: d.id, userId: d.userId, kind: d.kind, token: d.token, subscription: d.subscription as { endpoint: string; keys: { p256dh: string; auth: string } } | null,
-    })),
+    contactsOf: async (userIds: string[]) =>
+      (await usersRepo.byIds(db, userIds)).map((u) => ({
+        id: u.id,
+        email: u.email,
+        phone: u.phone,
+        name: u.name,
+        locale: u.locale as Locale,
+        timezone: u.timezone,
+      })),
+    activeDevicesOf: async (userIds: string[]) =>
+      (await devicesRepo.activeOfUsers(db, userIds)).map((d) => ({
+        id: d.id,
+        userId: d.userId,
+        kind: d.kind,
+        token: d.token,
+        subscription: d.subscription as { endpoint: string; keys: { p256dh: string; auth: string } } | null,
+      })),
     /** An active device by id, or undefined once it was removed or disabled. */
     activeDevice: async (id: string) => {
       const d = await devicesRepo.byId(db, id)
-      return d && !d.disabledAt ? { id: d.id, userId: d.userId, kind: d.kind, token: d.token, subscription: d.subscription as { endpoint: string; keys: { p256dh: string; auth: string } } | null } : undefined
+      return d && !d.disabledAt
+        ? {
+            id: d.id,
+            userId: d.userId,
+            kind: d.kind,
+            token: d.token,
+            subscription: d.subscription as { endpoint: string; keys: { p256dh: string; auth: string } } | null,
+          }
+        : undefined
     },
     /** For push providers: a token the push service rejected for good is switched off. */
     disableDevice: (id: string) => devicesRepo.disable(db, id),
-    ensureAdmin, seedDemo,
+    ensureAdmin,
+    seedDemo,
   }
 }
 

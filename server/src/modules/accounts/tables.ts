@@ -1,62 +1,82 @@
 import { sql } from 'drizzle-orm'
 import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
-export const users = pgTable('users', {
-  id: uuid('id').primaryKey(),
-  email: text('email').notNull(),
-  passwordHash: text('password_hash').notNull(),
-  name: text('name'),
-  locale: text('locale').notNull().default('en'),
-  timezone: text('timezone').notNull().default('UTC'),
-  phone: text('phone'),
-  role: text('role').$type<'customer' | 'agent' | 'admin'>().notNull().default('customer'),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [
-  // Emails are stored lower-cased; the unique index is what makes "email taken" race-free.
-  uniqueIndex('users_email_key').on(t.email),
-  index('users_role_idx').on(t.role, t.id),
-])
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    name: text('name'),
+    locale: text('locale').notNull().default('en'),
+    timezone: text('timezone').notNull().default('UTC'),
+    phone: text('phone'),
+    role: text('role').$type<'customer' | 'agent' | 'admin'>().notNull().default('customer'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Emails are stored lower-cased; the unique index is what makes "email taken" race-free.
+    uniqueIndex('users_email_key').on(t.email),
+    index('users_role_idx').on(t.role, t.id),
+  ],
+)
 
-export const refreshTokens = pgTable('refresh_tokens', {
-  id: uuid('id').primaryKey(),
-  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-  familyId: uuid('family_id').notNull(),
-  tokenHash: text('token_hash').notNull(),
-  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-  usedAt: timestamp('used_at', { withTimezone: true }),
-  revokedAt: timestamp('revoked_at', { withTimezone: true }),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [
-  uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash),
-  index('refresh_tokens_family_idx').on(t.familyId),
-])
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    familyId: uuid('family_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash), index('refresh_tokens_family_idx').on(t.familyId)],
+)
 
-export const apiKeys = pgTable('api_keys', {
-  id: uuid('id').primaryKey(),
-  name: text('name').notNull(),
-  prefix: text('prefix').notNull(),
-  keyHash: text('key_hash').notNull(),
-  scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
-  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
-  revokedAt: timestamp('revoked_at', { withTimezone: true }),
-}, (t) => [uniqueIndex('api_keys_hash_key').on(t.keyHash)])
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    scopes: text('scopes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('api_keys_hash_key').on(t.keyHash)],
+)
 
-export const devices = pgTable('devices', {
-  id: uuid('id').primaryKey(),
-  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-  kind: text('kind').$type<'fcm' | 'apns' | 'webpush'>().notNull(),
-  /** FCM/APNS token, or the Web Push endpoint URL. */
-  token: text('token').notNull(),
-  subscription: jsonb('subscription'),
-  label: text('label'),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
-  disabledAt: timestamp('disabled_at', { withTimezone: true }),
-}, (t) => [
-  // One row per physical device: re-registering a token moves it to the current user.
-  uniqueIndex('devices_kind_token_key').on(t.kind, t.token),
-  index('devices_user_idx').on(t.userId),
-])
+export const devices = pgTable(
+  'devices',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'fcm' | 'apns' | 'webpush'>().notNull(),
+    /** FCM/APNS token, or the Web Push endpoint URL. */
+    token: text('token').notNull(),
+    subscription: jsonb('subscription'),
+    label: text('label'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+  },
+  (t) => [
+    // One row per physical device: re-registering a token moves it to the current user.
+    uniqueIndex('devices_kind_token_key').on(t.kind, t.token),
+    index('devices_user_idx').on(t.userId),
+  ],
+)

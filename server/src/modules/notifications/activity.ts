@@ -9,9 +9,21 @@ type DeliveryRow = typeof deliveries.$inferSelect
 
 export function deliveryView(d: DeliveryRow) {
   return {
-    id: d.id, notificationId: d.notificationId, userId: d.userId, type: d.typeKey, channel: d.channel, target: d.target, status: d.status, reason: d.reason,
-    providerId: d.providerId, providerMessageId: d.providerMessageId, templateVersion: d.templateVersion, attempts: d.attempts, meta: d.meta ?? {},
-    createdAt: d.createdAt.toISOString(), updatedAt: d.updatedAt.toISOString(),
+    id: d.id,
+    notificationId: d.notificationId,
+    userId: d.userId,
+    type: d.typeKey,
+    channel: d.channel,
+    target: d.target,
+    status: d.status,
+    reason: d.reason,
+    providerId: d.providerId,
+    providerMessageId: d.providerMessageId,
+    templateVersion: d.templateVersion,
+    attempts: d.attempts,
+    meta: d.meta ?? {},
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
   }
 }
 
@@ -20,27 +32,61 @@ export function createActivity(db: Db) {
     const [n] = await db.select().from(notifications).where(eq(notifications.id, id))
     if (!n) throw new AppError('not_found', 'No such notification')
     const rows = await db.select().from(deliveries).where(eq(deliveries.notificationId, id)).orderBy(asc(deliveries.createdAt)).limit(1000)
-    const attempts = rows.length ? await db.select().from(deliveryAttempts).where(inArray(deliveryAttempts.deliveryId, rows.map((r) => r.id))).orderBy(asc(deliveryAttempts.createdAt)) : []
+    const attempts = rows.length
+      ? await db
+          .select()
+          .from(deliveryAttempts)
+          .where(
+            inArray(
+              deliveryAttempts.deliveryId,
+              rows.map((r) => r.id),
+            ),
+          )
+          .orderBy(asc(deliveryAttempts.createdAt))
+      : []
     return {
-      id: n.id, type: n.typeKey, audience: n.audience, status: n.status, recipientCount: n.recipientCount,
-      sendAt: n.sendAt?.toISOString() ?? null, createdAt: n.createdAt.toISOString(),
+      id: n.id,
+      type: n.typeKey,
+      audience: n.audience,
+      status: n.status,
+      recipientCount: n.recipientCount,
+      sendAt: n.sendAt?.toISOString() ?? null,
+      createdAt: n.createdAt.toISOString(),
       deliveries: rows.map((d) => ({
         ...deliveryView(d),
-        attemptLog: attempts.filter((a) => a.deliveryId === d.id).map((a) => ({ providerId: a.providerId, outcome: a.outcome, error: a.error, createdAt: a.createdAt.toISOString() })),
+        attemptLog: attempts
+          .filter((a) => a.deliveryId === d.id)
+          .map((a) => ({ providerId: a.providerId, outcome: a.outcome, error: a.error, createdAt: a.createdAt.toISOString() })),
       })),
     }
   }
 
-  async function feed(q: { limit: number; cursor?: string; userId?: string; type?: string; channel?: NotifyChannel; status?: DeliveryStatus; from?: string; to?: string }) {
-    const rows = await db.select().from(deliveries).where(and(
-      q.cursor ? lt(deliveries.id, decodeCursor(q.cursor)!) : undefined,
-      q.userId ? eq(deliveries.userId, q.userId) : undefined,
-      q.type ? eq(deliveries.typeKey, q.type) : undefined,
-      q.channel ? eq(deliveries.channel, q.channel) : undefined,
-      q.status ? eq(deliveries.status, q.status) : undefined,
-      q.from ? gte(deliveries.createdAt, new Date(q.from)) : undefined,
-      q.to ? lte(deliveries.createdAt, new Date(q.to)) : undefined,
-    )).orderBy(desc(deliveries.id)).limit(q.limit + 1)
+  async function feed(q: {
+    limit: number
+    cursor?: string
+    userId?: string
+    type?: string
+    channel?: NotifyChannel
+    status?: DeliveryStatus
+    from?: string
+    to?: string
+  }) {
+    const rows = await db
+      .select()
+      .from(deliveries)
+      .where(
+        and(
+          q.cursor ? lt(deliveries.id, decodeCursor(q.cursor)!) : undefined,
+          q.userId ? eq(deliveries.userId, q.userId) : undefined,
+          q.type ? eq(deliveries.typeKey, q.type) : undefined,
+          q.channel ? eq(deliveries.channel, q.channel) : undefined,
+          q.status ? eq(deliveries.status, q.status) : undefined,
+          q.from ? gte(deliveries.createdAt, new Date(q.from)) : undefined,
+          q.to ? lte(deliveries.createdAt, new Date(q.to)) : undefined,
+        ),
+      )
+      .orderBy(desc(deliveries.id))
+      .limit(q.limit + 1)
     const page = rows.slice(0, q.limit)
     return { items: page.map(deliveryView), nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null }
   }

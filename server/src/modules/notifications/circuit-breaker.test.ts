@@ -5,7 +5,8 @@ describe('circuit breaker', () => {
   it('opens after the threshold, lets one trial through after the pause, closes on success', () => {
     let now = 0
     const b = createBreaker({ threshold: 3, openMs: 1000, now: () => now })
-    b.failure(); b.failure()
+    b.failure()
+    b.failure()
     expect(b.canTry()).toBe(true)
     b.failure()
     expect(b.state).toBe('open')
@@ -22,7 +23,9 @@ describe('circuit breaker', () => {
   })
   it('a success resets the count', () => {
     const b = createBreaker({ threshold: 2 })
-    b.failure(); b.success(); b.failure()
+    b.failure()
+    b.success()
+    b.failure()
     expect(b.state).toBe('closed')
   })
 })

@@ -16,18 +16,30 @@ export function createBreaker(options: { threshold?: number; openMs?: number; no
   let trialInFlight = false
   const state = (): Breaker['state'] => (openedAt === null ? 'closed' : now() - openedAt >= openMs ? 'half_open' : 'open')
   return {
-    get state() { return state() },
+    get state() {
+      return state()
+    },
     canTry() {
       const s = state()
       if (s === 'closed') return true
-      if (s === 'half_open' && !trialInFlight) { trialInFlight = true; return true }
+      if (s === 'half_open' && !trialInFlight) {
+        trialInFlight = true
+        return true
+      }
       return false
     },
-    success() { failures = 0; openedAt = null; trialInFlight = false },
+    success() {
+      failures = 0
+      openedAt = null
+      trialInFlight = false
+    },
     failure() {
       trialInFlight = false
       failures++
-      if (state() === 'half_open' || failures >= threshold) { openedAt = now(); failures = 0 }
+      if (state() === 'half_open' || failures >= threshold) {
+        openedAt = now()
+        failures = 0
+      }
     },
   }
 }

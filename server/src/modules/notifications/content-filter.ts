@@ -16,10 +16,10 @@ export interface ContentFilter {
 }
 
 const LETTER_MAP: Record<string, string> = {
-  'ي': 'ی', // Arabic yeh → Persian yeh
-  'ى': 'ی', // alef maksura → Persian yeh
-  'ك': 'ک', // Arabic kaf → Persian keheh
-  'ة': 'ه', // teh marbuta → heh
+  ي: 'ی', // Arabic yeh → Persian yeh
+  ى: 'ی', // alef maksura → Persian yeh
+  ك: 'ک', // Arabic kaf → Persian keheh
+  ة: 'ه', // teh marbuta → heh
 }
 
 // ZWNJ/ZWJ/ZWSP, bidi marks and embeddings, word joiners, BOM, soft hyphen, Arabic tatweel:
@@ -39,7 +39,7 @@ export function normalizePersian(text: string): string {
     .replace(INVISIBLE, '')
     .replace(DIACRITICS, '')
     .replace(/[يىكة]/g, (ch) => LETTER_MAP[ch])
-    .replace(NON_ASCII_DIGIT, (ch) => String((ch.codePointAt(0)! - (ch >= '\u06F0' ? 0x06f0 : 0x0660))))
+    .replace(NON_ASCII_DIGIT, (ch) => String(ch.codePointAt(0)! - (ch >= '\u06F0' ? 0x06f0 : 0x0660)))
     .toLowerCase()
 }
 

@@ -1,13 +1,19 @@
 // The one responsive email layout every email shares: table-based for old clients, 600 px max,
 // right-to-left with a Persian font stack for fa.
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
 const FOOTER = {
   fa: 'این پیام را {brand} برای شما فرستاده است. تنظیمات اعلان‌ها را در حساب کاربری خود تغییر دهید.',
   en: 'You received this message from {brand}. Change your notification settings in your account.',
 }
 
-export function emailLayout(input: { locale: 'fa' | 'en'; subject: string; bodyHtml: string; brand: { name: string; url: string } }): string {
+export function emailLayout(input: {
+  locale: 'fa' | 'en'
+  subject: string
+  bodyHtml: string
+  brand: { name: string; url: string }
+}): string {
   const rtl = input.locale === 'fa'
   const dir = rtl ? 'rtl' : 'ltr'
   const align = rtl ? 'right' : 'left'

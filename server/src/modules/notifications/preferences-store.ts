@@ -16,7 +16,7 @@ export function createPreferences(db: Db) {
     for (const row of rows) {
       const prefs = out.get(row.userId)!
       if (row.category === '*') prefs.channels[row.channel] = row.enabled
-      else ((prefs.categories[row.category as Category] ??= {})[row.channel] = row.enabled)
+      else (prefs.categories[row.category as Category] ??= {})[row.channel] = row.enabled
     }
     for (const q of quiet) out.get(q.userId)!.quietHours = { start: q.start, end: q.end }
     return out
@@ -29,7 +29,9 @@ export function createPreferences(db: Db) {
   /** Replaces the user's preferences as a whole (what the settings page saves). */
   async function put(userId: string, prefs: UserPreferences): Promise<UserPreferences> {
     if (prefs.quietHours && (!isHhMm(prefs.quietHours.start) || !isHhMm(prefs.quietHours.end))) {
-      throw new AppError('validation', 'Quiet hours are "HH:MM" times', { errors: [{ field: 'body.quietHours', message: 'start and end must be HH:MM (00:00–23:59)' }] })
+      throw new AppError('validation', 'Quiet hours are "HH:MM" times', {
+        errors: [{ field: 'body.quietHours', message: 'start and end must be HH:MM (00:00–23:59)' }],
+      })
     }
     const rows: (typeof notificationPreferences.$inferInsert)[] = []
     for (const channel of CHANNELS) {

@@ -21,7 +21,8 @@ export type Decision = { send: true } | { send: false; reason: string }
 export function decide(input: { channel: NotifyChannel; category: Category; critical: boolean; prefs: UserPreferences }): Decision {
   if (input.critical) return { send: true }
   if (!input.prefs.channels[input.channel]) return { send: false, reason: `user turned ${input.channel} off` }
-  if (input.prefs.categories[input.category]?.[input.channel] === false) return { send: false, reason: `user opted out of ${input.category} by ${input.channel}` }
+  if (input.prefs.categories[input.category]?.[input.channel] === false)
+    return { send: false, reason: `user opted out of ${input.category} by ${input.channel}` }
   return { send: true }
 }
 

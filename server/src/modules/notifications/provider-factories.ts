@@ -18,7 +18,12 @@ const Url = Type.String({ pattern: '^https?://', maxLength: 2048 })
 const Timeout = Type.Integer({ minimum: 100, maximum: 120_000 })
 const opt = Type.Optional
 
-function factory<S extends TSchema>(channel: Channel, schema: S, secretFields: string[], build: (config: any) => Provider): ProviderFactory {
+function factory<S extends TSchema>(
+  channel: Channel,
+  schema: S,
+  secretFields: string[],
+  build: (config: any) => Provider,
+): ProviderFactory {
   return {
     channel,
     secretFields,
@@ -26,12 +31,19 @@ function factory<S extends TSchema>(channel: Channel, schema: S, secretFields: s
       const errors = [...Errors(schema, config)].slice(0, 10)
       if (errors.length) {
         throw new AppError('validation', 'The provider settings are not valid', {
-          errors: errors.map((e: any) => ({ field: `config${(e.instancePath ?? e.path ?? '').replace(/\//g, '.')}`, message: e.message ?? 'is not valid' })),
+          errors: errors.map((e: any) => ({
+            field: `config${(e.instancePath ?? e.path ?? '').replace(/\//g, '.')}`,
+            message: e.message ?? 'is not valid',
+          })),
         })
       }
-      try { return build(config) } catch (e) {
+      try {
+        return build(config)
+      } catch (e) {
         if (e instanceof AppError) throw e
-        throw new AppError('validation', `The provider settings are not valid: ${(e as Error).message}`, { errors: [{ field: 'config', message: (e as Error).message }] })
+        throw new AppError('validation', `The provider settings are not valid: ${(e as Error).message}`, {
+          errors: [{ field: 'config', message: (e as Error).message }],
+        })
       }
     },
   }
@@ -40,14 +52,82 @@ function factory<S extends TSchema>(channel: Channel, schema: S, secretFields: s
 const object = (props: Record<string, TSchema>) => Type.Object(props, { additionalProperties: false })
 
 export const providerFactories: Record<string, ProviderFactory> = {
-  smtp: factory('email', object({ host: Str(), port: Type.Integer({ minimum: 1, maximum: 65535 }), secure: opt(Type.Boolean()), user: opt(Str()), pass: opt(Str()), from: Str(), requireTLS: opt(Type.Boolean()), timeoutMs: opt(Timeout) }), ['pass'], createSmtpProvider),
-  sendgrid: factory('email', object({ apiKey: Str(), from: Str(), webhookPublicKey: opt(Str()), baseUrl: opt(Url), timeoutMs: opt(Timeout) }), ['apiKey'], createSendGridProvider),
-  twilio: factory('sms', object({ accountSid: Str(), authToken: Str(), from: opt(Str()), messagingServiceSid: opt(Str()), statusCallbackUrl: opt(Url), baseUrl: opt(Url), timeoutMs: opt(Timeout) }), ['authToken'], createTwilioProvider),
-  kavenegar: factory('sms', object({ apiKey: Str(), sender: opt(Str()), baseUrl: opt(Url), timeoutMs: opt(Timeout) }), ['apiKey'], createKavenegarProvider),
-  fcm: factory('push', object({
-    serviceAccount: Type.Object({ project_id: Str(), client_email: Str(), private_key: Str(), token_uri: opt(Url) }),
-    baseUrl: opt(Url), timeoutMs: opt(Timeout),
-  }), ['serviceAccount'], createFcmProvider),
-  apns: factory('push', object({ teamId: Str(), keyId: Str(), privateKey: Str(), bundleId: Str(), production: Type.Boolean(), baseUrl: opt(Url), timeoutMs: opt(Timeout), ttlSeconds: opt(Type.Integer({ minimum: 0 })) }), ['privateKey'], createApnsProvider),
-  webpush: factory('push', object({ vapidPublicKey: Str(), vapidPrivateKey: Str(), subject: Str(), timeoutMs: opt(Timeout), ttlSeconds: opt(Type.Integer({ minimum: 0 })) }), ['vapidPrivateKey'], createWebPushProvider),
+  smtp: factory(
+    'email',
+    object({
+      host: Str(),
+      port: Type.Integer({ minimum: 1, maximum: 65535 }),
+      secure: opt(Type.Boolean()),
+      user: opt(Str()),
+      pass: opt(Str()),
+      from: Str(),
+      requireTLS: opt(Type.Boolean()),
+      timeoutMs: opt(Timeout),
+    }),
+    ['pass'],
+    createSmtpProvider,
+  ),
+  sendgrid: factory(
+    'email',
+    object({ apiKey: Str(), from: Str(), webhookPublicKey: opt(Str()), baseUrl: opt(Url), timeoutMs: opt(Timeout) }),
+    ['apiKey'],
+    createSendGridProvider,
+  ),
+  twilio: factory(
+    'sms',
+    object({
+      accountSid: Str(),
+      authToken: Str(),
+      from: opt(Str()),
+      messagingServiceSid: opt(Str()),
+      statusCallbackUrl: opt(Url),
+      baseUrl: opt(Url),
+      timeoutMs: opt(Timeout),
+    }),
+    ['authToken'],
+    createTwilioProvider,
+  ),
+  kavenegar: factory(
+    'sms',
+    object({ apiKey: Str(), sender: opt(Str()), baseUrl: opt(Url), timeoutMs: opt(Timeout) }),
+    ['apiKey'],
+    createKavenegarProvider,
+  ),
+  fcm: factory(
+    'push',
+    object({
+      serviceAccount: Type.Object({ project_id: Str(), client_email: Str(), private_key: Str(), token_uri: opt(Url) }),
+      baseUrl: opt(Url),
+      timeoutMs: opt(Timeout),
+    }),
+    ['serviceAccount'],
+    createFcmProvider,
+  ),
+  apns: factory(
+    'push',
+    object({
+      teamId: Str(),
+      keyId: Str(),
+      privateKey: Str(),
+      bundleId: Str(),
+      production: Type.Boolean(),
+      baseUrl: opt(Url),
+      timeoutMs: opt(Timeout),
+      ttlSeconds: opt(Type.Integer({ minimum: 0 })),
+    }),
+    ['privateKey'],
+    createApnsProvider,
+  ),
+  webpush: factory(
+    'push',
+    object({
+      vapidPublicKey: Str(),
+      vapidPrivateKey: Str(),
+      subject: Str(),
+      timeoutMs: opt(Timeout),
+      ttlSeconds: opt(Type.Integer({ minimum: 0 })),
+    }),
+    ['vapidPrivateKey'],
+    createWebPushProvider,
+  ),
 }

@@ -34,7 +34,13 @@ type ConfigRow = typeof providerConfigs.$inferSelect
 const CACHE_MS = 5_000
 
 /** A provider given in env (NOTIFY_PROVIDERS): tried like stored ones, never stored, not editable. */
-export interface EnvProvider { provider: string; priority?: number; maxPerSecond?: number | null; enabled?: boolean; config: Record<string, unknown> }
+export interface EnvProvider {
+  provider: string
+  priority?: number
+  maxPerSecond?: number | null
+  enabled?: boolean
+  config: Record<string, unknown>
+}
 
 /** A stable UUID for the n-th env provider, so its webhook address survives restarts. */
 export function envProviderId(index: number, provider: string): string {
@@ -43,7 +49,10 @@ export function envProviderId(index: number, provider: string): string {
 }
 
 export function createProviderRegistry(deps: {
-  db: Db; secrets: SecretBox; audit: Audit; devOutbox: ReturnType<typeof createDevOutbox>
+  db: Db
+  secrets: SecretBox
+  audit: Audit
+  devOutbox: ReturnType<typeof createDevOutbox>
   factories: Record<string, ProviderFactory>
   envProviders?: EnvProvider[]
   breaker?: { threshold?: number; openMs?: number }
@@ -64,20 +73,37 @@ export function createProviderRegistry(deps: {
   const envRows: ConfigRow[] = (deps.envProviders ?? []).map((p, i) => {
     const factory = factories[p.provider]
     if (!factory) throw new ConfigError('NOTIFY_PROVIDERS', `item ${i}: unknown provider "${p.provider}"`)
-    try { factory.create(p.config) } catch (e) { // fail at start, not at the first send
+    try {
+      factory.create(p.config)
+    } catch (e) {
+      // fail at start, not at the first send
       const fields = e instanceof AppError ? (e.extra.errors ?? []).map((f) => `${f.field} ${f.message}`).join('; ') : ''
       throw new ConfigError('NOTIFY_PROVIDERS', `item ${i} (${p.provider}): ${fields || (e as Error).message}`)
     }
     const id = envProviderId(i, p.provider)
     envConfigs.set(id, p.config)
-    return { id, channel: factory.channel, provider: p.provider, priority: p.priority ?? i, enabled: p.enabled ?? true, maxPerSecond: p.maxPerSecond ?? null, sealedConfig: '', createdAt: started, updatedAt: started }
+    return {
+      id,
+      channel: factory.channel,
+      provider: p.provider,
+      priority: p.priority ?? i,
+      enabled: p.enabled ?? true,
+      maxPerSecond: p.maxPerSecond ?? null,
+      sealedConfig: '',
+      createdAt: started,
+      updatedAt: started,
+    }
   })
-  const configOf = (row: ConfigRow): Record<string, unknown> => envConfigs.get(row.id) ?? JSON.parse(secrets.open(row.sealedConfig, aad(row.id)))
+  const configOf = (row: ConfigRow): Record<string, unknown> =>
+    envConfigs.get(row.id) ?? JSON.parse(secrets.open(row.sealedConfig, aad(row.id)))
   const fromEnv = (id: string) => envConfigs.has(id)
 
   function factoryFor(name: string): ProviderFactory {
     const factory = factories[name]
-    if (!factory) throw new AppError('validation', `Unknown provider "${name}"; one of ${Object.keys(factories).join(', ')}`, { errors: [{ field: 'body.provider', message: 'unknown provider' }] })
+    if (!factory)
+      throw new AppError('validation', `Unknown provider "${name}"; one of ${Object.keys(factories).join(', ')}`, {
+        errors: [{ field: 'body.provider', message: 'unknown provider' }],
+      })
     return factory
   }
 
@@ -116,7 +142,18 @@ export function createProviderRegistry(deps: {
     const config = configOf(row)
     const shown: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(config)) shown[k] = factory?.secretFields.includes(k) ? (v ? '••••••' : null) : v
-    return { id: row.id, channel: row.channel, provider: row.provider, priority: row.priority, enabled: row.enabled, maxPerSecond: row.maxPerSecond, config: shown, state: breakers.get(row.id)?.state ?? 'closed', source: fromEnv(row.id) ? 'env' as const : 'admin' as const, updatedAt: row.updatedAt.toISOString() }
+    return {
+      id: row.id,
+      channel: row.channel,
+      provider: row.provider,
+      priority: row.priority,
+      enabled: row.enabled,
+      maxPerSecond: row.maxPerSecond,
+      config: shown,
+      state: breakers.get(row.id)?.state ?? 'closed',
+      source: fromEnv(row.id) ? ('env' as const) : ('admin' as const),
+      updatedAt: row.updatedAt.toISOString(),
+    }
   }
 
   async function list() {
@@ -124,23 +161,44 @@ export function createProviderRegistry(deps: {
     return (await rows()).map(view)
   }
 
-  async function create(actor: Principal, input: { provider: string; priority?: number; enabled?: boolean; maxPerSecond?: number | null; config: Record<string, unknown> }) {
+  async function create(
+    actor: Principal,
+    input: { provider: string; priority?: number; enabled?: boolean; maxPerSecond?: number | null; config: Record<string, unknown> },
+  ) {
     const factory = factoryFor(input.provider)
     factory.create(input.config) // validates
     const id = newId()
     const row = await db.transaction(async (tx) => {
-      const [created] = await tx.insert(providerConfigs).values({
-        id, channel: factory.channel, provider: input.provider, priority: input.priority ?? 100, enabled: input.enabled ?? true,
-        maxPerSecond: input.maxPerSecond ?? null, sealedConfig: secrets.seal(JSON.stringify(input.config), aad(id)),
-      }).returning()
-      await audit.append(tx, { actor, action: 'notification_provider.created', targetType: 'notification_provider', targetId: id, data: { provider: input.provider, channel: factory.channel } })
+      const [created] = await tx
+        .insert(providerConfigs)
+        .values({
+          id,
+          channel: factory.channel,
+          provider: input.provider,
+          priority: input.priority ?? 100,
+          enabled: input.enabled ?? true,
+          maxPerSecond: input.maxPerSecond ?? null,
+          sealedConfig: secrets.seal(JSON.stringify(input.config), aad(id)),
+        })
+        .returning()
+      await audit.append(tx, {
+        actor,
+        action: 'notification_provider.created',
+        targetType: 'notification_provider',
+        targetId: id,
+        data: { provider: input.provider, channel: factory.channel },
+      })
       return created
     })
     cache = undefined
     return view(row)
   }
 
-  async function update(actor: Principal, id: string, patch: { priority?: number; enabled?: boolean; maxPerSecond?: number | null; config?: Record<string, unknown> }) {
+  async function update(
+    actor: Principal,
+    id: string,
+    patch: { priority?: number; enabled?: boolean; maxPerSecond?: number | null; config?: Record<string, unknown> },
+  ) {
     if (fromEnv(id)) throw new AppError('conflict', 'This provider is configured in NOTIFY_PROVIDERS; change it there')
     const [existing] = await db.select().from(providerConfigs).where(eq(providerConfigs.id, id))
     if (!existing) throw new AppError('not_found', 'No such provider')
@@ -153,14 +211,24 @@ export function createProviderRegistry(deps: {
       sealedConfig = secrets.seal(JSON.stringify(merged), aad(id))
     }
     const row = await db.transaction(async (tx) => {
-      const [updated] = await tx.update(providerConfigs).set({
-        ...(patch.priority !== undefined ? { priority: patch.priority } : {}),
-        ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
-        ...(patch.maxPerSecond !== undefined ? { maxPerSecond: patch.maxPerSecond } : {}),
-        ...(sealedConfig ? { sealedConfig } : {}),
-        updatedAt: sql`now()`,
-      }).where(eq(providerConfigs.id, id)).returning()
-      await audit.append(tx, { actor, action: 'notification_provider.updated', targetType: 'notification_provider', targetId: id, data: { fields: Object.keys(patch) } })
+      const [updated] = await tx
+        .update(providerConfigs)
+        .set({
+          ...(patch.priority !== undefined ? { priority: patch.priority } : {}),
+          ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+          ...(patch.maxPerSecond !== undefined ? { maxPerSecond: patch.maxPerSecond } : {}),
+          ...(sealedConfig ? { sealedConfig } : {}),
+          updatedAt: sql`now()`,
+        })
+        .where(eq(providerConfigs.id, id))
+        .returning()
+      await audit.append(tx, {
+        actor,
+        action: 'notification_provider.updated',
+        targetType: 'notification_provider',
+        targetId: id,
+        data: { fields: Object.keys(patch) },
+      })
       return updated
     })
     cache = undefined

@@ -2,7 +2,11 @@ import { Type } from 'typebox'
 import { Id, Locale, PageQuery } from '../accounts/schemas'
 import { CATEGORIES, CHANNELS, DELIVERY_STATUSES } from './tables'
 
-const literalUnion = (values: readonly string[], options = {}) => Type.Union(values.map((v) => Type.Literal(v)), options)
+const literalUnion = (values: readonly string[], options = {}) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    options,
+  )
 export const Channel = literalUnion(CHANNELS, { description: 'in_app, email, sms or push' })
 export const CategorySchema = literalUnion(CATEGORIES)
 export const DeliveryStatusSchema = literalUnion(DELIVERY_STATUSES)
@@ -10,106 +14,277 @@ export const TypeKey = Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_
 export const TopicKey = Type.String({ pattern: '^[a-z0-9][a-z0-9_.:-]{0,99}$' })
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
-export const SendBody = Type.Object({
-  type: TypeKey,
-  to: Type.Union([
-    Id,
-    Type.Array(Id, { minItems: 1, maxItems: 10_000 }),
-    Type.Object({ topic: TopicKey }, { additionalProperties: false }),
-  ], { description: 'A user id, up to 10,000 user ids, or { topic }' }),
-  data: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { description: 'Template variables' })),
-  channels: Type.Optional(Type.Array(Channel, { minItems: 1, uniqueItems: true })),
-  sendAt: Type.Optional(Type.String({ format: 'date-time' })),
-  idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'The same key never sends twice' })),
-}, { additionalProperties: false })
-export const SendAccepted = Type.Object({ id: Type.String(), duplicate: Type.Boolean({ description: 'True when this idempotencyKey was already used: nothing new is sent' }) })
+export const SendBody = Type.Object(
+  {
+    type: TypeKey,
+    to: Type.Union(
+      [Id, Type.Array(Id, { minItems: 1, maxItems: 10_000 }), Type.Object({ topic: TopicKey }, { additionalProperties: false })],
+      { description: 'A user id, up to 10,000 user ids, or { topic }' },
+    ),
+    data: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { description: 'Template variables' })),
+    channels: Type.Optional(Type.Array(Channel, { minItems: 1, uniqueItems: true })),
+    sendAt: Type.Optional(Type.String({ format: 'date-time' })),
+    idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'The same key never sends twice' })),
+  },
+  { additionalProperties: false },
+)
+export const SendAccepted = Type.Object({
+  id: Type.String(),
+  duplicate: Type.Boolean({ description: 'True when this idempotencyKey was already used: nothing new is sent' }),
+})
 
-export const Attempt = Type.Object({ providerId: Type.String(), outcome: Type.String(), error: Nullable(Type.String()), createdAt: Type.String() })
-export const Delivery = Type.Object({
-  id: Type.String(), notificationId: Type.String(), userId: Type.String(), type: Type.String(), channel: Channel,
-  target: Type.String({ description: 'Device id for push' }), status: DeliveryStatusSchema, reason: Nullable(Type.String()),
-  providerId: Nullable(Type.String()), providerMessageId: Nullable(Type.String()), templateVersion: Nullable(Type.Integer()),
-  attempts: Type.Integer(), meta: Type.Unknown(), createdAt: Type.String(), updatedAt: Type.String(),
-}, { $id: 'Delivery' })
+export const Attempt = Type.Object({
+  providerId: Type.String(),
+  outcome: Type.String(),
+  error: Nullable(Type.String()),
+  createdAt: Type.String(),
+})
+export const Delivery = Type.Object(
+  {
+    id: Type.String(),
+    notificationId: Type.String(),
+    userId: Type.String(),
+    type: Type.String(),
+    channel: Channel,
+    target: Type.String({ description: 'Device id for push' }),
+    status: DeliveryStatusSchema,
+    reason: Nullable(Type.String()),
+    providerId: Nullable(Type.String()),
+    providerMessageId: Nullable(Type.String()),
+    templateVersion: Nullable(Type.Integer()),
+    attempts: Type.Integer(),
+    meta: Type.Unknown(),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  },
+  { $id: 'Delivery' },
+)
 export const NotificationDetail = Type.Object({
-  id: Type.String(), type: Type.String(), audience: Type.Unknown(), status: Type.String(), recipientCount: Nullable(Type.Integer()),
-  sendAt: Nullable(Type.String()), createdAt: Type.String(),
+  id: Type.String(),
+  type: Type.String(),
+  audience: Type.Unknown(),
+  status: Type.String(),
+  recipientCount: Nullable(Type.Integer()),
+  sendAt: Nullable(Type.String()),
+  createdAt: Type.String(),
   deliveries: Type.Array(Type.Intersect([Type.Ref('Delivery'), Type.Object({ attemptLog: Type.Array(Attempt) })])),
 })
-export const DeliveryQuery = Type.Object({
-  ...PageQuery,
-  userId: Type.Optional(Id), type: Type.Optional(TypeKey), channel: Type.Optional(Channel), status: Type.Optional(DeliveryStatusSchema),
-  from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })),
-}, { additionalProperties: false })
+export const DeliveryQuery = Type.Object(
+  {
+    ...PageQuery,
+    userId: Type.Optional(Id),
+    type: Type.Optional(TypeKey),
+    channel: Type.Optional(Channel),
+    status: Type.Optional(DeliveryStatusSchema),
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+)
 
-export const NotificationType = Type.Object({
-  key: Type.String(), name: Type.String(), category: CategorySchema, critical: Type.Boolean(), channels: Type.Array(Channel),
-  system: Type.Boolean(), updatedAt: Type.String(),
-}, { $id: 'NotificationType' })
-export const CreateTypeBody = Type.Object({
-  key: TypeKey, name: Type.String({ minLength: 1, maxLength: 200 }), category: CategorySchema,
-  critical: Type.Optional(Type.Boolean({ description: 'Security alerts and receipts: ignores opt-outs and quiet hours' })),
-  channels: Type.Array(Channel, { minItems: 1, uniqueItems: true }),
-}, { additionalProperties: false })
-export const UpdateTypeBody = Type.Object({
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), category: Type.Optional(CategorySchema), critical: Type.Optional(Type.Boolean()),
-  channels: Type.Optional(Type.Array(Channel, { minItems: 1, uniqueItems: true })),
-}, { additionalProperties: false, minProperties: 1 })
-export const TemplateContent = Type.Record(Type.String({ maxLength: 50 }), Type.Union([Type.String({ maxLength: 200_000 }), Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 4000 }))]), {
-  description: 'email: subject, html, text · sms: text · push: title, body, data? · in_app: title, body, actionUrl?',
+export const NotificationType = Type.Object(
+  {
+    key: Type.String(),
+    name: Type.String(),
+    category: CategorySchema,
+    critical: Type.Boolean(),
+    channels: Type.Array(Channel),
+    system: Type.Boolean(),
+    updatedAt: Type.String(),
+  },
+  { $id: 'NotificationType' },
+)
+export const CreateTypeBody = Type.Object(
+  {
+    key: TypeKey,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    category: CategorySchema,
+    critical: Type.Optional(Type.Boolean({ description: 'Security alerts and receipts: ignores opt-outs and quiet hours' })),
+    channels: Type.Array(Channel, { minItems: 1, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+)
+export const UpdateTypeBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    category: Type.Optional(CategorySchema),
+    critical: Type.Optional(Type.Boolean()),
+    channels: Type.Optional(Type.Array(Channel, { minItems: 1, uniqueItems: true })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+export const TemplateContent = Type.Record(
+  Type.String({ maxLength: 50 }),
+  Type.Union([Type.String({ maxLength: 200_000 }), Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 4000 }))]),
+  {
+    description: 'email: subject, html, text · sms: text · push: title, body, data? · in_app: title, body, actionUrl?',
+  },
+)
+export const Template = Type.Object(
+  {
+    id: Type.String(),
+    channel: Channel,
+    locale: Locale,
+    version: Type.Integer(),
+    content: Type.Unknown(),
+    createdBy: Nullable(Type.String()),
+    createdAt: Type.String(),
+  },
+  { $id: 'NotificationTemplate' },
+)
+export const TypeDetail = Type.Object({
+  type: Type.Ref('NotificationType'),
+  templates: Type.Array(Type.Ref('NotificationTemplate'), { description: 'The newest version per channel and locale' }),
 })
-export const Template = Type.Object({
-  id: Type.String(), channel: Channel, locale: Locale, version: Type.Integer(), content: Type.Unknown(), createdBy: Nullable(Type.String()), createdAt: Type.String(),
-}, { $id: 'NotificationTemplate' })
-export const TypeDetail = Type.Object({ type: Type.Ref('NotificationType'), templates: Type.Array(Type.Ref('NotificationTemplate'), { description: 'The newest version per channel and locale' }) })
 export const TemplateParams = Type.Object({ key: TypeKey, channel: Channel, locale: Locale })
-export const PreviewBody = Type.Object({
-  channel: Channel, locale: Locale, version: Type.Optional(Type.Integer({ minimum: 1 })), content: Type.Optional(TemplateContent),
-  data: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown())),
-}, { additionalProperties: false })
+export const PreviewBody = Type.Object(
+  {
+    channel: Channel,
+    locale: Locale,
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+    content: Type.Optional(TemplateContent),
+    data: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown())),
+  },
+  { additionalProperties: false },
+)
 export const PreviewResult = Type.Object({ channel: Channel, locale: Locale, version: Nullable(Type.Integer()), rendered: Type.Unknown() })
 
-export const Preferences = Type.Object({
-  channels: Type.Object({ in_app: Type.Boolean(), email: Type.Boolean(), sms: Type.Boolean(), push: Type.Boolean() }, { additionalProperties: false }),
-  categories: Type.Partial(Type.Record(CategorySchema, Type.Partial(Type.Object({ in_app: Type.Boolean(), email: Type.Boolean(), sms: Type.Boolean(), push: Type.Boolean() }, { additionalProperties: false })), { additionalProperties: false })),
-  quietHours: Nullable(Type.Object({ start: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }), end: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }) }, { additionalProperties: false })),
-}, { additionalProperties: false, $id: 'NotificationPreferences' })
-export const PreferencesView = Type.Object({ preferences: Type.Ref('NotificationPreferences'), timezone: Type.String({ description: 'Quiet hours are in this zone (the profile\'s)' }), criticalCategories: Type.Array(Type.String()) })
+export const Preferences = Type.Object(
+  {
+    channels: Type.Object(
+      { in_app: Type.Boolean(), email: Type.Boolean(), sms: Type.Boolean(), push: Type.Boolean() },
+      { additionalProperties: false },
+    ),
+    categories: Type.Partial(
+      Type.Record(
+        CategorySchema,
+        Type.Partial(
+          Type.Object(
+            { in_app: Type.Boolean(), email: Type.Boolean(), sms: Type.Boolean(), push: Type.Boolean() },
+            { additionalProperties: false },
+          ),
+        ),
+        { additionalProperties: false },
+      ),
+    ),
+    quietHours: Nullable(
+      Type.Object(
+        {
+          start: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+          end: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, $id: 'NotificationPreferences' },
+)
+export const PreferencesView = Type.Object({
+  preferences: Type.Ref('NotificationPreferences'),
+  timezone: Type.String({ description: "Quiet hours are in this zone (the profile's)" }),
+  criticalCategories: Type.Array(Type.String()),
+})
 
-export const InboxItem = Type.Object({
-  id: Type.String(), type: Type.String(), category: Type.String(), title: Type.String(), body: Type.String(), actionUrl: Nullable(Type.String()),
-  read: Type.Boolean(), archived: Type.Boolean(), createdAt: Type.String(),
-}, { $id: 'InboxItem' })
-export const InboxQuery = Type.Object({ ...PageQuery, unread: Type.Optional(Type.Boolean()), archived: Type.Optional(Type.Boolean()) }, { additionalProperties: false })
+export const InboxItem = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.String(),
+    category: Type.String(),
+    title: Type.String(),
+    body: Type.String(),
+    actionUrl: Nullable(Type.String()),
+    read: Type.Boolean(),
+    archived: Type.Boolean(),
+    createdAt: Type.String(),
+  },
+  { $id: 'InboxItem' },
+)
+export const InboxQuery = Type.Object(
+  { ...PageQuery, unread: Type.Optional(Type.Boolean()), archived: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+)
 
-export const ProviderView = Type.Object({
-  id: Type.String(), channel: Type.String(), provider: Type.String(), priority: Type.Integer(), enabled: Type.Boolean(), maxPerSecond: Nullable(Type.Integer()),
-  config: Type.Record(Type.String(), Type.Unknown(), { description: 'Secret fields show as •••••• or null' }), state: Type.String({ description: 'Circuit breaker on this node' }),
-  source: Type.Union([Type.Literal('admin'), Type.Literal('env')], { description: 'env = NOTIFY_PROVIDERS, read-only here' }), updatedAt: Type.String(),
-}, { $id: 'NotificationProvider' })
-export const CreateProviderBody = Type.Object({
-  provider: Type.String({ description: 'smtp, sendgrid, twilio, kavenegar, fcm, apns, webpush, dev-outbox' }),
-  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })), enabled: Type.Optional(Type.Boolean()),
-  maxPerSecond: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }))),
-  config: Type.Record(Type.String(), Type.Unknown()),
-}, { additionalProperties: false })
-export const UpdateProviderBody = Type.Object({
-  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })), enabled: Type.Optional(Type.Boolean()),
-  maxPerSecond: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }))), config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-}, { additionalProperties: false, minProperties: 1 })
+export const ProviderView = Type.Object(
+  {
+    id: Type.String(),
+    channel: Type.String(),
+    provider: Type.String(),
+    priority: Type.Integer(),
+    enabled: Type.Boolean(),
+    maxPerSecond: Nullable(Type.Integer()),
+    config: Type.Record(Type.String(), Type.Unknown(), { description: 'Secret fields show as •••••• or null' }),
+    state: Type.String({ description: 'Circuit breaker on this node' }),
+    source: Type.Union([Type.Literal('admin'), Type.Literal('env')], { description: 'env = NOTIFY_PROVIDERS, read-only here' }),
+    updatedAt: Type.String(),
+  },
+  { $id: 'NotificationProvider' },
+)
+export const CreateProviderBody = Type.Object(
+  {
+    provider: Type.String({ description: 'smtp, sendgrid, twilio, kavenegar, fcm, apns, webpush, dev-outbox' }),
+    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
+    enabled: Type.Optional(Type.Boolean()),
+    maxPerSecond: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }))),
+    config: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { additionalProperties: false },
+)
+export const UpdateProviderBody = Type.Object(
+  {
+    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
+    enabled: Type.Optional(Type.Boolean()),
+    maxPerSecond: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }))),
+    config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
 
-const Limits = Type.Partial(Type.Object({ in_app: Type.Integer({ minimum: 0, maximum: 1_000_000 }), email: Type.Integer({ minimum: 0, maximum: 1_000_000 }), sms: Type.Integer({ minimum: 0, maximum: 1_000_000 }), push: Type.Integer({ minimum: 0, maximum: 1_000_000 }) }, { additionalProperties: false }))
-export const SettingsBody = Type.Object({
-  rateLimits: Type.Optional(Type.Partial(Type.Record(Type.Union([CategorySchema, Type.Literal('*')]), Limits), { additionalProperties: false, description: 'Max messages per user per hour, by category ("*" = any) and channel' })),
-  contentRules: Type.Optional(Type.Object({
-    blockedWords: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 5000 }),
-    links: Type.Union([Type.Literal('allow'), Type.Literal('block'), Type.Object({ allowDomains: Type.Array(Type.String({ maxLength: 253 }), { maxItems: 1000 }) })]),
-  }, { additionalProperties: false })),
-}, { additionalProperties: false, minProperties: 1 })
+const Limits = Type.Partial(
+  Type.Object(
+    {
+      in_app: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+      email: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+      sms: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+      push: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    },
+    { additionalProperties: false },
+  ),
+)
+export const SettingsBody = Type.Object(
+  {
+    rateLimits: Type.Optional(
+      Type.Partial(Type.Record(Type.Union([CategorySchema, Type.Literal('*')]), Limits), {
+        additionalProperties: false,
+        description: 'Max messages per user per hour, by category ("*" = any) and channel',
+      }),
+    ),
+    contentRules: Type.Optional(
+      Type.Object(
+        {
+          blockedWords: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 5000 }),
+          links: Type.Union([
+            Type.Literal('allow'),
+            Type.Literal('block'),
+            Type.Object({ allowDomains: Type.Array(Type.String({ maxLength: 253 }), { maxItems: 1000 }) }),
+          ]),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
 
 export const Topic = Type.Object({ key: Type.String(), name: Type.String(), subscribers: Type.Optional(Type.Integer()) })
 export const UserIdsBody = Type.Object({ userIds: Type.Array(Id, { minItems: 1, maxItems: 10_000 }) }, { additionalProperties: false })
 
-export const OutboxItem = Type.Object({ id: Type.String(), deliveryId: Type.String(), channel: Type.String(), recipient: Type.String(), payload: Type.Unknown(), createdAt: Type.String() })
+export const OutboxItem = Type.Object({
+  id: Type.String(),
+  deliveryId: Type.String(),
+  channel: Type.String(),
+  recipient: Type.String(),
+  payload: Type.Unknown(),
+  createdAt: Type.String(),
+})
 
 export const notificationSchemas = [Delivery, NotificationType, Template, Preferences, InboxItem, ProviderView]

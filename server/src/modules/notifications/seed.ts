@@ -5,17 +5,33 @@ import type { Category, NotifyChannel } from './tables'
 import type { TemplateContent } from './templates'
 
 interface SeedType {
-  key: string; name: string; category: Category; critical: boolean; channels: NotifyChannel[]
+  key: string
+  name: string
+  category: Category
+  critical: boolean
+  channels: NotifyChannel[]
   templates: Partial<Record<NotifyChannel, Record<'fa' | 'en', TemplateContent>>>
 }
 
 export const SYSTEM_TYPES: SeedType[] = [
   {
-    key: 'account.welcome', name: 'Welcome', category: 'transactional', critical: false, channels: ['in_app', 'email'],
+    key: 'account.welcome',
+    name: 'Welcome',
+    category: 'transactional',
+    critical: false,
+    channels: ['in_app', 'email'],
     templates: {
       in_app: {
-        en: { title: 'Welcome to {{ brand.name }}', body: 'Your account is ready{% if user.name %}, {{ user.name }}{% endif %}. Set how you want to hear from us in your notification settings.', actionUrl: '/settings/notifications' },
-        fa: { title: 'به {{ brand.name }} خوش آمدید', body: 'حساب شما آماده است{% if user.name %}، {{ user.name }}{% endif %}. در تنظیمات اعلان‌ها مشخص کنید چگونه از ما خبر بگیرید.', actionUrl: '/settings/notifications' },
+        en: {
+          title: 'Welcome to {{ brand.name }}',
+          body: 'Your account is ready{% if user.name %}, {{ user.name }}{% endif %}. Set how you want to hear from us in your notification settings.',
+          actionUrl: '/settings/notifications',
+        },
+        fa: {
+          title: 'به {{ brand.name }} خوش آمدید',
+          body: 'حساب شما آماده است{% if user.name %}، {{ user.name }}{% endif %}. در تنظیمات اعلان‌ها مشخص کنید چگونه از ما خبر بگیرید.',
+          actionUrl: '/settings/notifications',
+        },
       },
       email: {
         en: {
@@ -32,15 +48,27 @@ export const SYSTEM_TYPES: SeedType[] = [
     },
   },
   {
-    key: 'account.role_changed', name: 'Role changed', category: 'security', critical: true, channels: ['in_app', 'email'],
+    key: 'account.role_changed',
+    name: 'Role changed',
+    category: 'security',
+    critical: true,
+    channels: ['in_app', 'email'],
     templates: {
       in_app: {
         en: { title: 'Your role changed', body: 'You are now: {{ to }} (was {{ from }}). Sign in again to use it.' },
         fa: { title: 'نقش شما تغییر کرد', body: 'نقش جدید شما: {{ to }} (قبلاً {{ from }}). برای استفاده از آن دوباره وارد شوید.' },
       },
       email: {
-        en: { subject: 'Your {{ brand.name }} role changed', html: '<p>Your role is now <strong>{{ to }}</strong> (it was {{ from }}).</p><p>If you did not expect this, contact an administrator.</p>', text: 'Your role is now {{ to }} (it was {{ from }}). If you did not expect this, contact an administrator.' },
-        fa: { subject: 'نقش شما در {{ brand.name }} تغییر کرد', html: '<p>نقش شما اکنون <strong>{{ to }}</strong> است (قبلاً {{ from }}).</p><p>اگر انتظار این تغییر را نداشتید، با مدیر تماس بگیرید.</p>', text: 'نقش شما اکنون {{ to }} است (قبلاً {{ from }}). اگر انتظار این تغییر را نداشتید، با مدیر تماس بگیرید.' },
+        en: {
+          subject: 'Your {{ brand.name }} role changed',
+          html: '<p>Your role is now <strong>{{ to }}</strong> (it was {{ from }}).</p><p>If you did not expect this, contact an administrator.</p>',
+          text: 'Your role is now {{ to }} (it was {{ from }}). If you did not expect this, contact an administrator.',
+        },
+        fa: {
+          subject: 'نقش شما در {{ brand.name }} تغییر کرد',
+          html: '<p>نقش شما اکنون <strong>{{ to }}</strong> است (قبلاً {{ from }}).</p><p>اگر انتظار این تغییر را نداشتید، با مدیر تماس بگیرید.</p>',
+          text: 'نقش شما اکنون {{ to }} است (قبلاً {{ from }}). اگر انتظار این تغییر را نداشتید، با مدیر تماس بگیرید.',
+        },
       },
     },
   },
@@ -49,12 +77,15 @@ export const SYSTEM_TYPES: SeedType[] = [
 export async function seedSystemTypes(catalog: Catalog) {
   for (const seed of SYSTEM_TYPES) {
     if (!(await catalog.findType(seed.key))) {
-      await catalog.createType('system', seed, true).catch((e) => { if (e?.type !== 'conflict') throw e })
+      await catalog.createType('system', seed, true).catch((e) => {
+        if (e?.type !== 'conflict') throw e
+      })
     }
     const existing = await catalog.templateVersions(seed.key)
     for (const [channel, byLocale] of Object.entries(seed.templates) as [NotifyChannel, Record<'fa' | 'en', TemplateContent>][]) {
       for (const locale of ['fa', 'en'] as const) {
-        if (!existing.some((t) => t.channel === channel && t.locale === locale)) await catalog.saveTemplate('system', seed.key, channel, locale, byLocale[locale])
+        if (!existing.some((t) => t.channel === channel && t.locale === locale))
+          await catalog.saveTemplate('system', seed.key, channel, locale, byLocale[locale])
       }
     }
   }

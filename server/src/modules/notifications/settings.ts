@@ -15,7 +15,10 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 }
 export const DEFAULT_CONTENT_RULES: ContentRules = { blockedWords: [], links: 'allow' }
 
-export interface NotificationSettings { rateLimits: RateLimits; contentRules: ContentRules }
+export interface NotificationSettings {
+  rateLimits: RateLimits
+  contentRules: ContentRules
+}
 
 export function createSettingsStore(db: Db) {
   let cache: { at: number; value: NotificationSettings; filter: ContentFilter } | undefined
@@ -24,7 +27,10 @@ export function createSettingsStore(db: Db) {
     if (!cache || Date.now() - cache.at > 5_000) {
       const rows = await db.select().from(notificationSettings)
       const get = (key: string) => rows.find((r) => r.key === key)?.value
-      const value = { rateLimits: (get('rate_limits') as RateLimits) ?? DEFAULT_RATE_LIMITS, contentRules: (get('content_filter') as ContentRules) ?? DEFAULT_CONTENT_RULES }
+      const value = {
+        rateLimits: (get('rate_limits') as RateLimits) ?? DEFAULT_RATE_LIMITS,
+        contentRules: (get('content_filter') as ContentRules) ?? DEFAULT_CONTENT_RULES,
+      }
       cache = { at: Date.now(), value, filter: createContentFilter(value.contentRules) }
     }
     return { ...cache.value, filter: cache.filter }
@@ -32,9 +38,15 @@ export function createSettingsStore(db: Db) {
 
   async function write(patch: Partial<NotificationSettings>) {
     await db.transaction(async (tx) => {
-      for (const [key, value] of [['rate_limits', patch.rateLimits], ['content_filter', patch.contentRules]] as const) {
+      for (const [key, value] of [
+        ['rate_limits', patch.rateLimits],
+        ['content_filter', patch.contentRules],
+      ] as const) {
         if (value === undefined) continue
-        await tx.insert(notificationSettings).values({ key, value }).onConflictDoUpdate({ target: notificationSettings.key, set: { value, updatedAt: sql`now()` } })
+        await tx
+          .insert(notificationSettings)
+          .values({ key, value })
+          .onConflictDoUpdate({ target: notificationSettings.key, set: { value, updatedAt: sql`now()` } })
       }
     })
     cache = undefined
@@ -45,7 +57,15 @@ export function createSettingsStore(db: Db) {
     return limits[category]?.[channel] ?? limits['*']?.[channel]
   }
 
-  return { read, write, limitFor, reset: async (key: string) => { await db.delete(notificationSettings).where(eq(notificationSettings.key, key)); cache = undefined } }
+  return {
+    read,
+    write,
+    limitFor,
+    reset: async (key: string) => {
+      await db.delete(notificationSettings).where(eq(notificationSettings.key, key))
+      cache = undefined
+    },
+  }
 }
 
 export type SettingsStore = ReturnType<typeof createSettingsStore>

@@ -7,7 +7,15 @@ import type { NotifyChannel } from './tables'
 import { emailLayout } from './email-layout'
 
 const LIMITS = { parseLimit: 100_000, renderLimit: 1_000, memoryLimit: 10_000_000 }
-const base = { ownPropertyOnly: true, strictFilters: true, strictVariables: false, cache: 200, relativeReference: false, templates: {} as Record<string, string>, ...LIMITS }
+const base = {
+  ownPropertyOnly: true,
+  strictFilters: true,
+  strictVariables: false,
+  cache: 200,
+  relativeReference: false,
+  templates: {} as Record<string, string>,
+  ...LIMITS,
+}
 // `templates: {}` replaces the file system: {% include %} and {% render %} can reach nothing on disk.
 const htmlEngine = new Liquid({ ...base, outputEscape: 'escape' })
 const textEngine = new Liquid({ ...base })
@@ -39,23 +47,39 @@ export function validateTemplate(channel: NotifyChannel, content: TemplateConten
   const spec = TEMPLATE_FIELDS[channel]
   const errors: { field: string; message: string }[] = []
   for (const field of spec.required) {
-    if (typeof content[field] !== 'string' || (content[field] as string).trim() === '') errors.push({ field: `content.${field}`, message: 'is required' })
+    if (typeof content[field] !== 'string' || (content[field] as string).trim() === '')
+      errors.push({ field: `content.${field}`, message: 'is required' })
   }
   for (const field of Object.keys(content)) {
-    if (![...spec.required, ...spec.optional].includes(field)) errors.push({ field: `content.${field}`, message: `is not a ${channel} template field` })
+    if (![...spec.required, ...spec.optional].includes(field))
+      errors.push({ field: `content.${field}`, message: `is not a ${channel} template field` })
   }
   if (errors.length) throw new AppError('validation', `A ${channel} template needs ${spec.required.join(', ')}`, { errors })
   for (const [field, value] of Object.entries(content)) {
-    const sources = typeof value === 'string' ? { [field]: value } : Object.fromEntries(Object.entries(value).map(([k, v]) => [`${field}.${k}`, v]))
+    const sources =
+      typeof value === 'string' ? { [field]: value } : Object.fromEntries(Object.entries(value).map(([k, v]) => [`${field}.${k}`, v]))
     for (const [name, source] of Object.entries(sources)) {
-      if (typeof source !== 'string') { errors.push({ field: `content.${name}`, message: 'must be a string' }); continue }
-      try { (spec.html.includes(field) ? htmlEngine : textEngine).parse(source) } catch (e) {
+      if (typeof source !== 'string') {
+        errors.push({ field: `content.${name}`, message: 'must be a string' })
+        continue
+      }
+      try {
+        ;(spec.html.includes(field) ? htmlEngine : textEngine).parse(source)
+      } catch (e) {
         const { line, column } = positionOf(e)
-        errors.push({ field: `content.${name}`, message: line ? `syntax error on line ${line}, column ${column}: ${firstLine(e).replace(/, line:\d+, col:\d+/, '')}` : `syntax error: ${firstLine(e)}` })
+        errors.push({
+          field: `content.${name}`,
+          message: line
+            ? `syntax error on line ${line}, column ${column}: ${firstLine(e).replace(/, line:\d+, col:\d+/, '')}`
+            : `syntax error: ${firstLine(e)}`,
+        })
       }
     }
   }
-  if (errors.length) throw new AppError('unprocessable', `The template does not compile: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { errors })
+  if (errors.length)
+    throw new AppError('unprocessable', `The template does not compile: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, {
+      errors,
+    })
 }
 
 export interface RenderContext {
@@ -74,7 +98,10 @@ export async function renderTemplate(channel: NotifyChannel, content: TemplateCo
     const engine = spec.html.includes(field) ? htmlEngine : textEngine
     try {
       if (typeof value === 'string') out[field] = (await engine.parseAndRender(value, scope)).trim()
-      else out[field] = Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, (await engine.parseAndRender(v, scope)).trim()])))
+      else
+        out[field] = Object.fromEntries(
+          await Promise.all(Object.entries(value).map(async ([k, v]) => [k, (await engine.parseAndRender(v, scope)).trim()])),
+        )
     } catch (e) {
       throw new AppError('unprocessable', `Rendering ${channel}.${field} failed: ${firstLine(e)}`)
     }

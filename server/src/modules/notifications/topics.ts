@@ -13,8 +13,14 @@ export function createTopics(db: Db) {
   }
 
   async function list() {
-    const rows = await db.select({ key: topics.key, name: topics.name, subscribers: sql<number>`(select count(*)::int from ${topicSubscriptions} s where s.topic_id = ${topics.id})` })
-      .from(topics).orderBy(asc(topics.key))
+    const rows = await db
+      .select({
+        key: topics.key,
+        name: topics.name,
+        subscribers: sql<number>`(select count(*)::int from ${topicSubscriptions} s where s.topic_id = ${topics.id})`,
+      })
+      .from(topics)
+      .orderBy(asc(topics.key))
     return rows
   }
 
@@ -26,17 +32,26 @@ export function createTopics(db: Db) {
 
   async function subscribe(key: string, userIds: string[]) {
     const topic = await byKey(key)
-    if (userIds.length) await db.insert(topicSubscriptions).values(userIds.map((userId) => ({ topicId: topic.id, userId }))).onConflictDoNothing()
+    if (userIds.length)
+      await db
+        .insert(topicSubscriptions)
+        .values(userIds.map((userId) => ({ topicId: topic.id, userId })))
+        .onConflictDoNothing()
   }
 
   async function unsubscribe(key: string, userIds: string[]) {
     const topic = await byKey(key)
-    if (userIds.length) await db.delete(topicSubscriptions).where(and(eq(topicSubscriptions.topicId, topic.id), inArray(topicSubscriptions.userId, userIds)))
+    if (userIds.length)
+      await db.delete(topicSubscriptions).where(and(eq(topicSubscriptions.topicId, topic.id), inArray(topicSubscriptions.userId, userIds)))
   }
 
   async function ofUser(userId: string) {
-    const rows = await db.select({ key: topics.key, name: topics.name }).from(topicSubscriptions)
-      .innerJoin(topics, eq(topics.id, topicSubscriptions.topicId)).where(eq(topicSubscriptions.userId, userId)).orderBy(asc(topics.key))
+    const rows = await db
+      .select({ key: topics.key, name: topics.name })
+      .from(topicSubscriptions)
+      .innerJoin(topics, eq(topics.id, topicSubscriptions.topicId))
+      .where(eq(topicSubscriptions.userId, userId))
+      .orderBy(asc(topics.key))
     return rows
   }
 

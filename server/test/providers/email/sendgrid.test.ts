@@ -3,7 +3,12 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createSendGridProvider, type SendGridConfig } from '../../../src/modules/notifications/providers/email/sendgrid.js'
-import { ProviderError, type EmailMessage, type EmailProvider, type WebhookRequest } from '../../../src/modules/notifications/providers/types.js'
+import {
+  ProviderError,
+  type EmailMessage,
+  type EmailProvider,
+  type WebhookRequest,
+} from '../../../src/modules/notifications/providers/types.js'
 import { startFakeSendGrid, type FakeSendGrid, type FakeSendGridOptions } from '../../fakes/sendgrid.js'
 import { closedPort } from '../../fakes/smtp.js'
 
@@ -36,12 +41,22 @@ afterEach(async () => {
 })
 
 function provider(extra: Partial<SendGridConfig> = {}, on: FakeSendGrid = fake): EmailProvider {
-  return createSendGridProvider({ apiKey: API_KEY, from: 'Caravan <noreply@caravan.test>', baseUrl: on.baseUrl, timeoutMs: 5000, webhookPublicKey: on.publicKey, ...extra })
+  return createSendGridProvider({
+    apiKey: API_KEY,
+    from: 'Caravan <noreply@caravan.test>',
+    baseUrl: on.baseUrl,
+    timeoutMs: 5000,
+    webhookPublicKey: on.publicKey,
+    ...extra,
+  })
 }
 
 /** The error a send fails with; also checks that no API key leaks into it. */
 async function sendError(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(error).toBeInstanceOf(ProviderError)
   const providerError = error as ProviderError
   expect(providerError.message).not.toContain(API_KEY)
@@ -108,7 +123,7 @@ describe('SendGrid send', () => {
     })
   }
 
-  it('400 ⇒ permanent with SendGrid\'s messages and fields', async () => {
+  it("400 ⇒ permanent with SendGrid's messages and fields", async () => {
     const error = await sendError(provider().send({ ...message, subject: '' }))
     expect(error.kind).toBe('permanent')
     expect(error.details.httpStatus).toBe(400)
@@ -171,7 +186,12 @@ describe('the fake checks what SendGrid checks', () => {
     })
     return { status: response.status, body: await response.text() }
   }
-  const valid = { personalizations: [{ to: [{ email: 'a@b.test' }] }], from: { email: 'c@d.test' }, subject: 's', content: [{ type: 'text/plain', value: 'v' }] }
+  const valid = {
+    personalizations: [{ to: [{ email: 'a@b.test' }] }],
+    from: { email: 'c@d.test' },
+    subject: 's',
+    content: [{ type: 'text/plain', value: 'v' }],
+  }
 
   it('accepts a minimal valid body with 202 and no body', async () => {
     expect(await post(valid)).toEqual({ status: 202, body: '' })
@@ -184,7 +204,13 @@ describe('the fake checks what SendGrid checks', () => {
   })
 
   it('reports every missing field at once with its path', async () => {
-    const answer = await post({ personalizations: [], content: [{ type: 'text/html', value: '' }, { type: 'text/plain', value: 'x' }] })
+    const answer = await post({
+      personalizations: [],
+      content: [
+        { type: 'text/html', value: '' },
+        { type: 'text/plain', value: 'x' },
+      ],
+    })
     expect(answer.status).toBe(400)
     const fields = (JSON.parse(answer.body) as { errors: { field: string }[] }).errors.map((e) => e.field)
     expect(fields).toEqual(['personalizations', 'from.email', 'subject', 'content.0.value', 'content'])
@@ -195,7 +221,9 @@ describe('SendGrid Signed Event Webhook', () => {
   function request(signed: { headers: Record<string, string>; rawBody: Buffer }): WebhookRequest {
     return { headers: signed.headers, rawBody: signed.rawBody, url: 'https://caravan.example/v1/webhooks/email/sendgrid' }
   }
-  const events = [{ email: 'sara@example.ir', event: 'delivered', sg_message_id: 'abc.filter0001.0', timestamp: 1_700_000_000, delivery_id: 'dlv_1' }]
+  const events = [
+    { email: 'sara@example.ir', event: 'delivered', sg_message_id: 'abc.filter0001.0', timestamp: 1_700_000_000, delivery_id: 'dlv_1' },
+  ]
 
   it('accepts a request SendGrid signed with the configured key', () => {
     expect(provider().verifySignature!(request(fake.signedWebhook(events)))).toBe(true)
@@ -214,7 +242,10 @@ describe('SendGrid Signed Event Webhook', () => {
 
   it('refuses a timestamp header that is not the one signed', () => {
     const signed = fake.signedWebhook(events)
-    const headers = { ...signed.headers, 'x-twilio-email-event-webhook-timestamp': String(Number(signed.headers['x-twilio-email-event-webhook-timestamp']) - 1) }
+    const headers = {
+      ...signed.headers,
+      'x-twilio-email-event-webhook-timestamp': String(Number(signed.headers['x-twilio-email-event-webhook-timestamp']) - 1),
+    }
     expect(provider().verifySignature!(request({ headers, rawBody: signed.rawBody }))).toBe(false)
   })
 
@@ -259,11 +290,15 @@ describe('SendGrid event parsing', () => {
     return sendgrid.parseEvents!({ headers: {}, rawBody: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), url: '' })
   }
 
-  it('maps each event kind of a sent message, with our delivery id and SendGrid\'s message id', async () => {
+  it("maps each event kind of a sent message, with our delivery id and SendGrid's message id", async () => {
     const sendgrid = provider()
     const sent = await sendgrid.send(message)
     const mail = fake.accepted[0]
-    const all = fake.eventsFor(mail, ['processed', 'deferred', 'delivered', 'open', 'click', 'bounce', 'dropped', 'spamreport', 'unsubscribe'], { timestamp: 1_700_000_000 })
+    const all = fake.eventsFor(
+      mail,
+      ['processed', 'deferred', 'delivered', 'open', 'click', 'bounce', 'dropped', 'spamreport', 'unsubscribe'],
+      { timestamp: 1_700_000_000 },
+    )
     const signed = fake.signedWebhook(all)
     const webhook = { ...signed, url: 'https://caravan.example/v1/webhooks/email/sendgrid' }
     expect(sendgrid.verifySignature!(webhook)).toBe(true)
@@ -279,15 +314,31 @@ describe('SendGrid event parsing', () => {
   })
 
   it('a blocked bounce (server refused for now) is failed, not bounced', () => {
-    const events = [{ event: 'bounce', type: 'blocked', reason: '554 5.7.1 blocked by reputation', sg_message_id: 'Xyz.f1.0', delivery_id: 'dlv_2', timestamp: 1_700_000_000 }]
-    expect(parse(provider(), events)).toEqual([{ status: 'failed', reason: '554 5.7.1 blocked by reputation', providerMessageId: 'Xyz', deliveryId: 'dlv_2', at: '2023-11-14T22:13:20.000Z' }])
+    const events = [
+      {
+        event: 'bounce',
+        type: 'blocked',
+        reason: '554 5.7.1 blocked by reputation',
+        sg_message_id: 'Xyz.f1.0',
+        delivery_id: 'dlv_2',
+        timestamp: 1_700_000_000,
+      },
+    ]
+    expect(parse(provider(), events)).toEqual([
+      {
+        status: 'failed',
+        reason: '554 5.7.1 blocked by reputation',
+        providerMessageId: 'Xyz',
+        deliveryId: 'dlv_2',
+        at: '2023-11-14T22:13:20.000Z',
+      },
+    ])
   })
 
   it('keeps events without our custom arg (sent before Caravan, or by hand) keyed by message id only', () => {
-    expect(parse(provider(), [{ event: 'delivered', sg_message_id: 'OnlyId.filter.0' }, 'junk', null, { event: 'delivered', delivery_id: 42 }])).toEqual([
-      { status: 'delivered', providerMessageId: 'OnlyId' },
-      { status: 'delivered' },
-    ])
+    expect(
+      parse(provider(), [{ event: 'delivered', sg_message_id: 'OnlyId.filter.0' }, 'junk', null, { event: 'delivered', delivery_id: 42 }]),
+    ).toEqual([{ status: 'delivered', providerMessageId: 'OnlyId' }, { status: 'delivered' }])
   })
 
   it('refuses a body that is not a JSON array', () => {

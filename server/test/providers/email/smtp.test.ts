@@ -1,7 +1,12 @@
 // The SMTP provider against a real SMTP server (smtp-server on loopback): what a mailbox receives,
 // AUTH as the server checks it, and how each refusal or network failure is classified.
 import { afterEach, describe, expect, it } from 'vitest'
-import { createSmtpProvider, DELIVERY_ID_HEADER, toProviderError, type SmtpConfig } from '../../../src/modules/notifications/providers/email/smtp.js'
+import {
+  createSmtpProvider,
+  DELIVERY_ID_HEADER,
+  toProviderError,
+  type SmtpConfig,
+} from '../../../src/modules/notifications/providers/email/smtp.js'
 import { ProviderError, type EmailMessage } from '../../../src/modules/notifications/providers/types.js'
 import { closedPort, startSilentServer, startSmtpServer, type SmtpServerOptions } from '../../fakes/smtp.js'
 
@@ -30,7 +35,10 @@ function provider(port: number, extra: Partial<SmtpConfig> = {}) {
 }
 
 async function sendError(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(error).toBeInstanceOf(ProviderError)
   return error as ProviderError
 }
@@ -154,10 +162,32 @@ describe('SMTP provider: network failures', () => {
 describe('SMTP error mapping without a server', () => {
   const cases: [string, Parameters<typeof toProviderError>[0], string][] = [
     ['DNS failure', Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'EDNS' }), 'transient'],
-    ['421 service closing', Object.assign(new Error('Connection closed'), { code: 'ECONNECTION', responseCode: 421, command: 'CONN' }), 'transient'],
+    [
+      '421 service closing',
+      Object.assign(new Error('Connection closed'), { code: 'ECONNECTION', responseCode: 421, command: 'CONN' }),
+      'transient',
+    ],
     ['503 bad sequence', Object.assign(new Error('bad sequence'), { code: 'EPROTOCOL', responseCode: 503, command: 'DATA' }), 'transient'],
-    ['550 at MAIL FROM (sender refused, not the recipient)', Object.assign(new Error('Mail command failed'), { code: 'EENVELOPE', responseCode: 550, command: 'MAIL FROM', response: '550 Sender rejected' }), 'permanent'],
-    ['553 5.1.7 at RCPT (bad sender syntax)', Object.assign(new Error('Recipient command failed'), { code: 'EENVELOPE', responseCode: 553, command: 'RCPT TO', response: '553 5.1.7 Bad sender address syntax' }), 'permanent'],
+    [
+      '550 at MAIL FROM (sender refused, not the recipient)',
+      Object.assign(new Error('Mail command failed'), {
+        code: 'EENVELOPE',
+        responseCode: 550,
+        command: 'MAIL FROM',
+        response: '550 Sender rejected',
+      }),
+      'permanent',
+    ],
+    [
+      '553 5.1.7 at RCPT (bad sender syntax)',
+      Object.assign(new Error('Recipient command failed'), {
+        code: 'EENVELOPE',
+        responseCode: 553,
+        command: 'RCPT TO',
+        response: '553 5.1.7 Bad sender address syntax',
+      }),
+      'permanent',
+    ],
     ['missing credentials', Object.assign(new Error('Missing credentials for "PLAIN"'), { code: 'EAUTH', command: 'API' }), 'permanent'],
   ]
   for (const [name, error, kind] of cases) {
@@ -167,7 +197,11 @@ describe('SMTP error mapping without a server', () => {
   }
 
   it('redacts the password wherever it appears', () => {
-    const error = toProviderError(Object.assign(new Error('Invalid login: 535 bad hunter2'), { code: 'EAUTH', responseCode: 535 }), 1000, 'hunter2')
+    const error = toProviderError(
+      Object.assign(new Error('Invalid login: 535 bad hunter2'), { code: 'EAUTH', responseCode: 535 }),
+      1000,
+      'hunter2',
+    )
     expect(error.message).not.toContain('hunter2')
     expect(error.message).toContain('[redacted]')
   })

@@ -28,7 +28,13 @@ const providers: ApnsProvider[] = []
 beforeEach(async () => {
   clock = Date.now()
   fakeSkew = 0
-  fake = await startFakeApns({ teamId: TEAM_ID, keyId: KEY_ID, publicKey: teamKey.publicKey, bundleId: BUNDLE_ID, now: () => clock + fakeSkew })
+  fake = await startFakeApns({
+    teamId: TEAM_ID,
+    keyId: KEY_ID,
+    publicKey: teamKey.publicKey,
+    bundleId: BUNDLE_ID,
+    now: () => clock + fakeSkew,
+  })
 })
 afterEach(async () => {
   await Promise.all(providers.splice(0).map((apns) => apns.close()))
@@ -53,7 +59,13 @@ function provider(overrides: Partial<ApnsConfig> = {}): ApnsProvider {
 }
 
 function message(overrides: Partial<PushMessage> = {}): PushMessage {
-  return { deliveryId: 'delivery-1', target: { kind: 'apns', token: DEVICE }, title: 'Order shipped', body: 'Your parcel is on its way', ...overrides }
+  return {
+    deliveryId: 'delivery-1',
+    target: { kind: 'apns', token: DEVICE },
+    title: 'Order shipped',
+    body: 'Your parcel is on its way',
+    ...overrides,
+  }
 }
 
 /** Awaits a ProviderError and checks no part of a private key leaked into it. */
@@ -282,6 +294,8 @@ describe('APNs provider: configuration', () => {
 
   it('rejects a key that is not P-256', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
-    expect(() => createApnsProvider({ teamId: TEAM_ID, keyId: KEY_ID, privateKey: rsa, bundleId: BUNDLE_ID, production: true })).toThrow(/P-256/)
+    expect(() => createApnsProvider({ teamId: TEAM_ID, keyId: KEY_ID, privateKey: rsa, bundleId: BUNDLE_ID, production: true })).toThrow(
+      /P-256/,
+    )
   })
 })

@@ -26,7 +26,13 @@ function provider(overrides: Partial<FcmConfig> = {}) {
 }
 
 function message(overrides: Partial<PushMessage> = {}): PushMessage {
-  return { deliveryId: 'd-1', target: { kind: 'fcm', token: DEVICE }, title: 'Order shipped', body: 'Your parcel is on its way', ...overrides }
+  return {
+    deliveryId: 'd-1',
+    target: { kind: 'fcm', token: DEVICE },
+    title: 'Order shipped',
+    body: 'Your parcel is on its way',
+    ...overrides,
+  }
 }
 
 /** Awaits a ProviderError and checks no part of the service account's private key leaked into it. */
@@ -54,7 +60,11 @@ describe('FCM provider: sending', () => {
     expect(fake.messages).toEqual([
       {
         projectId: 'caravan-test',
-        message: { token: DEVICE, notification: { title: 'Order shipped', body: 'Your parcel is on its way' }, data: { orderId: '42', kind: 'shipping' } },
+        message: {
+          token: DEVICE,
+          notification: { title: 'Order shipped', body: 'Your parcel is on its way' },
+          data: { orderId: '42', kind: 'shipping' },
+        },
       },
     ])
   })
@@ -163,7 +173,7 @@ describe('FCM provider: error mapping', () => {
     const error = await providerError(provider().send(message({ data })))
     expect(error.kind).toBe('permanent')
     expect(error.details).toMatchObject({ httpStatus: 400, code: 'INVALID_ARGUMENT' })
-    expect(error.message).toContain("message.data[0].value")
+    expect(error.message).toContain('message.data[0].value')
   })
 
   it('maps an oversized payload to permanent', async () => {
@@ -236,7 +246,10 @@ describe('FCM provider: error mapping', () => {
 describe('FCM provider: configuration', () => {
   it('rejects an unreadable private key without echoing it', () => {
     const secret = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC-not-really-a-key'
-    const make = () => createFcmProvider({ serviceAccount: { ...fake.serviceAccount, private_key: `-----BEGIN PRIVATE KEY-----\n${secret}\n-----END PRIVATE KEY-----\n` } })
+    const make = () =>
+      createFcmProvider({
+        serviceAccount: { ...fake.serviceAccount, private_key: `-----BEGIN PRIVATE KEY-----\n${secret}\n-----END PRIVATE KEY-----\n` },
+      })
     expect(make).toThrow(/not a readable PEM private key/)
     expect(() => make()).not.toThrow(new RegExp(secret.slice(0, 20)))
   })

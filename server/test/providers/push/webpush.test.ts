@@ -21,11 +21,24 @@ afterEach(async () => {
 })
 
 function provider(overrides: Partial<WebPushConfig> = {}) {
-  return createWebPushProvider({ vapidPublicKey: vapid.publicKey, vapidPrivateKey: vapid.privateKey, subject: SUBJECT, timeoutMs: 1000, allowHttpEndpoints: true, ...overrides })
+  return createWebPushProvider({
+    vapidPublicKey: vapid.publicKey,
+    vapidPrivateKey: vapid.privateKey,
+    subject: SUBJECT,
+    timeoutMs: 1000,
+    allowHttpEndpoints: true,
+    ...overrides,
+  })
 }
 
 function message(to: FakeSubscriber['subscription'] = subscriber.subscription, overrides: Partial<PushMessage> = {}): PushMessage {
-  return { deliveryId: 'd-1', target: { kind: 'webpush', token: to.endpoint, subscription: to }, title: 'Order shipped', body: 'Your parcel is on its way', ...overrides }
+  return {
+    deliveryId: 'd-1',
+    target: { kind: 'webpush', token: to.endpoint, subscription: to },
+    title: 'Order shipped',
+    body: 'Your parcel is on its way',
+    ...overrides,
+  }
 }
 
 /** Awaits a ProviderError and checks the VAPID private key did not leak into it. */
@@ -56,7 +69,11 @@ describe('Web Push provider: sending', () => {
     expect(push.body.includes(Buffer.from('Order shipped'))).toBe(false)
 
     const plaintext = decryptPushMessage(push.body, subscriber)
-    expect(JSON.parse(plaintext.toString('utf8'))).toEqual({ title: 'Order shipped', body: 'Your parcel is on its way', data: { orderId: '42' } })
+    expect(JSON.parse(plaintext.toString('utf8'))).toEqual({
+      title: 'Order shipped',
+      body: 'Your parcel is on its way',
+      data: { orderId: '42' },
+    })
   })
 
   it('encrypts for that subscriber only', async () => {
@@ -141,7 +158,9 @@ describe('Web Push provider: error mapping', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
     const port = (closed.address() as AddressInfo).port
     await new Promise<void>((resolve) => closed.close(() => resolve()))
-    const error = await providerError(provider().send(message({ ...subscriber.subscription, endpoint: `http://127.0.0.1:${port}/wpush/v2/x` })))
+    const error = await providerError(
+      provider().send(message({ ...subscriber.subscription, endpoint: `http://127.0.0.1:${port}/wpush/v2/x` })),
+    )
     expect(error.kind).toBe('transient')
   })
 

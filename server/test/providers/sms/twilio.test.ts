@@ -79,7 +79,11 @@ describe('twilio send', () => {
 
   it('sends through a Messaging Service when no From is configured', async () => {
     const messagingServiceSid = `MG${'b2'.repeat(16)}`
-    const result = await provider({ from: undefined, messagingServiceSid, statusCallbackUrl: undefined }).send({ deliveryId: 'd3', to: '+14155550101', text: 'hi' })
+    const result = await provider({ from: undefined, messagingServiceSid, statusCallbackUrl: undefined }).send({
+      deliveryId: 'd3',
+      to: '+14155550101',
+      text: 'hi',
+    })
     expect(result).toMatchObject({ status: 'sent', meta: { twilioStatus: 'accepted' } })
     expect(result.meta).not.toHaveProperty('segments') // Twilio reports 0 until it picks a sender
     expect(fake.messages.at(-1)).toMatchObject({ messagingServiceSid, from: undefined, statusCallback: undefined })

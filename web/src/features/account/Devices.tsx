@@ -26,20 +26,35 @@ export function Devices() {
         <div className="table-wrap">
           <table>
             <thead>
-              <tr><th scope="col">{t('devices.device')}</th><th scope="col">{t('devices.type')}</th><th scope="col">{t('devices.added')}</th><th scope="col">{t('devices.status')}</th><th scope="col"><span className="visually-hidden">{t('devices.remove')}</span></th></tr>
+              <tr>
+                <th scope="col">{t('devices.device')}</th>
+                <th scope="col">{t('devices.type')}</th>
+                <th scope="col">{t('devices.added')}</th>
+                <th scope="col">{t('devices.status')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('devices.remove')}</span>
+                </th>
+              </tr>
             </thead>
             <tbody>
               {devices.data.map((device) => {
                 const name = device.label || t('devices.unnamed')
                 return (
                   <tr key={device.id}>
-                    <th scope="row"><bdi>{name}</bdi></th>
+                    <th scope="row">
+                      <bdi>{name}</bdi>
+                    </th>
                     <td>{t(`devices.kind.${device.kind}`)}</td>
                     <td>{formatDate(device.createdAt)}</td>
                     <td>{device.disabled ? t('devices.disabled') : t('devices.active')}</td>
                     <td>
-                      <button type="button" className="secondary small" disabled={remove.pending}
-                        aria-label={t('devices.removeNamed', { name })} onClick={() => void remove.run(device, name)}>
+                      <button
+                        type="button"
+                        className="secondary small"
+                        disabled={remove.pending}
+                        aria-label={t('devices.removeNamed', { name })}
+                        onClick={() => void remove.run(device, name)}
+                      >
                         {t('devices.remove')}
                       </button>
                     </td>

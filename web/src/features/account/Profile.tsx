@@ -39,15 +39,50 @@ export function Profile() {
         <ErrorAlert error={save.error} />
         <StatusMessage message={saved ? t('profile.saved') : null} />
         <TextField label={t('field.email')} name="email" type="email" dir="ltr" value={user.email} readOnly />
-        <TextField label={t('field.name')} name="name" autoComplete="name" dir="auto" optional
-          value={name} onChange={(e) => setName(e.target.value)} error={fieldMessage(t, save.error, 'name')} />
-        <SelectField label={t('field.language')} name="locale" value={locale} onChange={(e) => setUserLocale(e.target.value as Locale)}
-          options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`), lang: l }))} error={fieldMessage(t, save.error, 'locale')} />
-        <SelectField label={t('field.timezone')} name="timezone" value={timezone} onChange={(e) => setTimezone(e.target.value)} dir="ltr"
-          hint={t('hint.timezone')} options={zones.map((z) => ({ value: z, label: z }))} error={fieldMessage(t, save.error, 'timezone')} />
-        <TextField label={t('field.phone')} name="phone" type="tel" autoComplete="tel" dir="ltr" inputMode="tel" optional
-          hint={t('hint.phone')} value={phone} onChange={(e) => setPhone(e.target.value)} error={fieldMessage(t, save.error, 'phone')} />
-        <button type="submit" disabled={save.pending}>{save.pending ? t('common.working') : t('profile.save')}</button>
+        <TextField
+          label={t('field.name')}
+          name="name"
+          autoComplete="name"
+          dir="auto"
+          optional
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={fieldMessage(t, save.error, 'name')}
+        />
+        <SelectField
+          label={t('field.language')}
+          name="locale"
+          value={locale}
+          onChange={(e) => setUserLocale(e.target.value as Locale)}
+          options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`), lang: l }))}
+          error={fieldMessage(t, save.error, 'locale')}
+        />
+        <SelectField
+          label={t('field.timezone')}
+          name="timezone"
+          value={timezone}
+          onChange={(e) => setTimezone(e.target.value)}
+          dir="ltr"
+          hint={t('hint.timezone')}
+          options={zones.map((z) => ({ value: z, label: z }))}
+          error={fieldMessage(t, save.error, 'timezone')}
+        />
+        <TextField
+          label={t('field.phone')}
+          name="phone"
+          type="tel"
+          autoComplete="tel"
+          dir="ltr"
+          inputMode="tel"
+          optional
+          hint={t('hint.phone')}
+          value={phone}
+          onChange={(e) => setPhone(e.target.value)}
+          error={fieldMessage(t, save.error, 'phone')}
+        />
+        <button type="submit" disabled={save.pending}>
+          {save.pending ? t('common.working') : t('profile.save')}
+        </button>
       </form>
     </Page>
   )

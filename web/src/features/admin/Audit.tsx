@@ -19,7 +19,10 @@ export function Audit() {
     entries.update((page) => ({ items: [...page.items, ...next.items], nextCursor: next.nextCursor }))
   })
   const [result, setResult] = useState<AuditVerification | null>(null)
-  const verify = useAction(async () => { setResult(null); setResult(await client.admin.verifyAudit()) })
+  const verify = useAction(async () => {
+    setResult(null)
+    setResult(await client.admin.verifyAudit())
+  })
 
   const actor = (e: AuditEntry) => {
     if (e.actorType === 'system') return t('audit.system')
@@ -52,8 +55,11 @@ export function Audit() {
             <table>
               <thead>
                 <tr>
-                  <th scope="col">{t('audit.seq')}</th><th scope="col">{t('audit.time')}</th><th scope="col">{t('audit.actor')}</th>
-                  <th scope="col">{t('audit.action')}</th><th scope="col">{t('audit.target')}</th>
+                  <th scope="col">{t('audit.seq')}</th>
+                  <th scope="col">{t('audit.time')}</th>
+                  <th scope="col">{t('audit.actor')}</th>
+                  <th scope="col">{t('audit.action')}</th>
+                  <th scope="col">{t('audit.target')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -61,8 +67,12 @@ export function Audit() {
                   <tr key={e.seq}>
                     <th scope="row">{formatNumber(Number(e.seq))}</th>
                     <td>{formatDate(e.at)}</td>
-                    <td><bdi>{actor(e)}</bdi></td>
-                    <td><code dir="ltr">{e.action}</code></td>
+                    <td>
+                      <bdi>{actor(e)}</bdi>
+                    </td>
+                    <td>
+                      <code dir="ltr">{e.action}</code>
+                    </td>
                     <td>{e.targetType ? <code dir="ltr">{`${e.targetType} ${shortId(e.targetId)}`}</code> : t('common.none')}</td>
                   </tr>
                 ))}

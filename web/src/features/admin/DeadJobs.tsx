@@ -33,19 +33,34 @@ export function DeadJobs() {
           <table>
             <thead>
               <tr>
-                <th scope="col">{t('jobs.queue')}</th><th scope="col">{t('jobs.created')}</th><th scope="col">{t('jobs.error')}</th>
-                <th scope="col"><span className="visually-hidden">{t('jobs.retry')}</span></th>
+                <th scope="col">{t('jobs.queue')}</th>
+                <th scope="col">{t('jobs.created')}</th>
+                <th scope="col">{t('jobs.error')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('jobs.retry')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {jobs.data.map((job) => (
                 <tr key={job.id}>
-                  <th scope="row"><code dir="ltr">{job.queue}</code></th>
+                  <th scope="row">
+                    <code dir="ltr">{job.queue}</code>
+                  </th>
                   <td>{formatDate(job.createdOn)}</td>
-                  <td><code dir="ltr" className="clip">{errorText(job.error)}</code></td>
                   <td>
-                    <button type="button" className="secondary small" disabled={retry.pending}
-                      aria-label={t('jobs.retryNamed', { id: job.id.slice(-8) })} onClick={() => void retry.run(job)}>
+                    <code dir="ltr" className="clip">
+                      {errorText(job.error)}
+                    </code>
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="secondary small"
+                      disabled={retry.pending}
+                      aria-label={t('jobs.retryNamed', { id: job.id.slice(-8) })}
+                      onClick={() => void retry.run(job)}
+                    >
                       {t('jobs.retry')}
                     </button>
                   </td>

@@ -18,7 +18,12 @@ export function Users() {
     [filter],
   )
   const more = useAction(async (cursor: string) => {
-    const next = await client.admin.listUsers({ q: filter.q || undefined, role: (filter.role || undefined) as Role | undefined, limit: PAGE_SIZE, cursor })
+    const next = await client.admin.listUsers({
+      q: filter.q || undefined,
+      role: (filter.role || undefined) as Role | undefined,
+      limit: PAGE_SIZE,
+      cursor,
+    })
     users.update((page) => ({ items: [...page.items, ...next.items], nextCursor: next.nextCursor }))
   })
   const [changed, setChanged] = useState<string | null>(null)
@@ -36,9 +41,20 @@ export function Users() {
   return (
     <Page title={t('users.title')}>
       <form className="card form filters" onSubmit={search} role="search">
-        <TextField label={t('users.search')} name="q" type="search" value={draft.q} onChange={(e) => setDraft({ ...draft, q: e.target.value })} />
-        <SelectField label={t('users.role')} name="role" value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value })}
-          options={[{ value: '', label: t('users.allRoles') }, ...ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))]} />
+        <TextField
+          label={t('users.search')}
+          name="q"
+          type="search"
+          value={draft.q}
+          onChange={(e) => setDraft({ ...draft, q: e.target.value })}
+        />
+        <SelectField
+          label={t('users.role')}
+          name="role"
+          value={draft.role}
+          onChange={(e) => setDraft({ ...draft, role: e.target.value })}
+          options={[{ value: '', label: t('users.allRoles') }, ...ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))]}
+        />
         <button type="submit">{t('users.apply')}</button>
       </form>
       <StatusMessage message={changed} />
@@ -51,18 +67,25 @@ export function Users() {
             <table>
               <thead>
                 <tr>
-                  <th scope="col">{t('users.email')}</th><th scope="col">{t('users.name')}</th><th scope="col">{t('users.role')}</th>
-                  <th scope="col">{t('users.created')}</th><th scope="col">{t('users.changeRole')}</th>
+                  <th scope="col">{t('users.email')}</th>
+                  <th scope="col">{t('users.name')}</th>
+                  <th scope="col">{t('users.role')}</th>
+                  <th scope="col">{t('users.created')}</th>
+                  <th scope="col">{t('users.changeRole')}</th>
                 </tr>
               </thead>
               <tbody>
                 {users.data.items.map((user) => (
                   <tr key={user.id}>
-                    <th scope="row"><bdi>{user.email}</bdi></th>
+                    <th scope="row">
+                      <bdi>{user.email}</bdi>
+                    </th>
                     <td>{user.name ? <bdi>{user.name}</bdi> : t('common.none')}</td>
                     <td>{t(`role.${user.role}`)}</td>
                     <td>{formatDate(user.createdAt)}</td>
-                    <td><RoleForm user={user} t={t} onChanged={onRoleChanged} /></td>
+                    <td>
+                      <RoleForm user={user} t={t} onChanged={onRoleChanged} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -95,14 +118,28 @@ function RoleForm({ user, t, onChanged }: { user: User; t: Translate; onChanged:
   const error = change.error?.status === 409 ? t('users.lastAdmin') : null
   return (
     <form className="row-form" onSubmit={submit}>
-      <label htmlFor={id} className="visually-hidden">{t('users.roleFor', { email: user.email })}</label>
+      <label htmlFor={id} className="visually-hidden">
+        {t('users.roleFor', { email: user.email })}
+      </label>
       <select id={id} value={role} onChange={(e) => setRole(e.target.value as Role)} aria-describedby={error ? `${id}-error` : undefined}>
-        {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {t(`role.${r}`)}
+          </option>
+        ))}
       </select>
       <button type="submit" className="small" disabled={change.pending || role === user.role}>
-        {t('users.changeRole')}<span className="visually-hidden"> <bdi>{user.email}</bdi></span>
+        {t('users.changeRole')}
+        <span className="visually-hidden">
+          {' '}
+          <bdi>{user.email}</bdi>
+        </span>
       </button>
-      {error && <p className="field-error" id={`${id}-error`} role="alert">{error}</p>}
+      {error && (
+        <p className="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      )}
       {change.error && !error && <ErrorAlert error={change.error} />}
     </form>
   )

@@ -23,14 +23,35 @@ export function SignIn() {
     <Page title={t('signIn.title')} intro={t('signIn.intro')}>
       <form className="card form narrow" onSubmit={submit} noValidate aria-busy={signIn.pending}>
         <ErrorAlert error={signIn.error} />
-        <TextField label={t('field.email')} name="email" type="email" autoComplete="email" dir="ltr" required
-          value={email} onChange={(e) => setEmail(e.target.value)} error={fieldMessage(t, signIn.error, 'email')} />
-        <TextField label={t('field.password')} name="password" type="password" autoComplete="current-password" dir="ltr" required
-          value={password} onChange={(e) => setPassword(e.target.value)} error={fieldMessage(t, signIn.error, 'password')} />
-        <button type="submit" disabled={signIn.pending}>{signIn.pending ? t('common.working') : t('signIn.submit')}</button>
+        <TextField
+          label={t('field.email')}
+          name="email"
+          type="email"
+          autoComplete="email"
+          dir="ltr"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={fieldMessage(t, signIn.error, 'email')}
+        />
+        <TextField
+          label={t('field.password')}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          dir="ltr"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={fieldMessage(t, signIn.error, 'password')}
+        />
+        <button type="submit" disabled={signIn.pending}>
+          {signIn.pending ? t('common.working') : t('signIn.submit')}
+        </button>
       </form>
       <p className="aside">
-        {t('signIn.noAccount')} <Link to={next ? `/sign-up?next=${encodeURIComponent(next)}` : '/sign-up'}>{t('signIn.createAccount')}</Link>
+        {t('signIn.noAccount')}{' '}
+        <Link to={next ? `/sign-up?next=${encodeURIComponent(next)}` : '/sign-up'}>{t('signIn.createAccount')}</Link>
       </p>
     </Page>
   )

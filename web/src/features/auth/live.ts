@@ -15,17 +15,24 @@ function setCurrent(realtime: CaravanRealtime | null) {
 
 /** The open socket while signed in, else null. */
 export function useRealtime(): CaravanRealtime | null {
-  return useSyncExternalStore((listener) => {
-    listeners.add(listener)
-    return () => { listeners.delete(listener) }
-  }, () => current)
+  return useSyncExternalStore(
+    (listener) => {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    () => current,
+  )
 }
 
 /** Calls `handler` for each `event` the server pushes to this user, while the component is mounted. */
 export function useRealtimeEvent<E extends keyof RealtimeEvents>(event: E, handler: (payload: RealtimeEvents[E]) => void) {
   const realtime = useRealtime()
   const latest = useRef(handler)
-  useEffect(() => { latest.current = handler })
+  useEffect(() => {
+    latest.current = handler
+  })
   useEffect(() => realtime?.on(event, (payload) => latest.current(payload)), [realtime, event])
 }
 
@@ -36,12 +43,16 @@ export function useRealtimeEvent<E extends keyof RealtimeEvents>(event: E, handl
 export function useRealtimeConnected(handler: () => void) {
   const realtime = useRealtime()
   const latest = useRef(handler)
-  useEffect(() => { latest.current = handler })
+  useEffect(() => {
+    latest.current = handler
+  })
   useEffect(() => {
     if (!realtime) return
     const listener = () => latest.current()
     realtime.socket.on('connect', listener)
-    return () => { realtime.socket.off('connect', listener) }
+    return () => {
+      realtime.socket.off('connect', listener)
+    }
   }, [realtime])
 }
 
@@ -49,12 +60,19 @@ export function useLiveUser(userId: string | undefined) {
   useEffect(() => {
     if (!userId) return
     // Check the stored session once per sign-in: it may have ended while the app was closed.
-    const reload = () => { client.me().catch(() => { /* a failed refresh already signed us out */ }) }
+    const reload = () => {
+      client.me().catch(() => {
+        /* a failed refresh already signed us out */
+      })
+    }
     reload()
     const realtime = client.realtime()
     const stop = [
       realtime.on('user.updated', reload),
-      realtime.on('user.role_changed', () => { markRoleChanged(); reload() }),
+      realtime.on('user.role_changed', () => {
+        markRoleChanged()
+        reload()
+      }),
     ]
     setCurrent(realtime)
     return () => {

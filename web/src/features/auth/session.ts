@@ -30,10 +30,15 @@ export function markRoleChanged() {
 }
 
 export function useSession(): SessionState {
-  return useSyncExternalStore((listener) => {
-    listeners.add(listener)
-    return () => { listeners.delete(listener) }
-  }, () => state)
+  return useSyncExternalStore(
+    (listener) => {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    () => state,
+  )
 }
 
 /** The user on pages the router only shows when signed in. */

@@ -19,7 +19,9 @@ export function ConsoleHome() {
           <ul className="cards">
             {CONSOLE_SECTIONS.map((s) => (
               <li key={s.path} className="card module-card">
-                <h3><Link to={s.path}>{t(s.label)}</Link></h3>
+                <h3>
+                  <Link to={s.path}>{t(s.label)}</Link>
+                </h3>
                 <p>{t(s.description)}</p>
               </li>
             ))}
@@ -32,7 +34,9 @@ export function ConsoleHome() {
         <ul className="cards">
           {deskModules.map((m) => (
             <li key={m.path} className="card module-card">
-              <h3><Link to={m.path}>{t(m.label)}</Link></h3>
+              <h3>
+                <Link to={m.path}>{t(m.label)}</Link>
+              </h3>
               <p>{t(m.description)}</p>
               <span className="tag">{t('home.soonTag')}</span>
             </li>

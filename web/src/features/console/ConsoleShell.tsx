@@ -14,7 +14,12 @@ export const CONSOLE_SECTIONS: { path: string; label: MessageKey; description: M
   { path: '/console/notifications/providers', label: 'console.providers', description: 'console.providersDesc', adminOnly: true },
   { path: '/console/notifications/activity', label: 'console.activity', description: 'console.activityDesc', adminOnly: true },
   { path: '/console/notifications/outbox', label: 'console.outbox', description: 'console.outboxDesc', adminOnly: true },
-  { path: '/console/notifications/settings', label: 'console.notificationSettings', description: 'console.notificationSettingsDesc', adminOnly: true },
+  {
+    path: '/console/notifications/settings',
+    label: 'console.notificationSettings',
+    description: 'console.notificationSettingsDesc',
+    adminOnly: true,
+  },
 ]
 
 export function ConsoleShell({ children }: { children: ReactNode }) {
@@ -23,14 +28,23 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
   const { pathname } = useLocation()
   const sections = CONSOLE_SECTIONS.filter((s) => !s.adminOnly || user.role === 'admin')
   // A page below a section (a type's template editor) keeps its section marked.
-  const current = sections.map((s) => s.path).filter((p) => pathname === p || pathname.startsWith(`${p}/`)).sort((a, b) => b.length - a.length)[0]
+  const current = sections
+    .map((s) => s.path)
+    .filter((p) => pathname === p || pathname.startsWith(`${p}/`))
+    .sort((a, b) => b.length - a.length)[0]
   return (
     <div className="console">
       <nav aria-label={t('console.nav')} className="subnav">
         <ul>
-          <li><Link to="/console">{t('console.overview')}</Link></li>
+          <li>
+            <Link to="/console">{t('console.overview')}</Link>
+          </li>
           {sections.map((s) => (
-            <li key={s.path}><Link to={s.path} aria-current={s.path === current ? 'page' : undefined}>{t(s.label)}</Link></li>
+            <li key={s.path}>
+              <Link to={s.path} aria-current={s.path === current ? 'page' : undefined}>
+                {t(s.label)}
+              </Link>
+            </li>
           ))}
         </ul>
       </nav>

@@ -17,13 +17,30 @@ export function Bell({ userId }: { userId: string }) {
   return (
     <>
       <Link to="/notifications" className="bell" aria-label={label} title={label}>
-        <svg aria-hidden="true" focusable="false" width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+        <svg
+          aria-hidden="true"
+          focusable="false"
+          width="22"
+          height="22"
+          viewBox="0 0 24 24"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        >
           <path d="M18 8a6 6 0 1 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
           <path d="M13.73 21a2 2 0 0 1-3.46 0" />
         </svg>
-        {badge && <span className="badge" aria-hidden="true">{badge}</span>}
+        {badge && (
+          <span className="badge" aria-hidden="true">
+            {badge}
+          </span>
+        )}
       </Link>
-      <div className="visually-hidden" role="status">{announcement}</div>
+      <div className="visually-hidden" role="status">
+        {announcement}
+      </div>
     </>
   )
 }

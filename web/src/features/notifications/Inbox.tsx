@@ -38,9 +38,13 @@ export function Inbox() {
   useEffect(() => {
     if (archived) return
     // Ids are time-ordered (UUIDv7), as the server sorts them; concurrent deliveries may arrive out of order.
-    return onNewItem((item) => update((page) => (page.items.some((i) => i.id === item.id)
-      ? page
-      : { ...page, items: [item, ...page.items].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)) })))
+    return onNewItem((item) =>
+      update((page) =>
+        page.items.some((i) => i.id === item.id)
+          ? page
+          : { ...page, items: [item, ...page.items].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)) },
+      ),
+    )
   }, [archived, update])
 
   const replace = (changed: InboxItem) => update((page) => ({ ...page, items: page.items.map((i) => (i.id === changed.id ? changed : i)) }))
@@ -80,32 +84,54 @@ export function Inbox() {
       <div className="inbox-bar">
         <nav aria-label={t('inbox.views')} className="tabs-nav">
           <ul className="inline-list">
-            <li><Link to="/notifications" aria-current={archived ? undefined : 'page'}>{t('inbox.tabInbox')}</Link></li>
-            <li><Link to="/notifications?view=archived" aria-current={archived ? 'page' : undefined}>{t('inbox.tabArchived')}</Link></li>
+            <li>
+              <Link to="/notifications" aria-current={archived ? undefined : 'page'}>
+                {t('inbox.tabInbox')}
+              </Link>
+            </li>
+            <li>
+              <Link to="/notifications?view=archived" aria-current={archived ? 'page' : undefined}>
+                {t('inbox.tabArchived')}
+              </Link>
+            </li>
           </ul>
         </nav>
         <div className="toolbar">
           {!archived && (
-            <button type="button" className="secondary" disabled={markAll.pending || (!list?.some((i) => !i.read) && !unread)}
-              onClick={() => void markAll.run()}>
+            <button
+              type="button"
+              className="secondary"
+              disabled={markAll.pending || (!list?.some((i) => !i.read) && !unread)}
+              onClick={() => void markAll.run()}
+            >
               {markAll.pending ? t('common.working') : t('inbox.markAllRead')}
             </button>
           )}
-          <Link to="/settings/notifications" className="button secondary">{t('inbox.settings')}</Link>
+          <Link to="/settings/notifications" className="button secondary">
+            {t('inbox.settings')}
+          </Link>
         </div>
       </div>
       <StatusMessage message={message} />
       <ErrorAlert error={error} />
-      <h2 id="inbox-heading" className="visually-hidden" tabIndex={-1}>{archived ? t('inbox.tabArchived') : t('inbox.tabInbox')}</h2>
+      <h2 id="inbox-heading" className="visually-hidden" tabIndex={-1}>
+        {archived ? t('inbox.tabArchived') : t('inbox.tabInbox')}
+      </h2>
       {items.loading && !items.data && <p>{t('common.loading')}</p>}
       {list?.length === 0 && <p className="empty">{archived ? t('inbox.emptyArchived') : t('inbox.empty')}</p>}
       {!!list?.length && (
         <>
           <ul className="inbox" aria-labelledby="inbox-heading">
             {list.map((item) => (
-              <InboxEntry key={item.id} item={item} t={t}
-                onOpen={() => void markRead.run(item)} onRead={() => markRead.run(item)} onArchive={() => void archive.run(item)}
-                busy={markRead.pending || archive.pending} />
+              <InboxEntry
+                key={item.id}
+                item={item}
+                t={t}
+                onOpen={() => void markRead.run(item)}
+                onRead={() => markRead.run(item)}
+                onArchive={() => void archive.run(item)}
+                busy={markRead.pending || archive.pending}
+              />
             ))}
           </ul>
           <p className="muted small">{t('inbox.shown', { count: formatNumber(list.length) })}</p>
@@ -120,8 +146,20 @@ export function Inbox() {
   )
 }
 
-function InboxEntry({ item, t, onOpen, onRead, onArchive, busy }: {
-  item: InboxItem; t: Translate; onOpen: () => void; onRead: () => Promise<unknown>; onArchive: () => void; busy: boolean
+function InboxEntry({
+  item,
+  t,
+  onOpen,
+  onRead,
+  onArchive,
+  busy,
+}: {
+  item: InboxItem
+  t: Translate
+  onOpen: () => void
+  onRead: () => Promise<unknown>
+  onArchive: () => void
+  busy: boolean
 }) {
   const { formatDate } = useI18n()
   const archiveButton = useRef<HTMLButtonElement>(null)
@@ -132,13 +170,20 @@ function InboxEntry({ item, t, onOpen, onRead, onArchive, busy }: {
     setTimeout(() => archiveButton.current?.focus(), 0)
   }
   const action = safeActionUrl(item.actionUrl)
-  const category = (CATEGORIES as readonly string[]).includes(item.category) ? t(`category.${item.category as (typeof CATEGORIES)[number]}`) : item.category
+  const category = (CATEGORIES as readonly string[]).includes(item.category)
+    ? t(`category.${item.category as (typeof CATEGORIES)[number]}`)
+    : item.category
 
   function openExternal(event: MouseEvent<HTMLAnchorElement>, href: string) {
-    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { onOpen(); return }
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+      onOpen()
+      return
+    }
     // Leaving the app would cancel the request: mark it read first.
     event.preventDefault()
-    const go = () => { window.location.assign(href) }
+    const go = () => {
+      window.location.assign(href)
+    }
     if (item.read) go()
     else client.notifications.markRead(item.id).then(go, go)
   }
@@ -150,12 +195,22 @@ function InboxEntry({ item, t, onOpen, onRead, onArchive, busy }: {
         <h3 className="inbox-title">
           {!item.read && <span className="dot" aria-hidden="true" />}
           {!item.read && <span className="visually-hidden">{t('inbox.unreadMark')} </span>}
-          {action?.internal && <Link to={action.href} onClick={onOpen}>{title}</Link>}
-          {action && !action.internal && <a href={action.href} onClick={(e) => openExternal(e, action.href)}>{title}</a>}
+          {action?.internal && (
+            <Link to={action.href} onClick={onOpen}>
+              {title}
+            </Link>
+          )}
+          {action && !action.internal && (
+            <a href={action.href} onClick={(e) => openExternal(e, action.href)}>
+              {title}
+            </a>
+          )}
           {!action && title}
         </h3>
         {/* Isolated, not dir="auto": an English text in a Persian page keeps the page's alignment. */}
-        <p className="inbox-body"><bdi>{item.body}</bdi></p>
+        <p className="inbox-body">
+          <bdi>{item.body}</bdi>
+        </p>
         <p className="muted small inbox-meta">
           <time dateTime={item.createdAt}>{formatDate(item.createdAt)}</time>
           <span aria-hidden="true"> · </span>
@@ -164,14 +219,25 @@ function InboxEntry({ item, t, onOpen, onRead, onArchive, busy }: {
       </div>
       <div className="inbox-actions">
         {!item.read && (
-          <button type="button" className="secondary small" disabled={busy} onClick={() => void read()}
-            aria-label={t('inbox.markReadNamed', { title: item.title })}>
+          <button
+            type="button"
+            className="secondary small"
+            disabled={busy}
+            onClick={() => void read()}
+            aria-label={t('inbox.markReadNamed', { title: item.title })}
+          >
             {t('inbox.markRead')}
           </button>
         )}
         {!item.archived && (
-          <button type="button" className="secondary small" disabled={busy} onClick={onArchive} ref={archiveButton}
-            aria-label={t('inbox.archiveNamed', { title: item.title })}>
+          <button
+            type="button"
+            className="secondary small"
+            disabled={busy}
+            onClick={onArchive}
+            ref={archiveButton}
+            aria-label={t('inbox.archiveNamed', { title: item.title })}
+          >
             {t('inbox.archive')}
           </button>
         )}

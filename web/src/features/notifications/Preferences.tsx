@@ -26,9 +26,12 @@ export function NotificationPreferencesPage() {
 type Grid = Record<NotificationCategory, Record<NotificationChannel, boolean>>
 
 function gridOf(preferences: NotificationPreferences): Grid {
-  return Object.fromEntries(CATEGORIES.map((category) => [
-    category, Object.fromEntries(CHANNELS.map((channel) => [channel, preferences.categories[category]?.[channel] !== false])),
-  ])) as Grid
+  return Object.fromEntries(
+    CATEGORIES.map((category) => [
+      category,
+      Object.fromEntries(CHANNELS.map((channel) => [channel, preferences.categories[category]?.[channel] !== false])),
+    ]),
+  ) as Grid
 }
 
 function PreferencesForm({ view }: { view: NotificationPreferencesView }) {
@@ -85,8 +88,12 @@ function PreferencesForm({ view }: { view: NotificationPreferencesView }) {
         <div className="switches">
           {CHANNELS.map((channel) => (
             <label key={channel} className="switch">
-              <input type="checkbox" role="switch" checked={channels[channel]}
-                onChange={() => setChannels((c) => ({ ...c, [channel]: !c[channel] }))} />
+              <input
+                type="checkbox"
+                role="switch"
+                checked={channels[channel]}
+                onChange={() => setChannels((c) => ({ ...c, [channel]: !c[channel] }))}
+              />
               <span>{t(`channel.${channel}`)}</span>
             </label>
           ))}
@@ -95,13 +102,19 @@ function PreferencesForm({ view }: { view: NotificationPreferencesView }) {
 
       <fieldset className="card">
         <legend>{t('prefs.categories')}</legend>
-        <p className="hint" id={`${id}-grid-hint`}>{t('prefs.categoriesHint')}</p>
+        <p className="hint" id={`${id}-grid-hint`}>
+          {t('prefs.categoriesHint')}
+        </p>
         <div className="table-wrap flat">
           <table className="grid-table" aria-describedby={`${id}-grid-hint`}>
             <thead>
               <tr>
                 <th scope="col">{t('prefs.category')}</th>
-                {CHANNELS.map((channel) => <th key={channel} scope="col">{t(`channel.${channel}`)}</th>)}
+                {CHANNELS.map((channel) => (
+                  <th key={channel} scope="col">
+                    {t(`channel.${channel}`)}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
@@ -115,10 +128,13 @@ function PreferencesForm({ view }: { view: NotificationPreferencesView }) {
                     </th>
                     {CHANNELS.map((channel) => (
                       <td key={channel}>
-                        <input type="checkbox"
+                        <input
+                          type="checkbox"
                           aria-label={t('prefs.cell', { category: t(`category.${category}`), channel: t(`channel.${channel}`) })}
-                          checked={always || grid[category][channel]} disabled={always || !channels[channel]}
-                          onChange={() => toggleCell(category, channel)} />
+                          checked={always || grid[category][channel]}
+                          disabled={always || !channels[channel]}
+                          onChange={() => toggleCell(category, channel)}
+                        />
                       </td>
                     ))}
                   </tr>
@@ -133,24 +149,51 @@ function PreferencesForm({ view }: { view: NotificationPreferencesView }) {
       <fieldset className="card">
         <legend>{t('prefs.quietHours')}</legend>
         <label className="check">
-          <input type="checkbox" checked={quiet} onChange={(e) => { setQuiet(e.target.checked); setQuietError(null) }} />
+          <input
+            type="checkbox"
+            checked={quiet}
+            onChange={(e) => {
+              setQuiet(e.target.checked)
+              setQuietError(null)
+            }}
+          />
           <span>{t('prefs.quietEnable')}</span>
         </label>
         <div className={quietError ? 'time-range field invalid' : 'time-range'}>
           <div className="field">
             <label htmlFor={`${id}-start`}>{t('prefs.quietStart')}</label>
-            <input id={`${id}-start`} type="time" dir="ltr" value={start} disabled={!quiet} required={quiet}
-              aria-invalid={quietError ? true : undefined} aria-describedby={`${id}-tz${quietError ? ` ${id}-quiet-error` : ''}`}
-              onChange={(e) => setStart(e.target.value)} />
+            <input
+              id={`${id}-start`}
+              type="time"
+              dir="ltr"
+              value={start}
+              disabled={!quiet}
+              required={quiet}
+              aria-invalid={quietError ? true : undefined}
+              aria-describedby={`${id}-tz${quietError ? ` ${id}-quiet-error` : ''}`}
+              onChange={(e) => setStart(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor={`${id}-end`}>{t('prefs.quietEnd')}</label>
-            <input id={`${id}-end`} type="time" dir="ltr" value={end} disabled={!quiet} required={quiet}
-              aria-invalid={quietError ? true : undefined} aria-describedby={`${id}-tz${quietError ? ` ${id}-quiet-error` : ''}`}
-              onChange={(e) => setEnd(e.target.value)} />
+            <input
+              id={`${id}-end`}
+              type="time"
+              dir="ltr"
+              value={end}
+              disabled={!quiet}
+              required={quiet}
+              aria-invalid={quietError ? true : undefined}
+              aria-describedby={`${id}-tz${quietError ? ` ${id}-quiet-error` : ''}`}
+              onChange={(e) => setEnd(e.target.value)}
+            />
           </div>
         </div>
-        {quietError && <p className="field-error" id={`${id}-quiet-error`} role="alert">{quietError}</p>}
+        {quietError && (
+          <p className="field-error" id={`${id}-quiet-error`} role="alert">
+            {quietError}
+          </p>
+        )}
         <p className="hint" id={`${id}-tz`}>
           {t('prefs.quietZone', { zone: timezone })} <Link to="/profile">{t('prefs.changeZone')}</Link>
         </p>
@@ -158,7 +201,9 @@ function PreferencesForm({ view }: { view: NotificationPreferencesView }) {
       </fieldset>
 
       <StatusMessage message={saved ? t('prefs.saved') : null} />
-      <button type="submit" disabled={save.pending}>{save.pending ? t('common.working') : t('prefs.save')}</button>
+      <button type="submit" disabled={save.pending}>
+        {save.pending ? t('common.working') : t('prefs.save')}
+      </button>
     </form>
   )
 }
@@ -183,8 +228,13 @@ function Topics() {
           {topics.data.map((topic) => (
             <li key={topic.key}>
               <bdi>{topic.name}</bdi>
-              <button type="button" className="secondary small" disabled={unfollow.pending}
-                aria-label={t('prefs.unfollowNamed', { name: topic.name })} onClick={() => void unfollow.run(topic)}>
+              <button
+                type="button"
+                className="secondary small"
+                disabled={unfollow.pending}
+                aria-label={t('prefs.unfollowNamed', { name: topic.name })}
+                onClick={() => void unfollow.run(topic)}
+              >
                 {t('prefs.unfollow')}
               </button>
             </li>

@@ -3,6 +3,16 @@ import type { DeliveryStatus, NotificationCategory, NotificationChannel } from '
 
 export const CHANNELS: readonly NotificationChannel[] = ['in_app', 'email', 'sms', 'push']
 export const CATEGORIES: readonly NotificationCategory[] = ['transactional', 'security', 'chat', 'support', 'payments', 'marketing']
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'queued', 'sending', 'sent', 'delivered', 'opened', 'failed', 'bounced', 'suppressed']
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
+  'pending',
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'opened',
+  'failed',
+  'bounced',
+  'suppressed',
+]
 /** Channels that wait for quiet hours to end (in-app and email arrive silently anyway). */
 export const QUIET_CHANNELS: readonly NotificationChannel[] = ['push', 'sms']

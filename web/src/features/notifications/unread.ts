@@ -20,10 +20,15 @@ export function setUnreadCount(count: number | null) {
 
 /** The unread count, or null until it is known. */
 export function useUnreadCount(): number | null {
-  return useSyncExternalStore((listener) => {
-    listeners.add(listener)
-    return () => { listeners.delete(listener) }
-  }, () => unread)
+  return useSyncExternalStore(
+    (listener) => {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    () => unread,
+  )
 }
 
 let lastRead = 0
@@ -32,8 +37,12 @@ function readCount() {
   lastRead = Date.now()
   const started = generation
   client.notifications.unreadCount().then(
-    (count) => { if (generation === started) setUnreadCount(count) },
-    () => { /* keep the last known count; a failed refresh already signed us out */ },
+    (count) => {
+      if (generation === started) setUnreadCount(count)
+    },
+    () => {
+      /* keep the last known count; a failed refresh already signed us out */
+    },
   )
 }
 
@@ -54,7 +63,9 @@ const newItemListeners = new Set<NewItemListener>()
 /** Pages that show inbox items (the inbox) hear about new ones here. */
 export function onNewItem(listener: NewItemListener): () => void {
   newItemListeners.add(listener)
-  return () => { newItemListeners.delete(listener) }
+  return () => {
+    newItemListeners.delete(listener)
+  }
 }
 
 /** Mounted once while signed in (in the header): keeps the count and fans out new items. */
@@ -68,7 +79,9 @@ export function useLiveNotifications(userId: string) {
     }
   }, [userId])
   // A reconnect may have missed events; the first connect follows the read above.
-  useRealtimeConnected(() => { if (Date.now() - lastRead > 2_000) readCount() })
+  useRealtimeConnected(() => {
+    if (Date.now() - lastRead > 2_000) readCount()
+  })
   useRealtimeEvent('notification:new', ({ item, unreadCount }) => {
     setUnreadCount(unreadCount)
     settleSoon()

@@ -8,9 +8,15 @@ export function LanguageSwitcher() {
   const id = useId()
   return (
     <div className="language">
-      <label htmlFor={id} className="visually-hidden">{t('lang.label')}</label>
+      <label htmlFor={id} className="visually-hidden">
+        {t('lang.label')}
+      </label>
       <select id={id} value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
-        {LOCALES.map((l) => <option key={l} value={l} lang={l}>{t(`lang.${l}`)}</option>)}
+        {LOCALES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {t(`lang.${l}`)}
+          </option>
+        ))}
       </select>
     </div>
   )

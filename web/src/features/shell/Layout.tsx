@@ -18,7 +18,9 @@ export function Layout({ children }: { children: ReactNode }) {
   const { user, roleChanged } = useSession()
   return (
     <>
-      <a className="skip-link" href="#main">{t('skip.toMain')}</a>
+      <a className="skip-link" href="#main">
+        {t('skip.toMain')}
+      </a>
       <header className="site-header">
         <div className="bar">
           <Link to="/" className="brand" aria-current={undefined}>
@@ -31,15 +33,29 @@ export function Layout({ children }: { children: ReactNode }) {
               <ul className="inline-list">
                 {user ? (
                   <>
-                    <li><Bell userId={user.id} /></li>
-                    <li><Link to="/profile">{t('nav.profile')}</Link></li>
-                    <li><Link to="/devices">{t('nav.devices')}</Link></li>
-                    <li><button type="button" className="link-button" onClick={() => void signOut()}>{t('nav.signOut')}</button></li>
+                    <li>
+                      <Bell userId={user.id} />
+                    </li>
+                    <li>
+                      <Link to="/profile">{t('nav.profile')}</Link>
+                    </li>
+                    <li>
+                      <Link to="/devices">{t('nav.devices')}</Link>
+                    </li>
+                    <li>
+                      <button type="button" className="link-button" onClick={() => void signOut()}>
+                        {t('nav.signOut')}
+                      </button>
+                    </li>
                   </>
                 ) : (
                   <>
-                    <li><Link to="/sign-in">{t('nav.signIn')}</Link></li>
-                    <li><Link to="/sign-up">{t('nav.signUp')}</Link></li>
+                    <li>
+                      <Link to="/sign-in">{t('nav.signIn')}</Link>
+                    </li>
+                    <li>
+                      <Link to="/sign-up">{t('nav.signUp')}</Link>
+                    </li>
                   </>
                 )}
               </ul>
@@ -49,9 +65,19 @@ export function Layout({ children }: { children: ReactNode }) {
         {user && (
           <nav aria-label={t('nav.main')} className="primary-nav">
             <ul className="inline-list">
-              <li><Link to="/">{t('nav.home')}</Link></li>
-              {MODULES.map((m) => <li key={m.path}><Link to={m.path}>{t(m.label)}</Link></li>)}
-              {user.role !== 'customer' && <li><Link to="/console">{t('nav.console')}</Link></li>}
+              <li>
+                <Link to="/">{t('nav.home')}</Link>
+              </li>
+              {MODULES.map((m) => (
+                <li key={m.path}>
+                  <Link to={m.path}>{t(m.label)}</Link>
+                </li>
+              ))}
+              {user.role !== 'customer' && (
+                <li>
+                  <Link to="/console">{t('nav.console')}</Link>
+                </li>
+              )}
             </ul>
           </nav>
         )}
@@ -59,12 +85,18 @@ export function Layout({ children }: { children: ReactNode }) {
       {roleChanged && (
         <div className="banner" role="status">
           <p>{t('session.roleChanged')}</p>
-          <button type="button" onClick={() => void signOut()}>{t('session.signInAgain')}</button>
+          <button type="button" onClick={() => void signOut()}>
+            {t('session.signInAgain')}
+          </button>
         </div>
       )}
-      <main id="main" tabIndex={-1}>{children}</main>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
       <footer className="site-footer">
-        <p>{t('footer.text')} <a href="/docs">{t('footer.apiDocs')}</a></p>
+        <p>
+          {t('footer.text')} <a href="/docs">{t('footer.apiDocs')}</a>
+        </p>
       </footer>
     </>
   )

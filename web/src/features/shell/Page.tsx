@@ -5,7 +5,9 @@ import { useI18n } from '../../i18n'
 export function Page({ title, tabTitle, intro, children }: { title: string; tabTitle?: string; intro?: ReactNode; children?: ReactNode }) {
   const { t } = useI18n()
   const documentTitle = `${tabTitle ?? title} · ${t('app.name')}`
-  useEffect(() => { document.title = documentTitle }, [documentTitle])
+  useEffect(() => {
+    document.title = documentTitle
+  }, [documentTitle])
   return (
     <div className="page">
       <h1 tabIndex={-1}>{title}</h1>

@@ -11,7 +11,11 @@ export function ComingSoon({ module }: { module: ModuleEntry }) {
         <p>{t(module.description)}</p>
         <p>{t('soon.body')}</p>
       </div>
-      <p><Link to="/" className="button secondary">{t('common.backHome')}</Link></p>
+      <p>
+        <Link to="/" className="button secondary">
+          {t('common.backHome')}
+        </Link>
+      </p>
     </Page>
   )
 }
@@ -20,9 +24,15 @@ export function Forbidden() {
   const { t, formatNumber } = useI18n()
   return (
     <Page title={t('forbidden.title')}>
-      <p className="status-code" aria-hidden="true">{formatNumber(403)}</p>
+      <p className="status-code" aria-hidden="true">
+        {formatNumber(403)}
+      </p>
       <p>{t('forbidden.body')}</p>
-      <p><Link to="/" className="button secondary">{t('common.backHome')}</Link></p>
+      <p>
+        <Link to="/" className="button secondary">
+          {t('common.backHome')}
+        </Link>
+      </p>
     </Page>
   )
 }
@@ -31,9 +41,15 @@ export function NotFound() {
   const { t, formatNumber } = useI18n()
   return (
     <Page title={t('notFound.title')}>
-      <p className="status-code" aria-hidden="true">{formatNumber(404)}</p>
+      <p className="status-code" aria-hidden="true">
+        {formatNumber(404)}
+      </p>
       <p>{t('notFound.body')}</p>
-      <p><Link to="/" className="button secondary">{t('common.backHome')}</Link></p>
+      <p>
+        <Link to="/" className="button secondary">
+          {t('common.backHome')}
+        </Link>
+      </p>
     </Page>
   )
 }

@@ -2,9 +2,20 @@
 // in right-to-left pages), Home/End jump to the ends; only the selected tab is in the Tab order.
 import { useRef, type KeyboardEvent, type ReactNode } from 'react'
 
-export interface TabItem<T extends string> { id: T; label: ReactNode; /** Accessible name when the label is not plain text. */ name?: string }
+export interface TabItem<T extends string> {
+  id: T
+  label: ReactNode
+  /** Accessible name when the label is not plain text. */ name?: string
+}
 
-export function Tabs<T extends string>({ label, tabs, selected, onSelect, idPrefix, children }: {
+export function Tabs<T extends string>({
+  label,
+  tabs,
+  selected,
+  onSelect,
+  idPrefix,
+  children,
+}: {
   label: string
   tabs: TabItem<T>[]
   selected: T
@@ -33,9 +44,18 @@ export function Tabs<T extends string>({ label, tabs, selected, onSelect, idPref
     <div className="tabs">
       <div role="tablist" aria-label={label} ref={list} className="tablist">
         {tabs.map((tab) => (
-          <button key={tab.id} type="button" role="tab" id={`${idPrefix}-tab-${tab.id}`} aria-controls={`${idPrefix}-panel`}
-            aria-selected={tab.id === selected} tabIndex={tab.id === selected ? 0 : -1} aria-label={tab.name}
-            onClick={() => onSelect(tab.id)} onKeyDown={onKeyDown}>
+          <button
+            key={tab.id}
+            type="button"
+            role="tab"
+            id={`${idPrefix}-tab-${tab.id}`}
+            aria-controls={`${idPrefix}-panel`}
+            aria-selected={tab.id === selected}
+            tabIndex={tab.id === selected ? 0 : -1}
+            aria-label={tab.name}
+            onClick={() => onSelect(tab.id)}
+            onKeyDown={onKeyDown}
+          >
             {tab.label}
           </button>
         ))}

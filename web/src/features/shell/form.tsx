@@ -28,7 +28,18 @@ export function useAction<A extends unknown[], R>(action: (...args: A) => Promis
   return { run, pending, error, setError }
 }
 
-const KNOWN_PROBLEMS = ['validation', 'invalid_credentials', 'email_taken', 'rate_limited', 'network_error', 'unauthorized', 'invalid_token', 'forbidden', 'not_found', 'conflict'] as const
+const KNOWN_PROBLEMS = [
+  'validation',
+  'invalid_credentials',
+  'email_taken',
+  'rate_limited',
+  'network_error',
+  'unauthorized',
+  'invalid_token',
+  'forbidden',
+  'not_found',
+  'conflict',
+] as const
 
 export function problemMessage(t: Translate, error: CaravanError): string {
   const code = error.code as (typeof KNOWN_PROBLEMS)[number]
@@ -71,10 +82,19 @@ export function useMessage(): [string | null, (say: Say | null) => void] {
 
 /** A polite live region that is always present, so screen readers announce its new text. */
 export function StatusMessage({ message, tone = 'success' }: { message: string | null; tone?: 'success' | 'info' }) {
-  return <div className={message ? `alert ${tone}` : 'visually-hidden'} role="status">{message}</div>
+  return (
+    <div className={message ? `alert ${tone}` : 'visually-hidden'} role="status">
+      {message}
+    </div>
+  )
 }
 
-interface FieldShellProps { label: string; hint?: ReactNode; error?: ReactNode; optional?: boolean }
+interface FieldShellProps {
+  label: string
+  hint?: ReactNode
+  error?: ReactNode
+  optional?: boolean
+}
 
 function FieldShell({ id, label, hint, error, optional, children }: FieldShellProps & { id: string; children: ReactNode }) {
   const { t } = useI18n()
@@ -85,8 +105,16 @@ function FieldShell({ id, label, hint, error, optional, children }: FieldShellPr
         {optional && <span className="muted"> ({t('common.optional')})</span>}
       </label>
       {children}
-      {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}
-      {error && <p className="field-error" id={`${id}-error`}>{error}</p>}
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
     </div>
   )
 }
@@ -104,7 +132,13 @@ export function TextField({ label, hint, error, optional, ...input }: FieldShell
   )
 }
 
-export function TextAreaField({ label, hint, error, optional, ...textarea }: FieldShellProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({
+  label,
+  hint,
+  error,
+  optional,
+  ...textarea
+}: FieldShellProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const id = useId()
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} optional={optional}>
@@ -113,14 +147,26 @@ export function TextAreaField({ label, hint, error, optional, ...textarea }: Fie
   )
 }
 
-export function SelectField({ label, hint, error, optional, options, ...select }: FieldShellProps & SelectHTMLAttributes<HTMLSelectElement> & {
-  options: { value: string; label: string; lang?: string }[]
-}) {
+export function SelectField({
+  label,
+  hint,
+  error,
+  optional,
+  options,
+  ...select
+}: FieldShellProps &
+  SelectHTMLAttributes<HTMLSelectElement> & {
+    options: { value: string; label: string; lang?: string }[]
+  }) {
   const id = useId()
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} optional={optional}>
       <select id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...select}>
-        {options.map((o) => <option key={o.value} value={o.value} lang={o.lang}>{o.label}</option>)}
+        {options.map((o) => (
+          <option key={o.value} value={o.value} lang={o.lang}>
+            {o.label}
+          </option>
+        ))}
       </select>
     </FieldShell>
   )

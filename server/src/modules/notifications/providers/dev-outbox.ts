@@ -9,28 +9,55 @@ import type { EmailProvider, PushProvider, SmsProvider } from './types'
 export function createDevOutbox(db: Db) {
   async function store(channel: string, deliveryId: string, recipient: string, payload: Record<string, unknown>) {
     const id = newId()
-    const [row] = await db.insert(devOutbox).values({ id, deliveryId, channel, recipient, payload }).onConflictDoNothing().returning({ id: devOutbox.id })
+    const [row] = await db
+      .insert(devOutbox)
+      .values({ id, deliveryId, channel, recipient, payload })
+      .onConflictDoNothing()
+      .returning({ id: devOutbox.id })
     const messageId = row?.id ?? (await db.select({ id: devOutbox.id }).from(devOutbox).where(eq(devOutbox.deliveryId, deliveryId)))[0]?.id
     return { providerMessageId: messageId, status: 'delivered' as const }
   }
 
   const email: EmailProvider = {
-    id: 'dev-outbox', channel: 'email', idempotent: true,
-    send: (m) => store('email', m.deliveryId, m.to, { from: m.from ?? 'Caravan <no-reply@caravan.local>', subject: m.subject, html: m.html, text: m.text, locale: m.locale }),
+    id: 'dev-outbox',
+    channel: 'email',
+    idempotent: true,
+    send: (m) =>
+      store('email', m.deliveryId, m.to, {
+        from: m.from ?? 'Caravan <no-reply@caravan.local>',
+        subject: m.subject,
+        html: m.html,
+        text: m.text,
+        locale: m.locale,
+      }),
   }
   const sms: SmsProvider = {
-    id: 'dev-outbox', channel: 'sms', idempotent: true,
+    id: 'dev-outbox',
+    channel: 'sms',
+    idempotent: true,
     send: (m) => store('sms', m.deliveryId, m.to, { text: m.text }),
   }
   const push: PushProvider = {
-    id: 'dev-outbox', channel: 'push', idempotent: true, kinds: ['fcm', 'apns', 'webpush'],
-    send: (m) => store('push', m.deliveryId, `${m.target.kind}:${m.target.token.slice(0, 24)}`, { title: m.title, body: m.body, data: m.data ?? {} }),
+    id: 'dev-outbox',
+    channel: 'push',
+    idempotent: true,
+    kinds: ['fcm', 'apns', 'webpush'],
+    send: (m) =>
+      store('push', m.deliveryId, `${m.target.kind}:${m.target.token.slice(0, 24)}`, { title: m.title, body: m.body, data: m.data ?? {} }),
   }
 
   async function list(options: { limit: number; before?: string; channel?: string }) {
-    return db.select().from(devOutbox)
-      .where(and(options.before ? lt(devOutbox.id, options.before) : undefined, options.channel ? eq(devOutbox.channel, options.channel) : undefined))
-      .orderBy(desc(devOutbox.id)).limit(options.limit + 1)
+    return db
+      .select()
+      .from(devOutbox)
+      .where(
+        and(
+          options.before ? lt(devOutbox.id, options.before) : undefined,
+          options.channel ? eq(devOutbox.channel, options.channel) : undefined,
+        ),
+      )
+      .orderBy(desc(devOutbox.id))
+      .limit(options.limit + 1)
   }
 
   return { email, sms, push, list }

@@ -154,7 +154,7 @@ export async function fetchWithTimeout(fetchImpl: typeof fetch, url: string, ini
     return await fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
   } catch (e) {
     const name = (e as Error)?.name
-    const why = name === 'TimeoutError' || name === 'AbortError' ? `timed out after ${timeoutMs} ms` : (e as Error)?.message ?? String(e)
+    const why = name === 'TimeoutError' || name === 'AbortError' ? `timed out after ${timeoutMs} ms` : ((e as Error)?.message ?? String(e))
     throw new ProviderError('transient', `request to ${new URL(url).host} failed: ${why}`)
   }
 }

@@ -27,9 +27,12 @@ export function Activity() {
   const [filters, setFilters] = useState<Filters>(EMPTY)
   const [invalid, setInvalid] = useState<Partial<Record<keyof Filters, string>>>({})
   const query = (f: Filters): DeliveryQuery => ({
-    userId: f.userId.trim() || undefined, type: f.type || undefined,
-    channel: (f.channel || undefined) as NotificationChannel | undefined, status: (f.status || undefined) as DeliveryStatus | undefined,
-    from: f.from ? zonedToIso(f.from, user.timezone) : undefined, to: f.to ? zonedToIso(f.to, user.timezone) : undefined,
+    userId: f.userId.trim() || undefined,
+    type: f.type || undefined,
+    channel: (f.channel || undefined) as NotificationChannel | undefined,
+    status: (f.status || undefined) as DeliveryStatus | undefined,
+    from: f.from ? zonedToIso(f.from, user.timezone) : undefined,
+    to: f.to ? zonedToIso(f.to, user.timezone) : undefined,
     limit: PAGE_SIZE,
   })
   const feed = useLoad<DeliveryPage>(() => client.admin.notifications.deliveries(query(filters)), [filters, user.timezone])
@@ -58,20 +61,64 @@ export function Activity() {
   return (
     <Page title={t('activity.title')} intro={t('activity.intro')}>
       <form className="card form filters-grid" onSubmit={apply} role="search" aria-label={t('activity.filters')} noValidate>
-        <TextField label={t('activity.userId')} name="userId" dir="ltr" spellCheck={false} value={draft.userId} onChange={set('userId')} error={invalid.userId} />
-        <SelectField label={t('activity.type')} name="type" value={draft.type} onChange={set('type')} dir="ltr"
-          options={[{ value: '', label: t('activity.allTypes') }, ...(types.data ?? []).map((x) => ({ value: x.key, label: x.key }))]} />
-        <SelectField label={t('activity.channel')} name="channel" value={draft.channel} onChange={set('channel')}
-          options={[{ value: '', label: t('activity.allChannels') }, ...CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }))]} />
-        <SelectField label={t('activity.status')} name="status" value={draft.status} onChange={set('status')}
-          options={[{ value: '', label: t('activity.allStatuses') }, ...DELIVERY_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))]} />
-        <TextField label={t('activity.from')} name="from" type="datetime-local" dir="ltr" value={draft.from} onChange={set('from')}
-          hint={t('activity.zoneHint', { zone: user.timezone })} />
-        <TextField label={t('activity.to')} name="to" type="datetime-local" dir="ltr" value={draft.to} onChange={set('to')} error={invalid.to}
-          hint={t('activity.zoneHint', { zone: user.timezone })} />
+        <TextField
+          label={t('activity.userId')}
+          name="userId"
+          dir="ltr"
+          spellCheck={false}
+          value={draft.userId}
+          onChange={set('userId')}
+          error={invalid.userId}
+        />
+        <SelectField
+          label={t('activity.type')}
+          name="type"
+          value={draft.type}
+          onChange={set('type')}
+          dir="ltr"
+          options={[{ value: '', label: t('activity.allTypes') }, ...(types.data ?? []).map((x) => ({ value: x.key, label: x.key }))]}
+        />
+        <SelectField
+          label={t('activity.channel')}
+          name="channel"
+          value={draft.channel}
+          onChange={set('channel')}
+          options={[{ value: '', label: t('activity.allChannels') }, ...CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }))]}
+        />
+        <SelectField
+          label={t('activity.status')}
+          name="status"
+          value={draft.status}
+          onChange={set('status')}
+          options={[
+            { value: '', label: t('activity.allStatuses') },
+            ...DELIVERY_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) })),
+          ]}
+        />
+        <TextField
+          label={t('activity.from')}
+          name="from"
+          type="datetime-local"
+          dir="ltr"
+          value={draft.from}
+          onChange={set('from')}
+          hint={t('activity.zoneHint', { zone: user.timezone })}
+        />
+        <TextField
+          label={t('activity.to')}
+          name="to"
+          type="datetime-local"
+          dir="ltr"
+          value={draft.to}
+          onChange={set('to')}
+          error={invalid.to}
+          hint={t('activity.zoneHint', { zone: user.timezone })}
+        />
         <div className="toolbar filters-actions">
           <button type="submit">{t('activity.apply')}</button>
-          <button type="button" className="secondary" onClick={clear}>{t('activity.clear')}</button>
+          <button type="button" className="secondary" onClick={clear}>
+            {t('activity.clear')}
+          </button>
         </div>
       </form>
 
@@ -87,12 +134,20 @@ export function Activity() {
             <table className="activity">
               <thead>
                 <tr>
-                  <th scope="col">{t('activity.time')}</th><th scope="col">{t('activity.type')}</th><th scope="col">{t('activity.user')}</th>
-                  <th scope="col">{t('activity.channel')}</th><th scope="col">{t('activity.status')}</th><th scope="col">{t('activity.attempts')}</th>
-                  <th scope="col"><span className="visually-hidden">{t('activity.details')}</span></th>
+                  <th scope="col">{t('activity.time')}</th>
+                  <th scope="col">{t('activity.type')}</th>
+                  <th scope="col">{t('activity.user')}</th>
+                  <th scope="col">{t('activity.channel')}</th>
+                  <th scope="col">{t('activity.status')}</th>
+                  <th scope="col">{t('activity.attempts')}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t('activity.details')}</span>
+                  </th>
                 </tr>
               </thead>
-              {items.map((delivery) => <DeliveryRows key={delivery.id} delivery={delivery} />)}
+              {items.map((delivery) => (
+                <DeliveryRows key={delivery.id} delivery={delivery} />
+              ))}
             </table>
           </div>
           {feed.data?.nextCursor && (
@@ -114,16 +169,37 @@ function DeliveryRows({ delivery }: { delivery: Delivery }) {
   return (
     <tbody>
       <tr>
-        <th scope="row"><time dateTime={delivery.createdAt}>{formatDate(delivery.createdAt)}</time></th>
-        <td><code dir="ltr" className="nowrap">{delivery.type}</code></td>
-        <td><code dir="ltr" className="nowrap" title={delivery.userId}>…{delivery.userId.slice(-8)}</code></td>
+        <th scope="row">
+          <time dateTime={delivery.createdAt}>{formatDate(delivery.createdAt)}</time>
+        </th>
+        <td>
+          <code dir="ltr" className="nowrap">
+            {delivery.type}
+          </code>
+        </td>
+        <td>
+          <code dir="ltr" className="nowrap" title={delivery.userId}>
+            …{delivery.userId.slice(-8)}
+          </code>
+        </td>
         <td>{t(`channel.${delivery.channel}`)}</td>
-        <td><span className={`status status-${delivery.status}`}>{t(`status.${delivery.status}`)}</span></td>
+        <td>
+          <span className={`status status-${delivery.status}`}>{t(`status.${delivery.status}`)}</span>
+        </td>
         <td>{formatNumber(delivery.attempts)}</td>
         <td>
-          <button type="button" className="secondary small" aria-expanded={open} aria-controls={detailsId}
-            aria-label={t('activity.detailsFor', { type: delivery.type, channel: t(`channel.${delivery.channel}`), time: formatDate(delivery.createdAt) })}
-            onClick={() => setOpen((o) => !o)}>
+          <button
+            type="button"
+            className="secondary small"
+            aria-expanded={open}
+            aria-controls={detailsId}
+            aria-label={t('activity.detailsFor', {
+              type: delivery.type,
+              channel: t(`channel.${delivery.channel}`),
+              time: formatDate(delivery.createdAt),
+            })}
+            onClick={() => setOpen((o) => !o)}
+          >
             {open ? t('activity.hide') : t('activity.details')}
           </button>
         </td>
@@ -144,14 +220,46 @@ function DeliveryDetails({ delivery }: { delivery: Delivery }) {
   return (
     <div className="delivery-details">
       <dl className="facts">
-        <div><dt>{t('activity.reason')}</dt><dd>{delivery.reason ? <code dir="ltr">{delivery.reason}</code> : none}</dd></div>
-        <div><dt>{t('activity.provider')}</dt><dd>{delivery.providerId ? <code dir="ltr">{delivery.providerId}</code> : none}</dd></div>
-        <div><dt>{t('activity.providerMessageId')}</dt><dd>{delivery.providerMessageId ? <code dir="ltr">{delivery.providerMessageId}</code> : none}</dd></div>
-        {delivery.target && <div><dt>{t('activity.target')}</dt><dd><code dir="ltr">{delivery.target}</code></dd></div>}
-        <div><dt>{t('activity.templateVersion')}</dt><dd>{delivery.templateVersion ? formatNumber(delivery.templateVersion) : none}</dd></div>
-        <div><dt>{t('activity.user')}</dt><dd><code dir="ltr">{delivery.userId}</code></dd></div>
-        <div><dt>{t('activity.notification')}</dt><dd><code dir="ltr">{delivery.notificationId}</code></dd></div>
-        <div><dt>{t('activity.updated')}</dt><dd>{formatDate(delivery.updatedAt)}</dd></div>
+        <div>
+          <dt>{t('activity.reason')}</dt>
+          <dd>{delivery.reason ? <code dir="ltr">{delivery.reason}</code> : none}</dd>
+        </div>
+        <div>
+          <dt>{t('activity.provider')}</dt>
+          <dd>{delivery.providerId ? <code dir="ltr">{delivery.providerId}</code> : none}</dd>
+        </div>
+        <div>
+          <dt>{t('activity.providerMessageId')}</dt>
+          <dd>{delivery.providerMessageId ? <code dir="ltr">{delivery.providerMessageId}</code> : none}</dd>
+        </div>
+        {delivery.target && (
+          <div>
+            <dt>{t('activity.target')}</dt>
+            <dd>
+              <code dir="ltr">{delivery.target}</code>
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>{t('activity.templateVersion')}</dt>
+          <dd>{delivery.templateVersion ? formatNumber(delivery.templateVersion) : none}</dd>
+        </div>
+        <div>
+          <dt>{t('activity.user')}</dt>
+          <dd>
+            <code dir="ltr">{delivery.userId}</code>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('activity.notification')}</dt>
+          <dd>
+            <code dir="ltr">{delivery.notificationId}</code>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('activity.updated')}</dt>
+          <dd>{formatDate(delivery.updatedAt)}</dd>
+        </div>
       </dl>
       <h3>{t('activity.attemptLog')}</h3>
       <ErrorAlert error={detail.error ?? null} />
@@ -160,15 +268,30 @@ function DeliveryDetails({ delivery }: { delivery: Delivery }) {
       {!!attempts?.length && (
         <table className="attempts">
           <thead>
-            <tr><th scope="col">{t('activity.time')}</th><th scope="col">{t('activity.provider')}</th><th scope="col">{t('activity.outcome')}</th><th scope="col">{t('activity.error')}</th></tr>
+            <tr>
+              <th scope="col">{t('activity.time')}</th>
+              <th scope="col">{t('activity.provider')}</th>
+              <th scope="col">{t('activity.outcome')}</th>
+              <th scope="col">{t('activity.error')}</th>
+            </tr>
           </thead>
           <tbody>
             {attempts.map((a, i) => (
               <tr key={i}>
                 <th scope="row">{formatDate(a.createdAt)}</th>
-                <td><code dir="ltr">{a.providerId}</code></td>
+                <td>
+                  <code dir="ltr">{a.providerId}</code>
+                </td>
                 <td>{isOutcome(a.outcome) ? t(`outcome.${a.outcome}`) : <code dir="ltr">{a.outcome}</code>}</td>
-                <td>{a.error ? <code dir="ltr" className="wrap">{a.error}</code> : none}</td>
+                <td>
+                  {a.error ? (
+                    <code dir="ltr" className="wrap">
+                      {a.error}
+                    </code>
+                  ) : (
+                    none
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

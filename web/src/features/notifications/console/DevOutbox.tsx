@@ -24,17 +24,30 @@ export function DevOutbox() {
   return (
     <Page title={t('outbox.title')} intro={t('outbox.intro')}>
       <div className="toolbar align-end">
-        <SelectField label={t('outbox.channel')} value={channel} onChange={(e) => setChannel(e.target.value as OutboxChannel | '')}
-          options={[{ value: '', label: t('outbox.allChannels') }, ...(['email', 'sms', 'push'] as const).map((c) => ({ value: c, label: t(`channel.${c}`) }))]} />
-        <button type="button" className="secondary" onClick={outbox.reload} disabled={outbox.loading}>{t('outbox.refresh')}</button>
+        <SelectField
+          label={t('outbox.channel')}
+          value={channel}
+          onChange={(e) => setChannel(e.target.value as OutboxChannel | '')}
+          options={[
+            { value: '', label: t('outbox.allChannels') },
+            ...(['email', 'sms', 'push'] as const).map((c) => ({ value: c, label: t(`channel.${c}`) })),
+          ]}
+        />
+        <button type="button" className="secondary" onClick={outbox.reload} disabled={outbox.loading}>
+          {t('outbox.refresh')}
+        </button>
       </div>
       <ErrorAlert error={outbox.error ?? more.error ?? null} />
-      <div role="status" className="muted small">{items && !outbox.loading && t('outbox.shown', { count: formatNumber(items.length) })}</div>
+      <div role="status" className="muted small">
+        {items && !outbox.loading && t('outbox.shown', { count: formatNumber(items.length) })}
+      </div>
       {outbox.loading && !outbox.data && <p>{t('common.loading')}</p>}
       {items?.length === 0 && <p className="empty">{t('outbox.empty')}</p>}
       {!!items?.length && (
         <ul className="outbox">
-          {items.map((item) => <OutboxEntry key={item.id} item={item} />)}
+          {items.map((item) => (
+            <OutboxEntry key={item.id} item={item} />
+          ))}
         </ul>
       )}
       {outbox.data?.nextCursor && (
@@ -59,29 +72,55 @@ function OutboxEntry({ item }: { item: OutboxItem }) {
     body = (
       <>
         <dl className="facts compact">
-          <div><dt>{t('outbox.from')}</dt><dd><bdi dir="ltr">{p.from}</bdi></dd></div>
-          <div><dt>{t('outbox.to')}</dt><dd><bdi dir="ltr">{item.recipient}</bdi></dd></div>
+          <div>
+            <dt>{t('outbox.from')}</dt>
+            <dd>
+              <bdi dir="ltr">{p.from}</bdi>
+            </dd>
+          </div>
+          <div>
+            <dt>{t('outbox.to')}</dt>
+            <dd>
+              <bdi dir="ltr">{item.recipient}</bdi>
+            </dd>
+          </div>
         </dl>
         <EmailFrame html={p.html} title={t('outbox.emailFrame', { subject: p.subject })} />
         <details>
           <summary>{t('outbox.textVersion')}</summary>
-          <pre className="plain" dir={dir}>{p.text}</pre>
+          <pre className="plain" dir={dir}>
+            {p.text}
+          </pre>
         </details>
       </>
     )
   } else if (item.channel === 'sms') {
     title = t('outbox.smsTo', { to: item.recipient })
-    body = <p className="bubble" dir="auto">{item.payload.text}</p>
+    body = (
+      <p className="bubble" dir="auto">
+        {item.payload.text}
+      </p>
+    )
   } else {
     const p = item.payload
     title = p.title
     body = (
       <>
-        <p className="muted small">{t('outbox.device')} <code dir="ltr">{item.recipient}</code></p>
+        <p className="muted small">
+          {t('outbox.device')} <code dir="ltr">{item.recipient}</code>
+        </p>
         <div className="push-preview">
-          <p className="push-title"><bdi>{p.title}</bdi></p>
-          <p className="push-body" dir="auto">{p.body}</p>
-          {p.data && Object.keys(p.data).length > 0 && <pre className="plain" dir="ltr">{JSON.stringify(p.data, null, 2)}</pre>}
+          <p className="push-title">
+            <bdi>{p.title}</bdi>
+          </p>
+          <p className="push-body" dir="auto">
+            {p.body}
+          </p>
+          {p.data && Object.keys(p.data).length > 0 && (
+            <pre className="plain" dir="ltr">
+              {JSON.stringify(p.data, null, 2)}
+            </pre>
+          )}
         </div>
       </>
     )
@@ -90,9 +129,13 @@ function OutboxEntry({ item }: { item: OutboxItem }) {
     <li className="card outbox-item" aria-labelledby={headingId}>
       <p className="outbox-meta">
         <span className="tag">{t(`channel.${item.channel}`)}</span>
-        <time dateTime={item.createdAt} className="muted small">{formatDate(item.createdAt)}</time>
+        <time dateTime={item.createdAt} className="muted small">
+          {formatDate(item.createdAt)}
+        </time>
       </p>
-      <h2 id={headingId} className="outbox-title"><bdi>{title}</bdi></h2>
+      <h2 id={headingId} className="outbox-title">
+        <bdi>{title}</bdi>
+      </h2>
       {body}
     </li>
   )

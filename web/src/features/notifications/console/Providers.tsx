@@ -18,31 +18,58 @@ const PROVIDER_CHANNELS = ['email', 'sms', 'push'] as const
  * multi-line secret (PEM keys) · secretJson: a masked JSON secret (a service account file).
  */
 type ProviderFieldKind = 'text' | 'number' | 'checkbox' | 'multiline' | 'secret' | 'secretText' | 'secretJson'
-interface ProviderField { name: string; kind: ProviderFieldKind; required?: boolean; initial?: string | boolean }
+interface ProviderField {
+  name: string
+  kind: ProviderFieldKind
+  required?: boolean
+  initial?: string | boolean
+}
 
 /** The settings each provider takes (the server checks them against its schema too). */
 export const PROVIDER_FIELDS: Record<string, ProviderField[]> = {
   smtp: [
-    { name: 'host', kind: 'text', required: true }, { name: 'port', kind: 'number', required: true, initial: '587' },
-    { name: 'secure', kind: 'checkbox' }, { name: 'requireTLS', kind: 'checkbox' },
-    { name: 'user', kind: 'text' }, { name: 'pass', kind: 'secret' }, { name: 'from', kind: 'text', required: true },
+    { name: 'host', kind: 'text', required: true },
+    { name: 'port', kind: 'number', required: true, initial: '587' },
+    { name: 'secure', kind: 'checkbox' },
+    { name: 'requireTLS', kind: 'checkbox' },
+    { name: 'user', kind: 'text' },
+    { name: 'pass', kind: 'secret' },
+    { name: 'from', kind: 'text', required: true },
   ],
-  sendgrid: [{ name: 'apiKey', kind: 'secret', required: true }, { name: 'from', kind: 'text', required: true }, { name: 'webhookPublicKey', kind: 'multiline' }],
+  sendgrid: [
+    { name: 'apiKey', kind: 'secret', required: true },
+    { name: 'from', kind: 'text', required: true },
+    { name: 'webhookPublicKey', kind: 'multiline' },
+  ],
   twilio: [
-    { name: 'accountSid', kind: 'text', required: true }, { name: 'authToken', kind: 'secret', required: true },
-    { name: 'from', kind: 'text' }, { name: 'messagingServiceSid', kind: 'text' }, { name: 'statusCallbackUrl', kind: 'text' },
+    { name: 'accountSid', kind: 'text', required: true },
+    { name: 'authToken', kind: 'secret', required: true },
+    { name: 'from', kind: 'text' },
+    { name: 'messagingServiceSid', kind: 'text' },
+    { name: 'statusCallbackUrl', kind: 'text' },
   ],
-  kavenegar: [{ name: 'apiKey', kind: 'secret', required: true }, { name: 'sender', kind: 'text' }],
+  kavenegar: [
+    { name: 'apiKey', kind: 'secret', required: true },
+    { name: 'sender', kind: 'text' },
+  ],
   fcm: [{ name: 'serviceAccount', kind: 'secretJson', required: true }],
   apns: [
-    { name: 'teamId', kind: 'text', required: true }, { name: 'keyId', kind: 'text', required: true }, { name: 'bundleId', kind: 'text', required: true },
-    { name: 'privateKey', kind: 'secretText', required: true }, { name: 'production', kind: 'checkbox' },
+    { name: 'teamId', kind: 'text', required: true },
+    { name: 'keyId', kind: 'text', required: true },
+    { name: 'bundleId', kind: 'text', required: true },
+    { name: 'privateKey', kind: 'secretText', required: true },
+    { name: 'production', kind: 'checkbox' },
   ],
-  webpush: [{ name: 'vapidPublicKey', kind: 'text', required: true }, { name: 'vapidPrivateKey', kind: 'secret', required: true }, { name: 'subject', kind: 'text', required: true }],
+  webpush: [
+    { name: 'vapidPublicKey', kind: 'text', required: true },
+    { name: 'vapidPrivateKey', kind: 'secret', required: true },
+    { name: 'subject', kind: 'text', required: true },
+  ],
 }
 
 /** A provider the server offers that this page has no field list for: its settings as JSON. */
-const fieldsOf = (provider: string): ProviderField[] => PROVIDER_FIELDS[provider] ?? [{ name: 'config', kind: 'multiline', required: true, initial: '{}' }]
+const fieldsOf = (provider: string): ProviderField[] =>
+  PROVIDER_FIELDS[provider] ?? [{ name: 'config', kind: 'multiline', required: true, initial: '{}' }]
 const isSecret = (field: ProviderField, available?: AvailableProvider) =>
   field.kind === 'secret' || field.kind === 'secretText' || field.kind === 'secretJson' || !!available?.secretFields.includes(field.name)
 
@@ -71,84 +98,154 @@ export function Providers() {
       <StatusMessage message={message} />
       <ErrorAlert error={list.error ?? change.error ?? remove.error ?? null} />
       {list.loading && !list.data && <p>{t('common.loading')}</p>}
-      {list.data && PROVIDER_CHANNELS.map((channel) => {
-        const rows = list.data!.items.filter((p) => p.channel === channel)
-        return (
-          <section key={channel} aria-labelledby={`providers-${channel}`}>
-            <h2 id={`providers-${channel}`}>{t(`channel.${channel}`)}</h2>
-            {rows.length === 0 && <p className="empty">{t('providers.none')}</p>}
-            {rows.length > 0 && (
-              <div className="table-wrap">
-                <table>
-                  <caption className="visually-hidden">{t('providers.caption', { channel: t(`channel.${channel}`) })}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('providers.order')}</th><th scope="col">{t('providers.provider')}</th><th scope="col">{t('providers.priority')}</th>
-                      <th scope="col">{t('providers.status')}</th><th scope="col">{t('providers.health')}</th>
-                      <th scope="col"><span className="visually-hidden">{t('providers.actions')}</span></th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((provider, index) => {
-                      const name = providerName(t, provider.provider)
-                      // Providers given in the server's environment (NOTIFY_PROVIDERS) cannot be changed here.
-                      const fromEnv = provider.source === 'env'
-                      return (
-                        <tr key={provider.id}>
-                          <td>{formatNumber(index + 1)}</td>
-                          <th scope="row">
-                            <bdi>{name}</bdi>
-                            {fromEnv && <span className="tag">{t('providers.fromEnv')}</span>}
-                          </th>
-                          <td>
-                            {fromEnv ? formatNumber(provider.priority) : (
-                              <PriorityForm provider={provider} name={name} pending={change.pending}
-                                onSave={(priority) => void change.run(provider, { priority }, (t) => t('providers.prioritySaved', { name: providerName(t, provider.provider), priority }))} />
-                            )}
-                          </td>
-                          <td>{provider.enabled ? t('providers.enabled') : t('providers.disabled')}</td>
-                          <td>{t(`providers.state.${provider.state === 'open' || provider.state === 'half_open' ? provider.state : 'closed'}`)}</td>
-                          <td>
-                            {fromEnv && <span className="muted small">{t('providers.fromEnvHint')}</span>}
-                            {!fromEnv && <div className="row-actions">
-                              <button type="button" className="secondary small" disabled={change.pending}
-                                aria-label={t(provider.enabled ? 'providers.disableNamed' : 'providers.enableNamed', { name })}
-                                onClick={() => void change.run(provider, { enabled: !provider.enabled }, (t) => t(provider.enabled ? 'providers.nowDisabled' : 'providers.nowEnabled', { name: providerName(t, provider.provider) }))}>
-                                {provider.enabled ? t('providers.disable') : t('providers.enable')}
-                              </button>
-                              <button type="button" className="secondary small" aria-expanded={editing === provider.id}
-                                aria-label={t('providers.editNamed', { name })} onClick={() => setEditing(editing === provider.id ? null : provider.id)}>
-                                {t('providers.edit')}
-                              </button>
-                              {confirming !== provider.id && (
-                                <button type="button" className="danger small" aria-label={t('providers.removeNamed', { name })} onClick={() => setConfirming(provider.id)}>
-                                  {t('providers.remove')}
-                                </button>
+      {list.data &&
+        PROVIDER_CHANNELS.map((channel) => {
+          const rows = list.data!.items.filter((p) => p.channel === channel)
+          return (
+            <section key={channel} aria-labelledby={`providers-${channel}`}>
+              <h2 id={`providers-${channel}`}>{t(`channel.${channel}`)}</h2>
+              {rows.length === 0 && <p className="empty">{t('providers.none')}</p>}
+              {rows.length > 0 && (
+                <div className="table-wrap">
+                  <table>
+                    <caption className="visually-hidden">{t('providers.caption', { channel: t(`channel.${channel}`) })}</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('providers.order')}</th>
+                        <th scope="col">{t('providers.provider')}</th>
+                        <th scope="col">{t('providers.priority')}</th>
+                        <th scope="col">{t('providers.status')}</th>
+                        <th scope="col">{t('providers.health')}</th>
+                        <th scope="col">
+                          <span className="visually-hidden">{t('providers.actions')}</span>
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {rows.map((provider, index) => {
+                        const name = providerName(t, provider.provider)
+                        // Providers given in the server's environment (NOTIFY_PROVIDERS) cannot be changed here.
+                        const fromEnv = provider.source === 'env'
+                        return (
+                          <tr key={provider.id}>
+                            <td>{formatNumber(index + 1)}</td>
+                            <th scope="row">
+                              <bdi>{name}</bdi>
+                              {fromEnv && <span className="tag">{t('providers.fromEnv')}</span>}
+                            </th>
+                            <td>
+                              {fromEnv ? (
+                                formatNumber(provider.priority)
+                              ) : (
+                                <PriorityForm
+                                  provider={provider}
+                                  name={name}
+                                  pending={change.pending}
+                                  onSave={(priority) =>
+                                    void change.run(provider, { priority }, (t) =>
+                                      t('providers.prioritySaved', { name: providerName(t, provider.provider), priority }),
+                                    )
+                                  }
+                                />
                               )}
-                            </div>}
-                            {confirming === provider.id && (
-                              <div className="confirm" role="group" aria-label={t('providers.removeNamed', { name })}>
-                                <p>{t('providers.confirmRemove', { name })}</p>
-                                <button type="button" className="danger small" disabled={remove.pending} onClick={() => void remove.run(provider)}>{t('providers.yesRemove')}</button>
-                                <button type="button" className="secondary small" autoFocus onClick={() => setConfirming(null)}>{t('common.cancel')}</button>
-                              </div>
-                            )}
-                          </td>
-                        </tr>
-                      )
-                    })}
-                  </tbody>
-                </table>
-              </div>
-            )}
-            {rows.filter((p) => p.id === editing).map((provider) => (
-              <ProviderForm key={provider.id} available={available} existing={provider}
-                onDone={(say) => { setEditing(null); setMessage(say); list.reload() }} onCancel={() => setEditing(null)} />
-            ))}
-          </section>
-        )
-      })}
-      {list.data && <ProviderForm available={available} onDone={(say) => { setMessage(say); list.reload() }} />}
+                            </td>
+                            <td>{provider.enabled ? t('providers.enabled') : t('providers.disabled')}</td>
+                            <td>
+                              {t(
+                                `providers.state.${provider.state === 'open' || provider.state === 'half_open' ? provider.state : 'closed'}`,
+                              )}
+                            </td>
+                            <td>
+                              {fromEnv && <span className="muted small">{t('providers.fromEnvHint')}</span>}
+                              {!fromEnv && (
+                                <div className="row-actions">
+                                  <button
+                                    type="button"
+                                    className="secondary small"
+                                    disabled={change.pending}
+                                    aria-label={t(provider.enabled ? 'providers.disableNamed' : 'providers.enableNamed', { name })}
+                                    onClick={() =>
+                                      void change.run(provider, { enabled: !provider.enabled }, (t) =>
+                                        t(provider.enabled ? 'providers.nowDisabled' : 'providers.nowEnabled', {
+                                          name: providerName(t, provider.provider),
+                                        }),
+                                      )
+                                    }
+                                  >
+                                    {provider.enabled ? t('providers.disable') : t('providers.enable')}
+                                  </button>
+                                  <button
+                                    type="button"
+                                    className="secondary small"
+                                    aria-expanded={editing === provider.id}
+                                    aria-label={t('providers.editNamed', { name })}
+                                    onClick={() => setEditing(editing === provider.id ? null : provider.id)}
+                                  >
+                                    {t('providers.edit')}
+                                  </button>
+                                  {confirming !== provider.id && (
+                                    <button
+                                      type="button"
+                                      className="danger small"
+                                      aria-label={t('providers.removeNamed', { name })}
+                                      onClick={() => setConfirming(provider.id)}
+                                    >
+                                      {t('providers.remove')}
+                                    </button>
+                                  )}
+                                </div>
+                              )}
+                              {confirming === provider.id && (
+                                <div className="confirm" role="group" aria-label={t('providers.removeNamed', { name })}>
+                                  <p>{t('providers.confirmRemove', { name })}</p>
+                                  <button
+                                    type="button"
+                                    className="danger small"
+                                    disabled={remove.pending}
+                                    onClick={() => void remove.run(provider)}
+                                  >
+                                    {t('providers.yesRemove')}
+                                  </button>
+                                  <button type="button" className="secondary small" autoFocus onClick={() => setConfirming(null)}>
+                                    {t('common.cancel')}
+                                  </button>
+                                </div>
+                              )}
+                            </td>
+                          </tr>
+                        )
+                      })}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+              {rows
+                .filter((p) => p.id === editing)
+                .map((provider) => (
+                  <ProviderForm
+                    key={provider.id}
+                    available={available}
+                    existing={provider}
+                    onDone={(say) => {
+                      setEditing(null)
+                      setMessage(say)
+                      list.reload()
+                    }}
+                    onCancel={() => setEditing(null)}
+                  />
+                ))}
+            </section>
+          )
+        })}
+      {list.data && (
+        <ProviderForm
+          available={available}
+          onDone={(say) => {
+            setMessage(say)
+            list.reload()
+          }}
+        />
+      )}
     </Page>
   )
 }
@@ -157,18 +254,47 @@ function providerName(t: (key: MessageKey) => string, provider: string): string 
   return provider in PROVIDER_FIELDS ? t(`providers.name.${provider}` as MessageKey) : provider
 }
 
-function PriorityForm({ provider, name, pending, onSave }: { provider: NotificationProvider; name: string; pending: boolean; onSave: (priority: number) => void }) {
+function PriorityForm({
+  provider,
+  name,
+  pending,
+  onSave,
+}: {
+  provider: NotificationProvider
+  name: string
+  pending: boolean
+  onSave: (priority: number) => void
+}) {
   const { t } = useI18n()
   const id = useId()
   const [value, setValue] = useState(String(provider.priority))
   const valid = /^\d+$/.test(value) && Number(value) <= 10_000
   return (
-    <form className="row-form" onSubmit={(e) => { e.preventDefault(); if (valid) onSave(Number(value)) }}>
-      <label htmlFor={id} className="visually-hidden">{t('providers.priorityOf', { name })}</label>
-      <input id={id} type="number" min={0} max={10000} inputMode="numeric" dir="ltr" className="narrow-number" value={value}
-        aria-invalid={valid ? undefined : true} onChange={(e) => setValue(e.target.value)} />
+    <form
+      className="row-form"
+      onSubmit={(e) => {
+        e.preventDefault()
+        if (valid) onSave(Number(value))
+      }}
+    >
+      <label htmlFor={id} className="visually-hidden">
+        {t('providers.priorityOf', { name })}
+      </label>
+      <input
+        id={id}
+        type="number"
+        min={0}
+        max={10000}
+        inputMode="numeric"
+        dir="ltr"
+        className="narrow-number"
+        value={value}
+        aria-invalid={valid ? undefined : true}
+        onChange={(e) => setValue(e.target.value)}
+      />
       <button type="submit" className="secondary small" disabled={pending || !valid || Number(value) === provider.priority}>
-        {t('providers.set')}<span className="visually-hidden"> {t('providers.priorityOf', { name })}</span>
+        {t('providers.set')}
+        <span className="visually-hidden"> {t('providers.priorityOf', { name })}</span>
       </button>
     </form>
   )
@@ -183,13 +309,23 @@ function initialValues(provider: string, existing?: NotificationProvider): Value
     if (field.kind === 'checkbox') values[field.name] = typeof stored === 'boolean' ? stored : field.initial === true
     else if (field.name === 'config' && existing) values[field.name] = JSON.stringify(existing.config, null, 2)
     else if (stored === undefined || stored === null) values[field.name] = typeof field.initial === 'string' ? field.initial : ''
-    else values[field.name] = typeof stored === 'string' ? stored : typeof stored === 'number' ? String(stored) : JSON.stringify(stored, null, 2)
+    else
+      values[field.name] =
+        typeof stored === 'string' ? stored : typeof stored === 'number' ? String(stored) : JSON.stringify(stored, null, 2)
   }
   return values
 }
 
-function ProviderForm({ available, existing, onDone, onCancel }: {
-  available: AvailableProvider[]; existing?: NotificationProvider; onDone: (message: Say) => void; onCancel?: () => void
+function ProviderForm({
+  available,
+  existing,
+  onDone,
+  onCancel,
+}: {
+  available: AvailableProvider[]
+  existing?: NotificationProvider
+  onDone: (message: Say) => void
+  onCancel?: () => void
 }) {
   const { t } = useI18n()
   const formId = useId()
@@ -218,15 +354,30 @@ function ProviderForm({ available, existing, onDone, onCancel }: {
     const errors: Record<string, string> = {}
     for (const field of fields) {
       const value = values[field.name]
-      if (field.kind === 'checkbox') { if (value || field.name === 'production') config[field.name] = value === true; continue }
+      if (field.kind === 'checkbox') {
+        if (value || field.name === 'production') config[field.name] = value === true
+        continue
+      }
       const text = String(value ?? '').trim()
-      if (!text) { if (field.required) errors[field.name] = t('providers.required'); continue }
-      if (text === MASK) { config[field.name] = MASK; continue }
+      if (!text) {
+        if (field.required) errors[field.name] = t('providers.required')
+        continue
+      }
+      if (text === MASK) {
+        config[field.name] = MASK
+        continue
+      }
       if (field.kind === 'number') {
         if (/^\d+$/.test(text)) config[field.name] = Number(text)
         else errors[field.name] = t('fieldError.generic')
       } else if (field.kind === 'secretJson' || field.name === 'config') {
-        const parsed = (() => { try { return JSON.parse(text) as unknown } catch { return undefined } })()
+        const parsed = (() => {
+          try {
+            return JSON.parse(text) as unknown
+          } catch {
+            return undefined
+          }
+        })()
         if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) config[field.name] = parsed
         else errors[field.name] = t('providers.jsonInvalid')
       } else {
@@ -237,7 +388,7 @@ function ProviderForm({ available, existing, onDone, onCancel }: {
     if (!/^\d+$/.test(priority) || Number(priority) > 10_000) errors.priority = t('fieldError.generic')
     if (maxPerSecond && !/^[1-9]\d*$/.test(maxPerSecond)) errors.maxPerSecond = t('fieldError.generic')
     // A provider this page has no field list for is configured with one JSON object.
-    return { config: fields.some((f) => f.name === 'config') ? (config.config as Record<string, unknown> ?? {}) : config, errors }
+    return { config: fields.some((f) => f.name === 'config') ? ((config.config as Record<string, unknown>) ?? {}) : config, errors }
   }
 
   async function submit(event: FormEvent) {
@@ -271,38 +422,95 @@ function ProviderForm({ available, existing, onDone, onCancel }: {
   return (
     <form className="card form" onSubmit={submit} noValidate aria-labelledby={titleId} aria-busy={save.pending}>
       <h2 id={titleId}>{existing ? t('providers.editTitle', { name }) : t('providers.addTitle')}</h2>
-      {hasLocal ? <div className="alert error" role="alert"><p>{t('error.validation')}</p></div> : <ErrorAlert error={save.error} />}
+      {hasLocal ? (
+        <div className="alert error" role="alert">
+          <p>{t('error.validation')}</p>
+        </div>
+      ) : (
+        <ErrorAlert error={save.error} />
+      )}
       {existing ? (
         <p className="muted">{t('providers.secretsKept')}</p>
       ) : (
-        <SelectField label={t('providers.provider')} value={provider}
-          onChange={(e) => { setProvider(e.target.value); setValues(initialValues(e.target.value)); setLocalErrors({}); save.setError(null) }}
-          options={available.map((a) => ({ value: a.provider, label: t('providers.option', { name: providerName(t, a.provider), channel: t(`channel.${a.channel as 'email'}`) }) }))} />
+        <SelectField
+          label={t('providers.provider')}
+          value={provider}
+          onChange={(e) => {
+            setProvider(e.target.value)
+            setValues(initialValues(e.target.value))
+            setLocalErrors({})
+            save.setError(null)
+          }}
+          options={available.map((a) => ({
+            value: a.provider,
+            label: t('providers.option', { name: providerName(t, a.provider), channel: t(`channel.${a.channel as 'email'}`) }),
+          }))}
+        />
       )}
       {fields.map((f) => (
-        <ProviderInput key={`${provider}-${f.name}`} field={f} secret={isSecret(f, spec)} value={values[f.name]} error={errorOf(f.name)}
-          onChange={(value) => setValues((v) => ({ ...v, [f.name]: value }))} />
+        <ProviderInput
+          key={`${provider}-${f.name}`}
+          field={f}
+          secret={isSecret(f, spec)}
+          value={values[f.name]}
+          error={errorOf(f.name)}
+          onChange={(value) => setValues((v) => ({ ...v, [f.name]: value }))}
+        />
       ))}
       <div className="field-row">
-        <TextField label={t('providers.priority')} type="number" min={0} max={10000} dir="ltr" value={priority} hint={t('providers.priorityHint')}
-          onChange={(e) => setPriority(e.target.value)} error={errorOf('priority')} />
-        <TextField label={t('providers.maxPerSecond')} type="number" min={1} dir="ltr" optional value={maxPerSecond} hint={t('providers.maxPerSecondHint')}
-          onChange={(e) => setMaxPerSecond(e.target.value)} error={errorOf('maxPerSecond')} />
+        <TextField
+          label={t('providers.priority')}
+          type="number"
+          min={0}
+          max={10000}
+          dir="ltr"
+          value={priority}
+          hint={t('providers.priorityHint')}
+          onChange={(e) => setPriority(e.target.value)}
+          error={errorOf('priority')}
+        />
+        <TextField
+          label={t('providers.maxPerSecond')}
+          type="number"
+          min={1}
+          dir="ltr"
+          optional
+          value={maxPerSecond}
+          hint={t('providers.maxPerSecondHint')}
+          onChange={(e) => setMaxPerSecond(e.target.value)}
+          error={errorOf('maxPerSecond')}
+        />
       </div>
       <label className="check">
         <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
         <span>{t('providers.enabledLabel')}</span>
       </label>
       <div className="toolbar">
-        <button type="submit" disabled={save.pending}>{save.pending ? t('common.working') : existing ? t('providers.saveChanges') : t('providers.add')}</button>
-        {onCancel && <button type="button" className="secondary" onClick={onCancel}>{t('common.cancel')}</button>}
+        <button type="submit" disabled={save.pending}>
+          {save.pending ? t('common.working') : existing ? t('providers.saveChanges') : t('providers.add')}
+        </button>
+        {onCancel && (
+          <button type="button" className="secondary" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        )}
       </div>
     </form>
   )
 }
 
-function ProviderInput({ field, secret, value, error, onChange }: {
-  field: ProviderField; secret: boolean; value: string | boolean | undefined; error?: string; onChange: (value: string | boolean) => void
+function ProviderInput({
+  field,
+  secret,
+  value,
+  error,
+  onChange,
+}: {
+  field: ProviderField
+  secret: boolean
+  value: string | boolean | undefined
+  error?: string
+  onChange: (value: string | boolean) => void
 }) {
   const { t } = useI18n()
   const id = useId()
@@ -319,17 +527,45 @@ function ProviderInput({ field, secret, value, error, onChange }: {
   }
   const multiline = field.kind === 'multiline' || field.kind === 'secretText' || field.kind === 'secretJson'
   const common = {
-    id, value: typeof value === 'string' ? value : '', dir: 'ltr' as const, spellCheck: false, autoComplete: secret ? 'new-password' : 'off',
-    'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy, required: field.required,
+    id,
+    value: typeof value === 'string' ? value : '',
+    dir: 'ltr' as const,
+    spellCheck: false,
+    autoComplete: secret ? 'new-password' : 'off',
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': describedBy,
+    required: field.required,
   }
   return (
     <div className={error ? 'field invalid' : 'field'}>
-      <label htmlFor={id}>{label}{!field.required && <span className="muted"> ({t('common.optional')})</span>}</label>
-      {multiline
-        ? <textarea {...common} rows={field.kind === 'secretJson' ? 6 : 4} className={secret ? 'masked' : undefined} onChange={(e) => onChange(e.target.value)} />
-        : <input {...common} type={secret ? 'password' : field.kind === 'number' ? 'number' : 'text'} onChange={(e) => onChange(e.target.value)} />}
-      {secret && <p className="hint" id={`${id}-hint`}>{t('providers.secretHint')}</p>}
-      {error && <p className="field-error" id={`${id}-error`}>{error}</p>}
+      <label htmlFor={id}>
+        {label}
+        {!field.required && <span className="muted"> ({t('common.optional')})</span>}
+      </label>
+      {multiline ? (
+        <textarea
+          {...common}
+          rows={field.kind === 'secretJson' ? 6 : 4}
+          className={secret ? 'masked' : undefined}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      ) : (
+        <input
+          {...common}
+          type={secret ? 'password' : field.kind === 'number' ? 'number' : 'text'}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+      {secret && (
+        <p className="hint" id={`${id}-hint`}>
+          {t('providers.secretHint')}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
     </div>
   )
 }

@@ -1,6 +1,12 @@
 // Module-wide settings: rate limits (messages per user per hour, by category and channel) and
 // the content filter (blocked words, links).
-import type { NotificationCategory, NotificationChannel, NotificationContentRules, NotificationRateLimits, NotificationSettings } from '@caravan/sdk'
+import type {
+  NotificationCategory,
+  NotificationChannel,
+  NotificationContentRules,
+  NotificationRateLimits,
+  NotificationSettings,
+} from '@caravan/sdk'
 import { useId, useState, type FormEvent } from 'react'
 import { useI18n } from '../../../i18n'
 import { client } from '../../auth/session'
@@ -28,14 +34,22 @@ export function NotificationSettingsPage() {
 
 function cellsOf(limits: NotificationRateLimits): Cells {
   const cells: Cells = {}
-  for (const row of ROWS) for (const channel of CHANNELS) {
-    const value = limits[row]?.[channel]
-    cells[cell(row, channel)] = value === undefined ? '' : String(value)
-  }
+  for (const row of ROWS)
+    for (const channel of CHANNELS) {
+      const value = limits[row]?.[channel]
+      cells[cell(row, channel)] = value === undefined ? '' : String(value)
+    }
   return cells
 }
 
-const wordsOf = (text: string) => [...new Set(text.split(/[\n,،]+/).map((w) => w.trim()).filter(Boolean))]
+const wordsOf = (text: string) => [
+  ...new Set(
+    text
+      .split(/[\n,،]+/)
+      .map((w) => w.trim())
+      .filter(Boolean),
+  ),
+]
 
 function SettingsForm({ settings }: { settings: NotificationSettings }) {
   const { t } = useI18n()
@@ -46,14 +60,17 @@ function SettingsForm({ settings }: { settings: NotificationSettings }) {
   const [links, setLinks] = useState<'allow' | 'block' | 'domains'>(typeof rules.links === 'object' ? 'domains' : rules.links)
   const [domains, setDomains] = useState(typeof rules.links === 'object' ? rules.links.allowDomains.join('\n') : '')
   const [saved, setSaved] = useState(false)
-  const bad = Object.entries(cells).filter(([, v]) => v !== '' && !/^\d+$/.test(v)).map(([k]) => k)
+  const bad = Object.entries(cells)
+    .filter(([, v]) => v !== '' && !/^\d+$/.test(v))
+    .map(([k]) => k)
 
   const save = useAction(async () => {
     const rateLimits: NotificationRateLimits = {}
-    for (const row of ROWS) for (const channel of CHANNELS) {
-      const value = cells[cell(row, channel)]
-      if (value !== '') rateLimits[row] = { ...rateLimits[row], [channel]: Number(value) }
-    }
+    for (const row of ROWS)
+      for (const channel of CHANNELS) {
+        const value = cells[cell(row, channel)]
+        if (value !== '') rateLimits[row] = { ...rateLimits[row], [channel]: Number(value) }
+      }
     const contentRules: NotificationContentRules = {
       blockedWords: wordsOf(words),
       links: links === 'domains' ? { allowDomains: wordsOf(domains) } : links,
@@ -75,16 +92,26 @@ function SettingsForm({ settings }: { settings: NotificationSettings }) {
   return (
     <form onSubmit={submit} noValidate aria-busy={save.pending}>
       <ErrorAlert error={save.error} />
-      {bad.length > 0 && <div className="alert error" role="alert"><p>{t('nsettings.limitsInvalid')}</p></div>}
+      {bad.length > 0 && (
+        <div className="alert error" role="alert">
+          <p>{t('nsettings.limitsInvalid')}</p>
+        </div>
+      )}
       <fieldset className="card">
         <legend>{t('nsettings.rateLimits')}</legend>
-        <p className="hint" id={`${id}-limits-hint`}>{t('nsettings.rateLimitsHint')}</p>
+        <p className="hint" id={`${id}-limits-hint`}>
+          {t('nsettings.rateLimitsHint')}
+        </p>
         <div className="table-wrap flat">
           <table className="grid-table" aria-describedby={`${id}-limits-hint`}>
             <thead>
               <tr>
                 <th scope="col">{t('prefs.category')}</th>
-                {CHANNELS.map((channel) => <th key={channel} scope="col">{t(`channel.${channel}`)}</th>)}
+                {CHANNELS.map((channel) => (
+                  <th key={channel} scope="col">
+                    {t(`channel.${channel}`)}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
@@ -95,11 +122,19 @@ function SettingsForm({ settings }: { settings: NotificationSettings }) {
                     const key = cell(row, channel)
                     return (
                       <td key={channel}>
-                        <input type="number" min={0} max={1000000} inputMode="numeric" dir="ltr" className="narrow-number"
+                        <input
+                          type="number"
+                          min={0}
+                          max={1000000}
+                          inputMode="numeric"
+                          dir="ltr"
+                          className="narrow-number"
                           aria-label={t('nsettings.limitFor', { category: rowLabel(row), channel: t(`channel.${channel}`) })}
                           aria-invalid={bad.includes(key) ? true : undefined}
                           placeholder={row === '*' ? t('nsettings.unlimited') : t('nsettings.inherit')}
-                          value={cells[key]} onChange={(e) => setCells((c) => ({ ...c, [key]: e.target.value }))} />
+                          value={cells[key]}
+                          onChange={(e) => setCells((c) => ({ ...c, [key]: e.target.value }))}
+                        />
                       </td>
                     )
                   })}
@@ -112,8 +147,14 @@ function SettingsForm({ settings }: { settings: NotificationSettings }) {
 
       <fieldset className="card form wide">
         <legend>{t('nsettings.contentRules')}</legend>
-        <TextAreaField label={t('nsettings.blockedWords')} hint={t('nsettings.blockedWordsHint')} dir="auto" rows={4}
-          value={words} onChange={(e) => setWords(e.target.value)} />
+        <TextAreaField
+          label={t('nsettings.blockedWords')}
+          hint={t('nsettings.blockedWordsHint')}
+          dir="auto"
+          rows={4}
+          value={words}
+          onChange={(e) => setWords(e.target.value)}
+        />
         <fieldset className="checks">
           <legend>{t('nsettings.links')}</legend>
           {(['allow', 'block', 'domains'] as const).map((value) => (
@@ -124,12 +165,21 @@ function SettingsForm({ settings }: { settings: NotificationSettings }) {
           ))}
         </fieldset>
         {links === 'domains' && (
-          <TextAreaField label={t('nsettings.domains')} hint={t('nsettings.domainsHint')} dir="ltr" rows={3} spellCheck={false}
-            value={domains} onChange={(e) => setDomains(e.target.value)} />
+          <TextAreaField
+            label={t('nsettings.domains')}
+            hint={t('nsettings.domainsHint')}
+            dir="ltr"
+            rows={3}
+            spellCheck={false}
+            value={domains}
+            onChange={(e) => setDomains(e.target.value)}
+          />
         )}
       </fieldset>
       <StatusMessage message={saved ? t('nsettings.saved') : null} />
-      <button type="submit" disabled={save.pending}>{save.pending ? t('common.working') : t('nsettings.save')}</button>
+      <button type="submit" disabled={save.pending}>
+        {save.pending ? t('common.working') : t('nsettings.save')}
+      </button>
     </form>
   )
 }

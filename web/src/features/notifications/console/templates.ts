@@ -5,13 +5,29 @@ import type { Translate } from '../../../i18n'
 
 /** line: one-line input · text: textarea · html: textarea of HTML · json: textarea of a JSON object of strings. */
 export type FieldKind = 'line' | 'text' | 'html' | 'json'
-export interface TemplateField { name: string; kind: FieldKind; required: boolean }
+export interface TemplateField {
+  name: string
+  kind: FieldKind
+  required: boolean
+}
 
 export const TEMPLATE_FIELDS: Record<NotificationChannel, TemplateField[]> = {
-  email: [{ name: 'subject', kind: 'line', required: true }, { name: 'html', kind: 'html', required: true }, { name: 'text', kind: 'text', required: true }],
+  email: [
+    { name: 'subject', kind: 'line', required: true },
+    { name: 'html', kind: 'html', required: true },
+    { name: 'text', kind: 'text', required: true },
+  ],
   sms: [{ name: 'text', kind: 'text', required: true }],
-  push: [{ name: 'title', kind: 'line', required: true }, { name: 'body', kind: 'text', required: true }, { name: 'data', kind: 'json', required: false }],
-  in_app: [{ name: 'title', kind: 'line', required: true }, { name: 'body', kind: 'text', required: true }, { name: 'actionUrl', kind: 'line', required: false }],
+  push: [
+    { name: 'title', kind: 'line', required: true },
+    { name: 'body', kind: 'text', required: true },
+    { name: 'data', kind: 'json', required: false },
+  ],
+  in_app: [
+    { name: 'title', kind: 'line', required: true },
+    { name: 'body', kind: 'text', required: true },
+    { name: 'actionUrl', kind: 'line', required: false },
+  ],
 }
 
 /** A template being edited: every field as text (push `data` as JSON). */
@@ -76,8 +92,10 @@ export function templateErrors(error: CaravanError | null | undefined): Record<s
  */
 export function templateErrorMessage(t: Translate, message: string): { text: string; detail?: string } {
   const located = /^syntax error on line (\d+), column (\d+):\s*(.*)$/.exec(message)
-  if (located) return { text: t('editor.syntaxError', { line: Number(located[1]), column: Number(located[2]) }), detail: located[3] || undefined }
-  if (message.startsWith('syntax error')) return { text: t('editor.syntaxErrorNoLine'), detail: message.replace(/^syntax error:?\s*/, '') || undefined }
+  if (located)
+    return { text: t('editor.syntaxError', { line: Number(located[1]), column: Number(located[2]) }), detail: located[3] || undefined }
+  if (message.startsWith('syntax error'))
+    return { text: t('editor.syntaxErrorNoLine'), detail: message.replace(/^syntax error:?\s*/, '') || undefined }
   if (message === 'is required') return { text: t('editor.required') }
   return { text: t('fieldError.generic'), detail: message }
 }

@@ -63,7 +63,11 @@ export function createSendGridProvider(config: SendGridConfig): EmailProvider {
       )
       if (response.ok) {
         await response.body?.cancel().catch(() => {}) // 202 has no body; free the connection
-        return { status: 'sent', providerMessageId: response.headers.get('x-message-id') ?? undefined, meta: { httpStatus: response.status } }
+        return {
+          status: 'sent',
+          providerMessageId: response.headers.get('x-message-id') ?? undefined,
+          meta: { httpStatus: response.status },
+        }
       }
       const status = response.status
       const errors = await readErrors(response)
@@ -74,9 +78,10 @@ export function createSendGridProvider(config: SendGridConfig): EmailProvider {
           : `SendGrid answered ${status}`
       const text = redact(errors.text ? `${what}: ${errors.text}` : what)
       // A 400 that only faults the recipient's address is a dead address, not a bad request of ours.
-      const kind = status === 400 && errors.fields.length > 0 && errors.fields.every((field) => RECIPIENT_FIELD.test(field))
-        ? 'invalid_recipient'
-        : errorKindForStatus(status)
+      const kind =
+        status === 400 && errors.fields.length > 0 && errors.fields.every((field) => RECIPIENT_FIELD.test(field))
+          ? 'invalid_recipient'
+          : errorKindForStatus(status)
       throw new ProviderError(kind, text, { httpStatus: status, retryAfterSeconds })
     },
 

@@ -47,7 +47,14 @@ const TOKEN_REUSE_MS = 50 * 60_000
 const MIN_FORCED_REFRESH_MS = 20 * 60_000
 const DEFAULT_TTL_SECONDS = 28 * 24 * 3600
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const TRANSIENT_REASONS = new Set(['IdleTimeout', 'TooManyRequests', 'TooManyProviderTokenUpdates', 'InternalServerError', 'ServiceUnavailable', 'Shutdown'])
+const TRANSIENT_REASONS = new Set([
+  'IdleTimeout',
+  'TooManyRequests',
+  'TooManyProviderTokenUpdates',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'Shutdown',
+])
 const DEAD_TOKEN_REASONS = new Set(['BadDeviceToken', 'MissingDeviceToken', 'Unregistered', 'ExpiredToken'])
 // After these the connection is going away or unusable: open a new one for the next send.
 const RECONNECT_REASONS = new Set(['IdleTimeout', 'Shutdown', 'ServiceUnavailable'])
@@ -241,7 +248,10 @@ function errorKind(status: number, reason: string | undefined): ProviderErrorKin
 function parseReason(body: string): { reason?: string; timestamp?: number } {
   try {
     const parsed = JSON.parse(body) as { reason?: unknown; timestamp?: unknown }
-    return { reason: typeof parsed.reason === 'string' ? parsed.reason : undefined, timestamp: typeof parsed.timestamp === 'number' ? parsed.timestamp : undefined }
+    return {
+      reason: typeof parsed.reason === 'string' ? parsed.reason : undefined,
+      timestamp: typeof parsed.timestamp === 'number' ? parsed.timestamp : undefined,
+    }
   } catch {
     return {}
   }

@@ -105,11 +105,15 @@ export function createFcmProvider(config: FcmConfig): PushProvider {
     // Google's OAuth errors: 400 invalid_grant (bad signature, clock skew, deleted key), invalid_scope…
     const code = body.error ?? answer.status
     const why = body.error_description ? `: ${truncate(body.error_description)}` : ''
-    throw new ProviderError(answer.status === 200 ? 'transient' : errorKindForStatus(answer.status), `FCM OAuth token request failed: HTTP ${answer.status} ${code}${why}`, {
-      code,
-      httpStatus: answer.status,
-      retryAfterSeconds: parseRetryAfter(answer.headers.get('retry-after')),
-    })
+    throw new ProviderError(
+      answer.status === 200 ? 'transient' : errorKindForStatus(answer.status),
+      `FCM OAuth token request failed: HTTP ${answer.status} ${code}${why}`,
+      {
+        code,
+        httpStatus: answer.status,
+        retryAfterSeconds: parseRetryAfter(answer.headers.get('retry-after')),
+      },
+    )
   }
 
   function post(token: string, body: string): Promise<HttpAnswer> {
@@ -127,7 +131,9 @@ export function createFcmProvider(config: FcmConfig): PushProvider {
       text = await response.text()
     } catch (e) {
       // The timeout signal also covers the body: a stalled body is as transient as a stalled answer.
-      throw new ProviderError('transient', `reading the answer of ${new URL(url).host} failed: ${(e as Error)?.name ?? 'error'}`, { httpStatus: response.status })
+      throw new ProviderError('transient', `reading the answer of ${new URL(url).host} failed: ${(e as Error)?.name ?? 'error'}`, {
+        httpStatus: response.status,
+      })
     }
     let json: unknown
     try {
@@ -145,7 +151,8 @@ export function createFcmProvider(config: FcmConfig): PushProvider {
     // FCM v1 takes no idempotency key: a send that timed out may still reach the device.
     idempotent: false,
     async send(message: PushMessage): Promise<SendResult> {
-      if (message.target.kind !== 'fcm') throw new ProviderError('permanent', `the FCM provider cannot reach a ${message.target.kind} device`)
+      if (message.target.kind !== 'fcm')
+        throw new ProviderError('permanent', `the FCM provider cannot reach a ${message.target.kind} device`)
       const body = JSON.stringify({
         message: {
           token: message.target.token,

@@ -76,7 +76,12 @@ export function createWebPushProvider(config: WebPushConfig): PushProvider {
         // fetch computes Content-Length itself from the body.
         if (name.toLowerCase() !== 'content-length') headers[name] = String(value)
       }
-      const response = await fetchWithTimeout(fetchImpl, endpoint.href, { method: 'POST', headers, body: request.body ? new Uint8Array(request.body) : undefined }, timeoutMs)
+      const response = await fetchWithTimeout(
+        fetchImpl,
+        endpoint.href,
+        { method: 'POST', headers, body: request.body ? new Uint8Array(request.body) : undefined },
+        timeoutMs,
+      )
       const text = await readText(response)
       if (response.ok) {
         // RFC 8030 answers 201 with the message's URL in Location.
@@ -84,11 +89,15 @@ export function createWebPushProvider(config: WebPushConfig): PushProvider {
       }
       // The endpoint URL is a capability: name only its host in errors.
       const detail = text ? `: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}` : ''
-      throw new ProviderError(errorKind(response.status), `push service ${endpoint.host} rejected the message: HTTP ${response.status}${detail}`, {
-        code: response.status,
-        httpStatus: response.status,
-        retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
-      })
+      throw new ProviderError(
+        errorKind(response.status),
+        `push service ${endpoint.host} rejected the message: HTTP ${response.status}${detail}`,
+        {
+          code: response.status,
+          httpStatus: response.status,
+          retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+        },
+      )
     },
   }
 }
@@ -125,8 +134,10 @@ async function readText(response: Response): Promise<string> {
 
 function validateVapid(config: WebPushConfig): void {
   // Checked here, once, so a bad setting fails at start and never reads as a bad subscription.
-  if (base64urlLength(config.vapidPublicKey) !== 65) throw new Error('Web Push vapidPublicKey must be a base64url P-256 public key (65 bytes)')
-  if (base64urlLength(config.vapidPrivateKey) !== 32) throw new Error('Web Push vapidPrivateKey must be a base64url P-256 private key (32 bytes)')
+  if (base64urlLength(config.vapidPublicKey) !== 65)
+    throw new Error('Web Push vapidPublicKey must be a base64url P-256 public key (65 bytes)')
+  if (base64urlLength(config.vapidPrivateKey) !== 32)
+    throw new Error('Web Push vapidPrivateKey must be a base64url P-256 private key (32 bytes)')
   // A mismatched pair would only show up as every push service answering 401/403.
   let derivedPublicKey: string
   try {

@@ -150,7 +150,10 @@ export function createTwilioProvider(config: TwilioConfig): SmsProvider {
         )
         const body = parseJson(await response.text()) as (TwilioMessage & TwilioError) | undefined
         if (!response.ok) throw errorFromResponse(response, body)
-        if (!body?.sid) throw new ProviderError('transient', `twilio answered HTTP ${response.status} without a message sid`, { httpStatus: response.status })
+        if (!body?.sid)
+          throw new ProviderError('transient', `twilio answered HTTP ${response.status} without a message sid`, {
+            httpStatus: response.status,
+          })
         const segments = Number(body.num_segments)
         return {
           providerMessageId: body.sid,
