@@ -41,12 +41,25 @@ describe('domain events', () => {
         throw new Error('subscriber bug')
       }),
       events.subscribe('user.registered', (e) => {
-        got.push(e.payload.email)
+        got.push(e.payload.userId)
       }),
     ]
     const s = await registerUser(t, { email: 'events@example.com' })
     offs.forEach((off) => off())
     expect(s.user.email).toBe('events@example.com')
-    expect(got).toEqual(['events@example.com'])
+    expect(got).toEqual([s.user.id])
+  })
+
+  it("durable subscribers' job payloads carry ids, never the user's email or name", async () => {
+    const s = await registerUser(t, { email: 'payload-check@example.com', name: 'Payload Person' })
+    const { rows } = await t.database.query(
+      `select data from pgboss.job where name = 'notify-user-registered' and data #>> '{event,payload,userId}' = $1`,
+      [s.user.id],
+    )
+    expect(rows.length).toBe(1)
+    const stored = JSON.stringify(rows[0].data)
+    expect(stored).not.toContain('payload-check')
+    expect(stored).not.toContain('Payload Person')
+    expect(rows[0].data.event.payload).toEqual({ userId: s.user.id })
   })
 })

@@ -138,13 +138,7 @@ export function createAccountsService(deps: AccountsDeps) {
     const passwordHash = await hashPassword(input.password)
     return events.inTransaction(db, async (tx, raise) => {
       const user = await createUser(tx, { ...input, passwordHash, role: 'customer' })
-      raise(
-        events.event(
-          'user.registered',
-          { userId: user.id, email: user.email, locale: user.locale as Locale, name: user.name },
-          { userIds: [user.id] },
-        ),
-      )
+      raise(events.event('user.registered', { userId: user.id }, { userIds: [user.id] }))
       return issueSession(tx, user)
     })
   }
@@ -346,7 +340,7 @@ export function createAccountsService(deps: AccountsDeps) {
         targetId: user.id,
         data: { role: 'admin', reason: 'ADMIN_EMAIL' },
       })
-      raise(events.event('user.registered', { userId: user.id, email: user.email, locale: 'en', name: user.name }, { userIds: [user.id] }))
+      raise(events.event('user.registered', { userId: user.id }, { userIds: [user.id] }))
       return 'created'
     })
   }
@@ -386,13 +380,7 @@ export function createAccountsService(deps: AccountsDeps) {
           targetId: user.id,
           data: { role: person.role, reason: 'demo' },
         })
-        raise(
-          events.event(
-            'user.registered',
-            { userId: user.id, email: user.email, locale: person.locale, name: user.name },
-            { userIds: [user.id] },
-          ),
-        )
+        raise(events.event('user.registered', { userId: user.id }, { userIds: [user.id] }))
       })
     }
     return people.map(({ email, password, role }) => ({ email, password, role }))

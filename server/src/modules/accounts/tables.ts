@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
 export const users = pgTable(
   'users',
@@ -12,6 +12,10 @@ export const users = pgTable(
     timezone: text('timezone').notNull().default('UTC'),
     phone: text('phone'),
     role: text('role').$type<'customer' | 'agent' | 'admin'>().notNull().default('customer'),
+    /** Set when the user proved the address (self-registered accounts, when verification is on). */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
+    /** Raised by a role change or "sign out everywhere": access tokens of an older version stop working at once. */
+    sessionVersion: integer('session_version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

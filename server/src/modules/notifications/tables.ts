@@ -163,6 +163,8 @@ export const topics = pgTable(
     id: uuid('id').primaryKey(),
     key: text('key').notNull(),
     name: text('name').notNull(),
+    /** public: users may follow it themselves; private: only the host's server (API key) or an admin subscribes users. */
+    visibility: text('visibility').$type<'public' | 'private'>().notNull().default('private'),
     createdAt: created(),
   },
   (t) => [uniqueIndex('notification_topics_key_key').on(t.key)],
