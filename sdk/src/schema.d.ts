@@ -1089,7 +1089,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1141,7 +1141,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1207,7 +1207,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1267,7 +1267,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1340,7 +1340,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; An account with this email already exists; A request with this Idempotency-Key is still running */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1540,7 +1540,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1615,7 +1615,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1673,7 +1673,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1755,7 +1755,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1811,7 +1811,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1886,7 +1886,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1944,7 +1944,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2017,7 +2017,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2035,7 +2035,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; An account with this email already exists; A request with this Idempotency-Key is still running */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2084,7 +2084,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2151,7 +2151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2207,7 +2207,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2296,7 +2296,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2388,7 +2388,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2468,7 +2468,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2517,7 +2517,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2585,7 +2585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2594,7 +2594,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; An account with this email already exists; A request with this Idempotency-Key is still running */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2657,7 +2657,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2723,7 +2723,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2741,7 +2741,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; An account with this email already exists; A request with this Idempotency-Key is still running */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2809,7 +2809,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2883,7 +2883,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2965,7 +2965,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3066,7 +3066,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3138,7 +3138,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3207,7 +3207,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3263,7 +3263,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3341,7 +3341,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3400,7 +3400,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3515,7 +3515,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3568,7 +3568,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3635,7 +3635,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3644,7 +3644,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; An account with this email already exists; A request with this Idempotency-Key is still running */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3706,7 +3706,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3786,7 +3786,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3848,7 +3848,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3904,7 +3904,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3969,7 +3969,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4030,7 +4030,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4095,7 +4095,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4160,7 +4160,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4209,7 +4209,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4258,7 +4258,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4316,7 +4316,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4383,7 +4383,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4463,7 +4463,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this */
+            /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;

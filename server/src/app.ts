@@ -24,8 +24,14 @@ import { createJobs } from './core/jobs/queue'
 import { createMetrics } from './core/metrics/registry'
 import { createRealtime } from './core/realtime/server'
 import { createSecretBox } from './core/secrets/crypto'
-import { accountsRoutes, accountsSchemas, createAccountsService } from './modules/accounts'
-import { createNotificationsService, notificationSchemas, notificationsRoutes, providerFactories } from './modules/notifications'
+import { accountsRoutes, accountsSchemas, accountsTags, createAccountsService } from './modules/accounts'
+import {
+  createNotificationsService,
+  notificationSchemas,
+  notificationsRoutes,
+  notificationTags,
+  providerFactories,
+} from './modules/notifications'
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
 
@@ -129,6 +135,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     metrics,
     publicUrl: config.publicUrl,
     version: VERSION,
+    tags: [...accountsTags, ...notificationTags],
   })
   for (const schema of [...accountsSchemas, ...notificationSchemas]) app.addSchema(schema)
 

@@ -3,7 +3,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import { Type, type Static } from 'typebox'
 
-export const PROBLEM_TYPES = {
+/** The problem types core itself raises. Modules add theirs with defineProblemTypes. */
+const CORE_PROBLEM_TYPES = {
   validation: { status: 400, title: 'The request is not valid' },
   bad_request: { status: 400, title: 'The request could not be read' },
   unauthorized: { status: 401, title: 'Authentication is required' },
@@ -12,7 +13,6 @@ export const PROBLEM_TYPES = {
   forbidden: { status: 403, title: 'You are not allowed to do this' },
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
-  email_taken: { status: 409, title: 'An account with this email already exists' },
   idempotency_in_progress: { status: 409, title: 'A request with this Idempotency-Key is still running' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
@@ -23,7 +23,23 @@ export const PROBLEM_TYPES = {
   unavailable: { status: 503, title: 'Service unavailable' },
 } as const
 
-export type ProblemType = keyof typeof PROBLEM_TYPES
+/**
+ * Every problem type by name. A module declares its own types by merging into this interface
+ * (`declare module '.../core/http/errors' { interface ProblemTypes { email_taken: true } }`) and
+ * registering their status and title with defineProblemTypes at load time.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface ProblemTypes extends Record<keyof typeof CORE_PROBLEM_TYPES, true> {}
+
+export type ProblemType = keyof ProblemTypes & string
+
+// Filled in by defineProblemTypes for the module-declared types before any request is served.
+export const PROBLEM_TYPES = { ...CORE_PROBLEM_TYPES } as Record<ProblemType, { status: number; title: string }>
+
+export function defineProblemTypes(types: Partial<Record<ProblemType, { status: number; title: string }>>) {
+  Object.assign(PROBLEM_TYPES, types)
+}
+
 const TYPE_BASE = 'https://caravan.dev/problems/'
 
 export interface FieldError {

@@ -22,6 +22,8 @@ export async function installHttpPlumbing(
     metrics: Metrics
     publicUrl: string
     version: string
+    /** The modules' OpenAPI tags. */
+    tags: { name: string; description: string }[]
   },
 ) {
   app.addHook('onRequest', async (request, reply) => {
@@ -88,15 +90,8 @@ export async function installHttpPlumbing(
           },
         },
       },
-      tags: [
-        { name: 'auth', description: 'Sign-up, sign-in, sessions' },
-        { name: 'me', description: 'The signed-in user' },
-        { name: 'admin', description: 'Administration' },
-        { name: 'api-keys', description: "Keys for the host product's server" },
-        { name: 'notifications', description: 'Notification types, templates, sending, inbox, preferences, topics, providers' },
-        { name: 'webhooks', description: 'Callbacks from external providers (signed)' },
-        { name: 'ops', description: 'Health and metrics' },
-      ],
+      // Core's own tags, then each module's (modules export theirs beside their routes).
+      tags: [{ name: 'admin', description: 'Administration' }, { name: 'ops', description: 'Health and metrics' }, ...options.tags],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   })

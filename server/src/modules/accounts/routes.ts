@@ -202,4 +202,10 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
   })
 }
 
+export const accountsTags = [
+  { name: 'auth', description: 'Sign-up, sign-in, sessions' },
+  { name: 'me', description: 'The signed-in user' },
+  { name: 'api-keys', description: "Keys for the host product's server" },
+]
+
 export const accountsSchemas = [S.User, S.Session, S.ApiKey, S.Device]

@@ -1,16 +1,14 @@
 import { Type, type Static } from 'typebox'
-import { UUID_PATTERN } from '../../core/db/ids'
+import { Id, IdParams, Locale, PageQuery, Timestamp } from '../../core/http/schemas'
+
+export { Id, IdParams, Locale, Timestamp }
 
 export const Email = Type.String({ format: 'email', maxLength: 254, description: 'Compared case-insensitively' })
 export const Password = Type.String({ minLength: 8, maxLength: 256 })
-export const Locale = Type.Union([Type.Literal('fa'), Type.Literal('en')])
 export const Phone = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, e.g. +989121234567' })
 export const Timezone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone, e.g. Asia/Tehran' })
 export const Name = Type.String({ minLength: 1, maxLength: 200 })
 export const Role = Type.Union([Type.Literal('customer'), Type.Literal('agent'), Type.Literal('admin')])
-export const Id = Type.String({ pattern: UUID_PATTERN })
-export const IdParams = Type.Object({ id: Id })
-export const Timestamp = Type.String({ format: 'date-time' })
 
 export const User = Type.Object(
   {
@@ -64,11 +62,6 @@ export const UpdateMeBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 )
-
-export const PageQuery = {
-  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-}
 
 export const ListUsersQuery = Type.Object(
   {

@@ -6,7 +6,9 @@ import { newId } from '../../core/db/ids'
 import type { EventBus } from '../../core/events/bus'
 import { API_KEY_PREFIX, type Auth, type Principal, type UserRole } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
+import { decodeCursor, pageOf } from '../../core/http/paging'
 import type { CounterStore } from '../../core/http/rate-limit-store'
+import './errors'
 import './events'
 import { hashPassword, verifyPassword } from './passwords'
 import { apiKeysRepo, devicesRepo, refreshTokensRepo, usersRepo, type ApiKeyRow, type DeviceRow, type UserRow } from './repo'
@@ -74,18 +76,6 @@ function checkTimezone(zone: string | undefined) {
     })
   }
 }
-
-/** Page cursors are opaque to clients: base64url of the last id seen. */
-export function decodeCursor(cursor: string | undefined): string | undefined {
-  if (!cursor) return undefined
-  const id = Buffer.from(cursor, 'base64url').toString('utf8')
-  if (!/^[0-9a-f-]{36}$/.test(id))
-    throw new AppError('validation', 'The cursor is not valid', {
-      errors: [{ field: 'querystring.cursor', message: 'is not a cursor this API returned' }],
-    })
-  return id
-}
-export const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url')
 
 export function createAccountsService(deps: AccountsDeps) {
   const { database, auth, audit, events, counters, settings } = deps
@@ -228,8 +218,7 @@ export function createAccountsService(deps: AccountsDeps) {
       role: options.role,
       q: options.q,
     })
-    const page = rows.slice(0, options.limit)
-    return { items: page.map(userView), nextCursor: rows.length > options.limit ? encodeCursor(page.at(-1)!.id) : null }
+    return pageOf(rows, options.limit, userView)
   }
 
   async function setRole(actor: Principal, userId: string, role: UserRole) {

@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte } from 'drizzle-orm'
 import type { Db } from '../../core/db/client'
 import { AppError } from '../../core/http/errors'
-import { decodeCursor, encodeCursor } from '../accounts/service'
+import { decodeCursor, pageOf } from '../../core/http/paging'
 import { deliveries, deliveryAttempts, notifications, type DeliveryStatus, type NotifyChannel } from './tables'
 
 type DeliveryRow = typeof deliveries.$inferSelect
@@ -87,8 +87,7 @@ export function createActivity(db: Db) {
       )
       .orderBy(desc(deliveries.id))
       .limit(q.limit + 1)
-    const page = rows.slice(0, q.limit)
-    return { items: page.map(deliveryView), nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null }
+    return pageOf(rows, q.limit, deliveryView)
   }
 
   return { notification, feed }

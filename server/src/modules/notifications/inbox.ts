@@ -4,7 +4,7 @@ import type { Db } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
 import type { EventBus } from '../../core/events/bus'
 import { AppError } from '../../core/http/errors'
-import { decodeCursor, encodeCursor } from '../accounts/service'
+import { decodeCursor, pageOf } from '../../core/http/paging'
 import type { InboxItemView } from './events'
 import './events'
 import { deliveries, inboxItems } from './tables'
@@ -85,8 +85,7 @@ export function createInbox(deps: { db: Db; events: EventBus }) {
       )
       .orderBy(desc(inboxItems.id))
       .limit(options.limit + 1)
-    const page = rows.slice(0, options.limit)
-    return { items: page.map(itemView), nextCursor: rows.length > options.limit ? encodeCursor(page.at(-1)!.id) : null }
+    return pageOf(rows, options.limit, itemView)
   }
 
   async function announceCount(userId: string) {

@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify'
 import { currentUser, type Auth } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
 import { route, type App } from '../../core/http/route'
-import { Id, Locale, PageQuery } from '../accounts/schemas'
+import { Id, Locale, PageQuery } from '../../core/http/schemas'
 import type { AccountsService } from '../accounts'
-import { decodeCursor, encodeCursor } from '../accounts/service'
+import { decodeCursor, pageOf } from '../../core/http/paging'
 import { templateView, typeView } from './catalog'
 import * as S from './schemas'
 import type { NotificationsService } from './service'
@@ -472,11 +472,7 @@ export function notificationsRoutes(
     handler: async (request) => {
       const limit = request.query.limit ?? 20
       const rows = await n.devOutbox.list({ limit, before: decodeCursor(request.query.cursor), channel: request.query.channel })
-      const page = rows.slice(0, limit)
-      return {
-        items: page.map((r) => ({ ...r, payload: r.payload, createdAt: r.createdAt.toISOString() })),
-        nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.id) : null,
-      }
+      return pageOf(rows, limit, (r) => ({ ...r, createdAt: r.createdAt.toISOString() }))
     },
   })
 

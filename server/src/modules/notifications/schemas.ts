@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { Id, Locale, PageQuery } from '../accounts/schemas'
+import { Id, Locale, Nullable, PageQuery } from '../../core/http/schemas'
 import { CATEGORIES, CHANNELS, DELIVERY_STATUSES } from './tables'
 
 const literalUnion = (values: readonly string[], options = {}) =>
@@ -12,7 +12,6 @@ export const CategorySchema = literalUnion(CATEGORIES)
 export const DeliveryStatusSchema = literalUnion(DELIVERY_STATUSES)
 export const TypeKey = Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$', maxLength: 100, description: 'e.g. order.paid' })
 export const TopicKey = Type.String({ pattern: '^[a-z0-9][a-z0-9_.:-]{0,99}$' })
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
 export const SendBody = Type.Object(
   {
@@ -286,5 +285,10 @@ export const OutboxItem = Type.Object({
   payload: Type.Unknown(),
   createdAt: Type.String(),
 })
+
+export const notificationTags = [
+  { name: 'notifications', description: 'Notification types, templates, sending, inbox, preferences, topics, providers' },
+  { name: 'webhooks', description: 'Callbacks from external providers (signed)' },
+]
 
 export const notificationSchemas = [Delivery, NotificationType, Template, Preferences, InboxItem, ProviderView]
