@@ -5,7 +5,9 @@ import { adminSession, bearer, registerUser, startTestCaravan, type TestCaravan 
 
 let t: TestCaravan
 let runs = 0
+// A test holds requests inside the handler with slowGate and learns that one got there from entered.
 let slowGate: Promise<void> = Promise.resolve()
+let entered: () => void = () => {}
 
 beforeAll(async () => {
   t = await startTestCaravan({
@@ -27,6 +29,7 @@ beforeAll(async () => {
       response: { 201: Type.Object({ run: Type.Integer(), amount: Type.String() }) },
     },
     handler: async (request, reply) => {
+      entered()
       await slowGate
       runs++
       if (request.body.amount === '500') throw new Error('boom')
@@ -137,19 +140,27 @@ describe('idempotency', () => {
     slowGate = new Promise((resolve) => {
       open = resolve
     })
-    const before = runs
-    const a = charge(s.accessToken, 'key-3', '100')
-    await new Promise((r) => setTimeout(r, 200))
-    const b = await charge(s.accessToken, 'key-3', '100')
-    open()
-    const first = await a
-    expect(first.statusCode).toBe(201)
-    expect(b.statusCode).toBe(409)
-    expect(b.headers['retry-after']).toBeDefined()
-    expect(runs - before).toBe(1)
-    slowGate = Promise.resolve()
-    // Once the first finished, the retry replays it.
-    expect((await charge(s.accessToken, 'key-3', '100')).json()).toEqual(first.json())
+    const inHandler = new Promise<void>((resolve) => {
+      entered = resolve
+    })
+    try {
+      const before = runs
+      const a = charge(s.accessToken, 'key-3', '100')
+      await inHandler // the first request has claimed the key and waits at the gate
+      const b = await charge(s.accessToken, 'key-3', '100')
+      open()
+      const first = await a
+      expect(first.statusCode).toBe(201)
+      expect(b.statusCode).toBe(409)
+      expect(b.headers['retry-after']).toBeDefined()
+      expect(runs - before).toBe(1)
+      // Once the first finished, the retry replays it.
+      expect((await charge(s.accessToken, 'key-3', '100')).json()).toEqual(first.json())
+    } finally {
+      open()
+      slowGate = Promise.resolve()
+      entered = () => {}
+    }
   })
 
   it('a 5xx frees the key so the retry can run; 4xx answers are replayed', async () => {

@@ -68,10 +68,10 @@ describe('jobs', () => {
       })
       .catch(() => {})
     await until(() => seen.includes('committed'))
-    await new Promise((r) => setTimeout(r, 1500))
-    expect(seen).not.toContain('rolled-back')
+    // The rolled-back job was never stored, so no worker can ever run it (no waiting needed to see that).
     const stored = await t.database.query(`select count(*)::int as n from pgboss.job where data->>'tag' = 'rolled-back'`)
     expect(stored.rows[0].n).toBe(0)
+    expect(seen).not.toContain('rolled-back')
   })
 
   it('retries a failing job with growing delays, then succeeds', async () => {
@@ -123,8 +123,12 @@ describe('jobs', () => {
   it('graceful shutdown lets a job in flight finish', async () => {
     await t.caravan.jobs.send('test-slow', { tag: 'in-flight' })
     await until(() => slowStarted.includes('in-flight'))
-    const stopping = t.caravan.jobs.stop(10_000)
-    await new Promise((r) => setTimeout(r, 300))
+    let stopped = false
+    const stopping = t.caravan.jobs.stop(10_000).then(() => {
+      stopped = true
+    })
+    await until(async () => !(await t.caravan.jobs.healthy())) // the queue is stopping
+    expect(stopped).toBe(false) // and waits for the job it holds
     release()
     await stopping
     expect(seen).toContain('in-flight')

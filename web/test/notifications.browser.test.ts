@@ -378,7 +378,13 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     const envRow = admin.getByRole('region', { name: 'SMS' }).getByRole('row', { name: /Kavenegar/ })
     await envRow.getByText('Server setting').waitFor()
     await envRow.getByText('Set in NOTIFY_PROVIDERS; change it there.').waitFor()
-    expect(await envRow.getByRole('button').count()).toBe(0)
+    // Read-only: its connection can be tested, nothing else (nothing listens at its address here).
+    expect(await envRow.getByRole('button').count()).toBe(1)
+    await envRow.getByRole('button', { name: `Test the connection of ${iso('Kavenegar')}` }).click()
+    await envRow
+      .getByRole('status')
+      .filter({ hasText: `${iso('Kavenegar')}: the check failed.` })
+      .waitFor()
     await admin.getByLabel('Provider', { exact: true }).selectOption('smtp')
     await admin.getByLabel('Host').fill('smtp.example.com')
     await admin.getByLabel('Port', { exact: true }).fill('2525')
@@ -412,11 +418,14 @@ describe.runIf(chromiumAvailable())('notifications', () => {
       .filter({ hasText: `Priority of ${iso('SMTP server')} set to ${iso('5')}.` })
       .waitFor()
 
-    // Editing keeps the secret when it is left masked.
+    // Editing keeps the secret when it is left masked; moving the provider to another host asks for it again.
     await admin.getByRole('button', { name: `Edit ${iso('SMTP server')}` }).click()
     const editForm = admin.getByRole('form', { name: `Edit ${iso('SMTP server')}` })
     expect(await editForm.getByLabel('Password').inputValue()).toBe('••••••')
     await editForm.getByLabel('Host').fill('mail.example.com')
+    await editForm.getByRole('button', { name: 'Save changes' }).click()
+    await editForm.getByText('Enter this again: the provider now connects to another place.').waitFor()
+    await editForm.getByLabel('Password').fill('s3cret-pass')
     await editForm.getByRole('button', { name: 'Save changes' }).click()
     await admin
       .getByRole('status')

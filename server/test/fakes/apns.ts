@@ -1,6 +1,8 @@
 // A loopback stand-in for APNs' HTTP/2 provider API, over TLS like the real one, with a
 // self-signed certificate made by the openssl CLI at start (nothing is committed). It checks the
-// ES256 provider token against the team's public key and answers with Apple's reasons.
+// ES256 provider token against the team's public key and answers with Apple's reasons. With
+// `tls: false` it speaks cleartext HTTP/2 (h2c), for tests that configure a provider through the
+// admin API, where no test CA can be given.
 import { execFileSync } from 'node:child_process'
 import { randomUUID, type KeyObject } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -33,6 +35,8 @@ export interface FakeApnsOptions {
   bundleId: string
   /** Clock in ms shared with the code under test. */
   now?: () => number
+  /** false: cleartext HTTP/2 (h2c) instead of TLS. */
+  tls?: boolean
 }
 
 export interface FakeApnsNotification {
@@ -48,8 +52,17 @@ export interface FakeApns {
   notifications: FakeApnsNotification[]
   /** Tokens APNs answers 410 Unregistered for. */
   unregistered: Set<string>
-  /** TLS connections accepted so far. */
+  /**
+   * Well-formed tokens Apple never issued to this app: answered 400 BadDeviceToken, as APNs does
+   * once the provider token passed. Holds the all-zero token by default (no device gets it).
+   */
+  neverIssued: Set<string>
+  /** Connections accepted so far. */
   connections: number
+  /** Connections the client (or the fake) has closed so far. */
+  closedConnections: number
+  /** Connections open now. */
+  openConnections(): number
   requests: number
   /** Answer the next `count` requests with this status and Apple's reason for it. */
   failNext(count: number, status: number, reason?: string): void
@@ -62,8 +75,9 @@ export interface FakeApns {
 
 export async function startFakeApns(options: FakeApnsOptions): Promise<FakeApns> {
   const now = options.now ?? Date.now
-  const { key, cert } = selfSignedCertificate()
-  const server = http2.createSecureServer({ key, cert })
+  const useTls = options.tls !== false
+  const { key, cert } = useTls ? selfSignedCertificate() : { key: '', cert: '' }
+  const server = useTls ? http2.createSecureServer({ key, cert }) : http2.createServer()
   const sessions = new Set<Http2Session>()
   const failures: Array<{ status: number; reason: string }> = []
   let hangs = 0
@@ -73,7 +87,10 @@ export async function startFakeApns(options: FakeApnsOptions): Promise<FakeApns>
     ca: cert,
     notifications: [],
     unregistered: new Set(),
+    neverIssued: new Set(['0'.repeat(64)]),
     connections: 0,
+    closedConnections: 0,
+    openConnections: () => sessions.size,
     requests: 0,
     failNext(count, status, reason = DEFAULT_REASONS[status] ?? 'InternalServerError') {
       for (let i = 0; i < count; i++) failures.push({ status, reason })
@@ -93,7 +110,10 @@ export async function startFakeApns(options: FakeApnsOptions): Promise<FakeApns>
   server.on('session', (session) => {
     fake.connections++
     sessions.add(session)
-    session.on('close', () => sessions.delete(session))
+    session.on('close', () => {
+      sessions.delete(session)
+      fake.closedConnections++
+    })
   })
   server.on('stream', (stream, headers) => {
     const chunks: Buffer[] = []
@@ -104,7 +124,7 @@ export async function startFakeApns(options: FakeApnsOptions): Promise<FakeApns>
     stream.on('error', () => {})
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  fake.url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
+  fake.url = `${useTls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`
 
   async function handle(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, body: Buffer): Promise<void> {
     fake.requests++
@@ -137,7 +157,7 @@ export async function startFakeApns(options: FakeApnsOptions): Promise<FakeApns>
     const token = decodeURIComponent(path[1])
     if (token === '') return reject(stream, 400, 'MissingDeviceToken')
     // Device tokens are 32 bytes (64 hex digits) today; Apple warns they may grow, up to 100 bytes.
-    if (!/^[0-9a-f]{64,200}$/i.test(token)) return reject(stream, 400, 'BadDeviceToken')
+    if (!/^[0-9a-f]{64,200}$/i.test(token) || fake.neverIssued.has(token.toLowerCase())) return reject(stream, 400, 'BadDeviceToken')
     if (fake.unregistered.has(token)) return reject(stream, 410, 'Unregistered', { timestamp: now() - 86_400_000 })
 
     if (body.length === 0) return reject(stream, 400, 'PayloadEmpty')

@@ -1,6 +1,7 @@
 // A loopback stand-in for Google's OAuth2 token endpoint and the FCM HTTP v1 send endpoint. It
 // owns the service account's RSA key pair, verifies the JWT assertion as Google does, issues
-// expiring access tokens and answers sends with FCM's real success and error shapes.
+// expiring access tokens and answers sends with FCM's real success and error shapes. A send with
+// validate_only is checked in full and answered like a real one, but kept apart: never delivered.
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -29,6 +30,8 @@ export interface FakeFcm {
   serviceAccount: FakeFcmServiceAccount
   /** Accepted messages, in order. */
   messages: Array<{ projectId: string; message: Record<string, any> }>
+  /** Messages sent with validate_only: true (checked, not delivered). */
+  validated: Array<{ projectId: string; message: Record<string, any> }>
   /** Tokens FCM reports as UNREGISTERED (404). */
   unregistered: Set<string>
   /** Tokens that answer with another FcmError code, e.g. SENDER_ID_MISMATCH or THIRD_PARTY_AUTH_ERROR. */
@@ -84,6 +87,7 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
       token_uri: `${url}/token`,
     },
     messages: [],
+    validated: [],
     unregistered: new Set(),
     tokenErrors: new Map(),
     requests: { token: 0, send: 0 },
@@ -193,13 +197,20 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
     } catch {
       return invalidArgument(res, `Invalid JSON payload received. Unexpected token.`)
     }
+    const unknownTop = Object.keys(body ?? {}).find((key) => key !== 'message' && key !== 'validate_only')
+    if (unknownTop) return invalidArgument(res, `Invalid JSON payload received. Unknown name "${unknownTop}": Cannot find field.`)
+    if (body?.validate_only !== undefined && typeof body.validate_only !== 'boolean') {
+      return invalidArgument(res, `Invalid value at 'validate_only' (TYPE_BOOL), ${JSON.stringify(body.validate_only)}`, 'validate_only')
+    }
     const message = body?.message
     if (!message || typeof message !== 'object') return invalidArgument(res, 'Request contains an invalid argument.', 'message')
     const unknown = Object.keys(message).find((key) => !MESSAGE_FIELDS.has(key))
     if (unknown)
       return invalidArgument(res, `Invalid JSON payload received. Unknown name "${unknown}" at 'message': Cannot find field.`, 'message')
-    if (typeof message.token !== 'string' || message.token === '')
+    const targets = ['token', 'topic', 'condition'].filter((key) => message[key] !== undefined)
+    if (targets.length === 0 || targets.some((key) => typeof message[key] !== 'string' || message[key] === ''))
       return invalidArgument(res, 'Recipient of the message is not set.', 'message')
+    if (targets.length > 1) return invalidArgument(res, `Invalid value at 'message' (oneof field 'target' is already set)`, 'message')
     if (message.data !== undefined) {
       const entries = Object.entries(message.data ?? {})
       const index = entries.findIndex(([, value]) => typeof value !== 'string')
@@ -218,6 +229,10 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
       // FCM answers an oversized payload without naming the field or an FcmError code.
       return googleError(res, 400, { message: 'Request contains an invalid argument.', grpcStatus: 'INVALID_ARGUMENT' })
     }
+    if (message.topic !== undefined && !/^[A-Za-z0-9\-_.~%]{1,900}$/.test(message.topic)) {
+      return invalidArgument(res, 'Request contains an invalid argument.', 'message.topic')
+    }
+    if (message.token === undefined) return accept(res, pathProject, message, body?.validate_only === true)
     // FCM registration tokens are long strings of URL-safe characters and colons.
     if (!/^[A-Za-z0-9_:-]{20,}$/.test(message.token)) {
       return googleError(res, 400, {
@@ -239,10 +254,18 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
       })
     if (tokenError === 'QUOTA_EXCEEDED')
       return googleError(res, 429, { fcmCode: tokenError, message: 'Quota exceeded for the device.', grpcStatus: 'RESOURCE_EXHAUSTED' })
-    fake.messages.push({ projectId: pathProject, message })
+    return accept(res, pathProject, message, body?.validate_only === true)
+  }
+
+  function accept(res: ServerResponse, projectId: string, message: Record<string, any>, validateOnly: boolean): void {
+    if (validateOnly) {
+      fake.validated.push({ projectId, message })
+      return json(res, 200, { name: `projects/${projectId}/messages/fake_message_id` })
+    }
+    fake.messages.push({ projectId, message })
     messageCounter++
     return json(res, 200, {
-      name: `projects/${pathProject}/messages/0:${now()}${String(messageCounter).padStart(4, '0')}%${randomBytes(8).toString('hex')}`,
+      name: `projects/${projectId}/messages/0:${now()}${String(messageCounter).padStart(4, '0')}%${randomBytes(8).toString('hex')}`,
     })
   }
 

@@ -1,4 +1,4 @@
-// A loopback fake of Kavenegar's REST API v1 (sms/send and sms/status): the API key in the path,
+// A loopback fake of Kavenegar's REST API v1 (sms/send, sms/status and account/info): the API key in the path,
 // required parameters, receptor/sender/message checks and account state (inactive, credit,
 // test-only), answered with Kavenegar's envelope {return: {status, message}, entries}. As the
 // official SDKs expect, an error uses its return.status as the HTTP status too.
@@ -27,8 +27,8 @@ export interface FakeKavenegar {
   messages: FakeKavenegarMessage[]
   /** Paths of every request received (key included: the tests check the provider put it there). */
   paths: string[]
-  /** The account: inactive ⇒ 401; credit in Rials ⇒ 418 when short; ownerNumber set ⇒ test account, 501 for any other receptor. */
-  account: { active: boolean; credit: number; ownerNumber?: string }
+  /** The account: inactive ⇒ 401; credit in Rials ⇒ 418 when short; ownerNumber set ⇒ test account, 501 for any other receptor; expires (Unix seconds) for account/info. */
+  account: { active: boolean; credit: number; ownerNumber?: string; expires?: number }
   /** Receptors the operators reject (411), beyond malformed ones. */
   invalidReceptors: Set<string>
   setStatus(messageid: number | string, status: number): void
@@ -168,6 +168,9 @@ export async function startFakeKavenegar(options: FakeKavenegarOptions): Promise
     if (req.method === 'POST') for (const [k, v] of new URLSearchParams(body)) params.set(k, v)
     if (match[2] === 'sms/send') return send(res, params)
     if (match[2] === 'sms/status') return status(res, params)
+    if (match[2] === 'account/info') {
+      return answer(res, 200, { remaincredit: account.credit, expiredate: account.expires ?? 0, type: 'master' })
+    }
     return answer(res, 404)
   })
 

@@ -1,6 +1,7 @@
 // A fake SendGrid v3 Mail Send API on loopback (node:http, random port). It checks what the real
 // one checks (Bearer key, JSON content type, required fields, verified sender, payload size) and
-// answers with SendGrid's status codes and {errors:[{message, field, help}]} bodies. It also holds
+// answers with SendGrid's status codes and {errors:[{message, field, help}]} bodies. GET
+// /v3/scopes lists the key's permissions, as SendGrid answers any valid key. It also holds
 // an ECDSA P-256 key pair to sign Event Webhook requests exactly as SendGrid's Signed Event
 // Webhook does, so tests can post events that a real verifier accepts.
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto'
@@ -38,6 +39,8 @@ export interface FakeSendGridOptions {
   maxBodyBytes?: number
   /** Think time before answering: the message is accepted even if the caller is gone by then. */
   latencyMs?: number
+  /** What GET /v3/scopes answers for the key; a full-access key by default. */
+  scopes?: string[]
 }
 
 export type Failure = { status: 429; resetInSeconds?: number; retryAfter?: string } | { status: 500 | 502 | 503 } | { hang: true }
@@ -48,6 +51,8 @@ export interface FakeSendGrid {
   accepted: AcceptedMail[]
   /** Every request that reached the server, answered or not. */
   requestCount(): number
+  /** The API key (Bearer value) of every request, in order, right or wrong. */
+  keysSeen: string[]
   /** The next `count` requests get this failure instead of normal handling. */
   failNext(count: number, failure: Failure): void
   /** The Signed Event Webhook verification key, as SendGrid's settings page shows it: base64 DER SPKI. */
@@ -64,9 +69,12 @@ export interface FakeSendGrid {
 export type EventKind = 'processed' | 'deferred' | 'delivered' | 'open' | 'click' | 'bounce' | 'dropped' | 'spamreport' | 'unsubscribe'
 
 const EMAIL = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/
+// A few of the scopes a full-access key lists (the real list has hundreds).
+const FULL_ACCESS_SCOPES = ['alerts.read', 'api_keys.read', 'mail.batch.read', 'mail.send', 'stats.read', 'user.profile.read']
 
 export async function startFakeSendGrid(options: FakeSendGridOptions): Promise<FakeSendGrid> {
   const accepted: AcceptedMail[] = []
+  const keysSeen: string[] = []
   const failures: Failure[] = []
   const sockets = new Set<Socket>()
   let requests = 0
@@ -75,6 +83,8 @@ export async function startFakeSendGrid(options: FakeSendGridOptions): Promise<F
 
   const server = createServer((request, response) => {
     requests++
+    const bearer = /^Bearer (.*)$/.exec(request.headers.authorization ?? '')?.[1]
+    if (bearer !== undefined) keysSeen.push(bearer)
     const failure = failures.shift()
     if (failure && 'hang' in failure) return // never answer: the client's timeout must fire
     readBody(request, maxBodyBytes).then(
@@ -92,13 +102,18 @@ export async function startFakeSendGrid(options: FakeSendGridOptions): Promise<F
   })
 
   function handleMailSend(request: IncomingMessage, raw: Buffer, response: ServerResponse) {
-    if (request.method !== 'POST' || request.url !== '/v3/mail/send') {
+    const isScopes = request.method === 'GET' && request.url === '/v3/scopes'
+    if (!isScopes && (request.method !== 'POST' || request.url !== '/v3/mail/send')) {
       return reply(response, 404, [{ message: 'resource not found', field: null, help: null }])
     }
     if (request.headers.authorization !== `Bearer ${options.apiKey}`) {
       return reply(response, 401, [
         { message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null },
       ])
+    }
+    if (isScopes) {
+      response.writeHead(200, { 'content-type': 'application/json', ...rateLimitHeaders(599) })
+      return response.end(JSON.stringify({ scopes: options.scopes ?? FULL_ACCESS_SCOPES }))
     }
     if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
       return reply(response, 415, [{ message: 'Content-Type should be application/json.', field: null, help: null }])
@@ -152,6 +167,7 @@ export async function startFakeSendGrid(options: FakeSendGridOptions): Promise<F
     baseUrl: `http://127.0.0.1:${port}`,
     accepted,
     requestCount: () => requests,
+    keysSeen,
     failNext(count, failure) {
       for (let i = 0; i < count; i++) failures.push(failure)
     },

@@ -1,5 +1,7 @@
 // A loopback fake of Twilio's Messages API (2010-04-01): checks what the real service checks
 // (Basic auth, form fields, E.164 'To') and answers with its JSON shapes, including errors.
+// GET /2010-04-01/Accounts/{Sid}.json answers the Account resource (which, as Twilio's does,
+// carries the auth token: a client must not echo it).
 // It can also play Twilio's side of status callbacks, signed like Twilio signs them.
 import { createHmac, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -33,6 +35,8 @@ export interface FakeTwilio {
   messages: FakeTwilioMessage[]
   /** Numbers Twilio refuses, with the error code it answers (21211 invalid, 21610 unsubscribed, 21614 not mobile …). */
   rejectNumbers: Map<string, number>
+  /** The account as the Account resource shows it; tests suspend it. */
+  account: { status: 'active' | 'suspended' | 'closed'; type: 'Trial' | 'Full' }
   /** The next `count` requests fail with this HTTP status (429 → code 20429, 5xx → 20500), optionally with Retry-After. */
   failNext(count: number, status: 429 | 500 | 503, retryAfter?: string): void
   /** The next `count` requests are read and never answered. */
@@ -90,6 +94,8 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
   let hangs = 0
   const expectedAuth = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`
   const messagesPath = `/2010-04-01/Accounts/${options.accountSid}/Messages.json`
+  const accountPath = `/2010-04-01/Accounts/${options.accountSid}.json`
+  const account: FakeTwilio['account'] = { status: 'active', type: 'Full' }
 
   const server = createServer(async (req, res) => {
     const body = await readBody(req)
@@ -107,6 +113,24 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
       return twilioError(res, 401, 20003, 'Authenticate', { 'www-authenticate': 'Basic realm="Twilio API"' })
     }
     const path = new URL(req.url ?? '/', 'http://fake').pathname
+    if (req.method === 'GET' && path === accountPath) {
+      const created = new Date(Date.now() - 86_400_000).toUTCString().replace('GMT', '+0000')
+      res.writeHead(200, { 'content-type': 'application/json' })
+      return res.end(
+        JSON.stringify({
+          auth_token: options.authToken,
+          date_created: created,
+          date_updated: created,
+          friendly_name: 'Caravan test account',
+          owner_account_sid: options.accountSid,
+          sid: options.accountSid,
+          status: account.status,
+          subresource_uris: { messages: `/2010-04-01/Accounts/${options.accountSid}/Messages.json` },
+          type: account.type,
+          uri: `/2010-04-01/Accounts/${options.accountSid}.json`,
+        }),
+      )
+    }
     if (req.method !== 'POST' || path !== messagesPath) {
       return twilioError(res, 404, 20404, `The requested resource ${path} was not found`)
     }
@@ -175,6 +199,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
     url: `http://127.0.0.1:${port}`,
     messages,
     rejectNumbers,
+    account,
     failNext(count, status, retryAfter) {
       for (let i = 0; i < count; i++) failures.push({ status, retryAfter })
     },

@@ -33,6 +33,8 @@ export interface FakeWebPush {
   url: string
   received: FakePushMessage[]
   requests: number
+  /** TCP connections accepted: a client that was refused before connecting leaves this at 0. */
+  connections: number
   subscribe(applicationServerKey: string): FakeSubscriber
   /** The subscription is gone (the user revoked permission): 410 from now on. */
   unsubscribe(subscriber: FakeSubscriber): void
@@ -56,11 +58,13 @@ export async function startFakeWebPush(options: { now?: () => number } = {}): Pr
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  server.on('connection', () => fake.connections++)
 
   const fake: FakeWebPush = {
     url,
     received: [],
     requests: 0,
+    connections: 0,
     subscribe(applicationServerKey) {
       const ecdh = createECDH('prime256v1')
       ecdh.generateKeys()

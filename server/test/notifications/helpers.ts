@@ -1,11 +1,19 @@
+import { randomUUID } from 'node:crypto'
 import { bearer, type TestCaravan } from '../helpers/caravan'
 import { until } from '../helpers/wait'
 
-export async function api(t: TestCaravan, method: string, url: string, token: string, payload?: unknown) {
+export async function api(
+  t: TestCaravan,
+  method: string,
+  url: string,
+  token: string,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await t.caravan.app.inject({
     method: method as any,
     url,
-    headers: bearer(token),
+    headers: { ...bearer(token), ...headers },
     ...(payload !== undefined ? { payload: payload as any } : {}),
   })
   return {
@@ -63,4 +71,47 @@ export async function settled(t: TestCaravan, token: string, id: string, ms = 30
     ms,
     `notification ${id} settled`,
   )
+}
+
+/** Users made directly in the database (no sign-up events, so no welcome or verification messages). */
+export async function insertUsers(t: TestCaravan, count: number, fields: { locale?: 'fa' | 'en'; phone?: string } = {}): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => randomUUID())
+  await t.database.query(
+    `insert into users (id, email, password_hash, locale, timezone, phone)
+     select id, 'u-' || id || '@example.com', 'x', $2, 'UTC', $3 from unnest($1::uuid[]) as id`,
+    [ids, fields.locale ?? 'en', fields.phone ?? null],
+  )
+  return ids
+}
+
+/** A push device made directly in the database (Web Push subscriptions on loopback fakes are not https). */
+export async function insertDevice(
+  t: TestCaravan,
+  userId: string,
+  device: { kind: 'fcm'; token: string } | { kind: 'webpush'; subscription: { endpoint: string; keys: { p256dh: string; auth: string } } },
+): Promise<string> {
+  const id = randomUUID()
+  const token = device.kind === 'webpush' ? device.subscription.endpoint : device.token
+  await t.database.query(`insert into devices (id, user_id, kind, token, subscription) values ($1, $2, $3, $4, $5)`, [
+    id,
+    userId,
+    device.kind,
+    token,
+    device.kind === 'webpush' ? JSON.stringify(device.subscription) : null,
+  ])
+  return id
+}
+
+/** The state of a configured provider's circuit breaker on the node, as the admin list shows it. */
+export async function breakerState(t: TestCaravan, admin: string, providerId: string): Promise<string> {
+  return (await api(t, 'GET', '/v1/admin/notification-providers', admin)).body.items.find((p: any) => p.id === providerId).state
+}
+
+/** How many times the delivery's job was enqueued (each run of a waiting delivery enqueues the next). */
+export async function deliveryJobRuns(t: TestCaravan, deliveryId: string): Promise<number> {
+  const { rows } = await t.database.query(
+    `select count(*)::int as n from pgboss.job where name = 'notify-deliver' and data->>'deliveryId' = $1`,
+    [deliveryId],
+  )
+  return rows[0].n
 }

@@ -36,8 +36,9 @@ async function startWorker(): Promise<ChildProcess> {
       LOG_LEVEL: 'warn',
       JWT_SECRET: t.caravan.config.jwtSecret,
       SECRETS_KEY: t.caravan.config.secretsKey,
-      JOBS_MAINTENANCE_SECONDS: '1',
-      NOTIFY_JOB_EXPIRE_SECONDS: '4',
+      // Deliveries in flight at the kill are noticed within seconds.
+      JOBS_EXPIRE_CHECK_SECONDS: '1',
+      NOTIFY_DELIVER_EXPIRE_SECONDS: '4',
     },
     stdio: 'ignore',
   })
@@ -63,7 +64,7 @@ beforeAll(async () => {
   // This node only accepts requests: the workers are the child processes.
   t = await startTestCaravan({
     database: { url: db.url },
-    env: { CARAVAN_ROLE: 'api', NOTIFY_JOB_EXPIRE_SECONDS: '4', JOBS_MAINTENANCE_SECONDS: '1' },
+    env: { CARAVAN_ROLE: 'api', NOTIFY_DELIVER_EXPIRE_SECONDS: '4', JOBS_EXPIRE_CHECK_SECONDS: '1' },
   })
   fake = await startFakeSendGrid({ apiKey: 'SG.kill-test', latencyMs: 40 })
   const admin = (await adminSession(t)).accessToken

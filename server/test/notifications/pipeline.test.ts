@@ -1,5 +1,5 @@
 import { io as connect, type Socket } from 'socket.io-client'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { adminSession, bearer, registerUser, startTestCaravan, type TestCaravan } from '../helpers/caravan'
 import { until } from '../helpers/wait'
 import { api, defineType, settled } from './helpers'
@@ -7,17 +7,36 @@ import { api, defineType, settled } from './helpers'
 let t: TestCaravan
 let admin: string
 let apiKey: string
+let initialSettings: { rateLimits: unknown; contentRules: unknown }
 beforeAll(async () => {
   t = await startTestCaravan({ listen: true })
   admin = (await adminSession(t)).accessToken
   apiKey = (await api(t, 'POST', '/v1/api-keys', admin, { name: 'shop', scopes: ['notifications:send'] })).body.key
   await defineType(t, admin, 'order.paid', ['in_app', 'email', 'sms', 'push'])
+  initialSettings = (await api(t, 'GET', '/v1/admin/notification-settings', admin)).body
+})
+// Rate limits and content rules are file-wide: whatever a test set, the next one starts without it.
+afterEach(async () => {
+  const restored = await api(t, 'PUT', '/v1/admin/notification-settings', admin, initialSettings)
+  if (restored.status !== 200) throw new Error(`settings not restored: ${restored.status} ${JSON.stringify(restored.body)}`)
 })
 afterAll(async () => {
   await t?.close()
 })
 
 const send = (body: unknown, token = apiKey) => api(t, 'POST', '/v1/notifications', token, body)
+
+/** A type with the given templates: { channel: { locale: content } }. */
+async function createType(key: string, channels: string[], templates: Record<string, Record<string, Record<string, string>>>) {
+  expect(
+    (await api(t, 'POST', '/v1/admin/notification-types', admin, { key, name: key, category: 'transactional', channels })).status,
+  ).toBe(201)
+  for (const [channel, byLocale] of Object.entries(templates))
+    for (const [locale, content] of Object.entries(byLocale))
+      expect((await api(t, 'PUT', `/v1/admin/notification-types/${key}/templates/${channel}/${locale}`, admin, { content })).status).toBe(
+        201,
+      )
+}
 
 describe('first run', () => {
   it('a new user gets the welcome notification in the inbox and in the dev outbox', async () => {
@@ -84,7 +103,7 @@ describe('sending', () => {
   it("fans out to a topic's subscribers", async () => {
     const a = await registerUser(t)
     const b = await registerUser(t)
-    expect((await api(t, 'POST', '/v1/topics', apiKey, { key: 'order-42', name: 'Order 42' })).status).toBe(201)
+    expect((await api(t, 'POST', '/v1/topics', apiKey, { key: 'order-42', name: 'Order 42', visibility: 'public' })).status).toBe(201)
     expect((await api(t, 'POST', '/v1/topics/order-42/subscribers', apiKey, { userIds: [a.user.id] })).status).toBe(204)
     expect((await api(t, 'PUT', '/v1/me/topics/order-42', b.accessToken)).status).toBe(204)
     const res = await send({ type: 'order.paid', to: { topic: 'order-42' }, channels: ['in_app'], data: { orderId: '42' } })
@@ -94,17 +113,46 @@ describe('sending', () => {
 
   it('sendAt delays the fan-out', async () => {
     const user = await registerUser(t)
+    const sendAt = new Date(Date.now() + 2_000)
     const res = await send({
       type: 'order.paid',
       to: user.user.id,
       channels: ['in_app'],
-      sendAt: new Date(Date.now() + 3_000).toISOString(),
+      sendAt: sendAt.toISOString(),
       data: { orderId: 'later' },
     })
-    await new Promise((r) => setTimeout(r, 1000))
-    expect((await api(t, 'GET', `/v1/notifications/${res.body.id}`, apiKey)).body.deliveries).toHaveLength(0)
+    // The fan-out job cannot start before sendAt, and the deliveries are written by it: no clock race decides this.
+    const job = await t.database.query(`select start_after from pgboss.job where name = 'notify-fanout' and data->>'notificationId' = $1`, [
+      res.body.id,
+    ])
+    expect(new Date(job.rows[0].start_after).getTime()).toBe(sendAt.getTime())
     const detail = await settled(t, apiKey, res.body.id)
     expect(detail.deliveries[0].status).toBe('delivered')
+    expect(new Date(detail.deliveries[0].createdAt).getTime()).toBeGreaterThanOrEqual(sendAt.getTime())
+  })
+
+  it('honours the Idempotency-Key header: a retry replays the first answer and sends nothing new', async () => {
+    const user = await registerUser(t)
+    const body = { type: 'order.paid', to: user.user.id, channels: ['in_app'], data: { orderId: 'hdr' } }
+    const key = { 'idempotency-key': `order-hdr-${user.user.id}` }
+    const first = await api(t, 'POST', '/v1/notifications', apiKey, body, key)
+    expect(first.status).toBe(202)
+    expect(first.body).toMatchObject({ duplicate: false })
+    const retry = await api(t, 'POST', '/v1/notifications', apiKey, body, key)
+    expect(retry.status).toBe(202)
+    expect(retry.body).toEqual(first.body)
+    expect(retry.headers['idempotent-replayed']).toBe('true')
+    const other = await api(t, 'POST', '/v1/notifications', apiKey, { ...body, data: { orderId: 'changed' } }, key)
+    expect(other.status).toBe(422)
+    expect(other.body.type).toMatch(/idempotency_mismatch$/)
+    await settled(t, apiKey, first.body.id)
+    const sent = await t.database.query(
+      `select count(*)::int as n from notifications where audience->'userIds' ? $1 and type_key = 'order.paid'`,
+      [user.user.id],
+    )
+    expect(sent.rows[0].n).toBe(1)
+    const items = (await api(t, 'GET', '/v1/me/notifications', user.accessToken)).body.items.filter((i: any) => i.type === 'order.paid')
+    expect(items).toHaveLength(1)
   })
 })
 
@@ -213,9 +261,6 @@ describe('preferences, quiet hours, consent, limits and filters', () => {
     // The three fan-outs may run in any order; exactly one goes over the limit.
     expect(statuses.map((d) => d.status).sort()).toEqual(['delivered', 'delivered', 'suppressed'])
     expect(statuses.find((d) => d.status === 'suppressed').reason).toMatch(/rate limit: 2 payments in_app/)
-    await api(t, 'PUT', '/v1/admin/notification-settings', admin, {
-      rateLimits: { '*': { in_app: 1000, email: 1000, sms: 1000, push: 1000 } },
-    })
   })
 
   it('filters content with Persian normalization', async () => {
@@ -228,7 +273,6 @@ describe('preferences, quiet hours, consent, limits and filters', () => {
       (await send({ type: 'order.paid', to: user.user.id, channels: ['in_app'], data: { orderId: 'كلاه‌برداری' } })).body.id,
     )
     expect(detail.deliveries[0]).toMatchObject({ status: 'suppressed', reason: expect.stringContaining('content filter') })
-    await api(t, 'PUT', '/v1/admin/notification-settings', admin, { contentRules: { blockedWords: [], links: 'allow' } })
   })
 })
 
@@ -273,12 +317,76 @@ describe('templates', () => {
     expect(old.body).toMatchObject({ version: 1, rendered: { title: 'Sale v1', body: '5% off' } })
     const versions = await api(t, 'GET', '/v1/admin/notification-types/promo.sale/templates?channel=in_app&locale=en', admin)
     expect(versions.body.items.map((v: any) => v.version)).toEqual([2, 1])
-    // A user whose locale has no template gets the default (en) one.
-    const user = await registerUser(t, { locale: 'fa' })
     await api(t, 'DELETE', '/v1/admin/notification-types/promo.sale', admin)
     expect((await api(t, 'GET', '/v1/admin/notification-types/promo.sale', admin)).status).toBe(404)
     expect((await api(t, 'DELETE', '/v1/admin/notification-types/account.welcome', admin)).status).toBe(409)
-    void user
+  })
+
+  it("renders with the en template when the user's locale (fa) has none", async () => {
+    await createType('fallback.check', ['in_app'], { in_app: { en: { title: 'English only', body: 'Order {{ orderId }}' } } })
+    const user = await registerUser(t, { locale: 'fa' })
+    const detail = await settled(t, apiKey, (await send({ type: 'fallback.check', to: user.user.id, data: { orderId: '7' } })).body.id)
+    expect(detail.deliveries[0]).toMatchObject({ channel: 'in_app', status: 'delivered', templateVersion: 1 })
+    const items = (await api(t, 'GET', '/v1/me/notifications', user.accessToken)).body.items
+    expect(items.find((i: any) => i.type === 'fallback.check')).toMatchObject({ title: 'English only', body: 'Order 7' })
+  })
+
+  it('keeps javascript: links from trigger data out of emails, inbox items and previews', async () => {
+    await createType('link.check', ['in_app', 'email'], {
+      in_app: { en: { title: 'Open', body: 'b', actionUrl: '{{ link }}' } },
+      email: { en: { subject: 'Open', html: '<p><a href="{{ link }}">open</a> <a href="{{ safe }}">safe</a></p>', text: '{{ link }}' } },
+    })
+    const user = await registerUser(t)
+    const data = { link: ' JaVa\tScript:alert(document.cookie)', safe: 'https://shop.example.com/o/1' }
+    const detail = await settled(t, apiKey, (await send({ type: 'link.check', to: user.user.id, data })).body.id)
+    expect(detail.deliveries.map((d: any) => d.status)).toEqual(['delivered', 'delivered'])
+    const item = (await api(t, 'GET', '/v1/me/notifications', user.accessToken)).body.items.find((i: any) => i.type === 'link.check')
+    expect(item).toMatchObject({ title: 'Open', actionUrl: null })
+    // The user's welcome email may come before or after this one: pick this one by its subject.
+    const mail = (await api(t, 'GET', '/v1/dev/outbox?channel=email', admin)).body.items.find(
+      (m: any) => m.recipient === user.user.email && m.payload.subject === 'Open',
+    )
+    expect(mail.payload.html).toContain('<a href="#">open</a> <a href="https://shop.example.com/o/1">safe</a>')
+    expect(mail.payload.html).not.toMatch(/script:/i)
+    const preview = await api(t, 'POST', '/v1/admin/notification-types/link.check/preview', admin, {
+      channel: 'in_app',
+      locale: 'en',
+      data,
+    })
+    expect(preview.body.rendered).toEqual({ title: 'Open', body: 'b' })
+  })
+
+  it('a preview that would render too much is a short 422 naming the field; the node keeps answering', async () => {
+    const preview = (content: Record<string, string>, channel = 'sms', data?: Record<string, unknown>) =>
+      api(t, 'POST', '/v1/admin/notification-types/order.paid/preview', admin, { channel, locale: 'en', content, data })
+    const cases: [Promise<Awaited<ReturnType<typeof preview>>>, string][] = [
+      [preview({ text: '{% for i in (1..100000000) %}xxxxxxxx{% endfor %}' }), 'content.text'],
+      [preview({ text: '{% for i in (1..1000000) %}xxxxxxxx{% endfor %}' }), 'content.text'],
+      [
+        preview({ subject: 's', text: 't', html: '{% for i in (1..3000) %}{{ big }}{% endfor %}' }, 'email', { big: 'y'.repeat(100_000) }),
+        'content.html',
+      ],
+    ]
+    for (const [pending, field] of cases) {
+      const [res, health] = await Promise.all([pending, t.caravan.app.inject({ method: 'GET', url: '/healthz' })])
+      expect(res.status, field).toBe(422)
+      expect(res.headers['content-type']).toContain('application/problem+json')
+      expect(res.body.errors[0].field).toBe(field)
+      expect(JSON.stringify(res.body).length).toBeLessThan(2_000)
+      expect(health.statusCode).toBe(200)
+    }
+  })
+
+  it('a delivery whose template renders too much fails with the reason', async () => {
+    await createType('huge.render', ['in_app'], { in_app: { en: { title: 't', body: '{% for i in (1..40) %}{{ chunk }}{% endfor %}' } } })
+    const user = await registerUser(t)
+    const res = await send({ type: 'huge.render', to: user.user.id, data: { chunk: 'z'.repeat(10_000) } })
+    expect(res.status).toBe(202)
+    const detail = await settled(t, apiKey, res.body.id)
+    expect(detail.deliveries[0]).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('in_app.body failed: renders to more than 256 kB'),
+    })
   })
 })
 

@@ -1,6 +1,7 @@
 // The pipeline against real provider adapters talking to loopback fakes: failover, circuit
 // breaker, retries honouring Retry-After, dead tokens, throughput limits, signed status webhooks.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generateKeyPairSync } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { adminSession, registerUser, startTestCaravan, type TestCaravan } from '../helpers/caravan'
 import { until } from '../helpers/wait'
 import { startFakeFcm, type FakeFcm } from '../fakes/fcm'
@@ -164,21 +165,24 @@ describe('failover and retries', () => {
     const user = await registerUser(t)
     // Let the primary's breaker half-open: it was opened in the previous test (30 s); use the backup instead.
     await api(t, 'PATCH', `/v1/admin/notification-providers/${providerIds.backup}`, admin, { enabled: true, priority: 0 })
-    backup.failNext(1, { status: 429, retryAfter: '7' })
-    const id = await send(user.user.id, ['email'])
-    const queued = await until(async () => {
-      const d = (await api(t, 'GET', `/v1/notifications/${id}`, admin)).body.deliveries?.[0]
-      return d?.status === 'queued' && d.attempts >= 1 ? d : undefined
-    })
-    expect(queued.reason).toMatch(/retrying in \d+ s/)
-    const job = await t.database.query(
-      `select start_after from pgboss.job where name = 'notify-deliver' and data->>'deliveryId' = $1 order by created_on desc limit 1`,
-      [queued.id],
-    )
-    expect(new Date(job.rows[0].start_after).getTime() - Date.now()).toBeGreaterThan(4000)
-    const done = await settled(t, admin, id, 30_000)
-    expect(done.deliveries[0]).toMatchObject({ status: 'sent', attempts: 2 })
-    await api(t, 'PATCH', `/v1/admin/notification-providers/${providerIds.backup}`, admin, { priority: 2 })
+    try {
+      backup.failNext(1, { status: 429, retryAfter: '7' })
+      const id = await send(user.user.id, ['email'])
+      const queued = await until(async () => {
+        const d = (await api(t, 'GET', `/v1/notifications/${id}`, admin)).body.deliveries?.[0]
+        return d?.status === 'queued' && d.attempts >= 1 ? d : undefined
+      })
+      expect(queued.reason).toMatch(/retrying in \d+ s/)
+      const job = await t.database.query(
+        `select start_after from pgboss.job where name = 'notify-deliver' and data->>'deliveryId' = $1 order by created_on desc limit 1`,
+        [queued.id],
+      )
+      expect(new Date(job.rows[0].start_after).getTime() - Date.now()).toBeGreaterThan(4000)
+      const done = await settled(t, admin, id, 30_000)
+      expect(done.deliveries[0]).toMatchObject({ status: 'sent', attempts: 2 })
+    } finally {
+      await api(t, 'PATCH', `/v1/admin/notification-providers/${providerIds.backup}`, admin, { enabled: true, priority: 2 })
+    }
   })
 })
 
@@ -225,6 +229,9 @@ describe('SMS with status callbacks', () => {
 describe('throughput limits', () => {
   it('throttle the queue, never drop: every message goes out, no more than N a second', async () => {
     await api(t, 'PATCH', `/v1/admin/notification-providers/${providerIds.fcm}`, admin, { maxPerSecond: 2 })
+    onTestFinished(async () => {
+      await api(t, 'PATCH', `/v1/admin/notification-providers/${providerIds.fcm}`, admin, { maxPerSecond: null })
+    })
     const users = await Promise.all(Array.from({ length: 6 }, () => registerUser(t)))
     for (const [i, u] of users.entries())
       await api(t, 'POST', '/v1/me/devices', u.accessToken, { kind: 'fcm', token: `throttle-token-${i}:APA91bHun4MxP5egoKMwt2K` })
@@ -240,6 +247,145 @@ describe('throughput limits', () => {
     expect(detail.deliveries.map((d: any) => d.status + ' ' + (d.reason ?? ''))).toEqual(Array(6).fill('sent '))
     expect(fcm.messages.length - before).toBe(6)
     expect(Date.now() - started).toBeGreaterThanOrEqual(2000) // 6 at 2/s needs at least three seconds' windows
-    await api(t, 'PATCH', `/v1/admin/notification-providers/${providerIds.fcm}`, admin, { maxPerSecond: null })
+  })
+})
+
+describe('credentials check (POST /v1/admin/notification-providers/:id/test)', () => {
+  const check = (id: string, token = admin) => api(t, 'POST', `/v1/admin/notification-providers/${id}/test`, token)
+
+  it('answers ok for working SendGrid, FCM and Twilio credentials, without delivering anything', async () => {
+    // A SendGrid of its own: the shared fakes may still hold failures queued by other tests.
+    const sendgrid = await startFakeSendGrid({ apiKey: 'SG.check-key-0123' })
+    const added = await api(t, 'POST', '/v1/admin/notification-providers', admin, {
+      provider: 'sendgrid',
+      enabled: false,
+      config: { apiKey: 'SG.check-key-0123', from: 'shop@example.com', baseUrl: sendgrid.baseUrl },
+    })
+    try {
+      const delivered = { fcm: fcm.messages.length, twilio: twilio.messages.length }
+      for (const id of [added.body.id, providerIds.fcm, providerIds.twilio]) {
+        const res = await check(id)
+        expect(res.status, id).toBe(200)
+        expect(res.body, id).toEqual({ ok: true, detail: expect.any(String) })
+      }
+      expect(sendgrid.accepted).toHaveLength(0)
+      expect({ fcm: fcm.messages.length, twilio: twilio.messages.length }).toEqual(delivered)
+    } finally {
+      await api(t, 'DELETE', `/v1/admin/notification-providers/${added.body.id}`, admin)
+      await sendgrid.close()
+    }
+  })
+
+  it('answers ok: false with what the service said, never the secret, for credentials it refuses', async () => {
+    const sendgrid = await startFakeSendGrid({ apiKey: 'SG.current-key-0123' })
+    const res = await api(t, 'POST', '/v1/admin/notification-providers', admin, {
+      provider: 'sendgrid',
+      enabled: false,
+      config: { apiKey: 'SG.revoked-key-0123456789', from: 'shop@example.com', baseUrl: sendgrid.baseUrl },
+    })
+    expect(res.status).toBe(201)
+    try {
+      const result = await check(res.body.id)
+      expect(result.status).toBe(200)
+      expect(result.body.ok).toBe(false)
+      expect(result.body.detail).toMatch(/^SendGrid refused the API key \(401: The provided authorization grant is invalid/)
+      expect(JSON.stringify(result.body)).not.toContain('revoked-key')
+    } finally {
+      await api(t, 'DELETE', `/v1/admin/notification-providers/${res.body.id}`, admin)
+      await sendgrid.close()
+    }
+  })
+
+  it('is for admins only, and 404 for an unknown provider', async () => {
+    const customer = await registerUser(t)
+    expect((await check(providerIds.primary, customer.accessToken)).status).toBe(403)
+    const unknown = await check('00000000-0000-7000-8000-000000000000')
+    expect(unknown.status).toBe(404)
+    expect(unknown.headers['content-type']).toMatch(/^application\/problem\+json/)
+  })
+})
+
+describe('changing where a provider connects requires its secrets again', () => {
+  it('SendGrid baseUrl: 422 without the API key (nothing changes, the old host keeps sending); with it, the new host gets the new key only', async () => {
+    const old = await startFakeSendGrid({ apiKey: 'SG.old-host-key' })
+    const moved = await startFakeSendGrid({ apiKey: 'SG.new-host-key' })
+    const created = await api(t, 'POST', '/v1/admin/notification-providers', admin, {
+      provider: 'sendgrid',
+      priority: 0,
+      config: { apiKey: 'SG.old-host-key', from: 'shop@example.com', baseUrl: old.baseUrl, timeoutMs: 1000 },
+    })
+    expect(created.status).toBe(201)
+    const id = created.body.id as string
+    const url = `/v1/admin/notification-providers/${id}`
+    const stored = async () => (await api(t, 'GET', '/v1/admin/notification-providers', admin)).body.items.find((p: any) => p.id === id)
+    const sendEmail = async () => {
+      const user = await registerUser(t)
+      const detail = await settled(t, admin, await send(user.user.id, ['email']))
+      expect(detail.deliveries[0]).toMatchObject({ status: 'sent', providerId: id })
+    }
+    try {
+      await sendEmail()
+      expect(old.accepted).toHaveLength(1)
+      const before = await stored()
+
+      for (const config of [{ baseUrl: moved.baseUrl }, { baseUrl: moved.baseUrl, apiKey: '••••••' }]) {
+        const refused = await api(t, 'PATCH', url, admin, { priority: 5, config })
+        expect(refused.status, JSON.stringify(config)).toBe(422)
+        expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/)
+        expect(refused.body.detail).toBe('Changing baseUrl requires apiKey again')
+        expect(refused.body.errors).toEqual([{ field: 'body.config.apiKey', message: 'must be given again when baseUrl changes' }])
+      }
+      expect(await stored()).toEqual(before) // neither the config nor the priority changed
+      await sendEmail()
+      expect(old.accepted).toHaveLength(2)
+      expect(moved.requestCount()).toBe(0)
+
+      const accepted = await api(t, 'PATCH', url, admin, { config: { baseUrl: moved.baseUrl, apiKey: 'SG.new-host-key' } })
+      expect(accepted.status).toBe(200)
+      expect(accepted.body.config).toMatchObject({ baseUrl: moved.baseUrl, apiKey: '••••••' })
+      await sendEmail()
+      expect(moved.accepted).toHaveLength(1)
+      expect(moved.keysSeen).toEqual(['SG.new-host-key'])
+      expect(old.keysSeen).not.toContain('SG.new-host-key')
+      expect(old.accepted).toHaveLength(2)
+    } finally {
+      await api(t, 'DELETE', url, admin)
+      await Promise.all([old.close(), moved.close()])
+    }
+  })
+
+  it('applies to each provider’s connection fields, and only to secrets that are stored', async () => {
+    const add = async (body: Record<string, unknown>) => {
+      const res = await api(t, 'POST', '/v1/admin/notification-providers', admin, { enabled: false, ...body })
+      expect(res.status, JSON.stringify(res.body)).toBe(201)
+      return `/v1/admin/notification-providers/${res.body.id}`
+    }
+    const smtp = await add({
+      provider: 'smtp',
+      config: { host: 'mail.example.com', port: 587, user: 'mailer', pass: 'smtp-pass-1', from: 'a@example.com' },
+    })
+    const openRelay = await add({ provider: 'smtp', config: { host: 'relay.example.com', port: 25, from: 'a@example.com' } })
+    const apnsKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
+    const apnsUrl = await add({
+      provider: 'apns',
+      config: { teamId: 'TEAM123456', keyId: 'KEY7654321', privateKey: apnsKey, bundleId: 'app.x', production: false },
+    })
+    try {
+      const patch = (url: string, config: Record<string, unknown>) => api(t, 'PATCH', url, admin, { config })
+      for (const config of [{ host: 'evil.example.com' }, { port: 2525 }, { secure: true }]) {
+        const res = await patch(smtp, config)
+        expect(res.status, JSON.stringify(config)).toBe(422)
+        expect(res.body.errors).toEqual([{ field: 'body.config.pass', message: expect.stringMatching(/must be given again/) }])
+      }
+      expect((await patch(smtp, { from: 'b@example.com', port: 587, secure: false })).status).toBe(200) // nothing moved
+      expect((await patch(smtp, { host: 'mail2.example.com', pass: 'smtp-pass-1' })).status).toBe(200)
+      expect((await patch(openRelay, { host: 'relay2.example.com' })).status).toBe(200) // no stored secret to protect
+      const flipped = await patch(apnsUrl, { production: true })
+      expect(flipped.status).toBe(422)
+      expect(flipped.body.errors).toEqual([{ field: 'body.config.privateKey', message: 'must be given again when production changes' }])
+      expect((await patch(apnsUrl, { production: true, privateKey: apnsKey })).status).toBe(200)
+    } finally {
+      for (const url of [smtp, openRelay, apnsUrl]) await api(t, 'DELETE', url, admin)
+    }
   })
 })

@@ -15,6 +15,20 @@ async function behaves(store: CounterStore) {
   expect((await store.peek('k')).count).toBe(0)
 }
 
+/** Unique members in a sliding window: a repeat counts once and keeps its place. */
+async function countsOnce(store: CounterStore, advance: (ms: number) => Promise<void>) {
+  expect(await store.hitUnique('u', 'n1', 60)).toEqual({ position: 1, count: 1 })
+  await advance(10)
+  expect(await store.hitUnique('u', 'n2', 60)).toEqual({ position: 2, count: 2 })
+  // A retried step adds n1 again: nothing changes, and its answer is the first one.
+  expect(await store.hitUnique('u', 'n1', 60)).toEqual({ position: 1, count: 2 })
+  await advance(10)
+  expect(await store.hitUnique('u', 'n3', 60)).toEqual({ position: 3, count: 3 })
+  expect(await store.hitUnique('other', 'n1', 60)).toEqual({ position: 1, count: 1 })
+  await store.reset('u')
+  expect(await store.hitUnique('u', 'n2', 60)).toEqual({ position: 1, count: 1 })
+}
+
 describe('counter stores', () => {
   it('memory: counts within the window and forgets after it', async () => {
     let now = 1_000_000
@@ -23,6 +37,22 @@ describe('counter stores', () => {
     await store.hit('w', 10)
     now += 11_000
     expect((await store.peek('w')).count).toBe(0)
+  })
+
+  it('memory: unique members count once in a sliding window', async () => {
+    let now = 1_000_000
+    const store = memoryCounterStore(() => now)
+    await countsOnce(store, async (ms) => {
+      now += ms
+    })
+    // The window slides: members older than it leave one by one, and may then count again.
+    await store.hitUnique('s', 'a', 10)
+    now += 6_000
+    await store.hitUnique('s', 'b', 10)
+    now += 5_000
+    expect(await store.hitUnique('s', 'c', 10)).toEqual({ position: 2, count: 2 })
+    now += 1
+    expect(await store.hitUnique('s', 'a', 10)).toEqual({ position: 3, count: 3 })
   })
 
   const clients: Redis[] = []
@@ -40,5 +70,19 @@ describe('counter stores', () => {
     expect((await redisCounterStore(b, prefix).hit('shared', 60)).count).toBe(2)
     await Promise.all(Array.from({ length: 50 }, () => redisCounterStore(b, prefix).hit('burst', 60)))
     expect((await redisCounterStore(a, prefix).peek('burst')).count).toBe(50)
+  })
+
+  it('redis: unique members count once, across nodes and at once', async (ctx) => {
+    if (!(await requireServices({ redis: true }))) return ctx.skip()
+    const prefix = uniquePrefix()
+    const a = new Redis(REDIS_URL)
+    const b = new Redis(REDIS_URL)
+    clients.push(a, b)
+    // Real time: a few milliseconds between members keep their order unambiguous.
+    await countsOnce(redisCounterStore(a, prefix), (ms) => new Promise((r) => setTimeout(r, ms)))
+    // Two nodes retrying the same step at once count it once.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => redisCounterStore(i % 2 ? a : b, prefix).hitUnique('race', `m${i % 5}`, 60)))
+    expect((await redisCounterStore(a, prefix).hitUnique('race', 'm0', 60)).count).toBe(5)
+    expect(await a.pttl(prefix + 'race')).toBeGreaterThan(50_000)
   })
 })

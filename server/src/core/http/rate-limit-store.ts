@@ -1,6 +1,7 @@
 // Counters with a window, in memory for one process or in Redis when REDIS_URL is set so that
 // every node counts the same failures. Used for login-failure limits (the global request limit
-// is @fastify/rate-limit, given the same Redis).
+// is @fastify/rate-limit, given the same Redis), and, with unique members in a sliding window, for
+// counts a retried step must not inflate (notifications per user per hour).
 import type { Redis } from 'ioredis'
 
 export interface CounterStore {
@@ -8,10 +9,24 @@ export interface CounterStore {
   hit(key: string, windowSeconds: number): Promise<{ count: number; resetInSeconds: number }>
   peek(key: string): Promise<{ count: number; resetInSeconds: number }>
   reset(key: string): Promise<void>
+  /**
+   * Adds `member` to the sliding window of `key`, once: adding a member already in the window
+   * changes nothing, so a step that runs again counts once. Answers where the member stands,
+   * `position` (members that entered the window before it, plus one: the same answer on a re-run)
+   * and `count` (members in the window now).
+   */
+  hitUnique(key: string, member: string, windowSeconds: number): Promise<{ position: number; count: number }>
 }
+
+/** Members in window order: by time, then by name (Redis sorted sets order ties so). */
+const before = (a: [string, number], b: [string, number]) => a[1] < b[1] || (a[1] === b[1] && a[0] <= b[0])
 
 export function memoryCounterStore(now: () => number = Date.now): CounterStore {
   const counters = new Map<string, { count: number; resetAt: number }>()
+  const windows = new Map<string, Map<string, number>>()
+  const prune = (members: Map<string, number>, oldest: number) => {
+    for (const [member, at] of members) if (at <= oldest) members.delete(member)
+  }
   const live = (key: string) => {
     const c = counters.get(key)
     if (c && c.resetAt <= now()) {
@@ -41,6 +56,26 @@ export function memoryCounterStore(now: () => number = Date.now): CounterStore {
     },
     async reset(key) {
       counters.delete(key)
+      windows.delete(key)
+    },
+    async hitUnique(key, member, windowSeconds) {
+      const at = now()
+      const oldest = at - windowSeconds * 1000
+      let members = windows.get(key)
+      if (!members) {
+        windows.set(key, (members = new Map()))
+        if (windows.size > 100_000)
+          for (const [k, m] of windows) {
+            prune(m, oldest)
+            if (m.size === 0) windows.delete(k)
+          }
+      }
+      prune(members, oldest)
+      if (!members.has(member)) members.set(member, at)
+      const mine: [string, number] = [member, members.get(member)!]
+      let position = 0
+      for (const entry of members) if (before(entry, mine)) position++
+      return { position, count: members.size }
     },
   }
 }
@@ -64,6 +99,23 @@ export function redisCounterStore(redis: Redis, prefix = 'caravan:counter:'): Co
     },
     async reset(key) {
       await redis.del(prefix + key)
+    },
+    async hitUnique(key, member, windowSeconds) {
+      // One MULTI: forget what left the window, add the member unless there, and read its rank.
+      const k = prefix + key
+      const at = Date.now()
+      const windowMs = windowSeconds * 1000
+      const results = (await redis
+        .multi()
+        .zremrangebyscore(k, '-inf', at - windowMs)
+        .zadd(k, 'NX', at, member)
+        .zrank(k, member)
+        .zcard(k)
+        .pexpire(k, windowMs)
+        .exec()) as [Error | null, unknown][]
+      const failed = results.find(([err]) => err)
+      if (failed) throw failed[0]
+      return { position: Number(results[2][1]) + 1, count: Number(results[3][1]) }
     },
   }
 }

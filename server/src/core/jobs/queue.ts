@@ -2,7 +2,10 @@
 // (name, handler, retry policy); HTTP routes and workers then call the same service. Jobs sent
 // with a transaction commit or vanish with it. Failed jobs retry with exponential backoff and
 // jitter (pg-boss: delay·2^n/2 + random·delay·2^n/2); after the last retry they land in the
-// queue's dead-letter queue `<name>-dead`, which admins list and re-drive.
+// queue's dead-letter queue `<name>-dead`, which admins list and re-drive, kept for a set number of
+// days. A job whose worker died (kill -9, lost machine) stays "active" until its expiry passes; each
+// node looks for such jobs every few seconds, so a queue whose jobs are short can use a short expiry
+// and a crash costs seconds.
 import PgBoss from 'pg-boss'
 import type { Logger } from 'pino'
 import type { Database, Executor } from '../db/client'
@@ -14,6 +17,11 @@ export interface JobDefinition<T> {
   retryLimit?: number
   /** Seconds before the first retry; doubled (with jitter) for each later one. */
   retryDelaySeconds?: number
+  /**
+   * A job running longer than this is presumed dead (its worker was killed) and runs again; pg-boss
+   * also fails a batch still running after it. Set it to fit the work: the longest a healthy run
+   * takes, with a margin. Default 15 minutes.
+   */
   expireInSeconds?: number
   batchSize?: number
   /** Parallel workers for this queue on each worker node. */
@@ -26,6 +34,8 @@ export interface SendOptions {
   startAfter?: Date | number
   singletonKey?: string
   priority?: number
+  /** The job's own id: sending an id that is queued already does nothing (a step that may run twice enqueues its next step once). */
+  id?: string
 }
 
 export interface DeadJob {
@@ -37,14 +47,33 @@ export interface DeadJob {
 }
 
 const DEAD_SUFFIX = '-dead'
+const DEFAULT_EXPIRE_SECONDS = 15 * 60
 
-export function createJobs(options: { database: Database; logger: Logger; metrics: Metrics; maintenanceIntervalSeconds?: number }) {
+export interface JobsOptions {
+  database: Database
+  logger: Logger
+  metrics: Metrics
+  /** How often pg-boss archives finished jobs and drops old ones (one node at a time); default 60. */
+  maintenanceIntervalSeconds?: number
+  /**
+   * How often this node fails jobs past their expiry so they are retried; default 5. pg-boss does
+   * it only in its maintenance, which would add up to a whole maintenance interval to every crash.
+   */
+  expireCheckSeconds?: number
+  /** Days a job that failed for good stays in `<queue>-dead`; default 30. */
+  deadLetterRetentionDays?: number
+}
+
+export function createJobs(options: JobsOptions) {
   const { database, logger, metrics } = options
   const timing = { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 60 }
+  const expireCheckMs = (options.expireCheckSeconds ?? 5) * 1000
+  const deadLetterDays = options.deadLetterRetentionDays ?? 30
+  const timers: ReturnType<typeof setInterval>[] = []
   const boss =
     database.kind === 'pglite'
-      ? new PgBoss({ db: database.bossDb as any, schema: 'pgboss', ...timing } as any)
-      : new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4, ...timing } as any)
+      ? new PgBoss({ db: database.bossDb, schema: 'pgboss', ...timing })
+      : new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4, ...timing })
   boss.on('error', (err) => logger.error({ err }, 'job queue error'))
   const definitions = new Map<string, JobDefinition<any>>()
   const schedules: { name: string; cron: string; data: object }[] = []
@@ -62,6 +91,7 @@ export function createJobs(options: { database: Database; logger: Logger; metric
     if (opts.startAfter) sendOptions.startAfter = opts.startAfter instanceof Date ? opts.startAfter : new Date(opts.startAfter)
     if (opts.singletonKey) sendOptions.singletonKey = opts.singletonKey
     if (opts.priority) sendOptions.priority = opts.priority
+    if (opts.id) sendOptions.id = opts.id
     return boss.send(name, data, sendOptions as PgBoss.SendOptions)
   }
 
@@ -73,10 +103,10 @@ export function createJobs(options: { database: Database; logger: Logger; metric
   ): Promise<void> {
     if (!definitions.has(name)) throw new Error(`Unknown job "${name}"`)
     for (let i = 0; i < items.length; i += 500) {
-      const batch = items
+      const batch: PgBoss.JobInsert[] = items
         .slice(i, i + 500)
         .map((item) => ({ name, data: item.data, ...(item.startAfter ? { startAfter: item.startAfter.toISOString() } : {}) }))
-      await boss.insert(batch as any, (opts.tx ? { db: database.jobDb(opts.tx) } : {}) as any)
+      await boss.insert(batch, opts.tx ? { db: database.jobDb(opts.tx) } : {})
     }
   }
 
@@ -107,31 +137,66 @@ export function createJobs(options: { database: Database; logger: Logger; metric
     }
   }
 
+  const deadQueues = () => [...definitions.keys()].map((name) => name + DEAD_SUFFIX)
+
+  /**
+   * pg-boss 10 gives a job moved to its dead letters the failed job's retention doubled (28 days by
+   * default), not the dead queue's retentionMinutes; restamp them so the setting holds both ways.
+   */
+  async function restampDeadLetters() {
+    await database.query(
+      `update pgboss.job set keep_until = created_on + make_interval(days => $1)
+        where name = any($2::text[]) and state = 'created' and keep_until <> created_on + make_interval(days => $1)`,
+      [deadLetterDays, deadQueues()],
+    )
+  }
+
+  /** Runs `task` every `ms` while started (never two at once); an error is logged and the next tick tries again. */
+  function every(ms: number, what: string, task: () => Promise<unknown>) {
+    let running = false
+    const timer = setInterval(() => {
+      if (!started || running) return
+      running = true
+      task()
+        .catch((err) => logger.warn({ err }, `${what} failed`))
+        .finally(() => (running = false))
+    }, ms)
+    timer.unref()
+    timers.push(timer)
+  }
+
   async function start(opts: { work: boolean }) {
     await boss.start()
     started = true
     for (const def of definitions.values()) {
       const dead = def.name + DEAD_SUFFIX
-      await boss.createQueue(dead, { name: dead, retentionMinutes: 60 * 24 * 365 } as any)
+      const deadSettings = { retentionMinutes: deadLetterDays * 24 * 60 }
+      await boss.createQueue(dead, { name: dead, ...deadSettings })
+      await boss.updateQueue(dead, { name: dead, ...deadSettings })
       const settings = {
         retryLimit: def.retryLimit ?? 5,
         retryDelay: def.retryDelaySeconds ?? 5,
         retryBackoff: true,
-        expireInSeconds: def.expireInSeconds ?? 15 * 60,
+        expireInSeconds: def.expireInSeconds ?? DEFAULT_EXPIRE_SECONDS,
         deadLetter: dead,
       }
       // createQueue keeps an existing queue as it was: update it so changed settings apply.
-      await boss.createQueue(def.name, { name: def.name, ...settings } as any)
-      await boss.updateQueue(def.name, settings as any)
+      await boss.createQueue(def.name, { name: def.name, ...settings })
+      await boss.updateQueue(def.name, { name: def.name, ...settings })
     }
     for (const s of schedules) await boss.schedule(s.name, s.cron, s.data)
+    await restampDeadLetters()
+    every(expireCheckMs, 'expiring stuck jobs', async () => {
+      await boss.expire()
+      await restampDeadLetters()
+    })
     if (!opts.work) return
     for (const def of definitions.values()) {
       const batchSize = def.batchSize ?? 5
       for (let i = 0; i < (def.concurrency ?? 1); i++) {
         const workerId: string = await boss.work(
           def.name,
-          { batchSize, includeMetadata: true, pollingIntervalSeconds: 1 } as any,
+          { batchSize, includeMetadata: true, pollingIntervalSeconds: 1 },
           async (jobs: PgBoss.JobWithMetadata<any>[]) => {
             const errors = await Promise.all(jobs.map((job) => runOne(def, job)))
             const failed = jobs.filter((_, i) => errors[i] !== undefined)
@@ -153,8 +218,9 @@ export function createJobs(options: { database: Database; logger: Logger; metric
   async function stop(timeoutMs: number) {
     if (!started) return
     started = false
+    for (const timer of timers.splice(0)) clearInterval(timer)
     // Graceful: wait for jobs in flight up to timeoutMs, then fail (= release for retry) the rest.
-    await boss.stop({ graceful: timeoutMs > 0, wait: true, timeout: Math.max(1000, timeoutMs), close: true } as any)
+    await boss.stop({ graceful: timeoutMs > 0, wait: true, timeout: Math.max(1000, timeoutMs), close: true })
   }
 
   async function listDead(limit = 50): Promise<DeadJob[]> {

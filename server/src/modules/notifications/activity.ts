@@ -1,13 +1,15 @@
 // What was sent: one notification with its deliveries and attempts, and the admin activity feed.
-import { and, asc, desc, eq, gte, inArray, lt, lte } from 'drizzle-orm'
+import type { Static } from 'typebox'
 import type { Db } from '../../core/db/client'
 import { AppError } from '../../core/http/errors'
 import { decodeCursor, pageOf } from '../../core/http/paging'
-import { deliveries, deliveryAttempts, notifications, type DeliveryStatus, type NotifyChannel } from './tables'
+import { attemptsRepo, deliveriesRepo, notificationsRepo, type DeliveryRow } from './repo'
+import type { Delivery, DeliveryQuery, NotificationDetail } from './schemas'
 
-type DeliveryRow = typeof deliveries.$inferSelect
+/** A notification shows at most this many deliveries (the feed pages through all of them). */
+const DETAIL_DELIVERIES = 1000
 
-export function deliveryView(d: DeliveryRow) {
+export function deliveryView(d: DeliveryRow): Static<typeof Delivery> {
   return {
     id: d.id,
     notificationId: d.notificationId,
@@ -28,22 +30,14 @@ export function deliveryView(d: DeliveryRow) {
 }
 
 export function createActivity(db: Db) {
-  async function notification(id: string) {
-    const [n] = await db.select().from(notifications).where(eq(notifications.id, id))
+  async function notification(id: string): Promise<Static<typeof NotificationDetail>> {
+    const n = await notificationsRepo.byId(db, id)
     if (!n) throw new AppError('not_found', 'No such notification')
-    const rows = await db.select().from(deliveries).where(eq(deliveries.notificationId, id)).orderBy(asc(deliveries.createdAt)).limit(1000)
-    const attempts = rows.length
-      ? await db
-          .select()
-          .from(deliveryAttempts)
-          .where(
-            inArray(
-              deliveryAttempts.deliveryId,
-              rows.map((r) => r.id),
-            ),
-          )
-          .orderBy(asc(deliveryAttempts.createdAt))
-      : []
+    const rows = await deliveriesRepo.ofNotification(db, id, DETAIL_DELIVERIES)
+    const attempts = await attemptsRepo.ofDeliveries(
+      db,
+      rows.map((r) => r.id),
+    )
     return {
       id: n.id,
       type: n.typeKey,
@@ -61,33 +55,22 @@ export function createActivity(db: Db) {
     }
   }
 
-  async function feed(q: {
-    limit: number
-    cursor?: string
-    userId?: string
-    type?: string
-    channel?: NotifyChannel
-    status?: DeliveryStatus
-    from?: string
-    to?: string
-  }) {
-    const rows = await db
-      .select()
-      .from(deliveries)
-      .where(
-        and(
-          q.cursor ? lt(deliveries.id, decodeCursor(q.cursor)!) : undefined,
-          q.userId ? eq(deliveries.userId, q.userId) : undefined,
-          q.type ? eq(deliveries.typeKey, q.type) : undefined,
-          q.channel ? eq(deliveries.channel, q.channel) : undefined,
-          q.status ? eq(deliveries.status, q.status) : undefined,
-          q.from ? gte(deliveries.createdAt, new Date(q.from)) : undefined,
-          q.to ? lte(deliveries.createdAt, new Date(q.to)) : undefined,
-        ),
-      )
-      .orderBy(desc(deliveries.id))
-      .limit(q.limit + 1)
-    return pageOf(rows, q.limit, deliveryView)
+  async function feed(q: Static<typeof DeliveryQuery>) {
+    const limit = q.limit ?? 20
+    const rows = await deliveriesRepo.list(
+      db,
+      {
+        beforeId: decodeCursor(q.cursor),
+        userId: q.userId,
+        type: q.type,
+        channel: q.channel,
+        status: q.status,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+      },
+      limit + 1,
+    )
+    return pageOf(rows, limit, deliveryView)
   }
 
   return { notification, feed }

@@ -1,19 +1,20 @@
 // Notification types and their versioned templates: the admin-facing catalogue, and the
 // template look-up (user's locale, else the default) the pipeline renders with.
-import { and, asc, desc, eq, sql } from 'drizzle-orm'
+import type { Static } from 'typebox'
 import type { Audit } from '../../core/audit/service'
 import type { Db, Executor } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
 import type { Principal } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
-import { notificationTemplates, notificationTypes, type Category, type NotifyChannel } from './tables'
+import { templatesRepo, typesRepo, type Locale, type TemplateRow, type TypeRow } from './repo'
+import type { NotificationType, Template } from './schemas'
+import { CATEGORIES, type Category, type NotifyChannel } from './tables'
 import { renderTemplate, validateTemplate, type RenderContext, type TemplateContent } from './templates'
 
 export const DEFAULT_LOCALE = 'en' as const
-export type TypeRow = typeof notificationTypes.$inferSelect
-export type TemplateRow = typeof notificationTemplates.$inferSelect
+export type { TemplateRow, TypeRow }
 
-export function typeView(t: TypeRow) {
+export function typeView(t: TypeRow): Static<typeof NotificationType> {
   return {
     key: t.key,
     name: t.name,
@@ -24,7 +25,7 @@ export function typeView(t: TypeRow) {
     updatedAt: t.updatedAt.toISOString(),
   }
 }
-export function templateView(t: TemplateRow) {
+export function templateView(t: TemplateRow): Static<typeof Template> {
   return {
     id: t.id,
     channel: t.channel,
@@ -36,13 +37,37 @@ export function templateView(t: TemplateRow) {
   }
 }
 
+/** Keeps the first (newest) version of each channel and locale of versions sorted newest first within each. */
+export function newestPerChannelAndLocale(versions: TemplateRow[]): TemplateRow[] {
+  const seen = new Set<string>()
+  return versions.filter((t) => {
+    const key = `${t.channel}|${t.locale}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+/**
+ * Categories whose every type is critical: users cannot turn them off anywhere, so the
+ * preferences page shows them as always on. A category with one non-critical type is not.
+ */
+export function criticalCategoriesOf(types: Pick<TypeRow, 'category' | 'critical'>[]): Category[] {
+  return CATEGORIES.filter((category) => {
+    const ofCategory = types.filter((t) => t.category === category)
+    return ofCategory.length > 0 && ofCategory.every((t) => t.critical)
+  })
+}
+
+const isUniqueViolation = (e: unknown) => {
+  const error = e as { code?: string; cause?: { code?: string } } | undefined
+  return error?.code === '23505' || error?.cause?.code === '23505'
+}
+
 export function createCatalog(deps: { db: Db; audit: Audit; brand: RenderContext['brand'] }) {
   const { db, audit } = deps
 
-  async function typeByKey(x: Executor, key: string) {
-    const [row] = await x.select().from(notificationTypes).where(eq(notificationTypes.key, key))
-    return row
-  }
+  const typeByKey = (x: Executor, key: string) => typesRepo.byKey(x, key)
 
   async function requireType(key: string) {
     const row = await typeByKey(db, key)
@@ -50,9 +75,7 @@ export function createCatalog(deps: { db: Db; audit: Audit; brand: RenderContext
     return row
   }
 
-  async function listTypes() {
-    return db.select().from(notificationTypes).orderBy(asc(notificationTypes.key))
-  }
+  const listTypes = async () => (await typesRepo.list(db)).map(typeView)
 
   async function createType(
     actor: Principal | 'system',
@@ -60,19 +83,15 @@ export function createCatalog(deps: { db: Db; audit: Audit; brand: RenderContext
     system = false,
   ) {
     return db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(notificationTypes)
-        .values({
-          id: newId(),
-          key: input.key,
-          name: input.name,
-          category: input.category,
-          critical: input.critical ?? false,
-          channels: input.channels,
-          system,
-        })
-        .onConflictDoNothing()
-        .returning()
+      const row = await typesRepo.insert(tx, {
+        id: newId(),
+        key: input.key,
+        name: input.name,
+        category: input.category,
+        critical: input.critical ?? false,
+        channels: input.channels,
+        system,
+      })
       if (!row) throw new AppError('conflict', `A notification type "${input.key}" already exists`)
       await audit.append(tx, {
         actor,
@@ -81,7 +100,7 @@ export function createCatalog(deps: { db: Db; audit: Audit; brand: RenderContext
         targetId: input.key,
         data: { category: input.category, channels: input.channels },
       })
-      return row
+      return typeView(row)
     })
   }
 
@@ -91,14 +110,10 @@ export function createCatalog(deps: { db: Db; audit: Audit; brand: RenderContext
     patch: { name?: string; category?: Category; critical?: boolean; channels?: NotifyChannel[] },
   ) {
     return db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(notificationTypes)
-        .set({ ...patch, updatedAt: sql`now()` })
-        .where(eq(notificationTypes.key, key))
-        .returning()
+      const row = await typesRepo.update(tx, key, patch)
       if (!row) throw new AppError('not_found', `No notification type "${key}"`)
       await audit.append(tx, { actor, action: 'notification_type.updated', targetType: 'notification_type', targetId: key, data: patch })
-      return row
+      return typeView(row)
     })
   }
 
@@ -106,49 +121,28 @@ export function createCatalog(deps: { db: Db; audit: Audit; brand: RenderContext
     const type = await requireType(key)
     if (type.system) throw new AppError('conflict', "Caravan's own notification types can be edited but not deleted")
     await db.transaction(async (tx) => {
-      await tx.delete(notificationTypes).where(eq(notificationTypes.id, type.id))
+      await typesRepo.remove(tx, type.id)
       await audit.append(tx, { actor, action: 'notification_type.deleted', targetType: 'notification_type', targetId: key })
     })
   }
 
   /** Validates and stores a new version; the version number is the next one for that channel and locale. */
-  async function saveTemplate(
-    actor: Principal | 'system',
-    key: string,
-    channel: NotifyChannel,
-    locale: 'fa' | 'en',
-    content: TemplateContent,
-  ) {
+  async function saveTemplate(actor: Principal | 'system', key: string, channel: NotifyChannel, locale: Locale, content: TemplateContent) {
     const type = await requireType(key)
     if (!type.channels.includes(channel)) throw new AppError('unprocessable', `The type "${key}" does not use the ${channel} channel`)
     validateTemplate(channel, content)
     for (let attempt = 0; ; attempt++) {
       try {
         return await db.transaction(async (tx) => {
-          const [last] = await tx
-            .select({ version: notificationTemplates.version })
-            .from(notificationTemplates)
-            .where(
-              and(
-                eq(notificationTemplates.typeId, type.id),
-                eq(notificationTemplates.channel, channel),
-                eq(notificationTemplates.locale, locale),
-              ),
-            )
-            .orderBy(desc(notificationTemplates.version))
-            .limit(1)
-          const [row] = await tx
-            .insert(notificationTemplates)
-            .values({
-              id: newId(),
-              typeId: type.id,
-              channel,
-              locale,
-              version: (last?.version ?? 0) + 1,
-              content,
-              createdBy: actor === 'system' ? 'system' : actor.kind === 'user' ? actor.userId : actor.keyId,
-            })
-            .returning()
+          const row = await templatesRepo.insert(tx, {
+            id: newId(),
+            typeId: type.id,
+            channel,
+            locale,
+            version: (await templatesRepo.lastVersion(tx, type.id, channel, locale)) + 1,
+            content,
+            createdBy: actor === 'system' ? 'system' : actor.kind === 'user' ? actor.userId : actor.keyId,
+          })
           await audit.append(tx, {
             actor,
             action: 'notification_template.saved',
@@ -156,48 +150,36 @@ export function createCatalog(deps: { db: Db; audit: Audit; brand: RenderContext
             targetId: key,
             data: { channel, locale, version: row.version },
           })
-          return row
+          return templateView(row)
         })
       } catch (e) {
         // Two saves at once: the unique (type, channel, locale, version) index refuses one; take the next number.
-        if ((e as any)?.code === '23505' || (e as any)?.cause?.code === '23505') {
-          if (attempt < 3) continue
-        }
+        if (isUniqueViolation(e) && attempt < 3) continue
         throw e
       }
     }
   }
 
-  async function templateVersions(key: string, channel?: NotifyChannel, locale?: 'fa' | 'en') {
+  async function templateVersions(key: string, channel?: NotifyChannel, locale?: Locale) {
     const type = await requireType(key)
-    return db
-      .select()
-      .from(notificationTemplates)
-      .where(
-        and(
-          eq(notificationTemplates.typeId, type.id),
-          channel ? eq(notificationTemplates.channel, channel) : undefined,
-          locale ? eq(notificationTemplates.locale, locale) : undefined,
-        ),
-      )
-      .orderBy(asc(notificationTemplates.channel), asc(notificationTemplates.locale), desc(notificationTemplates.version))
+    return (await templatesRepo.versions(db, type.id, channel, locale)).map(templateView)
+  }
+
+  /** A type with the newest template of each channel and locale. */
+  async function typeDetail(key: string) {
+    const type = await requireType(key)
+    return { type: typeView(type), templates: newestPerChannelAndLocale(await templatesRepo.versions(db, type.id)).map(templateView) }
+  }
+
+  /** Categories users cannot opt out of, as the catalogue's types say today. */
+  async function criticalCategories(): Promise<Category[]> {
+    return criticalCategoriesOf(await typesRepo.list(db))
   }
 
   /** The newest version for the locale, falling back to the default locale. */
-  async function currentTemplate(typeId: string, channel: NotifyChannel, locale: 'fa' | 'en'): Promise<TemplateRow | undefined> {
+  async function currentTemplate(typeId: string, channel: NotifyChannel, locale: Locale): Promise<TemplateRow | undefined> {
     for (const candidate of locale === DEFAULT_LOCALE ? [locale] : [locale, DEFAULT_LOCALE]) {
-      const [row] = await db
-        .select()
-        .from(notificationTemplates)
-        .where(
-          and(
-            eq(notificationTemplates.typeId, typeId),
-            eq(notificationTemplates.channel, channel),
-            eq(notificationTemplates.locale, candidate),
-          ),
-        )
-        .orderBy(desc(notificationTemplates.version))
-        .limit(1)
+      const row = await templatesRepo.version(db, typeId, channel, candidate)
       if (row) return row
     }
     return undefined
@@ -205,27 +187,16 @@ export function createCatalog(deps: { db: Db; audit: Audit; brand: RenderContext
 
   async function preview(
     key: string,
-    input: { channel: NotifyChannel; locale: 'fa' | 'en'; version?: number; content?: TemplateContent; data?: Record<string, unknown> },
+    input: { channel: NotifyChannel; locale: Locale; version?: number; content?: TemplateContent; data?: Record<string, unknown> },
   ) {
     const type = await requireType(key)
     let content = input.content
     let version: number | null = null
     if (content) validateTemplate(input.channel, content)
     else {
-      const rows = await db
-        .select()
-        .from(notificationTemplates)
-        .where(
-          and(
-            eq(notificationTemplates.typeId, type.id),
-            eq(notificationTemplates.channel, input.channel),
-            eq(notificationTemplates.locale, input.locale),
-            input.version ? eq(notificationTemplates.version, input.version) : undefined,
-          ),
-        )
-        .orderBy(desc(notificationTemplates.version))
-        .limit(1)
-      const row = rows[0] ?? (input.version ? undefined : await currentTemplate(type.id, input.channel, input.locale))
+      const row =
+        (await templatesRepo.version(db, type.id, input.channel, input.locale, input.version)) ??
+        (input.version ? undefined : await currentTemplate(type.id, input.channel, input.locale))
       if (!row)
         throw new AppError('not_found', `No ${input.channel} template for "${key}"${input.version ? ` version ${input.version}` : ''}`)
       content = row.content as TemplateContent
@@ -250,6 +221,8 @@ export function createCatalog(deps: { db: Db; audit: Audit; brand: RenderContext
     deleteType,
     saveTemplate,
     templateVersions,
+    typeDetail,
+    criticalCategories,
     currentTemplate,
     preview,
   }

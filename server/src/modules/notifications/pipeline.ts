@@ -1,7 +1,7 @@
 // The sending pipeline, as jobs: accept → fan-out (recipients, preferences, quiet hours, consent,
 // rate limits → one delivery per channel, or per device for push) → deliver (render, filter,
 // provider with failover, status). Routes and jobs call these same functions.
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { createHash } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { Database, Executor } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
@@ -11,7 +11,10 @@ import { AppError } from '../../core/http/errors'
 import type { CounterStore } from '../../core/http/rate-limit-store'
 import type { Jobs } from '../../core/jobs/queue'
 import type { AccountsService } from '../accounts'
+import type { AudienceService } from './audience'
 import { DEFAULT_LOCALE, type Catalog } from './catalog'
+import type { CallOutcome } from './circuit-breaker'
+import { planDeferral, type DeferralPolicy } from './deferral'
 import type { Inbox } from './inbox'
 import { decide, QUIET_CHANNELS, quietHoursEnd } from './preferences'
 import type { Preferences } from './preferences-store'
@@ -19,13 +22,48 @@ import type { ProviderRegistry } from './provider-registry'
 import { ProviderError, type Provider, type PushTarget, type SendResult } from './providers/types'
 import type { SettingsStore } from './settings'
 import { smsSegments } from './sms-segments'
-import { deliveries, deliveryAttempts, notifications, topics, topicSubscriptions, type DeliveryStatus, type NotifyChannel } from './tables'
+import {
+  attemptsRepo,
+  deliveriesRepo,
+  notificationsRepo,
+  type AttemptRow,
+  type DeliveryRow,
+  type NewDelivery,
+  type NotificationRow,
+  type TypeRow,
+} from './repo'
+import type { DeliveryStatus, NotifyChannel } from './tables'
 import { renderTemplate, type RenderContext, type TemplateContent } from './templates'
 
 export const JOB_FANOUT = 'notify-fanout'
 export const JOB_DELIVER = 'notify-deliver'
 export const MAX_ATTEMPTS = 6
 const FANOUT_CHUNK = 500
+
+/** The longest a provider's timeoutMs may be set to (provider-factories.ts caps it at 120 s). */
+const PROVIDER_TIMEOUT_MAX_SECONDS = 120
+/** The longest one provider attempt can take: FCM and APNs may fetch a token before the send. */
+export const ATTEMPT_MAX_SECONDS = 2 * PROVIDER_TIMEOUT_MAX_SECONDS
+/** Default delivery job expiry: one attempt at its longest, and a minute for rendering and bookkeeping. */
+export const DELIVER_EXPIRE_SECONDS = ATTEMPT_MAX_SECONDS + 60
+/** Kept free before a delivery job's expiry: failover stops when one more attempt could run into it. */
+const DELIVER_MARGIN_SECONDS = 30
+/** Per-user rate limits count notifications in a sliding hour. */
+const RATE_WINDOW_SECONDS = 3600
+const DEFAULT_DEFERRAL: DeferralPolicy = { limit: 10, maxSeconds: 6 * 3600 }
+
+/** A fan-out job: one chunk of recipients, those after `after` (user id order); `counted` before it. */
+export interface FanoutJob {
+  notificationId: string
+  after?: string
+  counted?: number
+}
+/** A delivery job; `deferrals` and `deferredSince` count the waits for open circuits. */
+export interface DeliverJob {
+  deliveryId: string
+  deferrals?: number
+  deferredSince?: string
+}
 const LIVE: DeliveryStatus[] = ['pending', 'queued', 'sending']
 
 export interface SendInput {
@@ -37,7 +75,11 @@ export interface SendInput {
   idempotencyKey?: string
 }
 
-type DeliveryRow = typeof deliveries.$inferSelect
+/** A UUID named by `name` (v8, from its SHA-256): the same step always gets the same job id. */
+function nameId(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+}
 
 /** Exponential backoff with full jitter: 5 s, 10 s, 20 s… capped at an hour. */
 export function backoffSeconds(attempt: number): number {
@@ -50,6 +92,7 @@ export function createPipeline(deps: {
   jobs: Jobs
   events: EventBus
   accounts: AccountsService
+  audience: AudienceService
   catalog: Catalog
   registry: ProviderRegistry
   settings: SettingsStore
@@ -58,9 +101,14 @@ export function createPipeline(deps: {
   counters: CounterStore
   logger: Logger
   brand: RenderContext['brand']
+  /** The delivery queue's job expiry (seconds): failover in one run stays inside it. */
+  deliverExpireSeconds?: number
+  deferral?: DeferralPolicy
 }) {
   const { database, jobs, accounts, catalog, registry, settings, counters, logger } = deps
   const db = database.db
+  const deliverBudgetMs = ((deps.deliverExpireSeconds ?? DELIVER_EXPIRE_SECONDS) - DELIVER_MARGIN_SECONDS) * 1000
+  const deferral = deps.deferral ?? DEFAULT_DEFERRAL
 
   // ---- accept ---------------------------------------------------------------------------------
   async function accept(principal: Principal | 'system', input: SendInput): Promise<{ id: string; duplicate: boolean }> {
@@ -74,169 +122,145 @@ export function createPipeline(deps: {
         : Array.isArray(input.to)
           ? { userIds: [...new Set(input.to)] }
           : { topic: input.to.topic }
-    if (audience.userIds) {
-      const known = new Set((await accounts.contactsOf(audience.userIds)).map((c) => c.id))
-      const unknown = audience.userIds.filter((id) => !known.has(id))
-      if (unknown.length)
-        throw new AppError(
-          'unprocessable',
-          `Unknown user${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`,
-        )
-    } else if (!(await db.select({ id: topics.id }).from(topics).where(eq(topics.key, audience.topic!))).length) {
-      throw new AppError('unprocessable', `Unknown topic "${audience.topic}"`)
-    }
+    await deps.audience.check(audience)
     const sendAt = input.sendAt ? new Date(input.sendAt) : undefined
     const idempotencyKey = input.idempotencyKey
       ? `${principal === 'system' ? 'system' : principalKey(principal)}|${input.idempotencyKey}`
       : null
     const id = newId()
     const created = await db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(notifications)
-        .values({
-          id,
-          typeKey: type.key,
-          audience,
-          data: input.data ?? {},
-          channels: input.channels ?? null,
-          sendAt: sendAt ?? null,
-          idempotencyKey,
-          requestedBy: principal === 'system' ? 'system' : principalKey(principal),
-        })
-        .onConflictDoNothing({ target: notifications.idempotencyKey })
-        .returning({ id: notifications.id })
-      if (row) await jobs.send(JOB_FANOUT, { notificationId: id }, { tx, startAfter: sendAt })
-      return row
+      const inserted = await notificationsRepo.insert(tx, {
+        id,
+        typeKey: type.key,
+        audience,
+        data: input.data ?? {},
+        channels: input.channels ?? null,
+        sendAt: sendAt ?? null,
+        idempotencyKey,
+        requestedBy: principal === 'system' ? 'system' : principalKey(principal),
+      })
+      if (inserted) await jobs.send(JOB_FANOUT, { notificationId: id }, { tx, startAfter: sendAt })
+      return inserted
     })
     if (created) return { id, duplicate: false }
-    const [existing] = await db
-      .select({ id: notifications.id })
-      .from(notifications)
-      .where(eq(notifications.idempotencyKey, idempotencyKey!))
-    return { id: existing.id, duplicate: true }
+    return { id: (await notificationsRepo.idOfKey(db, idempotencyKey!))!, duplicate: true }
   }
 
   // ---- fan-out --------------------------------------------------------------------------------
-  async function recipientIds(audience: { userIds?: string[]; topic?: string }): Promise<string[]> {
-    if (audience.userIds) return audience.userIds
-    const rows = await db
-      .select({ userId: topicSubscriptions.userId })
-      .from(topicSubscriptions)
-      .innerJoin(topics, eq(topics.id, topicSubscriptions.topicId))
-      .where(eq(topics.key, audience.topic!))
-    return rows.map((r) => r.userId)
-  }
-
-  async function fanout(notificationId: string) {
-    const [n] = await db.select().from(notifications).where(eq(notifications.id, notificationId))
+  // One job per chunk of FANOUT_CHUNK recipients, in user id order: a chunk is seconds of work, so
+  // its job can expire after a minute and a dead worker's chunk runs again soon. A chunk commits its
+  // deliveries, their jobs and the job of the next chunk together; the next chunk's job id is named
+  // by the chunk, so a chunk that runs twice enqueues it once. Rate limits count a (notification,
+  // user, channel) once, so a chunk that ran before counts nobody twice.
+  async function fanout(job: FanoutJob) {
+    const { notificationId } = job
+    const n = await notificationsRepo.byId(db, notificationId)
     if (!n || n.status === 'fanned_out') return
     const type = await catalog.typeByKey(db, n.typeKey)
     if (!type) {
       logger.warn({ notificationId }, 'notification type vanished before fan-out')
       return
     }
+    const chunk = await deps.audience.recipients(n.audience, job.after, FANOUT_CHUNK)
+    const { rows, wakeAt } = await deliveriesFor(n, type, chunk)
+    const counted = (job.counted ?? 0) + chunk.length
+    await db.transaction(async (tx) => {
+      const inserted = await deliveriesRepo.insertNew(tx, rows)
+      const live = inserted.filter((d) => d.status !== 'suppressed')
+      await jobs.sendMany(
+        JOB_DELIVER,
+        live.map((d) => ({ data: { deliveryId: d.id } satisfies DeliverJob, startAfter: wakeAt.get(d.id) })),
+        { tx },
+      )
+      if (chunk.length < FANOUT_CHUNK) {
+        await notificationsRepo.update(tx, notificationId, { status: 'fanned_out', recipientCount: counted })
+        return
+      }
+      if (!job.after) await notificationsRepo.update(tx, notificationId, { status: 'fanning_out' })
+      const next: FanoutJob = { notificationId, after: chunk.at(-1)!, counted }
+      await jobs.send(JOB_FANOUT, next, { tx, id: nameId(`${JOB_FANOUT}:${notificationId}:${next.after}`) })
+    })
+  }
+
+  /** The deliveries of one chunk of recipients: preferences, consent, rate limits, quiet hours. */
+  async function deliveriesFor(n: NotificationRow, type: TypeRow, userIds: string[]) {
     const channels = n.channels ?? type.channels
-    const ids = await recipientIds(n.audience)
     const { rateLimits } = await settings.read()
     const now = new Date()
-
-    for (let i = 0; i < ids.length; i += FANOUT_CHUNK) {
-      const chunk = ids.slice(i, i + FANOUT_CHUNK)
-      const [contacts, devices, prefs] = await Promise.all([
-        accounts.contactsOf(chunk),
-        channels.includes('push') ? accounts.activeDevicesOf(chunk) : Promise.resolve([]),
-        deps.preferences.forUsers(chunk),
-      ])
-      const rows: (typeof deliveries.$inferInsert)[] = []
-      const wakeAt = new Map<string, Date>()
-      for (const contact of contacts) {
-        const userPrefs = prefs.get(contact.id)!
-        for (const channel of channels) {
-          const targets = channel === 'push' ? devices.filter((d) => d.userId === contact.id).map((d) => d.id) : ['']
-          const base = { notificationId, userId: contact.id, typeKey: type.key, channel }
-          const suppressed = (reason: string) =>
-            rows.push(
-              ...(targets.length ? targets : ['']).map((target) => ({
-                ...base,
-                id: newId(),
-                target,
-                status: 'suppressed' as const,
-                reason,
-              })),
-            )
-          const decision = decide({ channel, category: type.category, critical: type.critical, prefs: userPrefs })
-          if (!decision.send) {
-            suppressed(decision.reason)
-            continue
-          }
-          if (channel === 'sms' && !contact.phone) {
-            suppressed('no phone number')
-            continue
-          }
-          if (channel === 'push' && targets.length === 0) {
-            suppressed('no push device')
-            continue
-          }
-          const limit = settings.limitFor(rateLimits, type.category, channel)
-          if (limit !== undefined) {
-            const { count } = await counters.hit(`notify:${contact.id}:${type.category}:${channel}`, 3600)
-            if (count > limit) {
-              suppressed(`rate limit: ${limit} ${type.category} ${channel} messages per hour`)
-              continue
-            }
-          }
-          const quietEnd =
-            !type.critical && QUIET_CHANNELS.includes(channel) ? quietHoursEnd(now, contact.timezone, userPrefs.quietHours) : null
-          for (const target of targets) {
-            const id = newId()
-            rows.push({
+    const [contacts, devices, prefs] = await Promise.all([
+      accounts.contactsOf(userIds),
+      channels.includes('push') ? accounts.activeDevicesOf(userIds) : Promise.resolve([]),
+      deps.preferences.forUsers(userIds),
+    ])
+    const rows: NewDelivery[] = []
+    const wakeAt = new Map<string, Date>()
+    for (const contact of contacts) {
+      const userPrefs = prefs.get(contact.id)!
+      for (const channel of channels) {
+        const targets = channel === 'push' ? devices.filter((d) => d.userId === contact.id).map((d) => d.id) : ['']
+        const base = { notificationId: n.id, userId: contact.id, typeKey: type.key, channel }
+        const suppressed = (reason: string) =>
+          rows.push(
+            ...(targets.length ? targets : ['']).map((target) => ({
               ...base,
-              id,
+              id: newId(),
               target,
-              status: quietEnd ? 'pending' : 'queued',
-              reason: quietEnd ? `quiet hours until ${quietEnd.toISOString()}` : null,
-            })
-            if (quietEnd) wakeAt.set(id, quietEnd)
+              status: 'suppressed' as const,
+              reason,
+            })),
+          )
+        const decision = decide({ channel, category: type.category, critical: type.critical, prefs: userPrefs })
+        if (!decision.send) {
+          suppressed(decision.reason)
+          continue
+        }
+        if (channel === 'sms' && !contact.phone) {
+          suppressed('no phone number')
+          continue
+        }
+        if (channel === 'push' && targets.length === 0) {
+          suppressed('no push device')
+          continue
+        }
+        const limit = settings.limitFor(rateLimits, type.category, channel)
+        if (limit !== undefined) {
+          const key = `notify-hour:${contact.id}:${type.category}:${channel}`
+          const { position } = await counters.hitUnique(key, n.id, RATE_WINDOW_SECONDS)
+          if (position > limit) {
+            suppressed(`rate limit: ${limit} ${type.category} ${channel} messages per hour`)
+            continue
           }
         }
+        const quietEnd =
+          !type.critical && QUIET_CHANNELS.includes(channel) ? quietHoursEnd(now, contact.timezone, userPrefs.quietHours) : null
+        for (const target of targets) {
+          const id = newId()
+          rows.push({
+            ...base,
+            id,
+            target,
+            status: quietEnd ? 'pending' : 'queued',
+            reason: quietEnd ? `quiet hours until ${quietEnd.toISOString()}` : null,
+          })
+          if (quietEnd) wakeAt.set(id, quietEnd)
+        }
       }
-      await db.transaction(async (tx) => {
-        const inserted = rows.length
-          ? await tx
-              .insert(deliveries)
-              .values(rows)
-              .onConflictDoNothing({ target: [deliveries.notificationId, deliveries.userId, deliveries.channel, deliveries.target] })
-              .returning({ id: deliveries.id, status: deliveries.status })
-          : []
-        const live = inserted.filter((d) => d.status !== 'suppressed')
-        await jobs.sendMany(
-          JOB_DELIVER,
-          live.map((d) => ({ data: { deliveryId: d.id }, startAfter: wakeAt.get(d.id) })),
-          { tx },
-        )
-      })
     }
-    await db.update(notifications).set({ status: 'fanned_out', recipientCount: ids.length }).where(eq(notifications.id, notificationId))
+    return { rows, wakeAt }
   }
 
   // ---- deliver --------------------------------------------------------------------------------
-  async function setDelivery(x: Executor, id: string, patch: Partial<typeof deliveries.$inferInsert>, onlyIf?: DeliveryStatus[]) {
-    const [row] = await x
-      .update(deliveries)
-      .set({ ...patch, updatedAt: sql`now()` })
-      .where(and(eq(deliveries.id, id), onlyIf ? inArray(deliveries.status, onlyIf) : undefined))
-      .returning()
-    return row
-  }
+  const setDelivery = (x: Executor, id: string, patch: Partial<NewDelivery>, onlyIf?: DeliveryStatus[]) =>
+    deliveriesRepo.update(x, id, patch, onlyIf)
 
   async function attempt(
     deliveryId: string,
     providerId: string,
-    outcome: (typeof deliveryAttempts.$inferInsert)['outcome'],
+    outcome: AttemptRow['outcome'],
     error: string | null,
     meta?: Record<string, unknown>,
   ) {
-    await db.insert(deliveryAttempts).values({ id: newId(), deliveryId, providerId, outcome, error, meta: meta ?? null })
+    await attemptsRepo.insert(db, { id: newId(), deliveryId, providerId, outcome, error, meta: meta ?? null })
   }
 
   async function retryLater(d: DeliveryRow, attempts: number, reason: string, retryAfterSeconds?: number) {
@@ -247,17 +271,40 @@ export function createPipeline(deps: {
     const delay = Math.max(backoffSeconds(attempts), retryAfterSeconds ?? 0)
     await db.transaction(async (tx) => {
       await setDelivery(tx, d.id, { status: 'queued', reason: `retrying in ${delay} s: ${reason}` })
-      await jobs.send(JOB_DELIVER, { deliveryId: d.id }, { tx, startAfter: new Date(Date.now() + delay * 1000) })
+      await jobs.send(JOB_DELIVER, { deliveryId: d.id } satisfies DeliverJob, { tx, startAfter: new Date(Date.now() + delay * 1000) })
     })
   }
 
-  async function deliver(deliveryId: string) {
-    const [d] = await db.select().from(deliveries).where(eq(deliveries.id, deliveryId))
+  /** Every provider left was skipped by an open circuit: wait for one (not an attempt), within the deferral bounds. */
+  async function defer(d: DeliveryRow, job: DeliverJob, attempts: number, openUntil: number | undefined, reason: string) {
+    const now = Date.now()
+    const count = (job.deferrals ?? 0) + 1
+    const since = job.deferredSince ? Date.parse(job.deferredSince) : now
+    const plan = planDeferral({ now, deferral: count, since, openUntil, policy: deferral })
+    if ('giveUp' in plan) {
+      await setDelivery(db, d.id, { status: 'failed', reason: `${plan.giveUp}: ${reason}`, attempts })
+      return
+    }
+    const next: DeliverJob = { deliveryId: d.id, deferrals: count, deferredSince: new Date(since).toISOString() }
+    await db.transaction(async (tx) => {
+      await setDelivery(tx, d.id, {
+        status: 'queued',
+        reason: `waiting ${plan.waitSeconds} s for an open circuit (${count} of ${deferral.limit}): ${reason}`,
+        attempts,
+      })
+      await jobs.send(JOB_DELIVER, next, { tx, startAfter: new Date(now + plan.waitSeconds * 1000) })
+    })
+  }
+
+  async function deliver(job: DeliverJob) {
+    const { deliveryId } = job
+    const deadline = Date.now() + deliverBudgetMs
+    const d = await deliveriesRepo.byId(db, deliveryId)
     if (!d || !LIVE.includes(d.status)) return // done already: a duplicate job never sends twice
 
     const type = await catalog.typeByKey(db, d.typeKey)
     const [contact] = await accounts.contactsOf([d.userId])
-    const [n] = await db.select({ data: notifications.data }).from(notifications).where(eq(notifications.id, d.notificationId))
+    const n = await notificationsRepo.byId(db, d.notificationId)
     if (!type || !contact || !n) {
       await setDelivery(db, d.id, { status: 'failed', reason: 'the type, user or notification no longer exists' })
       return
@@ -335,58 +382,84 @@ export function createPipeline(deps: {
     let lastReason = 'no provider available'
     let retryAfter: number | undefined
     let anyTransient = false
+    let outOfTime = false
+    /** The earliest a skipped circuit may be tried again; set when any provider was skipped. */
+    let openUntil: number | undefined
     for (const candidate of candidates) {
-      if (!candidate.breaker.canTry()) {
-        lastReason = `${candidate.provider.id}: circuit open`
-        anyTransient = true
+      const provider = candidate.provider
+      // Web Push has a breaker per push service: a dead or slow one does not pause the others.
+      const scope = target && provider.channel === 'push' ? provider.breakerScope?.(target) : undefined
+      const breaker = scope ? registry.breakerFor(candidate.configId, scope) : candidate.breaker
+      const name = scope ? `${provider.id} (${scope})` : provider.id
+      // Fail over in this run only while one more attempt at its longest ends before the job expires.
+      if (attempts > d.attempts && Date.now() + ATTEMPT_MAX_SECONDS * 1000 > deadline) {
+        outOfTime = true
+        break
+      }
+      const permit = breaker.tryAcquire()
+      if (!permit) {
+        lastReason = `${name}: circuit open`
+        openUntil = Math.min(openUntil ?? Infinity, breaker.retryAt ?? Date.now())
         continue
       }
-      if (candidate.maxPerSecond) {
-        const second = Math.floor(Date.now() / 1000)
-        const { count } = await counters.hit(`notify-rate:${candidate.configId}:${second}`, 2)
-        if (count > candidate.maxPerSecond) {
-          // Throttle, never drop: wait for a later second on the same provider.
-          await jobs.send(JOB_DELIVER, { deliveryId: d.id }, { startAfter: new Date((second + 1) * 1000 + Math.random() * 1000) })
-          return
-        }
-      }
-      attempts++
-      await setDelivery(db, d.id, { status: 'sending', providerId: candidate.configId, attempts, meta, ...stamp })
-      let result: SendResult
+      // Whatever happens below ends the permit, so a half-open trial never stays out: 'up' when the
+      // provider answered (even to refuse this one message), 'down' when it failed as a service.
+      let outcome: CallOutcome = 'unused'
       try {
-        result = await send(candidate.provider, d, contact, rendered, target!)
-      } catch (e) {
-        const error = e instanceof ProviderError ? e : new ProviderError('transient', (e as Error)?.message ?? String(e))
-        await attempt(d.id, candidate.configId, error.kind, error.message, { provider: candidate.provider.id, ...error.details })
-        if (error.kind === 'invalid_recipient') {
-          if (d.channel === 'push') await accounts.disableDevice(d.target)
-          await setDelivery(db, d.id, { status: 'failed', reason: `${candidate.provider.id}: ${error.message}` })
-          return
+        if (candidate.maxPerSecond) {
+          const second = Math.floor(Date.now() / 1000)
+          const { count } = await counters.hit(`notify-rate:${candidate.configId}:${second}`, 2)
+          if (count > candidate.maxPerSecond) {
+            // Throttle, never drop: wait for a later second on the same provider.
+            await jobs.send(JOB_DELIVER, job, { startAfter: new Date((second + 1) * 1000 + Math.random() * 1000) })
+            return
+          }
         }
-        if (error.kind === 'transient') {
-          candidate.breaker.failure()
-          anyTransient = true
-          // The longest Retry-After any provider asked for.
-          retryAfter = Math.max(retryAfter ?? 0, error.details.retryAfterSeconds ?? 0)
+        attempts++
+        await setDelivery(db, d.id, { status: 'sending', providerId: candidate.configId, attempts, meta, ...stamp })
+        let result: SendResult
+        try {
+          result = await send(provider, d, contact, rendered, target!)
+        } catch (e) {
+          const error = e instanceof ProviderError ? e : new ProviderError('transient', (e as Error)?.message ?? String(e))
+          // A dead address or a message the provider refuses is this recipient's fault, not the provider's.
+          outcome = error.kind === 'transient' ? 'down' : 'up'
+          await attempt(d.id, candidate.configId, error.kind, error.message, { provider: provider.id, ...error.details })
+          if (error.kind === 'invalid_recipient') {
+            if (d.channel === 'push') await accounts.disableDevice(d.target)
+            await setDelivery(db, d.id, { status: 'failed', reason: `${name}: ${error.message}` })
+            return
+          }
+          if (error.kind === 'transient') {
+            anyTransient = true
+            // The longest Retry-After any provider asked for.
+            retryAfter = Math.max(retryAfter ?? 0, error.details.retryAfterSeconds ?? 0)
+          }
+          lastReason = `${name}: ${error.message}`
+          continue // fail over to the next provider
         }
-        lastReason = `${candidate.provider.id}: ${error.message}`
-        continue // fail over to the next provider
+        outcome = 'up'
+        await attempt(d.id, candidate.configId, 'sent', null, { provider: provider.id, ...result.meta })
+        await setDelivery(
+          db,
+          d.id,
+          { status: result.status, reason: null, providerMessageId: result.providerMessageId ?? null, meta: { ...meta, ...result.meta } },
+          ['sending'],
+        )
+        return
+      } finally {
+        permit.end(outcome)
       }
-      candidate.breaker.success()
-      await attempt(d.id, candidate.configId, 'sent', null, { provider: candidate.provider.id, ...result.meta })
-      await setDelivery(
-        db,
-        d.id,
-        { status: result.status, reason: null, providerMessageId: result.providerMessageId ?? null, meta: { ...meta, ...result.meta } },
-        ['sending'],
-      )
+    }
+    if (anyTransient || outOfTime) {
+      await retryLater({ ...d, attempts }, attempts, outOfTime ? `${lastReason} (no time left to fail over)` : lastReason, retryAfter)
       return
     }
-    if (!anyTransient) {
-      await setDelivery(db, d.id, { status: 'failed', reason: lastReason, attempts })
+    if (openUntil !== undefined) {
+      await defer(d, job, attempts, openUntil, lastReason)
       return
     }
-    await retryLater({ ...d, attempts }, attempts, lastReason, retryAfter)
+    await setDelivery(db, d.id, { status: 'failed', reason: lastReason, attempts })
   }
 
   function send(

@@ -1,18 +1,30 @@
-// Reads and writes users' notification preferences (see preferences.ts for what they mean).
-import { eq, inArray } from 'drizzle-orm'
+// Reads and writes users' notification preferences (see preferences.ts for what they mean), and
+// the view the settings page shows: the preferences, the profile's time zone quiet hours use, and
+// the categories that are always sent.
 import type { Db } from '../../core/db/client'
 import { AppError } from '../../core/http/errors'
 import { DEFAULT_PREFERENCES, isHhMm, type UserPreferences } from './preferences'
-import { CATEGORIES, CHANNELS, notificationPreferences, quietHours, type Category, type NotifyChannel } from './tables'
+import { preferencesRepo, type PreferenceRow } from './repo'
+import { CATEGORIES, CHANNELS, type Category, type NotifyChannel } from './tables'
 
-export function createPreferences(db: Db) {
+export interface PreferencesView {
+  preferences: UserPreferences
+  timezone: string
+  criticalCategories: Category[]
+}
+
+export function createPreferences(deps: {
+  db: Db
+  /** The profile's time zone (quiet hours are kept in it). */
+  timezoneOf: (userId: string) => Promise<string>
+  criticalCategories: () => Promise<Category[]>
+}) {
+  const { db } = deps
+
   async function forUsers(userIds: string[]): Promise<Map<string, UserPreferences>> {
     const out = new Map<string, UserPreferences>(userIds.map((id) => [id, structuredClone(DEFAULT_PREFERENCES)]))
     if (userIds.length === 0) return out
-    const [rows, quiet] = await Promise.all([
-      db.select().from(notificationPreferences).where(inArray(notificationPreferences.userId, userIds)),
-      db.select().from(quietHours).where(inArray(quietHours.userId, userIds)),
-    ])
+    const [rows, quiet] = await Promise.all([preferencesRepo.switchesOf(db, userIds), preferencesRepo.quietHoursOf(db, userIds)])
     for (const row of rows) {
       const prefs = out.get(row.userId)!
       if (row.category === '*') prefs.channels[row.channel] = row.enabled
@@ -33,7 +45,7 @@ export function createPreferences(db: Db) {
         errors: [{ field: 'body.quietHours', message: 'start and end must be HH:MM (00:00–23:59)' }],
       })
     }
-    const rows: (typeof notificationPreferences.$inferInsert)[] = []
+    const rows: PreferenceRow[] = []
     for (const channel of CHANNELS) {
       if (prefs.channels[channel] === false) rows.push({ userId, category: '*', channel, enabled: false })
     }
@@ -43,16 +55,22 @@ export function createPreferences(db: Db) {
         if (value === false) rows.push({ userId, category, channel, enabled: false })
       }
     }
-    await db.transaction(async (tx) => {
-      await tx.delete(notificationPreferences).where(eq(notificationPreferences.userId, userId))
-      if (rows.length) await tx.insert(notificationPreferences).values(rows)
-      await tx.delete(quietHours).where(eq(quietHours.userId, userId))
-      if (prefs.quietHours) await tx.insert(quietHours).values({ userId, ...prefs.quietHours })
-    })
+    await db.transaction((tx) => preferencesRepo.replace(tx, userId, rows, prefs.quietHours))
     return get(userId)
   }
 
-  return { forUsers, get, put }
+  async function view(userId: string): Promise<PreferencesView> {
+    const timezone = await deps.timezoneOf(userId) // first: an unknown user is a 404
+    return { preferences: await get(userId), timezone, criticalCategories: await deps.criticalCategories() }
+  }
+
+  /** Replaces the preferences and answers with the new view. */
+  async function save(userId: string, prefs: UserPreferences): Promise<PreferencesView> {
+    const timezone = await deps.timezoneOf(userId)
+    return { preferences: await put(userId, prefs), timezone, criticalCategories: await deps.criticalCategories() }
+  }
+
+  return { forUsers, get, put, view, save }
 }
 
 export type Preferences = ReturnType<typeof createPreferences>

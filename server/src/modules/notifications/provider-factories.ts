@@ -1,9 +1,10 @@
 // The providers an admin can configure: each with the schema of its settings (checked before
-// anything is stored), the fields that are secrets, and how to build it.
+// anything is stored), the fields that are secrets, the fields that say where it connects
+// (changing one requires the secrets again: see the registry's update), and how to build it.
 import { Type, type TSchema } from 'typebox'
 import { Errors } from 'typebox/value'
 import { AppError } from '../../core/http/errors'
-import type { ProviderFactory } from './provider-registry'
+import type { ProviderContext, ProviderFactory } from './provider-registry'
 import { createSendGridProvider } from './providers/email/sendgrid'
 import { createSmtpProvider } from './providers/email/smtp'
 import { createApnsProvider } from './providers/push/apns'
@@ -11,7 +12,7 @@ import { createFcmProvider } from './providers/push/fcm'
 import { createWebPushProvider } from './providers/push/webpush'
 import { createKavenegarProvider } from './providers/sms/kavenegar'
 import { createTwilioProvider } from './providers/sms/twilio'
-import type { Channel, Provider } from './providers/types'
+import { ProviderConfigError, type Channel, type Provider } from './providers/types'
 
 const Str = (o = {}) => Type.String({ minLength: 1, maxLength: 4096, ...o })
 const Url = Type.String({ pattern: '^https?://', maxLength: 2048 })
@@ -21,13 +22,14 @@ const opt = Type.Optional
 function factory<S extends TSchema>(
   channel: Channel,
   schema: S,
-  secretFields: string[],
-  build: (config: any) => Provider,
+  fields: { secret: string[]; connection: string[] },
+  build: (config: any, context: ProviderContext) => Provider,
 ): ProviderFactory {
   return {
     channel,
-    secretFields,
-    create(config) {
+    secretFields: fields.secret,
+    connectionFields: fields.connection,
+    create(config, context = {}) {
       const errors = [...Errors(schema, config)].slice(0, 10)
       if (errors.length) {
         throw new AppError('validation', 'The provider settings are not valid', {
@@ -38,9 +40,14 @@ function factory<S extends TSchema>(
         })
       }
       try {
-        return build(config)
+        return build(config, context)
       } catch (e) {
         if (e instanceof AppError) throw e
+        if (e instanceof ProviderConfigError) {
+          throw new AppError('validation', `The provider settings are not valid: ${e.message}`, {
+            errors: [{ field: `config.${e.field}`, message: e.message }],
+          })
+        }
         throw new AppError('validation', `The provider settings are not valid: ${(e as Error).message}`, {
           errors: [{ field: 'config', message: (e as Error).message }],
         })
@@ -64,13 +71,13 @@ export const providerFactories: Record<string, ProviderFactory> = {
       requireTLS: opt(Type.Boolean()),
       timeoutMs: opt(Timeout),
     }),
-    ['pass'],
+    { secret: ['pass'], connection: ['host', 'port', 'secure'] },
     createSmtpProvider,
   ),
   sendgrid: factory(
     'email',
     object({ apiKey: Str(), from: Str(), webhookPublicKey: opt(Str()), baseUrl: opt(Url), timeoutMs: opt(Timeout) }),
-    ['apiKey'],
+    { secret: ['apiKey'], connection: ['baseUrl'] },
     createSendGridProvider,
   ),
   twilio: factory(
@@ -84,13 +91,13 @@ export const providerFactories: Record<string, ProviderFactory> = {
       baseUrl: opt(Url),
       timeoutMs: opt(Timeout),
     }),
-    ['authToken'],
+    { secret: ['authToken'], connection: ['baseUrl'] },
     createTwilioProvider,
   ),
   kavenegar: factory(
     'sms',
     object({ apiKey: Str(), sender: opt(Str()), baseUrl: opt(Url), timeoutMs: opt(Timeout) }),
-    ['apiKey'],
+    { secret: ['apiKey'], connection: ['baseUrl'] },
     createKavenegarProvider,
   ),
   fcm: factory(
@@ -100,7 +107,8 @@ export const providerFactories: Record<string, ProviderFactory> = {
       baseUrl: opt(Url),
       timeoutMs: opt(Timeout),
     }),
-    ['serviceAccount'],
+    // token_uri (where the key signs in) lives inside serviceAccount, a secret given whole.
+    { secret: ['serviceAccount'], connection: ['baseUrl'] },
     createFcmProvider,
   ),
   apns: factory(
@@ -115,7 +123,8 @@ export const providerFactories: Record<string, ProviderFactory> = {
       timeoutMs: opt(Timeout),
       ttlSeconds: opt(Type.Integer({ minimum: 0 })),
     }),
-    ['privateKey'],
+    // production picks api.push.apple.com or api.sandbox.push.apple.com.
+    { secret: ['privateKey'], connection: ['baseUrl', 'production'] },
     createApnsProvider,
   ),
   webpush: factory(
@@ -127,7 +136,13 @@ export const providerFactories: Record<string, ProviderFactory> = {
       timeoutMs: opt(Timeout),
       ttlSeconds: opt(Type.Integer({ minimum: 0 })),
     }),
-    ['vapidPrivateKey'],
-    createWebPushProvider,
+    // Where Web Push connects is each subscription's endpoint, checked per send (core/net).
+    { secret: ['vapidPrivateKey'], connection: [] },
+    (config, context) =>
+      createWebPushProvider({
+        ...config,
+        allowLoopback: context.network?.allowLoopback ?? false,
+        ...(context.network?.webPushAllowedHosts ? { allowedHosts: context.network.webPushAllowedHosts } : {}),
+      }),
   ),
 }

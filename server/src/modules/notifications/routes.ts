@@ -1,21 +1,16 @@
 import { Type } from 'typebox'
-import type { FastifyInstance } from 'fastify'
 import { currentUser, type Auth } from '../../core/http/auth'
-import { AppError } from '../../core/http/errors'
 import { route, type App } from '../../core/http/route'
-import { Id, Locale, PageQuery } from '../../core/http/schemas'
-import type { AccountsService } from '../accounts'
-import { decodeCursor, pageOf } from '../../core/http/paging'
-import { templateView, typeView } from './catalog'
+import type { Idempotency } from '../../core/http/idempotency'
+import { Id, Page, PageQuery } from '../../core/http/schemas'
 import * as S from './schemas'
 import type { NotificationsService } from './service'
-import type { NotifyChannel } from './tables'
 
 export function notificationsRoutes(
   app: App,
-  deps: { notifications: NotificationsService; accounts: AccountsService; auth: Auth; publicUrl: string },
+  deps: { notifications: NotificationsService; auth: Auth; idempotency: Idempotency; publicUrl: string },
 ) {
-  const { notifications: n, auth, accounts } = deps
+  const { notifications: n, auth } = deps
   const signedIn = auth.require()
   const admin = auth.require({ roles: ['admin'] })
   const sender = auth.require({ roles: ['admin'], apiKeyScope: 'notifications:send' })
@@ -29,11 +24,12 @@ export function notificationsRoutes(
     tags,
     access: sender,
     errors: [404, 422],
+    idempotency: deps.idempotency,
     summary: 'Send a notification to a user, up to 10,000 users, or a topic',
     description:
-      'Accepted at once (202); fan-out and delivery run as jobs. The same idempotencyKey from the same caller never sends twice.',
+      'Accepted at once (202); fan-out and delivery run as jobs. The same idempotencyKey (in the body, or the Idempotency-Key header) from the same caller never sends twice.',
     schema: { body: S.SendBody, response: { 202: S.SendAccepted } },
-    handler: async (request, reply) => reply.code(202).send(await n.pipeline.accept(request.principal!, request.body as any)),
+    handler: async (request, reply) => reply.code(202).send(await n.pipeline.accept(request.principal!, request.body)),
   })
   route(app, {
     method: 'GET',
@@ -44,7 +40,7 @@ export function notificationsRoutes(
     errors: [404],
     summary: 'A notification with its deliveries and every attempt',
     schema: { params: Type.Object({ id: Id }), response: { 200: S.NotificationDetail } },
-    handler: async (request) => n.activity.notification(request.params.id) as any,
+    handler: async (request) => n.activity.notification(request.params.id),
   })
   route(app, {
     method: 'GET',
@@ -53,11 +49,8 @@ export function notificationsRoutes(
     tags,
     access: admin,
     summary: 'Activity feed: deliveries, newest first, by user, type, channel, status and date',
-    schema: {
-      querystring: S.DeliveryQuery,
-      response: { 200: Type.Object({ items: Type.Array(Type.Ref('Delivery')), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
-    },
-    handler: async (request) => n.activity.feed({ ...request.query, limit: request.query.limit ?? 20 } as any) as any,
+    schema: { querystring: S.DeliveryQuery, response: { 200: Page(S.RefTo(S.Delivery)) } },
+    handler: async (request) => n.activity.feed(request.query),
   })
 
   // ---- types and templates ----
@@ -68,8 +61,8 @@ export function notificationsRoutes(
     tags,
     access: admin,
     summary: 'Notification types',
-    schema: { response: { 200: Type.Object({ items: Type.Array(Type.Ref('NotificationType')) }) } },
-    handler: async () => ({ items: (await n.catalog.listTypes()).map(typeView) }) as any,
+    schema: { response: { 200: Type.Object({ items: Type.Array(S.RefTo(S.NotificationType)) }) } },
+    handler: async () => ({ items: await n.catalog.listTypes() }),
   })
   route(app, {
     method: 'POST',
@@ -79,9 +72,8 @@ export function notificationsRoutes(
     access: admin,
     errors: [409],
     summary: 'Define a notification type',
-    schema: { body: S.CreateTypeBody, response: { 201: Type.Ref('NotificationType') } },
-    handler: async (request, reply) =>
-      reply.code(201).send(typeView(await n.catalog.createType(request.principal!, request.body as any)) as any),
+    schema: { body: S.CreateTypeBody, response: { 201: S.RefTo(S.NotificationType) } },
+    handler: async (request, reply) => reply.code(201).send(await n.catalog.createType(request.principal!, request.body)),
   })
   route(app, {
     method: 'GET',
@@ -92,12 +84,7 @@ export function notificationsRoutes(
     errors: [404],
     summary: 'A type with the newest template of each channel and locale',
     schema: { params: Type.Object({ key: S.TypeKey }), response: { 200: S.TypeDetail } },
-    handler: async (request) => {
-      const type = await n.catalog.requireType(request.params.key)
-      const versions = await n.catalog.templateVersions(type.key)
-      const newest = versions.filter((t, i) => versions.findIndex((o) => o.channel === t.channel && o.locale === t.locale) === i)
-      return { type: typeView(type), templates: newest.map(templateView) } as any
-    },
+    handler: async (request) => n.catalog.typeDetail(request.params.key),
   })
   route(app, {
     method: 'PATCH',
@@ -107,8 +94,8 @@ export function notificationsRoutes(
     access: admin,
     errors: [404],
     summary: 'Change a type',
-    schema: { params: Type.Object({ key: S.TypeKey }), body: S.UpdateTypeBody, response: { 200: Type.Ref('NotificationType') } },
-    handler: async (request) => typeView(await n.catalog.updateType(request.principal!, request.params.key, request.body as any)) as any,
+    schema: { params: Type.Object({ key: S.TypeKey }), body: S.UpdateTypeBody, response: { 200: S.RefTo(S.NotificationType) } },
+    handler: async (request) => n.catalog.updateType(request.principal!, request.params.key, request.body),
   })
   route(app, {
     method: 'DELETE',
@@ -134,15 +121,12 @@ export function notificationsRoutes(
     summary: "Every saved version of a type's templates, newest first",
     schema: {
       params: Type.Object({ key: S.TypeKey }),
-      querystring: Type.Object({ channel: Type.Optional(S.Channel), locale: Type.Optional(Locale) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(Type.Ref('NotificationTemplate')) }) },
+      querystring: S.TemplateVersionsQuery,
+      response: { 200: Type.Object({ items: Type.Array(S.RefTo(S.Template)) }) },
     },
-    handler: async (request) =>
-      ({
-        items: (
-          await n.catalog.templateVersions(request.params.key, request.query.channel as NotifyChannel | undefined, request.query.locale)
-        ).map(templateView),
-      }) as any,
+    handler: async (request) => ({
+      items: await n.catalog.templateVersions(request.params.key, request.query.channel, request.query.locale),
+    }),
   })
   route(app, {
     method: 'PUT',
@@ -155,22 +139,12 @@ export function notificationsRoutes(
     schema: {
       params: S.TemplateParams,
       body: Type.Object({ content: S.TemplateContent }, { additionalProperties: false }),
-      response: { 201: Type.Ref('NotificationTemplate') },
+      response: { 201: S.RefTo(S.Template) },
     },
-    handler: async (request, reply) =>
-      reply
-        .code(201)
-        .send(
-          templateView(
-            await n.catalog.saveTemplate(
-              request.principal!,
-              request.params.key,
-              request.params.channel as NotifyChannel,
-              request.params.locale,
-              request.body.content as any,
-            ),
-          ) as any,
-        ),
+    handler: async (request, reply) => {
+      const { key, channel, locale } = request.params
+      return reply.code(201).send(await n.catalog.saveTemplate(request.principal!, key, channel, locale, request.body.content))
+    },
   })
   route(app, {
     method: 'POST',
@@ -181,7 +155,7 @@ export function notificationsRoutes(
     errors: [404, 422],
     summary: 'Render a saved version (or unsaved content) with sample data in any locale',
     schema: { params: Type.Object({ key: S.TypeKey }), body: S.PreviewBody, response: { 200: S.PreviewResult } },
-    handler: async (request) => n.catalog.preview(request.params.key, request.body as any) as any,
+    handler: async (request) => n.catalog.preview(request.params.key, request.body),
   })
 
   // ---- providers and settings ----
@@ -192,23 +166,8 @@ export function notificationsRoutes(
     tags,
     access: admin,
     summary: 'Configured providers per channel, in failover order (secrets hidden)',
-    schema: {
-      response: {
-        200: Type.Object({
-          items: Type.Array(Type.Ref('NotificationProvider')),
-          available: Type.Array(Type.Object({ provider: Type.String(), channel: Type.String(), secretFields: Type.Array(Type.String()) })),
-        }),
-      },
-    },
-    handler: async () =>
-      ({
-        items: await n.registry.list(),
-        available: Object.entries(n.registry.factories).map(([provider, f]) => ({
-          provider,
-          channel: f.channel,
-          secretFields: f.secretFields,
-        })),
-      }) as any,
+    schema: { response: { 200: S.ProvidersOverview } },
+    handler: async () => n.providers(),
   })
   route(app, {
     method: 'POST',
@@ -217,8 +176,8 @@ export function notificationsRoutes(
     tags,
     access: admin,
     summary: 'Add a provider (credentials encrypted at rest, never returned)',
-    schema: { body: S.CreateProviderBody, response: { 201: Type.Ref('NotificationProvider') } },
-    handler: async (request, reply) => reply.code(201).send((await n.registry.create(request.principal!, request.body as any)) as any),
+    schema: { body: S.CreateProviderBody, response: { 201: S.RefTo(S.ProviderView) } },
+    handler: async (request, reply) => reply.code(201).send(await n.registry.create(request.principal!, request.body)),
   })
   route(app, {
     method: 'PATCH',
@@ -226,10 +185,12 @@ export function notificationsRoutes(
     operationId: 'updateNotificationProvider',
     tags,
     access: admin,
-    errors: [404],
+    errors: [404, 422],
     summary: 'Change a provider (omitted or masked secrets keep their value)',
-    schema: { params: Type.Object({ id: Id }), body: S.UpdateProviderBody, response: { 200: Type.Ref('NotificationProvider') } },
-    handler: async (request) => n.registry.update(request.principal!, request.params.id, request.body as any) as any,
+    description:
+      'Changing where a provider connects (host, port, secure, baseUrl, production) requires its stored secrets again: 422 otherwise.',
+    schema: { params: Type.Object({ id: Id }), body: S.UpdateProviderBody, response: { 200: S.RefTo(S.ProviderView) } },
+    handler: async (request) => n.registry.update(request.principal!, request.params.id, request.body),
   })
   route(app, {
     method: 'DELETE',
@@ -246,17 +207,32 @@ export function notificationsRoutes(
     },
   })
   route(app, {
+    method: 'POST',
+    url: '/v1/admin/notification-providers/:id/test',
+    operationId: 'testNotificationProvider',
+    tags,
+    access: admin,
+    errors: [404],
+    summary: 'Check that a provider’s credentials work, without delivering anything',
+    // Each check calls the provider's service: a few a minute is all an admin needs.
+    rateLimit: { max: 20, timeWindow: '1 minute' },
+    schema: {
+      params: Type.Object({ id: Id }),
+      response: {
+        200: Type.Object({ ok: Type.Boolean(), detail: Type.String({ description: 'What the service answered; never a secret' }) }),
+      },
+    },
+    handler: async (request) => n.registry.check(request.params.id),
+  })
+  route(app, {
     method: 'GET',
     url: '/v1/admin/notification-settings',
     operationId: 'getNotificationSettings',
     tags,
     access: admin,
     summary: 'Rate limits and content filter rules',
-    schema: { response: { 200: Type.Object({ rateLimits: Type.Unknown(), contentRules: Type.Unknown() }) } },
-    handler: async () => {
-      const { rateLimits, contentRules } = await n.settings.read()
-      return { rateLimits, contentRules }
-    },
+    schema: { response: { 200: S.SettingsView } },
+    handler: async () => n.settings.view(),
   })
   route(app, {
     method: 'PUT',
@@ -265,11 +241,8 @@ export function notificationsRoutes(
     tags,
     access: admin,
     summary: 'Set rate limits and/or content filter rules',
-    schema: { body: S.SettingsBody, response: { 200: Type.Object({ rateLimits: Type.Unknown(), contentRules: Type.Unknown() }) } },
-    handler: async (request) => {
-      const { rateLimits, contentRules } = await n.settings.write(request.body as any)
-      return { rateLimits, contentRules }
-    },
+    schema: { body: S.SettingsBody, response: { 200: S.SettingsView } },
+    handler: async (request) => n.settings.write(request.body),
   })
 
   // ---- topics ----
@@ -279,7 +252,7 @@ export function notificationsRoutes(
     operationId: 'listTopics',
     tags,
     access: sender,
-    summary: 'Topics with their subscriber counts',
+    summary: 'Topics with their visibility and subscriber counts',
     schema: { response: { 200: Type.Object({ items: Type.Array(S.Topic) }) } },
     handler: async () => ({ items: await n.topics.list() }),
   })
@@ -290,12 +263,20 @@ export function notificationsRoutes(
     tags,
     access: sender,
     errors: [409],
-    summary: 'Create a topic',
-    schema: {
-      body: Type.Object({ key: S.TopicKey, name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 201: S.Topic },
-    },
-    handler: async (request, reply) => reply.code(201).send(await n.topics.create(request.body.key, request.body.name)),
+    summary: 'Create a topic (private unless visibility is public)',
+    schema: { body: S.CreateTopicBody, response: { 201: S.Topic } },
+    handler: async (request, reply) => reply.code(201).send(await n.topics.create(request.body)),
+  })
+  route(app, {
+    method: 'PATCH',
+    url: '/v1/topics/:key',
+    operationId: 'updateTopic',
+    tags,
+    access: sender,
+    errors: [404],
+    summary: 'Rename a topic or change its visibility (existing subscriptions stay)',
+    schema: { params: Type.Object({ key: S.TopicKey }), body: S.UpdateTopicBody, response: { 200: S.Topic } },
+    handler: async (request) => n.topics.update(request.params.key, request.body),
   })
   route(app, {
     method: 'POST',
@@ -304,12 +285,9 @@ export function notificationsRoutes(
     tags,
     access: sender,
     errors: [404, 422],
-    summary: 'Subscribe users to a topic',
+    summary: 'Subscribe users to a topic, public or private',
     schema: { params: Type.Object({ key: S.TopicKey }), body: S.UserIdsBody, response: { 204: Type.Null() } },
     handler: async (request, reply) => {
-      const known = new Set((await accounts.contactsOf(request.body.userIds)).map((c) => c.id))
-      const unknown = request.body.userIds.filter((id) => !known.has(id))
-      if (unknown.length) throw new AppError('unprocessable', `Unknown users: ${unknown.slice(0, 5).join(', ')}`)
       await n.topics.subscribe(request.params.key, request.body.userIds)
       return reply.code(204).send(null)
     },
@@ -334,9 +312,19 @@ export function notificationsRoutes(
     operationId: 'listMyTopics',
     tags,
     access: signedIn,
-    summary: 'Topics I follow',
-    schema: { response: { 200: Type.Object({ items: Type.Array(S.Topic) }) } },
+    summary: 'Topics I follow, and private ones the host subscribed me to',
+    schema: { response: { 200: Type.Object({ items: Type.Array(S.MyTopic) }) } },
     handler: async (request) => ({ items: await n.topics.ofUser(currentUser(request).userId) }),
+  })
+  route(app, {
+    method: 'GET',
+    url: '/v1/me/topics/available',
+    operationId: 'listAvailableTopics',
+    tags,
+    access: signedIn,
+    summary: 'Public topics I may follow, newest first, with whether I follow each',
+    schema: { querystring: Type.Object(PageQuery, { additionalProperties: false }), response: { 200: Page(S.AvailableTopic) } },
+    handler: async (request) => n.topics.available(currentUser(request).userId, request.query),
   })
   route(app, {
     method: 'PUT',
@@ -345,10 +333,10 @@ export function notificationsRoutes(
     tags,
     access: signedIn,
     errors: [404],
-    summary: 'Follow a topic',
+    summary: 'Follow a public topic (a private or unknown one is a 404)',
     schema: { params: Type.Object({ key: S.TopicKey }), response: { 204: Type.Null() } },
     handler: async (request, reply) => {
-      await n.topics.subscribe(request.params.key, [currentUser(request).userId])
+      await n.topics.follow(currentUser(request).userId, request.params.key)
       return reply.code(204).send(null)
     },
   })
@@ -359,10 +347,10 @@ export function notificationsRoutes(
     tags,
     access: signedIn,
     errors: [404],
-    summary: 'Stop following a topic',
+    summary: 'Stop following a public topic (a private or unknown one is a 404)',
     schema: { params: Type.Object({ key: S.TopicKey }), response: { 204: Type.Null() } },
     handler: async (request, reply) => {
-      await n.topics.unsubscribe(request.params.key, [currentUser(request).userId])
+      await n.topics.unfollow(currentUser(request).userId, request.params.key)
       return reply.code(204).send(null)
     },
   })
@@ -376,10 +364,7 @@ export function notificationsRoutes(
     access: signedIn,
     summary: 'My channels, categories and quiet hours',
     schema: { response: { 200: S.PreferencesView } },
-    handler: async (request) => {
-      const user = await accounts.getUser(currentUser(request).userId)
-      return { preferences: await n.preferences.get(user.id), timezone: user.timezone, criticalCategories: ['security'] } as any
-    },
+    handler: async (request) => n.preferences.view(currentUser(request).userId),
   })
   route(app, {
     method: 'PUT',
@@ -388,15 +373,8 @@ export function notificationsRoutes(
     tags,
     access: signedIn,
     summary: 'Replace my preferences (security alerts and receipts are sent whatever they say)',
-    schema: { body: Type.Ref('NotificationPreferences'), response: { 200: S.PreferencesView } },
-    handler: async (request) => {
-      const user = await accounts.getUser(currentUser(request).userId)
-      return {
-        preferences: await n.preferences.put(user.id, request.body as any),
-        timezone: user.timezone,
-        criticalCategories: ['security'],
-      } as any
-    },
+    schema: { body: S.RefTo(S.Preferences), response: { 200: S.PreferencesView } },
+    handler: async (request) => n.preferences.save(currentUser(request).userId, request.body),
   })
   route(app, {
     method: 'GET',
@@ -405,11 +383,8 @@ export function notificationsRoutes(
     tags,
     access: signedIn,
     summary: 'My inbox, newest first',
-    schema: {
-      querystring: S.InboxQuery,
-      response: { 200: Type.Object({ items: Type.Array(Type.Ref('InboxItem')), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
-    },
-    handler: async (request) => n.inbox.list(currentUser(request).userId, { ...request.query, limit: request.query.limit ?? 20 }) as any,
+    schema: { querystring: S.InboxQuery, response: { 200: Page(S.RefTo(S.InboxItem)) } },
+    handler: async (request) => n.inbox.list(currentUser(request).userId, request.query),
   })
   route(app, {
     method: 'GET',
@@ -439,8 +414,8 @@ export function notificationsRoutes(
     access: signedIn,
     errors: [404],
     summary: 'Mark an inbox item read',
-    schema: { params: Type.Object({ id: Id }), response: { 200: Type.Ref('InboxItem') } },
-    handler: async (request) => n.inbox.markRead(currentUser(request).userId, request.params.id) as any,
+    schema: { params: Type.Object({ id: Id }), response: { 200: S.RefTo(S.InboxItem) } },
+    handler: async (request) => n.inbox.markRead(currentUser(request).userId, request.params.id),
   })
   route(app, {
     method: 'POST',
@@ -450,8 +425,8 @@ export function notificationsRoutes(
     access: signedIn,
     errors: [404],
     summary: 'Archive an inbox item',
-    schema: { params: Type.Object({ id: Id }), response: { 200: Type.Ref('InboxItem') } },
-    handler: async (request) => n.inbox.archive(currentUser(request).userId, request.params.id) as any,
+    schema: { params: Type.Object({ id: Id }), response: { 200: S.RefTo(S.InboxItem) } },
+    handler: async (request) => n.inbox.archive(currentUser(request).userId, request.params.id),
   })
 
   // ---- dev outbox ----
@@ -462,25 +437,15 @@ export function notificationsRoutes(
     tags,
     access: admin,
     summary: 'What the dev outbox "sent" (email, SMS, push) while no real provider is configured',
-    schema: {
-      querystring: Type.Object(
-        { ...PageQuery, channel: Type.Optional(Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Literal('push')])) },
-        { additionalProperties: false },
-      ),
-      response: { 200: Type.Object({ items: Type.Array(S.OutboxItem), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
-    },
-    handler: async (request) => {
-      const limit = request.query.limit ?? 20
-      const rows = await n.devOutbox.list({ limit, before: decodeCursor(request.query.cursor), channel: request.query.channel })
-      return pageOf(rows, limit, (r) => ({ ...r, createdAt: r.createdAt.toISOString() }))
-    },
+    schema: { querystring: S.OutboxQuery, response: { 200: Page(S.OutboxItem) } },
+    handler: async (request) => n.outbox(request.query),
   })
 
   // ---- provider webhooks (raw body: signatures cover the exact bytes) ----
-  app.register(async (scope: FastifyInstance) => {
+  app.register(async (scope) => {
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 5 * 1024 * 1024 }, (_request, body, done) => done(null, body))
-    route(scope as unknown as App, {
+    route(scope, {
       method: 'POST',
       url: '/v1/webhooks/notifications/:providerId',
       operationId: 'notificationProviderWebhook',

@@ -1,12 +1,24 @@
-import { Type } from 'typebox'
+import { Type, type Static, type TLiteral, type TSchema, type TUnion } from 'typebox'
 import { Id, Locale, Nullable, PageQuery } from '../../core/http/schemas'
 import { CATEGORIES, CHANNELS, DELIVERY_STATUSES } from './tables'
 
-const literalUnion = (values: readonly string[], options = {}) =>
+type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> }
+/** A union of string literals typed as the union of those strings (a mapped array would type as never). */
+const literalUnion = <const T extends readonly string[]>(values: T, options = {}): TUnion<Literals<T>> =>
   Type.Union(
     values.map((v) => Type.Literal(v)),
     options,
-  )
+  ) as unknown as TUnion<Literals<T>>
+
+/**
+ * A $ref to a schema registered by its $id (one component in OpenAPI), typed as that schema:
+ * TypeBox types a bare Ref as unknown, which would let any handler answer anything.
+ */
+export function RefTo<T extends TSchema>(schema: T) {
+  const id = (schema as { $id?: string }).$id
+  if (!id) throw new Error('RefTo needs a schema with an $id')
+  return Type.Unsafe<Static<T>>(Type.Ref(id))
+}
 export const Channel = literalUnion(CHANNELS, { description: 'in_app, email, sms or push' })
 export const CategorySchema = literalUnion(CATEGORIES)
 export const DeliveryStatusSchema = literalUnion(DELIVERY_STATUSES)
@@ -66,7 +78,7 @@ export const NotificationDetail = Type.Object({
   recipientCount: Nullable(Type.Integer()),
   sendAt: Nullable(Type.String()),
   createdAt: Type.String(),
-  deliveries: Type.Array(Type.Intersect([Type.Ref('Delivery'), Type.Object({ attemptLog: Type.Array(Attempt) })])),
+  deliveries: Type.Array(Type.Intersect([RefTo(Delivery), Type.Object({ attemptLog: Type.Array(Attempt) })])),
 })
 export const DeliveryQuery = Type.Object(
   {
@@ -132,10 +144,14 @@ export const Template = Type.Object(
   { $id: 'NotificationTemplate' },
 )
 export const TypeDetail = Type.Object({
-  type: Type.Ref('NotificationType'),
-  templates: Type.Array(Type.Ref('NotificationTemplate'), { description: 'The newest version per channel and locale' }),
+  type: RefTo(NotificationType),
+  templates: Type.Array(RefTo(Template), { description: 'The newest version per channel and locale' }),
 })
 export const TemplateParams = Type.Object({ key: TypeKey, channel: Channel, locale: Locale })
+export const TemplateVersionsQuery = Type.Object(
+  { channel: Type.Optional(Channel), locale: Type.Optional(Locale) },
+  { additionalProperties: false },
+)
 export const PreviewBody = Type.Object(
   {
     channel: Channel,
@@ -179,9 +195,11 @@ export const Preferences = Type.Object(
   { additionalProperties: false, $id: 'NotificationPreferences' },
 )
 export const PreferencesView = Type.Object({
-  preferences: Type.Ref('NotificationPreferences'),
+  preferences: RefTo(Preferences),
   timezone: Type.String({ description: "Quiet hours are in this zone (the profile's)" }),
-  criticalCategories: Type.Array(Type.String()),
+  criticalCategories: Type.Array(Type.String(), {
+    description: 'Categories whose every type is critical (security alerts, receipts): always sent, whatever the preferences say',
+  }),
 })
 
 export const InboxItem = Type.Object(
@@ -218,6 +236,10 @@ export const ProviderView = Type.Object(
   },
   { $id: 'NotificationProvider' },
 )
+export const ProvidersOverview = Type.Object({
+  items: Type.Array(RefTo(ProviderView)),
+  available: Type.Array(Type.Object({ provider: Type.String(), channel: Type.String(), secretFields: Type.Array(Type.String()) })),
+})
 export const CreateProviderBody = Type.Object(
   {
     provider: Type.String({ description: 'smtp, sendgrid, twilio, kavenegar, fcm, apns, webpush, dev-outbox' }),
@@ -249,6 +271,7 @@ const Limits = Type.Partial(
     { additionalProperties: false },
   ),
 )
+export const SettingsView = Type.Object({ rateLimits: Type.Unknown(), contentRules: Type.Unknown() })
 export const SettingsBody = Type.Object(
   {
     rateLimits: Type.Optional(
@@ -274,9 +297,27 @@ export const SettingsBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 )
 
-export const Topic = Type.Object({ key: Type.String(), name: Type.String(), subscribers: Type.Optional(Type.Integer()) })
+export const TopicVisibility = Type.Union([Type.Literal('public'), Type.Literal('private')], {
+  description: 'public: users may follow it themselves; private (the default): only the host (API key) or an admin subscribes users',
+})
+export const Topic = Type.Object({ key: Type.String(), name: Type.String(), visibility: TopicVisibility, subscribers: Type.Integer() })
+export const CreateTopicBody = Type.Object(
+  { key: TopicKey, name: Type.String({ minLength: 1, maxLength: 200 }), visibility: Type.Optional(TopicVisibility) },
+  { additionalProperties: false },
+)
+export const UpdateTopicBody = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), visibility: Type.Optional(TopicVisibility) },
+  { additionalProperties: false, minProperties: 1 },
+)
+/** A topic I am subscribed to; a private one was the host's doing, and only the host can take me out of it. */
+export const MyTopic = Type.Object({ key: Type.String(), name: Type.String(), visibility: TopicVisibility })
+export const AvailableTopic = Type.Object({ key: Type.String(), name: Type.String(), following: Type.Boolean() })
 export const UserIdsBody = Type.Object({ userIds: Type.Array(Id, { minItems: 1, maxItems: 10_000 }) }, { additionalProperties: false })
 
+export const OutboxQuery = Type.Object(
+  { ...PageQuery, channel: Type.Optional(Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Literal('push')])) },
+  { additionalProperties: false },
+)
 export const OutboxItem = Type.Object({
   id: Type.String(),
   deliveryId: Type.String(),

@@ -72,6 +72,27 @@ export const SYSTEM_TYPES: SeedType[] = [
       },
     },
   },
+  {
+    key: 'account.verify_email',
+    name: 'Verify e-mail address',
+    category: 'security',
+    critical: true,
+    channels: ['email'],
+    templates: {
+      email: {
+        en: {
+          subject: 'Confirm your e-mail address for {{ brand.name }}',
+          html: '<h1>Confirm your address{% if user.name %}, {{ user.name }}{% endif %}</h1><p>Open this link to finish creating your {{ brand.name }} account. It works for 48 hours.</p><p><a href="{{ verifyUrl }}">Confirm my e-mail address</a></p><p>If you did not sign up, ignore this e-mail.</p>',
+          text: 'Confirm your e-mail address to finish creating your {{ brand.name }} account (the link works for 48 hours): {{ verifyUrl }}\nIf you did not sign up, ignore this e-mail.',
+        },
+        fa: {
+          subject: 'تأیید نشانی ایمیل شما در {{ brand.name }}',
+          html: '<h1>نشانی ایمیل خود را تأیید کنید{% if user.name %}، {{ user.name }}{% endif %}</h1><p>برای تکمیل ساخت حساب {{ brand.name }} این پیوند را باز کنید. پیوند تا ۴۸ ساعت معتبر است.</p><p><a href="{{ verifyUrl }}">تأیید نشانی ایمیل</a></p><p>اگر شما ثبت‌نام نکرده‌اید، این ایمیل را نادیده بگیرید.</p>',
+          text: 'برای تکمیل ساخت حساب {{ brand.name }} نشانی ایمیل خود را تأیید کنید (پیوند تا ۴۸ ساعت معتبر است): {{ verifyUrl }}\nاگر شما ثبت‌نام نکرده‌اید، این ایمیل را نادیده بگیرید.',
+        },
+      },
+    },
+  },
 ]
 
 export async function seedSystemTypes(catalog: Catalog) {

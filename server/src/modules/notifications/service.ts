@@ -1,19 +1,26 @@
-// Builds the notifications module from its parts and wires its jobs and event subscriptions.
+// Builds the notifications module from its parts; jobs.ts wires its jobs and event subscriptions.
 import type { Logger } from 'pino'
 import type { Audit } from '../../core/audit/service'
+import type { InvalidationBus } from '../../core/cache/invalidation'
 import type { Database } from '../../core/db/client'
-import type { DomainEvent, EventBus } from '../../core/events/bus'
+import type { EventBus } from '../../core/events/bus'
 import type { CounterStore } from '../../core/http/rate-limit-store'
 import type { Jobs } from '../../core/jobs/queue'
 import type { SecretBox } from '../../core/secrets/crypto'
+import type { Static } from 'typebox'
 import type { AccountsService } from '../accounts'
 import { createActivity } from './activity'
+import { createAudience } from './audience'
 import { createCatalog } from './catalog'
+import type { DeferralPolicy } from './deferral'
 import { createInbox } from './inbox'
-import { createPipeline, JOB_DELIVER, JOB_FANOUT } from './pipeline'
+import { defineNotificationJobs, type NotificationJobSettings } from './jobs'
+import { outboxPage } from './outbox'
+import { createPipeline } from './pipeline'
 import { createPreferences } from './preferences-store'
-import { createProviderRegistry, type EnvProvider, type ProviderFactory } from './provider-registry'
+import { createProviderRegistry, type EnvProvider, type ProviderContext, type ProviderFactory } from './provider-registry'
 import { createDevOutbox } from './providers/dev-outbox'
+import type { OutboxQuery } from './schemas'
 import { seedSystemTypes } from './seed'
 import { createSettingsStore } from './settings'
 import { createStatusTracker } from './status'
@@ -21,6 +28,8 @@ import { createTopics } from './topics'
 
 export interface NotificationsDeps {
   database: Database
+  /** Drops cached settings and provider lists on every node when they change. */
+  bus: InvalidationBus
   jobs: Jobs
   events: EventBus
   audit: Audit
@@ -29,7 +38,14 @@ export interface NotificationsDeps {
   accounts: AccountsService
   logger: Logger
   factories: Record<string, ProviderFactory>
-  settings: { publicUrl: string; brandName?: string; deliverConcurrency?: number; jobExpireSeconds?: number; envProviders?: EnvProvider[] }
+  settings: NotificationJobSettings & {
+    breaker?: { threshold: number; openSeconds: number }
+    deferral?: DeferralPolicy
+    publicUrl: string
+    brandName?: string
+    envProviders?: EnvProvider[]
+    network?: ProviderContext['network']
+  }
 }
 
 export function createNotificationsService(deps: NotificationsDeps) {
@@ -45,17 +61,26 @@ export function createNotificationsService(deps: NotificationsDeps) {
     devOutbox,
     factories: deps.factories,
     envProviders: deps.settings.envProviders,
+    breaker: deps.settings.breaker && { threshold: deps.settings.breaker.threshold, openMs: deps.settings.breaker.openSeconds * 1000 },
+    context: { network: deps.settings.network },
+    bus: deps.bus,
   })
-  const settings = createSettingsStore(db)
-  const preferences = createPreferences(db)
+  const settings = createSettingsStore(db, deps.bus)
+  const preferences = createPreferences({
+    db,
+    timezoneOf: async (userId) => (await accounts.getUser(userId)).timezone,
+    criticalCategories: catalog.criticalCategories,
+  })
   const inbox = createInbox({ db, events })
-  const topics = createTopics(db)
+  const audience = createAudience({ db, accounts })
+  const topics = createTopics({ db, audience })
   const status = createStatusTracker({ db, registry, logger })
   const pipeline = createPipeline({
     database,
     jobs,
     events,
     accounts,
+    audience,
     catalog,
     registry,
     settings,
@@ -64,67 +89,23 @@ export function createNotificationsService(deps: NotificationsDeps) {
     counters,
     logger,
     brand,
+    deliverExpireSeconds: deps.settings.deliverExpireSeconds,
+    deferral: deps.settings.deferral,
   })
-
-  // A job running longer than this is presumed dead (worker killed) and runs again; both jobs are
-  // safe to repeat: fan-out skips deliveries that exist, delivery skips finished or in-doubt ones.
-  const expireInSeconds = deps.settings.jobExpireSeconds ?? 15 * 60
-  jobs.define<{ notificationId: string }>({
-    name: JOB_FANOUT,
-    retryLimit: 5,
-    retryDelaySeconds: 5,
-    expireInSeconds,
-    handler: ({ notificationId }) => pipeline.fanout(notificationId),
-  })
-  jobs.define<{ deliveryId: string }>({
-    name: JOB_DELIVER,
-    retryLimit: 5,
-    retryDelaySeconds: 5,
-    batchSize: 20,
-    concurrency: deps.settings.deliverConcurrency ?? 2,
-    expireInSeconds,
-    handler: ({ deliveryId }) => pipeline.deliver(deliveryId),
-  })
-  jobs.define({
-    name: 'notify-status-poll',
-    retryLimit: 0,
-    handler: async () => {
-      await status.poll()
-    },
-  })
-  jobs.schedule('notify-status-poll', '* * * * *')
-
-  // Caravan's own events become notifications; durable, so a crash after the commit loses none.
-  jobs.define<{ event: DomainEvent<'user.registered'> }>({
-    name: 'notify-user-registered',
-    retryLimit: 5,
-    handler: async ({ event }) => {
-      await pipeline.accept('system', {
-        type: 'account.welcome',
-        to: event.payload.userId,
-        idempotencyKey: `welcome:${event.payload.userId}`,
-      })
-    },
-  })
-  events.subscribeDurable('user.registered', 'notify-user-registered')
-  jobs.define<{ event: DomainEvent<'user.role_changed'> }>({
-    name: 'notify-role-changed',
-    retryLimit: 5,
-    handler: async ({ event }) => {
-      const { userId, from, to } = event.payload
-      await pipeline.accept('system', {
-        type: 'account.role_changed',
-        to: userId,
-        data: { from, to },
-        idempotencyKey: `role:${userId}:${event.at}`,
-      })
-    },
-  })
-  events.subscribeDurable('user.role_changed', 'notify-role-changed')
+  defineNotificationJobs({ jobs, events, accounts, pipeline, status }, deps.settings)
 
   return {
     catalog,
     registry,
+    /** The providers page: configured providers and what can be added. */
+    async providers() {
+      const available = Object.entries(registry.factories).map(([provider, f]) => ({
+        provider,
+        channel: f.channel,
+        secretFields: f.secretFields,
+      }))
+      return { items: await registry.list(), available }
+    },
     settings,
     preferences,
     inbox,
@@ -132,9 +113,12 @@ export function createNotificationsService(deps: NotificationsDeps) {
     status,
     pipeline,
     devOutbox,
+    outbox: (q: Static<typeof OutboxQuery>) => outboxPage(db, q),
     activity: createActivity(db),
     /** At start: Caravan's own types and templates. */
     seed: () => seedSystemTypes(catalog),
+    /** At shutdown, after the job workers stopped: closes provider connections (APNs HTTP/2 sessions, pooled sockets). */
+    stop: () => registry.closeAll(),
   }
 }
 

@@ -1,9 +1,11 @@
 // Module-wide settings kept in notification_settings: per-category rate limits and the content
-// filter. Read through a short cache; an admin change applies within seconds on every node.
-import { eq, sql } from 'drizzle-orm'
+// filter. Served from memory (core/cache); an admin change applies at once on every node.
+import { createHotCache } from '../../core/cache/hot-cache'
+import type { InvalidationBus } from '../../core/cache/invalidation'
 import type { Db } from '../../core/db/client'
 import { createContentFilter, type ContentFilter, type ContentRules } from './content-filter'
-import { notificationSettings, type Category, type NotifyChannel } from './tables'
+import { settingsRepo } from './repo'
+import type { Category, NotifyChannel } from './tables'
 
 /** Max messages per user per hour, by category then channel; missing = the default below. */
 export type RateLimits = Partial<Record<Category | '*', Partial<Record<NotifyChannel, number>>>>
@@ -20,21 +22,22 @@ export interface NotificationSettings {
   contentRules: ContentRules
 }
 
-export function createSettingsStore(db: Db) {
-  let cache: { at: number; value: NotificationSettings; filter: ContentFilter } | undefined
-
-  async function read(): Promise<NotificationSettings & { filter: ContentFilter }> {
-    if (!cache || Date.now() - cache.at > 5_000) {
-      const rows = await db.select().from(notificationSettings)
+export function createSettingsStore(db: Db, bus: InvalidationBus) {
+  // Read on every delivery: served from memory, dropped on every node when an admin changes it.
+  const cache = createHotCache<NotificationSettings & { filter: ContentFilter }>({
+    name: 'notifications.settings',
+    bus,
+    ttlMs: 60_000,
+    maxEntries: 1,
+    async load() {
+      const rows = await settingsRepo.all(db)
       const get = (key: string) => rows.find((r) => r.key === key)?.value
-      const value = {
-        rateLimits: (get('rate_limits') as RateLimits) ?? DEFAULT_RATE_LIMITS,
-        contentRules: (get('content_filter') as ContentRules) ?? DEFAULT_CONTENT_RULES,
-      }
-      cache = { at: Date.now(), value, filter: createContentFilter(value.contentRules) }
-    }
-    return { ...cache.value, filter: cache.filter }
-  }
+      const rateLimits = (get('rate_limits') as RateLimits) ?? DEFAULT_RATE_LIMITS
+      const contentRules = (get('content_filter') as ContentRules) ?? DEFAULT_CONTENT_RULES
+      return { rateLimits, contentRules, filter: createContentFilter(contentRules) }
+    },
+  })
+  const read = () => cache.get('all')
 
   async function write(patch: Partial<NotificationSettings>) {
     await db.transaction(async (tx) => {
@@ -42,15 +45,17 @@ export function createSettingsStore(db: Db) {
         ['rate_limits', patch.rateLimits],
         ['content_filter', patch.contentRules],
       ] as const) {
-        if (value === undefined) continue
-        await tx
-          .insert(notificationSettings)
-          .values({ key, value })
-          .onConflictDoUpdate({ target: notificationSettings.key, set: { value, updatedAt: sql`now()` } })
+        if (value !== undefined) await settingsRepo.put(tx, key, value)
       }
     })
-    cache = undefined
-    return read()
+    await cache.invalidate('all')
+    return view()
+  }
+
+  /** What the admin page shows and edits. */
+  async function view(): Promise<NotificationSettings> {
+    const { rateLimits, contentRules } = await read()
+    return { rateLimits, contentRules }
   }
 
   function limitFor(limits: RateLimits, category: Category, channel: NotifyChannel): number | undefined {
@@ -59,11 +64,12 @@ export function createSettingsStore(db: Db) {
 
   return {
     read,
+    view,
     write,
     limitFor,
     reset: async (key: string) => {
-      await db.delete(notificationSettings).where(eq(notificationSettings.key, key))
-      cache = undefined
+      await settingsRepo.remove(db, key)
+      await cache.invalidate('all')
     },
   }
 }

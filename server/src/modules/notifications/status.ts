@@ -1,12 +1,15 @@
 // Delivery statuses reported after the send: provider webhooks (SendGrid events, Twilio status
 // callbacks) and polled look-ups (Kavenegar). A status only moves forward.
-import { and, eq, gt, inArray, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import type { Db } from '../../core/db/client'
 import { AppError } from '../../core/http/errors'
 import type { ProviderRegistry } from './provider-registry'
 import type { StatusEvent, WebhookRequest } from './providers/types'
-import { deliveries, providerConfigs, type DeliveryStatus } from './tables'
+import { deliveriesRepo, providerConfigsRepo } from './repo'
+import type { DeliveryStatus } from './tables'
+
+/** Deliveries asked about per provider and poll. */
+const POLL_BATCH = 500
 
 const RANK: Partial<Record<DeliveryStatus, number>> = { pending: 0, queued: 0, sending: 1, sent: 2, delivered: 3, opened: 4 }
 
@@ -33,32 +36,22 @@ export function createStatusTracker(deps: { db: Db; registry: ProviderRegistry; 
   async function apply(providerConfigId: string, events: StatusEvent[]): Promise<number> {
     let changed = 0
     for (const event of events) {
-      const where =
+      const by =
         event.deliveryId && /^[0-9a-f-]{36}$/.test(event.deliveryId)
-          ? eq(deliveries.id, event.deliveryId)
+          ? { deliveryId: event.deliveryId }
           : event.providerMessageId
-            ? and(eq(deliveries.providerId, providerConfigId), eq(deliveries.providerMessageId, event.providerMessageId))
+            ? { providerId: providerConfigId, providerMessageId: event.providerMessageId }
             : undefined
-      if (!where) continue
-      const [d] = await db
-        .select({ id: deliveries.id, status: deliveries.status, providerId: deliveries.providerId })
-        .from(deliveries)
-        .where(where)
-        .limit(1)
+      if (!by) continue
+      const d = await deliveriesRepo.forStatusEvent(db, by)
       if (!d || d.providerId !== providerConfigId) continue
       if (event.status === 'spam') {
-        await db
-          .update(deliveries)
-          .set({ meta: sql`coalesce(${deliveries.meta}, '{}'::jsonb) || '{"spamReport": true}'::jsonb`, updatedAt: sql`now()` })
-          .where(eq(deliveries.id, d.id))
+        await deliveriesRepo.markSpamReport(db, d.id)
         continue
       }
       const status = nextStatus(d.status, event.status)
       if (!status) continue
-      await db
-        .update(deliveries)
-        .set({ status, reason: event.reason ?? null, updatedAt: sql`now()` })
-        .where(and(eq(deliveries.id, d.id), eq(deliveries.status, d.status)))
+      await deliveriesRepo.moveStatus(db, d.id, d.status, status, event.reason ?? null)
       changed++
     }
     return changed
@@ -81,23 +74,11 @@ export function createStatusTracker(deps: { db: Db; registry: ProviderRegistry; 
 
   /** Cron: asks providers without callbacks (Kavenegar) about messages still marked sent. */
   async function poll(): Promise<number> {
-    const configs = await db.select({ id: providerConfigs.id }).from(providerConfigs).where(eq(providerConfigs.channel, 'sms'))
     let changed = 0
-    for (const { id } of configs) {
+    for (const id of await providerConfigsRepo.idsOfChannel(db, 'sms')) {
       const provider = await registry.byConfigId(id)
       if (!provider || provider.channel !== 'sms' || !provider.lookupStatus) continue
-      const open = await db
-        .select({ providerMessageId: deliveries.providerMessageId })
-        .from(deliveries)
-        .where(
-          and(
-            eq(deliveries.providerId, id),
-            inArray(deliveries.status, ['sent']),
-            gt(deliveries.updatedAt, sql`now() - interval '3 days'`),
-          ),
-        )
-        .limit(500)
-      const ids = open.map((r) => r.providerMessageId).filter((x): x is string => Boolean(x))
+      const ids = await deliveriesRepo.sentMessageIds(db, id, POLL_BATCH)
       if (!ids.length) continue
       try {
         changed += await apply(id, await provider.lookupStatus(ids))

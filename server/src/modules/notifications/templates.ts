@@ -1,12 +1,23 @@
 // Templates are LiquidJS: sandboxed (own properties only, no file system, render limits) and,
 // for email HTML, auto-escaped. Plain-text outputs (SMS, push, email text, in-app) are not escaped.
-import { Liquid } from 'liquidjs'
+// Every render is bounded (time, allocations, output size), and its links are made safe
+// (safe-links.ts), for real sends and previews alike.
+import { CaptureTag, Context, Liquid, toPromise, toValue, type Emitter, type Template } from 'liquidjs'
 import { AppError } from '../../core/http/errors'
 import { toPersianDigits } from '../../core/money/currency'
 import type { NotifyChannel } from './tables'
 import { emailLayout } from './email-layout'
+import { isLinkKey, isSafeUrl, sanitizeHtmlLinks } from './safe-links'
 
-const LIMITS = { parseLimit: 100_000, renderLimit: 1_000, memoryLimit: 10_000_000 }
+/** Output caps, in UTF-8 bytes: a rendered field, and all fields of one message together. */
+export const OUTPUT_LIMITS = { fieldBytes: 256 * 1024, messageBytes: 1024 * 1024 }
+
+// LiquidJS's own limits, per message: template source length (parse), milliseconds of rendering,
+// and "memory" (characters and array elements that filters and ranges create; a range is a real
+// array, so `(1..n)` costs n up front).
+// The time limit is wall-clock and a failed render fails its delivery for good, so it leaves room
+// for a loaded machine: real templates render in milliseconds.
+const LIMITS = { parseLimit: 100_000, renderLimit: 1_000, memoryLimit: 2_000_000 }
 const base = {
   ownPropertyOnly: true,
   strictFilters: true,
@@ -19,8 +30,70 @@ const base = {
 // `templates: {}` replaces the file system: {% include %} and {% render %} can reach nothing on disk.
 const htmlEngine = new Liquid({ ...base, outputEscape: 'escape' })
 const textEngine = new Liquid({ ...base })
+
+/** Thrown by a capped emitter; `limit` names the cap that was hit. */
+class OutputTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`the output is larger than ${formatBytes(limit)}`)
+  }
+}
+
+function formatBytes(bytes: number) {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MB` : `${Math.round(bytes / 1024)} kB`
+}
+
+/** Liquid's limit errors in words; any other failure as Liquid tells it. */
+function renderFailure(error: unknown): string {
+  const message = firstLine(error)
+  if (message.startsWith('template render limit exceeded')) return `takes longer than ${LIMITS.renderLimit} ms to render`
+  if (message.startsWith('memory alloc limit exceeded'))
+    return 'builds more than the memory limit allows (a range, loop or filter too large)'
+  return `cannot be rendered: ${message}`
+}
+
+/** What Liquid's own emitter writes for a value (strings, numbers, arrays, drops). */
+function stringify(value: unknown): string {
+  const v = toValue(value)
+  if (typeof v === 'string') return v
+  if (v === null || v === undefined) return ''
+  if (Array.isArray(v)) return v.map(stringify).join('')
+  return String(v)
+}
+
+/**
+ * Liquid's string emitter with a cap: it refuses a write that would pass `limit` bytes before
+ * concatenating, so a loop of large values fails at the cap instead of building hundreds of MB.
+ */
+class CappedEmitter implements Emitter {
+  buffer = ''
+  bytes = 0
+  constructor(readonly limit: number) {}
+  write(html: unknown) {
+    const text = stringify(html)
+    // UTF-8 is never shorter than UTF-16 code units: check the length before measuring, so an
+    // oversized value (possibly a lazily concatenated one) is never flattened.
+    if (this.bytes + text.length > this.limit) throw new OutputTooLarge(this.limit)
+    const bytes = Buffer.byteLength(text)
+    if (this.bytes + bytes > this.limit) throw new OutputTooLarge(this.limit)
+    this.bytes += bytes
+    this.buffer += text
+  }
+}
+
+// {% capture %} renders into an emitter of its own; cap it like a field and count what it keeps
+// against the memory limit, so captures cannot grow strings the field cap never sees.
+class CappedCaptureTag extends CaptureTag {
+  override *render(ctx: Context): Generator<unknown, void, string> {
+    const emitter = new CappedEmitter(OUTPUT_LIMITS.fieldBytes)
+    yield this.liquid.renderer.renderTemplates(this.templates, ctx, emitter)
+    ctx.memoryLimit.use(emitter.buffer.length)
+    ctx.bottom()[this.variable] = emitter.buffer
+  }
+}
+
 for (const engine of [htmlEngine, textEngine]) {
   engine.registerFilter('fa_digits', (value: unknown) => toPersianDigits(String(value ?? '')))
+  engine.registerTag('capture', CappedCaptureTag)
 }
 
 /** The fields each channel's template has; a template must give the required ones. */
@@ -89,25 +162,61 @@ export interface RenderContext {
   brand: { name: string; url: string }
 }
 
-/** Renders a channel's content with the data; email HTML goes into the shared (RTL-aware) layout. */
+/**
+ * Renders a channel's content with the data under the limits above (a 422 naming the field when
+ * one is passed), makes its links safe, and puts email HTML into the shared (RTL-aware) layout.
+ */
 export async function renderTemplate(channel: NotifyChannel, content: TemplateContent, context: RenderContext): Promise<TemplateContent> {
   const scope = { ...context.data, data: context.data, user: context.user, brand: context.brand, locale: context.locale }
   const spec = TEMPLATE_FIELDS[channel]
-  const out: TemplateContent = {}
-  for (const [field, value] of Object.entries(content)) {
-    const engine = spec.html.includes(field) ? htmlEngine : textEngine
+  let limiters: Pick<Context, 'memoryLimit' | 'renderLimit'> | undefined // one time and memory budget per message
+  let messageBytes = 0
+  const render = async (field: string, source: string): Promise<string> => {
+    const engine = spec.html.includes(field.split('.')[0]) ? htmlEngine : textEngine
+    const remaining = OUTPUT_LIMITS.messageBytes - messageBytes
+    const emitter = new CappedEmitter(Math.min(OUTPUT_LIMITS.fieldBytes, remaining))
     try {
-      if (typeof value === 'string') out[field] = (await engine.parseAndRender(value, scope)).trim()
-      else
-        out[field] = Object.fromEntries(
-          await Promise.all(Object.entries(value).map(async ([k, v]) => [k, (await engine.parseAndRender(v, scope)).trim()])),
-        )
+      const templates: Template[] = engine.parse(source)
+      const ctx = new Context(scope, engine.options, {}, { liquid: engine, ...limiters })
+      limiters ??= { memoryLimit: ctx.memoryLimit, renderLimit: ctx.renderLimit }
+      await toPromise(engine.renderer.renderTemplates(templates, ctx, emitter))
     } catch (e) {
-      throw new AppError('unprocessable', `Rendering ${channel}.${field} failed: ${firstLine(e)}`)
+      const tooLarge = e instanceof OutputTooLarge ? e : (e as { originalError?: unknown })?.originalError
+      const message =
+        tooLarge instanceof OutputTooLarge
+          ? tooLarge.limit < OUTPUT_LIMITS.fieldBytes
+            ? `the message is larger than ${formatBytes(OUTPUT_LIMITS.messageBytes)}`
+            : `renders to more than ${formatBytes(tooLarge.limit)}`
+          : renderFailure(e)
+      throw new AppError('unprocessable', `Rendering ${channel}.${field} failed: ${message}`, {
+        errors: [{ field: `content.${field}`, message }],
+      })
+    }
+    messageBytes += emitter.bytes
+    return emitter.buffer.trim()
+  }
+  const out: TemplateContent = {}
+  // Field by field, in order: the fields share the message's output, time and memory budgets.
+  for (const [field, value] of Object.entries(content)) {
+    if (typeof value === 'string') out[field] = await render(field, value)
+    else {
+      const map: Record<string, string> = {}
+      for (const [key, source] of Object.entries(value)) map[key] = await render(`${field}.${key}`, source)
+      out[field] = map
     }
   }
+  return withSafeLinks(channel, out, context)
+}
+
+/** Links that are not http, https, mailto, tel or relative: replaced in email HTML, dropped elsewhere. */
+function withSafeLinks(channel: NotifyChannel, out: TemplateContent, context: RenderContext): TemplateContent {
   if (channel === 'email') {
-    out.html = emailLayout({ locale: context.locale, subject: String(out.subject), bodyHtml: String(out.html), brand: context.brand })
+    const html = emailLayout({ locale: context.locale, subject: String(out.subject), bodyHtml: String(out.html), brand: context.brand })
+    out.html = sanitizeHtmlLinks(html)
+  }
+  if (channel === 'in_app' && typeof out.actionUrl === 'string' && !isSafeUrl(out.actionUrl)) delete out.actionUrl
+  if (channel === 'push' && out.data && typeof out.data === 'object') {
+    out.data = Object.fromEntries(Object.entries(out.data).filter(([key, value]) => !isLinkKey(key) || isSafeUrl(value)))
   }
   return out
 }

@@ -1,61 +1,82 @@
-// Topics: named groups users subscribe to, for fan-out ("everyone following order 42").
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+// Topics: named groups users subscribe to, for fan-out ("everyone following order 42"). The
+// host's server (API key) or an admin subscribes anyone to any topic; users follow and unfollow
+// public topics only. A private topic answers a user exactly as an unknown one does (404), so its
+// key cannot be found by guessing.
 import type { Db } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
 import { AppError } from '../../core/http/errors'
-import { topics, topicSubscriptions } from './tables'
+import { decodeCursor, pageOf } from '../../core/http/paging'
+import type { AudienceService } from './audience'
+import { topicsRepo, type TopicRow, type TopicVisibility } from './repo'
 
-export function createTopics(db: Db) {
-  async function byKey(key: string) {
-    const [row] = await db.select().from(topics).where(eq(topics.key, key))
-    if (!row) throw new AppError('not_found', `No topic "${key}"`)
+const noTopic = (key: string) => new AppError('not_found', `No topic "${key}"`)
+
+export function createTopics(deps: { db: Db; audience: Pick<AudienceService, 'requireKnownUsers'> }) {
+  const { db } = deps
+
+  async function byKey(key: string): Promise<TopicRow> {
+    const row = await topicsRepo.byKey(db, key)
+    if (!row) throw noTopic(key)
     return row
   }
 
-  async function list() {
-    const rows = await db
-      .select({
-        key: topics.key,
-        name: topics.name,
-        subscribers: sql<number>`(select count(*)::int from ${topicSubscriptions} s where s.topic_id = ${topics.id})`,
-      })
-      .from(topics)
-      .orderBy(asc(topics.key))
-    return rows
+  /** A topic a user may follow by themselves: public, else 404 as if it did not exist. */
+  async function followable(key: string): Promise<TopicRow> {
+    const row = await topicsRepo.byKey(db, key)
+    if (!row || row.visibility !== 'public') throw noTopic(key)
+    return row
   }
 
-  async function create(key: string, name: string) {
-    const [row] = await db.insert(topics).values({ id: newId(), key, name }).onConflictDoNothing().returning()
-    if (!row) throw new AppError('conflict', `A topic "${key}" already exists`)
-    return { key: row.key, name: row.name, subscribers: 0 }
-  }
+  const withCount = async (row: TopicRow) => ({
+    key: row.key,
+    name: row.name,
+    visibility: row.visibility,
+    subscribers: await topicsRepo.subscriberCount(db, row.id),
+  })
 
-  async function subscribe(key: string, userIds: string[]) {
-    const topic = await byKey(key)
-    if (userIds.length)
-      await db
-        .insert(topicSubscriptions)
-        .values(userIds.map((userId) => ({ topicId: topic.id, userId })))
-        .onConflictDoNothing()
-  }
+  return {
+    list: () => topicsRepo.list(db),
 
-  async function unsubscribe(key: string, userIds: string[]) {
-    const topic = await byKey(key)
-    if (userIds.length)
-      await db.delete(topicSubscriptions).where(and(eq(topicSubscriptions.topicId, topic.id), inArray(topicSubscriptions.userId, userIds)))
-  }
+    async create(input: { key: string; name: string; visibility?: TopicVisibility }) {
+      const row = await topicsRepo.insert(db, { id: newId(), key: input.key, name: input.name, visibility: input.visibility ?? 'private' })
+      if (!row) throw new AppError('conflict', `A topic "${input.key}" already exists`)
+      return { key: row.key, name: row.name, visibility: row.visibility, subscribers: 0 }
+    },
 
-  async function ofUser(userId: string) {
-    const rows = await db
-      .select({ key: topics.key, name: topics.name })
-      .from(topicSubscriptions)
-      .innerJoin(topics, eq(topics.id, topicSubscriptions.topicId))
-      .where(eq(topicSubscriptions.userId, userId))
-      .orderBy(asc(topics.key))
-    return rows
-  }
+    async update(key: string, patch: { name?: string; visibility?: TopicVisibility }) {
+      const row = await topicsRepo.update(db, key, patch)
+      if (!row) throw noTopic(key)
+      return withCount(row)
+    },
 
-  return { list, create, subscribe, unsubscribe, ofUser }
+    /** The host subscribes users (any visibility); every user must exist. */
+    async subscribe(key: string, userIds: string[]) {
+      await deps.audience.requireKnownUsers(userIds)
+      await topicsRepo.subscribe(db, (await byKey(key)).id, userIds)
+    },
+
+    async unsubscribe(key: string, userIds: string[]) {
+      await topicsRepo.unsubscribe(db, (await byKey(key)).id, userIds)
+    },
+
+    /** What the user is subscribed to, including private topics the host put them in. */
+    ofUser: (userId: string) => topicsRepo.ofUser(db, userId),
+
+    /** Public topics, newest first, with whether the user follows each. */
+    async available(userId: string, page: { cursor?: string; limit?: number }) {
+      const limit = page.limit ?? 20
+      const rows = await topicsRepo.publicFor(db, userId, decodeCursor(page.cursor), limit + 1)
+      return pageOf(rows, limit, (r) => ({ key: r.key, name: r.name, following: r.following }))
+    },
+
+    async follow(userId: string, key: string) {
+      await topicsRepo.subscribe(db, (await followable(key)).id, [userId])
+    },
+
+    async unfollow(userId: string, key: string) {
+      await topicsRepo.unsubscribe(db, (await followable(key)).id, [userId])
+    },
+  }
 }
 
 export type Topics = ReturnType<typeof createTopics>

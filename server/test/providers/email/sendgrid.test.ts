@@ -279,6 +279,10 @@ describe('SendGrid Signed Event Webhook', () => {
   it('checks the key at configuration time: base64 DER P-256 or PEM, nothing else', () => {
     const pem = `-----BEGIN PUBLIC KEY-----\n${fake.publicKey}\n-----END PUBLIC KEY-----\n`
     expect(provider({ webhookPublicKey: pem }).verifySignature!(request(fake.signedWebhook(events)))).toBe(true)
+    // Pasted into an env var or a one-line input: "\n" escapes, or no line breaks at all.
+    for (const pasted of [pem.replace(/\n/g, '\\n'), pem.replace(/\n/g, ' ')]) {
+      expect(provider({ webhookPublicKey: pasted }).verifySignature!(request(fake.signedWebhook(events)))).toBe(true)
+    }
     expect(() => provider({ webhookPublicKey: 'bm90IGEga2V5' })).toThrow(/not a base64 DER/)
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64')
     expect(() => provider({ webhookPublicKey: rsa })).toThrow(/not an ECDSA P-256 key/)
@@ -344,5 +348,33 @@ describe('SendGrid event parsing', () => {
   it('refuses a body that is not a JSON array', () => {
     expect(() => parse(provider(), '{not json')).toThrow(/not JSON/)
     expect(() => parse(provider(), { event: 'delivered' })).toThrow(/not a JSON array/)
+  })
+})
+
+describe('SendGrid credentials check', () => {
+  it('is ok for a key with mail.send (GET /v3/scopes), and sends nothing', async () => {
+    expect(await provider().check()).toEqual({ ok: true, detail: expect.stringContaining('mail.send') })
+    expect(fake.accepted).toHaveLength(0)
+  })
+
+  it('is not ok for a key SendGrid refuses, and never shows the key', async () => {
+    const result = await provider({ apiKey: 'SG.wrong-key-id.secretsecretsecret' }).check()
+    expect(result.ok).toBe(false)
+    expect(result.detail).toMatch(/SendGrid refused the API key \(401: The provided authorization grant is invalid/)
+    expect(result.detail).not.toContain('wrong-key-id')
+  })
+
+  it('is not ok for a restricted key without mail.send', async () => {
+    const restricted = await startFake({ scopes: ['stats.read'] })
+    const result = await provider({}, restricted).check()
+    expect(result).toEqual({ ok: false, detail: 'SendGrid accepted the API key, but it lacks the mail.send permission' })
+  })
+
+  it('is not ok, with the reason, when SendGrid cannot be reached', async () => {
+    const result = await provider({ baseUrl: `http://127.0.0.1:${await closedPort()}` }).check()
+    expect(result).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/SendGrid request to 127\.0\.0\.1:\d+ failed: fetch failed \(ECONNREFUSED\)/),
+    })
   })
 })

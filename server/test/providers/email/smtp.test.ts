@@ -206,3 +206,35 @@ describe('SMTP error mapping without a server', () => {
     expect(error.message).toContain('[redacted]')
   })
 })
+
+describe('SMTP provider: credentials check', () => {
+  it('is ok when the server accepts the connection and the login, and sends nothing', async () => {
+    const smtp = await server({ users: { mailer: 's3cret-pass' } })
+    const result = await provider(smtp.port, { user: 'mailer', pass: 's3cret-pass' }).check()
+    expect(result).toEqual({ ok: true, detail: `The SMTP server 127.0.0.1:${smtp.port} accepted the connection and the login of mailer` })
+    expect(smtp.authAttempts).toEqual([expect.objectContaining({ username: 'mailer', accepted: true })])
+    expect(smtp.received).toHaveLength(0)
+  })
+
+  it('is not ok when the login is refused, and never shows the password', async () => {
+    const smtp = await server({ users: { mailer: 's3cret-pass' } })
+    const result = await provider(smtp.port, { user: 'mailer', pass: 'wrong-pass-123' }).check()
+    expect(result.ok).toBe(false)
+    expect(result.detail).toMatch(/refused the login: .*535/)
+    expect(result.detail).not.toContain('wrong-pass-123')
+  })
+
+  it('is not ok when nothing listens', async () => {
+    const result = await provider(await closedPort()).check()
+    expect(result).toMatchObject({ ok: false, detail: expect.stringMatching(/ECONNREFUSED/) })
+  })
+
+  it('is not ok within the deadline when the server never greets', async () => {
+    const silent = await startSilentServer()
+    closers.push(silent.close)
+    const started = Date.now()
+    const result = await provider(silent.port, { timeoutMs: 300 }).check()
+    expect(result.ok).toBe(false)
+    expect(Date.now() - started).toBeLessThan(3000)
+  })
+})

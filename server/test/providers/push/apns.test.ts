@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApnsProvider, type ApnsConfig, type ApnsProvider } from '../../../src/modules/notifications/providers/push/apns'
 import { ProviderError, type PushMessage } from '../../../src/modules/notifications/providers/types'
 import { startFakeApns, type FakeApns } from '../../fakes/apns'
+import { until } from '../../helpers/wait'
 
 const TEAM_ID = 'TEAM123456'
 const KEY_ID = 'KEY7654321'
@@ -189,12 +190,17 @@ describe('APNs provider: connection and provider token', () => {
     expect(fake.connections).toBe(2)
   })
 
-  it('opens a new connection after close()', async () => {
+  it('close() ends the HTTP/2 session; a later send on the closed provider fails as transient and opens nothing', async () => {
     const apns = provider()
     await apns.send(message())
+    expect(fake.openConnections()).toBe(1)
     await apns.close()
-    await expect(apns.send(message())).resolves.toMatchObject({ status: 'sent' })
-    expect(fake.connections).toBe(2)
+    await until(() => fake.openConnections() === 0 && fake.closedConnections === 1)
+    // A send still holding a provider whose settings changed is retried on the new one.
+    const error = await providerError(apns.send(message()))
+    expect(error.kind).toBe('transient')
+    expect(error.message).toMatch(/closed/)
+    expect(fake.connections).toBe(1)
   })
 
   it('verifies the server certificate: an untrusted one is a transient failure', async () => {
@@ -297,5 +303,48 @@ describe('APNs provider: configuration', () => {
     expect(() => createApnsProvider({ teamId: TEAM_ID, keyId: KEY_ID, privateKey: rsa, bundleId: BUNDLE_ID, production: true })).toThrow(
       /P-256/,
     )
+  })
+})
+
+describe('APNs provider: credentials check', () => {
+  it('is ok when Apple accepts the provider token (BadDeviceToken for the check token), and delivers nothing', async () => {
+    const result = await provider().check()
+    expect(result).toEqual({ ok: true, detail: expect.stringContaining(`team ${TEAM_ID}, key ${KEY_ID}`) })
+    expect(fake.notifications).toHaveLength(0)
+    expect(fake.requests).toBe(1)
+  })
+
+  it('is not ok when Apple refuses the provider token (another key), and never shows the key', async () => {
+    const other = p256Key()
+    const result = await provider({ privateKey: other.pem }).check()
+    expect(result.ok).toBe(false)
+    expect(result.detail).toMatch(/refused the provider token \(InvalidProviderToken\)/)
+    for (const line of other.pem.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----')))
+      expect(result.detail).not.toContain(line)
+  })
+
+  it('is not ok for a key id Apple does not know', async () => {
+    const result = await provider({ keyId: 'OTHERKEY99' }).check()
+    expect(result).toMatchObject({ ok: false, detail: expect.stringMatching(/InvalidProviderToken/) })
+  })
+
+  it('is not ok when the key works but the bundle id is not allowed for it', async () => {
+    const result = await provider({ bundleId: 'app.someone.else' }).check()
+    expect(result).toMatchObject({ ok: false, detail: expect.stringMatching(/bundle id app.someone.else.*TopicDisallowed/) })
+  })
+
+  it('is not ok, with the reason, when APNs cannot be reached', async () => {
+    const result = await provider({ tls: { ca: undefined } }).check()
+    expect(result.ok).toBe(false)
+    expect(result.detail).toMatch(/certificate/i)
+  })
+})
+
+describe('APNs provider: private key loading', () => {
+  it('accepts the .p8 key with escaped newlines, CRLF or on one line', async () => {
+    const lines = teamKey.pem.trim().split('\n')
+    for (const variant of [teamKey.pem.replace(/\n/g, '\\n'), teamKey.pem.replace(/\n/g, '\r\n'), lines.join(' ')]) {
+      await expect(provider({ privateKey: variant }).send(message())).resolves.toMatchObject({ status: 'sent' })
+    }
   })
 })

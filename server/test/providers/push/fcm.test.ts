@@ -256,12 +256,55 @@ describe('FCM provider: configuration', () => {
 
   it('rejects a key that is not RSA', () => {
     const ecKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
-    expect(() => createFcmProvider({ serviceAccount: { ...fake.serviceAccount, private_key: ecKey } })).toThrow(/must be the RSA key/)
+    expect(() => createFcmProvider({ serviceAccount: { ...fake.serviceAccount, private_key: ecKey } })).toThrow(
+      /serviceAccount.private_key must be an RSA private key/,
+    )
   })
 
   it('accepts a key whose newlines were escaped as \\n (service account JSON pasted into an env var)', async () => {
     const escaped = fake.serviceAccount.private_key.replace(/\n/g, '\\n')
     const result = await provider({ serviceAccount: { ...fake.serviceAccount, private_key: escaped } }).send(message())
     expect(result.status).toBe('sent')
+  })
+})
+
+describe('FCM provider: credentials check', () => {
+  it('is ok after a fresh OAuth token and a validate_only send, which delivers nothing', async () => {
+    const result = await provider().check()
+    expect(result).toEqual({ ok: true, detail: expect.stringContaining(`project ${fake.serviceAccount.project_id}`) })
+    expect(fake.requests).toEqual({ token: 1, send: 1 })
+    expect(fake.messages).toHaveLength(0)
+    expect(fake.validated).toHaveLength(1)
+    expect(fake.validated[0].message).toMatchObject({ topic: 'caravan-connection-check' })
+  })
+
+  it('is not ok when Google refuses the service account key, and shows none of it', async () => {
+    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
+    const result = await provider({ serviceAccount: { ...fake.serviceAccount, private_key: otherKey } }).check()
+    expect(result.ok).toBe(false)
+    expect(result.detail).toMatch(/refused the service account .*invalid_grant: Invalid JWT Signature/)
+    expectNoKeyMaterial(new Error(result.detail), otherKey)
+    expect(fake.requests.send).toBe(0)
+  })
+
+  it('is not ok when the account may not send for the project (403)', async () => {
+    const result = await provider({ serviceAccount: { ...fake.serviceAccount, project_id: 'someone-elses-project' } }).check()
+    expect(result).toMatchObject({ ok: false, detail: expect.stringMatching(/HTTP 403 PERMISSION_DENIED.*may not send for this project/) })
+  })
+
+  it('is not ok, naming the host, when FCM does not answer in time', async () => {
+    fake.hangNext(1, 'send')
+    const result = await provider({ timeoutMs: 200 }).check()
+    expect(result).toMatchObject({ ok: false, detail: expect.stringMatching(/timed out after 200 ms/) })
+  })
+})
+
+describe('FCM provider: private key loading', () => {
+  it('accepts the key with CRLF line ends or pasted on one line', async () => {
+    const pem = fake.serviceAccount.private_key
+    for (const variant of [pem.replace(/\n/g, '\r\n'), pem.trim().split('\n').join(' ')]) {
+      const result = await provider({ serviceAccount: { ...fake.serviceAccount, private_key: variant } }).send(message())
+      expect(result.status).toBe('sent')
+    }
   })
 })

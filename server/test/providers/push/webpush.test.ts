@@ -3,7 +3,12 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createWebPushProvider, generateVapidKeys, type WebPushConfig } from '../../../src/modules/notifications/providers/push/webpush'
+import {
+  createWebPushProvider,
+  generateVapidKeys,
+  webPushBreakerScope,
+  type WebPushConfig,
+} from '../../../src/modules/notifications/providers/push/webpush'
 import { ProviderError, type PushMessage } from '../../../src/modules/notifications/providers/types'
 import { decryptPushMessage, startFakeWebPush, type FakeSubscriber, type FakeWebPush } from '../../fakes/webpush'
 
@@ -26,7 +31,10 @@ function provider(overrides: Partial<WebPushConfig> = {}) {
     vapidPrivateKey: vapid.privateKey,
     subject: SUBJECT,
     timeoutMs: 1000,
+    // The fake push service is plain http on loopback.
     allowHttpEndpoints: true,
+    allowLoopback: true,
+    allowedHosts: ['127.0.0.1'],
     ...overrides,
   })
 }
@@ -208,5 +216,77 @@ describe('Web Push provider: configuration', () => {
     ['an http: subject', { subject: 'http://caravan.example' }, /subject/],
   ])('rejects %s', (_name, change, pattern) => {
     expect(() => createWebPushProvider({ ...config, ...change })).toThrow(pattern)
+  })
+})
+
+describe('Web Push provider: only public push services are called', () => {
+  const at = (host: string) => ({ ...subscriber.subscription, endpoint: subscriber.subscription.endpoint.replace('127.0.0.1', host) })
+
+  it('a host that resolves to loopback, with loopback not allowed, fails as permanent and is never connected to', async () => {
+    // localhost is on the list here, so what refuses it is the address check at connect time.
+    const error = await providerError(provider({ allowLoopback: false, allowedHosts: ['localhost'] }).send(message(at('localhost'))))
+    expect(error.kind).toBe('permanent')
+    expect(error.message).toMatch(/refused to connect to localhost:\d+: localhost resolves to 127\.0\.0\.1, a loopback address/)
+    expect(fake.connections).toBe(0)
+    expect(fake.requests).toBe(0)
+  })
+
+  it('a loopback IP literal, with loopback not allowed, fails as permanent without connecting', async () => {
+    const error = await providerError(provider({ allowLoopback: false }).send(message()))
+    expect(error.kind).toBe('permanent')
+    expect(error.message).toMatch(/127\.0\.0\.1 is a loopback address/)
+    expect(fake.connections).toBe(0)
+  })
+
+  it('the same host is connected to when loopback is allowed (tests)', async () => {
+    // The fake then refuses the VAPID audience (it signed for localhost, the fake is 127.0.0.1), as a real service would.
+    await provider({ allowedHosts: ['localhost'] })
+      .send(message(at('localhost')))
+      .catch(() => {})
+    expect(fake.connections).toBe(1)
+    expect(fake.requests).toBe(1)
+  })
+
+  it('a host that is not an allowed push service fails as permanent without connecting', async () => {
+    const error = await providerError(provider({ allowedHosts: ['fcm.googleapis.com'] }).send(message()))
+    expect(error.kind).toBe('permanent')
+    expect(error.message).toMatch(/127\.0\.0\.1 is not an allowed push service host/)
+    expect(fake.connections).toBe(0)
+  })
+
+  it('only the known push services by default', async () => {
+    const error = await providerError(provider({ allowedHosts: undefined }).send(message()))
+    expect(error.message).toMatch(/not an allowed push service host/)
+  })
+
+  it('keeps working after close() (later sends use fresh connections)', async () => {
+    const p = provider()
+    await p.send(message())
+    await p.close!()
+    await p.send(message())
+    expect(fake.received).toHaveLength(2)
+  })
+})
+
+describe('Web Push provider: credentials check and breaker scope', () => {
+  it('check is ok for a valid VAPID pair and calls no push service', async () => {
+    const result = await provider().check()
+    expect(result).toEqual({ ok: true, detail: expect.stringContaining(vapid.publicKey.slice(0, 12)) })
+    expect(result.detail).not.toContain(vapid.privateKey)
+    expect(fake.requests).toBe(0)
+  })
+
+  it('breakerScope is the push service host of the endpoint', () => {
+    const p = provider()
+    const target = (endpoint: string) => ({
+      kind: 'webpush' as const,
+      token: endpoint,
+      subscription: { endpoint, keys: { p256dh: 'k', auth: 'a' } },
+    })
+    expect(p.breakerScope!(target('https://fcm.googleapis.com/fcm/send/abc'))).toBe('fcm.googleapis.com')
+    expect(p.breakerScope!(target('https://Updates.Push.Services.Mozilla.com/wpush/v2/x'))).toBe('updates.push.services.mozilla.com')
+    expect(p.breakerScope!(target('https://web.push.apple.com:443/Q'))).toBe('web.push.apple.com')
+    expect(p.breakerScope!(target(`${fake.url}/wpush/v2/x`))).toBe(new URL(fake.url).host)
+    expect(webPushBreakerScope(target('not a url'))).toBe('invalid')
   })
 })

@@ -212,3 +212,31 @@ describe('kavenegar status look-up', () => {
     expect((outage as ProviderError).message).not.toContain(encodedKey)
   })
 })
+
+describe('kavenegar credentials check', () => {
+  it('is ok with the credit left (account/info), and sends nothing', async () => {
+    fake.account.expires = Date.UTC(2030, 0, 31) / 1000
+    const before = fake.messages.length
+    const result = await provider().check()
+    expect(result).toEqual({
+      ok: true,
+      detail: 'Kavenegar accepted the API key; 1000000 Rials of credit left; the account expires 2030-01-31',
+    })
+    expect(fake.paths.at(-1)).toBe(`/v1/${encodedKey}/account/info.json`)
+    expect(fake.messages.length).toBe(before)
+  })
+
+  it('is not ok for a key Kavenegar refuses (403), and shows no form of it', async () => {
+    const wrongKey = 'WRONG/KEY+0123456789'
+    const result = await provider({ apiKey: wrongKey }).check()
+    expect(result.ok).toBe(false)
+    expect(result.detail).toMatch(/^Kavenegar refused the API key: kavenegar account\/info refused: 403/)
+    expect(result.detail).not.toContain(wrongKey)
+    expect(result.detail).not.toContain(encodeURIComponent(wrongKey))
+  })
+
+  it('is not ok for a disabled account (401)', async () => {
+    fake.account.active = false
+    expect(await provider().check()).toMatchObject({ ok: false, detail: expect.stringMatching(/^The Kavenegar account is disabled/) })
+  })
+})

@@ -248,3 +248,38 @@ describe('twilio status callbacks', () => {
     })
   })
 })
+
+describe('twilio credentials check', () => {
+  afterEach(() => {
+    fake.account.status = 'active'
+  })
+
+  it('is ok when Twilio answers our Account resource as active, and sends nothing', async () => {
+    const before = fake.messages.length
+    expect(await provider().check()).toEqual({ ok: true, detail: expect.stringMatching(/account is active \(Full\)/) })
+    expect(fake.messages.length).toBe(before)
+  })
+
+  it('is not ok for a wrong auth token, and shows neither token (the Account resource carries the real one)', async () => {
+    const result = await provider({ authToken: 'wrong-token-value-0000' }).check()
+    expect(result).toEqual({ ok: false, detail: 'Twilio refused the Account SID and auth token (HTTP 401: 20003 Authenticate)' })
+  })
+
+  it('is not ok for a suspended account, and never repeats the auth token the answer carries', async () => {
+    fake.account.status = 'suspended'
+    const result = await provider().check()
+    expect(result.ok).toBe(false)
+    expect(result.detail).toMatch(/the account is suspended/)
+    expect(result.detail).not.toContain(authToken)
+  })
+
+  it('is not ok, redacted, when the transport fails', async () => {
+    const leaky = async () => {
+      throw new Error(`connect failed for https://${accountSid}:${authToken}@api.twilio.com`)
+    }
+    const result = await provider({ fetch: leaky }).check()
+    expect(result.ok).toBe(false)
+    expect(result.detail).toContain('[redacted]')
+    expect(result.detail).not.toContain(authToken)
+  })
+})

@@ -1,6 +1,13 @@
-// How the user wants to hear from us: a switch per channel, a category × channel grid (security
-// is always on), quiet hours in the profile's time zone, and the topics followed.
-import type { NotificationCategory, NotificationChannel, NotificationPreferences, NotificationPreferencesView, Topic } from '@caravan/sdk'
+// How the user wants to hear from us: a switch per channel, a category × channel grid (categories
+// whose every type is critical are always on), quiet hours in the profile's time zone, and topics:
+// public ones to follow or leave, and the private ones the service subscribed the user to.
+import type {
+  AvailableTopic,
+  NotificationCategory,
+  NotificationChannel,
+  NotificationPreferences,
+  NotificationPreferencesView,
+} from '@caravan/sdk'
 import { useId, useState, type FormEvent } from 'react'
 import { useI18n } from '../../i18n'
 import { Link } from '../../navigation'
@@ -208,38 +215,78 @@ function PreferencesForm({ view }: { view: NotificationPreferencesView }) {
   )
 }
 
+/** Public topics shown per page; more load on request. */
+const TOPICS_PAGE = 50
+
 function Topics() {
   const { t } = useI18n()
-  const topics = useLoad(() => client.notifications.topics())
+  const available = useLoad(() => client.notifications.availableTopics({ limit: TOPICS_PAGE }))
+  const mine = useLoad(() => client.notifications.topics())
   const [message, setMessage] = useMessage()
-  const unfollow = useAction(async (topic: Topic) => {
-    await client.notifications.unfollow(topic.key)
-    topics.update((list) => list.filter((x) => x.key !== topic.key))
-    setMessage((t) => t('prefs.unfollowed', { name: topic.name }))
+  const setFollowing = (key: string, following: boolean) =>
+    available.update((page) => ({ ...page, items: page.items.map((x) => (x.key === key ? { ...x, following } : x)) }))
+  const toggle = useAction(async (topic: AvailableTopic) => {
+    // The switch moves at once; it moves back if the server says no.
+    setFollowing(topic.key, !topic.following)
+    try {
+      if (topic.following) await client.notifications.unfollow(topic.key)
+      else await client.notifications.follow(topic.key)
+    } catch (e) {
+      setFollowing(topic.key, topic.following)
+      throw e
+    }
+    setMessage((t) => t(topic.following ? 'prefs.unfollowed' : 'prefs.followed', { name: topic.name }))
   })
+  const more = useAction(async (cursor: string) => {
+    const next = await client.notifications.availableTopics({ limit: TOPICS_PAGE, cursor })
+    available.update((page) => ({ items: [...page.items, ...next.items], nextCursor: next.nextCursor }))
+  })
+  // Private topics are the service's doing (an order's updates, say): shown, but only it takes the user out.
+  const fromService = mine.data?.filter((topic) => topic.visibility === 'private') ?? []
+  const nextCursor = available.data?.nextCursor
   return (
     <section className="card" aria-labelledby="topics-title">
       <h2 id="topics-title">{t('prefs.topics')}</h2>
+      <p className="hint">{t('prefs.topicsHint')}</p>
       <StatusMessage message={message} />
-      <ErrorAlert error={topics.error ?? unfollow.error ?? null} />
-      {topics.data?.length === 0 && <p className="muted">{t('prefs.noTopics')}</p>}
-      {!!topics.data?.length && (
-        <ul className="plain-list">
-          {topics.data.map((topic) => (
+      <ErrorAlert error={available.error ?? mine.error ?? toggle.error ?? more.error ?? null} />
+      {available.loading && !available.data && <p>{t('common.loading')}</p>}
+      {available.data?.items.length === 0 && <p className="muted">{t('prefs.noTopics')}</p>}
+      {!!available.data?.items.length && (
+        <ul className="plain-list" aria-busy={toggle.pending}>
+          {available.data.items.map((topic) => (
             <li key={topic.key}>
-              <bdi>{topic.name}</bdi>
-              <button
-                type="button"
-                className="secondary small"
-                disabled={unfollow.pending}
-                aria-label={t('prefs.unfollowNamed', { name: topic.name })}
-                onClick={() => void unfollow.run(topic)}
-              >
-                {t('prefs.unfollow')}
-              </button>
+              <label className="switch">
+                <input
+                  type="checkbox"
+                  role="switch"
+                  checked={topic.following}
+                  disabled={toggle.pending}
+                  onChange={() => void toggle.run(topic)}
+                />
+                <bdi>{topic.name}</bdi>
+              </label>
             </li>
           ))}
         </ul>
+      )}
+      {nextCursor && (
+        <button type="button" className="secondary small" disabled={more.pending} onClick={() => void more.run(nextCursor)}>
+          {more.pending ? t('common.loading') : t('prefs.moreTopics')}
+        </button>
+      )}
+      {fromService.length > 0 && (
+        <div className="aside">
+          <h3>{t('prefs.serviceTopics')}</h3>
+          <p className="hint">{t('prefs.serviceTopicsHint')}</p>
+          <ul className="plain-list">
+            {fromService.map((topic) => (
+              <li key={topic.key}>
+                <bdi>{topic.name}</bdi>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
     </section>
   )

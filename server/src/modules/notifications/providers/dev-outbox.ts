@@ -4,9 +4,14 @@ import { and, desc, eq, lt } from 'drizzle-orm'
 import type { Db } from '../../../core/db/client'
 import { newId } from '../../../core/db/ids'
 import { devOutbox } from '../tables'
-import type { EmailProvider, PushProvider, SmsProvider } from './types'
+import type { CheckResult, EmailProvider, PushProvider, SmsProvider } from './types'
 
 export function createDevOutbox(db: Db) {
+  const check = async (): Promise<CheckResult> => ({
+    ok: true,
+    detail: "The dev outbox keeps messages in Caravan's database and shows them on the Dev outbox page; nothing leaves the server",
+  })
+
   async function store(channel: string, deliveryId: string, recipient: string, payload: Record<string, unknown>) {
     const id = newId()
     const [row] = await db
@@ -22,6 +27,7 @@ export function createDevOutbox(db: Db) {
     id: 'dev-outbox',
     channel: 'email',
     idempotent: true,
+    check,
     send: (m) =>
       store('email', m.deliveryId, m.to, {
         from: m.from ?? 'Caravan <no-reply@caravan.local>',
@@ -35,12 +41,14 @@ export function createDevOutbox(db: Db) {
     id: 'dev-outbox',
     channel: 'sms',
     idempotent: true,
+    check,
     send: (m) => store('sms', m.deliveryId, m.to, { text: m.text }),
   }
   const push: PushProvider = {
     id: 'dev-outbox',
     channel: 'push',
     idempotent: true,
+    check,
     kinds: ['fcm', 'apns', 'webpush'],
     send: (m) =>
       store('push', m.deliveryId, `${m.target.kind}:${m.target.token.slice(0, 24)}`, { title: m.title, body: m.body, data: m.data ?? {} }),

@@ -1,7 +1,9 @@
 // The one interface per channel that every delivery provider implements (Novu's shape: a small
 // stateless object built from its config, mapping the service's statuses to one normalized set).
 // The pipeline only sees these types; which provider sends is decided by the channel's ordered
-// provider list with failover.
+// provider list with failover. Shared plumbing: http.ts (calls, deadlines, redaction), pem.ts
+// (private keys).
+import type { FetchLike } from './http'
 
 export type Channel = 'email' | 'sms' | 'push'
 
@@ -93,6 +95,12 @@ export interface PushMessage {
   data?: Record<string, string>
 }
 
+/** What a credentials check found: ok, and a sentence an admin can act on (never a secret). */
+export interface CheckResult {
+  ok: boolean
+  detail: string
+}
+
 interface ProviderBase {
   /** Stable id of this configured provider, e.g. 'sendgrid', 'smtp', 'twilio', 'kavenegar', 'fcm'. */
   readonly id: string
@@ -102,6 +110,13 @@ interface ProviderBase {
    * in-doubt delivery is recorded as failed rather than risk a duplicate.
    */
   readonly idempotent?: boolean
+  /**
+   * Asks the service whether the configured credentials work, without delivering anything to
+   * anyone. Never throws: a failure is { ok: false, detail }.
+   */
+  check(): Promise<CheckResult>
+  /** Frees what the provider holds open (HTTP/2 sessions, pooled sockets); called when its config is replaced or removed, and at shutdown. */
+  close?(): Promise<void>
 }
 
 export interface EmailProvider extends ProviderBase, Partial<WebhookCapable> {
@@ -121,6 +136,12 @@ export interface PushProvider extends ProviderBase {
   /** Which device kinds this provider can reach. */
   readonly kinds: readonly PushTarget['kind'][]
   send(message: PushMessage): Promise<SendResult>
+  /**
+   * Which part of the service a target is reached through, for circuit breakers finer than the
+   * provider (Web Push: the push service's host, so one failing push service does not pause the
+   * others). Absent: the provider is one scope.
+   */
+  breakerScope?(target: PushTarget): string
 }
 
 export type Provider = EmailProvider | SmsProvider | PushProvider
@@ -129,32 +150,23 @@ export type Provider = EmailProvider | SmsProvider | PushProvider
 export interface HttpProviderOptions {
   /** Base URL of the service; defaults to the real one. */
   baseUrl?: string
-  /** Per-request timeout; a timeout is a transient error. */
+  /** Deadline of one call, answer and body; a timeout is a transient error. */
   timeoutMs?: number
-  fetch?: typeof fetch
+  fetch?: FetchLike
+}
+
+/** A provider setting that cannot work; `field` is its path in the config (e.g. "serviceAccount.private_key"). */
+export class ProviderConfigError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message)
+  }
 }
 
 /** Maps an HTTP status to the normalized error kind (provider files refine per service). */
 export function errorKindForStatus(status: number): ProviderErrorKind {
   if (status === 408 || status === 429 || status >= 500) return 'transient'
   return 'permanent'
-}
-
-/** Retry-After as seconds (delta-seconds or HTTP date), or undefined. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined
-  if (/^\d+$/.test(value.trim())) return Number(value.trim())
-  const at = Date.parse(value)
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000))
-}
-
-/** fetch with a timeout that surfaces as a transient ProviderError; network errors likewise. */
-export async function fetchWithTimeout(fetchImpl: typeof fetch, url: string, init: RequestInit, timeoutMs = 10_000): Promise<Response> {
-  try {
-    return await fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
-  } catch (e) {
-    const name = (e as Error)?.name
-    const why = name === 'TimeoutError' || name === 'AbortError' ? `timed out after ${timeoutMs} ms` : ((e as Error)?.message ?? String(e))
-    throw new ProviderError('transient', `request to ${new URL(url).host} failed: ${why}`)
-  }
 }

@@ -1,7 +1,9 @@
 // Email, SMS and push providers: per channel in failover order (lowest priority number first),
 // add one with a form made from a small per-provider field list, edit, switch on and off,
-// reorder by priority, remove. Secrets are write-only: the server shows them as "••••••" and
-// keeps the stored value when "••••••" is sent back.
+// reorder by priority, remove, and test whether a provider's credentials work. Secrets are
+// write-only: the server shows them as "••••••" and keeps the stored value when "••••••" is sent
+// back, except when a connection field (host, port, address…) changes: then every stored secret
+// must be entered again, so no one can send stored credentials to a host of their choosing.
 import type { AvailableProvider, NotificationProvider } from '@caravan/sdk'
 import { useId, useState, type FormEvent } from 'react'
 import { useI18n, type MessageKey } from '../../../i18n'
@@ -23,14 +25,22 @@ interface ProviderField {
   kind: ProviderFieldKind
   required?: boolean
   initial?: string | boolean
+  /** Says where the provider connects: changing it requires the secrets again (the server enforces it too). */
+  connection?: boolean
+}
+
+/** What POST /v1/admin/notification-providers/:id/test answers. */
+interface CheckResult {
+  ok: boolean
+  detail: string
 }
 
 /** The settings each provider takes (the server checks them against its schema too). */
 export const PROVIDER_FIELDS: Record<string, ProviderField[]> = {
   smtp: [
-    { name: 'host', kind: 'text', required: true },
-    { name: 'port', kind: 'number', required: true, initial: '587' },
-    { name: 'secure', kind: 'checkbox' },
+    { name: 'host', kind: 'text', required: true, connection: true },
+    { name: 'port', kind: 'number', required: true, initial: '587', connection: true },
+    { name: 'secure', kind: 'checkbox', connection: true },
     { name: 'requireTLS', kind: 'checkbox' },
     { name: 'user', kind: 'text' },
     { name: 'pass', kind: 'secret' },
@@ -40,6 +50,7 @@ export const PROVIDER_FIELDS: Record<string, ProviderField[]> = {
     { name: 'apiKey', kind: 'secret', required: true },
     { name: 'from', kind: 'text', required: true },
     { name: 'webhookPublicKey', kind: 'multiline' },
+    { name: 'baseUrl', kind: 'text', connection: true },
   ],
   twilio: [
     { name: 'accountSid', kind: 'text', required: true },
@@ -47,18 +58,24 @@ export const PROVIDER_FIELDS: Record<string, ProviderField[]> = {
     { name: 'from', kind: 'text' },
     { name: 'messagingServiceSid', kind: 'text' },
     { name: 'statusCallbackUrl', kind: 'text' },
+    { name: 'baseUrl', kind: 'text', connection: true },
   ],
   kavenegar: [
     { name: 'apiKey', kind: 'secret', required: true },
     { name: 'sender', kind: 'text' },
+    { name: 'baseUrl', kind: 'text', connection: true },
   ],
-  fcm: [{ name: 'serviceAccount', kind: 'secretJson', required: true }],
+  fcm: [
+    { name: 'serviceAccount', kind: 'secretJson', required: true },
+    { name: 'baseUrl', kind: 'text', connection: true },
+  ],
   apns: [
     { name: 'teamId', kind: 'text', required: true },
     { name: 'keyId', kind: 'text', required: true },
     { name: 'bundleId', kind: 'text', required: true },
     { name: 'privateKey', kind: 'secretText', required: true },
-    { name: 'production', kind: 'checkbox' },
+    { name: 'production', kind: 'checkbox', connection: true },
+    { name: 'baseUrl', kind: 'text', connection: true },
   ],
   webpush: [
     { name: 'vapidPublicKey', kind: 'text', required: true },
@@ -72,6 +89,12 @@ const fieldsOf = (provider: string): ProviderField[] =>
   PROVIDER_FIELDS[provider] ?? [{ name: 'config', kind: 'multiline', required: true, initial: '{}' }]
 const isSecret = (field: ProviderField, available?: AvailableProvider) =>
   field.kind === 'secret' || field.kind === 'secretText' || field.kind === 'secretJson' || !!available?.secretFields.includes(field.name)
+
+/** A connection setting's value as the server compares it: unset is false / empty, a trailing "/" does not count. */
+function connectionValue(value: unknown): string {
+  if (value === undefined || value === null || value === false || value === '') return ''
+  return String(value).trim().replace(/\/+$/, '')
+}
 
 export function Providers() {
   const { t, formatNumber } = useI18n()
@@ -156,6 +179,7 @@ export function Providers() {
                               )}
                             </td>
                             <td>
+                              <ProviderTest provider={provider} name={name} />
                               {fromEnv && <span className="muted small">{t('providers.fromEnvHint')}</span>}
                               {!fromEnv && (
                                 <div className="row-actions">
@@ -247,6 +271,44 @@ export function Providers() {
         />
       )}
     </Page>
+  )
+}
+
+/** "Test connection": asks the server to check the credentials with the service; the answer is announced (role=status). */
+function ProviderTest({ provider, name }: { provider: NotificationProvider; name: string }) {
+  const { t } = useI18n()
+  const [result, setResult] = useState<CheckResult | null>(null)
+  const test = useAction(async () => {
+    setResult(null)
+    setResult(await client.request<CheckResult>('POST', `/v1/admin/notification-providers/${encodeURIComponent(provider.id)}/test`))
+  })
+  return (
+    <div className="provider-test">
+      <button
+        type="button"
+        className="secondary small"
+        disabled={test.pending}
+        aria-label={t('providers.testNamed', { name })}
+        onClick={() => void test.run()}
+      >
+        {test.pending ? t('providers.testing') : t('providers.test')}
+      </button>
+      {/* Always present, so the answer is announced when it arrives. */}
+      <div role="status" aria-live="polite" className={result ? `alert small ${result.ok ? 'success' : 'error'}` : 'visually-hidden'}>
+        {result && (
+          <>
+            <p>{t(result.ok ? 'providers.testOk' : 'providers.testFailed', { name })}</p>
+            <p className="small">
+              {t('providers.testDetail')}{' '}
+              <bdi dir="ltr" lang="en">
+                {result.detail}
+              </bdi>
+            </p>
+          </>
+        )}
+      </div>
+      <ErrorAlert error={test.error} />
+    </div>
   )
 }
 
@@ -355,7 +417,8 @@ function ProviderForm({
     for (const field of fields) {
       const value = values[field.name]
       if (field.kind === 'checkbox') {
-        if (value || field.name === 'production') config[field.name] = value === true
+        // Connection flags are always sent, so unticking one reaches the server.
+        if (value || field.name === 'production' || field.connection) config[field.name] = value === true
         continue
       }
       const text = String(value ?? '').trim()
@@ -385,6 +448,14 @@ function ProviderForm({
         config[field.name] = field.kind === 'secretText' || field.kind === 'multiline' ? String(value) : text
       }
     }
+    // Moving the provider (a connection setting changed) needs every stored secret typed again.
+    if (existing && fields.some((f) => f.connection && connectionValue(values[f.name]) !== connectionValue(existing.config[f.name]))) {
+      for (const field of fields) {
+        const stored = existing.config[field.name]
+        const typed = String(values[field.name] ?? '').trim()
+        if (isSecret(field, spec) && stored && (typed === '' || typed === MASK)) errors[field.name] = t('providers.secretAgain')
+      }
+    }
     if (!/^\d+$/.test(priority) || Number(priority) > 10_000) errors.priority = t('fieldError.generic')
     if (maxPerSecond && !/^[1-9]\d*$/.test(maxPerSecond)) errors.maxPerSecond = t('fieldError.generic')
     // A provider this page has no field list for is configured with one JSON object.
@@ -409,10 +480,12 @@ function ProviderForm({
   }
 
   // The server names bad settings `config.port`; unnamed ones (`config`) fall to the form's alert.
+  // A 422 names the secrets the server wants again (a connection setting changed).
+  const secretsAgain = save.error?.status === 422
   const serverErrors: Record<string, string> = {}
   for (const e of save.error?.errors ?? []) {
     const [head, name] = e.field.replace(/^body\./, '').split('.')
-    if (head === 'config' && name) serverErrors[name] = t('fieldError.generic')
+    if (head === 'config' && name) serverErrors[name] = secretsAgain ? t('providers.secretAgain') : t('fieldError.generic')
   }
   const errorOf = (name: string) => localErrors[name] ?? serverErrors[name]
   const hasLocal = Object.keys(localErrors).length > 0
@@ -422,7 +495,7 @@ function ProviderForm({
   return (
     <form className="card form" onSubmit={submit} noValidate aria-labelledby={titleId} aria-busy={save.pending}>
       <h2 id={titleId}>{existing ? t('providers.editTitle', { name }) : t('providers.addTitle')}</h2>
-      {hasLocal ? (
+      {hasLocal || secretsAgain ? (
         <div className="alert error" role="alert">
           <p>{t('error.validation')}</p>
         </div>
@@ -452,6 +525,7 @@ function ProviderForm({
           key={`${provider}-${f.name}`}
           field={f}
           secret={isSecret(f, spec)}
+          editing={!!existing}
           value={values[f.name]}
           error={errorOf(f.name)}
           onChange={(value) => setValues((v) => ({ ...v, [f.name]: value }))}
@@ -502,12 +576,15 @@ function ProviderForm({
 function ProviderInput({
   field,
   secret,
+  editing,
   value,
   error,
   onChange,
 }: {
   field: ProviderField
   secret: boolean
+  /** An existing provider: its connection settings carry the "secrets again" hint. */
+  editing: boolean
   value: string | boolean | undefined
   error?: string
   onChange: (value: string | boolean) => void
@@ -516,13 +593,28 @@ function ProviderInput({
   const id = useId()
   const known = field.name !== 'config'
   const label = known ? t(`providers.field.${field.name}` as MessageKey) : t('providers.field.config')
-  const describedBy = [secret && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined
+  const hintsConnection = editing && field.connection
+  const describedBy =
+    [secret && `${id}-hint`, hintsConnection && `${id}-connection`, error && `${id}-error`].filter(Boolean).join(' ') || undefined
+  const connectionHint = hintsConnection && (
+    <p className="hint" id={`${id}-connection`}>
+      {t('providers.connectionHint')}
+    </p>
+  )
   if (field.kind === 'checkbox') {
-    return (
+    const box = (
       <label className="check">
-        <input type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />
+        <input type="checkbox" checked={value === true} aria-describedby={describedBy} onChange={(e) => onChange(e.target.checked)} />
         <span>{label}</span>
       </label>
+    )
+    return hintsConnection ? (
+      <div className="field">
+        {box}
+        {connectionHint}
+      </div>
+    ) : (
+      box
     )
   }
   const multiline = field.kind === 'multiline' || field.kind === 'secretText' || field.kind === 'secretJson'
@@ -561,6 +653,7 @@ function ProviderInput({
           {t('providers.secretHint')}
         </p>
       )}
+      {connectionHint}
       {error && (
         <p className="field-error" id={`${id}-error`}>
           {error}

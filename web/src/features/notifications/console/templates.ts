@@ -97,5 +97,8 @@ export function templateErrorMessage(t: Translate, message: string): { text: str
   if (message.startsWith('syntax error'))
     return { text: t('editor.syntaxErrorNoLine'), detail: message.replace(/^syntax error:?\s*/, '') || undefined }
   if (message === 'is required') return { text: t('editor.required') }
+  // The server's render limits (output size, time, memory): the limit itself stays as detail.
+  if (/^(renders to more than|the message is larger than|takes longer than|builds more than)/.test(message))
+    return { text: t('editor.renderLimit'), detail: message }
   return { text: t('fieldError.generic'), detail: message }
 }

@@ -2,17 +2,17 @@
 // Webhook (ECDSA P-256 over timestamp + raw body). No SDK: the API is one JSON request, and plain
 // fetch lets tests point baseUrl at a loopback fake.
 import { createPublicKey, verify, type KeyObject } from 'node:crypto'
+import { normalizePem } from '../pem'
+import { createProviderHttp, parseRetryAfter, truncate, type FetchLike, type HttpAnswer } from '../http'
 import {
   errorKindForStatus,
-  fetchWithTimeout,
-  parseRetryAfter,
-  ProviderError,
+  type CheckResult,
   type EmailMessage,
   type EmailProvider,
   type SendResult,
   type StatusEvent,
   type WebhookRequest,
-} from '../types.js'
+} from '../types'
 
 export interface SendGridConfig {
   apiKey: string
@@ -23,7 +23,7 @@ export interface SendGridConfig {
   /** Default https://api.sendgrid.com; https://api.eu.sendgrid.com for EU-regional subusers. */
   baseUrl?: string
   timeoutMs?: number
-  fetch?: typeof fetch
+  fetch?: FetchLike
 }
 
 export const SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature'
@@ -38,11 +38,10 @@ export function createSendGridProvider(config: SendGridConfig): EmailProvider {
   if (!config.apiKey) throw new Error('SendGrid provider needs an apiKey')
   if (!config.from) throw new Error('SendGrid provider needs a default from address')
   const baseUrl = (config.baseUrl ?? 'https://api.sendgrid.com').replace(/\/+$/, '')
-  const fetchImpl = config.fetch ?? fetch
-  const timeoutMs = config.timeoutMs ?? 10_000
+  const http = createProviderHttp({ service: 'SendGrid', timeoutMs: config.timeoutMs, secrets: [config.apiKey], fetch: config.fetch })
+  const authorization = `Bearer ${config.apiKey}`
   // Parsed once at start so a wrong key fails at configuration time, not on the first webhook.
   const publicKey = config.webhookPublicKey ? loadPublicKey(config.webhookPublicKey) : undefined
-  const redact = (text: string) => text.split(config.apiKey).join('[redacted]')
 
   return {
     id: 'sendgrid',
@@ -51,38 +50,55 @@ export function createSendGridProvider(config: SendGridConfig): EmailProvider {
     idempotent: false,
 
     async send(message: EmailMessage): Promise<SendResult> {
-      const response = await fetchWithTimeout(
-        fetchImpl,
-        `${baseUrl}/v3/mail/send`,
-        {
-          method: 'POST',
-          headers: { authorization: `Bearer ${config.apiKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify(mailSendBody(message, config.from)),
-        },
-        timeoutMs,
-      )
-      if (response.ok) {
-        await response.body?.cancel().catch(() => {}) // 202 has no body; free the connection
+      const answer = await http.request(`${baseUrl}/v3/mail/send`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify(mailSendBody(message, config.from)),
+      })
+      if (answer.ok) {
         return {
           status: 'sent',
-          providerMessageId: response.headers.get('x-message-id') ?? undefined,
-          meta: { httpStatus: response.status },
+          providerMessageId: answer.headers.get('x-message-id') ?? undefined,
+          meta: { httpStatus: answer.status },
         }
       }
-      const status = response.status
-      const errors = await readErrors(response)
-      const retryAfterSeconds = status === 429 || status >= 500 ? retryAfter(response.headers) : undefined
+      const status = answer.status
+      const errors = readErrors(answer)
+      const retryAfterSeconds = status === 429 || status >= 500 ? retryAfter(answer.headers) : undefined
       const what =
         status === 401 || status === 403
           ? `SendGrid refused the request (${status}: check the API key's mail.send permission and the verified sender)`
           : `SendGrid answered ${status}`
-      const text = redact(errors.text ? `${what}: ${errors.text}` : what)
       // A 400 that only faults the recipient's address is a dead address, not a bad request of ours.
       const kind =
         status === 400 && errors.fields.length > 0 && errors.fields.every((field) => RECIPIENT_FIELD.test(field))
           ? 'invalid_recipient'
           : errorKindForStatus(status)
-      throw new ProviderError(kind, text, { httpStatus: status, retryAfterSeconds })
+      throw http.error(kind, errors.text ? `${what}: ${errors.text}` : what, { httpStatus: status, retryAfterSeconds })
+    },
+
+    // GET /v3/scopes lists what the key may do; any key may call it. Sending needs mail.send.
+    async check(): Promise<CheckResult> {
+      let answer: HttpAnswer
+      try {
+        answer = await http.request(`${baseUrl}/v3/scopes`, { method: 'GET', headers: { authorization, accept: 'application/json' } })
+      } catch (e) {
+        return { ok: false, detail: (e as Error).message }
+      }
+      if (answer.ok) {
+        const scopes = (answer.json as { scopes?: unknown } | undefined)?.scopes
+        if (!Array.isArray(scopes)) return { ok: false, detail: `SendGrid answered ${answer.status} without a list of scopes` }
+        return scopes.includes('mail.send')
+          ? { ok: true, detail: `SendGrid accepted the API key; it has the mail.send permission (${new URL(baseUrl).host})` }
+          : { ok: false, detail: 'SendGrid accepted the API key, but it lacks the mail.send permission' }
+      }
+      const errors = readErrors(answer)
+      const why = errors.text ? `: ${errors.text}` : ''
+      const detail =
+        answer.status === 401 || answer.status === 403
+          ? `SendGrid refused the API key (${answer.status}${why})`
+          : `SendGrid answered ${answer.status}${why}`
+      return { ok: false, detail: http.redact(detail) }
     },
 
     verifySignature(request: WebhookRequest): boolean {
@@ -142,24 +158,16 @@ export function parseAddress(value: string): { email: string; name?: string } {
 }
 
 // SendGrid's error body is {errors:[{message, field, help}]}; keep message and field, which say
-// what to fix, and cap the length so a proxy's HTML error page cannot flood the logs.
-async function readErrors(response: Response): Promise<{ text: string; fields: string[] }> {
-  let raw: string
-  try {
-    raw = await response.text()
-  } catch {
-    return { text: '', fields: [] } // the body timed out or the connection dropped; the status says enough
+// what to fix. Anything else (a proxy's HTML page) is shown briefly.
+function readErrors(answer: HttpAnswer): { text: string; fields: string[] } {
+  const body = answer.json as { errors?: { message?: unknown; field?: unknown }[] } | undefined
+  if (body && Array.isArray(body.errors)) {
+    const errors = body.errors.filter((e) => e && typeof e.message === 'string')
+    const fields = errors.map((e) => (typeof e.field === 'string' ? e.field : ''))
+    const text = errors.map((e, i) => (fields[i] ? `${e.message as string} (${fields[i]})` : (e.message as string))).join('; ')
+    return { text, fields }
   }
-  try {
-    const body = JSON.parse(raw) as { errors?: { message?: unknown; field?: unknown }[] }
-    if (Array.isArray(body.errors)) {
-      const errors = body.errors.filter((e) => e && typeof e.message === 'string')
-      const fields = errors.map((e) => (typeof e.field === 'string' ? e.field : ''))
-      const text = errors.map((e, i) => (fields[i] ? `${e.message as string} (${fields[i]})` : (e.message as string))).join('; ')
-      return { text: text.slice(0, 1000), fields }
-    }
-  } catch {}
-  return { text: raw.trim().slice(0, 200), fields: [] }
+  return { text: truncate(answer.text.trim(), 200), fields: [] }
 }
 
 // Retry-After when present; otherwise X-RateLimit-Reset, which SendGrid sends as the Unix time
@@ -205,8 +213,9 @@ function loadPublicKey(text: string): KeyObject {
   const trimmed = text.trim()
   let key: KeyObject
   try {
+    // A PEM pasted with "\n" escapes or on one line is rebuilt as pem.ts does for private keys.
     key = trimmed.includes('BEGIN PUBLIC KEY')
-      ? createPublicKey(trimmed)
+      ? createPublicKey(normalizePem(trimmed) ?? trimmed)
       : createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' })
   } catch {
     throw new Error('SendGrid webhookPublicKey is not a base64 DER (SPKI) public key')

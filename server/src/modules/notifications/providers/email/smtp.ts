@@ -3,7 +3,8 @@
 // broken connection never outlives the message that found it.
 import { createTransport } from 'nodemailer'
 import type { NodemailerError } from 'nodemailer/lib/errors'
-import { ProviderError, type EmailMessage, type EmailProvider, type SendResult } from '../types.js'
+import { redactor } from '../http'
+import { ProviderError, type CheckResult, type EmailMessage, type EmailProvider, type SendResult } from '../types'
 
 export interface SmtpConfig {
   host: string
@@ -71,6 +72,34 @@ export function createSmtpProvider(config: SmtpConfig): EmailProvider {
         throw toProviderError(error as NodemailerError, timeoutMs, config.pass)
       }
     },
+
+    // Connects, greets, upgrades to TLS and logs in exactly as a send would, then says QUIT.
+    async check(): Promise<CheckResult> {
+      const where = `${config.host}:${config.port}`
+      let timer: NodeJS.Timeout | undefined
+      try {
+        await Promise.race([
+          transport.verify(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs)
+          }),
+        ])
+        return {
+          ok: true,
+          detail: `The SMTP server ${where} accepted the connection${config.user ? ` and the login of ${config.user}` : ''}`,
+        }
+      } catch (error) {
+        const e = error as NodemailerError
+        const refused = e.code === 'EAUTH' ? `The SMTP server ${where} refused the login: ` : `SMTP check of ${where} failed: `
+        return { ok: false, detail: refused + toProviderError(e, timeoutMs, config.pass).message }
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+
+    async close() {
+      transport.close()
+    },
   }
 }
 
@@ -115,8 +144,7 @@ function isDeadMailbox(code: number, response?: string): boolean {
   return (subject === '1' && detail !== '7' && detail !== '8') || (subject === '2' && detail === '1')
 }
 
-// Servers do not echo passwords; this guards against one that does. Very short secrets are left
-// alone: replacing every "c" in a reply would mangle the text and hide nothing worth hiding.
+// Servers do not echo passwords; this guards against one that does.
 function redact(text: string, secret?: string): string {
-  return secret && secret.length >= 6 ? text.split(secret).join('[redacted]') : text
+  return redactor([secret])(text)
 }

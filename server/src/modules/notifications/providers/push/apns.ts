@@ -1,13 +1,15 @@
 // Apple Push Notification service over its HTTP/2 provider API with token-based auth: an ES256
 // JWT signed with the team's .p8 key. Apple wants one long-lived connection per provider (it
 // treats rapid connect/disconnect as abuse) and a token reused for 20–60 minutes.
-import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2'
 import { SignJWT } from 'jose'
+import { MAX_ANSWER_BYTES, parseRetryAfter, redactor, truncate } from '../http'
+import { loadPrivateKey } from '../pem'
 import {
   ProviderError,
   errorKindForStatus,
-  parseRetryAfter,
+  type CheckResult,
   type ProviderErrorKind,
   type PushMessage,
   type PushProvider,
@@ -35,7 +37,7 @@ export interface ApnsConfig {
 }
 
 export interface ApnsProvider extends PushProvider {
-  /** Closes the HTTP/2 connection (on shutdown; a later send would open a new one). */
+  /** Closes the HTTP/2 connection once its streams are done; later sends fail as transient (the registry builds a new provider). */
   close(): Promise<void>
 }
 
@@ -58,6 +60,10 @@ const TRANSIENT_REASONS = new Set([
 const DEAD_TOKEN_REASONS = new Set(['BadDeviceToken', 'MissingDeviceToken', 'Unregistered', 'ExpiredToken'])
 // After these the connection is going away or unusable: open a new one for the next send.
 const RECONNECT_REASONS = new Set(['IdleTimeout', 'Shutdown', 'ServiceUnavailable'])
+// A well-formed device token no device holds: a credentials check sends to it, and Apple answers
+// BadDeviceToken only after it accepted our provider token (a bad one gets 403 first).
+export const CHECK_DEVICE_TOKEN = '0'.repeat(64)
+const PROVIDER_TOKEN_REASONS = new Set(['InvalidProviderToken', 'ExpiredProviderToken', 'MissingProviderToken'])
 
 interface Answer {
   status: number
@@ -69,7 +75,8 @@ export function createApnsProvider(config: ApnsConfig): ApnsProvider {
   for (const field of ['teamId', 'keyId', 'bundleId'] as const) {
     if (!config[field]) throw new Error(`APNs config needs ${field}`)
   }
-  const signingKey = loadP256Key(config.privateKey)
+  const signingKey = loadPrivateKey(config.privateKey, { field: 'privateKey', kind: 'p256', hint: 'the .p8 file from Apple' })
+  const redact = redactor([config.privateKey])
   const origin = (config.baseUrl ?? (config.production ? PRODUCTION_URL : SANDBOX_URL)).replace(/\/+$/, '')
   const now = config.now ?? Date.now
   const timeoutMs = config.timeoutMs ?? 10_000
@@ -79,6 +86,7 @@ export function createApnsProvider(config: ApnsConfig): ApnsProvider {
   let token: { jwt: string; issuedAt: number } | undefined
   let signing: Promise<string> | undefined
   let lastForcedRefresh = -Infinity
+  let closed = false
 
   function providerToken(): Promise<string> {
     if (token && now() - token.issuedAt < TOKEN_REUSE_MS) return Promise.resolve(token.jwt)
@@ -128,7 +136,7 @@ export function createApnsProvider(config: ApnsConfig): ApnsProvider {
         settled = true
         clearTimeout(timer)
         retireConnection()
-        reject(new ProviderError('transient', why))
+        reject(new ProviderError('transient', truncate(redact(why))))
       }
       const timer = setTimeout(() => {
         stream?.close(http2.constants.NGHTTP2_CANCEL)
@@ -149,7 +157,12 @@ export function createApnsProvider(config: ApnsConfig): ApnsProvider {
         status = Number(received[':status'])
         responseHeaders = received
       })
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+      let size = 0
+      stream.on('data', (chunk: Buffer) => {
+        // Apple's answers are a few bytes of JSON; anything past the cap is dropped, not buffered.
+        if (size < MAX_ANSWER_BYTES) chunks.push(chunk.subarray(0, MAX_ANSWER_BYTES - size))
+        size += chunk.length
+      })
       stream.on('end', () => {
         if (settled) return
         settled = true
@@ -190,6 +203,8 @@ export function createApnsProvider(config: ApnsConfig): ApnsProvider {
     async send(message: PushMessage): Promise<SendResult> {
       const target = message.target
       if (target.kind !== 'apns') throw new ProviderError('permanent', `the APNs provider cannot reach a ${target.kind} device`)
+      // A send that still holds this instance after its config changed: the retry uses the new one.
+      if (closed) throw new ProviderError('transient', 'this APNs provider was closed (its settings changed); the send will be retried')
       const apnsMessage = { ...message, target }
       // Our delivery id, when it is a UUID, doubles as apns-id so Apple's logs point back to it.
       const apnsId = UUID.test(message.deliveryId) ? message.deliveryId.toLowerCase() : randomUUID()
@@ -212,7 +227,40 @@ export function createApnsProvider(config: ApnsConfig): ApnsProvider {
       if (RECONNECT_REASONS.has(String(error.details.code)) || answer.status === 503) retireConnection()
       throw error
     },
+    async check(): Promise<CheckResult> {
+      if (closed) return { ok: false, detail: 'this APNs provider was closed' }
+      const host = new URL(origin).host
+      try {
+        const answer = await attempt(
+          { deliveryId: randomUUID(), target: { kind: 'apns', token: CHECK_DEVICE_TOKEN }, title: 'Caravan', body: 'Connection check' },
+          randomUUID(),
+          await providerToken(),
+        )
+        const { reason } = parseReason(answer.body)
+        if (answer.status === 200 || reason === 'BadDeviceToken') {
+          return {
+            ok: true,
+            detail: `APNs (${host}) accepted the provider token of team ${config.teamId}, key ${config.keyId}, for ${config.bundleId}`,
+          }
+        }
+        if (reason && PROVIDER_TOKEN_REASONS.has(reason)) {
+          // A rejected token must not be reused by the next send.
+          token = undefined
+          return {
+            ok: false,
+            detail: `APNs (${host}) refused the provider token (${reason}): check teamId, keyId and that the .p8 key belongs to them`,
+          }
+        }
+        if (reason === 'TopicDisallowed' || reason === 'BadTopic' || reason === 'DeviceTokenNotForTopic') {
+          return { ok: false, detail: `APNs (${host}) accepted the key but not the bundle id ${config.bundleId} (${reason})` }
+        }
+        return { ok: false, detail: `APNs (${host}) answered HTTP ${answer.status} ${reason ?? ''}`.trim() }
+      } catch (e) {
+        return { ok: false, detail: redact((e as Error).message) }
+      }
+    },
     async close() {
+      closed = true
       const current = session
       session = undefined
       if (!current || current.closed) return
@@ -259,18 +307,4 @@ function parseReason(body: string): { reason?: string; timestamp?: number } {
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
-}
-
-function loadP256Key(pem: string): KeyObject {
-  let key: KeyObject
-  try {
-    key = createPrivateKey(typeof pem === 'string' && pem.includes('\\n') ? pem.replace(/\\n/g, '\n') : pem)
-  } catch {
-    // Never echo the key or the parser's view of it.
-    throw new Error('APNs privateKey is not a readable PEM private key (the .p8 file from Apple)')
-  }
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw new Error('APNs privateKey must be a P-256 (ES256) key, as in the .p8 file from Apple')
-  }
-  return key
 }

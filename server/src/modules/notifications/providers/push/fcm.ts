@@ -1,13 +1,13 @@
 // Firebase Cloud Messaging over the HTTP v1 API. Google authenticates it with OAuth2: a JWT
 // assertion signed with the service account's RSA key (RFC 7523) is exchanged for an access
 // token, which is cached until shortly before it expires and refreshed once when FCM answers 401.
-import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { SignJWT } from 'jose'
+import { createProviderHttp, parseRetryAfter, truncate, type FetchLike, type HttpAnswer, type ProviderHttp } from '../http'
+import { loadPrivateKey } from '../pem'
 import {
   ProviderError,
   errorKindForStatus,
-  fetchWithTimeout,
-  parseRetryAfter,
+  type CheckResult,
   type ProviderErrorKind,
   type PushMessage,
   type PushProvider,
@@ -28,7 +28,7 @@ export interface FcmConfig {
   serviceAccount: FcmServiceAccount
   baseUrl?: string
   timeoutMs?: number
-  fetch?: typeof fetch
+  fetch?: FetchLike
   /** Clock in ms, for token expiry (tests move it). */
   now?: () => number
 }
@@ -51,21 +51,22 @@ interface FcmErrorBody {
   }
 }
 
-interface HttpAnswer {
-  status: number
-  headers: Headers
-  json: unknown
-}
+// The topic a credentials check addresses with validate_only: FCM validates the request fully
+// (auth, project permission, payload) and delivers nothing, so no device ever sees it.
+const CHECK_TOPIC = 'caravan-connection-check'
 
 export function createFcmProvider(config: FcmConfig): PushProvider {
   const account = config.serviceAccount
   if (!account?.project_id || !account.client_email) throw new Error('FCM service account needs project_id and client_email')
-  const signingKey = loadRsaKey(account.private_key)
+  const signingKey = loadPrivateKey(account.private_key, {
+    field: 'serviceAccount.private_key',
+    kind: 'rsa',
+    hint: "the private_key of the Google service account's JSON file",
+  })
   const tokenUri = account.token_uri ?? DEFAULT_TOKEN_URI
   const sendUrl = `${(config.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '')}/v1/projects/${encodeURIComponent(account.project_id)}/messages:send`
-  const fetchImpl = config.fetch ?? fetch
+  const http = createProviderHttp({ service: 'FCM', timeoutMs: config.timeoutMs, secrets: [account.private_key], fetch: config.fetch })
   const now = config.now ?? Date.now
-  const timeoutMs = config.timeoutMs ?? 10_000
 
   let cached: { accessToken: string; expiresAt: number } | undefined
   let pending: Promise<string> | undefined
@@ -93,7 +94,7 @@ export function createFcmProvider(config: FcmConfig): PushProvider {
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + ASSERTION_LIFETIME_SECONDS)
       .sign(signingKey)
-    const answer = await exchange(tokenUri, {
+    const answer = await http.request(tokenUri, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({ grant_type: JWT_BEARER_GRANT, assertion }).toString(),
@@ -105,7 +106,7 @@ export function createFcmProvider(config: FcmConfig): PushProvider {
     // Google's OAuth errors: 400 invalid_grant (bad signature, clock skew, deleted key), invalid_scope…
     const code = body.error ?? answer.status
     const why = body.error_description ? `: ${truncate(body.error_description)}` : ''
-    throw new ProviderError(
+    throw http.error(
       answer.status === 200 ? 'transient' : errorKindForStatus(answer.status),
       `FCM OAuth token request failed: HTTP ${answer.status} ${code}${why}`,
       {
@@ -117,31 +118,11 @@ export function createFcmProvider(config: FcmConfig): PushProvider {
   }
 
   function post(token: string, body: string): Promise<HttpAnswer> {
-    return exchange(sendUrl, {
+    return http.request(sendUrl, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
       body,
     })
-  }
-
-  async function exchange(url: string, init: RequestInit): Promise<HttpAnswer> {
-    const response = await fetchWithTimeout(fetchImpl, url, init, timeoutMs)
-    let text: string
-    try {
-      text = await response.text()
-    } catch (e) {
-      // The timeout signal also covers the body: a stalled body is as transient as a stalled answer.
-      throw new ProviderError('transient', `reading the answer of ${new URL(url).host} failed: ${(e as Error)?.name ?? 'error'}`, {
-        httpStatus: response.status,
-      })
-    }
-    let json: unknown
-    try {
-      json = text ? JSON.parse(text) : undefined
-    } catch {
-      json = undefined // e.g. Google's HTML 502 page
-    }
-    return { status: response.status, headers: response.headers, json }
   }
 
   return {
@@ -171,17 +152,53 @@ export function createFcmProvider(config: FcmConfig): PushProvider {
         const name = (answer.json as { name?: unknown } | undefined)?.name
         return { providerMessageId: typeof name === 'string' ? name : undefined, status: 'sent', meta: { httpStatus: 200 } }
       }
-      throw sendError(answer)
+      throw sendError(http, answer)
+    },
+
+    // A fresh OAuth token proves the service account's key; a validate_only send to a topic then
+    // proves the account may send for this project. Nothing is delivered.
+    async check(): Promise<CheckResult> {
+      let token: string
+      try {
+        const fresh = await requestAccessToken()
+        cached = fresh
+        token = fresh.accessToken
+      } catch (e) {
+        return { ok: false, detail: `Google refused the service account ${account.client_email}: ${(e as Error).message}` }
+      }
+      let answer: HttpAnswer
+      try {
+        answer = await post(
+          token,
+          JSON.stringify({
+            validate_only: true,
+            message: { topic: CHECK_TOPIC, notification: { title: 'Caravan', body: 'Connection check' } },
+          }),
+        )
+      } catch (e) {
+        return { ok: false, detail: (e as Error).message }
+      }
+      if (answer.status === 200) {
+        return { ok: true, detail: `FCM accepted the service account ${account.client_email} for project ${account.project_id}` }
+      }
+      const error = sendError(http, answer)
+      const hint =
+        answer.status === 403
+          ? ' (the service account may not send for this project, or the FCM API is not enabled)'
+          : answer.status === 401
+            ? ' (the access token was refused)'
+            : ''
+      return { ok: false, detail: `${error.message}${hint}` }
     },
   }
 }
 
-function sendError(answer: HttpAnswer): ProviderError {
+function sendError(http: ProviderHttp, answer: HttpAnswer): ProviderError {
   const error = (answer.json as FcmErrorBody | undefined)?.error
   const fcmCode = fcmErrorCode(answer.json)
   const code = fcmCode ?? error?.status ?? answer.status
   const why = error?.message ? `: ${truncate(error.message)}` : ''
-  return new ProviderError(errorKind(answer.status, fcmCode, error), `FCM rejected the message: HTTP ${answer.status} ${code}${why}`, {
+  return http.error(errorKind(answer.status, fcmCode, error), `FCM rejected the message: HTTP ${answer.status} ${code}${why}`, {
     code,
     httpStatus: answer.status,
     retryAfterSeconds: parseRetryAfter(answer.headers.get('retry-after')),
@@ -207,21 +224,4 @@ function isAboutToken(error: FcmErrorBody['error']): boolean {
 function fcmErrorCode(json: unknown): string | undefined {
   const details = (json as FcmErrorBody | undefined)?.error?.details ?? []
   return details.find((detail) => detail['@type']?.endsWith('google.firebase.fcm.v1.FcmError'))?.errorCode
-}
-
-function loadRsaKey(pem: string): KeyObject {
-  let key: KeyObject
-  try {
-    // A service-account JSON pasted into an environment variable often carries literal "\n".
-    key = createPrivateKey(typeof pem === 'string' && pem.includes('\\n') ? pem.replace(/\\n/g, '\n') : pem)
-  } catch {
-    // Never echo the key or the parser's view of it.
-    throw new Error('FCM serviceAccount.private_key is not a readable PEM private key')
-  }
-  if (key.asymmetricKeyType !== 'rsa') throw new Error('FCM serviceAccount.private_key must be the RSA key of a Google service account')
-  return key
-}
-
-function truncate(text: string): string {
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text
 }

@@ -1,17 +1,23 @@
 // Web Push (RFC 8030) to a browser's push service, with the payload encrypted for the subscriber
 // (RFC 8291, aes128gcm) and our server identified by a VAPID JWT (RFC 8292). The `web-push`
-// package builds the request (encryption and JWT); we send it with fetch so timeouts and error
-// mapping match the other providers.
+// package builds the request (encryption and JWT). The endpoint is a URL a browser (anyone)
+// chose, so it is sent only to allowed push-service hosts, through agents whose lookup refuses
+// non-public addresses at connect time (core/net). web-push's own sendNotification is not used:
+// it reads answers without a size cap, has only a socket idle timeout, and speaks https only.
 import { createECDH } from 'node:crypto'
 import webpush from 'web-push'
+import { createSafeFetch } from '../../../../core/net/safe-fetch'
+import { hostAllowed, normalizeHost } from '../../../../core/net/safe-url'
+import { KNOWN_WEB_PUSH_HOSTS } from '../../../../core/net/web-push-hosts'
+import { createProviderHttp, parseRetryAfter, truncate } from '../http'
 import {
   ProviderError,
   errorKindForStatus,
-  fetchWithTimeout,
-  parseRetryAfter,
+  type CheckResult,
   type ProviderErrorKind,
   type PushMessage,
   type PushProvider,
+  type PushTarget,
   type SendResult,
 } from '../types'
 
@@ -25,7 +31,10 @@ export interface WebPushConfig {
   timeoutMs?: number
   /** How long the push service keeps a message for an offline browser; default 28 days. */
   ttlSeconds?: number
-  fetch?: typeof fetch
+  /** Push-service hosts that may be called ("*.example.com" allowed); default the known push services. */
+  allowedHosts?: readonly string[]
+  /** Allow endpoints on loopback addresses (tests only: ALLOW_LOOPBACK_URLS). */
+  allowLoopback?: boolean
   /**
    * Accept plain-http endpoints. Tests only: real push services are https, and an http endpoint
    * in a subscription a browser handed us is more likely an attempt to reach our internal network.
@@ -49,8 +58,14 @@ export function createWebPushProvider(config: WebPushConfig): PushProvider {
   validateVapid(config)
   const vapidDetails = { subject: config.subject, publicKey: config.vapidPublicKey, privateKey: config.vapidPrivateKey }
   const ttl = config.ttlSeconds ?? DEFAULT_TTL_SECONDS
-  const timeoutMs = config.timeoutMs ?? 10_000
-  const fetchImpl = config.fetch ?? fetch
+  const allowedHosts = config.allowedHosts ?? KNOWN_WEB_PUSH_HOSTS
+  const transport = createSafeFetch({ allowLoopback: config.allowLoopback === true })
+  const http = createProviderHttp({
+    service: 'Web Push',
+    timeoutMs: config.timeoutMs,
+    secrets: [config.vapidPrivateKey],
+    fetch: transport.fetch,
+  })
 
   return {
     id: 'webpush',
@@ -62,6 +77,10 @@ export function createWebPushProvider(config: WebPushConfig): PushProvider {
       const target = message.target
       if (target.kind !== 'webpush') throw new ProviderError('permanent', `the Web Push provider cannot reach a ${target.kind} device`)
       const endpoint = checkedEndpoint(target.subscription?.endpoint, config.allowHttpEndpoints === true)
+      if (!hostAllowed(endpoint.hostname, allowedHosts)) {
+        // Subscriptions stored before the host list (or before an entry was removed) stop here.
+        throw new ProviderError('permanent', `push service ${normalizeHost(endpoint.hostname)} is not an allowed push service host`)
+      }
       const payload = JSON.stringify({ title: message.title, body: message.body, data: message.data ?? {} })
       let request: ReturnType<typeof webpush.generateRequestDetails>
       try {
@@ -73,32 +92,57 @@ export function createWebPushProvider(config: WebPushConfig): PushProvider {
       }
       const headers: Record<string, string> = {}
       for (const [name, value] of Object.entries(request.headers)) {
-        // fetch computes Content-Length itself from the body.
+        // The transport computes Content-Length itself from the body.
         if (name.toLowerCase() !== 'content-length') headers[name] = String(value)
       }
-      const response = await fetchWithTimeout(
-        fetchImpl,
-        endpoint.href,
-        { method: 'POST', headers, body: request.body ? new Uint8Array(request.body) : undefined },
-        timeoutMs,
-      )
-      const text = await readText(response)
-      if (response.ok) {
+      const answer = await http.request(endpoint.href, {
+        method: 'POST',
+        headers,
+        body: request.body ? new Uint8Array(request.body) : undefined,
+      })
+      if (answer.ok) {
         // RFC 8030 answers 201 with the message's URL in Location.
-        return { providerMessageId: response.headers.get('location') ?? undefined, status: 'sent', meta: { httpStatus: response.status } }
+        return { providerMessageId: answer.headers.get('location') ?? undefined, status: 'sent', meta: { httpStatus: answer.status } }
       }
       // The endpoint URL is a capability: name only its host in errors.
-      const detail = text ? `: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}` : ''
-      throw new ProviderError(
-        errorKind(response.status),
-        `push service ${endpoint.host} rejected the message: HTTP ${response.status}${detail}`,
-        {
-          code: response.status,
-          httpStatus: response.status,
-          retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
-        },
-      )
+      const text = answer.text.trim()
+      const detail = text ? `: ${truncate(text)}` : ''
+      throw http.error(errorKind(answer.status), `push service ${endpoint.host} rejected the message: HTTP ${answer.status}${detail}`, {
+        code: answer.status,
+        httpStatus: answer.status,
+        retryAfterSeconds: parseRetryAfter(answer.headers.get('retry-after')),
+      })
     },
+
+    breakerScope: webPushBreakerScope,
+
+    // Nothing to ask a push service without a subscription: the check is that the VAPID pair is
+    // valid (done at start) and signs a JWT as push services expect.
+    async check(): Promise<CheckResult> {
+      try {
+        webpush.getVapidHeaders('https://fcm.googleapis.com', config.subject, config.vapidPublicKey, config.vapidPrivateKey, 'aes128gcm')
+        return {
+          ok: true,
+          detail: `The VAPID key pair is valid and signs (public key ${config.vapidPublicKey.slice(0, 12)}…); push services are reached only when a message is sent`,
+        }
+      } catch (e) {
+        return { ok: false, detail: http.redact(`The VAPID keys cannot sign: ${(e as Error).message}`) }
+      }
+    },
+
+    async close() {
+      transport.close()
+    },
+  }
+}
+
+/** The push service a subscription lives on (its endpoint's host), or "invalid" for an unreadable endpoint. */
+export function webPushBreakerScope(target: PushTarget): string {
+  if (target.kind !== 'webpush') return target.kind
+  try {
+    return normalizeHost(new URL(target.subscription.endpoint).host)
+  } catch {
+    return 'invalid'
   }
 }
 
@@ -121,15 +165,6 @@ function checkedEndpoint(endpoint: string | undefined, allowHttp: boolean): URL 
     throw new ProviderError('invalid_recipient', `the Web Push subscription endpoint must be https, not ${url.protocol}`)
   }
   return url
-}
-
-async function readText(response: Response): Promise<string> {
-  try {
-    return await response.text()
-  } catch {
-    // The body is only used to explain an error; a stalled one must not hide the status.
-    return ''
-  }
 }
 
 function validateVapid(config: WebPushConfig): void {

@@ -1,11 +1,11 @@
 // Kavenegar (Iranian SMS gateway) over its REST API v1: POST /v1/{API-KEY}/sms/send.json to send,
 // /v1/{API-KEY}/sms/status.json to poll delivery (Kavenegar has no signed status callbacks).
 // The API key travels in the URL path, so URLs are never put into errors or logs.
+import { createProviderHttp, parseRetryAfter, type HttpAnswer } from '../http'
 import {
   errorKindForStatus,
-  fetchWithTimeout,
-  parseRetryAfter,
   ProviderError,
+  type CheckResult,
   type HttpProviderOptions,
   type ProviderErrorKind,
   type SmsProvider,
@@ -48,9 +48,18 @@ interface KavenegarEntry {
   cost?: number
 }
 
+interface KavenegarAccountInfo {
+  /** Credit left, in Rials. */
+  remaincredit?: number
+  /** When the account expires, Unix seconds. */
+  expiredate?: number
+  /** "master" or "child". */
+  type?: string
+}
+
 interface KavenegarResponse {
   return?: KavenegarReturn
-  entries?: KavenegarEntry[] | KavenegarEntry | null
+  entries?: KavenegarEntry[] | KavenegarEntry | KavenegarAccountInfo | null
 }
 
 /**
@@ -64,60 +73,44 @@ function receptorFor(e164: string): string | undefined {
 
 function entriesOf(body: KavenegarResponse): KavenegarEntry[] {
   if (!body.entries) return []
-  return Array.isArray(body.entries) ? body.entries : [body.entries]
+  return (Array.isArray(body.entries) ? body.entries : [body.entries]) as KavenegarEntry[]
 }
 
 export function createKavenegarProvider(config: KavenegarConfig): SmsProvider {
   if (!config.apiKey) throw new Error('kavenegar: apiKey is required')
   const baseUrl = (config.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '')
-  const fetchImpl = config.fetch ?? fetch
   const methodUrl = (method: string) => `${baseUrl}/v1/${encodeURIComponent(config.apiKey)}/${method}.json`
-
-  const secrets = [...new Set([config.apiKey, encodeURIComponent(config.apiKey)])]
-  const redact = (text: string) => secrets.reduce((out, secret) => out.replaceAll(secret, '[redacted]'), text)
+  // The key is part of every URL: it and its encoded form are scrubbed from whatever an error repeats.
+  const http = createProviderHttp({ service: 'kavenegar', timeoutMs: config.timeoutMs, secrets: [config.apiKey], fetch: config.fetch })
 
   /** Calls a method and returns its body when return.status is 200; every failure as a redacted ProviderError. */
   async function call(method: string, form: URLSearchParams): Promise<{ body: KavenegarResponse; httpStatus: number }> {
-    try {
-      const response = await fetchWithTimeout(
-        fetchImpl,
-        methodUrl(method),
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-          body: form.toString(),
-        },
-        config.timeoutMs,
-      )
-      const text = await response.text()
-      let body: KavenegarResponse | undefined
-      try {
-        body = JSON.parse(text) as KavenegarResponse
-      } catch {}
-      const returnStatus = body?.return?.status
-      if (typeof returnStatus !== 'number') {
-        // No Kavenegar envelope: a proxy or outage page. A 2xx without one cannot be trusted either.
-        const kind = response.ok ? 'transient' : errorKindForStatus(response.status)
-        throw new ProviderError(kind, `kavenegar ${method} answered HTTP ${response.status} without a result`, {
-          httpStatus: response.status,
-          ...retryAfter(kind, response),
-        })
-      }
-      if (returnStatus !== 200) {
-        // Kavenegar answers errors with the same code as HTTP status and as return.status.
-        const kind = kindForReturnStatus(returnStatus)
-        const detail = body?.return?.message ? ` (${body.return.message})` : ''
-        throw new ProviderError(kind, `kavenegar ${method} refused: ${returnStatus}${detail}`, {
-          code: returnStatus,
-          httpStatus: response.status,
-          ...retryAfter(kind, response),
-        })
-      }
-      return { body: body!, httpStatus: response.status }
-    } catch (e) {
-      if (e instanceof ProviderError) throw new ProviderError(e.kind, redact(e.message), e.details)
-      throw new ProviderError('transient', redact(`kavenegar ${method} failed: ${(e as Error)?.message ?? String(e)}`))
+    const answer = await http.request(methodUrl(method), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: form.toString(),
+    })
+    const body = answer.json as KavenegarResponse | undefined
+    const returnStatus = body?.return?.status
+    if (typeof returnStatus !== 'number') {
+      // No Kavenegar envelope: a proxy or outage page. A 2xx without one cannot be trusted either.
+      const kind = answer.ok ? 'transient' : errorKindForStatus(answer.status)
+      throw http.error(kind, `kavenegar ${method} answered HTTP ${answer.status} without a result`, {
+        httpStatus: answer.status,
+        ...retryAfter(kind, answer),
+      })
     }
+    if (returnStatus !== 200) {
+      // Kavenegar answers errors with the same code as HTTP status and as return.status.
+      const kind = kindForReturnStatus(returnStatus)
+      const detail = body?.return?.message ? ` (${body.return.message})` : ''
+      throw http.error(kind, `kavenegar ${method} refused: ${returnStatus}${detail}`, {
+        code: returnStatus,
+        httpStatus: answer.status,
+        ...retryAfter(kind, answer),
+      })
+    }
+    return { body: body!, httpStatus: answer.status }
   }
 
   return {
@@ -139,6 +132,24 @@ export function createKavenegarProvider(config: KavenegarConfig): SmsProvider {
         status: 'sent',
         // cost is in Rials, as Kavenegar bills it.
         meta: { httpStatus, kavenegarStatus: entry.status, cost: entry.cost },
+      }
+    },
+
+    // account/info needs the key and sends nothing: it answers the credit left and the expiry.
+    async check(): Promise<CheckResult> {
+      try {
+        const { body } = await call('account/info', new URLSearchParams())
+        const info = (body.entries ?? {}) as KavenegarAccountInfo
+        const credit = typeof info.remaincredit === 'number' ? `; ${info.remaincredit} Rials of credit left` : ''
+        const expires =
+          typeof info.expiredate === 'number' && info.expiredate > 0
+            ? `; the account expires ${new Date(info.expiredate * 1000).toISOString().slice(0, 10)}`
+            : ''
+        return { ok: true, detail: `Kavenegar accepted the API key${credit}${expires}` }
+      } catch (e) {
+        const code = e instanceof ProviderError ? e.details.code : undefined
+        const why = code === 403 ? 'Kavenegar refused the API key' : code === 401 ? 'The Kavenegar account is disabled' : undefined
+        return { ok: false, detail: why ? `${why}: ${(e as Error).message}` : (e as Error).message }
       }
     },
 
@@ -168,7 +179,7 @@ function kindForReturnStatus(status: number): ProviderErrorKind {
   return status === 429 || (status >= 500 && status < 600) ? 'transient' : 'permanent'
 }
 
-function retryAfter(kind: ProviderErrorKind, response: Response): { retryAfterSeconds?: number } {
-  const seconds = kind === 'transient' ? parseRetryAfter(response.headers.get('retry-after')) : undefined
+function retryAfter(kind: ProviderErrorKind, answer: HttpAnswer): { retryAfterSeconds?: number } {
+  const seconds = kind === 'transient' ? parseRetryAfter(answer.headers.get('retry-after')) : undefined
   return seconds === undefined ? {} : { retryAfterSeconds: seconds }
 }

@@ -3,11 +3,10 @@
 // /2010-04-01/Accounts/{AccountSid}/Messages.json and receives delivery status callbacks signed
 // with X-Twilio-Signature.
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createProviderHttp, parseRetryAfter, type HttpAnswer, type ProviderHttp } from '../http'
 import {
   errorKindForStatus,
-  fetchWithTimeout,
-  parseRetryAfter,
-  ProviderError,
+  type CheckResult,
   type HttpProviderOptions,
   type ProviderErrorKind,
   type SmsProvider,
@@ -50,24 +49,17 @@ interface TwilioMessage {
   num_segments?: string
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
-function errorFromResponse(response: Response, body: TwilioError | undefined): ProviderError {
+function errorFromAnswer(http: ProviderHttp, answer: HttpAnswer) {
+  const body = answer.json as TwilioError | undefined
   const code = typeof body?.code === 'number' ? body.code : undefined
-  let kind: ProviderErrorKind = errorKindForStatus(response.status)
+  let kind: ProviderErrorKind = errorKindForStatus(answer.status)
   if (code !== undefined && INVALID_RECIPIENT_CODES.has(code)) kind = 'invalid_recipient'
   else if (code === TOO_MANY_REQUESTS) kind = 'transient'
-  const retryAfterSeconds = kind === 'transient' ? parseRetryAfter(response.headers.get('retry-after')) : undefined
-  const detail = body?.message ? `${code ?? ''} ${body.message}`.trim() : `HTTP ${response.status}`
-  return new ProviderError(kind, `twilio refused the message: ${detail}`, {
+  const retryAfterSeconds = kind === 'transient' ? parseRetryAfter(answer.headers.get('retry-after')) : undefined
+  const detail = body?.message ? `${code ?? ''} ${body.message}`.trim() : `HTTP ${answer.status}`
+  return http.error(kind, `twilio refused the message: ${detail}`, {
     code,
-    httpStatus: response.status,
+    httpStatus: answer.status,
     ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
   })
 }
@@ -113,12 +105,16 @@ export function createTwilioProvider(config: TwilioConfig): SmsProvider {
   if (!config.accountSid || !config.authToken) throw new Error('twilio: accountSid and authToken are required')
   if (!config.from && !config.messagingServiceSid) throw new Error('twilio: set from or messagingServiceSid')
   const baseUrl = (config.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '')
-  const fetchImpl = config.fetch ?? fetch
-  const endpoint = `${baseUrl}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Messages.json`
-  const authorization = `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`
-
-  // Whatever a transport or the service says, the auth token never leaves in an error.
-  const redact = (text: string) => text.replaceAll(config.authToken, '[redacted]')
+  const accountUrl = `${baseUrl}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}`
+  const basic = Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')
+  const authorization = `Basic ${basic}`
+  // Whatever a transport or the service says, the auth token (also inside the Basic header) never leaves in an error.
+  const http = createProviderHttp({
+    service: 'twilio',
+    timeoutMs: config.timeoutMs,
+    secrets: [config.authToken, basic],
+    fetch: config.fetch,
+  })
 
   function statusCallbackFor(deliveryId: string): string | undefined {
     if (!config.statusCallbackUrl) return undefined
@@ -137,34 +133,53 @@ export function createTwilioProvider(config: TwilioConfig): SmsProvider {
       if (config.messagingServiceSid) form.set('MessagingServiceSid', config.messagingServiceSid)
       const callback = statusCallbackFor(message.deliveryId)
       if (callback) form.set('StatusCallback', callback)
-      try {
-        const response = await fetchWithTimeout(
-          fetchImpl,
-          endpoint,
-          {
-            method: 'POST',
-            headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-            body: form.toString(),
-          },
-          config.timeoutMs,
-        )
-        const body = parseJson(await response.text()) as (TwilioMessage & TwilioError) | undefined
-        if (!response.ok) throw errorFromResponse(response, body)
-        if (!body?.sid)
-          throw new ProviderError('transient', `twilio answered HTTP ${response.status} without a message sid`, {
-            httpStatus: response.status,
-          })
-        const segments = Number(body.num_segments)
-        return {
-          providerMessageId: body.sid,
-          status: 'sent',
-          // num_segments is 0 until a Messaging Service has picked a sender.
-          meta: { httpStatus: response.status, twilioStatus: body.status, ...(segments > 0 ? { segments } : {}) },
-        }
-      } catch (e) {
-        if (e instanceof ProviderError) throw new ProviderError(e.kind, redact(e.message), e.details)
-        throw new ProviderError('transient', redact(`twilio request failed: ${(e as Error)?.message ?? String(e)}`))
+      const answer = await http.request(`${accountUrl}/Messages.json`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form.toString(),
+      })
+      if (!answer.ok) throw errorFromAnswer(http, answer)
+      const body = answer.json as TwilioMessage | undefined
+      if (!body?.sid)
+        throw http.error('transient', `twilio answered HTTP ${answer.status} without a message sid`, { httpStatus: answer.status })
+      const segments = Number(body.num_segments)
+      return {
+        providerMessageId: body.sid,
+        status: 'sent',
+        // num_segments is 0 until a Messaging Service has picked a sender.
+        meta: { httpStatus: answer.status, twilioStatus: body.status, ...(segments > 0 ? { segments } : {}) },
       }
+    },
+
+    // Fetching our own Account resource needs the same credentials as sending, and sends nothing.
+    // Its answer also carries the auth token: only status and type are read from it.
+    async check(): Promise<CheckResult> {
+      let answer: HttpAnswer
+      try {
+        answer = await http.request(`${accountUrl}.json`, { method: 'GET', headers: { authorization, accept: 'application/json' } })
+      } catch (e) {
+        return { ok: false, detail: (e as Error).message }
+      }
+      const body = answer.json as { status?: unknown; type?: unknown; code?: unknown; message?: unknown } | undefined
+      if (answer.ok) {
+        const kind = typeof body?.type === 'string' ? ` (${body.type})` : ''
+        if (body?.status === 'active')
+          return { ok: true, detail: `Twilio accepted the Account SID and auth token; the account is active${kind}` }
+        return {
+          ok: false,
+          detail: http.redact(
+            `Twilio accepted the credentials, but the account is ${String(body?.status ?? 'in an unknown state')}${kind}`,
+          ),
+        }
+      }
+      const why = typeof body?.message === 'string' ? `: ${[body.code, body.message].filter(Boolean).join(' ')}` : ''
+      const detail =
+        answer.status === 401 || answer.status === 403
+          ? `Twilio refused the Account SID and auth token (HTTP ${answer.status}${why})`
+          : answer.status === 404
+            ? `Twilio knows no account ${config.accountSid} (HTTP 404)`
+            : `Twilio answered HTTP ${answer.status}${why}`
+      return { ok: false, detail: http.redact(detail) }
     },
 
     verifySignature(request: WebhookRequest) {

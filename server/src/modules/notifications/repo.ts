@@ -1,0 +1,431 @@
+// SQL for the notifications tables only: no rules here, every function takes the executor to run on
+// (the database or an open transaction). The provider adapters' own storage (the dev outbox's
+// store) stays with them.
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm'
+import type { Executor } from '../../core/db/client'
+import {
+  deliveries,
+  deliveryAttempts,
+  devOutbox,
+  inboxItems,
+  notificationPreferences,
+  notifications,
+  notificationSettings,
+  notificationTemplates,
+  notificationTypes,
+  providerConfigs,
+  quietHours,
+  topics,
+  topicSubscriptions,
+  type DeliveryStatus,
+  type NotifyChannel,
+} from './tables'
+
+export type TypeRow = typeof notificationTypes.$inferSelect
+export type TemplateRow = typeof notificationTemplates.$inferSelect
+export type NotificationRow = typeof notifications.$inferSelect
+export type DeliveryRow = typeof deliveries.$inferSelect
+export type NewDelivery = typeof deliveries.$inferInsert
+export type AttemptRow = typeof deliveryAttempts.$inferSelect
+export type InboxItemRow = typeof inboxItems.$inferSelect
+export type TopicRow = typeof topics.$inferSelect
+export type TopicVisibility = TopicRow['visibility']
+export type OutboxRow = typeof devOutbox.$inferSelect
+export type Locale = TemplateRow['locale']
+
+export const typesRepo = {
+  async byKey(x: Executor, key: string): Promise<TypeRow | undefined> {
+    const [row] = await x.select().from(notificationTypes).where(eq(notificationTypes.key, key))
+    return row
+  },
+  list(x: Executor): Promise<TypeRow[]> {
+    return x.select().from(notificationTypes).orderBy(asc(notificationTypes.key))
+  },
+  /** The new row, or nothing when the key is taken. */
+  async insert(x: Executor, row: typeof notificationTypes.$inferInsert): Promise<TypeRow | undefined> {
+    const [created] = await x.insert(notificationTypes).values(row).onConflictDoNothing().returning()
+    return created
+  },
+  async update(x: Executor, key: string, patch: Partial<typeof notificationTypes.$inferInsert>): Promise<TypeRow | undefined> {
+    const [row] = await x
+      .update(notificationTypes)
+      .set({ ...patch, updatedAt: sql`now()` })
+      .where(eq(notificationTypes.key, key))
+      .returning()
+    return row
+  },
+  async remove(x: Executor, id: string) {
+    await x.delete(notificationTypes).where(eq(notificationTypes.id, id))
+  },
+}
+
+const templateOf = (typeId: string, channel: NotifyChannel, locale: Locale) =>
+  and(eq(notificationTemplates.typeId, typeId), eq(notificationTemplates.channel, channel), eq(notificationTemplates.locale, locale))
+
+export const templatesRepo = {
+  async lastVersion(x: Executor, typeId: string, channel: NotifyChannel, locale: Locale): Promise<number> {
+    const [last] = await x
+      .select({ version: notificationTemplates.version })
+      .from(notificationTemplates)
+      .where(templateOf(typeId, channel, locale))
+      .orderBy(desc(notificationTemplates.version))
+      .limit(1)
+    return last?.version ?? 0
+  },
+  async insert(x: Executor, row: typeof notificationTemplates.$inferInsert): Promise<TemplateRow> {
+    const [created] = await x.insert(notificationTemplates).values(row).returning()
+    return created
+  },
+  /** Every version, by channel and locale, newest first within each. */
+  versions(x: Executor, typeId: string, channel?: NotifyChannel, locale?: Locale): Promise<TemplateRow[]> {
+    return x
+      .select()
+      .from(notificationTemplates)
+      .where(
+        and(
+          eq(notificationTemplates.typeId, typeId),
+          channel ? eq(notificationTemplates.channel, channel) : undefined,
+          locale ? eq(notificationTemplates.locale, locale) : undefined,
+        ),
+      )
+      .orderBy(asc(notificationTemplates.channel), asc(notificationTemplates.locale), desc(notificationTemplates.version))
+  },
+  /** One version, or the newest when `version` is not given. */
+  async version(x: Executor, typeId: string, channel: NotifyChannel, locale: Locale, version?: number): Promise<TemplateRow | undefined> {
+    const [row] = await x
+      .select()
+      .from(notificationTemplates)
+      .where(and(templateOf(typeId, channel, locale), version ? eq(notificationTemplates.version, version) : undefined))
+      .orderBy(desc(notificationTemplates.version))
+      .limit(1)
+    return row
+  },
+}
+
+export const notificationsRepo = {
+  /** The new notification's id, or nothing when its idempotency key was used already. */
+  async insert(x: Executor, row: typeof notifications.$inferInsert): Promise<string | undefined> {
+    const [created] = await x
+      .insert(notifications)
+      .values(row)
+      .onConflictDoNothing({ target: notifications.idempotencyKey })
+      .returning({ id: notifications.id })
+    return created?.id
+  },
+  async idOfKey(x: Executor, idempotencyKey: string): Promise<string | undefined> {
+    const [row] = await x.select({ id: notifications.id }).from(notifications).where(eq(notifications.idempotencyKey, idempotencyKey))
+    return row?.id
+  },
+  async byId(x: Executor, id: string): Promise<NotificationRow | undefined> {
+    const [row] = await x.select().from(notifications).where(eq(notifications.id, id))
+    return row
+  },
+  async update(x: Executor, id: string, patch: Partial<typeof notifications.$inferInsert>) {
+    await x.update(notifications).set(patch).where(eq(notifications.id, id))
+  },
+}
+
+export interface DeliveryFilter {
+  beforeId?: string
+  userId?: string
+  type?: string
+  channel?: NotifyChannel
+  status?: DeliveryStatus
+  from?: Date
+  to?: Date
+}
+
+export const deliveriesRepo = {
+  /** Inserts what does not exist yet (one per notification, user, channel and target); returns the new ones. */
+  insertNew(x: Executor, rows: NewDelivery[]): Promise<{ id: string; status: DeliveryStatus }[]> {
+    if (!rows.length) return Promise.resolve([])
+    return x
+      .insert(deliveries)
+      .values(rows)
+      .onConflictDoNothing({ target: [deliveries.notificationId, deliveries.userId, deliveries.channel, deliveries.target] })
+      .returning({ id: deliveries.id, status: deliveries.status })
+  },
+  async byId(x: Executor, id: string): Promise<DeliveryRow | undefined> {
+    const [row] = await x.select().from(deliveries).where(eq(deliveries.id, id))
+    return row
+  },
+  /** Changes a delivery, only while its status is one of `onlyIf` when given; returns it, or nothing. */
+  async update(x: Executor, id: string, patch: Partial<NewDelivery>, onlyIf?: DeliveryStatus[]): Promise<DeliveryRow | undefined> {
+    const [row] = await x
+      .update(deliveries)
+      .set({ ...patch, updatedAt: sql`now()` })
+      .where(and(eq(deliveries.id, id), onlyIf ? inArray(deliveries.status, onlyIf) : undefined))
+      .returning()
+    return row
+  },
+  ofNotification(x: Executor, notificationId: string, limit: number): Promise<DeliveryRow[]> {
+    return x.select().from(deliveries).where(eq(deliveries.notificationId, notificationId)).orderBy(asc(deliveries.createdAt)).limit(limit)
+  },
+  /** Newest first, `limit` rows. */
+  list(x: Executor, f: DeliveryFilter, limit: number): Promise<DeliveryRow[]> {
+    return x
+      .select()
+      .from(deliveries)
+      .where(
+        and(
+          f.beforeId ? lt(deliveries.id, f.beforeId) : undefined,
+          f.userId ? eq(deliveries.userId, f.userId) : undefined,
+          f.type ? eq(deliveries.typeKey, f.type) : undefined,
+          f.channel ? eq(deliveries.channel, f.channel) : undefined,
+          f.status ? eq(deliveries.status, f.status) : undefined,
+          f.from ? gte(deliveries.createdAt, f.from) : undefined,
+          f.to ? lte(deliveries.createdAt, f.to) : undefined,
+        ),
+      )
+      .orderBy(desc(deliveries.id))
+      .limit(limit)
+  },
+  /** The delivery a provider's status event is about: by our id, or by the provider's message id. */
+  async forStatusEvent(x: Executor, by: { deliveryId: string } | { providerId: string; providerMessageId: string }) {
+    const [row] = await x
+      .select({ id: deliveries.id, status: deliveries.status, providerId: deliveries.providerId })
+      .from(deliveries)
+      .where(
+        'deliveryId' in by
+          ? eq(deliveries.id, by.deliveryId)
+          : and(eq(deliveries.providerId, by.providerId), eq(deliveries.providerMessageId, by.providerMessageId)),
+      )
+      .limit(1)
+    return row
+  },
+  async markSpamReport(x: Executor, id: string) {
+    await x
+      .update(deliveries)
+      .set({ meta: sql`coalesce(${deliveries.meta}, '{}'::jsonb) || '{"spamReport": true}'::jsonb`, updatedAt: sql`now()` })
+      .where(eq(deliveries.id, id))
+  },
+  /** Moves a delivery from `from` to a new status; false when someone moved it first. */
+  async moveStatus(x: Executor, id: string, from: DeliveryStatus, to: DeliveryStatus, reason: string | null): Promise<boolean> {
+    const rows = await x
+      .update(deliveries)
+      .set({ status: to, reason, updatedAt: sql`now()` })
+      .where(and(eq(deliveries.id, id), eq(deliveries.status, from)))
+      .returning({ id: deliveries.id })
+    return rows.length > 0
+  },
+  /** Provider message ids still marked sent (updated in the last 3 days), for a status look-up. */
+  async sentMessageIds(x: Executor, providerId: string, limit: number): Promise<string[]> {
+    const rows = await x
+      .select({ providerMessageId: deliveries.providerMessageId })
+      .from(deliveries)
+      .where(
+        and(eq(deliveries.providerId, providerId), eq(deliveries.status, 'sent'), gt(deliveries.updatedAt, sql`now() - interval '3 days'`)),
+      )
+      .limit(limit)
+    return rows.map((r) => r.providerMessageId).filter((id): id is string => Boolean(id))
+  },
+}
+
+export const attemptsRepo = {
+  async insert(x: Executor, row: typeof deliveryAttempts.$inferInsert) {
+    await x.insert(deliveryAttempts).values(row)
+  },
+  ofDeliveries(x: Executor, deliveryIds: string[]): Promise<AttemptRow[]> {
+    if (!deliveryIds.length) return Promise.resolve([])
+    return x
+      .select()
+      .from(deliveryAttempts)
+      .where(inArray(deliveryAttempts.deliveryId, deliveryIds))
+      .orderBy(asc(deliveryAttempts.createdAt))
+  },
+}
+
+const unread = (userId: string) => and(eq(inboxItems.userId, userId), isNull(inboxItems.readAt), isNull(inboxItems.archivedAt))
+
+export const inboxRepo = {
+  async unreadCount(x: Executor, userId: string): Promise<number> {
+    const [row] = await x
+      .select({ n: sql<number>`count(*)::int` })
+      .from(inboxItems)
+      .where(unread(userId))
+    return row.n
+  },
+  /** The new item, or nothing when the delivery has one already. */
+  async insert(x: Executor, row: typeof inboxItems.$inferInsert): Promise<InboxItemRow | undefined> {
+    const [created] = await x.insert(inboxItems).values(row).onConflictDoNothing({ target: inboxItems.deliveryId }).returning()
+    return created
+  },
+  /** Newest first, `limit` rows. */
+  list(
+    x: Executor,
+    userId: string,
+    f: { beforeId?: string; unread?: boolean; archived?: boolean },
+    limit: number,
+  ): Promise<InboxItemRow[]> {
+    return x
+      .select()
+      .from(inboxItems)
+      .where(
+        and(
+          eq(inboxItems.userId, userId),
+          f.archived ? sql`${inboxItems.archivedAt} is not null` : isNull(inboxItems.archivedAt),
+          f.unread ? isNull(inboxItems.readAt) : undefined,
+          f.beforeId ? lt(inboxItems.id, f.beforeId) : undefined,
+        ),
+      )
+      .orderBy(desc(inboxItems.id))
+      .limit(limit)
+  },
+  /** Stamps read_at or archived_at (kept when already set) on the user's own item. */
+  async stamp(x: Executor, userId: string, id: string, field: 'readAt' | 'archivedAt'): Promise<InboxItemRow | undefined> {
+    const column = field === 'readAt' ? inboxItems.readAt : inboxItems.archivedAt
+    const [row] = await x
+      .update(inboxItems)
+      .set({ [field]: sql`coalesce(${column}, now())` })
+      .where(and(eq(inboxItems.id, id), eq(inboxItems.userId, userId)))
+      .returning()
+    return row
+  },
+  async readAll(x: Executor, userId: string): Promise<number> {
+    const rows = await x
+      .update(inboxItems)
+      .set({ readAt: sql`now()` })
+      .where(and(eq(inboxItems.userId, userId), isNull(inboxItems.readAt)))
+      .returning({ id: inboxItems.id })
+    return rows.length
+  },
+}
+
+export interface TopicWithCount {
+  key: string
+  name: string
+  visibility: TopicVisibility
+  subscribers: number
+}
+
+export const topicsRepo = {
+  async byKey(x: Executor, key: string): Promise<TopicRow | undefined> {
+    const [row] = await x.select().from(topics).where(eq(topics.key, key))
+    return row
+  },
+  list(x: Executor): Promise<TopicWithCount[]> {
+    return x
+      .select({
+        key: topics.key,
+        name: topics.name,
+        visibility: topics.visibility,
+        subscribers: sql<number>`(select count(*)::int from ${topicSubscriptions} s where s.topic_id = ${topics.id})`,
+      })
+      .from(topics)
+      .orderBy(asc(topics.key))
+  },
+  /** The new topic, or nothing when the key is taken. */
+  async insert(x: Executor, row: typeof topics.$inferInsert): Promise<TopicRow | undefined> {
+    const [created] = await x.insert(topics).values(row).onConflictDoNothing().returning()
+    return created
+  },
+  async update(x: Executor, key: string, patch: { name?: string; visibility?: TopicVisibility }): Promise<TopicRow | undefined> {
+    const [row] = await x.update(topics).set(patch).where(eq(topics.key, key)).returning()
+    return row
+  },
+  async subscriberCount(x: Executor, topicId: string): Promise<number> {
+    const [row] = await x
+      .select({ n: sql<number>`count(*)::int` })
+      .from(topicSubscriptions)
+      .where(eq(topicSubscriptions.topicId, topicId))
+    return row.n
+  },
+  async subscribe(x: Executor, topicId: string, userIds: string[]) {
+    if (userIds.length)
+      await x
+        .insert(topicSubscriptions)
+        .values(userIds.map((userId) => ({ topicId, userId })))
+        .onConflictDoNothing()
+  },
+  async unsubscribe(x: Executor, topicId: string, userIds: string[]) {
+    if (userIds.length)
+      await x.delete(topicSubscriptions).where(and(eq(topicSubscriptions.topicId, topicId), inArray(topicSubscriptions.userId, userIds)))
+  },
+  /** Every topic the user is subscribed to, whoever subscribed them. */
+  ofUser(x: Executor, userId: string): Promise<{ key: string; name: string; visibility: TopicVisibility }[]> {
+    return x
+      .select({ key: topics.key, name: topics.name, visibility: topics.visibility })
+      .from(topicSubscriptions)
+      .innerJoin(topics, eq(topics.id, topicSubscriptions.topicId))
+      .where(eq(topicSubscriptions.userId, userId))
+      .orderBy(asc(topics.key))
+  },
+  /** Public topics, newest first, each with whether the user follows it. */
+  publicFor(x: Executor, userId: string, beforeId: string | undefined, limit: number) {
+    return x
+      .select({
+        id: topics.id,
+        key: topics.key,
+        name: topics.name,
+        following: sql<boolean>`exists (select 1 from ${topicSubscriptions} s where s.topic_id = ${topics.id} and s.user_id = ${userId})`,
+      })
+      .from(topics)
+      .where(and(eq(topics.visibility, 'public'), beforeId ? lt(topics.id, beforeId) : undefined))
+      .orderBy(desc(topics.id))
+      .limit(limit)
+  },
+  /** Subscribers of a topic in user id order, after `afterUserId`, at most `limit`. */
+  async subscriberIds(x: Executor, key: string, afterUserId: string | undefined, limit: number): Promise<string[]> {
+    const rows = await x
+      .select({ userId: topicSubscriptions.userId })
+      .from(topicSubscriptions)
+      .innerJoin(topics, eq(topics.id, topicSubscriptions.topicId))
+      .where(and(eq(topics.key, key), afterUserId ? gt(topicSubscriptions.userId, afterUserId) : undefined))
+      .orderBy(asc(topicSubscriptions.userId))
+      .limit(limit)
+    return rows.map((r) => r.userId)
+  },
+}
+
+export const settingsRepo = {
+  all(x: Executor): Promise<{ key: string; value: unknown }[]> {
+    return x.select({ key: notificationSettings.key, value: notificationSettings.value }).from(notificationSettings)
+  },
+  async put(x: Executor, key: string, value: unknown) {
+    await x
+      .insert(notificationSettings)
+      .values({ key, value })
+      .onConflictDoUpdate({ target: notificationSettings.key, set: { value, updatedAt: sql`now()` } })
+  },
+  async remove(x: Executor, key: string) {
+    await x.delete(notificationSettings).where(eq(notificationSettings.key, key))
+  },
+}
+
+export type PreferenceRow = typeof notificationPreferences.$inferSelect
+export type QuietHoursRow = typeof quietHours.$inferSelect
+
+export const preferencesRepo = {
+  switchesOf(x: Executor, userIds: string[]): Promise<PreferenceRow[]> {
+    return x.select().from(notificationPreferences).where(inArray(notificationPreferences.userId, userIds))
+  },
+  quietHoursOf(x: Executor, userIds: string[]): Promise<QuietHoursRow[]> {
+    return x.select().from(quietHours).where(inArray(quietHours.userId, userIds))
+  },
+  /** Replaces the user's switched-off rows and quiet hours (run it in a transaction). */
+  async replace(x: Executor, userId: string, switches: PreferenceRow[], quiet: { start: string; end: string } | null) {
+    await x.delete(notificationPreferences).where(eq(notificationPreferences.userId, userId))
+    if (switches.length) await x.insert(notificationPreferences).values(switches)
+    await x.delete(quietHours).where(eq(quietHours.userId, userId))
+    if (quiet) await x.insert(quietHours).values({ userId, ...quiet })
+  },
+}
+
+export const providerConfigsRepo = {
+  async idsOfChannel(x: Executor, channel: 'email' | 'sms' | 'push'): Promise<string[]> {
+    const rows = await x.select({ id: providerConfigs.id }).from(providerConfigs).where(eq(providerConfigs.channel, channel))
+    return rows.map((r) => r.id)
+  },
+}
+
+export const devOutboxRepo = {
+  /** Newest first, `limit` rows. */
+  list(x: Executor, f: { beforeId?: string; channel?: string }, limit: number): Promise<OutboxRow[]> {
+    return x
+      .select()
+      .from(devOutbox)
+      .where(and(f.beforeId ? lt(devOutbox.id, f.beforeId) : undefined, f.channel ? eq(devOutbox.channel, f.channel) : undefined))
+      .orderBy(desc(devOutbox.id))
+      .limit(limit)
+  },
+}
