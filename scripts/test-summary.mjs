@@ -1,27 +1,51 @@
 // Adds up the vitest JSON reports of one CI run (server on PGlite, server on PostgreSQL + Redis,
 // SDK, browser) into the one closing line CI reads: "tests: N passed, N failed, N skipped".
+// Before it, a short coverage table from the istanbul summaries the runs left in <dir>/coverage/
+// (server-pglite.json, server-postgres.json, sdk.json, web.json); each run checks its own floor.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const dir = process.argv[2]
+const jsonFiles = (folder) =>
+  existsSync(folder)
+    ? readdirSync(folder)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : []
+
 let passed = 0,
   failed = 0,
   skipped = 0,
   files = 0
-for (const name of existsSync(dir)
-  ? readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .sort()
-  : []) {
+for (const name of jsonFiles(dir)) {
   const report = JSON.parse(readFileSync(join(dir, name), 'utf8'))
   files++
   passed += report.numPassedTests
-  failed += report.numFailedTests + (report.numFailedTestSuites ?? 0)
+  // A file that failed with no failed test of its own (it did not load, or a hook threw) counts once.
+  const brokenFiles = report.testResults.filter(
+    (file) => file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'),
+  )
+  failed += report.numFailedTests + brokenFiles.length
   skipped += report.numPendingTests + report.numTodoTests
   console.log(
     `  ${name.replace(/\.json$/, '').padEnd(20)} ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests} skipped`,
   )
 }
+
+const coverageDir = join(dir, 'coverage')
+const order = ['server-pglite', 'server-postgres', 'sdk', 'web']
+const summaries = jsonFiles(coverageDir)
+  .map((f) => f.replace(/\.json$/, ''))
+  .sort((a, b) => (order.indexOf(a) + 1 || order.length + 1) - (order.indexOf(b) + 1 || order.length + 1))
+if (summaries.length) {
+  const cell = ({ covered, total, pct }) => `${pct.toFixed(1).padStart(5)} % ${`(${covered}/${total})`.padEnd(13)}`
+  console.log(`  ${'coverage'.padEnd(20)} ${'lines'.padEnd(21)} branches`)
+  for (const name of summaries) {
+    const { total } = JSON.parse(readFileSync(join(coverageDir, `${name}.json`), 'utf8'))
+    console.log(`  ${name.padEnd(20)} ${cell(total.lines)}   ${cell(total.branches)}`.trimEnd())
+  }
+}
+
 if (files === 0) {
   console.log('tests: 0 passed, 1 failed (no test report was written)')
   process.exit(1)

@@ -1,13 +1,35 @@
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 // CI collects one JSON report per run in VITEST_JSON_DIR (see scripts/test-summary.mjs).
 const reportDir = process.env.VITEST_JSON_DIR
+
+// Coverage is on in CI (CI=true) or with COVERAGE=1, off with COVERAGE=0; `--coverage` turns it on too.
+const coverage = process.env.COVERAGE ? process.env.COVERAGE !== '0' : process.env.CI === 'true'
+const coverageDir = fileURLToPath(new URL('coverage', import.meta.url))
+
+// CI's copy of the summary for scripts/test-summary.mjs; istanbul writes only below reportsDirectory.
+const ciSummary: ['json-summary', { file: string }][] = reportDir
+  ? [['json-summary', { file: relative(coverageDir, join(reportDir, 'coverage', 'sdk.json')) }]]
+  : []
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     testTimeout: 10_000,
     reporters: reportDir ? ['default', ['json', { outputFile: join(reportDir, 'sdk.json') }]] : ['default'],
+    coverage: {
+      enabled: coverage,
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      // schema.d.ts is generated from the OpenAPI document and holds types only.
+      exclude: ['src/**/*.test.ts', 'src/**/*.d.ts'],
+      reportsDirectory: coverageDir,
+      reportOnFailure: true,
+      reporter: ['text', 'html', 'json-summary', ...ciSummary],
+      // Just under what the SDK's tests reach today: a change that loses coverage fails.
+      thresholds: { lines: 73, branches: 68 },
+    },
   },
 })

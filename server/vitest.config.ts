@@ -1,9 +1,19 @@
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 // CI collects one JSON report per run in VITEST_JSON_DIR (see scripts/test-summary.mjs).
 const reportDir = process.env.VITEST_JSON_DIR
 const reportName = process.env.VITEST_REPORT_NAME ?? 'server-pglite'
+
+// Coverage is on in CI (CI=true) or with COVERAGE=1, off with COVERAGE=0; `--coverage` turns it on too.
+const coverage = process.env.COVERAGE ? process.env.COVERAGE !== '0' : process.env.CI === 'true'
+const coverageDir = fileURLToPath(new URL(`coverage/${reportName}`, import.meta.url))
+
+// CI's copy of the summary for scripts/test-summary.mjs; istanbul writes only below reportsDirectory.
+const ciSummary: ['json-summary', { file: string }][] = reportDir
+  ? [['json-summary', { file: relative(coverageDir, join(reportDir, 'coverage', `${reportName}.json`)) }]]
+  : []
 
 export default defineConfig({
   test: {
@@ -14,5 +24,18 @@ export default defineConfig({
     // Two cores: two test files at a time, each with its own database.
     maxWorkers: 2,
     reporters: reportDir ? ['default', ['json', { outputFile: join(reportDir, `${reportName}.json`) }]] : ['default'],
+    coverage: {
+      enabled: coverage,
+      provider: 'v8',
+      // server/src only: drizzle/ (generated SQL), scripts/ and test/ lie outside it. main.ts (the
+      // command line) runs only in the child processes of test/cli.test.ts, which v8 coverage does not see.
+      include: ['src/**/*.ts'],
+      exclude: ['src/**/*.test.ts', 'src/main.ts'],
+      reportsDirectory: coverageDir,
+      // A failing run still shows what it covered.
+      reportOnFailure: true,
+      reporter: ['text-summary', 'html', 'json-summary', ...ciSummary],
+      thresholds: { lines: 90, branches: 80 },
+    },
   },
 })

@@ -19,5 +19,8 @@ export default defineConfig({
     emptyOutDir: true,
     // The server's CSP allows data: for images and fonts, but serving files keeps pages cacheable.
     assetsInlineLimit: 0,
+    // The browser tests map Chromium's coverage back to web/src through these (web/test/coverage-report.ts):
+    // on in CI (CI=true) or with COVERAGE=1. Hidden: no sourceMappingURL comment in the served scripts.
+    sourcemap: (process.env.COVERAGE ? process.env.COVERAGE !== '0' : process.env.CI === 'true') ? 'hidden' : false,
   },
 })

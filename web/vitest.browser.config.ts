@@ -13,6 +13,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 90_000,
+    // With coverage on (CI=true or COVERAGE=1), maps Chromium's coverage onto web/src after the last file.
+    globalSetup: ['test/coverage-report.ts'],
     reporters: reportDir ? ['default', ['json', { outputFile: join(reportDir, 'browser.json') }]] : ['default'],
   },
 })

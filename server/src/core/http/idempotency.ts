@@ -1,4 +1,5 @@
-// Idempotency-Key support, switched on per route (`idempotent: true` in route()). The first
+// Idempotency-Key support, switched on per route by route()'s `idempotency` option, which takes the
+// one store app.ts builds with createIdempotency(db) and hands to the modules' routes. The first
 // request with a key runs and its response is stored; a retry gets that response again; the same
 // key with another body is refused (422); a second request while the first still runs gets 409.
 // A key whose request died half-way (process killed) is taken over after STALE_AFTER_SECONDS.
