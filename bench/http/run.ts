@@ -161,7 +161,9 @@ function printRows(rows: Row[]) {
 
 const NOTES = [
   'ratio = Caravan req/s ÷ bare baseline req/s for the same kind of work (PGlite rows too: same PostgreSQL baseline).',
-  'read: baseline = one-row SELECT by primary key; Caravan GET /v1/me = JWT (HS256) check + one-row user read + response schema, rate limit, metrics, request id.',
+  'read: baseline = one-row SELECT by primary key; Caravan GET /v1/me = JWT (HS256) check (verified tokens remembered until they expire)',
+  '  + the session check and the user, both from the hot session cache (no query; invalidated across nodes on change)',
+  '  + response schema, rate limit, metrics, request id.',
   'write: baseline = one-row INSERT … RETURNING; Caravan POST /v1/auth/register = Argon2id password hash (19 MiB, 2 passes, by design:',
   '  it is what makes stolen hashes slow to crack) + one transaction: the user, a refresh token, the user.registered jobs.',
   "  The hash dominates, so this ratio is low on purpose; it measures the cost of safe sign-up, not of Caravan's plumbing.",

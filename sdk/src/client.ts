@@ -5,6 +5,9 @@ import { connectRealtime, type CaravanRealtime, type RealtimeOptions } from './r
 import { memorySessionStorage, sessionFromResponse, type Session, type SessionStorage } from './session'
 import type {
   AuditQuery,
+  AvailableTopicPage,
+  AvailableTopicQuery,
+  CreateTopicInput,
   CreateApiKeyInput,
   CreateNotificationProviderInput,
   CreateNotificationTypeInput,
@@ -39,11 +42,13 @@ import type {
   SessionResponse,
   TemplateContent,
   TemplatePreview,
+  MyTopic,
   Topic,
   UpdateMeInput,
   UpdateNotificationProviderInput,
   UpdateNotificationSettingsInput,
   UpdateNotificationTypeInput,
+  UpdateTopicInput,
   User,
 } from './types'
 
@@ -76,6 +81,9 @@ export interface RequestOptions {
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+/** What register() answers: signed in at once, or waiting for the e-mailed link (EMAIL_VERIFICATION). */
+export type Registration = (Session & { verificationRequired: false }) | { user: User; verificationRequired: true }
 
 export function createCaravanClient(options: CaravanClientOptions = {}) {
   const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '')
@@ -167,10 +175,14 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     return (text ? JSON.parse(text) : undefined) as T
   }
 
-  async function startSession(path: string, body: unknown): Promise<Session> {
-    const session = sessionFromResponse(await request<ResponseOf<'login'>>('POST', path, { body, auth: false }), now())
+  function storeSession(response: SessionResponse): Session {
+    const session = sessionFromResponse(response, now())
     setSession(session)
     return session
+  }
+
+  async function startSession(path: string, body: unknown): Promise<Session> {
+    return storeSession(await request<ResponseOf<'login'>>('POST', path, { body, auth: false }))
   }
 
   /** Keeps the stored user in step with the server's answer. */
@@ -191,8 +203,25 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     accessToken,
     request,
 
-    register: (input: RegisterInput) => startSession('/v1/auth/register', input),
+    /**
+     * Creates a customer account. Without e-mail verification the answer is a session (stored,
+     * signed in) with `verificationRequired: false`; with it (EMAIL_VERIFICATION) it is
+     * `{ user, verificationRequired: true }`: nothing is stored, a link was e-mailed, and
+     * verifyEmail(token) signs in once it is opened.
+     */
+    async register(input: RegisterInput): Promise<Registration> {
+      const answer = await request<ResponseOf<'register'>>('POST', '/v1/auth/register', { body: input, auth: false })
+      if (answer.verificationRequired) return { user: answer.user, verificationRequired: true }
+      return { ...storeSession(answer), verificationRequired: false }
+    },
+    /** Signs in; an address not yet verified is refused with 403 `email_not_verified` (after the password check). */
     login: (input: LoginInput) => startSession('/v1/auth/login', input),
+    /** Redeems the token of an e-mailed link (/verify-email?token=…) and signs in; 401 `invalid_token` when it is forged or expired. */
+    verifyEmail: (token: string) => startSession('/v1/auth/verify-email', { token }),
+    /** E-mails a new link; the server answers alike whether or not the address waits for one. */
+    resendVerification: async (email: string): Promise<void> => {
+      await request<ResponseOf<'resendVerificationEmail'>>('POST', '/v1/auth/verify-email/resend', { body: { email }, auth: false })
+    },
     /** Forces a refresh now (normally automatic). */
     refresh: () => refreshSession(),
     /** Ends the session on the server (best effort) and always locally. */
@@ -287,7 +316,11 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
       /** Replaces all my preferences (a category or channel left out of `categories` is on). */
       setPreferences: (preferences: NotificationPreferences) =>
         request<NotificationPreferencesView>('PUT', '/v1/me/notification-preferences', { body: preferences }),
-      topics: async (): Promise<Topic[]> => (await request<ResponseOf<'listMyTopics'>>('GET', '/v1/me/topics')).items,
+      /** Topics I am subscribed to: public ones I follow, and private ones the host put me in. */
+      topics: async (): Promise<MyTopic[]> => (await request<ResponseOf<'listMyTopics'>>('GET', '/v1/me/topics')).items,
+      /** Public topics I may follow, newest first, each with whether I follow it. */
+      availableTopics: (query: AvailableTopicQuery = {}) => request<AvailableTopicPage>('GET', '/v1/me/topics/available', { query }),
+      /** Public topics only: a private or unknown topic is a 404. */
       follow: (topicKey: string) => request<void>('PUT', `/v1/me/topics/${id(topicKey)}`),
       unfollow: (topicKey: string) => request<void>('DELETE', `/v1/me/topics/${id(topicKey)}`),
 
@@ -300,7 +333,10 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     /** Topics a notification can be sent to (admin or an API key with `notifications:send`). */
     topics: {
       list: async (): Promise<Topic[]> => (await request<ResponseOf<'listTopics'>>('GET', '/v1/topics')).items,
-      create: (input: { key: string; name: string }) => request<Topic>('POST', '/v1/topics', { body: input }),
+      /** Private unless `visibility: 'public'`: users follow public topics themselves. */
+      create: (input: CreateTopicInput) => request<Topic>('POST', '/v1/topics', { body: input }),
+      /** Renames it or changes its visibility; subscriptions stay. */
+      update: (topicKey: string, patch: UpdateTopicInput) => request<Topic>('PATCH', `/v1/topics/${id(topicKey)}`, { body: patch }),
       subscribe: (topicKey: string, userIds: string[]) =>
         request<void>('POST', `/v1/topics/${id(topicKey)}/subscribers`, { body: { userIds } }),
       unsubscribe: (topicKey: string, userIds: string[]) =>

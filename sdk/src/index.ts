@@ -1,4 +1,4 @@
-export { createCaravanClient, type CaravanClient, type CaravanClientOptions, type RequestOptions } from './client'
+export { createCaravanClient, type CaravanClient, type CaravanClientOptions, type Registration, type RequestOptions } from './client'
 export { CaravanError } from './errors'
 export { connectRealtime, REALTIME_PATH, type CaravanRealtime, type RealtimeOptions } from './realtime'
 export { localStorageSessionStorage, memorySessionStorage, type Session, type SessionStorage } from './session'

@@ -120,16 +120,37 @@ describe('preferences and topics', () => {
   })
 
   it('lists, follows and unfollows my topics', async () => {
-    const { client, calls } = setup((method) =>
-      method === 'GET' ? json(200, { items: [{ key: 'news', name: 'News' }] }) : new Response(null, { status: 204 }),
-    )
-    await expect(client.notifications.topics()).resolves.toEqual([{ key: 'news', name: 'News' }])
+    const mine = { key: 'news', name: 'News', visibility: 'public' as const }
+    const { client, calls } = setup((method) => (method === 'GET' ? json(200, { items: [mine] }) : new Response(null, { status: 204 })))
+    await expect(client.notifications.topics()).resolves.toEqual([mine])
     await expect(client.notifications.follow('shop:deals')).resolves.toBeUndefined()
     await client.notifications.unfollow('shop:deals')
     expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
       'GET /v1/me/topics',
       'PUT /v1/me/topics/shop%3Adeals',
       'DELETE /v1/me/topics/shop%3Adeals',
+    ])
+  })
+
+  it('pages the public topics I may follow', async () => {
+    const page = { items: [{ key: 'deals', name: 'Deals', following: false }], nextCursor: 'c2' }
+    const { client, calls } = setup(() => json(200, page))
+    await expect(client.notifications.availableTopics()).resolves.toEqual(page)
+    await client.notifications.availableTopics({ cursor: 'c2', limit: 50 })
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /v1/me/topics/available',
+      'GET /v1/me/topics/available?cursor=c2&limit=50',
+    ])
+  })
+
+  it('creates a topic private unless asked, and changes its visibility (host)', async () => {
+    const topic = { key: 'order-7', name: 'Order 7', visibility: 'private' as const, subscribers: 0 }
+    const { client, calls } = setup(() => json(200, topic), { apiKey: 'ck_host' })
+    await client.topics.create({ key: 'order-7', name: 'Order 7' })
+    await client.topics.update('order-7', { visibility: 'public' })
+    expect(calls.map((c) => [`${c.method} ${c.path}`, c.body])).toEqual([
+      ['POST /v1/topics', { key: 'order-7', name: 'Order 7' }],
+      ['PATCH /v1/topics/order-7', { visibility: 'public' }],
     ])
   })
 })

@@ -45,7 +45,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /** Prometheus metrics (with METRICS_TOKEN set, only for `Authorization: Bearer <METRICS_TOKEN>`) */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -132,7 +132,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a customer account and sign in */
+        /**
+         * Create a customer account (and sign in, unless the e-mail address must be verified first)
+         * @description With e-mail verification on (EMAIL_VERIFICATION), the answer carries no tokens: a link is e-mailed, and POST /v1/auth/verify-email redeems it.
+         */
         post: operations["register"];
         delete?: never;
         options?: never;
@@ -151,9 +154,43 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password
-         * @description Repeated failures for one email or one address are refused with 429 and Retry-After.
+         * @description Repeated failures from one address for one account are refused with 429 and Retry-After; other addresses are slowed down, never locked out. An unverified address answers 403 email_not_verified.
          */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redeem an e-mail verification link and sign in */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/verify-email/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** E-mail a new verification link (answers 202 whether or not the address has an account) */
+        post: operations["resendVerificationEmail"];
         delete?: never;
         options?: never;
         head?: never;
@@ -347,7 +384,7 @@ export interface paths {
         put?: never;
         /**
          * Send a notification to a user, up to 10,000 users, or a topic
-         * @description Accepted at once (202); fan-out and delivery run as jobs. The same idempotencyKey from the same caller never sends twice.
+         * @description Accepted at once (202); fan-out and delivery run as jobs. The same idempotencyKey (in the body, or the Idempotency-Key header) from the same caller never sends twice.
          */
         post: operations["sendNotification"];
         delete?: never;
@@ -510,8 +547,28 @@ export interface paths {
         delete: operations["deleteNotificationProvider"];
         options?: never;
         head?: never;
-        /** Change a provider (omitted or masked secrets keep their value) */
+        /**
+         * Change a provider (omitted or masked secrets keep their value)
+         * @description Changing where a provider connects (host, port, secure, baseUrl, production) requires its stored secrets again: 422 otherwise.
+         */
         patch: operations["updateNotificationProvider"];
+        trace?: never;
+    };
+    "/v1/admin/notification-providers/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check that a provider’s credentials work, without delivering anything */
+        post: operations["testNotificationProvider"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/admin/notification-settings": {
@@ -539,15 +596,32 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Topics with their subscriber counts */
+        /** Topics with their visibility and subscriber counts */
         get: operations["listTopics"];
         put?: never;
-        /** Create a topic */
+        /** Create a topic (private unless visibility is public) */
         post: operations["createTopic"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/topics/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a topic or change its visibility (existing subscriptions stay) */
+        patch: operations["updateTopic"];
         trace?: never;
     };
     "/v1/topics/{key}/subscribers": {
@@ -559,7 +633,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Subscribe users to a topic */
+        /** Subscribe users to a topic, public or private */
         post: operations["addTopicSubscribers"];
         /** Unsubscribe users from a topic */
         delete: operations["removeTopicSubscribers"];
@@ -575,8 +649,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Topics I follow */
+        /** Topics I follow, and private ones the host subscribed me to */
         get: operations["listMyTopics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/topics/available": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public topics I may follow, newest first, with whether I follow each */
+        get: operations["listAvailableTopics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -593,10 +684,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Follow a topic */
+        /** Follow a public topic (a private or unknown one is a 404) */
         put: operations["followTopic"];
         post?: never;
-        /** Stop following a topic */
+        /** Stop following a public topic (a private or unknown one is a 404) */
         delete: operations["unfollowTopic"];
         options?: never;
         head?: never;
@@ -1328,7 +1419,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Session"];
+                    "application/json": (components["schemas"]["Session"] & {
+                        /** @enum {boolean} */
+                        verificationRequired: false;
+                    }) | {
+                        user: components["schemas"]["User"];
+                        /**
+                         * @description A link was e-mailed; sign-in works once it is opened
+                         * @enum {boolean}
+                         */
+                        verificationRequired: true;
+                    };
                 };
             };
             /** @description The request is not valid; The request could not be read */
@@ -1400,6 +1501,114 @@ export interface operations {
             };
             /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resendVerificationEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @description Compared case-insensitively
+                     */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1757,6 +1966,15 @@ export interface operations {
             };
             /** @description You are not allowed to do this; The email address is not verified yet */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2239,7 +2457,10 @@ export interface operations {
     sendNotification: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retry-safe key: a retry with the same key and body returns the first response */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2307,6 +2528,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3359,6 +3589,86 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testNotificationProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        /** @description What the service answered; never a secret */
+                        detail: string;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests */
             429: {
                 headers: {
@@ -3554,7 +3864,9 @@ export interface operations {
                         items: {
                             key: string;
                             name: string;
-                            subscribers?: number;
+                            /** @description public: users may follow it themselves; private (the default): only the host (API key) or an admin subscribes users */
+                            visibility: "public" | "private";
+                            subscribers: number;
                         }[];
                     };
                 };
@@ -3600,6 +3912,8 @@ export interface operations {
                 "application/json": {
                     key: string;
                     name: string;
+                    /** @description public: users may follow it themselves; private (the default): only the host (API key) or an admin subscribes users */
+                    visibility?: "public" | "private";
                 };
             };
         };
@@ -3613,7 +3927,9 @@ export interface operations {
                     "application/json": {
                         key: string;
                         name: string;
-                        subscribers?: number;
+                        /** @description public: users may follow it themselves; private (the default): only the host (API key) or an admin subscribes users */
+                        visibility: "public" | "private";
+                        subscribers: number;
                     };
                 };
             };
@@ -3646,6 +3962,87 @@ export interface operations {
             };
             /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /** @description public: users may follow it themselves; private (the default): only the host (API key) or an admin subscribes users */
+                    visibility?: "public" | "private";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key: string;
+                        name: string;
+                        /** @description public: users may follow it themselves; private (the default): only the host (API key) or an admin subscribes users */
+                        visibility: "public" | "private";
+                        subscribers: number;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3834,9 +4231,77 @@ export interface operations {
                         items: {
                             key: string;
                             name: string;
-                            subscribers?: number;
+                            /** @description public: users may follow it themselves; private (the default): only the host (API key) or an admin subscribes users */
+                            visibility: "public" | "private";
                         }[];
                     };
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAvailableTopics: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            key: string;
+                            name: string;
+                            following: boolean;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
@@ -4017,6 +4482,7 @@ export interface operations {
                         preferences: components["schemas"]["NotificationPreferences"];
                         /** @description Quiet hours are in this zone (the profile's) */
                         timezone: string;
+                        /** @description Categories whose every type is critical (security alerts, receipts): always sent, whatever the preferences say */
                         criticalCategories: string[];
                     };
                 };
@@ -4073,6 +4539,7 @@ export interface operations {
                         preferences: components["schemas"]["NotificationPreferences"];
                         /** @description Quiet hours are in this zone (the profile's) */
                         timezone: string;
+                        /** @description Categories whose every type is critical (security alerts, receipts): always sent, whatever the preferences say */
                         criticalCategories: string[];
                     };
                 };

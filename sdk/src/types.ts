@@ -54,7 +54,17 @@ export type InboxPage = ResponseOf<'listMyNotifications'>
 export type NotificationPreferences = Schemas['NotificationPreferences']
 /** GET/PUT /v1/me/notification-preferences: the preferences, the profile's time zone (quiet hours are in it), and the categories that are always sent. */
 export type NotificationPreferencesView = ResponseOf<'getNotificationPreferences'>
-export type Topic = ResponseOf<'listMyTopics'>['items'][number]
+/** A topic I am subscribed to; a `private` one the host put me in, and only the host takes me out. */
+export type MyTopic = ResponseOf<'listMyTopics'>['items'][number]
+/** A public topic I may follow, with whether I do. */
+export type AvailableTopic = ResponseOf<'listAvailableTopics'>['items'][number]
+export type AvailableTopicPage = ResponseOf<'listAvailableTopics'>
+export type AvailableTopicQuery = QueryOf<'listAvailableTopics'>
+/** A topic as the host manages it (API key or admin): users follow `public` ones themselves; `private` is the default. */
+export type Topic = ResponseOf<'listTopics'>['items'][number]
+export type TopicVisibility = Topic['visibility']
+export type CreateTopicInput = RequestBody<'createTopic'>
+export type UpdateTopicInput = RequestBody<'updateTopic'>
 
 export type SendNotificationInput = RequestBody<'sendNotification'>
 export type SendNotificationResult = ResponseOf<'sendNotification'>

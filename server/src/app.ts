@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Config } from './config'
 import { createAudit } from './core/audit/service'
+import { createInvalidationBus } from './core/cache/invalidation'
 import { openDatabase, pgliteDirFor, type Database } from './core/db/client'
 import { migrate } from './core/db/migrate'
 import { createLogger } from './core/logging/logger'
@@ -17,7 +18,7 @@ import { createEventBus } from './core/events/bus'
 import { createAuth } from './core/http/auth'
 import { createIdempotency } from './core/http/idempotency'
 import { opsRoutes } from './core/http/ops-routes'
-import { installHttpPlumbing, installNotFound } from './core/http/plugins'
+import { createHttpServer, installHttpPlumbing, installNotFound } from './core/http/plugins'
 import { memoryCounterStore, redisCounterStore } from './core/http/rate-limit-store'
 import type { App } from './core/http/route'
 import { createJobs } from './core/jobs/queue'
@@ -53,6 +54,8 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
         main: new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }),
         pub: new Redis(config.redisUrl),
         sub: new Redis(config.redisUrl),
+        // Cache invalidation messages; a subscribing connection can do nothing else.
+        invalidations: new Redis(config.redisUrl),
       }
     : undefined
   for (const client of Object.values(redis ?? {})) client.on('error', (err) => logger.warn({ err: err.message }, 'redis error'))
@@ -61,22 +64,36 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   const events = createEventBus(logger)
   const audit = createAudit(database.db)
   const counters = redis ? redisCounterStore(redis.main, config.redisKeyPrefix + 'counter:') : memoryCounterStore()
-  const jobs = createJobs({ database, logger, metrics, maintenanceIntervalSeconds: config.jobsMaintenanceSeconds })
+  const jobs = createJobs({
+    database,
+    logger,
+    metrics,
+    maintenanceIntervalSeconds: config.jobsMaintenanceSeconds,
+    expireCheckSeconds: config.jobsExpireCheckSeconds,
+    deadLetterRetentionDays: config.deadLetterRetentionDays,
+  })
   events.useJobs(jobs)
   const idempotency = createIdempotency(database.db)
   const secrets = createSecretBox(config.secretsKey)
 
-  // Auth resolves API keys through the accounts service, which itself signs tokens with auth.
-  let resolveApiKey: (key: string) => Promise<{ keyId: string; scopes: string[] } | null> = async () => null
+  // Hot configuration is cached in memory; a change on any node drops the copies on every node.
+  const bus = createInvalidationBus({
+    logger,
+    redis: redis && { pub: redis.main, sub: redis.invalidations, prefix: config.redisKeyPrefix },
+    postgresUrl: database.kind === 'postgres' ? database.url : undefined,
+  })
+
+  // Auth resolves API keys and sessions through the accounts service, which itself signs tokens with auth.
   const auth = createAuth({
     jwtSecret: config.jwtSecret,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-    resolveApiKey: (k) => resolveApiKey(k),
+    resolveApiKey: (k) => accounts.resolveApiKey(k),
+    resolveSession: (userId) => accounts.sessionState(userId),
   })
-  const accounts = createAccountsService({ database, auth, audit, events, counters, settings: config })
-  resolveApiKey = accounts.resolveApiKey
+  const accounts = createAccountsService({ database, auth, audit, events, counters, bus, settings: config })
   const notifications = createNotificationsService({
     database,
+    bus,
     jobs,
     events,
     audit,
@@ -88,14 +105,20 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     settings: {
       publicUrl: config.publicUrl,
       brandName: config.brandName,
-      jobExpireSeconds: config.notifyJobExpireSeconds,
+      fanoutExpireSeconds: config.notifyFanoutExpireSeconds,
+      deliverExpireSeconds: config.notifyDeliverExpireSeconds,
+      breaker: config.notifyBreaker,
+      deferral: config.notifyDeferral,
       envProviders: config.notifyProviders,
+      network: { allowLoopback: config.allowLoopbackUrls, webPushAllowedHosts: config.webPushAllowedHosts },
     },
   })
 
   jobs.define({
     name: 'idempotency-purge',
     retryLimit: 2,
+    // One DELETE of expired keys: minutes would mean it is stuck, and the next hour's run takes over.
+    expireInSeconds: 5 * 60,
     handler: async () => {
       await idempotency.purgeExpired()
     },
@@ -106,6 +129,8 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     loggerInstance: logger as any,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    // Slow clients (a byte every few seconds) are cut off once the request is not complete in time.
+    serverFactory: (handler) => createHttpServer(config.requestTimeoutMs, handler),
     genReqId: (req) => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
@@ -122,6 +147,9 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     redis: redis && { pub: redis.pub, sub: redis.sub },
     redisKeyPrefix: config.redisKeyPrefix,
   })
+  // A session that ended or changed (logout, role) is re-checked on this node's sockets at once.
+  accounts.onSessionChange((userId) => void realtime.recheckUser(userId))
+
   // Events that name an audience reach those users' sockets, on whichever node they are.
   events.subscribeAll((event) => {
     if (event.audience?.userIds?.length) realtime.emitToUsers(event.audience.userIds, event.name, event.payload)
@@ -141,6 +169,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
 
   opsRoutes(app, {
     auth,
+    metricsToken: config.metricsToken,
     metrics,
     audit,
     jobs,
@@ -153,7 +182,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   })
   if (config.role !== 'worker') {
     accountsRoutes(app, { accounts, auth, authRateLimitPerMinute: config.authRateLimitPerMinute })
-    notificationsRoutes(app, { notifications, accounts, auth, publicUrl: config.publicUrl })
+    notificationsRoutes(app, { notifications, auth, idempotency, publicUrl: config.publicUrl })
   }
 
   const indexFile = join(config.webDistDir, 'index.html')
@@ -194,6 +223,9 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     await realtime.close().catch(() => {})
     await app.close().catch(() => {})
     if (started) await jobs.stop(config.shutdownTimeoutMs).catch((err) => logger.error({ err }, 'job queue stop failed'))
+    // No send is in flight once the workers stopped: close provider connections (APNs HTTP/2 sessions).
+    await notifications.stop().catch((err) => logger.error({ err }, 'closing notification providers failed'))
+    await bus.close()
     if (redis) await Promise.all(Object.values(redis).map((c) => c.quit().catch(() => c.disconnect())))
     if (!options.database) await database.close()
   }

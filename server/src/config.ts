@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { KNOWN_WEB_PUSH_HOSTS } from './core/net/web-push-hosts'
 
 export type Role = 'all' | 'api' | 'worker'
 
@@ -31,10 +32,20 @@ export interface Config {
   adminEmail: string | undefined
   adminPassword: string | undefined
   shutdownTimeoutMs: number
-  /** How often pg-boss expires stuck jobs and runs maintenance (a killed worker's jobs run again after expiry). */
+  /** How often pg-boss archives finished jobs and drops old ones (one node at a time). */
   jobsMaintenanceSeconds: number
-  /** A delivery job running longer than this is presumed dead and run again. */
-  notifyJobExpireSeconds: number
+  /** How often each node looks for jobs past their expiry (their worker died), so they run again within seconds. */
+  jobsExpireCheckSeconds: number
+  /** Days a job that failed for good stays in its queue's dead letters (`<queue>-dead`). */
+  deadLetterRetentionDays: number
+  /** A fan-out chunk job (500 recipients) running longer than this is presumed dead and run again. */
+  notifyFanoutExpireSeconds: number
+  /** A delivery job running longer than this is presumed dead; undefined: derived from the providers' longest timeouts. */
+  notifyDeliverExpireSeconds: number | undefined
+  /** Per provider (per push service for Web Push) and node: transient failures in a row that open the circuit, and for how long. */
+  notifyBreaker: { threshold: number; openSeconds: number }
+  /** A delivery every provider's open circuit holds back waits (growing pauses) at most this many times and this long, then fails. */
+  notifyDeferral: { limit: number; maxSeconds: number }
   brandName: string
   /** Notification providers given in env (JSON array of { provider, priority?, maxPerSecond?, config }). */
   notifyProviders: {
@@ -44,7 +55,20 @@ export interface Config {
     enabled?: boolean
     config: Record<string, unknown>
   }[]
+  /** Allow user-supplied URLs (Web Push endpoints) on loopback addresses: tests only. */
+  allowLoopbackUrls: boolean
+  /** Push-service hosts Web Push subscriptions may point at: the known services plus WEBPUSH_ALLOWED_HOSTS. */
+  webPushAllowedHosts: string[]
+  /** Registering a device past this many removes the user's least recently seen one. */
+  maxDevicesPerUser: number
   webDistDir: string
+  /** Self-registered accounts must verify their e-mail address before they can sign in. */
+  emailVerification: boolean
+  emailVerificationTtlSeconds: number
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined
+  /** A request whose headers and body have not fully arrived within this is cut off (slow clients). */
+  requestTimeoutMs: number
 }
 
 export class ConfigError extends Error {
@@ -67,6 +91,11 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const value = Number(raw)
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`)
   return value
+}
+
+function optionalInt(env: Env, name: string, min: number, max: number): number | undefined {
+  const raw = env[name]
+  return raw === undefined || raw === '' ? undefined : int(env, name, 0, min, max)
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -93,6 +122,37 @@ function jsonProviders(env: Env): Config['notifyProviders'] {
     }
   })
   return parsed
+}
+
+function metricsToken(env: Env): string | undefined {
+  const token = env.METRICS_TOKEN
+  if (token === undefined || token === '') return undefined
+  if (token.length < 16 || /\s/.test(token)) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters with no spaces')
+  return token
+}
+
+/** WEBPUSH_ALLOWED_HOSTS: comma-separated host names or IP literals, "*.example.com" for every name below example.com. */
+function webPushHosts(env: Env): string[] {
+  const extra = (env.WEBPUSH_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean)
+    .map((host) => {
+      const wildcard = host.startsWith('*.')
+      const name = wildcard ? host.slice(2) : host
+      // A bare host only: no scheme, port, path or user, and IPv6 in brackets ([::1]).
+      const bad = !name || /[/?#@\s]/.test(name) || (!name.startsWith('[') && name.includes(':'))
+      let parsed = ''
+      try {
+        if (!bad) parsed = new URL(`https://${name}/`).hostname // also the canonical form: [::ffff:127.0.0.1] → [::ffff:7f00:1]
+      } catch {}
+      if (!parsed) {
+        const example = 'give names like push.example.com or *.push.example.com'
+        throw new ConfigError('WEBPUSH_ALLOWED_HOSTS', `"${host}" is not a host name (${example})`)
+      }
+      return wildcard ? `*.${parsed}` : parsed
+    })
+  return [...KNOWN_WEB_PUSH_HOSTS, ...extra]
 }
 
 function url(env: Env, name: string, protocols: string[]): string | undefined {
@@ -169,7 +229,12 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     throw new ConfigError(adminEmail ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL', 'ADMIN_EMAIL and ADMIN_PASSWORD must be given together')
   }
   if (adminEmail && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) throw new ConfigError('ADMIN_EMAIL', `"${adminEmail}" is not an email address`)
-  if (adminPassword && adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters long')
+  if (adminPassword && adminPassword.replace(/\s/gu, '').length < 8) {
+    throw new ConfigError('ADMIN_PASSWORD', 'must contain at least 8 characters other than spaces')
+  }
+
+  // The older NOTIFY_JOB_EXPIRE_SECONDS sets both notification queues' expiry unless their own settings are given.
+  const notifyJobExpire = optionalInt(env, 'NOTIFY_JOB_EXPIRE_SECONDS', 1, 86_400)
 
   const stored = loadStoredSecrets(dataDir)
   const jwtSecret = secret(env, 'JWT_SECRET', stored.values)
@@ -201,9 +266,28 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     adminPassword,
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     jobsMaintenanceSeconds: int(env, 'JOBS_MAINTENANCE_SECONDS', 60, 1, 3600),
-    notifyJobExpireSeconds: int(env, 'NOTIFY_JOB_EXPIRE_SECONDS', 900, 1, 86_400),
+    jobsExpireCheckSeconds: int(env, 'JOBS_EXPIRE_CHECK_SECONDS', 5, 1, 3600),
+    deadLetterRetentionDays: int(env, 'DEAD_LETTER_RETENTION_DAYS', 30, 1, 3650),
+    notifyFanoutExpireSeconds: optionalInt(env, 'NOTIFY_FANOUT_EXPIRE_SECONDS', 1, 86_400) ?? notifyJobExpire ?? 60,
+    notifyDeliverExpireSeconds: optionalInt(env, 'NOTIFY_DELIVER_EXPIRE_SECONDS', 1, 86_400) ?? notifyJobExpire,
+    notifyBreaker: {
+      threshold: int(env, 'NOTIFY_BREAKER_THRESHOLD', 5, 1, 1000),
+      openSeconds: int(env, 'NOTIFY_BREAKER_OPEN_SECONDS', 30, 1, 3600),
+    },
+    notifyDeferral: {
+      limit: int(env, 'NOTIFY_DEFER_LIMIT', 10, 1, 1000),
+      maxSeconds: int(env, 'NOTIFY_DEFER_MAX_SECONDS', 6 * 3600, 1, 7 * 86_400),
+    },
     brandName: (env.BRAND_NAME || 'Caravan').slice(0, 100),
     notifyProviders: jsonProviders(env),
+    allowLoopbackUrls: bool(env, 'ALLOW_LOOPBACK_URLS', false),
+    webPushAllowedHosts: webPushHosts(env),
+    maxDevicesPerUser: int(env, 'MAX_DEVICES_PER_USER', 20, 1, 1000),
     webDistDir: resolve(env.WEB_DIST_DIR || new URL('../../web/dist', import.meta.url).pathname),
+    // On by default, except on the embedded database (a first run or a demo, often with no e-mail provider).
+    emailVerification: bool(env, 'EMAIL_VERIFICATION', databaseUrl !== undefined),
+    emailVerificationTtlSeconds: int(env, 'EMAIL_VERIFICATION_TTL_SECONDS', 48 * 3600, 300, 30 * 86_400),
+    metricsToken: metricsToken(env),
+    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
   }
 }

@@ -3,6 +3,7 @@ import { buildCaravan } from './app'
 import { ConfigError, loadConfig } from './config'
 import { openDatabase, pgliteDirFor } from './core/db/client'
 import { migrate } from './core/db/migrate'
+import { AdminSetupError } from './modules/accounts'
 
 const HELP = `Usage: caravan [command] [--role all|api|worker]
   start      serve the API, WebSocket, web app and workers (default)
@@ -55,7 +56,7 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((err) => {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof AdminSetupError) {
     console.error(`caravan: ${err.message}`)
   } else {
     console.error('caravan: failed to start:', err?.message ?? err)

@@ -173,6 +173,7 @@ describe('refresh and logout', () => {
     const session = await registerUser(t)
     expect((await post('/v1/auth/logout', { refreshToken: session.refreshToken })).statusCode).toBe(204)
     expect((await post('/v1/auth/refresh', { refreshToken: session.refreshToken })).statusCode).toBe(401)
+    expect((await inject({ method: 'GET', url: '/v1/me', headers: bearer(session.accessToken) })).statusCode).toBe(401)
   })
 })
 
@@ -226,10 +227,10 @@ describe('devices', () => {
       method: 'POST',
       url: '/v1/me/devices',
       headers: bearer(a.accessToken),
-      payload: { kind: 'webpush', subscription: { endpoint: 'https://push.example.com/abc', keys: { p256dh: 'k', auth: 'a' } } },
+      payload: { kind: 'webpush', subscription: { endpoint: 'https://fcm.googleapis.com/fcm/send/abc', keys: { p256dh: 'k', auth: 'a' } } },
     })
     expect(web.statusCode).toBe(201)
-    expect(web.json().token).toBe('https://push.example.com/abc')
+    expect(web.json().token).toBe('https://fcm.googleapis.com/fcm/send/abc')
     const list = await inject({ method: 'GET', url: '/v1/me/devices', headers: bearer(a.accessToken) })
     expect(list.json().items).toHaveLength(2)
     await inject({ method: 'POST', url: '/v1/me/devices', headers: bearer(b.accessToken), payload: { kind: 'fcm', token: 'fcm-token-1' } })
@@ -283,7 +284,9 @@ describe('admin and roles', () => {
     })
     expect(promoted.statusCode).toBe(200)
     expect(promoted.json().role).toBe('agent')
+    // The change ends the user's sessions at once: refresh and access tokens alike.
     expect((await post('/v1/auth/refresh', { refreshToken: customer.refreshToken })).statusCode).toBe(401)
+    expect((await inject({ method: 'GET', url: '/v1/me', headers: bearer(customer.accessToken) })).statusCode).toBe(401)
     const audit = await inject({ method: 'GET', url: '/v1/admin/audit?action=user.role_changed', headers: bearer(admin.accessToken) })
     expect(audit.json().items[0]).toMatchObject({
       action: 'user.role_changed',

@@ -61,8 +61,16 @@ describe('realtime on one node', () => {
   it('refuses a handshake without a token or with a bad one', async () => {
     await expect(connected(socketFor(t.url))).rejects.toThrow(/unauthorized/)
     await expect(connected(socketFor(t.url, 'not-a-jwt'))).rejects.toThrow(/invalid_token/)
-    const otherKey = createAuth({ jwtSecret: 'x'.repeat(40), accessTokenTtlSeconds: 60, resolveApiKey: async () => null })
-    const forged = await otherKey.signAccessToken({ id: '00000000-0000-7000-8000-000000000000', role: 'admin' })
+    const otherKey = createAuth({
+      jwtSecret: 'x'.repeat(40),
+      accessTokenTtlSeconds: 60,
+      resolveApiKey: async () => null,
+      resolveSession: async () => null,
+    })
+    const forged = await otherKey.signAccessToken(
+      { id: '00000000-0000-7000-8000-000000000000', role: 'admin', sessionVersion: 1 },
+      'forged',
+    )
     await expect(connected(socketFor(t.url, forged))).rejects.toThrow(/invalid_token/)
   })
 
@@ -73,15 +81,16 @@ describe('realtime on one node', () => {
     const bobSocket = socketFor(t.url, bob.accessToken)
     await Promise.all([connected(aliceSocket), connected(bobSocket)])
     expect(await aliceSocket.emitWithAck('whoami')).toEqual({ ok: true, data: { userId: alice.user.id, role: 'customer' } })
-    let bobGot = false
-    bobSocket.on('user.updated', () => {
-      bobGot = true
-    })
+    const bobGot: string[] = []
+    bobSocket.on('user.updated', (payload: { userId: string }) => bobGot.push(payload.userId))
     const event = nextEvent<{ userId: string }>(aliceSocket, 'user.updated')
     await t.caravan.app.inject({ method: 'PATCH', url: '/v1/me', headers: bearer(alice.accessToken), payload: { name: 'Alice' } })
     expect(await event).toEqual({ userId: alice.user.id })
-    await new Promise((r) => setTimeout(r, 300))
-    expect(bobGot).toBe(false)
+    // Bob's own event is emitted after Alice's, on the same connection: had hers reached him, it came first.
+    const bobsOwn = nextEvent(bobSocket, 'user.updated')
+    await t.caravan.app.inject({ method: 'PATCH', url: '/v1/me', headers: bearer(bob.accessToken), payload: { name: 'Bob' } })
+    await bobsOwn
+    expect(bobGot).toEqual([bob.user.id])
     const metrics = await t.caravan.app.inject({ method: 'GET', url: '/metrics' })
     expect(metrics.body).toMatch(/caravan_realtime_sockets [2-9]/)
   })
@@ -89,8 +98,13 @@ describe('realtime on one node', () => {
   it('disconnects a socket when its access token expires', async () => {
     const s = await registerUser(t)
     // The same secret with a 2 s lifetime: a token the server accepts and that soon expires.
-    const shortLived = createAuth({ jwtSecret: t.caravan.config.jwtSecret, accessTokenTtlSeconds: 2, resolveApiKey: async () => null })
-    const socket = socketFor(t.url, await shortLived.signAccessToken({ id: s.user.id, role: 'customer' }))
+    const shortLived = createAuth({
+      jwtSecret: t.caravan.config.jwtSecret,
+      accessTokenTtlSeconds: 2,
+      resolveApiKey: async () => null,
+      resolveSession: async () => null,
+    })
+    const socket = socketFor(t.url, await shortLived.signAccessToken({ id: s.user.id, role: 'customer', sessionVersion: 1 }, 'short-lived'))
     await connected(socket)
     const gone = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)))
     expect(await Promise.race([gone, new Promise((r) => setTimeout(() => r('still connected'), 8000))])).toBe('io server disconnect')

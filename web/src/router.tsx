@@ -1,5 +1,6 @@
 // The route table and its guards. Access levels: guest pages (sign-in, sign-up) send signed-in
-// people on; everything else needs a session; console pages need the agent or admin role.
+// people on; public pages (the e-mail verification link) show to anyone; everything else needs a
+// session; console pages need the agent or admin role.
 import type { Role } from '@caravan/sdk'
 import { useEffect, useRef, type ReactNode } from 'react'
 import { Devices } from './features/account/Devices'
@@ -13,6 +14,7 @@ import { useLiveUser } from './features/auth/live'
 import { useSession } from './features/auth/session'
 import { SignIn } from './features/auth/SignIn'
 import { SignUp } from './features/auth/SignUp'
+import { VerifyEmail } from './features/auth/VerifyEmail'
 import { ConsoleHome } from './features/console/ConsoleHome'
 import { ConsoleShell } from './features/console/ConsoleShell'
 import { Inbox } from './features/notifications/Inbox'
@@ -28,7 +30,7 @@ import { MODULES } from './features/shell/modules'
 import { ComingSoon, Forbidden, NotFound } from './features/shell/StatusPages'
 import { Redirect, safePath, useLocation } from './navigation'
 
-type Access = 'guest' | 'signedIn' | Role[]
+type Access = 'guest' | 'public' | 'signedIn' | Role[]
 
 interface RouteDef {
   /** An exact path; a `:name` segment matches any one segment and is passed to page(). */
@@ -43,6 +45,8 @@ const ADMIN: Role[] = ['admin']
 const routes: RouteDef[] = [
   { path: '/sign-in', access: 'guest', page: () => <SignIn /> },
   { path: '/sign-up', access: 'guest', page: () => <SignUp /> },
+  // Public: the link signs in whoever opens it, even in a browser signed in to another account.
+  { path: '/verify-email', access: 'public', page: () => <VerifyEmail /> },
   { path: '/', access: 'signedIn', page: () => <Home /> },
   { path: '/profile', access: 'signedIn', page: () => <Profile /> },
   { path: '/devices', access: 'signedIn', page: () => <Devices /> },
@@ -203,6 +207,8 @@ export function Router() {
     content = <NotFound />
   } else if (route.access === 'guest') {
     if (user) return <Redirect to={safePath(search.get('next'))} />
+    content = route.page(params)
+  } else if (route.access === 'public') {
     content = route.page(params)
   } else if (!user) {
     const query = search.toString()

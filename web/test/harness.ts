@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { collectCoverage, coverageEnabled } from './coverage'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const CHROMIUM = '/usr/bin/chromium'
@@ -52,6 +53,9 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+    // Sign-up signs in at once unless a test asks for e-mail verification (whose default
+    // depends on the database: on with PostgreSQL, off with PGlite).
+    EMAIL_VERIFICATION: 'false',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...extraEnv,
@@ -103,8 +107,9 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   }
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/** Chromium; with coverage on (CI), every page it opens records the app's coverage (coverage.ts). */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
       '--headless',
@@ -115,8 +120,13 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      // Coverage: with RenderDocument each full navigation gets a new document host and Chromium
+      // drops the coverage of the one before; without it every document's scripts are reported.
+      ...(coverageEnabled ? ['--disable-features=RenderDocument'] : []),
     ],
   })
+  if (coverageEnabled) collectCoverage(browser)
+  return browser
 }
 
 /** A full-page screenshot in test-artifacts/screenshots/<name>.png, after fonts have loaded. */

@@ -1,14 +1,23 @@
 // Who is calling: a user with a JWT access token, or the host product's server with an API key
 // (`Bearer ck_...`). Every route states its access (public, roles, API key scope) once; the same
 // statement drives the check and the route's OpenAPI `security`.
+//
+// An access token is only a claim about a session: on every request the session is checked against
+// the user's current state (role, session version, revoked sessions), served from a hot cache that
+// every node drops when it changes. So a demotion, a logout or a revoked key applies on the next
+// request, not when the token expires.
 import type { FastifyRequest } from 'fastify'
+import { createHash, timingSafeEqual } from 'node:crypto'
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose'
 import { AppError } from './errors'
 
 export type UserRole = 'customer' | 'agent' | 'admin'
 export const USER_ROLES: UserRole[] = ['customer', 'agent', 'admin']
 
-export type Principal = { kind: 'user'; userId: string; role: UserRole } | { kind: 'apiKey'; keyId: string; scopes: string[] }
+export type Principal =
+  { kind: 'user'; userId: string; role: UserRole; sessionId: string } | { kind: 'apiKey'; keyId: string; scopes: string[] }
+
+export type UserPrincipal = Principal & { kind: 'user' }
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,7 +28,10 @@ declare module 'fastify' {
 export interface Access {
   /** OpenAPI security requirement for this route ([] = public). */
   security: Record<string, string[]>[]
-  preHandler?: (request: FastifyRequest) => Promise<void>
+  /** The roles the route admits (undefined = any signed-in user); for OpenAPI and the route × role test. */
+  roles?: UserRole[]
+  /** Runs before the body is read: callers without access never reach parsing or validation. */
+  check?: (request: FastifyRequest) => Promise<void>
 }
 
 export interface AccessRule {
@@ -29,16 +41,37 @@ export interface AccessRule {
   apiKeyScope?: string
 }
 
+/** A user's live session state, as the accounts module knows it; null when the user is gone. */
+export interface SessionState {
+  role: UserRole
+  sessionVersion: number
+  /** Sessions (refresh token families) ended recently enough that their access tokens may still be alive. */
+  revokedSessions: ReadonlySet<string>
+}
+
 export type ApiKeyResolver = (key: string) => Promise<{ keyId: string; scopes: string[] } | null>
+export type SessionResolver = (userId: string) => Promise<SessionState | null>
 
 export const API_KEY_PREFIX = 'ck_'
 
-export function createAuth(options: { jwtSecret: string; accessTokenTtlSeconds: number; resolveApiKey: ApiKeyResolver }) {
+export function createAuth(options: {
+  jwtSecret: string
+  accessTokenTtlSeconds: number
+  resolveApiKey: ApiKeyResolver
+  resolveSession: SessionResolver
+}) {
   const key = new TextEncoder().encode(options.jwtSecret)
   const issuer = 'caravan'
+  // Every scope a route accepts; API keys may only be given these (or '*').
+  const scopes = new Set<string>()
+  // Verified token claims by token, until the token expires: a client sends the same token for
+  // minutes, and the signature check is the costliest step of a request. The session behind it is
+  // still checked every time.
+  const verified = new Map<string, { sub: string; sv: number; sid: string; exp: number }>()
+  const MAX_VERIFIED = 20_000
 
-  async function signAccessToken(user: { id: string; role: UserRole }): Promise<string> {
-    return new SignJWT({ role: user.role })
+  async function signAccessToken(user: { id: string; role: UserRole; sessionVersion: number }, sessionId: string): Promise<string> {
+    return new SignJWT({ role: user.role, sv: user.sessionVersion, sid: sessionId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(issuer)
@@ -47,23 +80,63 @@ export function createAuth(options: { jwtSecret: string; accessTokenTtlSeconds: 
       .sign(key)
   }
 
-  /** Verifies an access token; throws AppError('invalid_token') when it is not good. */
-  async function verifyAccessTokenWithExpiry(token: string): Promise<Principal & { kind: 'user'; expiresAt: number }> {
+  /** A signed, short-lived token for one purpose (an e-mail verification link…); never an access token. */
+  async function signPurposeToken(purpose: string, subject: string, claims: Record<string, string>, ttlSeconds: number) {
+    return new SignJWT({ ...claims, purpose })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(subject)
+      .setIssuer(issuer)
+      .setIssuedAt()
+      .setExpirationTime(`${ttlSeconds}s`)
+      .sign(key)
+  }
+
+  /** The subject and claims of a purpose token, or null when it is not valid for that purpose. */
+  async function verifyPurposeToken(purpose: string, token: string): Promise<{ subject: string; claims: Record<string, unknown> } | null> {
     try {
       const { payload } = await jwtVerify(token, key, { issuer, algorithms: ['HS256'] })
-      const role = payload.role as UserRole
-      if (!payload.sub || !USER_ROLES.includes(role) || !payload.exp) throw new AppError('invalid_token')
-      return { kind: 'user', userId: payload.sub, role, expiresAt: payload.exp }
-    } catch (e) {
-      if (e instanceof AppError) throw e
-      const expired = e instanceof joseErrors.JWTExpired
-      throw new AppError('invalid_token', expired ? 'The access token has expired' : 'The access token is not valid')
+      if (payload.purpose !== purpose || !payload.sub) return null
+      return { subject: payload.sub, claims: payload }
+    } catch {
+      return null
     }
   }
 
-  async function verifyAccessToken(token: string): Promise<Principal & { kind: 'user' }> {
-    const { expiresAt: _, ...principal } = await verifyAccessTokenWithExpiry(token)
-    return principal
+  /** The session's current principal, or AppError('invalid_token') when it ended or changed. */
+  async function checkSession(claims: { userId: string; sessionId: string; sessionVersion: number }): Promise<UserPrincipal> {
+    const state = await options.resolveSession(claims.userId)
+    if (!state) throw new AppError('invalid_token', 'The account no longer exists')
+    if (claims.sessionVersion < state.sessionVersion || state.revokedSessions.has(claims.sessionId)) {
+      throw new AppError('invalid_token', 'This session has ended; sign in again')
+    }
+    return { kind: 'user', userId: claims.userId, role: state.role, sessionId: claims.sessionId }
+  }
+
+  async function verifyToken(token: string) {
+    const known = verified.get(token)
+    if (known && known.exp * 1000 > Date.now()) return known
+    let payload
+    try {
+      ;({ payload } = await jwtVerify(token, key, { issuer, algorithms: ['HS256'] }))
+    } catch (e) {
+      const expired = e instanceof joseErrors.JWTExpired
+      throw new AppError('invalid_token', expired ? 'The access token has expired' : 'The access token is not valid')
+    }
+    const { sub, sv, sid, exp, purpose } = payload
+    if (!sub || typeof sv !== 'number' || typeof sid !== 'string' || !exp || purpose !== undefined) {
+      throw new AppError('invalid_token', 'The access token is not valid')
+    }
+    if (verified.size >= MAX_VERIFIED) verified.clear()
+    const claims = { sub, sv, sid, exp }
+    verified.set(token, claims)
+    return claims
+  }
+
+  /** Verifies an access token and its session; throws AppError('invalid_token') when either is not good. */
+  async function authenticate(token: string): Promise<{ principal: UserPrincipal; sessionVersion: number; expiresAt: number }> {
+    const { sub, sv, sid, exp } = await verifyToken(token)
+    const principal = await checkSession({ userId: sub, sessionId: sid, sessionVersion: sv })
+    return { principal, sessionVersion: sv, expiresAt: exp }
   }
 
   async function principalOf(request: FastifyRequest): Promise<Principal | undefined> {
@@ -77,17 +150,21 @@ export function createAuth(options: { jwtSecret: string; accessTokenTtlSeconds: 
       if (!resolved) throw new AppError('invalid_token', 'The API key is not valid or was revoked')
       return { kind: 'apiKey', ...resolved }
     }
-    return verifyAccessToken(token)
+    return (await authenticate(token)).principal
   }
 
   const publicAccess: Access = { security: [] }
 
   function require(rule: AccessRule = {}): Access {
     const security: Access['security'] = [{ bearerAuth: [] }]
-    if (rule.apiKeyScope) security.push({ apiKey: [rule.apiKeyScope] })
+    if (rule.apiKeyScope) {
+      security.push({ apiKey: [rule.apiKeyScope] })
+      scopes.add(rule.apiKeyScope)
+    }
     return {
       security,
-      async preHandler(request) {
+      roles: rule.roles,
+      async check(request) {
         const principal = await principalOf(request)
         if (!principal) throw new AppError('unauthorized')
         if (principal.kind === 'apiKey') {
@@ -103,13 +180,40 @@ export function createAuth(options: { jwtSecret: string; accessTokenTtlSeconds: 
     }
   }
 
-  return { signAccessToken, verifyAccessToken, verifyAccessTokenWithExpiry, public: publicAccess, require }
+  return {
+    signAccessToken,
+    signPurposeToken,
+    verifyPurposeToken,
+    authenticate,
+    checkSession,
+    public: publicAccess,
+    require,
+    /** The API key scopes routes accept, sorted. */
+    knownScopes: () => [...scopes].sort(),
+  }
 }
 
 export type Auth = ReturnType<typeof createAuth>
 
+/**
+ * Access for a machine holding one shared secret (a Prometheus scraper with METRICS_TOKEN): the
+ * `Bearer` token must equal it, compared in constant time. `scheme` names the OpenAPI security scheme.
+ */
+export function tokenAccess(secret: string, scheme: string): Access {
+  const expected = createHash('sha256').update(secret).digest()
+  return {
+    security: [{ [scheme]: [] }],
+    async check(request) {
+      const given = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1]
+      if (!given) throw new AppError('unauthorized')
+      if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected))
+        throw new AppError('invalid_token', 'The token is not valid')
+    },
+  }
+}
+
 /** The signed-in user of a route whose access requires a user. */
-export function currentUser(request: FastifyRequest): { userId: string; role: UserRole } {
+export function currentUser(request: FastifyRequest): UserPrincipal {
   const p = request.principal
   if (!p || p.kind !== 'user') throw new AppError('unauthorized')
   return p

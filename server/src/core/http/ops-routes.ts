@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import type { Auth } from './auth'
+import { tokenAccess, type Auth } from './auth'
 import { route, type App } from './route'
 import type { Audit } from '../audit/service'
 import type { Db } from '../db/client'
@@ -19,6 +19,8 @@ export function opsRoutes(
     jobs: Jobs
     db: Db
     checks: Record<string, () => Promise<unknown>>
+    /** METRICS_TOKEN: when set, /metrics answers only to it. */
+    metricsToken?: string
   },
 ) {
   const { auth, metrics, audit, jobs } = deps
@@ -78,8 +80,8 @@ export function opsRoutes(
     url: '/metrics',
     operationId: 'metrics',
     tags: ['ops'],
-    access: auth.public,
-    summary: 'Prometheus metrics',
+    access: deps.metricsToken ? tokenAccess(deps.metricsToken, 'metricsToken') : auth.public,
+    summary: 'Prometheus metrics (with METRICS_TOKEN set, only for `Authorization: Bearer <METRICS_TOKEN>`)',
     schema: { produces: ['text/plain'], response: { 200: Type.String() } } as any,
     handler: async (_request, reply) =>
       reply

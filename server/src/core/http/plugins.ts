@@ -6,11 +6,48 @@ import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { Redis } from 'ioredis'
-import { Problem, installErrorHandling, sendProblem } from './errors'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { AppError, Problem, installErrorHandling, sendProblem } from './errors'
 import type { App } from './route'
 import type { Metrics } from '../metrics/registry'
 
 export const API_PREFIXES = ['/v1/', '/docs', '/realtime', '/healthz', '/readyz', '/metrics']
+
+/** JSON bodies nested deeper than this are refused before parsing (deep nesting exhausts recursive code). */
+export const MAX_JSON_DEPTH = 64
+
+/**
+ * The HTTP server behind Fastify, with a deadline for receiving each request (headers and body):
+ * a client trickling a byte every few seconds is cut off instead of holding a connection for
+ * minutes. Node checks the deadline every `connectionsCheckingInterval`, so that follows it.
+ */
+export function createHttpServer(requestTimeoutMs: number, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  return createServer(
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(requestTimeoutMs, 60_000),
+      connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.floor(requestTimeoutMs / 4))),
+    },
+    handler,
+  )
+}
+
+/** How deeply `text` (JSON) nests arrays and objects, stopping early once past `limit`. */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92 /* \\ */) i++
+      else if (c === 34 /* " */) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > limit) return true
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--
+  }
+  return false
+}
 
 export async function installHttpPlumbing(
   app: App,
@@ -66,6 +103,17 @@ export async function installHttpPlumbing(
     allowList: (request) => request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics',
   })
 
+  // Fastify's own JSON parser (prototype-poisoning checks included), behind a nesting limit.
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = String(body)
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+      return done(new AppError('bad_request', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined)
+    }
+    return parseJson(request, text, done)
+  })
+
   installErrorHandling(app)
   app.addSchema(Problem)
 
@@ -83,6 +131,7 @@ export async function installHttpPlumbing(
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from /v1/auth/login' },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the operator set one' },
           apiKey: {
             type: 'http',
             scheme: 'bearer',

@@ -72,6 +72,8 @@ export function route<const S extends FastifySchema>(app: App, def: RouteDef<S>)
     ...(def.description ? { description: def.description } : {}),
     tags: def.tags,
     security: def.access.security,
+    // Who may call it, for readers of the document and the route × role test.
+    ...(def.access.security.length ? { 'x-caravan-roles': def.access.roles ?? ['customer', 'agent', 'admin'] } : {}),
     ...(def.idempotency
       ? {
           headers: {
@@ -89,7 +91,6 @@ export function route<const S extends FastifySchema>(app: App, def: RouteDef<S>)
     response: { ...(def.schema.response as object), ...errorResponses(...[...statuses].sort()) },
   }
   const preHandler: any[] = []
-  if (def.access.preHandler) preHandler.push(def.access.preHandler)
   const idempotency = def.idempotency
   if (idempotency) {
     preHandler.push(async (request: any, reply: any) => {
@@ -100,6 +101,8 @@ export function route<const S extends FastifySchema>(app: App, def: RouteDef<S>)
     method: def.method,
     url: def.url,
     schema,
+    // Access is checked after the rate limit (onRequest) and before the body is read or validated.
+    ...(def.access.check ? { preParsing: def.access.check } : {}),
     preHandler,
     ...(def.rateLimit ? { config: { rateLimit: def.rateLimit } } : {}),
     ...(idempotency

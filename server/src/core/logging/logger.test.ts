@@ -27,4 +27,26 @@ describe('log masking', () => {
     expect(line).not.toContain('9121234567')
     expect(line).toContain('r***@example.com')
   })
+
+  it('masks emails in URL query strings, percent-encoded or not, in request log lines', async () => {
+    expect(maskPii('/v1/admin/users?q=sara.ahmadi%40example.com&limit=5')).toBe('/v1/admin/users?q=s***%40example.com&limit=5')
+    expect(maskPii('/x?email=a%2Bb%40example.org')).toBe('/x?email=a***%40example.org')
+    const lines: string[] = []
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk))
+        done()
+      },
+    })
+    const { default: Fastify } = await import('fastify')
+    const app = Fastify({ loggerInstance: createLogger('info', sink as any) as any })
+    app.get('/lookup', async () => ({ ok: true }))
+    await app.inject({ method: 'GET', url: '/lookup?email=reza%40example.com&other=reza@example.com' })
+    await app.close()
+    const logged = lines.join('')
+    expect(logged).toContain('incoming request')
+    expect(logged).not.toContain('reza%40example.com')
+    expect(logged).not.toContain('reza@example.com')
+    expect(logged).toContain('r***%40example.com')
+  })
 })

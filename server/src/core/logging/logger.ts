@@ -4,11 +4,14 @@
 import pino, { type Logger } from 'pino'
 
 const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g
+// The same in a URL's query string, where "@" arrives as %40 (and other characters may be escaped too).
+const ENCODED_EMAIL = /([A-Za-z0-9._+-]|%(?!40)[0-9A-Fa-f]{2})(?:[A-Za-z0-9._+-]|%(?!40)[0-9A-Fa-f]{2})*%40([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g
 const PHONE = /(\+?\d{2,4})[\d\s-]{4,}(\d{2})(?!\d)/g
 
 export function maskPii(text: string): string {
   return text
     .replace(EMAIL, '$1***@$2')
+    .replace(ENCODED_EMAIL, '$1***%40$2')
     .replace(PHONE, (match, head: string, tail: string) => (match.replace(/\D/g, '').length >= 9 ? `${head}***${tail}` : match))
 }
 
@@ -41,6 +44,16 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         '*.authToken',
         '*.privateKey',
       ],
+      // Request lines carry the URL, query string included: mask it like any other text.
+      serializers: {
+        req: (req: { method?: string; url?: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+          method: req.method,
+          url: req.url === undefined ? undefined : maskPii(req.url),
+          hostname: req.hostname,
+          remoteAddress: req.ip,
+          remotePort: req.socket?.remotePort,
+        }),
+      },
       hooks: {
         logMethod(args, method) {
           return method.apply(this, args.map((a) => maskValue(a, 0)) as Parameters<typeof method>)

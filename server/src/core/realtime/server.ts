@@ -1,12 +1,14 @@
 // socket.io at /realtime. The handshake must carry `auth: { token }` (a JWT access token);
 // each socket joins `user:<id>`, and is disconnected when its token expires so the client
-// reconnects with a fresh one. With Redis, the adapter fans emits out to every node.
+// reconnects with a fresh one. Every event re-checks the session (role, revocation) from the
+// hot session cache, and a socket whose session ends is disconnected at once. With Redis, the
+// adapter fans emits out to every node.
 import { createAdapter } from '@socket.io/redis-adapter'
 import type { Server as HttpServer } from 'node:http'
 import type { Logger } from 'pino'
 import { Server, type Socket } from 'socket.io'
 import type { Redis } from 'ioredis'
-import type { Auth, Principal, UserRole } from '../http/auth'
+import type { Auth, UserPrincipal, UserRole } from '../http/auth'
 import { AppError } from '../http/errors'
 import type { Metrics } from '../metrics/registry'
 
@@ -14,7 +16,8 @@ export const REALTIME_PATH = '/realtime'
 
 declare module 'socket.io' {
   interface Socket {
-    principal: Principal & { kind: 'user' }
+    principal: UserPrincipal
+    sessionVersion: number
   }
 }
 
@@ -47,8 +50,9 @@ export function createRealtime(options: {
     const token = socket.handshake.auth?.token
     if (typeof token !== 'string' || token.length === 0) return next(new Error('unauthorized: auth.token is required'))
     try {
-      const { expiresAt, ...principal } = await auth.verifyAccessTokenWithExpiry(token)
+      const { principal, sessionVersion, expiresAt } = await auth.authenticate(token)
       socket.principal = principal
+      socket.sessionVersion = sessionVersion
       const msLeft = expiresAt * 1000 - Date.now()
       const timer = setTimeout(() => socket.disconnect(true), Math.max(0, msLeft))
       socket.once('disconnect', () => clearTimeout(timer))
@@ -84,6 +88,12 @@ export function createRealtime(options: {
           : typeof payload === 'function'
             ? (payload as (r: unknown) => void)
             : () => {}
+      try {
+        socket.principal = await currentPrincipal(socket)
+      } catch {
+        reply({ error: { type: 'invalid_token', status: 401 } })
+        return socket.disconnect(true)
+      }
       if (rule.roles && !rule.roles.includes(socket.principal.role)) return reply({ error: { type: 'forbidden', status: 403 } })
       try {
         reply({ ok: true, data: await handler(typeof payload === 'function' ? undefined : payload, socket) })
@@ -93,6 +103,26 @@ export function createRealtime(options: {
         reply({ error: { type: 'internal', status: 500 } })
       }
     })
+  }
+
+  function currentPrincipal(socket: Socket) {
+    return auth.checkSession({
+      userId: socket.principal.userId,
+      sessionId: socket.principal.sessionId,
+      sessionVersion: socket.sessionVersion,
+    })
+  }
+
+  /** A user's session state changed (role, logout, revocation): this node's sockets of that user are checked now. */
+  async function recheckUser(userId: string) {
+    for (const socket of await io.local.in(userRoom(userId)).fetchSockets()) {
+      const live = io.sockets.sockets.get(socket.id)
+      if (!live) continue
+      await currentPrincipal(live).then(
+        (principal) => (live.principal = principal),
+        () => live.disconnect(true),
+      )
+    }
   }
 
   function emitToUsers(userIds: string[], event: string, payload: unknown) {
@@ -105,7 +135,7 @@ export function createRealtime(options: {
     await new Promise<void>((resolve) => io.close(() => resolve()))
   }
 
-  return { io, handle, emitToUsers, close }
+  return { io, handle, emitToUsers, recheckUser, close }
 }
 
 export type Realtime = ReturnType<typeof createRealtime>

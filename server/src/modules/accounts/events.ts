@@ -6,6 +6,8 @@ declare module '../../core/events/bus' {
     'user.registered': { userId: string }
     'user.updated': { userId: string }
     'user.role_changed': { userId: string; from: UserRole; to: UserRole }
+    /** A self-registered account needs (another) verification e-mail. Ids only: the link is minted when the e-mail is sent. */
+    'user.verification_requested': { userId: string }
   }
 }
 export {}

@@ -1,3 +1,3 @@
 // The accounts module's public face: its service (for other modules) and its routes.
-export { createAccountsService, type AccountsService } from './service'
+export { AdminSetupError, createAccountsService, type AccountsService } from './service'
 export { accountsRoutes, accountsSchemas, accountsTags } from './routes'

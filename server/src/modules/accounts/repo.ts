@@ -1,5 +1,5 @@
 // SQL for the accounts tables only: no rules here, every function takes the executor to run on.
-import { and, desc, eq, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Executor } from '../../core/db/client'
 import { apiKeys, devices, refreshTokens, users } from './tables'
 
@@ -24,6 +24,14 @@ export const usersRepo = {
     const [row] = await x
       .update(users)
       .set({ ...patch, updatedAt: sql`now()` })
+      .where(eq(users.id, id))
+      .returning()
+    return row
+  },
+  async verifyEmail(x: Executor, id: string) {
+    const [row] = await x
+      .update(users)
+      .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, updatedAt: sql`now()` })
       .where(eq(users.id, id))
       .returning()
     return row
@@ -95,6 +103,14 @@ export const refreshTokensRepo = {
       .update(refreshTokens)
       .set({ revokedAt: sql`now()` })
       .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)))
+  },
+  /** Families of this user revoked after `since` (their access tokens may still be unexpired). */
+  async familiesRevokedSince(x: Executor, userId: string, since: Date): Promise<string[]> {
+    const rows = await x
+      .selectDistinct({ familyId: refreshTokens.familyId })
+      .from(refreshTokens)
+      .where(and(eq(refreshTokens.userId, userId), gt(refreshTokens.revokedAt, since)))
+    return rows.map((r) => r.familyId)
   },
 }
 
@@ -170,5 +186,20 @@ export const devicesRepo = {
       .update(devices)
       .set({ disabledAt: sql`now()` })
       .where(eq(devices.id, id))
+  },
+  /** Serializes one user's registrations until the transaction ends, so two at once cannot both pass the cap. */
+  async lockUser(x: Executor, userId: string) {
+    await x.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`devices:${userId}`}, 0))`)
+  },
+  /** Deletes the user's least recently seen devices beyond the `keep` most recent, never `keepId`; returns the ids removed. */
+  async trimOfUser(x: Executor, userId: string, keep: number, keepId: string) {
+    const beyond = x
+      .select({ id: devices.id })
+      .from(devices)
+      .where(and(eq(devices.userId, userId), sql`${devices.id} <> ${keepId}`))
+      .orderBy(desc(devices.lastSeenAt), desc(devices.createdAt))
+      .offset(Math.max(0, keep - 1))
+    const removed = await x.delete(devices).where(inArray(devices.id, beyond)).returning({ id: devices.id })
+    return removed.map((r) => r.id)
   },
 }

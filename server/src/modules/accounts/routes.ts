@@ -18,10 +18,12 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     operationId: 'register',
     tags: ['auth'],
     access: auth.public,
-    summary: 'Create a customer account and sign in',
+    summary: 'Create a customer account (and sign in, unless the e-mail address must be verified first)',
+    description:
+      'With e-mail verification on (EMAIL_VERIFICATION), the answer carries no tokens: a link is e-mailed, and POST /v1/auth/verify-email redeems it.',
     errors: [409],
     rateLimit: passwordRateLimit,
-    schema: { body: S.RegisterBody, response: { 201: Type.Ref('Session') } },
+    schema: { body: S.RegisterBody, response: { 201: S.Registration } },
     handler: async (request, reply) => reply.code(201).send((await accounts.register(request.body)) as any),
   })
 
@@ -32,11 +34,40 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     tags: ['auth'],
     access: auth.public,
     summary: 'Sign in with email and password',
-    description: 'Repeated failures for one email or one address are refused with 429 and Retry-After.',
-    errors: [401],
+    description:
+      'Repeated failures from one address for one account are refused with 429 and Retry-After; other addresses are slowed down, never locked out. An unverified address answers 403 email_not_verified.',
+    errors: [401, 403],
     rateLimit: passwordRateLimit,
     schema: { body: S.LoginBody, response: { 200: Type.Ref('Session') } },
     handler: async (request) => accounts.login(request.body, request.ip) as any,
+  })
+
+  route(app, {
+    method: 'POST',
+    url: '/v1/auth/verify-email',
+    operationId: 'verifyEmail',
+    tags: ['auth'],
+    access: auth.public,
+    summary: 'Redeem an e-mail verification link and sign in',
+    errors: [401],
+    rateLimit: passwordRateLimit,
+    schema: { body: S.VerifyEmailBody, response: { 200: Type.Ref('Session') } },
+    handler: async (request) => accounts.verifyEmail(request.body.token) as any,
+  })
+
+  route(app, {
+    method: 'POST',
+    url: '/v1/auth/verify-email/resend',
+    operationId: 'resendVerificationEmail',
+    tags: ['auth'],
+    access: auth.public,
+    summary: 'E-mail a new verification link (answers 202 whether or not the address has an account)',
+    rateLimit: passwordRateLimit,
+    schema: { body: S.ResendVerificationBody, response: { 202: Type.Null() } },
+    handler: async (request, reply) => {
+      await accounts.resendVerification(request.body.email)
+      return reply.code(202).send(null)
+    },
   })
 
   route(app, {
@@ -76,7 +107,7 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     summary: 'The signed-in user',
     errors: [404],
     schema: { response: { 200: Type.Ref('User') } },
-    handler: async (request) => userView(await accounts.getUser(currentUser(request).userId)) as any,
+    handler: async (request) => (await accounts.me(currentUser(request).userId)) as any,
   })
 
   route(app, {
@@ -98,6 +129,7 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     tags: ['me'],
     access: signedIn,
     summary: 'Register a push target (FCM or APNS token, or a Web Push subscription)',
+    errors: [422],
     schema: { body: S.RegisterDeviceBody, response: { 201: Type.Ref('Device') } },
     handler: async (request, reply) =>
       reply.code(201).send((await accounts.registerDevice(currentUser(request).userId, request.body as any)) as any),

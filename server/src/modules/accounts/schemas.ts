@@ -47,6 +47,16 @@ export const RegisterBody = Type.Object(
   { additionalProperties: false },
 )
 
+export const Registration = Type.Union([
+  Type.Intersect([Type.Ref('Session'), Type.Object({ verificationRequired: Type.Literal(false) })]),
+  Type.Object({
+    user: Type.Ref('User'),
+    verificationRequired: Type.Literal(true, { description: 'A link was e-mailed; sign-in works once it is opened' }),
+  }),
+])
+export const VerifyEmailBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false })
+export const ResendVerificationBody = Type.Object({ email: Email }, { additionalProperties: false })
+
 export const LoginBody = Type.Object(
   { email: Email, password: Type.String({ minLength: 1, maxLength: 256 }) },
   { additionalProperties: false },

@@ -1,17 +1,24 @@
 // Accounts: sign-up, sign-in, token rotation, profile, roles, API keys and push devices.
 import { createHash, randomBytes } from 'node:crypto'
 import type { Audit } from '../../core/audit/service'
+import type { InvalidationBus } from '../../core/cache/invalidation'
 import type { Database, Executor } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
 import type { EventBus } from '../../core/events/bus'
 import { API_KEY_PREFIX, type Auth, type Principal, type UserRole } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
+import { checkUrl, UnsafeUrlError } from '../../core/net/safe-url'
+import { KNOWN_WEB_PUSH_HOSTS } from '../../core/net/web-push-hosts'
 import { decodeCursor, pageOf } from '../../core/http/paging'
 import type { CounterStore } from '../../core/http/rate-limit-store'
 import './errors'
 import './events'
 import { hashPassword, verifyPassword } from './passwords'
+import { createApiKeyCache } from './api-key-cache'
+import { createLoginGuard } from './login-guard'
 import { apiKeysRepo, devicesRepo, refreshTokensRepo, usersRepo, type ApiKeyRow, type DeviceRow, type UserRow } from './repo'
+import { createSessionCache } from './sessions'
+import { createEmailVerification } from './verification'
 
 export interface AccountsDeps {
   database: Database
@@ -19,7 +26,33 @@ export interface AccountsDeps {
   audit: Audit
   events: EventBus
   counters: CounterStore
-  settings: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; loginMaxFailures: number; loginWindowSeconds: number }
+  bus: InvalidationBus
+  settings: {
+    accessTokenTtlSeconds: number
+    refreshTokenTtlSeconds: number
+    loginMaxFailures: number
+    loginWindowSeconds: number
+    /** Self-registered accounts must prove their e-mail address before signing in. */
+    emailVerification: boolean
+    emailVerificationTtlSeconds: number
+    publicUrl: string
+    /** Web Push endpoints: allowed push-service hosts, and whether loopback is allowed (tests). */
+    webPushAllowedHosts?: readonly string[]
+    allowLoopbackUrls?: boolean
+    maxDevicesPerUser?: number
+  }
+}
+
+/** Admin-only problems at start-up (ADMIN_EMAIL); main.ts prints them as one line. */
+export class AdminSetupError extends Error {}
+
+/** At least 8 characters besides spaces: "        " is not a password. */
+export function checkPassword(password: string, field = 'body.password') {
+  if (password.replace(/\s/gu, '').length < 8) {
+    throw new AppError('validation', 'The password needs at least 8 characters other than spaces', {
+      errors: [{ field, message: 'must contain at least 8 characters other than spaces' }],
+    })
+  }
 }
 
 export type Locale = 'fa' | 'en'
@@ -80,6 +113,12 @@ function checkTimezone(zone: string | undefined) {
 export function createAccountsService(deps: AccountsDeps) {
   const { database, auth, audit, events, counters, settings } = deps
   const db = database.db
+  const sessions = createSessionCache({ db, bus: deps.bus, accessTokenTtlSeconds: settings.accessTokenTtlSeconds })
+  const apiKeyCache = createApiKeyCache({ db, bus: deps.bus })
+  const loginGuard = createLoginGuard({ counters, maxFailures: settings.loginMaxFailures, windowSeconds: settings.loginWindowSeconds })
+  const verification = createEmailVerification({ auth, publicUrl: settings.publicUrl, ttlSeconds: settings.emailVerificationTtlSeconds })
+  /** After a change to a user's row or sessions has committed: every node drops its copy. */
+  const changed = (userId: string) => sessions.invalidate(userId)
 
   async function issueSession(x: Executor, user: UserRow, familyId = newId()) {
     const refreshToken = 'rt_' + randomBytes(32).toString('base64url')
@@ -90,7 +129,7 @@ export function createAccountsService(deps: AccountsDeps) {
       tokenHash: sha256(refreshToken),
       expiresAt: new Date(Date.now() + settings.refreshTokenTtlSeconds * 1000),
     })
-    const accessToken = await auth.signAccessToken({ id: user.id, role: user.role })
+    const accessToken = await auth.signAccessToken(user, familyId)
     return { user: userView(user), accessToken, accessTokenExpiresIn: settings.accessTokenTtlSeconds, refreshToken }
   }
 
@@ -104,6 +143,8 @@ export function createAccountsService(deps: AccountsDeps) {
       timezone?: string
       phone?: string | null
       role?: UserRole
+      /** False for a self-registered account while e-mail verification is on. */
+      verified?: boolean
     },
   ) {
     checkTimezone(input.timezone)
@@ -117,6 +158,7 @@ export function createAccountsService(deps: AccountsDeps) {
       timezone: input.timezone ?? (locale === 'fa' ? 'Asia/Tehran' : 'UTC'),
       phone: input.phone ?? null,
       role: input.role ?? 'customer',
+      emailVerifiedAt: input.verified === false ? null : new Date(),
     })
     if (!created) throw new AppError('email_taken')
     return created
@@ -124,35 +166,57 @@ export function createAccountsService(deps: AccountsDeps) {
 
   async function register(input: { email: string; password: string; name?: string; locale?: Locale; timezone?: string; phone?: string }) {
     checkTimezone(input.timezone)
+    checkPassword(input.password)
     // Hash before the transaction: on PGlite a transaction holds the only connection.
     const passwordHash = await hashPassword(input.password)
     return events.inTransaction(db, async (tx, raise) => {
-      const user = await createUser(tx, { ...input, passwordHash, role: 'customer' })
+      const user = await createUser(tx, { ...input, passwordHash, role: 'customer', verified: !settings.emailVerification })
       raise(events.event('user.registered', { userId: user.id }, { userIds: [user.id] }))
-      return issueSession(tx, user)
+      if (settings.emailVerification) {
+        raise(events.event('user.verification_requested', { userId: user.id }))
+        return { user: userView(user), verificationRequired: true as const }
+      }
+      return { ...(await issueSession(tx, user)), verificationRequired: false as const }
     })
   }
 
   async function login(input: { email: string; password: string }, ip: string) {
     const email = normalizeEmail(input.email)
-    const emailKey = `login-fail:email:${sha256(email)}`
-    const ipKey = `login-fail:ip:${ip}`
-    const [byEmail, byIp] = await Promise.all([counters.peek(emailKey), counters.peek(ipKey)])
-    const ipMax = settings.loginMaxFailures * 10
-    if (byEmail.count >= settings.loginMaxFailures || byIp.count >= ipMax) {
-      const wait = Math.max(
-        byEmail.count >= settings.loginMaxFailures ? byEmail.resetInSeconds : 0,
-        byIp.count >= ipMax ? byIp.resetInSeconds : 0,
-      )
-      throw new AppError('rate_limited', 'Too many failed sign-in attempts; try again later', { retryAfterSeconds: wait })
-    }
+    await loginGuard.admit(email, ip)
     const user = await usersRepo.byEmail(db, email)
     if (!(await verifyPassword(user?.passwordHash, input.password)) || !user) {
-      await Promise.all([counters.hit(emailKey, settings.loginWindowSeconds), counters.hit(ipKey, settings.loginWindowSeconds)])
+      await loginGuard.failed(email, ip)
       throw new AppError('invalid_credentials')
     }
-    await counters.reset(emailKey)
+    await loginGuard.succeeded(email, ip)
+    // Checked after the password, so the answer says nothing about an address to a stranger.
+    if (!user.emailVerifiedAt) throw new AppError('email_not_verified', 'Open the link in the e-mail we sent you, or ask for a new one')
     return issueSession(db, user)
+  }
+
+  /** The link a verification e-mail carries (minted when it is sent, so job payloads carry ids only). */
+  async function emailVerificationLink(userId: string) {
+    const user = await usersRepo.byId(db, userId)
+    return user && !user.emailVerifiedAt ? verification.link(user) : null
+  }
+
+  /** Redeems a verification link: marks the address verified and signs the user in. */
+  async function verifyEmail(token: string) {
+    const userId = await verification.check(token, async (id) => (await usersRepo.byId(db, id))?.email)
+    if (!userId) throw new AppError('invalid_token', 'This link is not valid or has expired; ask for a new one')
+    const session = await db.transaction(async (tx) => {
+      const user = await usersRepo.verifyEmail(tx, userId)
+      return issueSession(tx, user!)
+    })
+    await changed(userId)
+    return session
+  }
+
+  /** Sends a new link when the address belongs to an unverified account; says nothing either way. */
+  async function resendVerification(email: string) {
+    const user = await usersRepo.byEmail(db, normalizeEmail(email))
+    if (!user || user.emailVerifiedAt) return
+    await events.inTransaction(db, async (_tx, raise) => raise(events.event('user.verification_requested', { userId: user.id })))
   }
 
   async function refresh(refreshToken: string) {
@@ -172,6 +236,7 @@ export function createAccountsService(deps: AccountsDeps) {
               targetId: known.userId,
               data: { familyId: known.familyId },
             })
+            return { reusedBy: known.userId }
           }
           return null
         }
@@ -179,15 +244,20 @@ export function createAccountsService(deps: AccountsDeps) {
         if (!user) return null
         return issueSession(tx, user, spent.familyId)
       })
-      .then((session) => {
-        if (!session) throw new AppError('invalid_token', 'The refresh token is not valid, expired or already used')
+      .then(async (session) => {
+        if (session && 'reusedBy' in session) await changed(session.reusedBy)
+        if (!session || 'reusedBy' in session)
+          throw new AppError('invalid_token', 'The refresh token is not valid, expired or already used')
         return session
       })
   }
 
+  /** Ends the session: its refresh tokens now, its access tokens at their next request. */
   async function logout(refreshToken: string) {
     const known = await refreshTokensRepo.byHash(db, sha256(refreshToken))
-    if (known) await refreshTokensRepo.revokeFamily(db, known.familyId)
+    if (!known) return
+    await refreshTokensRepo.revokeFamily(db, known.familyId)
+    await changed(known.userId)
   }
 
   async function getUser(id: string) {
@@ -196,19 +266,31 @@ export function createAccountsService(deps: AccountsDeps) {
     return user
   }
 
+  /** The signed-in user, from the session cache (no query on the common path). */
+  async function me(userId: string) {
+    const cached = await sessions.get(userId)
+    if (!cached) throw new AppError('not_found', 'No such user')
+    return userView(cached.user)
+  }
+
+  /** For auth: the live state of a user's sessions. */
+  const sessionState = (userId: string) => sessions.get(userId)
+
   async function updateMe(userId: string, patch: { name?: string | null; locale?: Locale; timezone?: string; phone?: string | null }) {
     checkTimezone(patch.timezone)
-    return events.inTransaction(db, async (tx, raise) => {
-      const user = await usersRepo.update(tx, userId, {
-        ...(patch.name !== undefined ? { name: patch.name?.trim() || null } : {}),
-        ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
-        ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
-        ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+    return events
+      .inTransaction(db, async (tx, raise) => {
+        const user = await usersRepo.update(tx, userId, {
+          ...(patch.name !== undefined ? { name: patch.name?.trim() || null } : {}),
+          ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
+          ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
+          ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+        })
+        if (!user) throw new AppError('not_found', 'No such user')
+        raise(events.event('user.updated', { userId }, { userIds: [userId] }))
+        return user
       })
-      if (!user) throw new AppError('not_found', 'No such user')
-      raise(events.event('user.updated', { userId }, { userIds: [userId] }))
-      return user
-    })
+      .finally(() => changed(userId))
   }
 
   async function listUsers(options: { limit: number; cursor?: string; role?: UserRole; q?: string }) {
@@ -222,29 +304,39 @@ export function createAccountsService(deps: AccountsDeps) {
   }
 
   async function setRole(actor: Principal, userId: string, role: UserRole) {
-    return events.inTransaction(db, async (tx, raise) => {
-      const user = await usersRepo.byId(tx, userId)
-      if (!user) throw new AppError('not_found', 'No such user')
-      if (user.role === role) return user
-      if (user.role === 'admin' && (await usersRepo.countAdmins(tx, true)) <= 1) {
-        throw new AppError('conflict', 'This is the last admin; make another admin first')
-      }
-      const updated = await usersRepo.update(tx, userId, { role })
-      await audit.append(tx, {
-        actor,
-        action: 'user.role_changed',
-        targetType: 'user',
-        targetId: userId,
-        data: { from: user.role, to: role },
+    return events
+      .inTransaction(db, async (tx, raise) => {
+        const user = await usersRepo.byId(tx, userId)
+        if (!user) throw new AppError('not_found', 'No such user')
+        if (user.role === role) return user
+        if (user.role === 'admin' && (await usersRepo.countAdmins(tx, true)) <= 1) {
+          throw new AppError('conflict', 'This is the last admin; make another admin first')
+        }
+        // A new session version ends every session at once: access tokens stop at their next request.
+        const updated = await usersRepo.update(tx, userId, { role, sessionVersion: user.sessionVersion + 1 })
+        await audit.append(tx, {
+          actor,
+          action: 'user.role_changed',
+          targetType: 'user',
+          targetId: userId,
+          data: { from: user.role, to: role },
+        })
+        await refreshTokensRepo.revokeAllOfUser(tx, userId)
+        raise(events.event('user.role_changed', { userId, from: user.role, to: role }, { userIds: [userId] }))
+        return updated!
       })
-      // Sessions carry the role: end them so the new role applies at the next sign-in.
-      await refreshTokensRepo.revokeAllOfUser(tx, userId)
-      raise(events.event('user.role_changed', { userId, from: user.role, to: role }, { userIds: [userId] }))
-      return updated!
-    })
+      .finally(() => changed(userId))
   }
 
   async function createApiKey(actor: Principal, input: { name: string; scopes: string[] }) {
+    // A scope no route checks would grant nothing while looking like it grants something.
+    const known = auth.knownScopes()
+    const unknown = input.scopes.map((scope, i) => ({ scope, i })).filter(({ scope }) => scope !== '*' && !known.includes(scope))
+    if (unknown.length) {
+      throw new AppError('validation', `Unknown scope ${unknown.map((u) => `"${u.scope}"`).join(', ')}; known: *, ${known.join(', ')}`, {
+        errors: unknown.map(({ i }) => ({ field: `body.scopes.${i}`, message: `must be * or one of ${known.join(', ')}` })),
+      })
+    }
     const key = API_KEY_PREFIX + randomBytes(32).toString('base64url')
     return db.transaction(async (tx) => {
       const row = await apiKeysRepo.insert(tx, {
@@ -267,59 +359,83 @@ export function createAccountsService(deps: AccountsDeps) {
   }
 
   async function revokeApiKey(actor: Principal, id: string) {
-    return db.transaction(async (tx) => {
+    const revoked = await db.transaction(async (tx) => {
       const row = await apiKeysRepo.revoke(tx, id)
       if (!row) throw new AppError('not_found', 'No such active API key')
       await audit.append(tx, { actor, action: 'api_key.revoked', targetType: 'api_key', targetId: id, data: { name: row.name } })
+      return row
     })
+    await apiKeyCache.invalidate(revoked.keyHash)
   }
 
   async function listApiKeys() {
     return (await apiKeysRepo.list(db)).map(apiKeyView)
   }
 
-  /** For the auth layer: `ck_...` → the key's id and scopes, or null. */
+  /** For the auth layer: `ck_...` → the key's id and scopes, or null. Served from memory. */
   async function resolveApiKey(key: string) {
     if (key.length > 200) return null
-    const row = await apiKeysRepo.byHash(db, sha256(key))
-    if (!row) return null
-    await apiKeysRepo.touch(db, row.id)
-    return { keyId: row.id, scopes: row.scopes }
+    return apiKeyCache.resolve(sha256(key))
   }
 
   type DeviceInput =
     | { kind: 'fcm' | 'apns'; token: string; label?: string }
     | { kind: 'webpush'; subscription: { endpoint: string; keys: { p256dh: string; auth: string } }; label?: string }
 
+  /**
+   * A Web Push endpoint is a URL the browser (so, anyone) chose and the server will call: it must
+   * be on an allowed push service and resolve to public addresses only. An allowed host that does
+   * not resolve right now (a DNS hiccup) is accepted: every send checks the address it connects to.
+   * Past MAX_DEVICES_PER_USER the user's least recently seen device is removed.
+   */
   async function registerDevice(userId: string, input: DeviceInput) {
     const token = input.kind === 'webpush' ? input.subscription.endpoint : input.token
-    const row = await devicesRepo.upsert(db, {
-      id: newId(),
-      userId,
-      kind: input.kind,
-      token,
-      label: input.label ?? null,
-      subscription: input.kind === 'webpush' ? input.subscription : null,
+    if (input.kind === 'webpush') {
+      try {
+        await checkUrl(token, {
+          protocols: ['https:'],
+          allowedHosts: settings.webPushAllowedHosts ?? KNOWN_WEB_PUSH_HOSTS,
+          allowLoopback: settings.allowLoopbackUrls ?? false,
+        })
+      } catch (e) {
+        if (!(e instanceof UnsafeUrlError)) throw e
+        if (e.reason !== 'unresolvable') {
+          throw new AppError('unprocessable', `This Web Push endpoint cannot be used: ${e.message}`, {
+            errors: [{ field: 'body.subscription.endpoint', message: e.message }],
+          })
+        }
+      }
+    }
+    const row = await db.transaction(async (tx) => {
+      await devicesRepo.lockUser(tx, userId)
+      const saved = await devicesRepo.upsert(tx, {
+        id: newId(),
+        userId,
+        kind: input.kind,
+        token,
+        label: input.label ?? null,
+        subscription: input.kind === 'webpush' ? input.subscription : null,
+      })
+      await devicesRepo.trimOfUser(tx, userId, settings.maxDevicesPerUser ?? 20, saved.id)
+      return saved
     })
     return deviceView(row)
   }
 
-  /** The first admin from ADMIN_EMAIL / ADMIN_PASSWORD, only while no admin exists. */
-  async function ensureAdmin(email: string, password: string): Promise<'created' | 'promoted' | 'exists'> {
+  /**
+   * The first admin from ADMIN_EMAIL / ADMIN_PASSWORD, only while no admin exists. An existing
+   * account with that address is never promoted: whoever registered it first would become admin
+   * with their own password.
+   */
+  async function ensureAdmin(email: string, password: string): Promise<'created' | 'exists'> {
+    checkPassword(password, 'ADMIN_PASSWORD')
     const passwordHash = await hashPassword(password)
     return events.inTransaction(db, async (tx, raise) => {
       if ((await usersRepo.countAdmins(tx, true)) > 0) return 'exists'
-      const existing = await usersRepo.byEmail(tx, normalizeEmail(email))
-      if (existing) {
-        await usersRepo.update(tx, existing.id, { role: 'admin' })
-        await audit.append(tx, {
-          actor: 'system',
-          action: 'user.role_changed',
-          targetType: 'user',
-          targetId: existing.id,
-          data: { from: existing.role, to: 'admin', reason: 'ADMIN_EMAIL' },
-        })
-        return 'promoted'
+      if (await usersRepo.byEmail(tx, normalizeEmail(email))) {
+        throw new AdminSetupError(
+          `ADMIN_EMAIL ${email} belongs to an existing account that is not an admin; choose an address no account uses (that account is not promoted)`,
+        )
       }
       const user = await createUser(tx, { email, passwordHash, name: 'Admin', role: 'admin' })
       await audit.append(tx, {
@@ -358,7 +474,12 @@ export function createAccountsService(deps: AccountsDeps) {
       await events.inTransaction(db, async (tx, raise) => {
         const existing = await usersRepo.byEmail(tx, person.email)
         if (existing) {
-          await usersRepo.update(tx, existing.id, { role: person.role, passwordHash })
+          await usersRepo.update(tx, existing.id, {
+            role: person.role,
+            passwordHash,
+            emailVerifiedAt: existing.emailVerifiedAt ?? new Date(),
+            sessionVersion: existing.sessionVersion + 1,
+          })
           return
         }
         const user = await createUser(tx, { ...person, passwordHash })
@@ -380,6 +501,13 @@ export function createAccountsService(deps: AccountsDeps) {
     login,
     refresh,
     logout,
+    verifyEmail,
+    resendVerification,
+    emailVerificationLink,
+    me,
+    sessionState,
+    /** Runs when a user's session state changed on any node (role, logout, revocation). */
+    onSessionChange: (listener: (userId: string) => void) => sessions.onInvalidate(listener),
     getUser,
     updateMe,
     listUsers,

@@ -4,6 +4,7 @@ import { Link, useLocation } from '../../navigation'
 import { ErrorAlert, TextField, fieldMessage, useAction } from '../shell/form'
 import { Page } from '../shell/Page'
 import { client } from './session'
+import { ResendControls, useResendVerification, withAddress } from './verification'
 
 export function SignIn() {
   const { t } = useI18n()
@@ -11,18 +12,31 @@ export function SignIn() {
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
   // On success the session changes and the router sends the user on (to ?next= or home).
-  const signIn = useAction(() => client.login({ email: email.trim(), password }))
+  const signIn = useAction((address: string) => client.login({ email: address, password }))
+  // The address of the last attempt: a resend goes there even if the field has changed since.
+  const [attempted, setAttempted] = useState('')
+  // Kept here, not in the message, so its rest period outlives another failed attempt.
+  const resend = useResendVerification()
 
   function submit(event: FormEvent) {
     event.preventDefault()
-    void signIn.run()
+    const address = email.trim()
+    setAttempted(address)
+    void signIn.run(address)
   }
 
   const next = search.get('next')
   return (
     <Page title={t('signIn.title')} intro={t('signIn.intro')}>
       <form className="card form narrow" onSubmit={submit} noValidate aria-busy={signIn.pending}>
-        <ErrorAlert error={signIn.error} />
+        {signIn.error?.code === 'email_not_verified' ? (
+          <div className="alert info">
+            <p role="alert">{withAddress(t('verify.notVerified', { email: attempted }), attempted)}</p>
+            <ResendControls resend={resend} onSend={() => void resend.run(attempted)} />
+          </div>
+        ) : (
+          <ErrorAlert error={signIn.error} />
+        )}
         <TextField
           label={t('field.email')}
           name="email"

@@ -4,6 +4,7 @@ import { Link, useLocation } from '../../navigation'
 import { ErrorAlert, TextField, fieldMessage, useAction } from '../shell/form'
 import { Page } from '../shell/Page'
 import { client } from './session'
+import { ResendVerification, useFocusHeading, withAddress } from './verification'
 
 export function SignUp() {
   const { t, locale } = useI18n()
@@ -11,6 +12,8 @@ export function SignUp() {
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
   const [name, setName] = useState('')
+  // Set when the server e-mailed a link instead of signing in (EMAIL_VERIFICATION).
+  const [awaitingLink, setAwaitingLink] = useState<string | null>(null)
   // The account starts in the language the person is using and in the browser's time zone.
   const signUp = useAction(() =>
     client.register({
@@ -22,12 +25,16 @@ export function SignUp() {
     }),
   )
 
-  function submit(event: FormEvent) {
+  // Signed in at once: the router sends the user on. Otherwise the page becomes "check your inbox".
+  async function submit(event: FormEvent) {
     event.preventDefault()
-    void signUp.run()
+    const registration = await signUp.run()
+    if (registration?.verificationRequired) setAwaitingLink(registration.user.email)
   }
 
   const next = search.get('next')
+  const signInPath = next ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'
+  if (awaitingLink) return <CheckInbox email={awaitingLink} signInPath={signInPath} />
   return (
     <Page title={t('signUp.title')} intro={t('signUp.intro')}>
       <form className="card form narrow" onSubmit={submit} noValidate aria-busy={signUp.pending}>
@@ -70,7 +77,25 @@ export function SignUp() {
         </button>
       </form>
       <p className="aside">
-        {t('signUp.haveAccount')} <Link to={next ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'}>{t('signUp.signIn')}</Link>
+        {t('signUp.haveAccount')} <Link to={signInPath}>{t('signUp.signIn')}</Link>
+      </p>
+    </Page>
+  )
+}
+
+/** After sign-up with e-mail verification on: where the link went, and a way to get another. */
+function CheckInbox({ email, signInPath }: { email: string; signInPath: string }) {
+  const { t } = useI18n()
+  useFocusHeading(true)
+  return (
+    <Page title={t('verify.checkTitle')}>
+      <div className="card form narrow">
+        <p>{withAddress(t('verify.checkIntro', { email }), email)}</p>
+        <p className="muted">{t('verify.checkSpam')}</p>
+        <ResendVerification email={email} justSent />
+      </div>
+      <p className="aside">
+        <Link to={signInPath}>{t('verify.backToSignIn')}</Link>
       </p>
     </Page>
   )

@@ -5,7 +5,10 @@ import { useSyncExternalStore } from 'react'
 
 interface SessionState {
   user: User | null
-  /** Set when the server announced a role change: the access token still carries the old role. */
+  /**
+   * Set when the server announced a role change. The change ends every session of the user, so
+   * this outlives the sign-out it causes (the sign-in page says why) and clears at the next sign-in.
+   */
   roleChanged: boolean
 }
 
@@ -19,7 +22,8 @@ function setState(next: SessionState) {
 
 function onSessionChange(session: Session | null) {
   const user = session?.user ?? null
-  setState({ user, roleChanged: user !== null && user.id === state.user?.id && state.roleChanged })
+  // Kept while signed out or while the same user stays signed in; a new sign-in clears it.
+  setState({ user, roleChanged: state.roleChanged && (user === null || user.id === state.user?.id) })
 }
 
 export const client = createCaravanClient({ storage: localStorageSessionStorage(), onSessionChange })

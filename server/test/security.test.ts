@@ -1,0 +1,122 @@
+// Findings of the security review, each kept as a regression test.
+import { connect } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AdminSetupError } from '../src/modules/accounts'
+import { adminSession, bearer, registerUser, startTestCaravan, type TestCaravan } from './helpers/caravan'
+import { until } from './helpers/wait'
+
+const METRICS_TOKEN = 'metrics-token-0123456789'
+let t: TestCaravan
+beforeAll(async () => {
+  t = await startTestCaravan({ listen: true, env: { METRICS_TOKEN, REQUEST_TIMEOUT_MS: '1000' } })
+})
+afterAll(async () => {
+  await t?.close()
+})
+
+describe('ADMIN_EMAIL', () => {
+  it('never promotes an existing account: whoever registered the address first stays a customer', async () => {
+    const squatter = await registerUser(t, { email: 'owner@example.com', password: 'squatter password' })
+    await t.database.query(`update users set role = 'customer' where role = 'admin'`)
+    await expect(t.caravan.services.accounts.ensureAdmin('owner@example.com', 'operator password')).rejects.toBeInstanceOf(AdminSetupError)
+    expect((await t.database.query(`select role from users where id = $1`, [squatter.user.id])).rows[0].role).toBe('customer')
+    expect(await t.caravan.services.accounts.ensureAdmin('fresh-owner@example.com', 'operator password')).toBe('created')
+  })
+})
+
+describe('passwords', () => {
+  it('refuses a password of spaces, naming the field', async () => {
+    for (const password of ['        ', ' \t a b c d e f ', '       x']) {
+      const res = await t.caravan.app.inject({
+        method: 'POST',
+        url: '/v1/auth/register',
+        payload: { email: `sp${Math.random()}@example.com`, password },
+      })
+      expect(res.statusCode).toBe(400)
+      expect(res.json().errors[0].field).toBe('body.password')
+    }
+    const ok = await t.caravan.app.inject({
+      method: 'POST',
+      url: '/v1/auth/register',
+      payload: { email: 'spaced@example.com', password: 'a b c d e f g h' },
+    })
+    expect(ok.statusCode).toBe(201)
+  })
+})
+
+describe('API key scopes', () => {
+  it('are checked against the scopes routes accept; a wildcard like notifications:* is refused, not silently useless', async () => {
+    const admin = await adminSession(t)
+    const bad = await t.caravan.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: bearer(admin.accessToken),
+      payload: { name: 'x', scopes: ['users:read', 'notifications:*'] },
+    })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().errors).toEqual([{ field: 'body.scopes.1', message: expect.stringContaining('notifications:send') }])
+    for (const scopes of [['*'], ['notifications:send', 'users:read']]) {
+      const ok = await t.caravan.app.inject({
+        method: 'POST',
+        url: '/v1/api-keys',
+        headers: bearer(admin.accessToken),
+        payload: { name: 'x', scopes },
+      })
+      expect(ok.statusCode).toBe(201)
+    }
+  })
+})
+
+describe('/metrics', () => {
+  it('with METRICS_TOKEN set, answers only to that token', async () => {
+    expect((await t.caravan.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401)
+    expect((await t.caravan.app.inject({ method: 'GET', url: '/metrics', headers: bearer('wrong-token-0123456789') })).statusCode).toBe(401)
+    const admin = await adminSession(t)
+    expect((await t.caravan.app.inject({ method: 'GET', url: '/metrics', headers: bearer(admin.accessToken) })).statusCode).toBe(401)
+    const ok = await t.caravan.app.inject({ method: 'GET', url: '/metrics', headers: bearer(METRICS_TOKEN) })
+    expect(ok.statusCode).toBe(200)
+    expect(ok.body).toContain('caravan_')
+  })
+})
+
+describe('bad bodies', () => {
+  it('JSON nested 10,000 levels deep is a 400, not a 500', async () => {
+    const admin = await adminSession(t)
+    const deep = '['.repeat(10_000) + ']'.repeat(10_000)
+    const res = await t.caravan.app.inject({
+      method: 'POST',
+      url: '/v1/notifications',
+      headers: { ...bearer(admin.accessToken), 'content-type': 'application/json' },
+      payload: `{"type":"account.welcome","to":"${admin.user.id}","data":{"x":${deep}}}`,
+    })
+    expect(res.statusCode).toBe(400)
+    expect(res.json().detail).toMatch(/nested deeper than 64/)
+    // Brackets inside strings are text, not nesting.
+    const text = await t.caravan.app.inject({
+      method: 'PATCH',
+      url: '/v1/me',
+      headers: { ...bearer(admin.accessToken), 'content-type': 'application/json' },
+      payload: JSON.stringify({ name: '['.repeat(150) }),
+    })
+    expect(text.statusCode).toBe(200)
+  })
+
+  it('a client trickling its body is cut off after REQUEST_TIMEOUT_MS', async () => {
+    const { port } = new URL(t.url)
+    const socket = connect(Number(port), '127.0.0.1')
+    let closed = false
+    let answer = ''
+    socket.on('data', (d) => (answer += d))
+    socket.on('close', () => (closed = true))
+    socket.on('error', () => {})
+    socket.write('POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{')
+    const timer = setInterval(() => socket.writable && socket.write(' '), 200)
+    try {
+      await until(() => closed, 10_000, 'slow connection closed')
+    } finally {
+      clearInterval(timer)
+      socket.destroy()
+    }
+    expect(answer).toMatch(/^HTTP\/1\.1 408/)
+  })
+})
