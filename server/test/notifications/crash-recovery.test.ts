@@ -1,18 +1,14 @@
 // A worker killed (SIGKILL) while it fans out a notification accepted a moment before: another
 // worker takes the fan-out over within seconds (its chunk job expires after a minute and expired
 // jobs are noticed every few seconds), not after the quarter of an hour every job used to get.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import type { ChildProcess } from 'node:child_process'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { adminSession, freePort, startTestCaravan, type TestCaravan } from '../helpers/caravan'
+import { adminSession, startTestCaravan, type TestCaravan } from '../helpers/caravan'
 import { createPostgresDatabase, POSTGRES_URL, requireServices } from '../helpers/services'
 import { until } from '../helpers/wait'
+import { startWorkerProcess } from '../helpers/worker'
 import { api, defineType, insertUsers } from './helpers'
-
-const BIN = new URL('../../bin/caravan.js', import.meta.url).pathname
 
 let run = false
 let t: TestCaravan
@@ -20,35 +16,9 @@ let db: { url: string; drop: () => Promise<void> }
 let admin: string
 const workers: ChildProcess[] = []
 
-/** A worker process with the default job settings (no test-shortened expiries). */
 async function startWorker(): Promise<ChildProcess> {
-  const port = await freePort()
-  const { DATABASE_URL: _d, REDIS_URL: _r, NOTIFY_JOB_EXPIRE_SECONDS: _e, JOBS_MAINTENANCE_SECONDS: _m, ...env } = process.env
-  const child = spawn(process.execPath, [BIN, 'start', '--role', 'worker'], {
-    env: {
-      ...env,
-      DATABASE_URL: db.url,
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'caravan-worker-')),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      JWT_SECRET: t.caravan.config.jwtSecret,
-      SECRETS_KEY: t.caravan.config.secretsKey,
-    },
-    stdio: 'ignore',
-  })
+  const child = await startWorkerProcess(t, db.url)
   workers.push(child)
-  await until(
-    async () => {
-      try {
-        return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok
-      } catch {
-        return false
-      }
-    },
-    60_000,
-    'worker ready',
-  )
   return child
 }
 

@@ -2,19 +2,16 @@
 // delivery ends sent exactly once to the provider, or failed as "outcome unknown" (sent at most
 // once): none lost, none doubled. SendGrid has no idempotency key, so an in-doubt send is never
 // repeated.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { adminSession, freePort, startTestCaravan, type TestCaravan } from '../helpers/caravan'
+import { adminSession, startTestCaravan, type TestCaravan } from '../helpers/caravan'
 import { createPostgresDatabase, POSTGRES_URL, requireServices } from '../helpers/services'
 import { until } from '../helpers/wait'
+import { startWorkerProcess } from '../helpers/worker'
 import { startFakeSendGrid, type FakeSendGrid } from '../fakes/sendgrid'
 import { api, defineType } from './helpers'
 
-const BIN = new URL('../../bin/caravan.js', import.meta.url).pathname
 const RECIPIENTS = 150
 
 let run = false
@@ -24,36 +21,12 @@ let db: { url: string; drop: () => Promise<void> }
 const workers: ChildProcess[] = []
 
 async function startWorker(): Promise<ChildProcess> {
-  const port = await freePort()
-  const { DATABASE_URL: _d, REDIS_URL: _r, ...env } = process.env
-  const child = spawn(process.execPath, [BIN, 'start', '--role', 'worker'], {
-    env: {
-      ...env,
-      DATABASE_URL: db.url,
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'caravan-worker-')),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      JWT_SECRET: t.caravan.config.jwtSecret,
-      SECRETS_KEY: t.caravan.config.secretsKey,
-      // Deliveries in flight at the kill are noticed within seconds.
-      JOBS_EXPIRE_CHECK_SECONDS: '1',
-      NOTIFY_DELIVER_EXPIRE_SECONDS: '4',
-    },
-    stdio: 'ignore',
+  const child = await startWorkerProcess(t, db.url, {
+    // Deliveries in flight at the kill are noticed within seconds.
+    JOBS_EXPIRE_CHECK_SECONDS: '1',
+    NOTIFY_DELIVER_EXPIRE_SECONDS: '4',
   })
   workers.push(child)
-  await until(
-    async () => {
-      try {
-        return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok
-      } catch {
-        return false
-      }
-    },
-    60_000,
-    'worker ready',
-  )
   return child
 }
 

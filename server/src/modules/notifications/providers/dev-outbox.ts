@@ -1,6 +1,6 @@
 // The embedded default for email, SMS and push: "sends" by storing the message, so a first run
 // works with no account anywhere. Idempotent by delivery id, so a retry never stores twice.
-import { and, desc, eq, lt } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type { Db } from '../../../core/db/client'
 import { newId } from '../../../core/db/ids'
 import { devOutbox } from '../tables'
@@ -54,19 +54,5 @@ export function createDevOutbox(db: Db) {
       store('push', m.deliveryId, `${m.target.kind}:${m.target.token.slice(0, 24)}`, { title: m.title, body: m.body, data: m.data ?? {} }),
   }
 
-  async function list(options: { limit: number; before?: string; channel?: string }) {
-    return db
-      .select()
-      .from(devOutbox)
-      .where(
-        and(
-          options.before ? lt(devOutbox.id, options.before) : undefined,
-          options.channel ? eq(devOutbox.channel, options.channel) : undefined,
-        ),
-      )
-      .orderBy(desc(devOutbox.id))
-      .limit(options.limit + 1)
-  }
-
-  return { email, sms, push, list }
+  return { email, sms, push }
 }
