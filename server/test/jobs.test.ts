@@ -1,21 +1,13 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adminSession, bearer, startTestCaravan, type TestCaravan } from './helpers/caravan'
+import { until } from './helpers/wait'
 
 let t: TestCaravan
 const seen: string[] = []
 const attempts = new Map<string, number>()
 let release!: () => void
 const slowStarted: string[] = []
-
-async function until(check: () => boolean | Promise<boolean>, ms = 20_000) {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (await check()) return
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error('condition not met in time')
-}
 
 beforeAll(async () => {
   t = await startTestCaravan({ deferStart: true })

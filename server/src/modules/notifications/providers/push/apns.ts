@@ -83,6 +83,8 @@ export function createApnsProvider(config: ApnsConfig): ApnsProvider {
   const ttlSeconds = config.ttlSeconds ?? DEFAULT_TTL_SECONDS
 
   let session: ClientHttp2Session | undefined
+  // Connections APNs announced it is closing (GOAWAY), for the retry of a stream caught in it.
+  const goingAway = new WeakSet<ClientHttp2Session>()
   let token: { jwt: string; issuedAt: number } | undefined
   let signing: Promise<string> | undefined
   let lastForcedRefresh = -Infinity
@@ -114,7 +116,10 @@ export function createApnsProvider(config: ApnsConfig): ApnsProvider {
       if (session === opened) session = undefined
     }
     opened.on('close', forget)
-    opened.on('goaway', forget)
+    opened.on('goaway', () => {
+      goingAway.add(opened)
+      forget()
+    })
     // An idle connection must not keep the process alive; pending requests hold their own timer.
     opened.unref()
     session = opened
@@ -128,29 +133,38 @@ export function createApnsProvider(config: ApnsConfig): ApnsProvider {
     if (current && !current.closed) current.close()
   }
 
-  function request(headers: OutgoingHttpHeaders, body: string): Promise<Answer> {
+  function request(headers: OutgoingHttpHeaders, body: string, retried = false): Promise<Answer> {
     return new Promise((resolve, reject) => {
       let settled = false
-      const fail = (why: string) => {
+      let used: ClientHttp2Session | undefined
+      const fail = (why: string, timedOut = false) => {
         if (settled) return
         settled = true
         clearTimeout(timer)
+        // A stream that got no answer on a connection APNs was already closing (GOAWAY) never reached
+        // it: send it once more on a fresh connection instead of failing the delivery.
+        const caughtInClose = !timedOut && status === 0 && used !== undefined && (used.closed || used.destroyed || goingAway.has(used))
         retireConnection()
+        if (!retried && caughtInClose) {
+          request(headers, body, true).then(resolve, reject)
+          return
+        }
         reject(new ProviderError('transient', truncate(redact(why))))
       }
       const timer = setTimeout(() => {
         stream?.close(http2.constants.NGHTTP2_CANCEL)
         // A silent connection may be half-dead (lost network, frozen peer): start afresh next time.
-        fail(`APNs did not answer within ${timeoutMs} ms`)
+        fail(`APNs did not answer within ${timeoutMs} ms`, true)
       }, timeoutMs)
       let stream: ClientHttp2Stream | undefined
+      let status = 0
       try {
-        stream = connection().request(headers)
+        used = connection()
+        stream = used.request(headers)
       } catch (e) {
         fail(`APNs connection failed: ${(e as Error).message}`)
         return
       }
-      let status = 0
       let responseHeaders: IncomingHttpHeaders = {}
       const chunks: Buffer[] = []
       stream.on('response', (received) => {
