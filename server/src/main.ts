@@ -1,5 +1,6 @@
 // The `caravan` command: `caravan [start] [--role all|api|worker]`, `caravan migrate`, `caravan demo`.
 import { buildCaravan } from './app'
+import { startCommand } from './cli/start'
 import { ConfigError, loadConfig } from './config'
 import { openDatabase, pgliteDirFor } from './core/db/client'
 import { migrate } from './core/db/migrate'
@@ -34,25 +35,7 @@ async function main(argv: string[]) {
   }
   if (command !== 'start') throw new ConfigError('command', `unknown command "${command}"\n${HELP}`)
 
-  const caravan = await buildCaravan(config)
-  let stopping = false
-  const shutdown = async (signal: string) => {
-    if (stopping) return
-    stopping = true
-    caravan.logger.info({ signal }, 'shutting down')
-    await caravan.stop()
-    process.exit(0)
-  }
-  process.on('SIGINT', () => void shutdown('SIGINT'))
-  process.on('SIGTERM', () => void shutdown('SIGTERM'))
-  await caravan.start()
-  await caravan.listen()
-  if (config.role === 'worker' && !config.redisUrl) {
-    caravan.logger.warn('worker role without REDIS_URL: events raised by jobs cannot reach sockets on API nodes')
-  }
-  caravan.logger.info(
-    `Caravan ${config.role} node ready on ${config.publicUrl} (database: ${caravan.database.kind}${config.redisUrl ? ', redis' : ''})`,
-  )
+  await startCommand(config)
 }
 
 main(process.argv.slice(2)).catch((err) => {
