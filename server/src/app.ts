@@ -24,6 +24,7 @@ import type { App } from './core/http/route'
 import { createJobs } from './core/jobs/queue'
 import { createMetrics } from './core/metrics/registry'
 import { createRealtime } from './core/realtime/server'
+import { createPrivacyRegistry } from './core/privacy/registry'
 import { createSecretBox } from './core/secrets/crypto'
 import { accountsRoutes, accountsSchemas, accountsTags, createAccountsService } from './modules/accounts'
 import {
@@ -90,7 +91,9 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     resolveApiKey: (k) => accounts.resolveApiKey(k),
     resolveSession: (userId) => accounts.sessionState(userId),
   })
-  const accounts = createAccountsService({ database, auth, audit, events, counters, bus, settings: config })
+  // Each module registers how to export and erase what it holds about a user.
+  const privacy = createPrivacyRegistry()
+  const accounts = createAccountsService({ database, auth, audit, events, counters, bus, secrets, privacy, settings: config })
   const notifications = createNotificationsService({
     database,
     bus,
@@ -100,6 +103,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     counters,
     secrets,
     accounts,
+    privacy,
     logger,
     factories: providerFactories,
     settings: {
@@ -136,6 +140,8 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Path parameters up to 128 characters, percent-encoded (an externalId with ':' or '@'): 3 bytes each.
+    routerOptions: { maxParamLength: 400 },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App
 
   const realtime = createRealtime({

@@ -104,7 +104,7 @@ describe('sending', () => {
     const a = await registerUser(t)
     const b = await registerUser(t)
     expect((await api(t, 'POST', '/v1/topics', apiKey, { key: 'order-42', name: 'Order 42', visibility: 'public' })).status).toBe(201)
-    expect((await api(t, 'POST', '/v1/topics/order-42/subscribers', apiKey, { userIds: [a.user.id] })).status).toBe(204)
+    expect((await api(t, 'POST', '/v1/topics/order-42/subscribers', apiKey, { users: [a.user.id] })).status).toBe(204)
     expect((await api(t, 'PUT', '/v1/me/topics/order-42', b.accessToken)).status).toBe(204)
     const res = await send({ type: 'order.paid', to: { topic: 'order-42' }, channels: ['in_app'], data: { orderId: '42' } })
     const detail = await settled(t, apiKey, res.body.id)

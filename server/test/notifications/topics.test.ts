@@ -79,9 +79,9 @@ describe('topic visibility', () => {
   it("the host's API key still subscribes users to a private topic, and they receive what is sent to it", async () => {
     await api(t, 'POST', '/v1/topics', apiKey, { key: 'order-10', name: 'Order 10' })
     const customer = await registerUser(t)
-    expect((await api(t, 'POST', '/v1/topics/order-10/subscribers', apiKey, { userIds: [customer.user.id] })).status).toBe(204)
+    expect((await api(t, 'POST', '/v1/topics/order-10/subscribers', apiKey, { users: [customer.user.id] })).status).toBe(204)
     expect(
-      (await api(t, 'POST', '/v1/topics/order-10/subscribers', apiKey, { userIds: ['00000000-0000-7000-8000-000000000000'] })).status,
+      (await api(t, 'POST', '/v1/topics/order-10/subscribers', apiKey, { users: ['00000000-0000-7000-8000-000000000000'] })).status,
     ).toBe(422)
     // Listed as mine (the host put me there), marked private: only the host takes me out.
     expect((await api(t, 'GET', '/v1/me/topics', customer.accessToken)).body.items).toEqual([

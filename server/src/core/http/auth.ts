@@ -156,7 +156,8 @@ export function createAuth(options: {
   const publicAccess: Access = { security: [] }
 
   function require(rule: AccessRule = {}): Access {
-    const security: Access['security'] = [{ bearerAuth: [] }]
+    // roles: [] is an API-key-only route: no user token is offered in its OpenAPI security.
+    const security: Access['security'] = rule.roles?.length === 0 ? [] : [{ bearerAuth: [] }]
     if (rule.apiKeyScope) {
       security.push({ apiKey: [rule.apiKeyScope] })
       scopes.add(rule.apiKeyScope)

@@ -1,6 +1,6 @@
 // TypeBox schemas every module shares (ids, locales, paging, timestamps), so no module imports
 // another's internals for them.
-import { Type, type TSchema } from 'typebox'
+import { Type, type Static, type TSchema } from 'typebox'
 import { UUID_PATTERN } from '../db/ids'
 
 export const Id = Type.String({ pattern: UUID_PATTERN })
@@ -18,3 +18,13 @@ export const PageQuery = {
 
 /** The answer of every paged list. */
 export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) })
+
+/**
+ * A $ref to a schema registered by its $id (one component in OpenAPI), typed as that schema:
+ * TypeBox types a bare Ref as unknown, which would let any handler answer anything.
+ */
+export function RefTo<T extends TSchema>(schema: T) {
+  const id = (schema as { $id?: string }).$id
+  if (!id) throw new Error('RefTo needs a schema with an $id')
+  return Type.Unsafe<Static<T>>(Type.Ref(id))
+}

@@ -1,7 +1,7 @@
 // SQL for the accounts tables only: no rules here, every function takes the executor to run on.
 import { and, desc, eq, gt, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Executor } from '../../core/db/client'
-import { apiKeys, devices, refreshTokens, users } from './tables'
+import { apiKeys, devices, identitySecrets, refreshTokens, users } from './tables'
 
 export type UserRow = typeof users.$inferSelect
 export type ApiKeyRow = typeof apiKeys.$inferSelect
@@ -20,11 +20,40 @@ export const usersRepo = {
     const [row] = await x.select().from(users).where(eq(users.id, id))
     return row
   },
+  async byExternalId(x: Executor, externalId: string) {
+    const [row] = await x.select().from(users).where(eq(users.externalId, externalId))
+    return row
+  },
+  async byExternalIds(x: Executor, externalIds: string[]) {
+    return externalIds.length ? x.select().from(users).where(inArray(users.externalId, externalIds)) : []
+  },
+  /** Inserts a host product's user; nothing when that externalId exists (a concurrent upsert won). */
+  async insertExternal(x: Executor, row: typeof users.$inferInsert): Promise<UserRow | undefined> {
+    const [created] = await x.insert(users).values(row).onConflictDoNothing({ target: users.externalId }).returning()
+    return created
+  },
   async update(x: Executor, id: string, patch: Partial<typeof users.$inferInsert>) {
     const [row] = await x
       .update(users)
       .set({ ...patch, updatedAt: sql`now()` })
       .where(eq(users.id, id))
+      .returning()
+    return row
+  },
+  /**
+   * Sets a new password only if the hash is still `expected` (a reset link works once even when
+   * redeemed twice at the same moment); ends every session and marks the address proven.
+   */
+  async replacePassword(x: Executor, id: string, expected: string | null, passwordHash: string) {
+    const [row] = await x
+      .update(users)
+      .set({
+        passwordHash,
+        sessionVersion: sql`${users.sessionVersion} + 1`,
+        emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(users.id, id), sql`${users.passwordHash} is not distinct from ${expected}`))
       .returning()
     return row
   },
@@ -53,6 +82,15 @@ export const usersRepo = {
   },
   async byIds(x: Executor, ids: string[]) {
     return ids.length ? x.select().from(users).where(inArray(users.id, ids)) : []
+  },
+  /** Users that can be reached: not erased. */
+  async liveByIds(x: Executor, ids: string[]) {
+    return ids.length
+      ? x
+          .select()
+          .from(users)
+          .where(and(inArray(users.id, ids), isNull(users.erasedAt)))
+      : []
   },
   async countAdmins(x: Executor, lock = false): Promise<number> {
     if (lock) {
@@ -97,6 +135,18 @@ export const refreshTokensRepo = {
       .update(refreshTokens)
       .set({ revokedAt: sql`now()` })
       .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)))
+  },
+  async listOfUser(x: Executor, userId: string) {
+    return x
+      .select({
+        familyId: refreshTokens.familyId,
+        createdAt: refreshTokens.createdAt,
+        expiresAt: refreshTokens.expiresAt,
+        revokedAt: refreshTokens.revokedAt,
+      })
+      .from(refreshTokens)
+      .where(eq(refreshTokens.userId, userId))
+      .orderBy(desc(refreshTokens.createdAt))
   },
   async revokeAllOfUser(x: Executor, userId: string) {
     await x
@@ -162,6 +212,9 @@ export const devicesRepo = {
   async listOfUser(x: Executor, userId: string) {
     return x.select().from(devices).where(eq(devices.userId, userId)).orderBy(desc(devices.createdAt))
   },
+  async deleteAllOfUser(x: Executor, userId: string) {
+    await x.delete(devices).where(eq(devices.userId, userId))
+  },
   async deleteOfUser(x: Executor, userId: string, id: string) {
     const removed = await x
       .delete(devices)
@@ -201,5 +254,30 @@ export const devicesRepo = {
       .offset(Math.max(0, keep - 1))
     const removed = await x.delete(devices).where(inArray(devices.id, beyond)).returning({ id: devices.id })
     return removed.map((r) => r.id)
+  },
+}
+
+export type IdentitySecretRow = typeof identitySecrets.$inferSelect
+
+export const identitySecretsRepo = {
+  /** The current secret and the previous ones still in their grace period, newest first. */
+  async usable(x: Executor) {
+    return x
+      .select()
+      .from(identitySecrets)
+      .where(or(isNull(identitySecrets.expiresAt), gt(identitySecrets.expiresAt, sql`now()`)))
+      .orderBy(desc(identitySecrets.createdAt))
+  },
+  /** Ends the current secret's life `graceSeconds` from now (never extends an earlier end) and adds the new one. */
+  async rotate(x: Executor, row: typeof identitySecrets.$inferInsert, graceSeconds: number) {
+    // One rotation at a time: two at once would both leave a "current" secret.
+    await x.execute(sql`select pg_advisory_xact_lock(hashtextextended('identity-secrets', 0))`)
+    const end = sql`now() + make_interval(secs => ${graceSeconds})`
+    await x
+      .update(identitySecrets)
+      .set({ expiresAt: sql`least(coalesce(${identitySecrets.expiresAt}, ${end}), ${end})` })
+      .where(or(isNull(identitySecrets.expiresAt), gt(identitySecrets.expiresAt, sql`now()`)))
+    const [created] = await x.insert(identitySecrets).values(row).returning()
+    return created
   },
 }

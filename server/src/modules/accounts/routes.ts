@@ -1,12 +1,15 @@
 import { Type } from 'typebox'
 import { currentUser, type Auth } from '../../core/http/auth'
 import { route, type App } from '../../core/http/route'
+import { RefTo } from '../../core/http/schemas'
+import { hostUserRoutes, hostUserTags } from './host-routes'
 import * as S from './schemas'
 import type { AccountsService } from './service'
 import { userView } from './service'
 
 export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth: Auth; authRateLimitPerMinute: number }) {
   const { accounts, auth } = deps
+  hostUserRoutes(app, deps)
   const signedIn = auth.require()
   const admin = auth.require({ roles: ['admin'] })
   // A tighter limit where each request costs an Argon2 hash.
@@ -68,6 +71,35 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
       await accounts.resendVerification(request.body.email)
       return reply.code(202).send(null)
     },
+  })
+
+  route(app, {
+    method: 'POST',
+    url: '/v1/auth/password-reset',
+    operationId: 'requestPasswordReset',
+    tags: ['auth'],
+    access: auth.public,
+    summary: 'E-mail a password reset link (answers 202 whether or not the address has an account)',
+    description: "The link works for an hour and once. It also sets a first password for a host product's user.",
+    rateLimit: passwordRateLimit,
+    schema: { body: S.PasswordResetBody, response: { 202: Type.Null() } },
+    handler: async (request, reply) => {
+      await accounts.requestPasswordReset(request.body.email)
+      return reply.code(202).send(null)
+    },
+  })
+
+  route(app, {
+    method: 'POST',
+    url: '/v1/auth/password-reset/confirm',
+    operationId: 'confirmPasswordReset',
+    tags: ['auth'],
+    access: auth.public,
+    summary: "Set a new password with a reset link's token and sign in (every other session ends)",
+    errors: [401],
+    rateLimit: passwordRateLimit,
+    schema: { body: S.PasswordResetConfirmBody, response: { 200: RefTo(S.Session) } },
+    handler: async (request) => accounts.resetPassword(request.body.token, request.body.password),
   })
 
   route(app, {
@@ -237,7 +269,8 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
 export const accountsTags = [
   { name: 'auth', description: 'Sign-up, sign-in, sessions' },
   { name: 'me', description: 'The signed-in user' },
-  { name: 'api-keys', description: "Keys for the host product's server" },
+  { name: 'api-keys', description: "Keys and the identity secret for the host product's server" },
+  ...hostUserTags,
 ]
 
-export const accountsSchemas = [S.User, S.Session, S.ApiKey, S.Device]
+export const accountsSchemas = [S.User, S.Session, S.ApiKey, S.Device, S.ExternalUser, S.IdentitySecret]

@@ -13,7 +13,8 @@ export const Role = Type.Union([Type.Literal('customer'), Type.Literal('agent'),
 export const User = Type.Object(
   {
     id: Type.String(),
-    email: Type.String(),
+    externalId: Type.Union([Type.String(), Type.Null()], { description: "The host product's own id for this user, if it has one" }),
+    email: Type.Union([Type.String(), Type.Null()], { description: "Null for a host product's user created without one" }),
     name: Type.Union([Type.String(), Type.Null()]),
     locale: Locale,
     timezone: Type.String(),
@@ -150,4 +151,106 @@ export const Device = Type.Object(
     disabled: Type.Boolean({ description: 'Set when the push service reported the token as no longer valid' }),
   },
   { $id: 'Device' },
+)
+
+// ---- the host product's users ---------------------------------------------------------------------
+
+export const ExternalId = Type.String({
+  pattern: '^[A-Za-z0-9_.:@-]{1,128}$',
+  description: "The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ -",
+})
+export const ExternalIdParams = Type.Object({ externalId: ExternalId })
+export const Attributes = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.Unknown(), {
+  description:
+    'Facts the host keeps on the user (plan, company…), at most 8 kB as JSON; replaced whole when given; templates see them as user.attributes',
+})
+/** Profile fields the host may set: omitted fields stay as they are, null clears one. */
+const hostProfile = {
+  email: Type.Optional(Type.Union([Email, Type.Null()])),
+  phone: Type.Optional(Type.Union([Phone, Type.Null()])),
+  name: Type.Optional(Type.Union([Name, Type.Null()])),
+  locale: Type.Optional(Locale),
+  timezone: Type.Optional(Timezone),
+  attributes: Type.Optional(Attributes),
+}
+export const UpsertExternalUserBody = Type.Object(hostProfile, { additionalProperties: false })
+export const ExternalUserItem = Type.Object({ externalId: ExternalId, ...hostProfile }, { additionalProperties: false })
+export const BatchUpsertBody = Type.Object(
+  { users: Type.Array(ExternalUserItem, { minItems: 1, maxItems: 1000 }) },
+  { additionalProperties: false },
+)
+export const ExternalUser = Type.Object(
+  {
+    id: Type.String(),
+    externalId: Type.Union([Type.String(), Type.Null()]),
+    email: Type.Union([Type.String(), Type.Null()]),
+    name: Type.Union([Type.String(), Type.Null()]),
+    locale: Locale,
+    timezone: Type.String(),
+    phone: Type.Union([Type.String(), Type.Null()]),
+    role: Role,
+    createdAt: Timestamp,
+    attributes: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { $id: 'ExternalUser' },
+)
+export const BatchUpsertResult = Type.Object({
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  items: Type.Array(Type.Ref('ExternalUser')),
+})
+
+/** Anywhere the API takes a user: the Caravan id, or the host's id. */
+export const UserRef = Type.Union([Id, Type.Object({ externalId: ExternalId }, { additionalProperties: false })], {
+  description: 'A Caravan user id, or { "externalId": "…" }',
+})
+/** Where a trigger names a user: the Caravan id, or the host's id with profile fields to create or update the user inline. */
+export const UserRefUpsert = Type.Union([Id, ExternalUserItem], {
+  description:
+    'A Caravan user id, or { "externalId": "…", email?, phone?, name?, locale?, timezone?, attributes? } (created or updated inline)',
+})
+
+export const SessionForExternalBody = ExternalUserItem
+export const IdentityBody = Type.Object(
+  {
+    externalId: ExternalId,
+    signature: Type.String({ minLength: 1, maxLength: 128, description: 'Hex HMAC-SHA256 of the externalId with the identity secret' }),
+  },
+  { additionalProperties: false },
+)
+export const IdentitySecret = Type.Object(
+  {
+    id: Type.String(),
+    prefix: Type.String({ description: 'The first characters of the secret, to tell secrets apart' }),
+    createdAt: Timestamp,
+    expiresAt: Type.Union([Timestamp, Type.Null()], { description: 'Null for the current secret; set when a newer one replaced it' }),
+  },
+  { $id: 'IdentitySecret' },
+)
+export const RotateIdentitySecretBody = Type.Object(
+  {
+    graceSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 30 * 86_400,
+        default: 86_400,
+        description: 'How long the previous secret keeps working (default a day)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+export const RotatedIdentitySecret = Type.Object({
+  identitySecret: Type.Ref('IdentitySecret'),
+  secret: Type.String({ description: "Shown once; keep it on the host product's server only" }),
+})
+export const UserExport = Type.Object(
+  { exportedAt: Timestamp, userId: Type.String() },
+  { additionalProperties: Type.Unknown(), description: "Every module's part of the user's data, under the module's name" },
+)
+
+export const PasswordResetBody = Type.Object({ email: Email }, { additionalProperties: false })
+export const PasswordResetConfirmBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 2000 }), password: Password },
+  { additionalProperties: false },
 )

@@ -16,9 +16,15 @@ import './events'
 import { hashPassword, verifyPassword } from './passwords'
 import { createApiKeyCache } from './api-key-cache'
 import { createLoginGuard } from './login-guard'
-import { apiKeysRepo, devicesRepo, refreshTokensRepo, usersRepo, type ApiKeyRow, type DeviceRow, type UserRow } from './repo'
+import { apiKeysRepo, devicesRepo, refreshTokensRepo, usersRepo, type UserRow } from './repo'
 import { createSessionCache } from './sessions'
+import type { PrivacyRegistry } from '../../core/privacy/registry'
+import type { SecretBox } from '../../core/secrets/crypto'
+import { createHostUsers } from './host-users'
+import { createIdentityVerification } from './identity'
+import { createPasswordReset } from './password-reset'
 import { createEmailVerification } from './verification'
+import { apiKeyView, deviceView, externalUserView, userView, type Locale } from './views'
 
 export interface AccountsDeps {
   database: Database
@@ -27,6 +33,9 @@ export interface AccountsDeps {
   events: EventBus
   counters: CounterStore
   bus: InvalidationBus
+  secrets: SecretBox
+  /** Every module's personal data, for export and erasure; accounts registers its own part here. */
+  privacy: PrivacyRegistry
   settings: {
     accessTokenTtlSeconds: number
     refreshTokenTtlSeconds: number
@@ -55,10 +64,9 @@ export function checkPassword(password: string, field = 'body.password') {
   }
 }
 
-export type Locale = 'fa' | 'en'
-
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
-const iso = (d: Date | null) => (d ? d.toISOString() : null)
+
+export { apiKeyView, deviceView, externalUserView, userView, type Locale }
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
@@ -73,39 +81,10 @@ export function isTimezone(zone: string): boolean {
   }
 }
 
-export function userView(u: UserRow) {
-  return {
-    id: u.id,
-    email: u.email,
-    name: u.name,
-    locale: u.locale as Locale,
-    timezone: u.timezone,
-    phone: u.phone,
-    role: u.role,
-    createdAt: u.createdAt.toISOString(),
-  }
-}
-
-export function apiKeyView(k: ApiKeyRow) {
-  return {
-    id: k.id,
-    name: k.name,
-    prefix: k.prefix,
-    scopes: k.scopes,
-    createdAt: k.createdAt.toISOString(),
-    lastUsedAt: iso(k.lastUsedAt),
-    revokedAt: iso(k.revokedAt),
-  }
-}
-
-export function deviceView(d: DeviceRow) {
-  return { id: d.id, kind: d.kind, token: d.token, label: d.label, createdAt: d.createdAt.toISOString(), disabled: d.disabledAt !== null }
-}
-
-function checkTimezone(zone: string | undefined) {
+function checkTimezone(zone: string | undefined, field = 'body.timezone') {
   if (zone !== undefined && !isTimezone(zone)) {
     throw new AppError('validation', `"${zone}" is not an IANA time zone`, {
-      errors: [{ field: 'body.timezone', message: 'must be an IANA time zone such as Asia/Tehran' }],
+      errors: [{ field, message: 'must be an IANA time zone such as Asia/Tehran' }],
     })
   }
 }
@@ -117,6 +96,8 @@ export function createAccountsService(deps: AccountsDeps) {
   const apiKeyCache = createApiKeyCache({ db, bus: deps.bus })
   const loginGuard = createLoginGuard({ counters, maxFailures: settings.loginMaxFailures, windowSeconds: settings.loginWindowSeconds })
   const verification = createEmailVerification({ auth, publicUrl: settings.publicUrl, ttlSeconds: settings.emailVerificationTtlSeconds })
+  const passwordReset = createPasswordReset({ auth, publicUrl: settings.publicUrl })
+  const identity = createIdentityVerification({ db, bus: deps.bus, secrets: deps.secrets, audit })
   /** After a change to a user's row or sessions has committed: every node drops its copy. */
   const changed = (userId: string) => sessions.invalidate(userId)
 
@@ -184,7 +165,8 @@ export function createAccountsService(deps: AccountsDeps) {
     const email = normalizeEmail(input.email)
     await loginGuard.admit(email, ip)
     const user = await usersRepo.byEmail(db, email)
-    if (!(await verifyPassword(user?.passwordHash, input.password)) || !user) {
+    // A host product's user without a password (null hash) fails here like a wrong password.
+    if (!(await verifyPassword(user?.passwordHash ?? undefined, input.password)) || !user) {
       await loginGuard.failed(email, ip)
       throw new AppError('invalid_credentials')
     }
@@ -197,12 +179,12 @@ export function createAccountsService(deps: AccountsDeps) {
   /** The link a verification e-mail carries (minted when it is sent, so job payloads carry ids only). */
   async function emailVerificationLink(userId: string) {
     const user = await usersRepo.byId(db, userId)
-    return user && !user.emailVerifiedAt ? verification.link(user) : null
+    return user?.email && !user.emailVerifiedAt ? verification.link({ id: user.id, email: user.email }) : null
   }
 
   /** Redeems a verification link: marks the address verified and signs the user in. */
   async function verifyEmail(token: string) {
-    const userId = await verification.check(token, async (id) => (await usersRepo.byId(db, id))?.email)
+    const userId = await verification.check(token, async (id) => (await usersRepo.byId(db, id))?.email ?? undefined)
     if (!userId) throw new AppError('invalid_token', 'This link is not valid or has expired; ask for a new one')
     const session = await db.transaction(async (tx) => {
       const user = await usersRepo.verifyEmail(tx, userId)
@@ -217,6 +199,38 @@ export function createAccountsService(deps: AccountsDeps) {
     const user = await usersRepo.byEmail(db, normalizeEmail(email))
     if (!user || user.emailVerifiedAt) return
     await events.inTransaction(db, async (_tx, raise) => raise(events.event('user.verification_requested', { userId: user.id })))
+  }
+
+  /** E-mails a reset link when the address belongs to a user; says nothing either way. */
+  async function requestPasswordReset(email: string) {
+    const user = await usersRepo.byEmail(db, normalizeEmail(email))
+    if (!user || user.erasedAt) return
+    await events.inTransaction(db, async (_tx, raise) => raise(events.event('user.password_reset_requested', { userId: user.id })))
+  }
+
+  /** The link a reset e-mail carries (minted when it is sent, so job payloads carry ids only). */
+  async function passwordResetLink(userId: string) {
+    const user = await usersRepo.byId(db, userId)
+    return user?.email && !user.erasedAt ? passwordReset.link(user) : null
+  }
+
+  /** Redeems a reset link: sets the password, ends every other session, signs in. Sets a first password for a host user. */
+  async function resetPassword(token: string, password: string) {
+    checkPassword(password)
+    const invalid = () => new AppError('invalid_token', 'This link is not valid, has expired or was already used; ask for a new one')
+    const userId = await passwordReset.check(token, (id) => usersRepo.byId(db, id))
+    if (!userId) throw invalid()
+    const before = await usersRepo.byId(db, userId)
+    const passwordHash = await hashPassword(password)
+    const session = await db.transaction(async (tx) => {
+      const user = await usersRepo.replacePassword(tx, userId, before?.passwordHash ?? null, passwordHash)
+      if (!user) throw invalid()
+      await refreshTokensRepo.revokeAllOfUser(tx, userId)
+      await audit.append(tx, { actor: 'system', action: 'user.password_reset', targetType: 'user', targetId: userId })
+      return issueSession(tx, user)
+    })
+    await changed(userId)
+    return session
   }
 
   async function refresh(refreshToken: string) {
@@ -496,8 +510,45 @@ export function createAccountsService(deps: AccountsDeps) {
     return people.map(({ email, password, role }) => ({ email, password, role }))
   }
 
+  const hostUsers = createHostUsers({
+    database,
+    audit,
+    privacy: deps.privacy,
+    identity,
+    checkTimezone,
+    normalizeEmail,
+    changed,
+    issueSession: (x, user) => issueSession(x, user),
+  })
+
+  // Accounts' own part of a user's personal data; the user row itself is wiped by host-users' erase.
+  deps.privacy.register({
+    name: 'account',
+    async export(userId) {
+      const user = await usersRepo.byId(db, userId)
+      return {
+        profile: user ? { ...externalUserView(user), emailVerifiedAt: user.emailVerifiedAt?.toISOString() ?? null } : null,
+        devices: (await devicesRepo.listOfUser(db, userId)).map(deviceView),
+        sessions: (await refreshTokensRepo.listOfUser(db, userId)).map((t) => ({
+          startedAt: t.createdAt.toISOString(),
+          expiresAt: t.expiresAt.toISOString(),
+          endedAt: t.revokedAt?.toISOString() ?? null,
+        })),
+      }
+    },
+    async erase(tx, userId) {
+      await refreshTokensRepo.revokeAllOfUser(tx, userId)
+      await devicesRepo.deleteAllOfUser(tx, userId)
+    },
+  })
+
   return {
     register,
+    requestPasswordReset,
+    passwordResetLink,
+    resetPassword,
+    hostUsers,
+    identity,
     login,
     refresh,
     logout,
@@ -521,15 +572,17 @@ export function createAccountsService(deps: AccountsDeps) {
     deleteDevice: async (userId: string, id: string) => {
       if (!(await devicesRepo.deleteOfUser(db, userId, id))) throw new AppError('not_found', 'No such device')
     },
-    /** For notifications: where each user can be reached (no password hashes leave this module). */
+    /** For notifications: where each user can be reached (no password hashes leave this module); erased users are gone. */
     contactsOf: async (userIds: string[]) =>
-      (await usersRepo.byIds(db, userIds)).map((u) => ({
+      (await usersRepo.liveByIds(db, userIds)).map((u) => ({
         id: u.id,
+        externalId: u.externalId,
         email: u.email,
         phone: u.phone,
         name: u.name,
         locale: u.locale as Locale,
         timezone: u.timezone,
+        attributes: u.attributes,
       })),
     activeDevicesOf: async (userIds: string[]) =>
       (await devicesRepo.activeOfUsers(db, userIds)).map((d) => ({

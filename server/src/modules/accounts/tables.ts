@@ -5,8 +5,14 @@ export const users = pgTable(
   'users',
   {
     id: uuid('id').primaryKey(),
-    email: text('email').notNull(),
-    passwordHash: text('password_hash').notNull(),
+    /** Lower-cased. Null for a host product's user created without one, and after erasure. */
+    email: text('email'),
+    /** Null: no password sign-in (a host product's user, until a password reset sets one; an erased user). */
+    passwordHash: text('password_hash'),
+    /** The host product's own id for this user (PUT /v1/users/external/{externalId}). */
+    externalId: text('external_id'),
+    /** Free-form facts the host keeps on the user (plan, company…), usable in templates; at most 8 kB. */
+    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
     name: text('name'),
     locale: text('locale').notNull().default('en'),
     timezone: text('timezone').notNull().default('UTC'),
@@ -16,12 +22,15 @@ export const users = pgTable(
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
     /** Raised by a role change or "sign out everywhere": access tokens of an older version stop working at once. */
     sessionVersion: integer('session_version').notNull().default(1),
+    /** Set by erasure: personal fields are wiped, the row stays for the records that point at it. */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     // Emails are stored lower-cased; the unique index is what makes "email taken" race-free.
     uniqueIndex('users_email_key').on(t.email),
+    uniqueIndex('users_external_id_key').on(t.externalId),
     index('users_role_idx').on(t.role, t.id),
   ],
 )
@@ -89,3 +98,19 @@ export const devices = pgTable(
     index('devices_user_idx').on(t.userId),
   ],
 )
+
+/**
+ * Identity verification secrets: the host's server signs a user's externalId with the current one
+ * (HMAC-SHA256) and the browser trades it for a session. After a rotation the previous secret
+ * keeps working until `expiresAt` (the grace period), then never again.
+ */
+export const identitySecrets = pgTable('identity_secrets', {
+  id: uuid('id').primaryKey(),
+  /** Sealed with SECRETS_KEY (core/secrets): a database dump alone cannot sign identities. */
+  secret: text('secret').notNull(),
+  prefix: text('prefix').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  /** Null while current; set when a newer secret replaced it. */
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+})

@@ -2,13 +2,13 @@
 // topic), and the recipients of a fan-out chunk, in a stable order so chunks can follow each other.
 import type { Db } from '../../core/db/client'
 import { AppError } from '../../core/http/errors'
-import type { AccountsService } from '../accounts'
+import type { AccountsService, UserRef } from '../accounts'
 import { topicsRepo, type NotificationRow } from './repo'
 
 /** As stored with the notification: user ids, or a topic key. */
 export type Audience = NotificationRow['audience']
 
-export function createAudience(deps: { db: Db; accounts: Pick<AccountsService, 'contactsOf'> }) {
+export function createAudience(deps: { db: Db; accounts: Pick<AccountsService, 'contactsOf' | 'hostUsers'> }) {
   const { db, accounts } = deps
 
   /** 422 naming (up to five of) the ids that are no user. */
@@ -20,6 +20,17 @@ export function createAudience(deps: { db: Db; accounts: Pick<AccountsService, '
         'unprocessable',
         `Unknown user${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`,
       )
+  }
+
+  /** Caravan ids for users named by id or externalId (see accounts' resolveRefs). */
+  const resolveUsers = (refs: UserRef[], options: { upsert: boolean; field: string; ignoreUnknown?: boolean }) =>
+    accounts.hostUsers.resolveRefs(refs, options)
+
+  /** A send's `to` as stored: user ids (externalIds resolved, profiles upserted inline), or a topic. */
+  async function fromSendTarget(to: UserRef | UserRef[] | { topic: string }): Promise<Audience> {
+    if (typeof to === 'object' && !Array.isArray(to) && 'topic' in to) return { topic: to.topic }
+    const refs = Array.isArray(to) ? to : [to]
+    return { userIds: [...new Set(await resolveUsers(refs, { upsert: true, field: 'body.to' }))] }
   }
 
   /** Checks a send's audience before anything is written: 422 for unknown users or topic. */
@@ -37,7 +48,7 @@ export function createAudience(deps: { db: Db; accounts: Pick<AccountsService, '
     return from < 0 ? [] : sorted.slice(from, from + limit)
   }
 
-  return { requireKnownUsers, check, recipients }
+  return { requireKnownUsers, resolveUsers, fromSendTarget, check, recipients }
 }
 
 export type AudienceService = ReturnType<typeof createAudience>

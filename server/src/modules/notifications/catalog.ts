@@ -1,5 +1,6 @@
 // Notification types and their versioned templates: the admin-facing catalogue, and the
 // template look-up (user's locale, else the default) the pipeline renders with.
+import { isUniqueViolation } from '../../core/db/errors'
 import type { Static } from 'typebox'
 import type { Audit } from '../../core/audit/service'
 import type { Db, Executor } from '../../core/db/client'
@@ -57,11 +58,6 @@ export function criticalCategoriesOf(types: Pick<TypeRow, 'category' | 'critical
     const ofCategory = types.filter((t) => t.category === category)
     return ofCategory.length > 0 && ofCategory.every((t) => t.critical)
   })
-}
-
-const isUniqueViolation = (e: unknown) => {
-  const error = e as { code?: string; cause?: { code?: string } } | undefined
-  return error?.code === '23505' || error?.cause?.code === '23505'
 }
 
 export function createCatalog(deps: { db: Db; audit: Audit; brand: RenderContext['brand'] }) {

@@ -104,4 +104,20 @@ export function defineNotificationJobs(
     },
   })
   events.subscribeDurable('user.verification_requested', 'notify-verify-email')
+  jobs.define<{ event: DomainEvent<'user.password_reset_requested'> }>({
+    name: 'notify-password-reset',
+    retryLimit: 5,
+    expireInSeconds: EVENT_EXPIRE_SECONDS,
+    handler: async ({ event }) => {
+      const resetUrl = await accounts.passwordResetLink(event.payload.userId)
+      if (!resetUrl) return // erased meanwhile, or no address any more
+      await pipeline.accept('system', {
+        type: 'account.password_reset',
+        to: event.payload.userId,
+        data: { resetUrl },
+        idempotencyKey: `password-reset:${event.payload.userId}:${event.at}`,
+      })
+    },
+  })
+  events.subscribeDurable('user.password_reset_requested', 'notify-password-reset')
 }

@@ -10,7 +10,7 @@ import { principalKey, type Principal } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
 import type { CounterStore } from '../../core/http/rate-limit-store'
 import type { Jobs } from '../../core/jobs/queue'
-import type { AccountsService } from '../accounts'
+import type { AccountsService, UserRef } from '../accounts'
 import type { AudienceService } from './audience'
 import { DEFAULT_LOCALE, type Catalog } from './catalog'
 import type { CallOutcome } from './circuit-breaker'
@@ -68,7 +68,8 @@ const LIVE: DeliveryStatus[] = ['pending', 'queued', 'sending']
 
 export interface SendInput {
   type: string
-  to: string | string[] | { topic: string }
+  /** Users by Caravan id or externalId (profile fields upsert the user inline), or a topic. */
+  to: UserRef | UserRef[] | { topic: string }
   data?: Record<string, unknown>
   channels?: NotifyChannel[]
   sendAt?: string
@@ -116,12 +117,7 @@ export function createPipeline(deps: {
     const channels = input.channels ?? type.channels
     const unused = channels.filter((c) => !type.channels.includes(c))
     if (unused.length) throw new AppError('unprocessable', `The type "${type.key}" does not use ${unused.join(', ')}`)
-    const audience =
-      typeof input.to === 'string'
-        ? { userIds: [input.to] }
-        : Array.isArray(input.to)
-          ? { userIds: [...new Set(input.to)] }
-          : { topic: input.to.topic }
+    const audience = await deps.audience.fromSendTarget(input.to)
     await deps.audience.check(audience)
     const sendAt = input.sendAt ? new Date(input.sendAt) : undefined
     const idempotencyKey = input.idempotencyKey
@@ -216,6 +212,10 @@ export function createPipeline(deps: {
         }
         if (channel === 'sms' && !contact.phone) {
           suppressed('no phone number')
+          continue
+        }
+        if (channel === 'email' && !contact.email) {
+          suppressed('no e-mail address')
           continue
         }
         if (channel === 'push' && targets.length === 0) {
@@ -320,7 +320,13 @@ export function createPipeline(deps: {
       rendered = await renderTemplate(d.channel, template.content as TemplateContent, {
         locale: template.locale,
         data: n.data,
-        user: { name: contact.name, email: contact.email, locale: contact.locale },
+        user: {
+          name: contact.name,
+          email: contact.email,
+          locale: contact.locale,
+          externalId: contact.externalId,
+          attributes: contact.attributes,
+        },
         brand: deps.brand,
       })
     } catch (e) {
@@ -465,7 +471,7 @@ export function createPipeline(deps: {
   function send(
     provider: Provider,
     d: DeliveryRow,
-    contact: { email: string; phone: string | null; locale: string },
+    contact: { email: string | null; phone: string | null; locale: string },
     rendered: TemplateContent,
     target: PushTarget,
   ): Promise<SendResult> {
@@ -473,7 +479,7 @@ export function createPipeline(deps: {
       case 'email':
         return provider.send({
           deliveryId: d.id,
-          to: contact.email,
+          to: contact.email!,
           subject: String(rendered.subject),
           html: String(rendered.html),
           text: String(rendered.text),

@@ -429,3 +429,58 @@ export const devOutboxRepo = {
       .limit(limit)
   },
 }
+
+/** What the notifications module holds about one user, for export and erasure. */
+export const personalDataRepo = {
+  async export(x: Executor, userId: string) {
+    const [prefs, quiet, subscriptions, inbox, sent] = await Promise.all([
+      x
+        .select({
+          category: notificationPreferences.category,
+          channel: notificationPreferences.channel,
+          enabled: notificationPreferences.enabled,
+        })
+        .from(notificationPreferences)
+        .where(eq(notificationPreferences.userId, userId)),
+      x.select().from(quietHours).where(eq(quietHours.userId, userId)),
+      x
+        .select({ topic: topics.key, since: topicSubscriptions.createdAt })
+        .from(topicSubscriptions)
+        .innerJoin(topics, eq(topics.id, topicSubscriptions.topicId))
+        .where(eq(topicSubscriptions.userId, userId)),
+      x.select().from(inboxItems).where(eq(inboxItems.userId, userId)).orderBy(desc(inboxItems.id)),
+      x
+        .select({
+          id: deliveries.id,
+          notificationId: deliveries.notificationId,
+          type: deliveries.typeKey,
+          channel: deliveries.channel,
+          status: deliveries.status,
+          createdAt: deliveries.createdAt,
+        })
+        .from(deliveries)
+        .where(eq(deliveries.userId, userId))
+        .orderBy(desc(deliveries.createdAt)),
+    ])
+    return { preferences: prefs, quietHours: quiet[0] ?? null, topics: subscriptions, inbox, deliveries: sent }
+  },
+  /**
+   * Deletes the user's inbox, preferences, quiet hours and subscriptions; keeps their deliveries
+   * (counts and analytics need them) without provider metadata or error texts, which can echo an
+   * address, and empties the data of notifications sent to this user alone.
+   */
+  async erase(x: Executor, userId: string) {
+    await x.delete(inboxItems).where(eq(inboxItems.userId, userId))
+    await x.delete(notificationPreferences).where(eq(notificationPreferences.userId, userId))
+    await x.delete(quietHours).where(eq(quietHours.userId, userId))
+    await x.delete(topicSubscriptions).where(eq(topicSubscriptions.userId, userId))
+    const ofUser = x.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.userId, userId))
+    await x.delete(devOutbox).where(inArray(devOutbox.deliveryId, ofUser))
+    await x.update(deliveryAttempts).set({ error: null, meta: null }).where(inArray(deliveryAttempts.deliveryId, ofUser))
+    await x.update(deliveries).set({ meta: null, reason: null }).where(eq(deliveries.userId, userId))
+    await x
+      .update(notifications)
+      .set({ data: {} })
+      .where(sql`${notifications.audience} = ${JSON.stringify({ userIds: [userId] })}::jsonb`)
+  },
+}

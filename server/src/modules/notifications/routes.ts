@@ -286,9 +286,9 @@ export function notificationsRoutes(
     access: sender,
     errors: [404, 422],
     summary: 'Subscribe users to a topic, public or private',
-    schema: { params: Type.Object({ key: S.TopicKey }), body: S.UserIdsBody, response: { 204: Type.Null() } },
+    schema: { params: Type.Object({ key: S.TopicKey }), body: S.TopicUsersBody, response: { 204: Type.Null() } },
     handler: async (request, reply) => {
-      await n.topics.subscribe(request.params.key, request.body.userIds)
+      await n.topics.subscribe(request.params.key, request.body.users)
       return reply.code(204).send(null)
     },
   })
@@ -300,9 +300,9 @@ export function notificationsRoutes(
     access: sender,
     errors: [404],
     summary: 'Unsubscribe users from a topic',
-    schema: { params: Type.Object({ key: S.TopicKey }), body: S.UserIdsBody, response: { 204: Type.Null() } },
+    schema: { params: Type.Object({ key: S.TopicKey }), body: S.TopicUsersBody, response: { 204: Type.Null() } },
     handler: async (request, reply) => {
-      await n.topics.unsubscribe(request.params.key, request.body.userIds)
+      await n.topics.unsubscribe(request.params.key, request.body.users)
       return reply.code(204).send(null)
     },
   })

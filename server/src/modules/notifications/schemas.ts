@@ -1,5 +1,8 @@
-import { Type, type Static, type TLiteral, type TSchema, type TUnion } from 'typebox'
-import { Id, Locale, Nullable, PageQuery } from '../../core/http/schemas'
+import { Type, type TLiteral, type TUnion } from 'typebox'
+import { Id, Locale, Nullable, PageQuery, RefTo } from '../../core/http/schemas'
+
+export { RefTo }
+import { UserRefSchema, UserRefUpsertSchema } from '../accounts'
 import { CATEGORIES, CHANNELS, DELIVERY_STATUSES } from './tables'
 
 type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> }
@@ -10,15 +13,6 @@ const literalUnion = <const T extends readonly string[]>(values: T, options = {}
     options,
   ) as unknown as TUnion<Literals<T>>
 
-/**
- * A $ref to a schema registered by its $id (one component in OpenAPI), typed as that schema:
- * TypeBox types a bare Ref as unknown, which would let any handler answer anything.
- */
-export function RefTo<T extends TSchema>(schema: T) {
-  const id = (schema as { $id?: string }).$id
-  if (!id) throw new Error('RefTo needs a schema with an $id')
-  return Type.Unsafe<Static<T>>(Type.Ref(id))
-}
 export const Channel = literalUnion(CHANNELS, { description: 'in_app, email, sms or push' })
 export const CategorySchema = literalUnion(CATEGORIES)
 export const DeliveryStatusSchema = literalUnion(DELIVERY_STATUSES)
@@ -29,8 +23,15 @@ export const SendBody = Type.Object(
   {
     type: TypeKey,
     to: Type.Union(
-      [Id, Type.Array(Id, { minItems: 1, maxItems: 10_000 }), Type.Object({ topic: TopicKey }, { additionalProperties: false })],
-      { description: 'A user id, up to 10,000 user ids, or { topic }' },
+      [
+        UserRefUpsertSchema,
+        Type.Array(UserRefUpsertSchema, { minItems: 1, maxItems: 10_000 }),
+        Type.Object({ topic: TopicKey }, { additionalProperties: false }),
+      ],
+      {
+        description:
+          'A user, up to 10,000 users, or { topic }. A user is a Caravan id or { externalId } (with email, phone, name, locale, timezone or attributes, the user is created or updated first)',
+      },
     ),
     data: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { description: 'Template variables' })),
     channels: Type.Optional(Type.Array(Channel, { minItems: 1, uniqueItems: true })),
@@ -312,7 +313,10 @@ export const UpdateTopicBody = Type.Object(
 /** A topic I am subscribed to; a private one was the host's doing, and only the host can take me out of it. */
 export const MyTopic = Type.Object({ key: Type.String(), name: Type.String(), visibility: TopicVisibility })
 export const AvailableTopic = Type.Object({ key: Type.String(), name: Type.String(), following: Type.Boolean() })
-export const UserIdsBody = Type.Object({ userIds: Type.Array(Id, { minItems: 1, maxItems: 10_000 }) }, { additionalProperties: false })
+export const TopicUsersBody = Type.Object(
+  { users: Type.Array(UserRefSchema, { minItems: 1, maxItems: 10_000, description: 'Caravan ids or { externalId }' }) },
+  { additionalProperties: false },
+)
 
 export const OutboxQuery = Type.Object(
   { ...PageQuery, channel: Type.Optional(Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Literal('push')])) },

@@ -93,6 +93,27 @@ export const SYSTEM_TYPES: SeedType[] = [
       },
     },
   },
+  {
+    key: 'account.password_reset',
+    name: 'Password reset',
+    category: 'security',
+    critical: true,
+    channels: ['email'],
+    templates: {
+      email: {
+        en: {
+          subject: 'Set a new password for {{ brand.name }}',
+          html: '<h1>Set a new password{% if user.name %}, {{ user.name }}{% endif %}</h1><p>Someone asked to set a new password for your {{ brand.name }} account. The link works for one hour, once.</p><p><a href="{{ resetUrl }}">Set a new password</a></p><p>If it was not you, ignore this e-mail: your password stays as it is.</p>',
+          text: 'Someone asked to set a new password for your {{ brand.name }} account. Open this link within one hour (it works once): {{ resetUrl }}\nIf it was not you, ignore this e-mail: your password stays as it is.',
+        },
+        fa: {
+          subject: 'گذرواژهٔ تازه برای {{ brand.name }}',
+          html: '<h1>گذرواژهٔ تازه بگذارید{% if user.name %}، {{ user.name }}{% endif %}</h1><p>درخواستی برای گذاشتن گذرواژهٔ تازه برای حساب {{ brand.name }} شما رسیده است. این پیوند تا یک ساعت و فقط یک بار کار می‌کند.</p><p><a href="{{ resetUrl }}">گذاشتن گذرواژهٔ تازه</a></p><p>اگر شما درخواست نکرده‌اید، این ایمیل را نادیده بگیرید؛ گذرواژهٔ شما تغییر نمی‌کند.</p>',
+          text: 'درخواستی برای گذاشتن گذرواژهٔ تازه برای حساب {{ brand.name }} شما رسیده است. این پیوند را تا یک ساعت باز کنید (فقط یک بار کار می‌کند): {{ resetUrl }}\nاگر شما درخواست نکرده‌اید، این ایمیل را نادیده بگیرید؛ گذرواژهٔ شما تغییر نمی‌کند.',
+        },
+      },
+    },
+  },
 ]
 
 export async function seedSystemTypes(catalog: Catalog) {

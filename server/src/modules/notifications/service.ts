@@ -8,6 +8,7 @@ import type { CounterStore } from '../../core/http/rate-limit-store'
 import type { Jobs } from '../../core/jobs/queue'
 import type { SecretBox } from '../../core/secrets/crypto'
 import type { Static } from 'typebox'
+import type { PrivacyRegistry } from '../../core/privacy/registry'
 import type { AccountsService } from '../accounts'
 import { createActivity } from './activity'
 import { createAudience } from './audience'
@@ -24,6 +25,7 @@ import type { OutboxQuery } from './schemas'
 import { seedSystemTypes } from './seed'
 import { createSettingsStore } from './settings'
 import { createStatusTracker } from './status'
+import { personalDataRepo } from './repo'
 import { createTopics } from './topics'
 
 export interface NotificationsDeps {
@@ -36,6 +38,8 @@ export interface NotificationsDeps {
   counters: CounterStore
   secrets: SecretBox
   accounts: AccountsService
+  /** Where this module's part of a user's personal data is registered (export, erasure). */
+  privacy: PrivacyRegistry
   logger: Logger
   factories: Record<string, ProviderFactory>
   settings: NotificationJobSettings & {
@@ -92,6 +96,12 @@ export function createNotificationsService(deps: NotificationsDeps) {
     deliverExpireSeconds: deps.settings.deliverExpireSeconds,
     deferral: deps.settings.deferral,
   })
+  deps.privacy.register({
+    name: 'notifications',
+    export: (userId) => personalDataRepo.export(db, userId),
+    erase: (tx, userId) => personalDataRepo.erase(tx, userId),
+  })
+
   defineNotificationJobs({ jobs, events, accounts, pipeline, status }, deps.settings)
 
   return {

@@ -158,7 +158,7 @@ export function validateTemplate(channel: NotifyChannel, content: TemplateConten
 export interface RenderContext {
   locale: 'fa' | 'en'
   data: Record<string, unknown>
-  user: { name: string | null; email: string; locale: string }
+  user: { name: string | null; email: string | null; locale: string; externalId?: string | null; attributes?: Record<string, unknown> }
   brand: { name: string; url: string }
 }
 

@@ -6,12 +6,13 @@ import type { Db } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
 import { AppError } from '../../core/http/errors'
 import { decodeCursor, pageOf } from '../../core/http/paging'
+import type { UserRef } from '../accounts'
 import type { AudienceService } from './audience'
 import { topicsRepo, type TopicRow, type TopicVisibility } from './repo'
 
 const noTopic = (key: string) => new AppError('not_found', `No topic "${key}"`)
 
-export function createTopics(deps: { db: Db; audience: Pick<AudienceService, 'requireKnownUsers'> }) {
+export function createTopics(deps: { db: Db; audience: Pick<AudienceService, 'requireKnownUsers' | 'resolveUsers'> }) {
   const { db } = deps
 
   async function byKey(key: string): Promise<TopicRow> {
@@ -49,14 +50,19 @@ export function createTopics(deps: { db: Db; audience: Pick<AudienceService, 're
       return withCount(row)
     },
 
-    /** The host subscribes users (any visibility); every user must exist. */
-    async subscribe(key: string, userIds: string[]) {
+    /** The host subscribes users (any visibility), by id or externalId; every user must exist. */
+    async subscribe(key: string, users: UserRef[]) {
+      const topic = await byKey(key)
+      const userIds = [...new Set(await deps.audience.resolveUsers(users, { upsert: false, field: 'body.users' }))]
       await deps.audience.requireKnownUsers(userIds)
-      await topicsRepo.subscribe(db, (await byKey(key)).id, userIds)
+      await topicsRepo.subscribe(db, topic.id, userIds)
     },
 
-    async unsubscribe(key: string, userIds: string[]) {
-      await topicsRepo.unsubscribe(db, (await byKey(key)).id, userIds)
+    /** Users not subscribed (or unknown externalIds) are no error: they end up unsubscribed either way. */
+    async unsubscribe(key: string, users: UserRef[]) {
+      const topic = await byKey(key)
+      const userIds = await deps.audience.resolveUsers(users, { upsert: false, field: 'body.users', ignoreUnknown: true })
+      await topicsRepo.unsubscribe(db, topic.id, userIds)
     },
 
     /** What the user is subscribed to, including private topics the host put them in. */
