@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest'
-import { createCaravanClient } from './client'
-import { CaravanError } from './errors'
-import { memorySessionStorage, type Session } from './session'
-import type { User } from './types'
+import { createCaravanClient } from './client.js'
+import { CaravanError } from './errors.js'
+import { memorySessionStorage, type Session } from './session.js'
+import type { User } from './types.js'
 
 const user: User = {
   id: 'u1',
+  externalId: null,
   email: 'a@example.com',
   name: 'A',
   locale: 'en',

@@ -1,10 +1,17 @@
 // The REST client: one request function that adds the access token, refreshes it when needed
 // and turns failures into CaravanError; the API methods below are one line each on top of it.
-import { CaravanError, errorFromResponse, networkError } from './errors'
-import { connectRealtime, type CaravanRealtime, type RealtimeOptions } from './realtime'
-import { memorySessionStorage, sessionFromResponse, type Session, type SessionStorage } from './session'
+import { CaravanError, errorFromResponse, networkError } from './errors.js'
+import { connectRealtime, type CaravanRealtime, type RealtimeOptions } from './realtime.js'
+import { memorySessionStorage, sessionFromResponse, type Session, type SessionStorage } from './session.js'
 import type {
   AuditQuery,
+  BatchUpsertResult,
+  ExternalUser,
+  ExternalUserInput,
+  ExternalUserItem,
+  RotatedIdentitySecret,
+  UserExport,
+  UserRef,
   AvailableTopicPage,
   AvailableTopicQuery,
   CreateTopicInput,
@@ -50,7 +57,7 @@ import type {
   UpdateNotificationTypeInput,
   UpdateTopicInput,
   User,
-} from './types'
+} from './types.js'
 
 export interface CaravanClientOptions {
   /** Where the API is, e.g. https://caravan.example.com; '' (the default) means this page's origin. */
@@ -219,6 +226,17 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     /** Redeems the token of an e-mailed link (/verify-email?token=…) and signs in; 401 `invalid_token` when it is forged or expired. */
     verifyEmail: (token: string) => startSession('/v1/auth/verify-email', { token }),
     /** E-mails a new link; the server answers alike whether or not the address waits for one. */
+    /** E-mails a password reset link (also a host product's user's first password); resolves whether or not the address has an account. */
+    requestPasswordReset: async (email: string): Promise<void> => {
+      await request<ResponseOf<'requestPasswordReset'>>('POST', '/v1/auth/password-reset', { body: { email }, auth: false })
+    },
+    /** Redeems the link's token with a new password and signs in (the user's other sessions end). */
+    resetPassword: (token: string, password: string) => startSession('/v1/auth/password-reset/confirm', { token, password }),
+    /**
+     * Signs a host product's user in, in the browser: `signature` is hex HMAC-SHA256(identity secret,
+     * externalId), computed on the host's server and handed to its page. Checked on every call.
+     */
+    identify: (externalId: string, signature: string) => startSession('/v1/auth/identity', { externalId, signature }),
     resendVerification: async (email: string): Promise<void> => {
       await request<ResponseOf<'resendVerificationEmail'>>('POST', '/v1/auth/verify-email/resend', { body: { email }, auth: false })
     },
@@ -237,6 +255,37 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
       list: async () => (await request<ResponseOf<'listDevices'>>('GET', '/v1/me/devices')).items,
       register: (input: RegisterDeviceInput) => request<ResponseOf<'registerDevice'>>('POST', '/v1/me/devices', { body: input }),
       remove: (deviceId: string) => request<void>('DELETE', `/v1/me/devices/${id(deviceId)}`),
+    },
+
+    /**
+     * The host product's users, from the host's server (an API key with `users:write` / `users:read`,
+     * `sessions:create` for sessions) or an admin.
+     */
+    users: {
+      /** Creates (created: true) or updates the user with this externalId. */
+      upsert: (externalId: string, input: ExternalUserInput) =>
+        request<ExternalUser>('PUT', `/v1/users/external/${id(externalId)}`, { body: input }),
+      get: (externalId: string) => request<ExternalUser>('GET', `/v1/users/external/${id(externalId)}`),
+      /** Up to 1,000 users in one call, all or nothing. */
+      upsertMany: (users: ExternalUserItem[]) => request<BatchUpsertResult>('POST', '/v1/users/external:batch', { body: { users } }),
+      /** Erasure: personal data wiped, sessions and devices ended; by externalId, or `{ id }` for a Caravan id. */
+      erase: (user: string | { id: string }) =>
+        request<void>('DELETE', typeof user === 'string' ? `/v1/users/external/${id(user)}` : `/v1/users/${id(user.id)}`),
+      /** Everything Caravan holds about the user (by Caravan id). */
+      export: (userId: string) => request<UserExport>('GET', `/v1/users/${id(userId)}/export`),
+      /**
+       * Tokens for a host user, to hand to that user's app (server to server, `sessions:create`);
+       * the user is created or updated first. Not stored in this client.
+       */
+      createSession: (input: ExternalUserItem) => request<SessionResponse>('POST', '/v1/auth/sessions', { body: input }),
+    },
+
+    /** The identity secret host servers sign externalIds with (admin). */
+    identitySecrets: {
+      /** The current secret and older ones still in their grace period; never the values. */
+      list: async () => (await request<ResponseOf<'listIdentitySecrets'>>('GET', '/v1/identity-secrets')).items,
+      /** A new secret, shown only in this answer; the previous one keeps working for `graceSeconds` (default a day). */
+      rotate: (input: { graceSeconds?: number } = {}) => request<RotatedIdentitySecret>('POST', '/v1/identity-secrets', { body: input }),
     },
 
     apiKeys: {
@@ -337,10 +386,11 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
       create: (input: CreateTopicInput) => request<Topic>('POST', '/v1/topics', { body: input }),
       /** Renames it or changes its visibility; subscriptions stay. */
       update: (topicKey: string, patch: UpdateTopicInput) => request<Topic>('PATCH', `/v1/topics/${id(topicKey)}`, { body: patch }),
-      subscribe: (topicKey: string, userIds: string[]) =>
-        request<void>('POST', `/v1/topics/${id(topicKey)}/subscribers`, { body: { userIds } }),
-      unsubscribe: (topicKey: string, userIds: string[]) =>
-        request<void>('DELETE', `/v1/topics/${id(topicKey)}/subscribers`, { body: { userIds } }),
+      /** Users by Caravan id or `{ externalId }`; every one must exist. */
+      subscribe: (topicKey: string, users: UserRef[]) =>
+        request<void>('POST', `/v1/topics/${id(topicKey)}/subscribers`, { body: { users } }),
+      unsubscribe: (topicKey: string, users: UserRef[]) =>
+        request<void>('DELETE', `/v1/topics/${id(topicKey)}/subscribers`, { body: { users } }),
     },
 
     /** Development helpers (admin). */

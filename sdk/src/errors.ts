@@ -1,4 +1,4 @@
-import type { Problem } from './types'
+import type { Problem } from './types.js'
 
 /**
  * Every failed call throws this: the server's RFC 9457 problem, as is. Failures that never

@@ -1,13 +1,14 @@
 // The notification methods against a fake fetch: the method, path, query and body each one
 // sends, and how answers (including 422 template errors) come back.
 import { describe, expect, expectTypeOf, it, vi } from 'vitest'
-import { createCaravanClient } from './client'
-import { CaravanError } from './errors'
-import { memorySessionStorage } from './session'
-import type { InboxItem, NotificationPreferences, RealtimeEvents, User } from './types'
+import { createCaravanClient } from './client.js'
+import { CaravanError } from './errors.js'
+import { memorySessionStorage } from './session.js'
+import type { InboxItem, NotificationPreferences, RealtimeEvents, User } from './types.js'
 
 const user: User = {
   id: 'u1',
+  externalId: null,
   email: 'a@example.com',
   name: 'A',
   locale: 'fa',

@@ -4,12 +4,13 @@ import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createCaravanClient } from './client'
-import type { CaravanRealtime } from './realtime'
-import { memorySessionStorage } from './session'
+import { createCaravanClient } from './client.js'
+import type { CaravanRealtime } from './realtime.js'
+import { memorySessionStorage } from './session.js'
 
 const user = {
   id: 'u1',
+  externalId: null,
   email: 'a@example.com',
   name: null,
   locale: 'en' as const,

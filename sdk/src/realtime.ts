@@ -1,9 +1,9 @@
 // The realtime socket (socket.io at /realtime). Its handshake reads the access token through a
 // function, so every reconnect presents a fresh token; refused tokens are refreshed here.
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client'
-import type { CaravanClient } from './client'
-import { CaravanError, networkError } from './errors'
-import type { RealtimeEvents } from './types'
+import type { CaravanClient } from './client.js'
+import { CaravanError, networkError } from './errors.js'
+import type { RealtimeEvents } from './types.js'
 
 export const REALTIME_PATH = '/realtime'
 

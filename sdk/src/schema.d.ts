@@ -123,6 +123,137 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/external/{externalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A host product's user by its own id */
+        get: operations["getExternalUser"];
+        /**
+         * Create or update a host product's user by its own id (201 created, 200 updated)
+         * @description Omitted fields stay as they are; null clears a field; attributes are replaced whole. The user has no password: password sign-in is refused until a password reset sets one.
+         */
+        put: operations["upsertExternalUser"];
+        post?: never;
+        /** Erase a host product's user: personal data wiped, sessions and devices ended (audited) */
+        delete: operations["eraseExternalUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/external:batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create or update up to 1,000 host product's users at once (all or nothing) */
+        post: operations["batchUpsertExternalUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Erase a user by Caravan id: personal data wiped, sessions and devices ended (audited) */
+        delete: operations["eraseUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything Caravan holds about a user, as JSON (data portability) */
+        get: operations["exportUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tokens for a host product's user, server to server (the user is created or updated first)
+         * @description For the host's server only: never put an API key with sessions:create in a browser or an app.
+         */
+        post: operations["createSessionForExternalUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tokens for a host product's user in the browser, for the host's signature of the externalId
+         * @description signature = hex HMAC-SHA256(identity secret, externalId), computed on the host's server. Checked on every exchange; a bad or missing signature is refused with 401 invalid_signature.
+         */
+        post: operations["exchangeIdentity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identity-secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Identity secrets in use (never their values): the current one and those in their grace period */
+        get: operations["listIdentitySecrets"];
+        put?: never;
+        /** Make a new identity secret (shown only in this answer); the previous one keeps working for graceSeconds */
+        post: operations["rotateIdentitySecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/register": {
         parameters: {
             query?: never;
@@ -191,6 +322,43 @@ export interface paths {
         put?: never;
         /** E-mail a new verification link (answers 202 whether or not the address has an account) */
         post: operations["resendVerificationEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * E-mail a password reset link (answers 202 whether or not the address has an account)
+         * @description The link works for an hour and once. It also sets a first password for a host product's user.
+         */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with a reset link's token and sign in (every other session ends) */
+        post: operations["confirmPasswordReset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -854,7 +1022,10 @@ export interface components {
         };
         User: {
             id: string;
-            email: string;
+            /** @description The host product's own id for this user, if it has one */
+            externalId: string | null;
+            /** @description Null for a host product's user created without one */
+            email: string | null;
             name: string | null;
             locale: "fa" | "en";
             timezone: string;
@@ -893,6 +1064,30 @@ export interface components {
             createdAt: string;
             /** @description Set when the push service reported the token as no longer valid */
             disabled: boolean;
+        };
+        ExternalUser: {
+            id: string;
+            externalId: string | null;
+            email: string | null;
+            name: string | null;
+            locale: "fa" | "en";
+            timezone: string;
+            phone: string | null;
+            role: "customer" | "agent" | "admin";
+            /** Format: date-time */
+            createdAt: string;
+            attributes: {
+                [key: string]: unknown;
+            };
+        };
+        IdentitySecret: {
+            id: string;
+            /** @description The first characters of the secret, to tell secrets apart */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Null for the current secret; set when a newer one replaced it */
+            expiresAt: string | null;
         };
         Delivery: {
             id: string;
@@ -1171,7 +1366,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1223,7 +1418,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1289,7 +1484,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1349,7 +1544,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1369,6 +1564,760 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getExternalUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                externalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExternalUser"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upsertExternalUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                externalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email?: string | null;
+                    phone?: string | null;
+                    name?: string | null;
+                    locale?: "fa" | "en";
+                    /** @description IANA zone, e.g. Asia/Tehran */
+                    timezone?: string;
+                    /** @description Facts the host keeps on the user (plan, company…), at most 8 kB as JSON; replaced whole when given; templates see them as user.attributes */
+                    attributes?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExternalUser"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExternalUser"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    eraseExternalUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                externalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    batchUpsertExternalUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    users: {
+                        /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                        externalId: string;
+                        email?: string | null;
+                        phone?: string | null;
+                        name?: string | null;
+                        locale?: "fa" | "en";
+                        /** @description IANA zone, e.g. Asia/Tehran */
+                        timezone?: string;
+                        /** @description Facts the host keeps on the user (plan, company…), at most 8 kB as JSON; replaced whole when given; templates see them as user.attributes */
+                        attributes?: {
+                            [key: string]: unknown;
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created: number;
+                        updated: number;
+                        items: components["schemas"]["ExternalUser"][];
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    eraseUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every module's part of the user's data, under the module's name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        exportedAt: string;
+                        userId: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSessionForExternalUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                    externalId: string;
+                    email?: string | null;
+                    phone?: string | null;
+                    name?: string | null;
+                    locale?: "fa" | "en";
+                    /** @description IANA zone, e.g. Asia/Tehran */
+                    timezone?: string;
+                    /** @description Facts the host keeps on the user (plan, company…), at most 8 kB as JSON; replaced whole when given; templates see them as user.attributes */
+                    attributes?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exchangeIdentity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                    externalId: string;
+                    /** @description Hex HMAC-SHA256 of the externalId with the identity secret */
+                    signature: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listIdentitySecrets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["IdentitySecret"][];
+                    };
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateIdentitySecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description How long the previous secret keeps working (default a day)
+                     * @default 86400
+                     */
+                    graceSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        identitySecret: components["schemas"]["IdentitySecret"];
+                        /** @description Shown once; keep it on the host product's server only */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1499,7 +2448,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1561,7 +2510,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1627,6 +2576,106 @@ export interface operations {
             };
         };
     };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @description Compared case-insensitively
+                     */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     refreshSession: {
         parameters: {
             query?: never;
@@ -1660,7 +2709,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1740,7 +2789,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1815,7 +2864,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1873,7 +2922,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1955,7 +3004,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2020,7 +3069,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2095,7 +3144,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2153,7 +3202,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2226,7 +3275,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2293,7 +3342,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2360,7 +3409,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2416,7 +3465,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2469,8 +3518,34 @@ export interface operations {
                 "application/json": {
                     /** @description e.g. order.paid */
                     type: string;
-                    /** @description A user id, up to 10,000 user ids, or { topic } */
-                    to: string | string[] | {
+                    /** @description A user, up to 10,000 users, or { topic }. A user is a Caravan id or { externalId } (with email, phone, name, locale, timezone or attributes, the user is created or updated first) */
+                    to: (string | {
+                        /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                        externalId: string;
+                        email?: string | null;
+                        phone?: string | null;
+                        name?: string | null;
+                        locale?: "fa" | "en";
+                        /** @description IANA zone, e.g. Asia/Tehran */
+                        timezone?: string;
+                        /** @description Facts the host keeps on the user (plan, company…), at most 8 kB as JSON; replaced whole when given; templates see them as user.attributes */
+                        attributes?: {
+                            [key: string]: unknown;
+                        };
+                    }) | (string | {
+                        /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                        externalId: string;
+                        email?: string | null;
+                        phone?: string | null;
+                        name?: string | null;
+                        locale?: "fa" | "en";
+                        /** @description IANA zone, e.g. Asia/Tehran */
+                        timezone?: string;
+                        /** @description Facts the host keeps on the user (plan, company…), at most 8 kB as JSON; replaced whole when given; templates see them as user.attributes */
+                        attributes?: {
+                            [key: string]: unknown;
+                        };
+                    })[] | {
                         topic: string;
                     };
                     /** @description Template variables */
@@ -2508,7 +3583,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2609,7 +3684,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2689,7 +3764,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2738,7 +3813,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2806,7 +3881,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2878,7 +3953,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2944,7 +4019,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3030,7 +4105,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3104,7 +4179,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3186,7 +4261,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3287,7 +4362,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3359,7 +4434,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3428,7 +4503,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3484,7 +4559,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3562,7 +4637,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3642,7 +4717,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3701,7 +4776,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3816,7 +4891,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3871,7 +4946,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3942,7 +5017,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4023,7 +5098,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4073,7 +5148,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    userIds: string[];
+                    /** @description Caravan ids or { externalId } */
+                    users: (string | {
+                        /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                        externalId: string;
+                    })[];
                 };
             };
         };
@@ -4094,7 +5173,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4153,7 +5232,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    userIds: string[];
+                    /** @description Caravan ids or { externalId } */
+                    users: (string | {
+                        /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                        externalId: string;
+                    })[];
                 };
             };
         };
@@ -4174,7 +5257,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4237,7 +5320,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4304,7 +5387,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4360,7 +5443,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4425,7 +5508,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4487,7 +5570,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4553,7 +5636,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4618,7 +5701,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4667,7 +5750,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4716,7 +5799,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4774,7 +5857,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4841,7 +5924,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4921,7 +6004,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4981,7 +6064,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -1,6 +1,6 @@
 // Where the signed-in session lives. The client reads it from storage before every use (never a
 // cached copy), so tabs sharing localStorage always present the newest rotating refresh token.
-import type { SessionResponse, User } from './types'
+import type { SessionResponse, User } from './types.js'
 
 export interface Session {
   user: User

@@ -1,6 +1,6 @@
 // Names for the shapes of the API, all derived from the generated OpenAPI types (schema.d.ts),
 // so a server change shows up here as a type error after `npm run generate`.
-import type { components, operations } from './schema'
+import type { components, operations } from './schema.js'
 
 type Schemas = components['schemas']
 type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : undefined
@@ -43,6 +43,21 @@ export type AuditPage = ResponseOf<'listAuditLog'>
 export type AuditEntry = AuditPage['items'][number]
 export type AuditVerification = ResponseOf<'verifyAuditLog'>
 export type DeadJob = ResponseOf<'listDeadJobs'>['items'][number]
+
+// ---- the host product's users ----
+/** A host product's user as its server sees it: the user with its `attributes`. */
+export type ExternalUser = Schemas['ExternalUser']
+/** Fields the host sets on its user: omitted ones stay, null clears one, `attributes` is replaced whole. */
+export type ExternalUserInput = RequestBody<'upsertExternalUser'>
+/** One user of a batch upsert: its `externalId` and its fields. */
+export type ExternalUserItem = RequestBody<'batchUpsertExternalUsers'>['users'][number]
+export type BatchUpsertResult = ResponseOf<'batchUpsertExternalUsers'>
+/** A user anywhere the API takes one: the Caravan id or `{ externalId }`. */
+export type UserRef = RequestBody<'addTopicSubscribers'>['users'][number]
+/** Everything Caravan holds about a user, one part per module. */
+export type UserExport = ResponseOf<'exportUser'>
+export type IdentitySecret = Schemas['IdentitySecret']
+export type RotatedIdentitySecret = ResponseOf<'rotateIdentitySecret'>
 
 // ---- notifications ----
 export type NotificationChannel = Schemas['NotificationType']['channels'][number]

@@ -1,12 +1,13 @@
 // Sign-up with and without e-mail verification, redeeming the e-mailed link, asking for a new one.
 import { describe, expect, it, vi } from 'vitest'
-import { createCaravanClient } from './client'
-import { CaravanError } from './errors'
-import { memorySessionStorage, type Session } from './session'
-import type { User } from './types'
+import { createCaravanClient } from './client.js'
+import { CaravanError } from './errors.js'
+import { memorySessionStorage, type Session } from './session.js'
+import type { User } from './types.js'
 
 const user: User = {
   id: 'u1',
+  externalId: null,
   email: 'sara@example.com',
   name: 'Sara',
   locale: 'fa',
@@ -56,7 +57,7 @@ function setup(answers: Record<string, () => Response>, session: Session | null 
 describe('register', () => {
   it('signs in at once when the server needs no verification', async () => {
     const { client, changes } = setup({ '/v1/auth/register': () => json(201, { user, ...tokens, verificationRequired: false }) })
-    const result = await client.register({ email: user.email, password: 'correct horse 1' })
+    const result = await client.register({ email: user.email!, password: 'correct horse 1' })
     expect(result).toEqual({ ...signedInAs(user), verificationRequired: false })
     // The stored session is a plain session, without the answer's flag.
     expect(client.session).toEqual(signedInAs(user))
@@ -65,13 +66,13 @@ describe('register', () => {
 
   it('stores nothing while the address waits for its link, and says so', async () => {
     const { client, calls, changes } = setup({ '/v1/auth/register': () => json(201, { user, verificationRequired: true }) })
-    const result = await client.register({ email: user.email, password: 'correct horse 1', locale: 'fa' })
+    const result = await client.register({ email: user.email!, password: 'correct horse 1', locale: 'fa' })
     expect(result).toEqual({ user, verificationRequired: true })
     if (result.verificationRequired) expect(result.user.email).toBe(user.email)
     expect(client.session).toBeNull()
     expect(changes).toEqual([])
     expect(calls).toEqual([
-      { method: 'POST', path: '/v1/auth/register', auth: null, body: { email: user.email, password: 'correct horse 1', locale: 'fa' } },
+      { method: 'POST', path: '/v1/auth/register', auth: null, body: { email: user.email!, password: 'correct horse 1', locale: 'fa' } },
     ])
   })
 })
@@ -79,7 +80,7 @@ describe('register', () => {
 describe('e-mail verification', () => {
   it('login of an unverified address fails with email_not_verified and stores nothing', async () => {
     const { client, changes } = setup({ '/v1/auth/login': () => problem(403, 'email_not_verified') })
-    const error: CaravanError = await client.login({ email: user.email, password: 'correct horse 1' }).catch((e) => e)
+    const error: CaravanError = await client.login({ email: user.email!, password: 'correct horse 1' }).catch((e) => e)
     expect(error).toBeInstanceOf(CaravanError)
     expect(error).toMatchObject({ status: 403, code: 'email_not_verified' })
     expect(client.session).toBeNull()
@@ -106,12 +107,12 @@ describe('e-mail verification', () => {
 
   it('resendVerification posts the address and resolves on 202', async () => {
     const { client, calls } = setup({ '/v1/auth/verify-email/resend': () => json(202, null) })
-    await expect(client.resendVerification(user.email)).resolves.toBeUndefined()
+    await expect(client.resendVerification(user.email!)).resolves.toBeUndefined()
     expect(calls).toEqual([{ method: 'POST', path: '/v1/auth/verify-email/resend', auth: null, body: { email: user.email } }])
   })
 
   it('resendVerification passes a refusal on (429 when asked too often)', async () => {
     const { client } = setup({ '/v1/auth/verify-email/resend': () => problem(429, 'rate_limited') })
-    await expect(client.resendVerification(user.email)).rejects.toMatchObject({ status: 429, code: 'rate_limited' })
+    await expect(client.resendVerification(user.email!)).rejects.toMatchObject({ status: 429, code: 'rate_limited' })
   })
 })
