@@ -27,7 +27,7 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     errors: [409],
     rateLimit: passwordRateLimit,
     schema: { body: S.RegisterBody, response: { 201: S.Registration } },
-    handler: async (request, reply) => reply.code(201).send((await accounts.register(request.body)) as any),
+    handler: async (request, reply) => reply.code(201).send(await accounts.register(request.body)),
   })
 
   route(app, {
@@ -41,8 +41,8 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
       'Repeated failures from one address for one account are refused with 429 and Retry-After; other addresses are slowed down, never locked out. An unverified address answers 403 email_not_verified.',
     errors: [401, 403],
     rateLimit: passwordRateLimit,
-    schema: { body: S.LoginBody, response: { 200: Type.Ref('Session') } },
-    handler: async (request) => accounts.login(request.body, request.ip) as any,
+    schema: { body: S.LoginBody, response: { 200: RefTo(S.Session) } },
+    handler: async (request) => accounts.login(request.body, request.ip),
   })
 
   route(app, {
@@ -54,8 +54,8 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     summary: 'Redeem an e-mail verification link and sign in',
     errors: [401],
     rateLimit: passwordRateLimit,
-    schema: { body: S.VerifyEmailBody, response: { 200: Type.Ref('Session') } },
-    handler: async (request) => accounts.verifyEmail(request.body.token) as any,
+    schema: { body: S.VerifyEmailBody, response: { 200: RefTo(S.Session) } },
+    handler: async (request) => accounts.verifyEmail(request.body.token),
   })
 
   route(app, {
@@ -112,8 +112,8 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     description:
       'Refresh tokens are single use. Presenting a spent one revokes every token of its family (a stolen token is useless once either party uses it).',
     errors: [401],
-    schema: { body: S.RefreshBody, response: { 200: Type.Ref('Session') } },
-    handler: async (request) => accounts.refresh(request.body.refreshToken) as any,
+    schema: { body: S.RefreshBody, response: { 200: RefTo(S.Session) } },
+    handler: async (request) => accounts.refresh(request.body.refreshToken),
   })
 
   route(app, {
@@ -138,8 +138,8 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     access: signedIn,
     summary: 'The signed-in user',
     errors: [404],
-    schema: { response: { 200: Type.Ref('User') } },
-    handler: async (request) => (await accounts.me(currentUser(request).userId)) as any,
+    schema: { response: { 200: RefTo(S.User) } },
+    handler: async (request) => await accounts.me(currentUser(request).userId),
   })
 
   route(app, {
@@ -150,8 +150,8 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     access: signedIn,
     summary: 'Change name, language, time zone or phone',
     errors: [404],
-    schema: { body: S.UpdateMeBody, response: { 200: Type.Ref('User') } },
-    handler: async (request) => userView(await accounts.updateMe(currentUser(request).userId, request.body)) as any,
+    schema: { body: S.UpdateMeBody, response: { 200: RefTo(S.User) } },
+    handler: async (request) => userView(await accounts.updateMe(currentUser(request).userId, request.body)),
   })
 
   route(app, {
@@ -162,9 +162,8 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     access: signedIn,
     summary: 'Register a push target (FCM or APNS token, or a Web Push subscription)',
     errors: [422],
-    schema: { body: S.RegisterDeviceBody, response: { 201: Type.Ref('Device') } },
-    handler: async (request, reply) =>
-      reply.code(201).send((await accounts.registerDevice(currentUser(request).userId, request.body as any)) as any),
+    schema: { body: S.RegisterDeviceBody, response: { 201: RefTo(S.Device) } },
+    handler: async (request, reply) => reply.code(201).send(await accounts.registerDevice(currentUser(request).userId, request.body)),
   })
 
   route(app, {
@@ -174,8 +173,8 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     tags: ['me'],
     access: signedIn,
     summary: 'My push targets',
-    schema: { response: { 200: Type.Object({ items: Type.Array(Type.Ref('Device')) }) } },
-    handler: async (request) => ({ items: await accounts.listDevices(currentUser(request).userId) }) as any,
+    schema: { response: { 200: Type.Object({ items: Type.Array(RefTo(S.Device)) }) } },
+    handler: async (request) => ({ items: await accounts.listDevices(currentUser(request).userId) }),
   })
 
   route(app, {
@@ -201,7 +200,7 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     access: auth.require({ roles: ['admin'], apiKeyScope: 'users:read' }),
     summary: 'List users, newest first, by role or by part of the email or name',
     schema: { querystring: S.ListUsersQuery, response: { 200: S.UserPage } },
-    handler: async (request) => accounts.listUsers({ ...request.query, limit: request.query.limit ?? 20 }) as any,
+    handler: async (request) => accounts.listUsers({ ...request.query, limit: request.query.limit ?? 20 }),
   })
 
   route(app, {
@@ -212,8 +211,8 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     access: auth.require({ roles: ['admin', 'agent'], apiKeyScope: 'users:read' }),
     summary: 'One user',
     errors: [404],
-    schema: { params: S.IdParams, response: { 200: Type.Ref('User') } },
-    handler: async (request) => userView(await accounts.getUser(request.params.id)) as any,
+    schema: { params: S.IdParams, response: { 200: RefTo(S.User) } },
+    handler: async (request) => userView(await accounts.getUser(request.params.id)),
   })
 
   route(app, {
@@ -224,8 +223,8 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     access: admin,
     summary: "Change a user's role (audited; ends that user's sessions)",
     errors: [404, 409],
-    schema: { params: S.IdParams, body: S.SetRoleBody, response: { 200: Type.Ref('User') } },
-    handler: async (request) => userView(await accounts.setRole(request.principal!, request.params.id, request.body.role)) as any,
+    schema: { params: S.IdParams, body: S.SetRoleBody, response: { 200: RefTo(S.User) } },
+    handler: async (request) => userView(await accounts.setRole(request.principal!, request.params.id, request.body.role)),
   })
 
   route(app, {
@@ -236,7 +235,7 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     access: admin,
     summary: "Create an API key for the host product's server (the key is shown only in this answer)",
     schema: { body: S.CreateApiKeyBody, response: { 201: S.CreatedApiKey } },
-    handler: async (request, reply) => reply.code(201).send((await accounts.createApiKey(request.principal!, request.body)) as any),
+    handler: async (request, reply) => reply.code(201).send(await accounts.createApiKey(request.principal!, request.body)),
   })
 
   route(app, {
@@ -246,8 +245,8 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     tags: ['api-keys'],
     access: admin,
     summary: 'List API keys (never the keys themselves)',
-    schema: { response: { 200: Type.Object({ items: Type.Array(Type.Ref('ApiKey')) }) } },
-    handler: async () => ({ items: await accounts.listApiKeys() }) as any,
+    schema: { response: { 200: Type.Object({ items: Type.Array(RefTo(S.ApiKey)) }) } },
+    handler: async () => ({ items: await accounts.listApiKeys() }),
   })
 
   route(app, {

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Id, IdParams, Locale, PageQuery, Timestamp } from '../../core/http/schemas'
+import { Id, IdParams, Locale, PageQuery, RefTo, Timestamp } from '../../core/http/schemas'
 
 export { Id, IdParams, Locale, Timestamp }
 
@@ -28,7 +28,7 @@ export type UserView = Static<typeof User>
 
 export const Session = Type.Object(
   {
-    user: Type.Ref('User'),
+    user: RefTo(User),
     accessToken: Type.String({ description: 'JWT, send as Authorization: Bearer <token>' }),
     accessTokenExpiresIn: Type.Integer({ description: 'Seconds' }),
     refreshToken: Type.String({ description: 'Single use: every refresh returns a new one' }),
@@ -49,9 +49,9 @@ export const RegisterBody = Type.Object(
 )
 
 export const Registration = Type.Union([
-  Type.Intersect([Type.Ref('Session'), Type.Object({ verificationRequired: Type.Literal(false) })]),
+  Type.Intersect([RefTo(Session), Type.Object({ verificationRequired: Type.Literal(false) })]),
   Type.Object({
-    user: Type.Ref('User'),
+    user: RefTo(User),
     verificationRequired: Type.Literal(true, { description: 'A link was e-mailed; sign-in works once it is opened' }),
   }),
 ])
@@ -83,7 +83,7 @@ export const ListUsersQuery = Type.Object(
   { additionalProperties: false },
 )
 
-export const UserPage = Type.Object({ items: Type.Array(Type.Ref('User')), nextCursor: Type.Union([Type.String(), Type.Null()]) })
+export const UserPage = Type.Object({ items: Type.Array(RefTo(User)), nextCursor: Type.Union([Type.String(), Type.Null()]) })
 export const SetRoleBody = Type.Object({ role: Role }, { additionalProperties: false })
 
 export const Scope = Type.String({
@@ -110,7 +110,7 @@ export const CreateApiKeyBody = Type.Object(
   },
   { additionalProperties: false },
 )
-export const CreatedApiKey = Type.Object({ apiKey: Type.Ref('ApiKey'), key: Type.String({ description: 'Shown once; store it now' }) })
+export const CreatedApiKey = Type.Object({ apiKey: RefTo(ApiKey), key: Type.String({ description: 'Shown once; store it now' }) })
 
 export const WebPushSubscription = Type.Object(
   {
@@ -197,7 +197,7 @@ export const ExternalUser = Type.Object(
 export const BatchUpsertResult = Type.Object({
   created: Type.Integer(),
   updated: Type.Integer(),
-  items: Type.Array(Type.Ref('ExternalUser')),
+  items: Type.Array(RefTo(ExternalUser)),
 })
 
 /** Anywhere the API takes a user: the Caravan id, or the host's id. */
@@ -241,7 +241,7 @@ export const RotateIdentitySecretBody = Type.Object(
   { additionalProperties: false },
 )
 export const RotatedIdentitySecret = Type.Object({
-  identitySecret: Type.Ref('IdentitySecret'),
+  identitySecret: RefTo(IdentitySecret),
   secret: Type.String({ description: "Shown once; keep it on the host product's server only" }),
 })
 export const UserExport = Type.Object(
