@@ -462,7 +462,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users, newest first, by role or by part of the email or name */
+        /** List users, newest first, by role or by part of the email, name or externalId */
         get: operations["listUsers"];
         put?: never;
         post?: never;
@@ -3114,7 +3114,7 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
                 role?: "customer" | "agent" | "admin";
-                /** @description Part of the email or name */
+                /** @description Part of the email, name or externalId */
                 q?: string;
             };
             header?: never;

@@ -61,7 +61,9 @@ describe('upserting host users', () => {
     const read = await api(t, 'GET', '/v1/users/external/shop:42', reader)
     expect(read).toMatchObject({ status: 200, body: { id: created.body.id, externalId: 'shop:42', attributes: { plan: 'team' } } })
     expect((await api(t, 'GET', '/v1/users/external/nobody', reader)).status).toBe(404)
-    // The externalId shows on the user everywhere.
+    // The externalId shows on the user everywhere, and finds it in the admin list.
+    const found = await api(t, 'GET', '/v1/admin/users?q=shop:4', admin)
+    expect(found.body.items.map((u: any) => u.externalId)).toEqual(['shop:42'])
     expect((await api(t, 'GET', `/v1/admin/users/${created.body.id}`, admin)).body.externalId).toBe('shop:42')
   })
 

@@ -74,7 +74,7 @@ export const usersRepo = {
         and(
           options.beforeId ? lt(users.id, options.beforeId) : undefined,
           options.role ? eq(users.role, options.role as UserRow['role']) : undefined,
-          pattern ? or(ilike(users.email, pattern), ilike(users.name, pattern)) : undefined,
+          pattern ? or(ilike(users.email, pattern), ilike(users.name, pattern), ilike(users.externalId, pattern)) : undefined,
         ),
       )
       .orderBy(desc(users.id))

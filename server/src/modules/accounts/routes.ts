@@ -198,7 +198,7 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     operationId: 'listUsers',
     tags: ['admin'],
     access: auth.require({ roles: ['admin'], apiKeyScope: 'users:read' }),
-    summary: 'List users, newest first, by role or by part of the email or name',
+    summary: 'List users, newest first, by role or by part of the email, name or externalId',
     schema: { querystring: S.ListUsersQuery, response: { 200: S.UserPage } },
     handler: async (request) => accounts.listUsers({ ...request.query, limit: request.query.limit ?? 20 }),
   })

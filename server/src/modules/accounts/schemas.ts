@@ -78,7 +78,7 @@ export const ListUsersQuery = Type.Object(
   {
     ...PageQuery,
     role: Type.Optional(Role),
-    q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the email or name' })),
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the email, name or externalId' })),
   },
   { additionalProperties: false },
 )
