@@ -16,7 +16,7 @@ const ciSummary: ['json-summary', { file: string }][] = reportDir
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 10_000,
     reporters: reportDir ? ['default', ['json', { outputFile: join(reportDir, 'sdk.json') }]] : ['default'],
     coverage: {

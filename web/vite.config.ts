@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react'
-import { defineConfig } from 'vite'
+import { defineConfig, defaultClientConditions } from 'vite'
 
 // In development the API runs on :3000 (npm start); everything it serves is proxied so the app
 // talks to one origin, exactly as in production where the server serves web/dist itself.
@@ -7,6 +7,8 @@ const api = process.env.CARAVAN_API ?? 'http://localhost:3000'
 
 export default defineConfig({
   plugins: [react()],
+  // @caravan/sdk from its TypeScript source (its "source" export), so the app needs no SDK build first.
+  resolve: { conditions: ['source', ...defaultClientConditions] },
   server: {
     proxy: {
       '/v1': api,

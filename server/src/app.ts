@@ -26,6 +26,7 @@ import { createMetrics } from './core/metrics/registry'
 import { createRealtime } from './core/realtime/server'
 import { createPrivacyRegistry } from './core/privacy/registry'
 import { createSecretBox } from './core/secrets/crypto'
+import { serverPath } from './core/util/paths'
 import { accountsRoutes, accountsSchemas, accountsTags, createAccountsService } from './modules/accounts'
 import {
   createNotificationsService,
@@ -35,7 +36,7 @@ import {
   providerFactories,
 } from './modules/notifications'
 
-export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
+export const VERSION: string = JSON.parse(readFileSync(serverPath('package.json'), 'utf8')).version
 
 export interface BuildOptions {
   /** Use this database instead of opening one from the config (tests). */

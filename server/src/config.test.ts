@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from './config'
 
@@ -33,6 +34,10 @@ describe('loadConfig', () => {
     [{ ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'long enough' }, 'ADMIN_EMAIL'],
     [{ ADMIN_EMAIL: 'a@b.c', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ LOG_FORMAT: 'fancy' }, 'LOG_FORMAT'],
+    [{ SHUTDOWN_TIMEOUT_SECONDS: '0' }, 'SHUTDOWN_TIMEOUT_SECONDS'],
+    [{ SHUTDOWN_TIMEOUT_SECONDS: '1.5' }, 'SHUTDOWN_TIMEOUT_SECONDS'],
+    [{ SHUTDOWN_TIMEOUT_MS: '10000' }, 'SHUTDOWN_TIMEOUT_MS'],
   ])('refuses %j naming %s in one line', (env, setting) => {
     let error: unknown
     try {
@@ -52,5 +57,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: dir() }, ['--role', 'boss'])).toThrow(ConfigError)
     expect(loadConfig({ DATA_DIR: dir() }, ['migrate']).role).toBe('all')
     expect(loadConfig({ DATA_DIR: dir(), CARAVAN_ROLE: 'api' }, ['start']).role).toBe('api')
+  })
+
+  it('reads the log format and the shutdown deadline, keeping part of the deadline for closing connections', () => {
+    const defaults = loadConfig({ DATA_DIR: dir() })
+    expect(defaults).toMatchObject({ logFormat: undefined, shutdownDeadlineMs: 30_000, shutdownTimeoutMs: 25_000 })
+    expect(loadConfig({ DATA_DIR: dir(), LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty')
+    expect(loadConfig({ DATA_DIR: dir(), LOG_FORMAT: 'json' }).logFormat).toBe('json')
+    expect(loadConfig({ DATA_DIR: dir(), SHUTDOWN_TIMEOUT_SECONDS: '2' })).toMatchObject({
+      shutdownDeadlineMs: 2000,
+      shutdownTimeoutMs: 1600,
+    })
+  })
+
+  it('finds the web app next to the server package', () => {
+    expect(loadConfig({ DATA_DIR: dir() }).webDistDir).toBe(fileURLToPath(new URL('../../web/dist', import.meta.url)))
   })
 })

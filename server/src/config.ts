@@ -4,8 +4,10 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { KNOWN_WEB_PUSH_HOSTS } from './core/net/web-push-hosts'
+import { serverPath } from './core/util/paths'
 
 export type Role = 'all' | 'api' | 'worker'
+export type LogFormat = 'json' | 'pretty'
 
 export interface Config {
   port: number
@@ -19,6 +21,8 @@ export interface Config {
   corsOrigins: string[]
   bodyLimitBytes: number
   logLevel: string
+  /** LOG_FORMAT; undefined: pretty when stdout is a terminal, JSON otherwise. */
+  logFormat: LogFormat | undefined
   role: Role
   jwtSecret: string
   secretsKey: string
@@ -31,6 +35,9 @@ export interface Config {
   loginWindowSeconds: number
   adminEmail: string | undefined
   adminPassword: string | undefined
+  /** SHUTDOWN_TIMEOUT_SECONDS: a stopping node exits within this, with code 1 when work was still running. */
+  shutdownDeadlineMs: number
+  /** How long of that jobs in flight may run on before they are released to another worker; the rest is for closing connections. */
   shutdownTimeoutMs: number
   /** How often pg-boss archives finished jobs and drops old ones (one node at a time). */
   jobsMaintenanceSeconds: number
@@ -83,6 +90,7 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const LOG_FORMATS: LogFormat[] = ['json', 'pretty']
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]
@@ -212,6 +220,11 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
 
   const logLevel = env.LOG_LEVEL || 'info'
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`)
+  const logFormat = (env.LOG_FORMAT || undefined) as LogFormat | undefined
+  if (logFormat && !LOG_FORMATS.includes(logFormat)) throw new ConfigError('LOG_FORMAT', `must be json or pretty, got "${logFormat}"`)
+
+  if (env.SHUTDOWN_TIMEOUT_MS) throw new ConfigError('SHUTDOWN_TIMEOUT_MS', 'was replaced by SHUTDOWN_TIMEOUT_SECONDS (whole seconds)')
+  const shutdownDeadlineMs = int(env, 'SHUTDOWN_TIMEOUT_SECONDS', 30, 1, 3600) * 1000
 
   const corsOrigins = (env.CORS_ORIGINS ?? '')
     .split(',')
@@ -252,6 +265,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     corsOrigins,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 1_073_741_824),
     logLevel,
+    logFormat,
     role,
     jwtSecret,
     secretsKey,
@@ -264,7 +278,9 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
     adminEmail,
     adminPassword,
-    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    shutdownDeadlineMs,
+    // A fifth of the deadline, at most 5 s, is kept for closing the HTTP server, Redis and the database.
+    shutdownTimeoutMs: shutdownDeadlineMs - Math.min(5000, shutdownDeadlineMs / 5),
     jobsMaintenanceSeconds: int(env, 'JOBS_MAINTENANCE_SECONDS', 60, 1, 3600),
     jobsExpireCheckSeconds: int(env, 'JOBS_EXPIRE_CHECK_SECONDS', 5, 1, 3600),
     deadLetterRetentionDays: int(env, 'DEAD_LETTER_RETENTION_DAYS', 30, 1, 3650),
@@ -283,7 +299,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     allowLoopbackUrls: bool(env, 'ALLOW_LOOPBACK_URLS', false),
     webPushAllowedHosts: webPushHosts(env),
     maxDevicesPerUser: int(env, 'MAX_DEVICES_PER_USER', 20, 1, 1000),
-    webDistDir: resolve(env.WEB_DIST_DIR || new URL('../../web/dist', import.meta.url).pathname),
+    webDistDir: resolve(env.WEB_DIST_DIR || serverPath('..', 'web', 'dist')),
     // On by default, except on the embedded database (a first run or a demo, often with no e-mail provider).
     emailVerification: bool(env, 'EMAIL_VERIFICATION', databaseUrl !== undefined),
     emailVerificationTtlSeconds: int(env, 'EMAIL_VERIFICATION_TTL_SECONDS', 48 * 3600, 300, 30 * 86_400),

@@ -131,7 +131,7 @@ describe('jobs', () => {
 
 describe('shutdown that runs out of time', () => {
   it('releases the job in flight so another worker retries it', async () => {
-    const node = await startTestCaravan({ deferStart: true, env: { SHUTDOWN_TIMEOUT_MS: '1000' } })
+    const node = await startTestCaravan({ deferStart: true, env: { SHUTDOWN_TIMEOUT_SECONDS: '1' } })
     try {
       let started = false
       node.caravan.jobs.define({

@@ -56,7 +56,7 @@ export async function startTestCaravan(options: TestOptions = {}): Promise<TestC
     HOST: '127.0.0.1',
     RATE_LIMIT_PER_MINUTE: '100000',
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
-    SHUTDOWN_TIMEOUT_MS: '2000',
+    SHUTDOWN_TIMEOUT_SECONDS: '2',
     REDIS_KEY_PREFIX: uniquePrefix(),
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...options.env,

@@ -2,11 +2,11 @@
 // several nodes starting at once apply them one at a time.
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { readMigrationFiles } from 'drizzle-orm/migrator'
-import { fileURLToPath } from 'node:url'
 import pg from 'pg'
+import { serverPath } from '../util/paths'
 import type { Database } from './client'
 
-export const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url))
+export const migrationsFolder = serverPath('drizzle')
 const LOCK_ID = 726_517_001
 
 export async function migrate(database: Database): Promise<void> {

@@ -1,7 +1,9 @@
 // The process logger. Besides redacting credentials by path, it masks email addresses and phone
 // numbers anywhere in a log line (messages, fields, error texts), so personal contact data never
-// lands in logs even when a provider echoes it back in an error.
-import pino, { type Logger } from 'pino'
+// lands in logs even when a provider echoes it back in an error. Lines are JSON, or readable
+// (pino-pretty) in a terminal; masking happens before either.
+import pino, { type DestinationStream, type Logger } from 'pino'
+import { prettyFactory } from 'pino-pretty'
 
 const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g
 // The same in a URL's query string, where "@" arrives as %40 (and other characters may be escaped too).
@@ -30,7 +32,29 @@ function maskValue(value: unknown, depth: number): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskValue(v, depth + 1)]))
 }
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export interface LoggerOptions {
+  /** Default: pretty when stdout is a terminal, JSON otherwise. */
+  format?: 'json' | 'pretty'
+  /** Where lines go; default stdout. */
+  destination?: DestinationStream
+  /** Colours in pretty lines; default: stdout is a terminal and NO_COLOR is not set. */
+  colors?: boolean
+}
+
+/**
+ * Pretty lines are formatted in this process as they are logged (no worker transport, no stream
+ * pipeline): like JSON lines, they reach stdout's buffer, which pino flushes at process exit.
+ */
+function prettyDestination(out: DestinationStream, colors: boolean): DestinationStream {
+  const format = prettyFactory({ colorize: colors, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true })
+  return { write: (line: string) => out.write(format(line)) }
+}
+
+export function createLogger(level: string, options: LoggerOptions = {}): Logger {
+  const tty = Boolean(process.stdout.isTTY)
+  const format = options.format ?? (tty ? 'pretty' : 'json')
+  const colors = options.colors ?? (tty && !process.env.NO_COLOR)
+  const out = options.destination ?? pino.destination(1)
   return pino(
     {
       level,
@@ -60,6 +84,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         },
       },
     },
-    destination,
+    format === 'pretty' ? prettyDestination(out, colors) : out,
   )
 }

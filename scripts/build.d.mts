@@ -1,0 +1,12 @@
+// Types of scripts/build.mjs for the TypeScript tests that call it.
+import type { Metafile } from 'esbuild'
+
+export type Part = 'server' | 'web' | 'sdk'
+export const ROOT: string
+export const SERVER_ENTRY: string
+export const PARTS: Record<Part, { output: string; sources: string[] }>
+export function isCurrent(part: Part): boolean
+export function buildServer(options?: { outdir?: string }): Promise<{ outfile: string; metafile: Metafile }>
+export function buildWeb(): Promise<void>
+export function buildSdk(): Promise<void>
+export function build(parts?: Part[]): Promise<void>
