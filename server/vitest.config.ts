@@ -27,10 +27,10 @@ export default defineConfig({
     coverage: {
       enabled: coverage,
       provider: 'v8',
-      // server/src only: drizzle/ (generated SQL), scripts/ and test/ lie outside it. main.ts (the
-      // command line) runs only in the child processes of test/cli.test.ts, which v8 coverage does not see.
+      // server/src only: drizzle/ (generated SQL), scripts/ and test/ lie outside it. main.ts and cli/
+      // (the command line) run only in the child processes the CLI tests spawn, which v8 coverage does not see.
       include: ['src/**/*.ts'],
-      exclude: ['src/**/*.test.ts', 'src/main.ts'],
+      exclude: ['src/**/*.test.ts', 'src/main.ts', 'src/cli/**'],
       reportsDirectory: coverageDir,
       // A failing run still shows what it covered.
       reportOnFailure: true,
