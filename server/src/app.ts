@@ -17,6 +17,7 @@ import { createLogger } from './core/logging/logger'
 import { createEventBus } from './core/events/bus'
 import { createAuth } from './core/http/auth'
 import { createIdempotency } from './core/http/idempotency'
+import { controlRoutes } from './core/http/control-routes'
 import { opsRoutes } from './core/http/ops-routes'
 import { createHttpServer, installHttpPlumbing, installNotFound } from './core/http/plugins'
 import { memoryCounterStore, redisCounterStore } from './core/http/rate-limit-store'
@@ -47,7 +48,7 @@ export interface BuildOptions {
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 export async function buildCaravan(config: Config, options: BuildOptions = {}) {
-  const logger = options.logger ?? createLogger(config.logLevel)
+  const logger = options.logger ?? createLogger(config.logLevel, { format: config.logFormat })
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirFor(config.dataDir) }))
   await migrate(database)
 
@@ -187,6 +188,8 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
       jobs: () => jobs.healthy(),
     },
   })
+  // The `caravan` command's channel to the node that owns the embedded database (demo, backup).
+  if (database.lock) controlRoutes(app, { lock: database.lock, database, publicUrl: config.publicUrl, seedDemo: accounts.seedDemo })
   if (config.role !== 'worker') {
     accountsRoutes(app, { accounts, auth, authRateLimitPerMinute: config.authRateLimitPerMinute })
     notificationsRoutes(app, { notifications, auth, idempotency, publicUrl: config.publicUrl })

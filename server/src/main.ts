@@ -1,48 +1,57 @@
-// The `caravan` command: `caravan [start] [--role all|api|worker]`, `caravan migrate`, `caravan demo`.
-import { buildCaravan } from './app'
+// The `caravan` command: reads the settings and hands over to one command in cli/.
+import { backupCommand } from './cli/backup'
+import { CommandError } from './cli/control-client'
+import { copyToPostgresCommand } from './cli/copy-to-postgres'
+import { demoCommand } from './cli/demo'
+import { migrateCommand } from './cli/migrate'
+import { restoreCommand } from './cli/restore'
 import { startCommand } from './cli/start'
-import { ConfigError, loadConfig } from './config'
-import { openDatabase, pgliteDirFor } from './core/db/client'
-import { migrate } from './core/db/migrate'
+import { ConfigError, loadConfig, type Config } from './config'
+import { DataDirInUseError } from './core/db/data-dir-lock'
 import { AdminSetupError } from './modules/accounts'
 
 const HELP = `Usage: caravan [command] [--role all|api|worker]
-  start      serve the API, WebSocket, web app and workers (default)
-  migrate    apply database migrations and exit
-  demo       create demo admin, agent and customer accounts and print their logins
-Settings come from the environment; see docs/configuration.md.`
+  start           serve the API, WebSocket, web app and workers (default)
+  migrate         apply database migrations and exit
+  demo            create demo admin, agent and customer accounts and print their logins
+  backup FILE     write the embedded database to FILE (.tar.gz), while a node runs or not
+  restore FILE    replace the embedded database with a backup (the node must be stopped)
+  copy-to-postgres URL
+                  copy the embedded database into an empty PostgreSQL database (the node must be stopped)
+Settings come from the environment; see docs/configuration.md and docs/embedded-database.md.`
+
+const COMMANDS: Record<string, (config: Config, args: string[]) => Promise<void>> = {
+  start: (config) => startCommand(config),
+  migrate: (config) => migrateCommand(config),
+  demo: (config) => demoCommand(config),
+  backup: backupCommand,
+  restore: restoreCommand,
+  'copy-to-postgres': copyToPostgresCommand,
+}
+
+/** The words that are not options (`--role worker` is one option). */
+function positionals(argv: string[]): string[] {
+  const words: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--role') i++
+    else if (!argv[i].startsWith('-')) words.push(argv[i])
+  }
+  return words
+}
 
 async function main(argv: string[]) {
-  const command = argv.find((a) => !a.startsWith('-') && argv[argv.indexOf(a) - 1] !== '--role') ?? 'start'
   if (argv.includes('--help') || argv.includes('-h')) return console.log(HELP)
-  const config = loadConfig(process.env, argv)
-
-  if (command === 'migrate') {
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirFor(config.dataDir) })
-    await migrate(database)
-    await database.close()
-    console.log('Migrations applied.')
-    return
-  }
-  if (command === 'demo') {
-    const caravan = await buildCaravan({ ...config, role: 'api', logLevel: 'warn' })
-    await caravan.start()
-    const people = await caravan.services.accounts.seedDemo()
-    await caravan.stop()
-    console.log('Demo accounts (sign in at ' + config.publicUrl + '):')
-    for (const p of people) console.log(`  ${p.role.padEnd(8)} ${p.email.padEnd(30)} ${p.password}`)
-    return
-  }
-  if (command !== 'start') throw new ConfigError('command', `unknown command "${command}"\n${HELP}`)
-
-  await startCommand(config)
+  const [command = 'start', ...args] = positionals(argv)
+  const run = COMMANDS[command]
+  if (!run) throw new ConfigError('command', `unknown command "${command}"\n${HELP}`)
+  await run(loadConfig(process.env, argv), args)
 }
 
 main(process.argv.slice(2)).catch((err) => {
-  if (err instanceof ConfigError || err instanceof AdminSetupError) {
+  if (err instanceof ConfigError || err instanceof AdminSetupError || err instanceof DataDirInUseError || err instanceof CommandError) {
     console.error(`caravan: ${err.message}`)
   } else {
-    console.error('caravan: failed to start:', err?.message ?? err)
+    console.error('caravan: failed:', err?.message ?? err)
     if (process.env.LOG_LEVEL === 'debug') console.error(err)
   }
   process.exit(1)

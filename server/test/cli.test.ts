@@ -1,17 +1,23 @@
 // The `caravan` command as a user runs it: a real process, its own data folder, real signals.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 
 const BIN = new URL('../bin/caravan.js', import.meta.url).pathname
 // These runs use the embedded database whatever the suite's DATABASE_URL: this is the first-run path.
+const folders: string[] = []
 const baseEnv = () => {
   const { DATABASE_URL: _d, REDIS_URL: _r, ...rest } = process.env
-  return { ...rest, LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'caravan-cli-')) }
+  const dataDir = mkdtempSync(join(tmpdir(), 'caravan-cli-'))
+  folders.push(dataDir)
+  return { ...rest, LOG_LEVEL: 'warn', DATA_DIR: dataDir }
 }
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true })
+})
 const run = (args: string[], env: NodeJS.ProcessEnv) =>
   spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 })
 
@@ -49,6 +55,22 @@ describe('caravan command', () => {
     const result = run(['start'], { ...baseEnv(), PORT: 'eighty' })
     expect(result.status).toBe(1)
     expect(result.stderr.trim()).toBe('caravan: Invalid setting PORT: must be a whole number, got "eighty"')
+  })
+
+  it('backup and restore of a PostgreSQL database point to pg_dump and pg_restore; a missing file name is one line', () => {
+    const env = { ...baseEnv(), DATABASE_URL: 'postgres://caravan@127.0.0.1:1/caravan' }
+    for (const command of ['backup', 'restore']) {
+      const result = run([command, 'caravan.tar.gz'], env)
+      expect(result.status).toBe(1)
+      expect(result.stderr.trim()).toBe(
+        `caravan: ${command} covers the embedded database only; with DATABASE_URL the data is in PostgreSQL: use pg_dump to back it up and pg_restore to restore it`,
+      )
+    }
+    const bare = run(['backup'], baseEnv())
+    expect(bare.status).toBe(1)
+    expect(bare.stderr.trim()).toBe('caravan: backup needs one file name: caravan backup FILE')
+    const help = run(['--help'], baseEnv())
+    expect(help.stdout).toMatch(/backup FILE[\s\S]*restore FILE/)
   })
 
   it('migrate applies migrations and exits; demo prints three logins', () => {

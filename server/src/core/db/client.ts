@@ -4,8 +4,9 @@
 import { PGlite } from '@electric-sql/pglite'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import pg from 'pg'
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock'
 
 export type Db = NodePgDatabase<Record<string, never>>
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
@@ -28,6 +29,10 @@ export interface Database {
   query(text: string, values?: unknown[]): Promise<{ rows: any[] }>
   /** The raw client behind a Drizzle transaction, for pg-boss send({ db }). */
   jobDb(tx: Executor): SqlExecutor
+  /** The data folder's lock (PGlite on disk only): the control routes expect its token. */
+  lock?: DataDirLock
+  /** PGlite only: the data folder as a gzipped tarball (PGlite's dumpDataDir), taken between transactions. */
+  dump?: () => Promise<Blob>
   close(): Promise<void>
 }
 
@@ -84,7 +89,16 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     }
   }
   const dataDir = options.pgliteDir ?? 'memory://'
-  const pglite = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir)
+  const inMemory = dataDir === 'memory://'
+  // The folder is this process's alone until close (or exit): never two writers.
+  const lock = inMemory ? undefined : await acquireDataDirLock(dirname(dataDir))
+  let pglite: PGlite
+  try {
+    pglite = await PGlite.create(inMemory ? undefined : dataDir)
+  } catch (e) {
+    lock?.release()
+    throw e
+  }
   const db = drizzlePglite(pglite) as unknown as Db
   return {
     kind: 'pglite',
@@ -96,7 +110,20 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       const client = (tx as any).session?.client
       return client && client !== pglite ? pgliteExecutor(client, true) : pgliteExecutor(pglite)
     },
-    close: () => pglite.close(),
+    lock,
+    async dump() {
+      // A checkpoint first, so a restored copy starts without replaying WAL; the dump itself waits
+      // for the transaction in progress (PGlite has one session) and holds the next one back.
+      await pglite.query('CHECKPOINT')
+      return pglite._runExclusiveTransaction(() => pglite.dumpDataDir('gzip'))
+    },
+    async close() {
+      try {
+        await pglite.close()
+      } finally {
+        lock?.release()
+      }
+    },
   }
 }
 

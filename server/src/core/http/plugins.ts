@@ -11,7 +11,7 @@ import { AppError, Problem, installErrorHandling, sendProblem } from './errors'
 import type { App } from './route'
 import type { Metrics } from '../metrics/registry'
 
-export const API_PREFIXES = ['/v1/', '/docs', '/realtime', '/healthz', '/readyz', '/metrics']
+export const API_PREFIXES = ['/v1/', '/docs', '/realtime', '/healthz', '/readyz', '/metrics', '/internal/']
 
 /** JSON bodies nested deeper than this are refused before parsing (deep nesting exhausts recursive code). */
 export const MAX_JSON_DEPTH = 64
