@@ -225,7 +225,6 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     login: (input: LoginInput) => startSession('/v1/auth/login', input),
     /** Redeems the token of an e-mailed link (/verify-email?token=…) and signs in; 401 `invalid_token` when it is forged or expired. */
     verifyEmail: (token: string) => startSession('/v1/auth/verify-email', { token }),
-    /** E-mails a new link; the server answers alike whether or not the address waits for one. */
     /** E-mails a password reset link (also a host product's user's first password); resolves whether or not the address has an account. */
     requestPasswordReset: async (email: string): Promise<void> => {
       await request<ResponseOf<'requestPasswordReset'>>('POST', '/v1/auth/password-reset', { body: { email }, auth: false })
@@ -237,6 +236,7 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
      * externalId), computed on the host's server and handed to its page. Checked on every call.
      */
     identify: (externalId: string, signature: string) => startSession('/v1/auth/identity', { externalId, signature }),
+    /** E-mails a new link; the server answers alike whether or not the address waits for one. */
     resendVerification: async (email: string): Promise<void> => {
       await request<ResponseOf<'resendVerificationEmail'>>('POST', '/v1/auth/verify-email/resend', { body: { email }, auth: false })
     },

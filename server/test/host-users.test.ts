@@ -371,6 +371,8 @@ describe('export and erasure', () => {
     // Deliveries stay for the numbers; the user can no longer be named or reached.
     expect((await t.database.query('select count(*)::int n from deliveries where user_id = $1', [userId])).rows[0].n).toBeGreaterThan(0)
     expect((await api(t, 'DELETE', '/v1/users/external/gone-1', writer)).status).toBe(404)
+    const listed = await api(t, 'GET', '/v1/admin/users?limit=100', admin)
+    expect(listed.body.items.map((u: any) => u.id)).not.toContain(userId)
     expect((await api(t, 'GET', `/v1/users/${userId}/export`, reader)).status).toBe(404)
     expect((await api(t, 'POST', '/v1/notifications', writer, { type: 'host.hello', to: userId })).status).toBe(422)
     const audit = await api(t, 'GET', '/v1/admin/audit?limit=100', admin)

@@ -1,6 +1,6 @@
 // The route table and its guards. Access levels: guest pages (sign-in, sign-up) send signed-in
-// people on; public pages (the e-mail verification link) show to anyone; everything else needs a
-// session; console pages need the agent or admin role.
+// people on; public pages (the e-mail verification and password reset links) show to anyone;
+// everything else needs a session; console pages need the agent or admin role.
 import type { Role } from '@caravan/sdk'
 import { useEffect, useRef, type ReactNode } from 'react'
 import { Devices } from './features/account/Devices'
@@ -9,8 +9,11 @@ import { Profile } from './features/account/Profile'
 import { ApiKeys } from './features/admin/ApiKeys'
 import { Audit } from './features/admin/Audit'
 import { DeadJobs } from './features/admin/DeadJobs'
+import { IdentitySecrets } from './features/admin/IdentitySecrets'
 import { Users } from './features/admin/Users'
+import { ForgotPassword } from './features/auth/ForgotPassword'
 import { useLiveUser } from './features/auth/live'
+import { ResetPassword } from './features/auth/ResetPassword'
 import { useSession } from './features/auth/session'
 import { SignIn } from './features/auth/SignIn'
 import { SignUp } from './features/auth/SignUp'
@@ -47,6 +50,9 @@ const routes: RouteDef[] = [
   { path: '/sign-up', access: 'guest', page: () => <SignUp /> },
   // Public: the link signs in whoever opens it, even in a browser signed in to another account.
   { path: '/verify-email', access: 'public', page: () => <VerifyEmail /> },
+  // Public too: a signed-in person may ask for a link, and a link signs in whoever opens it.
+  { path: '/forgot-password', access: 'public', page: () => <ForgotPassword /> },
+  { path: '/reset-password', access: 'public', page: () => <ResetPassword /> },
   { path: '/', access: 'signedIn', page: () => <Home /> },
   { path: '/profile', access: 'signedIn', page: () => <Profile /> },
   { path: '/devices', access: 'signedIn', page: () => <Devices /> },
@@ -77,6 +83,15 @@ const routes: RouteDef[] = [
     page: () => (
       <ConsoleShell>
         <ApiKeys />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/identity',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <IdentitySecrets />
       </ConsoleShell>
     ),
   },

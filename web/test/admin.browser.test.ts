@@ -1,8 +1,19 @@
 // The console: an admin (created by ADMIN_EMAIL/ADMIN_PASSWORD at start) in both languages,
 // changing a customer's role while that customer watches, API keys, audit log, dead jobs.
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { accessTokenOf, api, chromiumAvailable, iso, launchBrowser, screenshot, startServer, unique, type RunningServer } from './harness'
+import {
+  accessTokenOf,
+  api,
+  chromiumAvailable,
+  iso,
+  launchBrowser,
+  screenshot,
+  startServer,
+  unique,
+  type RunningServer,
+  pageOpener,
+} from './harness'
 
 const ADMIN_EMAIL = 'root@caravan.test'
 const ADMIN_PASSWORD = 'admin-password-1'
@@ -10,26 +21,15 @@ const ADMIN_PASSWORD = 'admin-password-1'
 describe.runIf(chromiumAvailable())('console', () => {
   let server: RunningServer
   let browser: Browser
-  const contexts: BrowserContext[] = []
+  let pages: ReturnType<typeof pageOpener>
+  /** A fresh page (no session, no language choice) in `locale`. */
+  const newPage = (locale?: 'en-GB' | 'fa-IR') => pages.newPage(locale)
   let admin: Page
   let customer: Page
   // Unique names: with DATABASE_URL the server may share a database with earlier runs.
   const customerTag = `reza-${unique()}`
   const customerEmail = `${customerTag}@example.com`
   const customerPassword = 'customer-pass-1'
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({
-      baseURL: server.url,
-      locale: 'en-GB',
-      timezoneId: 'Europe/London',
-      viewport: { width: 1280, height: 800 },
-    })
-    contexts.push(context)
-    const page = await context.newPage()
-    page.setDefaultTimeout(10_000)
-    return page
-  }
 
   async function signIn(page: Page, email: string, password: string) {
     await page.goto('/sign-in')
@@ -44,6 +44,7 @@ describe.runIf(chromiumAvailable())('console', () => {
   beforeAll(async () => {
     server = await startServer({ ADMIN_EMAIL, ADMIN_PASSWORD })
     browser = await launchBrowser()
+    pages = pageOpener(browser, server.url)
     const registered = await api(server.url, 'POST', '/v1/auth/register', {
       email: customerEmail,
       password: customerPassword,
@@ -56,7 +57,7 @@ describe.runIf(chromiumAvailable())('console', () => {
   })
 
   afterAll(async () => {
-    for (const context of contexts) await context.close()
+    await pages?.closeAll()
     await browser?.close()
     await server?.stop()
   })
@@ -91,7 +92,7 @@ describe.runIf(chromiumAvailable())('console', () => {
 
   it('searches users', async () => {
     await admin.goto('/console/users')
-    await admin.getByLabel('Search by email or name').fill(customerTag)
+    await admin.getByLabel('Search by email, name or external ID').fill(customerTag)
     await admin.getByRole('button', { name: 'Search' }).click()
     await admin.getByText(`${iso('1')} shown`).waitFor()
     await admin.getByRole('rowheader', { name: customerEmail }).waitFor()

@@ -6,7 +6,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { collectCoverage, coverageEnabled } from './coverage'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -127,6 +127,31 @@ export async function launchBrowser(): Promise<Browser> {
   })
   if (coverageEnabled) collectCoverage(browser)
   return browser
+}
+
+/**
+ * Opens fresh pages on `baseURL`: each in its own context (no session, no language choice) whose
+ * browser languages start with `locale`, in that locale's time zone. `closeAll` ends them all.
+ */
+export function pageOpener(browser: Browser, baseURL: string) {
+  const contexts: BrowserContext[] = []
+  return {
+    async newPage(locale: 'en-GB' | 'fa-IR' = 'en-GB'): Promise<Page> {
+      const context = await browser.newContext({
+        baseURL,
+        locale,
+        timezoneId: locale === 'fa-IR' ? 'Asia/Tehran' : 'Europe/London',
+        viewport: { width: 1280, height: 800 },
+      })
+      contexts.push(context)
+      const page = await context.newPage()
+      page.setDefaultTimeout(10_000)
+      return page
+    },
+    async closeAll() {
+      for (const context of contexts.splice(0)) await context.close()
+    },
+  }
 }
 
 /** A full-page screenshot in test-artifacts/screenshots/<name>.png, after fonts have loaded. */

@@ -2,7 +2,7 @@
 // through the API arriving live, read/archive/load more, Persian dates and digits, preferences,
 // and the console (types, template editor with live fa/en preview, providers, activity, dev
 // outbox, rules) in both languages.
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   api,
@@ -13,6 +13,7 @@ import {
   startServer,
   unique,
   type RunningServer,
+  pageOpener,
 } from './harness'
 
 const ADMIN_EMAIL = 'root@caravan.test'
@@ -42,7 +43,9 @@ async function screenshot(page: Page, name: string) {
 describe.runIf(chromiumAvailable())('notifications', () => {
   let server: RunningServer
   let browser: Browser
-  const contexts: BrowserContext[] = []
+  let pages: ReturnType<typeof pageOpener>
+  /** A fresh page (no session, no language choice) in `locale`. */
+  const newPage = (locale?: 'en-GB' | 'fa-IR') => pages.newPage(locale)
   let customer: Page
   let admin: Page
   let adminToken: string
@@ -50,19 +53,6 @@ describe.runIf(chromiumAvailable())('notifications', () => {
   const email = `nika-${unique()}@example.com`
   const password = 'correct-horse-42'
   const shippedType = `order.shipped_${unique()}`
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({
-      baseURL: server.url,
-      locale: 'en-GB',
-      timezoneId: 'Europe/London',
-      viewport: { width: 1280, height: 800 },
-    })
-    contexts.push(context)
-    const page = await context.newPage()
-    page.setDefaultTimeout(10_000)
-    return page
-  }
 
   const h1 = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name })
   /** The header's bell, by its whole accessible name (the main navigation has a "Notifications" link too). */
@@ -83,6 +73,7 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     const NOTIFY_PROVIDERS = JSON.stringify([{ provider: 'kavenegar', config: { apiKey: 'env-key', baseUrl: 'http://127.0.0.1:9' } }])
     server = await startServer({ ADMIN_EMAIL, ADMIN_PASSWORD, NOTIFY_PROVIDERS })
     browser = await launchBrowser()
+    pages = pageOpener(browser, server.url)
     customer = await newPage()
     admin = await newPage()
     const login = await api(server.url, 'POST', '/v1/auth/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD })
@@ -91,7 +82,7 @@ describe.runIf(chromiumAvailable())('notifications', () => {
   })
 
   afterAll(async () => {
-    for (const context of contexts) await context.close()
+    await pages?.closeAll()
     await browser?.close()
     await server?.stop()
   })

@@ -2,9 +2,9 @@
 // EMAIL_VERIFICATION=true: sign-up shows "check your inbox", sign-in waits for the link (and can
 // ask for a new one), the e-mailed link (read from the dev outbox) signs in and lands home with a
 // notice, and a bad link offers a new one.
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, chromiumAvailable, iso, launchBrowser, screenshot, startServer, unique, type RunningServer } from './harness'
+import { api, chromiumAvailable, iso, launchBrowser, screenshot, startServer, unique, type RunningServer, pageOpener } from './harness'
 
 const ADMIN_EMAIL = 'root@caravan.test'
 const ADMIN_PASSWORD = 'admin-password-1'
@@ -14,35 +14,24 @@ describe.runIf(chromiumAvailable())('e-mail verification', () => {
   let server: RunningServer
   let browser: Browser
   let adminToken: string
-  const contexts: BrowserContext[] = []
+  let pages: ReturnType<typeof pageOpener>
+  /** A fresh page (no session, no language choice) in `locale`. */
+  const newPage = (locale?: 'en-GB' | 'fa-IR') => pages.newPage(locale)
 
   beforeAll(async () => {
     server = await startServer({ ADMIN_EMAIL, ADMIN_PASSWORD, EMAIL_VERIFICATION: 'true' })
     browser = await launchBrowser()
+    pages = pageOpener(browser, server.url)
     const login = await api(server.url, 'POST', '/v1/auth/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD })
     expect(login.status).toBe(200)
     adminToken = login.body.accessToken
   })
 
   afterAll(async () => {
-    for (const context of contexts) await context.close()
+    await pages?.closeAll()
     await browser?.close()
     await server?.stop()
   })
-
-  /** A fresh browser (no session, no language choice) whose languages start with `locale`. */
-  async function newPage(locale: 'en-GB' | 'fa-IR'): Promise<Page> {
-    const context = await browser.newContext({
-      baseURL: server.url,
-      locale,
-      timezoneId: locale === 'fa-IR' ? 'Asia/Tehran' : 'Europe/London',
-      viewport: { width: 1280, height: 800 },
-    })
-    contexts.push(context)
-    const page = await context.newPage()
-    page.setDefaultTimeout(10_000)
-    return page
-  }
 
   const h1 = (page: Page, name: string) => page.getByRole('heading', { level: 1, name })
 

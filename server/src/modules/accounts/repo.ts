@@ -72,6 +72,7 @@ export const usersRepo = {
       .from(users)
       .where(
         and(
+          isNull(users.erasedAt),
           options.beforeId ? lt(users.id, options.beforeId) : undefined,
           options.role ? eq(users.role, options.role as UserRow['role']) : undefined,
           pattern ? or(ilike(users.email, pattern), ilike(users.name, pattern), ilike(users.externalId, pattern)) : undefined,

@@ -18,10 +18,16 @@ export function Home() {
         <dl className="facts">
           <div>
             <dt>{t('field.email')}</dt>
-            <dd>
-              <bdi>{user.email}</bdi>
-            </dd>
+            <dd>{user.email ? <bdi>{user.email}</bdi> : t('common.none')}</dd>
           </div>
+          {user.externalId && (
+            <div>
+              <dt>{t('field.externalId')}</dt>
+              <dd>
+                <bdi>{user.externalId}</bdi>
+              </dd>
+            </div>
+          )}
           <div>
             <dt>{t('home.role')}</dt>
             <dd>{t(`role.${user.role}`)}</dd>

@@ -38,7 +38,9 @@ export function Profile() {
       <form className="card form" onSubmit={submit} noValidate aria-busy={save.pending}>
         <ErrorAlert error={save.error} />
         <StatusMessage message={saved ? t('profile.saved') : null} />
-        <TextField label={t('field.email')} name="email" type="email" dir="ltr" value={user.email} readOnly />
+        {/* A host product's user may have no address (a dash), and has its id there. */}
+        <TextField label={t('field.email')} name="email" type="email" dir="ltr" value={user.email ?? t('common.none')} readOnly />
+        {user.externalId && <TextField label={t('field.externalId')} name="externalId" dir="ltr" value={user.externalId} readOnly />}
         <TextField
           label={t('field.name')}
           name="name"

@@ -62,6 +62,9 @@ export function SignIn() {
         <button type="submit" disabled={signIn.pending}>
           {signIn.pending ? t('common.working') : t('signIn.submit')}
         </button>
+        <p className="form-link">
+          <Link to="/forgot-password">{t('signIn.forgot')}</Link>
+        </p>
       </form>
       <p className="aside">
         {t('signIn.noAccount')}{' '}

@@ -36,7 +36,7 @@ export function withAddress(text: string, email: string): ReactNode {
 }
 
 /** The address with a line-break opportunity after its @ (a long one wraps there first). */
-function breakable(email: string): ReactNode {
+export function breakable(email: string): ReactNode {
   const at = email.lastIndexOf('@')
   if (at < 0) return email
   return (

@@ -3,6 +3,7 @@ import { Link } from '../../navigation'
 import { useSignedInUser } from '../auth/session'
 import { MODULES } from '../shell/modules'
 import { Page } from '../shell/Page'
+import { userLabel } from '../shell/userLabel'
 import { CONSOLE_SECTIONS } from './ConsoleShell'
 
 /** The console's first page: admins get their tools, agents the desk modules to come. */
@@ -12,7 +13,7 @@ export function ConsoleHome() {
   const isAdmin = user.role === 'admin'
   const deskModules = MODULES.filter((m) => m.path === '/support' || m.path === '/chat')
   return (
-    <Page title={t('console.title')} intro={t('console.signedInAs', { name: user.name ?? user.email, role: t(`role.${user.role}`) })}>
+    <Page title={t('console.title')} intro={t('console.signedInAs', { name: user.name ?? userLabel(user), role: t(`role.${user.role}`) })}>
       {isAdmin && (
         <section aria-labelledby="console-admin">
           <h2 id="console-admin">{t('console.adminIntro')}</h2>

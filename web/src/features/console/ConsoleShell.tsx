@@ -8,6 +8,7 @@ import { useSignedInUser } from '../auth/session'
 export const CONSOLE_SECTIONS: { path: string; label: MessageKey; description: MessageKey; adminOnly: boolean }[] = [
   { path: '/console/users', label: 'console.users', description: 'console.usersDesc', adminOnly: true },
   { path: '/console/api-keys', label: 'console.apiKeys', description: 'console.apiKeysDesc', adminOnly: true },
+  { path: '/console/identity', label: 'console.identity', description: 'console.identityDesc', adminOnly: true },
   { path: '/console/audit', label: 'console.audit', description: 'console.auditDesc', adminOnly: true },
   { path: '/console/jobs', label: 'console.jobs', description: 'console.jobsDesc', adminOnly: true },
   { path: '/console/notifications', label: 'console.notificationTypes', description: 'console.notificationTypesDesc', adminOnly: true },
