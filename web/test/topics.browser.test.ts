@@ -51,7 +51,7 @@ describe.runIf(chromiumAvailable())('topics on the notification settings page', 
       return { userId: session.user.id as string, token: session.accessToken as string }
     }))
     // The host puts the user in a private topic (an order's updates).
-    expect((await api(server.url, 'POST', `/v1/topics/${order}/subscribers`, { userIds: [userId] }, adminToken)).status).toBe(204)
+    expect((await api(server.url, 'POST', `/v1/topics/${order}/subscribers`, { users: [userId] }, adminToken)).status).toBe(204)
   })
 
   afterAll(async () => {
