@@ -55,6 +55,14 @@ describe('counter stores', () => {
     expect(await store.hitUnique('s', 'a', 10)).toEqual({ position: 3, count: 3 })
   })
 
+  it('memory: members added in the same millisecond still rank in the order they came', async () => {
+    const store = memoryCounterStore(() => 5_000)
+    // Names sorting against arrival order: ranks must follow arrival, not the name.
+    const positions = []
+    for (const member of ['z', 'y', 'x', 'w']) positions.push((await store.hitUnique('ms', member, 60)).position)
+    expect(positions).toEqual([1, 2, 3, 4])
+  })
+
   const clients: Redis[] = []
   afterAll(() => {
     for (const c of clients) c.disconnect()
@@ -84,5 +92,20 @@ describe('counter stores', () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => redisCounterStore(i % 2 ? a : b, prefix).hitUnique('race', `m${i % 5}`, 60)))
     expect((await redisCounterStore(a, prefix).hitUnique('race', 'm0', 60)).count).toBe(5)
     expect(await a.pttl(prefix + 'race')).toBeGreaterThan(50_000)
+  })
+
+  it('redis: distinct members added at once from two nodes get every position exactly once', async (ctx) => {
+    if (!(await requireServices({ redis: true }))) return ctx.skip()
+    const prefix = uniquePrefix()
+    const a = new Redis(REDIS_URL)
+    const b = new Redis(REDIS_URL)
+    clients.push(a, b)
+    // A per-hour limit of N lets exactly N through only if no two members see the same position.
+    for (let round = 0; round < 5; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => redisCounterStore(i % 2 ? a : b, prefix).hitUnique(`burst-${round}`, `n${29 - i}`, 60)),
+      )
+      expect(answers.map((x) => x.position).sort((p, q) => p - q)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1))
+    }
   })
 })

@@ -71,7 +71,9 @@ export function memoryCounterStore(now: () => number = Date.now): CounterStore {
           }
       }
       prune(members, oldest)
-      if (!members.has(member)) members.set(member, at)
+      // Strictly increasing per key, like the Redis store: a member added later always ranks later.
+      const last = [...members.values()].at(-1)
+      if (!members.has(member)) members.set(member, last !== undefined && last >= at ? last + 0.001 : at)
       const mine: [string, number] = [member, members.get(member)!]
       let position = 0
       for (const entry of members) if (before(entry, mine)) position++
@@ -79,6 +81,26 @@ export function memoryCounterStore(now: () => number = Date.now): CounterStore {
     },
   }
 }
+
+/**
+ * Sliding-window unique members (KEYS[1]; ARGV: member, window in ms). Scores are Redis's own clock
+ * in ms, kept strictly increasing per key, so each new member ranks after every member added before
+ * it; a member already there keeps its place (a retried step). Returns { rank, count }.
+ */
+const HIT_UNIQUE = `
+local key, member, window = KEYS[1], ARGV[1], tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+if not redis.call('ZSCORE', key, member) then
+  local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  local score = now
+  if last[2] and tonumber(last[2]) >= score then score = tonumber(last[2]) + 0.001 end
+  redis.call('ZADD', key, score, member)
+end
+redis.call('PEXPIRE', key, window)
+return { redis.call('ZRANK', key, member), redis.call('ZCARD', key) }
+`
 
 export function redisCounterStore(redis: Redis, prefix = 'caravan:counter:'): CounterStore {
   return {
@@ -101,21 +123,10 @@ export function redisCounterStore(redis: Redis, prefix = 'caravan:counter:'): Co
       await redis.del(prefix + key)
     },
     async hitUnique(key, member, windowSeconds) {
-      // One MULTI: forget what left the window, add the member unless there, and read its rank.
-      const k = prefix + key
-      const at = Date.now()
-      const windowMs = windowSeconds * 1000
-      const results = (await redis
-        .multi()
-        .zremrangebyscore(k, '-inf', at - windowMs)
-        .zadd(k, 'NX', at, member)
-        .zrank(k, member)
-        .zcard(k)
-        .pexpire(k, windowMs)
-        .exec()) as [Error | null, unknown][]
-      const failed = results.find(([err]) => err)
-      if (failed) throw failed[0]
-      return { position: Number(results[2][1]) + 1, count: Number(results[3][1]) }
+      // One script, so the time that orders members is the moment the member is added: with a
+      // client-side clock two nodes (or two jobs) could add out of order and both see themselves second.
+      const [rank, count] = (await redis.eval(HIT_UNIQUE, 1, prefix + key, member, windowSeconds * 1000)) as [number, number]
+      return { position: rank + 1, count }
     },
   }
 }
