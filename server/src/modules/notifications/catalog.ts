@@ -201,7 +201,12 @@ export function createCatalog(deps: { db: Db; audit: Audit; brand: RenderContext
     const rendered = await renderTemplate(input.channel, content, {
       locale: input.locale,
       data: input.data ?? {},
-      user: { name: input.locale === 'fa' ? 'سارا' : 'Sara', email: 'sara@example.com', locale: input.locale },
+      user: {
+        name: input.locale === 'fa' ? 'سارا' : 'Sara',
+        email: 'sara@example.com',
+        locale: input.locale,
+        timezone: input.locale === 'fa' ? 'Asia/Tehran' : 'UTC',
+      },
       brand: deps.brand,
     })
     return { channel: input.channel, locale: input.locale, version, rendered }

@@ -324,6 +324,7 @@ export function createPipeline(deps: {
           name: contact.name,
           email: contact.email,
           locale: contact.locale,
+          timezone: contact.timezone,
           externalId: contact.externalId,
           attributes: contact.attributes,
         },

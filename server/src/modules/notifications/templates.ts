@@ -8,6 +8,7 @@ import { toPersianDigits } from '../../core/money/currency'
 import type { NotifyChannel } from './tables'
 import { emailLayout } from './email-layout'
 import { isLinkKey, isSafeUrl, sanitizeHtmlLinks } from './safe-links'
+import { formatDate, formatDateTime, formatMoney, formatNumber, type FormatScope, type IrrDisplay } from './template-filters'
 
 /** Output caps, in UTF-8 bytes: a rendered field, and all fields of one message together. */
 export const OUTPUT_LIMITS = { fieldBytes: 256 * 1024, messageBytes: 1024 * 1024 }
@@ -91,8 +92,30 @@ class CappedCaptureTag extends CaptureTag {
   }
 }
 
+/** The recipient's locale, time zone and money display of each render, for the localized filters. */
+const formats = new WeakMap<Context, FormatScope>()
+type Filter = { context: Context }
+const formatOf = (filter: Filter): FormatScope => formats.get(filter.context) ?? { locale: 'en', timezone: 'UTC', irr: 'toman' }
+
 for (const engine of [htmlEngine, textEngine]) {
   engine.registerFilter('fa_digits', (value: unknown) => toPersianDigits(String(value ?? '')))
+  // Liquid's own `date` takes a strftime format ("%Y-%m-%d"); without one, or with a style
+  // ("short", "long"…), it writes the date in the recipient's calendar and time zone.
+  const strftime = engine.filters.date
+  const strftimeHandler = typeof strftime === 'function' ? strftime : strftime.handler
+  engine.registerFilter('date', function (this: Filter, value: unknown, format?: unknown, ...rest: unknown[]) {
+    if (typeof format === 'string' && format.includes('%')) return strftimeHandler.call(this as never, value, format, ...rest)
+    return formatDate(value, formatOf(this), format)
+  })
+  engine.registerFilter('datetime', function (this: Filter, value: unknown, style?: unknown) {
+    return formatDateTime(value, formatOf(this), style)
+  })
+  engine.registerFilter('number', function (this: Filter, value: unknown, decimals?: number) {
+    return formatNumber(value, formatOf(this), decimals)
+  })
+  engine.registerFilter('money', function (this: Filter, value: unknown, currency?: unknown) {
+    return formatMoney(value, currency, formatOf(this))
+  })
   engine.registerTag('capture', CappedCaptureTag)
 }
 
@@ -158,8 +181,18 @@ export function validateTemplate(channel: NotifyChannel, content: TemplateConten
 export interface RenderContext {
   locale: 'fa' | 'en'
   data: Record<string, unknown>
-  user: { name: string | null; email: string | null; locale: string; externalId?: string | null; attributes?: Record<string, unknown> }
+  user: {
+    name: string | null
+    email: string | null
+    locale: string
+    /** Dates in templates are written in this zone (the recipient's); UTC when not given. */
+    timezone?: string
+    externalId?: string | null
+    attributes?: Record<string, unknown>
+  }
   brand: { name: string; url: string }
+  /** IRR amounts in toman (the default) or rial, for the `money` filter. */
+  irr?: IrrDisplay
 }
 
 /**
@@ -178,6 +211,7 @@ export async function renderTemplate(channel: NotifyChannel, content: TemplateCo
     try {
       const templates: Template[] = engine.parse(source)
       const ctx = new Context(scope, engine.options, {}, { liquid: engine, ...limiters })
+      formats.set(ctx, { locale: context.locale, timezone: context.user.timezone ?? 'UTC', irr: context.irr ?? 'toman' })
       limiters ??= { memoryLimit: ctx.memoryLimit, renderLimit: ctx.renderLimit }
       await toPromise(engine.renderer.renderTemplates(templates, ctx, emitter))
     } catch (e) {
