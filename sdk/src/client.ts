@@ -251,6 +251,15 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     me: async () => rememberUser(await request<ResponseOf<'getMe'>>('GET', '/v1/me')),
     updateMe: async (input: UpdateMeInput) => rememberUser(await request<ResponseOf<'updateMe'>>('PATCH', '/v1/me', { body: input })),
 
+    /** A new password, proven with the current one; every other session ends, this one goes on. */
+    changePassword: async (input: { currentPassword: string; newPassword: string }): Promise<void> => {
+      await request<void>('POST', '/v1/me/password', { body: input })
+    },
+    /** Sign out everywhere else: every session but this one ends at once. */
+    endOtherSessions: async (): Promise<void> => {
+      await request<void>('POST', '/v1/me/sessions/end-others')
+    },
+
     devices: {
       list: async () => (await request<ResponseOf<'listDevices'>>('GET', '/v1/me/devices')).items,
       register: (input: RegisterDeviceInput) => request<ResponseOf<'registerDevice'>>('POST', '/v1/me/devices', { body: input }),

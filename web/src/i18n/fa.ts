@@ -139,6 +139,17 @@ export const fa: Messages = {
   'profile.intro': 'کاروان شما را چگونه خطاب کند، و کی و کجا به شما پیام دهد.',
   'profile.save': 'ذخیرهٔ تغییرات',
   'profile.saved': 'نمایهٔ شما ذخیره شد.',
+  'security.passwordTitle': 'گذرواژه',
+  'security.currentPassword': 'گذرواژهٔ کنونی',
+  'security.passwordHint': 'دست‌کم ۸ نویسه، بدون احتساب فاصله‌ها. نشست‌های دیگر شما بسته می‌شوند.',
+  'security.changePassword': 'تغییر گذرواژه',
+  'security.passwordChanged': 'گذرواژهٔ شما تغییر کرد. نشست‌های دیگر شما بسته شدند.',
+  'security.sessionsTitle': 'نشست‌ها',
+  'security.sessionsIntro': 'روی دستگاه دیگری که دیگر به کار نمی‌برید وارد شده‌اید؟ از همین‌جا از آن خارج شوید.',
+  'security.endOthers': 'خروج از همهٔ جاهای دیگر',
+  'security.endOthersTitle': 'از همهٔ جاهای دیگر خارج شوید؟',
+  'security.endOthersBody': 'همهٔ دستگاه‌ها و مرورگرهای دیگری که با حساب شما وارد شده‌اند، بی‌درنگ خارج می‌شوند. این یکی وارد می‌ماند.',
+  'security.othersEnded': 'از همهٔ جاهای دیگر خارج شدید.',
 
   'devices.title': 'دستگاه‌های من',
   'devices.intro':

@@ -44,12 +44,13 @@ export const usersRepo = {
    * Sets a new password only if the hash is still `expected` (a reset link works once even when
    * redeemed twice at the same moment); ends every session and marks the address proven.
    */
-  async replacePassword(x: Executor, id: string, expected: string | null, passwordHash: string) {
+  async replacePassword(x: Executor, id: string, expected: string | null, passwordHash: string, options: { keepSessions?: boolean } = {}) {
     const [row] = await x
       .update(users)
       .set({
         passwordHash,
-        sessionVersion: sql`${users.sessionVersion} + 1`,
+        // A reset ends every session; a change by the signed-in user ends the others by family instead.
+        ...(options.keepSessions ? {} : { sessionVersion: sql`${users.sessionVersion} + 1` }),
         emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`,
         updatedAt: sql`now()`,
       })
@@ -148,6 +149,13 @@ export const refreshTokensRepo = {
       .from(refreshTokens)
       .where(eq(refreshTokens.userId, userId))
       .orderBy(desc(refreshTokens.createdAt))
+  },
+  /** Ends every session of the user but `keepFamilyId` (the one asking). */
+  async revokeOthersOfUser(x: Executor, userId: string, keepFamilyId: string) {
+    await x
+      .update(refreshTokens)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt), sql`${refreshTokens.familyId} <> ${keepFamilyId}`))
   },
   async revokeAllOfUser(x: Executor, userId: string) {
     await x

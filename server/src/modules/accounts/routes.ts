@@ -156,6 +156,36 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
 
   route(app, {
     method: 'POST',
+    url: '/v1/me/password',
+    operationId: 'changePassword',
+    tags: ['me'],
+    access: signedIn,
+    summary: 'Change my password with the current one (every other session ends; this one goes on)',
+    errors: [400, 409],
+    rateLimit: passwordRateLimit,
+    schema: { body: S.ChangePasswordBody, response: { 204: Type.Null() } },
+    handler: async (request, reply) => {
+      await accounts.changePassword(currentUser(request), request.body.currentPassword, request.body.newPassword)
+      return reply.code(204).send(null)
+    },
+  })
+
+  route(app, {
+    method: 'POST',
+    url: '/v1/me/sessions/end-others',
+    operationId: 'endOtherSessions',
+    tags: ['me'],
+    access: signedIn,
+    summary: 'Sign out everywhere else: every session but this one ends at once',
+    schema: { response: { 204: Type.Null() } },
+    handler: async (request, reply) => {
+      await accounts.endOtherSessions(currentUser(request))
+      return reply.code(204).send(null)
+    },
+  })
+
+  route(app, {
+    method: 'POST',
     url: '/v1/me/devices',
     operationId: 'registerDevice',
     tags: ['me'],

@@ -249,6 +249,10 @@ export const UserExport = Type.Object(
   { additionalProperties: Type.Unknown(), description: "Every module's part of the user's data, under the module's name" },
 )
 
+export const ChangePasswordBody = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password },
+  { additionalProperties: false },
+)
 export const PasswordResetBody = Type.Object({ email: Email }, { additionalProperties: false })
 export const PasswordResetConfirmBody = Type.Object(
   { token: Type.String({ minLength: 1, maxLength: 2000 }), password: Password },

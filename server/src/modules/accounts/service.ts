@@ -5,7 +5,7 @@ import type { InvalidationBus } from '../../core/cache/invalidation'
 import type { Database, Executor } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
 import type { EventBus } from '../../core/events/bus'
-import { API_KEY_PREFIX, type Auth, type Principal, type UserRole } from '../../core/http/auth'
+import { API_KEY_PREFIX, type Auth, type Principal, type UserPrincipal, type UserRole } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
 import { checkUrl, UnsafeUrlError } from '../../core/net/safe-url'
 import { KNOWN_WEB_PUSH_HOSTS } from '../../core/net/web-push-hosts'
@@ -231,6 +231,38 @@ export function createAccountsService(deps: AccountsDeps) {
     })
     await changed(userId)
     return session
+  }
+
+  /**
+   * A new password from the signed-in user, who proves the current one; every other session ends
+   * at once (their access tokens included), this one goes on. A user without a password (a host
+   * product's user) sets a first one through a reset link instead.
+   */
+  async function changePassword(me: UserPrincipal, currentPassword: string, newPassword: string) {
+    checkPassword(newPassword, 'body.newPassword')
+    const user = await usersRepo.byId(db, me.userId)
+    if (!user) throw new AppError('not_found', 'No such user')
+    if (!user.passwordHash) throw new AppError('conflict', 'This account has no password yet: set one with a password reset link')
+    if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+      throw new AppError('validation', 'The current password is not right', {
+        errors: [{ field: 'body.currentPassword', message: 'is not your current password' }],
+      })
+    }
+    const passwordHash = await hashPassword(newPassword)
+    await db.transaction(async (tx) => {
+      if (!(await usersRepo.replacePassword(tx, me.userId, user.passwordHash, passwordHash, { keepSessions: true }))) {
+        throw new AppError('conflict', 'The password changed meanwhile; try again')
+      }
+      await refreshTokensRepo.revokeOthersOfUser(tx, me.userId, me.sessionId)
+      await audit.append(tx, { actor: me, action: 'user.password_changed', targetType: 'user', targetId: me.userId })
+    })
+    await changed(me.userId)
+  }
+
+  /** "Sign out everywhere else": every session but this one ends at once. */
+  async function endOtherSessions(me: UserPrincipal) {
+    await refreshTokensRepo.revokeOthersOfUser(db, me.userId, me.sessionId)
+    await changed(me.userId)
   }
 
   async function refresh(refreshToken: string) {
@@ -546,6 +578,8 @@ export function createAccountsService(deps: AccountsDeps) {
     register,
     requestPasswordReset,
     passwordResetLink,
+    changePassword,
+    endOtherSessions,
     resetPassword,
     hostUsers,
     identity,

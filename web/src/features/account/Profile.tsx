@@ -4,6 +4,7 @@ import { LOCALES, useI18n } from '../../i18n'
 import { client, useSignedInUser } from '../auth/session'
 import { ErrorAlert, SelectField, StatusMessage, TextField, fieldMessage, useAction } from '../shell/form'
 import { Page } from '../shell/Page'
+import { AccountSecurity } from './AccountSecurity'
 
 function timeZones(current: string): string[] {
   const zones = Intl.supportedValuesOf('timeZone')
@@ -86,6 +87,7 @@ export function Profile() {
           {save.pending ? t('common.working') : t('profile.save')}
         </button>
       </form>
+      <AccountSecurity />
     </Page>
   )
 }
