@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { expect } from 'vitest'
 import { collectCoverage, coverageEnabled } from './coverage'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -173,6 +174,30 @@ export async function api(url: string, method: string, path: string, body?: unkn
   })
   const text = await response.text()
   return { status: response.status, body: text ? JSON.parse(text) : undefined }
+}
+
+/**
+ * The newest link to `pagePath` (e.g. "/reset-password") the dev outbox e-mailed to `email`, as a
+ * path of this server, once at least `count` such e-mails were sent. `adminToken` reads the outbox.
+ */
+export async function emailedLink(url: string, adminToken: string, email: string, pagePath: string, count = 1): Promise<string> {
+  const pattern = new RegExp(`href="([^"]*${pagePath.replace(/[/.]/g, (c) => '\\' + c)}\\?token=[^"]+)"`)
+  let links: string[] = []
+  await expect
+    .poll(
+      async () => {
+        const box = await api(url, 'GET', '/v1/dev/outbox?channel=email&limit=100', undefined, adminToken)
+        links = box.body.items
+          .filter((m: { recipient: string }) => m.recipient === email)
+          .map((m: { payload: { html: string } }) => pattern.exec(m.payload.html)?.[1])
+          .filter((link: string | undefined): link is string => Boolean(link))
+        return links.length
+      },
+      { timeout: 20_000, interval: 250 },
+    )
+    .toBeGreaterThanOrEqual(count)
+  const link = new URL(links[0].replace(/&amp;/g, '&'))
+  return link.pathname + link.search
 }
 
 /** The access token the app keeps in localStorage. */

@@ -4,7 +4,18 @@
 // Every page is also checked at a phone's 360 px: no sideways scrolling.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, chromiumAvailable, iso, launchBrowser, screenshot, startServer, unique, type RunningServer, pageOpener } from './harness'
+import {
+  api,
+  chromiumAvailable,
+  iso,
+  launchBrowser,
+  screenshot,
+  startServer,
+  unique,
+  type RunningServer,
+  pageOpener,
+  emailedLink,
+} from './harness'
 
 const ADMIN_EMAIL = 'root@caravan.test'
 const ADMIN_PASSWORD = 'admin-password-1'
@@ -55,25 +66,8 @@ describe.runIf(chromiumAvailable())('password reset', () => {
     expect((await api(server.url, 'POST', '/v1/auth/register', { email, password, name, locale })).status).toBe(201)
   }
 
-  /** The newest reset link the dev outbox holds for `email`, as a path of this server, once at least `count` were sent. */
-  async function linkSentTo(email: string, count = 1): Promise<string> {
-    let links: string[] = []
-    await expect
-      .poll(
-        async () => {
-          const box = await api(server.url, 'GET', '/v1/dev/outbox?channel=email&limit=100', undefined, adminToken)
-          links = box.body.items
-            .filter((m: any) => m.recipient === email)
-            .map((m: any) => /href="([^"]*\/reset-password\?token=[^"]+)"/.exec(m.payload.html)?.[1])
-            .filter(Boolean)
-          return links.length
-        },
-        { timeout: 20_000, interval: 250 },
-      )
-      .toBeGreaterThanOrEqual(count)
-    const url = new URL(links[0].replace(/&amp;/g, '&'))
-    return url.pathname + url.search
-  }
+  /** The newest link to /reset-password e-mailed to `email`, once at least `count` were sent. */
+  const linkSentTo = (email: string, count = 1) => emailedLink(server.url, adminToken, email, '/reset-password', count)
 
   const loginStatus = async (email: string, password: string) =>
     (await api(server.url, 'POST', '/v1/auth/login', { email, password })).status

@@ -4,7 +4,18 @@
 // notice, and a bad link offers a new one.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, chromiumAvailable, iso, launchBrowser, screenshot, startServer, unique, type RunningServer, pageOpener } from './harness'
+import {
+  api,
+  chromiumAvailable,
+  iso,
+  launchBrowser,
+  screenshot,
+  startServer,
+  unique,
+  type RunningServer,
+  pageOpener,
+  emailedLink,
+} from './harness'
 
 const ADMIN_EMAIL = 'root@caravan.test'
 const ADMIN_PASSWORD = 'admin-password-1'
@@ -47,25 +58,8 @@ describe.runIf(chromiumAvailable())('e-mail verification', () => {
     }
   }
 
-  /** The newest verification link the dev outbox holds for `email`, as a path of this server, once at least `count` were sent. */
-  async function linkSentTo(email: string, count = 1): Promise<string> {
-    let links: string[] = []
-    await expect
-      .poll(
-        async () => {
-          const box = await api(server.url, 'GET', '/v1/dev/outbox?channel=email&limit=100', undefined, adminToken)
-          links = box.body.items
-            .filter((m: any) => m.recipient === email)
-            .map((m: any) => /href="([^"]*\/verify-email\?token=[^"]+)"/.exec(m.payload.html)?.[1])
-            .filter(Boolean)
-          return links.length
-        },
-        { timeout: 20_000, interval: 250 },
-      )
-      .toBeGreaterThanOrEqual(count)
-    const url = new URL(links[0].replace(/&amp;/g, '&'))
-    return url.pathname + url.search
-  }
+  /** The newest link to /verify-email e-mailed to `email`, once at least `count` were sent. */
+  const linkSentTo = (email: string, count = 1) => emailedLink(server.url, adminToken, email, '/verify-email', count)
 
   const headingFocused = (page: Page) => page.waitForFunction(() => document.activeElement?.matches('main h1') ?? false)
 
