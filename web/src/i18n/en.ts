@@ -635,6 +635,18 @@ export const en = {
   'nsettings.domainsHint': 'One per line, for example example.com (its subdomains are allowed too).',
   'nsettings.save': 'Save rules',
   'nsettings.saved': 'The notification rules have been saved.',
+
+  // -- helper: ui kit --
+
+  // -- helper: dates --
+
+  // -- helper: table --
+
+  // -- helper: shell --
+
+  // -- helper: build --
+
+  // -- helper: data --
 } as const
 
 export type MessageKey = keyof typeof en

@@ -640,4 +640,16 @@ export const fa: Messages = {
   'nsettings.domainsHint': 'هر دامنه در یک سطر، مثلاً example.com (زیردامنه‌هایش هم مجازند).',
   'nsettings.save': 'ذخیرهٔ قواعد',
   'nsettings.saved': 'قواعد اعلان ذخیره شد.',
+
+  // -- helper: ui kit --
+
+  // -- helper: dates --
+
+  // -- helper: table --
+
+  // -- helper: shell --
+
+  // -- helper: build --
+
+  // -- helper: data --
 }
