@@ -432,11 +432,17 @@ describe('inbox', () => {
     expect((await api(t, 'GET', '/v1/me/notifications?unread=true', user.accessToken)).body.items.every((i: any) => !i.read)).toBe(true)
     expect((await api(t, 'POST', `/v1/me/notifications/${page1.items[1].id}/archive`, user.accessToken)).body.archived).toBe(true)
     expect((await api(t, 'GET', '/v1/me/notifications?archived=true', user.accessToken)).body.items).toHaveLength(1)
+    // Restore (undo of archive) brings it back to the inbox, unread state kept.
+    const restored = (await api(t, 'POST', `/v1/me/notifications/${page1.items[1].id}/restore`, user.accessToken)).body
+    expect(restored).toMatchObject({ id: page1.items[1].id, archived: false, read: false })
+    expect((await api(t, 'GET', '/v1/me/notifications?archived=true', user.accessToken)).body.items).toHaveLength(0)
+    expect((await api(t, 'POST', `/v1/me/notifications/not-a-uuid/restore`, user.accessToken)).status).toBe(400)
     await api(t, 'POST', '/v1/me/notifications/read-all', user.accessToken)
     expect(await count()).toBe(0)
     // Someone else's item is not found, not readable.
     const other = await registerUser(t)
     expect((await api(t, 'POST', `/v1/me/notifications/${page1.items[0].id}/read`, other.accessToken)).status).toBe(404)
+    expect((await api(t, 'POST', `/v1/me/notifications/${page1.items[1].id}/restore`, other.accessToken)).status).toBe(404)
     socket.disconnect()
   })
 })

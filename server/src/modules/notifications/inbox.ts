@@ -70,8 +70,7 @@ export function createInbox(deps: { db: Db; events: EventBus }) {
     await events.publish(events.event('notification:unread', { count: await unreadCount(userId) }, { userIds: [userId] }))
   }
 
-  async function stamp(userId: string, id: string, field: 'readAt' | 'archivedAt') {
-    const row = await inboxRepo.stamp(db, userId, id, field)
+  async function changed(userId: string, row: InboxItemRow | undefined) {
     if (!row) throw new AppError('not_found', 'No such notification')
     await announceCount(userId)
     return itemView(row)
@@ -81,8 +80,10 @@ export function createInbox(deps: { db: Db; events: EventBus }) {
     deliver,
     list,
     unreadCount,
-    markRead: (userId: string, id: string) => stamp(userId, id, 'readAt'),
-    archive: (userId: string, id: string) => stamp(userId, id, 'archivedAt'),
+    markRead: async (userId: string, id: string) => changed(userId, await inboxRepo.stamp(db, userId, id, 'readAt')),
+    archive: async (userId: string, id: string) => changed(userId, await inboxRepo.stamp(db, userId, id, 'archivedAt')),
+    /** Undo of archive, and the archive view's "restore". */
+    restore: async (userId: string, id: string) => changed(userId, await inboxRepo.restore(db, userId, id)),
     async readAll(userId: string) {
       const updated = await inboxRepo.readAll(db, userId)
       await announceCount(userId)

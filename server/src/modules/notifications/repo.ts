@@ -281,6 +281,15 @@ export const inboxRepo = {
       .returning()
     return row
   },
+  /** Clears archived_at: the item is back in the inbox (read state untouched). */
+  async restore(x: Executor, userId: string, id: string): Promise<InboxItemRow | undefined> {
+    const [row] = await x
+      .update(inboxItems)
+      .set({ archivedAt: null })
+      .where(and(eq(inboxItems.id, id), eq(inboxItems.userId, userId)))
+      .returning()
+    return row
+  },
   async readAll(x: Executor, userId: string): Promise<number> {
     const rows = await x
       .update(inboxItems)

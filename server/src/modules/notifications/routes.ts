@@ -428,6 +428,17 @@ export function notificationsRoutes(
     schema: { params: Type.Object({ id: Id }), response: { 200: S.RefTo(S.InboxItem) } },
     handler: async (request) => n.inbox.archive(currentUser(request).userId, request.params.id),
   })
+  route(app, {
+    method: 'POST',
+    url: '/v1/me/notifications/:id/restore',
+    operationId: 'restoreNotification',
+    tags,
+    access: signedIn,
+    errors: [404],
+    summary: 'Bring an archived inbox item back to the inbox',
+    schema: { params: Type.Object({ id: Id }), response: { 200: S.RefTo(S.InboxItem) } },
+    handler: async (request) => n.inbox.restore(currentUser(request).userId, request.params.id),
+  })
 
   // ---- dev outbox ----
   route(app, {
