@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react'
-import { defineConfig, defaultClientConditions } from 'vite'
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vite'
 
 // In development the API runs on :3000 (npm start); everything it serves is proxied so the app
 // talks to one origin, exactly as in production where the server serves web/dist itself.
@@ -7,8 +8,9 @@ const api = process.env.CARAVAN_API ?? 'http://localhost:3000'
 
 export default defineConfig({
   plugins: [react()],
-  // @caravan/sdk from its TypeScript source (its "source" export), so the app needs no SDK build first.
-  resolve: { conditions: ['source', ...defaultClientConditions] },
+  // @caravan/sdk from its TypeScript source, so the app needs no SDK build first. An alias, not the
+  // "source" export condition: other packages (@internationalized/date) publish a "source" too.
+  resolve: { alias: { '@caravan/sdk': fileURLToPath(new URL('../sdk/src/index.ts', import.meta.url)) } },
   server: {
     proxy: {
       '/v1': api,

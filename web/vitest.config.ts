@@ -1,6 +1,6 @@
 import react from '@vitejs/plugin-react'
 import { join } from 'node:path'
-import { defaultClientConditions } from 'vite'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 // CI collects one JSON report per run in VITEST_JSON_DIR (see scripts/test-summary.mjs).
@@ -11,7 +11,7 @@ const reportDir = process.env.VITEST_JSON_DIR
 // (vitest.browser.config.ts).
 export default defineConfig({
   plugins: [react()],
-  resolve: { conditions: ['source', ...defaultClientConditions] },
+  resolve: { alias: { '@caravan/sdk': fileURLToPath(new URL('../sdk/src/index.ts', import.meta.url)) } },
   test: {
     include: ['test/components/**/*.test.tsx'],
     environment: 'happy-dom',

@@ -1,6 +1,6 @@
 // The REST client: one request function that adds the access token, refreshes it when needed
 // and turns failures into CaravanError; the API methods below are one line each on top of it.
-import { CaravanError, errorFromResponse, networkError } from './errors.js'
+import { abortedError, CaravanError, errorFromResponse, networkError } from './errors.js'
 import { connectRealtime, type CaravanRealtime, type RealtimeOptions } from './realtime.js'
 import { memorySessionStorage, sessionFromResponse, type Session, type SessionStorage } from './session.js'
 import type {
@@ -80,7 +80,16 @@ export interface CaravanClientOptions {
   apiKey?: string
 }
 
-export interface RequestOptions {
+/**
+ * The last, optional argument of every method: `signal` aborts the call (TanStack Query passes
+ * one, so a page that goes away cancels its reads). An aborted call rejects with a CaravanError
+ * of code `aborted` (status 0); it never refreshes or ends the session.
+ */
+export interface CallOptions {
+  signal?: AbortSignal
+}
+
+export interface RequestOptions extends CallOptions {
   body?: unknown
   query?: Record<string, string | number | boolean | undefined>
   /** Send the access token (default true). */
@@ -107,7 +116,14 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
 
   const expiresSoon = (session: Session) => session.accessTokenExpiresAt - now() <= leewayMs
 
-  async function send(method: Method, path: string, body: unknown, query: RequestOptions['query'], token: string | undefined) {
+  async function send(
+    method: Method,
+    path: string,
+    body: unknown,
+    query: RequestOptions['query'],
+    token: string | undefined,
+    signal?: AbortSignal,
+  ) {
     let url = baseUrl + path
     const params = Object.entries(query ?? {}).filter(([, v]) => v !== undefined && v !== '')
     if (params.length) url += '?' + new URLSearchParams(params.map(([k, v]) => [k, String(v)])).toString()
@@ -115,9 +131,9 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     if (body !== undefined) headers['content-type'] = 'application/json'
     if (token) headers.authorization = `Bearer ${token}`
     try {
-      return await fetchFn(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      return await fetchFn(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal })
     } catch (e) {
-      throw networkError(e)
+      throw signal?.aborted ? abortedError(signal.reason) : networkError(e)
     }
   }
 
@@ -168,13 +184,16 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
    */
   async function request<T>(method: Method, path: string, init: RequestOptions = {}): Promise<T> {
     const auth = init.auth ?? true
+    // The shared refresh in accessToken() is not the caller's to abort; only its own sends are.
     const token = auth ? ((await accessToken()) ?? undefined) : undefined
-    let response = await send(method, path, init.body, init.query, token)
+    if (init.signal?.aborted) throw abortedError(init.signal.reason)
+    let response = await send(method, path, init.body, init.query, token, init.signal)
     if (response.status === 401 && token && !options.apiKey) {
       const error = await errorFromResponse(response.clone())
       if (!error.type.endsWith('invalid_token')) throw error
       const session = await refreshSession(token)
-      response = await send(method, path, init.body, init.query, session.accessToken)
+      if (init.signal?.aborted) throw abortedError(init.signal.reason)
+      response = await send(method, path, init.body, init.query, session.accessToken, init.signal)
     }
     if (!response.ok) throw await errorFromResponse(response)
     if (response.status === 204) return undefined as T
@@ -188,8 +207,8 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     return session
   }
 
-  async function startSession(path: string, body: unknown): Promise<Session> {
-    return storeSession(await request<ResponseOf<'login'>>('POST', path, { body, auth: false }))
+  async function startSession(path: string, body: unknown, o?: CallOptions): Promise<Session> {
+    return storeSession(await request<ResponseOf<'login'>>('POST', path, { body, auth: false, signal: o?.signal }))
   }
 
   /** Keeps the stored user in step with the server's answer. */
@@ -216,29 +235,38 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
      * `{ user, verificationRequired: true }`: nothing is stored, a link was e-mailed, and
      * verifyEmail(token) signs in once it is opened.
      */
-    async register(input: RegisterInput): Promise<Registration> {
-      const answer = await request<ResponseOf<'register'>>('POST', '/v1/auth/register', { body: input, auth: false })
+    async register(input: RegisterInput, o?: CallOptions): Promise<Registration> {
+      const answer = await request<ResponseOf<'register'>>('POST', '/v1/auth/register', { body: input, auth: false, signal: o?.signal })
       if (answer.verificationRequired) return { user: answer.user, verificationRequired: true }
       return { ...storeSession(answer), verificationRequired: false }
     },
     /** Signs in; an address not yet verified is refused with 403 `email_not_verified` (after the password check). */
-    login: (input: LoginInput) => startSession('/v1/auth/login', input),
+    login: (input: LoginInput, o?: CallOptions) => startSession('/v1/auth/login', input, o),
     /** Redeems the token of an e-mailed link (/verify-email?token=…) and signs in; 401 `invalid_token` when it is forged or expired. */
-    verifyEmail: (token: string) => startSession('/v1/auth/verify-email', { token }),
+    verifyEmail: (token: string, o?: CallOptions) => startSession('/v1/auth/verify-email', { token }, o),
     /** E-mails a password reset link (also a host product's user's first password); resolves whether or not the address has an account. */
-    requestPasswordReset: async (email: string): Promise<void> => {
-      await request<ResponseOf<'requestPasswordReset'>>('POST', '/v1/auth/password-reset', { body: { email }, auth: false })
+    requestPasswordReset: async (email: string, o?: CallOptions): Promise<void> => {
+      await request<ResponseOf<'requestPasswordReset'>>('POST', '/v1/auth/password-reset', {
+        body: { email },
+        auth: false,
+        signal: o?.signal,
+      })
     },
     /** Redeems the link's token with a new password and signs in (the user's other sessions end). */
-    resetPassword: (token: string, password: string) => startSession('/v1/auth/password-reset/confirm', { token, password }),
+    resetPassword: (token: string, password: string, o?: CallOptions) =>
+      startSession('/v1/auth/password-reset/confirm', { token, password }, o),
     /**
      * Signs a host product's user in, in the browser: `signature` is hex HMAC-SHA256(identity secret,
      * externalId), computed on the host's server and handed to its page. Checked on every call.
      */
-    identify: (externalId: string, signature: string) => startSession('/v1/auth/identity', { externalId, signature }),
+    identify: (externalId: string, signature: string, o?: CallOptions) => startSession('/v1/auth/identity', { externalId, signature }, o),
     /** E-mails a new link; the server answers alike whether or not the address waits for one. */
-    resendVerification: async (email: string): Promise<void> => {
-      await request<ResponseOf<'resendVerificationEmail'>>('POST', '/v1/auth/verify-email/resend', { body: { email }, auth: false })
+    resendVerification: async (email: string, o?: CallOptions): Promise<void> => {
+      await request<ResponseOf<'resendVerificationEmail'>>('POST', '/v1/auth/verify-email/resend', {
+        body: { email },
+        auth: false,
+        signal: o?.signal,
+      })
     },
     /** Forces a refresh now (normally automatic). */
     refresh: () => refreshSession(),
@@ -248,22 +276,24 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
       setSession(null)
       if (session) await request('POST', '/v1/auth/logout', { body: { refreshToken: session.refreshToken }, auth: false }).catch(() => {})
     },
-    me: async () => rememberUser(await request<ResponseOf<'getMe'>>('GET', '/v1/me')),
-    updateMe: async (input: UpdateMeInput) => rememberUser(await request<ResponseOf<'updateMe'>>('PATCH', '/v1/me', { body: input })),
+    me: async (o?: CallOptions) => rememberUser(await request<ResponseOf<'getMe'>>('GET', '/v1/me', { signal: o?.signal })),
+    updateMe: async (input: UpdateMeInput, o?: CallOptions) =>
+      rememberUser(await request<ResponseOf<'updateMe'>>('PATCH', '/v1/me', { body: input, signal: o?.signal })),
 
     /** A new password, proven with the current one; every other session ends, this one goes on. */
-    changePassword: async (input: { currentPassword: string; newPassword: string }): Promise<void> => {
-      await request<void>('POST', '/v1/me/password', { body: input })
+    changePassword: async (input: { currentPassword: string; newPassword: string }, o?: CallOptions): Promise<void> => {
+      await request<void>('POST', '/v1/me/password', { body: input, signal: o?.signal })
     },
     /** Sign out everywhere else: every session but this one ends at once. */
-    endOtherSessions: async (): Promise<void> => {
-      await request<void>('POST', '/v1/me/sessions/end-others')
+    endOtherSessions: async (o?: CallOptions): Promise<void> => {
+      await request<void>('POST', '/v1/me/sessions/end-others', { signal: o?.signal })
     },
 
     devices: {
-      list: async () => (await request<ResponseOf<'listDevices'>>('GET', '/v1/me/devices')).items,
-      register: (input: RegisterDeviceInput) => request<ResponseOf<'registerDevice'>>('POST', '/v1/me/devices', { body: input }),
-      remove: (deviceId: string) => request<void>('DELETE', `/v1/me/devices/${id(deviceId)}`),
+      list: async (o?: CallOptions) => (await request<ResponseOf<'listDevices'>>('GET', '/v1/me/devices', { signal: o?.signal })).items,
+      register: (input: RegisterDeviceInput, o?: CallOptions) =>
+        request<ResponseOf<'registerDevice'>>('POST', '/v1/me/devices', { body: input, signal: o?.signal }),
+      remove: (deviceId: string, o?: CallOptions) => request<void>('DELETE', `/v1/me/devices/${id(deviceId)}`, { signal: o?.signal }),
     },
 
     /**
@@ -272,140 +302,177 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
      */
     users: {
       /** Creates (created: true) or updates the user with this externalId. */
-      upsert: (externalId: string, input: ExternalUserInput) =>
-        request<ExternalUser>('PUT', `/v1/users/external/${id(externalId)}`, { body: input }),
-      get: (externalId: string) => request<ExternalUser>('GET', `/v1/users/external/${id(externalId)}`),
+      upsert: (externalId: string, input: ExternalUserInput, o?: CallOptions) =>
+        request<ExternalUser>('PUT', `/v1/users/external/${id(externalId)}`, { body: input, signal: o?.signal }),
+      get: (externalId: string, o?: CallOptions) =>
+        request<ExternalUser>('GET', `/v1/users/external/${id(externalId)}`, { signal: o?.signal }),
       /** Up to 1,000 users in one call, all or nothing. */
-      upsertMany: (users: ExternalUserItem[]) => request<BatchUpsertResult>('POST', '/v1/users/external:batch', { body: { users } }),
+      upsertMany: (users: ExternalUserItem[], o?: CallOptions) =>
+        request<BatchUpsertResult>('POST', '/v1/users/external:batch', { body: { users }, signal: o?.signal }),
       /** Erasure: personal data wiped, sessions and devices ended; by externalId, or `{ id }` for a Caravan id. */
-      erase: (user: string | { id: string }) =>
-        request<void>('DELETE', typeof user === 'string' ? `/v1/users/external/${id(user)}` : `/v1/users/${id(user.id)}`),
+      erase: (user: string | { id: string }, o?: CallOptions) =>
+        request<void>('DELETE', typeof user === 'string' ? `/v1/users/external/${id(user)}` : `/v1/users/${id(user.id)}`, {
+          signal: o?.signal,
+        }),
       /** Everything Caravan holds about the user (by Caravan id). */
-      export: (userId: string) => request<UserExport>('GET', `/v1/users/${id(userId)}/export`),
+      export: (userId: string, o?: CallOptions) => request<UserExport>('GET', `/v1/users/${id(userId)}/export`, { signal: o?.signal }),
       /**
        * Tokens for a host user, to hand to that user's app (server to server, `sessions:create`);
        * the user is created or updated first. Not stored in this client.
        */
-      createSession: (input: ExternalUserItem) => request<SessionResponse>('POST', '/v1/auth/sessions', { body: input }),
+      createSession: (input: ExternalUserItem, o?: CallOptions) =>
+        request<SessionResponse>('POST', '/v1/auth/sessions', { body: input, signal: o?.signal }),
     },
 
     /** The identity secret host servers sign externalIds with (admin). */
     identitySecrets: {
       /** The current secret and older ones still in their grace period; never the values. */
-      list: async () => (await request<ResponseOf<'listIdentitySecrets'>>('GET', '/v1/identity-secrets')).items,
+      list: async (o?: CallOptions) =>
+        (await request<ResponseOf<'listIdentitySecrets'>>('GET', '/v1/identity-secrets', { signal: o?.signal })).items,
       /** A new secret, shown only in this answer; the previous one keeps working for `graceSeconds` (default a day). */
-      rotate: (input: { graceSeconds?: number } = {}) => request<RotatedIdentitySecret>('POST', '/v1/identity-secrets', { body: input }),
+      rotate: (input: { graceSeconds?: number } = {}, o?: CallOptions) =>
+        request<RotatedIdentitySecret>('POST', '/v1/identity-secrets', { body: input, signal: o?.signal }),
     },
 
     apiKeys: {
       /** The answer's `key` is shown only this once. */
-      create: (input: CreateApiKeyInput) => request<ResponseOf<'createApiKey'>>('POST', '/v1/api-keys', { body: input }),
-      list: async () => (await request<ResponseOf<'listApiKeys'>>('GET', '/v1/api-keys')).items,
-      revoke: (keyId: string) => request<void>('DELETE', `/v1/api-keys/${id(keyId)}`),
+      create: (input: CreateApiKeyInput, o?: CallOptions) =>
+        request<ResponseOf<'createApiKey'>>('POST', '/v1/api-keys', { body: input, signal: o?.signal }),
+      list: async (o?: CallOptions) => (await request<ResponseOf<'listApiKeys'>>('GET', '/v1/api-keys', { signal: o?.signal })).items,
+      revoke: (keyId: string, o?: CallOptions) => request<void>('DELETE', `/v1/api-keys/${id(keyId)}`, { signal: o?.signal }),
     },
 
     admin: {
-      listUsers: (query: ListUsersQuery = {}) => request<ResponseOf<'listUsers'>>('GET', '/v1/admin/users', { query }),
-      getUser: (userId: string) => request<ResponseOf<'getUser'>>('GET', `/v1/admin/users/${id(userId)}`),
-      setUserRole: (userId: string, role: Role) =>
-        request<ResponseOf<'setUserRole'>>('PUT', `/v1/admin/users/${id(userId)}/role`, { body: { role } }),
-      listAudit: (query: AuditQuery = {}) => request<ResponseOf<'listAuditLog'>>('GET', '/v1/admin/audit', { query }),
-      verifyAudit: () => request<ResponseOf<'verifyAuditLog'>>('GET', '/v1/admin/audit/verify'),
-      listDeadJobs: async (query: QueryOf<'listDeadJobs'> = {}) =>
-        (await request<ResponseOf<'listDeadJobs'>>('GET', '/v1/admin/jobs/dead', { query })).items,
-      retryDeadJob: (jobId: string) => request<ResponseOf<'retryDeadJob'>>('POST', `/v1/admin/jobs/dead/${id(jobId)}/retry`),
+      listUsers: (query: ListUsersQuery = {}, o?: CallOptions) =>
+        request<ResponseOf<'listUsers'>>('GET', '/v1/admin/users', { query, signal: o?.signal }),
+      getUser: (userId: string, o?: CallOptions) =>
+        request<ResponseOf<'getUser'>>('GET', `/v1/admin/users/${id(userId)}`, { signal: o?.signal }),
+      setUserRole: (userId: string, role: Role, o?: CallOptions) =>
+        request<ResponseOf<'setUserRole'>>('PUT', `/v1/admin/users/${id(userId)}/role`, { body: { role }, signal: o?.signal }),
+      listAudit: (query: AuditQuery = {}, o?: CallOptions) =>
+        request<ResponseOf<'listAuditLog'>>('GET', '/v1/admin/audit', { query, signal: o?.signal }),
+      verifyAudit: (o?: CallOptions) => request<ResponseOf<'verifyAuditLog'>>('GET', '/v1/admin/audit/verify', { signal: o?.signal }),
+      listDeadJobs: async (query: QueryOf<'listDeadJobs'> = {}, o?: CallOptions) =>
+        (await request<ResponseOf<'listDeadJobs'>>('GET', '/v1/admin/jobs/dead', { query, signal: o?.signal })).items,
+      retryDeadJob: (jobId: string, o?: CallOptions) =>
+        request<ResponseOf<'retryDeadJob'>>('POST', `/v1/admin/jobs/dead/${id(jobId)}/retry`, { signal: o?.signal }),
 
       /** The notification catalogue, providers, settings and activity feed. */
       notifications: {
-        listTypes: async (): Promise<NotificationType[]> =>
-          (await request<ResponseOf<'listNotificationTypes'>>('GET', '/v1/admin/notification-types')).items,
-        createType: (input: CreateNotificationTypeInput) =>
-          request<NotificationType>('POST', '/v1/admin/notification-types', { body: input }),
+        listTypes: async (o?: CallOptions): Promise<NotificationType[]> =>
+          (await request<ResponseOf<'listNotificationTypes'>>('GET', '/v1/admin/notification-types', { signal: o?.signal })).items,
+        createType: (input: CreateNotificationTypeInput, o?: CallOptions) =>
+          request<NotificationType>('POST', '/v1/admin/notification-types', { body: input, signal: o?.signal }),
         /** The type with the newest template of each channel and locale. */
-        getType: (typeKey: string) => request<NotificationTypeDetail>('GET', `/v1/admin/notification-types/${id(typeKey)}`),
-        updateType: (typeKey: string, patch: UpdateNotificationTypeInput) =>
-          request<NotificationType>('PATCH', `/v1/admin/notification-types/${id(typeKey)}`, { body: patch }),
+        getType: (typeKey: string, o?: CallOptions) =>
+          request<NotificationTypeDetail>('GET', `/v1/admin/notification-types/${id(typeKey)}`, { signal: o?.signal }),
+        updateType: (typeKey: string, patch: UpdateNotificationTypeInput, o?: CallOptions) =>
+          request<NotificationType>('PATCH', `/v1/admin/notification-types/${id(typeKey)}`, { body: patch, signal: o?.signal }),
         /** Caravan's own types (`system: true`) cannot be deleted (409). */
-        deleteType: (typeKey: string) => request<void>('DELETE', `/v1/admin/notification-types/${id(typeKey)}`),
+        deleteType: (typeKey: string, o?: CallOptions) =>
+          request<void>('DELETE', `/v1/admin/notification-types/${id(typeKey)}`, { signal: o?.signal }),
         /** Every saved version, newest first. */
         templateVersions: async (
           typeKey: string,
           query: { channel?: NotificationChannel; locale?: Locale } = {},
+          o?: CallOptions,
         ): Promise<NotificationTemplate[]> =>
-          (await request<{ items: NotificationTemplate[] }>('GET', `/v1/admin/notification-types/${id(typeKey)}/templates`, { query }))
-            .items,
+          (
+            await request<{ items: NotificationTemplate[] }>('GET', `/v1/admin/notification-types/${id(typeKey)}/templates`, {
+              query,
+              signal: o?.signal,
+            })
+          ).items,
         /** Saves a new version; a Liquid syntax error is a 422 whose `errors[].field` names the field (`content.html`) and whose message names the line. */
-        saveTemplate: (typeKey: string, channel: NotificationChannel, locale: Locale, content: TemplateContent) =>
+        saveTemplate: (typeKey: string, channel: NotificationChannel, locale: Locale, content: TemplateContent, o?: CallOptions) =>
           request<NotificationTemplate>('PUT', `/v1/admin/notification-types/${id(typeKey)}/templates/${channel}/${locale}`, {
             body: { content },
+            signal: o?.signal,
           }),
         /** Renders unsaved `content`, a saved `version`, or the newest version, with sample `data`. */
-        preview: (typeKey: string, input: PreviewTemplateInput) =>
-          request<TemplatePreview>('POST', `/v1/admin/notification-types/${id(typeKey)}/preview`, { body: input }),
+        preview: (typeKey: string, input: PreviewTemplateInput, o?: CallOptions) =>
+          request<TemplatePreview>('POST', `/v1/admin/notification-types/${id(typeKey)}/preview`, { body: input, signal: o?.signal }),
 
         /** Configured providers in failover order (secret fields masked as "••••••"), and the kinds that can be added. */
-        listProviders: () => request<NotificationProviderList>('GET', '/v1/admin/notification-providers'),
-        createProvider: (input: CreateNotificationProviderInput) =>
-          request<NotificationProvider>('POST', '/v1/admin/notification-providers', { body: input }),
+        listProviders: (o?: CallOptions) =>
+          request<NotificationProviderList>('GET', '/v1/admin/notification-providers', { signal: o?.signal }),
+        createProvider: (input: CreateNotificationProviderInput, o?: CallOptions) =>
+          request<NotificationProvider>('POST', '/v1/admin/notification-providers', { body: input, signal: o?.signal }),
         /** Secret fields left out of `config`, or sent back as "••••••", keep their stored value. */
-        updateProvider: (providerId: string, patch: UpdateNotificationProviderInput) =>
-          request<NotificationProvider>('PATCH', `/v1/admin/notification-providers/${id(providerId)}`, { body: patch }),
-        deleteProvider: (providerId: string) => request<void>('DELETE', `/v1/admin/notification-providers/${id(providerId)}`),
+        updateProvider: (providerId: string, patch: UpdateNotificationProviderInput, o?: CallOptions) =>
+          request<NotificationProvider>('PATCH', `/v1/admin/notification-providers/${id(providerId)}`, { body: patch, signal: o?.signal }),
+        deleteProvider: (providerId: string, o?: CallOptions) =>
+          request<void>('DELETE', `/v1/admin/notification-providers/${id(providerId)}`, { signal: o?.signal }),
 
-        settings: () => request<NotificationSettings>('GET', '/v1/admin/notification-settings'),
-        updateSettings: (input: UpdateNotificationSettingsInput) =>
-          request<NotificationSettings>('PUT', '/v1/admin/notification-settings', { body: input }),
+        settings: (o?: CallOptions) => request<NotificationSettings>('GET', '/v1/admin/notification-settings', { signal: o?.signal }),
+        updateSettings: (input: UpdateNotificationSettingsInput, o?: CallOptions) =>
+          request<NotificationSettings>('PUT', '/v1/admin/notification-settings', { body: input, signal: o?.signal }),
 
         /** The activity feed: deliveries, newest first; `from`/`to` are ISO date-times. */
-        deliveries: (query: DeliveryQuery = {}) => request<DeliveryPage>('GET', '/v1/admin/notifications/deliveries', { query }),
+        deliveries: (query: DeliveryQuery = {}, o?: CallOptions) =>
+          request<DeliveryPage>('GET', '/v1/admin/notifications/deliveries', { query, signal: o?.signal }),
       },
     },
 
     /** The signed-in user's inbox, preferences and topics; sending (admin or an API key with `notifications:send`). */
     notifications: {
       /** My inbox, newest first; `archived: true` lists the archive, `unread: true` only unread items. */
-      list: (query: InboxQuery = {}) => request<InboxPage>('GET', '/v1/me/notifications', { query }),
-      unreadCount: async () => (await request<ResponseOf<'getUnreadCount'>>('GET', '/v1/me/notifications/unread-count')).count,
-      markRead: (itemId: string) => request<InboxItem>('POST', `/v1/me/notifications/${id(itemId)}/read`),
+      list: (query: InboxQuery = {}, o?: CallOptions) => request<InboxPage>('GET', '/v1/me/notifications', { query, signal: o?.signal }),
+      unreadCount: async (o?: CallOptions) =>
+        (await request<ResponseOf<'getUnreadCount'>>('GET', '/v1/me/notifications/unread-count', { signal: o?.signal })).count,
+      markRead: (itemId: string, o?: CallOptions) =>
+        request<InboxItem>('POST', `/v1/me/notifications/${id(itemId)}/read`, { signal: o?.signal }),
       /** Returns how many items were marked read. */
-      markAllRead: async () => (await request<ResponseOf<'markAllRead'>>('POST', '/v1/me/notifications/read-all')).updated,
-      archive: (itemId: string) => request<InboxItem>('POST', `/v1/me/notifications/${id(itemId)}/archive`),
-      preferences: () => request<NotificationPreferencesView>('GET', '/v1/me/notification-preferences'),
+      markAllRead: async (o?: CallOptions) =>
+        (await request<ResponseOf<'markAllRead'>>('POST', '/v1/me/notifications/read-all', { signal: o?.signal })).updated,
+      archive: (itemId: string, o?: CallOptions) =>
+        request<InboxItem>('POST', `/v1/me/notifications/${id(itemId)}/archive`, { signal: o?.signal }),
+      /** Back from the archive to the inbox (the undo of archive). */
+      restore: (itemId: string, o?: CallOptions) =>
+        request<InboxItem>('POST', `/v1/me/notifications/${id(itemId)}/restore`, { signal: o?.signal }),
+      preferences: (o?: CallOptions) =>
+        request<NotificationPreferencesView>('GET', '/v1/me/notification-preferences', { signal: o?.signal }),
       /** Replaces all my preferences (a category or channel left out of `categories` is on). */
-      setPreferences: (preferences: NotificationPreferences) =>
-        request<NotificationPreferencesView>('PUT', '/v1/me/notification-preferences', { body: preferences }),
+      setPreferences: (preferences: NotificationPreferences, o?: CallOptions) =>
+        request<NotificationPreferencesView>('PUT', '/v1/me/notification-preferences', { body: preferences, signal: o?.signal }),
       /** Topics I am subscribed to: public ones I follow, and private ones the host put me in. */
-      topics: async (): Promise<MyTopic[]> => (await request<ResponseOf<'listMyTopics'>>('GET', '/v1/me/topics')).items,
+      topics: async (o?: CallOptions): Promise<MyTopic[]> =>
+        (await request<ResponseOf<'listMyTopics'>>('GET', '/v1/me/topics', { signal: o?.signal })).items,
       /** Public topics I may follow, newest first, each with whether I follow it. */
-      availableTopics: (query: AvailableTopicQuery = {}) => request<AvailableTopicPage>('GET', '/v1/me/topics/available', { query }),
+      availableTopics: (query: AvailableTopicQuery = {}, o?: CallOptions) =>
+        request<AvailableTopicPage>('GET', '/v1/me/topics/available', { query, signal: o?.signal }),
       /** Public topics only: a private or unknown topic is a 404. */
-      follow: (topicKey: string) => request<void>('PUT', `/v1/me/topics/${id(topicKey)}`),
-      unfollow: (topicKey: string) => request<void>('DELETE', `/v1/me/topics/${id(topicKey)}`),
+      follow: (topicKey: string, o?: CallOptions) => request<void>('PUT', `/v1/me/topics/${id(topicKey)}`, { signal: o?.signal }),
+      unfollow: (topicKey: string, o?: CallOptions) => request<void>('DELETE', `/v1/me/topics/${id(topicKey)}`, { signal: o?.signal }),
 
       /** Accepted at once (202); delivery runs in the background. The same `idempotencyKey` never sends twice. */
-      send: (input: SendNotificationInput) => request<SendNotificationResult>('POST', '/v1/notifications', { body: input }),
+      send: (input: SendNotificationInput, o?: CallOptions) =>
+        request<SendNotificationResult>('POST', '/v1/notifications', { body: input, signal: o?.signal }),
       /** A sent notification with its deliveries and every attempt. */
-      get: (notificationId: string) => request<NotificationDetail>('GET', `/v1/notifications/${id(notificationId)}`),
+      get: (notificationId: string, o?: CallOptions) =>
+        request<NotificationDetail>('GET', `/v1/notifications/${id(notificationId)}`, { signal: o?.signal }),
     },
 
     /** Topics a notification can be sent to (admin or an API key with `notifications:send`). */
     topics: {
-      list: async (): Promise<Topic[]> => (await request<ResponseOf<'listTopics'>>('GET', '/v1/topics')).items,
+      list: async (o?: CallOptions): Promise<Topic[]> =>
+        (await request<ResponseOf<'listTopics'>>('GET', '/v1/topics', { signal: o?.signal })).items,
       /** Private unless `visibility: 'public'`: users follow public topics themselves. */
-      create: (input: CreateTopicInput) => request<Topic>('POST', '/v1/topics', { body: input }),
+      create: (input: CreateTopicInput, o?: CallOptions) => request<Topic>('POST', '/v1/topics', { body: input, signal: o?.signal }),
       /** Renames it or changes its visibility; subscriptions stay. */
-      update: (topicKey: string, patch: UpdateTopicInput) => request<Topic>('PATCH', `/v1/topics/${id(topicKey)}`, { body: patch }),
+      update: (topicKey: string, patch: UpdateTopicInput, o?: CallOptions) =>
+        request<Topic>('PATCH', `/v1/topics/${id(topicKey)}`, { body: patch, signal: o?.signal }),
       /** Users by Caravan id or `{ externalId }`; every one must exist. */
-      subscribe: (topicKey: string, users: UserRef[]) =>
-        request<void>('POST', `/v1/topics/${id(topicKey)}/subscribers`, { body: { users } }),
-      unsubscribe: (topicKey: string, users: UserRef[]) =>
-        request<void>('DELETE', `/v1/topics/${id(topicKey)}/subscribers`, { body: { users } }),
+      subscribe: (topicKey: string, users: UserRef[], o?: CallOptions) =>
+        request<void>('POST', `/v1/topics/${id(topicKey)}/subscribers`, { body: { users }, signal: o?.signal }),
+      unsubscribe: (topicKey: string, users: UserRef[], o?: CallOptions) =>
+        request<void>('DELETE', `/v1/topics/${id(topicKey)}/subscribers`, { body: { users }, signal: o?.signal }),
     },
 
     /** Development helpers (admin). */
     dev: {
       /** What the built-in dev outbox "sent" (email, SMS, push) while no real provider is configured; newest first. */
-      outbox: (query: OutboxQuery = {}) => request<OutboxPage>('GET', '/v1/dev/outbox', { query }),
+      outbox: (query: OutboxQuery = {}, o?: CallOptions) => request<OutboxPage>('GET', '/v1/dev/outbox', { query, signal: o?.signal }),
     },
 
     /** Opens the realtime socket (see realtime.ts). */

@@ -39,6 +39,12 @@ export function networkError(cause: unknown): CaravanError {
   return new CaravanError({ type: 'network_error', title: 'The server could not be reached', status: 0, detail })
 }
 
+/** The caller aborted the call (its AbortSignal): code `aborted`, status 0. */
+export function abortedError(reason: unknown): CaravanError {
+  const detail = reason instanceof Error ? reason.message : reason === undefined ? undefined : String(reason)
+  return new CaravanError({ type: 'aborted', title: 'The request was aborted', status: 0, detail })
+}
+
 /** Reads a failed response into a CaravanError, whatever its content type. */
 export async function errorFromResponse(response: Response): Promise<CaravanError> {
   const requestId = response.headers.get('x-request-id') ?? undefined

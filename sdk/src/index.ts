@@ -1,4 +1,11 @@
-export { createCaravanClient, type CaravanClient, type CaravanClientOptions, type Registration, type RequestOptions } from './client.js'
+export {
+  createCaravanClient,
+  type CallOptions,
+  type CaravanClient,
+  type CaravanClientOptions,
+  type Registration,
+  type RequestOptions,
+} from './client.js'
 export { CaravanError } from './errors.js'
 export { connectRealtime, REALTIME_PATH, type CaravanRealtime, type RealtimeOptions } from './realtime.js'
 export { localStorageSessionStorage, memorySessionStorage, type Session, type SessionStorage } from './session.js'

@@ -66,7 +66,8 @@ describe.runIf(chromiumAvailable())('customer area', () => {
   })
 
   it('edits the profile', async () => {
-    await page.getByRole('link', { name: 'Profile', exact: true }).click()
+    await page.getByRole('button', { name: 'Account:' }).click()
+    await page.getByRole('menuitem', { name: 'Profile' }).click()
     await h1('Profile').waitFor()
     await page.getByLabel('Name').fill('Sara Ahmadi')
     await page.getByLabel('Mobile phone').fill('0912')
@@ -96,7 +97,8 @@ describe.runIf(chromiumAvailable())('customer area', () => {
     expect((await api(server.url, 'POST', '/v1/me/devices', { kind: 'fcm', token: 'fcm-token-1', label: 'Pixel 8' }, token)).status).toBe(
       201,
     )
-    await page.getByRole('link', { name: 'My devices' }).click()
+    await page.getByRole('button', { name: 'Account:' }).click()
+    await page.getByRole('menuitem', { name: 'My devices' }).click()
     await h1('My devices').waitFor()
     await page.getByRole('rowheader', { name: 'Pixel 8' }).waitFor()
     await screenshot(page, 'devices-en')
@@ -123,7 +125,8 @@ describe.runIf(chromiumAvailable())('customer area', () => {
     await page.getByRole('link', { name: 'خانه' }).click()
     await h1(`${iso('Sara A.')}، خوش آمدید`).waitFor()
     await screenshot(page, 'home-fa')
-    await page.getByRole('link', { name: 'نمایه', exact: true }).click()
+    await page.getByRole('button', { name: 'حساب:' }).click()
+    await page.getByRole('menuitem', { name: 'نمایه' }).click()
     await h1('نمایه').waitFor()
     await screenshot(page, 'profile-fa')
     await page.getByRole('navigation', { name: 'اصلی' }).getByRole('link', { name: 'پرداخت و کیف پول' }).click()
@@ -153,7 +156,8 @@ describe.runIf(chromiumAvailable())('customer area', () => {
     await page.goto('/wallet')
     await h1(`${iso('Payments & wallet')}: coming soon`).waitFor()
     await screenshot(page, 'coming-soon-en')
-    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByRole('button', { name: 'Account:' }).click()
+    await page.getByRole('menuitem', { name: 'Sign out' }).click()
     await h1('Sign in').waitFor()
     expect(await page.evaluate(() => localStorage.getItem('caravan.session'))).toBeNull()
 
@@ -167,7 +171,8 @@ describe.runIf(chromiumAvailable())('customer area', () => {
     await h1(`Welcome, ${iso('Sara A.')}`).waitFor()
 
     // Signed out, a protected address leads to sign-in and back to it afterwards.
-    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByRole('button', { name: 'Account:' }).click()
+    await page.getByRole('menuitem', { name: 'Sign out' }).click()
     await h1('Sign in').waitFor()
     await page.goto('/profile')
     await h1('Sign in').waitFor()

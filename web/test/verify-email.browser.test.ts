@@ -122,7 +122,8 @@ describe.runIf(chromiumAvailable())('e-mail verification', () => {
     await screenshots(page, 'verify-done-en')
 
     // The notice belongs to that arrival only.
-    await page.getByRole('link', { name: 'Profile', exact: true }).click()
+    await page.getByRole('button', { name: 'Account:' }).click()
+    await page.getByRole('menuitem', { name: 'Profile' }).click()
     await h1(page, 'Profile').waitFor()
     await page.getByRole('link', { name: 'Home' }).click()
     await h1(page, `Welcome, ${iso('Sara')}`).waitFor()

@@ -637,16 +637,44 @@ export const en = {
   'nsettings.saved': 'The notification rules have been saved.',
 
   // -- helper: ui kit --
+  'ui.theme.label': 'Theme',
+  'ui.theme.system': 'Same as the device',
+  'ui.theme.light': 'Light',
+  'ui.theme.dark': 'Dark',
+  'ui.showPassword': 'Show password',
+  'ui.close': 'Close',
+  'ui.clearSearch': 'Clear the search',
+  'ui.showOptions': 'Show the options',
+  'ui.noOptions': 'Nothing matches.',
+  'ui.choose': 'Choose…',
+  'ui.increase': 'Increase',
+  'ui.decrease': 'Decrease',
+  'ui.required': 'This field is required.',
 
   // -- helper: dates --
 
   // -- helper: table --
 
   // -- helper: shell --
+  'shell.menu': 'Menu',
+  'shell.closeMenu': 'Close the menu',
+  'shell.accountMenu': 'Account: {name}',
+  'shell.notificationSettings': 'Notification settings',
+  'shell.sidebar': 'Sidebar',
+  'shell.collapseSidebar': 'Collapse the sidebar to icons',
+  'shell.expandSidebar': 'Expand the sidebar',
+  'console.group.platform': 'Platform',
+  'console.group.notifications': 'Notifications',
 
   // -- helper: build --
 
   // -- helper: data --
+  'common.retry': 'Try again',
+  'inbox.undo': 'Undo',
+  'inbox.undone': '“{title}” is back in the inbox.',
+  'inbox.restore': 'Restore',
+  'inbox.restoreNamed': 'Restore “{title}” to the inbox',
+  'inbox.restored': '“{title}” was restored to the inbox.',
 } as const
 
 export type MessageKey = keyof typeof en

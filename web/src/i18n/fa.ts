@@ -642,14 +642,42 @@ export const fa: Messages = {
   'nsettings.saved': 'قواعد اعلان ذخیره شد.',
 
   // -- helper: ui kit --
+  'ui.theme.label': 'حالت نمایش',
+  'ui.theme.system': 'مانند دستگاه',
+  'ui.theme.light': 'روشن',
+  'ui.theme.dark': 'تیره',
+  'ui.showPassword': 'نمایش گذرواژه',
+  'ui.close': 'بستن',
+  'ui.clearSearch': 'پاک کردن جستجو',
+  'ui.showOptions': 'نمایش گزینه‌ها',
+  'ui.noOptions': 'موردی پیدا نشد.',
+  'ui.choose': 'انتخاب کنید…',
+  'ui.increase': 'افزایش',
+  'ui.decrease': 'کاهش',
+  'ui.required': 'پر کردن این بخش لازم است.',
 
   // -- helper: dates --
 
   // -- helper: table --
 
   // -- helper: shell --
+  'shell.menu': 'منو',
+  'shell.closeMenu': 'بستن منو',
+  'shell.accountMenu': 'حساب: {name}',
+  'shell.notificationSettings': 'تنظیمات اعلان‌ها',
+  'shell.sidebar': 'نوار کناری',
+  'shell.collapseSidebar': 'جمع کردن نوار کناری به نمادها',
+  'shell.expandSidebar': 'باز کردن نوار کناری',
+  'console.group.platform': 'سامانه',
+  'console.group.notifications': 'اعلان‌ها',
 
   // -- helper: build --
 
   // -- helper: data --
+  'common.retry': 'تلاش دوباره',
+  'inbox.undo': 'برگرداندن',
+  'inbox.undone': '«{title}» به صندوق برگشت.',
+  'inbox.restore': 'بازگرداندن',
+  'inbox.restoreNamed': 'بازگرداندن «{title}» به صندوق',
+  'inbox.restored': '«{title}» به صندوق بازگردانده شد.',
 }

@@ -1,9 +1,15 @@
 // Live updates: while signed in, one socket listens for changes to this user and re-reads the
 // profile, so edits made elsewhere (another tab, an admin) show up without a reload. Other
-// features listen on the same socket through useRealtimeEvent (one socket per tab, not per page).
+// features listen on the same socket through useRealtimeEvent (one socket per tab, not per page)
+// and write what they hear into the query cache. The socket itself is a connection, not data:
+// it is the one thing kept here rather than in the cache.
 import type { CaravanRealtime, RealtimeEvents } from '@caravan/sdk'
 import { useEffect, useRef, useSyncExternalStore } from 'react'
+import { queryClient } from '../../data/queryClient'
 import { client, markRoleChanged } from './session'
+
+/** The profile as the server has it; reading it also refreshes the stored session's user. */
+export const ME_KEY = ['me'] as const
 
 let current: CaravanRealtime | null = null
 const listeners = new Set<() => void>()
@@ -61,7 +67,7 @@ export function useLiveUser(userId: string | undefined) {
     if (!userId) return
     // Check the stored session once per sign-in: it may have ended while the app was closed.
     const reload = () => {
-      client.me().catch(() => {
+      queryClient.fetchQuery({ queryKey: ME_KEY, queryFn: () => client.me(), staleTime: 0 }).catch(() => {
         /* a failed refresh already signed us out */
       })
     }

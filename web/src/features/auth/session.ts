@@ -1,9 +1,11 @@
 // The one SDK client of the app, and the signed-in state React renders from. The session lives
-// in localStorage (shared by tabs); the SDK reports every change through onSessionChange.
+// in localStorage (shared by tabs); the SDK reports every change through onSessionChange, which
+// writes it into the query cache under SESSION_KEY: components read it like any other query.
 import { createCaravanClient, localStorageSessionStorage, type Session, type User } from '@caravan/sdk'
-import { useSyncExternalStore } from 'react'
+import { useQuery } from '@tanstack/react-query'
+import { queryClient } from '../../data/queryClient'
 
-interface SessionState {
+export interface SessionState {
   user: User | null
   /**
    * Set when the server announced a role change. The change ends every session of the user, so
@@ -12,37 +14,35 @@ interface SessionState {
   roleChanged: boolean
 }
 
-let state: SessionState
-const listeners = new Set<() => void>()
+export const SESSION_KEY = ['session'] as const
 
-function setState(next: SessionState) {
-  state = next
-  for (const listener of listeners) listener()
+const current = (): SessionState => queryClient.getQueryData<SessionState>(SESSION_KEY) ?? { user: null, roleChanged: false }
+
+function setSessionState(next: SessionState) {
+  const previous = current().user?.id
+  queryClient.setQueryData(SESSION_KEY, next)
+  // Another person's data must never show: everything read for the previous user goes.
+  if (next.user?.id !== previous) queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] })
 }
 
 function onSessionChange(session: Session | null) {
   const user = session?.user ?? null
+  const state = current()
   // Kept while signed out or while the same user stays signed in; a new sign-in clears it.
-  setState({ user, roleChanged: state.roleChanged && (user === null || user.id === state.user?.id) })
+  setSessionState({ user, roleChanged: state.roleChanged && (user === null || user.id === state.user?.id) })
 }
 
 export const client = createCaravanClient({ storage: localStorageSessionStorage(), onSessionChange })
-state = { user: client.session?.user ?? null, roleChanged: false }
+queryClient.setQueryData<SessionState>(SESSION_KEY, { user: client.session?.user ?? null, roleChanged: false })
 
 export function markRoleChanged() {
-  setState({ ...state, roleChanged: true })
+  setSessionState({ ...current(), roleChanged: true })
 }
 
 export function useSession(): SessionState {
-  return useSyncExternalStore(
-    (listener) => {
-      listeners.add(listener)
-      return () => {
-        listeners.delete(listener)
-      }
-    },
-    () => state,
-  )
+  // Never fetched: written only by onSessionChange, so it is always fresh and never collected.
+  const { data } = useQuery({ queryKey: SESSION_KEY, queryFn: current, initialData: current, staleTime: Infinity, gcTime: Infinity })
+  return data
 }
 
 /** The user on pages the router only shows when signed in. */

@@ -1,16 +1,17 @@
 // The header's bell: a link to the inbox whose name says how many items are unread, a badge
 // with the same number, and a polite live region that announces items as they arrive.
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { useI18n } from '../../i18n'
 import { Link } from '../../navigation'
-import { onNewItem, useLiveNotifications, useUnreadCount } from './unread'
+import { useRealtimeEvent } from '../auth/live'
+import { useLiveNotifications, useUnreadCount } from './queries'
 
-export function Bell({ userId }: { userId: string }) {
+export function Bell() {
   const { t, formatNumber } = useI18n()
-  useLiveNotifications(userId)
+  useLiveNotifications()
   const count = useUnreadCount()
   const [announcement, setAnnouncement] = useState<string | null>(null)
-  useEffect(() => onNewItem((item) => setAnnouncement(t('bell.arrived', { title: item.title }))), [t])
+  useRealtimeEvent('notification:new', ({ item }) => setAnnouncement(t('bell.arrived', { title: item.title })))
 
   const label = count ? t('bell.labelUnread', { count }) : t('bell.label')
   const badge = count ? (count > 99 ? `${formatNumber(99)}+` : formatNumber(count)) : null

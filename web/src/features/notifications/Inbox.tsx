@@ -1,17 +1,16 @@
-// The inbox: newest first, unread items marked, read on open, archive, an "archived" view,
-// cursor paging, and items that arrive over the socket added at the top without a reload.
-import type { InboxItem, InboxPage } from '@caravan/sdk'
-import { useEffect, useRef, type MouseEvent } from 'react'
+// The inbox: newest first, unread items marked, read on open, archive with undo, an "archived"
+// view with restore, cursor paging, and items that arrive over the socket added at the top without
+// a reload. Every action shows at once and is rolled back if the server refuses (queries.ts).
+import type { InboxItem } from '@caravan/sdk'
+import { useRef, useState, type MouseEvent } from 'react'
 import { useI18n, type Translate } from '../../i18n'
 import { Link, useLocation } from '../../navigation'
 import { client } from '../auth/session'
-import { ErrorAlert, StatusMessage, useAction, useMessage } from '../shell/form'
+import { asCaravanError, ErrorAlert, StatusMessage, useMessage } from '../shell/form'
 import { Page } from '../shell/Page'
-import { useLoad } from '../shell/useLoad'
 import { CATEGORIES } from './labels'
-import { onNewItem, setUnreadCount, useUnreadCount } from './unread'
-
-const PAGE_SIZE = 20
+import './inbox.css'
+import { useArchive, useInbox, useMarkAllRead, useMarkRead, useRestore, useUnreadCount } from './queries'
 
 /** Only same-site paths and http(s) addresses are followed; anything else (javascript:...) is shown as text. */
 export function safeActionUrl(url: string | null): { internal: boolean; href: string } | null {
@@ -30,55 +29,38 @@ export function Inbox() {
   const { search } = useLocation()
   const archived = search.get('view') === 'archived'
   const unread = useUnreadCount()
-  const items = useLoad<InboxPage>(() => client.notifications.list({ archived: archived || undefined, limit: PAGE_SIZE }), [archived])
+  const inbox = useInbox(archived)
+  const markRead = useMarkRead()
+  const markAll = useMarkAllRead()
+  const archive = useArchive()
+  const restore = useRestore()
   const [message, setMessage] = useMessage()
+  // The last archived item, offered back with Undo until the next action.
+  const [undoable, setUndoable] = useState<InboxItem | null>(null)
 
-  // New items arrive at the top of the inbox (not of the archive) while the page is open.
-  const { update } = items
-  useEffect(() => {
-    if (archived) return
-    // Ids are time-ordered (UUIDv7), as the server sorts them; concurrent deliveries may arrive out of order.
-    return onNewItem((item) =>
-      update((page) =>
-        page.items.some((i) => i.id === item.id)
-          ? page
-          : { ...page, items: [item, ...page.items].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)) },
-      ),
-    )
-  }, [archived, update])
-
-  const replace = (changed: InboxItem) => update((page) => ({ ...page, items: page.items.map((i) => (i.id === changed.id ? changed : i)) }))
-
-  const more = useAction(async (cursor: string) => {
-    const next = await client.notifications.list({ archived: archived || undefined, limit: PAGE_SIZE, cursor })
-    update((page) => {
-      const known = new Set(page.items.map((i) => i.id))
-      return { items: [...page.items, ...next.items.filter((i) => !known.has(i.id))], nextCursor: next.nextCursor }
-    })
-  })
-  const markRead = useAction(async (item: InboxItem) => {
-    if (item.read) return
-    replace(await client.notifications.markRead(item.id))
-    // The socket confirms the count; this keeps the badge right when it is down.
-    if (unread) setUnreadCount(unread - 1)
-  })
-  const markAll = useAction(async () => {
-    const updated = await client.notifications.markAllRead()
-    update((page) => ({ ...page, items: page.items.map((i) => ({ ...i, read: true })) }))
-    setUnreadCount(0)
-    setMessage((t) => (updated ? t('inbox.allMarkedRead', { count: updated }) : t('inbox.nothingUnread')))
-  })
-  const archive = useAction(async (item: InboxItem) => {
-    await client.notifications.archive(item.id)
-    update((page) => ({ ...page, items: page.items.filter((i) => i.id !== item.id) }))
-    if (!item.read && unread) setUnreadCount(unread - 1)
+  const keepFocusInList = () => document.querySelector<HTMLElement>('#inbox-heading')?.focus()
+  const archiveItem = (item: InboxItem) => {
+    setUndoable(item)
     setMessage((t) => t('inbox.archived', { title: item.title }))
     // Focus would be lost with the removed row: keep it in the list.
-    document.querySelector<HTMLElement>('#inbox-heading')?.focus()
-  })
+    keepFocusInList()
+    archive.mutate(item, { onError: () => setUndoable(null) })
+  }
+  const restoreItem = (item: InboxItem, undo: boolean) => {
+    setUndoable(null)
+    setMessage((t) => t(undo ? 'inbox.undone' : 'inbox.restored', { title: item.title }))
+    if (!undo) keepFocusInList()
+    restore.mutate(item)
+  }
+  const markAllRead = () => {
+    setUndoable(null)
+    markAll.mutate(undefined, {
+      onSuccess: (updated) => setMessage((t) => (updated ? t('inbox.allMarkedRead', { count: updated }) : t('inbox.nothingUnread'))),
+    })
+  }
 
-  const error = items.error ?? more.error ?? markRead.error ?? markAll.error ?? archive.error ?? null
-  const list = items.data?.items
+  const error = inbox.error ?? markRead.error ?? markAll.error ?? archive.error ?? restore.error ?? null
+  const list = inbox.data?.pages.flatMap((page) => page.items)
   return (
     <Page title={t('inbox.title')} intro={t('inbox.intro')}>
       <div className="inbox-bar">
@@ -101,10 +83,10 @@ export function Inbox() {
             <button
               type="button"
               className="secondary"
-              disabled={markAll.pending || (!list?.some((i) => !i.read) && !unread)}
-              onClick={() => void markAll.run()}
+              disabled={markAll.isPending || (!list?.some((i) => !i.read) && !unread)}
+              onClick={markAllRead}
             >
-              {markAll.pending ? t('common.working') : t('inbox.markAllRead')}
+              {markAll.isPending ? t('common.working') : t('inbox.markAllRead')}
             </button>
           )}
           <Link to="/settings/notifications" className="button secondary">
@@ -112,12 +94,24 @@ export function Inbox() {
           </Link>
         </div>
       </div>
-      <StatusMessage message={message} />
-      <ErrorAlert error={error} />
+      <div className="status-with-action">
+        <StatusMessage message={message} />
+        {undoable && !archived && (
+          <button type="button" className="secondary small" onClick={() => restoreItem(undoable, true)}>
+            {t('inbox.undo')}
+          </button>
+        )}
+      </div>
+      <ErrorAlert error={error && asCaravanError(error)} />
+      {inbox.isError && (
+        <button type="button" className="secondary" onClick={() => void inbox.refetch()}>
+          {t('common.retry')}
+        </button>
+      )}
       <h2 id="inbox-heading" className="visually-hidden" tabIndex={-1}>
         {archived ? t('inbox.tabArchived') : t('inbox.tabInbox')}
       </h2>
-      {items.loading && !items.data && <p>{t('common.loading')}</p>}
+      {inbox.isPending && <p>{t('common.loading')}</p>}
       {list?.length === 0 && <p className="empty">{archived ? t('inbox.emptyArchived') : t('inbox.empty')}</p>}
       {!!list?.length && (
         <>
@@ -127,17 +121,17 @@ export function Inbox() {
                 key={item.id}
                 item={item}
                 t={t}
-                onOpen={() => void markRead.run(item)}
-                onRead={() => markRead.run(item)}
-                onArchive={() => void archive.run(item)}
-                busy={markRead.pending || archive.pending}
+                onOpen={() => markRead.mutate(item)}
+                onRead={() => markRead.mutateAsync(item)}
+                onArchive={() => archiveItem(item)}
+                onRestore={() => restoreItem(item, false)}
               />
             ))}
           </ul>
           <p className="muted small">{t('inbox.shown', { count: formatNumber(list.length) })}</p>
-          {items.data?.nextCursor && (
-            <button type="button" className="secondary" disabled={more.pending} onClick={() => void more.run(items.data!.nextCursor!)}>
-              {more.pending ? t('common.working') : t('common.loadMore')}
+          {inbox.hasNextPage && (
+            <button type="button" className="secondary" disabled={inbox.isFetchingNextPage} onClick={() => void inbox.fetchNextPage()}>
+              {inbox.isFetchingNextPage ? t('common.working') : t('common.loadMore')}
             </button>
           )}
         </>
@@ -152,20 +146,22 @@ function InboxEntry({
   onOpen,
   onRead,
   onArchive,
-  busy,
+  onRestore,
 }: {
   item: InboxItem
   t: Translate
   onOpen: () => void
   onRead: () => Promise<unknown>
   onArchive: () => void
-  busy: boolean
+  onRestore: () => void
 }) {
   const { formatDate } = useI18n()
   const archiveButton = useRef<HTMLButtonElement>(null)
   // The "Mark as read" button goes away once it worked: keep focus on the item.
   const read = async () => {
-    await onRead()
+    await onRead().catch(() => {
+      /* shown by the page's error alert; the item is marked unread again */
+    })
     // After the re-render that enables it again.
     setTimeout(() => archiveButton.current?.focus(), 0)
   }
@@ -222,18 +218,20 @@ function InboxEntry({
           <button
             type="button"
             className="secondary small"
-            disabled={busy}
             onClick={() => void read()}
             aria-label={t('inbox.markReadNamed', { title: item.title })}
           >
             {t('inbox.markRead')}
           </button>
         )}
-        {!item.archived && (
+        {item.archived ? (
+          <button type="button" className="secondary small" onClick={onRestore} aria-label={t('inbox.restoreNamed', { title: item.title })}>
+            {t('inbox.restore')}
+          </button>
+        ) : (
           <button
             type="button"
             className="secondary small"
-            disabled={busy}
             onClick={onArchive}
             ref={archiveButton}
             aria-label={t('inbox.archiveNamed', { title: item.title })}

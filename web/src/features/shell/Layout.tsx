@@ -1,103 +1,64 @@
-// The frame of every page: skip link, header with the navigation, main, footer.
+// The frame of every page. Signed in: skip link, top bar, the role-change banner, main, footer.
+// Guest pages (signed out; the router may also ask for it on public pages): a narrow centred
+// card under the brand, with only the language and theme above.
 import type { ReactNode } from 'react'
+import { RouterProvider } from 'react-aria-components'
 import { useI18n } from '../../i18n'
-import { Link, navigate } from '../../navigation'
-import { client, useSession } from '../auth/session'
-import { Bell } from '../notifications/Bell'
+import { navigate, useLocation } from '../../navigation'
+import { ThemeSwitch } from '../../ui/ThemeSwitch'
+import { useSession } from '../auth/session'
 import { LanguageSwitcher } from './LanguageSwitcher'
-import logoUrl from './logo.svg'
-import { MODULES } from './modules'
+import './shell.css'
+import { signOut } from './signOut'
+import { Brand, TopBar } from './TopBar'
+import { usePageSearchHotkey } from './useHotkeys'
 
-async function signOut() {
-  await client.logout()
-  navigate('/sign-in', { replace: true })
-}
-
-export function Layout({ children }: { children: ReactNode }) {
+export function Layout({ children, variant }: { children: ReactNode; variant?: 'app' | 'guest' }) {
   const { t } = useI18n()
   const { user, roleChanged } = useSession()
+  const { pathname } = useLocation()
+  usePageSearchHotkey()
+  const guest = !user || variant === 'guest'
+  const wide = pathname === '/console' || pathname.startsWith('/console/')
   return (
-    <>
-      <a className="skip-link" href="#main">
+    // React Aria's links (the account menu's items) navigate with the app's router.
+    <RouterProvider navigate={(to) => navigate(to)}>
+      <a className="shell-skip" href="#main">
         {t('skip.toMain')}
       </a>
-      <header className="site-header">
-        <div className="bar">
-          <Link to="/" className="brand" aria-current={undefined}>
-            <img src={logoUrl} alt="" width={28} height={28} />
-            <span>{t('app.name')}</span>
-          </Link>
+      {guest ? (
+        <header className="shell-guest-header">
           <div className="bar-end">
             <LanguageSwitcher />
-            <nav aria-label={t('nav.account')}>
-              <ul className="inline-list">
-                {user ? (
-                  <>
-                    <li>
-                      <Bell userId={user.id} />
-                    </li>
-                    <li>
-                      <Link to="/profile">{t('nav.profile')}</Link>
-                    </li>
-                    <li>
-                      <Link to="/devices">{t('nav.devices')}</Link>
-                    </li>
-                    <li>
-                      <button type="button" className="link-button" onClick={() => void signOut()}>
-                        {t('nav.signOut')}
-                      </button>
-                    </li>
-                  </>
-                ) : (
-                  <>
-                    <li>
-                      <Link to="/sign-in">{t('nav.signIn')}</Link>
-                    </li>
-                    <li>
-                      <Link to="/sign-up">{t('nav.signUp')}</Link>
-                    </li>
-                  </>
-                )}
-              </ul>
-            </nav>
+            <ThemeSwitch />
           </div>
-        </div>
-        {user && (
-          <nav aria-label={t('nav.main')} className="primary-nav">
-            <ul className="inline-list">
-              <li>
-                <Link to="/">{t('nav.home')}</Link>
-              </li>
-              {MODULES.map((m) => (
-                <li key={m.path}>
-                  <Link to={m.path}>{t(m.label)}</Link>
-                </li>
-              ))}
-              {user.role !== 'customer' && (
-                <li>
-                  <Link to="/console">{t('nav.console')}</Link>
-                </li>
-              )}
-            </ul>
-          </nav>
-        )}
-      </header>
+        </header>
+      ) : (
+        <TopBar />
+      )}
       {roleChanged && (
-        <div className="banner" role="status">
+        <div className="shell-banner" role="status">
           <p>{t('session.roleChanged')}</p>
           <button type="button" onClick={() => void signOut()}>
             {t('session.signInAgain')}
           </button>
         </div>
       )}
-      <main id="main" tabIndex={-1}>
-        {children}
-      </main>
-      <footer className="site-footer">
+      {guest ? (
+        <main id="main" tabIndex={-1} className="shell-main guest">
+          <Brand />
+          <div className="shell-guest-card">{children}</div>
+        </main>
+      ) : (
+        <main id="main" tabIndex={-1} className={wide ? 'shell-main wide' : 'shell-main'}>
+          {children}
+        </main>
+      )}
+      <footer className="shell-footer">
         <p>
           {t('footer.text')} <a href="/docs">{t('footer.apiDocs')}</a>
         </p>
       </footer>
-    </>
+    </RouterProvider>
   )
 }

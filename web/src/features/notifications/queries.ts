@@ -1,0 +1,169 @@
+// The signed-in user's inbox and unread count in the query cache: read through TanStack Query,
+// written by this tab's actions (optimistically, rolled back when the server refuses) and by the
+// socket (notification:new, notification:unread). The bell and the inbox read the same entries,
+// so they never disagree.
+import type { InboxItem, InboxPage } from '@caravan/sdk'
+import { useInfiniteQuery, useMutation, useQuery, type InfiniteData, type QueryKey } from '@tanstack/react-query'
+import { useEffect } from 'react'
+import { queryClient } from '../../data/queryClient'
+import { useRealtimeConnected, useRealtimeEvent } from '../auth/live'
+import { client } from '../auth/session'
+
+export const PAGE_SIZE = 20
+
+export const notificationKeys = {
+  all: ['notifications'] as const,
+  unread: ['notifications', 'unread'] as const,
+  inbox: (archived: boolean) => ['notifications', 'inbox', { archived }] as const,
+}
+
+type Inbox = InfiniteData<InboxPage, string | undefined>
+
+export function useUnreadCount(): number | null {
+  return useQuery({ queryKey: notificationKeys.unread, queryFn: ({ signal }) => client.notifications.unreadCount({ signal }) }).data ?? null
+}
+
+export function useInbox(archived: boolean) {
+  return useInfiniteQuery({
+    queryKey: notificationKeys.inbox(archived),
+    queryFn: ({ pageParam, signal }) =>
+      client.notifications.list({ archived: archived || undefined, limit: PAGE_SIZE, cursor: pageParam }, { signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  })
+}
+
+/** Rewrites every cached inbox page (both views) with `change`, pages kept in place. */
+function editInboxes(change: (items: InboxItem[], archived: boolean) => InboxItem[]) {
+  for (const archived of [false, true]) {
+    queryClient.setQueryData<Inbox>(
+      notificationKeys.inbox(archived),
+      (data) => data && { ...data, pages: data.pages.map((page) => ({ ...page, items: change(page.items, archived) })) },
+    )
+  }
+}
+
+/** Ids are time-ordered (UUIDv7), as the server sorts them: newest first. */
+const newestFirst = (a: InboxItem, b: InboxItem) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+
+/** Puts an item at its place in a view's first page (once). */
+function insertItem(item: InboxItem, archived: boolean) {
+  queryClient.setQueryData<Inbox>(notificationKeys.inbox(archived), (data) => {
+    if (!data || data.pages.some((page) => page.items.some((i) => i.id === item.id))) return data
+    const [first, ...rest] = data.pages
+    return { ...data, pages: [{ ...first, items: [...first.items, item].sort(newestFirst) }, ...rest] }
+  })
+}
+
+const adjustUnread = (delta: number) =>
+  queryClient.setQueryData<number>(notificationKeys.unread, (count) => (count === undefined ? count : Math.max(0, count + delta)))
+
+/** What an optimistic change replaced, put back when the server refuses it. */
+function snapshot() {
+  const saved: [QueryKey, unknown][] = queryClient.getQueriesData({ queryKey: notificationKeys.all })
+  return () => {
+    for (const [key, data] of saved) queryClient.setQueryData(key, data)
+  }
+}
+
+/**
+ * One optimistic inbox action: `apply` edits the cache at once; a failure puts it back. Pending
+ * reads are cancelled first so an older answer cannot overwrite the change.
+ */
+function useInboxMutation<T>(run: (item: InboxItem) => Promise<T>, apply: (item: InboxItem) => void) {
+  return useMutation({
+    mutationFn: run,
+    onMutate: async (item) => {
+      await queryClient.cancelQueries({ queryKey: notificationKeys.all })
+      const rollback = snapshot()
+      apply(item)
+      return { rollback }
+    },
+    onError: (_error, _item, context) => context?.rollback(),
+  })
+}
+
+export function useMarkRead() {
+  return useInboxMutation(
+    (item) => client.notifications.markRead(item.id),
+    (item) => {
+      if (item.read) return
+      editInboxes((items) => items.map((i) => (i.id === item.id ? { ...i, read: true } : i)))
+      adjustUnread(-1)
+    },
+  )
+}
+
+export function useArchive() {
+  return useInboxMutation(
+    (item) => client.notifications.archive(item.id),
+    (item) => {
+      editInboxes((items, archived) => (archived ? items : items.filter((i) => i.id !== item.id)))
+      insertItem({ ...item, archived: true }, true)
+      if (!item.read) adjustUnread(-1)
+    },
+  )
+}
+
+/** Back to the inbox: the undo of archive, and the archive view's "Restore". */
+export function useRestore() {
+  return useInboxMutation(
+    (item) => client.notifications.restore(item.id),
+    (item) => {
+      editInboxes((items, archived) => (archived ? items.filter((i) => i.id !== item.id) : items))
+      insertItem({ ...item, archived: false }, false)
+      if (!item.read) adjustUnread(1)
+    },
+  )
+}
+
+export function useMarkAllRead() {
+  return useMutation({
+    mutationFn: () => client.notifications.markAllRead(),
+    onMutate: async () => {
+      await queryClient.cancelQueries({ queryKey: notificationKeys.all })
+      const rollback = snapshot()
+      editInboxes((items) => items.map((i) => ({ ...i, read: true })))
+      queryClient.setQueryData(notificationKeys.unread, 0)
+      return { rollback }
+    },
+    onError: (_error, _vars, context) => context?.rollback(),
+  })
+}
+
+/**
+ * Counts pushed by concurrent deliveries can arrive out of order (a 19 after a 20): each one is
+ * shown at once, and the count is read again once a burst of events has settled.
+ */
+const SETTLE_MS = 800
+let settleTimer: ReturnType<typeof setTimeout> | undefined
+function settleSoon() {
+  clearTimeout(settleTimer)
+  settleTimer = setTimeout(() => void queryClient.invalidateQueries({ queryKey: notificationKeys.unread }), SETTLE_MS)
+}
+
+async function pushCount(count: number) {
+  // A read that started before this count must not overwrite it.
+  await queryClient.cancelQueries({ queryKey: notificationKeys.unread })
+  queryClient.setQueryData(notificationKeys.unread, count)
+  settleSoon()
+}
+
+/** Mounted once while signed in (by the bell): the socket's notification events into the cache. */
+export function useLiveNotifications() {
+  useEffect(() => () => clearTimeout(settleTimer), [])
+  // A reconnect may have missed events: read again what they would have changed.
+  // (The first connect follows the first read: what was read in the last seconds is left alone.)
+  useRealtimeConnected(
+    () =>
+      void queryClient.invalidateQueries({
+        queryKey: notificationKeys.all,
+        predicate: (query) => Date.now() - query.state.dataUpdatedAt > 2_000,
+      }),
+  )
+  useRealtimeEvent('notification:new', ({ item, unreadCount }) => {
+    insertItem(item, false)
+    void pushCount(unreadCount)
+  })
+  useRealtimeEvent('notification:unread', ({ count }) => void pushCount(count))
+}

@@ -1,0 +1,81 @@
+// The console's sections as its sidebar (and the phone's drawer) lists them, in groups. A module
+// that brings console pages (chat, payments, support) adds its entries here, with a new group
+// if it needs one; the console home lists them too.
+import type { MessageKey } from '../../i18n'
+import type { IconName } from './icons'
+
+export interface ConsoleSection {
+  path: string
+  label: MessageKey
+  description: MessageKey
+  /** The heading the section is listed under. */
+  group: MessageKey
+  icon: IconName
+  /** Hidden from agents (and the router refuses them). */
+  adminOnly: boolean
+}
+
+const PLATFORM: MessageKey = 'console.group.platform'
+const NOTIFICATIONS: MessageKey = 'console.group.notifications'
+
+export const CONSOLE_SECTIONS: ConsoleSection[] = [
+  { path: '/console/users', label: 'console.users', description: 'console.usersDesc', group: PLATFORM, icon: 'users', adminOnly: true },
+  {
+    path: '/console/api-keys',
+    label: 'console.apiKeys',
+    description: 'console.apiKeysDesc',
+    group: PLATFORM,
+    icon: 'key',
+    adminOnly: true,
+  },
+  {
+    path: '/console/identity',
+    label: 'console.identity',
+    description: 'console.identityDesc',
+    group: PLATFORM,
+    icon: 'identity',
+    adminOnly: true,
+  },
+  { path: '/console/audit', label: 'console.audit', description: 'console.auditDesc', group: PLATFORM, icon: 'audit', adminOnly: true },
+  { path: '/console/jobs', label: 'console.jobs', description: 'console.jobsDesc', group: PLATFORM, icon: 'jobs', adminOnly: true },
+  {
+    path: '/console/notifications',
+    label: 'console.notificationTypes',
+    description: 'console.notificationTypesDesc',
+    group: NOTIFICATIONS,
+    icon: 'bell',
+    adminOnly: true,
+  },
+  {
+    path: '/console/notifications/providers',
+    label: 'console.providers',
+    description: 'console.providersDesc',
+    group: NOTIFICATIONS,
+    icon: 'plug',
+    adminOnly: true,
+  },
+  {
+    path: '/console/notifications/activity',
+    label: 'console.activity',
+    description: 'console.activityDesc',
+    group: NOTIFICATIONS,
+    icon: 'activity',
+    adminOnly: true,
+  },
+  {
+    path: '/console/notifications/outbox',
+    label: 'console.outbox',
+    description: 'console.outboxDesc',
+    group: NOTIFICATIONS,
+    icon: 'mail',
+    adminOnly: true,
+  },
+  {
+    path: '/console/notifications/settings',
+    label: 'console.notificationSettings',
+    description: 'console.notificationSettingsDesc',
+    group: NOTIFICATIONS,
+    icon: 'sliders',
+    adminOnly: true,
+  },
+]
