@@ -33,6 +33,10 @@ const SIGNED_IN_PAGES = [
   '/console/notifications/settings',
 ]
 
+/** PAGES=/profile,/devices checks only those (while working on them); all of them by default. */
+const only = process.env.PAGES?.split(',')
+const wanted = (path: string) => !only || only.includes(path)
+
 type Locale = 'en-GB' | 'fa-IR'
 const VIEWS: { name: string; locale: Locale; viewport: { width: number; height: number }; dark?: boolean }[] = [
   { name: 'en-desktop', locale: 'en-GB', viewport: DESKTOP },
@@ -87,6 +91,7 @@ describe.runIf(chromiumAvailable())('every page, both languages, desktop and pho
       if (view.dark) await page.emulateMedia({ colorScheme: 'dark' })
       const findings: string[] = []
       const check = async (path: string) => {
+        if (!wanted(path)) return
         await page.goto(path)
         await settled(page)
         for (const finding of await axeFindings(page)) findings.push(`${path}: ${finding}`)
