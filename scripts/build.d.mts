@@ -10,3 +10,7 @@ export function buildServer(options?: { outdir?: string }): Promise<{ outfile: s
 export function buildWeb(): Promise<void>
 export function buildSdk(): Promise<void>
 export function build(parts?: Part[]): Promise<void>
+export const FIRST_PAGE_BUDGET: number
+export function firstPageJs(distDir: string): { chunks: { file: string; gzip: number }[]; gzip: number }
+export function checkFirstPageBudget(distDir: string, budget?: number): number
+export function precompress(dir: string): string[]

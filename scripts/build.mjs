@@ -2,15 +2,17 @@
 // - server: src/main.ts bundled by esbuild into one ESM file that plain `node` runs, with a source
 //   map; packages stay imports (resolved from node_modules at run time), so a release needs only
 //   `npm ci --omit=dev` beside it.
-// - web: the Vite build of the web app into web/dist, which the server serves.
+// - web: the Vite build of the web app into web/dist, which the server serves: each text file
+//   also precompressed (.br, .gz) and the first page's JavaScript held to FIRST_PAGE_BUDGET.
 // - sdk: the publishable @caravan/sdk package (JavaScript, declarations) into sdk/dist.
 // Build tools are imported only when building: scripts/start.mjs and server/bin/caravan.js use
 // isCurrent() on installs without dev dependencies.
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const at = (path) => join(ROOT, path)
@@ -67,9 +69,89 @@ export async function buildServer({ outdir = at('server/dist') } = {}) {
   return { outfile, metafile }
 }
 
+/** The most JavaScript the first page may load, in gzip bytes (1 kB = 1000 bytes). */
+export const FIRST_PAGE_BUDGET = 150_000
+
+const kB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`
+
+/**
+ * The JavaScript a browser loads before the first page shows: the entry chunk in Vite's manifest
+ * (dist/.vite/manifest.json) and its static imports, recursively. Lazy routes' chunks
+ * (dynamicImports) load later and do not count. Sizes are gzip at level 9, as the server sends
+ * them to a browser without brotli (brotli is smaller still).
+ */
+export function firstPageJs(distDir) {
+  const manifest = JSON.parse(readFileSync(join(distDir, '.vite', 'manifest.json'), 'utf8'))
+  const entries = Object.keys(manifest).filter((key) => manifest[key].isEntry)
+  if (entries.length === 0) throw new Error(`no entry chunk in ${join(distDir, '.vite', 'manifest.json')}`)
+  const files = new Set()
+  const visit = (key) => {
+    const chunk = manifest[key]
+    if (!chunk || files.has(chunk.file)) return
+    files.add(chunk.file)
+    for (const imported of chunk.imports ?? []) visit(imported)
+  }
+  entries.forEach(visit)
+  const chunks = [...files].map((file) => ({ file, gzip: gzipSync(readFileSync(join(distDir, file)), { level: 9 }).length }))
+  return { chunks, gzip: chunks.reduce((sum, chunk) => sum + chunk.gzip, 0) }
+}
+
+/** Prints the first page's JavaScript size; throws when it is over the budget. */
+export function checkFirstPageBudget(distDir, budget = FIRST_PAGE_BUDGET) {
+  const { chunks, gzip } = firstPageJs(distDir)
+  console.error(`web: first page JS ${kB(gzip)} gzip (budget ${kB(budget)})`)
+  if (gzip > budget) {
+    const list = chunks.map((chunk) => `${chunk.file} ${kB(chunk.gzip)}`).join(', ')
+    throw new Error(
+      `the first page loads ${kB(gzip)} of JavaScript (gzip), over the ${kB(budget)} budget: ${list}. Load more of it lazily.`,
+    )
+  }
+  return gzip
+}
+
+const COMPRESSIBLE = /\.(js|css|svg|html|json|txt)$/
+
+/**
+ * Writes `file.br` (brotli, quality 11) and `file.gz` (gzip, level 9) beside every text file over
+ * 1 kB in `dir`, for the server to send as they are (@fastify/static preCompressed): the best
+ * compression once at build time instead of none, or a fast one, on every request. Dot folders
+ * (.vite, the manifest nobody downloads) are skipped. Returns the files it compressed.
+ */
+export function precompress(dir) {
+  const done = []
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.name.startsWith('.')) continue
+    if (entry.isDirectory()) {
+      done.push(...precompress(path))
+      continue
+    }
+    if (!COMPRESSIBLE.test(entry.name)) continue
+    const content = readFileSync(path)
+    if (content.length <= 1024) continue
+    const br = brotliCompressSync(content, {
+      params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: content.length },
+    })
+    writeFileSync(`${path}.br`, br)
+    writeFileSync(`${path}.gz`, gzipSync(content, { level: 9 }))
+    done.push(path)
+  }
+  return done
+}
+
 export async function buildWeb() {
   const { build } = await import('vite')
+  const dist = at('web/dist')
   await build({ root: at('web'), logLevel: 'warn' })
+  precompress(dist)
+  try {
+    checkFirstPageBudget(dist)
+  } catch (err) {
+    // Without index.html (PARTS.web.output) the build does not count as done, so `npm start`
+    // builds again instead of serving it; the chunks stay for a look at what grew.
+    for (const file of ['index.html', 'index.html.br', 'index.html.gz']) rmSync(join(dist, file), { force: true })
+    throw err
+  }
 }
 
 export async function buildSdk() {

@@ -23,6 +23,15 @@ export default defineConfig({
     emptyOutDir: true,
     // The server's CSP allows data: for images and fonts, but serving files keeps pages cacheable.
     assetsInlineLimit: 0,
+    // dist/.vite/manifest.json: which chunks the entry imports, for the first-page size budget
+    // (scripts/build.mjs). The server does not serve it (dot folders are not routed).
+    manifest: true,
+    rolldownOptions: {
+      // The kit's modules only declare components. Saying so lets the bundler keep the form and
+      // table code out of the first page's chunk: without it, anything the barrel (ui/index.ts)
+      // re-exports is placed with the entry, since the entry imports the barrel.
+      treeshake: { moduleSideEffects: [{ test: /\/web\/src\/ui\/.*\.tsx?$/, sideEffects: false }] },
+    },
     // The browser tests map Chromium's coverage back to web/src through these (web/test/coverage-report.ts):
     // on in CI (CI=true) or with COVERAGE=1. Hidden: no sourceMappingURL comment in the served scripts.
     sourcemap: (process.env.COVERAGE ? process.env.COVERAGE !== '0' : process.env.CI === 'true') ? 'hidden' : false,

@@ -62,7 +62,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit log, newest first */
+        /** The audit log, newest first, with actors and targets by name; filter by action, actor and time */
         get: operations["listAuditLog"];
         put?: never;
         post?: never;
@@ -1378,6 +1378,12 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
                 action?: string;
+                /** @description Only what this user or API key did */
+                actorId?: string;
+                /** @description Only rows at or after this instant */
+                from?: string;
+                /** @description Only rows before this instant */
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -1403,6 +1409,15 @@ export interface operations {
                             data: unknown;
                             prevHash: string;
                             hash: string;
+                            actor: {
+                                id: string;
+                                name: string | null;
+                                email: string | null;
+                                externalId: string | null;
+                            } | null;
+                            target: {
+                                label: string;
+                            } | null;
                         }[];
                         nextCursor: string | null;
                     };

@@ -204,6 +204,12 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
       wildcard: false,
       index: false,
       cacheControl: false,
+      // The build writes file.br and file.gz beside each text file (scripts/build.mjs precompress):
+      // sent as they are when Accept-Encoding allows, with content-encoding and vary. The SPA
+      // fallback's sendFile('index.html') takes the same path. No route for the compressed copies
+      // themselves; dot folders (.vite, the build manifest) get none either (serveDotFiles is off).
+      preCompressed: true,
+      globIgnore: ['**/*.br', '**/*.gz'],
       // @fastify/static 10 hands setHeaders the Fastify reply, not the raw response.
       setHeaders: (reply: any, path: string) =>
         reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),

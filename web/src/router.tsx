@@ -2,36 +2,45 @@
 // people on; public pages (the e-mail verification and password reset links) show to anyone;
 // everything else needs a session; console pages need the agent or admin role.
 import type { Role } from '@caravan/sdk'
-import { useEffect, useRef, type ReactNode } from 'react'
-import { Devices } from './features/account/Devices'
-import { Home } from './features/account/Home'
-import { Profile } from './features/account/Profile'
-import { ApiKeys } from './features/admin/ApiKeys'
-import { Audit } from './features/admin/Audit'
-import { DeadJobs } from './features/admin/DeadJobs'
-import { IdentitySecrets } from './features/admin/IdentitySecrets'
-import { Users } from './features/admin/Users'
-import { ForgotPassword } from './features/auth/ForgotPassword'
+import { Suspense, useCallback, useEffect, useRef, type ReactNode } from 'react'
 import { useLiveUser } from './features/auth/live'
-import { ResetPassword } from './features/auth/ResetPassword'
 import { useSession } from './features/auth/session'
-import { SignIn } from './features/auth/SignIn'
-import { SignUp } from './features/auth/SignUp'
-import { VerifyEmail } from './features/auth/VerifyEmail'
-import { ConsoleHome } from './features/console/ConsoleHome'
 import { ConsoleShell } from './features/console/ConsoleShell'
-import { Inbox } from './features/notifications/Inbox'
-import { NotificationPreferencesPage } from './features/notifications/Preferences'
-import { Activity } from './features/notifications/console/Activity'
-import { DevOutbox } from './features/notifications/console/DevOutbox'
-import { NotificationSettingsPage } from './features/notifications/console/Settings'
-import { Providers } from './features/notifications/console/Providers'
-import { TemplateEditor } from './features/notifications/console/TemplateEditor'
-import { NotificationTypes } from './features/notifications/console/Types'
+import { ErrorBoundary } from './features/shell/ErrorBoundary'
+import { lazyPage } from './features/shell/lazyPage'
 import { Layout } from './features/shell/Layout'
 import { MODULES } from './features/shell/modules'
+import { PageLoading } from './features/shell/PageLoading'
 import { ComingSoon, Forbidden, NotFound } from './features/shell/StatusPages'
 import { Redirect, safePath, useLocation } from './navigation'
+
+// auth
+const SignIn = lazyPage(() => import('./features/auth/SignIn'), 'SignIn')
+const SignUp = lazyPage(() => import('./features/auth/SignUp'), 'SignUp')
+const VerifyEmail = lazyPage(() => import('./features/auth/VerifyEmail'), 'VerifyEmail')
+const ForgotPassword = lazyPage(() => import('./features/auth/ForgotPassword'), 'ForgotPassword')
+const ResetPassword = lazyPage(() => import('./features/auth/ResetPassword'), 'ResetPassword')
+// account
+const Home = lazyPage(() => import('./features/account/Home'), 'Home')
+const Profile = lazyPage(() => import('./features/account/Profile'), 'Profile')
+const Devices = lazyPage(() => import('./features/account/Devices'), 'Devices')
+// notifications (customer)
+const Inbox = lazyPage(() => import('./features/notifications/Inbox'), 'Inbox')
+const NotificationPreferencesPage = lazyPage(() => import('./features/notifications/Preferences'), 'NotificationPreferencesPage')
+// console (admin)
+const ConsoleHome = lazyPage(() => import('./features/console/ConsoleHome'), 'ConsoleHome')
+const Users = lazyPage(() => import('./features/admin/Users'), 'Users')
+const ApiKeys = lazyPage(() => import('./features/admin/ApiKeys'), 'ApiKeys')
+const IdentitySecrets = lazyPage(() => import('./features/admin/IdentitySecrets'), 'IdentitySecrets')
+const Audit = lazyPage(() => import('./features/admin/Audit'), 'Audit')
+const DeadJobs = lazyPage(() => import('./features/admin/DeadJobs'), 'DeadJobs')
+// notifications (console)
+const NotificationTypes = lazyPage(() => import('./features/notifications/console/Types'), 'NotificationTypes')
+const TemplateEditor = lazyPage(() => import('./features/notifications/console/TemplateEditor'), 'TemplateEditor')
+const Providers = lazyPage(() => import('./features/notifications/console/Providers'), 'Providers')
+const Activity = lazyPage(() => import('./features/notifications/console/Activity'), 'Activity')
+const DevOutbox = lazyPage(() => import('./features/notifications/console/DevOutbox'), 'DevOutbox')
+const NotificationSettingsPage = lazyPage(() => import('./features/notifications/console/Settings'), 'NotificationSettingsPage')
 
 type Access = 'guest' | 'public' | 'signedIn' | Role[]
 
@@ -194,24 +203,32 @@ function match(path: string): { route: RouteDef; params: Record<string, string> 
   return undefined
 }
 
-/** After a navigation, focus the new page's heading so screen readers announce it. */
+/**
+ * After a navigation, focus the new page's heading so screen readers announce it. A lazy page's
+ * heading exists only once its code has arrived, so the focusing waits for <Arrived> (inside the
+ * Suspense boundary, committed together with the page) to call the returned function.
+ */
 function useFocusOnNavigation(pathname: string) {
-  const first = useRef(true)
-  useEffect(() => {
-    if (first.current) {
-      first.current = false
-      return
-    }
+  // The path whose heading had its focus; the first page keeps the browser's own focus.
+  const focused = useRef(pathname)
+  return useCallback(() => {
+    if (focused.current === pathname) return
+    focused.current = pathname
     document.querySelector<HTMLElement>('main h1')?.focus()
     window.scrollTo(0, 0)
   }, [pathname])
+}
+
+function Arrived({ onArrive }: { onArrive: () => void }) {
+  useEffect(onArrive, [onArrive])
+  return null
 }
 
 export function Router() {
   const { pathname, search } = useLocation()
   const { user } = useSession()
   useLiveUser(user?.id)
-  useFocusOnNavigation(pathname)
+  const focusHeading = useFocusOnNavigation(pathname)
 
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname
   const found = match(path)
@@ -233,5 +250,14 @@ export function Router() {
   } else {
     content = route.page(params)
   }
-  return <Layout key={user?.id ?? 'guest'}>{content}</Layout>
+  return (
+    <Layout key={user?.id ?? 'guest'} variant={route?.access === 'guest' || route?.access === 'public' ? 'guest' : undefined}>
+      <ErrorBoundary resetKey={pathname}>
+        <Suspense fallback={<PageLoading />}>
+          <Arrived onArrive={focusHeading} />
+          {content}
+        </Suspense>
+      </ErrorBoundary>
+    </Layout>
+  )
 }

@@ -64,7 +64,7 @@ describe.runIf(chromiumAvailable())('account security', () => {
     const page = await signedIn('fa-IR', email, password)
     await page.goto('/profile')
     await page.getByRole('button', { name: 'خروج از همهٔ جاهای دیگر' }).click()
-    const dialog = page.getByRole('dialog', { name: 'از همهٔ جاهای دیگر خارج شوید؟' })
+    const dialog = page.getByRole('alertdialog', { name: 'از همهٔ جاهای دیگر خارج شوید؟' })
     await dialog.waitFor()
     await screenshot(page, 'profile-end-others-fa')
     await dialog.getByRole('button', { name: 'خروج از همهٔ جاهای دیگر' }).click()

@@ -34,7 +34,7 @@ describe.runIf(chromiumAvailable())('console', () => {
   async function signIn(page: Page, email: string, password: string) {
     await page.goto('/sign-in')
     await page.getByLabel('Email').fill(email)
-    await page.getByLabel('Password').fill(password)
+    await page.getByLabel('Password', { exact: true }).fill(password)
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.waitForURL((url) => url.pathname !== '/sign-in')
   }
@@ -93,7 +93,7 @@ describe.runIf(chromiumAvailable())('console', () => {
   it('searches users', async () => {
     await admin.goto('/console/users')
     await admin.getByLabel('Search by email, name or external ID').fill(customerTag)
-    await admin.getByRole('button', { name: 'Search' }).click()
+    await admin.getByRole('button', { name: 'Search', exact: true }).click()
     await admin.getByText(`${iso('1')} shown`).waitFor()
     await admin.getByRole('rowheader', { name: customerEmail }).waitFor()
   })
@@ -107,6 +107,9 @@ describe.runIf(chromiumAvailable())('console', () => {
 
     await admin.getByLabel(`New role for ${iso(customerEmail)}`).selectOption('agent')
     await admin.getByRole('button', { name: `Change role ${customerEmail}` }).click()
+    // A role change ends the user's sessions, so it is asked for first.
+    await admin.getByRole('alertdialog', { name: `Change the role of ${iso(customerEmail)} to ${iso('Agent')}?` }).waitFor()
+    await admin.getByRole('button', { name: 'Yes, change the role' }).click()
     await admin
       .getByRole('status')
       .filter({ hasText: `${iso(customerEmail)} is now: ${iso('Agent')}.` })
@@ -138,7 +141,11 @@ describe.runIf(chromiumAvailable())('console', () => {
     await admin.goto('/console/users')
     await admin.getByLabel(`New role for ${iso(ADMIN_EMAIL)}`).selectOption('customer')
     await admin.getByRole('button', { name: `Change role ${ADMIN_EMAIL}` }).click()
-    await admin.getByRole('alert').filter({ hasText: 'This is the last administrator.' }).waitFor()
+    const dialog = admin.getByRole('alertdialog')
+    await dialog.getByRole('button', { name: 'Yes, change the role' }).click()
+    await dialog.getByRole('alert').filter({ hasText: 'This is the last administrator.' }).waitFor()
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await dialog.waitFor({ state: 'detached' })
   })
 
   it('creates an API key, shows it once, and revokes it', async () => {
@@ -175,8 +182,14 @@ describe.runIf(chromiumAvailable())('console', () => {
     await admin.goto('/console/audit')
     await h1(admin, 'Audit log').waitFor()
     // Newest first: this run's role change and key revocation are on the first page.
-    await admin.getByRole('cell', { name: 'user.role_changed' }).first().waitFor()
-    await admin.getByRole('cell', { name: 'api_key.revoked' }).first().waitFor()
+    // Actions in words, people by name.
+    await admin.getByRole('rowheader', { name: 'Role changed' }).first().waitFor()
+    await admin.getByRole('rowheader', { name: 'API key revoked' }).first().waitFor()
+    await admin
+      .getByRole('row', { name: /Role changed/ })
+      .first()
+      .getByText('Reza', { exact: true })
+      .waitFor()
     await admin.getByRole('button', { name: 'Verify chain' }).click()
     await admin.getByText(/^The chain is intact: .+ entries checked\.$/).waitFor()
     await screenshot(admin, 'audit-en')
@@ -186,6 +199,19 @@ describe.runIf(chromiumAvailable())('console', () => {
     await admin.getByText(/^زنجیره سالم است/).waitFor()
     await screenshot(admin, 'audit-fa')
     await admin.getByLabel('زبان').selectOption('en')
+
+    // A link with filters opens the log filtered; on a phone the entries are cards, no wider than the screen.
+    await admin.goto('/console/audit?action=api_key.revoked')
+    await admin.getByRole('rowheader', { name: 'API key revoked' }).first().waitFor()
+    expect(await admin.getByRole('rowheader', { name: 'Role changed' }).count()).toBe(0)
+    await admin.setViewportSize({ width: 390, height: 800 })
+    try {
+      await admin.getByRole('list', { name: 'Audit log entries' }).getByRole('listitem').first().waitFor()
+      expect(await admin.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0)
+      await screenshot(admin, 'audit-filtered-390')
+    } finally {
+      await admin.setViewportSize({ width: 1280, height: 800 })
+    }
   })
 
   it('lists failed jobs', async () => {

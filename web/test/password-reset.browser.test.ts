@@ -119,12 +119,13 @@ describe.runIf(chromiumAvailable())('password reset', () => {
       'The two passwords are not the same.',
     )
 
-    // Too short: the server's answer, under the password field.
+    // Too short: the server's answer, under the password field, which takes focus.
     await page.getByLabel('New password', { exact: true }).fill('short')
     await repeat.fill('short')
     await page.getByRole('button', { name: 'Set password and sign in' }).click()
-    await page.getByRole('alert').filter({ hasText: 'Please correct the fields marked below.' }).waitFor()
     await page.getByText('Use at least 8 characters, not counting spaces.').waitFor()
+    await page.waitForFunction(() => (document.activeElement as HTMLInputElement | null)?.name === 'password')
+    expect(await page.getByLabel('New password', { exact: true }).getAttribute('aria-invalid')).toBe('true')
     await screenshots(page, 'reset-password-errors-en')
 
     await page.getByLabel('New password', { exact: true }).fill('new password 2')

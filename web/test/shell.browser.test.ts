@@ -33,7 +33,7 @@ describe.runIf(chromiumAvailable())('app shell', () => {
   async function signIn(page: Page, email: string, password: string) {
     await page.goto('/sign-in')
     await page.getByLabel('Email').fill(email)
-    await page.getByLabel('Password').fill(password)
+    await page.getByLabel('Password', { exact: true }).fill(password)
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.waitForURL((url) => url.pathname !== '/sign-in')
   }

@@ -72,7 +72,7 @@ describe.runIf(chromiumAvailable())('e-mail verification', () => {
     await h1(page, 'Create your account').waitFor()
     await page.getByLabel('Name').fill('Sara')
     await page.getByLabel('Email').fill(email)
-    await page.getByLabel('Password').fill(password)
+    await page.getByLabel('Password', { exact: true }).fill(password)
     await page.getByRole('button', { name: 'Create account' }).click()
 
     await h1(page, 'Check your inbox').waitFor()
@@ -96,7 +96,7 @@ describe.runIf(chromiumAvailable())('e-mail verification', () => {
     await page.getByRole('link', { name: 'Back to sign in' }).click()
     await h1(page, 'Sign in').waitFor()
     await page.getByLabel('Email').fill(email)
-    await page.getByLabel('Password').fill(password)
+    await page.getByLabel('Password', { exact: true }).fill(password)
     await page.getByRole('button', { name: 'Sign in', exact: true }).click()
     await page
       .getByRole('alert')
@@ -167,7 +167,7 @@ describe.runIf(chromiumAvailable())('e-mail verification', () => {
     expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['fa', 'rtl'])
     await page.getByLabel('نام').fill('نیکا')
     await page.getByLabel('ایمیل').fill(email)
-    await page.getByLabel('گذرواژه').fill(password)
+    await page.getByLabel('گذرواژه', { exact: true }).fill(password)
     await page.getByRole('button', { name: 'ساخت حساب' }).click()
 
     await h1(page, 'صندوق ایمیل خود را ببینید').waitFor()
@@ -183,7 +183,7 @@ describe.runIf(chromiumAvailable())('e-mail verification', () => {
     await page.getByRole('link', { name: 'بازگشت به صفحهٔ ورود' }).click()
     await h1(page, 'ورود').waitFor()
     await page.getByLabel('ایمیل').fill(email)
-    await page.getByLabel('گذرواژه').fill(password)
+    await page.getByLabel('گذرواژه', { exact: true }).fill(password)
     await page.getByRole('button', { name: 'ورود', exact: true }).click()
     await page
       .getByRole('alert')

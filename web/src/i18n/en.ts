@@ -652,8 +652,58 @@ export const en = {
   'ui.required': 'This field is required.',
 
   // -- helper: dates --
+  'dates.calendar': 'Calendar',
+  'dates.openCalendar': 'Choose from the calendar',
+  'dates.previousMonth': 'Previous month',
+  'dates.nextMonth': 'Next month',
+  'dates.clear': 'Clear dates',
+  'dates.dayCount': '{count, plural, one {# day} other {# days}}',
+  'dates.timeZoneSearch': 'Type a city or country',
+  'dates.noTimeZone': 'No time zone matches.',
 
   // -- helper: table --
+  'table.actions': 'Actions',
+  'table.loading': 'Loading {name}…',
+  'table.empty': 'Nothing to show.',
+  'table.shown': '{count} shown',
+  'audit.caption': 'Audit log entries',
+  'audit.filterActor': 'By whom',
+  'audit.filterActorHint': 'Type a name or an email.',
+  'audit.filterAction': 'Action',
+  'audit.anyAction': 'Any action',
+  'audit.filterDates': 'When',
+  'audit.clearFilters': 'Clear the filters',
+  'audit.noMatch': 'No entries match these filters.',
+  'audit.copyId': 'Copy ID',
+  'audit.copyIdOf': 'Copy the ID of {name}',
+  'audit.erasedUser': 'Erased user',
+  'auditAction.user.created': 'User created',
+  'auditAction.user.role_changed': 'Role changed',
+  'auditAction.user.erased': 'User erased',
+  'auditAction.user.password_changed': 'Password changed',
+  'auditAction.user.password_reset': 'Password reset',
+  'auditAction.auth.refresh_token_reused': 'Stolen session token detected',
+  'auditAction.api_key.created': 'API key created',
+  'auditAction.api_key.revoked': 'API key revoked',
+  'auditAction.identity_secret.rotated': 'Identity secret rotated',
+  'auditAction.job.retried': 'Failed job retried',
+  'auditAction.notification_provider.created': 'Notification provider added',
+  'auditAction.notification_provider.updated': 'Notification provider changed',
+  'auditAction.notification_provider.deleted': 'Notification provider removed',
+  'auditAction.notification_type.created': 'Notification type created',
+  'auditAction.notification_type.updated': 'Notification type changed',
+  'auditAction.notification_type.deleted': 'Notification type deleted',
+  'auditAction.notification_template.saved': 'Notification template saved',
+  'auditTarget.user': 'User',
+  'auditTarget.api_key': 'API key',
+  'auditTarget.job': 'Job',
+  'auditTarget.identity_secret': 'Identity secret',
+  'auditTarget.notification_provider': 'Notification provider',
+  'auditTarget.notification_type': 'Notification type',
+  'users.caption': 'Users',
+  'users.roleTitle': 'Change the role of {name} to {role}?',
+  'users.roleBody': 'Their sessions end at once; they sign in again to get the new access.',
+  'users.yesChangeRole': 'Yes, change the role',
 
   // -- helper: shell --
   'shell.menu': 'Menu',
@@ -667,6 +717,13 @@ export const en = {
   'console.group.notifications': 'Notifications',
 
   // -- helper: build --
+  'page.loading': 'Loading the page…',
+  'page.chunkFailed': 'This page could not be loaded',
+  'page.chunkFailedBody':
+    'Its code did not download: the connection may have dropped, or Caravan was updated since you opened it. Reloading fetches the current version.',
+  'page.reload': 'Reload the page',
+  'page.renderFailed': 'This page could not be shown',
+  'page.renderFailedBody': 'Something went wrong while showing it. Try again; if it happens again, reload the page or go to the home page.',
 
   // -- helper: data --
   'common.retry': 'Try again',
@@ -675,6 +732,16 @@ export const en = {
   'inbox.restore': 'Restore',
   'inbox.restoreNamed': 'Restore “{title}” to the inbox',
   'inbox.restored': '“{title}” was restored to the inbox.',
+
+  // -- helper: account pages --
+  'fieldError.currentPassword': 'This is not your current password.',
+  'fieldError.newPassword': 'Use at least 8 characters, not counting spaces.',
+  'profile.loadFailed': 'Your profile could not be loaded.',
+  'devices.loadFailed': 'Your devices could not be loaded.',
+  'devices.removeTitle': 'Remove {name}?',
+  'devices.removeBody': 'It stops receiving your notifications. An app adds its device again when you allow notifications there.',
+  'devices.removeFailed': '{name} could not be removed.',
+  'devices.addedWhen': 'Added',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -657,8 +657,58 @@ export const fa: Messages = {
   'ui.required': 'پر کردن این بخش لازم است.',
 
   // -- helper: dates --
+  'dates.calendar': 'تقویم',
+  'dates.openCalendar': 'انتخاب از تقویم',
+  'dates.previousMonth': 'ماه قبل',
+  'dates.nextMonth': 'ماه بعد',
+  'dates.clear': 'پاک کردن تاریخ‌ها',
+  'dates.dayCount': '{count, plural, other {# روز}}',
+  'dates.timeZoneSearch': 'نام شهر یا کشور را بنویسید',
+  'dates.noTimeZone': 'هیچ منطقهٔ زمانی پیدا نشد.',
 
   // -- helper: table --
+  'table.actions': 'کارها',
+  'table.loading': 'در حال بارگذاری {name}…',
+  'table.empty': 'چیزی برای نمایش نیست.',
+  'table.shown': '{count} مورد نمایش داده شده',
+  'audit.caption': 'ردیف‌های گزارش ممیزی',
+  'audit.filterActor': 'انجام‌دهنده',
+  'audit.filterActorHint': 'نام یا ایمیل را بنویسید.',
+  'audit.filterAction': 'کار',
+  'audit.anyAction': 'همهٔ کارها',
+  'audit.filterDates': 'زمان',
+  'audit.clearFilters': 'پاک کردن پالایه‌ها',
+  'audit.noMatch': 'ردیفی با این پالایه‌ها پیدا نشد.',
+  'audit.copyId': 'رونوشت شناسه',
+  'audit.copyIdOf': 'رونوشت شناسهٔ {name}',
+  'audit.erasedUser': 'کاربر پاک‌سازی‌شده',
+  'auditAction.user.created': 'ساخت کاربر',
+  'auditAction.user.role_changed': 'تغییر نقش',
+  'auditAction.user.erased': 'پاک‌سازی کاربر',
+  'auditAction.user.password_changed': 'تغییر گذرواژه',
+  'auditAction.user.password_reset': 'بازنشانی گذرواژه',
+  'auditAction.auth.refresh_token_reused': 'شناسایی نشست ربوده‌شده',
+  'auditAction.api_key.created': 'ساخت کلید API',
+  'auditAction.api_key.revoked': 'باطل کردن کلید API',
+  'auditAction.identity_secret.rotated': 'تعویض رمز هویت',
+  'auditAction.job.retried': 'اجرای دوبارهٔ کار ناموفق',
+  'auditAction.notification_provider.created': 'افزودن سرویس‌دهندهٔ اعلان',
+  'auditAction.notification_provider.updated': 'ویرایش سرویس‌دهندهٔ اعلان',
+  'auditAction.notification_provider.deleted': 'حذف سرویس‌دهندهٔ اعلان',
+  'auditAction.notification_type.created': 'ساخت نوع اعلان',
+  'auditAction.notification_type.updated': 'ویرایش نوع اعلان',
+  'auditAction.notification_type.deleted': 'حذف نوع اعلان',
+  'auditAction.notification_template.saved': 'ذخیرهٔ قالب اعلان',
+  'auditTarget.user': 'کاربر',
+  'auditTarget.api_key': 'کلید API',
+  'auditTarget.job': 'کار پس‌زمینه',
+  'auditTarget.identity_secret': 'رمز هویت',
+  'auditTarget.notification_provider': 'سرویس‌دهندهٔ اعلان',
+  'auditTarget.notification_type': 'نوع اعلان',
+  'users.caption': 'کاربران',
+  'users.roleTitle': 'نقش {name} به «{role}» تغییر کند؟',
+  'users.roleBody': 'نشست‌های این کاربر همان دم پایان می‌یابد و برای دسترسی تازه باید دوباره وارد شود.',
+  'users.yesChangeRole': 'بله، نقش تغییر کند',
 
   // -- helper: shell --
   'shell.menu': 'منو',
@@ -672,6 +722,14 @@ export const fa: Messages = {
   'console.group.notifications': 'اعلان‌ها',
 
   // -- helper: build --
+  'page.loading': 'در حال بارگذاری صفحه…',
+  'page.chunkFailed': 'این صفحه بارگذاری نشد',
+  'page.chunkFailedBody':
+    'کد این صفحه دریافت نشد: شاید اتصال قطع شده یا کاروان از وقتی آن را باز کردید به‌روز شده است. با بارگذاری دوباره، نسخهٔ کنونی دریافت می‌شود.',
+  'page.reload': 'بارگذاری دوبارهٔ صفحه',
+  'page.renderFailed': 'این صفحه نمایش داده نشد',
+  'page.renderFailedBody':
+    'هنگام نمایش آن مشکلی پیش آمد. دوباره تلاش کنید؛ اگر باز هم پیش آمد، صفحه را دوباره بارگذاری کنید یا به صفحهٔ خانه بروید.',
 
   // -- helper: data --
   'common.retry': 'تلاش دوباره',
@@ -680,4 +738,14 @@ export const fa: Messages = {
   'inbox.restore': 'بازگرداندن',
   'inbox.restoreNamed': 'بازگرداندن «{title}» به صندوق',
   'inbox.restored': '«{title}» به صندوق بازگردانده شد.',
+
+  // -- helper: account pages --
+  'fieldError.currentPassword': 'این گذرواژهٔ کنونی شما نیست.',
+  'fieldError.newPassword': 'دست‌کم ۸ نویسه به کار ببرید؛ فاصله‌ها شمرده نمی‌شوند.',
+  'profile.loadFailed': 'نمایهٔ شما بارگیری نشد.',
+  'devices.loadFailed': 'فهرست دستگاه‌های شما بارگیری نشد.',
+  'devices.removeTitle': '{name} حذف شود؟',
+  'devices.removeBody': 'دیگر اعلان‌های شما به آن نمی‌رسد. اگر دوباره در آن برنامه اجازهٔ اعلان بدهید، دستگاه دوباره افزوده می‌شود.',
+  'devices.removeFailed': '{name} حذف نشد.',
+  'devices.addedWhen': 'زمان افزودن',
 }

@@ -5,6 +5,7 @@ import { createContext, useCallback, useContext, useLayoutEffect, useMemo, useSt
 import { useSession } from '../features/auth/session'
 import { en, type MessageKey, type Messages } from './en'
 import { fa } from './fa'
+import { formatMessage, type MessageValues } from './format'
 
 export type { MessageKey }
 const dictionaries: Record<Locale, Messages> = { en, fa }
@@ -20,16 +21,40 @@ function browserLocale(): Locale {
   return (navigator.languages?.[0] ?? navigator.language ?? '').toLowerCase().startsWith('fa') ? 'fa' : 'en'
 }
 
-export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string
+/** The browser's IANA time zone ('UTC' when it cannot tell). */
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+}
+
+/** A new account's time zone: Tehran for a Persian speaker, else the browser's. */
+export function defaultTimeZone(locale: Locale): string {
+  return locale === 'fa' ? 'Asia/Tehran' : browserTimeZone()
+}
+
+/** `{name}`, `{n, plural, =0 {…} one {# …} other {# …}}` and `{x, select, a {…} other {…}}` (see format.ts). */
+export type Translate = (key: MessageKey, values?: MessageValues) => string
 
 interface I18n {
   locale: Locale
   /** Switches the language and remembers the choice. */
   setLocale: (locale: Locale) => void
   t: Translate
+  /** The viewer's IANA time zone: the account's, else Tehran in Persian, else the browser's. */
+  timeZone: string
+  /** Date and time, e.g. "3 Mar 2025, 14:05" / "۱۳ اسفند ۱۴۰۳، ۱۴:۰۵". */
   formatDate: (iso: string) => string
+  /** The date alone, e.g. "3 Mar 2025" / "۱۳ اسفند ۱۴۰۳". */
+  formatDateOnly: (iso: string) => string
+  /** The time alone, e.g. "14:05" / "۱۴:۰۵". */
+  formatTime: (iso: string) => string
+  /** "5 minutes ago" / "۵ دقیقه پیش", "yesterday", "in 2 hours"; the date once over a week away. */
+  formatRelative: (iso: string, now?: number) => string
   formatNumber: (value: number) => string
 }
+
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
 
 const I18nContext = createContext<I18n | null>(null)
 
@@ -50,26 +75,46 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setChoice(next)
   }, [])
 
-  const timeZone = user?.timezone ?? (locale === 'fa' ? 'Asia/Tehran' : undefined)
+  const timeZone = user?.timezone ?? defaultTimeZone(locale)
   const value = useMemo<I18n>(() => {
     const messages = dictionaries[locale]
     const intlLocale = locale === 'fa' ? 'fa-IR' : 'en-GB'
     // fa-IR gives Persian digits and the Solar Hijri calendar.
-    const dates = new Intl.DateTimeFormat(intlLocale, { dateStyle: 'medium', timeStyle: 'short', timeZone })
+    const dateTimes = new Intl.DateTimeFormat(intlLocale, { dateStyle: 'medium', timeStyle: 'short', timeZone })
+    const dates = new Intl.DateTimeFormat(intlLocale, { dateStyle: 'medium', timeZone })
+    const times = new Intl.DateTimeFormat(intlLocale, { timeStyle: 'short', timeZone })
+    const relative = new Intl.RelativeTimeFormat(intlLocale, { numeric: 'auto' })
     const numbers = new Intl.NumberFormat(intlLocale)
+    const formatters = {
+      plural: new Intl.PluralRules(intlLocale),
+      number: numbers,
+      // Values are wrapped in Unicode isolates (FSI…PDI) so a Latin name inside a Persian
+      // sentence, or the reverse, keeps its own direction and its punctuation in place.
+      wrap: (shown: string) => `\u2068${shown}\u2069`,
+    }
+    const withDate = (format: (date: Date) => string) => (iso: string) => {
+      const date = new Date(iso)
+      return Number.isNaN(date.getTime()) ? iso : format(date)
+    }
+    const formatDateOnly = withDate((d) => dates.format(d))
     return {
       locale,
       setLocale,
-      // Values are wrapped in Unicode isolates (FSI…PDI) so a Latin name inside a Persian
-      // sentence, or the reverse, keeps its own direction and its punctuation in place.
-      t: (key, values) =>
-        messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => {
-          const v = values?.[name]
-          return v === undefined ? whole : `\u2068${typeof v === 'number' ? numbers.format(v) : v}\u2069`
-        }),
-      formatDate: (iso) => {
-        const date = new Date(iso)
-        return Number.isNaN(date.getTime()) ? iso : dates.format(date)
+      t: (key, values) => formatMessage(messages[key], values, formatters),
+      timeZone,
+      formatDate: withDate((d) => dateTimes.format(d)),
+      formatDateOnly,
+      formatTime: withDate((d) => times.format(d)),
+      formatRelative: (iso, now = Date.now()) => {
+        const at = new Date(iso).getTime()
+        if (Number.isNaN(at)) return iso
+        const ms = at - now
+        const abs = Math.abs(ms)
+        if (abs < MINUTE) return relative.format(0, 'second')
+        if (abs < HOUR) return relative.format(Math.round(ms / MINUTE), 'minute')
+        if (abs < DAY) return relative.format(Math.round(ms / HOUR), 'hour')
+        if (abs < 7 * DAY) return relative.format(Math.round(ms / DAY), 'day')
+        return formatDateOnly(iso)
       },
       formatNumber: (n) => numbers.format(n),
     }

@@ -2,10 +2,12 @@
 // content and the previous row's hash, so editing or removing any row (even past the database
 // trigger, e.g. by a superuser) breaks verify() from that row on.
 import { createHash } from 'node:crypto'
-import { and, desc, eq, lt, sql } from 'drizzle-orm'
+import { desc, sql } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client'
 import { principalKey, type Principal } from '../http/auth'
+import { AppError } from '../http/errors'
 import { canonicalJson } from '../util/canonical-json'
+import { listAuditRows, type AuditListFilter, type AuditListRow } from './repo'
 import { auditLog } from './tables'
 
 export const GENESIS_HASH = '0'.repeat(64)
@@ -64,19 +66,16 @@ export function createAudit(db: Db) {
     await tx.insert(auditLog).values({ ...fields, data: fields.data as object, prevHash, hash: auditHash(prevHash, fields) })
   }
 
-  async function list(options: { limit: number; before?: bigint; action?: string }) {
-    const where = and(
-      options.before !== undefined ? lt(auditLog.seq, options.before) : undefined,
-      options.action ? eq(auditLog.action, options.action) : undefined,
-    )
-    const rows = await db
-      .select()
-      .from(auditLog)
-      .where(where)
-      .orderBy(desc(auditLog.seq))
-      .limit(options.limit + 1)
-    const page = rows.slice(0, options.limit)
-    return { items: page, nextCursor: rows.length > options.limit ? page.at(-1)!.seq.toString() : null }
+  /** Newest first, with who acted and on whom by name (see repo.ts); the cursor is the last seq. */
+  async function list(filter: AuditListFilter) {
+    if (filter.from && filter.to && Date.parse(filter.from) > Date.parse(filter.to)) {
+      throw new AppError('validation', 'The date range ends before it starts', {
+        errors: [{ field: 'querystring.to', message: 'must not be before from' }],
+      })
+    }
+    const rows = await listAuditRows(db, filter)
+    const page = rows.slice(0, filter.limit).map(auditView)
+    return { items: page, nextCursor: rows.length > filter.limit ? page.at(-1)!.seq.toString() : null }
   }
 
   /** Walks the whole chain in order, in pages, and reports the first row that does not match. */
@@ -108,3 +107,14 @@ export function createAudit(db: Db) {
 }
 
 export type Audit = ReturnType<typeof createAudit>
+
+/** A row as the list shows it: who acted (a user, or an API key by its name) and a label for the target. */
+function auditView({ row, actorUser, actorKey, targetUser, targetKeyName }: AuditListRow) {
+  const actor = actorUser
+    ? { id: actorUser.id, name: actorUser.name, email: actorUser.email, externalId: actorUser.externalId }
+    : actorKey
+      ? { id: actorKey.id, name: actorKey.name, email: null, externalId: null }
+      : null
+  const targetLabel = targetUser ? (targetUser.name ?? targetUser.email ?? targetUser.externalId) : targetKeyName
+  return { ...row, actor, target: targetLabel ? { label: targetLabel } : null }
+}

@@ -6,6 +6,15 @@ import type { Db } from '../db/client'
 import type { Jobs } from '../jobs/queue'
 import type { Metrics } from '../metrics/registry'
 import { sendProblem } from './errors'
+import { Id, Nullable, Timestamp } from './schemas'
+
+/** Who acted: a user, or an API key (name only). Null for the system. */
+const AuditActor = Type.Object({
+  id: Type.String(),
+  name: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  externalId: Nullable(Type.String()),
+})
 
 const Check = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) })
 
@@ -96,13 +105,16 @@ export function opsRoutes(
     operationId: 'listAuditLog',
     tags: ['admin'],
     access: admin,
-    summary: 'The audit log, newest first',
+    summary: 'The audit log, newest first, with actors and targets by name; filter by action, actor and time',
     schema: {
       querystring: Type.Object(
         {
           cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
           action: Type.Optional(Type.String({ maxLength: 100 })),
+          actorId: Type.Optional(Type.String({ ...Id, description: 'Only what this user or API key did' })),
+          from: Type.Optional(Type.String({ ...Timestamp, description: 'Only rows at or after this instant' })),
+          to: Type.Optional(Type.String({ ...Timestamp, description: 'Only rows before this instant' })),
         },
         { additionalProperties: false },
       ),
@@ -120,6 +132,8 @@ export function opsRoutes(
               data: Type.Unknown(),
               prevHash: Type.String(),
               hash: Type.String(),
+              actor: Nullable(AuditActor),
+              target: Nullable(Type.Object({ label: Type.String() })),
             }),
           ),
           nextCursor: Type.Union([Type.String(), Type.Null()]),
@@ -127,11 +141,8 @@ export function opsRoutes(
       },
     },
     handler: async (request) => {
-      const page = await audit.list({
-        limit: request.query.limit ?? 50,
-        before: request.query.cursor ? BigInt(request.query.cursor) : undefined,
-        action: request.query.action,
-      })
+      const { cursor, limit, ...filters } = request.query
+      const page = await audit.list({ ...filters, limit: limit ?? 50, before: cursor ? BigInt(cursor) : undefined })
       return { ...page, items: page.items.map((r) => ({ ...r, seq: r.seq.toString(), at: new Date(r.at).toISOString() })) }
     },
   })

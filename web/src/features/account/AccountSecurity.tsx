@@ -1,102 +1,93 @@
 // The profile page's security part: a new password (proven with the current one) and "sign out
 // everywhere else". Both end the user's other sessions at once; this one goes on.
-import { useState, type FormEvent } from 'react'
+import { useState } from 'react'
 import { useI18n } from '../../i18n'
-import { client } from '../auth/session'
-import { ConfirmDialog } from '../shell/ConfirmDialog'
-import { ErrorAlert, StatusMessage, TextField, fieldMessage, useAction } from '../shell/form'
+import { Button, ConfirmDialog, Form, FormPasswordField, ProblemAlert, useServerForm } from '../../ui'
+import { StatusMessage } from '../shell/form'
+import { useChangePassword, useEndOtherSessions } from './queries'
 
 export function AccountSecurity() {
+  return (
+    <>
+      <ChangePassword />
+      <EndOtherSessions />
+    </>
+  )
+}
+
+function ChangePassword() {
   const { t } = useI18n()
-  const [currentPassword, setCurrentPassword] = useState('')
-  const [newPassword, setNewPassword] = useState('')
   const [changed, setChanged] = useState(false)
-  const [othersEnded, setOthersEnded] = useState(false)
-  const [confirming, setConfirming] = useState(false)
-
-  // Both answer nothing: `true` tells success from a failure (useAction gives undefined then).
-  const change = useAction(async () => {
-    await client.changePassword({ currentPassword, newPassword })
-    return true
-  })
-  const endOthers = useAction(async () => {
-    await client.endOtherSessions()
-    return true
-  })
-
-  async function submit(event: FormEvent) {
-    event.preventDefault()
-    setChanged(false)
-    if (await change.run()) {
-      setCurrentPassword('')
-      setNewPassword('')
+  const change = useChangePassword()
+  const form = useServerForm({
+    defaultValues: { currentPassword: '', newPassword: '' },
+    onSubmit: async (values) => {
+      setChanged(false)
+      await change.mutateAsync(values)
+      // Passwords are not left in the fields once used.
+      form.reset()
       setChanged(true)
-    }
+    },
+  })
+
+  return (
+    <Form form={form} className="card" aria-labelledby="password-heading" submitLabel={t('security.changePassword')}>
+      <h2 id="password-heading">{t('security.passwordTitle')}</h2>
+      <StatusMessage message={changed ? t('security.passwordChanged') : null} />
+      <FormPasswordField
+        control={form.control}
+        name="currentPassword"
+        label={t('security.currentPassword')}
+        autoComplete="current-password"
+        isRequired
+      />
+      <FormPasswordField
+        control={form.control}
+        name="newPassword"
+        label={t('field.newPassword')}
+        autoComplete="new-password"
+        description={t('security.passwordHint')}
+        isRequired
+      />
+    </Form>
+  )
+}
+
+/** Behind a confirmation: it signs out every other device at once. */
+function EndOtherSessions() {
+  const { t } = useI18n()
+  const [confirming, setConfirming] = useState(false)
+  const endOthers = useEndOtherSessions()
+  const ask = () => {
+    endOthers.reset()
+    setConfirming(true)
   }
 
   return (
-    <>
-      <form className="card form" onSubmit={submit} noValidate aria-busy={change.pending} aria-labelledby="password-heading">
-        <h2 id="password-heading">{t('security.passwordTitle')}</h2>
-        <ErrorAlert error={change.error} />
-        <StatusMessage message={changed ? t('security.passwordChanged') : null} />
-        <TextField
-          label={t('security.currentPassword')}
-          name="currentPassword"
-          type="password"
-          autoComplete="current-password"
-          dir="ltr"
-          required
-          value={currentPassword}
-          onChange={(e) => setCurrentPassword(e.target.value)}
-          error={fieldMessage(t, change.error, 'currentPassword')}
-        />
-        <TextField
-          label={t('field.newPassword')}
-          name="newPassword"
-          type="password"
-          autoComplete="new-password"
-          dir="ltr"
-          required
-          hint={t('security.passwordHint')}
-          value={newPassword}
-          onChange={(e) => setNewPassword(e.target.value)}
-          error={fieldMessage(t, change.error, 'newPassword')}
-        />
-        <button type="submit" disabled={change.pending}>
-          {change.pending ? t('common.working') : t('security.changePassword')}
-        </button>
-      </form>
-
-      <section className="card form" aria-labelledby="sessions-heading">
-        <h2 id="sessions-heading">{t('security.sessionsTitle')}</h2>
-        <p>{t('security.sessionsIntro')}</p>
-        <StatusMessage message={othersEnded ? t('security.othersEnded') : null} />
-        <ErrorAlert error={confirming ? null : endOthers.error} />
-        <div>
-          <button type="button" className="secondary" onClick={() => setConfirming(true)}>
-            {t('security.endOthers')}
-          </button>
-        </div>
-      </section>
+    <section className="card form" aria-labelledby="sessions-heading">
+      <h2 id="sessions-heading">{t('security.sessionsTitle')}</h2>
+      <p>{t('security.sessionsIntro')}</p>
+      <StatusMessage message={endOthers.isSuccess ? t('security.othersEnded') : null} />
+      {/* A failure stays said after the dialog is cancelled; trying again asks again. */}
+      {!confirming && <ProblemAlert error={endOthers.error} onRetry={ask} />}
+      <div>
+        <Button variant="secondary" onPress={ask}>
+          {t('security.endOthers')}
+        </Button>
+      </div>
       {confirming && (
         <ConfirmDialog
           title={t('security.endOthersTitle')}
           confirmLabel={t('security.endOthers')}
-          pending={endOthers.pending}
-          onConfirm={async () => {
-            setOthersEnded(false)
-            if (await endOthers.run()) {
-              setConfirming(false)
-              setOthersEnded(true)
-            }
-          }}
+          pending={endOthers.isPending}
+          onConfirm={() => endOthers.mutate(undefined, { onSuccess: () => setConfirming(false) })}
           onCancel={() => setConfirming(false)}
         >
           <p>{t('security.endOthersBody')}</p>
-          <ErrorAlert error={endOthers.error} />
+          {/* Inside the dialog, so it is read there; its Confirm button is the retry. */}
+          <ProblemAlert error={endOthers.error} />
         </ConfirmDialog>
       )}
-    </>
+    </section>
   )
 }

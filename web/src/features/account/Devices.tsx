@@ -1,35 +1,53 @@
+// /devices: the phones and browsers that get the user's push notifications. Removing one asks
+// first, then takes the row away at once; a refusal puts it back and says so, with a retry.
 import type { Device } from '@caravan/sdk'
 import { useState } from 'react'
-import { useI18n } from '../../i18n'
-import { client } from '../auth/session'
-import { ErrorAlert, StatusMessage, useAction } from '../shell/form'
+import { useI18n, type Translate } from '../../i18n'
+import { Button, ConfirmDialog, ProblemAlert, Skeleton } from '../../ui'
+import { RelativeTime } from '../../ui/dates'
+import { StatusMessage, useMessage } from '../shell/form'
 import { Page } from '../shell/Page'
-import { useLoad } from '../shell/useLoad'
+import { useDevices, useRemoveDevice } from './queries'
+
+const deviceName = (t: Translate, device: Device) => device.label || t('devices.unnamed')
 
 export function Devices() {
-  const { t, formatDate } = useI18n()
-  const devices = useLoad(() => client.devices.list())
-  const [removed, setRemoved] = useState<string | null>(null)
-  const remove = useAction(async (device: Device, name: string) => {
-    await client.devices.remove(device.id)
-    devices.update((list) => list.filter((d) => d.id !== device.id))
-    setRemoved(t('devices.removed', { name }))
-  })
+  const { t } = useI18n()
+  const devices = useDevices()
+  const remove = useRemoveDevice()
+  const [confirming, setConfirming] = useState<Device | null>(null)
+  const [message, setMessage] = useMessage()
+
+  function removeDevice(device: Device) {
+    setConfirming(null)
+    setMessage(null)
+    remove.mutate(device, { onSuccess: () => setMessage((t) => t('devices.removed', { name: deviceName(t, device) })) })
+  }
 
   return (
     <Page title={t('devices.title')} intro={t('devices.intro')}>
-      <StatusMessage message={removed} />
-      <ErrorAlert error={remove.error ?? devices.error ?? null} />
-      {devices.loading && !devices.data && <p>{t('common.loading')}</p>}
-      {devices.data?.length === 0 && <p className="empty">{t('devices.empty')}</p>}
-      {!!devices.data?.length && (
+      <StatusMessage message={message} />
+      {remove.isError && (
+        <ProblemAlert error={remove.error} onRetry={() => removeDevice(remove.variables)}>
+          <p>{t('devices.removeFailed', { name: deviceName(t, remove.variables) })}</p>
+        </ProblemAlert>
+      )}
+      {devices.isPending ? (
+        <Skeleton lines={4} />
+      ) : devices.isError ? (
+        <ProblemAlert error={devices.error} onRetry={() => void devices.refetch()}>
+          <p>{t('devices.loadFailed')}</p>
+        </ProblemAlert>
+      ) : devices.data.length === 0 ? (
+        <p className="empty">{t('devices.empty')}</p>
+      ) : (
         <div className="table-wrap">
           <table>
             <thead>
               <tr>
                 <th scope="col">{t('devices.device')}</th>
                 <th scope="col">{t('devices.type')}</th>
-                <th scope="col">{t('devices.added')}</th>
+                <th scope="col">{t('devices.addedWhen')}</th>
                 <th scope="col">{t('devices.status')}</th>
                 <th scope="col">
                   <span className="visually-hidden">{t('devices.remove')}</span>
@@ -38,25 +56,26 @@ export function Devices() {
             </thead>
             <tbody>
               {devices.data.map((device) => {
-                const name = device.label || t('devices.unnamed')
+                const name = deviceName(t, device)
                 return (
                   <tr key={device.id}>
                     <th scope="row">
                       <bdi>{name}</bdi>
                     </th>
                     <td>{t(`devices.kind.${device.kind}`)}</td>
-                    <td>{formatDate(device.createdAt)}</td>
+                    <td>
+                      <RelativeTime iso={device.createdAt} />
+                    </td>
                     <td>{device.disabled ? t('devices.disabled') : t('devices.active')}</td>
                     <td>
-                      <button
-                        type="button"
-                        className="secondary small"
-                        disabled={remove.pending}
+                      <Button
+                        variant="secondary"
+                        size="small"
                         aria-label={t('devices.removeNamed', { name })}
-                        onClick={() => void remove.run(device, name)}
+                        onPress={() => setConfirming(device)}
                       >
                         {t('devices.remove')}
-                      </button>
+                      </Button>
                     </td>
                   </tr>
                 )
@@ -64,6 +83,16 @@ export function Devices() {
             </tbody>
           </table>
         </div>
+      )}
+      {confirming && (
+        <ConfirmDialog
+          title={t('devices.removeTitle', { name: deviceName(t, confirming) })}
+          confirmLabel={t('devices.remove')}
+          onConfirm={() => removeDevice(confirming)}
+          onCancel={() => setConfirming(null)}
+        >
+          <p>{t('devices.removeBody')}</p>
+        </ConfirmDialog>
       )}
     </Page>
   )

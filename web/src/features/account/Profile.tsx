@@ -1,93 +1,113 @@
-import type { Locale } from '@caravan/sdk'
-import { useMemo, useState, type FormEvent } from 'react'
+// /profile: how Caravan addresses the user and reaches them, then the account's security part.
+// The profile is read from the query cache (ME_KEY, kept fresh by the socket); a save writes the
+// server's answer there, so the top bar and home show it at once.
+import type { Locale, User } from '@caravan/sdk'
+import { useMemo, useState } from 'react'
+import { Controller } from 'react-hook-form'
 import { LOCALES, useI18n } from '../../i18n'
-import { client, useSignedInUser } from '../auth/session'
-import { ErrorAlert, SelectField, StatusMessage, TextField, fieldMessage, useAction } from '../shell/form'
+import { Form, FormSelectField, FormTextField, ProblemAlert, Skeleton, TextField, useServerForm } from '../../ui'
+import { TimeZonePicker } from '../../ui/dates'
+import { StatusMessage } from '../shell/form'
 import { Page } from '../shell/Page'
 import { AccountSecurity } from './AccountSecurity'
+import { useMe, useUpdateMe } from './queries'
 
-function timeZones(current: string): string[] {
-  const zones = Intl.supportedValuesOf('timeZone')
-  return zones.includes(current) ? zones : [current, ...zones]
+interface ProfileValues {
+  name: string
+  locale: Locale
+  timezone: string
+  phone: string
 }
 
+const profileValues = (user: User): ProfileValues => ({
+  name: user.name ?? '',
+  locale: user.locale,
+  timezone: user.timezone,
+  phone: user.phone ?? '',
+})
+
 export function Profile() {
-  const user = useSignedInUser()
-  const { t, setLocale } = useI18n()
-  const [name, setName] = useState(user.name ?? '')
-  const [locale, setUserLocale] = useState<Locale>(user.locale)
-  const [timezone, setTimezone] = useState(user.timezone)
-  const [phone, setPhone] = useState(user.phone ?? '')
-  const [saved, setSaved] = useState(false)
-  const zones = useMemo(() => timeZones(user.timezone), [user.timezone])
-
-  const save = useAction(async () => {
-    const updated = await client.updateMe({ name: name.trim() || null, locale, timezone, phone: phone.replace(/[\s-]/g, '') || null })
-    // Choosing a language for the account is also choosing it for this screen.
-    if (updated.locale !== user.locale) setLocale(updated.locale)
-    return updated
-  })
-
-  async function submit(event: FormEvent) {
-    event.preventDefault()
-    setSaved(false)
-    if (await save.run()) setSaved(true)
-  }
-
+  const { t } = useI18n()
+  const me = useMe()
   return (
     <Page title={t('profile.title')} intro={t('profile.intro')}>
-      <form className="card form" onSubmit={submit} noValidate aria-busy={save.pending}>
-        <ErrorAlert error={save.error} />
-        <StatusMessage message={saved ? t('profile.saved') : null} />
-        {/* A host product's user may have no address (a dash), and has its id there. */}
-        <TextField label={t('field.email')} name="email" type="email" dir="ltr" value={user.email ?? t('common.none')} readOnly />
-        {user.externalId && <TextField label={t('field.externalId')} name="externalId" dir="ltr" value={user.externalId} readOnly />}
-        <TextField
-          label={t('field.name')}
-          name="name"
-          autoComplete="name"
-          dir="auto"
-          optional
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={fieldMessage(t, save.error, 'name')}
-        />
-        <SelectField
-          label={t('field.language')}
-          name="locale"
-          value={locale}
-          onChange={(e) => setUserLocale(e.target.value as Locale)}
-          options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`), lang: l }))}
-          error={fieldMessage(t, save.error, 'locale')}
-        />
-        <SelectField
-          label={t('field.timezone')}
-          name="timezone"
-          value={timezone}
-          onChange={(e) => setTimezone(e.target.value)}
-          dir="ltr"
-          hint={t('hint.timezone')}
-          options={zones.map((z) => ({ value: z, label: z }))}
-          error={fieldMessage(t, save.error, 'timezone')}
-        />
-        <TextField
-          label={t('field.phone')}
-          name="phone"
-          type="tel"
-          autoComplete="tel"
-          dir="ltr"
-          inputMode="tel"
-          optional
-          hint={t('hint.phone')}
-          value={phone}
-          onChange={(e) => setPhone(e.target.value)}
-          error={fieldMessage(t, save.error, 'phone')}
-        />
-        <button type="submit" disabled={save.pending}>
-          {save.pending ? t('common.working') : t('profile.save')}
-        </button>
-      </form>
+      {me.isPending ? (
+        <Skeleton lines={6} className="card" />
+      ) : me.isError ? (
+        <ProblemAlert error={me.error} onRetry={() => void me.refetch()}>
+          <p>{t('profile.loadFailed')}</p>
+        </ProblemAlert>
+      ) : (
+        <ProfileForm user={me.data} />
+      )}
       <AccountSecurity />
     </Page>
+  )
+}
+
+function ProfileForm({ user }: { user: User }) {
+  const { t, setLocale } = useI18n()
+  const [saved, setSaved] = useState(false)
+  const update = useUpdateMe()
+  const values = useMemo(() => profileValues(user), [user])
+
+  const form = useServerForm<ProfileValues>({
+    defaultValues: values,
+    // A change made elsewhere (another tab, an admin) shows here, over the fields not being edited.
+    values,
+    resetOptions: { keepDirtyValues: true },
+    onSubmit: async ({ name, locale, timezone, phone }) => {
+      setSaved(false)
+      const updated = await update.mutateAsync({
+        name: name.trim() || null,
+        locale,
+        timezone,
+        phone: phone.replace(/[\s-]/g, '') || null,
+      })
+      // Choosing a language for the account is also choosing it for this screen.
+      if (updated.locale !== user.locale) setLocale(updated.locale)
+      setSaved(true)
+    },
+  })
+
+  return (
+    <Form form={form} className="card" submitLabel={t('profile.save')}>
+      <StatusMessage message={saved ? t('profile.saved') : null} />
+      {/* A host product's user may have no address (a dash), and has its id there. */}
+      <TextField label={t('field.email')} type="email" value={user.email ?? t('common.none')} isReadOnly />
+      {user.externalId && <TextField label={t('field.externalId')} dir="ltr" value={user.externalId} isReadOnly />}
+      <FormTextField control={form.control} name="name" label={t('field.name')} autoComplete="name" dir="auto" optional />
+      <FormSelectField
+        control={form.control}
+        name="locale"
+        label={t('field.language')}
+        options={LOCALES.map((l) => ({ id: l, label: t(`lang.${l}`), lang: l }))}
+      />
+      {/* The picker has no form binding in the kit: bound here, its error from the server on it. */}
+      <Controller
+        control={form.control}
+        name="timezone"
+        render={({ field, fieldState }) => (
+          <TimeZonePicker
+            name={field.name}
+            label={t('field.timezone')}
+            description={t('hint.timezone')}
+            value={field.value}
+            onChange={field.onChange}
+            errorMessage={fieldState.error?.message}
+          />
+        )}
+      />
+      <FormTextField
+        control={form.control}
+        name="phone"
+        label={t('field.phone')}
+        type="tel"
+        autoComplete="tel"
+        inputMode="tel"
+        optional
+        description={t('hint.phone')}
+      />
+    </Form>
   )
 }

@@ -1,41 +1,85 @@
-import type { AuditEntry, AuditPage, AuditVerification } from '@caravan/sdk'
-import { useState } from 'react'
-import { useI18n } from '../../i18n'
+import type { AuditEntry, AuditVerification } from '@caravan/sdk'
+import { useQuery } from '@tanstack/react-query'
+import { useEffect, useState } from 'react'
+import { useI18n, type MessageKey, type Translate } from '../../i18n'
+import { en } from '../../i18n/en'
+import { Button, ComboBoxField, SelectField, type Option } from '../../ui'
+import { DateRangeFilter, RelativeTime } from '../../ui/dates'
+import { DataTable, useUrlState, type Column } from '../../ui/table'
 import { client } from '../auth/session'
-import { ErrorAlert, useAction } from '../shell/form'
+import { ErrorAlert, StatusMessage, useAction, useMessage } from '../shell/form'
 import { Page } from '../shell/Page'
-import { useLoad } from '../shell/useLoad'
 
+const PAGE_SIZE = 50
+const ANY = 'any'
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 // UUIDs are shortened to their tail: ours are UUIDv7, whose head is a timestamp shared by
 // neighbours. Other ids (e.g. a notification type's key) are shown whole.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const shortId = (id: string | null) => (!id ? '' : UUID.test(id) ? `…${id.slice(-8)}` : id)
 
+/** The actions the server records (grep "action: '" in server/src): each has its words. */
+const ACTIONS = Object.keys(en)
+  .filter((key) => key.startsWith('auditAction.'))
+  .map((key) => key.slice('auditAction.'.length))
+const isKey = (key: string): key is MessageKey => key in en
+const actionLabel = (t: Translate, action: string) => (isKey(`auditAction.${action}`) ? t(`auditAction.${action}` as MessageKey) : action)
+const targetTypeLabel = (t: Translate, type: string) => (isKey(`auditTarget.${type}`) ? t(`auditTarget.${type}` as MessageKey) : type)
+
 export function Audit() {
-  const { t, formatDate, formatNumber } = useI18n()
-  const entries = useLoad<AuditPage>(() => client.admin.listAudit({ limit: 50 }))
-  const more = useAction(async (cursor: string) => {
-    const next = await client.admin.listAudit({ limit: 50, cursor })
-    entries.update((page) => ({ items: [...page.items, ...next.items], nextCursor: next.nextCursor }))
-  })
+  const { t, formatNumber } = useI18n()
+  const [filter, setFilter] = useUrlState(
+    { actor: '', action: '', from: '', to: '' },
+    { actor: (v) => UUID.test(v), action: (v) => ACTIONS.includes(v), from: isInstant, to: isInstant },
+  )
   const [result, setResult] = useState<AuditVerification | null>(null)
   const verify = useAction(async () => {
     setResult(null)
     setResult(await client.admin.verifyAudit())
   })
-
-  const actor = (e: AuditEntry) => {
-    if (e.actorType === 'system') return t('audit.system')
-    const kind = e.actorType === 'user' ? t('audit.byUser') : e.actorType === 'apiKey' ? t('audit.byApiKey') : e.actorType
-    return `${kind} ${shortId(e.actorId)}`
+  const [copied, setCopied] = useMessage()
+  const copy = async (id: string) => {
+    await navigator.clipboard.writeText(id)
+    setCopied((t) => t('common.copied'))
   }
+  const filtered = Boolean(filter.actor || filter.action || filter.from || filter.to)
+
+  const columns: Column<AuditEntry>[] = [
+    { id: 'seq', header: t('audit.seq'), hideOnCard: true, cell: (e) => formatNumber(Number(e.seq)) },
+    { id: 'at', header: t('audit.time'), sortValue: (e) => e.at, cell: (e) => <RelativeTime iso={e.at} /> },
+    {
+      id: 'action',
+      header: t('audit.action'),
+      primary: true,
+      cell: (e) => <span title={e.action}>{actionLabel(t, e.action)}</span>,
+    },
+    { id: 'actor', header: t('audit.actor'), sortValue: (e) => actorName(t, e), cell: (e) => <Actor entry={e} onCopy={copy} /> },
+    {
+      id: 'target',
+      header: t('audit.target'),
+      cell: (e) =>
+        !e.targetType ? (
+          t('common.none')
+        ) : (
+          <span title={e.targetId ?? undefined}>
+            {targetTypeLabel(t, e.targetType)}{' '}
+            {e.target ? (
+              <bdi>{e.target.label}</bdi>
+            ) : (
+              <code dir="ltr" className="wrap-anywhere">
+                {shortId(e.targetId)}
+              </code>
+            )}
+          </span>
+        ),
+    },
+  ]
 
   return (
     <Page title={t('audit.title')} intro={t('audit.intro')}>
       <div className="toolbar">
-        <button type="button" onClick={() => void verify.run()} disabled={verify.pending}>
-          {verify.pending ? t('common.working') : t('audit.verify')}
-        </button>
+        <Button variant="secondary" isPending={verify.pending} onPress={() => void verify.run()}>
+          {t('audit.verify')}
+        </Button>
       </div>
       <div role="status">
         {result && (
@@ -46,46 +90,124 @@ export function Audit() {
           </p>
         )}
       </div>
-      <ErrorAlert error={verify.error ?? entries.error ?? more.error} />
-      {entries.loading && !entries.data && <p>{t('common.loading')}</p>}
-      {entries.data?.items.length === 0 && <p className="empty">{t('audit.empty')}</p>}
-      {!!entries.data?.items.length && (
-        <>
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('audit.seq')}</th>
-                  <th scope="col">{t('audit.time')}</th>
-                  <th scope="col">{t('audit.actor')}</th>
-                  <th scope="col">{t('audit.action')}</th>
-                  <th scope="col">{t('audit.target')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.data.items.map((e) => (
-                  <tr key={e.seq}>
-                    <th scope="row">{formatNumber(Number(e.seq))}</th>
-                    <td>{formatDate(e.at)}</td>
-                    <td>
-                      <bdi>{actor(e)}</bdi>
-                    </td>
-                    <td>
-                      <code dir="ltr">{e.action}</code>
-                    </td>
-                    <td>{e.targetType ? <code dir="ltr">{`${e.targetType} ${shortId(e.targetId)}`}</code> : t('common.none')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {entries.data.nextCursor && (
-            <button type="button" className="secondary" disabled={more.pending} onClick={() => void more.run(entries.data!.nextCursor!)}>
-              {more.pending ? t('common.working') : t('common.loadMore')}
-            </button>
-          )}
-        </>
-      )}
+      <ErrorAlert error={verify.error} />
+      <StatusMessage message={copied} tone="info" />
+      <DataTable
+        caption={t('audit.caption')}
+        columns={columns}
+        queryKey={['admin', 'audit', filter]}
+        fetchPage={({ cursor, signal }) =>
+          client.admin.listAudit(
+            {
+              limit: PAGE_SIZE,
+              cursor,
+              actorId: filter.actor || undefined,
+              action: filter.action || undefined,
+              from: filter.from || undefined,
+              to: filter.to || undefined,
+            },
+            { signal },
+          )
+        }
+        getRowId={(e) => e.seq}
+        empty={<p className="empty">{filtered ? t('audit.noMatch') : t('audit.empty')}</p>}
+        filters={
+          <>
+            <ActorFilter value={filter.actor} onChange={(actor) => setFilter({ actor })} />
+            <SelectField
+              label={t('audit.filterAction')}
+              value={filter.action || ANY}
+              onChange={(action) => setFilter({ action: !action || action === ANY ? '' : action })}
+              options={[{ id: ANY, label: t('audit.anyAction') }, ...ACTIONS.map((a) => ({ id: a, label: actionLabel(t, a) }))]}
+            />
+            <DateRangeFilter
+              label={t('audit.filterDates')}
+              value={{ from: filter.from || undefined, to: filter.to || undefined }}
+              onChange={(range) => setFilter({ from: range.from ?? '', to: range.to ?? '' })}
+            />
+            {filtered && (
+              <Button variant="quiet" onPress={() => setFilter({ actor: '', action: '', from: '', to: '' })}>
+                {t('audit.clearFilters')}
+              </Button>
+            )}
+          </>
+        }
+      />
     </Page>
+  )
+}
+
+function isInstant(value: string): boolean {
+  return !Number.isNaN(Date.parse(value)) && /T/.test(value)
+}
+
+function actorName(t: Translate, e: AuditEntry): string {
+  if (e.actorType === 'system') return t('audit.system')
+  const name = e.actor ? (e.actor.name ?? e.actor.email ?? e.actor.externalId) : null
+  if (e.actorType === 'apiKey') return `${t('audit.byApiKey')} ${name ?? shortId(e.actorId)}`
+  if (e.actor && !name) return t('audit.erasedUser')
+  return name ?? `${t('audit.byUser')} ${shortId(e.actorId)}`
+}
+
+/** Who acted, by name; the id is on hover and one press from the clipboard. */
+function Actor({ entry, onCopy }: { entry: AuditEntry; onCopy: (id: string) => Promise<void> }) {
+  const { t } = useI18n()
+  const name = actorName(t, entry)
+  if (!entry.actorId) return <>{name}</>
+  const email = entry.actor?.name && entry.actor.email
+  return (
+    <span className="cell-with-action">
+      <span title={entry.actorId}>
+        <bdi>{name}</bdi>
+        {email && (
+          <span className="secondary-line wrap-anywhere">
+            <bdi>{email}</bdi>
+          </span>
+        )}
+      </span>
+      <Button variant="quiet" size="small" aria-label={t('audit.copyIdOf', { name })} onPress={() => void onCopy(entry.actorId!)}>
+        {t('audit.copyId')}
+      </Button>
+    </span>
+  )
+}
+
+/** The actor filter: a user picked by typing part of a name or email, searched on the server. */
+function ActorFilter({ value, onChange }: { value: string; onChange: (id: string) => void }) {
+  const { t } = useI18n()
+  const [typed, setTyped] = useState('')
+  const [q, setQ] = useState('')
+  // A short pause after typing, so each key press is not a request.
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(typed.trim()), 250)
+    return () => clearTimeout(timer)
+  }, [typed])
+  const found = useQuery({
+    queryKey: ['admin', 'users', 'pick', q],
+    queryFn: ({ signal }) => client.admin.listUsers({ q: q || undefined, limit: 10 }, { signal }),
+  })
+  // A link may name someone the search has not found: read that one user for the label.
+  const chosen = useQuery({
+    queryKey: ['admin', 'users', 'one', value],
+    queryFn: ({ signal }) => client.admin.getUser(value, { signal }),
+    enabled: Boolean(value),
+    retry: false,
+  })
+  const label = (u: { email: string | null; name: string | null; externalId: string | null; id: string }) =>
+    u.name && u.email ? `${u.name} (${u.email})` : (u.name ?? u.email ?? u.externalId ?? u.id)
+  const options: Option[] = (found.data?.items ?? []).map((u) => ({ id: u.id, label: label(u) }))
+  if (value && !options.some((o) => o.id === value)) options.unshift({ id: value, label: chosen.data ? label(chosen.data) : value })
+  return (
+    <ComboBoxField
+      label={t('audit.filterActor')}
+      description={t('audit.filterActorHint')}
+      options={options}
+      value={value || null}
+      onChange={(id) => onChange(id ?? '')}
+      onInputChange={setTyped}
+      // The server already matched what was typed; filtering again would hide names matched by email.
+      menuTrigger="input"
+      allowsEmptyCollection
+    />
   )
 }

@@ -1,35 +1,29 @@
 import type { Role, User, UserPage } from '@caravan/sdk'
-import { useId, useState, type FormEvent } from 'react'
+import { useQueryClient, type InfiniteData } from '@tanstack/react-query'
+import { useEffect, useId, useState, type FormEvent } from 'react'
 import { useI18n, type Translate } from '../../i18n'
+import { Button, ConfirmDialog, ProblemAlert, SearchField, SelectField } from '../../ui'
+import { DataTable, useUrlState, type Column } from '../../ui/table'
 import { client } from '../auth/session'
 import { breakable } from '../auth/verification'
-import { ConfirmDialog } from '../shell/ConfirmDialog'
 import { downloadJson } from '../shell/download'
-import { ErrorAlert, SelectField, StatusMessage, TextField, useAction, useMessage } from '../shell/form'
+import { ErrorAlert, StatusMessage, useAction, useMessage } from '../shell/form'
 import { Page } from '../shell/Page'
-import { useLoad } from '../shell/useLoad'
 import { userLabel } from '../shell/userLabel'
 
 const ROLES: Role[] = ['customer', 'agent', 'admin']
 const PAGE_SIZE = 20
+const ALL = 'all'
+const USERS_KEY = ['admin', 'users'] as const
 
 export function Users() {
-  const { t, formatDate, formatNumber } = useI18n()
-  const [draft, setDraft] = useState({ q: '', role: '' })
-  const [filter, setFilter] = useState(draft)
-  const users = useLoad<UserPage>(
-    () => client.admin.listUsers({ q: filter.q || undefined, role: (filter.role || undefined) as Role | undefined, limit: PAGE_SIZE }),
-    [filter],
-  )
-  const more = useAction(async (cursor: string) => {
-    const next = await client.admin.listUsers({
-      q: filter.q || undefined,
-      role: (filter.role || undefined) as Role | undefined,
-      limit: PAGE_SIZE,
-      cursor,
-    })
-    users.update((page) => ({ items: [...page.items, ...next.items], nextCursor: next.nextCursor }))
-  })
+  const { t, formatDate } = useI18n()
+  const queryClient = useQueryClient()
+  const [filter, setFilter] = useUrlState({ q: '', role: '' }, { role: (v) => (ROLES as string[]).includes(v) })
+  const [draft, setDraft] = useState(filter.q)
+  // A link or Back changes the URL under the box: show what is searched.
+  useEffect(() => setDraft(filter.q), [filter.q])
+
   const [message, setMessage] = useMessage()
   const exportData = useAction(async (user: User) => {
     setMessage(null)
@@ -42,114 +36,147 @@ export function Users() {
     await client.users.erase({ id: user.id })
     setErasing(null)
     setMessage((t) => t('users.erased', { name: userLabel(user) }))
-    users.reload()
+    await queryClient.invalidateQueries({ queryKey: USERS_KEY })
+  })
+  // A role change ends the user's sessions: it is asked for like erasure.
+  const [changing, setChanging] = useState<{ user: User; role: Role } | null>(null)
+  const changeRole = useAction(async ({ user, role }: { user: User; role: Role }) => {
+    const updated = await client.admin.setUserRole(user.id, role)
+    queryClient.setQueriesData<InfiniteData<UserPage>>(
+      { queryKey: USERS_KEY },
+      (data) =>
+        data && { ...data, pages: data.pages.map((p) => ({ ...p, items: p.items.map((u) => (u.id === updated.id ? updated : u)) })) },
+    )
+    setChanging(null)
+    setMessage((t) => t('users.roleChanged', { email: userLabel(updated), role: t(`role.${updated.role}`) }))
   })
 
   function search(event: FormEvent) {
     event.preventDefault()
-    setFilter({ ...draft })
+    setFilter({ q: draft.trim() })
   }
 
-  function onRoleChanged(user: User) {
-    users.update((page) => ({ ...page, items: page.items.map((u) => (u.id === user.id ? user : u)) }))
-    setMessage((t) => t('users.roleChanged', { email: userLabel(user), role: t(`role.${user.role}`) }))
-  }
-
-  function askErase(user: User) {
-    setMessage(null)
-    erase.setError(null)
-    setErasing(user)
-  }
+  const columns: Column<User>[] = [
+    {
+      id: 'user',
+      header: t('users.user'),
+      primary: true,
+      sortValue: (u) => userLabel(u),
+      cell: (user) => (
+        <span className="wrap-anywhere user-cell">
+          {user.email ? <bdi>{breakable(user.email)}</bdi> : !user.externalId && t('common.none')}
+          {user.externalId && (
+            <span className="secondary-line">
+              {t('users.externalId')} <code dir="ltr">{user.externalId}</code>
+            </span>
+          )}
+        </span>
+      ),
+    },
+    { id: 'name', header: t('users.name'), sortValue: (u) => u.name, cell: (u) => (u.name ? <bdi>{u.name}</bdi> : t('common.none')) },
+    { id: 'role', header: t('users.role'), cell: (u) => t(`role.${u.role}`) },
+    { id: 'created', header: t('users.created'), sortValue: (u) => u.createdAt, cell: (u) => formatDate(u.createdAt) },
+    {
+      id: 'changeRole',
+      header: t('users.changeRole'),
+      cell: (user) => (
+        <RoleForm
+          key={`${user.id}:${user.role}`}
+          user={user}
+          t={t}
+          onAsk={(role) => {
+            setMessage(null)
+            changeRole.setError(null)
+            setChanging({ user, role })
+          }}
+        />
+      ),
+    },
+    {
+      id: 'personalData',
+      header: t('users.personalData'),
+      cell: (user) => (
+        <div className="row-actions">
+          <Button
+            variant="secondary"
+            size="small"
+            aria-label={t('users.exportNamed', { name: userLabel(user) })}
+            isPending={exportData.pending}
+            onPress={() => void exportData.run(user)}
+          >
+            {t('users.export')}
+          </Button>
+          <Button
+            variant="danger"
+            size="small"
+            aria-label={t('users.eraseNamed', { name: userLabel(user) })}
+            onPress={() => {
+              setMessage(null)
+              erase.setError(null)
+              setErasing(user)
+            }}
+          >
+            {t('users.erase')}
+          </Button>
+        </div>
+      ),
+    },
+  ]
 
   return (
     <Page title={t('users.title')}>
-      <form className="card form filters" onSubmit={search} role="search">
-        <TextField
-          label={t('users.search')}
-          name="q"
-          type="search"
-          value={draft.q}
-          onChange={(e) => setDraft({ ...draft, q: e.target.value })}
-        />
-        <SelectField
-          label={t('users.role')}
-          name="role"
-          value={draft.role}
-          onChange={(e) => setDraft({ ...draft, role: e.target.value })}
-          options={[{ value: '', label: t('users.allRoles') }, ...ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))]}
-        />
-        <button type="submit">{t('users.apply')}</button>
-      </form>
       <StatusMessage message={message} />
-      <ErrorAlert error={users.error ?? more.error ?? exportData.error} />
-      {users.loading && !users.data && <p>{t('common.loading')}</p>}
-      {users.data?.items.length === 0 && <p className="empty">{t('users.empty')}</p>}
-      {!!users.data?.items.length && (
-        <>
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('users.user')}</th>
-                  <th scope="col">{t('users.name')}</th>
-                  <th scope="col">{t('users.role')}</th>
-                  <th scope="col">{t('users.created')}</th>
-                  <th scope="col">{t('users.changeRole')}</th>
-                  <th scope="col">{t('users.personalData')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.data.items.map((user) => (
-                  <tr key={user.id}>
-                    <th scope="row" className="wrap-anywhere user-cell">
-                      {user.email ? <bdi>{breakable(user.email)}</bdi> : !user.externalId && t('common.none')}
-                      {user.externalId && (
-                        <span className="secondary-line">
-                          {t('users.externalId')} <code dir="ltr">{user.externalId}</code>
-                        </span>
-                      )}
-                    </th>
-                    <td>{user.name ? <bdi>{user.name}</bdi> : t('common.none')}</td>
-                    <td>{t(`role.${user.role}`)}</td>
-                    <td>{formatDate(user.createdAt)}</td>
-                    <td>
-                      <RoleForm user={user} t={t} onChanged={onRoleChanged} />
-                    </td>
-                    <td>
-                      <div className="row-actions">
-                        <button
-                          type="button"
-                          className="secondary small"
-                          aria-label={t('users.exportNamed', { name: userLabel(user) })}
-                          aria-disabled={exportData.pending ? true : undefined}
-                          onClick={() => {
-                            if (!exportData.pending) void exportData.run(user)
-                          }}
-                        >
-                          {t('users.export')}
-                        </button>
-                        <button
-                          type="button"
-                          className="danger small"
-                          aria-label={t('users.eraseNamed', { name: userLabel(user) })}
-                          onClick={() => askErase(user)}
-                        >
-                          {t('users.erase')}
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <p className="muted">{t('users.shown', { count: formatNumber(users.data.items.length) })}</p>
-          {users.data.nextCursor && (
-            <button type="button" className="secondary" disabled={more.pending} onClick={() => void more.run(users.data!.nextCursor!)}>
-              {more.pending ? t('common.working') : t('common.loadMore')}
-            </button>
+      <ErrorAlert error={exportData.error} />
+      <DataTable
+        caption={t('users.caption')}
+        columns={columns}
+        queryKey={[...USERS_KEY, filter]}
+        fetchPage={({ cursor, signal }) =>
+          client.admin.listUsers(
+            { q: filter.q || undefined, role: (filter.role || undefined) as Role | undefined, limit: PAGE_SIZE, cursor },
+            { signal },
+          )
+        }
+        getRowId={(u) => u.id}
+        empty={<p className="empty">{t('users.empty')}</p>}
+        filters={
+          <form onSubmit={search} role="search">
+            <SearchField
+              label={t('users.search')}
+              value={draft}
+              onChange={setDraft}
+              onClear={() => setFilter({ q: '' })}
+              // "/" focuses the page's search (shell/useHotkeys.ts); the kit puts props on the wrapper.
+              inputRef={(input) => input?.setAttribute('data-page-search', '')}
+            />
+            <SelectField
+              label={t('users.role')}
+              value={filter.role || ALL}
+              onChange={(role) => setFilter({ role: !role || role === ALL ? '' : role })}
+              options={[{ id: ALL, label: t('users.allRoles') }, ...ROLES.map((r) => ({ id: r, label: t(`role.${r}`) }))]}
+            />
+            <Button type="submit">{t('users.apply')}</Button>
+          </form>
+        }
+      />
+      {changing && (
+        <ConfirmDialog
+          title={t('users.roleTitle', { name: userLabel(changing.user), role: t(`role.${changing.role}`) })}
+          confirmLabel={t('users.yesChangeRole')}
+          pending={changeRole.pending}
+          onConfirm={() => void changeRole.run(changing)}
+          onCancel={() => setChanging(null)}
+        >
+          <p>{t('users.roleBody')}</p>
+          {/* The last admin cannot be demoted (409): say so in plain words. */}
+          {changeRole.error?.status === 409 ? (
+            <div className="alert error" role="alert">
+              <p>{t('users.lastAdmin')}</p>
+            </div>
+          ) : (
+            <ProblemAlert error={changeRole.error} />
           )}
-        </>
+        </ConfirmDialog>
       )}
       {erasing && (
         <ConfirmDialog
@@ -169,7 +196,7 @@ export function Users() {
               <p>{t('users.lastAdminErase')}</p>
             </div>
           ) : (
-            <ErrorAlert error={erase.error} />
+            <ProblemAlert error={erase.error} />
           )}
         </ConfirmDialog>
       )}
@@ -177,44 +204,35 @@ export function Users() {
   )
 }
 
-function RoleForm({ user, t, onChanged }: { user: User; t: Translate; onChanged: (user: User) => void }) {
+/** A native select in the row (one per user, so it stays light); the change is asked for first. */
+function RoleForm({ user, t, onAsk }: { user: User; t: Translate; onAsk: (role: Role) => void }) {
   const id = useId()
   const [role, setRole] = useState<Role>(user.role)
-  const change = useAction(() => client.admin.setUserRole(user.id, role))
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault()
-    const updated = await change.run()
-    if (updated) onChanged(updated)
+    if (role !== user.role) onAsk(role)
   }
 
-  // The last admin cannot be demoted (409): say so in plain words.
-  const error = change.error?.status === 409 ? t('users.lastAdmin') : null
   return (
     <form className="row-form" onSubmit={submit}>
       <label htmlFor={id} className="visually-hidden">
         {t('users.roleFor', { email: userLabel(user) })}
       </label>
-      <select id={id} value={role} onChange={(e) => setRole(e.target.value as Role)} aria-describedby={error ? `${id}-error` : undefined}>
+      <select id={id} value={role} onChange={(e) => setRole(e.target.value as Role)}>
         {ROLES.map((r) => (
           <option key={r} value={r}>
             {t(`role.${r}`)}
           </option>
         ))}
       </select>
-      <button type="submit" className="small" disabled={change.pending || role === user.role}>
+      <Button type="submit" size="small" isDisabled={role === user.role}>
         {t('users.changeRole')}
         <span className="visually-hidden">
           {' '}
           <bdi>{userLabel(user)}</bdi>
         </span>
-      </button>
-      {error && (
-        <p className="field-error" id={`${id}-error`} role="alert">
-          {error}
-        </p>
-      )}
-      {change.error && !error && <ErrorAlert error={change.error} />}
+      </Button>
     </form>
   )
 }

@@ -1,33 +1,31 @@
 // /forgot-password: asks for the address and e-mails a reset link. The server answers alike
 // whether or not the address has an account, so the page says "if an account uses …" every time.
-import { useState, type FormEvent } from 'react'
+import { useState } from 'react'
 import { useI18n } from '../../i18n'
 import { Link } from '../../navigation'
-import { ErrorAlert, TextField, fieldMessage, useAction } from '../shell/form'
+import { Form, FormTextField, useServerForm } from '../../ui'
 import { Page } from '../shell/Page'
 import { client } from './session'
 import { withAddress } from './verification'
 
 export function ForgotPassword() {
   const { t } = useI18n()
-  const [email, setEmail] = useState('')
   // The address the last link went to (the field may change after).
   const [sentTo, setSentTo] = useState<string | null>(null)
-  const send = useAction(async (address: string) => {
-    setSentTo(null)
-    await client.requestPasswordReset(address)
-    setSentTo(address)
+  const form = useServerForm({
+    defaultValues: { email: '' },
+    onSubmit: async ({ email }) => {
+      const address = email.trim()
+      setSentTo(null)
+      await client.requestPasswordReset(address)
+      setSentTo(address)
+    },
   })
-
-  function submit(event: FormEvent) {
-    event.preventDefault()
-    if (!send.pending) void send.run(email.trim())
-  }
 
   return (
     <Page title={t('forgot.title')} intro={t('forgot.intro')}>
-      <form className="card form narrow" onSubmit={submit} noValidate aria-busy={send.pending}>
-        <ErrorAlert error={send.error} />
+      <Form form={form} className="card narrow" submitLabel={t('forgot.submit')}>
+        {/* Always present, so screen readers announce the confirmation when it appears. */}
         <div className={sentTo ? 'alert success' : 'visually-hidden'} role="status">
           {sentTo && (
             <>
@@ -36,21 +34,16 @@ export function ForgotPassword() {
             </>
           )}
         </div>
-        <TextField
-          label={t('field.email')}
+        <FormTextField
+          control={form.control}
           name="email"
+          label={t('field.email')}
           type="email"
           autoComplete="email"
-          dir="ltr"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={fieldMessage(t, send.error, 'email')}
+          isRequired
+          rules={{ required: t('fieldError.email') }}
         />
-        <button type="submit" aria-disabled={send.pending ? true : undefined}>
-          {send.pending ? t('common.working') : t('forgot.submit')}
-        </button>
-      </form>
+      </Form>
       <p className="aside">
         <Link to="/sign-in">{t('verify.backToSignIn')}</Link>
       </p>

@@ -2,48 +2,42 @@
 // server sets it, ends the user's other sessions and signs in here; the page goes home with a
 // notice. A link that is forged, expired or already used says so and offers a new one.
 import type { CaravanError } from '@caravan/sdk'
-import { useState, type FormEvent } from 'react'
+import { useState } from 'react'
 import { useI18n } from '../../i18n'
 import { Link, useLocation } from '../../navigation'
+import { Form, FormPasswordField, useServerForm } from '../../ui'
 import { navigateWithNotice } from '../shell/flash'
-import { ErrorAlert, TextField, fieldMessage, useAction } from '../shell/form'
+import { asCaravanError } from '../shell/form'
 import { Page } from '../shell/Page'
 import { client } from './session'
 import { useFocusHeading } from './verification'
 
 /** The link itself is no good (forged, expired, used, cut short), as opposed to the password. */
-const brokenLink = (error: CaravanError | null) =>
-  error !== null && (error.code === 'invalid_token' || error.errors.some((e) => e.field === 'body.token'))
+const brokenLink = (error: CaravanError) => error.code === 'invalid_token' || error.errors.some((e) => e.field === 'body.token')
 
 export function ResetPassword() {
   const { t } = useI18n()
   const { search } = useLocation()
   const token = search.get('token') ?? ''
-  const [password, setPassword] = useState('')
-  const [repeat, setRepeat] = useState('')
-  const [mismatch, setMismatch] = useState(false)
-  const reset = useAction(async () => {
-    await client.resetPassword(token, password)
-    // Signed in: the app re-renders for the user; this page hands over to home with a notice.
-    navigateWithNotice('/', (t) => t('reset.done'), { replace: true })
+  const [linkRefused, setLinkRefused] = useState(false)
+  const form = useServerForm({
+    defaultValues: { password: '', repeat: '' },
+    onSubmit: async ({ password }) => {
+      try {
+        await client.resetPassword(token, password)
+      } catch (error) {
+        // Not the form's fault: the page says the link does not work and offers a new one.
+        if (!brokenLink(asCaravanError(error))) throw error
+        setLinkRefused(true)
+        return
+      }
+      // Signed in: the app re-renders for the user; this page hands over to home with a notice.
+      navigateWithNotice('/', (t) => t('reset.done'), { replace: true })
+    },
   })
 
-  const broken = !token || brokenLink(reset.error)
+  const broken = !token || linkRefused
   useFocusHeading(broken)
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault()
-    if (reset.pending) return
-    const differ = password !== repeat
-    setMismatch(differ)
-    if (differ) {
-      reset.setError(null)
-      // Where the message is: focus reads it out (the field is described by it).
-      event.currentTarget.querySelector<HTMLInputElement>('input[name="repeat"]')?.focus()
-      return
-    }
-    void reset.run()
-  }
 
   if (broken) {
     return (
@@ -61,38 +55,26 @@ export function ResetPassword() {
   }
   return (
     <Page title={t('reset.title')} intro={t('reset.intro')}>
-      <form className="card form narrow" onSubmit={submit} noValidate aria-busy={reset.pending}>
-        <ErrorAlert error={reset.error} />
-        <TextField
-          label={t('field.newPassword')}
+      <Form form={form} className="card narrow" submitLabel={t('reset.submit')}>
+        <FormPasswordField
+          control={form.control}
           name="password"
-          type="password"
+          label={t('field.newPassword')}
           autoComplete="new-password"
-          dir="ltr"
-          required
-          hint={t('hint.password')}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={fieldMessage(t, reset.error, 'password')}
+          description={t('hint.password')}
+          isRequired
+          rules={{ deps: 'repeat' }}
         />
-        <TextField
-          label={t('field.repeatPassword')}
+        {/* Checked here, before asking the server; the message is on this field, which takes focus. */}
+        <FormPasswordField
+          control={form.control}
           name="repeat"
-          type="password"
+          label={t('field.repeatPassword')}
           autoComplete="new-password"
-          dir="ltr"
-          required
-          value={repeat}
-          onChange={(e) => {
-            setRepeat(e.target.value)
-            setMismatch(false)
-          }}
-          error={mismatch ? t('reset.mismatch') : undefined}
+          isRequired
+          rules={{ validate: (repeat, { password }) => repeat === password || t('reset.mismatch') }}
         />
-        <button type="submit" aria-disabled={reset.pending ? true : undefined}>
-          {reset.pending ? t('common.working') : t('reset.submit')}
-        </button>
-      </form>
+      </Form>
     </Page>
   )
 }

@@ -1,11 +1,12 @@
 // /verify-email?token=…, the page the verification e-mail links to. It redeems the token at once
 // (which signs in) and goes home with a notice. A forged or expired link offers a new one.
 import type { CaravanError, Session } from '@caravan/sdk'
-import { useEffect, useState, type FormEvent } from 'react'
+import { useEffect, useState } from 'react'
 import { useI18n } from '../../i18n'
 import { Link, useLocation } from '../../navigation'
+import { Form, FormTextField, ProblemAlert, useServerForm } from '../../ui'
 import { navigateWithNotice } from '../shell/flash'
-import { ErrorAlert, TextField, asCaravanError, fieldMessage } from '../shell/form'
+import { asCaravanError } from '../shell/form'
 import { Page } from '../shell/Page'
 import { client } from './session'
 import { ResendControls, useFocusHeading, useResendVerification } from './verification'
@@ -57,18 +58,13 @@ export function VerifyEmail() {
   return (
     <Page title={t('verify.title')}>
       {error ? (
-        <>
-          <ErrorAlert error={error} />
-          <button
-            type="button"
-            onClick={() => {
-              setError(null)
-              setAttempt((n) => n + 1)
-            }}
-          >
-            {t('common.tryAgain')}
-          </button>
-        </>
+        <ProblemAlert
+          error={error}
+          onRetry={() => {
+            setError(null)
+            setAttempt((n) => n + 1)
+          }}
+        />
       ) : (
         <p className="muted" role="status">
           {t('verify.working')}
@@ -81,31 +77,28 @@ export function VerifyEmail() {
 /** The link did not work: ask for the address and send a new one. */
 function NewLink() {
   const { t } = useI18n()
-  const [email, setEmail] = useState('')
   const resend = useResendVerification({ sentMessage: 'verify.resentIfAccount' })
-
-  function submit(event: FormEvent) {
-    event.preventDefault()
-    if (resend.ready) void resend.run(email.trim())
-  }
+  // The resend button submits: a resting button sends nothing (it says how long to wait).
+  const form = useServerForm({
+    defaultValues: { email: '' },
+    onSubmit: async ({ email }) => {
+      if (resend.ready) await resend.sendAsync(email.trim())
+    },
+  })
 
   return (
     <Page title={t('verify.failedTitle')} intro={t('verify.failedIntro')}>
-      <form className="card form narrow" onSubmit={submit} noValidate aria-busy={resend.pending}>
-        <ErrorAlert error={resend.error} />
-        <TextField
-          label={t('field.email')}
+      <Form form={form} className="card narrow" actions={<ResendControls resend={resend} showError={false} />}>
+        <FormTextField
+          control={form.control}
           name="email"
+          label={t('field.email')}
           type="email"
           autoComplete="email"
-          dir="ltr"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={fieldMessage(t, resend.error, 'email')}
+          isRequired
+          rules={{ required: t('fieldError.email') }}
         />
-        <ResendControls resend={resend} showError={false} />
-      </form>
+      </Form>
       <p className="aside">
         <Link to="/sign-in">{t('verify.backToSignIn')}</Link>
       </p>

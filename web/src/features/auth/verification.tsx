@@ -1,9 +1,10 @@
 // Asking for a new e-mail verification link: from sign-up ("check your inbox"), from sign-in (the
 // address is not confirmed yet) and from /verify-email (the link failed). After each send the
 // button rests for a minute: mail takes a moment to arrive, and the server limits these requests.
+import { useMutation } from '@tanstack/react-query'
 import { useEffect, useId, useState, type ReactNode } from 'react'
 import { useI18n, type MessageKey } from '../../i18n'
-import { ErrorAlert, useAction } from '../shell/form'
+import { Button, ProblemAlert } from '../../ui'
 import { client } from './session'
 
 export const RESEND_COOLDOWN_SECONDS = 60
@@ -50,31 +51,38 @@ export function breakable(email: string): ReactNode {
 
 /**
  * Sends a new link; `secondsLeft` counts down after each send, and from the start when a link
- * was `justSent`. `sentMessage` words the confirmation, with {email}.
+ * was `justSent`. `sentMessage` words the confirmation, with {email}. `send` reports a failure
+ * in `error`; `sendAsync` throws it (for a form that shows it on its field).
  */
 export function useResendVerification(options: { justSent?: boolean; sentMessage?: MessageKey } = {}) {
   const [secondsLeft, setSecondsLeft] = useState(options.justSent ? RESEND_COOLDOWN_SECONDS : 0)
-  const [sentTo, setSentTo] = useState<string | null>(null)
   useEffect(() => {
     if (secondsLeft <= 0) return
     const timer = setTimeout(() => setSecondsLeft((s) => s - 1), 1000)
     return () => clearTimeout(timer)
   }, [secondsLeft])
-  const action = useAction(async (email: string) => {
-    setSentTo(null)
-    await client.resendVerification(email)
-    setSecondsLeft(RESEND_COOLDOWN_SECONDS)
-    setSentTo(email)
+  const mutation = useMutation({
+    mutationFn: (email: string) => client.resendVerification(email),
+    onSuccess: () => setSecondsLeft(RESEND_COOLDOWN_SECONDS),
   })
-  const ready = secondsLeft <= 0 && !action.pending
-  return { ...action, secondsLeft, sentTo, sentMessage: options.sentMessage ?? 'verify.resent', ready }
+  return {
+    send: mutation.mutate,
+    sendAsync: mutation.mutateAsync,
+    pending: mutation.isPending,
+    error: mutation.error,
+    // The address the last link went to (the field may change after).
+    sentTo: mutation.isSuccess ? mutation.variables : null,
+    secondsLeft,
+    sentMessage: options.sentMessage ?? 'verify.resent',
+    ready: secondsLeft <= 0 && !mutation.isPending,
+  }
 }
 
 /**
  * The resend button and what goes with it: the confirmation (a polite live region, always
- * present, unboxed: it may sit inside another alert), the error, and how long until the next send. Without `onSend` the button submits its
- * form. It stays focusable while it rests (aria-disabled, not disabled), so keyboard focus is not
- * lost when it is pressed.
+ * present, unboxed: it may sit inside another alert), the error, and how long until the next
+ * send. Without `onSend` the button submits its form. It stays focusable while it rests
+ * (aria-disabled, not disabled), so keyboard focus is not lost when it is pressed.
  */
 export function ResendControls({
   resend,
@@ -83,7 +91,7 @@ export function ResendControls({
 }: {
   resend: ReturnType<typeof useResendVerification>
   onSend?: () => void
-  /** False when the form shows the error itself, above its fields. */
+  /** False when the form shows the error itself, on its field. */
   showError?: boolean
 }) {
   const { t } = useI18n()
@@ -91,22 +99,22 @@ export function ResendControls({
   const waiting = resend.secondsLeft > 0
   return (
     <div className="resend">
-      {showError && <ErrorAlert error={resend.error} />}
+      {showError && <ProblemAlert error={resend.error} />}
       <p className={resend.sentTo ? 'resend-sent' : 'visually-hidden'} role="status">
         {resend.sentTo && withAddress(t(resend.sentMessage, { email: resend.sentTo }), resend.sentTo)}
       </p>
-      <button
+      <Button
         type={onSend ? 'button' : 'submit'}
-        className="secondary"
+        variant="secondary"
+        isPending={resend.pending}
         aria-disabled={resend.ready ? undefined : true}
         aria-describedby={waiting ? waitId : undefined}
-        onClick={(event) => {
-          if (!resend.ready) event.preventDefault()
-          else onSend?.()
+        onPress={() => {
+          if (resend.ready) onSend?.()
         }}
       >
-        {resend.pending ? t('common.working') : t('verify.resend')}
-      </button>
+        {t('verify.resend')}
+      </Button>
       {waiting && (
         <p className="hint" id={waitId}>
           {t('verify.wait', { seconds: resend.secondsLeft })}
@@ -119,7 +127,7 @@ export function ResendControls({
 /** A resend button for an address the page already knows (just signed up). */
 export function ResendVerification({ email, justSent }: { email: string; justSent?: boolean }) {
   const resend = useResendVerification({ justSent })
-  return <ResendControls resend={resend} onSend={() => void resend.run(email)} />
+  return <ResendControls resend={resend} onSend={() => resend.send(email)} />
 }
 
 /** Moves focus to the page's heading when `when` becomes true, so screen readers announce the new state. */

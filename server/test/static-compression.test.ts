@@ -1,0 +1,150 @@
+// The web app's files go out compressed: the build writes .br and .gz copies beside them
+// (scripts/build.mjs precompress) and the server picks the one Accept-Encoding allows, for the
+// files themselves and for the SPA fallback (index.html on any page path). Also the build's
+// first-page JavaScript budget (checkFirstPageBudget), measured from Vite's manifest.
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { checkFirstPageBudget, firstPageJs, precompress } from '../../scripts/build.mjs'
+import { startTestCaravan, type TestCaravan } from './helpers/caravan'
+
+function writeFiles(root: string, files: Record<string, string | Buffer>) {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true })
+    writeFileSync(join(root, path), content)
+  }
+}
+
+// Over 1 kB each, so the build compresses them; repetitive, so compression shows.
+const script = `export const greeting = ${JSON.stringify('hello '.repeat(400))}\n`
+const page = `<!doctype html><html><head><title>Caravan</title></head><body><div id="root"></div>${'<!-- padding -->'.repeat(100)}</body></html>`
+
+describe('precompressed web files', () => {
+  let dist: string
+  let t: TestCaravan
+  beforeAll(async () => {
+    dist = mkdtempSync(join(tmpdir(), 'caravan-dist-'))
+    writeFiles(dist, {
+      'index.html': page,
+      'assets/app-abc123.js': script,
+      'assets/tiny-abc123.css': 'body{margin:0}',
+      'assets/font-abc123.woff2': randomBytes(4096),
+      '.vite/manifest.json': JSON.stringify({ 'src/main.tsx': { file: 'assets/app-abc123.js', isEntry: true, padding: 'x'.repeat(2000) } }),
+    })
+    precompress(dist)
+    t = await startTestCaravan({ env: { WEB_DIST_DIR: dist } })
+  })
+  afterAll(async () => {
+    await t?.close()
+    rmSync(dist, { recursive: true, force: true })
+  })
+
+  const get = (url: string, headers: Record<string, string> = {}) => t.caravan.app.inject({ method: 'GET', url, headers })
+
+  it('writes .br and .gz beside text files over 1 kB only (not small ones, fonts or the .vite folder)', () => {
+    expect(existsSync(join(dist, 'index.html.br'))).toBe(true)
+    expect(existsSync(join(dist, 'assets/app-abc123.js.br'))).toBe(true)
+    expect(gunzipSync(readFileSync(join(dist, 'assets/app-abc123.js.gz'))).toString()).toBe(script)
+    expect(existsSync(join(dist, 'assets/tiny-abc123.css.br'))).toBe(false)
+    expect(existsSync(join(dist, 'assets/font-abc123.woff2.br'))).toBe(false)
+    expect(existsSync(join(dist, '.vite/manifest.json.br'))).toBe(false)
+  })
+
+  it('sends the brotli copy to a browser that accepts br, cached for good under /assets/', async () => {
+    const res = await get('/assets/app-abc123.js', { 'accept-encoding': 'gzip, deflate, br, zstd' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-encoding']).toBe('br')
+    expect(res.headers['content-type']).toMatch(/javascript/)
+    expect(res.headers.vary).toMatch(/accept-encoding/i)
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    expect(res.rawPayload.equals(readFileSync(join(dist, 'assets/app-abc123.js.br')))).toBe(true)
+    expect(res.rawPayload.length).toBeLessThan(script.length / 10)
+  })
+
+  it('sends the gzip copy when only gzip is accepted', async () => {
+    const res = await get('/assets/app-abc123.js', { 'accept-encoding': 'gzip' })
+    expect(res.headers['content-encoding']).toBe('gzip')
+    expect(res.headers.vary).toMatch(/accept-encoding/i)
+    expect(res.rawPayload.equals(readFileSync(join(dist, 'assets/app-abc123.js.gz')))).toBe(true)
+  })
+
+  it('sends the file as it is without Accept-Encoding, still saying it varies on it', async () => {
+    const res = await get('/assets/app-abc123.js')
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-encoding']).toBeUndefined()
+    expect(res.headers.vary).toMatch(/accept-encoding/i)
+    expect(res.body).toBe(script)
+  })
+
+  it('serves a file that has no compressed copy as it is', async () => {
+    const res = await get('/assets/tiny-abc123.css', { 'accept-encoding': 'br, gzip' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-encoding']).toBeUndefined()
+    expect(res.body).toBe('body{margin:0}')
+  })
+
+  it('compresses the app page at / and on any page path (the SPA fallback), never cached unchecked', async () => {
+    const home = await get('/', { accept: 'text/html', 'accept-encoding': 'br' })
+    expect(home.headers['content-encoding']).toBe('br')
+    expect(home.headers['content-type']).toMatch(/^text\/html/)
+    expect(home.headers['cache-control']).toBe('no-cache')
+    expect(home.rawPayload.equals(readFileSync(join(dist, 'index.html.br')))).toBe(true)
+
+    const deep = await get('/console/users', { accept: 'text/html,application/xhtml+xml', 'accept-encoding': 'gzip' })
+    expect(deep.statusCode).toBe(200)
+    expect(deep.headers['content-encoding']).toBe('gzip')
+    expect(deep.headers['content-type']).toMatch(/^text\/html/)
+    expect(deep.headers['cache-control']).toBe('no-cache')
+    expect(deep.headers.vary).toMatch(/accept-encoding/i)
+    expect(gunzipSync(deep.rawPayload).toString()).toBe(page)
+  })
+
+  it('serves neither the compressed copies by name nor the build manifest', async () => {
+    expect((await get('/assets/app-abc123.js.br')).statusCode).toBe(404)
+    const manifest = await get('/.vite/manifest.json')
+    expect(manifest.statusCode).toBe(404)
+    expect(manifest.body).not.toContain('isEntry')
+  })
+})
+
+describe('first-page JavaScript budget', () => {
+  let dist: string
+  // Random bytes as hex barely compress, so the gzip sizes are far apart and predictable in order.
+  const entry = randomBytes(3000).toString('hex')
+  const shared = randomBytes(1000).toString('hex')
+  const lazyPage = randomBytes(50_000).toString('hex')
+  const gzip = (text: string) => gzipSync(text, { level: 9 }).length
+
+  beforeAll(() => {
+    dist = mkdtempSync(join(tmpdir(), 'caravan-budget-'))
+    writeFiles(dist, {
+      'assets/index.js': entry,
+      'assets/shared.js': shared,
+      'assets/Lazy.js': lazyPage,
+      '.vite/manifest.json': JSON.stringify({
+        'index.html': { file: 'assets/index.js', isEntry: true, imports: ['_shared.js'], dynamicImports: ['src/Lazy.tsx'] },
+        '_shared.js': { file: 'assets/shared.js' },
+        // A lazy route importing the shared chunk too: counted once, and itself not at all.
+        'src/Lazy.tsx': { file: 'assets/Lazy.js', isDynamicEntry: true, imports: ['_shared.js'] },
+      }),
+    })
+  })
+  afterAll(() => rmSync(dist, { recursive: true, force: true }))
+
+  it('counts the entry and its static imports, gzipped, not the lazy chunks', () => {
+    const { chunks, gzip: total } = firstPageJs(dist)
+    expect(chunks.map((c) => c.file).sort()).toEqual(['assets/index.js', 'assets/shared.js'])
+    expect(total).toBe(gzip(entry) + gzip(shared))
+  })
+
+  it('passes under the budget and fails above it, naming the size', () => {
+    const total = gzip(entry) + gzip(shared)
+    expect(checkFirstPageBudget(dist, total)).toBe(total)
+    expect(() => checkFirstPageBudget(dist, total - 1)).toThrow(
+      `the first page loads ${(total / 1000).toFixed(1)} kB of JavaScript (gzip), over the ${((total - 1) / 1000).toFixed(1)} kB budget`,
+    )
+  })
+})
