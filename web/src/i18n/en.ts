@@ -1,5 +1,6 @@
 // English strings. The keys are the contract: fa.ts must have exactly these (see Messages).
-// `{name}` marks a value filled in by t(key, { name }).
+// `{name}` marks a value filled in by t(key, { name }); plurals and selects are ICU-style:
+// `{count, plural, =0 {none} one {# item} other {# items}}`, `{x, select, a {…} other {…}}` (i18n/format.ts).
 export const en = {
   'app.name': 'Caravan',
   'app.tagline': 'Notifications, chat, payments and marketing in one place',
@@ -742,6 +743,25 @@ export const en = {
   'devices.removeBody': 'It stops receiving your notifications. An app adds its device again when you allow notifications there.',
   'devices.removeFailed': '{name} could not be removed.',
   'devices.addedWhen': 'Added',
+  // -- helper: notifications console --
+  'unsaved.title': 'Leave without saving?',
+  'unsaved.body': 'Your changes on this page have not been saved. If you leave now, they are lost.',
+  'unsaved.leave': 'Leave without saving',
+  'nconsole.unknownUser': 'Unknown user',
+  'nconsole.copyIdOf': 'Copy the ID of {name}',
+  // -- helper: settings pages --
+  'prefs.loadFailed': 'Your notification settings could not be loaded.',
+  'prefs.saveFailed': 'Your change was not saved: the setting is back as it was.',
+  'prefs.saveQuiet': 'Save quiet hours',
+  'prefs.topicsLoadFailed': 'The topics could not be loaded.',
+  'prefs.followFailed': 'Following {name} could not be changed: the switch is back as it was.',
+  'apiKeys.nameTooLong': 'Use at most {max} characters.',
+  'apiKeys.scopesTooMany': 'Use at most {max} scopes.',
+  'apiKeys.revokeTitle': 'Revoke “{name}”?',
+  'apiKeys.revokeBody':
+    'Requests with this key will fail at once. This cannot be undone: a new key has to be made and given to your server.',
+  'apiKeys.revokeFailed': 'The key “{name}” was not revoked: it still works.',
+  'identity.loadFailed': 'The identity secrets could not be loaded.',
 } as const
 
 export type MessageKey = keyof typeof en
