@@ -4954,6 +4954,10 @@ export interface operations {
                     "application/json": {
                         rateLimits: unknown;
                         contentRules: unknown;
+                        formats: {
+                            /** @description How `{{ amount | money: "IRR" }}` reads: "۹۹٬۰۰۰ تومان" (toman, the default) or "۹۹۰٬۰۰۰ ریال" (rial) */
+                            irr: "toman" | "rial";
+                        };
                     };
                 };
             };
@@ -5047,6 +5051,10 @@ export interface operations {
                             allowDomains: string[];
                         };
                     };
+                    formats?: {
+                        /** @description How `{{ amount | money: "IRR" }}` reads: "۹۹٬۰۰۰ تومان" (toman, the default) or "۹۹۰٬۰۰۰ ریال" (rial) */
+                        irr: "toman" | "rial";
+                    };
                 };
             };
         };
@@ -5060,6 +5068,10 @@ export interface operations {
                     "application/json": {
                         rateLimits: unknown;
                         contentRules: unknown;
+                        formats: {
+                            /** @description How `{{ amount | money: "IRR" }}` reads: "۹۹٬۰۰۰ تومان" (toman, the default) or "۹۹۰٬۰۰۰ ریال" (rial) */
+                            irr: "toman" | "rial";
+                        };
                     };
                 };
             };

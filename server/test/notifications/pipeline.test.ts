@@ -276,6 +276,39 @@ describe('preferences, quiet hours, consent, limits and filters', () => {
   })
 })
 
+describe('formats', () => {
+  it('IRR reads in toman by default and in rial when the setting says so, in previews and in delivered messages', async () => {
+    await defineType(t, admin, 'wallet.topup', ['in_app'])
+    const save = await api(t, 'PUT', '/v1/admin/notification-types/wallet.topup/templates/in_app/fa', admin, {
+      content: { title: 'شارژ', body: '{{ amount | money: "IRR" }}' },
+    })
+    expect(save.status).toBe(201)
+    const preview = async () =>
+      (
+        await api(t, 'POST', '/v1/admin/notification-types/wallet.topup/preview', admin, {
+          channel: 'in_app',
+          locale: 'fa',
+          data: { amount: 990000 },
+        })
+      ).body.rendered.body
+    expect(await preview()).toBe('۹۹٬۰۰۰ تومان')
+    expect((await api(t, 'GET', '/v1/admin/notification-settings', admin)).body.formats).toEqual({ irr: 'toman' })
+
+    const changed = await api(t, 'PUT', '/v1/admin/notification-settings', admin, { formats: { irr: 'rial' } })
+    expect(changed.body.formats).toEqual({ irr: 'rial' })
+    expect(await preview()).toBe('۹۹۰٬۰۰۰ ریال')
+    const user = await registerUser(t, { locale: 'fa' })
+    await settled(t, apiKey, (await send({ type: 'wallet.topup', to: user.user.id, data: { amount: 990000 } })).body.id)
+    const inbox = await api(t, 'GET', '/v1/me/notifications', user.accessToken)
+    expect(inbox.body.items[0].body).toBe('۹۹۰٬۰۰۰ ریال')
+
+    // Anything else is refused and changes nothing.
+    expect((await api(t, 'PUT', '/v1/admin/notification-settings', admin, { formats: { irr: 'dinar' } })).status).toBe(400)
+    expect((await api(t, 'PUT', '/v1/admin/notification-settings', admin, { formats: { irr: 'rial', extra: 1 } })).status).toBe(400)
+    expect((await api(t, 'GET', '/v1/admin/notification-settings', admin)).body.formats).toEqual({ irr: 'rial' })
+  })
+})
+
 describe('templates', () => {
   it('a syntax error is 422 naming the line; every save is a new version; preview renders fa and en', async () => {
     await api(t, 'POST', '/v1/admin/notification-types', admin, {

@@ -11,6 +11,7 @@ import { templatesRepo, typesRepo, type Locale, type TemplateRow, type TypeRow }
 import type { NotificationType, Template } from './schemas'
 import { CATEGORIES, type Category, type NotifyChannel } from './tables'
 import { renderTemplate, validateTemplate, type RenderContext, type TemplateContent } from './templates'
+import type { IrrDisplay } from './template-filters'
 
 export const DEFAULT_LOCALE = 'en' as const
 export type { TemplateRow, TypeRow }
@@ -60,7 +61,13 @@ export function criticalCategoriesOf(types: Pick<TypeRow, 'category' | 'critical
   })
 }
 
-export function createCatalog(deps: { db: Db; audit: Audit; brand: RenderContext['brand'] }) {
+export function createCatalog(deps: {
+  db: Db
+  audit: Audit
+  brand: RenderContext['brand']
+  /** The admin's formatting settings, so a preview reads as the real message will. */
+  formats: () => Promise<{ irr: IrrDisplay }>
+}) {
   const { db, audit } = deps
 
   const typeByKey = (x: Executor, key: string) => typesRepo.byKey(x, key)
@@ -200,6 +207,7 @@ export function createCatalog(deps: { db: Db; audit: Audit; brand: RenderContext
     }
     const rendered = await renderTemplate(input.channel, content, {
       locale: input.locale,
+      irr: (await deps.formats()).irr,
       data: input.data ?? {},
       user: {
         name: input.locale === 'fa' ? 'سارا' : 'Sara',

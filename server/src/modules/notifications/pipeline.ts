@@ -316,9 +316,11 @@ export function createPipeline(deps: {
       return
     }
     let rendered: TemplateContent
+    const { formats } = await settings.read()
     try {
       rendered = await renderTemplate(d.channel, template.content as TemplateContent, {
         locale: template.locale,
+        irr: formats.irr,
         data: n.data,
         user: {
           name: contact.name,

@@ -272,7 +272,15 @@ const Limits = Type.Partial(
     { additionalProperties: false },
   ),
 )
-export const SettingsView = Type.Object({ rateLimits: Type.Unknown(), contentRules: Type.Unknown() })
+const Formats = Type.Object(
+  {
+    irr: Type.Union([Type.Literal('toman'), Type.Literal('rial')], {
+      description: 'How `{{ amount | money: "IRR" }}` reads: "۹۹٬۰۰۰ تومان" (toman, the default) or "۹۹۰٬۰۰۰ ریال" (rial)',
+    }),
+  },
+  { additionalProperties: false },
+)
+export const SettingsView = Type.Object({ rateLimits: Type.Unknown(), contentRules: Type.Unknown(), formats: Formats })
 export const SettingsBody = Type.Object(
   {
     rateLimits: Type.Optional(
@@ -294,6 +302,7 @@ export const SettingsBody = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    formats: Type.Optional(Formats),
   },
   { additionalProperties: false, minProperties: 1 },
 )

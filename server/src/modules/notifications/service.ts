@@ -56,7 +56,6 @@ export function createNotificationsService(deps: NotificationsDeps) {
   const { database, jobs, events, audit, counters, accounts, logger } = deps
   const db = database.db
   const brand = { name: deps.settings.brandName ?? 'Caravan', url: deps.settings.publicUrl }
-  const catalog = createCatalog({ db, audit, brand })
   const devOutbox = createDevOutbox(db)
   const registry = createProviderRegistry({
     db,
@@ -70,6 +69,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
     bus: deps.bus,
   })
   const settings = createSettingsStore(db, deps.bus)
+  const catalog = createCatalog({ db, audit, brand, formats: async () => (await settings.read()).formats })
   const preferences = createPreferences({
     db,
     timezoneOf: async (userId) => (await accounts.getUser(userId)).timezone,

@@ -1,10 +1,11 @@
-// Module-wide settings kept in notification_settings: per-category rate limits and the content
-// filter. Served from memory (core/cache); an admin change applies at once on every node.
+// Module-wide settings kept in notification_settings: per-category rate limits, the content
+// filter, and how templates format values (IRR in toman or rial). Served from memory (core/cache); an admin change applies at once on every node.
 import { createHotCache } from '../../core/cache/hot-cache'
 import type { InvalidationBus } from '../../core/cache/invalidation'
 import type { Db } from '../../core/db/client'
 import { createContentFilter, type ContentFilter, type ContentRules } from './content-filter'
 import { settingsRepo } from './repo'
+import type { IrrDisplay } from './template-filters'
 import type { Category, NotifyChannel } from './tables'
 
 /** Max messages per user per hour, by category then channel; missing = the default below. */
@@ -17,9 +18,16 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 }
 export const DEFAULT_CONTENT_RULES: ContentRules = { blockedWords: [], links: 'allow' }
 
+/** How the templates' `money` filter writes IRR: toman (as Iranians usually say prices) or rial. */
+export interface Formats {
+  irr: IrrDisplay
+}
+export const DEFAULT_FORMATS: Formats = { irr: 'toman' }
+
 export interface NotificationSettings {
   rateLimits: RateLimits
   contentRules: ContentRules
+  formats: Formats
 }
 
 export function createSettingsStore(db: Db, bus: InvalidationBus) {
@@ -34,7 +42,8 @@ export function createSettingsStore(db: Db, bus: InvalidationBus) {
       const get = (key: string) => rows.find((r) => r.key === key)?.value
       const rateLimits = (get('rate_limits') as RateLimits) ?? DEFAULT_RATE_LIMITS
       const contentRules = (get('content_filter') as ContentRules) ?? DEFAULT_CONTENT_RULES
-      return { rateLimits, contentRules, filter: createContentFilter(contentRules) }
+      const formats = { ...DEFAULT_FORMATS, ...(get('formats') as Partial<Formats> | undefined) }
+      return { rateLimits, contentRules, formats, filter: createContentFilter(contentRules) }
     },
   })
   const read = () => cache.get('all')
@@ -44,6 +53,7 @@ export function createSettingsStore(db: Db, bus: InvalidationBus) {
       for (const [key, value] of [
         ['rate_limits', patch.rateLimits],
         ['content_filter', patch.contentRules],
+        ['formats', patch.formats],
       ] as const) {
         if (value !== undefined) await settingsRepo.put(tx, key, value)
       }
@@ -54,8 +64,8 @@ export function createSettingsStore(db: Db, bus: InvalidationBus) {
 
   /** What the admin page shows and edits. */
   async function view(): Promise<NotificationSettings> {
-    const { rateLimits, contentRules } = await read()
-    return { rateLimits, contentRules }
+    const { rateLimits, contentRules, formats } = await read()
+    return { rateLimits, contentRules, formats }
   }
 
   function limitFor(limits: RateLimits, category: Category, channel: NotifyChannel): number | undefined {
