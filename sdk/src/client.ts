@@ -83,7 +83,8 @@ export interface CaravanClientOptions {
 /**
  * The last, optional argument of every method: `signal` aborts the call (TanStack Query passes
  * one, so a page that goes away cancels its reads). An aborted call rejects with a CaravanError
- * of code `aborted` (status 0); it never refreshes or ends the session.
+ * of code `aborted` (status 0), one error type for callers; it never ends the session nor cancels
+ * a token refresh other calls share.
  */
 export interface CallOptions {
   signal?: AbortSignal
@@ -133,8 +134,22 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     try {
       return await fetchFn(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal })
     } catch (e) {
-      throw signal?.aborted ? abortedError(signal.reason) : networkError(e)
+      throw networkError(e)
     }
+  }
+
+  /**
+   * Waits for a refresh that other calls share, unless this caller's signal aborts first: then
+   * only this caller stops waiting (code `aborted`); the refresh goes on for the others.
+   */
+  function unlessAborted<T>(shared: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!signal) return shared
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(abortedError(signal.reason))
+      signal.addEventListener('abort', onAbort, { once: true })
+      shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+      if (signal.aborted) onAbort()
+    })
   }
 
   let refreshing: Promise<Session> | null = null
@@ -171,34 +186,38 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
   }
 
   /** A usable access token, refreshed first if it expires within the leeway; null when signed out. */
-  async function accessToken(): Promise<string | null> {
+  async function accessToken(o?: CallOptions): Promise<string | null> {
     if (options.apiKey) return options.apiKey
     const session = storage.load()
     if (!session) return null
-    return expiresSoon(session) ? (await refreshSession(session.accessToken)).accessToken : session.accessToken
+    return expiresSoon(session) ? (await unlessAborted(refreshSession(session.accessToken), o?.signal)).accessToken : session.accessToken
   }
 
   /**
    * Sends one API request. A 401 invalid_token answer (the token expired or the server's
    * sessions were reset) triggers one refresh and one retry; the second answer is final.
+   * `signal` aborts this call only (CaravanError `aborted`), never a refresh others share.
    */
   async function request<T>(method: Method, path: string, init: RequestOptions = {}): Promise<T> {
-    const auth = init.auth ?? true
-    // The shared refresh in accessToken() is not the caller's to abort; only its own sends are.
-    const token = auth ? ((await accessToken()) ?? undefined) : undefined
-    if (init.signal?.aborted) throw abortedError(init.signal.reason)
-    let response = await send(method, path, init.body, init.query, token, init.signal)
-    if (response.status === 401 && token && !options.apiKey) {
-      const error = await errorFromResponse(response.clone())
-      if (!error.type.endsWith('invalid_token')) throw error
-      const session = await refreshSession(token)
-      if (init.signal?.aborted) throw abortedError(init.signal.reason)
-      response = await send(method, path, init.body, init.query, session.accessToken, init.signal)
+    const { signal } = init
+    try {
+      signal?.throwIfAborted()
+      const token = (init.auth ?? true) ? ((await accessToken(init)) ?? undefined) : undefined
+      let response = await send(method, path, init.body, init.query, token, signal)
+      if (response.status === 401 && token && !options.apiKey) {
+        const error = await errorFromResponse(response.clone())
+        if (!error.type.endsWith('invalid_token')) throw error
+        const session = await unlessAborted(refreshSession(token), signal)
+        response = await send(method, path, init.body, init.query, session.accessToken, signal)
+      }
+      if (!response.ok) throw await errorFromResponse(response)
+      if (response.status === 204) return undefined as T
+      const text = await response.text()
+      return (text ? JSON.parse(text) : undefined) as T
+    } catch (e) {
+      // Once the caller has aborted, whatever broke (fetch, reading a body) is that abort.
+      throw signal?.aborted ? abortedError(signal.reason) : e
     }
-    if (!response.ok) throw await errorFromResponse(response)
-    if (response.status === 204) return undefined as T
-    const text = await response.text()
-    return (text ? JSON.parse(text) : undefined) as T
   }
 
   function storeSession(response: SessionResponse): Session {
@@ -268,13 +287,16 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
         signal: o?.signal,
       })
     },
-    /** Forces a refresh now (normally automatic). */
-    refresh: () => refreshSession(),
-    /** Ends the session on the server (best effort) and always locally. */
-    async logout(): Promise<void> {
+    /** Forces a refresh now (normally automatic); an abort only stops this caller's wait. */
+    refresh: (o?: CallOptions) => unlessAborted(refreshSession(), o?.signal),
+    /** Ends the session on the server (best effort, abortable) and always locally. */
+    async logout(o?: CallOptions): Promise<void> {
       const session = storage.load()
       setSession(null)
-      if (session) await request('POST', '/v1/auth/logout', { body: { refreshToken: session.refreshToken }, auth: false }).catch(() => {})
+      if (session) {
+        const body = { refreshToken: session.refreshToken }
+        await request('POST', '/v1/auth/logout', { body, auth: false, signal: o?.signal }).catch(() => {})
+      }
     },
     me: async (o?: CallOptions) => rememberUser(await request<ResponseOf<'getMe'>>('GET', '/v1/me', { signal: o?.signal })),
     updateMe: async (input: UpdateMeInput, o?: CallOptions) =>

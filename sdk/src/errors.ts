@@ -2,7 +2,8 @@ import type { Problem } from './types.js'
 
 /**
  * Every failed call throws this: the server's RFC 9457 problem, as is. Failures that never
- * reached the server get the type `network_error` and status 0, so callers handle one kind.
+ * reached the server get the type `network_error` and status 0, calls their caller aborted the
+ * type `aborted` and status 0, so callers handle one kind.
  */
 export class CaravanError extends Error {
   readonly type: string
