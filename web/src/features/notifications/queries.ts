@@ -142,7 +142,8 @@ function settleSoon() {
   settleTimer = setTimeout(() => void queryClient.invalidateQueries({ queryKey: notificationKeys.unread }), SETTLE_MS)
 }
 
-async function pushCount(count: number) {
+/** A count the socket pushed: shown at once, then read again once the burst settles. */
+export async function pushCount(count: number) {
   // A read that started before this count must not overwrite it.
   await queryClient.cancelQueries({ queryKey: notificationKeys.unread })
   queryClient.setQueryData(notificationKeys.unread, count)
