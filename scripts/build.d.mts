@@ -11,6 +11,6 @@ export function buildWeb(): Promise<void>
 export function buildSdk(): Promise<void>
 export function build(parts?: Part[]): Promise<void>
 export const FIRST_PAGE_BUDGET: number
-export function firstPageJs(distDir: string): { chunks: { file: string; gzip: number }[]; gzip: number }
+export function firstPageJs(distDir: string): { chunks: { file: string; gzip: number }[]; gzip: number; css: number }
 export function checkFirstPageBudget(distDir: string, budget?: number): number
 export function precompress(dir: string): string[]

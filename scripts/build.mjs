@@ -78,28 +78,36 @@ const kB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`
  * The JavaScript a browser loads before the first page shows: the entry chunk in Vite's manifest
  * (dist/.vite/manifest.json) and its static imports, recursively. Lazy routes' chunks
  * (dynamicImports) load later and do not count. Sizes are gzip at level 9, as the server sends
- * them to a browser without brotli (brotli is smaller still).
+ * them to a browser without brotli (brotli is smaller still). `css`: the stylesheets those chunks
+ * bring, gzipped too (reported, not budgeted).
  */
 export function firstPageJs(distDir) {
   const manifest = JSON.parse(readFileSync(join(distDir, '.vite', 'manifest.json'), 'utf8'))
   const entries = Object.keys(manifest).filter((key) => manifest[key].isEntry)
   if (entries.length === 0) throw new Error(`no entry chunk in ${join(distDir, '.vite', 'manifest.json')}`)
   const files = new Set()
+  const styles = new Set()
   const visit = (key) => {
     const chunk = manifest[key]
     if (!chunk || files.has(chunk.file)) return
     files.add(chunk.file)
+    for (const file of chunk.css ?? []) styles.add(file)
     for (const imported of chunk.imports ?? []) visit(imported)
   }
   entries.forEach(visit)
-  const chunks = [...files].map((file) => ({ file, gzip: gzipSync(readFileSync(join(distDir, file)), { level: 9 }).length }))
-  return { chunks, gzip: chunks.reduce((sum, chunk) => sum + chunk.gzip, 0) }
+  const gzipped = (file) => gzipSync(readFileSync(join(distDir, file)), { level: 9 }).length
+  const chunks = [...files].map((file) => ({ file, gzip: gzipped(file) }))
+  return {
+    chunks,
+    gzip: chunks.reduce((sum, chunk) => sum + chunk.gzip, 0),
+    css: [...styles].reduce((sum, file) => sum + gzipped(file), 0),
+  }
 }
 
 /** Prints the first page's JavaScript size; throws when it is over the budget. */
 export function checkFirstPageBudget(distDir, budget = FIRST_PAGE_BUDGET) {
-  const { chunks, gzip } = firstPageJs(distDir)
-  console.error(`web: first page JS ${kB(gzip)} gzip (budget ${kB(budget)})`)
+  const { chunks, gzip, css } = firstPageJs(distDir)
+  console.error(`web: first page JS ${kB(gzip)} gzip (budget ${kB(budget)}), CSS ${kB(css)} gzip`)
   if (gzip > budget) {
     const list = chunks.map((chunk) => `${chunk.file} ${kB(chunk.gzip)}`).join(', ')
     throw new Error(

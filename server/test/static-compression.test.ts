@@ -92,6 +92,9 @@ describe('precompressed web files', () => {
     expect(home.headers['content-type']).toMatch(/^text\/html/)
     expect(home.headers['cache-control']).toBe('no-cache')
     expect(home.rawPayload.equals(readFileSync(join(dist, 'index.html.br')))).toBe(true)
+    // The compressed copy goes out with the app's security headers like any other response.
+    expect(home.headers['content-security-policy']).toMatch(/script-src 'self'/)
+    expect(home.headers['x-content-type-options']).toBe('nosniff')
 
     const deep = await get('/console/users', { accept: 'text/html,application/xhtml+xml', 'accept-encoding': 'gzip' })
     expect(deep.statusCode).toBe(200)
@@ -116,6 +119,7 @@ describe('first-page JavaScript budget', () => {
   const entry = randomBytes(3000).toString('hex')
   const shared = randomBytes(1000).toString('hex')
   const lazyPage = randomBytes(50_000).toString('hex')
+  const style = randomBytes(500).toString('hex')
   const gzip = (text: string) => gzipSync(text, { level: 9 }).length
 
   beforeAll(() => {
@@ -124,20 +128,29 @@ describe('first-page JavaScript budget', () => {
       'assets/index.js': entry,
       'assets/shared.js': shared,
       'assets/Lazy.js': lazyPage,
+      'assets/index.css': style,
+      'assets/Lazy.css': style.repeat(2),
       '.vite/manifest.json': JSON.stringify({
-        'index.html': { file: 'assets/index.js', isEntry: true, imports: ['_shared.js'], dynamicImports: ['src/Lazy.tsx'] },
+        'index.html': {
+          file: 'assets/index.js',
+          isEntry: true,
+          imports: ['_shared.js'],
+          dynamicImports: ['src/Lazy.tsx'],
+          css: ['assets/index.css'],
+        },
         '_shared.js': { file: 'assets/shared.js' },
         // A lazy route importing the shared chunk too: counted once, and itself not at all.
-        'src/Lazy.tsx': { file: 'assets/Lazy.js', isDynamicEntry: true, imports: ['_shared.js'] },
+        'src/Lazy.tsx': { file: 'assets/Lazy.js', isDynamicEntry: true, imports: ['_shared.js'], css: ['assets/Lazy.css'] },
       }),
     })
   })
   afterAll(() => rmSync(dist, { recursive: true, force: true }))
 
-  it('counts the entry and its static imports, gzipped, not the lazy chunks', () => {
-    const { chunks, gzip: total } = firstPageJs(dist)
+  it('counts the entry and its static imports, gzipped, not the lazy chunks; their CSS apart', () => {
+    const { chunks, gzip: total, css } = firstPageJs(dist)
     expect(chunks.map((c) => c.file).sort()).toEqual(['assets/index.js', 'assets/shared.js'])
     expect(total).toBe(gzip(entry) + gzip(shared))
+    expect(css).toBe(gzip(style))
   })
 
   it('passes under the budget and fails above it, naming the size', () => {

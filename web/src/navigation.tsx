@@ -1,17 +1,63 @@
 // A tiny router on the History API: the current path as React state, navigate(), <Link>.
 // Enough for this app; the route table is in router.tsx.
-import { useLayoutEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react'
+import { useEffect, useLayoutEffect, useRef, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react'
 
 const listeners = new Set<() => void>()
 const notify = () => {
   for (const listener of listeners) listener()
 }
-window.addEventListener('popstate', notify)
+
+/**
+ * Asked before the app leaves the current path (a query change on the same path is not leaving).
+ * Returns true to hold the navigation; it then calls `proceed` to go after all (e.g. once the
+ * user confirms). Registered with useNavigationBlocker.
+ */
+export type NavigationBlocker = (proceed: () => void) => boolean
+const blockers = new Set<NavigationBlocker>()
+/** The href the app shows: where Back or Forward is undone to when a blocker holds it. */
+let shown = location.pathname + location.search
+
+const pathOf = (href: string) => new URL(href, location.origin).pathname
+const held = (proceed: () => void) => [...blockers].some((blocker) => blocker(proceed))
+
+window.addEventListener('popstate', () => {
+  const to = location.pathname + location.search
+  if (pathOf(to) !== pathOf(shown) && held(() => go(to, false))) {
+    // The browser has already moved: put the shown page's URL back until the user decides.
+    history.pushState(null, '', shown)
+    return
+  }
+  shown = to
+  notify()
+})
 
 export function navigate(to: string, options: { replace?: boolean } = {}) {
   if (to === location.pathname + location.search) return
-  history[options.replace ? 'replaceState' : 'pushState'](null, '', to)
+  if (pathOf(to) !== location.pathname && held(() => go(to, options.replace))) return
+  go(to, options.replace)
+}
+
+function go(to: string, replace?: boolean) {
+  history[replace ? 'replaceState' : 'pushState'](null, '', to)
+  shown = location.pathname + location.search
   notify()
+}
+
+/** Holds navigation away from the current path while `blocker` is set (see NavigationBlocker). */
+export function useNavigationBlocker(blocker: NavigationBlocker | null) {
+  const latest = useRef(blocker)
+  useLayoutEffect(() => {
+    latest.current = blocker
+  })
+  const active = blocker !== null
+  useEffect(() => {
+    if (!active) return
+    const registered: NavigationBlocker = (proceed) => latest.current?.(proceed) ?? false
+    blockers.add(registered)
+    return () => {
+      blockers.delete(registered)
+    }
+  }, [active])
 }
 
 /** The current path and query, e.g. "/console/users?q=ali". */
@@ -23,7 +69,11 @@ export function useLocation(): { pathname: string; search: URLSearchParams } {
         listeners.delete(listener)
       }
     },
-    () => location.pathname + location.search,
+    () => {
+      // What is rendered is what is shown (also after a history change made outside navigate()).
+      shown = location.pathname + location.search
+      return shown
+    },
   )
   const url = new URL(href, location.origin)
   return { pathname: url.pathname, search: url.searchParams }

@@ -160,8 +160,12 @@ describe.runIf(chromiumAvailable())('console', () => {
     await admin.getByRole('rowheader', { name: keyName }).waitFor()
     await screenshot(admin, 'api-keys-en')
 
+    // A security change: asked for first, in a dialog that names the key.
     await admin.getByRole('button', { name: `Revoke ${iso(keyName)}` }).click()
-    await admin.getByRole('button', { name: 'Yes, revoke' }).click()
+    const dialog = admin.getByRole('alertdialog', { name: `Revoke “${iso(keyName)}”?` })
+    await dialog.getByText('Requests with this key will fail at once.', { exact: false }).waitFor()
+    await dialog.getByRole('button', { name: 'Yes, revoke' }).click()
+    await dialog.waitFor({ state: 'detached' })
     await admin
       .getByRole('status')
       .filter({ hasText: `The key “${iso(keyName)}” was revoked.` })

@@ -71,14 +71,15 @@ describe.runIf(chromiumAvailable())('host product users in the console', () => {
   it('identity verification: the first secret is made without asking and shown once, with how to use it', async () => {
     await admin.goto('/console')
     const sections = admin.getByRole('navigation', { name: 'Console sections' })
-    // Beside the API keys, in the console's navigation.
+    // Beside the API keys, in the console's navigation (drawn with the lazily loaded page: wait for it).
+    await sections.getByRole('link', { name: 'Identity verification' }).waitFor()
     expect(await sections.getByRole('link').allTextContents()).toEqual(expect.arrayContaining(['API keys', 'Identity verification']))
     await sections.getByRole('link', { name: 'Identity verification' }).click()
     await h1('Identity verification').waitFor()
     await admin.getByText('Your product’s server signs each user’s ID with this secret').waitFor()
     await admin.getByText('There is no secret yet.').waitFor()
     // Nothing to keep yet: no grace period to choose.
-    expect(await admin.getByRole('radio').count()).toBe(0)
+    expect(await admin.locator('main').getByRole('radio').count()).toBe(0)
     await screenshots('identity-empty-en')
 
     await admin.getByRole('button', { name: 'Create secret' }).click()
@@ -118,7 +119,7 @@ describe.runIf(chromiumAvailable())('host product users in the console', () => {
 
     // Escape cancels, focus goes back to the button, nothing changes.
     await admin.getByRole('button', { name: 'Rotate secret' }).click()
-    const dialog = admin.getByRole('dialog', { name: 'Rotate the identity secret?' })
+    const dialog = admin.getByRole('alertdialog', { name: 'Rotate the identity secret?' })
     await dialog.waitFor()
     await dialog.getByText(/^Signatures made with the current secret keep working until .+\. Put the new secret/).waitFor()
     expect(await focusedText()).toBe('Cancel')
@@ -164,7 +165,7 @@ describe.runIf(chromiumAvailable())('host product users in the console', () => {
     const grace = admin.getByRole('group', { name: 'کلید کنونی تا کی کار کند؟' })
     await grace.getByRole('radio', { name: 'همین حالا از کار بیفتد' }).check()
     await admin.getByRole('button', { name: 'تعویض کلید' }).click()
-    const dialog = admin.getByRole('dialog', { name: 'کلید تأیید هویت تعویض شود؟' })
+    const dialog = admin.getByRole('alertdialog', { name: 'کلید تأیید هویت تعویض شود؟' })
     await dialog.getByText(/^امضاهای کلید کنونی و کلیدهای قدیمی‌تری .+ بی‌درنگ از کار می‌افتند/).waitFor()
     await screenshots('identity-confirm-fa')
     await dialog.getByRole('button', { name: 'بله، تعویض شود' }).click()

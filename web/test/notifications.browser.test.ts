@@ -2,7 +2,7 @@
 // through the API arriving live, read/archive/load more, Persian dates and digits, preferences,
 // and the console (types, template editor with live fa/en preview, providers, activity, dev
 // outbox, rules) in both languages.
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   api,
@@ -62,6 +62,14 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     await page.getByLabel(to === 'fa' ? 'Language' : 'زبان', { exact: true }).selectOption(to)
     await page.waitForFunction((lang) => document.documentElement.lang === lang, to)
   }
+  /** Chooses `option` in the kit's select labelled `label` (a button that opens a list box). */
+  async function choose(page: Page, label: string, option: string) {
+    // The trigger is named by its value, then its label.
+    await page.getByRole('button', { name: new RegExp(`\\s${label}$`) }).click()
+    await page.getByRole('option', { name: option, exact: true }).click()
+  }
+  /** The kit's number field (its − and + buttons carry the label too). */
+  const numberField = (page: Page | Locator, name: string) => page.getByRole('textbox', { name, exact: true })
   /** Sends `type` to the customer as the admin, through the REST API. */
   async function send(type: string, data: Record<string, unknown>) {
     const sent = await api(server.url, 'POST', '/v1/notifications', { type, to: customerId, data }, adminToken)
@@ -91,7 +99,7 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     await customer.goto('/sign-up')
     await customer.getByLabel('Name').fill('Nika')
     await customer.getByLabel('Email').fill(email)
-    await customer.getByLabel('Password').fill(password)
+    await customer.getByLabel('Password', { exact: true }).fill(password)
     await customer.getByRole('button', { name: 'Create account' }).click()
     await h1(customer, `Welcome, ${iso('Nika')}`).waitFor()
     customerId = await customer.evaluate(() => JSON.parse(localStorage.getItem('caravan.session')!).user.id)
@@ -271,7 +279,7 @@ describe.runIf(chromiumAvailable())('notifications', () => {
   it('admin: creates a type and edits its templates with a live fa/en preview and syntax errors next to the field', async () => {
     await admin.goto('/sign-in')
     await admin.getByLabel('Email').fill(ADMIN_EMAIL)
-    await admin.getByLabel('Password').fill(ADMIN_PASSWORD)
+    await admin.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD)
     await admin.getByRole('button', { name: 'Sign in' }).click()
     await admin.waitForURL((url) => url.pathname !== '/sign-in')
     await admin.goto('/console/notifications')
@@ -282,7 +290,7 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     const key = `promo.spring_${unique()}`
     await admin.getByLabel('Key').fill(key)
     await admin.getByLabel('Name').fill('Spring sale')
-    await admin.getByLabel('Category').selectOption('marketing')
+    await choose(admin, 'Category', 'Offers and news')
     await admin.getByRole('checkbox', { name: 'Email' }).check()
     await admin.getByRole('button', { name: 'Create type' }).click()
     await h1(admin, `Templates: ${iso('Spring sale')}`).waitFor()
@@ -356,6 +364,27 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     await language(admin, 'fa')
     await h1(admin, `قالب‌ها: ${iso('Spring sale')}`).waitFor()
     await screenshot(admin, 'console-template-editor-fa')
+    await language(admin, 'en')
+
+    // The English in-app draft was never saved: leaving through the console's menu asks first; Cancel stays.
+    await admin.getByRole('navigation', { name: 'Console sections' }).getByRole('link', { name: 'Notification types' }).click()
+    const ask = admin.getByRole('alertdialog', { name: 'Leave without saving?' })
+    await ask.getByRole('button', { name: 'Cancel' }).click()
+    await ask.waitFor({ state: 'detached' })
+    expect(new URL(admin.url()).pathname).toBe(`/console/notifications/types/${key}`)
+    await h1(admin, `Templates: ${iso('Spring sale')}`).waitFor()
+    // Reloading gets the browser's own question.
+    const asked = new Promise<string>((resolve) =>
+      admin.once('dialog', (dialog) => {
+        resolve(dialog.type())
+        void dialog.accept()
+      }),
+    )
+    await admin.reload()
+    expect(await asked).toBe('beforeunload')
+    await h1(admin, `Templates: ${iso('Spring sale')}`).waitFor()
+
+    await language(admin, 'fa')
     await admin.goto('/console/notifications')
     await h1(admin, 'انواع اعلان').waitFor()
     await screenshot(admin, 'console-notification-types-fa')
@@ -376,11 +405,11 @@ describe.runIf(chromiumAvailable())('notifications', () => {
       .getByRole('status')
       .filter({ hasText: `${iso('Kavenegar')}: the check failed.` })
       .waitFor()
-    await admin.getByLabel('Provider', { exact: true }).selectOption('smtp')
+    await choose(admin, 'Provider', `${iso('SMTP server')} (${iso('Email')})`)
     await admin.getByLabel('Host').fill('smtp.example.com')
-    await admin.getByLabel('Port', { exact: true }).fill('2525')
+    await numberField(admin, 'Port').fill('2525')
     await admin.getByLabel('User name').fill('mailer')
-    const pass = admin.getByLabel('Password')
+    const pass = admin.getByLabel('Password', { exact: true })
     expect(await pass.getAttribute('type')).toBe('password')
     await pass.fill('s3cret-pass')
     await admin.getByLabel('Sender').fill('Shop <no-reply@example.com>')
@@ -402,7 +431,7 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     await row.getByRole('cell', { name: 'On', exact: true }).waitFor()
     await admin.getByRole('button', { name: `Turn off ${iso('SMTP server')}` }).click()
     await row.getByRole('cell', { name: 'Off', exact: true }).waitFor()
-    await admin.getByLabel(`Priority of ${iso('SMTP server')}`).fill('5')
+    await numberField(admin, `Priority of ${iso('SMTP server')}`).fill('5')
     await admin.getByRole('button', { name: `Set Priority of ${iso('SMTP server')}` }).click()
     await admin
       .getByRole('status')
@@ -412,11 +441,11 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     // Editing keeps the secret when it is left masked; moving the provider to another host asks for it again.
     await admin.getByRole('button', { name: `Edit ${iso('SMTP server')}` }).click()
     const editForm = admin.getByRole('form', { name: `Edit ${iso('SMTP server')}` })
-    expect(await editForm.getByLabel('Password').inputValue()).toBe('••••••')
+    expect(await editForm.getByLabel('Password', { exact: true }).inputValue()).toBe('••••••')
     await editForm.getByLabel('Host').fill('mail.example.com')
     await editForm.getByRole('button', { name: 'Save changes' }).click()
     await editForm.getByText('Enter this again: the provider now connects to another place.').waitFor()
-    await editForm.getByLabel('Password').fill('s3cret-pass')
+    await editForm.getByLabel('Password', { exact: true }).fill('s3cret-pass')
     await editForm.getByRole('button', { name: 'Save changes' }).click()
     await admin
       .getByRole('status')
@@ -432,7 +461,11 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     await language(admin, 'en')
 
     await admin.getByRole('button', { name: `Remove ${iso('SMTP server')}` }).click()
-    await admin.getByRole('button', { name: 'Yes, remove' }).click()
+    // Asked first, in a dialog.
+    await admin
+      .getByRole('alertdialog', { name: `Remove ${iso('SMTP server')}` })
+      .getByRole('button', { name: 'Yes, remove' })
+      .click()
     await admin
       .getByRole('status')
       .filter({ hasText: `${iso('SMTP server')} was removed.` })
@@ -440,35 +473,49 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     expect(await stored()).toEqual([])
   })
 
-  it('admin: the activity feed filters deliveries and shows their details', async () => {
+  it('admin: the activity feed filters deliveries (kept in the URL) and shows their details', async () => {
     await admin.goto('/console/notifications/activity')
     await h1(admin, 'Delivery activity').waitFor()
-    await admin.locator('table.activity').waitFor()
-    // The first admin got a welcome too: the user filter picks the customer's.
-    await admin.getByLabel('User ID').fill(customerId)
-    await admin.getByLabel('Type').selectOption('account.welcome')
-    await admin.getByLabel('Channel').selectOption('email')
-    await admin.getByRole('button', { name: 'Show', exact: true }).click()
+    await admin.getByRole('status').filter({ hasText: /shown/ }).waitFor()
+    // The first admin got a welcome too: the user filter picks the customer's, found by email.
+    await admin.getByRole('combobox', { name: 'User' }).fill(email)
+    await admin.getByRole('option', { name: new RegExp(email.replace(/[.]/g, '\\.')) }).click()
+    await choose(admin, 'Type', 'account.welcome')
+    await choose(admin, 'Channel', 'Email')
+    const url = new URL(admin.url())
+    expect([url.searchParams.get('user'), url.searchParams.get('type'), url.searchParams.get('channel')]).toEqual([
+      customerId,
+      'account.welcome',
+      'email',
+    ])
     await admin
       .getByRole('status')
-      .filter({ hasText: `Deliveries shown: ${iso('1')}` })
+      .filter({ hasText: `${iso('1')} shown` })
       .waitFor()
-    const row = admin.locator('table.activity tbody').first()
+    const row = admin.getByRole('row').filter({ hasText: 'account.welcome' })
     await row.getByText('Delivered').waitFor()
+    // The recipient by name, the id on hover.
+    await row.getByText('Nika', { exact: true }).waitFor()
+    expect(await row.locator(`[title="${customerId}"]`).count()).toBe(1)
     await row.getByRole('button', { name: /^Details of/ }).click()
-    expect(await row.getByRole('button', { name: /^Details of/ }).getAttribute('aria-expanded')).toBe('true')
-    await row.getByText('dev-outbox').first().waitFor()
-    await row.getByRole('cell', { name: 'Sent', exact: true }).waitFor()
+    const details = admin.getByRole('dialog', { name: /^Details of/ })
+    await details.getByText('dev-outbox').first().waitFor()
+    await details.getByRole('cell', { name: 'Sent', exact: true }).waitFor()
     await screenshot(admin, 'console-activity-en')
+    await admin.keyboard.press('Escape')
+    await details.waitFor({ state: 'detached' })
 
-    await admin.getByLabel('Status').selectOption('failed')
-    await admin.getByRole('button', { name: 'Show', exact: true }).click()
+    // A link keeps the view: reloading shows the same filtered list.
+    await admin.reload()
+    await admin
+      .getByRole('status')
+      .filter({ hasText: `${iso('1')} shown` })
+      .waitFor()
+    await choose(admin, 'Status', 'Failed')
     await admin.getByText('No deliveries match.').waitFor()
     await admin.getByRole('button', { name: 'Clear filters' }).click()
-    await admin
-      .getByRole('status')
-      .filter({ hasText: /Deliveries shown/ })
-      .waitFor()
+    await admin.getByRole('status').filter({ hasText: /shown/ }).waitFor()
+    expect(new URL(admin.url()).search).toBe('')
     await language(admin, 'fa')
     await h1(admin, 'گزارش تحویل').waitFor()
     await screenshot(admin, 'console-activity-fa')
@@ -478,7 +525,12 @@ describe.runIf(chromiumAvailable())('notifications', () => {
   it('admin: the dev outbox shows the welcome email', async () => {
     await admin.goto('/console/notifications/outbox')
     await h1(admin, 'Dev outbox').waitFor()
-    const item = admin.getByRole('listitem').filter({ has: admin.getByText(email) })
+    await admin
+      .getByRole('row')
+      .filter({ hasText: email })
+      .getByRole('button', { name: `Show “${iso('Welcome to Caravan')}”` })
+      .click()
+    const item = admin.getByRole('dialog', { name: 'Welcome to Caravan' })
     await item.getByRole('heading', { name: 'Welcome to Caravan' }).waitFor()
     await admin
       .frameLocator(`iframe[title="Email: ${iso('Welcome to Caravan')}"]`)
@@ -488,6 +540,7 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     await item.getByText('Plain-text version').click()
     await item.getByText('Welcome, Nika! Your Caravan account is ready', { exact: false }).waitFor()
     await screenshot(admin, 'console-outbox-en')
+    await admin.keyboard.press('Escape')
     await language(admin, 'fa')
     await h1(admin, 'صندوق خروجی آزمایشی').waitFor()
     await screenshot(admin, 'console-outbox-fa')
@@ -497,7 +550,7 @@ describe.runIf(chromiumAvailable())('notifications', () => {
   it('admin: saves the rate limits and the content filter', async () => {
     await admin.goto('/console/notifications/settings')
     await h1(admin, 'Notification rules').waitFor()
-    await admin.getByLabel(`Per hour: ${iso('Offers and news')} by ${iso('SMS')}`).fill('1')
+    await numberField(admin, `Per hour: ${iso('Offers and news')} by ${iso('SMS')}`).fill('1')
     await admin.getByLabel('Blocked words').fill('casino\nlottery')
     await admin.getByLabel('Allow links to these domains only').check()
     await admin.getByLabel('Allowed domains').fill('example.com')
@@ -505,7 +558,7 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     await admin.getByRole('status').filter({ hasText: 'The notification rules have been saved.' }).waitFor()
     await admin.reload()
     await h1(admin, 'Notification rules').waitFor()
-    expect(await admin.getByLabel(`Per hour: ${iso('Offers and news')} by ${iso('SMS')}`).inputValue()).toBe('1')
+    expect(await numberField(admin, `Per hour: ${iso('Offers and news')} by ${iso('SMS')}`).inputValue()).toBe('1')
     expect(await admin.getByLabel('Blocked words').inputValue()).toBe('casino\nlottery')
     expect(await admin.getByLabel('Allowed domains').inputValue()).toBe('example.com')
     await screenshot(admin, 'console-notification-rules-en')

@@ -749,6 +749,14 @@ export const en = {
   'unsaved.leave': 'Leave without saving',
   'nconsole.unknownUser': 'Unknown user',
   'nconsole.copyIdOf': 'Copy the ID of {name}',
+  'nconsole.userFilterHint': 'Type part of a name or email, or paste a user ID.',
+  'nconsole.copied': 'Copied',
+  'nconsole.dates': 'Dates',
+  'nconsole.noDeliveries': 'No deliveries yet.',
+  'nconsole.message': 'Message',
+  'nconsole.sentAt': 'Sent',
+  'nconsole.show': 'Show',
+  'nconsole.showNamed': 'Show “{title}”',
   // -- helper: settings pages --
   'prefs.loadFailed': 'Your notification settings could not be loaded.',
   'prefs.saveFailed': 'Your change was not saved: the setting is back as it was.',
@@ -762,6 +770,7 @@ export const en = {
     'Requests with this key will fail at once. This cannot be undone: a new key has to be made and given to your server.',
   'apiKeys.revokeFailed': 'The key “{name}” was not revoked: it still works.',
   'identity.loadFailed': 'The identity secrets could not be loaded.',
+  'inbox.markReadTitled': 'Mark as read: “{title}”',
 } as const
 
 export type MessageKey = keyof typeof en

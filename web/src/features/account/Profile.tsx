@@ -2,11 +2,12 @@
 // The profile is read from the query cache (ME_KEY, kept fresh by the socket); a save writes the
 // server's answer there, so the top bar and home show it at once.
 import type { Locale, User } from '@caravan/sdk'
-import { useMemo, useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Controller } from 'react-hook-form'
 import { LOCALES, useI18n } from '../../i18n'
 import { Form, FormSelectField, FormTextField, ProblemAlert, Skeleton, TextField, useServerForm } from '../../ui'
 import { TimeZonePicker } from '../../ui/dates'
+import { useUnsavedChanges } from '../../ui/useUnsavedChanges'
 import { StatusMessage } from '../shell/form'
 import { Page } from '../shell/Page'
 import { AccountSecurity } from './AccountSecurity'
@@ -49,13 +50,9 @@ function ProfileForm({ user }: { user: User }) {
   const { t, setLocale } = useI18n()
   const [saved, setSaved] = useState(false)
   const update = useUpdateMe()
-  const values = useMemo(() => profileValues(user), [user])
 
   const form = useServerForm<ProfileValues>({
-    defaultValues: values,
-    // A change made elsewhere (another tab, an admin) shows here, over the fields not being edited.
-    values,
-    resetOptions: { keepDirtyValues: true },
+    defaultValues: profileValues(user),
     onSubmit: async ({ name, locale, timezone, phone }) => {
       setSaved(false)
       const updated = await update.mutateAsync({
@@ -64,14 +61,27 @@ function ProfileForm({ user }: { user: User }) {
         timezone,
         phone: phone.replace(/[\s-]/g, '') || null,
       })
+      // Saved as the server has it (a phone without its spaces): nothing is left unsaved.
+      form.reset(profileValues(updated))
       // Choosing a language for the account is also choosing it for this screen.
       if (updated.locale !== user.locale) setLocale(updated.locale)
       setSaved(true)
     },
   })
 
+  // A change made elsewhere (another tab, an admin) shows here while nothing is being edited,
+  // so saving never sends back what the other change replaced.
+  const { reset, formState } = form
+  const editing = formState.isDirty
+  useEffect(() => {
+    if (!editing) reset(profileValues(user))
+  }, [user, editing, reset])
+
+  const leaveGuard = useUnsavedChanges(editing)
+
   return (
     <Form form={form} className="card" submitLabel={t('profile.save')}>
+      {leaveGuard}
       <StatusMessage message={saved ? t('profile.saved') : null} />
       {/* A host product's user may have no address (a dash), and has its id there. */}
       <TextField label={t('field.email')} type="email" value={user.email ?? t('common.none')} isReadOnly />

@@ -1,16 +1,15 @@
-import type { AuditEntry, AuditVerification } from '@caravan/sdk'
-import { useQuery } from '@tanstack/react-query'
+import type { AuditEntry } from '@caravan/sdk'
 import { useEffect, useState } from 'react'
 import { useI18n, type MessageKey, type Translate } from '../../i18n'
 import { en } from '../../i18n/en'
-import { Button, ComboBoxField, SelectField, type Option } from '../../ui'
+import { Button, ComboBoxField, ProblemAlert, SelectField, type Option } from '../../ui'
 import { DateRangeFilter, RelativeTime } from '../../ui/dates'
 import { DataTable, useUrlState, type Column } from '../../ui/table'
-import { client } from '../auth/session'
-import { ErrorAlert, StatusMessage, useAction, useMessage } from '../shell/form'
+import { StatusMessage, useMessage } from '../shell/form'
 import { Page } from '../shell/Page'
+import { auditKeys, fetchAuditPage, useVerifyAudit, type AuditFilter } from './audit-queries'
+import { useUser, useUserSearch } from './users-queries'
 
-const PAGE_SIZE = 50
 const ANY = 'any'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 // UUIDs are shortened to their tail: ours are UUIDv7, whose head is a timestamp shared by
@@ -27,15 +26,12 @@ const targetTypeLabel = (t: Translate, type: string) => (isKey(`auditTarget.${ty
 
 export function Audit() {
   const { t, formatNumber } = useI18n()
-  const [filter, setFilter] = useUrlState(
+  const [filter, setFilter] = useUrlState<AuditFilter>(
     { actor: '', action: '', from: '', to: '' },
     { actor: (v) => UUID.test(v), action: (v) => ACTIONS.includes(v), from: isInstant, to: isInstant },
   )
-  const [result, setResult] = useState<AuditVerification | null>(null)
-  const verify = useAction(async () => {
-    setResult(null)
-    setResult(await client.admin.verifyAudit())
-  })
+  const verify = useVerifyAudit()
+  const result = verify.data
   const [copied, setCopied] = useMessage()
   const copy = async (id: string) => {
     await navigator.clipboard.writeText(id)
@@ -77,7 +73,7 @@ export function Audit() {
   return (
     <Page title={t('audit.title')} intro={t('audit.intro')}>
       <div className="toolbar">
-        <Button variant="secondary" isPending={verify.pending} onPress={() => void verify.run()}>
+        <Button variant="secondary" isPending={verify.isPending} onPress={() => verify.mutate()}>
           {t('audit.verify')}
         </Button>
       </div>
@@ -90,25 +86,13 @@ export function Audit() {
           </p>
         )}
       </div>
-      <ErrorAlert error={verify.error} />
+      <ProblemAlert error={verify.error} onRetry={() => verify.mutate()} />
       <StatusMessage message={copied} tone="info" />
       <DataTable
         caption={t('audit.caption')}
         columns={columns}
-        queryKey={['admin', 'audit', filter]}
-        fetchPage={({ cursor, signal }) =>
-          client.admin.listAudit(
-            {
-              limit: PAGE_SIZE,
-              cursor,
-              actorId: filter.actor || undefined,
-              action: filter.action || undefined,
-              from: filter.from || undefined,
-              to: filter.to || undefined,
-            },
-            { signal },
-          )
-        }
+        queryKey={auditKeys.list(filter)}
+        fetchPage={(page) => fetchAuditPage(filter, page)}
         getRowId={(e) => e.seq}
         empty={<p className="empty">{filtered ? t('audit.noMatch') : t('audit.empty')}</p>}
         filters={
@@ -182,17 +166,9 @@ function ActorFilter({ value, onChange }: { value: string; onChange: (id: string
     const timer = setTimeout(() => setQ(typed.trim()), 250)
     return () => clearTimeout(timer)
   }, [typed])
-  const found = useQuery({
-    queryKey: ['admin', 'users', 'pick', q],
-    queryFn: ({ signal }) => client.admin.listUsers({ q: q || undefined, limit: 10 }, { signal }),
-  })
+  const found = useUserSearch(q)
   // A link may name someone the search has not found: read that one user for the label.
-  const chosen = useQuery({
-    queryKey: ['admin', 'users', 'one', value],
-    queryFn: ({ signal }) => client.admin.getUser(value, { signal }),
-    enabled: Boolean(value),
-    retry: false,
-  })
+  const chosen = useUser(value)
   const label = (u: { email: string | null; name: string | null; externalId: string | null; id: string }) =>
     u.name && u.email ? `${u.name} (${u.email})` : (u.name ?? u.email ?? u.externalId ?? u.id)
   const options: Option[] = (found.data?.items ?? []).map((u) => ({ id: u.id, label: label(u) }))

@@ -1,10 +1,17 @@
+// Background jobs that failed all their retries, with a Retry per job (busy while it runs).
 import type { DeadJob } from '@caravan/sdk'
-import { useState } from 'react'
+import { useMutation, useQueryClient, type InfiniteData } from '@tanstack/react-query'
 import { useI18n } from '../../i18n'
+import { Button, ProblemAlert } from '../../ui'
+import { RelativeTime } from '../../ui/dates'
+import { DataTable, type Column, type PageOf } from '../../ui/table'
 import { client } from '../auth/session'
-import { ErrorAlert, StatusMessage, useAction } from '../shell/form'
+import { StatusMessage, useMessage } from '../shell/form'
 import { Page } from '../shell/Page'
-import { useLoad } from '../shell/useLoad'
+
+const DEAD_JOBS_KEY = ['admin', 'jobs', 'dead'] as const
+/** The API answers one list, newest first, of at most this many. */
+const LIMIT = 100
 
 /** The error pg-boss stored, as short readable text. */
 function errorText(error: unknown): string {
@@ -13,63 +20,65 @@ function errorText(error: unknown): string {
 }
 
 export function DeadJobs() {
-  const { t, formatDate } = useI18n()
-  const jobs = useLoad(() => client.admin.listDeadJobs({ limit: 100 }))
-  const [message, setMessage] = useState<string | null>(null)
-  const retry = useAction(async (job: DeadJob) => {
-    await client.admin.retryDeadJob(job.id)
-    jobs.update((list) => list.filter((j) => j.id !== job.id))
-    setMessage(t('jobs.requeued'))
+  const { t } = useI18n()
+  const queries = useQueryClient()
+  const [message, setMessage] = useMessage()
+  const retry = useMutation({
+    mutationFn: (job: DeadJob) => client.admin.retryDeadJob(job.id),
+    onMutate: () => setMessage(null),
+    onSuccess: (_answer, job) => {
+      // Back in its queue: no longer a failed job.
+      queries.setQueryData<InfiniteData<PageOf<DeadJob>>>(
+        DEAD_JOBS_KEY,
+        (data) => data && { ...data, pages: data.pages.map((p) => ({ ...p, items: p.items.filter((j) => j.id !== job.id) })) },
+      )
+      setMessage((t) => t('jobs.requeued'))
+    },
   })
+
+  const columns: Column<DeadJob>[] = [
+    {
+      id: 'queue',
+      header: t('jobs.queue'),
+      primary: true,
+      sortValue: (job) => job.queue,
+      cell: (job) => <code dir="ltr">{job.queue}</code>,
+    },
+    { id: 'created', header: t('jobs.created'), sortValue: (job) => job.createdOn, cell: (job) => <RelativeTime iso={job.createdOn} /> },
+    {
+      id: 'error',
+      header: t('jobs.error'),
+      cell: (job) => (
+        <code dir="ltr" className="clip">
+          {errorText(job.error)}
+        </code>
+      ),
+    },
+  ]
 
   return (
     <Page title={t('jobs.title')} intro={t('jobs.intro')}>
       <StatusMessage message={message} />
-      <ErrorAlert error={jobs.error ?? retry.error} />
-      {jobs.loading && !jobs.data && <p>{t('common.loading')}</p>}
-      {jobs.data?.length === 0 && <p className="empty">{t('jobs.empty')}</p>}
-      {!!jobs.data?.length && (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('jobs.queue')}</th>
-                <th scope="col">{t('jobs.created')}</th>
-                <th scope="col">{t('jobs.error')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('jobs.retry')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.data.map((job) => (
-                <tr key={job.id}>
-                  <th scope="row">
-                    <code dir="ltr">{job.queue}</code>
-                  </th>
-                  <td>{formatDate(job.createdOn)}</td>
-                  <td>
-                    <code dir="ltr" className="clip">
-                      {errorText(job.error)}
-                    </code>
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="secondary small"
-                      disabled={retry.pending}
-                      aria-label={t('jobs.retryNamed', { id: job.id.slice(-8) })}
-                      onClick={() => void retry.run(job)}
-                    >
-                      {t('jobs.retry')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ProblemAlert error={retry.error} />
+      <DataTable
+        caption={t('jobs.title')}
+        columns={columns}
+        queryKey={DEAD_JOBS_KEY}
+        fetchPage={async ({ signal }) => ({ items: await client.admin.listDeadJobs({ limit: LIMIT }, { signal }), nextCursor: null })}
+        getRowId={(job) => job.id}
+        empty={<p className="empty">{t('jobs.empty')}</p>}
+        rowActions={(job) => (
+          <Button
+            variant="secondary"
+            size="small"
+            isPending={retry.isPending && retry.variables.id === job.id}
+            aria-label={t('jobs.retryNamed', { id: job.id.slice(-8) })}
+            onPress={() => retry.mutate(job)}
+          >
+            {t('jobs.retry')}
+          </Button>
+        )}
+      />
     </Page>
   )
 }

@@ -4,11 +4,11 @@
 import type { RotatedIdentitySecret } from '@caravan/sdk'
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { useI18n } from '../../i18n'
-import { client } from '../auth/session'
-import { ConfirmDialog } from '../shell/ConfirmDialog'
-import { ErrorAlert, StatusMessage, useAction } from '../shell/form'
+import { Button, ConfirmDialog, ProblemAlert, Skeleton } from '../../ui'
+import { RelativeTime } from '../../ui/dates'
+import { StatusMessage } from '../shell/form'
 import { Page } from '../shell/Page'
-import { useLoad } from '../shell/useLoad'
+import { useIdentitySecrets, useRotateIdentitySecret } from './queries'
 
 const GRACE_SECONDS = [0, 3600, 86400, 604800] as const
 type Grace = (typeof GRACE_SECONDS)[number]
@@ -16,38 +16,46 @@ type Grace = (typeof GRACE_SECONDS)[number]
 export function IdentitySecrets() {
   const { t, formatDate } = useI18n()
   const id = useId()
-  const secrets = useLoad(() => client.identitySecrets.list())
+  const secrets = useIdentitySecrets()
+  const rotate = useRotateIdentitySecret()
   const [grace, setGrace] = useState<Grace>(86400)
   const [confirming, setConfirming] = useState(false)
   const [created, setCreated] = useState<RotatedIdentitySecret | null>(null)
   const hasCurrent = secrets.data?.some((s) => s.expiresAt === null) ?? false
 
-  const rotate = useAction(async () => {
+  function run() {
     // The grace period only means something when there is a secret to keep.
-    const result = await client.identitySecrets.rotate(hasCurrent ? { graceSeconds: grace } : {})
-    setConfirming(false)
-    setCreated(result)
-    secrets.reload()
-  })
+    rotate.mutate(hasCurrent ? { graceSeconds: grace } : {}, {
+      onSuccess: (result) => {
+        setConfirming(false)
+        setCreated(result)
+      },
+    })
+  }
 
   function submit(event: FormEvent) {
     event.preventDefault()
-    if (rotate.pending) return
-    rotate.setError(null)
+    if (rotate.isPending) return
+    rotate.reset()
     setCreated(null)
     // Replacing a secret in use can lock the product's users out: ask first.
     if (hasCurrent) setConfirming(true)
-    else void rotate.run()
+    else run()
   }
 
   return (
     <Page title={t('identity.title')} intro={t('identity.intro')}>
       <section aria-labelledby={`${id}-list`}>
         <h2 id={`${id}-list`}>{t('identity.inUse')}</h2>
-        <ErrorAlert error={secrets.error ?? null} />
-        {secrets.loading && !secrets.data && <p>{t('common.loading')}</p>}
-        {secrets.data?.length === 0 && <p className="empty">{t('identity.empty')}</p>}
-        {!!secrets.data?.length && (
+        {secrets.isPending ? (
+          <Skeleton lines={3} />
+        ) : secrets.isError ? (
+          <ProblemAlert error={secrets.error} onRetry={() => void secrets.refetch()}>
+            <p>{t('identity.loadFailed')}</p>
+          </ProblemAlert>
+        ) : secrets.data.length === 0 ? (
+          <p className="empty">{t('identity.empty')}</p>
+        ) : (
           <div className="table-wrap">
             <table>
               <thead>
@@ -63,7 +71,9 @@ export function IdentitySecrets() {
                     <th scope="row">
                       <code dir="ltr">{secret.prefix}…</code>
                     </th>
-                    <td>{formatDate(secret.createdAt)}</td>
+                    <td>
+                      <RelativeTime iso={secret.createdAt} />
+                    </td>
                     <td>
                       {secret.expiresAt ? (
                         t('identity.worksUntil', { date: formatDate(secret.expiresAt) })
@@ -80,10 +90,11 @@ export function IdentitySecrets() {
       </section>
 
       {secrets.data && (
-        <form className="card form" onSubmit={submit} noValidate aria-labelledby={`${id}-rotate`} aria-busy={rotate.pending}>
+        <form className="card form" onSubmit={submit} noValidate aria-labelledby={`${id}-rotate`} aria-busy={rotate.isPending}>
           <h2 id={`${id}-rotate`}>{hasCurrent ? t('identity.rotateTitle') : t('identity.createTitle')}</h2>
-          {!confirming && <ErrorAlert error={rotate.error} />}
+          {!confirming && <ProblemAlert error={rotate.error} onRetry={run} />}
           {hasCurrent && (
+            // Native radios: the kit has no radio group yet.
             <fieldset className="checks" aria-describedby={`${id}-grace-hint`}>
               <legend>{t('identity.grace')}</legend>
               {GRACE_SECONDS.map((seconds) => (
@@ -97,9 +108,9 @@ export function IdentitySecrets() {
               </p>
             </fieldset>
           )}
-          <button type="submit" aria-disabled={rotate.pending ? true : undefined}>
-            {rotate.pending && !confirming ? t('common.working') : hasCurrent ? t('identity.rotate') : t('identity.create')}
-          </button>
+          <Button type="submit" isPending={rotate.isPending && !confirming}>
+            {hasCurrent ? t('identity.rotate') : t('identity.create')}
+          </Button>
         </form>
       )}
 
@@ -107,11 +118,11 @@ export function IdentitySecrets() {
         <ConfirmDialog
           title={t('identity.confirmTitle')}
           confirmLabel={t('identity.yesRotate')}
-          pending={rotate.pending}
-          onConfirm={() => void rotate.run()}
+          pending={rotate.isPending}
+          onConfirm={run}
           onCancel={() => {
             setConfirming(false)
-            rotate.setError(null)
+            rotate.reset()
           }}
         >
           <p>
@@ -119,7 +130,7 @@ export function IdentitySecrets() {
               ? t('identity.confirmNow')
               : t('identity.confirmGrace', { date: formatDate(new Date(Date.now() + grace * 1000).toISOString()) })}
           </p>
-          <ErrorAlert error={rotate.error} />
+          <ProblemAlert error={rotate.error} />
         </ConfirmDialog>
       )}
 
@@ -169,9 +180,9 @@ function NewSecret({ secret }: { secret: string }) {
             {secret}
           </code>
         </p>
-        <button type="button" className="secondary small" onClick={() => void copy()}>
+        <Button variant="secondary" size="small" onPress={() => void copy()}>
           {t('identity.copy')}
-        </button>
+        </Button>
         <StatusMessage message={copied ? t('common.copied') : null} tone="info" />
       </section>
       <section className="card" aria-labelledby={`${id}-use`}>

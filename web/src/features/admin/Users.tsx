@@ -1,55 +1,58 @@
-import type { Role, User, UserPage } from '@caravan/sdk'
-import { useQueryClient, type InfiniteData } from '@tanstack/react-query'
+import { CaravanError, type Role, type User } from '@caravan/sdk'
 import { useEffect, useId, useState, type FormEvent } from 'react'
 import { useI18n, type Translate } from '../../i18n'
 import { Button, ConfirmDialog, ProblemAlert, SearchField, SelectField } from '../../ui'
 import { DataTable, useUrlState, type Column } from '../../ui/table'
-import { client } from '../auth/session'
 import { breakable } from '../auth/verification'
 import { downloadJson } from '../shell/download'
-import { ErrorAlert, StatusMessage, useAction, useMessage } from '../shell/form'
+import { StatusMessage, useMessage } from '../shell/form'
 import { Page } from '../shell/Page'
 import { userLabel } from '../shell/userLabel'
+import { fetchUsersPage, useEraseUser, useExportUser, useSetUserRole, userKeys, type UserFilter } from './users-queries'
 
 const ROLES: Role[] = ['customer', 'agent', 'admin']
-const PAGE_SIZE = 20
 const ALL = 'all'
-const USERS_KEY = ['admin', 'users'] as const
 
 export function Users() {
   const { t, formatDate } = useI18n()
-  const queryClient = useQueryClient()
-  const [filter, setFilter] = useUrlState({ q: '', role: '' }, { role: (v) => (ROLES as string[]).includes(v) })
+  const [filter, setFilter] = useUrlState<UserFilter>({ q: '', role: '' }, { role: (v) => (ROLES as string[]).includes(v) })
   const [draft, setDraft] = useState(filter.q)
   // A link or Back changes the URL under the box: show what is searched.
   useEffect(() => setDraft(filter.q), [filter.q])
 
   const [message, setMessage] = useMessage()
-  const exportData = useAction(async (user: User) => {
+  const exportData = useExportUser()
+  function exportUser(user: User) {
     setMessage(null)
-    const file = `caravan-user-${user.id}.json`
-    downloadJson(file, await client.users.export(user.id))
-    setMessage((t) => t('users.exported', { name: userLabel(user), file }))
-  })
+    exportData.mutate(user, {
+      onSuccess: (data) => {
+        const file = `caravan-user-${user.id}.json`
+        downloadJson(file, data)
+        setMessage((t) => t('users.exported', { name: userLabel(user), file }))
+      },
+    })
+  }
   const [erasing, setErasing] = useState<User | null>(null)
-  const erase = useAction(async (user: User) => {
-    await client.users.erase({ id: user.id })
-    setErasing(null)
-    setMessage((t) => t('users.erased', { name: userLabel(user) }))
-    await queryClient.invalidateQueries({ queryKey: USERS_KEY })
-  })
+  const erase = useEraseUser()
+  function eraseUser(user: User) {
+    erase.mutate(user, {
+      onSuccess: () => {
+        setErasing(null)
+        setMessage((t) => t('users.erased', { name: userLabel(user) }))
+      },
+    })
+  }
   // A role change ends the user's sessions: it is asked for like erasure.
   const [changing, setChanging] = useState<{ user: User; role: Role } | null>(null)
-  const changeRole = useAction(async ({ user, role }: { user: User; role: Role }) => {
-    const updated = await client.admin.setUserRole(user.id, role)
-    queryClient.setQueriesData<InfiniteData<UserPage>>(
-      { queryKey: USERS_KEY },
-      (data) =>
-        data && { ...data, pages: data.pages.map((p) => ({ ...p, items: p.items.map((u) => (u.id === updated.id ? updated : u)) })) },
-    )
-    setChanging(null)
-    setMessage((t) => t('users.roleChanged', { email: userLabel(updated), role: t(`role.${updated.role}`) }))
-  })
+  const changeRole = useSetUserRole()
+  function changeUserRole(change: { user: User; role: Role }) {
+    changeRole.mutate(change, {
+      onSuccess: (updated) => {
+        setChanging(null)
+        setMessage((t) => t('users.roleChanged', { email: userLabel(updated), role: t(`role.${updated.role}`) }))
+      },
+    })
+  }
 
   function search(event: FormEvent) {
     event.preventDefault()
@@ -86,7 +89,7 @@ export function Users() {
           t={t}
           onAsk={(role) => {
             setMessage(null)
-            changeRole.setError(null)
+            changeRole.reset()
             setChanging({ user, role })
           }}
         />
@@ -101,8 +104,8 @@ export function Users() {
             variant="secondary"
             size="small"
             aria-label={t('users.exportNamed', { name: userLabel(user) })}
-            isPending={exportData.pending}
-            onPress={() => void exportData.run(user)}
+            isPending={exportData.isPending && exportData.variables.id === user.id}
+            onPress={() => exportUser(user)}
           >
             {t('users.export')}
           </Button>
@@ -112,7 +115,7 @@ export function Users() {
             aria-label={t('users.eraseNamed', { name: userLabel(user) })}
             onPress={() => {
               setMessage(null)
-              erase.setError(null)
+              erase.reset()
               setErasing(user)
             }}
           >
@@ -126,17 +129,12 @@ export function Users() {
   return (
     <Page title={t('users.title')}>
       <StatusMessage message={message} />
-      <ErrorAlert error={exportData.error} />
+      {exportData.isError && <ProblemAlert error={exportData.error} onRetry={() => exportUser(exportData.variables)} />}
       <DataTable
         caption={t('users.caption')}
         columns={columns}
-        queryKey={[...USERS_KEY, filter]}
-        fetchPage={({ cursor, signal }) =>
-          client.admin.listUsers(
-            { q: filter.q || undefined, role: (filter.role || undefined) as Role | undefined, limit: PAGE_SIZE, cursor },
-            { signal },
-          )
-        }
+        queryKey={userKeys.list(filter)}
+        fetchPage={(page) => fetchUsersPage(filter, page)}
         getRowId={(u) => u.id}
         empty={<p className="empty">{t('users.empty')}</p>}
         filters={
@@ -152,7 +150,7 @@ export function Users() {
             <SelectField
               label={t('users.role')}
               value={filter.role || ALL}
-              onChange={(role) => setFilter({ role: !role || role === ALL ? '' : role })}
+              onChange={(role) => setFilter({ role: ROLES.find((r) => r === role) ?? '' })}
               options={[{ id: ALL, label: t('users.allRoles') }, ...ROLES.map((r) => ({ id: r, label: t(`role.${r}`) }))]}
             />
             <Button type="submit">{t('users.apply')}</Button>
@@ -163,13 +161,13 @@ export function Users() {
         <ConfirmDialog
           title={t('users.roleTitle', { name: userLabel(changing.user), role: t(`role.${changing.role}`) })}
           confirmLabel={t('users.yesChangeRole')}
-          pending={changeRole.pending}
-          onConfirm={() => void changeRole.run(changing)}
+          pending={changeRole.isPending}
+          onConfirm={() => changeUserRole(changing)}
           onCancel={() => setChanging(null)}
         >
           <p>{t('users.roleBody')}</p>
           {/* The last admin cannot be demoted (409): say so in plain words. */}
-          {changeRole.error?.status === 409 ? (
+          {isConflict(changeRole.error) ? (
             <div className="alert error" role="alert">
               <p>{t('users.lastAdmin')}</p>
             </div>
@@ -182,8 +180,8 @@ export function Users() {
         <ConfirmDialog
           title={t('users.eraseTitle', { name: userLabel(erasing) })}
           confirmLabel={t('users.yesErase')}
-          pending={erase.pending}
-          onConfirm={() => void erase.run(erasing)}
+          pending={erase.isPending}
+          onConfirm={() => eraseUser(erasing)}
           onCancel={() => setErasing(null)}
         >
           <p>{t('users.eraseBody')}</p>
@@ -191,7 +189,7 @@ export function Users() {
             <strong>{t('users.eraseIrreversible')}</strong>
           </p>
           {/* The last admin cannot be erased (409): say so in plain words. */}
-          {erase.error?.status === 409 ? (
+          {isConflict(erase.error) ? (
             <div className="alert error" role="alert">
               <p>{t('users.lastAdminErase')}</p>
             </div>
@@ -203,6 +201,8 @@ export function Users() {
     </Page>
   )
 }
+
+const isConflict = (error: unknown) => error instanceof CaravanError && error.status === 409
 
 /** A native select in the row (one per user, so it stays light); the change is asked for first. */
 function RoleForm({ user, t, onAsk }: { user: User; t: Translate; onAsk: (role: Role) => void }) {

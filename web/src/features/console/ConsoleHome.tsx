@@ -1,26 +1,33 @@
+// The console's first page: a card per section the user may open, under the same group headings
+// as the sidebar (both read CONSOLE_SECTIONS), then the desk modules to come.
 import { useI18n } from '../../i18n'
 import { Link } from '../../navigation'
 import { useSignedInUser } from '../auth/session'
+import { CONSOLE_SECTIONS, type ConsoleSection } from '../shell/consoleSections'
+import { Icon } from '../shell/icons'
 import { MODULES } from '../shell/modules'
 import { Page } from '../shell/Page'
 import { userLabel } from '../shell/userLabel'
-import { CONSOLE_SECTIONS } from './ConsoleShell'
+import './console.css'
 
-/** The console's first page: admins get their tools, agents the desk modules to come. */
 export function ConsoleHome() {
   const { t } = useI18n()
   const user = useSignedInUser()
-  const isAdmin = user.role === 'admin'
+  const sections = CONSOLE_SECTIONS.filter((s) => !s.adminOnly || user.role === 'admin')
+  const groups = new Map<ConsoleSection['group'], ConsoleSection[]>()
+  for (const s of sections) groups.set(s.group, [...(groups.get(s.group) ?? []), s])
   const deskModules = MODULES.filter((m) => m.path === '/support' || m.path === '/chat')
   return (
     <Page title={t('console.title')} intro={t('console.signedInAs', { name: user.name ?? userLabel(user), role: t(`role.${user.role}`) })}>
-      {isAdmin && (
-        <section aria-labelledby="console-admin">
-          <h2 id="console-admin">{t('console.adminIntro')}</h2>
+      {groups.size > 0 && <p>{t('console.adminIntro')}</p>}
+      {[...groups].map(([group, entries], i) => (
+        <section key={group} aria-labelledby={`console-group-${i}`} className="console-group">
+          <h2 id={`console-group-${i}`}>{t(group)}</h2>
           <ul className="cards">
-            {CONSOLE_SECTIONS.map((s) => (
-              <li key={s.path} className="card module-card">
+            {entries.map((s) => (
+              <li key={s.path} className="card module-card console-card">
                 <h3>
+                  <Icon name={s.icon} />
                   <Link to={s.path}>{t(s.label)}</Link>
                 </h3>
                 <p>{t(s.description)}</p>
@@ -28,8 +35,8 @@ export function ConsoleHome() {
             ))}
           </ul>
         </section>
-      )}
-      <section aria-labelledby="console-desk">
+      ))}
+      <section aria-labelledby="console-desk" className="console-group">
         <h2 id="console-desk">{t('console.modules')}</h2>
         <p>{t('console.agentIntro')}</p>
         <ul className="cards">

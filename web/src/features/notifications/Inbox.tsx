@@ -6,7 +6,9 @@ import { useRef, useState, type MouseEvent } from 'react'
 import { useI18n, type Translate } from '../../i18n'
 import { Link, useLocation } from '../../navigation'
 import { client } from '../auth/session'
-import { asCaravanError, ErrorAlert, StatusMessage, useMessage } from '../shell/form'
+import { Button, ProblemAlert } from '../../ui'
+import { RelativeTime } from '../../ui/dates'
+import { StatusMessage, useMessage } from '../shell/form'
 import { Page } from '../shell/Page'
 import { CATEGORIES } from './labels'
 import './inbox.css'
@@ -80,14 +82,14 @@ export function Inbox() {
         </nav>
         <div className="toolbar">
           {!archived && (
-            <button
-              type="button"
-              className="secondary"
-              disabled={markAll.isPending || (!list?.some((i) => !i.read) && !unread)}
-              onClick={markAllRead}
+            <Button
+              variant="secondary"
+              isPending={markAll.isPending}
+              isDisabled={!list?.some((i) => !i.read) && !unread}
+              onPress={markAllRead}
             >
-              {markAll.isPending ? t('common.working') : t('inbox.markAllRead')}
-            </button>
+              {t('inbox.markAllRead')}
+            </Button>
           )}
           <Link to="/settings/notifications" className="button secondary">
             {t('inbox.settings')}
@@ -97,17 +99,12 @@ export function Inbox() {
       <div className="status-with-action">
         <StatusMessage message={message} />
         {undoable && !archived && (
-          <button type="button" className="secondary small" onClick={() => restoreItem(undoable, true)}>
+          <Button variant="secondary" size="small" onPress={() => restoreItem(undoable, true)}>
             {t('inbox.undo')}
-          </button>
+          </Button>
         )}
       </div>
-      <ErrorAlert error={error && asCaravanError(error)} />
-      {inbox.isError && (
-        <button type="button" className="secondary" onClick={() => void inbox.refetch()}>
-          {t('common.retry')}
-        </button>
-      )}
+      <ProblemAlert error={error} onRetry={inbox.isError ? () => void inbox.refetch() : undefined} />
       <h2 id="inbox-heading" className="visually-hidden" tabIndex={-1}>
         {archived ? t('inbox.tabArchived') : t('inbox.tabInbox')}
       </h2>
@@ -130,9 +127,9 @@ export function Inbox() {
           </ul>
           <p className="muted small">{t('inbox.shown', { count: formatNumber(list.length) })}</p>
           {inbox.hasNextPage && (
-            <button type="button" className="secondary" disabled={inbox.isFetchingNextPage} onClick={() => void inbox.fetchNextPage()}>
-              {inbox.isFetchingNextPage ? t('common.working') : t('common.loadMore')}
-            </button>
+            <Button variant="secondary" isPending={inbox.isFetchingNextPage} onPress={() => void inbox.fetchNextPage()}>
+              {t('common.loadMore')}
+            </Button>
           )}
         </>
       )}
@@ -155,7 +152,6 @@ function InboxEntry({
   onArchive: () => void
   onRestore: () => void
 }) {
-  const { formatDate } = useI18n()
   const archiveButton = useRef<HTMLButtonElement>(null)
   // The "Mark as read" button goes away once it worked: keep focus on the item.
   const read = async () => {
@@ -208,36 +204,36 @@ function InboxEntry({
           <bdi>{item.body}</bdi>
         </p>
         <p className="muted small inbox-meta">
-          <time dateTime={item.createdAt}>{formatDate(item.createdAt)}</time>
+          <RelativeTime iso={item.createdAt} />
           <span aria-hidden="true"> · </span>
           <span>{category}</span>
         </p>
       </div>
       <div className="inbox-actions">
         {!item.read && (
-          <button
-            type="button"
-            className="secondary small"
-            onClick={() => void read()}
-            aria-label={t('inbox.markReadNamed', { title: item.title })}
+          <Button
+            variant="secondary"
+            size="small"
+            onPress={() => void read()}
+            aria-label={t('inbox.markReadTitled', { title: item.title })}
           >
             {t('inbox.markRead')}
-          </button>
+          </Button>
         )}
         {item.archived ? (
-          <button type="button" className="secondary small" onClick={onRestore} aria-label={t('inbox.restoreNamed', { title: item.title })}>
+          <Button variant="secondary" size="small" onPress={onRestore} aria-label={t('inbox.restoreNamed', { title: item.title })}>
             {t('inbox.restore')}
-          </button>
+          </Button>
         ) : (
-          <button
-            type="button"
-            className="secondary small"
-            onClick={onArchive}
+          <Button
+            variant="secondary"
+            size="small"
+            onPress={onArchive}
             ref={archiveButton}
             aria-label={t('inbox.archiveNamed', { title: item.title })}
           >
             {t('inbox.archive')}
-          </button>
+          </Button>
         )}
       </div>
     </li>

@@ -1,16 +1,38 @@
 // Email, SMS and push providers: per channel in failover order (lowest priority number first),
 // add one with a form made from a small per-provider field list, edit, switch on and off,
-// reorder by priority, remove, and test whether a provider's credentials work. Secrets are
-// write-only: the server shows them as "••••••" and keeps the stored value when "••••••" is sent
-// back, except when a connection field (host, port, address…) changes: then every stored secret
-// must be entered again, so no one can send stored credentials to a host of their choosing.
-import type { AvailableProvider, NotificationProvider } from '@caravan/sdk'
-import { useId, useState, type FormEvent } from 'react'
-import { useI18n, type MessageKey } from '../../../i18n'
+// reorder by priority, remove (asked first), and test whether a provider's credentials work.
+// Secrets are write-only: the server shows them as "••••••" and keeps the stored value when
+// "••••••" is sent back, except when a connection field (host, port, address…) changes: then
+// every stored secret must be entered again, so no one can send stored credentials to a host
+// of their choosing.
+import type { AvailableProvider, NotificationProvider, NotificationProviderList } from '@caravan/sdk'
+import { useId, useState } from 'react'
+import { Controller, type FieldPath } from 'react-hook-form'
+import { useI18n, type MessageKey, type Translate } from '../../../i18n'
+import {
+  Button,
+  ConfirmDialog,
+  Form,
+  FormCheckbox,
+  FormNumberField,
+  NumberField,
+  PasswordField,
+  ProblemAlert,
+  SelectField,
+  Skeleton,
+  SubmitButton,
+  TextAreaField,
+  TextField,
+  useServerForm,
+  type ServerForm,
+} from '../../../ui'
+import { DataTable, type Column } from '../../../ui/table'
+import { useUnsavedChanges } from '../../../ui/useUnsavedChanges'
+import { queryClient } from '../../../data/queryClient'
 import { client } from '../../auth/session'
-import { ErrorAlert, SelectField, StatusMessage, TextField, useAction, useMessage, type Say } from '../../shell/form'
+import { asCaravanError, StatusMessage, useMessage, type Say } from '../../shell/form'
 import { Page } from '../../shell/Page'
-import { useLoad } from '../../shell/useLoad'
+import { consoleKeys, useChangeProvider, useDeleteProvider, useProviders, useSaveProvider, useTestProvider } from './queries'
 
 export const MASK = '••••••'
 const PROVIDER_CHANNELS = ['email', 'sms', 'push'] as const
@@ -27,12 +49,6 @@ interface ProviderField {
   initial?: string | boolean
   /** Says where the provider connects: changing it requires the secrets again (the server enforces it too). */
   connection?: boolean
-}
-
-/** What POST /v1/admin/notification-providers/:id/test answers. */
-interface CheckResult {
-  ok: boolean
-  detail: string
 }
 
 /** The settings each provider takes (the server checks them against its schema too). */
@@ -96,203 +112,215 @@ function connectionValue(value: unknown): string {
   return String(value).trim().replace(/\/+$/, '')
 }
 
+type Row = NotificationProvider & { order: number }
+
 export function Providers() {
-  const { t, formatNumber } = useI18n()
-  const list = useLoad(() => client.admin.notifications.listProviders())
+  const { t } = useI18n()
+  const list = useProviders()
   const [message, setMessage] = useMessage()
   const [editing, setEditing] = useState<string | null>(null)
-  const [confirming, setConfirming] = useState<string | null>(null)
+  const [removing, setRemoving] = useState<NotificationProvider | null>(null)
+  const change = useChangeProvider()
+  const remove = useDeleteProvider()
 
-  const change = useAction(async (provider: NotificationProvider, patch: { enabled?: boolean; priority?: number }, done: Say) => {
-    await client.admin.notifications.updateProvider(provider.id, patch)
-    setMessage(done)
-    list.reload()
-  })
-  const remove = useAction(async (provider: NotificationProvider) => {
-    await client.admin.notifications.deleteProvider(provider.id)
-    setConfirming(null)
-    setMessage((t) => t('providers.removed', { name: providerName(t, provider.provider) }))
-    list.reload()
-  })
+  function changeProvider(provider: NotificationProvider, patch: { enabled?: boolean; priority?: number }, done: Say) {
+    setMessage(null)
+    change.mutate({ id: provider.id, patch }, { onSuccess: () => setMessage(done) })
+  }
 
   const available = list.data?.available ?? []
   return (
     <Page title={t('providers.title')} intro={t('providers.intro')}>
       <StatusMessage message={message} />
-      <ErrorAlert error={list.error ?? change.error ?? remove.error ?? null} />
-      {list.loading && !list.data && <p>{t('common.loading')}</p>}
+      <ProblemAlert error={change.error} />
+      {list.isPending && <Skeleton lines={6} />}
+      {list.isError && <ProblemAlert error={list.error} onRetry={() => void list.refetch()} />}
       {list.data &&
-        PROVIDER_CHANNELS.map((channel) => {
-          const rows = list.data!.items.filter((p) => p.channel === channel)
-          return (
-            <section key={channel} aria-labelledby={`providers-${channel}`}>
-              <h2 id={`providers-${channel}`}>{t(`channel.${channel}`)}</h2>
-              {rows.length === 0 && <p className="empty">{t('providers.none')}</p>}
-              {rows.length > 0 && (
-                <div className="table-wrap">
-                  <table>
-                    <caption className="visually-hidden">{t('providers.caption', { channel: t(`channel.${channel}`) })}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('providers.order')}</th>
-                        <th scope="col">{t('providers.provider')}</th>
-                        <th scope="col">{t('providers.priority')}</th>
-                        <th scope="col">{t('providers.status')}</th>
-                        <th scope="col">{t('providers.health')}</th>
-                        <th scope="col">
-                          <span className="visually-hidden">{t('providers.actions')}</span>
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {rows.map((provider, index) => {
-                        const name = providerName(t, provider.provider)
-                        // Providers given in the server's environment (NOTIFY_PROVIDERS) cannot be changed here.
-                        const fromEnv = provider.source === 'env'
-                        return (
-                          <tr key={provider.id}>
-                            <td>{formatNumber(index + 1)}</td>
-                            <th scope="row">
-                              <bdi>{name}</bdi>
-                              {fromEnv && <span className="tag">{t('providers.fromEnv')}</span>}
-                            </th>
-                            <td>
-                              {fromEnv ? (
-                                formatNumber(provider.priority)
-                              ) : (
-                                <PriorityForm
-                                  provider={provider}
-                                  name={name}
-                                  pending={change.pending}
-                                  onSave={(priority) =>
-                                    void change.run(provider, { priority }, (t) =>
-                                      t('providers.prioritySaved', { name: providerName(t, provider.provider), priority }),
-                                    )
-                                  }
-                                />
-                              )}
-                            </td>
-                            <td>{provider.enabled ? t('providers.enabled') : t('providers.disabled')}</td>
-                            <td>
-                              {t(
-                                `providers.state.${provider.state === 'open' || provider.state === 'half_open' ? provider.state : 'closed'}`,
-                              )}
-                            </td>
-                            <td>
-                              <ProviderTest provider={provider} name={name} />
-                              {fromEnv && <span className="muted small">{t('providers.fromEnvHint')}</span>}
-                              {!fromEnv && (
-                                <div className="row-actions">
-                                  <button
-                                    type="button"
-                                    className="secondary small"
-                                    disabled={change.pending}
-                                    aria-label={t(provider.enabled ? 'providers.disableNamed' : 'providers.enableNamed', { name })}
-                                    onClick={() =>
-                                      void change.run(provider, { enabled: !provider.enabled }, (t) =>
-                                        t(provider.enabled ? 'providers.nowDisabled' : 'providers.nowEnabled', {
-                                          name: providerName(t, provider.provider),
-                                        }),
-                                      )
-                                    }
-                                  >
-                                    {provider.enabled ? t('providers.disable') : t('providers.enable')}
-                                  </button>
-                                  <button
-                                    type="button"
-                                    className="secondary small"
-                                    aria-expanded={editing === provider.id}
-                                    aria-label={t('providers.editNamed', { name })}
-                                    onClick={() => setEditing(editing === provider.id ? null : provider.id)}
-                                  >
-                                    {t('providers.edit')}
-                                  </button>
-                                  {confirming !== provider.id && (
-                                    <button
-                                      type="button"
-                                      className="danger small"
-                                      aria-label={t('providers.removeNamed', { name })}
-                                      onClick={() => setConfirming(provider.id)}
-                                    >
-                                      {t('providers.remove')}
-                                    </button>
-                                  )}
-                                </div>
-                              )}
-                              {confirming === provider.id && (
-                                <div className="confirm" role="group" aria-label={t('providers.removeNamed', { name })}>
-                                  <p>{t('providers.confirmRemove', { name })}</p>
-                                  <button
-                                    type="button"
-                                    className="danger small"
-                                    disabled={remove.pending}
-                                    onClick={() => void remove.run(provider)}
-                                  >
-                                    {t('providers.yesRemove')}
-                                  </button>
-                                  <button type="button" className="secondary small" autoFocus onClick={() => setConfirming(null)}>
-                                    {t('common.cancel')}
-                                  </button>
-                                </div>
-                              )}
-                            </td>
-                          </tr>
-                        )
-                      })}
-                    </tbody>
-                  </table>
-                </div>
-              )}
-              {rows
-                .filter((p) => p.id === editing)
-                .map((provider) => (
-                  <ProviderForm
-                    key={provider.id}
-                    available={available}
-                    existing={provider}
-                    onDone={(say) => {
-                      setEditing(null)
-                      setMessage(say)
-                      list.reload()
-                    }}
-                    onCancel={() => setEditing(null)}
-                  />
-                ))}
-            </section>
-          )
-        })}
-      {list.data && (
-        <ProviderForm
-          available={available}
-          onDone={(say) => {
-            setMessage(say)
-            list.reload()
-          }}
-        />
+        PROVIDER_CHANNELS.map((channel) => (
+          <section key={channel} aria-labelledby={`providers-${channel}`}>
+            <h2 id={`providers-${channel}`}>{t(`channel.${channel}`)}</h2>
+            <ChannelTable
+              channel={channel}
+              editing={editing}
+              onToggle={(provider) =>
+                changeProvider(provider, { enabled: !provider.enabled }, (t) =>
+                  t(provider.enabled ? 'providers.nowDisabled' : 'providers.nowEnabled', { name: providerName(t, provider.provider) }),
+                )
+              }
+              onPriority={(provider, priority) =>
+                changeProvider(provider, { priority }, (t) =>
+                  t('providers.prioritySaved', { name: providerName(t, provider.provider), priority }),
+                )
+              }
+              onEdit={(provider) => setEditing(editing === provider.id ? null : provider.id)}
+              onRemove={(provider) => {
+                remove.reset()
+                setRemoving(provider)
+              }}
+            />
+            {list.data.items
+              .filter((p) => p.channel === channel && p.id === editing)
+              .map((provider) => (
+                <ProviderForm
+                  key={provider.id}
+                  available={available}
+                  existing={provider}
+                  onDone={(say) => {
+                    setEditing(null)
+                    setMessage(say)
+                  }}
+                  onCancel={() => setEditing(null)}
+                />
+              ))}
+          </section>
+        ))}
+      {list.data && <ProviderForm available={available} onDone={setMessage} />}
+      {removing && (
+        <ConfirmDialog
+          title={t('providers.removeNamed', { name: providerName(t, removing.provider) })}
+          confirmLabel={t('providers.yesRemove')}
+          pending={remove.isPending}
+          onConfirm={() =>
+            remove.mutate(removing.id, {
+              onSuccess: () => {
+                setRemoving(null)
+                if (editing === removing.id) setEditing(null)
+                setMessage((t) => t('providers.removed', { name: providerName(t, removing.provider) }))
+              },
+            })
+          }
+          onCancel={() => setRemoving(null)}
+        >
+          <p>{t('providers.confirmRemove', { name: providerName(t, removing.provider) })}</p>
+          <ProblemAlert error={remove.error} />
+        </ConfirmDialog>
       )}
     </Page>
   )
 }
 
+/** A channel's providers, read from the one provider list (so an on/off change shows in both at once). */
+function ChannelTable({
+  channel,
+  editing,
+  onToggle,
+  onPriority,
+  onEdit,
+  onRemove,
+}: {
+  channel: string
+  editing: string | null
+  onToggle: (provider: NotificationProvider) => void
+  onPriority: (provider: NotificationProvider, priority: number) => void
+  onEdit: (provider: NotificationProvider) => void
+  onRemove: (provider: NotificationProvider) => void
+}) {
+  const { t, formatNumber } = useI18n()
+  const columns: Column<Row>[] = [
+    { id: 'order', header: t('providers.order'), cell: (p) => formatNumber(p.order) },
+    {
+      id: 'provider',
+      header: t('providers.provider'),
+      primary: true,
+      cell: (p) => (
+        <>
+          <bdi>{providerName(t, p.provider)}</bdi>
+          {p.source === 'env' && <span className="tag">{t('providers.fromEnv')}</span>}
+        </>
+      ),
+    },
+    {
+      id: 'priority',
+      header: t('providers.priority'),
+      cell: (p) =>
+        p.source === 'env' ? (
+          formatNumber(p.priority)
+        ) : (
+          <PriorityForm key={p.priority} provider={p} name={providerName(t, p.provider)} onSave={(priority) => onPriority(p, priority)} />
+        ),
+    },
+    { id: 'status', header: t('providers.status'), cell: (p) => (p.enabled ? t('providers.enabled') : t('providers.disabled')) },
+    {
+      id: 'health',
+      header: t('providers.health'),
+      cell: (p) => t(`providers.state.${p.state === 'open' || p.state === 'half_open' ? p.state : 'closed'}`),
+    },
+  ]
+  return (
+    <DataTable
+      caption={t('providers.caption', { channel: t(`channel.${channel as 'email'}`) })}
+      columns={columns}
+      queryKey={[...consoleKeys.providers, 'table', channel]}
+      fetchPage={async ({ signal }) => {
+        // Through the page's own list: one request for the three tables.
+        const list = await queryClient.fetchQuery({
+          queryKey: consoleKeys.providers,
+          queryFn: () => client.admin.notifications.listProviders({ signal }),
+        })
+        return { items: rowsOf(list, channel), nextCursor: null }
+      }}
+      getRowId={(p) => p.id}
+      empty={<p className="empty">{t('providers.none')}</p>}
+      rowActions={(provider) => {
+        const name = providerName(t, provider.provider)
+        // Providers given in the server's environment (NOTIFY_PROVIDERS) cannot be changed here.
+        const fromEnv = provider.source === 'env'
+        return (
+          <>
+            <ProviderTest provider={provider} name={name} />
+            {fromEnv && <span className="muted small">{t('providers.fromEnvHint')}</span>}
+            {!fromEnv && (
+              <>
+                <Button
+                  variant="secondary"
+                  size="small"
+                  aria-label={t(provider.enabled ? 'providers.disableNamed' : 'providers.enableNamed', { name })}
+                  onPress={() => onToggle(provider)}
+                >
+                  {provider.enabled ? t('providers.disable') : t('providers.enable')}
+                </Button>
+                <Button
+                  variant="secondary"
+                  size="small"
+                  aria-expanded={editing === provider.id}
+                  aria-label={t('providers.editNamed', { name })}
+                  onPress={() => onEdit(provider)}
+                >
+                  {t('providers.edit')}
+                </Button>
+                <Button variant="danger" size="small" aria-label={t('providers.removeNamed', { name })} onPress={() => onRemove(provider)}>
+                  {t('providers.remove')}
+                </Button>
+              </>
+            )}
+          </>
+        )
+      }}
+    />
+  )
+}
+
+/** A channel's providers in failover order, numbered. */
+export function rowsOf(list: NotificationProviderList, channel: string): Row[] {
+  return list.items.filter((p) => p.channel === channel).map((p, i) => ({ ...p, order: i + 1 }))
+}
+
 /** "Test connection": asks the server to check the credentials with the service; the answer is announced (role=status). */
 function ProviderTest({ provider, name }: { provider: NotificationProvider; name: string }) {
   const { t } = useI18n()
-  const [result, setResult] = useState<CheckResult | null>(null)
-  const test = useAction(async () => {
-    setResult(null)
-    setResult(await client.request<CheckResult>('POST', `/v1/admin/notification-providers/${encodeURIComponent(provider.id)}/test`))
-  })
+  const test = useTestProvider()
+  const result = test.data
   return (
     <div className="provider-test">
-      <button
-        type="button"
-        className="secondary small"
-        disabled={test.pending}
+      <Button
+        variant="secondary"
+        size="small"
+        isPending={test.isPending}
         aria-label={t('providers.testNamed', { name })}
-        onClick={() => void test.run()}
+        onPress={() => test.mutate(provider.id)}
       >
-        {test.pending ? t('providers.testing') : t('providers.test')}
-      </button>
+        {t('providers.test')}
+      </Button>
       {/* Always present, so the answer is announced when it arrives. */}
       <div role="status" aria-live="polite" className={result ? `alert small ${result.ok ? 'success' : 'error'}` : 'visually-hidden'}>
         {result && (
@@ -307,7 +335,7 @@ function ProviderTest({ provider, name }: { provider: NotificationProvider; name
           </>
         )}
       </div>
-      <ErrorAlert error={test.error} />
+      <ProblemAlert error={test.error} />
     </div>
   )
 }
@@ -316,66 +344,92 @@ function providerName(t: (key: MessageKey) => string, provider: string): string 
   return provider in PROVIDER_FIELDS ? t(`providers.name.${provider}` as MessageKey) : provider
 }
 
-function PriorityForm({
-  provider,
-  name,
-  pending,
-  onSave,
-}: {
-  provider: NotificationProvider
-  name: string
-  pending: boolean
-  onSave: (priority: number) => void
-}) {
+/** A provider's priority in its row: the page's digits (Persian in Persian), saved with Set. */
+function PriorityForm({ provider, name, onSave }: { provider: NotificationProvider; name: string; onSave: (priority: number) => void }) {
   const { t } = useI18n()
-  const id = useId()
-  const [value, setValue] = useState(String(provider.priority))
-  const valid = /^\d+$/.test(value) && Number(value) <= 10_000
+  const [value, setValue] = useState(provider.priority)
+  const valid = Number.isInteger(value) && value >= 0 && value <= 10_000
   return (
     <form
       className="row-form"
       onSubmit={(e) => {
         e.preventDefault()
-        if (valid) onSave(Number(value))
+        if (valid && value !== provider.priority) onSave(value)
       }}
     >
-      <label htmlFor={id} className="visually-hidden">
-        {t('providers.priorityOf', { name })}
-      </label>
-      <input
-        id={id}
-        type="number"
-        min={0}
-        max={10000}
-        inputMode="numeric"
-        dir="ltr"
+      <NumberField
+        label={<span className="visually-hidden">{t('providers.priorityOf', { name })}</span>}
         className="narrow-number"
+        minValue={0}
+        maxValue={10_000}
+        step={1}
         value={value}
-        aria-invalid={valid ? undefined : true}
-        onChange={(e) => setValue(e.target.value)}
+        onChange={setValue}
+        formatOptions={{ useGrouping: false }}
       />
-      <button type="submit" className="secondary small" disabled={pending || !valid || Number(value) === provider.priority}>
+      <Button type="submit" variant="secondary" size="small" isDisabled={!valid || value === provider.priority}>
         {t('providers.set')}
         <span className="visually-hidden"> {t('providers.priorityOf', { name })}</span>
-      </button>
+      </Button>
     </form>
   )
 }
 
-type Values = Record<string, string | boolean>
+type Value = string | boolean | number | null
+interface ProviderValues {
+  provider: string
+  priority: number | null
+  maxPerSecond: number | null
+  enabled: boolean
+  config: Record<string, Value>
+}
 
-function initialValues(provider: string, existing?: NotificationProvider): Values {
-  const values: Values = {}
+function initialValues(provider: string, existing?: NotificationProvider): Record<string, Value> {
+  const values: Record<string, Value> = {}
   for (const field of fieldsOf(provider)) {
     const stored = existing?.config[field.name]
     if (field.kind === 'checkbox') values[field.name] = typeof stored === 'boolean' ? stored : field.initial === true
+    else if (field.kind === 'number')
+      values[field.name] = typeof stored === 'number' ? stored : typeof field.initial === 'string' ? Number(field.initial) : null
     else if (field.name === 'config' && existing) values[field.name] = JSON.stringify(existing.config, null, 2)
     else if (stored === undefined || stored === null) values[field.name] = typeof field.initial === 'string' ? field.initial : ''
-    else
-      values[field.name] =
-        typeof stored === 'string' ? stored : typeof stored === 'number' ? String(stored) : JSON.stringify(stored, null, 2)
+    else values[field.name] = typeof stored === 'string' ? stored : JSON.stringify(stored, null, 2)
   }
   return values
+}
+
+const parseJsonObject = (text: string): Record<string, unknown> | undefined => {
+  try {
+    const value: unknown = JSON.parse(text)
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The settings as the server takes them (the fields' own rules have passed). */
+function configOf(fields: ProviderField[], values: Record<string, Value>): Record<string, unknown> {
+  const config: Record<string, unknown> = {}
+  for (const field of fields) {
+    const value = values[field.name]
+    if (field.kind === 'checkbox') {
+      // Connection flags are always sent, so unticking one reaches the server.
+      if (value || field.connection) config[field.name] = value === true
+      continue
+    }
+    if (field.kind === 'number') {
+      if (typeof value === 'number') config[field.name] = value
+      continue
+    }
+    const text = String(value ?? '').trim()
+    if (!text) continue
+    if (text === MASK) config[field.name] = MASK
+    else if (field.kind === 'secretJson' || field.name === 'config') config[field.name] = parseJsonObject(text)
+    // PEM keys keep their line breaks; one-line settings lose stray spaces.
+    else config[field.name] = field.kind === 'secretText' || field.kind === 'multiline' ? String(value) : text
+  }
+  // A provider this page has no field list for is configured with one JSON object.
+  return fields.some((f) => f.name === 'config') ? ((config.config as Record<string, unknown>) ?? {}) : config
 }
 
 function ProviderForm({
@@ -390,275 +444,215 @@ function ProviderForm({
   onCancel?: () => void
 }) {
   const { t } = useI18n()
-  const formId = useId()
-  const [provider, setProvider] = useState(existing?.provider ?? available[0]?.provider ?? 'smtp')
-  const [values, setValues] = useState<Values>(() => initialValues(provider, existing))
-  const [priority, setPriority] = useState(String(existing?.priority ?? 100))
-  const [maxPerSecond, setMaxPerSecond] = useState(existing?.maxPerSecond ? String(existing.maxPerSecond) : '')
-  const [enabled, setEnabled] = useState(existing?.enabled ?? true)
-  const [localErrors, setLocalErrors] = useState<Record<string, string>>({})
+  const titleId = useId()
+  const save = useSaveProvider()
+  const first = existing?.provider ?? available[0]?.provider ?? 'smtp'
+  const defaults: ProviderValues = {
+    provider: first,
+    priority: existing?.priority ?? 100,
+    maxPerSecond: existing?.maxPerSecond ?? null,
+    enabled: existing?.enabled ?? true,
+    config: initialValues(first, existing),
+  }
+  const form: ServerForm<ProviderValues> = useServerForm<ProviderValues>({
+    defaultValues: defaults,
+    onSubmit: async (values) => {
+      const fields = fieldsOf(values.provider)
+      const spec = available.find((a) => a.provider === values.provider)
+      // Moving the provider (a connection setting changed) needs every stored secret typed again.
+      if (existing) {
+        const moved = fields.some(
+          (f) => f.connection && connectionValue(values.config[f.name]) !== connectionValue(existing.config[f.name]),
+        )
+        const again = moved
+          ? fields.filter((f) => {
+              const typed = String(values.config[f.name] ?? '').trim()
+              return isSecret(f, spec) && existing.config[f.name] && (typed === '' || typed === MASK)
+            })
+          : []
+        if (again.length) {
+          for (const f of again) form.setError(`config.${f.name}`, { type: 'server', message: t('providers.secretAgain') })
+          form.setFocus(`config.${again[0].name}`)
+          return
+        }
+      }
+      const input = {
+        provider: values.provider,
+        priority: values.priority ?? 100,
+        enabled: values.enabled,
+        maxPerSecond: values.maxPerSecond,
+        config: configOf(fields, values.config),
+      }
+      try {
+        await save.mutateAsync({ id: existing?.id, input })
+      } catch (error) {
+        // The server names bad settings `config.port`; a 422 there means the secret is wanted again.
+        const problem = asCaravanError(error)
+        const named = problem.errors
+          .map((e) => e.field.replace(/^body\./, '').split('.'))
+          .filter(([head, name]) => head === 'config' && name && fields.some((f) => f.name === name))
+        if (!named.length) throw error
+        for (const [, name] of named)
+          form.setError(`config.${name}`, {
+            type: 'server',
+            message: problem.status === 422 ? t('providers.secretAgain') : t('fieldError.generic'),
+          })
+        form.setFocus(`config.${named[0][1]}`)
+        return
+      }
+      const name = (t: Translate) => providerName(t, values.provider)
+      if (existing) onDone((t) => t('providers.updated', { name: name(t) }))
+      else {
+        form.reset({ ...defaults, provider: values.provider, config: initialValues(values.provider) })
+        onDone((t) => t('providers.added', { name: name(t) }))
+      }
+    },
+  })
+  const guard = useUnsavedChanges(form.formState.isDirty)
+  const provider = form.watch('provider')
   const spec = available.find((a) => a.provider === provider)
   const fields = fieldsOf(provider)
-
-  const save = useAction(async (config: Record<string, unknown>): Promise<Say> => {
-    const common = { priority: Number(priority), enabled, maxPerSecond: maxPerSecond ? Number(maxPerSecond) : null }
-    if (existing) {
-      await client.admin.notifications.updateProvider(existing.id, { ...common, config })
-      return (t) => t('providers.updated', { name: providerName(t, provider) })
-    }
-    await client.admin.notifications.createProvider({ provider, ...common, config })
-    return (t) => t('providers.added', { name: providerName(t, provider) })
-  })
-
-  /** The settings as the server takes them, or the fields to fix first. */
-  function build(): { config: Record<string, unknown>; errors: Record<string, string> } {
-    const config: Record<string, unknown> = {}
-    const errors: Record<string, string> = {}
-    for (const field of fields) {
-      const value = values[field.name]
-      if (field.kind === 'checkbox') {
-        // Connection flags are always sent, so unticking one reaches the server.
-        if (value || field.name === 'production' || field.connection) config[field.name] = value === true
-        continue
-      }
-      const text = String(value ?? '').trim()
-      if (!text) {
-        if (field.required) errors[field.name] = t('providers.required')
-        continue
-      }
-      if (text === MASK) {
-        config[field.name] = MASK
-        continue
-      }
-      if (field.kind === 'number') {
-        if (/^\d+$/.test(text)) config[field.name] = Number(text)
-        else errors[field.name] = t('fieldError.generic')
-      } else if (field.kind === 'secretJson' || field.name === 'config') {
-        const parsed = (() => {
-          try {
-            return JSON.parse(text) as unknown
-          } catch {
-            return undefined
-          }
-        })()
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) config[field.name] = parsed
-        else errors[field.name] = t('providers.jsonInvalid')
-      } else {
-        // PEM keys keep their line breaks; one-line settings lose stray spaces.
-        config[field.name] = field.kind === 'secretText' || field.kind === 'multiline' ? String(value) : text
-      }
-    }
-    // Moving the provider (a connection setting changed) needs every stored secret typed again.
-    if (existing && fields.some((f) => f.connection && connectionValue(values[f.name]) !== connectionValue(existing.config[f.name]))) {
-      for (const field of fields) {
-        const stored = existing.config[field.name]
-        const typed = String(values[field.name] ?? '').trim()
-        if (isSecret(field, spec) && stored && (typed === '' || typed === MASK)) errors[field.name] = t('providers.secretAgain')
-      }
-    }
-    if (!/^\d+$/.test(priority) || Number(priority) > 10_000) errors.priority = t('fieldError.generic')
-    if (maxPerSecond && !/^[1-9]\d*$/.test(maxPerSecond)) errors.maxPerSecond = t('fieldError.generic')
-    // A provider this page has no field list for is configured with one JSON object.
-    return { config: fields.some((f) => f.name === 'config') ? ((config.config as Record<string, unknown>) ?? {}) : config, errors }
-  }
-
-  async function submit(event: FormEvent) {
-    event.preventDefault()
-    const { config, errors } = build()
-    setLocalErrors(errors)
-    save.setError(null)
-    if (Object.keys(errors).length) return
-    const done = await save.run(config)
-    if (!done) return
-    if (!existing) {
-      setValues(initialValues(provider))
-      setPriority('100')
-      setMaxPerSecond('')
-      setEnabled(true)
-    }
-    onDone(done)
-  }
-
-  // The server names bad settings `config.port`; unnamed ones (`config`) fall to the form's alert.
-  // A 422 names the secrets the server wants again (a connection setting changed).
-  const secretsAgain = save.error?.status === 422
-  const serverErrors: Record<string, string> = {}
-  for (const e of save.error?.errors ?? []) {
-    const [head, name] = e.field.replace(/^body\./, '').split('.')
-    if (head === 'config' && name) serverErrors[name] = secretsAgain ? t('providers.secretAgain') : t('fieldError.generic')
-  }
-  const errorOf = (name: string) => localErrors[name] ?? serverErrors[name]
-  const hasLocal = Object.keys(localErrors).length > 0
-  const titleId = `${formId}-title`
   const name = providerName(t, provider)
 
   return (
-    <form className="card form" onSubmit={submit} noValidate aria-labelledby={titleId} aria-busy={save.pending}>
+    <section className="card" aria-labelledby={titleId}>
+      {guard}
       <h2 id={titleId}>{existing ? t('providers.editTitle', { name }) : t('providers.addTitle')}</h2>
-      {hasLocal || secretsAgain ? (
-        <div className="alert error" role="alert">
-          <p>{t('error.validation')}</p>
-        </div>
-      ) : (
-        <ErrorAlert error={save.error} />
-      )}
-      {existing ? (
-        <p className="muted">{t('providers.secretsKept')}</p>
-      ) : (
-        <SelectField
-          label={t('providers.provider')}
-          value={provider}
-          onChange={(e) => {
-            setProvider(e.target.value)
-            setValues(initialValues(e.target.value))
-            setLocalErrors({})
-            save.setError(null)
-          }}
-          options={available.map((a) => ({
-            value: a.provider,
-            label: t('providers.option', { name: providerName(t, a.provider), channel: t(`channel.${a.channel as 'email'}`) }),
-          }))}
-        />
-      )}
-      {fields.map((f) => (
-        <ProviderInput
-          key={`${provider}-${f.name}`}
-          field={f}
-          secret={isSecret(f, spec)}
-          editing={!!existing}
-          value={values[f.name]}
-          error={errorOf(f.name)}
-          onChange={(value) => setValues((v) => ({ ...v, [f.name]: value }))}
-        />
-      ))}
-      <div className="field-row">
-        <TextField
-          label={t('providers.priority')}
-          type="number"
-          min={0}
-          max={10000}
-          dir="ltr"
-          value={priority}
-          hint={t('providers.priorityHint')}
-          onChange={(e) => setPriority(e.target.value)}
-          error={errorOf('priority')}
-        />
-        <TextField
-          label={t('providers.maxPerSecond')}
-          type="number"
-          min={1}
-          dir="ltr"
-          optional
-          value={maxPerSecond}
-          hint={t('providers.maxPerSecondHint')}
-          onChange={(e) => setMaxPerSecond(e.target.value)}
-          error={errorOf('maxPerSecond')}
-        />
-      </div>
-      <label className="check">
-        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
-        <span>{t('providers.enabledLabel')}</span>
-      </label>
-      <div className="toolbar">
-        <button type="submit" disabled={save.pending}>
-          {save.pending ? t('common.working') : existing ? t('providers.saveChanges') : t('providers.add')}
-        </button>
-        {onCancel && (
-          <button type="button" className="secondary" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
+      <Form
+        form={form}
+        aria-labelledby={titleId}
+        actions={
+          <div className="toolbar">
+            <SubmitButton>{existing ? t('providers.saveChanges') : t('providers.add')}</SubmitButton>
+            {onCancel && (
+              <Button variant="secondary" onPress={onCancel}>
+                {t('common.cancel')}
+              </Button>
+            )}
+          </div>
+        }
+      >
+        {existing ? (
+          <p className="muted">{t('providers.secretsKept')}</p>
+        ) : (
+          <SelectField
+            label={t('providers.provider')}
+            value={provider}
+            onChange={(next) => {
+              if (!next || next === provider) return
+              form.reset({ ...form.getValues(), provider: next, config: initialValues(next) }, { keepDefaultValues: true })
+              form.setFormError(null)
+            }}
+            options={available.map((a) => ({
+              id: a.provider,
+              label: t('providers.option', { name: providerName(t, a.provider), channel: t(`channel.${a.channel as 'email'}`) }),
+            }))}
+          />
         )}
-      </div>
-    </form>
+        {fields.map((f) => (
+          <ProviderInput key={`${provider}-${f.name}`} form={form} field={f} secret={isSecret(f, spec)} editing={!!existing} />
+        ))}
+        <div className="field-row">
+          <FormNumberField
+            control={form.control}
+            name="priority"
+            label={t('providers.priority')}
+            description={t('providers.priorityHint')}
+            minValue={0}
+            maxValue={10_000}
+            formatOptions={{ useGrouping: false }}
+            isRequired
+          />
+          <FormNumberField
+            control={form.control}
+            name="maxPerSecond"
+            label={t('providers.maxPerSecond')}
+            description={t('providers.maxPerSecondHint')}
+            minValue={1}
+            formatOptions={{ useGrouping: false }}
+            optional
+          />
+        </div>
+        <FormCheckbox control={form.control} name="enabled" label={t('providers.enabledLabel')} />
+      </Form>
+    </section>
   )
 }
 
 function ProviderInput({
+  form,
   field,
   secret,
   editing,
-  value,
-  error,
-  onChange,
 }: {
+  form: ServerForm<ProviderValues>
   field: ProviderField
   secret: boolean
   /** An existing provider: its connection settings carry the "secrets again" hint. */
   editing: boolean
-  value: string | boolean | undefined
-  error?: string
-  onChange: (value: string | boolean) => void
 }) {
   const { t } = useI18n()
-  const id = useId()
-  const known = field.name !== 'config'
-  const label = known ? t(`providers.field.${field.name}` as MessageKey) : t('providers.field.config')
-  const hintsConnection = editing && field.connection
-  const describedBy =
-    [secret && `${id}-hint`, hintsConnection && `${id}-connection`, error && `${id}-error`].filter(Boolean).join(' ') || undefined
-  const connectionHint = hintsConnection && (
-    <p className="hint" id={`${id}-connection`}>
-      {t('providers.connectionHint')}
-    </p>
-  )
-  if (field.kind === 'checkbox') {
-    const box = (
-      <label className="check">
-        <input type="checkbox" checked={value === true} aria-describedby={describedBy} onChange={(e) => onChange(e.target.checked)} />
-        <span>{label}</span>
-      </label>
+  const name: FieldPath<ProviderValues> = `config.${field.name}`
+  const label = field.name !== 'config' ? t(`providers.field.${field.name}` as MessageKey) : t('providers.field.config')
+  const description =
+    [secret && t('providers.secretHint'), editing && field.connection && t('providers.connectionHint')].filter(Boolean).join(' ') ||
+    undefined
+  if (field.kind === 'checkbox') return <FormCheckbox control={form.control} name={name} label={label} description={description} />
+  if (field.kind === 'number')
+    return (
+      <FormNumberField
+        control={form.control}
+        name={name}
+        label={label}
+        description={description}
+        isRequired={field.required}
+        formatOptions={{ useGrouping: false }}
+        minValue={0}
+      />
     )
-    return hintsConnection ? (
-      <div className="field">
-        {box}
-        {connectionHint}
-      </div>
-    ) : (
-      box
-    )
-  }
   const multiline = field.kind === 'multiline' || field.kind === 'secretText' || field.kind === 'secretJson'
-  const common = {
-    id,
-    value: typeof value === 'string' ? value : '',
-    dir: 'ltr' as const,
-    spellCheck: false,
-    autoComplete: secret ? 'new-password' : 'off',
-    'aria-invalid': error ? true : undefined,
-    'aria-describedby': describedBy,
-    required: field.required,
-  }
+  const json = field.kind === 'secretJson' || field.name === 'config'
   return (
-    <div className={error ? 'field invalid' : 'field'}>
-      <label htmlFor={id}>
-        {label}
-        {!field.required && <span className="muted"> ({t('common.optional')})</span>}
-      </label>
-      {multiline ? (
-        <textarea
-          {...common}
-          rows={field.kind === 'secretJson' ? 6 : 4}
-          className={secret ? 'masked' : undefined}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      ) : (
-        <input
-          {...common}
-          type={secret ? 'password' : field.kind === 'number' ? 'number' : 'text'}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      )}
-      {secret && (
-        <p className="hint" id={`${id}-hint`}>
-          {t('providers.secretHint')}
-        </p>
-      )}
-      {connectionHint}
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
+    <Controller
+      control={form.control}
+      name={name}
+      rules={{
+        validate: (value) => {
+          const text = String(value ?? '').trim()
+          if (!text) return field.required ? t('providers.required') : true
+          if (json && text !== MASK && !parseJsonObject(text)) return t('providers.jsonInvalid')
+          return true
+        },
+      }}
+      render={({ field: bound, fieldState }) => {
+        const common = {
+          label,
+          description,
+          name: bound.name,
+          value: typeof bound.value === 'string' ? bound.value : '',
+          onChange: bound.onChange,
+          onBlur: bound.onBlur,
+          isRequired: field.required,
+          optional: !field.required,
+          errorMessage: fieldState.error?.message,
+          dir: 'ltr' as const,
+          spellCheck: 'false',
+          autoComplete: secret ? 'new-password' : 'off',
+        }
+        if (multiline)
+          return (
+            <TextAreaField
+              {...common}
+              rows={field.kind === 'secretJson' ? 6 : 4}
+              // Multi-line secrets are masked like a password input (styles.css textarea.masked).
+              inputRef={(element) => {
+                bound.ref(element)
+                element?.classList.toggle('masked', secret)
+              }}
+            />
+          )
+        return secret ? <PasswordField {...common} inputRef={bound.ref} /> : <TextField {...common} inputRef={bound.ref} />
+      }}
+    />
   )
 }

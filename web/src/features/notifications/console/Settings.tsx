@@ -1,45 +1,54 @@
 // Module-wide settings: rate limits (messages per user per hour, by category and channel) and
-// the content filter (blocked words, links).
-import type {
-  NotificationCategory,
-  NotificationChannel,
-  NotificationContentRules,
-  NotificationRateLimits,
-  NotificationSettings,
-} from '@caravan/sdk'
-import { useId, useState, type FormEvent } from 'react'
+// the content filter (blocked words, links). One form; leaving with unsaved changes asks first.
+import type { NotificationCategory, NotificationContentRules, NotificationRateLimits, NotificationSettings } from '@caravan/sdk'
+import { useId } from 'react'
+import { Controller } from 'react-hook-form'
 import { useI18n } from '../../../i18n'
-import { client } from '../../auth/session'
-import { ErrorAlert, StatusMessage, TextAreaField, useAction } from '../../shell/form'
+import { Form, FormNumberField, FormTextAreaField, ProblemAlert, Skeleton, SubmitButton, useServerForm } from '../../../ui'
+import { useUnsavedChanges } from '../../../ui/useUnsavedChanges'
+import { StatusMessage, useMessage } from '../../shell/form'
 import { Page } from '../../shell/Page'
-import { useLoad } from '../../shell/useLoad'
 import { CATEGORIES, CHANNELS } from '../labels'
+import { useNotificationSettings, useUpdateSettings } from './queries'
 
 type Row = NotificationCategory | '*'
 const ROWS: Row[] = ['*', ...CATEGORIES]
-type Cells = Record<string, string>
-const cell = (row: Row, channel: NotificationChannel) => `${row}:${channel}`
+const LINKS = ['allow', 'block', 'domains'] as const
+
+/** Named as the server names them, so its field errors land on the right input. */
+interface RuleValues {
+  rateLimits: Record<string, Record<string, number | null>>
+  contentRules: { blockedWords: string; links: (typeof LINKS)[number]; allowDomains: string }
+}
 
 export function NotificationSettingsPage() {
   const { t } = useI18n()
-  const settings = useLoad(() => client.admin.notifications.settings())
+  const settings = useNotificationSettings()
   return (
     <Page title={t('nsettings.title')} intro={t('nsettings.intro')}>
-      <ErrorAlert error={settings.error ?? null} />
-      {settings.loading && !settings.data && <p>{t('common.loading')}</p>}
+      {settings.isPending && <Skeleton lines={8} />}
+      {settings.isError && <ProblemAlert error={settings.error} onRetry={() => void settings.refetch()} />}
       {settings.data && <SettingsForm settings={settings.data} />}
     </Page>
   )
 }
 
-function cellsOf(limits: NotificationRateLimits): Cells {
-  const cells: Cells = {}
-  for (const row of ROWS)
-    for (const channel of CHANNELS) {
-      const value = limits[row]?.[channel]
-      cells[cell(row, channel)] = value === undefined ? '' : String(value)
-    }
-  return cells
+function valuesOf(settings: NotificationSettings): RuleValues {
+  const limits = settings.rateLimits ?? {}
+  const rateLimits: RuleValues['rateLimits'] = {}
+  for (const row of ROWS) {
+    rateLimits[row] = {}
+    for (const channel of CHANNELS) rateLimits[row][channel] = limits[row]?.[channel] ?? null
+  }
+  const rules: NotificationContentRules = settings.contentRules ?? { blockedWords: [], links: 'allow' }
+  return {
+    rateLimits,
+    contentRules: {
+      blockedWords: rules.blockedWords.join('\n'),
+      links: typeof rules.links === 'object' ? 'domains' : rules.links,
+      allowDomains: typeof rules.links === 'object' ? rules.links.allowDomains.join('\n') : '',
+    },
+  }
 }
 
 const wordsOf = (text: string) => [
@@ -54,49 +63,43 @@ const wordsOf = (text: string) => [
 function SettingsForm({ settings }: { settings: NotificationSettings }) {
   const { t } = useI18n()
   const id = useId()
-  const [cells, setCells] = useState<Cells>(() => cellsOf(settings.rateLimits ?? {}))
-  const rules: NotificationContentRules = settings.contentRules ?? { blockedWords: [], links: 'allow' }
-  const [words, setWords] = useState(rules.blockedWords.join('\n'))
-  const [links, setLinks] = useState<'allow' | 'block' | 'domains'>(typeof rules.links === 'object' ? 'domains' : rules.links)
-  const [domains, setDomains] = useState(typeof rules.links === 'object' ? rules.links.allowDomains.join('\n') : '')
-  const [saved, setSaved] = useState(false)
-  const bad = Object.entries(cells)
-    .filter(([, v]) => v !== '' && !/^\d+$/.test(v))
-    .map(([k]) => k)
-
-  const save = useAction(async () => {
-    const rateLimits: NotificationRateLimits = {}
-    for (const row of ROWS)
-      for (const channel of CHANNELS) {
-        const value = cells[cell(row, channel)]
-        if (value !== '') rateLimits[row] = { ...rateLimits[row], [channel]: Number(value) }
-      }
-    const contentRules: NotificationContentRules = {
-      blockedWords: wordsOf(words),
-      links: links === 'domains' ? { allowDomains: wordsOf(domains) } : links,
-    }
-    const answer = await client.admin.notifications.updateSettings({ rateLimits, contentRules })
-    setCells(cellsOf(answer.rateLimits ?? {}))
-    setWords(answer.contentRules.blockedWords.join('\n'))
-    return answer
+  const [message, setMessage] = useMessage()
+  const update = useUpdateSettings()
+  const form = useServerForm<RuleValues>({
+    defaultValues: valuesOf(settings),
+    onSubmit: async (values) => {
+      setMessage(null)
+      const rateLimits: NotificationRateLimits = {}
+      for (const row of ROWS)
+        for (const channel of CHANNELS) {
+          const value = values.rateLimits[row][channel]
+          if (value !== null) rateLimits[row] = { ...rateLimits[row], [channel]: value }
+        }
+      const { blockedWords, links, allowDomains } = values.contentRules
+      const answer = await update.mutateAsync({
+        rateLimits,
+        contentRules: { blockedWords: wordsOf(blockedWords), links: links === 'domains' ? { allowDomains: wordsOf(allowDomains) } : links },
+      })
+      form.reset(valuesOf(answer))
+      setMessage((t) => t('nsettings.saved'))
+    },
   })
-
-  async function submit(event: FormEvent) {
-    event.preventDefault()
-    setSaved(false)
-    if (bad.length) return
-    if (await save.run()) setSaved(true)
-  }
-
+  const guard = useUnsavedChanges(form.formState.isDirty)
+  const links = form.watch('contentRules.links')
   const rowLabel = (row: Row) => (row === '*' ? t('nsettings.anyCategory') : t(`category.${row}`))
+
   return (
-    <form onSubmit={submit} noValidate aria-busy={save.pending}>
-      <ErrorAlert error={save.error} />
-      {bad.length > 0 && (
-        <div className="alert error" role="alert">
-          <p>{t('nsettings.limitsInvalid')}</p>
-        </div>
-      )}
+    <Form
+      form={form}
+      aria-label={t('nsettings.title')}
+      actions={
+        <>
+          <StatusMessage message={message} />
+          <SubmitButton>{t('nsettings.save')}</SubmitButton>
+        </>
+      }
+    >
+      {guard}
       <fieldset className="card">
         <legend>{t('nsettings.rateLimits')}</legend>
         <p className="hint" id={`${id}-limits-hint`}>
@@ -118,26 +121,25 @@ function SettingsForm({ settings }: { settings: NotificationSettings }) {
               {ROWS.map((row) => (
                 <tr key={row}>
                   <th scope="row">{rowLabel(row)}</th>
-                  {CHANNELS.map((channel) => {
-                    const key = cell(row, channel)
-                    return (
-                      <td key={channel}>
-                        <input
-                          type="number"
-                          min={0}
-                          max={1000000}
-                          inputMode="numeric"
-                          dir="ltr"
-                          className="narrow-number"
-                          aria-label={t('nsettings.limitFor', { category: rowLabel(row), channel: t(`channel.${channel}`) })}
-                          aria-invalid={bad.includes(key) ? true : undefined}
-                          placeholder={row === '*' ? t('nsettings.unlimited') : t('nsettings.inherit')}
-                          value={cells[key]}
-                          onChange={(e) => setCells((c) => ({ ...c, [key]: e.target.value }))}
-                        />
-                      </td>
-                    )
-                  })}
+                  {CHANNELS.map((channel) => (
+                    <td key={channel}>
+                      <FormNumberField
+                        control={form.control}
+                        name={`rateLimits.${row}.${channel}`}
+                        label={
+                          <span className="visually-hidden">
+                            {t('nsettings.limitFor', { category: rowLabel(row), channel: t(`channel.${channel}`) })}
+                          </span>
+                        }
+                        className="narrow-number"
+                        minValue={0}
+                        maxValue={1_000_000}
+                        step={1}
+                        formatOptions={{ useGrouping: false, maximumFractionDigits: 0 }}
+                        placeholder={row === '*' ? t('nsettings.unlimited') : t('nsettings.inherit')}
+                      />
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>
@@ -147,39 +149,50 @@ function SettingsForm({ settings }: { settings: NotificationSettings }) {
 
       <fieldset className="card form wide">
         <legend>{t('nsettings.contentRules')}</legend>
-        <TextAreaField
+        <FormTextAreaField
+          control={form.control}
+          name="contentRules.blockedWords"
           label={t('nsettings.blockedWords')}
-          hint={t('nsettings.blockedWordsHint')}
+          description={t('nsettings.blockedWordsHint')}
           dir="auto"
           rows={4}
-          value={words}
-          onChange={(e) => setWords(e.target.value)}
         />
-        <fieldset className="checks">
-          <legend>{t('nsettings.links')}</legend>
-          {(['allow', 'block', 'domains'] as const).map((value) => (
-            <label key={value} className="check">
-              <input type="radio" name={`${id}-links`} value={value} checked={links === value} onChange={() => setLinks(value)} />
-              <span>{t(`nsettings.links.${value}`)}</span>
-            </label>
-          ))}
-        </fieldset>
+        {/* Three choices, all visible at once: native radios (the kit has no radio group). */}
+        <Controller
+          control={form.control}
+          name="contentRules.links"
+          render={({ field }) => (
+            <fieldset className="checks">
+              <legend>{t('nsettings.links')}</legend>
+              {LINKS.map((value, i) => (
+                <label key={value} className="check">
+                  <input
+                    ref={i === 0 ? field.ref : undefined}
+                    type="radio"
+                    name={field.name}
+                    value={value}
+                    checked={field.value === value}
+                    onChange={() => field.onChange(value)}
+                    onBlur={field.onBlur}
+                  />
+                  <span>{t(`nsettings.links.${value}`)}</span>
+                </label>
+              ))}
+            </fieldset>
+          )}
+        />
         {links === 'domains' && (
-          <TextAreaField
+          <FormTextAreaField
+            control={form.control}
+            name="contentRules.allowDomains"
             label={t('nsettings.domains')}
-            hint={t('nsettings.domainsHint')}
+            description={t('nsettings.domainsHint')}
             dir="ltr"
             rows={3}
-            spellCheck={false}
-            value={domains}
-            onChange={(e) => setDomains(e.target.value)}
+            spellCheck="false"
           />
         )}
       </fieldset>
-      <StatusMessage message={saved ? t('nsettings.saved') : null} />
-      <button type="submit" disabled={save.pending}>
-        {save.pending ? t('common.working') : t('nsettings.save')}
-      </button>
-    </form>
+    </Form>
   )
 }

@@ -1,6 +1,7 @@
 // A notification type's page: the template editor (channel and locale tabs, a field per
 // template field), a live preview of the fa and en drafts side by side (rendered by the server,
-// debounced), version history, and the type's own settings.
+// debounced), version history, and the type's own settings. Leaving with unsaved drafts or
+// settings asks first.
 import type {
   CaravanError,
   Locale,
@@ -8,29 +9,41 @@ import type {
   NotificationChannel,
   NotificationTemplate,
   NotificationType,
+  PreviewTemplateInput,
   TemplateContent,
+  TemplatePreview,
 } from '@caravan/sdk'
-import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react'
-import { LOCALES, useI18n, type MessageKey } from '../../../i18n'
+import { useEffect, useId, useRef, useState } from 'react'
+import { Controller } from 'react-hook-form'
+import { LOCALES, useI18n, type MessageKey, type Translate } from '../../../i18n'
 import { navigate } from '../../../navigation'
-import { client } from '../../auth/session'
 import {
-  ErrorAlert,
-  SelectField,
-  StatusMessage,
+  Button,
+  ConfirmDialog,
+  Form,
+  FormCheckbox,
+  FormSelectField,
+  FormTextField,
+  ProblemAlert,
+  Skeleton,
+  SubmitButton,
   TextAreaField,
   TextField,
-  asCaravanError,
-  fieldMessage,
-  useAction,
-  useMessage,
-} from '../../shell/form'
+  useServerForm,
+} from '../../../ui'
+import { RelativeTime } from '../../../ui/dates'
+import { DataTable, type Column } from '../../../ui/table'
+import { useUnsavedChanges } from '../../../ui/useUnsavedChanges'
+import { client } from '../../auth/session'
+import { asCaravanError, StatusMessage, useMessage } from '../../shell/form'
 import { Page } from '../../shell/Page'
 import { Tabs } from '../../shell/Tabs'
-import { useLoad } from '../../shell/useLoad'
 import { EmailFrame } from '../EmailFrame'
 import { safeActionUrl } from '../Inbox'
-import { CATEGORIES, CHANNELS } from '../labels'
+import { CATEGORIES } from '../labels'
+import { ChannelChecks } from './ChannelChecks'
+import { PersonById } from './Person'
+import { consoleKeys, useDeleteType, useSaveTemplate, useTemplatePreview, useTypeDetail, useUpdateType } from './queries'
 import {
   TEMPLATE_FIELDS,
   contentOf,
@@ -46,20 +59,23 @@ import {
 
 const PREVIEW_DELAY_MS = 400
 const keyOf = (channel: NotificationChannel, locale: Locale) => `${channel}:${locale}`
-const dirOf = (locale: Locale) => (locale === 'fa' ? 'rtl' : 'ltr')
+const dirOf = (locale: Locale): 'rtl' | 'ltr' => (locale === 'fa' ? 'rtl' : 'ltr')
 
 export function TemplateEditor({ typeKey }: { typeKey: string }) {
   const { t, locale: uiLocale } = useI18n()
-  const detail = useLoad(() => client.admin.notifications.getType(typeKey), [typeKey])
+  const detail = useTypeDetail(typeKey)
   const type = detail.data?.type
   const [chosenChannel, setChannel] = useState<NotificationChannel | null>(null)
   const [locale, setLocale] = useState<Locale>(uiLocale)
   /** Newest saved version per channel:locale, and the drafts being edited. */
   const [saved, setSaved] = useState<Record<string, NotificationTemplate>>({})
   const [drafts, setDrafts] = useState<Record<string, Draft>>({})
+  /** Bumped when a version is loaded into the editor: the form starts again from the draft. */
+  const [generation, setGeneration] = useState(0)
   const [dataText, setDataText] = useState('{}')
   const [message, setMessage] = useMessage()
-  const [versionsTick, setVersionsTick] = useState(0)
+  const [typeDirty, setTypeDirty] = useState(false)
+  const [deleted, setDeleted] = useState(false)
 
   useEffect(() => {
     if (!detail.data) return
@@ -86,40 +102,42 @@ export function TemplateEditor({ typeKey }: { typeKey: string }) {
   }, [detail.data])
 
   const channel = chosenChannel && type?.channels.includes(chosenChannel) ? chosenChannel : type?.channels[0]
-  const sampleData = useMemo(() => parseObject(dataText), [dataText])
+  const unsaved = (c: NotificationChannel, l: Locale) => !sameDraft(drafts[keyOf(c, l)], draftOf(c, saved[keyOf(c, l)]?.content))
+  const draftsDirty = (type?.channels ?? []).some((c) => LOCALES.some((l) => unsaved(c, l)))
+  const leaveGuard = useUnsavedChanges(!deleted && (draftsDirty || typeDirty))
+  // After a deletion there is nothing left to lose: go once the guard has been lifted.
+  useEffect(() => {
+    if (deleted) navigate('/console/notifications')
+  }, [deleted])
+
+  const sampleData = parseObject(dataText)
   // Both languages of the channel on screen, rendered as they are typed.
   const previews: Record<Locale, PreviewState> = {
     fa: usePreview(typeKey, channel, 'fa', channel && drafts[keyOf(channel, 'fa')], sampleData),
     en: usePreview(typeKey, channel, 'en', channel && drafts[keyOf(channel, 'en')], sampleData),
   }
 
-  const save = useAction(async (target: NotificationChannel, l: Locale) => {
-    const draft = drafts[keyOf(target, l)]
-    const { content } = contentOf(target, draft)
-    const template = await client.admin.notifications.saveTemplate(typeKey, target, l, content)
-    setSaved((s) => ({ ...s, [keyOf(target, l)]: template }))
-    setMessage((t) => t('editor.saved', { channel: t(`channel.${target}`), language: t(`lang.${l}`), version: template.version }))
-    setVersionsTick((n) => n + 1)
-    return template
-  })
-
-  function edit(target: NotificationChannel, l: Locale, field: string, value: string) {
-    setDrafts((d) => ({ ...d, [keyOf(target, l)]: { ...d[keyOf(target, l)], [field]: value } }))
-    if (save.error) save.setError(null)
-    setMessage(null)
+  function saved_(template: NotificationTemplate) {
+    const key = keyOf(template.channel, template.locale)
+    setSaved((s) => ({ ...s, [key]: template }))
+    setDrafts((d) => ({ ...d, [key]: draftOf(template.channel, template.content) }))
+    setMessage((t) =>
+      t('editor.saved', { channel: t(`channel.${template.channel}`), language: t(`lang.${template.locale}`), version: template.version }),
+    )
   }
 
   function loadVersion(template: NotificationTemplate) {
     setDrafts((d) => ({ ...d, [keyOf(template.channel, template.locale)]: draftOf(template.channel, template.content) }))
-    save.setError(null)
+    setGeneration((g) => g + 1)
     setMessage((t) => t('editor.versionLoaded', { version: template.version }))
   }
 
   const title = type ? t('editor.title', { name: type.name }) : t('editor.titleLoading')
   return (
     <Page title={title} tabTitle={type?.name ?? t('editor.titleLoading')} intro={type && <TypeSummary type={type} />}>
-      <ErrorAlert error={detail.error ?? null} />
-      {detail.loading && !detail.data && <p>{t('common.loading')}</p>}
+      {leaveGuard}
+      {detail.isPending && <Skeleton lines={8} />}
+      {detail.isError && <ProblemAlert error={detail.error} onRetry={() => void detail.refetch()} />}
       {type && channel && (
         <Tabs
           idPrefix="channel"
@@ -128,7 +146,6 @@ export function TemplateEditor({ typeKey }: { typeKey: string }) {
           onSelect={(c) => {
             setChannel(c)
             setMessage(null)
-            save.setError(null)
           }}
           tabs={type.channels.map((c) => ({ id: c, label: t(`channel.${c}`) }))}
         >
@@ -141,14 +158,13 @@ export function TemplateEditor({ typeKey }: { typeKey: string }) {
               onSelect={(l) => {
                 setLocale(l)
                 setMessage(null)
-                save.setError(null)
               }}
               tabs={LOCALES.map((l) => ({
                 id: l,
                 label: (
                   <>
                     <span lang={l}>{t(`lang.${l}`)}</span>
-                    {!sameDraft(drafts[keyOf(channel, l)], draftOf(channel, saved[keyOf(channel, l)]?.content)) && (
+                    {unsaved(channel, l) && (
                       <span className="dot-unsaved" aria-hidden="true">
                         {' '}
                         •
@@ -156,24 +172,26 @@ export function TemplateEditor({ typeKey }: { typeKey: string }) {
                     )}
                   </>
                 ),
-                name: sameDraft(drafts[keyOf(channel, l)], draftOf(channel, saved[keyOf(channel, l)]?.content))
-                  ? t(`lang.${l}`)
-                  : t('editor.tabUnsaved', { language: t(`lang.${l}`) }),
+                name: unsaved(channel, l) ? t('editor.tabUnsaved', { language: t(`lang.${l}`) }) : t(`lang.${l}`),
               }))}
             >
-              <TemplateForm
-                key={keyOf(channel, locale)}
-                channel={channel}
-                locale={locale}
-                draft={drafts[keyOf(channel, locale)]}
-                savedVersion={saved[keyOf(channel, locale)]?.version}
-                liveError={previews[locale].error}
-                saveError={save.error}
-                saving={save.pending}
-                message={message}
-                onEdit={(field, value) => edit(channel, locale, field, value)}
-                onSave={() => void save.run(channel, locale)}
-              />
+              {drafts[keyOf(channel, locale)] && (
+                <TemplateForm
+                  key={`${keyOf(channel, locale)}:${generation}`}
+                  typeKey={typeKey}
+                  channel={channel}
+                  locale={locale}
+                  draft={drafts[keyOf(channel, locale)]}
+                  savedVersion={saved[keyOf(channel, locale)]?.version}
+                  liveError={previews[locale].error}
+                  message={message}
+                  onEdit={(draft) => {
+                    setDrafts((d) => ({ ...d, [keyOf(channel, locale)]: draft }))
+                    setMessage(null)
+                  }}
+                  onSaved={saved_}
+                />
+              )}
             </Tabs>
           </section>
 
@@ -184,12 +202,12 @@ export function TemplateEditor({ typeKey }: { typeKey: string }) {
               label={t('editor.sampleData')}
               dir="ltr"
               rows={3}
-              spellCheck={false}
+              spellCheck="false"
               className="code"
               value={dataText}
-              onChange={(e) => setDataText(e.target.value)}
-              hint={t('editor.sampleDataHint')}
-              error={sampleData ? undefined : t('editor.sampleDataInvalid')}
+              onChange={setDataText}
+              description={t('editor.sampleDataHint')}
+              errorMessage={sampleData ? undefined : t('editor.sampleDataInvalid')}
             />
             <div className="preview-pair">
               {LOCALES.map((l) => (
@@ -198,10 +216,10 @@ export function TemplateEditor({ typeKey }: { typeKey: string }) {
             </div>
           </section>
 
-          <Versions typeKey={typeKey} channel={channel} locale={locale} tick={versionsTick} onLoad={loadVersion} />
+          <Versions typeKey={typeKey} channel={channel} locale={locale} onLoad={loadVersion} />
         </Tabs>
       )}
-      {type && <TypeSettings type={type} onChanged={detail.reload} />}
+      {type && <TypeSettings key={type.updatedAt} type={type} onDirty={setTypeDirty} onDeleted={() => setDeleted(true)} />}
     </Page>
   )
 }
@@ -219,104 +237,138 @@ function TypeSummary({ type }: { type: NotificationType }) {
   )
 }
 
+/** A server message about a template field, as one line of words (the engine's own words after them). */
+function templateErrorText(t: Translate, raw: string): string {
+  const { text, detail } = templateErrorMessage(t, raw)
+  return detail ? `${text} ${detail}` : text
+}
+
+interface TemplateValues {
+  content: Draft
+}
+
 function TemplateForm({
+  typeKey,
   channel,
   locale,
   draft,
   savedVersion,
   liveError,
-  saveError,
-  saving,
   message,
   onEdit,
-  onSave,
+  onSaved,
 }: {
+  typeKey: string
   channel: NotificationChannel
   locale: Locale
-  draft: Draft | undefined
+  draft: Draft
   savedVersion: number | undefined
   /** The live preview's error for this draft: syntax errors show under their field while typing. */
   liveError: CaravanError | undefined
-  saveError: CaravanError | null
-  saving: boolean
   message: string | null
-  onEdit: (field: string, value: string) => void
-  onSave: () => void
+  onEdit: (draft: Draft) => void
+  onSaved: (template: NotificationTemplate) => void
 }) {
   const { t, formatNumber } = useI18n()
+  const save = useSaveTemplate(typeKey)
+  /** The refusal of the last save, in the server's words: its field errors are said by templateErrorMessage. */
+  const [saveError, setSaveError] = useState<CaravanError | null>(null)
+  const form = useServerForm<TemplateValues>({
+    defaultValues: { content: draft },
+    onSubmit: async (values) => {
+      setSaveError(null)
+      try {
+        const template = await save.mutateAsync({ channel, locale, content: contentOf(channel, values.content).content })
+        form.reset({ content: draftOf(channel, template.content) })
+        onSaved(template)
+      } catch (error) {
+        setSaveError(asCaravanError(error))
+        throw error
+      }
+    },
+  })
+
+  // Every keystroke goes up to the page: the tabs mark unsaved drafts, the preview renders them.
+  const editRef = useRef(onEdit)
+  useEffect(() => {
+    editRef.current = onEdit
+  })
+  useEffect(() => {
+    const subscription = form.watch((values) => editRef.current({ ...(values.content as Draft) }))
+    return () => subscription.unsubscribe()
+  }, [form])
+
   const fromSave = templateErrors(saveError)
   const fromPreview = templateErrors(liveError)
-  const invalidJson = draft ? contentOf(channel, draft).invalid : []
 
-  function errorFor(field: TemplateField): ReactNode {
-    if (invalidJson.includes(field.name)) return t('editor.dataInvalid')
-    const raw = fromSave[field.name] ?? fromPreview[field.name]
-    if (!raw) return undefined
-    const { text, detail } = templateErrorMessage(t, raw)
-    return (
-      <>
-        {text}
-        {detail && (
-          <>
-            {' '}
-            <code dir="ltr" className="error-detail">
-              {detail}
-            </code>
-          </>
-        )}
-      </>
-    )
-  }
-
-  function submit(event: FormEvent) {
-    event.preventDefault()
-    onSave()
-  }
-
-  if (!draft) return null
-  const otherErrors = saveError && Object.keys(fromSave).length === 0 ? saveError : null
   return (
-    <form className="form wide" onSubmit={submit} noValidate aria-busy={saving}>
+    <Form
+      form={form}
+      className="wide"
+      aria-label={t('editor.save', { language: t(`lang.${locale}`) })}
+      actions={
+        <>
+          <StatusMessage message={message} />
+          <SubmitButton>{t('editor.save', { language: t(`lang.${locale}`) })}</SubmitButton>
+        </>
+      }
+    >
       <p className="muted small">
         {savedVersion ? t('editor.currentVersion', { version: formatNumber(savedVersion) }) : t('editor.noVersion')}
       </p>
-      {Object.keys(fromSave).length > 0 && (
-        <div className="alert error" role="alert">
-          <p>{t('editor.saveFailed')}</p>
-        </div>
-      )}
-      <ErrorAlert error={otherErrors} />
-      {TEMPLATE_FIELDS[channel].map((field) => {
-        const common = {
-          label: t(fieldLabel(channel, field.name)),
-          name: field.name,
-          value: draft[field.name] ?? '',
-          optional: !field.required,
-          error: errorFor(field),
-          spellCheck: false,
-          hint: fieldHint(channel, field.name) ? t(fieldHint(channel, field.name)!) : undefined,
-          // Code (HTML, JSON, addresses) reads left to right; words follow the template's language.
-          dir: field.kind === 'html' || field.kind === 'json' || field.name === 'actionUrl' ? 'ltr' : dirOf(locale),
-          lang: locale,
-        }
-        return field.kind === 'line' ? (
-          <TextField key={field.name} {...common} onChange={(e) => onEdit(field.name, e.target.value)} />
-        ) : (
-          <TextAreaField
-            key={field.name}
-            {...common}
-            rows={field.kind === 'html' ? 10 : 4}
-            className={field.kind === 'text' ? undefined : 'code'}
-            onChange={(e) => onEdit(field.name, e.target.value)}
-          />
-        )
-      })}
-      <StatusMessage message={message} />
-      <button type="submit" disabled={saving}>
-        {saving ? t('common.working') : t('editor.save', { language: t(`lang.${locale}`) })}
-      </button>
-    </form>
+      {TEMPLATE_FIELDS[channel].map((field) => (
+        <Controller
+          key={field.name}
+          control={form.control}
+          name={`content.${field.name}`}
+          rules={rulesOf(t, field)}
+          render={({ field: bound, fieldState }) => {
+            // A server refusal in our words; else a rule of ours; else what the live preview found.
+            const server = fieldState.error?.type === 'server' ? fromSave[field.name] : undefined
+            const error = server
+              ? templateErrorText(t, server)
+              : (fieldState.error?.message ?? (fromPreview[field.name] ? templateErrorText(t, fromPreview[field.name]) : undefined))
+            const hint = fieldHint(channel, field.name)
+            const common = {
+              label: t(fieldLabel(channel, field.name)),
+              name: bound.name,
+              value: bound.value ?? '',
+              onChange: bound.onChange,
+              onBlur: bound.onBlur,
+              optional: !field.required,
+              isRequired: field.required,
+              errorMessage: error,
+              spellCheck: 'false',
+              description: hint ? t(hint) : undefined,
+              // Code (HTML, JSON, addresses) reads left to right; words follow the template's language.
+              dir: field.kind === 'html' || field.kind === 'json' || field.name === 'actionUrl' ? ('ltr' as const) : dirOf(locale),
+              lang: locale,
+            }
+            return field.kind === 'line' ? (
+              <TextField {...common} inputRef={bound.ref} />
+            ) : (
+              <TextAreaField
+                {...common}
+                inputRef={bound.ref}
+                rows={field.kind === 'html' ? 10 : 4}
+                className={field.kind === 'text' ? undefined : 'code'}
+              />
+            )
+          }}
+        />
+      ))}
+    </Form>
   )
+}
+
+function rulesOf(t: Translate, field: TemplateField) {
+  return {
+    validate: (value: string) => {
+      if (field.required && value.trim() === '') return t('editor.required')
+      if (field.kind === 'json' && value.trim() !== '' && !parseObject(value, true)) return t('editor.dataInvalid')
+      return true
+    },
+  }
 }
 
 function fieldLabel(channel: NotificationChannel, name: string): MessageKey {
@@ -340,7 +392,17 @@ interface PreviewState {
   blank: boolean
 }
 
-/** Renders the draft through the server (debounced); keeps the last good rendering while an error shows. */
+/** `value`, once it has not changed for `ms`. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value)
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms)
+    return () => clearTimeout(timer)
+  }, [value, ms])
+  return settled
+}
+
+/** Renders the draft through the server (once typing pauses); keeps the last good rendering while an error shows. */
 function usePreview(
   typeKey: string,
   channel: NotificationChannel | undefined,
@@ -348,44 +410,25 @@ function usePreview(
   draft: Draft | undefined,
   data: Record<string, unknown> | null,
 ): PreviewState {
-  const [state, setState] = useState<PreviewState>({ pending: false, blank: isBlank(draft) })
-  const { content, invalid } = channel && draft ? contentOf(channel, draft) : { content: {}, invalid: ['*'] }
   const blank = isBlank(draft)
-  const skip = blank || invalid.length > 0 || data === null
-  const request = JSON.stringify({ channel, locale, content, data })
+  const { content, invalid } = channel && draft ? contentOf(channel, draft) : { content: {}, invalid: ['*'] }
+  const skip = !channel || blank || invalid.length > 0 || data === null
+  // The request as text: a stable value to wait on and to key the cache by.
+  const request = skip ? null : JSON.stringify({ channel, locale, content, data })
+  const settled = useSettled(request, PREVIEW_DELAY_MS)
+  const input = settled ? (JSON.parse(settled) as PreviewTemplateInput) : null
+  const query = useTemplatePreview(typeKey, input)
+  const [good, setGood] = useState<TemplatePreview | undefined>(undefined)
   useEffect(() => {
-    if (skip) {
-      setState((s) => ({ ...s, pending: false, blank }))
-      return
-    }
-    let current = true
-    setState((s) => ({ ...s, pending: true, blank: false }))
-    // `request` is the whole input of the preview; reading it back keeps the effect's inputs in one value.
-    const input = JSON.parse(request) as {
-      channel: NotificationChannel
-      locale: Locale
-      content: TemplateContent
-      data: Record<string, unknown> | null
-    }
-    const timer = setTimeout(() => {
-      client.admin.notifications
-        .preview(typeKey, { channel: input.channel, locale: input.locale, content: input.content, data: input.data ?? undefined })
-        .then(
-          (answer) => {
-            if (current) setState({ rendered: answer.rendered, channel: answer.channel, pending: false, blank: false })
-          },
-          (e) => {
-            if (current)
-              setState((s) => ({ rendered: s.rendered, channel: s.channel, error: asCaravanError(e), pending: false, blank: false }))
-          },
-        )
-    }, PREVIEW_DELAY_MS)
-    return () => {
-      current = false
-      clearTimeout(timer)
-    }
-  }, [typeKey, request, skip, blank])
-  return state
+    if (query.data && !query.isPlaceholderData) setGood(query.data)
+  }, [query.data, query.isPlaceholderData])
+  return {
+    rendered: good?.rendered,
+    channel: good?.channel,
+    error: query.isError && settled ? asCaravanError(query.error) : undefined,
+    pending: !skip && (request !== settled || query.isFetching),
+    blank,
+  }
 }
 
 function PreviewPane({ channel, locale, preview }: { channel: NotificationChannel; locale: Locale; preview: PreviewState }) {
@@ -501,156 +544,125 @@ function Versions({
   typeKey,
   channel,
   locale,
-  tick,
   onLoad,
 }: {
   typeKey: string
   channel: NotificationChannel
   locale: Locale
-  tick: number
   onLoad: (template: NotificationTemplate) => void
 }) {
-  const { t, formatDate, formatNumber } = useI18n()
-  const versions = useLoad(
-    () => client.admin.notifications.templateVersions(typeKey, { channel, locale }),
-    [typeKey, channel, locale, tick],
-  )
+  const { t, formatNumber } = useI18n()
+  const caption = t('editor.versions', { channel: t(`channel.${channel}`), language: t(`lang.${locale}`) })
+  const columns: Column<NotificationTemplate & { current: boolean }>[] = [
+    {
+      id: 'version',
+      header: t('editor.version'),
+      primary: true,
+      cell: (v) => (
+        <>
+          {formatNumber(v.version)}
+          {v.current && <span className="tag">{t('editor.current')}</span>}
+        </>
+      ),
+    },
+    { id: 'savedAt', header: t('editor.savedAt'), cell: (v) => <RelativeTime iso={v.createdAt} /> },
+    { id: 'savedBy', header: t('editor.savedBy'), cell: (v) => (v.createdBy ? <PersonById id={v.createdBy} /> : t('audit.system')) },
+  ]
   return (
     <section aria-labelledby="versions-heading">
-      <h2 id="versions-heading">{t('editor.versions', { channel: t(`channel.${channel}`), language: t(`lang.${locale}`) })}</h2>
-      <ErrorAlert error={versions.error ?? null} />
-      {versions.data?.length === 0 && <p className="empty">{t('editor.noVersions')}</p>}
-      {!!versions.data?.length && (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('editor.version')}</th>
-                <th scope="col">{t('editor.savedAt')}</th>
-                <th scope="col">{t('editor.savedBy')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('editor.load')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {versions.data.map((v, i) => (
-                <tr key={v.id}>
-                  <th scope="row">
-                    {formatNumber(v.version)}
-                    {i === 0 && <span className="tag">{t('editor.current')}</span>}
-                  </th>
-                  <td>{formatDate(v.createdAt)}</td>
-                  <td>{v.createdBy ? <code dir="ltr">…{v.createdBy.slice(-8)}</code> : t('audit.system')}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="secondary small"
-                      onClick={() => onLoad(v)}
-                      aria-label={t('editor.loadNamed', { version: v.version })}
-                    >
-                      {t('editor.load')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <h2 id="versions-heading">{caption}</h2>
+      <DataTable
+        caption={caption}
+        columns={columns}
+        queryKey={consoleKeys.versions(typeKey, channel, locale)}
+        fetchPage={async ({ signal }) => {
+          const items = await client.admin.notifications.templateVersions(typeKey, { channel, locale }, { signal })
+          // Newest first: the first is the one in use.
+          return { items: items.map((v, i) => ({ ...v, current: i === 0 })), nextCursor: null }
+        }}
+        getRowId={(v) => v.id}
+        empty={<p className="empty">{t('editor.noVersions')}</p>}
+        rowActions={(v) => (
+          <Button variant="secondary" size="small" aria-label={t('editor.loadNamed', { version: v.version })} onPress={() => onLoad(v)}>
+            {t('editor.load')}
+          </Button>
+        )}
+      />
     </section>
   )
 }
 
-function TypeSettings({ type, onChanged }: { type: NotificationType; onChanged: () => void }) {
+interface TypeValues {
+  name: string
+  category: NotificationCategory
+  critical: boolean
+  channels: NotificationChannel[]
+}
+
+function TypeSettings({ type, onDirty, onDeleted }: { type: NotificationType; onDirty: (dirty: boolean) => void; onDeleted: () => void }) {
   const { t } = useI18n()
-  const [name, setName] = useState(type.name)
-  const [category, setCategory] = useState<NotificationCategory>(type.category)
-  const [critical, setCritical] = useState(type.critical)
-  const [channels, setChannels] = useState<NotificationChannel[]>(type.channels)
   const [message, setMessage] = useMessage()
   const [confirming, setConfirming] = useState(false)
-  const update = useAction(() => client.admin.notifications.updateType(type.key, { name: name.trim(), category, critical, channels }))
-  const remove = useAction(async () => {
-    await client.admin.notifications.deleteType(type.key)
-    navigate('/console/notifications')
-  })
-
-  async function submit(event: FormEvent) {
-    event.preventDefault()
-    setMessage(null)
-    if (await update.run()) {
+  const update = useUpdateType(type.key)
+  const remove = useDeleteType(type.key)
+  const form = useServerForm<TypeValues>({
+    defaultValues: { name: type.name, category: type.category, critical: type.critical, channels: type.channels },
+    onSubmit: async (values) => {
+      setMessage(null)
+      await update.mutateAsync({ ...values, name: values.name.trim() })
+      form.reset(values)
       setMessage((t) => t('editor.typeSaved'))
-      onChanged()
-    }
-  }
+    },
+  })
+  const dirty = form.formState.isDirty
+  useEffect(() => onDirty(dirty), [dirty, onDirty])
 
-  const channelsError = fieldMessage(t, update.error, 'channels') && t('types.channelsRequired')
   return (
-    <section aria-labelledby="type-settings-heading">
-      <form className="card form" onSubmit={submit} noValidate aria-labelledby="type-settings-heading">
-        <h2 id="type-settings-heading">{t('editor.typeSettings')}</h2>
-        <ErrorAlert error={update.error} />
-        <TextField
-          label={t('types.name')}
-          dir="auto"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={fieldMessage(t, update.error, 'name')}
-        />
-        <SelectField
+    <section aria-labelledby="type-settings-heading" className="card">
+      <h2 id="type-settings-heading">{t('editor.typeSettings')}</h2>
+      <Form
+        form={form}
+        aria-labelledby="type-settings-heading"
+        actions={
+          <>
+            <StatusMessage message={message} />
+            <div className="toolbar">
+              <SubmitButton>{t('editor.saveType')}</SubmitButton>
+              {!type.system && (
+                <Button variant="danger" onPress={() => setConfirming(true)}>
+                  {t('editor.deleteType')}
+                </Button>
+              )}
+            </div>
+            {type.system && <p className="hint">{t('editor.systemType')}</p>}
+          </>
+        }
+      >
+        <FormTextField control={form.control} name="name" label={t('types.name')} dir="auto" isRequired />
+        <FormSelectField
+          control={form.control}
+          name="category"
           label={t('types.category')}
-          value={category}
-          onChange={(e) => setCategory(e.target.value as NotificationCategory)}
-          options={CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))}
+          options={CATEGORIES.map((c) => ({ id: c, label: t(`category.${c}`) }))}
         />
-        <fieldset className={channelsError ? 'checks invalid' : 'checks'}>
-          <legend>{t('types.channels')}</legend>
-          {CHANNELS.map((c) => (
-            <label key={c} className="check">
-              <input
-                type="checkbox"
-                checked={channels.includes(c)}
-                onChange={(e) =>
-                  setChannels((list) =>
-                    e.target.checked ? CHANNELS.filter((x) => x === c || list.includes(x)) : list.filter((x) => x !== c),
-                  )
-                }
-              />
-              <span>{t(`channel.${c}`)}</span>
-            </label>
-          ))}
-          {channelsError && <p className="field-error">{channelsError}</p>}
-        </fieldset>
-        <label className="check">
-          <input type="checkbox" checked={critical} onChange={(e) => setCritical(e.target.checked)} />
-          <span>{t('types.criticalLabel')}</span>
-        </label>
-        <StatusMessage message={message} />
-        <div className="toolbar">
-          <button type="submit" disabled={update.pending}>
-            {update.pending ? t('common.working') : t('editor.saveType')}
-          </button>
-          {!type.system && !confirming && (
-            <button type="button" className="danger" onClick={() => setConfirming(true)}>
-              {t('editor.deleteType')}
-            </button>
-          )}
-        </div>
-        {type.system && <p className="hint">{t('editor.systemType')}</p>}
-        {confirming && (
-          <div className="confirm" role="group" aria-label={t('editor.deleteType')}>
-            <p>{t('editor.confirmDelete', { key: type.key })}</p>
-            <ErrorAlert error={remove.error} />
-            <button type="button" className="danger small" disabled={remove.pending} onClick={() => void remove.run()}>
-              {t('editor.yesDelete')}
-            </button>
-            <button type="button" className="secondary small" autoFocus onClick={() => setConfirming(false)}>
-              {t('common.cancel')}
-            </button>
-          </div>
-        )}
-      </form>
+        <ChannelChecks control={form.control} />
+        <FormCheckbox control={form.control} name="critical" label={t('types.criticalLabel')} />
+      </Form>
+      {confirming && (
+        <ConfirmDialog
+          title={t('editor.deleteType')}
+          confirmLabel={t('editor.yesDelete')}
+          pending={remove.isPending}
+          onConfirm={() => remove.mutate(undefined, { onSuccess: onDeleted })}
+          onCancel={() => {
+            remove.reset()
+            setConfirming(false)
+          }}
+        >
+          <p>{t('editor.confirmDelete', { key: type.key })}</p>
+          <ProblemAlert error={remove.error} />
+        </ConfirmDialog>
+      )}
     </section>
   )
 }

@@ -1,0 +1,48 @@
+// A person named by id (who saved a template version, who a delivery went to): their name and
+// email in words, the id on hover and one press from the clipboard.
+import type { User } from '@caravan/sdk'
+import { useState } from 'react'
+import { useI18n } from '../../../i18n'
+import { Button } from '../../../ui'
+import { useUsers } from './queries'
+
+const shortId = (id: string) => `…${id.slice(-8)}`
+
+/** `user` undefined while it is read, null when the server no longer knows the id. */
+export function Person({ id, user }: { id: string; user: User | null | undefined }) {
+  const { t } = useI18n()
+  const [copied, setCopied] = useState(false)
+  const name = user ? (user.name ?? user.email ?? user.externalId) : null
+  const label = name ?? (user === null ? t('nconsole.unknownUser') : shortId(id))
+  const email = user?.name && user.email
+  return (
+    <span className="cell-with-action">
+      <span title={id} className="wrap-anywhere">
+        {name ? <bdi>{name}</bdi> : <code dir="ltr">{label}</code>}
+        {email && (
+          <span className="secondary-line">
+            <bdi>{email}</bdi>
+          </span>
+        )}
+      </span>
+      <Button
+        variant="quiet"
+        size="small"
+        aria-label={t('nconsole.copyIdOf', { name: label })}
+        onPress={() =>
+          void navigator.clipboard.writeText(id).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          )
+        }
+      >
+        {copied ? t('nconsole.copied') : t('audit.copyId')}
+      </Button>
+    </span>
+  )
+}
+
+/** A person by id alone: read from the server (once per id, shared by every row naming them). */
+export function PersonById({ id }: { id: string }) {
+  return <Person id={id} user={useUsers([id]).get(id)} />
+}
