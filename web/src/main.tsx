@@ -4,21 +4,27 @@ import { QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { queryClient } from './data/queryClient'
-import { I18nProvider } from './i18n'
+import { I18nProvider, initialLocale, loadMessages } from './i18n'
 import { Router } from './router'
 import { AriaLocaleProvider, initTheme } from './ui'
 
 // Before the first render, so a chosen dark theme never flashes light.
 initTheme()
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <I18nProvider>
-        <AriaLocaleProvider>
-          <Router />
-        </AriaLocaleProvider>
-      </I18nProvider>
-    </QueryClientProvider>
-  </StrictMode>,
-)
+// The first page's language is loaded first (each language is a chunk of its own); if it cannot
+// be, the provider loads it again and renders once it has it.
+void loadMessages(initialLocale())
+  .catch(() => undefined)
+  .then(() =>
+    createRoot(document.getElementById('root')!).render(
+      <StrictMode>
+        <QueryClientProvider client={queryClient}>
+          <I18nProvider>
+            <AriaLocaleProvider>
+              <Router />
+            </AriaLocaleProvider>
+          </I18nProvider>
+        </QueryClientProvider>
+      </StrictMode>,
+    ),
+  )

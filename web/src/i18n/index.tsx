@@ -1,14 +1,14 @@
 // Language state and formatting. The UI language is, in order: the choice made with the
 // switcher (kept in localStorage), the signed-in user's locale, the browser's language.
 import type { Locale } from '@caravan/sdk'
-import { createContext, useCallback, useContext, useLayoutEffect, useMemo, useState, type ReactNode } from 'react'
-import { useSession } from '../features/auth/session'
-import { en, type MessageKey, type Messages } from './en'
-import { fa } from './fa'
+import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { client, useSession } from '../features/auth/session'
+import type { MessageKey } from './en'
 import { formatMessage, type MessageValues } from './format'
+import { loadedMessages, loadMessages } from './messages'
 
 export type { MessageKey }
-const dictionaries: Record<Locale, Messages> = { en, fa }
+export { isMessageKey, loadMessages, messageKeys } from './messages'
 export const LOCALES: Locale[] = ['fa', 'en']
 const CHOICE_KEY = 'caravan.locale'
 
@@ -19,6 +19,11 @@ function storedChoice(): Locale | null {
 
 function browserLocale(): Locale {
   return (navigator.languages?.[0] ?? navigator.language ?? '').toLowerCase().startsWith('fa') ? 'fa' : 'en'
+}
+
+/** The language the app starts in (main.tsx loads its dictionary before the first render). */
+export function initialLocale(): Locale {
+  return storedChoice() ?? client.session?.user.locale ?? browserLocale()
 }
 
 /** The browser's IANA time zone ('UTC' when it cannot tell). */
@@ -61,10 +66,19 @@ const I18nContext = createContext<I18n | null>(null)
 export function I18nProvider({ children }: { children: ReactNode }) {
   const { user } = useSession()
   const [choice, setChoice] = useState<Locale | null>(storedChoice)
-  const locale: Locale = choice ?? user?.locale ?? browserLocale()
+  const wanted: Locale = choice ?? user?.locale ?? browserLocale()
+  // Until the wanted language's dictionary has arrived, the page stays in the one it shows.
+  const [, arrived] = useState(0)
+  const shown = useRef<Locale | null>(null)
+  if (loadedMessages(wanted)) shown.current = wanted
+  const locale = shown.current
+  useEffect(() => {
+    if (!loadedMessages(wanted)) void loadMessages(wanted).then(() => arrived((n) => n + 1))
+  }, [wanted])
 
   // Before paint, so a Persian page never flashes left to right.
   useLayoutEffect(() => {
+    if (!locale) return
     const html = document.documentElement
     html.lang = locale
     html.dir = locale === 'fa' ? 'rtl' : 'ltr'
@@ -75,9 +89,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setChoice(next)
   }, [])
 
-  const timeZone = user?.timezone ?? defaultTimeZone(locale)
-  const value = useMemo<I18n>(() => {
-    const messages = dictionaries[locale]
+  const timeZone = user?.timezone ?? defaultTimeZone(locale ?? wanted)
+  const value = useMemo<I18n | null>(() => {
+    const messages = locale && loadedMessages(locale)
+    if (!locale || !messages) return null
     const intlLocale = locale === 'fa' ? 'fa-IR' : 'en-GB'
     // fa-IR gives Persian digits and the Solar Hijri calendar.
     const dateTimes = new Intl.DateTimeFormat(intlLocale, { dateStyle: 'medium', timeStyle: 'short', timeZone })
@@ -120,7 +135,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     }
   }, [locale, setLocale, timeZone])
 
-  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>
+  // Nothing to say before the first dictionary arrives (the app loads it before rendering).
+  return value && <I18nContext.Provider value={value}>{children}</I18nContext.Provider>
 }
 
 export function useI18n(): I18n {

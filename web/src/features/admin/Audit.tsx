@@ -1,7 +1,6 @@
 import type { AuditEntry } from '@caravan/sdk'
 import { useEffect, useState } from 'react'
-import { useI18n, type MessageKey, type Translate } from '../../i18n'
-import { en } from '../../i18n/en'
+import { isMessageKey, messageKeys, useI18n, type Translate } from '../../i18n'
 import { Button, ComboBoxField, ProblemAlert, SelectField, type Option } from '../../ui'
 import { DateRangeFilter, RelativeTime } from '../../ui/dates'
 import { DataTable, useUrlState, type Column } from '../../ui/table'
@@ -17,15 +16,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const shortId = (id: string | null) => (!id ? '' : UUID.test(id) ? `…${id.slice(-8)}` : id)
 
 /** The actions the server records (grep "action: '" in server/src): each has its words. */
-const ACTIONS = Object.keys(en)
-  .filter((key) => key.startsWith('auditAction.'))
-  .map((key) => key.slice('auditAction.'.length))
-const isKey = (key: string): key is MessageKey => key in en
-const actionLabel = (t: Translate, action: string) => (isKey(`auditAction.${action}`) ? t(`auditAction.${action}` as MessageKey) : action)
-const targetTypeLabel = (t: Translate, type: string) => (isKey(`auditTarget.${type}`) ? t(`auditTarget.${type}` as MessageKey) : type)
+const actionKeys = () => messageKeys('auditAction.').map((key) => key.slice('auditAction.'.length))
+const actionLabel = (t: Translate, action: string) => {
+  const key = `auditAction.${action}`
+  return isMessageKey(key) ? t(key) : action
+}
+const targetTypeLabel = (t: Translate, type: string) => {
+  const key = `auditTarget.${type}`
+  return isMessageKey(key) ? t(key) : type
+}
 
 export function Audit() {
   const { t, formatNumber } = useI18n()
+  const ACTIONS = actionKeys()
   const [filter, setFilter] = useUrlState<AuditFilter>(
     { actor: '', action: '', from: '', to: '' },
     { actor: (v) => UUID.test(v), action: (v) => ACTIONS.includes(v), from: isInstant, to: isInstant },

@@ -2,8 +2,7 @@
 // in the request (`body.email`, `body.content.html`, `body.users.3.email`, `query.limit`); the
 // form names it by its path in the form values (`email`, `content.html`, `users.3.email`, `limit`).
 import type { CaravanError, Locale } from '@caravan/sdk'
-import { en } from '../../i18n/en'
-import type { MessageKey, Translate } from '../../i18n'
+import { isMessageKey, type Translate } from '../../i18n'
 
 const REQUEST_PARTS = /^(body|query|params|headers)\./
 
@@ -41,10 +40,6 @@ function closestField(path: string, hasField: (name: string) => boolean): string
     if (hasField(name)) return name
   }
   return undefined
-}
-
-function isMessageKey(key: string): key is MessageKey {
-  return Object.hasOwn(en, key)
 }
 
 /**
