@@ -15,7 +15,7 @@ interface Violation {
   id: string
   impact: string | null
   help: string
-  nodes: { target: string[]; failureSummary?: string }[]
+  nodes: { target: string[]; html: string; failureSummary?: string }[]
 }
 
 /** Axe's serious and critical findings on the page as it is now, one line each (empty when clean). */
@@ -32,7 +32,7 @@ export async function axeFindings(page: Page): Promise<string[]> {
   })
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+    .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => n.html.slice(0, 160)).join(' | ')}`)
 }
 
 /** The page is no wider than its viewport. */

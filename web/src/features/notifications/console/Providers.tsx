@@ -33,6 +33,7 @@ import { client } from '../../auth/session'
 import { asCaravanError, StatusMessage, useMessage, type Say } from '../../shell/form'
 import { Page } from '../../shell/Page'
 import { consoleKeys, useChangeProvider, useDeleteProvider, useProviders, useSaveProvider, useTestProvider } from './queries'
+import './console.css'
 
 export const MASK = '••••••'
 const PROVIDER_CHANNELS = ['email', 'sms', 'push'] as const
@@ -359,7 +360,7 @@ function PriorityForm({ provider, name, onSave }: { provider: NotificationProvid
     >
       <NumberField
         label={<span className="visually-hidden">{t('providers.priorityOf', { name })}</span>}
-        className="narrow-number"
+        className="cell-number"
         minValue={0}
         maxValue={10_000}
         step={1}
@@ -367,7 +368,8 @@ function PriorityForm({ provider, name, onSave }: { provider: NotificationProvid
         onChange={setValue}
         formatOptions={{ useGrouping: false }}
       />
-      <Button type="submit" variant="secondary" size="small" isDisabled={!valid || value === provider.priority}>
+      {/* Never disabled: the field takes a typed number when it loses focus, i.e. on the way to this button. */}
+      <Button type="submit" variant="secondary" size="small">
         {t('providers.set')}
         <span className="visually-hidden"> {t('providers.priorityOf', { name })}</span>
       </Button>

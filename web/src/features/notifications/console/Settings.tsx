@@ -10,6 +10,7 @@ import { StatusMessage, useMessage } from '../../shell/form'
 import { Page } from '../../shell/Page'
 import { CATEGORIES, CHANNELS } from '../labels'
 import { useNotificationSettings, useUpdateSettings } from './queries'
+import './console.css'
 
 type Row = NotificationCategory | '*'
 const ROWS: Row[] = ['*', ...CATEGORIES]
@@ -91,6 +92,7 @@ function SettingsForm({ settings }: { settings: NotificationSettings }) {
   return (
     <Form
       form={form}
+      className="wide"
       aria-label={t('nsettings.title')}
       actions={
         <>
@@ -131,7 +133,7 @@ function SettingsForm({ settings }: { settings: NotificationSettings }) {
                             {t('nsettings.limitFor', { category: rowLabel(row), channel: t(`channel.${channel}`) })}
                           </span>
                         }
-                        className="narrow-number"
+                        className="cell-number"
                         minValue={0}
                         maxValue={1_000_000}
                         step={1}

@@ -566,7 +566,13 @@ function Versions({
       ),
     },
     { id: 'savedAt', header: t('editor.savedAt'), cell: (v) => <RelativeTime iso={v.createdAt} /> },
-    { id: 'savedBy', header: t('editor.savedBy'), cell: (v) => (v.createdBy ? <PersonById id={v.createdBy} /> : t('audit.system')) },
+    {
+      id: 'savedBy',
+      header: t('editor.savedBy'),
+      cell: (v) =>
+        // The server records 'system' for Caravan's own templates; else the id of a user or an API key.
+        v.createdBy && v.createdBy !== 'system' ? <PersonById id={v.createdBy} /> : t('audit.system'),
+    },
   ]
   return (
     <section aria-labelledby="versions-heading">
