@@ -2,7 +2,7 @@
 // (read when the reader is free). ProblemAlert says a failed request in words.
 import type { ReactNode } from 'react'
 import { useI18n } from '../i18n'
-import { asCaravanError, problemMessage } from '../features/shell/form'
+import { asCaravanError, problemMessage } from './messages'
 import { Button } from './Button'
 
 export interface AlertProps {

@@ -1,6 +1,5 @@
 // A modal question before an action that cannot be taken back (erasing a user, rotating a secret).
-// The same props as features/shell/ConfirmDialog.tsx, so a page swaps the import. Rendered only
-// while it asks: focus starts on Cancel, the safe choice; Escape cancels unless the action runs;
+// Rendered only while it asks: focus starts on Cancel, the safe choice; Escape cancels unless the action runs;
 // on close focus returns to the opener, or to the page's heading if the opener is gone (the row
 // of an erased user).
 import { useEffect, useId, useLayoutEffect, useRef, type ReactNode } from 'react'

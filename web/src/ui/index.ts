@@ -33,3 +33,4 @@ export {
 export { Form, SubmitButton, type FormProps } from './form/Form'
 export { fieldErrorMessage, matchServerErrors, type ServerFieldError } from './form/serverErrors'
 export { useServerForm, type FormError, type ServerForm, type UseServerFormOptions } from './form/useServerForm'
+export { asCaravanError, problemMessage, StatusMessage, useMessage, type Say } from './messages'

@@ -3,7 +3,7 @@
 import { useState } from 'react'
 import { useI18n } from '../../i18n'
 import { Button, ConfirmDialog, Form, FormPasswordField, ProblemAlert, useServerForm } from '../../ui'
-import { StatusMessage } from '../shell/form'
+import { StatusMessage } from '../../ui/messages'
 import { useChangePassword, useEndOtherSessions } from './queries'
 
 export function AccountSecurity() {

@@ -5,7 +5,7 @@ import { useState } from 'react'
 import { useI18n, type Translate } from '../../i18n'
 import { Button, ConfirmDialog, ProblemAlert, Skeleton } from '../../ui'
 import { RelativeTime } from '../../ui/dates'
-import { StatusMessage, useMessage } from '../shell/form'
+import { StatusMessage, useMessage } from '../../ui/messages'
 import { Page } from '../shell/Page'
 import { useDevices, useRemoveDevice } from './queries'
 

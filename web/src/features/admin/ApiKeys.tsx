@@ -7,7 +7,7 @@ import { useI18n } from '../../i18n'
 import { Button, ConfirmDialog, Form, FormTextField, ProblemAlert, useServerForm } from '../../ui'
 import { RelativeTime } from '../../ui/dates'
 import { DataTable, type Column } from '../../ui/table'
-import { StatusMessage, useMessage } from '../shell/form'
+import { StatusMessage, useMessage } from '../../ui/messages'
 import { Page } from '../shell/Page'
 import { adminKeys, fetchApiKeys, useCreateApiKey, useRevokeApiKey } from './queries'
 

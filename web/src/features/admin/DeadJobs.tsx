@@ -6,7 +6,7 @@ import { Button, ProblemAlert } from '../../ui'
 import { RelativeTime } from '../../ui/dates'
 import { DataTable, type Column, type PageOf } from '../../ui/table'
 import { client } from '../auth/session'
-import { StatusMessage, useMessage } from '../shell/form'
+import { StatusMessage, useMessage } from '../../ui/messages'
 import { Page } from '../shell/Page'
 
 const DEAD_JOBS_KEY = ['admin', 'jobs', 'dead'] as const

@@ -6,7 +6,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { useI18n } from '../../i18n'
 import { Button, ConfirmDialog, ProblemAlert, Skeleton } from '../../ui'
 import { RelativeTime } from '../../ui/dates'
-import { StatusMessage } from '../shell/form'
+import { StatusMessage } from '../../ui/messages'
 import { Page } from '../shell/Page'
 import { useIdentitySecrets, useRotateIdentitySecret } from './queries'
 

@@ -5,7 +5,7 @@ import { Button, ConfirmDialog, ProblemAlert, SearchField, SelectField } from '.
 import { DataTable, useUrlState, type Column } from '../../ui/table'
 import { breakable } from '../auth/verification'
 import { downloadJson } from '../shell/download'
-import { StatusMessage, useMessage } from '../shell/form'
+import { StatusMessage, useMessage } from '../../ui/messages'
 import { Page } from '../shell/Page'
 import { userLabel } from '../shell/userLabel'
 import { fetchUsersPage, useEraseUser, useExportUser, useSetUserRole, userKeys, type UserFilter } from './users-queries'

@@ -10,7 +10,7 @@ import { useI18n } from '../../i18n'
 import { Link } from '../../navigation'
 import { Button, Checkbox, Form, FormCheckbox, ProblemAlert, Skeleton, Switch, useServerForm } from '../../ui'
 import { TimeInput } from '../../ui/dates'
-import { StatusMessage, useMessage } from '../shell/form'
+import { StatusMessage, useMessage } from '../../ui/messages'
 import { Page } from '../shell/Page'
 import { CATEGORIES, CHANNELS } from './labels'
 import {

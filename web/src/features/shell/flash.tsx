@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react'
 import { useI18n } from '../../i18n'
 import { navigate, useLocation } from '../../navigation'
-import { StatusMessage, type Say } from './form'
+import { StatusMessage, type Say } from '../../ui/messages'
 
 interface Notice {
   path: string

@@ -5,7 +5,7 @@
 import type { CaravanError } from '@caravan/sdk'
 import { useRef, useState, type FormEvent, type RefObject } from 'react'
 import { get, useForm, type DefaultValues, type FieldValues, type Path, type UseFormProps, type UseFormReturn } from 'react-hook-form'
-import { asCaravanError } from '../../features/shell/form'
+import { asCaravanError } from '../messages'
 import { useI18n } from '../../i18n'
 import { fieldErrorMessage, matchServerErrors, type ServerFieldError } from './serverErrors'
 

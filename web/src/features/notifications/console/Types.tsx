@@ -6,7 +6,7 @@ import { Form, FormCheckbox, FormSelectField, FormTextField, useServerForm } fro
 import { RelativeTime } from '../../../ui/dates'
 import { DataTable, type Column } from '../../../ui/table'
 import { client } from '../../auth/session'
-import { asCaravanError } from '../../shell/form'
+import { asCaravanError } from '../../../ui/messages'
 import { Page } from '../../shell/Page'
 import { CATEGORIES } from '../labels'
 import { ChannelChecks } from './ChannelChecks'
