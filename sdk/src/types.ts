@@ -115,8 +115,14 @@ type SettingsBody = RequestBody<'updateNotificationSettings'>
 /** Max messages per user per hour, by category ('*' = any category) and channel. */
 export type NotificationRateLimits = NonNullable<SettingsBody['rateLimits']>
 export type NotificationContentRules = NonNullable<SettingsBody['contentRules']>
-/** The GET answer (the server's schema leaves both open; these are their shapes). */
-export type NotificationSettings = { rateLimits: NotificationRateLimits; contentRules: NotificationContentRules }
+/** How templates format values: `irr` is how `money: "IRR"` reads (toman or rial). */
+export type NotificationFormats = NonNullable<SettingsBody['formats']>
+/** The GET answer (the server's schema leaves the first two open; these are their shapes). */
+export type NotificationSettings = {
+  rateLimits: NotificationRateLimits
+  contentRules: NotificationContentRules
+  formats: NotificationFormats
+}
 export type UpdateNotificationSettingsInput = SettingsBody
 
 export type OutboxQuery = QueryOf<'listDevOutbox'>

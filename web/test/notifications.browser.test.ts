@@ -5,6 +5,7 @@
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  accessTokenOf,
   api,
   chromiumAvailable,
   iso,
@@ -572,6 +573,7 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     await admin.getByLabel('Blocked words').fill('casino\nlottery')
     await admin.getByLabel('Allow links to these domains only').check()
     await admin.getByLabel('Allowed domains').fill('example.com')
+    await choose(admin, 'Iranian rial amounts', /In rial/)
     await admin.getByRole('button', { name: 'Save rules' }).click()
     await admin.getByRole('status').filter({ hasText: 'The notification rules have been saved.' }).waitFor()
     await admin.reload()
@@ -579,6 +581,8 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     expect(await numberField(admin, `Per hour: ${iso('Offers and news')} by ${iso('SMS')}`).inputValue()).toBe('1')
     expect(await admin.getByLabel('Blocked words').inputValue()).toBe('casino\nlottery')
     expect(await admin.getByLabel('Allowed domains').inputValue()).toBe('example.com')
+    const saved = await api(server.url, 'GET', '/v1/admin/notification-settings', undefined, await accessTokenOf(admin))
+    expect(saved.body.formats).toEqual({ irr: 'rial' })
     await screenshot(admin, 'console-notification-rules-en')
     await language(admin, 'fa')
     await h1(admin, 'قواعد اعلان').waitFor()

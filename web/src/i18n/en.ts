@@ -727,6 +727,11 @@ export const en = {
   'page.renderFailedBody': 'Something went wrong while showing it. Try again; if it happens again, reload the page or go to the home page.',
 
   // -- helper: data --
+  'nsettings.formats': 'Formats in messages',
+  'nsettings.irr': 'Iranian rial amounts',
+  'nsettings.irrHint': 'How {{ amount | money: "IRR" }} reads in e-mails, SMS, push and the inbox.',
+  'nsettings.irrToman': 'In toman (۹۹٬۰۰۰ تومان)',
+  'nsettings.irrRial': 'In rial (۹۹۰٬۰۰۰ ریال)',
   'common.retry': 'Try again',
   'inbox.undo': 'Undo',
   'inbox.undone': '“{title}” is back in the inbox.',

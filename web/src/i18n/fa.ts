@@ -732,6 +732,11 @@ export const fa: Messages = {
     'هنگام نمایش آن مشکلی پیش آمد. دوباره تلاش کنید؛ اگر باز هم پیش آمد، صفحه را دوباره بارگذاری کنید یا به صفحهٔ خانه بروید.',
 
   // -- helper: data --
+  'nsettings.formats': 'قالب‌بندی در پیام‌ها',
+  'nsettings.irr': 'مبلغ‌های ریالی',
+  'nsettings.irrHint': 'اینکه {{ amount | money: "IRR" }} در ایمیل، پیامک، اعلان و صندوق چگونه نوشته شود.',
+  'nsettings.irrToman': 'به تومان (۹۹٬۰۰۰ تومان)',
+  'nsettings.irrRial': 'به ریال (۹۹۰٬۰۰۰ ریال)',
   'common.retry': 'تلاش دوباره',
   'inbox.undo': 'برگرداندن',
   'inbox.undone': '«{title}» به صندوق برگشت.',

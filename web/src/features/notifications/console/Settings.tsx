@@ -4,7 +4,7 @@ import type { NotificationCategory, NotificationContentRules, NotificationRateLi
 import { useId } from 'react'
 import { Controller } from 'react-hook-form'
 import { useI18n } from '../../../i18n'
-import { Form, FormNumberField, FormTextAreaField, ProblemAlert, Skeleton, SubmitButton, useServerForm } from '../../../ui'
+import { Form, FormNumberField, FormSelectField, FormTextAreaField, ProblemAlert, Skeleton, SubmitButton, useServerForm } from '../../../ui'
 import { useUnsavedChanges } from '../../../ui/useUnsavedChanges'
 import { StatusMessage, useMessage } from '../../../ui/messages'
 import { Page } from '../../shell/Page'
@@ -20,6 +20,7 @@ const LINKS = ['allow', 'block', 'domains'] as const
 interface RuleValues {
   rateLimits: Record<string, Record<string, number | null>>
   contentRules: { blockedWords: string; links: (typeof LINKS)[number]; allowDomains: string }
+  formats: { irr: 'toman' | 'rial' }
 }
 
 export function NotificationSettingsPage() {
@@ -49,6 +50,7 @@ function valuesOf(settings: NotificationSettings): RuleValues {
       links: typeof rules.links === 'object' ? 'domains' : rules.links,
       allowDomains: typeof rules.links === 'object' ? rules.links.allowDomains.join('\n') : '',
     },
+    formats: { irr: settings.formats.irr },
   }
 }
 
@@ -80,6 +82,7 @@ function SettingsForm({ settings }: { settings: NotificationSettings }) {
       const answer = await update.mutateAsync({
         rateLimits,
         contentRules: { blockedWords: wordsOf(blockedWords), links: links === 'domains' ? { allowDomains: wordsOf(allowDomains) } : links },
+        formats: values.formats,
       })
       form.reset(valuesOf(answer))
       setMessage((t) => t('nsettings.saved'))
@@ -194,6 +197,20 @@ function SettingsForm({ settings }: { settings: NotificationSettings }) {
             spellCheck="false"
           />
         )}
+      </fieldset>
+
+      <fieldset className="card form wide">
+        <legend>{t('nsettings.formats')}</legend>
+        <FormSelectField
+          control={form.control}
+          name="formats.irr"
+          label={t('nsettings.irr')}
+          description={t('nsettings.irrHint')}
+          options={[
+            { id: 'toman', label: t('nsettings.irrToman') },
+            { id: 'rial', label: t('nsettings.irrRial') },
+          ]}
+        />
       </fieldset>
     </Form>
   )
