@@ -35,7 +35,7 @@ describe('precompressed web files', () => {
       '.vite/manifest.json': JSON.stringify({ 'src/main.tsx': { file: 'assets/app-abc123.js', isEntry: true, padding: 'x'.repeat(2000) } }),
     })
     precompress(dist)
-    t = await startTestCaravan({ env: { WEB_DIST_DIR: dist } })
+    t = await startTestCaravan({ env: { WEB_DIST_DIR: dist, RATE_LIMIT_PER_MINUTE: '20' } })
   })
   afterAll(async () => {
     await t?.close()
@@ -103,6 +103,14 @@ describe('precompressed web files', () => {
     expect(deep.headers['cache-control']).toBe('no-cache')
     expect(deep.headers.vary).toMatch(/accept-encoding/i)
     expect(gunzipSync(deep.rawPayload).toString()).toBe(page)
+  })
+
+  it('does not count the hashed static files against the rate limit (a page load fetches many)', async () => {
+    for (let i = 0; i < 30; i++) expect((await get('/assets/app-abc123.js', { 'accept-encoding': 'br' })).statusCode).toBe(200)
+    // The API still is limited (20 a minute here).
+    const statuses = []
+    for (let i = 0; i < 25; i++) statuses.push((await get('/v1/me')).statusCode)
+    expect(statuses).toContain(429)
   })
 
   it('serves neither the compressed copies by name nor the build manifest', async () => {

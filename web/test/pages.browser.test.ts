@@ -45,9 +45,10 @@ const VIEWS: { name: string; locale: Locale; viewport: { width: number; height: 
   { name: 'fa-phone-dark', locale: 'fa-IR', viewport: PHONE, dark: true },
 ]
 
-/** The page has its heading and nothing is loading any more. */
+/** The page has its heading, nothing is loading any more, and it is the page (not its error). */
 async function settled(page: Page) {
   await page.locator('main h1').first().waitFor()
+  expect(await page.locator('[data-page-error]').count()).toBe(0)
   await expect
     .poll(() =>
       page.evaluate(

@@ -100,7 +100,10 @@ export async function installHttpPlumbing(
     max: options.rateLimitPerMinute,
     timeWindow: '1 minute',
     ...(options.redis ? { redis: options.redis, nameSpace: options.redisKeyPrefix + 'rl:' } : {}),
-    allowList: (request) => request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics',
+    // Probes, and the web app's hashed static files (cheap, precompressed, cached for a year): a
+    // page load fetches a dozen chunks, and an office behind one address must not run out.
+    allowList: (request) =>
+      request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics' || request.url.startsWith('/assets/'),
   })
 
   // Fastify's own JSON parser (prototype-poisoning checks included), behind a nesting limit.

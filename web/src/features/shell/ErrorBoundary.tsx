@@ -51,12 +51,15 @@ function PageError({ chunk, onRetry }: { chunk: boolean; onRetry: () => void }) 
   const { t } = useI18n()
   return (
     <Page title={t(chunk ? 'page.chunkFailed' : 'page.renderFailed')}>
-      <Alert tone="error">
-        <p>{t(chunk ? 'page.chunkFailedBody' : 'page.renderFailedBody')}</p>
-        <Button variant="secondary" size="small" onPress={onRetry}>
-          {t(chunk ? 'page.reload' : 'common.tryAgain')}
-        </Button>
-      </Alert>
+      {/* Marked, so the every-page browser test can tell a page from its error. */}
+      <div data-page-error={chunk ? 'chunk' : 'render'}>
+        <Alert tone="error">
+          <p>{t(chunk ? 'page.chunkFailedBody' : 'page.renderFailedBody')}</p>
+          <Button variant="secondary" size="small" onPress={onRetry}>
+            {t(chunk ? 'page.reload' : 'common.tryAgain')}
+          </Button>
+        </Alert>
+      </div>
       <p>
         <Link to="/">{t('common.backHome')}</Link>
       </p>
