@@ -153,7 +153,9 @@ describe('SMTP provider: network failures', () => {
     const error = await sendError(provider(silent.port, { timeoutMs: 1000 }).send(persianMessage))
     const elapsed = Date.now() - started
     expect(error.kind).toBe('transient')
-    expect(error.message).toMatch(/timed? ?out/i)
+    // Which of nodemailer's clocks rings first depends on the machine's load: the connection's
+    // ("timed out") or the greeting's ("Greeting never received"); both are this deadline.
+    expect(error.message).toMatch(/timed? ?out|greeting never received/i)
     expect(elapsed).toBeGreaterThanOrEqual(900)
     expect(elapsed).toBeLessThan(4000)
   })
