@@ -4,7 +4,7 @@ import { QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { queryClient } from './data/queryClient'
-import { I18nProvider, initialLocale, loadMessages } from './i18n'
+import { applyDocumentLocale, I18nProvider, initialLocale, loadMessages } from './i18n'
 import { Router } from './router'
 import { AriaLocaleProvider, initTheme } from './ui'
 
@@ -12,8 +12,11 @@ import { AriaLocaleProvider, initTheme } from './ui'
 initTheme()
 
 // The first page's language is loaded first (each language is a chunk of its own); if it cannot
-// be, the provider loads it again and renders once it has it.
-void loadMessages(initialLocale())
+// be, the provider loads it again and renders once it has it. Its direction is set at once, so
+// the page is right to left from the first moment it is in Persian.
+const locale = initialLocale()
+applyDocumentLocale(locale)
+void loadMessages(locale)
   .catch(() => undefined)
   .then(() =>
     createRoot(document.getElementById('root')!).render(

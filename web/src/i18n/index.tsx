@@ -26,6 +26,13 @@ export function initialLocale(): Locale {
   return storedChoice() ?? client.session?.user.locale ?? browserLocale()
 }
 
+/** Sets the page's language and direction (main.tsx calls it before the dictionary has loaded). */
+export function applyDocumentLocale(locale: Locale): void {
+  const html = document.documentElement
+  html.lang = locale
+  html.dir = locale === 'fa' ? 'rtl' : 'ltr'
+}
+
 /** The browser's IANA time zone ('UTC' when it cannot tell). */
 export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
@@ -78,10 +85,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   // Before paint, so a Persian page never flashes left to right.
   useLayoutEffect(() => {
-    if (!locale) return
-    const html = document.documentElement
-    html.lang = locale
-    html.dir = locale === 'fa' ? 'rtl' : 'ltr'
+    if (locale) applyDocumentLocale(locale)
   }, [locale])
 
   const setLocale = useCallback((next: Locale) => {
