@@ -5,6 +5,21 @@ import { connectRealtime, type CaravanRealtime, type RealtimeOptions } from './r
 import { memorySessionStorage, sessionFromResponse, type Session, type SessionStorage } from './session.js'
 import type {
   AuditQuery,
+  ChatMessage,
+  ChatReportPage,
+  ChatReportQuery,
+  ChatSearchPage,
+  ChatSearchQuery,
+  ChatSettings,
+  Conversation,
+  ConversationPage,
+  CreateConversationInput,
+  FileView,
+  MessageEdit,
+  MessagesPage,
+  MessagesQuery,
+  SendMessageInput,
+  UpdateChatSettingsInput,
   BatchUpsertResult,
   ExternalUser,
   ExternalUserInput,
@@ -129,10 +144,17 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     const params = Object.entries(query ?? {}).filter(([, v]) => v !== undefined && v !== '')
     if (params.length) url += '?' + new URLSearchParams(params.map(([k, v]) => [k, String(v)])).toString()
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' }
-    if (body !== undefined) headers['content-type'] = 'application/json'
+    // FormData (an upload) sets its own multipart content type with the boundary.
+    const form = typeof FormData !== 'undefined' && body instanceof FormData
+    if (body !== undefined && !form) headers['content-type'] = 'application/json'
     if (token) headers.authorization = `Bearer ${token}`
     try {
-      return await fetchFn(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal })
+      return await fetchFn(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : form ? (body as FormData) : JSON.stringify(body),
+        signal,
+      })
     } catch (e) {
       throw networkError(e)
     }
@@ -365,6 +387,18 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     },
 
     admin: {
+      /** Chat moderation: reports, deleting any message, settings. */
+      chat: {
+        reports: (query: ChatReportQuery = {}, o?: CallOptions) =>
+          request<ChatReportPage>('GET', '/v1/admin/chat/reports', { query, signal: o?.signal }),
+        resolveReport: (reportId: string, o?: CallOptions) =>
+          request<void>('POST', `/v1/admin/chat/reports/${id(reportId)}/resolve`, { signal: o?.signal }),
+        deleteMessage: (messageId: string, o?: CallOptions) =>
+          request<void>('DELETE', `/v1/admin/chat/messages/${id(messageId)}`, { signal: o?.signal }),
+        settings: (o?: CallOptions) => request<ChatSettings>('GET', '/v1/admin/chat/settings', { signal: o?.signal }),
+        updateSettings: (patch: UpdateChatSettingsInput, o?: CallOptions) =>
+          request<ChatSettings>('PATCH', '/v1/admin/chat/settings', { body: patch, signal: o?.signal }),
+      },
       listUsers: (query: ListUsersQuery = {}, o?: CallOptions) =>
         request<ResponseOf<'listUsers'>>('GET', '/v1/admin/users', { query, signal: o?.signal }),
       getUser: (userId: string, o?: CallOptions) =>
@@ -475,6 +509,81 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
         request<NotificationDetail>('GET', `/v1/notifications/${id(notificationId)}`, { signal: o?.signal }),
     },
 
+    /** Conversations and messages over REST (live events and sending over the socket: see realtime). */
+    chat: {
+      /** A direct conversation (one per pair: the existing one comes back) or a group (`name` required). */
+      create: (input: CreateConversationInput, o?: CallOptions) =>
+        request<Conversation>('POST', '/v1/conversations', { body: input, signal: o?.signal }),
+      /** Most recent activity first, each with its last message and my unread count. */
+      list: (query: { cursor?: string; limit?: number } = {}, o?: CallOptions) =>
+        request<ConversationPage>('GET', '/v1/conversations', { query, signal: o?.signal }),
+      get: (conversationId: string, o?: CallOptions) =>
+        request<Conversation>('GET', `/v1/conversations/${id(conversationId)}`, { signal: o?.signal }),
+      rename: (conversationId: string, name: string, o?: CallOptions) =>
+        request<Conversation>('PATCH', `/v1/conversations/${id(conversationId)}`, { body: { name }, signal: o?.signal }),
+      addMembers: (conversationId: string, memberIds: UserRef[], o?: CallOptions) =>
+        request<Conversation>('POST', `/v1/conversations/${id(conversationId)}/members`, { body: { memberIds }, signal: o?.signal }),
+      removeMembers: (conversationId: string, memberIds: UserRef[], o?: CallOptions) =>
+        request<void>('POST', `/v1/conversations/${id(conversationId)}/members/remove`, { body: { memberIds }, signal: o?.signal }),
+      setRole: (conversationId: string, userId: string, role: 'admin' | 'member', o?: CallOptions) =>
+        request<Conversation>('PUT', `/v1/conversations/${id(conversationId)}/members/${id(userId)}/role`, {
+          body: { role },
+          signal: o?.signal,
+        }),
+      leave: (conversationId: string, o?: CallOptions) =>
+        request<void>('POST', `/v1/conversations/${id(conversationId)}/leave`, { signal: o?.signal }),
+      markRead: (conversationId: string, seq: number, o?: CallOptions) =>
+        request<{ lastReadSeq: number; lastDeliveredSeq: number }>('POST', `/v1/conversations/${id(conversationId)}/read`, {
+          body: { seq },
+          signal: o?.signal,
+        }),
+      /** The same `clientMessageId` sent again returns the first message, never a copy. */
+      send: (conversationId: string, input: SendMessageInput, o?: CallOptions) =>
+        request<ChatMessage>('POST', `/v1/conversations/${id(conversationId)}/messages`, { body: input, signal: o?.signal }),
+      /** `{ after: seq }` resyncs (oldest first); `{ before: seq }` pages back through history. */
+      messages: (conversationId: string, query: MessagesQuery = {}, o?: CallOptions) =>
+        request<MessagesPage>('GET', `/v1/conversations/${id(conversationId)}/messages`, { query, signal: o?.signal }),
+      edit: (conversationId: string, messageId: string, text: string, o?: CallOptions) =>
+        request<ChatMessage>('PATCH', `/v1/conversations/${id(conversationId)}/messages/${id(messageId)}`, {
+          body: { text },
+          signal: o?.signal,
+        }),
+      edits: async (conversationId: string, messageId: string, o?: CallOptions): Promise<MessageEdit[]> =>
+        (
+          await request<{ items: MessageEdit[] }>('GET', `/v1/conversations/${id(conversationId)}/messages/${id(messageId)}/edits`, {
+            signal: o?.signal,
+          })
+        ).items,
+      remove: (conversationId: string, messageId: string, o?: CallOptions) =>
+        request<void>('DELETE', `/v1/conversations/${id(conversationId)}/messages/${id(messageId)}`, { signal: o?.signal }),
+      react: (conversationId: string, messageId: string, emoji: string, o?: CallOptions) =>
+        request<ChatMessage>('PUT', `/v1/conversations/${id(conversationId)}/messages/${id(messageId)}/reactions/${id(emoji)}`, {
+          signal: o?.signal,
+        }),
+      unreact: (conversationId: string, messageId: string, emoji: string, o?: CallOptions) =>
+        request<ChatMessage>('DELETE', `/v1/conversations/${id(conversationId)}/messages/${id(messageId)}/reactions/${id(emoji)}`, {
+          signal: o?.signal,
+        }),
+      report: (conversationId: string, messageId: string, reason: string, o?: CallOptions) =>
+        request<{ id: string }>('POST', `/v1/conversations/${id(conversationId)}/messages/${id(messageId)}/report`, {
+          body: { reason },
+          signal: o?.signal,
+        }),
+      search: (query: ChatSearchQuery, o?: CallOptions) => request<ChatSearchPage>('GET', '/v1/chat/search', { query, signal: o?.signal }),
+      blocks: async (o?: CallOptions) =>
+        (await request<{ items: { userId: string; createdAt: string }[] }>('GET', '/v1/me/blocks', { signal: o?.signal })).items,
+      block: (userId: UserRef, o?: CallOptions) =>
+        request<{ userId: string }>('POST', '/v1/me/blocks', { body: { userId }, signal: o?.signal }),
+      unblock: (userId: string, o?: CallOptions) => request<void>('DELETE', `/v1/me/blocks/${id(userId)}`, { signal: o?.signal }),
+      /** Uploads a file for a message (sent with `attachmentIds`); scanned before anyone can download it. */
+      upload: (file: Blob, filename: string, o?: CallOptions) => {
+        const form = new FormData()
+        form.append('file', file, filename)
+        return request<FileView>('POST', '/v1/uploads', { body: form, signal: o?.signal })
+      },
+      /** A file with fresh short-lived download links (members of its conversation, or its uploader). */
+      file: (fileId: string, o?: CallOptions) => request<FileView>('GET', `/v1/files/${id(fileId)}`, { signal: o?.signal }),
+    },
     /** Topics a notification can be sent to (admin or an API key with `notifications:send`). */
     topics: {
       list: async (o?: CallOptions): Promise<Topic[]> =>

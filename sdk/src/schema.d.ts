@@ -1033,6 +1033,385 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file, with download links valid about 5 minutes when it can be downloaded
+         * @description For the uploader, and for whoever may read what the file was sent in (the members of its conversation).
+         */
+        get: operations["getFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The file’s bytes, through a signed link (no Authorization header needed)
+         * @description The link comes from a FileView (`url`, `thumbnailUrl`). 403 when its signature is wrong or it expired; 409 while the file is `scanning`, and for good once it is `blocked`.
+         */
+        get: operations["downloadFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My conversations, most recent activity first, with the last message and my unread count */
+        get: operations["listConversations"];
+        put?: never;
+        /** Start a direct conversation (one per pair: an existing one is returned) or a group */
+        post: operations["createConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A conversation with its members, their read marks and presence
+         * @description A conversation you are not a member of answers 404, as if it did not exist.
+         */
+        get: operations["getConversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a group (its owner and admins) */
+        patch: operations["renameConversation"];
+        trace?: never;
+    };
+    "/v1/conversations/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add members to a group (its owner and admins) */
+        post: operations["addConversationMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/members/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove members from a group (its owner and admins; the owner cannot be removed) */
+        post: operations["removeConversationMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/members/{userId}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Make a group member an admin or a plain member (the group's owner) */
+        put: operations["setConversationMemberRole"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave a group (an owner leaving hands it to the longest-standing member) */
+        post: operations["leaveConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark the conversation read up to a seq (read receipts go to the other members) */
+        post: operations["markConversationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resync (?after=seq, oldest first) or history (?before=seq, or the newest without either), always sent oldest first
+         * @description A conversation you are not a member of answers 404, as if it did not exist.
+         */
+        get: operations["listMessages"];
+        put?: never;
+        /**
+         * Send a message; the same clientMessageId returns the same message (200) instead of a copy
+         * @description A conversation you are not a member of answers 404, as if it did not exist. A blocked sender gets 403; over the flood limit, 429 with Retry-After.
+         */
+        post: operations["sendMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete my message: it stays in place as a "deleted" tombstone with its seq */
+        delete: operations["deleteMessage"];
+        options?: never;
+        head?: never;
+        /** Edit my message (the earlier version is kept in its history) */
+        patch: operations["editMessage"];
+        trace?: never;
+    };
+    "/v1/conversations/{id}/messages/{messageId}/edits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A message's earlier versions, oldest first */
+        get: operations["listMessageEdits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/messages/{messageId}/reactions/{emoji}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** React to a message (the emoji URL-encoded in the path) */
+        put: operations["addReaction"];
+        post?: never;
+        /** Take back my reaction */
+        delete: operations["removeReaction"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/messages/{messageId}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report another member's message to the moderators */
+        post: operations["reportMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chat/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search my conversations (or one) for Persian and English words; the last word may be a prefix */
+        get: operations["searchMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The users I have blocked */
+        get: operations["listBlocks"];
+        put?: never;
+        /** Block a user: they can no longer message me or start a direct conversation with me */
+        post: operations["blockUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/blocks/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unblock a user */
+        delete: operations["unblockUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/chat/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reported messages, newest first (open ones by default) */
+        get: operations["listChatReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/chat/reports/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a report (audited) */
+        post: operations["resolveChatReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/chat/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete any message (moderation; audited); it stays as a tombstone */
+        delete: operations["moderateDeleteMessage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/chat/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Moderation mode, retention and flood limit */
+        get: operations["getChatSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change moderation mode, retention or flood limit (audited; every node follows at once) */
+        patch: operations["updateChatSettings"];
+        trace?: never;
+    };
     "/v1/webhooks/notifications/{providerId}": {
         parameters: {
             query?: never;
@@ -1047,6 +1426,26 @@ export interface paths {
          * @description Give the provider this URL with the id of its configuration. Requests without a valid signature are refused.
          */
         post: operations["notificationProviderWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file to send in a message
+         * @description multipart/form-data with one field "file". The type is recognised from the content (JPEG, PNG, WebP, GIF, PDF, DOCX, XLSX, ZIP, UTF-8 text); others get 415, files over their type’s limit 413. Images are re-encoded without metadata (EXIF, GPS). With a virus scanner the file is `scanning` until the scan decides; unsent uploads are deleted after 24 hours.
+         */
+        post: operations["uploadFile"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1256,6 +1655,86 @@ export interface components {
             source: "admin" | "env";
             updatedAt: string;
         };
+        FileView: {
+            id: string;
+            /** @description Sanitized; its extension is the type the bytes were recognised as */
+            name: string;
+            mime: string;
+            kind: "image" | "document" | "archive" | "text";
+            /** @description Bytes (an image after re-encoding) */
+            size: number;
+            width?: number;
+            /** @description One frame’s height for an animation */
+            height?: number;
+            /** @description scanning: not downloadable until the virus scan decides; clean: scanned, nothing found; unscanned: no scanner is configured (downloadable); blocked: malware found, never served */
+            status: "scanning" | "clean" | "unscanned" | "blocked";
+            /** @description The malware found (status blocked) */
+            signature?: string;
+            /** @description Signed download link, valid about 5 minutes; absent unless downloadable */
+            url?: string;
+            /** @description Signed link to a WebP thumbnail (at most 320 px), for images */
+            thumbnailUrl?: string;
+        };
+        ChatMember: {
+            userId: string;
+            externalId: string | null;
+            name: string | null;
+            role: "owner" | "admin" | "member";
+            lastReadSeq: number;
+            lastDeliveredSeq: number;
+            online: boolean;
+            lastSeenAt: string | null;
+        };
+        ChatMessage: {
+            id: string;
+            conversationId: string;
+            /** @description Per conversation: 1, 2, 3… with no gaps */
+            seq: number;
+            senderId: string | null;
+            clientMessageId: string | null;
+            kind: "text" | "system";
+            text: string | null;
+            system: {
+                event: "created" | "joined" | "left" | "removed" | "renamed";
+                actorId: string | null;
+                userIds?: string[];
+                name?: string;
+            } | null;
+            replyTo: {
+                id: string;
+                seq: number;
+                senderId: string | null;
+                text: string | null;
+            } | null;
+            attachments: components["schemas"]["FileView"][];
+            reactions: {
+                emoji: string;
+                count: number;
+                userIds: string[];
+            }[];
+            /** @description The content filter flagged it (moderation mode "flag") */
+            flagged: boolean;
+            editedAt: string | null;
+            deletedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ChatConversation: {
+            id: string;
+            kind: "direct" | "group" | "support";
+            name: string | null;
+            members: components["schemas"]["ChatMember"][];
+            lastSeq: number;
+            lastMessage: components["schemas"]["ChatMessage"] | null;
+            unreadCount: number;
+            myRole: "owner" | "admin" | "member";
+            /** @description Direct only: one of the two has blocked the other */
+            blocked: boolean;
+            /** Format: date-time */
+            lastMessageAt: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1441,7 +1920,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1493,7 +1972,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1559,7 +2038,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1619,7 +2098,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1687,7 +2166,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1779,7 +2258,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1788,7 +2267,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1797,7 +2276,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1854,7 +2333,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1872,7 +2351,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1951,7 +2430,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1960,7 +2439,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1969,7 +2448,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2025,7 +2504,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2043,7 +2522,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2107,7 +2586,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2189,7 +2668,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2198,7 +2677,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2207,7 +2686,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2312,7 +2791,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2382,7 +2861,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2456,7 +2935,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2523,7 +3002,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2864,7 +3343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2939,7 +3418,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3009,7 +3488,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3018,7 +3497,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3063,7 +3542,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3112,7 +3591,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3194,7 +3673,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3203,7 +3682,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3259,7 +3738,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3334,7 +3813,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3392,7 +3871,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3465,7 +3944,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3483,7 +3962,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3532,7 +4011,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3599,7 +4078,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3655,7 +4134,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3773,7 +4252,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3791,7 +4270,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3800,7 +4279,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3874,7 +4353,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3954,7 +4433,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4003,7 +4482,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4071,7 +4550,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4080,7 +4559,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4143,7 +4622,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4209,7 +4688,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4227,7 +4706,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4295,7 +4774,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4369,7 +4848,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4451,7 +4930,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4469,7 +4948,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4552,7 +5031,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4570,7 +5049,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4624,7 +5103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4693,7 +5172,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4749,7 +5228,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4827,7 +5306,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4845,7 +5324,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4907,7 +5386,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4970,7 +5449,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5093,7 +5572,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5148,7 +5627,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5219,7 +5698,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5228,7 +5707,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5300,7 +5779,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5375,7 +5854,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5393,7 +5872,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5459,7 +5938,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5522,7 +6001,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5589,7 +6068,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5645,7 +6124,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5710,7 +6189,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5772,7 +6251,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5838,7 +6317,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5903,7 +6382,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5952,7 +6431,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6001,7 +6480,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6059,7 +6538,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6126,7 +6605,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6193,7 +6672,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6273,7 +6752,2082 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileView"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadFile: {
+        parameters: {
+            query: {
+                variant?: "original" | "thumbnail";
+                /** @description Unix seconds */
+                expires: number;
+                /** @description HMAC-SHA256 of id, variant and expiry (base64url) */
+                signature: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file’s bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listConversations: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ChatConversation"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    type: "direct" | "group";
+                    /** @description The others (you are added yourself); direct: exactly one */
+                    memberIds: (string | {
+                        /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                        externalId: string;
+                    })[];
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatConversation"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatConversation"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatConversation"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    renameConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatConversation"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addConversationMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    memberIds: (string | {
+                        /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                        externalId: string;
+                    })[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatConversation"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeConversationMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    memberIds: (string | {
+                        /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                        externalId: string;
+                    })[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setConversationMemberRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    role: "admin" | "member";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatConversation"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leaveConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markConversationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    seq: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        lastReadSeq: number;
+                        lastDeliveredSeq: number;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMessages: {
+        parameters: {
+            query?: {
+                /** @description Resync: the messages after this seq, oldest first */
+                after?: number;
+                /** @description History: the messages before this seq, newest first */
+                before?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ChatMessage"][];
+                        /** @description The conversation's newest seq when read */
+                        lastSeq: number;
+                        /** @description More messages lie further in the direction asked */
+                        hasMore: boolean;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sendMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Chosen by the client (a UUID is fine); sending it again returns the same message */
+                    clientMessageId: string;
+                    /** @default  */
+                    text: string;
+                    replyTo?: string;
+                    attachmentIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessage"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessage"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    editMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessage"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMessageEdits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            text: string;
+                            /** Format: date-time */
+                            editedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addReaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+                /** @description One emoji (or a short code), as the client shows it */
+                emoji: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessage"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeReaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+                /** @description One emoji (or a short code), as the client shows it */
+                emoji: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessage"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    searchMessages: {
+        parameters: {
+            query: {
+                q: string;
+                conversationId?: string;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            message: components["schemas"]["ChatMessage"];
+                            conversationName: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBlocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            userId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    blockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A Caravan user id, or { "externalId": "…" } */
+                    userId: string | {
+                        /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                        externalId: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        userId: string;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unblockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listChatReports: {
+        parameters: {
+            query?: {
+                open?: boolean;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            messageId: string;
+                            conversationId: string;
+                            reporterId: string;
+                            reason: string;
+                            message: components["schemas"]["ChatMessage"] | null;
+                            resolvedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolveChatReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    moderateDeleteMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getChatSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        moderation: "off" | "flag" | "mask" | "block";
+                        retentionDays: number | null;
+                        floodPerMinute: number;
+                    };
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateChatSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    moderation?: "off" | "flag" | "mask" | "block";
+                    retentionDays?: number | null;
+                    floodPerMinute?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        moderation: "off" | "flag" | "mask" | "block";
+                        retentionDays: number | null;
+                        floodPerMinute: number;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6335,6 +8889,99 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The file (one). Allowed: JPEG, PNG, WEBP, GIF, PDF, DOCX, XLSX, ZIP, TXT, recognised by content. Limits: JPEG 10 MiB, PNG 10 MiB, WEBP 10 MiB, GIF 10 MiB, PDF 25 MiB, DOCX 25 MiB, XLSX 25 MiB, ZIP 50 MiB, TXT 5 MiB
+                     */
+                    file: string;
+                } | null;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileView"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large; The file is larger than its type allows */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type; This type of file is not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -151,6 +151,24 @@ export type OutboxItem = Omit<OutboxRow, 'channel' | 'payload'> &
   )
 export type OutboxPage = { items: OutboxItem[]; nextCursor: string | null }
 
+// ---- chat ----
+export type Conversation = Schemas['ChatConversation']
+export type ConversationMember = Schemas['ChatMember']
+export type ChatMessage = Schemas['ChatMessage']
+export type ConversationPage = ResponseOf<'listConversations'>
+export type CreateConversationInput = RequestBody<'createConversation'>
+export type SendMessageInput = RequestBody<'sendMessage'>
+export type MessagesQuery = QueryOf<'listMessages'>
+export type MessagesPage = ResponseOf<'listMessages'>
+export type MessageEdit = ResponseOf<'listMessageEdits'>['items'][number]
+export type ChatSearchQuery = QueryOf<'searchMessages'>
+export type ChatSearchPage = ResponseOf<'searchMessages'>
+export type ChatReportPage = ResponseOf<'listChatReports'>
+export type ChatReportQuery = QueryOf<'listChatReports'>
+export type ChatSettings = ResponseOf<'getChatSettings'>
+export type UpdateChatSettingsInput = RequestBody<'updateChatSettings'>
+export type FileView = Schemas['FileView']
+
 /** Events the server pushes to a user's sockets (room user:<id>). */
 export interface RealtimeEvents {
   'user.updated': { userId: string }
@@ -159,4 +177,15 @@ export interface RealtimeEvents {
   'notification:new': { item: InboxItem; unreadCount: number }
   /** The unread count changed (read, read all, archive). */
   'notification:unread': { count: number }
+  // Chat: to every member's sockets (the conversation's room); see docs/chat.md.
+  'message:new': ChatMessage
+  'message:updated': ChatMessage
+  'message:deleted': { conversationId: string; id: string; seq: number; deletedAt: string }
+  reaction: { conversationId: string; messageId: string; userId: string; emoji: string; added: boolean }
+  read: { conversationId: string; userId: string; seq: number }
+  delivered: { conversationId: string; userId: string; seq: number }
+  typing: { conversationId: string; userId: string; typing: boolean; expiresInMs: number }
+  presence: { userId: string; online: boolean; lastSeenAt: string | null }
+  'conversation:updated': { conversation: Omit<Conversation, 'unreadCount' | 'myRole'> }
+  'conversation:removed': { conversationId: string }
 }

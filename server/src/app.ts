@@ -29,6 +29,13 @@ import { createPrivacyRegistry } from './core/privacy/registry'
 import { createSecretBox } from './core/secrets/crypto'
 import { serverPath } from './core/util/paths'
 import { accountsRoutes, accountsSchemas, accountsTags, createAccountsService } from './modules/accounts'
+import { createPresence } from './core/realtime/presence'
+import { createKeyRing, openText, sealText } from './core/secrets/keyring'
+import { createKeyRotation } from './core/secrets/reencrypt'
+import { createBlindIndex } from './core/search/blind-index'
+import { createContentFilter } from './core/text/content-filter'
+import { chatRoutes, chatSchemas, chatTags, createChatService } from './modules/chat'
+import { buildFiles } from './modules/files'
 import {
   createNotificationsService,
   notificationSchemas,
@@ -120,6 +127,47 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     },
   })
 
+  // Content encrypted at rest (chat text, stored files) under data keys; `caravan keys rotate`.
+  const keyRing = createKeyRing({ db: database.db, secrets, bus })
+  const keyRotation = createKeyRotation({ ring: keyRing, jobs })
+  const files = buildFiles({
+    database,
+    jobs,
+    privacy,
+    logger,
+    keys: keyRing,
+    auth,
+    config: { dataDir: config.dataDir, publicUrl: config.publicUrl, secretsKey: config.secretsKey, clamdUrl: config.clamdUrl },
+    settings: { uploadsPerMinute: config.uploadRateLimitPerMinute },
+  })
+  const presence = createPresence({ redis: redis?.main, prefix: config.redisKeyPrefix, nodeId: randomUUID() })
+  const chat = createChatService({
+    database,
+    bus,
+    jobs,
+    events,
+    audit,
+    counters,
+    accounts,
+    notifications,
+    files: files.service,
+    sealer: {
+      seal: (text, messageId) => sealText(keyRing, text, messageId),
+      open: (sealed, messageId) => openText(keyRing, sealed, messageId),
+      activeKeyId: async () => (await keyRing.active()).id,
+    },
+    indexer: createBlindIndex(config.secretsKey),
+    presence,
+    privacy,
+    policy: async () => createContentFilter((await notifications.settings.read()).contentRules),
+  })
+  keyRotation.register({ name: 'chat messages', run: (limit) => chat.reseal(limit), remaining: () => chat.remainingUnderOldKeys() })
+  keyRotation.register({
+    name: 'files',
+    run: async (limit) => files.service.reencrypt(limit, await keyRing.active(), (id) => keyRing.key(id)),
+    remaining: () => files.service.remainingUnderOldKeys(),
+  })
+
   jobs.define({
     name: 'idempotency-purge',
     retryLimit: 2,
@@ -157,10 +205,12 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   })
   // A session that ended or changed (logout, role) is re-checked on this node's sockets at once.
   accounts.onSessionChange((userId) => void realtime.recheckUser(userId))
+  chat.useRealtime(realtime)
 
   // Events that name an audience reach those users' sockets, on whichever node they are.
   events.subscribeAll((event) => {
     if (event.audience?.userIds?.length) realtime.emitToUsers(event.audience.userIds, event.name, event.payload)
+    if (event.audience?.rooms?.length) realtime.emitToRooms(event.audience.rooms, event.name, event.payload)
   })
 
   await installHttpPlumbing(app, {
@@ -171,9 +221,9 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     metrics,
     publicUrl: config.publicUrl,
     version: VERSION,
-    tags: [...accountsTags, ...notificationTags],
+    tags: [...accountsTags, ...notificationTags, ...chatTags, ...files.tags],
   })
-  for (const schema of [...accountsSchemas, ...notificationSchemas]) app.addSchema(schema)
+  for (const schema of [...accountsSchemas, ...notificationSchemas, ...files.schemas, ...chatSchemas]) app.addSchema(schema)
 
   opsRoutes(app, {
     auth,
@@ -193,6 +243,8 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   if (config.role !== 'worker') {
     accountsRoutes(app, { accounts, auth, authRateLimitPerMinute: config.authRateLimitPerMinute })
     notificationsRoutes(app, { notifications, auth, idempotency, publicUrl: config.publicUrl })
+    files.routes(app)
+    chatRoutes(app, { chat, auth })
   }
 
   const indexFile = join(config.webDistDir, 'index.html')
@@ -241,6 +293,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     if (started) await jobs.stop(config.shutdownTimeoutMs).catch((err) => logger.error({ err }, 'job queue stop failed'))
     // No send is in flight once the workers stopped: close provider connections (APNs HTTP/2 sessions).
     await notifications.stop().catch((err) => logger.error({ err }, 'closing notification providers failed'))
+    presence.close()
     await bus.close()
     if (redis) await Promise.all(Object.values(redis).map((c) => c.quit().catch(() => c.disconnect())))
     if (!options.database) await database.close()
@@ -259,7 +312,9 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     metrics,
     idempotency,
     secrets,
-    services: { accounts, notifications },
+    keyRing,
+    privacy,
+    services: { accounts, notifications, chat, files: files.service, keyRotation },
     start,
     listen,
     stop,

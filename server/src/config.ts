@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { parseClamdUrl } from './core/files/clamd'
 import { KNOWN_WEB_PUSH_HOSTS } from './core/net/web-push-hosts'
 import { serverPath } from './core/util/paths'
 
@@ -29,6 +30,8 @@ export interface Config {
   accessTokenTtlSeconds: number
   refreshTokenTtlSeconds: number
   rateLimitPerMinute: number
+  /** POST /v1/uploads per client address per minute. */
+  uploadRateLimitPerMinute: number
   authRateLimitPerMinute: number
   trustProxy: boolean
   loginMaxFailures: number
@@ -76,6 +79,8 @@ export interface Config {
   metricsToken: string | undefined
   /** A request whose headers and body have not fully arrived within this is cut off (slow clients). */
   requestTimeoutMs: number
+  /** CLAMD_URL: ClamAV's daemon (tcp://host:port or unix:///path) scanning uploads; undefined: uploads are stored unscanned. */
+  clamdUrl: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -161,6 +166,17 @@ function webPushHosts(env: Env): string[] {
       return wildcard ? `*.${parsed}` : parsed
     })
   return [...KNOWN_WEB_PUSH_HOSTS, ...extra]
+}
+
+function clamdUrl(env: Env): string | undefined {
+  const raw = env.CLAMD_URL
+  if (raw === undefined || raw === '') return undefined
+  try {
+    parseClamdUrl(raw)
+  } catch {
+    throw new ConfigError('CLAMD_URL', `must be tcp://host:port or unix:///path/to/clamd.ctl, got "${raw}"`)
+  }
+  return raw
 }
 
 function url(env: Env, name: string, protocols: string[]): string | undefined {
@@ -273,6 +289,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     authRateLimitPerMinute: int(env, 'AUTH_RATE_LIMIT_PER_MINUTE', 20, 1, 1_000_000),
+    uploadRateLimitPerMinute: int(env, 'UPLOAD_RATE_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
     loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
@@ -305,5 +322,6 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     emailVerificationTtlSeconds: int(env, 'EMAIL_VERIFICATION_TTL_SECONDS', 48 * 3600, 300, 30 * 86_400),
     metricsToken: metricsToken(env),
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    clamdUrl: clamdUrl(env),
   }
 }

@@ -1,35 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { bearer, type TestCaravan } from '../helpers/caravan'
+import { api } from '../helpers/api'
+import type { TestCaravan } from '../helpers/caravan'
 import { until } from '../helpers/wait'
 
-export async function api(
-  t: TestCaravan,
-  method: string,
-  url: string,
-  token: string,
-  payload?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const res = await t.caravan.app.inject({
-    method: method as any,
-    url,
-    headers: { ...bearer(token), ...headers },
-    ...(payload !== undefined ? { payload: payload as any } : {}),
-  })
-  return {
-    status: res.statusCode,
-    body: res.body
-      ? (() => {
-          try {
-            return res.json()
-          } catch {
-            return res.body
-          }
-        })()
-      : undefined,
-    headers: res.headers,
-  }
-}
+export { api }
 
 /** A type with templates for the given channels in both locales. */
 export async function defineType(t: TestCaravan, admin: string, key: string, channels: string[], extra: Record<string, unknown> = {}) {

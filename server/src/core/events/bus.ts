@@ -13,8 +13,8 @@ export type EventName = keyof DomainEvents & string
 export interface DomainEvent<K extends EventName = EventName> {
   name: K
   payload: DomainEvents[K]
-  /** Users whose sockets receive this event as `name` in room `user:<id>`. */
-  audience?: { userIds?: string[] }
+  /** Sockets that receive this event as `name`: users' (room `user:<id>`) and named rooms' (e.g. a conversation's). */
+  audience?: { userIds?: string[]; rooms?: string[] }
   at: string
 }
 

@@ -65,12 +65,32 @@ export function createRealtime(options: {
   // Socket events modules register with handle(); each is bound to every socket as it connects.
   const handlers: { event: string; rule: { roles?: UserRole[] }; handler: SocketHandler }[] = []
 
+  // What modules do when a socket connects (join rooms, presence); they return what to do when it closes.
+  const connectionHooks: ((socket: Socket) => Promise<(() => Promise<void>) | void>)[] = []
+  // Close hooks still running; close() waits for them, so they finish before Redis or the database go.
+  const closeHooks = new Set<Promise<void>>()
+
   io.on('connection', (socket) => {
     metrics.sockets.inc()
     socket.join(userRoom(socket.principal.userId))
     socket.on('disconnect', () => metrics.sockets.dec())
     for (const h of handlers) on(socket, h.event, h.rule, h.handler)
+    for (const hook of connectionHooks) {
+      const closed = hook(socket).catch((err) => logger.error({ err }, 'socket connection hook failed'))
+      socket.once('disconnect', () => {
+        const done = closed
+          .then((onClose) => onClose?.())
+          .catch((err) => logger.error({ err }, 'socket close hook failed'))
+          .finally(() => closeHooks.delete(done))
+        closeHooks.add(done)
+      })
+    }
   })
+
+  /** Runs for every socket as it connects; the function it returns runs when that socket closes. */
+  function onConnection(hook: (socket: Socket) => Promise<(() => Promise<void>) | void>) {
+    connectionHooks.push(hook)
+  }
 
   /** A socket event every client may send, answered through its ack; the role is checked per event. */
   function handle(event: string, rule: { roles?: UserRole[] }, handler: SocketHandler) {
@@ -98,7 +118,7 @@ export function createRealtime(options: {
       try {
         reply({ ok: true, data: await handler(typeof payload === 'function' ? undefined : payload, socket) })
       } catch (e) {
-        if (e instanceof AppError) return reply({ error: { type: e.type, status: e.status, detail: e.detail } })
+        if (e instanceof AppError) return reply({ error: { type: e.type, status: e.status, detail: e.detail, ...e.extra } })
         logger.error({ err: e, event }, 'socket handler failed')
         reply({ error: { type: 'internal', status: 500 } })
       }
@@ -125,17 +145,36 @@ export function createRealtime(options: {
     }
   }
 
+  // Once closing, nothing is emitted: the adapter's Redis connection may already be going.
+  let closing = false
+
   function emitToUsers(userIds: string[], event: string, payload: unknown) {
-    if (userIds.length === 0) return
+    if (userIds.length === 0 || closing) return
     io.to(userIds.map(userRoom)).emit(event, payload)
   }
 
+  /** Every socket (on any node) in these rooms receives the event once. */
+  function emitToRooms(rooms: string[], event: string, payload: unknown) {
+    if (rooms.length === 0 || closing) return
+    io.to(rooms).emit(event, payload)
+  }
+
+  /** The users' sockets, on every node, join (or leave) a room. */
+  function joinRoom(userIds: string[], room: string) {
+    if (userIds.length) io.in(userIds.map(userRoom)).socketsJoin(room)
+  }
+  function leaveRoom(userIds: string[], room: string) {
+    if (userIds.length) io.in(userIds.map(userRoom)).socketsLeave(room)
+  }
+
   async function close() {
+    closing = true
     io.disconnectSockets(true)
+    await Promise.allSettled([...closeHooks])
     await new Promise<void>((resolve) => io.close(() => resolve()))
   }
 
-  return { io, handle, emitToUsers, recheckUser, close }
+  return { io, handle, onConnection, emitToUsers, emitToRooms, joinRoom, leaveRoom, recheckUser, close }
 }
 
 export type Realtime = ReturnType<typeof createRealtime>

@@ -114,8 +114,45 @@ export const SYSTEM_TYPES: SeedType[] = [
       },
     },
   },
+  {
+    key: 'chat.message',
+    name: 'New chat messages',
+    category: 'chat',
+    critical: false,
+    // Sent by the chat module to members who are offline, at most once per conversation every few minutes.
+    channels: ['in_app', 'push', 'email'],
+    templates: {
+      in_app: {
+        en: {
+          title: '{{ senderName | default: "Someone" }} in {{ conversationName | default: "a conversation" }}',
+          body: '{{ preview }}',
+          actionUrl: '/chat/{{ conversationId }}',
+        },
+        fa: {
+          title: '{{ senderName | default: "کسی" }} در {{ conversationName | default: "گفت‌وگو" }}',
+          body: '{{ preview }}',
+          actionUrl: '/chat/{{ conversationId }}',
+        },
+      },
+      push: {
+        en: { title: '{{ senderName | default: "New message" }}', body: '{{ preview }}' },
+        fa: { title: '{{ senderName | default: "پیام تازه" }}', body: '{{ preview }}' },
+      },
+      email: {
+        en: {
+          subject: 'New messages from {{ senderName | default: "your conversations" }}',
+          html: '<p>{{ senderName | default: "Someone" }} wrote{% if conversationName %} in {{ conversationName }}{% endif %}:</p><blockquote>{{ preview }}</blockquote><p><a href="{{ brand.url }}/chat/{{ conversationId }}">Open the conversation</a></p>',
+          text: '{{ senderName | default: "Someone" }} wrote{% if conversationName %} in {{ conversationName }}{% endif %}:\n{{ preview }}\n{{ brand.url }}/chat/{{ conversationId }}',
+        },
+        fa: {
+          subject: 'پیام تازه از {{ senderName | default: "گفت‌وگوهای شما" }}',
+          html: '<p dir="rtl">{{ senderName | default: "کسی" }}{% if conversationName %} در {{ conversationName }}{% endif %} نوشت:</p><blockquote dir="rtl">{{ preview }}</blockquote><p dir="rtl"><a href="{{ brand.url }}/chat/{{ conversationId }}">باز کردن گفت‌وگو</a></p>',
+          text: '{{ senderName | default: "کسی" }}{% if conversationName %} در {{ conversationName }}{% endif %} نوشت:\n{{ preview }}\n{{ brand.url }}/chat/{{ conversationId }}',
+        },
+      },
+    },
+  },
 ]
-
 export async function seedSystemTypes(catalog: Catalog) {
   for (const seed of SYSTEM_TYPES) {
     if (!(await catalog.findType(seed.key))) {

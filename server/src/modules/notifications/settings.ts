@@ -3,7 +3,7 @@
 import { createHotCache } from '../../core/cache/hot-cache'
 import type { InvalidationBus } from '../../core/cache/invalidation'
 import type { Db } from '../../core/db/client'
-import { createContentFilter, type ContentFilter, type ContentRules } from './content-filter'
+import { createContentFilter, type ContentFilter, type ContentRules } from '../../core/text/content-filter'
 import { settingsRepo } from './repo'
 import type { IrrDisplay } from './template-filters'
 import type { Category, NotifyChannel } from './tables'

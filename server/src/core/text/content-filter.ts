@@ -2,6 +2,10 @@
 // normalized text so that spelling variants (Arabic vs Persian letters, ZWNJ, digits of either
 // script, hidden zero-width characters) cannot slip past a rule.
 
+import { normalizePersian, WORD_CHAR } from './persian'
+
+export { normalizePersian }
+
 export type LinkRule = 'allow' | 'block' | { allowDomains: string[] }
 
 export interface ContentRules {
@@ -13,43 +17,13 @@ export type ContentCheck = { ok: true } | { ok: false; reason: string }
 
 export interface ContentFilter {
   check(text: string): ContentCheck
-}
-
-const LETTER_MAP: Record<string, string> = {
-  ي: 'ی', // Arabic yeh → Persian yeh
-  ى: 'ی', // alef maksura → Persian yeh
-  ك: 'ک', // Arabic kaf → Persian keheh
-  ة: 'ه', // teh marbuta → heh
-}
-
-// ZWNJ/ZWJ/ZWSP, bidi marks and embeddings, word joiners, BOM, soft hyphen, Arabic tatweel:
-// all invisible (or purely decorative) in the rendered text, so they only serve to hide a word.
-const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF\u00AD\u0640]/g
-// Arabic harakat (fathatan … sukun and the extended marks) and the superscript alef.
-const DIACRITICS = /[\u064B-\u065F\u0670]/g
-const NON_ASCII_DIGIT = /[\u06F0-\u06F9\u0660-\u0669]/g
-
-/**
- * The canonical form rules are matched on. NFKC first, so Arabic presentation forms
- * (e.g. U+FEDB) and full-width Latin fold into their base letters before the mappings below.
- */
-export function normalizePersian(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(INVISIBLE, '')
-    .replace(DIACRITICS, '')
-    .replace(/[يىكة]/g, (ch) => LETTER_MAP[ch])
-    .replace(NON_ASCII_DIGIT, (ch) => String(ch.codePointAt(0)! - (ch >= '\u06F0' ? 0x06f0 : 0x0660)))
-    .toLowerCase()
+  /** The text with blocked words and disallowed links replaced by asterisks, the rest as written. */
+  mask(text: string): string
 }
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
-
-// A "word" character for boundaries in any script: letters, combining marks and digits.
-// (JavaScript's \b only knows ASCII, so it would match inside Persian words.)
-const WORD_CHAR = '[\\p{L}\\p{M}\\p{N}]'
 
 function blockedWordPattern(words: string[]): RegExp | undefined {
   const alternatives = words
@@ -102,6 +76,9 @@ function hostAllowed(host: string, allowDomains: string[]): boolean {
 
 export function createContentFilter(rules: ContentRules): ContentFilter {
   const blocked = blockedWordPattern(rules.blockedWords)
+  const blockedPhrases = rules.blockedWords
+    .map((word) => normalizePersian(word).trim().split(/\s+/).filter(Boolean))
+    .filter((phrase) => phrase.length > 0)
   const allowDomains = typeof rules.links === 'object' ? rules.links.allowDomains.map(canonicalDomain).filter(Boolean) : []
   return {
     check(text) {
@@ -118,5 +95,45 @@ export function createContentFilter(rules: ContentRules): ContentFilter {
       if (denied !== undefined) return { ok: false, reason: `link to ${denied || 'an unreadable host'} is not allowed` }
       return { ok: true }
     },
+    mask(text) {
+      let out = text
+      if (blockedPhrases.length) out = maskWords(out, blockedPhrases)
+      if (rules.links !== 'allow') {
+        const denied = (match: string) => {
+          const host = linkHosts(normalizePersian(match))[0] ?? ''
+          return rules.links === 'block' || !hostAllowed(host, allowDomains)
+        }
+        out = out.replace(SCHEME_URL, (m) => (denied(m) ? stars(m) : m))
+        out = out.replace(new RegExp(BARE_DOMAIN.source, 'gi'), (m) => (denied(m) ? stars(m) : m))
+      }
+      return out
+    },
   }
+}
+
+const stars = (text: string) => text.replace(/\S/gu, '*')
+
+// Words as written (letters, marks, digits and the ZWNJ that may join them), with their places.
+const WRITTEN_WORD = /(?:[\p{L}\p{M}\p{N}\u0640]|\u200C|\u200D)+/gu
+
+/**
+ * Masks every run of written words whose normalized forms spell a blocked phrase. Matching word
+ * by word on the original text keeps each replaced span exactly where the reader sees it.
+ */
+function maskWords(text: string, phrases: string[][]): string {
+  const words = [...text.matchAll(WRITTEN_WORD)].map((m) => ({ start: m.index, end: m.index + m[0].length, norm: normalizePersian(m[0]) }))
+  const spans: [number, number][] = []
+  for (let i = 0; i < words.length; i++)
+    for (const phrase of phrases) {
+      if (i + phrase.length > words.length) continue
+      if (phrase.every((w, k) => words[i + k].norm === w)) spans.push([words[i].start, words[i + phrase.length - 1].end])
+    }
+  let out = ''
+  let at = 0
+  for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
+    if (start < at) continue
+    out += text.slice(at, start) + stars(text.slice(start, end))
+    at = end
+  }
+  return out + text.slice(at)
 }

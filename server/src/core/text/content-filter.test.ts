@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createContentFilter, normalizePersian } from './content-filter'
+import { wordTokens } from './persian'
 
 const ZWNJ = '\u200C'
 
@@ -129,5 +130,24 @@ describe('createContentFilter: links', () => {
   it('checks blocked words before links', () => {
     const filter = createContentFilter({ blockedWords: ['casino'], links: 'block' })
     expect(filter.check('casino at casino.com')).toEqual({ ok: false, reason: 'blocked word: "casino"' })
+  })
+})
+
+describe('mask', () => {
+  const filter = createContentFilter({ blockedWords: ['کلاهبرداری', 'bad word'], links: { allowDomains: ['caravan.ir'] } })
+  it('replaces blocked words where they are written, whatever the spelling variant', () => {
+    expect(filter.mask('این كلاه‌برداری است')).toBe('این *********** است')
+    expect(filter.mask('A Bad   Word here, bad words not')).toBe('A ***   **** here, bad words not')
+    expect(filter.mask('سلام دنیا')).toBe('سلام دنیا')
+  })
+  it('replaces links to hosts the rules do not allow', () => {
+    expect(filter.mask('see https://evil.example/x and https://caravan.ir/ok')).toBe('see ********************** and https://caravan.ir/ok')
+    expect(filter.mask('visit shop.evil.com.')).toBe('visit *************.')
+  })
+})
+
+describe('wordTokens', () => {
+  it('gives the normalized distinct words of a text in any script', () => {
+    expect(wordTokens('می‌روم و ميروم، BOOKS ۱۲۳ 😀 books')).toEqual(['میروم', 'و', 'books', '123'])
   })
 })

@@ -1,0 +1,47 @@
+// A blind index: encrypted text stays searchable without storing it readable. Each text gives
+// keyed HMACs of its normalized words (core/text/persian.ts) and of their prefixes; a query is
+// hashed the same way and matched with `tokens @> query` on a GIN index.
+//
+// What it leaks, knowingly: equal words give equal tokens, so whoever reads the database sees
+// which rows share words and how often (frequency analysis), never the words without the key.
+// No phrase, infix or fuzzy search. The key is derived from SECRETS_KEY and never rotates without
+// re-indexing every row.
+import { createHmac, hkdfSync } from 'node:crypto'
+import { wordTokens } from '../text/persian'
+
+const MAX_TOKENS = 2_000
+/** Prefixes from this length on are indexed (shorter ones would match nearly everything). */
+const MIN_PREFIX = 3
+/** Longer words are indexed by their first 64 characters. */
+const MAX_WORD = 64
+
+export interface BlindIndex {
+  /** The tokens to store with a text. */
+  tokensFor(text: string): string[]
+  /** The tokens a row must all hold: every word whole, except the last, which may be a prefix. */
+  queryTokens(query: string): string[]
+}
+
+export function createBlindIndex(secretsKey: string | Buffer): BlindIndex {
+  const key = Buffer.from(hkdfSync('sha256', secretsKey, Buffer.alloc(0), 'caravan blind index v1', 32))
+  const token = (kind: 'w' | 'p', word: string) =>
+    createHmac('sha256', key).update(`${kind}\0${word}`).digest().subarray(0, 12).toString('base64url')
+  const words = (text: string) => wordTokens(text).map((w) => [...w].slice(0, MAX_WORD).join(''))
+
+  return {
+    tokensFor(text) {
+      const out = new Set<string>()
+      for (const word of words(text)) {
+        if (out.size >= MAX_TOKENS) break
+        out.add(token('w', word))
+        const letters = [...word]
+        for (let n = MIN_PREFIX; n <= letters.length && out.size < MAX_TOKENS; n++) out.add(token('p', letters.slice(0, n).join('')))
+      }
+      return [...out].slice(0, MAX_TOKENS)
+    },
+    queryTokens(query) {
+      const list = words(query)
+      return list.map((word, i) => (i === list.length - 1 && [...word].length >= MIN_PREFIX ? token('p', word) : token('w', word)))
+    },
+  }
+}

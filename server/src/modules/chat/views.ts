@@ -1,0 +1,112 @@
+// Rows into the shapes the API and the sockets send: bodies opened, replies, attachments,
+// reactions and members filled in with as few queries as the page needs.
+import type { Db } from '../../core/db/client'
+import type { Presence } from '../../core/realtime/presence'
+import type { AccountsService } from '../accounts'
+import type { ChatFiles, TextSealer } from './ports'
+import { lastSeenRepo, membersRepo, messagesRepo, reactionsRepo, type ConversationRow, type MemberRow, type MessageRow } from './repo'
+import type { ConversationView, MessageView } from './schemas'
+
+export const REPLY_EXCERPT = 200
+
+export function createViews(deps: { db: Db; sealer: TextSealer; files: ChatFiles; accounts: AccountsService; presence: Presence }) {
+  const { db, sealer, files, accounts, presence } = deps
+
+  async function textOf(row: Pick<MessageRow, 'id' | 'body'>): Promise<string | null> {
+    return row.body === null ? null : sealer.open(row.body, row.id)
+  }
+
+  async function messages(rows: MessageRow[]): Promise<MessageView[]> {
+    if (!rows.length) return []
+    const replyIds = [...new Set(rows.map((r) => r.replyToId).filter((id): id is string => !!id))]
+    const [replies, reactions, attachments] = await Promise.all([
+      messagesRepo.byIds(db, replyIds),
+      reactionsRepo.forMessages(
+        db,
+        rows.map((r) => r.id),
+      ),
+      files.views(rows.flatMap((r) => r.attachmentIds)),
+    ])
+    const replyById = new Map(replies.map((r) => [r.id, r]))
+    const fileById = new Map(attachments.map((f) => [f.id, f]))
+    return Promise.all(
+      rows.map(async (row): Promise<MessageView> => {
+        const reply = row.replyToId ? replyById.get(row.replyToId) : undefined
+        const grouped = new Map<string, string[]>()
+        for (const r of reactions) if (r.messageId === row.id) grouped.set(r.emoji, [...(grouped.get(r.emoji) ?? []), r.userId])
+        return {
+          id: row.id,
+          conversationId: row.conversationId,
+          seq: row.seq,
+          senderId: row.senderId,
+          clientMessageId: row.clientMessageId,
+          kind: row.kind,
+          text: await textOf(row),
+          system: row.system ?? null,
+          replyTo: reply
+            ? { id: reply.id, seq: reply.seq, senderId: reply.senderId, text: (await textOf(reply))?.slice(0, REPLY_EXCERPT) ?? null }
+            : null,
+          attachments: row.attachmentIds.map((id) => fileById.get(id)).filter((f) => f !== undefined),
+          reactions: [...grouped].map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds })),
+          flagged: row.flagged !== null,
+          editedAt: row.editedAt?.toISOString() ?? null,
+          deletedAt: row.deletedAt?.toISOString() ?? null,
+          createdAt: row.createdAt.toISOString(),
+        }
+      }),
+    )
+  }
+
+  async function message(row: MessageRow): Promise<MessageView> {
+    return (await messages([row]))[0]
+  }
+
+  /** Conversations as `viewerId` sees them (their unread count and role). */
+  async function conversations(rows: ConversationRow[], viewerId: string): Promise<ConversationView[]> {
+    if (!rows.length) return []
+    const members = await membersRepo.listOf(
+      db,
+      rows.map((r) => r.id),
+    )
+    const userIds = [...new Set(members.map((m) => m.userId))]
+    const [contacts, online, seen, last] = await Promise.all([
+      accounts.contactsOf(userIds),
+      presence.online(userIds),
+      lastSeenRepo.of(db, userIds),
+      messagesRepo.lastOf(db, rows),
+    ])
+    const contactById = new Map(contacts.map((c) => [c.id, c]))
+    const seenById = new Map(seen.map((s) => [s.userId, s.lastSeenAt.toISOString()]))
+    const lastViews = new Map((await messages(last)).map((m) => [m.conversationId, m]))
+    return rows.map((row) => {
+      const own = members.filter((m) => m.conversationId === row.id)
+      const mine = own.find((m) => m.userId === viewerId)
+      return {
+        id: row.id,
+        kind: row.kind,
+        name: row.name,
+        members: own.map((m: MemberRow) => ({
+          userId: m.userId,
+          externalId: contactById.get(m.userId)?.externalId ?? null,
+          name: contactById.get(m.userId)?.name ?? null,
+          role: m.role,
+          lastReadSeq: m.lastReadSeq,
+          lastDeliveredSeq: m.lastDeliveredSeq,
+          online: online.has(m.userId),
+          lastSeenAt: seenById.get(m.userId) ?? null,
+        })),
+        lastSeq: row.lastSeq,
+        lastMessage: lastViews.get(row.id) ?? null,
+        unreadCount: Math.max(0, row.lastSeq - (mine?.lastReadSeq ?? row.lastSeq)),
+        myRole: mine?.role ?? 'member',
+        blocked: false,
+        lastMessageAt: row.lastMessageAt.toISOString(),
+        createdAt: row.createdAt.toISOString(),
+      }
+    })
+  }
+
+  return { messages, message, conversations, textOf }
+}
+
+export type ChatViews = ReturnType<typeof createViews>
