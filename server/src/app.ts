@@ -239,7 +239,8 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     },
   })
   // The `caravan` command's channel to the node that owns the embedded database (demo, backup).
-  if (database.lock) controlRoutes(app, { lock: database.lock, database, publicUrl: config.publicUrl, seedDemo: accounts.seedDemo })
+  if (database.lock)
+    controlRoutes(app, { lock: database.lock, database, publicUrl: config.publicUrl, seedDemo: accounts.seedDemo, keys: keyRotation })
   if (config.role !== 'worker') {
     accountsRoutes(app, { accounts, auth, authRateLimitPerMinute: config.authRateLimitPerMinute })
     notificationsRoutes(app, { notifications, auth, idempotency, publicUrl: config.publicUrl })

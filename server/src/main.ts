@@ -3,6 +3,7 @@ import { backupCommand } from './cli/backup'
 import { CommandError } from './cli/control-client'
 import { copyToPostgresCommand } from './cli/copy-to-postgres'
 import { demoCommand } from './cli/demo'
+import { keysCommand } from './cli/keys'
 import { migrateCommand } from './cli/migrate'
 import { restoreCommand } from './cli/restore'
 import { startCommand } from './cli/start'
@@ -16,6 +17,8 @@ const HELP = `Usage: caravan [command] [--role all|api|worker]
   demo            create demo admin, agent and customer accounts and print their logins
   backup FILE     write the embedded database to FILE (.tar.gz), while a node runs or not
   restore FILE    replace the embedded database with a backup (the node must be stopped)
+  keys rotate     make a new data key active; content encrypted at rest moves onto it in the background
+  keys status     the data keys and how much is still under older ones
   copy-to-postgres URL
                   copy the embedded database into an empty PostgreSQL database (the node must be stopped)
 Settings come from the environment; see docs/configuration.md and docs/embedded-database.md.`
@@ -27,6 +30,7 @@ const COMMANDS: Record<string, (config: Config, args: string[]) => Promise<void>
   backup: backupCommand,
   restore: restoreCommand,
   'copy-to-postgres': copyToPostgresCommand,
+  keys: keysCommand,
 }
 
 /** The words that are not options (`--role worker` is one option). */

@@ -14,7 +14,19 @@ import { AppError } from './errors'
 import type { App } from './route'
 
 export const CONTROL_TOKEN_HEADER = 'x-caravan-control-token'
-export const CONTROL_PATHS = { demo: '/internal/local/demo', backup: '/internal/local/backup' } as const
+export const CONTROL_PATHS = {
+  demo: '/internal/local/demo',
+  backup: '/internal/local/backup',
+  keysRotate: '/internal/local/keys/rotate',
+  keysStatus: '/internal/local/keys/status',
+} as const
+
+/** What `caravan keys` shows: the active data key, all keys, and what is still under older ones. */
+export interface KeyStatus {
+  activeKeyId: string
+  keyIds: string[]
+  remaining: Record<string, number>
+}
 
 export interface DemoPerson {
   email: string
@@ -50,7 +62,13 @@ const digest = (value: string) => createHash('sha256').update(value).digest()
 
 export function controlRoutes(
   app: App,
-  deps: { lock: DataDirLock; database: Database; publicUrl: string; seedDemo: () => Promise<DemoPerson[]> },
+  deps: {
+    lock: DataDirLock
+    database: Database
+    publicUrl: string
+    seedDemo: () => Promise<DemoPerson[]>
+    keys: { rotate(): Promise<{ activeKeyId: string }>; status(): Promise<KeyStatus> }
+  },
 ) {
   const expected = digest(deps.lock.token)
 
@@ -72,6 +90,14 @@ export function controlRoutes(
     request.log.info('demo accounts created or reset by the caravan command')
     return { people, signInUrl: deps.publicUrl }
   })
+
+  app.post(CONTROL_PATHS.keysRotate, { schema: { hide: true }, onRequest }, async (request) => {
+    const rotated = await deps.keys.rotate()
+    request.log.info(rotated, 'data key rotated by the caravan command')
+    return deps.keys.status()
+  })
+
+  app.post(CONTROL_PATHS.keysStatus, { schema: { hide: true }, onRequest }, async () => deps.keys.status())
 
   app.post(CONTROL_PATHS.backup, { schema: { hide: true }, onRequest }, async (request, reply) => {
     const dump = await deps.database.dump!()
