@@ -75,6 +75,8 @@ export function nextMessage<M>(child: ChildProcess, name: string): Promise<M> {
 export interface CaravanOptions {
   /** PostgreSQL; PGlite in dataDir when absent. */
   databaseUrl?: string
+  /** Several nodes: Redis for the socket adapter, presence and caches. */
+  redisUrl?: string
   /** `all` (default), `api` or `worker`. */
   role?: 'all' | 'api' | 'worker'
   /** Reuse a data directory (PGlite keeps its database there); a new temporary one when absent. */
@@ -92,7 +94,13 @@ export interface Caravan {
 }
 
 /** The environment Caravan runs with in a bench: single process, no Redis, limits out of the way. */
-export function caravanEnv(options: { databaseUrl?: string; dataDir: string; port?: number; env?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
+export function caravanEnv(options: {
+  databaseUrl?: string
+  redisUrl?: string
+  dataDir: string
+  port?: number
+  env?: NodeJS.ProcessEnv
+}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOST: '127.0.0.1',
@@ -113,6 +121,7 @@ export function caravanEnv(options: { databaseUrl?: string; dataDir: string; por
   delete env.REDIS_URL
   delete env.DATABASE_URL
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl
+  if (options.redisUrl) env.REDIS_URL = options.redisUrl
   return env
 }
 
@@ -134,7 +143,7 @@ export async function waitReady(url: string, name = 'Caravan', timeoutMs = 60_00
 export async function startCaravan(options: CaravanOptions = {}): Promise<Caravan> {
   const dataDir = options.dataDir ?? (await tempDir('caravan-bench-'))
   const port = await freePort()
-  const env = caravanEnv({ databaseUrl: options.databaseUrl, dataDir, port, env: options.env })
+  const env = caravanEnv({ databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, dataDir, port, env: options.env })
   const args = [...(options.nodeArgs ?? []), 'server/bin/caravan.js', 'start', ...(options.role ? ['--role', options.role] : [])]
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] })
   onCleanup(() => stopChild(child))

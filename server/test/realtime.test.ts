@@ -2,7 +2,7 @@ import { io as connect, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAuth } from '../src/core/http/auth'
 import { adminSession, bearer, registerUser, startTestCaravan, type TestCaravan } from './helpers/caravan'
-import { createPostgresDatabase, POSTGRES_URL, REDIS_URL, requireServices } from './helpers/services'
+import { startTwoNodes, type TwoNodes } from './helpers/two-nodes'
 
 const sockets: Socket[] = []
 function socketFor(url: string, token?: string): Socket {
@@ -112,31 +112,18 @@ describe('realtime on one node', () => {
 })
 
 describe('realtime across two nodes (PostgreSQL + Redis)', () => {
-  let run = false
+  let nodes: TwoNodes | undefined
   let a: TestCaravan, b: TestCaravan
-  let dropDb: (() => Promise<void>) | undefined
   beforeAll(async () => {
-    run = await requireServices({ postgres: true, redis: true })
-    if (!run) return
-    const db = await createPostgresDatabase(POSTGRES_URL)
-    dropDb = db.drop
-    const shared = {
-      database: { url: db.url },
-      redisUrl: REDIS_URL,
-      listen: true,
-      env: { REDIS_KEY_PREFIX: `caravan-test-2n-${Date.now()}:`, JWT_SECRET: 'two-nodes-share-this-secret-0123456789' },
-    }
-    a = await startTestCaravan(shared)
-    b = await startTestCaravan(shared)
+    nodes = await startTwoNodes('realtime')
+    if (nodes) ({ a, b } = nodes)
   })
   afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await dropDb?.()
+    await nodes?.close()
   })
 
   it('an event raised on node A reaches a socket connected to node B', async (ctx) => {
-    if (!run) return ctx.skip()
+    if (!nodes) return ctx.skip()
     const user = await registerUser(a)
     const socketOnB = socketFor(b.url, user.accessToken)
     await connected(socketOnB)

@@ -1,40 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api } from '../helpers/api'
-import { registerUser, startTestCaravan, type TestCaravan } from '../helpers/caravan'
-import { createPostgresDatabase, POSTGRES_URL, REDIS_URL, requireServices } from '../helpers/services'
+import { registerUser, type TestCaravan } from '../helpers/caravan'
+import { startTwoNodes, type TwoNodes } from '../helpers/two-nodes'
 import { collect, connectedSocket, nextEvent } from '../helpers/sockets'
 import { until } from '../helpers/wait'
 
 describe('chat across two nodes (PostgreSQL + Redis)', () => {
-  let run = false
+  let nodes: TwoNodes | undefined
   let a: TestCaravan, b: TestCaravan
-  let dropDb: (() => Promise<void>) | undefined
   beforeAll(async () => {
-    run = await requireServices({ postgres: true, redis: true })
-    if (!run) return
-    const db = await createPostgresDatabase(POSTGRES_URL)
-    dropDb = db.drop
-    const shared = {
-      database: { url: db.url },
-      redisUrl: REDIS_URL,
-      listen: true,
-      env: {
-        REDIS_KEY_PREFIX: `caravan-chat-2n-${Date.now()}:`,
-        JWT_SECRET: 'two-nodes-share-this-secret-0123456789',
-        SECRETS_KEY: 'two-nodes-share-this-secrets-key-0123456789',
-      },
-    }
-    a = await startTestCaravan(shared)
-    b = await startTestCaravan(shared)
+    nodes = await startTwoNodes('chat')
+    if (nodes) ({ a, b } = nodes)
   })
   afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await dropDb?.()
+    await nodes?.close()
   })
 
   it('a message sent through node A reaches a member connected to node B; typing and receipts too', async (ctx) => {
-    if (!run) return ctx.skip()
+    if (!nodes) return ctx.skip()
     const [alice, bob] = await Promise.all([registerUser(a), registerUser(a)])
     const id = (await api(a, 'POST', '/v1/conversations', alice.accessToken, { type: 'direct', memberIds: [bob.user.id] })).body.id
     const onA = await connectedSocket(a.url, alice.accessToken)
@@ -53,7 +36,7 @@ describe('chat across two nodes (PostgreSQL + Redis)', () => {
   })
 
   it('numbers stay gapless when two nodes take sends for one conversation at once', async (ctx) => {
-    if (!run) return ctx.skip()
+    if (!nodes) return ctx.skip()
     const [alice, bob] = await Promise.all([registerUser(a), registerUser(a)])
     const id = (await api(a, 'POST', '/v1/conversations', alice.accessToken, { type: 'group', memberIds: [bob.user.id], name: 'busy' }))
       .body.id
@@ -69,7 +52,7 @@ describe('chat across two nodes (PostgreSQL + Redis)', () => {
   })
 
   it('presence is the same on both nodes: online while a socket is held anywhere', async (ctx) => {
-    if (!run) return ctx.skip()
+    if (!nodes) return ctx.skip()
     const [alice, bob] = await Promise.all([registerUser(a), registerUser(a)])
     await api(a, 'POST', '/v1/conversations', alice.accessToken, { type: 'direct', memberIds: [bob.user.id] })
     const watcher = await connectedSocket(a.url, alice.accessToken)

@@ -88,9 +88,7 @@ export function createConversations(deps: {
 
   /** A system message; its actor has seen it, so it is not unread for them. */
   async function system(tx: Tx, conversationId: string, event: SystemEvent) {
-    const row = await appendMessage(tx, { conversationId, senderId: null, kind: 'system', system: event })
-    if (event.actorId) await membersRepo.markRead(tx, conversationId, event.actorId, row.seq)
-    return row
+    return appendMessage(tx, { conversationId, senderId: null, kind: 'system', system: event }, { readerId: event.actorId })
   }
 
   async function create(userId: string, input: { type: 'direct' | 'group'; memberIds: UserRef[]; name?: string }) {

@@ -63,29 +63,22 @@ export function createMessages(deps: {
 
   async function send(userId: string, conversationId: string, input: SendInput): Promise<{ message: MessageView; duplicate: boolean }> {
     const attachmentIds = input.attachmentIds ?? []
-    // A retry of a message already stored answers with it before any limit or filter applies again.
-    const earlier = await messagesRepo.byClientId(db, conversationId, userId, input.clientMessageId)
-    if (earlier) {
-      await conversations.requireMember(db, conversationId, userId)
-      return { message: await views.message(earlier), duplicate: true }
-    }
     if (!input.text.trim() && !attachmentIds.length)
       throw new AppError('validation', 'A message needs text or an attachment', {
         errors: [{ field: 'body.text', message: 'is empty and there are no attachmentIds' }],
       })
+    // A resend counts against the flood limit like any send: checking for it first would cost
+    // every message a query; the insert below finds it instead.
     await floodCheck(userId)
     const { text, flagged } = await moderate(input.text)
     const id = newId()
     const body = text ? await sealer.seal(text, id) : null
     const searchTokens = text ? indexer.tokensFor(text) : []
     const outcome = await db.transaction(async (tx) => {
-      // The conversation's lock first: a concurrent retry of the same clientMessageId waits here and then finds this one.
+      // The conversation's lock first: a concurrent resend of the same clientMessageId waits here.
       const conversation = await conversationsRepo.lockForSend(tx, conversationId)
-      const member = conversation && (await membersRepo.get(tx, conversationId, userId))
-      if (!conversation || !member) throw new AppError('not_found', 'No such conversation')
-      const raced = await messagesRepo.byClientId(tx, conversationId, userId, input.clientMessageId)
-      if (raced) return { row: raced, duplicate: true, recipients: [] }
-      const members = await membersRepo.listOf(tx, [conversationId])
+      const members = conversation ? await membersRepo.listOf(tx, [conversationId]) : []
+      if (!conversation || !members.some((m) => m.userId === userId)) throw new AppError('not_found', 'No such conversation')
       const others = members.filter((m) => m.userId !== userId).map((m) => m.userId)
       if (conversation.kind === 'direct' && (await blocksRepo.blockedAny(tx, others, userId)))
         throw new AppError('blocked', 'This user does not accept your messages')
@@ -96,30 +89,33 @@ export function createMessages(deps: {
             errors: [{ field: 'body.replyTo', message: 'is not a message of this conversation' }],
           })
       }
-      const row = await appendMessage(tx, {
-        id,
-        conversationId,
-        senderId: userId,
-        clientMessageId: input.clientMessageId,
-        kind: 'text',
-        body,
-        replyToId: input.replyTo ?? null,
-        attachmentIds,
-        searchTokens,
-        flagged,
-      })
+      const row = await appendMessage(
+        tx,
+        {
+          id,
+          conversationId,
+          senderId: userId,
+          clientMessageId: input.clientMessageId,
+          kind: 'text',
+          body,
+          replyToId: input.replyTo ?? null,
+          attachmentIds,
+          searchTokens,
+          flagged,
+        },
+        // Sending a message means having read up to it.
+        { conversation, readerId: userId },
+      )
+      if (!row) return { row: (await messagesRepo.byClientId(tx, conversationId, userId, input.clientMessageId))!, duplicate: true }
       if (attachmentIds.length) await files.claim(tx, { uploaderId: userId, fileIds: attachmentIds, owner: { kind: ATTACHMENT_OWNER, id } })
-      // Sending a message means having read up to it.
-      await membersRepo.markRead(tx, conversationId, userId, row.seq)
       await deps.notifier.enqueue(tx, row, others)
-      return { row, duplicate: false, recipients: others }
+      return { row, duplicate: false }
     })
-    const message = await views.message(outcome.row)
-    if (!outcome.duplicate) {
-      await events.publish(events.event('message:new', message, room(conversationId)))
-      await events.publish(events.event('read', { conversationId, userId, seq: message.seq }, room(conversationId)))
-    }
-    return { message, duplicate: outcome.duplicate }
+    if (outcome.duplicate) return { message: await views.message(outcome.row), duplicate: true }
+    const message = await views.fresh(outcome.row)
+    // Members infer the sender's read mark from message:new; no separate receipt is sent.
+    await events.publish(events.event('message:new', message, room(conversationId)))
+    return { message, duplicate: false }
   }
 
   async function list(userId: string, conversationId: string, q: { after?: number; before?: number; limit?: number }) {

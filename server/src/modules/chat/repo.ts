@@ -38,8 +38,16 @@ export const conversationsRepo = {
     const [row] = await x.select().from(chatConversations).where(eq(chatConversations.id, id)).for('update')
     return row
   },
-  async setLastSeq(x: Executor, id: string, seq: number, at: Date) {
-    await x.update(chatConversations).set({ lastSeq: seq, lastMessageAt: at }).where(eq(chatConversations.id, id))
+  /** The conversation's newest seq, and (in the same statement) the reader's read mark. */
+  async advance(x: Executor, id: string, seq: number, at: Date, readerId: string | null) {
+    if (!readerId) {
+      await x.update(chatConversations).set({ lastSeq: seq, lastMessageAt: at }).where(eq(chatConversations.id, id))
+      return
+    }
+    await x.execute(sql`
+      with moved as (update chat_conversations set last_seq = ${seq}, last_message_at = ${at.toISOString()} where id = ${id})
+      update chat_members set last_read_seq = greatest(last_read_seq, ${seq}), last_delivered_seq = greatest(last_delivered_seq, ${seq})
+      where conversation_id = ${id} and user_id = ${readerId}`)
   },
   async rename(x: Executor, id: string, name: string) {
     await x.update(chatConversations).set({ name }).where(eq(chatConversations.id, id))
@@ -130,8 +138,9 @@ export const membersRepo = {
 }
 
 export const messagesRepo = {
-  async insert(x: Executor, row: typeof chatMessages.$inferInsert): Promise<MessageRow> {
-    const [created] = await x.insert(chatMessages).values(row).returning()
+  /** The new row, or nothing when the sender already used this clientMessageId here. */
+  async insertUnlessSent(x: Executor, row: typeof chatMessages.$inferInsert): Promise<MessageRow | undefined> {
+    const [created] = await x.insert(chatMessages).values(row).onConflictDoNothing().returning()
     return created
   },
   async byId(x: Executor, id: string): Promise<MessageRow | undefined> {

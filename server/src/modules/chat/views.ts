@@ -3,7 +3,7 @@
 import type { Db } from '../../core/db/client'
 import type { Presence } from '../../core/realtime/presence'
 import type { AccountsService } from '../accounts'
-import type { ChatFiles, TextSealer } from './ports'
+import type { Attachment, ChatFiles, TextSealer } from './ports'
 import { lastSeenRepo, membersRepo, messagesRepo, reactionsRepo, type ConversationRow, type MemberRow, type MessageRow } from './repo'
 import type { ConversationView, MessageView } from './schemas'
 
@@ -16,49 +16,70 @@ export function createViews(deps: { db: Db; sealer: TextSealer; files: ChatFiles
     return row.body === null ? null : sealer.open(row.body, row.id)
   }
 
+  /** One message's view from what was read for it. */
+  async function shape(
+    row: MessageRow,
+    reply: MessageRow | undefined,
+    reactions: { emoji: string; userId: string }[],
+    fileById: Map<string, Attachment>,
+  ): Promise<MessageView> {
+    const grouped = new Map<string, string[]>()
+    for (const r of reactions) grouped.set(r.emoji, [...(grouped.get(r.emoji) ?? []), r.userId])
+    return {
+      id: row.id,
+      conversationId: row.conversationId,
+      seq: row.seq,
+      senderId: row.senderId,
+      clientMessageId: row.clientMessageId,
+      kind: row.kind,
+      text: await textOf(row),
+      system: row.system ?? null,
+      replyTo: reply
+        ? { id: reply.id, seq: reply.seq, senderId: reply.senderId, text: (await textOf(reply))?.slice(0, REPLY_EXCERPT) ?? null }
+        : null,
+      attachments: row.attachmentIds.map((id) => fileById.get(id)).filter((f) => f !== undefined),
+      reactions: [...grouped].map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds })),
+      flagged: row.flagged !== null,
+      editedAt: row.editedAt?.toISOString() ?? null,
+      deletedAt: row.deletedAt?.toISOString() ?? null,
+      createdAt: row.createdAt.toISOString(),
+    }
+  }
+
+  const fileViews = async (ids: string[]) => new Map((ids.length ? await files.views(ids) : []).map((f) => [f.id, f]))
+
   async function messages(rows: MessageRow[]): Promise<MessageView[]> {
     if (!rows.length) return []
     const replyIds = [...new Set(rows.map((r) => r.replyToId).filter((id): id is string => !!id))]
-    const [replies, reactions, attachments] = await Promise.all([
+    const [replies, reactions, fileById] = await Promise.all([
       messagesRepo.byIds(db, replyIds),
       reactionsRepo.forMessages(
         db,
         rows.map((r) => r.id),
       ),
-      files.views(rows.flatMap((r) => r.attachmentIds)),
+      fileViews(rows.flatMap((r) => r.attachmentIds)),
     ])
     const replyById = new Map(replies.map((r) => [r.id, r]))
-    const fileById = new Map(attachments.map((f) => [f.id, f]))
     return Promise.all(
-      rows.map(async (row): Promise<MessageView> => {
-        const reply = row.replyToId ? replyById.get(row.replyToId) : undefined
-        const grouped = new Map<string, string[]>()
-        for (const r of reactions) if (r.messageId === row.id) grouped.set(r.emoji, [...(grouped.get(r.emoji) ?? []), r.userId])
-        return {
-          id: row.id,
-          conversationId: row.conversationId,
-          seq: row.seq,
-          senderId: row.senderId,
-          clientMessageId: row.clientMessageId,
-          kind: row.kind,
-          text: await textOf(row),
-          system: row.system ?? null,
-          replyTo: reply
-            ? { id: reply.id, seq: reply.seq, senderId: reply.senderId, text: (await textOf(reply))?.slice(0, REPLY_EXCERPT) ?? null }
-            : null,
-          attachments: row.attachmentIds.map((id) => fileById.get(id)).filter((f) => f !== undefined),
-          reactions: [...grouped].map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds })),
-          flagged: row.flagged !== null,
-          editedAt: row.editedAt?.toISOString() ?? null,
-          deletedAt: row.deletedAt?.toISOString() ?? null,
-          createdAt: row.createdAt.toISOString(),
-        }
-      }),
+      rows.map((row) =>
+        shape(
+          row,
+          row.replyToId ? replyById.get(row.replyToId) : undefined,
+          reactions.filter((r) => r.messageId === row.id),
+          fileById,
+        ),
+      ),
     )
   }
 
   async function message(row: MessageRow): Promise<MessageView> {
     return (await messages([row]))[0]
+  }
+
+  /** A message just sent: no reactions yet, so only its reply and files need reading. */
+  async function fresh(row: MessageRow): Promise<MessageView> {
+    const reply = row.replyToId ? await messagesRepo.byId(db, row.replyToId) : undefined
+    return shape(row, reply, [], await fileViews(row.attachmentIds))
   }
 
   /** Conversations as `viewerId` sees them (their unread count and role). */
@@ -106,7 +127,7 @@ export function createViews(deps: { db: Db; sealer: TextSealer; files: ChatFiles
     })
   }
 
-  return { messages, message, conversations, textOf }
+  return { messages, message, fresh, conversations, textOf }
 }
 
 export type ChatViews = ReturnType<typeof createViews>
