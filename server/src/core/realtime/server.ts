@@ -70,21 +70,35 @@ export function createRealtime(options: {
   // Close hooks still running; close() waits for them, so they finish before Redis or the database go.
   const closeHooks = new Set<Promise<void>>()
 
+  // Connection hooks run before the handshake completes, so when the client sees `connect` its
+  // socket is already in its rooms: nothing sent right after can miss it.
+  io.use(async (socket, next) => {
+    const closers: (() => Promise<void>)[] = []
+    for (const hook of connectionHooks) {
+      try {
+        const onClose = await hook(socket)
+        if (onClose) closers.push(onClose)
+      } catch (err) {
+        logger.error({ err }, 'socket connection hook failed')
+      }
+    }
+    socket.data.onClose = closers
+    next()
+  })
+
   io.on('connection', (socket) => {
     metrics.sockets.inc()
     socket.join(userRoom(socket.principal.userId))
     socket.on('disconnect', () => metrics.sockets.dec())
     for (const h of handlers) on(socket, h.event, h.rule, h.handler)
-    for (const hook of connectionHooks) {
-      const closed = hook(socket).catch((err) => logger.error({ err }, 'socket connection hook failed'))
-      socket.once('disconnect', () => {
-        const done = closed
-          .then((onClose) => onClose?.())
+    socket.once('disconnect', () => {
+      for (const onClose of (socket.data.onClose ?? []) as (() => Promise<void>)[]) {
+        const done = onClose()
           .catch((err) => logger.error({ err }, 'socket close hook failed'))
           .finally(() => closeHooks.delete(done))
         closeHooks.add(done)
-      })
-    }
+      }
+    })
   })
 
   /** Runs for every socket as it connects; the function it returns runs when that socket closes. */
