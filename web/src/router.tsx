@@ -27,6 +27,8 @@ const Devices = lazyPage(() => import('./features/account/Devices'), 'Devices')
 // notifications (customer)
 const Inbox = lazyPage(() => import('./features/notifications/Inbox'), 'Inbox')
 const NotificationPreferencesPage = lazyPage(() => import('./features/notifications/Preferences'), 'NotificationPreferencesPage')
+// chat
+const ChatPage = lazyPage(() => import('./features/chat/ChatPage'), 'ChatPage')
 // console (admin)
 const ConsoleHome = lazyPage(() => import('./features/console/ConsoleHome'), 'ConsoleHome')
 const Users = lazyPage(() => import('./features/admin/Users'), 'Users')
@@ -67,6 +69,8 @@ const routes: RouteDef[] = [
   { path: '/devices', access: 'signedIn', page: () => <Devices /> },
   { path: '/notifications', access: 'signedIn', page: () => <Inbox /> },
   { path: '/settings/notifications', access: 'signedIn', page: () => <NotificationPreferencesPage /> },
+  { path: '/chat', access: 'signedIn', page: () => <ChatPage /> },
+  { path: '/chat/:conversationId', access: 'signedIn', page: ({ conversationId }) => <ChatPage conversationId={conversationId} /> },
   ...MODULES.filter((m) => !m.ready).map((m): RouteDef => ({ path: m.path, access: 'signedIn', page: () => <ComingSoon module={m} /> })),
   {
     path: '/console',

@@ -93,7 +93,12 @@ function ImagePreview({ file }: { file: FileView }) {
   const ratio = file.width && file.height ? { aspectRatio: `${file.width} / ${file.height}` } : undefined
   return (
     <>
-      <Button variant="quiet" className="chat-image" onPress={() => setOpen(true)} aria-label={t('chat.file.openImage', { name: file.name })}>
+      <Button
+        variant="quiet"
+        className="chat-image"
+        onPress={() => setOpen(true)}
+        aria-label={t('chat.file.openImage', { name: file.name })}
+      >
         <img src={fileHref(thumbnail)} alt="" style={ratio} loading="lazy" onError={refresh} />
       </Button>
       {open && <ImageDialog file={file} onClose={() => setOpen(false)} />}
@@ -106,7 +111,14 @@ function ImageDialog({ file, onClose }: { file: FileView; onClose: () => void })
   const fresh = useQuery({ queryKey: ['chat', 'file', file.id], queryFn: () => freshFile(file.id), staleTime: 60_000 })
   const url = fresh.data?.url
   return (
-    <Dialog title={<bdi>{file.name}</bdi>} isOpen onOpenChange={(isOpen) => !isOpen && onClose()} isDismissable showClose className="chat-image-dialog">
+    <Dialog
+      title={<bdi>{file.name}</bdi>}
+      isOpen
+      onOpenChange={(isOpen) => !isOpen && onClose()}
+      isDismissable
+      showClose
+      className="chat-image-dialog"
+    >
       <ProblemAlert error={fresh.error} onRetry={() => void fresh.refetch()} />
       {url && (
         <>

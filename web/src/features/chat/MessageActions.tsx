@@ -56,16 +56,34 @@ export function MessageActions({
           </AriaDialog>
         </Popover>
       </DialogTrigger>
-      <Button variant="quiet" size="small" className="icon-button" aria-label={t('chat.action.reply', named)} onPress={() => handlers.onReply(message)}>
+      <Button
+        variant="quiet"
+        size="small"
+        className="icon-button"
+        aria-label={t('chat.action.reply', named)}
+        onPress={() => handlers.onReply(message)}
+      >
         <ChatIcon name="reply" size={18} mirror />
       </Button>
       {mine && message.text && (
-        <Button variant="quiet" size="small" className="icon-button" aria-label={t('chat.action.edit', named)} onPress={() => handlers.onEdit(message)}>
+        <Button
+          variant="quiet"
+          size="small"
+          className="icon-button"
+          aria-label={t('chat.action.edit', named)}
+          onPress={() => handlers.onEdit(message)}
+        >
           <ChatIcon name="edit" size={18} />
         </Button>
       )}
       {mine && (
-        <Button variant="quiet" size="small" className="icon-button" aria-label={t('chat.action.delete', named)} onPress={() => handlers.onDelete(message)}>
+        <Button
+          variant="quiet"
+          size="small"
+          className="icon-button"
+          aria-label={t('chat.action.delete', named)}
+          onPress={() => handlers.onDelete(message)}
+        >
           <ChatIcon name="trash" size={18} />
         </Button>
       )}

@@ -80,16 +80,22 @@ export function useLiveChat(me: string) {
     )
   })
   useRealtimeEvent('reaction', (change) => editThread(change.conversationId, (t) => withReaction(t, change)))
-  useRealtimeEvent('read', ({ conversationId, userId, seq }) => editConversation(conversationId, (c) => withMark(c, 'read', userId, seq, me)))
+  useRealtimeEvent('read', ({ conversationId, userId, seq }) =>
+    editConversation(conversationId, (c) => withMark(c, 'read', userId, seq, me)),
+  )
   useRealtimeEvent('delivered', ({ conversationId, userId, seq }) =>
     editConversation(conversationId, (c) => withMark(c, 'delivered', userId, seq, me)),
   )
   useRealtimeEvent('typing', ({ conversationId, userId, typing, expiresInMs }) => {
     if (userId !== me) setTyping(conversationId, userId, typing, expiresInMs)
   })
-  useRealtimeEvent('presence', ({ userId, online, lastSeenAt }) => editEveryConversation((c) => withPresence(c, userId, online, lastSeenAt)))
+  useRealtimeEvent('presence', ({ userId, online, lastSeenAt }) =>
+    editEveryConversation((c) => withPresence(c, userId, online, lastSeenAt)),
+  )
   useRealtimeEvent('conversation:updated', ({ conversation }) => {
-    const known = queryClient.getQueryData<ConversationList>(chatKeys.list)?.pages.some((p) => p.items.some((c) => c.id === conversation.id))
+    const known = queryClient
+      .getQueryData<ConversationList>(chatKeys.list)
+      ?.pages.some((p) => p.items.some((c) => c.id === conversation.id))
     editConversation(conversation.id, (c) => withServerCopy(c, conversation, me))
     if (!known) void queryClient.invalidateQueries({ queryKey: chatKeys.list })
   })
@@ -112,7 +118,9 @@ export function useLiveChat(me: string) {
   // Presence of the people in direct conversations: their state now, then `presence` events.
   const watched = [
     ...new Set(
-      (conversations ?? []).filter((c) => c.kind === 'direct').flatMap((c) => c.members.filter((m) => m.userId !== me).map((m) => m.userId)),
+      (conversations ?? [])
+        .filter((c) => c.kind === 'direct')
+        .flatMap((c) => c.members.filter((m) => m.userId !== me).map((m) => m.userId)),
     ),
   ]
     .slice(0, 200)

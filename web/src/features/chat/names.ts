@@ -27,7 +27,13 @@ function listOf(names: string[], locale: Locale): string {
 }
 
 /** A system message as a sentence: "Sara renamed the group to “Trip”", "You added Ali". */
-export function systemSentence(message: ChatMessage, members: readonly ConversationMember[], me: string, t: Translate, locale: Locale): string {
+export function systemSentence(
+  message: ChatMessage,
+  members: readonly ConversationMember[],
+  me: string,
+  t: Translate,
+  locale: Locale,
+): string {
   const event = message.system
   if (!event) return ''
   const who = event.actorId === me ? 'me' : 'other'
@@ -52,7 +58,13 @@ export function systemSentence(message: ChatMessage, members: readonly Conversat
 }
 
 /** What the list shows under a conversation's name. */
-export function excerptOf(message: ChatMessage | null, members: readonly ConversationMember[], me: string, t: Translate, locale: Locale): string {
+export function excerptOf(
+  message: ChatMessage | null,
+  members: readonly ConversationMember[],
+  me: string,
+  t: Translate,
+  locale: Locale,
+): string {
   if (!message) return t('chat.noMessagesYet')
   if (message.kind === 'system') return systemSentence(message, members, me, t, locale)
   let body: string

@@ -42,7 +42,7 @@ export function useConversations() {
 }
 
 export function useConversation(id: string | undefined) {
-  return useQuery({
+  return useQuery<Conversation>({
     queryKey: chatKeys.conversation(id ?? ''),
     queryFn: ({ signal }) => client.chat.get(id!, { signal }),
     enabled: Boolean(id),
@@ -109,7 +109,8 @@ export function editConversation(id: string, change: (c: Conversation) => Conver
 /** A conversation's new message into the list (moved up by its activity) and its own entry. */
 export function conversationGotMessage(message: ChatMessage, me: string): boolean {
   const list = queryClient.getQueryData<ConversationList>(chatKeys.list)
-  const held = findInList(list, message.conversationId) ?? queryClient.getQueryData<Conversation>(chatKeys.conversation(message.conversationId))
+  const held =
+    findInList(list, message.conversationId) ?? queryClient.getQueryData<Conversation>(chatKeys.conversation(message.conversationId))
   queryClient.setQueryData<Conversation>(chatKeys.conversation(message.conversationId), (c) => c && withNewMessage(c, message, me))
   if (!held) return false
   const next = withNewMessage(held, message, me)

@@ -18,7 +18,11 @@ function changed(conversationId: string) {
 export function setTyping(conversationId: string, userId: string, isTyping: boolean, expiresInMs = 6_000) {
   const here = typing.get(conversationId) ?? new Map<string, ReturnType<typeof setTimeout>>()
   clearTimeout(here.get(userId))
-  if (isTyping) here.set(userId, setTimeout(() => setTyping(conversationId, userId, false), expiresInMs))
+  if (isTyping)
+    here.set(
+      userId,
+      setTimeout(() => setTyping(conversationId, userId, false), expiresInMs),
+    )
   else if (!here.delete(userId)) return
   typing.set(conversationId, here)
   changed(conversationId)

@@ -13,7 +13,8 @@ export interface UploadOptions {
 function problemOf(xhr: XMLHttpRequest): CaravanError {
   try {
     const body = JSON.parse(xhr.responseText) as Partial<Problem>
-    if (typeof body.type === 'string' && typeof body.title === 'string') return new CaravanError({ ...body, status: body.status ?? xhr.status } as Problem)
+    if (typeof body.type === 'string' && typeof body.title === 'string')
+      return new CaravanError({ ...body, status: body.status ?? xhr.status } as Problem)
   } catch {
     /* not JSON: said by the status below */
   }

@@ -12,7 +12,7 @@ export interface ModuleEntry {
 
 export const MODULES: ModuleEntry[] = [
   { path: '/notifications', label: 'nav.notifications', description: 'module.notifications.desc', ready: true },
-  { path: '/chat', label: 'nav.chat', description: 'module.chat.desc' },
+  { path: '/chat', label: 'nav.chat', description: 'module.chat.desc', ready: true },
   { path: '/support', label: 'nav.support', description: 'module.support.desc' },
   { path: '/wallet', label: 'nav.wallet', description: 'module.wallet.desc' },
   { path: '/marketing', label: 'nav.marketing', description: 'module.marketing.desc' },

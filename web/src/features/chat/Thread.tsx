@@ -1,0 +1,235 @@
+// One open conversation: its heading (the page's h1, which takes focus after navigation) with the
+// other person's presence or the group's size, the message log, who is typing, and the composer.
+// Reactions show at once and go back if refused; deleting asks first.
+import type { ChatMessage, Conversation } from '@caravan/sdk'
+import { useRef, useState } from 'react'
+import { useI18n } from '../../i18n'
+import { Link, useLocation } from '../../navigation'
+import { ConfirmDialog, ProblemAlert, Skeleton } from '../../ui'
+import { useMinuteClock } from '../../ui/dates/RelativeTime'
+import { asCaravanError } from '../../ui/messages'
+import { client } from '../auth/session'
+import { ChatIcon } from './ChatIcon'
+import { Composer } from './Composer'
+import { conversationMessageChanged, editThread, useConversation, useThread } from './queries'
+import { MessageList } from './MessageList'
+import { excerpt, type MessageContext } from './MessageItem'
+import { conversationTitle, memberLabel, otherMember } from './names'
+import { chatProblem } from './problems'
+import { useReadMark } from './readMarks'
+import { useSend } from './send'
+import { lastSeq, tombstone, withDeleted, withReaction } from './thread'
+import { useTypingUsers } from './typing'
+
+export function Thread({ id, me }: { id: string; me: string }) {
+  const { t } = useI18n()
+  const conversation = useConversation(id)
+  const thread = useThread(id, me)
+  const { search } = useLocation()
+  const targetSeq = Number(search.get('message')) || undefined
+  const c = conversation.data
+  useReadMark(c, lastSeq(thread.data), me)
+
+  const composer = useRef<HTMLTextAreaElement>(null)
+  const [replyTo, setReplyTo] = useState<ChatMessage | null>(null)
+  const [editing, setEditing] = useState<ChatMessage | null>(null)
+  const [deleting, setDeleting] = useState<ChatMessage | null>(null)
+  const [deleteError, setDeleteError] = useState<unknown>(null)
+  const [removing, setRemoving] = useState(false)
+  const [actionError, setActionError] = useState<unknown>(null)
+  const { retry, discard } = useSend(id)
+
+  if (conversation.isError && !c)
+    return (
+      <div className="chat-thread">
+        <ThreadHeading title={t('chat.unavailable')} />
+        <div className="chat-unavailable">
+          <ProblemAlert
+            error={conversation.error}
+            onRetry={asCaravanError(conversation.error).status === 404 ? undefined : () => void conversation.refetch()}
+          />
+          <p>
+            <Link to="/chat">{t('chat.backToList')}</Link>
+          </p>
+        </div>
+      </div>
+    )
+  if (!c) return <ThreadHeading title={t('chat.title')} loading />
+
+  const title = conversationTitle(c, me, t)
+  async function react(message: ChatMessage, emoji: string) {
+    const added = !message.reactions.some((r) => r.emoji === emoji && r.userIds.includes(me))
+    const change = { messageId: message.id, userId: me, emoji, added }
+    setActionError(null)
+    editThread(id, (th) => withReaction(th, change))
+    try {
+      await (added ? client.chat.react(id, message.id, emoji) : client.chat.unreact(id, message.id, emoji))
+    } catch (e) {
+      editThread(id, (th) => withReaction(th, { ...change, added: !added }))
+      setActionError(e)
+    }
+  }
+  async function remove() {
+    if (!deleting) return
+    setRemoving(true)
+    setDeleteError(null)
+    try {
+      await client.chat.remove(id, deleting.id)
+      const deletedAt = new Date().toISOString()
+      editThread(id, (th) => withDeleted(th, { id: deleting.id, deletedAt }))
+      conversationMessageChanged(tombstone(deleting, deletedAt))
+      setDeleting(null)
+      composer.current?.focus()
+    } catch (e) {
+      setDeleteError(e)
+    } finally {
+      setRemoving(false)
+    }
+  }
+  const ctx: MessageContext = {
+    members: c.members,
+    me,
+    group: c.kind !== 'direct',
+    handlers: {
+      onReact: (message, emoji) => void react(message, emoji),
+      onReply: (message) => {
+        setEditing(null)
+        setReplyTo(message)
+      },
+      onEdit: (message) => {
+        setReplyTo(null)
+        setEditing(message)
+      },
+      onDelete: (message) => {
+        setDeleteError(null)
+        setDeleting(message)
+      },
+    },
+  }
+  const replyName = replyTo
+    ? replyTo.senderId === me
+      ? t('chat.yourself')
+      : memberLabel(
+          c.members.find((m) => m.userId === replyTo.senderId),
+          t,
+        )
+    : ''
+
+  return (
+    <div className="chat-thread">
+      <ThreadHeading title={title} conversation={c} me={me} />
+      {thread.isError && !thread.data ? (
+        <div className="chat-log-wrap">
+          <ProblemAlert error={thread.error} onRetry={() => void thread.refetch()} />
+        </div>
+      ) : !thread.data ? (
+        <div className="chat-log-wrap">
+          <Skeleton lines={4} />
+        </div>
+      ) : (
+        <MessageList
+          conversationId={id}
+          thread={thread.data}
+          ctx={ctx}
+          label={t('chat.messagesWith', { name: title })}
+          targetSeq={targetSeq}
+          onRetry={retry}
+          onDiscard={discard}
+        />
+      )}
+      <TypingLine conversation={c} me={me} />
+      {actionError != null && (
+        <p className="field-error chat-action-error" role="alert">
+          {chatProblem(t, asCaravanError(actionError))}
+        </p>
+      )}
+      <Composer
+        key={id}
+        conversation={c}
+        replyTo={replyTo}
+        editing={editing}
+        replyName={replyName}
+        inputRef={composer}
+        onDone={() => {
+          setReplyTo(null)
+          setEditing(null)
+        }}
+      />
+      {deleting && (
+        <ConfirmDialog
+          title={t('chat.deleteTitle')}
+          confirmLabel={t('chat.deleteConfirm')}
+          pending={removing}
+          onConfirm={() => void remove()}
+          onCancel={() => setDeleting(null)}
+        >
+          <p>{t('chat.deleteBody', { excerpt: excerpt(deleting.text, t, 80) })}</p>
+          <ProblemAlert error={deleteError} />
+        </ConfirmDialog>
+      )}
+    </div>
+  )
+}
+
+function ThreadHeading({
+  title,
+  conversation,
+  me,
+  loading,
+}: {
+  title: string
+  conversation?: Conversation
+  me?: string
+  loading?: boolean
+}) {
+  const { t, formatRelative, formatNumber } = useI18n()
+  const clock = useMinuteClock()
+  let status = ''
+  if (conversation && me) {
+    if (conversation.kind === 'direct') {
+      const other = otherMember(conversation, me)
+      if (other?.online) status = t('chat.online')
+      else if (other?.lastSeenAt) status = t('chat.lastSeen', { when: formatRelative(other.lastSeenAt, clock) })
+    } else status = t('chat.memberCount', { count: conversation.members.length, shown: formatNumber(conversation.members.length) })
+  }
+  const online = conversation?.kind === 'direct' && me && otherMember(conversation, me)?.online
+  return (
+    <div className="chat-thread-head">
+      <Link to="/chat" className="button quiet icon-button chat-back" aria-label={t('chat.backToList')}>
+        <ChatIcon name="back" mirror />
+      </Link>
+      <div className="chat-thread-title">
+        <h1 tabIndex={-1}>
+          <bdi>{title}</bdi>
+        </h1>
+        {status && (
+          <p className="muted small">
+            {online && <span className="chat-presence online" aria-hidden="true" />}
+            {status}
+          </p>
+        )}
+        {loading && <span className="visually-hidden">{t('chat.opening')}</span>}
+      </div>
+    </div>
+  )
+}
+
+function TypingLine({ conversation, me }: { conversation: Conversation; me: string }) {
+  const { t } = useI18n()
+  const typing = useTypingUsers(conversation.id).filter((u) => u !== me)
+  const names = typing.map((u) =>
+    memberLabel(
+      conversation.members.find((m) => m.userId === u),
+      t,
+    ),
+  )
+  let text = ''
+  if (names.length === 1) text = t('chat.typingOne', { name: names[0] })
+  else if (names.length === 2) text = t('chat.typingTwo', { first: names[0], second: names[1] })
+  else if (names.length > 2) text = t('chat.typingMany', { count: names.length })
+  return (
+    <p className="chat-typing muted small" role="status">
+      {text}
+    </p>
+  )
+}

@@ -1,0 +1,270 @@
+// Chat end to end between two people in two browsers: Sara (English) starts a direct conversation
+// with Behnam (Persian) by his user ID, they write to each other live (typing, ticks up to "read",
+// a reply with its quote, a reaction, an edit, a deletion), Sara sends a PNG and Behnam sees its
+// preview, and a search hit opens the conversation at its message. Both pages pass axe (nothing
+// serious or critical) and have no sideways scroll at 1366×900 and 390×844; screenshots of each
+// screen go to test-artifacts/screenshots/chat-*.
+import { crc32, deflateSync } from 'node:zlib'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { en } from '../src/i18n/en'
+import { fa } from '../src/i18n/fa'
+import { DESKTOP, PHONE, expectAccessible } from './a11y'
+import { api, chromiumAvailable, iso, launchBrowser, pageOpener, screenshot, startServer, unique, type RunningServer } from './harness'
+
+/** A real PNG (RGB, a colour gradient), written byte by byte: no image library in the web package. */
+function png(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data])
+    const length = Buffer.alloc(4)
+    length.writeUInt32BE(data.length)
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(crc32(body))
+    return Buffer.concat([length, body, crc])
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(height, 4)
+  header.set([8, 2, 0, 0, 0], 8) // 8 bits, RGB, deflate, no filter, no interlace
+  const rows = Buffer.alloc((width * 3 + 1) * height)
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1)
+    for (let x = 0; x < width; x++) rows.set([Math.round((255 * x) / width), Math.round((255 * y) / height), 160], row + 1 + x * 3)
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
+}
+
+describe.runIf(chromiumAvailable())('chat between two people, live, in English and Persian', () => {
+  let server: RunningServer
+  let browser: Browser
+  let pages: ReturnType<typeof pageOpener>
+  let sara: Page
+  let behnam: Page
+  let behnamId: string
+  let conversationPath: string
+  const password = 'correct-horse-42'
+  const saraEmail = `sara-${unique()}@example.com`
+  const behnamEmail = `behnam-${unique()}@example.com`
+
+  const log = (page: Page) => page.getByRole('log')
+  const composer = (page: Page, dictionary: typeof en | typeof fa) => page.getByLabel(dictionary['chat.messageLabel'], { exact: true })
+  /** The message bubble holding `text` (the newest one, when several do). */
+  const bubble = (page: Page, text: string) => log(page).locator('.chat-msg').filter({ hasText: text }).last()
+
+  async function signIn(page: Page, email: string, dictionary: typeof en | typeof fa) {
+    await page.goto('/sign-in')
+    await page.getByLabel(dictionary['field.email'], { exact: true }).fill(email)
+    await page.getByLabel(dictionary['field.password'], { exact: true }).fill(password)
+    await page.getByRole('button', { name: dictionary['signIn.submit'], exact: true }).click()
+    await page.waitForURL((url) => url.pathname !== '/sign-in')
+  }
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+    pages = pageOpener(browser, server.url)
+    expect((await api(server.url, 'POST', '/v1/auth/register', { email: saraEmail, password, name: 'Sara', locale: 'en' })).status).toBe(201)
+    const registered = await api(server.url, 'POST', '/v1/auth/register', { email: behnamEmail, password, name: 'بهنام', locale: 'fa' })
+    expect(registered.status).toBe(201)
+    behnamId = registered.body.user.id
+    sara = await pages.newPage('en-GB')
+    behnam = await pages.newPage('fa-IR')
+    for (const page of [sara, behnam]) await page.setViewportSize(DESKTOP)
+    await signIn(sara, saraEmail, en)
+    await signIn(behnam, behnamEmail, fa)
+  })
+
+  afterAll(async () => {
+    await pages?.closeAll()
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('starts empty, in both languages, accessible', async () => {
+    await sara.goto('/chat')
+    await sara.getByRole('heading', { level: 1, name: en['chat.title'] }).waitFor()
+    await sara.getByText(en['chat.noConversations']).waitFor()
+    await expectAccessible(sara)
+    await screenshot(sara, 'chat-en-desktop-empty')
+
+    await behnam.goto('/chat')
+    await behnam.getByRole('heading', { level: 1, name: fa['chat.title'] }).waitFor()
+    expect(await behnam.evaluate(() => document.documentElement.dir)).toBe('rtl')
+    await behnam.getByText(fa['chat.noConversations']).waitFor()
+    await expectAccessible(behnam)
+  })
+
+  it('Sara starts a direct conversation by user ID and writes; Behnam sees it arrive live', async () => {
+    await sara.getByRole('button', { name: en['chat.new'], exact: true }).click()
+    const dialog = sara.getByRole('dialog', { name: en['chat.new.title'] })
+    await dialog.getByLabel(en['chat.new.person']).fill(behnamId)
+    await dialog.getByRole('button', { name: en['chat.new.start'] }).click()
+    await sara.getByRole('heading', { level: 1, name: 'بهنام' }).waitFor()
+    conversationPath = new URL(sara.url()).pathname
+    expect(conversationPath).toMatch(/^\/chat\/[0-9a-f-]{36}$/)
+    await sara.getByText(en['chat.emptyThread']).waitFor()
+
+    // A mark on Behnam's window: gone if the page reloaded.
+    await behnam.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true))
+    const box = composer(sara, en)
+    await box.fill('Hello Behnam! Are we still on for Friday?')
+    await box.press('Enter')
+    // Shown at once, focus still in the box, and stored (a tick) once the server answers.
+    await bubble(sara, 'Hello Behnam!').waitFor()
+    expect(await box.evaluate((el) => el === document.activeElement)).toBe(true)
+    expect(await box.inputValue()).toBe('')
+    await bubble(sara, 'Hello Behnam!').locator('.chat-tick.sent, .chat-tick.delivered').waitFor()
+
+    // Behnam's list learns of the conversation from the message: unread, with its excerpt.
+    const row = behnam.getByRole('navigation', { name: fa['chat.conversations'] }).getByRole('link').filter({ hasText: 'Sara' })
+    await row.filter({ hasText: '۱ خوانده‌نشده' }).waitFor()
+    await row.getByText('Hello Behnam! Are we still on for Friday?').waitFor()
+    expect(await behnam.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true)
+    // Delivered to his device: two ticks for Sara.
+    await bubble(sara, 'Hello Behnam!').locator('.chat-tick.delivered').waitFor()
+    await screenshot(behnam, 'chat-fa-desktop-unread')
+  })
+
+  it('Behnam opens it (read ticks for Sara), types (Sara sees it) and replies with a quote', async () => {
+    await behnam.getByRole('navigation', { name: fa['chat.conversations'] }).getByRole('link').filter({ hasText: 'Sara' }).click()
+    await behnam.getByRole('heading', { level: 1, name: 'Sara' }).waitFor()
+    await bubble(behnam, 'Hello Behnam!').waitFor()
+    // Reading it turns Sara's ticks to "read", said in words to screen readers.
+    const tick = bubble(sara, 'Hello Behnam!').locator('.chat-tick.read')
+    await tick.waitFor()
+    expect(await tick.textContent()).toBe(en['chat.tick.read'])
+    // The badge is gone from his list.
+    await expect.poll(() => behnam.locator('.chat-unread').count()).toBe(0)
+
+    // Reply to Sara's message: the action is a button named after the message.
+    const message = bubble(behnam, 'Hello Behnam!')
+    await message.hover()
+    await message.getByRole('button', { name: `پاسخ به «${iso('Hello Behnam! Are we still on for Friday…')}»` }).click()
+    const box = composer(behnam, fa)
+    expect(await box.evaluate((el) => el === document.activeElement)).toBe(true)
+    await behnam.getByText(fa['chat.replyingTo'].replace('{name}', iso('Sara'))).waitFor()
+    await box.fill('سلام سارا! بله، جمعه ساعت ۵')
+    await sara.getByText(`${iso('بهنام')} is typing…`).waitFor()
+    await screenshot(sara, 'chat-en-desktop-typing')
+    await box.press('Enter')
+    // Sara: the reply, with the quote of her message; the typing line goes.
+    const reply = bubble(sara, 'سلام سارا!')
+    await reply.waitFor()
+    await reply.locator('.chat-quote').getByText('Hello Behnam! Are we still on for Friday?').waitFor()
+    await expect.poll(() => sara.getByText(`${iso('بهنام')} is typing…`).count()).toBe(0)
+    await bubble(behnam, 'سلام سارا!').locator('.chat-tick.read').waitFor()
+  })
+
+  it('reactions, an edit and a deletion reach the other side', async () => {
+    // Sara reacts to the reply with the keyboard: the action, then the emoji.
+    const reply = bubble(sara, 'سلام سارا!')
+    await reply.hover()
+    await reply.getByRole('button', { name: `React to “${iso('سلام سارا! بله، جمعه ساعت ۵')}”` }).click()
+    await sara.getByRole('dialog').getByRole('button', { name: '👍' }).click()
+    await bubble(behnam, 'سلام سارا!').getByRole('button', { name: '👍 ۱' }).waitFor()
+    expect(await reply.getByRole('button', { name: '👍 1' }).getAttribute('aria-pressed')).toBe('true')
+
+    // Sara sends, edits, and deletes a message.
+    const box = composer(sara, en)
+    await box.fill('See you at 4')
+    await box.press('Enter')
+    await bubble(behnam, 'See you at 4').waitFor()
+    const mine = bubble(sara, 'See you at 4')
+    await mine.hover()
+    await mine.getByRole('button', { name: `Edit “${iso('See you at 4')}”` }).click()
+    expect(await box.inputValue()).toBe('See you at 4')
+    await box.fill('See you at 5')
+    await box.press('Enter')
+    await bubble(behnam, 'See you at 5').getByText(fa['chat.edited']).waitFor()
+
+    const edited = bubble(sara, 'See you at 5')
+    await edited.hover()
+    await edited.getByRole('button', { name: `Delete “${iso('See you at 5')}”` }).click()
+    const confirm = sara.getByRole('alertdialog', { name: en['chat.deleteTitle'] })
+    await confirm.getByRole('button', { name: en['chat.deleteConfirm'] }).click()
+    await log(sara).getByText(en['chat.deleted']).waitFor()
+    await log(behnam).getByText(fa['chat.deleted']).waitFor()
+    expect(await log(behnam).getByText('See you at 5').count()).toBe(0)
+  })
+
+  it('Sara sends a PNG with an upload bar; Behnam sees its preview', async () => {
+    await sara.locator('.chat-composer input[type=file]').setInputFiles({ name: 'sunset.png', mimeType: 'image/png', buffer: png(96, 64) })
+    const upload = sara.locator('.chat-upload').filter({ hasText: 'sunset.png' })
+    await upload.waitFor()
+    // Uploaded: its size in place of the bar, and the send button on.
+    await expect.poll(() => upload.locator('progress').count()).toBe(0)
+    await sara.getByRole('button', { name: en['chat.send'], exact: true }).click()
+    await expect.poll(() => sara.locator('.chat-upload').count()).toBe(0)
+
+    const preview = behnam.getByRole('button', { name: `باز کردن تصویر ${iso('sunset.png')}` })
+    await preview.waitFor()
+    const loaded = () => preview.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)
+    await expect.poll(loaded).toBeGreaterThan(0)
+    await sara
+      .getByRole('button', { name: `Open image ${iso('sunset.png')}` })
+      .locator('img')
+      .waitFor()
+    await screenshot(behnam, 'chat-fa-desktop-conversation')
+    await screenshot(sara, 'chat-en-desktop-conversation')
+
+    // The original opens in a dialog; Escape closes it.
+    await preview.click()
+    const dialog = behnam.getByRole('dialog', { name: 'sunset.png' })
+    await expect.poll(() => dialog.getByRole('img', { name: 'sunset.png' }).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(96)
+    await behnam.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+  })
+
+  it('a search hit opens the conversation at its message', async () => {
+    await sara.goto('/chat')
+    await sara.getByLabel(en['chat.search']).fill('friday')
+    const hit = sara.getByRole('link').filter({ hasText: 'Hello Behnam! Are we still on for Friday?' })
+    await hit.click()
+    await sara.waitForURL((url) => url.pathname === conversationPath && url.searchParams.has('message'))
+    // The hit is marked for a moment and takes focus (not the reply quoting it).
+    const target = log(sara).locator('.chat-msg.highlighted')
+    await target.waitFor()
+    expect(await target.locator('.chat-text').textContent()).toBe('Hello Behnam! Are we still on for Friday?')
+    expect(await target.evaluate((el) => el === document.activeElement)).toBe(true)
+  })
+
+  it('both pages pass axe with no sideways scroll, on a desktop and on a phone', async () => {
+    for (const [page, name] of [
+      [sara, 'en'],
+      [behnam, 'fa'],
+    ] as const) {
+      await page.setViewportSize(DESKTOP)
+      await page.goto(conversationPath)
+      await bubble(page, 'سلام سارا!').waitFor()
+      await expectAccessible(page)
+      await page.goto('/chat')
+      await page.locator('.chat-row').first().waitFor()
+      await expectAccessible(page)
+      await screenshot(page, `chat-${name}-desktop-list`)
+
+      await page.setViewportSize(PHONE)
+      await expectAccessible(page)
+      await screenshot(page, `chat-${name}-phone-list`)
+      // Tap a conversation: it alone is shown, with a way back.
+      await page.locator('.chat-row').first().click()
+      await bubble(page, 'سلام سارا!').waitFor()
+      expect(await page.locator('.chat-list-pane').isVisible()).toBe(false)
+      await expectAccessible(page)
+      await screenshot(page, `chat-${name}-phone-conversation`)
+      await page.getByRole('link', { name: name === 'en' ? en['chat.backToList'] : fa['chat.backToList'] }).click()
+      await page.locator('.chat-row').first().waitFor()
+    }
+    // Persian on a phone in dark mode.
+    await behnam.emulateMedia({ colorScheme: 'dark' })
+    await behnam.goto(conversationPath)
+    await bubble(behnam, 'سلام سارا!').waitFor()
+    await expectAccessible(behnam)
+    await screenshot(behnam, 'chat-fa-phone-dark-conversation')
+    await behnam.emulateMedia({ colorScheme: 'light' })
+  })
+})
