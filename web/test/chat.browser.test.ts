@@ -1,7 +1,8 @@
 // Chat end to end between two people in two browsers: Sara (English) starts a direct conversation
 // with Behnam (Persian) by his user ID, they write to each other live (typing, ticks up to "read",
-// a reply with its quote, a reaction, an edit, a deletion), Sara sends a PNG and Behnam sees its
-// preview, and a search hit opens the conversation at its message. Both pages pass axe (nothing
+// a reply with its quote, a reaction by keyboard, Shift+Enter, an edit, a deletion), Sara sends a
+// PNG and Behnam sees its preview, a group's events read as sentences in each language and a rename
+// shows live, and a search hit opens the conversation at its message. Both pages pass axe (nothing
 // serious or critical) and have no sideways scroll at 1366×900 and 390×844; screenshots of each
 // screen go to test-artifacts/screenshots/chat-*.
 import { crc32, deflateSync } from 'node:zlib'
@@ -10,7 +11,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { en } from '../src/i18n/en'
 import { fa } from '../src/i18n/fa'
 import { DESKTOP, PHONE, expectAccessible } from './a11y'
-import { api, chromiumAvailable, iso, launchBrowser, pageOpener, screenshot, startServer, unique, type RunningServer } from './harness'
+import {
+  accessTokenOf,
+  api,
+  chromiumAvailable,
+  iso,
+  launchBrowser,
+  pageOpener,
+  screenshot,
+  startServer,
+  unique,
+  type RunningServer,
+} from './harness'
 
 /** A real PNG (RGB, a colour gradient), written byte by byte: no image library in the web package. */
 function png(width: number, height: number): Buffer {
@@ -68,7 +80,9 @@ describe.runIf(chromiumAvailable())('chat between two people, live, in English a
     server = await startServer()
     browser = await launchBrowser()
     pages = pageOpener(browser, server.url)
-    expect((await api(server.url, 'POST', '/v1/auth/register', { email: saraEmail, password, name: 'Sara', locale: 'en' })).status).toBe(201)
+    expect((await api(server.url, 'POST', '/v1/auth/register', { email: saraEmail, password, name: 'Sara', locale: 'en' })).status).toBe(
+      201,
+    )
     const registered = await api(server.url, 'POST', '/v1/auth/register', { email: behnamEmail, password, name: 'بهنام', locale: 'fa' })
     expect(registered.status).toBe(201)
     behnamId = registered.body.user.id
@@ -163,14 +177,29 @@ describe.runIf(chromiumAvailable())('chat between two people, live, in English a
   it('reactions, an edit and a deletion reach the other side', async () => {
     // Sara reacts to the reply with the keyboard: the action, then the emoji.
     const reply = bubble(sara, 'سلام سارا!')
-    await reply.hover()
-    await reply.getByRole('button', { name: `React to “${iso('سلام سارا! بله، جمعه ساعت ۵')}”` }).click()
-    await sara.getByRole('dialog').getByRole('button', { name: '👍' }).click()
+    const react = reply.getByRole('button', { name: `React to “${iso('سلام سارا! بله، جمعه ساعت ۵')}”` })
+    await react.focus()
+    // Keyboard focus shows the message's toolbar.
+    await expect.poll(() => reply.locator('.chat-actions').evaluate((el) => getComputedStyle(el).opacity)).toBe('1')
+    await sara.keyboard.press('Enter')
+    const picker = sara.getByRole('dialog', { name: `React to “${iso('سلام سارا! بله، جمعه ساعت ۵')}”` })
+    await picker.waitFor()
+    await picker.getByRole('button', { name: '👍' }).focus()
+    await sara.keyboard.press('Enter')
+    await picker.waitFor({ state: 'detached' })
     await bubble(behnam, 'سلام سارا!').getByRole('button', { name: '👍 ۱' }).waitFor()
     expect(await reply.getByRole('button', { name: '👍 1' }).getAttribute('aria-pressed')).toBe('true')
 
-    // Sara sends, edits, and deletes a message.
+    // Shift+Enter is a new line, Enter sends.
     const box = composer(sara, en)
+    await box.pressSequentially('Line one')
+    await box.press('Shift+Enter')
+    await box.pressSequentially('line two')
+    expect(await box.inputValue()).toBe('Line one\nline two')
+    await box.press('Enter')
+    expect(await bubble(behnam, 'Line one').locator('.chat-text').textContent()).toBe('Line one\nline two')
+
+    // Sara sends, edits, and deletes a message.
     await box.fill('See you at 4')
     await box.press('Enter')
     await bubble(behnam, 'See you at 4').waitFor()
@@ -193,6 +222,17 @@ describe.runIf(chromiumAvailable())('chat between two people, live, in English a
   })
 
   it('Sara sends a PNG with an upload bar; Behnam sees its preview', async () => {
+    // A program is refused by its bytes, said on its chip, and removed.
+    const program = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(510, 0x90)])
+    await sara
+      .locator('.chat-composer input[type=file]')
+      .setInputFiles({ name: 'tool.exe', mimeType: 'application/octet-stream', buffer: program })
+    const refused = sara.locator('.chat-upload.failed').filter({ hasText: 'tool.exe' })
+    await refused.getByText(en['chat.error.fileType']).waitFor()
+    expect(await sara.getByRole('button', { name: en['chat.send'], exact: true }).isDisabled()).toBe(true)
+    await refused.getByRole('button', { name: `Remove ${iso('tool.exe')}` }).click()
+    await expect.poll(() => sara.locator('.chat-upload').count()).toBe(0)
+
     await sara.locator('.chat-composer input[type=file]').setInputFiles({ name: 'sunset.png', mimeType: 'image/png', buffer: png(96, 64) })
     const upload = sara.locator('.chat-upload').filter({ hasText: 'sunset.png' })
     await upload.waitFor()
@@ -215,9 +255,57 @@ describe.runIf(chromiumAvailable())('chat between two people, live, in English a
     // The original opens in a dialog; Escape closes it.
     await preview.click()
     const dialog = behnam.getByRole('dialog', { name: 'sunset.png' })
-    await expect.poll(() => dialog.getByRole('img', { name: 'sunset.png' }).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(96)
+    await expect
+      .poll(() => dialog.getByRole('img', { name: 'sunset.png' }).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBe(96)
     await behnam.keyboard.press('Escape')
     await dialog.waitFor({ state: 'detached' })
+  })
+
+  it('a group: made with someone already known, its events said as sentences, renamed live', async () => {
+    await sara.getByRole('button', { name: en['chat.new'], exact: true }).click()
+    const dialog = sara.getByRole('dialog', { name: en['chat.new.title'] })
+    await dialog.getByRole('button', { name: new RegExp(`\\s${en['chat.new.kind']}$`) }).click()
+    await sara.getByRole('option', { name: en['chat.new.group'] }).click()
+    await dialog.getByLabel(en['chat.new.name']).fill('Friday trip')
+    await dialog.getByRole('group', { name: en['chat.new.knownGroup'] }).getByText('بهنام').click()
+    await dialog.getByRole('button', { name: en['chat.new.createGroup'] }).click()
+    await sara.getByRole('heading', { level: 1, name: 'Friday trip' }).waitFor()
+    const groupPath = new URL(sara.url()).pathname
+    await log(sara)
+      .getByText(`You created the group “${iso('Friday trip')}”`)
+      .waitFor()
+    await sara.locator('.chat-thread-title').getByText('2 members').waitFor()
+
+    // Behnam's list gets it live with its first message (the server announces no new group by
+    // itself); in Persian the group's creation is his sentence.
+    await composer(sara, en).fill('Who is coming?')
+    await composer(sara, en).press('Enter')
+    await behnam.getByRole('navigation', { name: fa['chat.conversations'] }).getByRole('link').filter({ hasText: 'Friday trip' }).click()
+    await behnam.getByRole('heading', { level: 1, name: 'Friday trip' }).waitFor()
+    await log(behnam)
+      .getByText(`${iso('Sara')} گروه «${iso('Friday trip')}» را ساخت`)
+      .waitFor()
+
+    // Renamed (through the API): both headings and both logs follow without a reload.
+    const renamed = await api(
+      server.url,
+      'PATCH',
+      `/v1/conversations/${groupPath.split('/').pop()}`,
+      { name: 'Saturday trip' },
+      await accessTokenOf(sara),
+    )
+    expect(renamed.status).toBe(200)
+    await sara.getByRole('heading', { level: 1, name: 'Saturday trip' }).waitFor()
+    await log(sara)
+      .getByText(`You renamed the group to “${iso('Saturday trip')}”`)
+      .waitFor()
+    await behnam.getByRole('heading', { level: 1, name: 'Saturday trip' }).waitFor()
+    await log(behnam)
+      .getByText(`${iso('Sara')} نام گروه را به «${iso('Saturday trip')}» تغییر داد`)
+      .waitFor()
+    await expectAccessible(behnam)
+    await screenshot(behnam, 'chat-fa-desktop-group')
   })
 
   it('a search hit opens the conversation at its message', async () => {
@@ -234,9 +322,9 @@ describe.runIf(chromiumAvailable())('chat between two people, live, in English a
   })
 
   it('both pages pass axe with no sideways scroll, on a desktop and on a phone', async () => {
-    for (const [page, name] of [
-      [sara, 'en'],
-      [behnam, 'fa'],
+    for (const [page, name, other] of [
+      [sara, 'en', 'بهنام'],
+      [behnam, 'fa', 'Sara'],
     ] as const) {
       await page.setViewportSize(DESKTOP)
       await page.goto(conversationPath)
@@ -251,7 +339,10 @@ describe.runIf(chromiumAvailable())('chat between two people, live, in English a
       await expectAccessible(page)
       await screenshot(page, `chat-${name}-phone-list`)
       // Tap a conversation: it alone is shown, with a way back.
-      await page.locator('.chat-row').first().click()
+      await page
+        .locator('.chat-row')
+        .filter({ has: page.locator('.chat-row-name', { hasText: other }) })
+        .click()
       await bubble(page, 'سلام سارا!').waitFor()
       expect(await page.locator('.chat-list-pane').isVisible()).toBe(false)
       await expectAccessible(page)
@@ -266,5 +357,52 @@ describe.runIf(chromiumAvailable())('chat between two people, live, in English a
     await expectAccessible(behnam)
     await screenshot(behnam, 'chat-fa-phone-dark-conversation')
     await behnam.emulateMedia({ colorScheme: 'light' })
+  })
+
+  it('history loads upward as the reader scrolls, once each, keeping what is on screen in place', async () => {
+    const id = conversationPath.split('/').pop()
+    const token = await accessTokenOf(behnam)
+    for (let n = 1; n <= 80; n++) {
+      const sent = await api(
+        server.url,
+        'POST',
+        `/v1/conversations/${id}/messages`,
+        { clientMessageId: `old-${n}`, text: `Old news ${n}` },
+        token,
+      )
+      expect(sent.status).toBe(201)
+    }
+    await sara.setViewportSize(DESKTOP)
+    await sara.goto(conversationPath)
+    await bubble(sara, 'Old news 80').waitFor()
+    // The newest page only, at the bottom.
+    expect(await log(sara).getByText('Old news 30', { exact: true }).count()).toBe(0)
+    const logBox = log(sara)
+    for (let page = 0; page < 5 && !(await logBox.getByText(en['chat.beginning']).count()); page++) {
+      const anchor = logBox.locator('.chat-msg').first()
+      const anchorId = await anchor.getAttribute('id')
+      await logBox.evaluate((el) => (el.scrollTop = 0))
+      await expect.poll(async () => (await logBox.locator('.chat-msg').first().getAttribute('id')) !== anchorId).toBe(true)
+      // What was at the top is still where it was on screen, not pushed away by the page above it.
+      const top = await sara
+        .locator(`#${anchorId}`)
+        .evaluate((el) => el.getBoundingClientRect().top - el.closest('.chat-log')!.getBoundingClientRect().top)
+      expect(Math.abs(top)).toBeLessThan(120)
+    }
+    await logBox.getByText(en['chat.beginning']).waitFor()
+    const ids = await logBox.locator('.chat-msg[id]').evaluateAll((els) => els.map((el) => el.id))
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(
+      await logBox
+        .locator('.chat-text')
+        .filter({ hasText: /^Old news 1$/ })
+        .count(),
+    ).toBe(1)
+    expect(
+      await logBox
+        .locator('.chat-text')
+        .filter({ hasText: /^Hello Behnam! Are we still on for Friday\?$/ })
+        .count(),
+    ).toBe(1)
   })
 })

@@ -839,7 +839,8 @@ export const en = {
   'chat.action.edit': 'Edit “{excerpt}”',
   'chat.action.delete': 'Delete “{excerpt}”',
   'chat.deleteTitle': 'Delete this message?',
-  'chat.deleteBody': '“{excerpt}” will be replaced by “This message was deleted” for everyone, and its files deleted. This cannot be undone.',
+  'chat.deleteBody':
+    '“{excerpt}” will be replaced by “This message was deleted” for everyone, and its files deleted. This cannot be undone.',
   'chat.deleteConfirm': 'Delete',
   'chat.typingOne': '{name} is typing…',
   'chat.typingTwo': '{first} and {second} are typing…',

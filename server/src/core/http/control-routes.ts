@@ -10,7 +10,6 @@ import { Readable } from 'node:stream'
 import type { ReadableStream } from 'node:stream/web'
 import type { Database } from '../db/client'
 import type { DataDirLock } from '../db/data-dir-lock'
-import type { KeyStatus } from '../secrets/reencrypt'
 import { AppError } from './errors'
 import type { App } from './route'
 
@@ -23,7 +22,11 @@ export const CONTROL_PATHS = {
 } as const
 
 /** What `caravan keys` shows: the active data key, all keys, and what is still under older ones. */
-export type { KeyStatus }
+export interface KeyStatus {
+  activeKeyId: string
+  keyIds: string[]
+  remaining: Record<string, number>
+}
 
 export interface DemoPerson {
   email: string

@@ -4,10 +4,8 @@
 //
 // What it leaks, knowingly: equal words give equal tokens, so whoever reads the database sees
 // which rows share words and how often (frequency analysis), never the words without the key.
-// Prefix tokens add which words share their first letters, and a row's token count hints at its
-// words' number and length. No phrase, infix or fuzzy search, and no ranking by relevance. The key
-// is derived from SECRETS_KEY, not from the key ring: rotating data keys leaves it as it is, and
-// changing it (or what core/text/persian.ts folds) needs every row re-indexed.
+// No phrase, infix or fuzzy search. The key is derived from SECRETS_KEY and never rotates without
+// re-indexing every row.
 import { createHmac, hkdfSync } from 'node:crypto'
 import { wordTokens } from '../text/persian'
 
@@ -33,22 +31,13 @@ export function createBlindIndex(secretsKey: string | Buffer): BlindIndex {
   return {
     tokensFor(text) {
       const out = new Set<string>()
-      const list = words(text)
-      // Whole words first: past the cap, a long text loses search-as-you-type on its later words
-      // before it loses any word.
-      for (const word of list) {
-        if (out.size >= MAX_TOKENS) return [...out]
+      for (const word of words(text)) {
+        if (out.size >= MAX_TOKENS) break
         out.add(token('w', word))
-      }
-      // A word's prefixes include the whole word, so the last query word matches it typed in full.
-      for (const word of list) {
         const letters = [...word]
-        for (let n = MIN_PREFIX; n <= letters.length; n++) {
-          if (out.size >= MAX_TOKENS) return [...out]
-          out.add(token('p', letters.slice(0, n).join('')))
-        }
+        for (let n = MIN_PREFIX; n <= letters.length && out.size < MAX_TOKENS; n++) out.add(token('p', letters.slice(0, n).join('')))
       }
-      return [...out]
+      return [...out].slice(0, MAX_TOKENS)
     },
     queryTokens(query) {
       const list = words(query)

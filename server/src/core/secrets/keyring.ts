@@ -1,8 +1,7 @@
 // The key ring for content encrypted at rest: envelope encryption with data keys kept in the
 // database sealed under SECRETS_KEY (table data_keys). The newest key seals; every key still
 // opens. Keys live in memory; a rotation on any node drops every node's copy (invalidation bus),
-// an id this node has not seen yet reloads once, so a node never fails on a fresh key, and the copy
-// is reloaded every few minutes anyway, should an invalidation message be lost.
+// and an id this node has not seen yet reloads once, so a node never fails on a fresh key.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { asc, sql } from 'drizzle-orm'
 import type { InvalidationBus } from '../cache/invalidation'
@@ -27,26 +26,18 @@ export interface KeyRing {
 const CACHE = 'data-keys'
 const WRAP_AAD = 'caravan data key'
 
-/** How long a node trusts its copy of the keys without hearing of a change (a lost invalidation). */
-const TTL_MS = 5 * 60_000
-
-export function createKeyRing(deps: { db: Db; secrets: SecretBox; bus?: InvalidationBus; now?: () => number }): KeyRing {
+export function createKeyRing(deps: { db: Db; secrets: SecretBox; bus?: InvalidationBus }): KeyRing {
   const { db, secrets } = deps
-  const now = deps.now ?? Date.now
-  let loaded: { keys: Promise<DataKey[]>; expiresAt: number } | undefined
-  const drop = () => {
+  let loaded: Promise<DataKey[]> | undefined
+  deps.bus?.subscribe(CACHE, () => {
     loaded = undefined
-  }
-  deps.bus?.subscribe(CACHE, drop)
+  })
 
-  /** Inserts a new key named `id`; false if that id exists already (another node took it). */
-  async function insertKey(id: string): Promise<boolean> {
-    const inserted = await db
+  async function insertKey(id: string) {
+    await db
       .insert(dataKeys)
       .values({ id, wrapped: secrets.seal(randomBytes(32).toString('base64'), `${WRAP_AAD} ${id}`) })
       .onConflictDoNothing()
-      .returning({ id: dataKeys.id })
-    return inserted.length > 0
   }
 
   async function load(): Promise<DataKey[]> {
@@ -68,16 +59,11 @@ export function createKeyRing(deps: { db: Db; secrets: SecretBox; bus?: Invalida
   }
 
   function keys(): Promise<DataKey[]> {
-    if (loaded && loaded.expiresAt > now()) return loaded.keys
-    const current: NonNullable<typeof loaded> = {
-      keys: load().catch((e) => {
-        if (loaded === current) loaded = undefined
-        throw e
-      }),
-      expiresAt: now() + TTL_MS,
-    }
-    loaded = current
-    return current.keys
+    loaded ??= load().catch((e) => {
+      loaded = undefined
+      throw e
+    })
+    return loaded
   }
 
   return {
@@ -87,22 +73,24 @@ export function createKeyRing(deps: { db: Db; secrets: SecretBox; bus?: Invalida
     async key(id) {
       let found = (await keys()).find((k) => k.id === id)
       if (!found) {
-        drop()
+        loaded = undefined
         found = (await keys()).find((k) => k.id === id)
       }
       if (!found) throw new Error(`no data key ${id}`)
       return found.key
     },
     async rotate() {
-      // k<highest number + 1>. Two rotations at once (two nodes, or a node and the command) both
-      // try that id; the insert that loses the race tries the next one, so each makes its own key.
-      const { rows } = await db.execute<{ n: number }>(
-        sql`select coalesce(max(substring(id from '^k([0-9]{1,9})$')::int), 0)::int as n from data_keys`,
-      )
-      for (let next = Number(rows[0]?.n ?? 0) + 1; ; next++) {
+      const [{ n }] = (await db.execute<{ n: number }>(sql`select count(*)::int as n from data_keys`)).rows
+      // k<n+1>; two rotations at once: the second takes the next number.
+      for (let next = Number(n) + 1; ; next++) {
         const id = `k${next}`
-        if (!(await insertKey(id))) continue
-        drop()
+        const before = await db
+          .select({ id: dataKeys.id })
+          .from(dataKeys)
+          .where(sql`${dataKeys.id} = ${id}`)
+        if (before.length) continue
+        await insertKey(id)
+        loaded = undefined
         await deps.bus?.publish(CACHE, 'all')
         return { id }
       }

@@ -2,14 +2,13 @@
 // Enter). Files upload as soon as they are chosen, with a progress bar each; the message goes once
 // they are all up. Replying quotes the message above the box; editing puts my text back in it
 // (Escape cancels either). Focus stays in the box after sending.
-import type { ChatMessage, Conversation, FileView } from '@caravan/sdk'
+import type { ChatMessage, Conversation } from '@caravan/sdk'
 import { useEffect, useId, useRef, useState, type ChangeEvent, type FormEvent, type KeyboardEvent, type RefObject } from 'react'
 import { useI18n } from '../../i18n'
 import { Button } from '../../ui'
 import { asCaravanError } from '../../ui/messages'
 import { useRealtime } from '../auth/live'
 import { client } from '../auth/session'
-import { formatSize } from './Attachments'
 import { ChatIcon } from './ChatIcon'
 import { excerpt } from './MessageItem'
 import { chatProblem } from './problems'
@@ -18,19 +17,10 @@ import { useSend } from './send'
 import { withUpdated } from './thread'
 import { useTypingAnnouncer } from './typing'
 import { uploadFile } from './uploads'
+import { UploadList, type Upload } from './UploadList'
 
 const MAX_FILES = 10
 const MAX_TEXT = 10_000
-
-interface Upload {
-  key: string
-  name: string
-  size: number
-  progress: number
-  view?: FileView
-  error?: unknown
-  abort: AbortController
-}
 
 export interface ComposerProps {
   conversation: Conversation
@@ -42,7 +32,7 @@ export interface ComposerProps {
 }
 
 export function Composer({ conversation, replyTo, editing, replyName, onDone, inputRef }: ComposerProps) {
-  const { t, locale, formatNumber } = useI18n()
+  const { t } = useI18n()
   const inputId = useId()
   const fileInput = useRef<HTMLInputElement>(null)
   const [text, setText] = useState('')
@@ -113,7 +103,7 @@ export function Composer({ conversation, replyTo, editing, replyName, onDone, in
       }
       return
     }
-    send({ text: text.trim() ? text : '', replyTo, attachments: ready })
+    send({ text: text.trim(), replyTo, attachments: ready })
     setText('')
     setUploads([])
     typing.stopped()
@@ -158,37 +148,7 @@ export function Composer({ conversation, replyTo, editing, replyName, onDone, in
           </Button>
         </div>
       )}
-      {uploads.length > 0 && (
-        <ul className="chat-uploads" aria-label={t('chat.attachments')}>
-          {uploads.map((u) => (
-            <li key={u.key} className={u.error ? 'chat-upload failed' : 'chat-upload'}>
-              {u.view?.thumbnailUrl ? null : <ChatIcon name="file" size={18} />}
-              <span className="chat-upload-main">
-                <bdi className="chat-file-name">{u.name}</bdi>
-                <span className="muted small">
-                  {u.error
-                    ? chatProblem(t, asCaravanError(u.error))
-                    : u.view
-                      ? u.view.status === 'scanning'
-                        ? t('chat.file.scanning')
-                        : formatSize(u.view.size, locale)
-                      : t('chat.uploading', { percent: formatNumber(Math.round(u.progress * 100)) })}
-                </span>
-                {!u.view && !u.error && <progress max={1} value={u.progress} aria-label={t('chat.uploadProgress', { name: u.name })} />}
-              </span>
-              <Button
-                variant="quiet"
-                size="small"
-                className="icon-button"
-                aria-label={t('chat.removeFile', { name: u.name })}
-                onPress={() => removeUpload(u)}
-              >
-                <ChatIcon name="close" size={18} />
-              </Button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <UploadList uploads={uploads} onRemove={removeUpload} />
       {error != null && (
         <p className="field-error" role="alert">
           {chatProblem(t, asCaravanError(error))}

@@ -84,12 +84,16 @@ function ConversationRow({ conversation: c, me }: { conversation: Conversation; 
       </span>
       <span className="chat-row-main">
         <span className="chat-row-top">
-          <bdi className="chat-row-name">{title}</bdi>
+          <span className="chat-row-name">
+            <bdi>{title}</bdi>
+          </span>
           {other && <span className="visually-hidden">{other.online ? t('chat.online') : t('chat.offline')}</span>}
           <RelativeTime iso={c.lastMessageAt} className="chat-row-time" />
         </span>
         <span className="chat-row-bottom">
-          <bdi className="chat-row-excerpt">{excerptOf(c.lastMessage, c.members, me, t, locale)}</bdi>
+          <span className="chat-row-excerpt">
+            <bdi>{excerptOf(c.lastMessage, c.members, me, t, locale)}</bdi>
+          </span>
           {unread > 0 && (
             <span className="chat-unread">
               <span aria-hidden="true">{unread > 99 ? `${formatNumber(99)}+` : formatNumber(unread)}</span>

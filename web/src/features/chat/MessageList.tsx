@@ -46,6 +46,8 @@ export function MessageList({ conversationId, thread, ctx, label, targetSeq, onR
   const [olderError, setOlderError] = useState<unknown>(null)
   const [newBelow, setNewBelow] = useState(false)
   const [highlighted, setHighlighted] = useState<number | undefined>(undefined)
+  /** The search hit already shown (it is shown once, not again on every new message). */
+  const [reached, setReached] = useState<number | undefined>(undefined)
 
   // Where the reader was before this render: at the bottom, and how far from it.
   const atBottom = useRef(true)
@@ -106,32 +108,35 @@ export function MessageList({ conversationId, thread, ctx, label, targetSeq, onR
   // The top of the log in view: the page before it.
   useEffect(() => {
     const el = top.current
-    if (!el || !thread.hasOlder || targetSeq) return
+    // While history is being loaded back to a search hit, the hit decides what loads.
+    if (!el || !thread.hasOlder || (targetSeq && reached !== targetSeq)) return
     const observer = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting) && !atBottom.current) void older()
     })
     observer.observe(el)
     return () => observer.disconnect()
-  }, [thread.hasOlder, older, targetSeq])
+  }, [thread.hasOlder, older, targetSeq, reached])
 
   // A search hit: history back to it, then it is shown, marked for a moment, and focused.
-  const reached = useRef<number | undefined>(undefined)
   useEffect(() => {
-    if (!targetSeq || reached.current === targetSeq || loadingOlder || olderError) return
+    if (!targetSeq || reached === targetSeq || loadingOlder || olderError) return
     if (first > targetSeq && thread.hasOlder) {
       void older(200)
       return
     }
-    reached.current = targetSeq
+    setReached(targetSeq)
     const el = document.getElementById(`chat-msg-${targetSeq}`)
     if (!el) return
     atBottom.current = false
     el.scrollIntoView({ block: 'center' })
     el.focus({ preventScroll: true })
     setHighlighted(targetSeq)
+  }, [targetSeq, reached, first, thread.hasOlder, older, loadingOlder, olderError])
+  useEffect(() => {
+    if (highlighted === undefined) return
     const timer = setTimeout(() => setHighlighted(undefined), 3_000)
     return () => clearTimeout(timer)
-  }, [targetSeq, first, thread.hasOlder, older, loadingOlder, olderError])
+  }, [highlighted])
 
   const days = new Set<string>()
   const separator = (iso: string) => {

@@ -37,10 +37,14 @@ export function SearchResults({ query, me }: { query: string; me: string }) {
               <Link to={`/chat/${message.conversationId}?message=${message.seq}`} className="chat-row chat-hit">
                 <span className="chat-row-main">
                   <span className="chat-row-top">
-                    <bdi className="chat-row-name">{nameOf(message.conversationId, conversationName)}</bdi>
+                    <span className="chat-row-name">
+                      <bdi>{nameOf(message.conversationId, conversationName)}</bdi>
+                    </span>
                     <RelativeTime iso={message.createdAt} className="chat-row-time" />
                   </span>
-                  <bdi className="chat-row-excerpt">{message.text}</bdi>
+                  <span className="chat-row-excerpt">
+                    <bdi>{message.text}</bdi>
+                  </span>
                 </span>
               </Link>
             </li>

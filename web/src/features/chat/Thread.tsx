@@ -1,25 +1,24 @@
 // One open conversation: its heading (the page's h1, which takes focus after navigation) with the
 // other person's presence or the group's size, the message log, who is typing, and the composer.
 // Reactions show at once and go back if refused; deleting asks first.
-import type { ChatMessage, Conversation } from '@caravan/sdk'
+import type { ChatMessage } from '@caravan/sdk'
 import { useRef, useState } from 'react'
 import { useI18n } from '../../i18n'
 import { Link, useLocation } from '../../navigation'
 import { ConfirmDialog, ProblemAlert, Skeleton } from '../../ui'
-import { useMinuteClock } from '../../ui/dates/RelativeTime'
 import { asCaravanError } from '../../ui/messages'
 import { client } from '../auth/session'
-import { ChatIcon } from './ChatIcon'
 import { Composer } from './Composer'
 import { conversationMessageChanged, editThread, useConversation, useThread } from './queries'
 import { MessageList } from './MessageList'
 import { excerpt, type MessageContext } from './MessageItem'
-import { conversationTitle, memberLabel, otherMember } from './names'
+import { conversationTitle, memberLabel } from './names'
 import { chatProblem } from './problems'
 import { useReadMark } from './readMarks'
 import { useSend } from './send'
 import { lastSeq, tombstone, withDeleted, withReaction } from './thread'
-import { useTypingUsers } from './typing'
+import { ThreadHeading } from './ThreadHeading'
+import { TypingLine } from './TypingLine'
 
 export function Thread({ id, me }: { id: string; me: string }) {
   const { t } = useI18n()
@@ -168,68 +167,5 @@ export function Thread({ id, me }: { id: string; me: string }) {
         </ConfirmDialog>
       )}
     </div>
-  )
-}
-
-function ThreadHeading({
-  title,
-  conversation,
-  me,
-  loading,
-}: {
-  title: string
-  conversation?: Conversation
-  me?: string
-  loading?: boolean
-}) {
-  const { t, formatRelative, formatNumber } = useI18n()
-  const clock = useMinuteClock()
-  let status = ''
-  if (conversation && me) {
-    if (conversation.kind === 'direct') {
-      const other = otherMember(conversation, me)
-      if (other?.online) status = t('chat.online')
-      else if (other?.lastSeenAt) status = t('chat.lastSeen', { when: formatRelative(other.lastSeenAt, clock) })
-    } else status = t('chat.memberCount', { count: conversation.members.length, shown: formatNumber(conversation.members.length) })
-  }
-  const online = conversation?.kind === 'direct' && me && otherMember(conversation, me)?.online
-  return (
-    <div className="chat-thread-head">
-      <Link to="/chat" className="button quiet icon-button chat-back" aria-label={t('chat.backToList')}>
-        <ChatIcon name="back" mirror />
-      </Link>
-      <div className="chat-thread-title">
-        <h1 tabIndex={-1}>
-          <bdi>{title}</bdi>
-        </h1>
-        {status && (
-          <p className="muted small">
-            {online && <span className="chat-presence online" aria-hidden="true" />}
-            {status}
-          </p>
-        )}
-        {loading && <span className="visually-hidden">{t('chat.opening')}</span>}
-      </div>
-    </div>
-  )
-}
-
-function TypingLine({ conversation, me }: { conversation: Conversation; me: string }) {
-  const { t } = useI18n()
-  const typing = useTypingUsers(conversation.id).filter((u) => u !== me)
-  const names = typing.map((u) =>
-    memberLabel(
-      conversation.members.find((m) => m.userId === u),
-      t,
-    ),
-  )
-  let text = ''
-  if (names.length === 1) text = t('chat.typingOne', { name: names[0] })
-  else if (names.length === 2) text = t('chat.typingTwo', { first: names[0], second: names[1] })
-  else if (names.length > 2) text = t('chat.typingMany', { count: names.length })
-  return (
-    <p className="chat-typing muted small" role="status">
-      {text}
-    </p>
   )
 }

@@ -7,18 +7,19 @@ import type { CaravanRealtime, Conversation } from '@caravan/sdk'
 import { useEffect, useRef, useState } from 'react'
 import { queryClient } from '../../data/queryClient'
 import { useRealtime, useRealtimeConnected, useRealtimeEvent } from '../auth/live'
-import { withMark, withPresence, withServerCopy, type ConversationList } from './conversationState'
+import { withMark, withPresence, type ConversationList } from './conversationState'
 import {
   chatKeys,
   conversationGotMessage,
   conversationMessageChanged,
+  conversationUpdated,
   editConversation,
   editThread,
   forgetConversation,
   getThread,
   useConversations,
 } from './queries'
-import { leavesGap, tombstone, withDeleted, withMessages, withReaction, withUpdated } from './thread'
+import { lastSeq, leavesGap, tombstone, withDeleted, withMessages, withReaction, withUpdated } from './thread'
 import { setTyping } from './typing'
 
 /** A mark sent over the socket; only a hint when it fails (the next one carries it). */
@@ -30,6 +31,10 @@ export function sendMark(realtime: CaravanRealtime | null, kind: 'read' | 'deliv
 }
 
 const resyncThread = (id: string) => void queryClient.invalidateQueries({ queryKey: chatKeys.thread(id) })
+
+/** Every thread held resyncs after its last seq (the open ones now, the others when next opened). */
+const resyncHeldThreads = () =>
+  void queryClient.invalidateQueries({ queryKey: chatKeys.threads, predicate: (query) => query.state.data !== undefined })
 
 function editEveryConversation(change: (c: Conversation) => Conversation) {
   queryClient.setQueryData<ConversationList>(
@@ -45,13 +50,11 @@ export function useLiveChat(me: string) {
   const [connections, setConnections] = useState(0)
 
   // Back on the page: what held threads missed while it was closed is fetched (after their last seq).
-  useEffect(() => {
-    void queryClient.invalidateQueries({ queryKey: chatKeys.threads })
-  }, [])
+  useEffect(() => resyncHeldThreads(), [])
 
   useRealtimeConnected(() => {
     setConnections((n) => n + 1)
-    void queryClient.invalidateQueries({ queryKey: chatKeys.threads })
+    resyncHeldThreads()
     void queryClient.invalidateQueries({
       queryKey: chatKeys.list,
       predicate: (query) => Date.now() - query.state.dataUpdatedAt > 2_000,
@@ -93,11 +96,10 @@ export function useLiveChat(me: string) {
     editEveryConversation((c) => withPresence(c, userId, online, lastSeenAt)),
   )
   useRealtimeEvent('conversation:updated', ({ conversation }) => {
-    const known = queryClient
-      .getQueryData<ConversationList>(chatKeys.list)
-      ?.pages.some((p) => p.items.some((c) => c.id === conversation.id))
-    editConversation(conversation.id, (c) => withServerCopy(c, conversation, me))
-    if (!known) void queryClient.invalidateQueries({ queryKey: chatKeys.list })
+    if (!conversationUpdated(conversation, me)) void queryClient.invalidateQueries({ queryKey: chatKeys.list })
+    // The change wrote a system message ("Sara renamed the group…"), which no message:new carries.
+    const thread = getThread(conversation.id)
+    if (thread && conversation.lastSeq > lastSeq(thread)) resyncThread(conversation.id)
   })
   useRealtimeEvent('conversation:removed', ({ conversationId }) => forgetConversation(conversationId))
 

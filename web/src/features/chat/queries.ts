@@ -13,6 +13,7 @@ import {
   removeFromList,
   withLastMessageChanged,
   withNewMessage,
+  withServerCopy,
   type ConversationList,
 } from './conversationState'
 import { contiguousEnd, emptyThread, withMessages, withOlder, type Thread } from './thread'
@@ -115,6 +116,19 @@ export function conversationGotMessage(message: ChatMessage, me: string): boolea
   if (!held) return false
   const next = withNewMessage(held, message, me)
   queryClient.setQueryData<ConversationList>(chatKeys.list, (l) => l && placeInList(l, next))
+  return true
+}
+
+/**
+ * The server's copy of a conversation (conversation:updated: renamed, members or roles changed)
+ * over the held one, placed again by its activity; false when it is not in the list yet.
+ */
+export function conversationUpdated(copy: Omit<Conversation, 'unreadCount' | 'myRole'>, me: string): boolean {
+  const list = queryClient.getQueryData<ConversationList>(chatKeys.list)
+  const held = findInList(list, copy.id)
+  queryClient.setQueryData<Conversation>(chatKeys.conversation(copy.id), (c) => c && withServerCopy(c, copy, me))
+  if (!held) return false
+  queryClient.setQueryData<ConversationList>(chatKeys.list, (l) => l && placeInList(l, withServerCopy(held, copy, me)))
   return true
 }
 
