@@ -1699,6 +1699,12 @@ export interface components {
                 actorId: string | null;
                 userIds?: string[];
                 name?: string;
+                /** @description The actor and the users the event names, as they are named now (also those who have left since) */
+                people?: {
+                    userId: string;
+                    name: string | null;
+                    externalId: string | null;
+                }[];
             } | null;
             replyTo: {
                 id: string;

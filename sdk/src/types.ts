@@ -186,6 +186,8 @@ export interface RealtimeEvents {
   delivered: { conversationId: string; userId: string; seq: number }
   typing: { conversationId: string; userId: string; typing: boolean; expiresInMs: number }
   presence: { userId: string; online: boolean; lastSeenAt: string | null }
+  /** A conversation made with this user in it (their sockets are already in its room). */
+  'conversation:created': { conversation: Omit<Conversation, 'unreadCount' | 'myRole'> }
   'conversation:updated': { conversation: Omit<Conversation, 'unreadCount' | 'myRole'> }
   'conversation:removed': { conversationId: string }
 }

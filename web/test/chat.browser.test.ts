@@ -2,7 +2,8 @@
 // with Behnam (Persian) by his user ID, they write to each other live (typing, ticks up to "read",
 // a reply with its quote, a reaction by keyboard, Shift+Enter, an edit, a deletion), Sara sends a
 // PNG and Behnam sees its preview, a group's events read as sentences in each language and a rename
-// shows live, and a search hit opens the conversation at its message. Both pages pass axe (nothing
+// shows live, a group's details (roles, rename, leave), a report, an edit's history and a block, and
+// a search hit opens the conversation at its message. Both pages pass axe (nothing
 // serious or critical) and have no sideways scroll at 1366×900 and 390×844; screenshots of each
 // screen go to test-artifacts/screenshots/chat-*.
 import { crc32, deflateSync } from 'node:zlib'
@@ -59,6 +60,7 @@ describe.runIf(chromiumAvailable())('chat between two people, live, in English a
   let behnam: Page
   let behnamId: string
   let conversationPath: string
+  let groupPath: string
   const password = 'correct-horse-42'
   const saraEmail = `sara-${unique()}@example.com`
   const behnamEmail = `behnam-${unique()}@example.com`
@@ -77,7 +79,7 @@ describe.runIf(chromiumAvailable())('chat between two people, live, in English a
   }
 
   beforeAll(async () => {
-    server = await startServer()
+    server = await startServer({ ADMIN_EMAIL: 'root@caravan.test', ADMIN_PASSWORD: 'admin-password-1' })
     browser = await launchBrowser()
     pages = pageOpener(browser, server.url)
     expect((await api(server.url, 'POST', '/v1/auth/register', { email: saraEmail, password, name: 'Sara', locale: 'en' })).status).toBe(
@@ -271,14 +273,13 @@ describe.runIf(chromiumAvailable())('chat between two people, live, in English a
     await dialog.getByRole('group', { name: en['chat.new.knownGroup'] }).getByText('بهنام').click()
     await dialog.getByRole('button', { name: en['chat.new.createGroup'] }).click()
     await sara.getByRole('heading', { level: 1, name: 'Friday trip' }).waitFor()
-    const groupPath = new URL(sara.url()).pathname
+    groupPath = new URL(sara.url()).pathname
     await log(sara)
       .getByText(`You created the group “${iso('Friday trip')}”`)
       .waitFor()
     await sara.locator('.chat-thread-title').getByText('2 members').waitFor()
 
-    // Behnam's list gets it live with its first message (the server announces no new group by
-    // itself); in Persian the group's creation is his sentence.
+    // Behnam's list gets it live; in Persian the group's creation is his sentence.
     await composer(sara, en).fill('Who is coming?')
     await composer(sara, en).press('Enter')
     await behnam.getByRole('navigation', { name: fa['chat.conversations'] }).getByRole('link').filter({ hasText: 'Friday trip' }).click()
@@ -306,6 +307,91 @@ describe.runIf(chromiumAvailable())('chat between two people, live, in English a
       .waitFor()
     await expectAccessible(behnam)
     await screenshot(behnam, 'chat-fa-desktop-group')
+  })
+
+  it("a group's details: the owner makes an admin, who renames it and adds nobody twice; a member leaves", async () => {
+    await sara.goto(groupPath)
+    await sara.getByRole('button', { name: en['chat.detailsOf'].replace('{name}', iso('Saturday trip')) }).click()
+    const details = sara.getByRole('dialog', { name: en['chat.detailsOf'].replace('{name}', iso('Saturday trip')) })
+    const members = details.getByRole('list')
+    await members.getByText(`${iso('Sara')} (you)`).waitFor()
+    await details.getByRole('button', { name: `Make admin: ${iso('بهنام')}` }).click()
+    await details.getByRole('button', { name: `Remove as admin: ${iso('بهنام')}` }).waitFor()
+    await expectAccessible(sara)
+    await screenshot(sara, 'chat-en-desktop-details')
+    await sara.keyboard.press('Escape')
+    await details.waitFor({ state: 'detached' })
+
+    // Behnam, now an admin, sees the name field in his (Persian) details and renames the group.
+    await behnam.goto(groupPath)
+    // (Its title follows the group's name, which changes below.)
+    const behnamDetails = behnam.locator('.chat-details').getByRole('dialog')
+    await behnam.getByRole('button', { name: fa['chat.detailsOf'].replace('{name}', iso('Saturday trip')) }).click()
+    await behnamDetails.getByText(fa['chat.details.role.admin']).waitFor()
+    await behnamDetails.getByLabel(fa['chat.new.name']).fill('سفر شنبه')
+    await behnamDetails.getByRole('button', { name: fa['chat.details.saveName'] }).click()
+    await behnam.getByRole('heading', { level: 1, name: 'سفر شنبه' }).waitFor()
+    await sara.getByRole('heading', { level: 1, name: 'سفر شنبه' }).waitFor()
+    // Someone who does not exist: the field says so, nothing changes.
+    await behnamDetails.getByLabel(fa['chat.details.add']).fill('no-such-person-42')
+    await behnamDetails.getByRole('button', { name: fa['chat.details.addButton'] }).click()
+    await behnamDetails.getByText(fa['fieldError.memberIds']).waitFor()
+    await expectAccessible(behnam)
+    await screenshot(behnam, 'chat-fa-desktop-details')
+
+    // He leaves: asked first, then the group is gone from his list and Sara reads it.
+    await behnamDetails.getByRole('button', { name: fa['chat.details.leave'] }).click()
+    const ask = behnam.getByRole('alertdialog', { name: fa['chat.leaveTitle'].replace('{name}', iso('سفر شنبه')) })
+    await ask.getByRole('button', { name: fa['chat.leaveConfirm'] }).click()
+    await behnam.waitForURL((url) => url.pathname === '/chat')
+    const behnamList = behnam.getByRole('navigation', { name: fa['chat.conversations'] })
+    await behnamList.getByRole('link').first().waitFor()
+    expect(await behnamList.getByRole('link').filter({ hasText: 'سفر شنبه' }).count()).toBe(0)
+    await log(sara)
+      .getByText(`${iso('بهنام')} left the group`)
+      .waitFor()
+  })
+
+  it('Behnam reports a message of Sara’s; an edited message shows its earlier version; Sara blocks and unblocks', async () => {
+    await sara.goto(conversationPath)
+    const box = composer(sara, en)
+    await box.fill('Bring the map')
+    await box.press('Enter')
+    const mine = bubble(sara, 'Bring the map')
+    await mine.hover()
+    await mine.getByRole('button', { name: `Edit “${iso('Bring the map')}”` }).click()
+    await box.fill('Bring the big map')
+    await box.press('Enter')
+
+    await behnam.goto(conversationPath)
+    const theirs = bubble(behnam, 'Bring the big map')
+    await theirs.getByRole('button', { name: fa['chat.editedShow'].replace('{excerpt}', iso('Bring the big map')) }).click()
+    const versions = behnam.getByRole('dialog', { name: fa['chat.editHistory'] })
+    await versions.getByText('Bring the map', { exact: true }).waitFor()
+    await behnam.keyboard.press('Escape')
+
+    await theirs.hover()
+    await theirs.getByRole('button', { name: fa['chat.action.report'].replace('{excerpt}', iso('Bring the big map')) }).click()
+    const report = behnam.getByRole('dialog', { name: fa['chat.report.title'] })
+    await report.getByLabel(fa['chat.report.reason']).fill('آزاردهنده است')
+    await report.getByRole('button', { name: fa['chat.report.send'] }).click()
+    await report.getByText(fa['chat.report.sent']).waitFor()
+    await report.getByRole('button', { name: fa['ui.close'] }).click()
+    const admin = await api(server.url, 'POST', '/v1/auth/login', { email: 'root@caravan.test', password: 'admin-password-1' })
+    const reports = await api(server.url, 'GET', '/v1/admin/chat/reports', undefined, admin.body.accessToken)
+    expect(reports.body.items.some((r: any) => r.reason === 'آزاردهنده است')).toBe(true)
+
+    // Sara blocks Behnam from the details of their conversation: he cannot write to her.
+    await sara.getByRole('button', { name: en['chat.detailsOf'].replace('{name}', iso('بهنام')) }).click()
+    const details = sara.getByRole('dialog', { name: en['chat.detailsOf'].replace('{name}', iso('بهنام')) })
+    await details.getByText(behnamId).waitFor()
+    await details.getByRole('button', { name: `Block ${iso('بهنام')}` }).click()
+    await details.getByText(`You have blocked ${iso('بهنام')}. They cannot message you.`).waitFor()
+    await behnam.reload()
+    await behnam.getByText(fa['chat.blockedNote']).waitFor()
+    await details.getByRole('button', { name: `Unblock ${iso('بهنام')}` }).click()
+    await details.getByRole('button', { name: `Block ${iso('بهنام')}` }).waitFor()
+    await sara.keyboard.press('Escape')
   })
 
   it('a search hit opens the conversation at its message', async () => {

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { messagesRepo } from '../../src/modules/chat/repo'
 import { api } from '../helpers/api'
 import { adminSession, registerUser, startTestCaravan, type TestCaravan } from '../helpers/caravan'
 
@@ -49,6 +50,50 @@ describe('sequence numbers', () => {
     // Another sender's same clientMessageId is their own message.
     expect((await api(t, 'POST', `/v1/conversations/${id}/messages`, b.accessToken, body)).status).toBe(201)
     expect((await history(a.accessToken, id)).items.filter((m: any) => m.text === 'once only')).toHaveLength(2)
+  })
+})
+
+describe('sends written together', () => {
+  it('many people sending into many conversations at once: written in shared batches, each numbered in its own conversation, the bad ones refused alone', async () => {
+    const people4 = await people(4)
+    const [a, b, c, d] = people4
+    const ids = await Promise.all(Array.from({ length: 5 }, () => group(a.accessToken, [b.user.id, c.user.id])))
+    const notMine = await group(d.accessToken, [a.user.id])
+    const foreignReply = (await send(d.accessToken, notMine, 'elsewhere')).body.id
+    const rows = vi.spyOn(messagesRepo, 'insertMany')
+    try {
+      const good = Array.from({ length: 60 }, (_, i) => ({ token: [a, b, c][i % 3].accessToken, id: ids[i % 5], text: `batch ${i}` }))
+      const twice = { clientMessageId: 'same-twice', text: 'once' }
+      const [answers, bad, repeated] = await Promise.all([
+        Promise.all(good.map((g) => send(g.token, g.id, g.text))),
+        Promise.all([
+          send(d.accessToken, ids[0], 'not a member'),
+          send(a.accessToken, ids[1], 'forged file', { attachmentIds: ['00000000-0000-7000-8000-000000000000'] }),
+          send(b.accessToken, ids[2], 'reply elsewhere', { replyTo: foreignReply }),
+        ]),
+        Promise.all([0, 1].map(() => api(t, 'POST', `/v1/conversations/${ids[3]}/messages`, c.accessToken, twice))),
+      ])
+      expect(answers.map((r) => r.status).every((s) => s === 201)).toBe(true)
+      expect(bad.map((r) => r.status)).toEqual([404, 422, 400])
+      expect(repeated.map((r) => r.status).sort()).toEqual([200, 201])
+      expect(repeated[0].body.id).toBe(repeated[1].body.id)
+      // Batching happened: some insert wrote several messages at once.
+      expect(Math.max(...rows.mock.calls.map(([, values]) => values.length))).toBeGreaterThan(1)
+    } finally {
+      rows.mockRestore()
+    }
+    for (const id of ids) {
+      const all = await history(a.accessToken, id, '?after=0&limit=200')
+      // The "created" message, twelve sends, and in ids[3] the one message sent twice.
+      const expected = 13 + (id === ids[3] ? 1 : 0)
+      expect(all.items.map((m: any) => m.seq)).toEqual(Array.from({ length: expected }, (_, i) => i + 1))
+      expect(all.items.some((m: any) => m.text === 'forged file' || m.text === 'reply elsewhere')).toBe(false)
+      // Each sender's read mark is at their newest message.
+      const view = (await api(t, 'GET', `/v1/conversations/${id}`, a.accessToken)).body
+      const newestOf = (u: string) => Math.max(...all.items.filter((m: any) => m.senderId === u).map((m: any) => m.seq))
+      for (const p of [b, c])
+        expect(view.members.find((m: any) => m.userId === p.user.id).lastReadSeq).toBeGreaterThanOrEqual(newestOf(p.user.id))
+    }
   })
 })
 

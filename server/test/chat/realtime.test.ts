@@ -165,6 +165,39 @@ describe('chat over sockets', () => {
     expect(heard.map((m) => m.text)).not.toContain('you are out')
   })
 
+  it('a new conversation reaches every member at once, and system messages arrive as message:new', async () => {
+    const [a, b, c] = await people(3)
+    const [sa, sb, sc] = await Promise.all([a, b, c].map((p) => connectedSocket(t.url, p.accessToken)))
+    const heardByB = collect<any>(sb, 'message:new')
+    // A group: b hears of it with its "created" message, and is in its room straight away.
+    const createdForB = nextEvent<any>(sb, 'conversation:created')
+    const id = await group(a.accessToken, [b.user.id])
+    const created = await createdForB
+    expect(created.conversation).toMatchObject({ id, kind: 'group', name: 'live', lastSeq: 1 })
+    expect(created.conversation.lastMessage.system).toMatchObject({ event: 'created', actorId: a.user.id })
+    expect(created.conversation).not.toHaveProperty('unreadCount')
+    // Each change's system message comes as message:new, before conversation:updated.
+    const order: string[] = []
+    sb.on('message:new', (m: any) => m.conversationId === id && m.kind === 'system' && order.push(`new:${m.system.event}`))
+    sb.on('conversation:updated', (e: any) => e.conversation.id === id && order.push('updated'))
+    await api(t, 'PATCH', `/v1/conversations/${id}`, a.accessToken, { name: 'renamed' })
+    await api(t, 'POST', `/v1/conversations/${id}/members`, a.accessToken, { memberIds: [c.user.id] })
+    await api(t, 'POST', `/v1/conversations/${id}/leave`, c.accessToken)
+    await until(() => order.length === 6, 5000, 'three system messages and three updates')
+    expect(order).toEqual(['new:renamed', 'updated', 'new:joined', 'updated', 'new:left', 'updated'])
+    expect(heardByB.filter((m) => m.conversationId === id).map((m) => m.seq)).toEqual([1, 2, 3, 4])
+    // c has left, so the member list no longer names them: the message does.
+    const left = heardByB.find((m) => m.system?.event === 'left')
+    expect(left.system.people).toEqual([{ userId: c.user.id, name: c.user.name, externalId: null }])
+    // A direct conversation: the other person sees it before any message.
+    const directForC = nextEvent<any>(sc, 'conversation:created')
+    const direct = (await api(t, 'POST', '/v1/conversations', a.accessToken, { type: 'direct', memberIds: [c.user.id] })).body
+    expect((await directForC).conversation).toMatchObject({ id: direct.id, kind: 'direct', lastSeq: 0 })
+    const toC = nextEvent<any>(sc, 'message:new', (m) => m.conversationId === direct.id)
+    await sa.emitWithAck('message:send', { conversationId: direct.id, clientMessageId: 'first', text: 'hi' })
+    expect(await toC).toMatchObject({ seq: 1, text: 'hi' })
+  })
+
   it('members offline get one chat notification per conversation for a burst, not one per message', async () => {
     const [a, b] = await people(2)
     const id = await group(a.accessToken, [b.user.id])

@@ -146,7 +146,7 @@ describe('a message on screen', () => {
     members,
     me: ME,
     group: true,
-    handlers: { onReact: vi.fn(), onReply: vi.fn(), onEdit: vi.fn(), onDelete: vi.fn() },
+    handlers: { onReact: vi.fn(), onReply: vi.fn(), onEdit: vi.fn(), onDelete: vi.fn(), onReport: vi.fn() },
   }
   const file = (status: FileView['status']): FileView => ({
     id: `f-${status}`,

@@ -8,7 +8,7 @@ import { AppError } from '../../core/http/errors'
 import type { AccountsService, UserRef } from '../accounts'
 import { conversationRoom } from './events'
 import { appendMessage } from './append'
-import { blocksRepo, conversationsRepo, membersRepo, type ConversationRow, type MemberRow } from './repo'
+import { blocksRepo, conversationsRepo, membersRepo, type ConversationRow, type MemberRow, type MessageRow } from './repo'
 import { MAX_GROUP_MEMBERS, type ConversationView } from './schemas'
 import type { SystemEvent } from './tables'
 import type { ChatViews } from './views'
@@ -81,14 +81,32 @@ export function createConversations(deps: {
     )
   }
 
-  async function publishUpdated(conversationId: string, viewerId: string) {
+  /** The conversation as every member sees it (without personal counts). */
+  async function shared(conversationId: string, viewerId: string) {
     const { unreadCount: _u, myRole: _r, ...conversation } = await view(conversationId, viewerId)
+    return conversation
+  }
+
+  async function publishUpdated(conversationId: string, viewerId: string) {
+    const conversation = await shared(conversationId, viewerId)
     await events.publish(events.event('conversation:updated', { conversation }, { rooms: [conversationRoom(conversationId)] }))
+  }
+
+  /** A new conversation: its members' sockets join its room, and each member's sockets hear of it. */
+  async function publishCreated(conversationId: string, creatorId: string, memberIds: string[]) {
+    deps.rooms()?.join(memberIds, conversationRoom(conversationId))
+    const conversation = await shared(conversationId, creatorId)
+    await events.publish(events.event('conversation:created', { conversation }, { userIds: memberIds }))
   }
 
   /** A system message; its actor has seen it, so it is not unread for them. */
   async function system(tx: Tx, conversationId: string, event: SystemEvent) {
-    return appendMessage(tx, { conversationId, senderId: null, kind: 'system', system: event }, { readerId: event.actorId })
+    return appendMessage(tx, { conversationId, senderId: null, kind: 'system', system: event }, event.actorId)
+  }
+
+  /** After the commit, a system message reaches the members' sockets like any message. */
+  async function announce(row: MessageRow | undefined) {
+    if (row) await events.publish(events.event('message:new', await views.fresh(row), { rooms: [conversationRoom(row.conversationId)] }))
   }
 
   async function create(userId: string, input: { type: 'direct' | 'group'; memberIds: UserRef[]; name?: string }) {
@@ -122,22 +140,23 @@ export function createConversations(deps: {
         const raced = await conversationsRepo.byDirectKey(db, directKey)
         return { conversation: await view(raced!.id, userId), created: false }
       }
-      deps.rooms()?.join([userId, other], conversationRoom(id))
+      await publishCreated(id, userId, [userId, other])
       return { conversation: await view(id, userId), created: true }
     }
     if (!input.name)
       throw new AppError('validation', 'A group needs a name', { errors: [{ field: 'body.name', message: 'is required for a group' }] })
     if (others.length + 1 > MAX_GROUP_MEMBERS) throw new AppError('unprocessable', `A group has at most ${MAX_GROUP_MEMBERS} members`)
     const id = newId()
-    await db.transaction(async (tx) => {
+    const created = await db.transaction(async (tx) => {
       await conversationsRepo.insert(tx, { id, kind: 'group', name: input.name, createdBy: userId })
       await membersRepo.insert(tx, [
         { conversationId: id, userId, role: 'owner' },
         ...others.map((u) => ({ conversationId: id, userId: u, role: 'member' as const })),
       ])
-      await system(tx, id, { event: 'created', actorId: userId, userIds: others, name: input.name })
+      return system(tx, id, { event: 'created', actorId: userId, userIds: others, name: input.name })
     })
-    deps.rooms()?.join([userId, ...others], conversationRoom(id))
+    await publishCreated(id, userId, [userId, ...others])
+    await announce(created)
     return { conversation: await view(id, userId), created: true }
   }
 
@@ -151,7 +170,7 @@ export function createConversations(deps: {
         ...input.agentIds.map((u) => ({ conversationId: id, userId: u, role: 'admin' as const })),
       ])
     })
-    deps.rooms()?.join([input.customerId, ...input.agentIds], conversationRoom(id))
+    await publishCreated(id, input.customerId, [input.customerId, ...input.agentIds])
     return view(id, input.customerId)
   }
 
@@ -180,10 +199,12 @@ export function createConversations(deps: {
     const { conversation, member } = await requireMember(db, conversationId, userId)
     requireGroupManager(conversation, member)
     if (conversation.name !== name)
-      await db.transaction(async (tx) => {
-        await conversationsRepo.rename(tx, conversationId, name)
-        await system(tx, conversationId, { event: 'renamed', actorId: userId, name })
-      })
+      await announce(
+        await db.transaction(async (tx) => {
+          await conversationsRepo.rename(tx, conversationId, name)
+          return system(tx, conversationId, { event: 'renamed', actorId: userId, name })
+        }),
+      )
     await publishUpdated(conversationId, userId)
     return view(conversationId, userId)
   }
@@ -200,10 +221,13 @@ export function createConversations(deps: {
       const count = (await membersRepo.listOf(tx, [conversationId])).length
       if (count > MAX_GROUP_MEMBERS) throw new AppError('unprocessable', `A group has at most ${MAX_GROUP_MEMBERS} members`)
       const joined = rows.map((r) => r.userId)
-      if (joined.length) await system(tx, conversationId, { event: 'joined', actorId: userId, userIds: joined })
-      return joined
+      return {
+        joined,
+        message: joined.length ? await system(tx, conversationId, { event: 'joined', actorId: userId, userIds: joined }) : undefined,
+      }
     })
-    deps.rooms()?.join(added, conversationRoom(conversationId))
+    deps.rooms()?.join(added.joined, conversationRoom(conversationId))
+    await announce(added.message)
     await publishUpdated(conversationId, userId)
     return view(conversationId, userId)
   }
@@ -218,23 +242,27 @@ export function createConversations(deps: {
       if (owner && ids.includes(owner.userId) && owner.userId !== userId)
         throw new AppError('forbidden', "The group's owner cannot be removed")
       const gone = await membersRepo.remove(tx, conversationId, ids)
-      if (gone.length) await system(tx, conversationId, { event: 'removed', actorId: userId, userIds: gone })
-      return gone
+      return {
+        gone,
+        message: gone.length ? await system(tx, conversationId, { event: 'removed', actorId: userId, userIds: gone }) : undefined,
+      }
     })
-    await afterLeaving(conversationId, removed, userId)
+    await announce(removed.message)
+    await afterLeaving(conversationId, removed.gone, userId)
     return view(conversationId, userId).catch(() => undefined)
   }
 
   async function leave(userId: string, conversationId: string) {
     const { conversation } = await requireMember(db, conversationId, userId)
     if (conversation.kind === 'direct') throw new AppError('unprocessable', 'A direct conversation cannot be left; block the user instead')
-    await db.transaction(async (tx) => {
+    const left = await db.transaction(async (tx) => {
       await membersRepo.remove(tx, conversationId, [userId])
       const rest = await membersRepo.listOf(tx, [conversationId])
       // An owner leaving hands the group to its longest-standing member.
       if (rest.length && !rest.some((m) => m.role === 'owner')) await membersRepo.setRole(tx, conversationId, rest[0].userId, 'owner')
-      await system(tx, conversationId, { event: 'left', actorId: userId })
+      return system(tx, conversationId, { event: 'left', actorId: userId })
     })
+    await announce(left)
     await afterLeaving(conversationId, [userId], undefined)
   }
 

@@ -16,6 +16,8 @@ declare module '../../core/events/bus' {
     delivered: { conversationId: string; userId: string; seq: number }
     /** Renamed, members added or removed: the conversation as its members now see it (without personal counts). */
     'conversation:updated': { conversation: Omit<ConversationView, 'unreadCount' | 'myRole'> }
+    /** Sent to each member's sockets when a conversation is made with them in it (already in its room). */
+    'conversation:created': { conversation: Omit<ConversationView, 'unreadCount' | 'myRole'> }
     /** Sent to the user: they left or were removed; the client drops it. */
     'conversation:removed': { conversationId: string }
     typing: { conversationId: string; userId: string; typing: boolean; expiresInMs: number }

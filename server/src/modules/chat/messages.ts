@@ -3,27 +3,22 @@
 // search through the blind index, and reports. Every entry point checks membership first.
 import type { Audit } from '../../core/audit/service'
 import type { UserPrincipal } from '../../core/http/auth'
-import type { Db, Tx } from '../../core/db/client'
+import type { Db } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
 import type { EventBus } from '../../core/events/bus'
 import { AppError } from '../../core/http/errors'
 import { decodeCursor, pageOf } from '../../core/http/paging'
 import type { CounterStore } from '../../core/http/rate-limit-store'
-import { appendMessage } from './append'
 import type { Conversations } from './conversations'
 import { conversationRoom } from './events'
 import { ATTACHMENT_OWNER, type Moderation } from './moderation'
-import type { ChatFiles, ContentPolicy, SearchIndexer, TextSealer } from './ports'
-import { blocksRepo, conversationsRepo, membersRepo, messagesRepo, reactionsRepo, type MessageRow } from './repo'
+import type { ChatFiles, ContentPolicy, OfflineNotifier, SearchIndexer, TextSealer } from './ports'
+import { conversationsRepo, membersRepo, messagesRepo, reactionsRepo, type MessageRow } from './repo'
 import type { MessageView, SendInput } from './schemas'
+import { createSendWriter } from './sends'
 import type { ChatViews } from './views'
 
 const MAX_REACTIONS_PER_USER = 20
-
-export interface OfflineNotifier {
-  /** Inside the send's transaction: enqueue what tells offline members (never lost with the message). */
-  enqueue(tx: Tx, message: MessageRow, recipients: string[]): Promise<void>
-}
 
 export function createMessages(deps: {
   db: Db
@@ -41,6 +36,7 @@ export function createMessages(deps: {
 }) {
   const { db, events, sealer, indexer, files, views, conversations, moderation } = deps
   const room = (conversationId: string) => ({ rooms: [conversationRoom(conversationId)] })
+  const writer = createSendWriter({ db, files, notifier: deps.notifier })
 
   async function floodCheck(userId: string) {
     const { floodPerMinute } = await moderation.settings()
@@ -72,44 +68,16 @@ export function createMessages(deps: {
     await floodCheck(userId)
     const { text, flagged } = await moderate(input.text)
     const id = newId()
-    const body = text ? await sealer.seal(text, id) : null
-    const searchTokens = text ? indexer.tokensFor(text) : []
-    const outcome = await db.transaction(async (tx) => {
-      // The conversation's lock first: a concurrent resend of the same clientMessageId waits here.
-      const conversation = await conversationsRepo.lockForSend(tx, conversationId)
-      const members = conversation ? await membersRepo.listOf(tx, [conversationId]) : []
-      if (!conversation || !members.some((m) => m.userId === userId)) throw new AppError('not_found', 'No such conversation')
-      const others = members.filter((m) => m.userId !== userId).map((m) => m.userId)
-      if (conversation.kind === 'direct' && (await blocksRepo.blockedAny(tx, others, userId)))
-        throw new AppError('blocked', 'This user does not accept your messages')
-      if (input.replyTo) {
-        const target = await messagesRepo.byId(tx, input.replyTo)
-        if (!target || target.conversationId !== conversationId)
-          throw new AppError('validation', 'The message replied to is not in this conversation', {
-            errors: [{ field: 'body.replyTo', message: 'is not a message of this conversation' }],
-          })
-      }
-      const row = await appendMessage(
-        tx,
-        {
-          id,
-          conversationId,
-          senderId: userId,
-          clientMessageId: input.clientMessageId,
-          kind: 'text',
-          body,
-          replyToId: input.replyTo ?? null,
-          attachmentIds,
-          searchTokens,
-          flagged,
-        },
-        // Sending a message means having read up to it.
-        { conversation, readerId: userId },
-      )
-      if (!row) return { row: (await messagesRepo.byClientId(tx, conversationId, userId, input.clientMessageId))!, duplicate: true }
-      if (attachmentIds.length) await files.claim(tx, { uploaderId: userId, fileIds: attachmentIds, owner: { kind: ATTACHMENT_OWNER, id } })
-      await deps.notifier.enqueue(tx, row, others)
-      return { row, duplicate: false }
+    const outcome = await writer.write({
+      id,
+      userId,
+      conversationId,
+      clientMessageId: input.clientMessageId,
+      body: text ? await sealer.seal(text, id) : null,
+      searchTokens: text ? indexer.tokensFor(text) : [],
+      flagged,
+      replyTo: input.replyTo ?? null,
+      attachmentIds,
     })
     if (outcome.duplicate) return { message: await views.message(outcome.row), duplicate: true }
     const message = await views.fresh(outcome.row)

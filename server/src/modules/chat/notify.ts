@@ -8,8 +8,7 @@ import type { Jobs } from '../../core/jobs/queue'
 import type { Presence } from '../../core/realtime/presence'
 import type { AccountsService } from '../accounts'
 import type { NotificationsService } from '../notifications'
-import type { OfflineNotifier } from './messages'
-import type { TextSealer } from './ports'
+import type { OfflineNotifier, TextSealer } from './ports'
 import { conversationsRepo, messagesRepo, type MessageRow } from './repo'
 
 export const JOB_NOTIFY = 'chat-notify-offline'
@@ -67,11 +66,12 @@ export function createOfflineNotifier(deps: {
   })
 
   return {
-    async enqueue(tx: Tx, message: MessageRow, recipients: string[]) {
-      if (!recipients.length) return
-      const online = await presence.online(recipients)
-      const offline = recipients.filter((id) => !online.has(id))
-      if (offline.length) await jobs.send(JOB_NOTIFY, { messageId: message.id, recipients: offline }, { tx })
+    async enqueue(tx: Tx, sent: { message: MessageRow; recipients: string[] }[]) {
+      const online = await presence.online([...new Set(sent.flatMap((s) => s.recipients))])
+      const jobsToSend = sent
+        .map(({ message, recipients }) => ({ data: { messageId: message.id, recipients: recipients.filter((id) => !online.has(id)) } }))
+        .filter((job) => job.data.recipients.length)
+      if (jobsToSend.length) await jobs.sendMany<NotifyJob>(JOB_NOTIFY, jobsToSend, { tx })
     },
   }
 }

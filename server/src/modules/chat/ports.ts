@@ -3,6 +3,7 @@
 import type { Tx } from '../../core/db/client'
 import type { Static } from 'typebox'
 import type { FileView } from '../files'
+import type { MessageRow } from './repo'
 
 /** Seals message text at rest (AES-256-GCM under the key ring), bound to the message id. */
 export interface TextSealer {
@@ -32,4 +33,10 @@ export interface ContentPolicy {
   check(text: string): { ok: true } | { ok: false; reason: string }
   /** The text with what the rules forbid replaced by asterisks. */
   mask(text: string): string
+}
+
+/** Tells members who are offline when messages arrive (the notifications module, through a job). */
+export interface OfflineNotifier {
+  /** Inside the sends' transaction: enqueue what tells offline members (never lost with the messages). */
+  enqueue(tx: Tx, sent: { message: MessageRow; recipients: string[] }[]): Promise<void>
 }

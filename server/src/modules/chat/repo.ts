@@ -35,19 +35,40 @@ export const conversationsRepo = {
   },
   /** Locks the conversation row until the transaction ends: messages are numbered one at a time. */
   async lockForSend(x: Executor, id: string): Promise<ConversationRow | undefined> {
-    const [row] = await x.select().from(chatConversations).where(eq(chatConversations.id, id)).for('update')
+    const [row] = await conversationsRepo.lockManyForSend(x, [id])
     return row
   },
-  /** The conversation's newest seq, and (in the same statement) the reader's read mark. */
-  async advance(x: Executor, id: string, seq: number, at: Date, readerId: string | null) {
-    if (!readerId) {
-      await x.update(chatConversations).set({ lastSeq: seq, lastMessageAt: at }).where(eq(chatConversations.id, id))
+  /** Locks several conversations in id order, so two batches locking overlapping sets cannot deadlock. */
+  lockManyForSend(x: Executor, ids: string[]): Promise<ConversationRow[]> {
+    const c = chatConversations
+    return x.select().from(c).where(inArray(c.id, ids)).orderBy(asc(c.id)).for('update')
+  },
+  /** Conversations' newest seq and time, and (in the same statement) readers' read and delivered marks. */
+  async advance(
+    x: Executor,
+    conversations: { id: string; seq: number; at: Date }[],
+    readers: { conversationId: string; userId: string; seq: number }[],
+  ) {
+    const moved = sql.join(
+      conversations.map((c) => sql`(${c.id}::uuid, ${c.seq}::int, ${c.at.toISOString()}::timestamptz)`),
+      sql`, `,
+    )
+    const update = sql`update chat_conversations c set last_seq = v.seq, last_message_at = v.at
+      from (values ${moved}) as v(id, seq, at) where c.id = v.id`
+    if (!readers.length) {
+      await x.execute(update)
       return
     }
+    const read = sql.join(
+      readers.map((r) => sql`(${r.conversationId}::uuid, ${r.userId}::uuid, ${r.seq}::int)`),
+      sql`, `,
+    )
     await x.execute(sql`
-      with moved as (update chat_conversations set last_seq = ${seq}, last_message_at = ${at.toISOString()} where id = ${id})
-      update chat_members set last_read_seq = greatest(last_read_seq, ${seq}), last_delivered_seq = greatest(last_delivered_seq, ${seq})
-      where conversation_id = ${id} and user_id = ${readerId}`)
+      with moved as (${update})
+      update chat_members m
+      set last_read_seq = greatest(m.last_read_seq, v.seq), last_delivered_seq = greatest(m.last_delivered_seq, v.seq)
+      from (values ${read}) as v(conversation_id, user_id, seq)
+      where m.conversation_id = v.conversation_id and m.user_id = v.user_id`)
   },
   async rename(x: Executor, id: string, name: string) {
     await x.update(chatConversations).set({ name }).where(eq(chatConversations.id, id))
@@ -139,9 +160,20 @@ export const membersRepo = {
 
 export const messagesRepo = {
   /** The new row, or nothing when the sender already used this clientMessageId here. */
-  async insertUnlessSent(x: Executor, row: typeof chatMessages.$inferInsert): Promise<MessageRow | undefined> {
-    const [created] = await x.insert(chatMessages).values(row).onConflictDoNothing().returning()
-    return created
+  insertMany(x: Executor, rows: (typeof chatMessages.$inferInsert)[]): Promise<MessageRow[]> {
+    return x.insert(chatMessages).values(rows).returning()
+  },
+  /** Messages already stored under these senders' clientMessageIds. */
+  sentAlready(x: Executor, keys: { conversationId: string; senderId: string; clientMessageId: string }[]): Promise<MessageRow[]> {
+    const m = chatMessages
+    const wanted = sql.join(
+      keys.map((k) => sql`(${k.conversationId}::uuid, ${k.senderId}::uuid, ${k.clientMessageId})`),
+      sql`, `,
+    )
+    return x
+      .select()
+      .from(m)
+      .where(sql`(${m.conversationId}, ${m.senderId}, ${m.clientMessageId}) in (${wanted})`)
   },
   async byId(x: Executor, id: string): Promise<MessageRow | undefined> {
     const [row] = await x.select().from(chatMessages).where(eq(chatMessages.id, id))
@@ -150,19 +182,6 @@ export const messagesRepo = {
   byIds(x: Executor, ids: string[]): Promise<MessageRow[]> {
     if (!ids.length) return Promise.resolve([])
     return x.select().from(chatMessages).where(inArray(chatMessages.id, ids))
-  },
-  async byClientId(x: Executor, conversationId: string, senderId: string, clientMessageId: string): Promise<MessageRow | undefined> {
-    const [row] = await x
-      .select()
-      .from(chatMessages)
-      .where(
-        and(
-          eq(chatMessages.conversationId, conversationId),
-          eq(chatMessages.senderId, senderId),
-          eq(chatMessages.clientMessageId, clientMessageId),
-        ),
-      )
-    return row
   },
   /** Messages after a seq (oldest first: resync) or before one (newest first: history). */
   page(x: Executor, conversationId: string, q: { after?: number; before?: number; limit: number }): Promise<MessageRow[]> {
@@ -312,6 +331,19 @@ export const blocksRepo = {
       .where(and(inArray(chatBlocks.blockerId, blockerIds), eq(chatBlocks.blockedId, blockedId)))
       .limit(1)
     return rows.length > 0
+  },
+  /** The blocks among these (blocker, blocked) pairs. */
+  among(x: Executor, pairs: { blockerId: string; blockedId: string }[]): Promise<{ blockerId: string; blockedId: string }[]> {
+    if (!pairs.length) return Promise.resolve([])
+    const b = chatBlocks
+    const wanted = sql.join(
+      pairs.map((p) => sql`(${p.blockerId}::uuid, ${p.blockedId}::uuid)`),
+      sql`, `,
+    )
+    return x
+      .select({ blockerId: b.blockerId, blockedId: b.blockedId })
+      .from(b)
+      .where(sql`(${b.blockerId}, ${b.blockedId}) in (${wanted})`)
   },
   listOf(x: Executor, blockerId: string) {
     return x.select().from(chatBlocks).where(eq(chatBlocks.blockerId, blockerId)).orderBy(desc(chatBlocks.createdAt))

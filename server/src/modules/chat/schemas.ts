@@ -39,6 +39,11 @@ export const SystemEvent = Type.Object({
   actorId: Nullable(Id),
   userIds: Type.Optional(Type.Array(Id)),
   name: Type.Optional(Type.String()),
+  people: Type.Optional(
+    Type.Array(Type.Object({ userId: Id, name: Nullable(Type.String()), externalId: Nullable(Type.String()) }), {
+      description: 'The actor and the users the event names, as they are named now (also those who have left since)',
+    }),
+  ),
 })
 
 export const Reaction = Type.Object({ emoji: Type.String(), count: Type.Integer(), userIds: Type.Array(Id) })

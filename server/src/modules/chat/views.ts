@@ -9,6 +9,8 @@ import type { ConversationView, MessageView } from './schemas'
 
 export const REPLY_EXCERPT = 200
 
+type Person = { userId: string; name: string | null; externalId: string | null }
+
 export function createViews(deps: { db: Db; sealer: TextSealer; files: ChatFiles; accounts: AccountsService; presence: Presence }) {
   const { db, sealer, files, accounts, presence } = deps
 
@@ -17,11 +19,30 @@ export function createViews(deps: { db: Db; sealer: TextSealer; files: ChatFiles
   }
 
   /** One message's view from what was read for it. */
+  /** Names of the people system messages speak of: members who left are no longer in the member list. */
+  async function peopleOf(rows: MessageRow[]): Promise<Map<string, Person>> {
+    const ids = new Set<string>()
+    for (const r of rows) {
+      if (r.system?.actorId) ids.add(r.system.actorId)
+      for (const id of r.system?.userIds ?? []) ids.add(id)
+    }
+    if (!ids.size) return new Map()
+    const contacts = await accounts.contactsOf([...ids])
+    return new Map(contacts.map((c) => [c.id, { userId: c.id, name: c.name, externalId: c.externalId }]))
+  }
+
+  function systemOf(row: MessageRow, people: Map<string, Person>): MessageView['system'] {
+    if (!row.system) return null
+    const ids = [row.system.actorId, ...(row.system.userIds ?? [])].filter((id): id is string => !!id)
+    return { ...row.system, people: [...new Set(ids)].map((id) => people.get(id)).filter((p) => p !== undefined) }
+  }
+
   async function shape(
     row: MessageRow,
     reply: MessageRow | undefined,
     reactions: { emoji: string; userId: string }[],
     fileById: Map<string, Attachment>,
+    people: Map<string, Person>,
   ): Promise<MessageView> {
     const grouped = new Map<string, string[]>()
     for (const r of reactions) grouped.set(r.emoji, [...(grouped.get(r.emoji) ?? []), r.userId])
@@ -33,7 +54,7 @@ export function createViews(deps: { db: Db; sealer: TextSealer; files: ChatFiles
       clientMessageId: row.clientMessageId,
       kind: row.kind,
       text: await textOf(row),
-      system: row.system ?? null,
+      system: systemOf(row, people),
       replyTo: reply
         ? { id: reply.id, seq: reply.seq, senderId: reply.senderId, text: (await textOf(reply))?.slice(0, REPLY_EXCERPT) ?? null }
         : null,
@@ -51,13 +72,14 @@ export function createViews(deps: { db: Db; sealer: TextSealer; files: ChatFiles
   async function messages(rows: MessageRow[]): Promise<MessageView[]> {
     if (!rows.length) return []
     const replyIds = [...new Set(rows.map((r) => r.replyToId).filter((id): id is string => !!id))]
-    const [replies, reactions, fileById] = await Promise.all([
+    const [replies, reactions, fileById, people] = await Promise.all([
       messagesRepo.byIds(db, replyIds),
       reactionsRepo.forMessages(
         db,
         rows.map((r) => r.id),
       ),
       fileViews(rows.flatMap((r) => r.attachmentIds)),
+      peopleOf(rows),
     ])
     const replyById = new Map(replies.map((r) => [r.id, r]))
     return Promise.all(
@@ -67,6 +89,7 @@ export function createViews(deps: { db: Db; sealer: TextSealer; files: ChatFiles
           row.replyToId ? replyById.get(row.replyToId) : undefined,
           reactions.filter((r) => r.messageId === row.id),
           fileById,
+          people,
         ),
       ),
     )
@@ -79,7 +102,7 @@ export function createViews(deps: { db: Db; sealer: TextSealer; files: ChatFiles
   /** A message just sent: no reactions yet, so only its reply and files need reading. */
   async function fresh(row: MessageRow): Promise<MessageView> {
     const reply = row.replyToId ? await messagesRepo.byId(db, row.replyToId) : undefined
-    return shape(row, reply, [], await fileViews(row.attachmentIds))
+    return shape(row, reply, [], await fileViews(row.attachmentIds), await peopleOf([row]))
   }
 
   /** Conversations as `viewerId` sees them (their unread count and role). */

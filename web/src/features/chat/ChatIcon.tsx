@@ -15,6 +15,8 @@ const PATHS = {
   plus: 'M12 5v14M5 12h14',
   close: 'M6 6l12 12M18 6L6 18',
   down: 'M6 9l6 6 6-6',
+  info: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM12 11v5M12 8h.01',
+  flag: 'M5 21V4M5 4h11l-2 4 2 4H5',
 } as const
 
 export type ChatIconName = keyof typeof PATHS

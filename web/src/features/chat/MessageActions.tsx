@@ -1,5 +1,5 @@
 // What can be done to a message, reachable by keyboard: react (a small set of emoji in a popover),
-// reply, and for my own messages edit and delete. Icon buttons named with the message they act on.
+// reply, for my own messages edit and delete, and for others' a report to the moderators. Icon buttons named with the message they act on.
 import type { ChatMessage } from '@caravan/sdk'
 import { Dialog as AriaDialog, DialogTrigger, Popover } from 'react-aria-components'
 import { useI18n } from '../../i18n'
@@ -13,6 +13,7 @@ export interface MessageActionHandlers {
   onReply: (message: ChatMessage) => void
   onEdit: (message: ChatMessage) => void
   onDelete: (message: ChatMessage) => void
+  onReport: (message: ChatMessage) => void
 }
 
 export function MessageActions({
@@ -85,6 +86,17 @@ export function MessageActions({
           onPress={() => handlers.onDelete(message)}
         >
           <ChatIcon name="trash" size={18} />
+        </Button>
+      )}
+      {!mine && message.senderId && (
+        <Button
+          variant="quiet"
+          size="small"
+          className="icon-button"
+          aria-label={t('chat.action.report', named)}
+          onPress={() => handlers.onReport(message)}
+        >
+          <ChatIcon name="flag" size={18} />
         </Button>
       )}
     </div>

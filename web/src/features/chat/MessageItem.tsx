@@ -12,6 +12,7 @@ import { memberLabel, systemSentence } from './names'
 import { chatProblem } from './problems'
 import type { PendingMessage } from './thread'
 import { tickOf, type Tick } from './ticks'
+import { EditHistory } from './EditHistory'
 
 export interface MessageContext {
   members: readonly ConversationMember[]
@@ -85,7 +86,7 @@ export function MessageItem({
             <time dateTime={message.createdAt} title={formatDate(message.createdAt)}>
               {formatTime(message.createdAt)}
             </time>
-            {message.editedAt && !deleted && <span>{t('chat.edited')}</span>}
+            {message.editedAt && !deleted && <EditHistory conversationId={message.conversationId} message={message} />}
             {mine && !deleted && <Ticks tick={tickOf(message.seq, ctx.members, ctx.me)} />}
           </p>
         </div>

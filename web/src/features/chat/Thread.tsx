@@ -1,15 +1,18 @@
 // One open conversation: its heading (the page's h1, which takes focus after navigation) with the
 // other person's presence or the group's size, the message log, who is typing, and the composer.
-// Reactions show at once and go back if refused; deleting asks first.
+// Reactions show at once and go back if refused; deleting and leaving ask first. Details (members,
+// roles, blocking) and reports open in dialogs.
 import type { ChatMessage } from '@caravan/sdk'
 import { useRef, useState } from 'react'
 import { useI18n } from '../../i18n'
-import { Link, useLocation } from '../../navigation'
+import { Link, navigate, useLocation } from '../../navigation'
 import { ConfirmDialog, ProblemAlert, Skeleton } from '../../ui'
 import { asCaravanError } from '../../ui/messages'
 import { client } from '../auth/session'
 import { Composer } from './Composer'
-import { conversationMessageChanged, editThread, useConversation, useThread } from './queries'
+import { ConversationDetails } from './ConversationDetails'
+import { conversationMessageChanged, editThread, forgetConversation, useConversation, useThread } from './queries'
+import { ReportDialog } from './ReportDialog'
 import { MessageList } from './MessageList'
 import { excerpt, type MessageContext } from './MessageItem'
 import { conversationTitle, memberLabel } from './names'
@@ -36,6 +39,10 @@ export function Thread({ id, me }: { id: string; me: string }) {
   const [deleteError, setDeleteError] = useState<unknown>(null)
   const [removing, setRemoving] = useState(false)
   const [actionError, setActionError] = useState<unknown>(null)
+  const [details, setDetails] = useState(false)
+  const [leaving, setLeaving] = useState(false)
+  const [leaveError, setLeaveError] = useState<unknown>(null)
+  const [reporting, setReporting] = useState<ChatMessage | null>(null)
   const { retry, discard } = useSend(id)
 
   if (conversation.isError && !c)
@@ -85,6 +92,19 @@ export function Thread({ id, me }: { id: string; me: string }) {
       setRemoving(false)
     }
   }
+  async function leave() {
+    setRemoving(true)
+    setLeaveError(null)
+    try {
+      await client.chat.leave(id)
+      forgetConversation(id)
+      navigate('/chat')
+    } catch (e) {
+      setLeaveError(e)
+    } finally {
+      setRemoving(false)
+    }
+  }
   const ctx: MessageContext = {
     members: c.members,
     me,
@@ -103,6 +123,7 @@ export function Thread({ id, me }: { id: string; me: string }) {
         setDeleteError(null)
         setDeleting(message)
       },
+      onReport: setReporting,
     },
   }
   const replyName = replyTo
@@ -116,7 +137,7 @@ export function Thread({ id, me }: { id: string; me: string }) {
 
   return (
     <div className="chat-thread">
-      <ThreadHeading title={title} conversation={c} me={me} />
+      <ThreadHeading title={title} conversation={c} me={me} onDetails={() => setDetails(true)} />
       {thread.isError && !thread.data ? (
         <div className="chat-log-wrap">
           <ProblemAlert error={thread.error} onRetry={() => void thread.refetch()} />
@@ -166,6 +187,31 @@ export function Thread({ id, me }: { id: string; me: string }) {
           <ProblemAlert error={deleteError} />
         </ConfirmDialog>
       )}
+      {details && (
+        <ConversationDetails
+          conversation={c}
+          me={me}
+          onClose={() => setDetails(false)}
+          onLeave={() => {
+            setDetails(false)
+            setLeaveError(null)
+            setLeaving(true)
+          }}
+        />
+      )}
+      {leaving && (
+        <ConfirmDialog
+          title={t('chat.leaveTitle', { name: title })}
+          confirmLabel={t('chat.leaveConfirm')}
+          pending={removing}
+          onConfirm={() => void leave()}
+          onCancel={() => setLeaving(false)}
+        >
+          <p>{t('chat.leaveBody')}</p>
+          <ProblemAlert error={leaveError} />
+        </ConfirmDialog>
+      )}
+      {reporting && <ReportDialog conversationId={id} message={reporting} onClose={() => setReporting(null)} />}
     </div>
   )
 }

@@ -1,8 +1,10 @@
 // The open conversation's heading: its name as the page's h1 (focused after each navigation), the
-// other person's presence or the group's size, and on a phone the link back to the list.
+// other person's presence or the group's size, the Details button, and on a phone the link back
+// to the list.
 import type { Conversation } from '@caravan/sdk'
 import { useI18n } from '../../i18n'
 import { Link } from '../../navigation'
+import { Button } from '../../ui'
 import { useMinuteClock } from '../../ui/dates/RelativeTime'
 import { ChatIcon } from './ChatIcon'
 import { otherMember } from './names'
@@ -12,11 +14,13 @@ export function ThreadHeading({
   conversation,
   me,
   loading,
+  onDetails,
 }: {
   title: string
   conversation?: Conversation
   me?: string
   loading?: boolean
+  onDetails?: () => void
 }) {
   const { t, formatRelative, formatNumber } = useI18n()
   const clock = useMinuteClock()
@@ -46,6 +50,16 @@ export function ThreadHeading({
         )}
         {loading && <span className="visually-hidden">{t('chat.opening')}</span>}
       </div>
+      {onDetails && (
+        <Button
+          variant="quiet"
+          className="icon-button chat-details-button"
+          aria-label={t('chat.detailsOf', { name: title })}
+          onPress={onDetails}
+        >
+          <ChatIcon name="info" />
+        </Button>
+      )}
     </div>
   )
 }

@@ -95,9 +95,13 @@ export function useLiveChat(me: string) {
   useRealtimeEvent('presence', ({ userId, online, lastSeenAt }) =>
     editEveryConversation((c) => withPresence(c, userId, online, lastSeenAt)),
   )
+  // Made with me in it (by me on another device, or by someone else): the list is read again.
+  useRealtimeEvent('conversation:created', ({ conversation }) => {
+    if (!conversationUpdated(conversation, me)) void queryClient.invalidateQueries({ queryKey: chatKeys.list })
+  })
   useRealtimeEvent('conversation:updated', ({ conversation }) => {
     if (!conversationUpdated(conversation, me)) void queryClient.invalidateQueries({ queryKey: chatKeys.list })
-    // The change wrote a system message ("Sara renamed the group…"), which no message:new carries.
+    // Its system message ("Sara renamed the group…") came as message:new; if that was missed, resync.
     const thread = getThread(conversation.id)
     if (thread && conversation.lastSeq > lastSeq(thread)) resyncThread(conversation.id)
   })

@@ -14,7 +14,11 @@ export function conversationTitle(c: Conversation, me: string, t: Translate): st
   return c.name?.trim() || (c.kind === 'support' ? t('chat.supportConversation') : t('chat.untitledGroup'))
 }
 
-function nameOf(userId: string | null | undefined, members: readonly ConversationMember[], t: Translate): string {
+function nameOf(
+  userId: string | null | undefined,
+  members: readonly Pick<ConversationMember, 'userId' | 'name' | 'externalId'>[],
+  t: Translate,
+): string {
   return memberLabel(
     members.find((m) => m.userId === userId),
     t,
@@ -37,9 +41,11 @@ export function systemSentence(
   const event = message.system
   if (!event) return ''
   const who = event.actorId === me ? 'me' : 'other'
-  const actor = nameOf(event.actorId, members, t)
+  // People who left are no longer members; the message names them itself.
+  const known = [...members, ...(event.people ?? []).filter((p) => !members.some((m) => m.userId === p.userId))]
+  const actor = nameOf(event.actorId, known, t)
   const users = listOf(
-    (event.userIds ?? []).map((id) => (id === me ? t('chat.youObject') : nameOf(id, members, t))),
+    (event.userIds ?? []).map((id) => (id === me ? t('chat.youObject') : nameOf(id, known, t))),
     locale,
   )
   const name = event.name ?? ''

@@ -31,6 +31,8 @@ export const chatKeys = {
   threads: ['chat', 'thread'] as const,
   thread: (id: string) => ['chat', 'thread', id] as const,
   search: (q: string) => ['chat', 'search', q] as const,
+  blocks: ['chat', 'blocks'] as const,
+  edits: (messageId: string) => ['chat', 'edits', messageId] as const,
 }
 
 export function useConversations() {
@@ -146,11 +148,14 @@ export function forgetConversation(id: string) {
 export function useCreateConversation() {
   return useMutation({
     mutationFn: (input: CreateConversationInput) => client.chat.create(input),
-    onSuccess: (conversation) => {
-      queryClient.setQueryData(chatKeys.conversation(conversation.id), conversation)
-      queryClient.setQueryData<ConversationList>(chatKeys.list, (list) => list && placeInList(list, conversation))
-    },
+    onSuccess: keepConversation,
   })
+}
+
+/** The server's answer about a conversation (mine: my role and unread count included) into the cache. */
+export function keepConversation(conversation: Conversation) {
+  queryClient.setQueryData(chatKeys.conversation(conversation.id), conversation)
+  queryClient.setQueryData<ConversationList>(chatKeys.list, (list) => list && placeInList(list, conversation))
 }
 
 export function useMessageSearch(q: string) {
@@ -160,5 +165,18 @@ export function useMessageSearch(q: string) {
     queryFn: ({ signal }) => client.chat.search({ q: query, limit: 20 }, { signal }),
     enabled: query.length > 0,
     staleTime: 5_000,
+  })
+}
+
+/** The people I have blocked. */
+export function useBlocks() {
+  return useQuery({ queryKey: chatKeys.blocks, queryFn: ({ signal }) => client.chat.blocks({ signal }) })
+}
+
+/** A message's earlier versions, read when asked for. */
+export function useEdits(conversationId: string, messageId: string) {
+  return useQuery({
+    queryKey: chatKeys.edits(messageId),
+    queryFn: ({ signal }) => client.chat.edits(conversationId, messageId, { signal }),
   })
 }

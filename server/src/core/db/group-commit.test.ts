@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest'
+import { createGroupCommit, type ItemResult } from './group-commit'
+
+/** A writer that records its batches and holds each until released. */
+function recorder(decide: (item: number) => ItemResult<string> | 'throw' = (n) => ({ ok: true, value: `w${n}` })) {
+  const batches: number[][] = []
+  const held: (() => void)[] = []
+  const write = async (items: number[]) => {
+    batches.push(items)
+    await new Promise<void>((release) => held.push(release))
+    if (items.some((n) => decide(n) === 'throw')) throw new Error(`batch ${items.join(',')} rolled back`)
+    return items.map((n) => decide(n) as ItemResult<string>)
+  }
+  const releaseAll = async () => {
+    // Released batches let waiting ones start; keep releasing until nothing is held.
+    for (let i = 0; i < 50; i++) {
+      await new Promise((r) => setImmediate(r))
+      held.splice(0).forEach((release) => release())
+    }
+  }
+  return { write, batches, releaseAll }
+}
+
+describe('group commit', () => {
+  it('writes items of one turn together, and items arriving while the slots are busy in the next batch', async () => {
+    const r = recorder()
+    const commit = createGroupCommit({ write: r.write, maxInFlight: 1 })
+    const first = [1, 2, 3].map((n) => commit.submit(n))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(r.batches).toEqual([[1, 2, 3]])
+    const later = [4, 5].map((n) => commit.submit(n))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(r.batches).toHaveLength(1) // the slot is busy: 4 and 5 wait
+    await r.releaseAll()
+    expect(await Promise.all([...first, ...later])).toEqual(['w1', 'w2', 'w3', 'w4', 'w5'])
+    expect(r.batches).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ])
+    expect(commit.idle()).toBe(true)
+  })
+
+  it('keeps batches within maxBatch and runs at most maxInFlight at once', async () => {
+    const r = recorder()
+    const commit = createGroupCommit({ write: r.write, maxBatch: 2, maxInFlight: 2 })
+    const all = [1, 2, 3, 4, 5].map((n) => commit.submit(n))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(r.batches).toEqual([
+      [1, 2],
+      [3, 4],
+    ])
+    expect(commit.idle()).toBe(false)
+    await r.releaseAll()
+    expect(await Promise.all(all)).toHaveLength(5)
+    expect(r.batches.at(-1)).toEqual([5])
+  })
+
+  it('a refused item is answered alone; the others are written', async () => {
+    const r = recorder((n) => (n === 2 ? { ok: false, error: new Error('refused 2') } : { ok: true, value: `w${n}` }))
+    const commit = createGroupCommit({ write: r.write })
+    const all = Promise.allSettled([1, 2, 3].map((n) => commit.submit(n)))
+    await r.releaseAll()
+    const settled = await all
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(r.batches).toEqual([[1, 2, 3]])
+  })
+
+  it('a batch that throws is written again item by item, so only the bad item fails', async () => {
+    const r = recorder((n) => (n === 2 ? 'throw' : { ok: true, value: `w${n}` }))
+    const commit = createGroupCommit({ write: r.write })
+    const all = Promise.allSettled([1, 2, 3].map((n) => commit.submit(n)))
+    await r.releaseAll()
+    const settled = await all
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : String(s.reason)))).toEqual(['w1', 'Error: batch 2 rolled back', 'w3'])
+    expect(r.batches).toEqual([[1, 2, 3], [1], [2], [3]])
+    expect(commit.idle()).toBe(true)
+  })
+})

@@ -1,0 +1,87 @@
+// Group commit: writes that arrive while earlier ones are in flight wait and then go together, in
+// one transaction, so a busy path pays the database's round trips per batch, not per item. An idle
+// path pays nothing extra: an item that finds a free slot is written on the next turn of the event
+// loop, alone. `write` answers every item of a batch (a per-item refusal is an answer, not a throw);
+// when it throws, the transaction was rolled back and each item is written again on its own, so one
+// bad item fails alone and the others are still written.
+
+/** One item's answer from a batch write. */
+export type ItemResult<R> = { ok: true; value: R } | { ok: false; error: unknown }
+
+export interface GroupCommitOptions<I, R> {
+  /** Writes the items in one transaction; one result per item, in the same order. */
+  write: (items: I[]) => Promise<ItemResult<R>[]>
+  /** Items per transaction (bounds its statements' size). */
+  maxBatch?: number
+  /** Batches written at once; more items wait and join the next batch. */
+  maxInFlight?: number
+}
+
+interface Waiting<I, R> {
+  item: I
+  resolve: (value: R) => void
+  reject: (error: unknown) => void
+}
+
+export function createGroupCommit<I, R>(options: GroupCommitOptions<I, R>) {
+  const maxBatch = options.maxBatch ?? 100
+  const maxInFlight = options.maxInFlight ?? 2
+  const queue: Waiting<I, R>[] = []
+  let inFlight = 0
+  let scheduled = false
+
+  const settle = (entry: Waiting<I, R>, result: ItemResult<R> | undefined) => {
+    if (!result) entry.reject(new Error('group commit: the write gave no result for an item'))
+    else if (result.ok) entry.resolve(result.value)
+    else entry.reject(result.error)
+  }
+
+  async function run(batch: Waiting<I, R>[]) {
+    try {
+      const results = await options.write(batch.map((e) => e.item))
+      batch.forEach((entry, i) => settle(entry, results[i]))
+    } catch (error) {
+      if (batch.length === 1) return batch[0].reject(error)
+      for (const entry of batch) {
+        try {
+          settle(entry, (await options.write([entry.item]))[0])
+        } catch (alone) {
+          entry.reject(alone)
+        }
+      }
+    }
+  }
+
+  function pump() {
+    scheduled = false
+    while (inFlight < maxInFlight && queue.length) {
+      inFlight++
+      void run(queue.splice(0, maxBatch)).finally(() => {
+        inFlight--
+        schedule()
+      })
+    }
+  }
+
+  // Items that arrive in the same turn of the event loop (sockets read together) share a batch.
+  function schedule() {
+    if (scheduled || !queue.length) return
+    scheduled = true
+    setImmediate(pump)
+  }
+
+  /** Writes `item` with whatever else is waiting; resolves or rejects with its own result. */
+  function submit(item: I): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      queue.push({ item, resolve, reject })
+      schedule()
+    })
+  }
+
+  /** Nothing waiting and nothing being written. */
+  const idle = () => !queue.length && !inFlight
+
+  return { submit, idle }
+}
+
+export type GroupCommit<I, R> = ReturnType<typeof createGroupCommit<I, R>>
