@@ -14,6 +14,7 @@ const MAX_TOKENS = 2_000
 const MIN_PREFIX = 3
 /** Longer words are indexed by their first 64 characters. */
 const MAX_WORD = 64
+const MEMO_SIZE = 20_000
 
 export interface BlindIndex {
   /** The tokens to store with a text. */
@@ -24,8 +25,20 @@ export interface BlindIndex {
 
 export function createBlindIndex(secretsKey: string | Buffer): BlindIndex {
   const key = Buffer.from(hkdfSync('sha256', secretsKey, Buffer.alloc(0), 'caravan blind index v1', 32))
-  const token = (kind: 'w' | 'p', word: string) =>
-    createHmac('sha256', key).update(`${kind}\0${word}`).digest().subarray(0, 12).toString('base64url')
+  // Words recur (and every word brings its prefixes), so tokens are remembered: an HMAC per token
+  // was a tenth of a chat send's CPU. Bounded, oldest out first; it holds only what this process
+  // has just handled in the clear anyway.
+  const memo = new Map<string, string>()
+  const token = (kind: 'w' | 'p', word: string) => {
+    const input = `${kind}\0${word}`
+    let hashed = memo.get(input)
+    if (hashed === undefined) {
+      hashed = createHmac('sha256', key).update(input).digest().subarray(0, 12).toString('base64url')
+      if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value!)
+      memo.set(input, hashed)
+    }
+    return hashed
+  }
   const words = (text: string) => wordTokens(text).map((w) => [...w].slice(0, MAX_WORD).join(''))
 
   return {
