@@ -61,8 +61,10 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
 
   const redis = config.redisUrl
     ? {
-        main: new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }),
-        pub: new Redis(config.redisUrl),
+        // Commands issued in the same tick go out in one write (chat sends count floods and
+        // publish to the other nodes one message at a time).
+        main: new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false, enableAutoPipelining: true }),
+        pub: new Redis(config.redisUrl, { enableAutoPipelining: true }),
         sub: new Redis(config.redisUrl),
         // Cache invalidation messages; a subscribing connection can do nothing else.
         invalidations: new Redis(config.redisUrl),
@@ -294,7 +296,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     if (started) await jobs.stop(config.shutdownTimeoutMs).catch((err) => logger.error({ err }, 'job queue stop failed'))
     // No send is in flight once the workers stopped: close provider connections (APNs HTTP/2 sessions).
     await notifications.stop().catch((err) => logger.error({ err }, 'closing notification providers failed'))
-    presence.close()
+    await presence.close()
     await bus.close()
     if (redis) await Promise.all(Object.values(redis).map((c) => c.quit().catch(() => c.disconnect())))
     if (!options.database) await database.close()

@@ -107,6 +107,20 @@ describe('the blind index', () => {
     expect(finds('arrivedx')).toBe(false)
     expect(index.queryTokens('   ')).toEqual([])
   })
+  it('indexes prefixes up to 16 letters: a longer typed prefix is looked up by its first 16', () => {
+    const long = 'supercalifragilisticexpialidocious'
+    const stored = new Set(index.tokensFor(`a ${long} word`))
+    const finds = (q: string) => index.queryTokens(q).every((token) => stored.has(token))
+    expect(finds('supercalifragilisticexp')).toBe(true)
+    expect(finds(long)).toBe(true)
+    expect(finds(`${long} word`)).toBe(true)
+    expect(finds('supercalifragilx')).toBe(false)
+    // The price: past 16 letters a typed prefix no longer tells words apart.
+    expect(finds('supercalifragxxxx')).toBe(false)
+    expect(finds('supercalifragilixxx')).toBe(true)
+    // One whole word and at most 14 prefixes per word.
+    expect(index.tokensFor('x'.repeat(64)).length).toBe(15)
+  })
   it('caps the tokens of a huge text', () => {
     const huge = Array.from({ length: 5000 }, (_, i) => `word${i}`).join(' ')
     expect(index.tokensFor(huge).length).toBeLessThanOrEqual(2000)

@@ -2,6 +2,11 @@
 // own sockets per user; with Redis it also keeps, per online user, a sorted set of node ids scored
 // by an expiry it renews every 20 s, so every node answers the same and a node that dies stops
 // counting within a minute. Without Redis (one process) the local counts are the whole truth.
+//
+// A node that dies cannot say its users left, so the living ones do: every node renews its own
+// heartbeat (a sorted set of nodes scored by expiry) beside the set of users it holds, and looks
+// for nodes whose heartbeat ran out. The first to claim a dead node (ZREM answers 1 to one node
+// only) takes its users off and tells its listeners which of them are now offline everywhere.
 import type { Redis } from 'ioredis'
 
 const TTL_MS = 60_000
@@ -14,14 +19,23 @@ export interface Presence {
   disconnected(userId: string): Promise<boolean>
   /** Which of these users are online now, on any node. */
   online(userIds: string[]): Promise<Set<string>>
-  close(): void
+  /** `listener` hears of users who went offline because the node holding them died, and when it was last heard of. */
+  onGone(listener: (userIds: string[], lastSeenAt: Date) => Promise<void>): void
+  /** Takes the users of dead nodes offline (runs by itself with every renewal); answers who went offline. */
+  sweep(): Promise<string[]>
+  /** Stops renewing; this node's entries are removed (its sockets' own disconnects already took their users off). */
+  close(): Promise<void>
 }
 
 export function createPresence(options: { redis?: Redis; prefix?: string; nodeId: string; now?: () => number }): Presence {
   const now = options.now ?? Date.now
   const local = new Map<string, number>()
   const redis = options.redis
-  const key = (userId: string) => `${options.prefix ?? 'caravan:'}presence:${userId}`
+  const prefix = options.prefix ?? 'caravan:'
+  const key = (userId: string) => `${prefix}presence:${userId}`
+  const nodesKey = `${prefix}presence-nodes`
+  const usersOf = (nodeId: string) => `${prefix}presence-node:${nodeId}`
+  const listeners: ((userIds: string[], lastSeenAt: Date) => Promise<void>)[] = []
 
   async function othersOnline(userId: string): Promise<boolean> {
     if (!redis) return false
@@ -29,14 +43,39 @@ export function createPresence(options: { redis?: Redis; prefix?: string; nodeId
     return members.some((m) => m !== options.nodeId)
   }
 
+  const heartbeat = () => redis?.zadd(nodesKey, now() + TTL_MS, options.nodeId).catch(() => undefined)
+  void heartbeat()
+
+  async function sweep(): Promise<string[]> {
+    if (!redis) return []
+    await heartbeat()
+    const gone: string[] = []
+    for (const [dead, expiry] of pairs(await redis.zrangebyscore(nodesKey, '-inf', now(), 'WITHSCORES'))) {
+      if (dead === options.nodeId || (await redis.zrem(nodesKey, dead)) !== 1) continue
+      const users = await redis.smembers(usersOf(dead))
+      await redis.del(usersOf(dead))
+      const left: string[] = []
+      for (const userId of users) {
+        await redis.zrem(key(userId), dead)
+        if (!local.has(userId) && !(await redis.zcount(key(userId), now(), '+inf'))) left.push(userId)
+      }
+      // Last heard of when the dead node last renewed.
+      if (left.length) for (const listener of listeners) await listener(left, new Date(Number(expiry) - TTL_MS))
+      gone.push(...left)
+    }
+    return gone
+  }
+
   const renew = redis
     ? setInterval(() => {
+        void heartbeat()
         // One command at a time, each caught: an ioredis pipeline cut by a closing connection
         // rejects its commands' own promises, which no one would be there to catch.
         for (const userId of local.keys()) {
           redis.zadd(key(userId), now() + TTL_MS, options.nodeId).catch(() => undefined)
           redis.pexpire(key(userId), TTL_MS).catch(() => undefined)
         }
+        sweep().catch(() => undefined)
       }, RENEW_MS)
     : undefined
   renew?.unref()
@@ -50,6 +89,7 @@ export function createPresence(options: { redis?: Redis; prefix?: string; nodeId
       const before = await othersOnline(userId)
       await redis.zadd(key(userId), now() + TTL_MS, options.nodeId)
       await redis.pexpire(key(userId), TTL_MS)
+      await redis.sadd(usersOf(options.nodeId), userId)
       return !before
     },
     async disconnected(userId) {
@@ -61,6 +101,7 @@ export function createPresence(options: { redis?: Redis; prefix?: string; nodeId
       local.delete(userId)
       if (!redis) return true
       await redis.zrem(key(userId), options.nodeId)
+      await redis.srem(usersOf(options.nodeId), userId)
       // Reconnected here meanwhile (a page reload): still online.
       if (local.has(userId)) return false
       return !(await othersOnline(userId))
@@ -75,8 +116,20 @@ export function createPresence(options: { redis?: Redis; prefix?: string; nodeId
       })
       return result
     },
-    close() {
+    onGone(listener) {
+      listeners.push(listener)
+    },
+    sweep,
+    async close() {
       if (renew) clearInterval(renew)
+      if (redis) await Promise.all([redis.zrem(nodesKey, options.nodeId), redis.del(usersOf(options.nodeId))]).catch(() => undefined)
     },
   }
+}
+
+/** [member, score, member, score, …] (WITHSCORES) as pairs. */
+function pairs(flat: string[]): [string, string][] {
+  const out: [string, string][] = []
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]])
+  return out
 }

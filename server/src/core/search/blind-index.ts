@@ -12,6 +12,12 @@ import { wordTokens } from '../text/persian'
 const MAX_TOKENS = 2_000
 /** Prefixes from this length on are indexed (shorter ones would match nearly everything). */
 const MIN_PREFIX = 3
+/**
+ * Prefixes are indexed up to this length; a longer typed prefix is looked up by its first
+ * MAX_PREFIX letters. A word of n letters costs n - 2 prefix tokens, so a link or a long number
+ * would otherwise bring dozens of tokens (and GIN entries) of its own.
+ */
+const MAX_PREFIX = 16
 /** Longer words are indexed by their first 64 characters. */
 const MAX_WORD = 64
 const MEMO_SIZE = 20_000
@@ -48,13 +54,17 @@ export function createBlindIndex(secretsKey: string | Buffer): BlindIndex {
         if (out.size >= MAX_TOKENS) break
         out.add(token('w', word))
         const letters = [...word]
-        for (let n = MIN_PREFIX; n <= letters.length && out.size < MAX_TOKENS; n++) out.add(token('p', letters.slice(0, n).join('')))
+        for (let n = MIN_PREFIX; n <= Math.min(letters.length, MAX_PREFIX) && out.size < MAX_TOKENS; n++)
+          out.add(token('p', letters.slice(0, n).join('')))
       }
       return [...out].slice(0, MAX_TOKENS)
     },
     queryTokens(query) {
       const list = words(query)
-      return list.map((word, i) => (i === list.length - 1 && [...word].length >= MIN_PREFIX ? token('p', word) : token('w', word)))
+      return list.map((word, i) => {
+        const letters = [...word]
+        return i === list.length - 1 && letters.length >= MIN_PREFIX ? token('p', letters.slice(0, MAX_PREFIX).join('')) : token('w', word)
+      })
     },
   }
 }

@@ -1,14 +1,14 @@
 // The one place messages get their seq: under their conversation row's lock, lastSeq + 1, + 2, …
 // written in the same transaction as the messages. A rollback undoes both, so the numbers have no
-// gaps, and senders in one conversation are numbered one after the other. A batch of messages
-// (many conversations) costs three statements: see docs/benchmarks.md#chat.
+// gaps, and senders in one conversation are numbered one after the other. However many messages
+// and conversations, the writing is one statement (see docs/benchmarks.md#chat).
 import type { Tx } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
 import { AppError } from '../../core/http/errors'
-import { conversationsRepo, messagesRepo, type ConversationRow, type MessageRow } from './repo'
-import type { chatMessages } from './tables'
+import { conversationsRepo, messagesRepo, type LockedConversation, type MessageInsert, type MessageRow } from './repo'
 
-export type NewMessage = Omit<typeof chatMessages.$inferInsert, 'seq' | 'id' | 'createdAt'> & { id?: string }
+export type NewMessage = Pick<MessageInsert, 'conversationId' | 'senderId' | 'kind'> &
+  Partial<Omit<MessageInsert, 'conversationId' | 'senderId' | 'kind' | 'seq'>>
 
 /**
  * Numbers and writes messages into conversations the caller has locked (`locked` rows move to their
@@ -16,27 +16,36 @@ export type NewMessage = Omit<typeof chatMessages.$inferInsert, 'seq' | 'id' | '
  */
 export async function appendLocked(
   tx: Tx,
-  locked: Map<string, ConversationRow>,
+  locked: Map<string, LockedConversation>,
   messages: { input: NewMessage; readerId: string | null }[],
 ): Promise<MessageRow[]> {
   if (!messages.length) return []
-  const rows = messages.map(({ input }) => {
+  const rows: MessageInsert[] = messages.map(({ input }) => {
     const conversation = locked.get(input.conversationId)
     if (!conversation) throw new Error(`conversation ${input.conversationId} is not locked`)
     conversation.lastSeq += 1
-    return { ...input, id: input.id ?? newId(), seq: conversation.lastSeq }
+    return {
+      id: input.id ?? newId(),
+      conversationId: input.conversationId,
+      seq: conversation.lastSeq,
+      senderId: input.senderId,
+      clientMessageId: input.clientMessageId ?? null,
+      kind: input.kind,
+      body: input.body ?? null,
+      system: input.system ?? null,
+      replyToId: input.replyToId ?? null,
+      attachmentIds: input.attachmentIds ?? [],
+      searchTokens: input.searchTokens ?? [],
+      flagged: input.flagged ?? null,
+    }
   })
-  const byId = new Map((await messagesRepo.insertMany(tx, rows)).map((r) => [r.id, r]))
-  const stored = rows.map((r) => byId.get(r.id)!)
-  const newest = new Map<string, { id: string; seq: number; at: Date }>()
   const reads = new Map<string, { conversationId: string; userId: string; seq: number }>()
-  stored.forEach((row, i) => {
-    newest.set(row.conversationId, { id: row.conversationId, seq: row.seq, at: row.createdAt })
+  rows.forEach((row, i) => {
     const reader = messages[i].readerId
     if (reader) reads.set(`${row.conversationId}:${reader}`, { conversationId: row.conversationId, userId: reader, seq: row.seq })
   })
-  await conversationsRepo.advance(tx, [...newest.values()], [...reads.values()])
-  return stored
+  const createdAt = await messagesRepo.appendMany(tx, rows, [...reads.values()])
+  return rows.map((row) => ({ ...row, editedAt: null, deletedAt: null, deletedBy: null, createdAt }))
 }
 
 /** One message (a system message): locks its conversation and appends it. */

@@ -12,6 +12,7 @@ import {
   chatReactions,
   chatReports,
   chatSettings,
+  type ConversationKind,
   type MemberRole,
 } from './tables'
 
@@ -19,6 +20,30 @@ export type ConversationRow = typeof chatConversations.$inferSelect
 export type MemberRow = typeof chatMembers.$inferSelect
 export type MessageRow = typeof chatMessages.$inferSelect
 export type ReportRow = typeof chatReports.$inferSelect
+/** A conversation as the send path holds it under its lock. */
+export type LockedConversation = Pick<ConversationRow, 'id' | 'kind' | 'lastSeq'>
+/** A message about to be stored, numbered. */
+export type MessageInsert = Pick<
+  MessageRow,
+  | 'id'
+  | 'conversationId'
+  | 'seq'
+  | 'senderId'
+  | 'clientMessageId'
+  | 'kind'
+  | 'body'
+  | 'system'
+  | 'replyToId'
+  | 'attachmentIds'
+  | 'searchTokens'
+  | 'flagged'
+>
+/** A sender's clientMessageId in a conversation: what makes a resend the same message. */
+export interface SendKey {
+  conversationId: string
+  senderId: string
+  clientMessageId: string
+}
 
 export const conversationsRepo = {
   async insert(x: Executor, row: typeof chatConversations.$inferInsert): Promise<ConversationRow | undefined> {
@@ -34,41 +59,19 @@ export const conversationsRepo = {
     return row
   },
   /** Locks the conversation row until the transaction ends: messages are numbered one at a time. */
-  async lockForSend(x: Executor, id: string): Promise<ConversationRow | undefined> {
+  async lockForSend(x: Executor, id: string): Promise<LockedConversation | undefined> {
     const [row] = await conversationsRepo.lockManyForSend(x, [id])
     return row
   },
-  /** Locks several conversations in id order, so two batches locking overlapping sets cannot deadlock. */
-  lockManyForSend(x: Executor, ids: string[]): Promise<ConversationRow[]> {
-    const c = chatConversations
-    return x.select().from(c).where(inArray(c.id, ids)).orderBy(asc(c.id)).for('update')
-  },
-  /** Conversations' newest seq and time, and (in the same statement) readers' read and delivered marks. */
-  async advance(
-    x: Executor,
-    conversations: { id: string; seq: number; at: Date }[],
-    readers: { conversationId: string; userId: string; seq: number }[],
-  ) {
-    const moved = sql.join(
-      conversations.map((c) => sql`(${c.id}::uuid, ${c.seq}::int, ${c.at.toISOString()}::timestamptz)`),
-      sql`, `,
+  /**
+   * Locks several conversations in id order, so two batches locking overlapping sets cannot deadlock.
+   * Hand-written (as the rest of the send path): it runs once per batch of sends.
+   */
+  async lockManyForSend(x: Executor, ids: string[]): Promise<LockedConversation[]> {
+    const { rows } = await x.execute<{ id: string; kind: ConversationKind; last_seq: number }>(
+      sql`select id, kind, last_seq from chat_conversations where id = any(${sql.param(ids)}::uuid[]) order by id for update`,
     )
-    const update = sql`update chat_conversations c set last_seq = v.seq, last_message_at = v.at
-      from (values ${moved}) as v(id, seq, at) where c.id = v.id`
-    if (!readers.length) {
-      await x.execute(update)
-      return
-    }
-    const read = sql.join(
-      readers.map((r) => sql`(${r.conversationId}::uuid, ${r.userId}::uuid, ${r.seq}::int)`),
-      sql`, `,
-    )
-    await x.execute(sql`
-      with moved as (${update})
-      update chat_members m
-      set last_read_seq = greatest(m.last_read_seq, v.seq), last_delivered_seq = greatest(m.last_delivered_seq, v.seq)
-      from (values ${read}) as v(conversation_id, user_id, seq)
-      where m.conversation_id = v.conversation_id and m.user_id = v.user_id`)
+    return rows.map((r) => ({ id: r.id, kind: r.kind, lastSeq: Number(r.last_seq) }))
   },
   async rename(x: Executor, id: string, name: string) {
     await x.update(chatConversations).set({ name }).where(eq(chatConversations.id, id))
@@ -158,22 +161,91 @@ export const membersRepo = {
   },
 }
 
+/** A message as jsonb_to_recordset reads it (column names). */
+const toRecord = (r: MessageInsert) => ({
+  id: r.id,
+  conversation_id: r.conversationId,
+  seq: r.seq,
+  sender_id: r.senderId,
+  client_message_id: r.clientMessageId,
+  kind: r.kind,
+  body: r.body,
+  system: r.system,
+  reply_to_id: r.replyToId,
+  attachment_ids: r.attachmentIds,
+  search_tokens: r.searchTokens,
+  flagged: r.flagged,
+})
+
 export const messagesRepo = {
-  /** The new row, or nothing when the sender already used this clientMessageId here. */
-  insertMany(x: Executor, rows: (typeof chatMessages.$inferInsert)[]): Promise<MessageRow[]> {
-    return x.insert(chatMessages).values(rows).returning()
+  /**
+   * Stores numbered messages and, in the same statement, moves each conversation's newest seq and
+   * time and the readers' read and delivered marks (`readers`: the senders, who have read what
+   * they sent). Answers the stored time (the transaction's, the same for every row).
+   */
+  async appendMany(x: Executor, rows: MessageInsert[], readers: { conversationId: string; userId: string; seq: number }[]): Promise<Date> {
+    const newest = new Map<string, number>()
+    for (const r of rows) newest.set(r.conversationId, Math.max(newest.get(r.conversationId) ?? 0, r.seq))
+    // One jsonb parameter per list: the statement's text is the same for any batch size.
+    const { rows: stored } = await x.execute<{ created_at: string | Date }>(sql`
+      with added as (
+        insert into chat_messages (id, conversation_id, seq, sender_id, client_message_id, kind, body, system, reply_to_id, attachment_ids, search_tokens, flagged)
+        select id, conversation_id, seq, sender_id, client_message_id, kind, body, system, reply_to_id, attachment_ids, search_tokens, flagged
+        from jsonb_to_recordset(${JSON.stringify(rows.map(toRecord))}::jsonb) as r(id uuid, conversation_id uuid, seq int, sender_id uuid,
+          client_message_id text, kind text, body text, system jsonb, reply_to_id uuid, attachment_ids uuid[], search_tokens text[], flagged text)
+        returning created_at
+      ), moved as (
+        update chat_conversations c set last_seq = v.seq, last_message_at = now()
+        from jsonb_to_recordset(${JSON.stringify([...newest].map(([id, seq]) => ({ id, seq })))}::jsonb) as v(id uuid, seq int)
+        where c.id = v.id
+      ), marked as (
+        update chat_members m
+        set last_read_seq = greatest(m.last_read_seq, v.seq), last_delivered_seq = greatest(m.last_delivered_seq, v.seq)
+        from jsonb_to_recordset(${JSON.stringify(readers.map((r) => ({ conversation_id: r.conversationId, user_id: r.userId, seq: r.seq })))}::jsonb)
+          as v(conversation_id uuid, user_id uuid, seq int)
+        where m.conversation_id = v.conversation_id and m.user_id = v.user_id
+      )
+      select created_at from added limit 1`)
+    return new Date(stored[0].created_at)
   },
-  /** Messages already stored under these senders' clientMessageIds. */
-  sentAlready(x: Executor, keys: { conversationId: string; senderId: string; clientMessageId: string }[]): Promise<MessageRow[]> {
-    const m = chatMessages
-    const wanted = sql.join(
-      keys.map((k) => sql`(${k.conversationId}::uuid, ${k.senderId}::uuid, ${k.clientMessageId})`),
-      sql`, `,
-    )
-    return x
-      .select()
-      .from(m)
-      .where(sql`(${m.conversationId}, ${m.senderId}, ${m.clientMessageId}) in (${wanted})`)
+  /**
+   * What a batch of sends is checked against, read in one statement once its conversations are
+   * locked: their members, the ids of messages already stored under these send keys (resends),
+   * blocks of these senders by the members of the `direct` conversations, and the conversations
+   * of the messages replied to.
+   */
+  async sendChecks(
+    x: Executor,
+    q: { conversationIds: string[]; direct: string[]; senderIds: string[]; keys: SendKey[]; replyIds: string[] },
+  ): Promise<{
+    members: { conversationId: string; userId: string }[]
+    stored: string[]
+    blocks: { blockerId: string; blockedId: string }[]
+    replies: { id: string; conversationId: string }[]
+  }> {
+    type Pair = [string, string]
+    const { rows } = await x.execute<{ members: Pair[]; stored: string[]; blocks: Pair[]; replies: Pair[] }>(sql`
+      select
+        (select coalesce(json_agg(json_build_array(conversation_id, user_id)), '[]')
+          from chat_members where conversation_id = any(${sql.param(q.conversationIds)}::uuid[])) as members,
+        (select coalesce(json_agg(m.id), '[]') from chat_messages m
+          join jsonb_to_recordset(${JSON.stringify(q.keys.map((k) => ({ conversation_id: k.conversationId, sender_id: k.senderId, client_message_id: k.clientMessageId })))}::jsonb)
+            as k(conversation_id uuid, sender_id uuid, client_message_id text)
+          on m.conversation_id = k.conversation_id and m.sender_id = k.sender_id and m.client_message_id = k.client_message_id) as stored,
+        (select coalesce(json_agg(json_build_array(b.blocker_id, b.blocked_id)), '[]')
+          from chat_blocks b join chat_members m on m.user_id = b.blocker_id
+          where m.conversation_id = any(${sql.param(q.direct)}::uuid[]) and b.blocked_id = any(${sql.param(q.senderIds)}::uuid[])) as blocks,
+        (select coalesce(json_agg(json_build_array(id, conversation_id)), '[]')
+          from chat_messages where id = any(${sql.param(q.replyIds)}::uuid[])) as replies`)
+    const [r] = rows
+    // node-postgres parses json; PGlite too; a driver answering text would be parsed here.
+    const parse = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v)
+    return {
+      members: parse(r.members).map(([conversationId, userId]) => ({ conversationId, userId })),
+      stored: parse(r.stored),
+      blocks: parse(r.blocks).map(([blockerId, blockedId]) => ({ blockerId, blockedId })),
+      replies: parse(r.replies).map(([id, conversationId]) => ({ id, conversationId })),
+    }
   },
   async byId(x: Executor, id: string): Promise<MessageRow | undefined> {
     const [row] = await x.select().from(chatMessages).where(eq(chatMessages.id, id))
@@ -331,19 +403,6 @@ export const blocksRepo = {
       .where(and(inArray(chatBlocks.blockerId, blockerIds), eq(chatBlocks.blockedId, blockedId)))
       .limit(1)
     return rows.length > 0
-  },
-  /** The blocks among these (blocker, blocked) pairs. */
-  among(x: Executor, pairs: { blockerId: string; blockedId: string }[]): Promise<{ blockerId: string; blockedId: string }[]> {
-    if (!pairs.length) return Promise.resolve([])
-    const b = chatBlocks
-    const wanted = sql.join(
-      pairs.map((p) => sql`(${p.blockerId}::uuid, ${p.blockedId}::uuid)`),
-      sql`, `,
-    )
-    return x
-      .select({ blockerId: b.blockerId, blockedId: b.blockedId })
-      .from(b)
-      .where(sql`(${b.blockerId}, ${b.blockedId}) in (${wanted})`)
   },
   listOf(x: Executor, blockerId: string) {
     return x.select().from(chatBlocks).where(eq(chatBlocks.blockerId, blockerId)).orderBy(desc(chatBlocks.createdAt))

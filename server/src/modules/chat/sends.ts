@@ -8,7 +8,7 @@ import { AppError } from '../../core/http/errors'
 import { appendLocked } from './append'
 import { ATTACHMENT_OWNER } from './moderation'
 import type { ChatFiles, OfflineNotifier } from './ports'
-import { blocksRepo, conversationsRepo, membersRepo, messagesRepo, type MemberRow, type MessageRow } from './repo'
+import { conversationsRepo, messagesRepo, type MessageRow } from './repo'
 
 /** One send, checked and sealed, ready to be written. */
 export interface PendingSend {
@@ -37,79 +37,57 @@ export function createSendWriter(deps: { db: Db; files: ChatFiles; notifier: Off
   async function write(sends: PendingSend[]): Promise<ItemResult<WrittenSend>[]> {
     return deps.db.transaction(async (tx) => {
       const results: ItemResult<WrittenSend>[] = new Array(sends.length)
-      const refuse = (i: number, error: AppError) => (results[i] = { ok: false, error })
-      // The conversations' locks first: a concurrent resend of the same clientMessageId waits here.
+      // The conversations' locks first: a concurrent resend of the same clientMessageId waits here,
+      // and what is read next sees everything committed before the lock was ours.
       const locked = new Map(
         (await conversationsRepo.lockManyForSend(tx, [...new Set(sends.map((s) => s.conversationId))])).map((c) => [c.id, c]),
       )
-      const members = new Map<string, MemberRow[]>()
-      for (const m of await membersRepo.listOf(tx, [...locked.keys()]))
-        members.set(m.conversationId, [...(members.get(m.conversationId) ?? []), m])
-      const othersOf = (s: PendingSend) => (members.get(s.conversationId) ?? []).map((m) => m.userId).filter((u) => u !== s.userId)
-
-      let open = sends.map((s, i) => i)
-      open = open.filter((i) => {
-        const s = sends[i]
-        const ok = locked.has(s.conversationId) && (members.get(s.conversationId) ?? []).some((m) => m.userId === s.userId)
-        if (!ok) refuse(i, notFound())
-        return ok
+      const inLocked = sends.filter((s) => locked.has(s.conversationId))
+      const checks = await messagesRepo.sendChecks(tx, {
+        conversationIds: [...locked.keys()],
+        direct: [...locked.values()].filter((c) => c.kind === 'direct').map((c) => c.id),
+        senderIds: [...new Set(inLocked.map((s) => s.userId))],
+        keys: inLocked.map((s) => ({ conversationId: s.conversationId, senderId: s.userId, clientMessageId: s.clientMessageId })),
+        replyIds: [...new Set(inLocked.map((s) => s.replyTo).filter((id): id is string => !!id))],
       })
-
+      const members = new Map<string, string[]>()
+      for (const m of checks.members) members.set(m.conversationId, [...(members.get(m.conversationId) ?? []), m.userId])
+      const othersOf = (s: PendingSend) => (members.get(s.conversationId) ?? []).filter((u) => u !== s.userId)
       // In a direct conversation, the other member may have blocked the sender.
-      const direct = open.filter((i) => locked.get(sends[i].conversationId)!.kind === 'direct')
-      const blocks = await blocksRepo.among(
-        tx,
-        direct.flatMap((i) => othersOf(sends[i]).map((other) => ({ blockerId: other, blockedId: sends[i].userId }))),
-      )
-      const blocked = new Set(blocks.map((b) => `${b.blockerId}\n${b.blockedId}`))
-      open = open.filter((i) => {
-        const s = sends[i]
-        const ok = locked.get(s.conversationId)!.kind !== 'direct' || !othersOf(s).some((o) => blocked.has(`${o}\n${s.userId}`))
-        if (!ok) refuse(i, new AppError('blocked', 'This user does not accept your messages'))
-        return ok
-      })
+      const blocked = new Set(checks.blocks.map((b) => `${b.blockerId}\n${b.blockedId}`))
+      const replies = new Map(checks.replies.map((r) => [r.id, r.conversationId]))
+      const stored = new Map((await messagesRepo.byIds(tx, checks.stored)).map((r) => [keyOf(r), r]))
 
-      const replyIds = [...new Set(open.map((i) => sends[i].replyTo).filter((id): id is string => !!id))]
-      const replies = new Map((await messagesRepo.byIds(tx, replyIds)).map((r) => [r.id, r]))
-      open = open.filter((i) => {
-        const s = sends[i]
-        const ok = !s.replyTo || replies.get(s.replyTo)?.conversationId === s.conversationId
-        if (!ok)
-          refuse(
-            i,
-            new AppError('validation', 'The message replied to is not in this conversation', {
-              errors: [{ field: 'body.replyTo', message: 'is not a message of this conversation' }],
-            }),
-          )
-        return ok
-      })
+      const refusal = (s: PendingSend): AppError | undefined => {
+        const conversation = locked.get(s.conversationId)
+        if (!conversation || !members.get(s.conversationId)?.includes(s.userId)) return notFound()
+        if (conversation.kind === 'direct' && othersOf(s).some((o) => blocked.has(`${o}\n${s.userId}`)))
+          return new AppError('blocked', 'This user does not accept your messages')
+        if (s.replyTo && replies.get(s.replyTo) !== s.conversationId)
+          return new AppError('validation', 'The message replied to is not in this conversation', {
+            errors: [{ field: 'body.replyTo', message: 'is not a message of this conversation' }],
+          })
+      }
 
       // Resends: stored before, or sent twice in this batch (the later one is the earlier's duplicate).
-      const stored = new Map(
-        (
-          await (open.length
-            ? messagesRepo.sentAlready(
-                tx,
-                open.map((i) => ({
-                  conversationId: sends[i].conversationId,
-                  senderId: sends[i].userId,
-                  clientMessageId: sends[i].clientMessageId,
-                })),
-              )
-            : [])
-        ).map((r) => [keyOf(r), r]),
-      )
       const firstOf = new Map<string, number>()
       const again: { i: number; first: number }[] = []
-      open = open.filter((i) => {
-        const s = sends[i]
-        const key = keyOf({ conversationId: s.conversationId, senderId: s.userId, clientMessageId: s.clientMessageId })
-        const before = stored.get(key)
-        if (before) results[i] = { ok: true, value: { row: before, duplicate: true } }
-        else if (firstOf.has(key)) again.push({ i, first: firstOf.get(key)! })
-        else firstOf.set(key, i)
-        return !before && firstOf.get(key) === i
-      })
+      const open = sends
+        .map((_, i) => i)
+        .filter((i) => {
+          const s = sends[i]
+          const error = refusal(s)
+          if (error) {
+            results[i] = { ok: false, error }
+            return false
+          }
+          const key = keyOf({ conversationId: s.conversationId, senderId: s.userId, clientMessageId: s.clientMessageId })
+          const before = stored.get(key)
+          if (before) results[i] = { ok: true, value: { row: before, duplicate: true } }
+          else if (firstOf.has(key)) again.push({ i, first: firstOf.get(key)! })
+          else firstOf.set(key, i)
+          return !before && firstOf.get(key) === i
+        })
 
       const rows = await appendLocked(
         tx,

@@ -37,13 +37,18 @@ export function chatSocket(deps: {
 }) {
   const { realtime, db, events, presence, conversations, messages } = deps
 
-  async function announce(userId: string, online: boolean) {
-    const lastSeenAt = online ? null : new Date()
+  async function announce(userId: string, online: boolean, at = new Date()) {
+    const lastSeenAt = online ? null : at
     if (lastSeenAt) await lastSeenRepo.touch(db, userId, lastSeenAt)
     await events.publish(
       events.event('presence', { userId, online, lastSeenAt: lastSeenAt?.toISOString() ?? null }, { rooms: [presenceRoom(userId)] }),
     )
   }
+
+  // Users whose node died: one of the living nodes says they left.
+  presence.onGone(async (userIds, lastSeenAt) => {
+    for (const userId of userIds) await announce(userId, false, lastSeenAt)
+  })
 
   realtime.onConnection(async (socket) => {
     const userId = socket.principal.userId
