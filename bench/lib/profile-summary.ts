@@ -1,6 +1,6 @@
 // Where a process spent its CPU: reads the V8 CPU profiles a benchmark wrote (--cpu-prof, see
 // BENCH_CPU_PROFILE_DIR in chat/run.ts) and prints self time by package and by function.
-//   npx tsx lib/profile-summary.ts <dir or .cpuprofile> [top=25]
+//   npx tsx lib/profile-summary.ts <dir or .cpuprofile> [top=25] [from-to seconds into the profile, e.g. 40-70]
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -25,12 +25,17 @@ function origin(url: string, name: string): string {
   return own ? `caravan ${own[2]}` : url
 }
 
-function summarize(file: string, top: number) {
+function summarize(file: string, top: number, window: [number, number]) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
-  // Self time: each sample's delta belongs to the node it landed on.
+  // Self time: each sample's delta belongs to the node it landed on (samples inside the window only).
   const self = new Map<number, number>()
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)))
+  let at = 0
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0
+    at += delta
+    if (at >= window[0] * 1e6 && at <= window[1] * 1e6) self.set(id, (self.get(id) ?? 0) + delta)
+  })
   const total = [...self.values()].reduce((a, b) => a + b, 0)
   const add = (map: Map<string, number>, key: string, us: number) => map.set(key, (map.get(key) ?? 0) + us)
   const packages = new Map<string, number>()
@@ -56,9 +61,10 @@ if (!target) {
   process.exit(1)
 }
 const top = Number(process.argv[3] ?? 25)
+const window = (process.argv[4] ?? `0-${Number.MAX_SAFE_INTEGER}`).split('-').map(Number) as [number, number]
 const files = statSync(target).isDirectory()
   ? readdirSync(target)
       .filter((f) => f.endsWith('.cpuprofile'))
       .map((f) => join(target, f))
   : [target]
-for (const file of files) summarize(file, top)
+for (const file of files) summarize(file, top, window)

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto'
+import { poolRandomBytes } from '../util/random'
 
 /** UUIDv7 (RFC 9562): time-ordered, so ids double as stable cursors for pagination. */
 export function newId(now = Date.now()): string {
-  const bytes = randomBytes(16)
+  const bytes = poolRandomBytes(16)
   bytes.writeUIntBE(now, 0, 6)
   bytes[6] = (bytes[6] & 0x0f) | 0x70
   bytes[8] = (bytes[8] & 0x3f) | 0x80

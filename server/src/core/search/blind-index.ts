@@ -20,7 +20,7 @@ const MIN_PREFIX = 3
 const MAX_PREFIX = 16
 /** Longer words are indexed by their first 64 characters. */
 const MAX_WORD = 64
-const MEMO_SIZE = 20_000
+const MEMO_SIZE = 10_000
 
 export interface BlindIndex {
   /** The tokens to store with a text. */
@@ -32,16 +32,21 @@ export interface BlindIndex {
 export function createBlindIndex(secretsKey: string | Buffer): BlindIndex {
   const key = Buffer.from(hkdfSync('sha256', secretsKey, Buffer.alloc(0), 'caravan blind index v1', 32))
   // Words recur (and every word brings its prefixes), so tokens are remembered: an HMAC per token
-  // was a tenth of a chat send's CPU. Bounded, oldest out first; it holds only what this process
-  // has just handled in the clear anyway.
-  const memo = new Map<string, string>()
+  // was a tenth of a chat send's CPU. Two generations, the older dropped whole when the newer is
+  // full: bounded, O(1) (deleting a Map's oldest key one at a time gets slower as holes pile up).
+  // It holds only what this process has just handled in the clear anyway.
+  let recent = new Map<string, string>()
+  let older = new Map<string, string>()
   const token = (kind: 'w' | 'p', word: string) => {
     const input = `${kind}\0${word}`
-    let hashed = memo.get(input)
+    let hashed = recent.get(input)
     if (hashed === undefined) {
-      hashed = createHmac('sha256', key).update(input).digest().subarray(0, 12).toString('base64url')
-      if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value!)
-      memo.set(input, hashed)
+      hashed = older.get(input) ?? createHmac('sha256', key).update(input).digest().subarray(0, 12).toString('base64url')
+      if (recent.size >= MEMO_SIZE) {
+        older = recent
+        recent = new Map()
+      }
+      recent.set(input, hashed)
     }
     return hashed
   }

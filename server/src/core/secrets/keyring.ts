@@ -3,6 +3,7 @@
 // opens. Keys live in memory; a rotation on any node drops every node's copy (invalidation bus),
 // and an id this node has not seen yet reloads once, so a node never fails on a fresh key.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { poolRandomBytes } from '../util/random'
 import { asc, sql } from 'drizzle-orm'
 import type { InvalidationBus } from '../cache/invalidation'
 import type { Db } from '../db/client'
@@ -104,7 +105,7 @@ export function createKeyRing(deps: { db: Db; secrets: SecretBox; bus?: Invalida
 /** Seals text under the active key, bound to `aad` (e.g. the row's id): "<keyId>.<nonce>.<body>.<tag>". */
 export async function sealText(ring: KeyRing, plaintext: string, aad: string): Promise<string> {
   const { id, key } = await ring.active()
-  const nonce = randomBytes(12)
+  const nonce = poolRandomBytes(12)
   const cipher = createCipheriv('aes-256-gcm', key, nonce)
   cipher.setAAD(Buffer.from(`${id}\n${aad}`))
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
