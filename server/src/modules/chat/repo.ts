@@ -12,7 +12,6 @@ import {
   chatReactions,
   chatReports,
   chatSettings,
-  type ConversationKind,
   type MemberRole,
 } from './tables'
 
@@ -20,14 +19,11 @@ export type ConversationRow = typeof chatConversations.$inferSelect
 export type MemberRow = typeof chatMembers.$inferSelect
 export type MessageRow = typeof chatMessages.$inferSelect
 export type ReportRow = typeof chatReports.$inferSelect
-/** A conversation as the send path holds it under its lock. */
-export type LockedConversation = Pick<ConversationRow, 'id' | 'kind' | 'lastSeq'>
-/** A message about to be stored, numbered. */
+/** A message about to be stored, before it has a seq (chat_append gives it one). */
 export type MessageInsert = Pick<
   MessageRow,
   | 'id'
   | 'conversationId'
-  | 'seq'
   | 'senderId'
   | 'clientMessageId'
   | 'kind'
@@ -38,11 +34,18 @@ export type MessageInsert = Pick<
   | 'searchTokens'
   | 'flagged'
 >
-/** A sender's clientMessageId in a conversation: what makes a resend the same message. */
-export interface SendKey {
-  conversationId: string
-  senderId: string
-  clientMessageId: string
+/** One message for chat_append: who has read up to it, and whether it is a user's send to check. */
+export interface AppendItem {
+  row: MessageInsert
+  readerId: string | null
+  checked: boolean
+}
+export type AppendVerdict = 'ok' | 'not_found' | 'blocked' | 'bad_reply'
+/** chat_append's answer, item by item in the order given (see drizzle/0008_chat_append_function.sql). */
+export interface AppendAnswer {
+  at: Date
+  results: { verdict: AppendVerdict; storedId: string | null; seq: number | null }[]
+  members: { conversationId: string; userId: string }[]
 }
 
 export const conversationsRepo = {
@@ -57,21 +60,6 @@ export const conversationsRepo = {
   async byDirectKey(x: Executor, key: string): Promise<ConversationRow | undefined> {
     const [row] = await x.select().from(chatConversations).where(eq(chatConversations.directKey, key))
     return row
-  },
-  /** Locks the conversation row until the transaction ends: messages are numbered one at a time. */
-  async lockForSend(x: Executor, id: string): Promise<LockedConversation | undefined> {
-    const [row] = await conversationsRepo.lockManyForSend(x, [id])
-    return row
-  },
-  /**
-   * Locks several conversations in id order, so two batches locking overlapping sets cannot deadlock.
-   * Hand-written (as the rest of the send path): it runs once per batch of sends.
-   */
-  async lockManyForSend(x: Executor, ids: string[]): Promise<LockedConversation[]> {
-    const { rows } = await x.execute<{ id: string; kind: ConversationKind; last_seq: number }>(
-      sql`select id, kind, last_seq from chat_conversations where id = any(${sql.param(ids)}::uuid[]) order by id for update`,
-    )
-    return rows.map((r) => ({ id: r.id, kind: r.kind, lastSeq: Number(r.last_seq) }))
   },
   async rename(x: Executor, id: string, name: string) {
     await x.update(chatConversations).set({ name }).where(eq(chatConversations.id, id))
@@ -161,11 +149,11 @@ export const membersRepo = {
   },
 }
 
-/** A message as jsonb_to_recordset reads it (column names). */
-const toRecord = (r: MessageInsert) => ({
+/** A message as chat_append's jsonb_to_recordset reads it (column names). */
+const toRecord = ({ row: r, readerId, checked }: AppendItem, ord: number) => ({
+  ord,
   id: r.id,
   conversation_id: r.conversationId,
-  seq: r.seq,
   sender_id: r.senderId,
   client_message_id: r.clientMessageId,
   kind: r.kind,
@@ -175,76 +163,29 @@ const toRecord = (r: MessageInsert) => ({
   attachment_ids: r.attachmentIds,
   search_tokens: r.searchTokens,
   flagged: r.flagged,
+  reader_id: readerId,
+  checked,
 })
+
+// node-postgres parses json; PGlite too; a driver answering text would be parsed here.
+const parseJson = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v)
 
 export const messagesRepo = {
   /**
-   * Stores numbered messages and, in the same statement, moves each conversation's newest seq and
-   * time and the readers' read and delivered marks (`readers`: the senders, who have read what
-   * they sent). Answers the stored time (the transaction's, the same for every row).
+   * Checks, numbers and stores messages in one round trip (the chat_append function): locks their
+   * conversations, judges each item, stores the accepted ones, moves each conversation's newest seq
+   * and time and the readers' read and delivered marks.
    */
-  async appendMany(x: Executor, rows: MessageInsert[], readers: { conversationId: string; userId: string; seq: number }[]): Promise<Date> {
-    const newest = new Map<string, number>()
-    for (const r of rows) newest.set(r.conversationId, Math.max(newest.get(r.conversationId) ?? 0, r.seq))
-    // One jsonb parameter per list: the statement's text is the same for any batch size.
-    const { rows: stored } = await x.execute<{ created_at: string | Date }>(sql`
-      with added as (
-        insert into chat_messages (id, conversation_id, seq, sender_id, client_message_id, kind, body, system, reply_to_id, attachment_ids, search_tokens, flagged)
-        select id, conversation_id, seq, sender_id, client_message_id, kind, body, system, reply_to_id, attachment_ids, search_tokens, flagged
-        from jsonb_to_recordset(${JSON.stringify(rows.map(toRecord))}::jsonb) as r(id uuid, conversation_id uuid, seq int, sender_id uuid,
-          client_message_id text, kind text, body text, system jsonb, reply_to_id uuid, attachment_ids uuid[], search_tokens text[], flagged text)
-        returning created_at
-      ), moved as (
-        update chat_conversations c set last_seq = v.seq, last_message_at = now()
-        from jsonb_to_recordset(${JSON.stringify([...newest].map(([id, seq]) => ({ id, seq })))}::jsonb) as v(id uuid, seq int)
-        where c.id = v.id
-      ), marked as (
-        update chat_members m
-        set last_read_seq = greatest(m.last_read_seq, v.seq), last_delivered_seq = greatest(m.last_delivered_seq, v.seq)
-        from jsonb_to_recordset(${JSON.stringify(readers.map((r) => ({ conversation_id: r.conversationId, user_id: r.userId, seq: r.seq })))}::jsonb)
-          as v(conversation_id uuid, user_id uuid, seq int)
-        where m.conversation_id = v.conversation_id and m.user_id = v.user_id
-      )
-      select created_at from added limit 1`)
-    return new Date(stored[0].created_at)
-  },
-  /**
-   * What a batch of sends is checked against, read in one statement once its conversations are
-   * locked: their members, the ids of messages already stored under these send keys (resends),
-   * blocks of these senders by the members of the `direct` conversations, and the conversations
-   * of the messages replied to.
-   */
-  async sendChecks(
-    x: Executor,
-    q: { conversationIds: string[]; direct: string[]; senderIds: string[]; keys: SendKey[]; replyIds: string[] },
-  ): Promise<{
-    members: { conversationId: string; userId: string }[]
-    stored: string[]
-    blocks: { blockerId: string; blockedId: string }[]
-    replies: { id: string; conversationId: string }[]
-  }> {
+  async append(x: Executor, items: AppendItem[]): Promise<AppendAnswer> {
     type Pair = [string, string]
-    const { rows } = await x.execute<{ members: Pair[]; stored: string[]; blocks: Pair[]; replies: Pair[] }>(sql`
-      select
-        (select coalesce(json_agg(json_build_array(conversation_id, user_id)), '[]')
-          from chat_members where conversation_id = any(${sql.param(q.conversationIds)}::uuid[])) as members,
-        (select coalesce(json_agg(m.id), '[]') from chat_messages m
-          join jsonb_to_recordset(${JSON.stringify(q.keys.map((k) => ({ conversation_id: k.conversationId, sender_id: k.senderId, client_message_id: k.clientMessageId })))}::jsonb)
-            as k(conversation_id uuid, sender_id uuid, client_message_id text)
-          on m.conversation_id = k.conversation_id and m.sender_id = k.sender_id and m.client_message_id = k.client_message_id) as stored,
-        (select coalesce(json_agg(json_build_array(b.blocker_id, b.blocked_id)), '[]')
-          from chat_blocks b join chat_members m on m.user_id = b.blocker_id
-          where m.conversation_id = any(${sql.param(q.direct)}::uuid[]) and b.blocked_id = any(${sql.param(q.senderIds)}::uuid[])) as blocks,
-        (select coalesce(json_agg(json_build_array(id, conversation_id)), '[]')
-          from chat_messages where id = any(${sql.param(q.replyIds)}::uuid[])) as replies`)
-    const [r] = rows
-    // node-postgres parses json; PGlite too; a driver answering text would be parsed here.
-    const parse = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v)
+    const { rows } = await x.execute<{ answer: { at: string; results: [AppendVerdict, string | null, number | null][]; members: Pair[] } }>(
+      sql`select chat_append(${JSON.stringify(items.map(toRecord))}::jsonb) as answer`,
+    )
+    const answer = parseJson(rows[0].answer)
     return {
-      members: parse(r.members).map(([conversationId, userId]) => ({ conversationId, userId })),
-      stored: parse(r.stored),
-      blocks: parse(r.blocks).map(([blockerId, blockedId]) => ({ blockerId, blockedId })),
-      replies: parse(r.replies).map(([id, conversationId]) => ({ id, conversationId })),
+      at: new Date(answer.at),
+      results: answer.results.map(([verdict, storedId, seq]) => ({ verdict, storedId, seq })),
+      members: answer.members.map(([conversationId, userId]) => ({ conversationId, userId })),
     }
   },
   async byId(x: Executor, id: string): Promise<MessageRow | undefined> {
