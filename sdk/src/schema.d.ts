@@ -1062,7 +1062,7 @@ export interface paths {
         };
         /**
          * The file’s bytes, through a signed link (no Authorization header needed)
-         * @description The link comes from a FileView (`url`, `thumbnailUrl`). 403 when its signature is wrong or it expired; 409 while the file is `scanning`, and for good once it is `blocked`.
+         * @description The link comes from a FileView (`url`, `thumbnailUrl`). 403 when its signature is wrong or it expired; 409 while the file is `scanning`, and for good once it is `blocked`. The original honours one byte range (`Range: bytes=START-END`, `bytes=START-`, `bytes=-LAST`): 206 with `Content-Range`; 416 when it starts past the end; several ranges get the whole file.
          */
         get: operations["downloadFile"];
         put?: never;
@@ -6871,6 +6871,15 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            /** @description The file’s bytes */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
             /** @description The request is not valid; The request could not be read */
             400: {
                 headers: {
@@ -6900,6 +6909,15 @@ export interface operations {
             };
             /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The range asked for is not in the file */
+            416: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -87,9 +87,9 @@ async function upload(node: FilesNode, token: string, file: Buffer, filename = '
 }
 
 /** GET a signed link (absolute, as the API gives it) on the node, with no Authorization header. */
-function fetchLink(node: FilesNode, link: string) {
+function fetchLink(node: FilesNode, link: string, headers: Record<string, string> = {}) {
   const url = new URL(link)
-  return node.t.caravan.app.inject({ method: 'GET', url: url.pathname + url.search })
+  return node.t.caravan.app.inject({ method: 'GET', url: url.pathname + url.search, headers })
 }
 
 function getFile(node: FilesNode, token: string, id: string) {
@@ -200,6 +200,41 @@ describe('files without a scanner', () => {
       expect(thumb.statusCode).toBe(200)
       expect(thumb.headers['content-type']).toBe('image/webp')
       expect((await sharp(thumb.rawPayload).metadata()).format).toBe('webp')
+    }
+  })
+
+  it('serves one byte range of the original (206), across encryption chunks; 416 past the end; several ranges get it whole', async () => {
+    // 200 KiB: four 64 KiB chunks at rest, so ranges start and end inside and across them.
+    const bytes = Buffer.from(Array.from({ length: 200 * 1024 }, (_, i) => 'abcdefghijklmnopqrstuvwxyz\n'[i % 27]).join(''))
+    const file = (await upload(node, alice.accessToken, bytes, 'log.txt')).body
+    const whole = await fetchLink(node, file.url)
+    expect(whole.headers['accept-ranges']).toBe('bytes')
+    for (const [range, start, end] of [
+      ['bytes=0-9', 0, 9],
+      ['bytes=65530-65545', 65530, 65545],
+      ['bytes=100000-', 100000, bytes.length - 1],
+      ['bytes=-5', bytes.length - 5, bytes.length - 1],
+      ['bytes=204790-999999999', 204790, bytes.length - 1],
+    ] as const) {
+      const part = await fetchLink(node, file.url, { range })
+      expect(part.statusCode, range).toBe(206)
+      expect(part.headers['content-range']).toBe(`bytes ${start}-${end}/${bytes.length}`)
+      expect(Number(part.headers['content-length'])).toBe(end - start + 1)
+      expect(part.rawPayload.equals(bytes.subarray(start, end + 1)), range).toBe(true)
+    }
+    const past = await fetchLink(node, file.url, { range: `bytes=${bytes.length}-` })
+    expect(past.statusCode).toBe(416)
+    expect(past.headers['content-type']).toContain('application/problem+json')
+    expect(past.headers['content-range']).toBe(`bytes */${bytes.length}`)
+    expect(past.json()).toMatchObject({
+      type: expect.stringContaining('range_not_satisfiable'),
+      detail: `The file has ${bytes.length} bytes`,
+    })
+    // Not understood, or more than one range: the whole file.
+    for (const range of ['bytes=0-1,5-6', 'bytes=9-3', 'lines=1-2', 'bytes=-', 'bytes=99999999999999999999-']) {
+      const full = await fetchLink(node, file.url, { range })
+      expect(full.statusCode, range).toBe(200)
+      expect(full.rawPayload.equals(bytes)).toBe(true)
     }
   })
 

@@ -51,7 +51,7 @@ export class AppError extends Error {
   constructor(
     readonly type: ProblemType,
     readonly detail?: string,
-    readonly extra: { errors?: FieldError[]; retryAfterSeconds?: number } = {},
+    readonly extra: { errors?: FieldError[]; retryAfterSeconds?: number; headers?: Record<string, string> } = {},
   ) {
     super(detail ?? PROBLEM_TYPES[type].title)
   }
@@ -89,6 +89,8 @@ export function errorResponses(...statuses: number[]) {
 export function sendProblem(reply: FastifyReply, type: ProblemType, detail?: string, extra: AppError['extra'] = {}) {
   const { status, title } = PROBLEM_TYPES[type]
   if (extra.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(extra.retryAfterSeconds))))
+  // A problem's own headers (416's Content-Range); set before the body, never replacing the type.
+  for (const [name, value] of Object.entries(extra.headers ?? {})) reply.header(name, value)
   const body: Problem = { type: TYPE_BASE + type, title, status, requestId: String(reply.request.id) }
   if (detail) body.detail = detail
   body.instance = reply.request.url.split('?')[0]
@@ -136,6 +138,7 @@ export function installErrorHandling(app: FastifyInstance) {
     else request.log.info({ problem: type, detail }, 'request refused')
     const retryAfterSeconds =
       error instanceof AppError ? error.extra.retryAfterSeconds : status === 429 ? Number(reply.getHeader('retry-after')) || 60 : undefined
-    return sendProblem(reply, type, status >= 500 ? undefined : detail, { errors, retryAfterSeconds })
+    const headers = error instanceof AppError ? error.extra.headers : undefined
+    return sendProblem(reply, type, status >= 500 ? undefined : detail, { errors, retryAfterSeconds, headers })
   })
 }

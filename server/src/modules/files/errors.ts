@@ -11,6 +11,7 @@ declare module '../../core/http/errors' {
     file_scanning: true
     file_blocked: true
     download_link_invalid: true
+    range_not_satisfiable: true
   }
 }
 
@@ -23,4 +24,5 @@ defineProblemTypes({
   file_scanning: { status: 409, title: 'The file is still being scanned for viruses' },
   file_blocked: { status: 409, title: 'The file was blocked: malware was found in it' },
   download_link_invalid: { status: 403, title: 'The download link is not valid or has expired' },
+  range_not_satisfiable: { status: 416, title: 'The range asked for is not in the file' },
 })

@@ -76,14 +76,14 @@ export function filesRoutes(app: App, deps: { files: FilesService; auth: Auth; u
     operationId: 'downloadFile',
     tags,
     access: auth.public,
-    errors: [403, 404, 409],
+    errors: [403, 404, 409, 416],
     summary: 'The file’s bytes, through a signed link (no Authorization header needed)',
     description:
-      'The link comes from a FileView (`url`, `thumbnailUrl`). 403 when its signature is wrong or it expired; 409 while the file is `scanning`, and for good once it is `blocked`.',
-    schema: { params: S.IdParams, querystring: S.ContentQuery, response: { 200: S.FileContent } },
+      'The link comes from a FileView (`url`, `thumbnailUrl`). 403 when its signature is wrong or it expired; 409 while the file is `scanning`, and for good once it is `blocked`. The original honours one byte range (`Range: bytes=START-END`, `bytes=START-`, `bytes=-LAST`): 206 with `Content-Range`; 416 when it starts past the end; several ranges get the whole file.',
+    schema: { params: S.IdParams, querystring: S.ContentQuery, response: { 200: S.FileContent, 206: S.FileContent } },
     handler: async (request, reply) => {
       const { variant = 'original', expires, signature } = request.query
-      const file = await files.content(request.params.id, variant, expires, signature)
+      const file = await files.content(request.params.id, variant, expires, signature, request.headers.range)
       reply
         .header('content-type', file.mime.startsWith('text/') ? `${file.mime}; charset=utf-8` : file.mime)
         .header('content-disposition', contentDisposition(file.inline ? 'inline' : 'attachment', file.name))
@@ -91,6 +91,8 @@ export function filesRoutes(app: App, deps: { files: FilesService; auth: Auth; u
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', 'sandbox')
         .header('cache-control', `private, max-age=${file.secondsLeft}`)
+      if (file.rangeable) reply.header('accept-ranges', 'bytes')
+      if (file.range) reply.code(206).header('content-range', `bytes ${file.range.start}-${file.range.end}/${file.range.total}`)
       if (file.size !== undefined) reply.header('content-length', file.size)
       return reply.send(file.stream)
     },

@@ -9,9 +9,10 @@ import { newId } from '../../core/db/ids'
 import type { Scanner } from '../../core/files/clamd'
 import type { DataKey } from '../../core/files/encryption'
 import { AppError } from '../../core/http/errors'
+import { parseByteRange, sliceBytes } from '../../core/http/range'
 import type { Jobs } from '../../core/jobs/queue'
 import type { PrivacyRegistry } from '../../core/privacy/registry'
-import { blobKeys, createBlobs, type Blobs, type KeyRing } from './blobs'
+import { blobKeys, chain, createBlobs, type Blobs, type KeyRing } from './blobs'
 import './errors'
 import { defineFilesJobs, JOB_DELETE_BLOBS, JOB_SCAN } from './jobs'
 import { filesRepo, type FileRow } from './repo'
@@ -134,8 +135,11 @@ export function createFilesService(deps: FilesDeps) {
     return Boolean(canRead && row.ownerId && (await canRead(userId, row.ownerId)))
   }
 
-  /** The bytes behind a signed link, decrypted, with what the response needs to say about them. */
-  async function content(id: string, variant: Variant, expires: number, signature: string) {
+  /**
+   * The bytes behind a signed link, decrypted, with what the response needs to say about them; only
+   * those of `rangeHeader` when it asks for one range of the original (core/http/range.ts).
+   */
+  async function content(id: string, variant: Variant, expires: number, signature: string, rangeHeader?: string) {
     const left = signer.check(id, variant, expires, signature)
     if (left === null) throw new AppError('download_link_invalid')
     const row = await filesRepo.byId(db, id)
@@ -143,14 +147,21 @@ export function createFilesService(deps: FilesDeps) {
     if (row.status === 'scanning') throw new AppError('file_scanning', 'Status: scanning. Try again once the scan is done.')
     if (row.status === 'blocked') throw new AppError('file_blocked', `Status: blocked (${row.signature ?? 'malware'})`)
     if (variant === 'thumbnail' && !row.hasThumbnail) throw new AppError('not_found', 'This file has no thumbnail')
-    const stream = await blobs.open(variant === 'thumbnail' ? blobKeys.thumbnail(id) : blobKeys.original(id), keyFor)
+    // A thumbnail's size is not stored: it is always sent whole.
+    const range = variant === 'original' ? parseByteRange(rangeHeader, row.size) : undefined
+    if (range === null)
+      throw new AppError('range_not_satisfiable', `The file has ${row.size} bytes`, { headers: { 'content-range': `bytes */${row.size}` } })
+    const plain = await blobs.open(variant === 'thumbnail' ? blobKeys.thumbnail(id) : blobKeys.original(id), keyFor)
     const thumbName = row.name.replace(/\.[^.]+$/, '') + '-thumbnail.webp'
     return {
-      stream,
+      // The chunks before the range are still decrypted (each is checked), then dropped.
+      stream: range ? chain(plain, sliceBytes(range)) : plain,
       mime: variant === 'thumbnail' ? 'image/webp' : row.mime,
       name: variant === 'thumbnail' ? thumbName : row.name,
       inline: row.kind === 'image',
-      size: variant === 'original' ? row.size : undefined,
+      size: range ? range.end - range.start + 1 : variant === 'original' ? row.size : undefined,
+      range: range && { ...range, total: row.size },
+      rangeable: variant === 'original',
       secondsLeft: left,
     }
   }
