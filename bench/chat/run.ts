@@ -144,21 +144,24 @@ async function main(): Promise<number> {
   rows.push(await measureCaravan('Caravan, PostgreSQL', [one.url], baseline))
   await one.stop()
 
-  if (process.env.BENCH_CHAT_ONE_NODE === '1') return 0
-  const twoUrl = await freshDatabase()
-  const shared = {
-    ...adminEnv,
-    JWT_SECRET: 'bench-two-nodes-jwt-secret-0123456789abcdef',
-    SECRETS_KEY: 'bench-two-nodes-secrets-key-0123456789abcdef',
-    REDIS_KEY_PREFIX: `caravan-bench-${Date.now()}:`,
+  // BENCH_CHAT_ONE_NODE=1: the baseline and one PostgreSQL node only (still reported and written).
+  const oneNode = process.env.BENCH_CHAT_ONE_NODE === '1'
+  if (!oneNode) {
+    const twoUrl = await freshDatabase()
+    const shared = {
+      ...adminEnv,
+      JWT_SECRET: 'bench-two-nodes-jwt-secret-0123456789abcdef',
+      SECRETS_KEY: 'bench-two-nodes-secrets-key-0123456789abcdef',
+      REDIS_KEY_PREFIX: `caravan-bench-${Date.now()}:`,
+    }
+    const a = await startCaravan({ databaseUrl: twoUrl, redisUrl: REDIS_URL, env: shared })
+    const b = await startCaravan({ databaseUrl: twoUrl, redisUrl: REDIS_URL, env: shared })
+    rows.push(await measureCaravan('Caravan, 2 nodes over Redis', [a.url, b.url], baseline))
+    await a.stop()
+    await b.stop()
   }
-  const a = await startCaravan({ databaseUrl: twoUrl, redisUrl: REDIS_URL, env: shared })
-  const b = await startCaravan({ databaseUrl: twoUrl, redisUrl: REDIS_URL, env: shared })
-  rows.push(await measureCaravan('Caravan, 2 nodes over Redis', [a.url, b.url], baseline))
-  await a.stop()
-  await b.stop()
 
-  if (withPglite) {
+  if (withPglite && !oneNode) {
     const lite = await startCaravan({ env: adminEnv })
     rows.push(await measureCaravan('Caravan, PGlite', [lite.url], baseline))
     await lite.stop()
