@@ -3,7 +3,9 @@
 // The pipeline only sees these types; which provider sends is decided by the channel's ordered
 // provider list with failover. Shared plumbing: http.ts (calls, deadlines, redaction), pem.ts
 // (private keys).
-import type { FetchLike } from './http'
+import type { FetchLike } from '../../../core/net/service-http'
+// Errors are the shared ones of every external-service adapter (payments gateways use them too).
+export { errorKindForStatus, ProviderError, type ProviderErrorKind } from '../../../core/net/service-http'
 
 export type Channel = 'email' | 'sms' | 'push'
 
@@ -15,26 +17,6 @@ export interface SendResult {
   status: 'sent' | 'delivered'
   /** Small facts worth keeping with the attempt (segments, cost, HTTP status). No secrets. */
   meta?: Record<string, unknown>
-}
-
-/**
- * Why a send failed, normalized:
- * - transient: try again later (timeout, 5xx, 429 — honour retryAfterSeconds), and count
- *   against the provider's circuit breaker so the next provider takes over;
- * - permanent: this message will never go through this provider (bad request, auth/config error);
- * - invalid_recipient: the address/number/token itself is dead (invalid number, unregistered
- *   token, 404/410 subscription): fail at once and disable that device.
- */
-export type ProviderErrorKind = 'transient' | 'permanent' | 'invalid_recipient'
-
-export class ProviderError extends Error {
-  constructor(
-    readonly kind: ProviderErrorKind,
-    message: string,
-    readonly details: { code?: string | number; httpStatus?: number; retryAfterSeconds?: number } = {},
-  ) {
-    super(message)
-  }
 }
 
 /** A delivery status reported later by the provider (webhook or status look-up). */
@@ -165,8 +147,3 @@ export class ProviderConfigError extends Error {
   }
 }
 
-/** Maps an HTTP status to the normalized error kind (provider files refine per service). */
-export function errorKindForStatus(status: number): ProviderErrorKind {
-  if (status === 408 || status === 429 || status >= 500) return 'transient'
-  return 'permanent'
-}

@@ -3,7 +3,7 @@
 // fetch lets tests point baseUrl at a loopback fake.
 import { createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { normalizePem } from '../pem'
-import { createProviderHttp, parseRetryAfter, truncate, type FetchLike, type HttpAnswer } from '../http'
+import { createProviderHttp, parseRetryAfter, truncate, type FetchLike, type HttpAnswer } from '../../../../core/net/service-http'
 import {
   errorKindForStatus,
   type CheckResult,

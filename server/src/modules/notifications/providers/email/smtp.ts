@@ -3,7 +3,7 @@
 // broken connection never outlives the message that found it.
 import { createTransport } from 'nodemailer'
 import type { NodemailerError } from 'nodemailer/lib/errors'
-import { redactor } from '../http'
+import { redactor } from '../../../../core/net/service-http'
 import { ProviderError, type CheckResult, type EmailMessage, type EmailProvider, type SendResult } from '../types'
 
 export interface SmtpConfig {

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2'
 import { SignJWT } from 'jose'
-import { MAX_ANSWER_BYTES, parseRetryAfter, redactor, truncate } from '../http'
+import { MAX_ANSWER_BYTES, parseRetryAfter, redactor, truncate } from '../../../../core/net/service-http'
 import { loadPrivateKey } from '../pem'
 import {
   ProviderError,

@@ -9,7 +9,7 @@ import webpush from 'web-push'
 import { createSafeFetch } from '../../../../core/net/safe-fetch'
 import { hostAllowed, normalizeHost } from '../../../../core/net/safe-url'
 import { KNOWN_WEB_PUSH_HOSTS } from '../../../../core/net/web-push-hosts'
-import { createProviderHttp, parseRetryAfter, truncate } from '../http'
+import { createProviderHttp, parseRetryAfter, truncate } from '../../../../core/net/service-http'
 import {
   ProviderError,
   errorKindForStatus,

@@ -1,7 +1,7 @@
 // Kavenegar (Iranian SMS gateway) over its REST API v1: POST /v1/{API-KEY}/sms/send.json to send,
 // /v1/{API-KEY}/sms/status.json to poll delivery (Kavenegar has no signed status callbacks).
 // The API key travels in the URL path, so URLs are never put into errors or logs.
-import { createProviderHttp, parseRetryAfter, type HttpAnswer } from '../http'
+import { createProviderHttp, parseRetryAfter, type HttpAnswer } from '../../../../core/net/service-http'
 import {
   errorKindForStatus,
   ProviderError,

@@ -3,7 +3,7 @@
 // /2010-04-01/Accounts/{AccountSid}/Messages.json and receives delivery status callbacks signed
 // with X-Twilio-Signature.
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { createProviderHttp, parseRetryAfter, type HttpAnswer, type ProviderHttp } from '../http'
+import { createProviderHttp, parseRetryAfter, type HttpAnswer, type ProviderHttp } from '../../../../core/net/service-http'
 import {
   errorKindForStatus,
   type CheckResult,

@@ -1,10 +1,36 @@
-// The one way providers call an HTTP API: a deadline for the whole call (answer and body), a
-// body read capped in size that never throws on a body that is cut off or is not JSON, error
-// texts truncated and scrubbed of every configured secret, and Retry-After read as seconds or
-// an HTTP date. Providers keep only what differs per service: the request and the mapping of
-// its answers.
-import { isUnsafeUrlError } from '../../../core/net/safe-url'
-import { ProviderError, type ProviderErrorKind } from './types'
+// The one way adapters of external services (notification providers, payment gateways) call an
+// HTTP API: a deadline for the whole call (answer and body), a body read capped in size that never
+// throws on a body that is cut off or is not JSON, error texts truncated and scrubbed of every
+// configured secret, and Retry-After read as seconds or an HTTP date. Adapters keep only what
+// differs per service: the request and the mapping of its answers.
+import { isUnsafeUrlError } from './safe-url'
+
+/**
+ * Why a call to an external service failed, normalized:
+ * - transient: try again later (timeout, 5xx, 429 — honour retryAfterSeconds), and count
+ *   against the provider's circuit breaker so the next provider takes over;
+ * - permanent: this message will never go through this provider (bad request, auth/config error,
+ *   a declined payment);
+ * - invalid_recipient: the address/number/token itself is dead (invalid number, unregistered
+ *   token, 404/410 subscription): fail at once and disable that device (notifications only).
+ */
+export type ProviderErrorKind = 'transient' | 'permanent' | 'invalid_recipient'
+
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly details: { code?: string | number; httpStatus?: number; retryAfterSeconds?: number } = {},
+  ) {
+    super(message)
+  }
+}
+
+/** Maps an HTTP status to the normalized error kind (provider files refine per service). */
+export function errorKindForStatus(status: number): ProviderErrorKind {
+  if (status === 408 || status === 429 || status >= 500) return 'transient'
+  return 'permanent'
+}
 
 /** fetch, or anything shaped like it (safeFetch, a test's stub). */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSafeFetch } from '../../src/core/net/safe-fetch'
+import { createSafeFetch } from '../src/core/net/safe-fetch'
 import {
   createProviderHttp,
   MAX_ANSWER_BYTES,
@@ -12,8 +12,8 @@ import {
   parseRetryAfter,
   redactor,
   truncate,
-} from '../../src/modules/notifications/providers/http'
-import { ProviderError } from '../../src/modules/notifications/providers/types'
+  ProviderError,
+} from '../src/core/net/service-http'
 
 let server: Server
 let base: string
