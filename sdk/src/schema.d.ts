@@ -1412,6 +1412,226 @@ export interface paths {
         patch: operations["updateChatSettings"];
         trace?: never;
     };
+    "/v1/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payments, newest first, by customer, status, gateway, purpose and date (a customer sees their own) */
+        get: operations["listPayments"];
+        put?: never;
+        /**
+         * Create a payment and get where to send the payer
+         * @description Routes the payment to a gateway by currency, amount and country (or the one named), falling back to the next when a gateway is down. Send the payer to nextAction.url. A customer creates payments for themselves; an admin or an API key (payments:write) names the customer. Bodies holding a card number are refused.
+         */
+        post: operations["createPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A payment with its attempts (the route it took) and refunds */
+        get: operations["getPayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a payment the payer has not paid
+         * @description The gateway is asked first: a payment it reports paid is settled as succeeded and the cancel is refused (409).
+         */
+        post: operations["cancelPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a payment in full or in part
+         * @description The sum of refunds never exceeds what was captured, whatever runs at once. An admin's refund goes at once; an API key's goes at once when a refund policy covers it, else it waits for an admin's approval.
+         */
+        post: operations["refundPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Refunds, newest first; status=awaiting_approval is the approval queue */
+        get: operations["listRefunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/refunds/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a refund waiting in the queue: it goes to the gateway */
+        post: operations["approveRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/refunds/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a refund waiting in the queue */
+        post: operations["rejectRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/payment-gateways": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The gateways, whether each is enabled, its settings (secrets masked) and its circuit state */
+        get: operations["listPaymentGateways"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/payment-gateways/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a gateway's credentials and switch it on or off (applies at once on every node) */
+        put: operations["configurePaymentGateway"];
+        post?: never;
+        /** Forget a gateway's settings */
+        delete: operations["removePaymentGateway"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/payment-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Routing rules, payment expiry and refund policies */
+        get: operations["getPaymentSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change routing rules, payment expiry or refund policies (applies at once on every node) */
+        patch: operations["updatePaymentSettings"];
+        trace?: never;
+    };
+    "/v1/payments/return/{attemptId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where gateways send the payer back: confirms with the gateway, then redirects to the payment's returnUrl
+         * @description The query the gateway adds is passed to it, never trusted: success is what the gateway confirms server-side.
+         */
+        get: operations["paymentReturn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/test-gateway/{reference}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The built-in test gateway's payment page (Pay / Fail), in fa or en */
+        get: operations["testGatewayPage"];
+        put?: never;
+        /** The payer chose Pay or Fail on the test gateway: back to the return page */
+        post: operations["testGatewayChoose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/notifications/{providerId}": {
         parameters: {
             query?: never;
@@ -1446,6 +1666,26 @@ export interface paths {
          * @description multipart/form-data with one field "file". The type is recognised from the content (JPEG, PNG, WebP, GIF, PDF, DOCX, XLSX, ZIP, UTF-8 text); others get 415, files over their type’s limit 413. Images are re-encoded without metadata (EXIF, GPS). With a virus scanner the file is `scanning` until the scan decides; unsent uploads are deleted after 24 hours.
          */
         post: operations["uploadFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/payments/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signed events from a gateway (Stripe, PayPal); each processed once
+         * @description Give the gateway this URL with its name. A bad signature is refused with 400 and written to the audit log.
+         */
+        post: operations["paymentGatewayWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1741,6 +1981,203 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        Payment: {
+            id: string;
+            /** @enum {unknown} */
+            status: "requires_action" | "processing" | "succeeded" | "failed" | "canceled" | "expired";
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            amount: string;
+            /**
+             * @description ISO 4217 or crypto code
+             * @enum {unknown}
+             */
+            currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+            purpose: {
+                /** @enum {unknown} */
+                type: "order" | "wallet_topup" | "custom";
+                ref: string | null;
+            };
+            customerId: string;
+            description: string | null;
+            gateway: ("test" | "zarinpal" | "stripe" | "paypal") | null;
+            nextAction: {
+                /** @enum {string} */
+                type: "redirect";
+                url: string;
+            } | null;
+            returnUrl: string;
+            metadata: {
+                [key: string]: string;
+            };
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            capturedAmount: string;
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            refundedAmount: string;
+            heldReason: string | null;
+            /** Format: date-time */
+            expiresAt: string;
+            settledAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PaymentAttempt: {
+            id: string;
+            /** @enum {unknown} */
+            gateway: "test" | "zarinpal" | "stripe" | "paypal";
+            /** @enum {unknown} */
+            status: "pending" | "succeeded" | "failed" | "canceled" | "error";
+            reference: string | null;
+            error: string | null;
+            receipt: {
+                [key: string]: string;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        Refund: {
+            id: string;
+            paymentId: string;
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            amount: string;
+            /**
+             * @description ISO 4217 or crypto code
+             * @enum {unknown}
+             */
+            currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+            /** @enum {unknown} */
+            status: "awaiting_approval" | "pending" | "succeeded" | "failed" | "rejected";
+            reason: string;
+            destination: "original" | "wallet";
+            gatewayRefundId: string | null;
+            error: string | null;
+            approvedBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PaymentDetail: {
+            payment: {
+                id: string;
+                /** @enum {unknown} */
+                status: "requires_action" | "processing" | "succeeded" | "failed" | "canceled" | "expired";
+                /**
+                 * @description Amount in minor units (digits only)
+                 * @example 12500
+                 */
+                amount: string;
+                /**
+                 * @description ISO 4217 or crypto code
+                 * @enum {unknown}
+                 */
+                currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                purpose: {
+                    /** @enum {unknown} */
+                    type: "order" | "wallet_topup" | "custom";
+                    ref: string | null;
+                };
+                customerId: string;
+                description: string | null;
+                gateway: ("test" | "zarinpal" | "stripe" | "paypal") | null;
+                nextAction: {
+                    /** @enum {string} */
+                    type: "redirect";
+                    url: string;
+                } | null;
+                returnUrl: string;
+                metadata: {
+                    [key: string]: string;
+                };
+                /**
+                 * @description Amount in minor units (digits only)
+                 * @example 12500
+                 */
+                capturedAmount: string;
+                /**
+                 * @description Amount in minor units (digits only)
+                 * @example 12500
+                 */
+                refundedAmount: string;
+                heldReason: string | null;
+                /** Format: date-time */
+                expiresAt: string;
+                settledAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            };
+            /** @description Every try at a gateway, oldest first: the route the payment took */
+            attempts: {
+                id: string;
+                /** @enum {unknown} */
+                gateway: "test" | "zarinpal" | "stripe" | "paypal";
+                /** @enum {unknown} */
+                status: "pending" | "succeeded" | "failed" | "canceled" | "error";
+                reference: string | null;
+                error: string | null;
+                receipt: {
+                    [key: string]: string;
+                } | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+            refunds: {
+                id: string;
+                paymentId: string;
+                /**
+                 * @description Amount in minor units (digits only)
+                 * @example 12500
+                 */
+                amount: string;
+                /**
+                 * @description ISO 4217 or crypto code
+                 * @enum {unknown}
+                 */
+                currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                /** @enum {unknown} */
+                status: "awaiting_approval" | "pending" | "succeeded" | "failed" | "rejected";
+                reason: string;
+                destination: "original" | "wallet";
+                gatewayRefundId: string | null;
+                error: string | null;
+                approvedBy: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+        };
+        PaymentGateway: {
+            /** @enum {unknown} */
+            name: "test" | "zarinpal" | "stripe" | "paypal";
+            enabled: boolean;
+            source: "stored" | "default";
+            config: {
+                [key: string]: unknown;
+            };
+            currencies: string[];
+            state: "closed" | "open" | "half_open";
+            updatedAt: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -1817,7 +2254,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service unavailable */
+            /** @description Service unavailable; No payment gateway can take this payment now */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1908,7 +2345,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1917,7 +2354,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1969,7 +2406,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2026,7 +2463,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2035,7 +2472,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2086,7 +2523,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2095,7 +2532,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2154,7 +2591,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExternalUser"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2163,7 +2600,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2246,7 +2683,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExternalUser"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2255,7 +2692,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2273,7 +2710,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2282,7 +2719,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2321,7 +2758,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2330,7 +2767,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2357,7 +2794,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2418,7 +2855,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2427,7 +2864,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2445,7 +2882,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2454,7 +2891,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2492,7 +2929,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2501,7 +2938,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2528,7 +2965,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2574,7 +3011,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2583,7 +3020,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2656,7 +3093,7 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2665,7 +3102,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2683,7 +3120,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2692,7 +3129,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2739,7 +3176,7 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2748,7 +3185,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2788,7 +3225,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2849,7 +3286,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2858,7 +3295,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2932,7 +3369,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2941,7 +3378,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2990,7 +3427,7 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2999,7 +3436,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3052,7 +3489,7 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3061,7 +3498,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3107,7 +3544,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3153,7 +3590,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3198,7 +3635,7 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3207,7 +3644,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3251,7 +3688,7 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3260,7 +3697,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3302,7 +3739,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3340,7 +3777,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3406,7 +3843,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3415,7 +3852,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3476,7 +3913,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3485,7 +3922,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3503,7 +3940,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3539,7 +3976,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3588,7 +4025,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3661,7 +4098,7 @@ export interface operations {
                     "application/json": components["schemas"]["Device"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3670,7 +4107,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3688,7 +4125,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3726,7 +4163,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3735,7 +4172,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3801,7 +4238,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3810,7 +4247,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3859,7 +4296,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3868,7 +4305,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3932,7 +4369,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3941,7 +4378,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3968,7 +4405,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4008,7 +4445,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4066,7 +4503,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4075,7 +4512,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4122,7 +4559,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4131,7 +4568,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4240,7 +4677,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4249,7 +4686,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4276,7 +4713,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4285,7 +4722,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4341,7 +4778,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4350,7 +4787,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4421,7 +4858,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4430,7 +4867,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4479,7 +4916,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4538,7 +4975,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationType"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4547,7 +4984,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4565,7 +5002,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4610,7 +5047,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4619,7 +5056,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4676,7 +5113,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4685,7 +5122,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4712,7 +5149,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4762,7 +5199,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationType"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4771,7 +5208,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4836,7 +5273,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4845,7 +5282,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4918,7 +5355,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationTemplate"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4927,7 +5364,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4954,7 +5391,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5019,7 +5456,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5028,7 +5465,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5055,7 +5492,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5100,7 +5537,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5160,7 +5597,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationProvider"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5169,7 +5606,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5216,7 +5653,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5225,7 +5662,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5294,7 +5731,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationProvider"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5303,7 +5740,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5330,7 +5767,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5374,7 +5811,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5383,7 +5820,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5446,7 +5883,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5560,7 +5997,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5569,7 +6006,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5624,7 +6061,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5686,7 +6123,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5695,7 +6132,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5713,7 +6150,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5767,7 +6204,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5776,7 +6213,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5842,7 +6279,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5851,7 +6288,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5878,7 +6315,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5926,7 +6363,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5935,7 +6372,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5998,7 +6435,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6056,7 +6493,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6065,7 +6502,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6112,7 +6549,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6121,7 +6558,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6177,7 +6614,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6186,7 +6623,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6248,7 +6685,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6305,7 +6742,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6314,7 +6751,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6370,7 +6807,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6379,7 +6816,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6428,7 +6865,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6477,7 +6914,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6526,7 +6963,7 @@ export interface operations {
                     "application/json": components["schemas"]["InboxItem"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6535,7 +6972,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6593,7 +7030,7 @@ export interface operations {
                     "application/json": components["schemas"]["InboxItem"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6602,7 +7039,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6660,7 +7097,7 @@ export interface operations {
                     "application/json": components["schemas"]["InboxItem"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6669,7 +7106,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6740,7 +7177,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6749,7 +7186,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6798,7 +7235,7 @@ export interface operations {
                     "application/json": components["schemas"]["FileView"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6807,7 +7244,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6880,7 +7317,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6907,7 +7344,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6961,7 +7398,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6970,7 +7407,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7038,7 +7475,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChatConversation"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7047,7 +7484,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7065,7 +7502,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7105,7 +7542,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChatConversation"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7114,7 +7551,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7178,7 +7615,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChatConversation"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7187,7 +7624,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7214,7 +7651,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7263,7 +7700,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChatConversation"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7272,7 +7709,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7299,7 +7736,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7346,7 +7783,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7355,7 +7792,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7382,7 +7819,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7429,7 +7866,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChatConversation"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7438,7 +7875,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7465,7 +7902,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7503,7 +7940,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7512,7 +7949,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7539,7 +7976,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7588,7 +8025,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7597,7 +8034,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7667,7 +8104,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7676,7 +8113,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7754,7 +8191,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChatMessage"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7763,7 +8200,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7790,7 +8227,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7829,7 +8266,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7838,7 +8275,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7903,7 +8340,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChatMessage"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7912,7 +8349,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7939,7 +8376,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7986,7 +8423,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7995,7 +8432,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8056,7 +8493,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChatMessage"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8065,7 +8502,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8092,7 +8529,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8135,7 +8572,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChatMessage"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8144,7 +8581,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8171,7 +8608,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8220,7 +8657,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8229,7 +8666,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8256,7 +8693,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8265,7 +8702,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8315,7 +8752,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8324,7 +8761,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8386,7 +8823,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8445,7 +8882,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8454,7 +8891,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8472,7 +8909,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8510,7 +8947,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8519,7 +8956,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8584,7 +9021,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8593,7 +9030,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8640,7 +9077,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8649,7 +9086,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8705,7 +9142,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8714,7 +9151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8774,7 +9211,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8833,7 +9270,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8842,7 +9279,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8853,6 +9290,1216 @@ export interface operations {
             };
             /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPayments: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                customerId?: string;
+                status?: "requires_action" | "processing" | "succeeded" | "failed" | "canceled" | "expired";
+                gateway?: "test" | "zarinpal" | "stripe" | "paypal";
+                purposeType?: "order" | "wallet_topup" | "custom";
+                purposeRef?: string;
+                held?: boolean;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Payment"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key: a retry with the same key and body returns the first response */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Amount in minor units (digits only, more than zero)
+                     * @example 12500
+                     */
+                    amount: string;
+                    /**
+                     * @description ISO 4217 or crypto code
+                     * @enum {unknown}
+                     */
+                    currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                    purpose: {
+                        /** @enum {unknown} */
+                        type: "order" | "wallet_topup" | "custom";
+                        /** @description Your order id, for example */
+                        ref?: string;
+                    };
+                    /** @description A Caravan user id, or { "externalId": "…" } */
+                    customerId?: string | {
+                        /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                        externalId: string;
+                    };
+                    /** Format: uri */
+                    returnUrl: string;
+                    /** @enum {unknown} */
+                    gateway?: "test" | "zarinpal" | "stripe" | "paypal";
+                    description?: string;
+                    /** @description The customer's country (ISO 3166-1 alpha-2), for routing */
+                    country?: string;
+                    /** @description Up to 20 keys of your own, strings only; returned as given */
+                    metadata?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable; No payment gateway can take this payment now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentDetail"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refundPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key: a retry with the same key and body returns the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Amount in minor units (digits only, more than zero)
+                     * @example 12500
+                     */
+                    amount?: string;
+                    /** @enum {unknown} */
+                    reason: "requested_by_customer" | "duplicate" | "fraudulent" | "order_canceled" | "other";
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRefunds: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                status?: "awaiting_approval" | "pending" | "succeeded" | "failed" | "rejected";
+                paymentId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Refund"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejectRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPaymentGateways: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentGateway"][];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    configurePaymentGateway: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: "test" | "zarinpal" | "stripe" | "paypal";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled: boolean;
+                    /** @description The gateway's settings; secrets sent back as "••••••" keep their stored value */
+                    config: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentGateway"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removePaymentGateway: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: "test" | "zarinpal" | "stripe" | "paypal";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPaymentSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The first rule that matches picks the gateways, in order */
+                        routing: {
+                            currencies?: ("IRR" | "USD" | "EUR" | "BTC" | "ETH")[];
+                            /**
+                             * @description Amount in minor units (digits only)
+                             * @example 12500
+                             */
+                            minAmount?: string;
+                            /**
+                             * @description Amount in minor units (digits only)
+                             * @example 12500
+                             */
+                            maxAmount?: string;
+                            countries?: string[];
+                            gateways: ("test" | "zarinpal" | "stripe" | "paypal")[];
+                        }[];
+                        /** @description How long an unpaid payment stays open */
+                        expiryMinutes: number;
+                        refundPolicies: {
+                            reasons?: string[];
+                            /**
+                             * @description ISO 4217 or crypto code
+                             * @enum {unknown}
+                             */
+                            currency?: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                            /**
+                             * @description Amount in minor units (digits only)
+                             * @example 12500
+                             */
+                            maxAmount?: string;
+                            withinDays?: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updatePaymentSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The first rule that matches picks the gateways, in order */
+                    routing?: {
+                        currencies?: ("IRR" | "USD" | "EUR" | "BTC" | "ETH")[];
+                        /**
+                         * @description Amount in minor units (digits only)
+                         * @example 12500
+                         */
+                        minAmount?: string;
+                        /**
+                         * @description Amount in minor units (digits only)
+                         * @example 12500
+                         */
+                        maxAmount?: string;
+                        countries?: string[];
+                        gateways: ("test" | "zarinpal" | "stripe" | "paypal")[];
+                    }[];
+                    /** @description How long an unpaid payment stays open */
+                    expiryMinutes?: number;
+                    refundPolicies?: {
+                        reasons?: string[];
+                        /**
+                         * @description ISO 4217 or crypto code
+                         * @enum {unknown}
+                         */
+                        currency?: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                        /**
+                         * @description Amount in minor units (digits only)
+                         * @example 12500
+                         */
+                        maxAmount?: string;
+                        withinDays?: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The first rule that matches picks the gateways, in order */
+                        routing: {
+                            currencies?: ("IRR" | "USD" | "EUR" | "BTC" | "ETH")[];
+                            /**
+                             * @description Amount in minor units (digits only)
+                             * @example 12500
+                             */
+                            minAmount?: string;
+                            /**
+                             * @description Amount in minor units (digits only)
+                             * @example 12500
+                             */
+                            maxAmount?: string;
+                            countries?: string[];
+                            gateways: ("test" | "zarinpal" | "stripe" | "paypal")[];
+                        }[];
+                        /** @description How long an unpaid payment stays open */
+                        expiryMinutes: number;
+                        refundPolicies: {
+                            reasons?: string[];
+                            /**
+                             * @description ISO 4217 or crypto code
+                             * @enum {unknown}
+                             */
+                            currency?: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                            /**
+                             * @description Amount in minor units (digits only)
+                             * @example 12500
+                             */
+                            maxAmount?: string;
+                            withinDays?: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    paymentReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attemptId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testGatewayPage: {
+        parameters: {
+            query?: {
+                lang?: string;
+            };
+            header?: never;
+            path: {
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/html */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testGatewayChoose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    choice: "pay" | "fail";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8893,7 +10540,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8902,7 +10549,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8959,7 +10606,7 @@ export interface operations {
                     "application/json": components["schemas"]["FileView"];
                 };
             };
-            /** @description The request is not valid; The request could not be read */
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8968,7 +10615,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9004,8 +10651,60 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; The payment gateway refused the payment; The refund is larger than what is left of the payment */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    paymentGatewayWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: "test" | "zarinpal" | "stripe" | "paypal";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        received: boolean;
+                        duplicate: boolean;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -35,6 +35,7 @@ import { createKeyRotation } from './core/secrets/reencrypt'
 import { createBlindIndex } from './core/search/blind-index'
 import { createContentFilter } from './core/text/content-filter'
 import { chatRoutes, chatSchemas, chatTags, createChatService } from './modules/chat'
+import { createPaymentsService, gatewayFactories, paymentSchemas, paymentsRoutes, paymentTags } from './modules/payments'
 import { buildFiles } from './modules/files'
 import {
   createNotificationsService,
@@ -163,6 +164,18 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     privacy,
     policy: async () => createContentFilter((await notifications.settings.read()).contentRules),
   })
+  const payments = createPaymentsService({
+    database,
+    bus,
+    jobs,
+    events,
+    audit,
+    secrets,
+    accounts,
+    logger,
+    factories: gatewayFactories,
+    settings: { publicUrl: config.publicUrl },
+  })
   keyRotation.register({ name: 'chat messages', run: (limit) => chat.reseal(limit), remaining: () => chat.remainingUnderOldKeys() })
   keyRotation.register({
     name: 'files',
@@ -223,9 +236,9 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     metrics,
     publicUrl: config.publicUrl,
     version: VERSION,
-    tags: [...accountsTags, ...notificationTags, ...chatTags, ...files.tags],
+    tags: [...accountsTags, ...notificationTags, ...chatTags, ...files.tags, ...paymentTags],
   })
-  for (const schema of [...accountsSchemas, ...notificationSchemas, ...files.schemas, ...chatSchemas]) app.addSchema(schema)
+  for (const schema of [...accountsSchemas, ...notificationSchemas, ...files.schemas, ...chatSchemas, ...paymentSchemas]) app.addSchema(schema)
 
   opsRoutes(app, {
     auth,
@@ -248,6 +261,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     notificationsRoutes(app, { notifications, auth, idempotency, publicUrl: config.publicUrl })
     files.routes(app)
     chatRoutes(app, { chat, auth })
+    paymentsRoutes(app, { payments, auth, idempotency })
   }
 
   const indexFile = join(config.webDistDir, 'index.html')
@@ -296,6 +310,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     if (started) await jobs.stop(config.shutdownTimeoutMs).catch((err) => logger.error({ err }, 'job queue stop failed'))
     // No send is in flight once the workers stopped: close provider connections (APNs HTTP/2 sessions).
     await notifications.stop().catch((err) => logger.error({ err }, 'closing notification providers failed'))
+    await payments.stop().catch((err) => logger.error({ err }, 'closing payment gateways failed'))
     await presence.close()
     await bus.close()
     if (redis) await Promise.all(Object.values(redis).map((c) => c.quit().catch(() => c.disconnect())))
@@ -317,7 +332,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     secrets,
     keyRing,
     privacy,
-    services: { accounts, notifications, chat, files: files.service, keyRotation },
+    services: { accounts, notifications, chat, files: files.service, payments, keyRotation },
     start,
     listen,
     stop,

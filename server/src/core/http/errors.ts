@@ -7,6 +7,7 @@ import { Type, type Static } from 'typebox'
 const CORE_PROBLEM_TYPES = {
   validation: { status: 400, title: 'The request is not valid' },
   bad_request: { status: 400, title: 'The request could not be read' },
+  card_number_refused: { status: 400, title: 'Card numbers are never accepted: pay on the gateway page' },
   unauthorized: { status: 401, title: 'Authentication is required' },
   invalid_credentials: { status: 401, title: 'Email or password is wrong' },
   invalid_token: { status: 401, title: 'The token is invalid or expired' },

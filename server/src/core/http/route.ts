@@ -16,6 +16,7 @@ import type {
 } from 'fastify'
 import type { Access } from './auth'
 import { errorResponses } from './errors'
+import { guardMoneyBody } from './card-numbers'
 import type { Idempotency } from './idempotency'
 
 export type App = FastifyInstance<
@@ -39,6 +40,8 @@ export interface RouteDef<S extends FastifySchema> {
   errors?: number[]
   /** Accept an Idempotency-Key header (payments, wallet, coupons...). */
   idempotency?: Idempotency
+  /** A money write (payments, wallet, refunds): refuse card numbers and numeric amounts before validation (core/http/card-numbers). */
+  moneyWrite?: boolean
   /** Per-route rate limit, e.g. { max: 10, timeWindow: '1 minute' }. */
   rateLimit?: { max: number; timeWindow: string | number }
   handler: RouteHandlerMethod<
@@ -61,6 +64,7 @@ export function route<const S extends FastifySchema>(app: App, def: RouteDef<S>)
     statuses.add(401)
     statuses.add(403)
   }
+  if (def.moneyWrite) statuses.add(400)
   if (def.idempotency) {
     statuses.add(409)
     statuses.add(422)
@@ -103,6 +107,7 @@ export function route<const S extends FastifySchema>(app: App, def: RouteDef<S>)
     schema,
     // Access is checked after the rate limit (onRequest) and before the body is read or validated.
     ...(def.access.check ? { preParsing: def.access.check } : {}),
+    ...(def.moneyWrite ? { preValidation: guardMoneyBody } : {}),
     preHandler,
     ...(def.rateLimit ? { config: { rateLimit: def.rateLimit } } : {}),
     ...(idempotency

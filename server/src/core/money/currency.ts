@@ -13,10 +13,7 @@ export const CURRENCIES = {
 export type Currency = keyof typeof CURRENCIES
 export type Locale = 'fa' | 'en'
 
-export const CurrencyCode = Type.Union(
-  Object.keys(CURRENCIES).map((c) => Type.Literal(c)),
-  { description: 'ISO 4217 or crypto code' },
-)
+export const CurrencyCode = Type.Enum(Object.keys(CURRENCIES) as Currency[], { description: 'ISO 4217 or crypto code' })
 /** An amount in minor units as a JSON string of digits. 78 digits fit numeric(78,0). */
 export const MinorUnits = Type.String({
   pattern: '^(0|[1-9][0-9]{0,77})$',

@@ -1,0 +1,228 @@
+// Refunds. A request reserves its amount on the payment under the row lock (refundedAmount), so
+// concurrent requests can never add up to more than was captured; a refund that fails or is
+// rejected gives its reservation back. Admins' refunds go at once; others go at once when an
+// admin-defined policy covers them, else they wait in the approval queue. The gateway call runs
+// as a job enqueued in the same transaction (a crash cannot lose it; the refund id is the
+// gateway's idempotency key, so a retried call does not refund twice).
+import { createHash } from 'node:crypto'
+import type { Logger } from 'pino'
+import type { Audit } from '../../core/audit/service'
+import type { Db, Tx } from '../../core/db/client'
+import { newId } from '../../core/db/ids'
+import type { EventBus } from '../../core/events/bus'
+import { principalKey, type Principal } from '../../core/http/auth'
+import { AppError } from '../../core/http/errors'
+import { decodeCursor, pageOf } from '../../core/http/paging'
+import type { Jobs } from '../../core/jobs/queue'
+import { ProviderError } from '../../core/net/service-http'
+import { canonicalJson } from '../../core/util/canonical-json'
+import type { GatewayRegistry } from './gateway-registry'
+import type { GatewayRefundResult } from './gateways/types'
+import { attemptsRepo, paymentsRepo, refundsRepo, type PaymentRow, type RefundRow } from './repo'
+import type { RefundBody, RefundQuery } from './schemas'
+import type { PaymentSettingsStore, RefundPolicy } from './settings'
+import { paymentView, refundView } from './views'
+
+export const JOB_REFUND = 'payments-refund'
+
+export function createRefunds(deps: {
+  db: Db
+  events: EventBus
+  audit: Audit
+  jobs: Jobs
+  registry: GatewayRegistry
+  settings: PaymentSettingsStore
+  logger: Logger
+}) {
+  const { db, events, audit, jobs } = deps
+
+  /** The policy index that approves this refund at once, or -1. */
+  function policyFor(policies: RefundPolicy[], p: PaymentRow, amount: bigint, reason: string): number {
+    const ageDays = p.settledAt ? (Date.now() - p.settledAt.getTime()) / 86_400_000 : Infinity
+    return policies.findIndex(
+      (policy) =>
+        (!policy.reasons || policy.reasons.includes(reason)) &&
+        (!policy.currency || policy.currency === p.currency) &&
+        (policy.maxAmount === undefined || amount <= BigInt(policy.maxAmount)) &&
+        (policy.withinDays === undefined || ageDays <= policy.withinDays),
+    )
+  }
+
+  async function request(principal: Principal, paymentId: string, body: RefundBody, idempotencyKey?: string) {
+    const createdBy = principalKey(principal)
+    const requestHash = createHash('sha256').update(paymentId).update(canonicalJson(body)).digest('hex')
+    if (idempotencyKey) {
+      const existing = await refundsRepo.byIdempotencyKey(db, createdBy, idempotencyKey)
+      if (existing) {
+        if (existing.requestHash !== requestHash) throw new AppError('idempotency_mismatch')
+        return refundView(existing, (await paymentsRepo.byId(db, existing.paymentId))!.currency)
+      }
+    }
+    const { refundPolicies } = await deps.settings.read()
+    return events.inTransaction(db, async (tx) => {
+      const p = await paymentsRepo.lock(tx, paymentId)
+      if (!p) throw new AppError('not_found', 'No such payment')
+      const attempt = (await attemptsRepo.ofPayment(tx, p.id)).find((a) => a.status === 'succeeded')
+      if (p.status !== 'succeeded' || !attempt) throw new AppError('payment_not_refundable', `Only a succeeded payment can be refunded; this one is ${p.status}`)
+      const remaining = p.capturedAmount - p.refundedAmount
+      const amount = body.amount !== undefined ? BigInt(body.amount) : remaining
+      if (remaining <= 0n) throw new AppError('payment_not_refundable', 'The payment has been refunded in full')
+      if (amount > remaining)
+        throw new AppError('refund_exceeds_captured', `At most ${remaining} (minor units) of this payment can still be refunded`, {
+          errors: [{ field: 'body.amount', message: `must be at most ${remaining}` }],
+        })
+      const isAdmin = principal.kind === 'user' && principal.role === 'admin'
+      const policy = isAdmin ? -1 : policyFor(refundPolicies, p, amount, body.reason)
+      const approvedBy = isAdmin ? createdBy : policy >= 0 ? `policy:${policy + 1}` : null
+      const refund = await insert(tx, p, {
+        attemptId: attempt.id,
+        amount,
+        reason: body.reason,
+        createdBy,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash,
+        approvedBy,
+      })
+      await audit.append(tx, {
+        actor: principal,
+        action: 'refund.requested',
+        targetType: 'payment',
+        targetId: p.id,
+        data: { refundId: refund.id, amount: amount.toString(), reason: body.reason, note: body.note ?? null, approvedBy },
+      })
+      return refundView(refund, p.currency)
+    })
+  }
+
+  /** Reserves the amount and records the refund; approved ones get their gateway job in the same transaction. */
+  async function insert(
+    tx: Tx,
+    p: PaymentRow,
+    fields: Pick<RefundRow, 'attemptId' | 'amount' | 'reason' | 'createdBy' | 'idempotencyKey' | 'requestHash' | 'approvedBy'>,
+  ): Promise<RefundRow> {
+    await paymentsRepo.update(tx, p.id, { refundedAmount: p.refundedAmount + fields.amount })
+    const refund = await refundsRepo.insert(tx, { id: newId(), paymentId: p.id, status: fields.approvedBy ? 'pending' : 'awaiting_approval', ...fields })
+    if (fields.approvedBy) await jobs.send(JOB_REFUND, { refundId: refund.id }, { tx })
+    return refund
+  }
+
+  /** Money that came where it should not (a second capture, a capture after cancel or expiry): refunded without asking. */
+  async function startAutomatic(input: { paymentId: string; attemptId: string; amount: bigint; reason: 'duplicate' | 'order_canceled' }) {
+    await db.transaction(async (tx) => {
+      const p = (await paymentsRepo.lock(tx, input.paymentId))!
+      const refund = await insert(tx, p, {
+        attemptId: input.attemptId,
+        amount: input.amount,
+        reason: input.reason,
+        createdBy: 'system',
+        idempotencyKey: `auto:${input.attemptId}`,
+        requestHash: null,
+        approvedBy: 'system',
+      })
+      await audit.append(tx, {
+        actor: 'system',
+        action: 'refund.automatic',
+        targetType: 'payment',
+        targetId: p.id,
+        data: { refundId: refund.id, attemptId: input.attemptId, amount: input.amount.toString(), reason: input.reason },
+      })
+    })
+  }
+
+  async function decide(admin: Principal, refundId: string, approve: boolean) {
+    return events.inTransaction(db, async (tx) => {
+      const found = await refundsRepo.byId(tx, refundId)
+      if (!found) throw new AppError('not_found', 'No such refund')
+      const p = (await paymentsRepo.lock(tx, found.paymentId))!
+      const r = (await refundsRepo.byId(tx, refundId))!
+      if (r.status !== 'awaiting_approval') throw new AppError('refund_not_awaiting', `The refund is ${r.status}`)
+      if (approve) {
+        await refundsRepo.update(tx, r.id, { status: 'pending', approvedBy: principalKey(admin) })
+        await jobs.send(JOB_REFUND, { refundId: r.id }, { tx })
+      } else {
+        await refundsRepo.update(tx, r.id, { status: 'rejected' })
+        await paymentsRepo.update(tx, p.id, { refundedAmount: p.refundedAmount - r.amount })
+      }
+      await audit.append(tx, { actor: admin, action: approve ? 'refund.approved' : 'refund.rejected', targetType: 'payment', targetId: p.id, data: { refundId: r.id } })
+      return refundView((await refundsRepo.byId(tx, r.id))!, p.currency)
+    })
+  }
+
+  /** The job: asks the gateway to refund. Transient trouble throws (the job retries); a refusal fails the refund. */
+  async function execute(refundId: string): Promise<void> {
+    const r = await refundsRepo.byId(db, refundId)
+    if (!r || r.status !== 'pending' || r.gatewayRefundId) return
+    const p = (await paymentsRepo.byId(db, r.paymentId))!
+    const attempt = (await attemptsRepo.byId(db, r.attemptId))!
+    const gateway = await deps.registry.byName(attempt.gateway)
+    let result: GatewayRefundResult
+    try {
+      if (!gateway) throw new ProviderError('permanent', `The ${attempt.gateway} gateway is no longer configured`)
+      result = await gateway.refund({
+        refundId: r.id,
+        reference: attempt.reference!,
+        captureId: attempt.captureId ?? undefined,
+        amount: r.amount,
+        currency: p.currency,
+        reason: r.reason,
+      })
+    } catch (e) {
+      if (e instanceof ProviderError && e.kind !== 'transient') result = { status: 'failed', gatewayRefundId: '', reason: e.message }
+      else throw e
+    }
+    await settle(r.id, result)
+  }
+
+  /** A refund's outcome, from the gateway's answer or its webhook; only a pending refund changes. */
+  async function settle(refundId: string, result: GatewayRefundResult): Promise<void> {
+    await events.inTransaction(db, async (tx, raise) => {
+      const found = (await refundsRepo.byId(tx, refundId))!
+      const p = (await paymentsRepo.lock(tx, found.paymentId))!
+      const r = (await refundsRepo.byId(tx, refundId))!
+      if (r.status !== 'pending') return
+      await refundsRepo.update(tx, r.id, {
+        status: result.status,
+        gatewayRefundId: result.gatewayRefundId || r.gatewayRefundId,
+        error: result.reason ?? null,
+      })
+      if (result.status === 'pending') return
+      if (result.status === 'failed') await paymentsRepo.update(tx, p.id, { refundedAmount: p.refundedAmount - r.amount })
+      await audit.append(tx, {
+        actor: 'system',
+        action: `refund.${result.status}`,
+        targetType: 'payment',
+        targetId: p.id,
+        data: { refundId: r.id, amount: r.amount.toString(), gatewayRefundId: result.gatewayRefundId || null, reason: result.reason ?? null },
+      })
+      if (result.status === 'succeeded') {
+        const refund = refundView({ ...r, status: 'succeeded', gatewayRefundId: result.gatewayRefundId }, p.currency)
+        raise(events.event('payment.refunded', { payment: paymentView(p), refund }, { userIds: [p.customerId] }))
+      }
+    })
+  }
+
+  async function gatewayReported(gatewayRefundId: string, status: GatewayRefundResult['status']): Promise<void> {
+    const r = await refundsRepo.byGatewayRefundId(db, gatewayRefundId)
+    if (r) await settle(r.id, { status, gatewayRefundId })
+  }
+
+  jobs.define<{ refundId: string }>({
+    name: JOB_REFUND,
+    retryLimit: 8,
+    retryDelaySeconds: 10,
+    expireInSeconds: 5 * 60,
+    handler: async ({ refundId }) => execute(refundId),
+  })
+
+  async function list(query: RefundQuery) {
+    const limit = query.limit ?? 20
+    const rows = await refundsRepo.list(db, { ...query, before: decodeCursor(query.cursor), limit })
+    const currencies = new Map<string, PaymentRow['currency']>()
+    for (const r of rows) if (!currencies.has(r.paymentId)) currencies.set(r.paymentId, (await paymentsRepo.byId(db, r.paymentId))!.currency)
+    return pageOf(rows, limit, (r) => refundView(r, currencies.get(r.paymentId)!))
+  }
+
+  return { request, decide, startAutomatic, execute, gatewayReported, list }
+}
+
+export type RefundService = ReturnType<typeof createRefunds>

@@ -1,0 +1,267 @@
+// The payments module's SQL, and nothing else: every function takes the executor (db or a
+// transaction) it runs on; rules live in the services.
+import { and, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm'
+import type { Executor } from '../../core/db/client'
+import type { GatewayName } from './gateways/types'
+import {
+  paymentAttempts,
+  paymentGatewayConfigs,
+  paymentGatewayEvents,
+  paymentRefunds,
+  payments,
+  paymentSettings,
+  testGatewayCharges,
+  type PaymentStatus,
+  type PurposeType,
+} from './tables'
+
+export type PaymentRow = typeof payments.$inferSelect
+export type AttemptRow = typeof paymentAttempts.$inferSelect
+export type RefundRow = typeof paymentRefunds.$inferSelect
+export type TestChargeRow = typeof testGatewayCharges.$inferSelect
+
+export interface PaymentFilter {
+  customerId?: string
+  status?: PaymentStatus
+  gateway?: GatewayName
+  purposeType?: PurposeType
+  purposeRef?: string
+  /** Held for review (amount or currency mismatch). */
+  held?: boolean
+  from?: string
+  to?: string
+  /** Keyset: ids below this one (uuid v7 ids sort by creation time). */
+  before?: string
+  limit: number
+}
+
+export const paymentsRepo = {
+  async insert(x: Executor, row: typeof payments.$inferInsert): Promise<PaymentRow | undefined> {
+    const [inserted] = await x.insert(payments).values(row).onConflictDoNothing().returning()
+    return inserted
+  },
+  async byId(x: Executor, id: string): Promise<PaymentRow | undefined> {
+    const [row] = await x.select().from(payments).where(eq(payments.id, id))
+    return row
+  },
+  /** The row under a lock: state changes of one payment run one at a time. */
+  async lock(x: Executor, id: string): Promise<PaymentRow | undefined> {
+    const [row] = await x.select().from(payments).where(eq(payments.id, id)).for('update')
+    return row
+  },
+  async byIdempotencyKey(x: Executor, createdBy: string, key: string): Promise<PaymentRow | undefined> {
+    const [row] = await x
+      .select()
+      .from(payments)
+      .where(and(eq(payments.createdBy, createdBy), eq(payments.idempotencyKey, key)))
+    return row
+  },
+  async update(x: Executor, id: string, set: Partial<typeof payments.$inferInsert>): Promise<void> {
+    await x
+      .update(payments)
+      .set({ ...set, updatedAt: sql`now()` })
+      .where(eq(payments.id, id))
+  },
+  async list(x: Executor, f: PaymentFilter): Promise<PaymentRow[]> {
+    const where: SQL[] = []
+    if (f.customerId) where.push(eq(payments.customerId, f.customerId))
+    if (f.status) where.push(eq(payments.status, f.status))
+    if (f.gateway) where.push(eq(payments.gateway, f.gateway))
+    if (f.purposeType) where.push(eq(payments.purposeType, f.purposeType))
+    if (f.purposeRef) where.push(eq(payments.purposeRef, f.purposeRef))
+    if (f.held !== undefined) where.push(f.held ? sql`${payments.heldReason} is not null` : sql`${payments.heldReason} is null`)
+    if (f.from) where.push(sql`${payments.createdAt} >= ${f.from}`)
+    if (f.to) where.push(sql`${payments.createdAt} < ${f.to}`)
+    if (f.before) where.push(lt(payments.id, f.before))
+    return x
+      .select()
+      .from(payments)
+      .where(and(...where))
+      .orderBy(desc(payments.id))
+      .limit(f.limit + 1)
+  },
+  /** Unpaid payments past their expiry, oldest first. */
+  async expiredIds(x: Executor, limit: number): Promise<string[]> {
+    const rows = await x
+      .select({ id: payments.id })
+      .from(payments)
+      .where(and(eq(payments.status, 'requires_action'), lte(payments.expiresAt, sql`now()`)))
+      .orderBy(payments.expiresAt)
+      .limit(limit)
+    return rows.map((r) => r.id)
+  },
+  /** Open payments whose latest change is older than `seconds` (not held): the reconciliation job asks their gateway. */
+  async staleOpenIds(x: Executor, seconds: number, limit: number): Promise<string[]> {
+    const rows = await x
+      .select({ id: payments.id })
+      .from(payments)
+      .where(
+        and(
+          inArray(payments.status, ['requires_action', 'processing']),
+          sql`${payments.heldReason} is null`,
+          lt(payments.updatedAt, sql`now() - make_interval(secs => ${seconds})`),
+        ),
+      )
+      .orderBy(payments.updatedAt)
+      .limit(limit)
+    return rows.map((r) => r.id)
+  },
+  /** Another payment for the same purpose that already succeeded (a duplicate charge). */
+  async succeededForPurpose(x: Executor, purposeType: PurposeType, purposeRef: string, exceptId: string): Promise<PaymentRow | undefined> {
+    const [row] = await x
+      .select()
+      .from(payments)
+      .where(
+        and(
+          eq(payments.purposeType, purposeType),
+          eq(payments.purposeRef, purposeRef),
+          eq(payments.status, 'succeeded'),
+          sql`${payments.id} <> ${exceptId}`,
+        ),
+      )
+      .orderBy(payments.settledAt)
+      .limit(1)
+    return row
+  },
+}
+
+export const attemptsRepo = {
+  async insert(x: Executor, row: typeof paymentAttempts.$inferInsert): Promise<AttemptRow> {
+    const [inserted] = await x.insert(paymentAttempts).values(row).returning()
+    return inserted
+  },
+  async byId(x: Executor, id: string): Promise<AttemptRow | undefined> {
+    const [row] = await x.select().from(paymentAttempts).where(eq(paymentAttempts.id, id))
+    return row
+  },
+  async byReference(x: Executor, gateway: GatewayName, reference: string): Promise<AttemptRow | undefined> {
+    const [row] = await x
+      .select()
+      .from(paymentAttempts)
+      .where(and(eq(paymentAttempts.gateway, gateway), eq(paymentAttempts.reference, reference)))
+    return row
+  },
+  async ofPayment(x: Executor, paymentId: string): Promise<AttemptRow[]> {
+    return x.select().from(paymentAttempts).where(eq(paymentAttempts.paymentId, paymentId)).orderBy(paymentAttempts.createdAt, paymentAttempts.id)
+  },
+  async update(x: Executor, id: string, set: Partial<typeof paymentAttempts.$inferInsert>): Promise<void> {
+    await x
+      .update(paymentAttempts)
+      .set({ ...set, updatedAt: sql`now()` })
+      .where(eq(paymentAttempts.id, id))
+  },
+}
+
+export const refundsRepo = {
+  async insert(x: Executor, row: typeof paymentRefunds.$inferInsert): Promise<RefundRow> {
+    const [inserted] = await x.insert(paymentRefunds).values(row).returning()
+    return inserted
+  },
+  async byId(x: Executor, id: string): Promise<RefundRow | undefined> {
+    const [row] = await x.select().from(paymentRefunds).where(eq(paymentRefunds.id, id))
+    return row
+  },
+  async byIdempotencyKey(x: Executor, createdBy: string, key: string): Promise<RefundRow | undefined> {
+    const [row] = await x
+      .select()
+      .from(paymentRefunds)
+      .where(and(eq(paymentRefunds.createdBy, createdBy), eq(paymentRefunds.idempotencyKey, key)))
+    return row
+  },
+  async list(x: Executor, f: { status?: RefundRow['status']; paymentId?: string; before?: string; limit: number }): Promise<RefundRow[]> {
+    const where: SQL[] = []
+    if (f.status) where.push(eq(paymentRefunds.status, f.status))
+    if (f.paymentId) where.push(eq(paymentRefunds.paymentId, f.paymentId))
+    if (f.before) where.push(lt(paymentRefunds.id, f.before))
+    return x
+      .select()
+      .from(paymentRefunds)
+      .where(and(...where))
+      .orderBy(desc(paymentRefunds.id))
+      .limit(f.limit + 1)
+  },
+  async byGatewayRefundId(x: Executor, gatewayRefundId: string): Promise<RefundRow | undefined> {
+    const [row] = await x.select().from(paymentRefunds).where(eq(paymentRefunds.gatewayRefundId, gatewayRefundId))
+    return row
+  },
+  async ofPayment(x: Executor, paymentId: string): Promise<RefundRow[]> {
+    return x.select().from(paymentRefunds).where(eq(paymentRefunds.paymentId, paymentId)).orderBy(paymentRefunds.createdAt, paymentRefunds.id)
+  },
+  async update(x: Executor, id: string, set: Partial<typeof paymentRefunds.$inferInsert>): Promise<void> {
+    await x
+      .update(paymentRefunds)
+      .set({ ...set, updatedAt: sql`now()` })
+      .where(eq(paymentRefunds.id, id))
+  },
+}
+
+export const gatewayEventsRepo = {
+  /** True the first time this gateway's event id is seen (in the caller's transaction). */
+  async claim(x: Executor, gateway: GatewayName, eventId: string, type: string): Promise<boolean> {
+    const rows = await x.insert(paymentGatewayEvents).values({ gateway, eventId, type }).onConflictDoNothing().returning({ eventId: paymentGatewayEvents.eventId })
+    return rows.length === 1
+  },
+}
+
+export const gatewayConfigsRepo = {
+  async all(x: Executor) {
+    return x.select().from(paymentGatewayConfigs).orderBy(paymentGatewayConfigs.name)
+  },
+  async put(x: Executor, name: GatewayName, enabled: boolean, sealedConfig: string): Promise<void> {
+    await x
+      .insert(paymentGatewayConfigs)
+      .values({ name, enabled, sealedConfig })
+      .onConflictDoUpdate({ target: paymentGatewayConfigs.name, set: { enabled, sealedConfig, updatedAt: sql`now()` } })
+  },
+  async remove(x: Executor, name: GatewayName): Promise<boolean> {
+    const rows = await x.delete(paymentGatewayConfigs).where(eq(paymentGatewayConfigs.name, name)).returning({ name: paymentGatewayConfigs.name })
+    return rows.length === 1
+  },
+}
+
+export const paymentSettingsRepo = {
+  async all(x: Executor) {
+    return x.select().from(paymentSettings)
+  },
+  async put(x: Executor, key: string, value: unknown): Promise<void> {
+    await x
+      .insert(paymentSettings)
+      .values({ key, value })
+      .onConflictDoUpdate({ target: paymentSettings.key, set: { value, updatedAt: sql`now()` } })
+  },
+}
+
+/** The built-in test gateway's side of the books. */
+export const testChargesRepo = {
+  async insert(x: Executor, row: typeof testGatewayCharges.$inferInsert): Promise<void> {
+    await x.insert(testGatewayCharges).values(row)
+  },
+  async get(x: Executor, reference: string): Promise<TestChargeRow | undefined> {
+    const [row] = await x.select().from(testGatewayCharges).where(eq(testGatewayCharges.reference, reference))
+    return row
+  },
+  /** The payer's choice on the hosted page; only an open charge changes. */
+  async decide(x: Executor, reference: string, status: 'paid' | 'failed'): Promise<TestChargeRow | undefined> {
+    const [row] = await x
+      .update(testGatewayCharges)
+      .set({ status })
+      .where(and(eq(testGatewayCharges.reference, reference), eq(testGatewayCharges.status, 'open')))
+      .returning()
+    return row
+  },
+  /** Adds a refund if it fits in what was paid; undefined when it does not. */
+  async refund(x: Executor, reference: string, amount: bigint): Promise<TestChargeRow | undefined> {
+    const [row] = await x
+      .update(testGatewayCharges)
+      .set({ refunded: sql`${testGatewayCharges.refunded} + ${amount.toString()}::numeric` })
+      .where(
+        and(
+          eq(testGatewayCharges.reference, reference),
+          eq(testGatewayCharges.status, 'paid'),
+          sql`${testGatewayCharges.refunded} + ${amount.toString()}::numeric <= ${testGatewayCharges.amount}`,
+        ),
+      )
+      .returning()
+    return row
+  },
+}

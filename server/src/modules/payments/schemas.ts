@@ -1,0 +1,204 @@
+// Request and response schemas of the payments API (validation, types and the OpenAPI document).
+// Amounts are strings of digits in minor units, always.
+import { Type, type Static } from 'typebox'
+import { CurrencyCode, MinorUnits } from '../../core/money/currency'
+import { Id, Nullable, PageQuery, Timestamp } from '../../core/http/schemas'
+import { UserRefSchema } from '../accounts'
+import { GATEWAY_NAMES } from './gateways/types'
+import { ATTEMPT_STATUSES, PAYMENT_STATUSES, PURPOSE_TYPES, REFUND_REASONS, REFUND_STATUSES } from './tables'
+
+const GatewayName = Type.Enum(GATEWAY_NAMES)
+const PaymentStatus = Type.Enum(PAYMENT_STATUSES)
+const PurposeType = Type.Enum(PURPOSE_TYPES)
+const PositiveAmount = Type.String({ pattern: '^[1-9][0-9]{0,77}$', description: 'Amount in minor units (digits only, more than zero)', examples: ['12500'] })
+const HttpUrl = Type.String({ pattern: '^https?://', maxLength: 2048, format: 'uri' })
+const Metadata = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 500 }), {
+  maxProperties: 20,
+  description: 'Up to 20 keys of your own, strings only; returned as given',
+})
+
+export const CreatePaymentBody = Type.Object(
+  {
+    amount: PositiveAmount,
+    currency: CurrencyCode,
+    purpose: Type.Object(
+      {
+        type: PurposeType,
+        ref: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Your order id, for example' })),
+      },
+      { additionalProperties: false },
+    ),
+    customerId: Type.Optional(UserRefSchema),
+    returnUrl: HttpUrl,
+    gateway: Type.Optional(GatewayName),
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+    country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: "The customer's country (ISO 3166-1 alpha-2), for routing" })),
+    metadata: Type.Optional(Metadata),
+  },
+  { additionalProperties: false },
+)
+export type CreatePaymentBody = Static<typeof CreatePaymentBody>
+
+export const PaymentView = Type.Object(
+  {
+    id: Id,
+    status: PaymentStatus,
+    amount: MinorUnits,
+    currency: CurrencyCode,
+    purpose: Type.Object({ type: PurposeType, ref: Nullable(Type.String()) }),
+    customerId: Id,
+    description: Nullable(Type.String()),
+    gateway: Nullable(GatewayName),
+    nextAction: Nullable(Type.Object({ type: Type.Literal('redirect'), url: Type.String() })),
+    returnUrl: Type.String(),
+    metadata: Type.Record(Type.String(), Type.String()),
+    capturedAmount: MinorUnits,
+    refundedAmount: MinorUnits,
+    heldReason: Nullable(Type.String({ description: 'Set when the gateway reported another amount or currency: an admin must look' })),
+    expiresAt: Timestamp,
+    settledAt: Nullable(Timestamp),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Payment' },
+)
+export type PaymentView = Static<typeof PaymentView>
+
+export const AttemptView = Type.Object(
+  {
+    id: Id,
+    gateway: GatewayName,
+    status: Type.Enum(ATTEMPT_STATUSES),
+    reference: Nullable(Type.String()),
+    error: Nullable(Type.String()),
+    receipt: Nullable(Type.Record(Type.String(), Type.String())),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'PaymentAttempt' },
+)
+
+export const RefundView = Type.Object(
+  {
+    id: Id,
+    paymentId: Id,
+    amount: MinorUnits,
+    currency: CurrencyCode,
+    status: Type.Enum(REFUND_STATUSES),
+    reason: Type.String(),
+    destination: Type.Union([Type.Literal('original'), Type.Literal('wallet')]),
+    gatewayRefundId: Nullable(Type.String()),
+    error: Nullable(Type.String()),
+    approvedBy: Nullable(Type.String()),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Refund' },
+)
+export type RefundView = Static<typeof RefundView>
+
+export const PaymentDetail = Type.Object(
+  {
+    payment: PaymentView,
+    attempts: Type.Array(AttemptView, { description: 'Every try at a gateway, oldest first: the route the payment took' }),
+    refunds: Type.Array(RefundView),
+  },
+  { $id: 'PaymentDetail' },
+)
+
+export const PaymentQuery = Type.Object(
+  {
+    ...PageQuery,
+    customerId: Type.Optional(Id),
+    status: Type.Optional(PaymentStatus),
+    gateway: Type.Optional(GatewayName),
+    purposeType: Type.Optional(PurposeType),
+    purposeRef: Type.Optional(Type.String({ maxLength: 200 })),
+    held: Type.Optional(Type.Boolean()),
+    from: Type.Optional(Timestamp),
+    to: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+)
+export type PaymentQuery = Static<typeof PaymentQuery>
+
+export const RefundBody = Type.Object(
+  {
+    amount: Type.Optional(PositiveAmount),
+    reason: Type.Enum(REFUND_REASONS),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+)
+export type RefundBody = Static<typeof RefundBody>
+
+export const GatewayParams = Type.Object({ name: GatewayName })
+export const GatewaySettingsBody = Type.Object(
+  {
+    enabled: Type.Boolean(),
+    config: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
+      maxProperties: 30,
+      description: 'The gateway\'s settings; secrets sent back as "••••••" keep their stored value',
+    }),
+  },
+  { additionalProperties: false },
+)
+export const GatewayView = Type.Object(
+  {
+    name: GatewayName,
+    enabled: Type.Boolean(),
+    source: Type.Union([Type.Literal('stored'), Type.Literal('default')]),
+    config: Type.Record(Type.String(), Type.Unknown()),
+    currencies: Type.Array(Type.String()),
+    state: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half_open')]),
+    updatedAt: Nullable(Timestamp),
+  },
+  { $id: 'PaymentGateway' },
+)
+
+export const RoutingRule = Type.Object(
+  {
+    currencies: Type.Optional(Type.Array(CurrencyCode, { minItems: 1, maxItems: 10 })),
+    minAmount: Type.Optional(MinorUnits),
+    maxAmount: Type.Optional(MinorUnits),
+    countries: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { minItems: 1, maxItems: 250 })),
+    gateways: Type.Array(GatewayName, { minItems: 1, maxItems: 4 }),
+  },
+  { additionalProperties: false },
+)
+
+export const RefundQuery = Type.Object(
+  {
+    ...PageQuery,
+    status: Type.Optional(Type.Enum(REFUND_STATUSES)),
+    paymentId: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+)
+export type RefundQuery = Static<typeof RefundQuery>
+
+const RefundPolicy = Type.Object(
+  {
+    reasons: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { minItems: 1, maxItems: 10 })),
+    currency: Type.Optional(CurrencyCode),
+    maxAmount: Type.Optional(MinorUnits),
+    withinDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
+  },
+  { additionalProperties: false, description: 'Refunds this policy covers are approved at once' },
+)
+const SettingsFields = {
+  routing: Type.Array(RoutingRule, { maxItems: 50, description: 'The first rule that matches picks the gateways, in order' }),
+  expiryMinutes: Type.Integer({ minimum: 5, maximum: 7 * 24 * 60, description: 'How long an unpaid payment stays open' }),
+  refundPolicies: Type.Array(RefundPolicy, { maxItems: 20 }),
+}
+export const PaymentSettingsView = Type.Object(SettingsFields)
+export const PaymentSettingsPatch = Type.Partial(Type.Object(SettingsFields, { additionalProperties: false }))
+export type PaymentSettingsPatch = Static<typeof PaymentSettingsPatch>
+
+export const WebhookAnswer = Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean() })
+
+export const paymentSchemas = [PaymentView, AttemptView, RefundView, PaymentDetail, GatewayView]
+export const paymentTags = [
+  { name: 'payments', description: 'Payments through gateways with routing and fallback, refunds, reconciliation' },
+  { name: 'payment-webhooks', description: 'Signed callbacks from the payment gateways' },
+]

@@ -1,0 +1,244 @@
+// Payments end to end on the built-in test gateway: create with an Idempotency-Key, the hosted
+// page, the return page confirming server-side, refunds that can never overshoot, cancel, expiry
+// and reconciliation, card numbers refused. Runs on PGlite, and on PostgreSQL in CI.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { api } from '../helpers/api'
+import { adminSession, registerUser, startTestCaravan, type TestCaravan } from '../helpers/caravan'
+import { until } from '../helpers/wait'
+
+let t: TestCaravan
+let admin: string
+let customer: { token: string; id: string }
+
+beforeAll(async () => {
+  t = await startTestCaravan()
+  admin = (await adminSession(t)).accessToken
+  const c = await registerUser(t)
+  customer = { token: c.accessToken, id: c.user.id }
+})
+afterAll(async () => {
+  await t?.close()
+})
+
+const body = (extra: Record<string, unknown> = {}) => ({
+  amount: '125000',
+  currency: 'IRR',
+  purpose: { type: 'order', ref: `order-${Math.random().toString(36).slice(2)}` },
+  returnUrl: 'https://shop.example.com/thanks',
+  ...extra,
+})
+
+async function create(token: string, payload: Record<string, unknown>, key = `k-${Math.random()}`) {
+  return api(t, 'POST', '/v1/payments', token, payload, { 'idempotency-key': key })
+}
+
+/** What the payer does at the test gateway: open the page, press a button, follow the redirects to our return page. */
+async function payAtGateway(nextActionUrl: string, choice: 'pay' | 'fail') {
+  const path = new URL(nextActionUrl).pathname
+  const page = await t.caravan.app.inject({ method: 'GET', url: path, headers: { 'accept-language': 'fa-IR,fa;q=0.9' } })
+  expect(page.statusCode).toBe(200)
+  expect(page.headers['content-type']).toContain('text/html')
+  expect(page.body).toContain('dir="rtl"')
+  const chosen = await t.caravan.app.inject({
+    method: 'POST',
+    url: path,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `choice=${choice}`,
+  })
+  expect(chosen.statusCode).toBe(303)
+  const back = new URL(chosen.headers.location as string)
+  const returned = await t.caravan.app.inject({ method: 'GET', url: back.pathname + back.search })
+  expect(returned.statusCode).toBe(303)
+  return new URL(returned.headers.location as string)
+}
+
+describe('a payment through the test gateway', () => {
+  it('is created once per Idempotency-Key, paid on the hosted page and confirmed server-side', async () => {
+    const payload = body()
+    const first = await create(customer.token, payload, 'pay-once')
+    expect(first.status).toBe(201)
+    expect(first.body).toMatchObject({ status: 'requires_action', gateway: 'test', amount: '125000', currency: 'IRR', customerId: customer.id })
+    expect(first.body.nextAction.type).toBe('redirect')
+    const again = await create(customer.token, payload, 'pay-once')
+    expect(again.status).toBe(201)
+    expect(again.body.id).toBe(first.body.id)
+    const other = await create(customer.token, { ...payload, amount: '1' }, 'pay-once')
+    expect(other.status).toBe(422)
+    expect(other.body.type).toContain('idempotency_mismatch')
+
+    const landed = await payAtGateway(first.body.nextAction.url, 'pay')
+    expect(landed.origin + landed.pathname).toBe('https://shop.example.com/thanks')
+    expect(landed.searchParams.get('payment_id')).toBe(first.body.id)
+    expect(landed.searchParams.get('status')).toBe('succeeded')
+
+    const detail = await api(t, 'GET', `/v1/payments/${first.body.id}`, customer.token)
+    expect(detail.body.payment).toMatchObject({ status: 'succeeded', capturedAmount: '125000', nextAction: null })
+    expect(detail.body.attempts.map((a: any) => [a.gateway, a.status])).toEqual([['test', 'succeeded']])
+    const { rows } = await t.database.query(`select action from audit_log where target_id = $1 order by seq`, [first.body.id])
+    expect(rows.map((r: any) => r.action)).toContain('payment.succeeded')
+  })
+
+  it('never trusts the return query: a forged success leaves an unpaid payment unpaid', async () => {
+    const created = await create(customer.token, body())
+    const attempt = (await api(t, 'GET', `/v1/payments/${created.body.id}`, customer.token)).body.attempts[0]
+    const forged = await t.caravan.app.inject({ method: 'GET', url: `/v1/payments/return/${attempt.id}?Status=OK&status=succeeded&paid=1` })
+    expect(forged.statusCode).toBe(303)
+    expect(new URL(forged.headers.location as string).searchParams.get('status')).toBe('processing')
+    const after = await api(t, 'GET', `/v1/payments/${created.body.id}`, customer.token)
+    expect(after.body.payment.status).toBe('processing')
+    expect(after.body.payment.capturedAmount).toBe('0')
+  })
+
+  it('fails when the payer chooses Fail, and an answered page offers no buttons', async () => {
+    const created = await create(customer.token, body())
+    const landed = await payAtGateway(created.body.nextAction.url, 'fail')
+    expect(landed.searchParams.get('status')).toBe('failed')
+    const page = await t.caravan.app.inject({ method: 'GET', url: new URL(created.body.nextAction.url).pathname + '?lang=en' })
+    expect(page.body).toContain('already answered')
+    expect(page.body).not.toContain('<form')
+  })
+
+  it('keeps customers to their own payments', async () => {
+    const other = await registerUser(t)
+    const created = await create(customer.token, body())
+    expect((await api(t, 'GET', `/v1/payments/${created.body.id}`, other.accessToken)).status).toBe(404)
+    const forSomeoneElse = await create(other.accessToken, body({ customerId: customer.id }))
+    expect(forSomeoneElse.status).toBe(403)
+    const mine = await api(t, 'GET', '/v1/payments', other.accessToken)
+    expect(mine.body.items).toEqual([])
+    const adminView = await api(t, 'GET', `/v1/payments?customerId=${customer.id}&limit=2`, admin)
+    expect(adminView.body.items).toHaveLength(2)
+    expect(adminView.body.nextCursor).toBeTruthy()
+  })
+})
+
+describe('bad input', () => {
+  it('refuses card numbers anywhere in the body, naming the field and storing nothing', async () => {
+    const before = (await t.database.query(`select count(*)::int as n from payments`)).rows[0].n
+    for (const note of ['4111 1111 1111 1111', '4111-1111-1111-1111', '۴۱۱۱۱۱۱۱۱۱۱۱۱۱۱۱']) {
+      const res = await create(customer.token, body({ metadata: { note } }))
+      expect(res.status).toBe(400)
+      expect(res.body.type).toContain('card_number_refused')
+      expect(res.body.errors[0].field).toBe('body.metadata.note')
+      expect(JSON.stringify(res.body)).not.toContain('1111')
+    }
+    // Even with an otherwise invalid body (no schema error echoes it back).
+    const broken = await create(customer.token, { card: '4111111111111111' })
+    expect(broken.status).toBe(400)
+    expect(broken.body.type).toContain('card_number_refused')
+    expect((await t.database.query(`select count(*)::int as n from payments`)).rows[0].n).toBe(before)
+  })
+
+  it('answers 400 for wrong types, zero, huge and fractional amounts, unknown currencies and non-http return URLs', async () => {
+    for (const bad of [
+      body({ amount: 125000 }),
+      body({ amount: '0' }),
+      body({ amount: '12.50' }),
+      body({ amount: '1'.repeat(79) }),
+      body({ currency: 'XXX' }),
+      body({ returnUrl: 'javascript:alert(1)' }),
+      body({ purpose: { type: 'gift' } }),
+      body({ metadata: { k: { nested: true } } }),
+    ]) {
+      const res = await create(customer.token, bad)
+      expect(res.status, JSON.stringify(bad)).toBe(400)
+      expect(res.headers['content-type']).toContain('application/problem+json')
+    }
+  })
+
+  it('answers 422 for a gateway that is not enabled, and 401 without a session', async () => {
+    const res = await create(customer.token, body({ gateway: 'stripe' }))
+    expect(res.status).toBe(503)
+    expect(res.body.type).toContain('gateway_unavailable')
+    const anonymous = await t.caravan.app.inject({ method: 'POST', url: '/v1/payments', payload: body() })
+    expect(anonymous.statusCode).toBe(401)
+  })
+})
+
+async function paidPayment(amount = '100000') {
+  const created = await create(customer.token, body({ amount }))
+  await payAtGateway(created.body.nextAction.url, 'pay')
+  return created.body.id as string
+}
+
+describe('refunds', () => {
+  it('refund in part and in full, never above what was captured', async () => {
+    const id = await paidPayment('100000')
+    const part = await api(t, 'POST', `/v1/payments/${id}/refunds`, admin, { amount: '30000', reason: 'requested_by_customer' }, { 'idempotency-key': 'r1' })
+    expect(part.status).toBe(201)
+    expect(part.body).toMatchObject({ amount: '30000', status: 'pending', destination: 'original' })
+    const replay = await api(t, 'POST', `/v1/payments/${id}/refunds`, admin, { amount: '30000', reason: 'requested_by_customer' }, { 'idempotency-key': 'r1' })
+    expect(replay.body.id).toBe(part.body.id)
+    const over = await api(t, 'POST', `/v1/payments/${id}/refunds`, admin, { amount: '70001', reason: 'other' })
+    expect(over.status).toBe(422)
+    expect(over.body.type).toContain('refund_exceeds_captured')
+    await until(async () => (await api(t, 'GET', `/v1/payments/${id}`, admin)).body.refunds[0].status === 'succeeded', 20_000, 'refund sent')
+    const rest = await api(t, 'POST', `/v1/payments/${id}/refunds`, admin, { reason: 'other' })
+    expect(rest.body.amount).toBe('70000')
+    const detail = await until(async () => {
+      const d = (await api(t, 'GET', `/v1/payments/${id}`, admin)).body
+      return d.refunds.every((r: any) => r.status === 'succeeded') ? d : undefined
+    }, 20_000)
+    expect(detail.payment.refundedAmount).toBe('100000')
+  })
+
+  it('concurrent refund requests cannot add up to more than was captured', async () => {
+    const id = await paidPayment('100000')
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => api(t, 'POST', `/v1/payments/${id}/refunds`, admin, { amount: '30000', reason: 'other' }, { 'idempotency-key': `c${i}` })),
+    )
+    expect(results.filter((r) => r.status === 201)).toHaveLength(3)
+    expect(results.filter((r) => r.status === 422)).toHaveLength(5)
+    const { rows } = await t.database.query(`select refunded_amount::text as r from payments where id = $1`, [id])
+    expect(rows[0].r).toBe('90000')
+  })
+
+  it('refuses a refund of an unpaid payment', async () => {
+    const created = await create(customer.token, body())
+    const res = await api(t, 'POST', `/v1/payments/${created.body.id}/refunds`, admin, { reason: 'other' })
+    expect(res.status).toBe(409)
+    expect(res.body.type).toContain('payment_not_refundable')
+  })
+})
+
+describe('cancel, expiry and reconciliation', () => {
+  it('cancels an unpaid payment, and refuses to cancel a paid one', async () => {
+    const created = await create(customer.token, body())
+    const canceled = await api(t, 'POST', `/v1/payments/${created.body.id}/cancel`, customer.token)
+    expect(canceled.status).toBe(200)
+    expect(canceled.body.status).toBe('canceled')
+    const id = await paidPayment()
+    const res = await api(t, 'POST', `/v1/payments/${id}/cancel`, customer.token)
+    expect(res.status).toBe(409)
+  })
+
+  it('a payer who paid but never came back is settled by reconciliation; an unpaid one past expiry expires', async () => {
+    const paid = await create(customer.token, body())
+    const page = new URL(paid.body.nextAction.url).pathname
+    // The payer pays at the gateway and closes the tab: our return page is never called.
+    await t.caravan.app.inject({ method: 'POST', url: page, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'choice=pay' })
+    const abandoned = await create(customer.token, body())
+    await t.database.query(`update payments set expires_at = now() - interval '1 minute', updated_at = now() - interval '1 hour' where id = any($1::uuid[])`, [
+      [paid.body.id, abandoned.body.id],
+    ])
+    await t.caravan.services.payments.reconcile({ staleSeconds: 60, limit: 100 })
+    expect((await api(t, 'GET', `/v1/payments/${paid.body.id}`, admin)).body.payment.status).toBe('succeeded')
+    expect((await api(t, 'GET', `/v1/payments/${abandoned.body.id}`, admin)).body.payment.status).toBe('expired')
+  })
+
+  it('money that arrives after a payment was canceled is refunded automatically', async () => {
+    const created = await create(customer.token, body({ amount: '50000' }))
+    const page = new URL(created.body.nextAction.url).pathname
+    // The host cancels while the payer is still at the gateway; the gateway has not been paid yet.
+    expect((await api(t, 'POST', `/v1/payments/${created.body.id}/cancel`, admin)).body.status).toBe('canceled')
+    await t.caravan.app.inject({ method: 'POST', url: page, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'choice=pay' })
+    const attempt = (await api(t, 'GET', `/v1/payments/${created.body.id}`, admin)).body.attempts[0]
+    await t.caravan.app.inject({ method: 'GET', url: `/v1/payments/return/${attempt.id}` })
+    const detail = await until(async () => {
+      const d = (await api(t, 'GET', `/v1/payments/${created.body.id}`, admin)).body
+      return d.refunds[0]?.status === 'succeeded' ? d : undefined
+    }, 20_000, 'automatic refund')
+    expect(detail.payment.status).toBe('canceled')
+    expect(detail.refunds[0]).toMatchObject({ amount: '50000', reason: 'order_canceled', approvedBy: 'system' })
+  })
+})
