@@ -57,7 +57,13 @@ describe('a payment through the test gateway', () => {
     const payload = body()
     const first = await create(customer.token, payload, 'pay-once')
     expect(first.status).toBe(201)
-    expect(first.body).toMatchObject({ status: 'requires_action', gateway: 'test', amount: '125000', currency: 'IRR', customerId: customer.id })
+    expect(first.body).toMatchObject({
+      status: 'requires_action',
+      gateway: 'test',
+      amount: '125000',
+      currency: 'IRR',
+      customerId: customer.id,
+    })
     expect(first.body.nextAction.type).toBe('redirect')
     const again = await create(customer.token, payload, 'pay-once')
     expect(again.status).toBe(201)
@@ -109,6 +115,47 @@ describe('a payment through the test gateway', () => {
     const adminView = await api(t, 'GET', `/v1/payments?customerId=${customer.id}&limit=2`, admin)
     expect(adminView.body.items).toHaveLength(2)
     expect(adminView.body.nextCursor).toBeTruthy()
+  })
+})
+
+describe('what the gateway reports', () => {
+  it('holds a payment for review when the gateway collected another amount, and raises an alert event', async () => {
+    const held: unknown[] = []
+    const off = t.caravan.events.subscribe('payment.held', (e) => void held.push(e.payload))
+    const created = await create(customer.token, body({ amount: '90000' }))
+    const reference = new URL(created.body.nextAction.url).pathname.split('/').at(-1)
+    // The bank took 9,000 instead of 90,000 (a tampered amount at the gateway).
+    await t.database.query(`update test_gateway_charges set amount = 9000 where reference = $1`, [reference])
+    const landed = await payAtGateway(created.body.nextAction.url, 'pay')
+    expect(landed.searchParams.get('status')).toBe('processing')
+    const detail = (await api(t, 'GET', `/v1/payments/${created.body.id}`, admin)).body
+    expect(detail.payment.status).toBe('processing')
+    expect(detail.payment.heldReason).toMatch(/9000 IRR for 90000 IRR/)
+    expect(held).toHaveLength(1)
+    const list = await api(t, 'GET', '/v1/payments?held=true', admin)
+    expect(list.body.items.map((p: any) => p.id)).toContain(created.body.id)
+    // Reconciliation leaves it to the admin.
+    await t.caravan.services.payments.reconcile({ staleSeconds: 0, limit: 100 })
+    expect((await api(t, 'GET', `/v1/payments/${created.body.id}`, admin)).body.payment.status).toBe('processing')
+    off()
+  })
+
+  it('a second success for an order already paid is refunded automatically as a duplicate', async () => {
+    const ref = `dup-${Math.random()}`
+    const first = await create(customer.token, body({ amount: '40000', purpose: { type: 'order', ref } }))
+    const second = await create(customer.token, body({ amount: '40000', purpose: { type: 'order', ref } }))
+    await payAtGateway(first.body.nextAction.url, 'pay')
+    await payAtGateway(second.body.nextAction.url, 'pay')
+    const detail = await until(
+      async () => {
+        const d = (await api(t, 'GET', `/v1/payments/${second.body.id}`, admin)).body
+        return d.refunds[0]?.status === 'succeeded' ? d : undefined
+      },
+      20_000,
+      'duplicate refunded',
+    )
+    expect(detail.refunds[0]).toMatchObject({ reason: 'duplicate', amount: '40000', approvedBy: 'system' })
+    expect((await api(t, 'GET', `/v1/payments/${first.body.id}`, admin)).body.refunds).toEqual([])
   })
 })
 
@@ -164,15 +211,33 @@ async function paidPayment(amount = '100000') {
 describe('refunds', () => {
   it('refund in part and in full, never above what was captured', async () => {
     const id = await paidPayment('100000')
-    const part = await api(t, 'POST', `/v1/payments/${id}/refunds`, admin, { amount: '30000', reason: 'requested_by_customer' }, { 'idempotency-key': 'r1' })
+    const part = await api(
+      t,
+      'POST',
+      `/v1/payments/${id}/refunds`,
+      admin,
+      { amount: '30000', reason: 'requested_by_customer' },
+      { 'idempotency-key': 'r1' },
+    )
     expect(part.status).toBe(201)
     expect(part.body).toMatchObject({ amount: '30000', status: 'pending', destination: 'original' })
-    const replay = await api(t, 'POST', `/v1/payments/${id}/refunds`, admin, { amount: '30000', reason: 'requested_by_customer' }, { 'idempotency-key': 'r1' })
+    const replay = await api(
+      t,
+      'POST',
+      `/v1/payments/${id}/refunds`,
+      admin,
+      { amount: '30000', reason: 'requested_by_customer' },
+      { 'idempotency-key': 'r1' },
+    )
     expect(replay.body.id).toBe(part.body.id)
     const over = await api(t, 'POST', `/v1/payments/${id}/refunds`, admin, { amount: '70001', reason: 'other' })
     expect(over.status).toBe(422)
     expect(over.body.type).toContain('refund_exceeds_captured')
-    await until(async () => (await api(t, 'GET', `/v1/payments/${id}`, admin)).body.refunds[0].status === 'succeeded', 20_000, 'refund sent')
+    await until(
+      async () => (await api(t, 'GET', `/v1/payments/${id}`, admin)).body.refunds[0].status === 'succeeded',
+      20_000,
+      'refund sent',
+    )
     const rest = await api(t, 'POST', `/v1/payments/${id}/refunds`, admin, { reason: 'other' })
     expect(rest.body.amount).toBe('70000')
     const detail = await until(async () => {
@@ -185,7 +250,9 @@ describe('refunds', () => {
   it('concurrent refund requests cannot add up to more than was captured', async () => {
     const id = await paidPayment('100000')
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => api(t, 'POST', `/v1/payments/${id}/refunds`, admin, { amount: '30000', reason: 'other' }, { 'idempotency-key': `c${i}` })),
+      Array.from({ length: 8 }, (_, i) =>
+        api(t, 'POST', `/v1/payments/${id}/refunds`, admin, { amount: '30000', reason: 'other' }, { 'idempotency-key': `c${i}` }),
+      ),
     )
     expect(results.filter((r) => r.status === 201)).toHaveLength(3)
     expect(results.filter((r) => r.status === 422)).toHaveLength(5)
@@ -216,11 +283,17 @@ describe('cancel, expiry and reconciliation', () => {
     const paid = await create(customer.token, body())
     const page = new URL(paid.body.nextAction.url).pathname
     // The payer pays at the gateway and closes the tab: our return page is never called.
-    await t.caravan.app.inject({ method: 'POST', url: page, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'choice=pay' })
+    await t.caravan.app.inject({
+      method: 'POST',
+      url: page,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'choice=pay',
+    })
     const abandoned = await create(customer.token, body())
-    await t.database.query(`update payments set expires_at = now() - interval '1 minute', updated_at = now() - interval '1 hour' where id = any($1::uuid[])`, [
-      [paid.body.id, abandoned.body.id],
-    ])
+    await t.database.query(
+      `update payments set expires_at = now() - interval '1 minute', updated_at = now() - interval '1 hour' where id = any($1::uuid[])`,
+      [[paid.body.id, abandoned.body.id]],
+    )
     await t.caravan.services.payments.reconcile({ staleSeconds: 60, limit: 100 })
     expect((await api(t, 'GET', `/v1/payments/${paid.body.id}`, admin)).body.payment.status).toBe('succeeded')
     expect((await api(t, 'GET', `/v1/payments/${abandoned.body.id}`, admin)).body.payment.status).toBe('expired')
@@ -231,13 +304,22 @@ describe('cancel, expiry and reconciliation', () => {
     const page = new URL(created.body.nextAction.url).pathname
     // The host cancels while the payer is still at the gateway; the gateway has not been paid yet.
     expect((await api(t, 'POST', `/v1/payments/${created.body.id}/cancel`, admin)).body.status).toBe('canceled')
-    await t.caravan.app.inject({ method: 'POST', url: page, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'choice=pay' })
+    await t.caravan.app.inject({
+      method: 'POST',
+      url: page,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'choice=pay',
+    })
     const attempt = (await api(t, 'GET', `/v1/payments/${created.body.id}`, admin)).body.attempts[0]
     await t.caravan.app.inject({ method: 'GET', url: `/v1/payments/return/${attempt.id}` })
-    const detail = await until(async () => {
-      const d = (await api(t, 'GET', `/v1/payments/${created.body.id}`, admin)).body
-      return d.refunds[0]?.status === 'succeeded' ? d : undefined
-    }, 20_000, 'automatic refund')
+    const detail = await until(
+      async () => {
+        const d = (await api(t, 'GET', `/v1/payments/${created.body.id}`, admin)).body
+        return d.refunds[0]?.status === 'succeeded' ? d : undefined
+      },
+      20_000,
+      'automatic refund',
+    )
     expect(detail.payment.status).toBe('canceled')
     expect(detail.refunds[0]).toMatchObject({ amount: '50000', reason: 'order_canceled', approvedBy: 'system' })
   })

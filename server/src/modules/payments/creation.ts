@@ -42,7 +42,9 @@ export function createPaymentCreation(deps: {
     }
     if (ref === undefined) {
       if (principal.kind === 'user') return principal.userId
-      throw new AppError('validation', 'customerId is required with an API key', { errors: [{ field: 'body.customerId', message: 'is required' }] })
+      throw new AppError('validation', 'customerId is required with an API key', {
+        errors: [{ field: 'body.customerId', message: 'is required' }],
+      })
     }
     const [id] = await deps.accounts.hostUsers.resolveRefs([ref], { upsert: true, field: 'body.customerId' })
     if (!(await deps.accounts.contactsOf([id])).length)

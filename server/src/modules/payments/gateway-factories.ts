@@ -1,6 +1,12 @@
-// The gateways an admin can configure, each with the schema of its settings (checked before
-// anything is stored), the fields that are secrets, and how to build it. The test gateway is
-// built in (gateways/test.ts) and needs no settings.
+// The gateways an admin can configure: the fields that are secrets, and how to build each from
+// its settings (every adapter checks them against its schema first, naming a bad field). The test
+// gateway is built in (gateways/test.ts) and has no settings.
+import { createZarinpalGateway, zarinpalSecretFields, type ZarinpalConfig } from './gateways/zarinpal'
 import type { GatewayFactory, GatewayName } from './gateways/types'
 
-export const gatewayFactories: Partial<Record<GatewayName, GatewayFactory>> = {}
+export const gatewayFactories: Partial<Record<GatewayName, GatewayFactory>> = {
+  zarinpal: {
+    secretFields: zarinpalSecretFields,
+    create: (config, context) => createZarinpalGateway(config as ZarinpalConfig, context),
+  },
+}

@@ -102,7 +102,8 @@ export function createGatewayRegistry(deps: {
   async function active(): Promise<Map<GatewayName, ActiveGateway>> {
     const rows = await cache.get('all')
     const out = new Map<GatewayName, ActiveGateway>()
-    for (const row of rows) if (row.enabled && row.name !== 'test') out.set(row.name, { gateway: instance(row), breaker: breakers.get(row.name) })
+    for (const row of rows)
+      if (row.enabled && row.name !== 'test') out.set(row.name, { gateway: instance(row), breaker: breakers.get(row.name) })
     if (testEnabled(rows)) out.set('test', { gateway: deps.testGateway, breaker: breakers.get('test') })
     return out
   }
@@ -136,7 +137,13 @@ export function createGatewayRegistry(deps: {
   async function list(): Promise<GatewayView[]> {
     const rows = await cache.get('all')
     const names: GatewayName[] = ['test', ...(Object.keys(factories) as GatewayName[])]
-    return names.map((name) => view(name, rows.find((r) => r.name === name), rows))
+    return names.map((name) =>
+      view(
+        name,
+        rows.find((r) => r.name === name),
+        rows,
+      ),
+    )
   }
 
   /** Creates or replaces a gateway's settings; secrets left out (or sent back masked) keep their stored value. */
@@ -164,7 +171,11 @@ export function createGatewayRegistry(deps: {
     })
     await cache.invalidate('all')
     const rows = await cache.get('all')
-    return view(name, rows.find((r) => r.name === name), rows)
+    return view(
+      name,
+      rows.find((r) => r.name === name),
+      rows,
+    )
   }
 
   async function remove(actor: Principal, name: GatewayName): Promise<void> {

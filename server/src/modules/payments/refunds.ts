@@ -63,7 +63,8 @@ export function createRefunds(deps: {
       const p = await paymentsRepo.lock(tx, paymentId)
       if (!p) throw new AppError('not_found', 'No such payment')
       const attempt = (await attemptsRepo.ofPayment(tx, p.id)).find((a) => a.status === 'succeeded')
-      if (p.status !== 'succeeded' || !attempt) throw new AppError('payment_not_refundable', `Only a succeeded payment can be refunded; this one is ${p.status}`)
+      if (p.status !== 'succeeded' || !attempt)
+        throw new AppError('payment_not_refundable', `Only a succeeded payment can be refunded; this one is ${p.status}`)
       const remaining = p.capturedAmount - p.refundedAmount
       const amount = body.amount !== undefined ? BigInt(body.amount) : remaining
       if (remaining <= 0n) throw new AppError('payment_not_refundable', 'The payment has been refunded in full')
@@ -101,7 +102,12 @@ export function createRefunds(deps: {
     fields: Pick<RefundRow, 'attemptId' | 'amount' | 'reason' | 'createdBy' | 'idempotencyKey' | 'requestHash' | 'approvedBy'>,
   ): Promise<RefundRow> {
     await paymentsRepo.update(tx, p.id, { refundedAmount: p.refundedAmount + fields.amount })
-    const refund = await refundsRepo.insert(tx, { id: newId(), paymentId: p.id, status: fields.approvedBy ? 'pending' : 'awaiting_approval', ...fields })
+    const refund = await refundsRepo.insert(tx, {
+      id: newId(),
+      paymentId: p.id,
+      status: fields.approvedBy ? 'pending' : 'awaiting_approval',
+      ...fields,
+    })
     if (fields.approvedBy) await jobs.send(JOB_REFUND, { refundId: refund.id }, { tx })
     return refund
   }
@@ -143,7 +149,13 @@ export function createRefunds(deps: {
         await refundsRepo.update(tx, r.id, { status: 'rejected' })
         await paymentsRepo.update(tx, p.id, { refundedAmount: p.refundedAmount - r.amount })
       }
-      await audit.append(tx, { actor: admin, action: approve ? 'refund.approved' : 'refund.rejected', targetType: 'payment', targetId: p.id, data: { refundId: r.id } })
+      await audit.append(tx, {
+        actor: admin,
+        action: approve ? 'refund.approved' : 'refund.rejected',
+        targetType: 'payment',
+        targetId: p.id,
+        data: { refundId: r.id },
+      })
       return refundView((await refundsRepo.byId(tx, r.id))!, p.currency)
     })
   }
@@ -167,8 +179,17 @@ export function createRefunds(deps: {
         reason: r.reason,
       })
     } catch (e) {
-      if (e instanceof ProviderError && e.kind !== 'transient') result = { status: 'failed', gatewayRefundId: '', reason: e.message }
-      else throw e
+      if (!(e instanceof ProviderError)) throw e
+      if (e.kind !== 'transient') result = { status: 'failed', gatewayRefundId: '', reason: e.message }
+      else if (gateway?.refundRetrySafe === false) {
+        // The call may have reached the gateway: sending it again could refund twice.
+        await refundsRepo.update(db, r.id, {
+          gatewayRefundId: 'unknown',
+          error: `Outcome unknown, not retried: ${e.message}. Check the gateway's panel.`,
+        })
+        deps.logger.error({ refundId: r.id, gateway: attempt.gateway }, 'refund outcome unknown; left for a person to check')
+        return
+      } else throw e
     }
     await settle(r.id, result)
   }
@@ -192,7 +213,12 @@ export function createRefunds(deps: {
         action: `refund.${result.status}`,
         targetType: 'payment',
         targetId: p.id,
-        data: { refundId: r.id, amount: r.amount.toString(), gatewayRefundId: result.gatewayRefundId || null, reason: result.reason ?? null },
+        data: {
+          refundId: r.id,
+          amount: r.amount.toString(),
+          gatewayRefundId: result.gatewayRefundId || null,
+          reason: result.reason ?? null,
+        },
       })
       if (result.status === 'succeeded') {
         const refund = refundView({ ...r, status: 'succeeded', gatewayRefundId: result.gatewayRefundId }, p.currency)
@@ -218,7 +244,8 @@ export function createRefunds(deps: {
     const limit = query.limit ?? 20
     const rows = await refundsRepo.list(db, { ...query, before: decodeCursor(query.cursor), limit })
     const currencies = new Map<string, PaymentRow['currency']>()
-    for (const r of rows) if (!currencies.has(r.paymentId)) currencies.set(r.paymentId, (await paymentsRepo.byId(db, r.paymentId))!.currency)
+    for (const r of rows)
+      if (!currencies.has(r.paymentId)) currencies.set(r.paymentId, (await paymentsRepo.byId(db, r.paymentId))!.currency)
     return pageOf(rows, limit, (r) => refundView(r, currencies.get(r.paymentId)!))
   }
 

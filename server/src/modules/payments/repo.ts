@@ -142,7 +142,11 @@ export const attemptsRepo = {
     return row
   },
   async ofPayment(x: Executor, paymentId: string): Promise<AttemptRow[]> {
-    return x.select().from(paymentAttempts).where(eq(paymentAttempts.paymentId, paymentId)).orderBy(paymentAttempts.createdAt, paymentAttempts.id)
+    return x
+      .select()
+      .from(paymentAttempts)
+      .where(eq(paymentAttempts.paymentId, paymentId))
+      .orderBy(paymentAttempts.createdAt, paymentAttempts.id)
   },
   async update(x: Executor, id: string, set: Partial<typeof paymentAttempts.$inferInsert>): Promise<void> {
     await x
@@ -185,7 +189,11 @@ export const refundsRepo = {
     return row
   },
   async ofPayment(x: Executor, paymentId: string): Promise<RefundRow[]> {
-    return x.select().from(paymentRefunds).where(eq(paymentRefunds.paymentId, paymentId)).orderBy(paymentRefunds.createdAt, paymentRefunds.id)
+    return x
+      .select()
+      .from(paymentRefunds)
+      .where(eq(paymentRefunds.paymentId, paymentId))
+      .orderBy(paymentRefunds.createdAt, paymentRefunds.id)
   },
   async update(x: Executor, id: string, set: Partial<typeof paymentRefunds.$inferInsert>): Promise<void> {
     await x
@@ -198,7 +206,11 @@ export const refundsRepo = {
 export const gatewayEventsRepo = {
   /** True the first time this gateway's event id is seen (in the caller's transaction). */
   async claim(x: Executor, gateway: GatewayName, eventId: string, type: string): Promise<boolean> {
-    const rows = await x.insert(paymentGatewayEvents).values({ gateway, eventId, type }).onConflictDoNothing().returning({ eventId: paymentGatewayEvents.eventId })
+    const rows = await x
+      .insert(paymentGatewayEvents)
+      .values({ gateway, eventId, type })
+      .onConflictDoNothing()
+      .returning({ eventId: paymentGatewayEvents.eventId })
     return rows.length === 1
   },
 }
@@ -214,7 +226,10 @@ export const gatewayConfigsRepo = {
       .onConflictDoUpdate({ target: paymentGatewayConfigs.name, set: { enabled, sealedConfig, updatedAt: sql`now()` } })
   },
   async remove(x: Executor, name: GatewayName): Promise<boolean> {
-    const rows = await x.delete(paymentGatewayConfigs).where(eq(paymentGatewayConfigs.name, name)).returning({ name: paymentGatewayConfigs.name })
+    const rows = await x
+      .delete(paymentGatewayConfigs)
+      .where(eq(paymentGatewayConfigs.name, name))
+      .returning({ name: paymentGatewayConfigs.name })
     return rows.length === 1
   },
 }

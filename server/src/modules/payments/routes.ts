@@ -182,7 +182,7 @@ export function paymentsRoutes(app: App, deps: { payments: PaymentsService; auth
     tags,
     access: auth.public,
     errors: [404],
-    summary: 'Where gateways send the payer back: confirms with the gateway, then redirects to the payment\'s returnUrl',
+    summary: "Where gateways send the payer back: confirms with the gateway, then redirects to the payment's returnUrl",
     description: 'The query the gateway adds is passed to it, never trusted: success is what the gateway confirms server-side.',
     schema: {
       params: Type.Object({ attemptId: Id }),

@@ -10,7 +10,11 @@ import { ATTEMPT_STATUSES, PAYMENT_STATUSES, PURPOSE_TYPES, REFUND_REASONS, REFU
 const GatewayName = Type.Enum(GATEWAY_NAMES)
 const PaymentStatus = Type.Enum(PAYMENT_STATUSES)
 const PurposeType = Type.Enum(PURPOSE_TYPES)
-const PositiveAmount = Type.String({ pattern: '^[1-9][0-9]{0,77}$', description: 'Amount in minor units (digits only, more than zero)', examples: ['12500'] })
+const PositiveAmount = Type.String({
+  pattern: '^[1-9][0-9]{0,77}$',
+  description: 'Amount in minor units (digits only, more than zero)',
+  examples: ['12500'],
+})
 const HttpUrl = Type.String({ pattern: '^https?://', maxLength: 2048, format: 'uri' })
 const Metadata = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 500 }), {
   maxProperties: 20,
@@ -32,7 +36,9 @@ export const CreatePaymentBody = Type.Object(
     returnUrl: HttpUrl,
     gateway: Type.Optional(GatewayName),
     description: Type.Optional(Type.String({ maxLength: 500 })),
-    country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: "The customer's country (ISO 3166-1 alpha-2), for routing" })),
+    country: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z]{2}$', description: "The customer's country (ISO 3166-1 alpha-2), for routing" }),
+    ),
     metadata: Type.Optional(Metadata),
   },
   { additionalProperties: false },

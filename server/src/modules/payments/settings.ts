@@ -52,7 +52,12 @@ export function createPaymentSettings(deps: { db: Db; bus: InvalidationBus; audi
       for (const key of Object.keys(KEYS) as (keyof PaymentSettings)[]) {
         if (patch[key] !== undefined) await paymentSettingsRepo.put(tx, KEYS[key], patch[key])
       }
-      await deps.audit.append(tx, { actor, action: 'payment_settings.updated', targetType: 'payment_settings', data: { fields: Object.keys(patch) } })
+      await deps.audit.append(tx, {
+        actor,
+        action: 'payment_settings.updated',
+        targetType: 'payment_settings',
+        data: { fields: Object.keys(patch) },
+      })
     })
     await cache.invalidate('all')
     return cache.get('all')

@@ -44,7 +44,10 @@ export function createSettlement(deps: {
       verdict = await gateway.confirm({ reference: attempt.reference, amount: payment.amount, currency: payment.currency, returned })
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e
-      deps.logger.warn({ paymentId: payment.id, gateway: attempt.gateway, err: e.message }, 'payment confirmation failed; reconciliation will retry')
+      deps.logger.warn(
+        { paymentId: payment.id, gateway: attempt.gateway, err: e.message },
+        'payment confirmation failed; reconciliation will retry',
+      )
       return payment
     }
     return apply(attempt, verdict, { returned: returned !== undefined })
@@ -84,7 +87,13 @@ export function createSettlement(deps: {
       const heldReason = `${a.gateway} reported ${reported.amount ?? '?'} ${reported.currency ?? '?'} for ${p.amount} ${p.currency}`
       const next: PaymentStatus = canMove(p.status, 'processing') ? 'processing' : p.status
       await paymentsRepo.update(tx, p.id, { status: next, heldReason, gateway: a.gateway, capturedAmount: captured })
-      await audit.append(tx, { actor: 'system', action: 'payment.held', targetType: 'payment', targetId: p.id, data: { ...reported, gateway: a.gateway } })
+      await audit.append(tx, {
+        actor: 'system',
+        action: 'payment.held',
+        targetType: 'payment',
+        targetId: p.id,
+        data: { ...reported, gateway: a.gateway },
+      })
       const held = { ...p, status: next, heldReason, capturedAmount: captured }
       raise(events.event('payment.held', { payment: paymentView(held), reported }))
       deps.logger.error({ paymentId: p.id, ...reported }, 'payment held for review: the gateway reported another amount or currency')
@@ -100,7 +109,12 @@ export function createSettlement(deps: {
         targetId: p.id,
         data: { attemptId: a.id, gateway: a.gateway, status: p.status },
       })
-      return { paymentId: p.id, attemptId: a.id, amount: captured, reason: p.status === 'succeeded' ? 'duplicate' : 'order_canceled' } as const
+      return {
+        paymentId: p.id,
+        attemptId: a.id,
+        amount: captured,
+        reason: p.status === 'succeeded' ? 'duplicate' : 'order_canceled',
+      } as const
     }
     const settled = await move(tx, raise, p, 'succeeded', a.gateway, undefined, captured)
     // Another payment for the same order succeeded first: this one is a duplicate charge.
@@ -171,7 +185,10 @@ export function createSettlement(deps: {
 
   /** Expiry and reconciliation in one pass: open payments are asked at their gateway; unpaid ones past expiry close. */
   async function reconcile(options: { staleSeconds: number; limit: number }): Promise<{ checked: number; expired: number }> {
-    const ids = new Set([...(await paymentsRepo.expiredIds(db, options.limit)), ...(await paymentsRepo.staleOpenIds(db, options.staleSeconds, options.limit))])
+    const ids = new Set([
+      ...(await paymentsRepo.expiredIds(db, options.limit)),
+      ...(await paymentsRepo.staleOpenIds(db, options.staleSeconds, options.limit)),
+    ])
     let expired = 0
     for (const id of ids) {
       const p = await refresh(id)
@@ -197,7 +214,13 @@ export function createSettlement(deps: {
     } catch (e) {
       if (!(e instanceof WebhookRejected)) throw e
       await db.transaction((tx) =>
-        audit.append(tx, { actor: 'system', action: 'payment_webhook.rejected', targetType: 'payment_gateway', targetId: name, data: { reason: e.message } }),
+        audit.append(tx, {
+          actor: 'system',
+          action: 'payment_webhook.rejected',
+          targetType: 'payment_gateway',
+          targetId: name,
+          data: { reason: e.message },
+        }),
       )
       throw new AppError('invalid_signature', e.message)
     }

@@ -36,9 +36,13 @@ export const payments = pgTable(
     returnUrl: text('return_url').notNull(),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     /** What the gateway captured; equals amount once succeeded. */
-    capturedAmount: money('captured_amount').notNull().default(sql`0`),
+    capturedAmount: money('captured_amount')
+      .notNull()
+      .default(sql`0`),
     /** Sum of refunds that succeeded or are on their way (pending): the cap is capturedAmount. */
-    refundedAmount: money('refunded_amount').notNull().default(sql`0`),
+    refundedAmount: money('refunded_amount')
+      .notNull()
+      .default(sql`0`),
     /** Set when the gateway reported another amount or currency: the payment waits for an admin. */
     heldReason: text('held_reason'),
     /** Who created it (principal key) and with which Idempotency-Key: a retry finds this row. */
@@ -56,7 +60,9 @@ export const payments = pgTable(
     index('payments_customer').on(t.customerId, t.id),
     index('payments_status').on(t.status, t.id),
     // The expiry and reconciliation jobs look only at open payments.
-    index('payments_open').on(t.expiresAt).where(sql`status in ('requires_action', 'processing')`),
+    index('payments_open')
+      .on(t.expiresAt)
+      .where(sql`status in ('requires_action', 'processing')`),
     index('payments_purpose').on(t.purposeType, t.purposeRef),
     // The last line of defence against refunding more than was taken (the service checks under a lock first).
     check('payments_refunds_within_captured', sql`${t.refundedAmount} >= 0 and ${t.refundedAmount} <= ${t.capturedAmount}`),
@@ -151,6 +157,8 @@ export const testGatewayCharges = pgTable('test_gateway_charges', {
   description: text('description').notNull(),
   returnUrl: text('return_url').notNull(),
   status: text('status').$type<'open' | 'paid' | 'failed'>().notNull().default('open'),
-  refunded: money('refunded').notNull().default(sql`0`),
+  refunded: money('refunded')
+    .notNull()
+    .default(sql`0`),
   createdAt: created(),
 })

@@ -38,7 +38,8 @@ export function createTestGateway(deps: { db: Db; publicUrl: string }): Gateway 
     },
     async refund(request) {
       const charge = await testChargesRepo.refund(db, request.reference, request.amount)
-      if (!charge) throw new ProviderError('permanent', 'Test gateway: the refund is larger than what is left of the payment, or it was not paid')
+      if (!charge)
+        throw new ProviderError('permanent', 'Test gateway: the refund is larger than what is left of the payment, or it was not paid')
       return { status: 'succeeded', gatewayRefundId: `tgr_${request.refundId}` }
     },
   }

@@ -106,6 +106,11 @@ export interface Gateway {
   readonly name: GatewayName
   /** Currencies this gateway can charge in. */
   readonly currencies: readonly Currency[]
+  /**
+   * False when the gateway's refund call takes no idempotency key (Zarinpal): a refund whose answer
+   * was lost is then left for a person to check instead of being sent again (it might pay twice).
+   */
+  readonly refundRetrySafe?: boolean
   create(charge: GatewayCharge): Promise<GatewayCreated>
   /**
    * Asks the gateway for the attempt's state, completing it where the protocol requires it
