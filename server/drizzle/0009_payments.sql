@@ -99,4 +99,4 @@ CREATE UNIQUE INDEX "payments_idempotency" ON "payments" USING btree ("created_b
 CREATE INDEX "payments_customer" ON "payments" USING btree ("customer_id","id");--> statement-breakpoint
 CREATE INDEX "payments_status" ON "payments" USING btree ("status","id");--> statement-breakpoint
 CREATE INDEX "payments_open" ON "payments" USING btree ("expires_at") WHERE status in ('requires_action', 'processing');--> statement-breakpoint
-CREATE INDEX "payments_purpose" ON "payments" USING btree ("purpose_type","purpose_ref");
+CREATE INDEX "payments_purpose" ON "payments" USING btree ("customer_id","purpose_type","purpose_ref");

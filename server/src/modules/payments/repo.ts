@@ -106,17 +106,21 @@ export const paymentsRepo = {
       .limit(limit)
     return rows.map((r) => r.id)
   },
-  /** Another payment for the same purpose that already succeeded (a duplicate charge). */
-  async succeededForPurpose(x: Executor, purposeType: PurposeType, purposeRef: string, exceptId: string): Promise<PaymentRow | undefined> {
+  /** Another payment of the same customer for the same purpose that already succeeded (a duplicate charge). */
+  async succeededForPurpose(
+    x: Executor,
+    p: { customerId: string; purposeType: PurposeType; purposeRef: string; exceptId: string },
+  ): Promise<PaymentRow | undefined> {
     const [row] = await x
       .select()
       .from(payments)
       .where(
         and(
-          eq(payments.purposeType, purposeType),
-          eq(payments.purposeRef, purposeRef),
+          eq(payments.customerId, p.customerId),
+          eq(payments.purposeType, p.purposeType),
+          eq(payments.purposeRef, p.purposeRef),
           eq(payments.status, 'succeeded'),
-          sql`${payments.id} <> ${exceptId}`,
+          sql`${payments.id} <> ${p.exceptId}`,
         ),
       )
       .orderBy(payments.settledAt)

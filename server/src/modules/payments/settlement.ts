@@ -117,8 +117,16 @@ export function createSettlement(deps: {
       } as const
     }
     const settled = await move(tx, raise, p, 'succeeded', a.gateway, undefined, captured)
-    // Another payment for the same order succeeded first: this one is a duplicate charge.
-    if (p.purposeRef && (await paymentsRepo.succeededForPurpose(tx, p.purposeType, p.purposeRef, p.id)))
+    // The same customer's other payment for the same order succeeded first: this one is a duplicate charge.
+    if (
+      p.purposeRef &&
+      (await paymentsRepo.succeededForPurpose(tx, {
+        customerId: p.customerId,
+        purposeType: p.purposeType,
+        purposeRef: p.purposeRef,
+        exceptId: p.id,
+      }))
+    )
       return { paymentId: settled.id, attemptId: a.id, amount: captured, reason: 'duplicate' } as const
     return undefined
   }

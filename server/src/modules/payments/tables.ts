@@ -63,7 +63,7 @@ export const payments = pgTable(
     index('payments_open')
       .on(t.expiresAt)
       .where(sql`status in ('requires_action', 'processing')`),
-    index('payments_purpose').on(t.purposeType, t.purposeRef),
+    index('payments_purpose').on(t.customerId, t.purposeType, t.purposeRef),
     // The last line of defence against refunding more than was taken (the service checks under a lock first).
     check('payments_refunds_within_captured', sql`${t.refundedAmount} >= 0 and ${t.refundedAmount} <= ${t.capturedAmount}`),
     check('payments_amount_positive', sql`${t.amount} > 0`),
