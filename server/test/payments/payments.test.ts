@@ -195,8 +195,9 @@ describe('bad input', () => {
 
   it('answers 422 for a gateway that is not enabled, and 401 without a session', async () => {
     const res = await create(customer.token, body({ gateway: 'stripe' }))
-    expect(res.status).toBe(503)
-    expect(res.body.type).toContain('gateway_unavailable')
+    expect(res.status).toBe(422)
+    expect(res.body.type).toContain('gateway_not_enabled')
+    expect(res.body.errors[0].field).toBe('body.gateway')
     const anonymous = await t.caravan.app.inject({ method: 'POST', url: '/v1/payments', payload: body() })
     expect(anonymous.statusCode).toBe(401)
   })

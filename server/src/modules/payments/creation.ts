@@ -104,14 +104,17 @@ export function createPaymentCreation(deps: {
     let order: GatewayName[]
     if (input.gateway) {
       if (!available.get(input.gateway)?.includes(payment.currency))
-        throw new AppError('gateway_unavailable', `The ${input.gateway} gateway is not enabled for ${payment.currency}`, {
+        throw new AppError('gateway_not_enabled', `The ${input.gateway} gateway is not enabled for ${payment.currency}`, {
           errors: [{ field: 'body.gateway', message: 'not enabled for this currency' }],
         })
       order = [input.gateway]
     } else {
       const { routing } = await deps.settings.read()
       order = route(routing, { currency: payment.currency, amount: payment.amount, country }, available)
-      if (!order.length) throw new AppError('gateway_unavailable', `No enabled gateway takes ${payment.currency}`)
+      if (!order.length)
+        throw new AppError('gateway_not_enabled', `No enabled gateway takes ${payment.currency}`, {
+          errors: [{ field: 'body.currency', message: 'no enabled gateway takes it' }],
+        })
     }
     const failures: string[] = []
     for (const name of order) {

@@ -28,6 +28,7 @@ import { attemptView, paymentView, refundView } from './views'
 declare module '../../core/http/errors' {
   interface ProblemTypes {
     gateway_unavailable: true
+    gateway_not_enabled: true
     gateway_refused: true
     invalid_signature: true
     payment_not_cancelable: true
@@ -39,6 +40,7 @@ declare module '../../core/http/errors' {
 
 defineProblemTypes({
   gateway_unavailable: { status: 503, title: 'No payment gateway can take this payment now' },
+  gateway_not_enabled: { status: 422, title: 'No enabled payment gateway takes this payment' },
   gateway_refused: { status: 422, title: 'The payment gateway refused the payment' },
   invalid_signature: { status: 400, title: 'The webhook signature is not valid' },
   payment_not_cancelable: { status: 409, title: 'The payment can no longer be canceled' },
