@@ -130,6 +130,18 @@ describe('routing with fallback', () => {
     expect(detail.attempts[0].error).not.toContain(merchantId)
   })
 
+  it('goes to the next gateway when Zarinpal does not answer in time', async () => {
+    const current = (await api(t, 'GET', '/v1/admin/payment-gateways', admin)).body.find((g: any) => g.name === 'zarinpal')
+    await api(t, 'PUT', '/v1/admin/payment-gateways/zarinpal', admin, { enabled: true, config: { ...current.config, timeoutMs: 300 } })
+    zarinpal.hangNext(1)
+    const created = await api(t, 'POST', '/v1/payments', customer, irr())
+    expect(created.status).toBe(201)
+    expect(created.body.gateway).toBe('test')
+    const detail = (await api(t, 'GET', `/v1/payments/${created.body.id}`, admin)).body
+    expect(detail.attempts[0]).toMatchObject({ gateway: 'zarinpal', status: 'error' })
+    expect(detail.attempts[0].error).toMatch(/timed out/)
+  })
+
   it('skips Zarinpal while its circuit is open after repeated timeouts or failures', async () => {
     zarinpal.failNext(5, 503)
     for (let i = 0; i < 5; i++) expect((await api(t, 'POST', '/v1/payments', customer, irr())).body.gateway).toBe('test')
