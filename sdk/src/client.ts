@@ -5,6 +5,20 @@ import { connectRealtime, type CaravanRealtime, type RealtimeOptions } from './r
 import { memorySessionStorage, sessionFromResponse, type Session, type SessionStorage } from './session.js'
 import type {
   AuditQuery,
+  ConfigurePaymentGatewayInput,
+  CreatePaymentInput,
+  Payment,
+  PaymentDetail,
+  PaymentGateway,
+  PaymentGatewayName,
+  PaymentPage,
+  PaymentQuery,
+  PaymentSettings,
+  Refund,
+  RefundInput,
+  RefundPage,
+  RefundQuery,
+  UpdatePaymentSettingsInput,
   ChatMessage,
   ChatReportPage,
   ChatReportQuery,
@@ -110,12 +124,26 @@ export interface RequestOptions extends CallOptions {
   query?: Record<string, string | number | boolean | undefined>
   /** Send the access token (default true). */
   auth?: boolean
+  /** Extra request headers (e.g. Idempotency-Key). */
+  headers?: Record<string, string>
+}
+
+/**
+ * For money writes: `idempotencyKey` is sent as the Idempotency-Key header. Use one key per
+ * intended payment or refund and send it again on a retry: the server answers with the first
+ * result instead of charging or refunding twice (the same key with another body is a 422).
+ */
+export interface IdempotentCallOptions extends CallOptions {
+  idempotencyKey?: string
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 /** What register() answers: signed in at once, or waiting for the e-mailed link (EMAIL_VERIFICATION). */
 export type Registration = (Session & { verificationRequired: false }) | { user: User; verificationRequired: true }
+
+const idempotencyHeader = (o?: IdempotentCallOptions): Record<string, string> | undefined =>
+  o?.idempotencyKey ? { 'idempotency-key': o.idempotencyKey } : undefined
 
 export function createCaravanClient(options: CaravanClientOptions = {}) {
   const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '')
@@ -139,11 +167,12 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     query: RequestOptions['query'],
     token: string | undefined,
     signal?: AbortSignal,
+    extraHeaders?: Record<string, string>,
   ) {
     let url = baseUrl + path
     const params = Object.entries(query ?? {}).filter(([, v]) => v !== undefined && v !== '')
     if (params.length) url += '?' + new URLSearchParams(params.map(([k, v]) => [k, String(v)])).toString()
-    const headers: Record<string, string> = { accept: 'application/json, application/problem+json' }
+    const headers: Record<string, string> = { ...extraHeaders, accept: 'application/json, application/problem+json' }
     // FormData (an upload) sets its own multipart content type with the boundary.
     const form = typeof FormData !== 'undefined' && body instanceof FormData
     if (body !== undefined && !form) headers['content-type'] = 'application/json'
@@ -225,12 +254,12 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     try {
       signal?.throwIfAborted()
       const token = (init.auth ?? true) ? ((await accessToken(init)) ?? undefined) : undefined
-      let response = await send(method, path, init.body, init.query, token, signal)
+      let response = await send(method, path, init.body, init.query, token, signal, init.headers)
       if (response.status === 401 && token && !options.apiKey) {
         const error = await errorFromResponse(response.clone())
         if (!error.type.endsWith('invalid_token')) throw error
         const session = await unlessAborted(refreshSession(token), signal)
-        response = await send(method, path, init.body, init.query, session.accessToken, signal)
+        response = await send(method, path, init.body, init.query, session.accessToken, signal, init.headers)
       }
       if (!response.ok) throw await errorFromResponse(response)
       if (response.status === 204) return undefined as T
@@ -413,6 +442,30 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
       retryDeadJob: (jobId: string, o?: CallOptions) =>
         request<ResponseOf<'retryDeadJob'>>('POST', `/v1/admin/jobs/dead/${id(jobId)}/retry`, { signal: o?.signal }),
 
+      /** Payments: the refund approval queue, the gateways and the module's settings. */
+      payments: {
+        /** Refunds, newest first; `status: 'awaiting_approval'` is the approval queue. */
+        refunds: (query: RefundQuery = {}, o?: CallOptions) =>
+          request<RefundPage>('GET', '/v1/admin/refunds', { query, signal: o?.signal }),
+        /** The refund goes to the gateway. */
+        approveRefund: (refundId: string, o?: CallOptions) =>
+          request<Refund>('POST', `/v1/admin/refunds/${id(refundId)}/approve`, { signal: o?.signal }),
+        /** Its amount is given back to what the payment can still refund. */
+        rejectRefund: (refundId: string, o?: CallOptions) =>
+          request<Refund>('POST', `/v1/admin/refunds/${id(refundId)}/reject`, { signal: o?.signal }),
+        gateways: (o?: CallOptions) => request<PaymentGateway[]>('GET', '/v1/admin/payment-gateways', { signal: o?.signal }),
+        /** Secrets left out of `config`, or sent back as "••••••", keep their stored value. */
+        configureGateway: (name: PaymentGatewayName, input: ConfigurePaymentGatewayInput, o?: CallOptions) =>
+          request<PaymentGateway>('PUT', `/v1/admin/payment-gateways/${id(name)}`, { body: input, signal: o?.signal }),
+        /** Forgets the gateway's settings (404 when it has none). */
+        removeGateway: (name: PaymentGatewayName, o?: CallOptions) =>
+          request<void>('DELETE', `/v1/admin/payment-gateways/${id(name)}`, { signal: o?.signal }),
+        settings: (o?: CallOptions) => request<PaymentSettings>('GET', '/v1/admin/payment-settings', { signal: o?.signal }),
+        /** Only the fields given change. */
+        updateSettings: (patch: UpdatePaymentSettingsInput, o?: CallOptions) =>
+          request<PaymentSettings>('PATCH', '/v1/admin/payment-settings', { body: patch, signal: o?.signal }),
+      },
+
       /** The notification catalogue, providers, settings and activity feed. */
       notifications: {
         listTypes: async (o?: CallOptions): Promise<NotificationType[]> =>
@@ -507,6 +560,26 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
       /** A sent notification with its deliveries and every attempt. */
       get: (notificationId: string, o?: CallOptions) =>
         request<NotificationDetail>('GET', `/v1/notifications/${id(notificationId)}`, { signal: o?.signal }),
+    },
+
+    /**
+     * Payments. A customer creates and sees their own; an admin (or an API key with payments:*)
+     * names the customer and sees all. Send the payer to `nextAction.url`; the gateway sends them
+     * back to `returnUrl` with `?payment_id=`: read the payment there, never trust the query.
+     */
+    payments: {
+      /** 201 new, 200 when `idempotencyKey` was seen before (the same payment comes back). */
+      create: (input: CreatePaymentInput, o?: IdempotentCallOptions) =>
+        request<Payment>('POST', '/v1/payments', { body: input, signal: o?.signal, headers: idempotencyHeader(o) }),
+      /** Newest first. */
+      list: (query: PaymentQuery = {}, o?: CallOptions) => request<PaymentPage>('GET', '/v1/payments', { query, signal: o?.signal }),
+      get: (paymentId: string, o?: CallOptions) => request<PaymentDetail>('GET', `/v1/payments/${id(paymentId)}`, { signal: o?.signal }),
+      /** Only while unpaid: a payment the gateway reports paid is settled instead and the cancel refused (409). */
+      cancel: (paymentId: string, o?: CallOptions) =>
+        request<Payment>('POST', `/v1/payments/${id(paymentId)}/cancel`, { signal: o?.signal }),
+      /** `amount` left out refunds what is left. An admin's refund goes at once; an API key's may wait for approval. */
+      refund: (paymentId: string, input: RefundInput, o?: IdempotentCallOptions) =>
+        request<Refund>('POST', `/v1/payments/${id(paymentId)}/refunds`, { body: input, signal: o?.signal, headers: idempotencyHeader(o) }),
     },
 
     /** Conversations and messages over REST (live events and sending over the socket: see realtime). */

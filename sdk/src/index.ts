@@ -3,6 +3,7 @@ export {
   type CallOptions,
   type CaravanClient,
   type CaravanClientOptions,
+  type IdempotentCallOptions,
   type Registration,
   type RequestOptions,
 } from './client.js'

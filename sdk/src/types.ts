@@ -151,6 +151,34 @@ export type OutboxItem = Omit<OutboxRow, 'channel' | 'payload'> &
   )
 export type OutboxPage = { items: OutboxItem[]; nextCursor: string | null }
 
+// ---- payments ----
+/** Amounts are strings of digits in minor units of `currency` (IRR 0 decimals, USD/EUR 2, BTC 8, ETH 18). */
+export type Payment = Schemas['Payment']
+export type PaymentStatus = Payment['status']
+export type Currency = Payment['currency']
+export type PaymentGatewayName = Schemas['PaymentGateway']['name']
+export type PaymentAttempt = Schemas['PaymentAttempt']
+export type PaymentAttemptStatus = PaymentAttempt['status']
+export type Refund = Schemas['Refund']
+export type RefundStatus = Refund['status']
+/** A payment with every attempt at a gateway (oldest first: the route it took) and its refunds. */
+export type PaymentDetail = Schemas['PaymentDetail']
+export type CreatePaymentInput = RequestBody<'createPayment'>
+export type PaymentQuery = QueryOf<'listPayments'>
+export type PaymentPage = ResponseOf<'listPayments'>
+export type RefundInput = RequestBody<'refundPayment'>
+export type RefundReason = RefundInput['reason']
+export type RefundQuery = QueryOf<'listRefunds'>
+export type RefundPage = ResponseOf<'listRefunds'>
+/** A gateway as admins see it: whether it is on, its settings (secrets as "••••••"), the currencies it takes, its circuit. */
+export type PaymentGateway = Schemas['PaymentGateway']
+export type ConfigurePaymentGatewayInput = RequestBody<'configurePaymentGateway'>
+/** Routing rules (first match wins), how long an unpaid payment stays open, refund policies. */
+export type PaymentSettings = ResponseOf<'getPaymentSettings'>
+export type PaymentRoutingRule = PaymentSettings['routing'][number]
+export type RefundPolicy = PaymentSettings['refundPolicies'][number]
+export type UpdatePaymentSettingsInput = RequestBody<'updatePaymentSettings'>
+
 // ---- chat ----
 export type Conversation = Schemas['ChatConversation']
 export type ConversationMember = Schemas['ChatMember']
@@ -190,4 +218,10 @@ export interface RealtimeEvents {
   'conversation:created': { conversation: Omit<Conversation, 'unreadCount' | 'myRole'> }
   'conversation:updated': { conversation: Omit<Conversation, 'unreadCount' | 'myRole'> }
   'conversation:removed': { conversationId: string }
+  // Payments: to the customer's sockets when their payment settles or a refund finishes.
+  'payment.succeeded': { payment: Payment }
+  'payment.failed': { payment: Payment }
+  /** Canceled, or expired unpaid (the payment's status says which). */
+  'payment.canceled': { payment: Payment }
+  'payment.refunded': { payment: Payment; refund: Refund }
 }
