@@ -3,7 +3,7 @@
 // auth, Idempotency-Key (a replay answers the first result; the same key with other parameters or on
 // another endpoint is a 400 idempotency_error, and nothing is saved for a request that failed
 // validation), and Stripe's error JSON {error: {type, code, message, param, doc_url}}.
-// Endpoints: POST /v1/checkout/sessions, GET /v1/checkout/sessions/:id (expand[]=payment_intent),
+// Endpoints: POST /v1/checkout/sessions, GET /v1/checkout/sessions/:id (expand[]=payment_intent), POST …/:id/expire,
 // POST /v1/refunds; GET /c/pay/:id is the hosted page the session's url points at. The payer is
 // played with pay / decline / expire / settle; Stripe's events are recorded as they happen and can be
 // signed (Stripe-Signature: t=…,v1=HMAC-SHA256(secret, `${t}.${body}`)) and posted to a URL.
@@ -579,10 +579,31 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
     return refund
   }
 
+  function expireSession(checkout: Json): Json {
+    Object.assign(checkout, { status: 'expired', url: null })
+    const intent = checkout.payment_intent ? paymentIntents.get(checkout.payment_intent) : undefined
+    if (intent) {
+      Object.assign(intent, { status: 'canceled', cancellation_reason: 'abandoned' })
+      record('payment_intent.canceled', intent)
+    }
+    record('checkout.session.expired', checkout)
+    return checkout
+  }
+
+  /** POST /v1/checkout/sessions/:id/expire: the merchant closes an open session (a paid or expired one is refused). */
+  function expireByMerchant(sessionId: string): Json {
+    const found = sessions.get(sessionId)
+    if (!found) throw invalid(`No such checkout.session: '${sessionId}'`, { code: 'resource_missing', param: 'session' }, 404)
+    if (found.status !== 'open') throw invalid(`Only Checkout Sessions with a status in ["open"] can be expired.`, {})
+    return clone(expireSession(found))
+  }
+
   function route(method: string, path: string, params: Json, idempotencyKey: string | undefined, base: string): Json {
     if (method === 'POST' && path === '/v1/checkout/sessions') return createSession(params, base)
     const retrieve = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path)
     if (method === 'GET' && retrieve) return retrieveSession(decodeURIComponent(retrieve[1]), params)
+    const expire = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(path)
+    if (method === 'POST' && expire) return expireByMerchant(decodeURIComponent(expire[1]))
     if (method === 'POST' && path === '/v1/refunds') return createRefund(params, idempotencyKey)
     throw invalid(
       `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
@@ -787,13 +808,7 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
     expire(sessionId) {
       const checkout = session(sessionId)
       if (checkout.status !== 'open') throw new Error(`fake stripe: only open sessions expire; ${sessionId} is ${checkout.status}`)
-      Object.assign(checkout, { status: 'expired', url: null })
-      const intent = checkout.payment_intent ? paymentIntents.get(checkout.payment_intent) : undefined
-      if (intent) {
-        Object.assign(intent, { status: 'canceled', cancellation_reason: 'abandoned' })
-        record('payment_intent.canceled', intent)
-      }
-      record('checkout.session.expired', checkout)
+      expireSession(checkout)
     },
 
     setRefundStatus(refundId, status, failureReason) {

@@ -147,6 +147,22 @@ describe('Stripe webhooks', () => {
     expect(detail.payment.refundedAmount).toBe('250')
   })
 
+  it('canceling a payment expires its Checkout Session, so the payer can no longer pay', async () => {
+    const { id, session } = await checkout()
+    const res = await api(t, 'POST', `/v1/payments/${id}/cancel`, customer)
+    expect(res.status).toBe(200)
+    expect(res.body.status).toBe('canceled')
+    expect(stripe.sessions.get(session)).toMatchObject({ status: 'expired', url: null })
+  })
+
+  it('a payment paid at Stripe just before the cancel is settled, and the cancel refused', async () => {
+    const { id, session } = await checkout()
+    stripe.pay(session)
+    const res = await api(t, 'POST', `/v1/payments/${id}/cancel`, customer)
+    expect(res.status).toBe(409)
+    expect((await statusOf(id)).status).toBe('succeeded')
+  })
+
   it('a crash between Stripe taking the money and our commit is settled by reconciliation', async () => {
     const { id, session } = await checkout()
     stripe.pay(session)

@@ -182,8 +182,22 @@ export function createSettlement(deps: {
     const before = await paymentsRepo.byId(db, paymentId)
     if (!before) throw new AppError('not_found', 'No such payment')
     check(before)
-    const p = await refresh(paymentId)
+    let p = await refresh(paymentId)
     if (p.status !== 'requires_action') throw new AppError('payment_not_cancelable', `The payment is ${p.status}`)
+    // Close the attempt at the gateway, so the payer can no longer pay it.
+    const current = (await attemptsRepo.ofPayment(db, paymentId)).at(-1)
+    const gateway = current?.reference ? await registry.byName(current.gateway) : undefined
+    if (current?.reference && gateway?.cancel) {
+      try {
+        await gateway.cancel(current.reference)
+      } catch (e) {
+        if (!(e instanceof ProviderError)) throw e
+        // Refused (paid meanwhile?) or unreachable: ask again; money that still comes is refunded automatically.
+        deps.logger.warn({ paymentId, gateway: current.gateway, err: e.message }, 'closing the attempt at the gateway failed')
+        p = await refresh(paymentId)
+        if (p.status !== 'requires_action') throw new AppError('payment_not_cancelable', `The payment is ${p.status}`)
+      }
+    }
     return events.inTransaction(db, async (tx, raise) => {
       const locked = (await paymentsRepo.lock(tx, paymentId))!
       if (locked.status !== 'requires_action') throw new AppError('payment_not_cancelable', `The payment is ${locked.status}`)

@@ -186,6 +186,10 @@ export function createStripeGateway(config: StripeConfig, context: GatewayContex
       return verdictOf(await retrieveSession(reference))
     },
 
+    async cancel(reference) {
+      await call('checkout.sessions.expire', () => stripe.checkout.sessions.expire(reference))
+    },
+
     async refund(request: GatewayRefundRequest): Promise<GatewayRefundResult> {
       const paymentIntent = request.captureId ?? intentIdOf(await retrieveSession(request.reference))
       if (!paymentIntent) throw new ProviderError('permanent', `Stripe: Checkout Session ${request.reference} has no payment to refund`)

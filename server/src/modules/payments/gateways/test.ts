@@ -36,6 +36,10 @@ export function createTestGateway(deps: { db: Db; publicUrl: string }): Gateway 
       if (charge.status === 'failed') return { status: 'failed', reason: 'The payer chose Fail on the test gateway' }
       return { status: 'pending' }
     },
+    async cancel(reference) {
+      // Only an open charge closes; a paid one stays paid (confirm then reports it).
+      await testChargesRepo.decide(db, reference, 'failed')
+    },
     async refund(request) {
       const charge = await testChargesRepo.refund(db, request.reference, request.amount)
       if (!charge)

@@ -119,6 +119,12 @@ export interface Gateway {
    * payer came back with (Zarinpal Status=NOK means canceled without asking) — never trusted for success.
    */
   confirm(attempt: { reference: string; amount: bigint; currency: Currency; returned?: Record<string, string> }): Promise<GatewayVerdict>
+  /**
+   * Closes an unpaid attempt so it can no longer be paid (Stripe expires the Checkout Session).
+   * Throws when the gateway refuses (it was paid meanwhile). Absent: the attempt lapses at the
+   * gateway on its own, and money that still arrives is refunded automatically.
+   */
+  cancel?(reference: string): Promise<void>
   refund(request: GatewayRefundRequest): Promise<GatewayRefundResult>
   /** Verifies the signature and reads the event; throws WebhookRejected. Absent: the gateway sends no webhooks. */
   parseWebhook?(webhook: GatewayWebhook): Promise<GatewayEvent>
