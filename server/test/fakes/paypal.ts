@@ -683,6 +683,12 @@ export async function startFakePayPal(options: FakePayPalOptions = {}): Promise<
     if (method === 'POST' && (match = /^\/v2\/payments\/captures\/([^/]+)\/refund$/.exec(path))) {
       return refundCapture(res, decodeURIComponent(match[1]), body, requestId, representation)
     }
+    if (method === 'GET' && (match = /^\/v2\/payments\/refunds\/([^/]+)$/.exec(path))) {
+      const id = decodeURIComponent(match[1])
+      if (!fake.refunds.has(id))
+        return void paypalError(res, 404, 'RESOURCE_NOT_FOUND', [{ issue: 'INVALID_RESOURCE_ID', location: 'path' }])
+      return send(res, 200, refundJson(id))
+    }
     if (method === 'POST' && path === '/v1/notifications/verify-webhook-signature') return verifySignature(res, raw, body)
     paypalError(res, 404, 'RESOURCE_NOT_FOUND', [{ issue: 'INVALID_RESOURCE_ID', location: 'path' }])
   }

@@ -3,7 +3,7 @@
 // auth, Idempotency-Key (a replay answers the first result; the same key with other parameters or on
 // another endpoint is a 400 idempotency_error, and nothing is saved for a request that failed
 // validation), and Stripe's error JSON {error: {type, code, message, param, doc_url}}.
-// Endpoints: POST /v1/checkout/sessions, GET /v1/checkout/sessions/:id (expand[]=payment_intent), POST …/:id/expire,
+// Endpoints: POST /v1/checkout/sessions, GET /v1/checkout/sessions/:id (expand[]=payment_intent), POST …/:id/expire, GET /v1/refunds/:id,
 // POST /v1/refunds; GET /c/pay/:id is the hosted page the session's url points at. The payer is
 // played with pay / decline / expire / settle; Stripe's events are recorded as they happen and can be
 // signed (Stripe-Signature: t=…,v1=HMAC-SHA256(secret, `${t}.${body}`)) and posted to a URL.
@@ -602,6 +602,12 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
     if (method === 'POST' && path === '/v1/checkout/sessions') return createSession(params, base)
     const retrieve = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path)
     if (method === 'GET' && retrieve) return retrieveSession(decodeURIComponent(retrieve[1]), params)
+    const refundPath = /^\/v1\/refunds\/([^/]+)$/.exec(path)
+    if (method === 'GET' && refundPath) {
+      const found = refunds.get(decodeURIComponent(refundPath[1]))
+      if (!found) throw invalid(`No such refund: '${refundPath[1]}'`, { code: 'resource_missing', param: 'id' }, 404)
+      return clone(found)
+    }
     const expire = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(path)
     if (method === 'POST' && expire) return expireByMerchant(decodeURIComponent(expire[1]))
     if (method === 'POST' && path === '/v1/refunds') return createRefund(params, idempotencyKey)

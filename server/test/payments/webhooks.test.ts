@@ -147,6 +147,26 @@ describe('Stripe webhooks', () => {
     expect(detail.payment.refundedAmount).toBe('250')
   })
 
+  it('a pending refund whose webhook was lost is finished by the reconciliation sweep', async () => {
+    const { id, session } = await checkout()
+    stripe.pay(session)
+    await stripe.webhook(webhookUrl(), stripe.lastEvent('checkout.session.completed')!)
+    stripe.refundOutcomes.push('pending')
+    await api(t, 'POST', `/v1/payments/${id}/refunds`, admin, { reason: 'other' })
+    const pending = await until(async () => {
+      const r = (await api(t, 'GET', `/v1/payments/${id}`, admin)).body.refunds[0]
+      return r.gatewayRefundId ? r : undefined
+    }, 20_000)
+    // Stripe finishes the refund; its refund.updated never reaches us.
+    stripe.setRefundStatus(pending.gatewayRefundId, 'succeeded')
+    await t.database.query(`update payment_refunds set updated_at = now() - interval '1 hour' where id = $1`, [pending.id])
+    const swept = await t.caravan.services.payments.reconcile({ staleSeconds: 60, limit: 100 })
+    expect(swept.refundsChecked).toBeGreaterThanOrEqual(1)
+    const detail = (await api(t, 'GET', `/v1/payments/${id}`, admin)).body
+    expect(detail.refunds[0].status).toBe('succeeded')
+    expect(detail.payment.refundedAmount).toBe('1250')
+  })
+
   it('canceling a payment expires its Checkout Session, so the payer can no longer pay', async () => {
     const { id, session } = await checkout()
     const res = await api(t, 'POST', `/v1/payments/${id}/cancel`, customer)

@@ -24,6 +24,8 @@ import type { PaymentSettingsStore, RefundPolicy } from './settings'
 import { paymentView, refundView } from './views'
 
 export const JOB_REFUND = 'payments-refund'
+/** Marks a refund whose gateway call may or may not have gone through (never re-sent). */
+const UNKNOWN_OUTCOME = 'unknown'
 
 export function createRefunds(deps: {
   db: Db
@@ -184,7 +186,7 @@ export function createRefunds(deps: {
       else if (gateway?.refundRetrySafe === false) {
         // The call may have reached the gateway: sending it again could refund twice.
         await refundsRepo.update(db, r.id, {
-          gatewayRefundId: 'unknown',
+          gatewayRefundId: UNKNOWN_OUTCOME,
           error: `Outcome unknown, not retried: ${e.message}. Check the gateway's panel.`,
         })
         deps.logger.error({ refundId: r.id, gateway: attempt.gateway }, 'refund outcome unknown; left for a person to check')
@@ -240,6 +242,33 @@ export function createRefunds(deps: {
     handler: async ({ refundId }) => execute(refundId),
   })
 
+  /**
+   * Refunds left pending: one the gateway took is asked about (its webhook may be lost); one never
+   * sent (its job ran out of retries) is sent again, keyed by its id. One whose outcome is unknown
+   * (a gateway whose refunds cannot be re-sent) is left for a person.
+   */
+  async function sweep(options: { staleSeconds: number; limit: number }): Promise<number> {
+    let checked = 0
+    for (const r of await refundsRepo.stalePending(db, options.staleSeconds, options.limit)) {
+      if (r.gatewayRefundId === UNKNOWN_OUTCOME) continue
+      checked++
+      if (!r.gatewayRefundId) {
+        await jobs.send(JOB_REFUND, { refundId: r.id }, { singletonKey: r.id })
+        continue
+      }
+      const attempt = (await attemptsRepo.byId(db, r.attemptId))!
+      const gateway = await deps.registry.byName(attempt.gateway)
+      if (!gateway?.refundStatus) continue
+      try {
+        await settle(r.id, await gateway.refundStatus(r.gatewayRefundId))
+      } catch (e) {
+        if (!(e instanceof ProviderError)) throw e
+        deps.logger.warn({ refundId: r.id, err: e.message }, 'refund look-up failed; the next sweep asks again')
+      }
+    }
+    return checked
+  }
+
   async function list(query: RefundQuery) {
     const limit = query.limit ?? 20
     const rows = await refundsRepo.list(db, { ...query, before: decodeCursor(query.cursor), limit })
@@ -249,7 +278,7 @@ export function createRefunds(deps: {
     return pageOf(rows, limit, (r) => refundView(r, currencies.get(r.paymentId)!))
   }
 
-  return { request, decide, startAutomatic, execute, gatewayReported, list }
+  return { request, decide, startAutomatic, execute, gatewayReported, list, sweep }
 }
 
 export type RefundService = ReturnType<typeof createRefunds>

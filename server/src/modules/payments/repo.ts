@@ -188,6 +188,15 @@ export const refundsRepo = {
       .orderBy(desc(paymentRefunds.id))
       .limit(f.limit + 1)
   },
+  /** Refunds still pending whose last change is older than `seconds`: the sweep asks their gateway or sends them again. */
+  async stalePending(x: Executor, seconds: number, limit: number): Promise<RefundRow[]> {
+    return x
+      .select()
+      .from(paymentRefunds)
+      .where(and(eq(paymentRefunds.status, 'pending'), lt(paymentRefunds.updatedAt, sql`now() - make_interval(secs => ${seconds})`)))
+      .orderBy(paymentRefunds.updatedAt)
+      .limit(limit)
+  },
   async byGatewayRefundId(x: Executor, gatewayRefundId: string): Promise<RefundRow | undefined> {
     const [row] = await x.select().from(paymentRefunds).where(eq(paymentRefunds.gatewayRefundId, gatewayRefundId))
     return row

@@ -93,8 +93,10 @@ export function createPaymentsService(deps: PaymentsDeps) {
     retryLimit: 0,
     expireInSeconds: 10 * 60,
     handler: async () => {
-      const outcome = await settlement.reconcile({ staleSeconds: deps.settings.reconcileAfterSeconds ?? 120, limit: 200 })
-      if (outcome.checked) logger.info(outcome, 'payments reconciled')
+      const staleSeconds = deps.settings.reconcileAfterSeconds ?? 120
+      const outcome = await settlement.reconcile({ staleSeconds, limit: 200 })
+      const refundsChecked = await refunds.sweep({ staleSeconds, limit: 200 })
+      if (outcome.checked || refundsChecked) logger.info({ ...outcome, refundsChecked }, 'payments reconciled')
     },
   })
   jobs.schedule(JOB_RECONCILE, '* * * * *')
@@ -154,7 +156,11 @@ export function createPaymentsService(deps: PaymentsDeps) {
     cancel: (principal: Principal, id: string) =>
       settlement.cancel(id, (p) => visible(principal, p)).then(async (p) => paymentView(p, (await attemptsRepo.ofPayment(db, id)).at(-1))),
     refresh: (id: string) => settlement.refresh(id),
-    reconcile: settlement.reconcile,
+    /** One pass of the reconciliation job (tests call it directly). */
+    reconcile: async (options: { staleSeconds: number; limit: number }) => ({
+      ...(await settlement.reconcile(options)),
+      refundsChecked: await refunds.sweep(options),
+    }),
     webhook: settlement.webhook,
     refunds,
     gateways: registry,

@@ -332,6 +332,16 @@ describe('paypal refunds', () => {
     expect((await g.confirm({ reference, amount: 1250n, currency: 'USD' })).status).toBe('succeeded')
   })
 
+  it("looks a refund up by PayPal's id (for one whose webhook was lost); an unknown id is refused", async () => {
+    const g = gateway()
+    const { reference, captureId } = await captured(g)
+    const result = await g.refund({ refundId: 'ref_look', reference, captureId, amount: 250n, currency: 'USD' })
+    expect(await g.refundStatus!(result.gatewayRefundId)).toEqual({ status: 'succeeded', gatewayRefundId: result.gatewayRefundId })
+    const unknown = await g.refundStatus!('NOSUCHREFUND').catch((e: unknown) => e)
+    expect(unknown).toBeInstanceOf(ProviderError)
+    expect((unknown as ProviderError).kind).toBe('permanent')
+  })
+
   it('refunds in parts, finds the capture from the order when not given, and PayPal refuses more than is left', async () => {
     const g = gateway()
     const { reference, captureId } = await captured(g)

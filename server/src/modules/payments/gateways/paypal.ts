@@ -437,6 +437,13 @@ export function createPaypalGateway(paypalConfig: PaypalConfig, context: Gateway
       }
     },
 
+    async refundStatus(gatewayRefundId) {
+      const answer = await call('GET', `/v2/payments/refunds/${encodeURIComponent(gatewayRefundId)}`, {})
+      if (answer.status === 200 && isObject(answer.json) && typeof answer.json.id === 'string')
+        return refundResult(answer.json as PayPalRefund)
+      throw apiError(`look-up of refund ${gatewayRefundId} failed`, answer)
+    },
+
     async refund(request) {
       if (!CURRENCIES.includes(request.currency)) throw fail('permanent', `PayPal cannot refund in ${request.currency} here`)
       let captureId = request.captureId

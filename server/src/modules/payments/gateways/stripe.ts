@@ -190,6 +190,11 @@ export function createStripeGateway(config: StripeConfig, context: GatewayContex
       await call('checkout.sessions.expire', () => stripe.checkout.sessions.expire(reference))
     },
 
+    async refundStatus(gatewayRefundId) {
+      const refund = await call('refunds.retrieve', () => stripe.refunds.retrieve(gatewayRefundId))
+      return { ...refundStatusOf(refund), gatewayRefundId: refund.id }
+    },
+
     async refund(request: GatewayRefundRequest): Promise<GatewayRefundResult> {
       const paymentIntent = request.captureId ?? intentIdOf(await retrieveSession(request.reference))
       if (!paymentIntent) throw new ProviderError('permanent', `Stripe: Checkout Session ${request.reference} has no payment to refund`)

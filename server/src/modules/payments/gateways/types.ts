@@ -126,6 +126,8 @@ export interface Gateway {
    */
   cancel?(reference: string): Promise<void>
   refund(request: GatewayRefundRequest): Promise<GatewayRefundResult>
+  /** A refund's state now, for refunds left pending (a lost webhook). Absent: only webhooks finish them. */
+  refundStatus?(gatewayRefundId: string): Promise<GatewayRefundResult>
   /** Verifies the signature and reads the event; throws WebhookRejected. Absent: the gateway sends no webhooks. */
   parseWebhook?(webhook: GatewayWebhook): Promise<GatewayEvent>
   close?(): Promise<void>
