@@ -9408,10 +9408,20 @@ export interface operations {
                         /** @description Your order id, for example */
                         ref?: string;
                     };
-                    /** @description A Caravan user id, or { "externalId": "…" } */
+                    /** @description A Caravan user id, or { "externalId": "…", email?, phone?, name?, locale?, timezone?, attributes? } (created or updated inline) */
                     customerId?: string | {
                         /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
                         externalId: string;
+                        email?: string | null;
+                        phone?: string | null;
+                        name?: string | null;
+                        locale?: "fa" | "en";
+                        /** @description IANA zone, e.g. Asia/Tehran */
+                        timezone?: string;
+                        /** @description Facts the host keeps on the user (plan, company…), at most 8 kB as JSON; replaced whole when given; templates see them as user.attributes */
+                        attributes?: {
+                            [key: string]: unknown;
+                        };
                     };
                     /** Format: uri */
                     returnUrl: string;

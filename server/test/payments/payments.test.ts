@@ -322,3 +322,26 @@ describe('cancel, expiry and reconciliation', () => {
     expect(detail.refunds[0]).toMatchObject({ amount: '50000', reason: 'order_canceled', approvedBy: 'system' })
   })
 })
+
+describe("the host product's server", () => {
+  it('creates payments for its own users by externalId with a payments:write key', async () => {
+    const key = async (scopes: string[]) =>
+      (await api(t, 'POST', '/v1/api-keys', admin, { name: scopes.join(','), scopes })).body.key as string
+    const writer = await key(['payments:write', 'payments:read'])
+    const other = await key(['users:read'])
+    const created = await create(writer, body({ customerId: { externalId: 'shop:7', email: 'shop7@example.com', name: 'مشتری هفت' } }))
+    expect(created.status).toBe(201)
+    const { rows } = await t.database.query(`select id from users where external_id = 'shop:7'`)
+    expect(created.body.customerId).toBe(rows[0].id)
+    // The same user by externalId alone, now that it exists.
+    expect((await create(writer, body({ customerId: { externalId: 'shop:7' } }))).status).toBe(201)
+    const unknown = await create(writer, body({ customerId: { externalId: 'shop:nobody' } }))
+    expect(unknown.status).toBe(422)
+    const noCustomer = await create(writer, body())
+    expect(noCustomer.status).toBe(400)
+    expect(noCustomer.body.errors[0].field).toBe('body.customerId')
+    expect((await create(other, body({ customerId: customer.id }))).status).toBe(403)
+    const listed = await api(t, 'GET', `/v1/payments?customerId=${rows[0].id}`, writer)
+    expect(listed.body.items).toHaveLength(2)
+  })
+})

@@ -3,7 +3,7 @@
 import { Type, type Static } from 'typebox'
 import { CurrencyCode, MinorUnits } from '../../core/money/currency'
 import { Id, Nullable, PageQuery, Timestamp } from '../../core/http/schemas'
-import { UserRefSchema } from '../accounts'
+import { UserRefUpsertSchema } from '../accounts'
 import { GATEWAY_NAMES } from './gateways/types'
 import { ATTEMPT_STATUSES, PAYMENT_STATUSES, PURPOSE_TYPES, REFUND_REASONS, REFUND_STATUSES } from './tables'
 
@@ -32,7 +32,7 @@ export const CreatePaymentBody = Type.Object(
       },
       { additionalProperties: false },
     ),
-    customerId: Type.Optional(UserRefSchema),
+    customerId: Type.Optional(UserRefUpsertSchema),
     returnUrl: HttpUrl,
     gateway: Type.Optional(GatewayName),
     description: Type.Optional(Type.String({ maxLength: 500 })),
