@@ -27,6 +27,10 @@ const Devices = lazyPage(() => import('./features/account/Devices'), 'Devices')
 // notifications (customer)
 const Inbox = lazyPage(() => import('./features/notifications/Inbox'), 'Inbox')
 const NotificationPreferencesPage = lazyPage(() => import('./features/notifications/Preferences'), 'NotificationPreferencesPage')
+// payments (customer)
+const Checkout = lazyPage(() => import('./features/payments/Checkout'), 'Checkout')
+const PaymentResult = lazyPage(() => import('./features/payments/PaymentResult'), 'PaymentResult')
+const PaymentHistory = lazyPage(() => import('./features/payments/PaymentHistory'), 'PaymentHistory')
 // chat
 const ChatPage = lazyPage(() => import('./features/chat/ChatPage'), 'ChatPage')
 // console (admin)
@@ -43,6 +47,12 @@ const Providers = lazyPage(() => import('./features/notifications/console/Provid
 const Activity = lazyPage(() => import('./features/notifications/console/Activity'), 'Activity')
 const DevOutbox = lazyPage(() => import('./features/notifications/console/DevOutbox'), 'DevOutbox')
 const NotificationSettingsPage = lazyPage(() => import('./features/notifications/console/Settings'), 'NotificationSettingsPage')
+// payments (console)
+const ConsolePayments = lazyPage(() => import('./features/payments/console/ConsolePayments'), 'ConsolePayments')
+const ConsolePaymentDetail = lazyPage(() => import('./features/payments/console/ConsolePaymentDetail'), 'ConsolePaymentDetail')
+const RefundQueue = lazyPage(() => import('./features/payments/console/RefundQueue'), 'RefundQueue')
+const Gateways = lazyPage(() => import('./features/payments/console/Gateways'), 'Gateways')
+const PaymentSettingsPage = lazyPage(() => import('./features/payments/console/PaymentSettings'), 'PaymentSettingsPage')
 
 type Access = 'guest' | 'public' | 'signedIn' | Role[]
 
@@ -69,6 +79,10 @@ const routes: RouteDef[] = [
   { path: '/devices', access: 'signedIn', page: () => <Devices /> },
   { path: '/notifications', access: 'signedIn', page: () => <Inbox /> },
   { path: '/settings/notifications', access: 'signedIn', page: () => <NotificationPreferencesPage /> },
+  { path: '/pay', access: 'signedIn', page: () => <Checkout /> },
+  // Where gateways send the payer back (a full page load: signed in from the stored session).
+  { path: '/pay/result', access: 'signedIn', page: () => <PaymentResult /> },
+  { path: '/payments', access: 'signedIn', page: () => <PaymentHistory /> },
   { path: '/chat', access: 'signedIn', page: () => <ChatPage /> },
   { path: '/chat/:conversationId', access: 'signedIn', page: ({ conversationId }) => <ChatPage conversationId={conversationId} /> },
   ...MODULES.filter((m) => !m.ready).map((m): RouteDef => ({ path: m.path, access: 'signedIn', page: () => <ComingSoon module={m} /> })),
@@ -177,6 +191,52 @@ const routes: RouteDef[] = [
     page: () => (
       <ConsoleShell>
         <NotificationSettingsPage />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/payments',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <ConsolePayments />
+      </ConsoleShell>
+    ),
+  },
+  // Fixed paths first: /console/payments/refunds is the queue, not a payment called "refunds".
+  {
+    path: '/console/payments/refunds',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <RefundQueue />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/payments/gateways',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <Gateways />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/payments/settings',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <PaymentSettingsPage />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/payments/:paymentId',
+    access: ADMIN,
+    page: ({ paymentId }) => (
+      <ConsoleShell>
+        <ConsolePaymentDetail key={paymentId} id={paymentId} />
       </ConsoleShell>
     ),
   },

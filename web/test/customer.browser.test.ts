@@ -161,8 +161,8 @@ describe.runIf(chromiumAvailable())('customer area', () => {
   })
 
   it('signs out and back in', async () => {
-    await page.goto('/wallet')
-    await h1(`${iso('Payments & wallet')}: coming soon`).waitFor()
+    await page.goto('/support')
+    await h1(`${iso('Support')}: coming soon`).waitFor()
     await screenshot(page, 'coming-soon-en')
     await page.getByRole('button', { name: 'Account:' }).click()
     await page.getByRole('menuitem', { name: 'Sign out' }).click()

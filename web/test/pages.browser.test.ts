@@ -19,6 +19,9 @@ const SIGNED_IN_PAGES = [
   '/notifications?view=archived',
   '/settings/notifications',
   '/chat',
+  '/payments',
+  '/pay',
+  '/pay/result',
   '/console',
   '/console/users',
   '/console/api-keys',
@@ -31,6 +34,10 @@ const SIGNED_IN_PAGES = [
   '/console/notifications/activity',
   '/console/notifications/outbox',
   '/console/notifications/settings',
+  '/console/payments',
+  '/console/payments/refunds',
+  '/console/payments/gateways',
+  '/console/payments/settings',
 ]
 
 /** PAGES=/profile,/devices checks only those (while working on them); all of them by default. */

@@ -20,6 +20,15 @@ const KNOWN_PROBLEMS = [
   'forbidden',
   'not_found',
   'conflict',
+  'idempotency_in_progress',
+  'idempotency_mismatch',
+  'card_number_refused',
+  'gateway_unavailable',
+  'gateway_refused',
+  'payment_not_cancelable',
+  'payment_not_refundable',
+  'refund_exceeds_captured',
+  'refund_not_awaiting',
 ] as const
 
 export function problemMessage(t: Translate, error: CaravanError): string {

@@ -15,10 +15,14 @@ export function PrimaryNav({ className }: { className: string }) {
     ...MODULES.map((m) => ({ path: m.path, label: t(m.label) })),
     ...(user.role === 'customer' ? [] : [{ path: '/console', label: t('nav.console') }]),
   ]
-  // The inbox's settings page belongs to Notifications.
+  // The inbox's settings page belongs to Notifications; checkout and its result to Payments.
   const current = currentPath(
     entries.map((e) => e.path),
-    pathname === '/settings/notifications' ? '/notifications' : pathname,
+    pathname === '/settings/notifications'
+      ? '/notifications'
+      : pathname === '/pay' || pathname.startsWith('/pay/')
+        ? '/payments'
+        : pathname,
   )
   return (
     <nav aria-label={t('nav.main')} className={className}>

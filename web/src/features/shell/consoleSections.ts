@@ -17,6 +17,7 @@ export interface ConsoleSection {
 
 const PLATFORM: MessageKey = 'console.group.platform'
 const NOTIFICATIONS: MessageKey = 'console.group.notifications'
+const PAYMENTS: MessageKey = 'console.group.payments'
 
 export const CONSOLE_SECTIONS: ConsoleSection[] = [
   { path: '/console/users', label: 'console.users', description: 'console.usersDesc', group: PLATFORM, icon: 'users', adminOnly: true },
@@ -76,6 +77,38 @@ export const CONSOLE_SECTIONS: ConsoleSection[] = [
     description: 'console.notificationSettingsDesc',
     group: NOTIFICATIONS,
     icon: 'sliders',
+    adminOnly: true,
+  },
+  {
+    path: '/console/payments',
+    label: 'console.payments',
+    description: 'console.paymentsDesc',
+    group: PAYMENTS,
+    icon: 'card',
+    adminOnly: true,
+  },
+  {
+    path: '/console/payments/refunds',
+    label: 'console.refunds',
+    description: 'console.refundsDesc',
+    group: PAYMENTS,
+    icon: 'refund',
+    adminOnly: true,
+  },
+  {
+    path: '/console/payments/gateways',
+    label: 'console.gateways',
+    description: 'console.gatewaysDesc',
+    group: PAYMENTS,
+    icon: 'bank',
+    adminOnly: true,
+  },
+  {
+    path: '/console/payments/settings',
+    label: 'console.paymentSettings',
+    description: 'console.paymentSettingsDesc',
+    group: PAYMENTS,
+    icon: 'route',
     adminOnly: true,
   },
 ]
