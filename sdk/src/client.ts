@@ -9,6 +9,7 @@ import type {
   CreatePaymentInput,
   Payment,
   PaymentDetail,
+  PaymentOptions,
   PaymentGateway,
   PaymentGatewayName,
   PaymentPage,
@@ -574,6 +575,8 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
       /** Newest first. */
       list: (query: PaymentQuery = {}, o?: CallOptions) => request<PaymentPage>('GET', '/v1/payments', { query, signal: o?.signal }),
       get: (paymentId: string, o?: CallOptions) => request<PaymentDetail>('GET', `/v1/payments/${id(paymentId)}`, { signal: o?.signal }),
+      /** The enabled gateways with their currencies, and whether IRR is shown as toman or rial. */
+      options: (o?: CallOptions) => request<PaymentOptions>('GET', '/v1/payments/options', { signal: o?.signal }),
       /** Only while unpaid: a payment the gateway reports paid is settled instead and the cancel refused (409). */
       cancel: (paymentId: string, o?: CallOptions) =>
         request<Payment>('POST', `/v1/payments/${id(paymentId)}/cancel`, { signal: o?.signal }),

@@ -1433,6 +1433,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/payments/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a payer can pay with now, and how IRR amounts are shown (toman or rial) */
+        get: operations["paymentOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payments/{id}": {
         parameters: {
             query?: never;
@@ -2174,9 +2191,27 @@ export interface components {
             config: {
                 [key: string]: unknown;
             };
+            /** @description The settings the gateway takes, as a form */
+            fields: {
+                name: string;
+                kind: "text" | "secret" | "number" | "select";
+                required: boolean;
+                options?: string[];
+                description?: string;
+            }[];
             currencies: string[];
             state: "closed" | "open" | "half_open";
             updatedAt: string | null;
+        };
+        PaymentOptions: {
+            /** @description The enabled gateways (the payment routes among them; name one with `gateway` to choose) */
+            methods: {
+                /** @enum {unknown} */
+                gateway: "test" | "zarinpal" | "stripe" | "paypal";
+                currencies: ("IRR" | "USD" | "EUR" | "BTC" | "ETH")[];
+            }[];
+            /** @description How IRR amounts are shown to people (1 toman = 10 rials); the API always speaks rials */
+            irrDisplay: "toman" | "rial";
         };
     };
     responses: never;
@@ -9521,6 +9556,53 @@ export interface operations {
             };
             /** @description Service unavailable; No payment gateway can take this payment now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    paymentOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentOptions"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -172,6 +172,10 @@ export type RefundQuery = QueryOf<'listRefunds'>
 export type RefundPage = ResponseOf<'listRefunds'>
 /** A gateway as admins see it: whether it is on, its settings (secrets as "••••••"), the currencies it takes, its circuit. */
 export type PaymentGateway = Schemas['PaymentGateway']
+/** A field of a gateway's settings form (secrets are `kind: secret`). */
+export type PaymentGatewayField = PaymentGateway['fields'][number]
+/** What a payer can pay with now, and how IRR is shown (toman or rial). */
+export type PaymentOptions = Schemas['PaymentOptions']
 export type ConfigurePaymentGatewayInput = RequestBody<'configurePaymentGateway'>
 /** Routing rules (first match wins), how long an unpaid payment stays open, refund policies. */
 export type PaymentSettings = ResponseOf<'getPaymentSettings'>

@@ -174,6 +174,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     accounts,
     logger,
     factories: gatewayFactories,
+    irrDisplay: async () => (await notifications.settings.read()).formats.irr,
     settings: { publicUrl: config.publicUrl },
   })
   keyRotation.register({ name: 'chat messages', run: (limit) => chat.reseal(limit), remaining: () => chat.remainingUnderOldKeys() })

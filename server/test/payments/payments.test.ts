@@ -345,3 +345,34 @@ describe("the host product's server", () => {
     expect(listed.body.items).toHaveLength(2)
   })
 })
+
+describe('payment options', () => {
+  it('tell a payer the enabled methods and how IRR is shown', async () => {
+    const res = await api(t, 'GET', '/v1/payments/options', customer.token)
+    expect(res.status).toBe(200)
+    expect(res.body.methods).toEqual([{ gateway: 'test', currencies: ['IRR', 'USD', 'EUR', 'BTC', 'ETH'] }])
+    expect(res.body.irrDisplay).toBe('toman')
+    await api(t, 'PUT', '/v1/admin/notification-settings', admin, { formats: { irr: 'rial' } })
+    expect((await api(t, 'GET', '/v1/payments/options', customer.token)).body.irrDisplay).toBe('rial')
+    await api(t, 'PUT', '/v1/admin/notification-settings', admin, { formats: { irr: 'toman' } })
+  })
+
+  it("describe each gateway's settings as a form, and null clears an optional one", async () => {
+    const list = (await api(t, 'GET', '/v1/admin/payment-gateways', admin)).body
+    const stripe = list.find((g: any) => g.name === 'stripe')
+    expect(stripe.currencies).toEqual(['USD', 'EUR'])
+    expect(stripe.fields).toContainEqual(expect.objectContaining({ name: 'secretKey', kind: 'secret', required: true }))
+    expect(list.find((g: any) => g.name === 'zarinpal').fields).toContainEqual(
+      expect.objectContaining({ name: 'refundMethod', kind: 'select', options: ['PAYA', 'CARD'] }),
+    )
+    const config = { merchantId: '1344b5d4-0048-11e8-94db-005056a205be', terminalId: '238' }
+    await api(t, 'PUT', '/v1/admin/payment-gateways/zarinpal', admin, { enabled: false, config })
+    const cleared = await api(t, 'PUT', '/v1/admin/payment-gateways/zarinpal', admin, { enabled: false, config: { terminalId: null } })
+    expect(cleared.status).toBe(200)
+    expect(cleared.body.config).not.toHaveProperty('terminalId')
+    expect(cleared.body.config.merchantId).toBe('••••••')
+    const required = await api(t, 'PUT', '/v1/admin/payment-gateways/zarinpal', admin, { enabled: false, config: { merchantId: null } })
+    expect(required.status).toBe(400)
+    expect((await api(t, 'DELETE', '/v1/admin/payment-gateways/zarinpal', admin)).status).toBe(204)
+  })
+})

@@ -8,10 +8,12 @@ import { createHotCache } from '../../core/cache/hot-cache'
 import type { InvalidationBus } from '../../core/cache/invalidation'
 import type { Audit } from '../../core/audit/service'
 import type { Db } from '../../core/db/client'
+import type { Currency } from '../../core/money/currency'
 import type { Principal } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
 import { createBreakerSet, type Breaker, type BreakerOptions, type BreakerState } from '../../core/net/circuit-breaker'
 import type { SecretBox } from '../../core/secrets/crypto'
+import { fieldsOf, type GatewayField } from './gateways/fields'
 import type { Gateway, GatewayContext, GatewayFactory, GatewayName } from './gateways/types'
 import { gatewayConfigsRepo } from './repo'
 
@@ -36,6 +38,8 @@ export interface GatewayView {
   /** stored = an admin configured it; default = the test gateway on its own default. */
   source: 'stored' | 'default'
   config: Record<string, unknown>
+  /** The settings it takes, as a form. */
+  fields: GatewayField[]
   currencies: string[]
   state: BreakerState
   updatedAt: string | null
@@ -122,13 +126,14 @@ export function createGatewayRegistry(deps: {
     const secretFields = name === 'test' ? [] : (factories[name]?.secretFields ?? [])
     const config: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(stored?.config ?? {})) config[k] = secretFields.includes(k) ? (v ? SECRET_MASK : null) : v
-    const gateway = name === 'test' ? deps.testGateway : undefined
+    const factory = name === 'test' ? undefined : factories[name]
     return {
       name,
       enabled: name === 'test' ? testEnabled(rows) : (stored?.enabled ?? false),
       source: stored ? 'stored' : 'default',
       config,
-      currencies: [...(gateway?.currencies ?? (stored ? instance(stored).currencies : []))],
+      fields: factory ? fieldsOf(factory.schema, factory.secretFields) : [],
+      currencies: [...(factory?.currencies ?? deps.testGateway.currencies)],
       state: breakers.stateOf(name),
       updatedAt: stored?.updatedAt.toISOString() ?? null,
     }
@@ -151,7 +156,10 @@ export function createGatewayRegistry(deps: {
     const existing = (await gatewayConfigsRepo.all(db)).find((r) => r.name === name)
     const stored = existing ? (JSON.parse(secrets.open(existing.sealedConfig, aad(name))) as Record<string, unknown>) : {}
     const given = Object.fromEntries(Object.entries(input.config).filter(([, v]) => v !== SECRET_MASK && v !== undefined))
-    const config = name === 'test' ? {} : { ...stored, ...given }
+    // null removes a stored setting (an optional one: a required one then fails the check below).
+    const merged: Record<string, unknown> = { ...stored, ...given }
+    for (const [key, value] of Object.entries(given)) if (value === null) delete merged[key]
+    const config = name === 'test' ? {} : merged
     if (name !== 'test') {
       // Built once to check the settings (the factory names a bad field), then dropped.
       void factoryFor(name)
@@ -186,12 +194,17 @@ export function createGatewayRegistry(deps: {
     await cache.invalidate('all')
   }
 
+  /** What a payer may pay with: the enabled gateways and their currencies (no settings). */
+  async function methods(): Promise<{ gateway: GatewayName; currencies: Currency[] }[]> {
+    return [...(await active())].map(([gateway, a]) => ({ gateway, currencies: [...a.gateway.currencies] }))
+  }
+
   async function close(): Promise<void> {
     await Promise.all([...instances.values()].map((i) => i.gateway.close?.().catch(() => {})))
     instances.clear()
   }
 
-  return { active, byName, list, configure, remove, close }
+  return { active, byName, list, methods, configure, remove, close }
 }
 
 export type GatewayRegistry = ReturnType<typeof createGatewayRegistry>

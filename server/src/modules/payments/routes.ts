@@ -54,6 +54,16 @@ export function paymentsRoutes(app: App, deps: { payments: PaymentsService; auth
   })
   route(app, {
     method: 'GET',
+    url: '/v1/payments/options',
+    operationId: 'paymentOptions',
+    tags,
+    access: reader,
+    summary: 'What a payer can pay with now, and how IRR amounts are shown (toman or rial)',
+    schema: { response: { 200: RefTo(S.PaymentOptions) } },
+    handler: async () => p.options(),
+  })
+  route(app, {
+    method: 'GET',
     url: '/v1/payments/:id',
     operationId: 'getPayment',
     tags,

@@ -155,6 +155,16 @@ export const GatewayView = Type.Object(
     enabled: Type.Boolean(),
     source: Type.Union([Type.Literal('stored'), Type.Literal('default')]),
     config: Type.Record(Type.String(), Type.Unknown()),
+    fields: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        kind: Type.Union([Type.Literal('text'), Type.Literal('secret'), Type.Literal('number'), Type.Literal('select')]),
+        required: Type.Boolean(),
+        options: Type.Optional(Type.Array(Type.String())),
+        description: Type.Optional(Type.String()),
+      }),
+      { description: 'The settings the gateway takes, as a form' },
+    ),
     currencies: Type.Array(Type.String()),
     state: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half_open')]),
     updatedAt: Nullable(Timestamp),
@@ -201,9 +211,21 @@ export const PaymentSettingsView = Type.Object(SettingsFields)
 export const PaymentSettingsPatch = Type.Partial(Type.Object(SettingsFields, { additionalProperties: false }))
 export type PaymentSettingsPatch = Static<typeof PaymentSettingsPatch>
 
+export const PaymentOptions = Type.Object(
+  {
+    methods: Type.Array(Type.Object({ gateway: GatewayName, currencies: Type.Array(CurrencyCode) }), {
+      description: 'The enabled gateways (the payment routes among them; name one with `gateway` to choose)',
+    }),
+    irrDisplay: Type.Union([Type.Literal('toman'), Type.Literal('rial')], {
+      description: 'How IRR amounts are shown to people (1 toman = 10 rials); the API always speaks rials',
+    }),
+  },
+  { $id: 'PaymentOptions' },
+)
+
 export const WebhookAnswer = Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean() })
 
-export const paymentSchemas = [PaymentView, AttemptView, RefundView, PaymentDetail, GatewayView]
+export const paymentSchemas = [PaymentView, AttemptView, RefundView, PaymentDetail, GatewayView, PaymentOptions]
 export const paymentTags = [
   { name: 'payments', description: 'Payments through gateways with routing and fallback, refunds, reconciliation' },
   { name: 'payment-webhooks', description: 'Signed callbacks from the payment gateways' },

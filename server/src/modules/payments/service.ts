@@ -61,6 +61,8 @@ export interface PaymentsDeps {
   accounts: AccountsService
   logger: Logger
   factories: Partial<Record<GatewayName, GatewayFactory>>
+  /** How IRR is shown to people (the notifications module's display setting, one for the whole product). */
+  irrDisplay: () => Promise<'toman' | 'rial'>
   settings: {
     publicUrl: string
     /** Open payments not heard of for this long are asked at their gateway. */
@@ -150,6 +152,8 @@ export function createPaymentsService(deps: PaymentsDeps) {
 
   return {
     create: creation.create,
+    /** What a payer can pay with, and how IRR is shown. */
+    options: async () => ({ methods: await registry.methods(), irrDisplay: await deps.irrDisplay() }),
     detail,
     list,
     returned,

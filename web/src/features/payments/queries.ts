@@ -16,8 +16,7 @@ import type {
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { queryClient } from '../../data/queryClient'
 import { useRealtimeEvent } from '../auth/live'
-import { client, useSignedInUser } from '../auth/session'
-import { consoleKeys } from '../notifications/console/queries'
+import { client } from '../auth/session'
 import type { IrrDisplay } from './money'
 
 export const paymentKeys = {
@@ -27,6 +26,7 @@ export const paymentKeys = {
   refunds: (filter: RefundQuery) => ['payments', 'refunds', filter] as const,
   gateways: ['payments', 'gateways'] as const,
   settings: ['payments', 'settings'] as const,
+  options: ['payments', 'options'] as const,
 }
 
 /** While the money is on its way (the payer came back, the gateway has not answered) or a refund is. */
@@ -135,13 +135,12 @@ export function useUpdatePaymentSettings() {
  * How IRR reads: the notification settings' `formats.irr` (the same entry as the notification
  * rules page). Only admins may read it; everyone else sees the server's default, toman.
  */
+/** How IRR is shown to people (toman or rial), as the server's setting says; toman until it has answered. */
 export function useIrrDisplay(): IrrDisplay {
-  const admin = useSignedInUser().role === 'admin'
-  const settings = useQuery({
-    queryKey: consoleKeys.settings,
-    queryFn: ({ signal }) => client.admin.notifications.settings({ signal }),
-    enabled: admin,
-    staleTime: 5 * 60_000,
+  const options = useQuery({
+    queryKey: paymentKeys.options,
+    queryFn: ({ signal }) => client.payments.options({ signal }),
+    staleTime: 60_000,
   })
-  return settings.data?.formats.irr ?? 'toman'
+  return options.data?.irrDisplay ?? 'toman'
 }

@@ -5,6 +5,7 @@
 // Failures are ProviderErrors (core/net/service-http): `transient` (timeout, 5xx, 429, network)
 // lets routing fall back to the next gateway and counts against the gateway's circuit breaker;
 // `permanent` (bad credentials, refused request) does not fall back.
+import type { TSchema } from 'typebox'
 import type { Currency } from '../../../core/money/currency'
 import type { FetchLike } from '../../../core/net/service-http'
 
@@ -143,6 +144,9 @@ export interface GatewayContext {
 export interface GatewayFactory {
   /** Throws AppError('validation') naming the bad field, or returns the gateway. */
   create(config: Record<string, unknown>, context?: GatewayContext): Gateway
+  /** The settings' schema (the console draws its form from it). */
+  schema: TSchema
   /** Config keys that hold secrets: sealed at rest, listed as set/unset, never shown. */
   secretFields: string[]
+  currencies: readonly Currency[]
 }

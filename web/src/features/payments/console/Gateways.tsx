@@ -3,7 +3,7 @@
 // small per-gateway field list. Secrets are write-only: the server shows a stored one as "••••••"
 // and keeps it when "••••••" comes back. The built-in test gateway has no settings: it is on while
 // no real gateway is, unless switched explicitly.
-import type { PaymentGateway, PaymentGatewayName } from '@caravan/sdk'
+import type { PaymentGateway, PaymentGatewayField, PaymentGatewayName } from '@caravan/sdk'
 import { useId, useState } from 'react'
 import { Controller } from 'react-hook-form'
 import { useI18n, type MessageKey } from '../../../i18n'
@@ -33,39 +33,8 @@ import '../payments.css'
 
 export const MASK = '••••••'
 
-interface GatewayField {
-  name: string
-  kind: 'text' | 'secret' | 'number' | 'select'
-  required?: boolean
-  options?: string[]
-}
-
-/** The settings each gateway takes (the server checks them against its schema too; docs/payments.md lists them). */
-const GATEWAY_FIELDS: Record<Exclude<PaymentGatewayName, 'test'>, GatewayField[]> = {
-  zarinpal: [
-    { name: 'merchantId', kind: 'secret', required: true },
-    { name: 'accessToken', kind: 'secret' },
-    { name: 'terminalId', kind: 'text' },
-    { name: 'refundMethod', kind: 'select', options: ['PAYA', 'CARD'] },
-    { name: 'baseUrl', kind: 'text' },
-    { name: 'graphqlUrl', kind: 'text' },
-    { name: 'timeoutMs', kind: 'number' },
-  ],
-  stripe: [
-    { name: 'secretKey', kind: 'secret', required: true },
-    { name: 'webhookSecret', kind: 'secret' },
-    { name: 'baseUrl', kind: 'text' },
-    { name: 'timeoutMs', kind: 'number' },
-  ],
-  paypal: [
-    { name: 'clientId', kind: 'text', required: true },
-    { name: 'clientSecret', kind: 'secret', required: true },
-    { name: 'webhookId', kind: 'text' },
-    { name: 'baseUrl', kind: 'text' },
-    { name: 'timeoutMs', kind: 'number' },
-  ],
-}
-const fieldsOf = (name: PaymentGatewayName): GatewayField[] => (name === 'test' ? [] : GATEWAY_FIELDS[name])
+// The form of each gateway comes from the server (its settings' schema): nothing to keep in step here.
+type GatewayField = PaymentGatewayField
 
 export function Gateways() {
   const { t, formatDate } = useI18n()
@@ -242,7 +211,7 @@ interface GatewayValues {
 
 function initialConfig(gateway: PaymentGateway): Record<string, Value> {
   const values: Record<string, Value> = {}
-  for (const field of fieldsOf(gateway.name)) {
+  for (const field of gateway.fields) {
     const stored = gateway.config[field.name]
     if (field.kind === 'number') values[field.name] = typeof stored === 'number' ? stored : null
     else values[field.name] = typeof stored === 'string' ? stored : ''
@@ -270,7 +239,7 @@ function GatewayForm({ gateway, onDone, onCancel }: { gateway: PaymentGateway; o
   const titleId = useId()
   const gatewayName = useGatewayName()
   const save = useConfigureGateway()
-  const fields = fieldsOf(gateway.name)
+  const fields = gateway.fields
   const name = gatewayName(gateway.name)
   const form = useServerForm<GatewayValues>({
     // A gateway being set up for the first time is switched on with it.
