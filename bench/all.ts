@@ -9,7 +9,12 @@ import { fileURLToPath } from 'node:url'
 const benchDir = dirname(fileURLToPath(import.meta.url))
 const repoRoot = join(benchDir, '..')
 
-const benches = [join(benchDir, 'http', 'run.ts'), join(benchDir, 'notifications', 'run.ts'), join(benchDir, 'chat', 'run.ts')]
+const benches = [
+  join(benchDir, 'http', 'run.ts'),
+  join(benchDir, 'notifications', 'run.ts'),
+  join(benchDir, 'chat', 'run.ts'),
+  join(benchDir, 'payments', 'run.ts'),
+]
 
 let current: ChildProcess | undefined
 let stopping = false
