@@ -569,7 +569,7 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
      * back to `returnUrl` with `?payment_id=`: read the payment there, never trust the query.
      */
     payments: {
-      /** 201 new, 200 when `idempotencyKey` was seen before (the same payment comes back). */
+      /** 201, also for a retry with the same `idempotencyKey` (the same payment comes back, header idempotent-replayed). */
       create: (input: CreatePaymentInput, o?: IdempotentCallOptions) =>
         request<Payment>('POST', '/v1/payments', { body: input, signal: o?.signal, headers: idempotencyHeader(o) }),
       /** Newest first. */

@@ -67,6 +67,7 @@ describe('a payment through the test gateway', () => {
     expect(first.body.nextAction.type).toBe('redirect')
     const again = await create(customer.token, payload, 'pay-once')
     expect(again.status).toBe(201)
+    expect(again.headers['idempotent-replayed']).toBe('true')
     expect(again.body.id).toBe(first.body.id)
     const other = await create(customer.token, { ...payload, amount: '1' }, 'pay-once')
     expect(other.status).toBe(422)

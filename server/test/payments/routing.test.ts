@@ -166,7 +166,7 @@ describe('routing with fallback', () => {
     const retry = await api(t, 'POST', '/v1/payments', customer, irr({ purpose: { type: 'order', ref: 'down' } }), {
       'idempotency-key': 'down-1',
     })
-    expect(retry.status).toBe(200)
+    expect(retry.status).toBe(201)
     expect(retry.body.gateway).toBe('test')
     const { rows } = await t.database.query(`select count(*)::int as n from payments where purpose_ref = 'down'`)
     expect(rows[0].n).toBe(1)

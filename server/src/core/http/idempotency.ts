@@ -22,17 +22,38 @@ declare module 'fastify' {
   }
 }
 
+/** The request's Idempotency-Key, checked (400 when malformed); undefined when none was sent. */
+export function readIdempotencyKey(request: FastifyRequest): string | undefined {
+  const raw = request.headers['idempotency-key']
+  if (raw === undefined) return undefined
+  const key = Array.isArray(raw) ? raw[0] : raw
+  if (!KEY_PATTERN.test(key)) {
+    throw new AppError('validation', 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
+      errors: [{ field: 'headers.idempotency-key', message: 'must be 1 to 255 visible ASCII characters' }],
+    })
+  }
+  return key
+}
+
+/**
+ * For a route whose service keeps the key on its own row (payments: the row is the record, one
+ * write instead of three): the key is read and checked here and handed over as
+ * request.idempotency; the service answers retries, mismatches and requests still running.
+ */
+export const idempotencyInService = {
+  async begin(request: FastifyRequest): Promise<boolean> {
+    const key = readIdempotencyKey(request)
+    if (key) request.idempotency = { principal: principalKey(request.principal), key }
+    return false
+  },
+  async finish(): Promise<void> {},
+}
+
 export function createIdempotency(db: Db) {
   /** preHandler: claims the key or answers from the stored response. Returns true if it replied. */
   async function begin(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
-    const raw = request.headers['idempotency-key']
-    if (raw === undefined) return false
-    const key = Array.isArray(raw) ? raw[0] : raw
-    if (!KEY_PATTERN.test(key)) {
-      throw new AppError('validation', 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
-        errors: [{ field: 'headers.idempotency-key', message: 'must be 1 to 255 visible ASCII characters' }],
-      })
-    }
+    const key = readIdempotencyKey(request)
+    if (key === undefined) return false
     const principal = principalKey(request.principal)
     const route = `${request.method} ${request.routeOptions.url}`
     const requestHash = createHash('sha256')
@@ -114,4 +135,4 @@ export function createIdempotency(db: Db) {
   return { begin, finish, purgeExpired }
 }
 
-export type Idempotency = ReturnType<typeof createIdempotency>
+export type Idempotency = Pick<ReturnType<typeof createIdempotency>, 'begin' | 'finish'>

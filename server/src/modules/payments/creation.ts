@@ -1,18 +1,19 @@
-// Creating a payment: the row first (so nothing is ever charged that we do not know of), then an
-// attempt at the first gateway the routing rules give; when that gateway cannot create it
-// (timeout, 5xx, its circuit open) the next one is tried and every try stays as an attempt, so
-// the route is on record. A retry with the same Idempotency-Key finds the row and goes on where
-// the first request stopped (Stripe and PayPal also take the attempt id as their own key).
+// Creating a payment: the row and its first attempt first, in one statement (so nothing is ever
+// charged that we do not know of), then the call to the first gateway the routing rules give;
+// when that gateway cannot create it (timeout, 5xx, its circuit open) the next one is tried and
+// every try stays as an attempt, so the route is on record. The Idempotency-Key lives on the
+// payment row (unique per caller): a retry finds the row and answers from it, or goes on where
+// the first request stopped; Stripe and PayPal also take the attempt id as their own key.
+// A create is four statements on its common path (customer, insert, the gateway's, the answer).
 import { createHash } from 'node:crypto'
 import type { Db } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
-import type { EventBus } from '../../core/events/bus'
 import { principalKey, type Principal } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
 import { ProviderError } from '../../core/net/service-http'
 import { canonicalJson } from '../../core/util/canonical-json'
 import type { AccountsService } from '../accounts'
-import type { GatewayRegistry } from './gateway-registry'
+import type { ActiveGateway, GatewayRegistry } from './gateway-registry'
 import type { GatewayName } from './gateways/types'
 import { attemptsRepo, paymentsRepo, type AttemptRow, type PaymentRow } from './repo'
 import { route } from './routing'
@@ -23,9 +24,13 @@ import { paymentView } from './views'
 
 export const returnPath = (attemptId: string) => `/v1/payments/return/${attemptId}`
 
+/** A first attempt still without the gateway's answer after this long was left by a dead process: a retry takes over. */
+const TAKE_OVER_AFTER_MS = 60_000
+
+type Contact = Awaited<ReturnType<AccountsService['contactsOf']>>[number]
+
 export function createPaymentCreation(deps: {
   db: Db
-  events: EventBus
   accounts: AccountsService
   registry: GatewayRegistry
   settings: PaymentSettingsStore
@@ -34,92 +39,117 @@ export function createPaymentCreation(deps: {
   const { db, registry } = deps
 
   /** The customer the payment is for: customers pay for themselves; admins and API keys name anyone. */
-  async function customerOf(principal: Principal, ref: CreatePaymentBody['customerId']): Promise<string> {
+  async function customerOf(principal: Principal, ref: CreatePaymentBody['customerId']): Promise<Contact> {
+    let id: string
     if (principal.kind === 'user' && principal.role === 'customer') {
       if (ref !== undefined && ref !== principal.userId)
         throw new AppError('forbidden', 'A customer can only create payments for themselves')
-      return principal.userId
+      id = principal.userId
+    } else if (ref === undefined) {
+      if (principal.kind !== 'user')
+        throw new AppError('validation', 'customerId is required with an API key', {
+          errors: [{ field: 'body.customerId', message: 'is required' }],
+        })
+      id = principal.userId
+    } else {
+      ;[id] = await deps.accounts.hostUsers.resolveRefs([ref], { upsert: true, field: 'body.customerId' })
     }
-    if (ref === undefined) {
-      if (principal.kind === 'user') return principal.userId
-      throw new AppError('validation', 'customerId is required with an API key', {
-        errors: [{ field: 'body.customerId', message: 'is required' }],
+    const [contact] = await deps.accounts.contactsOf([id])
+    if (!contact) throw new AppError('unprocessable', `No user ${id}`, { errors: [{ field: 'body.customerId', message: 'no such user' }] })
+    return contact
+  }
+
+  /** The gateways to try, in order, and what each is on this node. */
+  async function routeFor(
+    input: CreatePaymentBody,
+    customer: Contact,
+  ): Promise<{ order: GatewayName[]; active: Map<GatewayName, ActiveGateway> }> {
+    const active = await registry.active()
+    const available = new Map([...active].map(([name, a]) => [name, a.gateway.currencies] as const))
+    if (input.gateway) {
+      if (!available.get(input.gateway)?.includes(input.currency))
+        throw new AppError('gateway_not_enabled', `The ${input.gateway} gateway is not enabled for ${input.currency}`, {
+          errors: [{ field: 'body.gateway', message: 'not enabled for this currency' }],
+        })
+      return { order: [input.gateway], active }
+    }
+    // The country routing looks at: given with the payment, else the host's `country` attribute of the user.
+    const attribute = (customer.attributes as Record<string, unknown> | null | undefined)?.country
+    const country = input.country ?? (typeof attribute === 'string' ? attribute : undefined)
+    const { routing } = await deps.settings.read()
+    const order = route(routing, { currency: input.currency, amount: BigInt(input.amount), country }, available)
+    if (!order.length)
+      throw new AppError('gateway_not_enabled', `No enabled gateway takes ${input.currency}`, {
+        errors: [{ field: 'body.currency', message: 'no enabled gateway takes it' }],
       })
-    }
-    const [id] = await deps.accounts.hostUsers.resolveRefs([ref], { upsert: true, field: 'body.customerId' })
-    if (!(await deps.accounts.contactsOf([id])).length)
-      throw new AppError('unprocessable', `No user ${id}`, { errors: [{ field: 'body.customerId', message: 'no such user' }] })
-    return id
+    return { order, active }
   }
 
   async function create(principal: Principal, input: CreatePaymentBody, idempotencyKey?: string) {
     const createdBy = principalKey(principal)
     const requestHash = createHash('sha256').update(canonicalJson(input)).digest('hex')
-    if (idempotencyKey) {
-      const existing = await paymentsRepo.byIdempotencyKey(db, createdBy, idempotencyKey)
-      if (existing) return resume(existing, requestHash, input)
-    }
-    const customerId = await customerOf(principal, input.customerId)
+    const customer = await customerOf(principal, input.customerId)
+    const routed = await routeFor(input, customer)
     const { expiryMinutes } = await deps.settings.read()
-    const inserted = await paymentsRepo.insert(db, {
+    const now = new Date()
+    const payment: PaymentRow = {
       id: newId(),
-      customerId,
+      customerId: customer.id,
       amount: BigInt(input.amount),
       currency: input.currency,
       status: 'requires_action',
       purposeType: input.purpose.type,
       purposeRef: input.purpose.ref ?? null,
       description: input.description ?? null,
+      gateway: routed.order[0],
       returnUrl: input.returnUrl,
       metadata: input.metadata ?? {},
+      capturedAmount: 0n,
+      refundedAmount: 0n,
+      heldReason: null,
       createdBy,
       idempotencyKey: idempotencyKey ?? null,
       requestHash,
-      expiresAt: new Date(Date.now() + expiryMinutes * 60_000),
-    })
-    // Lost a race with the same key: the other request's row is the payment.
-    if (!inserted) return resume((await paymentsRepo.byIdempotencyKey(db, createdBy, idempotencyKey!))!, requestHash, input)
-    return { created: true, payment: await start(inserted, input) }
+      expiresAt: new Date(now.getTime() + expiryMinutes * 60_000),
+      settledAt: null,
+      createdAt: now,
+      updatedAt: now,
+    }
+    const first = await paymentsRepo.insertWithAttempt(db, payment, newId())
+    if (!first) {
+      // Only a used Idempotency-Key conflicts: that payment is the answer.
+      const existing = idempotencyKey ? await paymentsRepo.byIdempotencyKey(db, createdBy, idempotencyKey) : undefined
+      if (!existing) throw new Error('payment insert conflicted without an Idempotency-Key')
+      return resume(existing, requestHash, input, customer)
+    }
+    return { created: true, payment: await start(payment, customer, routed, first) }
   }
 
-  async function resume(existing: PaymentRow, requestHash: string, input: CreatePaymentBody) {
+  async function resume(existing: PaymentRow, requestHash: string, input: CreatePaymentBody, customer: Contact) {
     if (existing.requestHash !== requestHash) throw new AppError('idempotency_mismatch')
-    const attempts = await attemptsRepo.ofPayment(db, existing.id)
-    const current = attempts.at(-1)
+    const current = (await attemptsRepo.ofPayment(db, existing.id)).at(-1)
     // Started already (or finished): answer as the first request did.
     if (!isOpen(existing.status) || (current?.status === 'pending' && current.redirectUrl)) {
       return { created: false, payment: paymentView(existing, current) }
     }
-    return { created: false, payment: await start(existing, input) }
+    // The first request is still talking to the gateway (or died doing so a moment ago).
+    if (current?.status === 'pending' && Date.now() - current.createdAt.getTime() < TAKE_OVER_AFTER_MS) {
+      throw new AppError('idempotency_in_progress', undefined, { retryAfterSeconds: 1 })
+    }
+    return { created: false, payment: await start(existing, customer, await routeFor(input, customer)) }
   }
 
-  /** Tries the routed gateways in order until one creates the attempt. */
-  async function start(payment: PaymentRow, input: CreatePaymentBody) {
-    const active = await registry.active()
-    const available = new Map([...active].map(([name, a]) => [name, a.gateway.currencies] as const))
-    const customer = (await deps.accounts.contactsOf([payment.customerId]))[0]
-    // The country routing looks at: given with the payment, else the host's `country` attribute of the user.
-    const attribute = (customer?.attributes as Record<string, unknown> | null | undefined)?.country
-    const country = input.country ?? (typeof attribute === 'string' ? attribute : undefined)
-    let order: GatewayName[]
-    if (input.gateway) {
-      if (!available.get(input.gateway)?.includes(payment.currency))
-        throw new AppError('gateway_not_enabled', `The ${input.gateway} gateway is not enabled for ${payment.currency}`, {
-          errors: [{ field: 'body.gateway', message: 'not enabled for this currency' }],
-        })
-      order = [input.gateway]
-    } else {
-      const { routing } = await deps.settings.read()
-      order = route(routing, { currency: payment.currency, amount: payment.amount, country }, available)
-      if (!order.length)
-        throw new AppError('gateway_not_enabled', `No enabled gateway takes ${payment.currency}`, {
-          errors: [{ field: 'body.currency', message: 'no enabled gateway takes it' }],
-        })
-    }
+  /** Tries the routed gateways in order until one creates the attempt. `first` is the attempt written with the payment. */
+  async function start(
+    payment: PaymentRow,
+    customer: Contact,
+    { order, active }: { order: GatewayName[]; active: Map<GatewayName, ActiveGateway> },
+    first?: AttemptRow,
+  ) {
     const failures: string[] = []
-    for (const name of order) {
+    for (const [i, name] of order.entries()) {
       const { gateway, breaker } = active.get(name)!
-      const attempt = await attemptsRepo.insert(db, { id: newId(), paymentId: payment.id, gateway: name, status: 'pending' })
+      const attempt = i === 0 && first ? first : await attemptsRepo.insertNext(db, { id: newId(), paymentId: payment.id, gateway: name })
       const permit = breaker.tryAcquire()
       if (!permit) {
         await fail(attempt, `${name}: skipped, its circuit is open after repeated failures`)
@@ -136,12 +166,11 @@ export function createPaymentCreation(deps: {
           description: payment.description ?? `Payment ${payment.id}`,
           returnUrl,
           cancelUrl: `${returnUrl}?canceled=1`,
-          payer: { email: customer?.email ?? undefined, mobile: customer?.phone ?? undefined },
-          locale: customer?.locale ?? undefined,
+          payer: { email: customer.email ?? undefined, mobile: customer.phone ?? undefined },
+          locale: customer.locale ?? undefined,
         })
         permit.end('up')
         await attemptsRepo.update(db, attempt.id, { reference: created.reference, redirectUrl: created.redirectUrl })
-        await paymentsRepo.update(db, payment.id, { gateway: name })
         return paymentView({ ...payment, gateway: name }, { ...attempt, reference: created.reference, redirectUrl: created.redirectUrl })
       } catch (e) {
         if (!(e instanceof ProviderError)) {

@@ -44,6 +44,40 @@ export const paymentsRepo = {
     const [row] = await x.select().from(payments).where(eq(payments.id, id))
     return row
   },
+  /**
+   * The payment and its first attempt (at `p.gateway`) in one statement; undefined when the
+   * Idempotency-Key was used before (nothing is written then).
+   */
+  async insertWithAttempt(x: Executor, p: PaymentRow, attemptId: string): Promise<AttemptRow | undefined> {
+    const at = p.createdAt.toISOString()
+    const { rows } = await x.execute(sql`
+      with p as (
+        insert into payments (id, customer_id, amount, currency, status, purpose_type, purpose_ref, description, gateway,
+          return_url, metadata, created_by, idempotency_key, request_hash, expires_at, created_at, updated_at)
+        values (${p.id}, ${p.customerId}, ${p.amount.toString()}::numeric, ${p.currency}, ${p.status}, ${p.purposeType},
+          ${p.purposeRef}, ${p.description}, ${p.gateway}, ${p.returnUrl}, ${JSON.stringify(p.metadata)}::jsonb, ${p.createdBy},
+          ${p.idempotencyKey}, ${p.requestHash}, ${p.expiresAt.toISOString()}::timestamptz, ${at}::timestamptz, ${at}::timestamptz)
+        on conflict do nothing
+        returning id
+      )
+      insert into payment_attempts (id, payment_id, gateway, status, created_at, updated_at)
+      select ${attemptId}, p.id, ${p.gateway}, 'pending', ${at}::timestamptz, ${at}::timestamptz from p
+      returning id`)
+    if (rows.length === 0) return undefined
+    return {
+      id: attemptId,
+      paymentId: p.id,
+      gateway: p.gateway!,
+      status: 'pending',
+      reference: null,
+      redirectUrl: null,
+      captureId: null,
+      receipt: null,
+      error: null,
+      createdAt: p.createdAt,
+      updatedAt: p.createdAt,
+    }
+  },
   /** The row under a lock: state changes of one payment run one at a time. */
   async lock(x: Executor, id: string): Promise<PaymentRow | undefined> {
     const [row] = await x.select().from(payments).where(eq(payments.id, id)).for('update')
@@ -137,6 +171,25 @@ export const attemptsRepo = {
   async byId(x: Executor, id: string): Promise<AttemptRow | undefined> {
     const [row] = await x.select().from(paymentAttempts).where(eq(paymentAttempts.id, id))
     return row
+  },
+  /** Another attempt (fallback, or a retry) and the payment's gateway moved to it, in one statement. */
+  async insertNext(x: Executor, a: { id: string; paymentId: string; gateway: GatewayName }): Promise<AttemptRow> {
+    const { rows } = await x.execute(sql`
+      with moved as (update payments set gateway = ${a.gateway}, updated_at = now() where id = ${a.paymentId})
+      insert into payment_attempts (id, payment_id, gateway, status) values (${a.id}, ${a.paymentId}, ${a.gateway}, 'pending')
+      returning created_at`)
+    const at = new Date(rows[0].created_at as string)
+    return {
+      ...a,
+      status: 'pending',
+      reference: null,
+      redirectUrl: null,
+      captureId: null,
+      receipt: null,
+      error: null,
+      createdAt: at,
+      updatedAt: at,
+    }
   },
   async byReference(x: Executor, gateway: GatewayName, reference: string): Promise<AttemptRow | undefined> {
     const [row] = await x

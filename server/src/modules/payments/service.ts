@@ -88,7 +88,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
   })
   const refunds: RefundService = createRefunds({ db, events, audit, jobs, registry, settings, logger })
   const settlement = createSettlement({ db, events, audit, registry, refunds: () => refunds, logger })
-  const creation = createPaymentCreation({ db, events, accounts: deps.accounts, registry, settings, publicUrl: deps.settings.publicUrl })
+  const creation = createPaymentCreation({ db, accounts: deps.accounts, registry, settings, publicUrl: deps.settings.publicUrl })
 
   jobs.define({
     name: JOB_RECONCILE,
