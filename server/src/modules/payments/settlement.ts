@@ -4,7 +4,7 @@
 // currency must equal the payment's, else the payment is held for review. Money captured on a
 // payment that is already settled (a second attempt paid, a payment that expired or was canceled
 // before the money came) is refunded automatically.
-import type { Audit } from '../../core/audit/service'
+import type { Audit, AuditEntry } from '../../core/audit/service'
 import type { Db, Tx } from '../../core/db/client'
 import type { DomainEvent, EventBus } from '../../core/events/bus'
 import { AppError } from '../../core/http/errors'
@@ -19,6 +19,7 @@ import type { PaymentStatus } from './tables'
 import { paymentView } from './views'
 
 type Raise = (event: DomainEvent) => void
+type Recorder = (entry: AuditEntry) => void
 
 export function createSettlement(deps: {
   db: Db
@@ -29,6 +30,20 @@ export function createSettlement(deps: {
   logger: Logger
 }) {
   const { db, events, audit, registry } = deps
+
+  /**
+   * A settlement's transaction: events published after the commit, audit entries written last, so
+   * the audit chain's lock (one for the whole log) is held for the commit only, not across the
+   * settlement's round trips.
+   */
+  async function settleTx<T>(fn: (tx: Tx, raise: Raise, record: Recorder) => Promise<T>): Promise<T> {
+    return events.inTransaction(db, async (tx, raise) => {
+      const entries: AuditEntry[] = []
+      const value = await fn(tx, raise, (entry) => entries.push(entry))
+      for (const entry of entries) await audit.append(tx, entry)
+      return value
+    })
+  }
 
   /** Asks the attempt's gateway and applies its answer. Gateway trouble leaves the payment as it was (reconciliation retries). */
   async function confirmAttempt(attemptId: string, returned?: Record<string, string>): Promise<PaymentRow> {
@@ -55,30 +70,31 @@ export function createSettlement(deps: {
 
   /** Applies a gateway's verdict on one attempt; idempotent, forward only. */
   async function apply(attempt: AttemptRow, verdict: GatewayVerdict, how: { returned: boolean }): Promise<PaymentRow> {
-    const autoRefund = await events.inTransaction(db, async (tx, raise) => {
+    const autoRefund = await settleTx(async (tx, raise, record) => {
       const p = (await paymentsRepo.lock(tx, attempt.paymentId))!
       const a = (await attemptsRepo.byId(tx, attempt.id))!
       if (a.status !== 'pending') return undefined // decided meanwhile (a webhook and the return page at once)
       switch (verdict.status) {
         case 'pending':
           // The payer is back but the gateway has not decided (a bank still answering): processing.
-          if (how.returned && p.status === 'requires_action') await move(tx, raise, p, 'processing', a.gateway)
+          if (how.returned && p.status === 'requires_action') await move(tx, raise, record, p, 'processing', a.gateway)
           return undefined
         case 'failed':
         case 'canceled':
           await attemptsRepo.update(tx, a.id, { status: verdict.status, error: verdict.reason ?? null })
           // Only the payment's current attempt decides it (an old one failing late changes nothing).
-          if (p.gateway === a.gateway && (await isCurrent(tx, a))) await move(tx, raise, p, verdict.status, a.gateway, verdict.reason)
+          if (p.gateway === a.gateway && (await isCurrent(tx, a)))
+            await move(tx, raise, record, p, verdict.status, a.gateway, verdict.reason)
           return undefined
         case 'succeeded':
-          return succeeded(tx, raise, p, a, verdict)
+          return succeeded(tx, raise, record, p, a, verdict)
       }
     })
     if (autoRefund) await deps.refunds().startAutomatic(autoRefund)
     return (await paymentsRepo.byId(db, attempt.paymentId))!
   }
 
-  async function succeeded(tx: Tx, raise: Raise, p: PaymentRow, a: AttemptRow, verdict: GatewayVerdict) {
+  async function succeeded(tx: Tx, raise: Raise, record: Recorder, p: PaymentRow, a: AttemptRow, verdict: GatewayVerdict) {
     await attemptsRepo.update(tx, a.id, { status: 'succeeded', captureId: verdict.captureId ?? null, receipt: verdict.receipt ?? null })
     const captured = verdict.amount ?? p.amount
     if (verdict.amount !== p.amount || verdict.currency !== p.currency) {
@@ -87,7 +103,7 @@ export function createSettlement(deps: {
       const heldReason = `${a.gateway} reported ${reported.amount ?? '?'} ${reported.currency ?? '?'} for ${p.amount} ${p.currency}`
       const next: PaymentStatus = canMove(p.status, 'processing') ? 'processing' : p.status
       await paymentsRepo.update(tx, p.id, { status: next, heldReason, gateway: a.gateway, capturedAmount: captured })
-      await audit.append(tx, {
+      record({
         actor: 'system',
         action: 'payment.held',
         targetType: 'payment',
@@ -102,7 +118,7 @@ export function createSettlement(deps: {
     if (isFinal(p.status)) {
       // Money came for a payment already settled: a second attempt paid, or it came after cancel/expiry.
       await paymentsRepo.update(tx, p.id, { capturedAmount: p.capturedAmount + captured })
-      await audit.append(tx, {
+      record({
         actor: 'system',
         action: 'payment.late_capture',
         targetType: 'payment',
@@ -116,7 +132,7 @@ export function createSettlement(deps: {
         reason: p.status === 'succeeded' ? 'duplicate' : 'order_canceled',
       } as const
     }
-    const settled = await move(tx, raise, p, 'succeeded', a.gateway, undefined, captured)
+    const settled = await move(tx, raise, record, p, 'succeeded', a.gateway, undefined, captured)
     // The same customer's other payment for the same order succeeded first: this one is a duplicate charge.
     if (
       p.purposeRef &&
@@ -139,6 +155,7 @@ export function createSettlement(deps: {
   async function move(
     tx: Tx,
     raise: Raise,
+    record: Recorder,
     p: PaymentRow,
     to: PaymentStatus,
     gateway: GatewayName | null,
@@ -156,7 +173,7 @@ export function createSettlement(deps: {
       updatedAt: new Date(),
     }
     await paymentsRepo.update(tx, p.id, { status: to, gateway: next.gateway, settledAt, capturedAmount: next.capturedAmount })
-    await audit.append(tx, {
+    record({
       actor: 'system',
       action: `payment.${to}`,
       targetType: 'payment',
@@ -198,10 +215,10 @@ export function createSettlement(deps: {
         if (p.status !== 'requires_action') throw new AppError('payment_not_cancelable', `The payment is ${p.status}`)
       }
     }
-    return events.inTransaction(db, async (tx, raise) => {
+    return settleTx(async (tx, raise, record) => {
       const locked = (await paymentsRepo.lock(tx, paymentId))!
       if (locked.status !== 'requires_action') throw new AppError('payment_not_cancelable', `The payment is ${locked.status}`)
-      return move(tx, raise, locked, 'canceled', locked.gateway, 'canceled by request')
+      return move(tx, raise, record, locked, 'canceled', locked.gateway, 'canceled by request')
     })
   }
 
@@ -215,10 +232,10 @@ export function createSettlement(deps: {
     for (const id of ids) {
       const p = await refresh(id)
       if (p.status !== 'requires_action' || p.expiresAt.getTime() > Date.now()) continue
-      const closed = await events.inTransaction(db, async (tx, raise) => {
+      const closed = await settleTx(async (tx, raise, record) => {
         const locked = (await paymentsRepo.lock(tx, id))!
         if (locked.status !== 'requires_action') return false
-        await move(tx, raise, locked, 'expired', locked.gateway, 'not paid in time')
+        await move(tx, raise, record, locked, 'expired', locked.gateway, 'not paid in time')
         return true
       })
       if (closed) expired++
