@@ -239,7 +239,8 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     version: VERSION,
     tags: [...accountsTags, ...notificationTags, ...chatTags, ...files.tags, ...paymentTags],
   })
-  for (const schema of [...accountsSchemas, ...notificationSchemas, ...files.schemas, ...chatSchemas, ...paymentSchemas]) app.addSchema(schema)
+  for (const schema of [...accountsSchemas, ...notificationSchemas, ...files.schemas, ...chatSchemas, ...paymentSchemas])
+    app.addSchema(schema)
 
   opsRoutes(app, {
     auth,

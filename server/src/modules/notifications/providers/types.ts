@@ -146,4 +146,3 @@ export class ProviderConfigError extends Error {
     super(message)
   }
 }
-

@@ -2,7 +2,14 @@
 // assertion signed with the service account's RSA key (RFC 7523) is exchanged for an access
 // token, which is cached until shortly before it expires and refreshed once when FCM answers 401.
 import { SignJWT } from 'jose'
-import { createProviderHttp, parseRetryAfter, truncate, type FetchLike, type HttpAnswer, type ProviderHttp } from '../../../../core/net/service-http'
+import {
+  createProviderHttp,
+  parseRetryAfter,
+  truncate,
+  type FetchLike,
+  type HttpAnswer,
+  type ProviderHttp,
+} from '../../../../core/net/service-http'
 import { loadPrivateKey } from '../pem'
 import {
   ProviderError,
