@@ -2,9 +2,10 @@
 // required parameters, receptor/sender/message checks and account state (inactive, credit,
 // test-only), answered with Kavenegar's envelope {return: {status, message}, entries}. As the
 // official SDKs expect, an error uses its return.status as the HTTP status too.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { smsSegments } from '../../src/modules/notifications/sms-segments'
+import { readBody } from './read-body'
 
 export interface FakeKavenegarOptions {
   apiKey: string
@@ -82,15 +83,6 @@ const hasControl = (text: string) => Array.from(text).some((ch) => ch < ' ' && !
 function answer(res: ServerResponse, status: number, entries: unknown = null) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
   res.end(JSON.stringify({ return: { status, message: RETURN_MESSAGES[status] ?? '' }, entries }))
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
 }
 
 export async function startFakeKavenegar(options: FakeKavenegarOptions): Promise<FakeKavenegar> {

@@ -8,8 +8,9 @@
 // played with pay / decline / expire / settle; Stripe's events are recorded as they happen and can be
 // signed (Stripe-Signature: t=…,v1=HMAC-SHA256(secret, `${t}.${body}`)) and posted to a URL.
 import { createHmac, randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { readBody } from './read-body'
 
 export interface FakeStripeOptions {
   /** The account's secret key: the only one the fake accepts. */
@@ -259,15 +260,6 @@ function checkMetadata(value: unknown, param: string): Record<string, string> {
       throw invalid(`Metadata values can have at most 500 characters (${param}[${k}]).`, { param: `${param}[${k}]` })
   }
   return value as Record<string, string>
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
 }
 
 /** Stripe's mask for a key it refuses: the prefix, stars, the last four. */

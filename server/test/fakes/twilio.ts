@@ -4,9 +4,10 @@
 // carries the auth token: a client must not echo it).
 // It can also play Twilio's side of status callbacks, signed like Twilio signs them.
 import { createHmac, randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { smsSegments } from '../../src/modules/notifications/sms-segments'
+import { readBody } from './read-body'
 
 export interface FakeTwilioOptions {
   accountSid: string
@@ -74,15 +75,6 @@ export function buildSignedCallback(authToken: string, url: string, params: Reco
 function twilioError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers })
   res.end(JSON.stringify({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }))
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
 }
 
 const E164 = /^\+[1-9]\d{6,14}$/

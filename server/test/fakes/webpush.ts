@@ -6,6 +6,7 @@ import { createDecipheriv, createECDH, createPublicKey, hkdfSync, randomBytes, r
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose'
+import { readBytes } from './read-body'
 
 const URGENCIES = new Set(['very-low', 'low', 'normal', 'high'])
 const DAY_SECONDS = 24 * 3600
@@ -100,7 +101,7 @@ export async function startFakeWebPush(options: { now?: () => number } = {}): Pr
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req)
+    const body = await readBytes(req)
     fake.requests++
     const id = /^\/wpush\/v2\/([A-Za-z0-9_-]+)$/.exec(new URL(req.url ?? '/', url).pathname)?.[1]
     if (req.method !== 'POST' || !id || !subscribers.has(id)) return problem(res, 404, 102, 'Request did not contain a valid subscription.')
@@ -222,13 +223,4 @@ function problem(res: ServerResponse, status: number, errno: number, message: st
   }
   res.writeHead(status, { 'content-type': 'application/json' })
   res.end(JSON.stringify({ code: status, errno, error: reasons[status] ?? 'Error', message }))
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
 }

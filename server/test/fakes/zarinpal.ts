@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { readBody } from './read-body'
 
 export interface FakeZarinpalOptions {
   merchantId: string
@@ -103,15 +104,6 @@ function refuse(res: ServerResponse, code: number, validations: Validations = []
 
 function graphqlError(res: ServerResponse, message: string, category: string, extra: Record<string, unknown> = {}, data: unknown = null) {
   json(res, 200, { errors: [{ message, extensions: { category, ...extra } }], data })
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
 }
 
 function parse(text: string): unknown {
