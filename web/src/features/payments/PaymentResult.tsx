@@ -7,7 +7,7 @@ import { Link, useLocation } from '../../navigation'
 import { ProblemAlert, Skeleton } from '../../ui'
 import { StatusMessage } from '../../ui/messages'
 import { Page } from '../shell/Page'
-import { isOpen, PaymentFor, StatusBadge } from './labels'
+import { isOpen, PaymentFor, ReceiptFacts, StatusBadge } from './labels'
 import { usePayment } from './queries'
 import { useMoney } from './useMoney'
 import './payments.css'
@@ -103,19 +103,7 @@ function Outcome({ detail }: { detail: PaymentDetail }) {
               </code>
             </dd>
           </div>
-          {paid?.receipt &&
-            Object.entries(paid.receipt).map(([key, value]) => (
-              <div key={key}>
-                <dt>
-                  {t('pay.receipt')} <bdi lang="en">{key}</bdi>
-                </dt>
-                <dd>
-                  <code dir="ltr" className="wrap-anywhere">
-                    {value}
-                  </code>
-                </dd>
-              </div>
-            ))}
+          <ReceiptFacts receipt={paid?.receipt} />
           {payment.refundedAmount !== '0' && (
             <div>
               <dt>{t('pay.refunded')}</dt>

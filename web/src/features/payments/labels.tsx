@@ -53,3 +53,21 @@ export function PaymentFor({ payment }: { payment: Pick<Payment, 'description' |
   if (payment.description && payment.purpose.type !== 'wallet_topup') return <bdi>{payment.description}</bdi>
   return <>{t(`purpose.${payment.purpose.type}`)}</>
 }
+
+/** A gateway's receipt (reference, card mask …) as rows of a facts list; keys are the gateway's own words. */
+export function ReceiptFacts({ receipt }: { receipt: Record<string, string> | null | undefined }) {
+  const { t } = useI18n()
+  if (!receipt) return null
+  return Object.entries(receipt).map(([key, value]) => (
+    <div key={key}>
+      <dt>
+        {t('pay.receipt')} <bdi lang="en">{key}</bdi>
+      </dt>
+      <dd>
+        <code dir="ltr" className="wrap-anywhere">
+          {value}
+        </code>
+      </dd>
+    </div>
+  ))
+}

@@ -23,7 +23,7 @@ import { asCaravanError, StatusMessage, useMessage, type Say } from '../../../ui
 import { PersonById } from '../../notifications/console/Person'
 import { Page } from '../../shell/Page'
 import { useIdempotencyKey } from '../idempotency'
-import { isOpen, REFUND_REASONS, StatusBadge, useGatewayName } from '../labels'
+import { isOpen, ReceiptFacts, REFUND_REASONS, StatusBadge, useGatewayName } from '../labels'
 import { displayUnit, subtractMinor } from '../money'
 import { useCancelPayment, useDecideRefund, usePayment, useRefundPayment } from '../queries'
 import { useMoney } from '../useMoney'
@@ -278,19 +278,7 @@ function Timeline({ attempts }: { attempts: PaymentAttempt[] }) {
                 )}
               </dd>
             </div>
-            {a.receipt &&
-              Object.entries(a.receipt).map(([key, value]) => (
-                <div key={key}>
-                  <dt>
-                    {t('pay.receipt')} <bdi lang="en">{key}</bdi>
-                  </dt>
-                  <dd>
-                    <code dir="ltr" className="wrap-anywhere">
-                      {value}
-                    </code>
-                  </dd>
-                </div>
-              ))}
+            <ReceiptFacts receipt={a.receipt} />
           </dl>
           {a.error && (
             <p className="attempt-error">
