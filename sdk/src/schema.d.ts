@@ -2389,7 +2389,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2441,7 +2441,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2507,7 +2507,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2567,7 +2567,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2635,7 +2635,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2727,7 +2727,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2802,7 +2802,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2899,7 +2899,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2973,7 +2973,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3055,7 +3055,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3137,7 +3137,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3220,7 +3220,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3260,7 +3260,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3330,7 +3330,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3471,7 +3471,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3533,7 +3533,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3679,7 +3679,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3732,7 +3732,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3812,7 +3812,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3887,7 +3887,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3957,7 +3957,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4011,7 +4011,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4060,7 +4060,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4142,7 +4142,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4207,7 +4207,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4282,7 +4282,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4340,7 +4340,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4413,7 +4413,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4480,7 +4480,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4547,7 +4547,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4603,7 +4603,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4721,7 +4721,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4822,7 +4822,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4902,7 +4902,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4951,7 +4951,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5019,7 +5019,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5091,7 +5091,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5157,7 +5157,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5243,7 +5243,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5317,7 +5317,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5399,7 +5399,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5500,7 +5500,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5572,7 +5572,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5641,7 +5641,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5697,7 +5697,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5775,7 +5775,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5855,7 +5855,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5918,7 +5918,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6041,7 +6041,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6096,7 +6096,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6167,7 +6167,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6248,7 +6248,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6323,7 +6323,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6407,7 +6407,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6470,7 +6470,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6537,7 +6537,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6593,7 +6593,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6658,7 +6658,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6720,7 +6720,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6786,7 +6786,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6851,7 +6851,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6900,7 +6900,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6949,7 +6949,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7007,7 +7007,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7074,7 +7074,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7141,7 +7141,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7221,7 +7221,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7279,7 +7279,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7442,7 +7442,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7519,7 +7519,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7586,7 +7586,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7659,7 +7659,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7744,7 +7744,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7827,7 +7827,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7910,7 +7910,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7984,7 +7984,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8069,7 +8069,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8148,7 +8148,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8235,7 +8235,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8310,7 +8310,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8384,7 +8384,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8467,7 +8467,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8537,7 +8537,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8616,7 +8616,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8701,7 +8701,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8796,7 +8796,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8858,7 +8858,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8926,7 +8926,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8991,7 +8991,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9065,7 +9065,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9121,7 +9121,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9186,7 +9186,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9246,7 +9246,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9314,7 +9314,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9385,7 +9385,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9491,7 +9491,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9574,7 +9574,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentOptions"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9632,7 +9632,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9699,7 +9699,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9791,7 +9791,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9883,7 +9883,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9941,7 +9941,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10017,7 +10017,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10082,7 +10082,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentGateway"][];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10150,7 +10150,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10206,7 +10206,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10295,7 +10295,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10421,7 +10421,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10632,7 +10632,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10698,7 +10698,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -98,6 +98,18 @@ describe('Zarinpal configured by an admin', () => {
     expect(zarinpal.requests.filter((r) => r.path.includes('verify')).length).toBe(verifies)
   })
 
+  it('a payment Zarinpal refuses to take (terminal inactive) fails at once with its reason, and is not sent elsewhere', async () => {
+    zarinpal.terminal.active = false
+    const res = await api(t, 'POST', '/v1/payments', customer, irr({ purpose: { type: 'order', ref: 'refused' } }))
+    zarinpal.terminal.active = true
+    expect(res.status).toBe(422)
+    expect(res.body.type).toContain('gateway_refused')
+    const { rows } = await t.database.query(`select id, status from payments where purpose_ref = 'refused'`)
+    expect(rows[0].status).toBe('failed')
+    const detail = (await api(t, 'GET', `/v1/payments/${rows[0].id}`, admin)).body
+    expect(detail.attempts.map((a: any) => [a.gateway, a.status])).toEqual([['zarinpal', 'error']])
+  })
+
   it('a payer who cancels at Zarinpal (Status=NOK) ends canceled', async () => {
     const created = await api(t, 'POST', '/v1/payments', customer, irr())
     const authority = new URL(created.body.nextAction.url).pathname.split('/').at(-1)!

@@ -84,7 +84,7 @@ describe('Stripe webhooks', () => {
       body: JSON.stringify(event),
     })
     expect(missing.status).toBe(400)
-    expect(((await missing.json()) as { type: string }).type).toContain('invalid_signature')
+    expect(((await missing.json()) as { type: string }).type).toContain('webhook_signature_invalid')
     const { rows } = await t.database.query(`select count(*)::int as n from audit_log where action = 'payment_webhook.rejected'`)
     expect(rows[0].n).toBeGreaterThanOrEqual(3)
   })

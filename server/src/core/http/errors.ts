@@ -38,6 +38,12 @@ export type ProblemType = keyof ProblemTypes & string
 export const PROBLEM_TYPES = { ...CORE_PROBLEM_TYPES } as Record<ProblemType, { status: number; title: string }>
 
 export function defineProblemTypes(types: Partial<Record<ProblemType, { status: number; title: string }>>) {
+  // One meaning per name: a second module defining a type again would silently change the first one's answers.
+  for (const [name, type] of Object.entries(types)) {
+    const known = (PROBLEM_TYPES as Record<string, { status: number; title: string } | undefined>)[name]
+    if (known && (known.status !== type!.status || known.title !== type!.title))
+      throw new Error(`problem type "${name}" is defined twice (${known.status} "${known.title}", ${type!.status} "${type!.title}")`)
+  }
   Object.assign(PROBLEM_TYPES, types)
 }
 

@@ -35,6 +35,8 @@ export function createPaymentCreation(deps: {
   registry: GatewayRegistry
   settings: PaymentSettingsStore
   publicUrl: string
+  /** Fails the payment with the gateway's reason (settlement.ts: state change, audit, event). */
+  refused: (paymentId: string, reason: string) => Promise<void>
 }) {
   const { db, registry } = deps
 
@@ -181,6 +183,7 @@ export function createPaymentCreation(deps: {
         if (e.kind !== 'transient') {
           // The gateway answered and refused (bad credentials, an amount it does not take): not a reason to try another.
           permit.end('up')
+          await deps.refused(payment.id, e.message)
           throw new AppError('gateway_refused', e.message)
         }
         permit.end('down')

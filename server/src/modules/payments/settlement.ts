@@ -187,6 +187,14 @@ export function createSettlement(deps: {
     return next
   }
 
+  /** The gateway refused to take the payment (bad credentials, an amount it does not take): it fails at once. */
+  async function refused(paymentId: string, reason: string): Promise<void> {
+    await settleTx(async (tx, raise, record) => {
+      const p = (await paymentsRepo.lock(tx, paymentId))!
+      await move(tx, raise, record, p, 'failed', p.gateway, reason)
+    })
+  }
+
   /** The current attempt of a payment, confirmed with its gateway. */
   async function refresh(paymentId: string): Promise<PaymentRow> {
     const current = (await attemptsRepo.ofPayment(db, paymentId)).at(-1)
@@ -261,7 +269,7 @@ export function createSettlement(deps: {
           data: { reason: e.message },
         }),
       )
-      throw new AppError('invalid_signature', e.message)
+      throw new AppError('webhook_signature_invalid', e.message)
     }
     const fresh = await db.transaction((tx) => gatewayEventsRepo.claim(tx, name, event.eventId, event.type))
     if (!fresh) return { received: true, duplicate: true }
@@ -274,7 +282,7 @@ export function createSettlement(deps: {
     return { received: true, duplicate: false }
   }
 
-  return { confirmAttempt, refresh, cancel, reconcile, webhook }
+  return { confirmAttempt, refresh, cancel, reconcile, webhook, refused }
 }
 
 export type Settlement = ReturnType<typeof createSettlement>
