@@ -137,8 +137,8 @@ describe.runIf(chromiumAvailable())('customer area', () => {
     await page.getByRole('menuitem', { name: 'نمایه' }).click()
     await h1('نمایه').waitFor()
     await screenshot(page, 'profile-fa')
-    await page.getByRole('navigation', { name: 'اصلی' }).getByRole('link', { name: 'پرداخت و کیف پول' }).click()
-    await h1(`${iso('پرداخت و کیف پول')}: به‌زودی`).waitFor()
+    await page.getByRole('navigation', { name: 'اصلی' }).getByRole('link', { name: 'پشتیبانی' }).click()
+    await h1(`${iso('پشتیبانی')}: به‌زودی`).waitFor()
     await screenshot(page, 'coming-soon-fa')
   })
 
