@@ -165,7 +165,8 @@ export function createPaymentCreation(deps: {
           attemptId: attempt.id,
           amount: payment.amount,
           currency: payment.currency,
-          description: payment.description ?? `Payment ${payment.id}`,
+          // Shown to the payer at the gateway: in their language when the host gave none.
+          description: payment.description ?? (customer.locale === 'fa' ? `پرداخت ${payment.id}` : `Payment ${payment.id}`),
           returnUrl,
           cancelUrl: `${returnUrl}?canceled=1`,
           payer: { email: customer.email ?? undefined, mobile: customer.phone ?? undefined },
