@@ -31,6 +31,7 @@ import { pgCounters, perUnit } from '../lib/pgstats'
 import { totalCpuSeconds } from '../lib/proc'
 import { benchDir, forkScript, migrateCaravan, startCaravan, tempDir, type Caravan } from '../lib/processes'
 import { formatRate, formatRatio, printTable, writeResults } from '../lib/report'
+import { call } from '../lib/call'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const resultsFile = join(benchDir, 'results', 'notifications-latest.json')
@@ -86,25 +87,6 @@ interface Row {
 }
 
 // ---- HTTP helpers
-async function call<T = any>(
-  base: string,
-  method: string,
-  path: string,
-  options: { body?: unknown; token?: string; expect: number },
-): Promise<T> {
-  const headers: Record<string, string> = {}
-  if (options.body !== undefined) headers['content-type'] = 'application/json'
-  if (options.token) headers.authorization = `Bearer ${options.token}`
-  const response = await fetch(base + path, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  })
-  const text = await response.text()
-  if (response.status !== options.expect)
-    throw new Error(`${method} ${path} answered ${response.status} (expected ${options.expect}): ${text.slice(0, 300)}`)
-  return (text ? JSON.parse(text) : undefined) as T
-}
 
 /**
  * Admin set-up on a Caravan started with ADMIN_EMAIL/ADMIN_PASSWORD: per-user rate limits out of

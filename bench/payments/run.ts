@@ -35,6 +35,7 @@ import { startStatementCounter } from '../lib/pgwire-count'
 import { cpuSeconds, totalCpuSeconds } from '../lib/proc'
 import { benchDir, forkScript, nextMessage, startCaravan, tempDir, type Caravan } from '../lib/processes'
 import { formatRate, formatRatio, printTable, writeResults } from '../lib/report'
+import { call } from '../lib/call'
 import type { FakeStripeAnswer, FakeStripeRequest } from './stripe-fake'
 
 const resultsFile = join(benchDir, 'results', 'payments-latest.json')
@@ -82,25 +83,6 @@ interface Row {
 }
 
 // ---- HTTP helpers
-async function call<T = any>(
-  base: string,
-  method: string,
-  path: string,
-  options: { body?: unknown; token?: string; headers?: Record<string, string>; expect: number },
-): Promise<T> {
-  const headers: Record<string, string> = { ...options.headers }
-  if (options.body !== undefined) headers['content-type'] = 'application/json'
-  if (options.token) headers.authorization = `Bearer ${options.token}`
-  const response = await fetch(base + path, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  })
-  const text = await response.text()
-  if (response.status !== options.expect)
-    throw new Error(`${method} ${path} answered ${response.status} (expected ${options.expect}): ${text.slice(0, 300)}`)
-  return (text ? JSON.parse(text) : undefined) as T
-}
 
 async function inParallel<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(count)
