@@ -1649,6 +1649,386 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tickets, newest first (a customer sees their own; agents filter by view, status, priority, tag, team) */
+        get: operations["listTickets"];
+        put?: never;
+        /**
+         * Open a ticket (customers for themselves; agents and API keys for any customer)
+         * @description The ticket goes to the named team (agents) or the default one, and round robin assigns it to an available agent with free capacity; it waits unassigned when there is none.
+         */
+        post: operations["createTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket with its timeline (a customer sees public entries only) */
+        get: operations["getTicket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change status, priority, assignee, team, tags or subject
+         * @description Each change is a timeline entry. A new priority or team computes the SLA deadlines again; solving asks the customer for a rating.
+         */
+        patch: operations["updateTicket"];
+        trace?: never;
+    };
+    "/v1/tickets/{id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A public reply (the customer sees it); an agent may set the status with it
+         * @description A customer's reply reopens a solved ticket. A closed ticket takes no replies (409): open a new one.
+         */
+        post: operations["replyToTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An internal note: agents only, never shown to the customer */
+        post: operations["addTicketNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge another ticket of the same customer into this one (timelines joined, the other closed as merged) */
+        post: operations["mergeTickets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{id}/csat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The customer rates a solved ticket 1–5 with an optional comment, once */
+        post: operations["rateTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{id}/macros/{macroId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a macro: its status, priority and tags at once */
+        post: operations["applyMacro"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set my support status (online, away, offline) and optionally my capacity
+         * @description Coming online takes waiting unassigned tickets of my teams up to my capacity.
+         */
+        put: operations["setSupportPresence"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether an agent is available now */
+        get: operations["getSupportStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agents with their status, availability, capacity, load and teams */
+        get: operations["listSupportAgents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support/agents/{id}/capacity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set an agent's capacity (active tickets round robin gives them at most) */
+        put: operations["setAgentCapacity"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Teams with their business hours, support address and members */
+        get: operations["listSupportTeams"];
+        put?: never;
+        /** Create a team */
+        post: operations["createSupportTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support/teams/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a team's name, address, business hours or members */
+        patch: operations["updateSupportTeam"];
+        trace?: never;
+    };
+    "/v1/support/canned-responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Canned responses, by shortcut or title (q), for the composer’s /shortcut menu */
+        get: operations["listCannedResponses"];
+        put?: never;
+        /** Create a canned response (Liquid placeholders: customer.name, customer.email, ticket.number, ticket.subject, agent.name) */
+        post: operations["createCannedResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support/canned-responses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a canned response */
+        delete: operations["deleteCannedResponse"];
+        options?: never;
+        head?: never;
+        /** Change a canned response */
+        patch: operations["updateCannedResponse"];
+        trace?: never;
+    };
+    "/v1/support/canned-responses/{id}/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A canned response's text filled in for a ticket */
+        post: operations["renderCannedResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support/macros": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Macros */
+        get: operations["listMacros"];
+        put?: never;
+        /** Create a macro */
+        post: operations["createMacro"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support/macros/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a macro */
+        delete: operations["deleteMacro"];
+        options?: never;
+        head?: never;
+        /** Change a macro */
+        patch: operations["updateMacro"];
+        trace?: never;
+    };
+    "/v1/admin/support/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SLA targets per priority, warning time, auto-close, auto-offline, CSAT */
+        get: operations["getSupportSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the support settings (audited) */
+        patch: operations["updateSupportSettings"];
+        trace?: never;
+    };
+    "/v1/support/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets and conversations created and solved, response and resolution times, SLA breaches, CSAT and workload
+         * @description Times are business minutes of each ticket’s team (median and p90). At most 366 days.
+         */
+        get: operations["getSupportAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support/analytics/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same figures as CSV */
+        get: operations["exportSupportAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/notifications/{providerId}": {
         parameters: {
             query?: never;
@@ -2213,6 +2593,204 @@ export interface components {
             /** @description How IRR amounts are shown to people (1 toman = 10 rials); the API always speaks rials */
             irrDisplay: "toman" | "rial";
         };
+        SupportAnalytics: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            groupBy: "day" | "agent" | "team" | "channel";
+            timezone: string;
+            totals: {
+                ticketsCreated: number;
+                ticketsSolved: number;
+                conversationsCreated: number | null;
+                firstResponseMinutes: {
+                    median: number | null;
+                    p90: number | null;
+                };
+                resolutionMinutes: {
+                    median: number | null;
+                    p90: number | null;
+                };
+                slaBreachRate: number | null;
+                csatAverage: number | null;
+                csatResponses: number;
+                csatRequested: number;
+                csatResponseRate: number | null;
+                /** @description Open, pending or on hold now (workload) */
+                activeTickets: number;
+            };
+            groups: {
+                key: string;
+                label: string | null;
+                ticketsCreated: number;
+                ticketsSolved: number;
+                conversationsCreated: number | null;
+                firstResponseMinutes: {
+                    median: number | null;
+                    p90: number | null;
+                };
+                resolutionMinutes: {
+                    median: number | null;
+                    p90: number | null;
+                };
+                slaBreachRate: number | null;
+                csatAverage: number | null;
+                csatResponses: number;
+                csatRequested: number;
+                csatResponseRate: number | null;
+                /** @description Open, pending or on hold now (workload) */
+                activeTickets: number;
+            }[];
+        };
+        TicketView: {
+            id: string;
+            number: number;
+            subject: string;
+            /** @enum {unknown} */
+            status: "open" | "pending" | "on_hold" | "solved" | "closed";
+            /** @enum {unknown} */
+            priority: "low" | "normal" | "high" | "urgent";
+            /** @enum {unknown} */
+            channel: "web" | "widget" | "email" | "api" | "agent";
+            requester: {
+                id: string;
+                name: string | null;
+                externalId: string | null;
+            };
+            mergedIntoId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            solvedAt: string | null;
+            closedAt: string | null;
+            csat: {
+                rating: number;
+                comment: string | null;
+                /** Format: date-time */
+                createdAt: string;
+            } | null;
+            canRate: boolean;
+            assignee?: {
+                id: string;
+                name: string | null;
+                externalId: string | null;
+            } | null;
+            teamId?: string;
+            tags?: string[];
+            sla?: {
+                /** @enum {unknown} */
+                metric: "first_response" | "next_response" | "resolution";
+                /** @enum {unknown} */
+                status: "none" | "running" | "at_risk" | "breached" | "met";
+                dueAt: string | null;
+            }[];
+            firstResponseMinutes?: number | null;
+            resolutionMinutes?: number | null;
+        };
+        TicketEventView: {
+            id: string;
+            ticketId: string;
+            /** @enum {unknown} */
+            kind: "reply" | "note" | "status" | "priority" | "assignment" | "team" | "tags" | "merge";
+            public: boolean;
+            author: {
+                id: string;
+                name: string | null;
+                externalId: string | null;
+            } | null;
+            byAgent: boolean;
+            body: string | null;
+            data: {
+                [key: string]: unknown;
+            } | null;
+            attachmentIds: string[];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        TicketDetail: {
+            ticket: components["schemas"]["TicketView"];
+            events: components["schemas"]["TicketEventView"][];
+        };
+        TeamView: {
+            id: string;
+            name: string;
+            email: string | null;
+            schedule: {
+                /** @example Asia/Tehran */
+                timezone: string;
+                /** @description Working hours per weekday, Sunday first; [] is a day off */
+                week: {
+                    start: string;
+                    end: string;
+                }[][];
+                /** @description Local dates off */
+                holidays: string[];
+            };
+            isDefault: boolean;
+            memberIds: string[];
+        };
+        AgentView: {
+            userId: string;
+            name: string | null;
+            /** @enum {unknown} */
+            status: "online" | "away" | "offline";
+            available: boolean;
+            capacity: number;
+            load: number;
+            teamIds: string[];
+        };
+        CannedResponseView: {
+            id: string;
+            shortcut: string;
+            title: string;
+            body: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        MacroView: {
+            id: string;
+            name: string;
+            actions: {
+                /** @enum {unknown} */
+                status?: "open" | "pending" | "on_hold" | "solved" | "closed";
+                /** @enum {unknown} */
+                priority?: "low" | "normal" | "high" | "urgent";
+                addTags?: string[];
+                removeTags?: string[];
+            };
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SupportSettings: {
+            sla: {
+                low: {
+                    firstResponse: number | null;
+                    nextResponse: number | null;
+                    resolution: number | null;
+                };
+                normal: {
+                    firstResponse: number | null;
+                    nextResponse: number | null;
+                    resolution: number | null;
+                };
+                high: {
+                    firstResponse: number | null;
+                    nextResponse: number | null;
+                    resolution: number | null;
+                };
+                urgent: {
+                    firstResponse: number | null;
+                    nextResponse: number | null;
+                    resolution: number | null;
+                };
+            };
+            slaWarnMinutes: number;
+            autoCloseHours: number;
+            autoOffline: boolean;
+            csat: boolean;
+        };
     };
     responses: never;
     parameters: never;
@@ -2745,7 +3323,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2754,7 +3332,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2829,7 +3407,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2917,7 +3495,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2926,7 +3504,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3000,7 +3578,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3155,7 +3733,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3164,7 +3742,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3413,7 +3991,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3975,7 +4553,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4160,7 +4738,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4440,7 +5018,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4748,7 +5326,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4757,7 +5335,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5037,7 +5615,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5184,7 +5762,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5426,7 +6004,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5527,7 +6105,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5802,7 +6380,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6185,7 +6763,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6350,7 +6928,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7379,7 +7957,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7537,7 +8115,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7686,7 +8264,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7771,7 +8349,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7854,7 +8432,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7937,7 +8515,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8011,7 +8589,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8262,7 +8840,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8411,7 +8989,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8564,7 +9142,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8643,7 +9221,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8728,7 +9306,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8737,7 +9315,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8944,7 +9522,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9518,7 +10096,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9527,7 +10105,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9726,7 +10304,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9818,7 +10396,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9827,7 +10405,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9968,7 +10546,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10044,7 +10622,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10601,6 +11179,2175 @@ export interface operations {
             };
         };
     };
+    listTickets: {
+        parameters: {
+            query?: {
+                /** @description Agents: my tickets, unassigned ones, all, or those whose SLA deadline is near or past */
+                view?: "mine" | "unassigned" | "all" | "sla_at_risk";
+                status?: ("open" | "pending" | "on_hold" | "solved" | "closed")[];
+                priority?: "low" | "normal" | "high" | "urgent";
+                tag?: string;
+                teamId?: string;
+                requesterId?: string;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TicketView"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    subject: string;
+                    body: string;
+                    /** @enum {unknown} */
+                    priority?: "low" | "normal" | "high" | "urgent";
+                    /** @description A Caravan user id, or { "externalId": "…", email?, phone?, name?, locale?, timezone?, attributes? } (created or updated inline) */
+                    requester?: string | {
+                        /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                        externalId: string;
+                        email?: string | null;
+                        phone?: string | null;
+                        name?: string | null;
+                        locale?: "fa" | "en";
+                        /** @description IANA zone, e.g. Asia/Tehran */
+                        timezone?: string;
+                        /** @description Facts the host keeps on the user (plan, company…), at most 8 kB as JSON; replaced whole when given; templates see them as user.attributes */
+                        attributes?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                    teamId?: string;
+                    tags?: string[];
+                    /** @description Ids of your own uploads (POST /v1/uploads) */
+                    attachmentIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {unknown} */
+                    status?: "open" | "pending" | "on_hold" | "solved" | "closed";
+                    /** @enum {unknown} */
+                    priority?: "low" | "normal" | "high" | "urgent";
+                    assigneeId?: string | null;
+                    teamId?: string;
+                    tags?: string[];
+                    subject?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replyToTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                    /** @description Ids of your own uploads (POST /v1/uploads) */
+                    attachmentIds?: string[];
+                    /** @enum {unknown} */
+                    status?: "open" | "pending" | "on_hold" | "solved";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addTicketNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                    /** @description Ids of your own uploads (POST /v1/uploads) */
+                    attachmentIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mergeTickets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The ticket merged into this one (its id or number) */
+                    sourceTicketId: string | number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rateTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rating: number;
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    applyMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                macroId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setSupportPresence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {unknown} */
+                    status: "online" | "away" | "offline";
+                    capacity?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentView"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSupportStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Some agent is available now */
+                        online: boolean;
+                    };
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSupportAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AgentView"][];
+                    };
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setAgentCapacity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    capacity: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentView"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSupportTeams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TeamView"][];
+                    };
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSupportTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    email?: string | null;
+                    schedule?: {
+                        /** @example Asia/Tehran */
+                        timezone: string;
+                        /** @description Working hours per weekday, Sunday first; [] is a day off */
+                        week: {
+                            start: string;
+                            end: string;
+                        }[][];
+                        /** @description Local dates off */
+                        holidays: string[];
+                    };
+                    memberIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamView"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateSupportTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    email?: string | null;
+                    schedule?: {
+                        /** @example Asia/Tehran */
+                        timezone: string;
+                        /** @description Working hours per weekday, Sunday first; [] is a day off */
+                        week: {
+                            start: string;
+                            end: string;
+                        }[][];
+                        /** @description Local dates off */
+                        holidays: string[];
+                    };
+                    memberIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamView"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCannedResponses: {
+        parameters: {
+            query?: {
+                q?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CannedResponseView"][];
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Typed after / in the composer */
+                    shortcut: string;
+                    title: string;
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponseView"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Typed after / in the composer */
+                    shortcut?: string;
+                    title?: string;
+                    body?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponseView"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    renderCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ticketId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMacros: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MacroView"][];
+                    };
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    actions: {
+                        /** @enum {unknown} */
+                        status?: "open" | "pending" | "on_hold" | "solved" | "closed";
+                        /** @enum {unknown} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        addTags?: string[];
+                        removeTags?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MacroView"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    actions?: {
+                        /** @enum {unknown} */
+                        status?: "open" | "pending" | "on_hold" | "solved" | "closed";
+                        /** @enum {unknown} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        addTags?: string[];
+                        removeTags?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MacroView"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSupportSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportSettings"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateSupportSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    sla?: {
+                        low: {
+                            firstResponse: number | null;
+                            nextResponse: number | null;
+                            resolution: number | null;
+                        };
+                        normal: {
+                            firstResponse: number | null;
+                            nextResponse: number | null;
+                            resolution: number | null;
+                        };
+                        high: {
+                            firstResponse: number | null;
+                            nextResponse: number | null;
+                            resolution: number | null;
+                        };
+                        urgent: {
+                            firstResponse: number | null;
+                            nextResponse: number | null;
+                            resolution: number | null;
+                        };
+                    };
+                    slaWarnMinutes?: number;
+                    autoCloseHours?: number;
+                    autoOffline?: boolean;
+                    csat?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportSettings"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSupportAnalytics: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                groupBy?: "day" | "agent" | "team" | "channel";
+                /** @description IANA zone for day buckets; Asia/Tehran by default */
+                timezone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportAnalytics"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportSupportAnalytics: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                groupBy?: "day" | "agent" | "team" | "channel";
+                /** @description IANA zone for day buckets; Asia/Tehran by default */
+                timezone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     notificationProviderWebhook: {
         parameters: {
             query?: never;
@@ -10734,7 +13481,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -37,6 +37,7 @@ import { createContentFilter } from './core/text/content-filter'
 import { chatRoutes, chatSchemas, chatTags, createChatService } from './modules/chat'
 import { createPaymentsService, gatewayFactories, paymentSchemas, paymentsRoutes, paymentTags } from './modules/payments'
 import { buildFiles } from './modules/files'
+import { createSupportService, supportRoutes, supportSchemas, supportTags } from './modules/support'
 import {
   createNotificationsService,
   notificationSchemas,
@@ -177,6 +178,19 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     irrDisplay: async () => (await notifications.settings.read()).formats.irr,
     settings: { publicUrl: config.publicUrl },
   })
+  const support = createSupportService({
+    database,
+    bus,
+    jobs,
+    events,
+    audit,
+    accounts,
+    notifications,
+    presence,
+    privacy,
+    logger,
+    files: files.service,
+  })
   keyRotation.register({ name: 'chat messages', run: (limit) => chat.reseal(limit), remaining: () => chat.remainingUnderOldKeys() })
   keyRotation.register({
     name: 'files',
@@ -222,6 +236,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   // A session that ended or changed (logout, role) is re-checked on this node's sockets at once.
   accounts.onSessionChange((userId) => void realtime.recheckUser(userId))
   chat.useRealtime(realtime)
+  support.useRealtime(realtime)
 
   // Events that name an audience reach those users' sockets, on whichever node they are.
   events.subscribeAll((event) => {
@@ -237,9 +252,9 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     metrics,
     publicUrl: config.publicUrl,
     version: VERSION,
-    tags: [...accountsTags, ...notificationTags, ...chatTags, ...files.tags, ...paymentTags],
+    tags: [...accountsTags, ...notificationTags, ...chatTags, ...files.tags, ...paymentTags, ...supportTags],
   })
-  for (const schema of [...accountsSchemas, ...notificationSchemas, ...files.schemas, ...chatSchemas, ...paymentSchemas])
+  for (const schema of [...accountsSchemas, ...notificationSchemas, ...files.schemas, ...chatSchemas, ...paymentSchemas, ...supportSchemas])
     app.addSchema(schema)
 
   opsRoutes(app, {
@@ -264,6 +279,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     files.routes(app)
     chatRoutes(app, { chat, auth })
     paymentsRoutes(app, { payments, auth, idempotency })
+    supportRoutes(app, { support, auth })
   }
 
   const indexFile = join(config.webDistDir, 'index.html')
@@ -294,6 +310,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     await app.ready()
     await jobs.start({ work: config.role !== 'api' })
     await notifications.seed()
+    await support.start()
     if (config.adminEmail && config.adminPassword) {
       const outcome = await accounts.ensureAdmin(config.adminEmail, config.adminPassword)
       if (outcome !== 'exists') logger.info({ email: config.adminEmail }, `first admin ${outcome}`)
@@ -334,7 +351,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     secrets,
     keyRing,
     privacy,
-    services: { accounts, notifications, chat, files: files.service, payments, keyRotation },
+    services: { accounts, notifications, chat, files: files.service, payments, support, keyRotation },
     start,
     listen,
     stop,

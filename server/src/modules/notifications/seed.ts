@@ -3,8 +3,9 @@
 import type { Catalog } from './catalog'
 import type { Category, NotifyChannel } from './tables'
 import type { TemplateContent } from './templates'
+import { SUPPORT_TYPES } from './seed-support'
 
-interface SeedType {
+export interface SeedType {
   key: string
   name: string
   category: Category
@@ -154,7 +155,7 @@ export const SYSTEM_TYPES: SeedType[] = [
   },
 ]
 export async function seedSystemTypes(catalog: Catalog) {
-  for (const seed of SYSTEM_TYPES) {
+  for (const seed of [...SYSTEM_TYPES, ...SUPPORT_TYPES]) {
     if (!(await catalog.findType(seed.key))) {
       await catalog.createType('system', seed, true).catch((e) => {
         if (e?.type !== 'conflict') throw e

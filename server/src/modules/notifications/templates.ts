@@ -2,7 +2,8 @@
 // for email HTML, auto-escaped. Plain-text outputs (SMS, push, email text, in-app) are not escaped.
 // Every render is bounded (time, allocations, output size), and its links are made safe
 // (safe-links.ts), for real sends and previews alike.
-import { CaptureTag, Context, Liquid, toPromise, toValue, type Emitter, type Template } from 'liquidjs'
+import { CaptureTag, Context, toPromise, toValue, type Emitter, type Template } from 'liquidjs'
+import { LIQUID_LIMITS, sandboxedLiquid } from '../../core/text/liquid'
 import { AppError } from '../../core/http/errors'
 import { toPersianDigits } from '../../core/money/currency'
 import type { NotifyChannel } from './tables'
@@ -13,24 +14,9 @@ import { formatDate, formatDateTime, formatMoney, formatNumber, type FormatScope
 /** Output caps, in UTF-8 bytes: a rendered field, and all fields of one message together. */
 export const OUTPUT_LIMITS = { fieldBytes: 256 * 1024, messageBytes: 1024 * 1024 }
 
-// LiquidJS's own limits, per message: template source length (parse), milliseconds of rendering,
-// and "memory" (characters and array elements that filters and ranges create; a range is a real
-// array, so `(1..n)` costs n up front).
-// The time limit is wall-clock and a failed render fails its delivery for good, so it leaves room
-// for a loaded machine: real templates render in milliseconds.
-const LIMITS = { parseLimit: 100_000, renderLimit: 1_000, memoryLimit: 2_000_000 }
-const base = {
-  ownPropertyOnly: true,
-  strictFilters: true,
-  strictVariables: false,
-  cache: 200,
-  relativeReference: false,
-  templates: {} as Record<string, string>,
-  ...LIMITS,
-}
-// `templates: {}` replaces the file system: {% include %} and {% render %} can reach nothing on disk.
-const htmlEngine = new Liquid({ ...base, outputEscape: 'escape' })
-const textEngine = new Liquid({ ...base })
+const LIMITS = LIQUID_LIMITS
+const htmlEngine = sandboxedLiquid({ escape: true })
+const textEngine = sandboxedLiquid()
 
 /** Thrown by a capped emitter; `limit` names the cap that was hit. */
 class OutputTooLarge extends Error {
