@@ -4,6 +4,27 @@ import { abortedError, CaravanError, errorFromResponse, networkError } from './e
 import { connectRealtime, type CaravanRealtime, type RealtimeOptions } from './realtime.js'
 import { memorySessionStorage, sessionFromResponse, type Session, type SessionStorage } from './session.js'
 import type {
+  AgentStatus,
+  CannedResponse,
+  CannedResponseInput,
+  CreateSupportTeamInput,
+  CreateTicketInput,
+  CsatInput,
+  Macro,
+  MacroInput,
+  SupportAgent,
+  SupportAnalytics,
+  SupportAnalyticsQuery,
+  SupportSettings,
+  SupportTeam,
+  TicketDetail,
+  TicketNoteInput,
+  TicketPage,
+  TicketQuery,
+  TicketReplyInput,
+  UpdateSupportSettingsInput,
+  UpdateSupportTeamInput,
+  UpdateTicketInput,
   AuditQuery,
   ConfigurePaymentGatewayInput,
   CreatePaymentInput,
@@ -583,6 +604,77 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
       /** `amount` left out refunds what is left. An admin's refund goes at once; an API key's may wait for approval. */
       refund: (paymentId: string, input: RefundInput, o?: IdempotentCallOptions) =>
         request<Refund>('POST', `/v1/payments/${id(paymentId)}/refunds`, { body: input, signal: o?.signal, headers: idempotencyHeader(o) }),
+    },
+
+    /**
+     * The support desk. Customers open and read their own tickets (public entries only); agents
+     * (and API keys with support:*) see every ticket with internal notes, SLA clocks and the desk's
+     * fields. Live changes arrive on the socket: ticket.* for the requester, support.* for agents.
+     */
+    support: {
+      create: (input: CreateTicketInput, o?: CallOptions) =>
+        request<TicketDetail>('POST', '/v1/tickets', { body: input, signal: o?.signal }),
+      /** Newest first; agents filter by view (mine, unassigned, all, sla_at_risk), status, priority, tag, team, requester. */
+      list: (query: TicketQuery = {}, o?: CallOptions) => request<TicketPage>('GET', '/v1/tickets', { query, signal: o?.signal }),
+      get: (ticketId: string, o?: CallOptions) => request<TicketDetail>('GET', `/v1/tickets/${id(ticketId)}`, { signal: o?.signal }),
+      /** A public reply; an agent may set the status with it (e.g. pending). A customer's reply reopens a solved ticket. */
+      reply: (ticketId: string, input: TicketReplyInput, o?: CallOptions) =>
+        request<TicketDetail>('POST', `/v1/tickets/${id(ticketId)}/replies`, { body: input, signal: o?.signal }),
+      /** An internal note: agents only, never shown to the customer. */
+      note: (ticketId: string, input: TicketNoteInput, o?: CallOptions) =>
+        request<TicketDetail>('POST', `/v1/tickets/${id(ticketId)}/notes`, { body: input, signal: o?.signal }),
+      update: (ticketId: string, input: UpdateTicketInput, o?: CallOptions) =>
+        request<TicketDetail>('PATCH', `/v1/tickets/${id(ticketId)}`, { body: input, signal: o?.signal }),
+      /** Merges `source` (id or number) into `ticketId`: timelines joined, the source closed as merged. */
+      merge: (ticketId: string, source: string | number, o?: CallOptions) =>
+        request<TicketDetail>('POST', `/v1/tickets/${id(ticketId)}/merge`, { body: { sourceTicketId: source }, signal: o?.signal }),
+      /** The requester rates a solved ticket 1–5, once. */
+      rate: (ticketId: string, input: CsatInput, o?: CallOptions) =>
+        request<TicketDetail>('POST', `/v1/tickets/${id(ticketId)}/csat`, { body: input, signal: o?.signal }),
+      applyMacro: (ticketId: string, macroId: string, o?: CallOptions) =>
+        request<TicketDetail>('POST', `/v1/tickets/${id(ticketId)}/macros/${id(macroId)}`, { signal: o?.signal }),
+      /** Whether an agent is available now. */
+      status: (o?: CallOptions) => request<{ online: boolean }>('GET', '/v1/support/status', { signal: o?.signal }),
+      /** Agents: my status (online, away, offline) and capacity. */
+      setPresence: (input: { status: AgentStatus; capacity?: number }, o?: CallOptions) =>
+        request<SupportAgent>('PUT', '/v1/support/presence', { body: input, signal: o?.signal }),
+      agents: async (o?: CallOptions) =>
+        (await request<{ items: SupportAgent[] }>('GET', '/v1/support/agents', { signal: o?.signal })).items,
+      setCapacity: (userId: string, capacity: number, o?: CallOptions) =>
+        request<SupportAgent>('PUT', `/v1/support/agents/${id(userId)}/capacity`, { body: { capacity }, signal: o?.signal }),
+      teams: async (o?: CallOptions) => (await request<{ items: SupportTeam[] }>('GET', '/v1/support/teams', { signal: o?.signal })).items,
+      createTeam: (input: CreateSupportTeamInput, o?: CallOptions) =>
+        request<SupportTeam>('POST', '/v1/support/teams', { body: input, signal: o?.signal }),
+      updateTeam: (teamId: string, input: UpdateSupportTeamInput, o?: CallOptions) =>
+        request<SupportTeam>('PATCH', `/v1/support/teams/${id(teamId)}`, { body: input, signal: o?.signal }),
+      /** By shortcut or title; a leading "/" is ignored. */
+      cannedResponses: async (query: { q?: string; limit?: number } = {}, o?: CallOptions) =>
+        (await request<{ items: CannedResponse[] }>('GET', '/v1/support/canned-responses', { query, signal: o?.signal })).items,
+      createCannedResponse: (input: CannedResponseInput, o?: CallOptions) =>
+        request<CannedResponse>('POST', '/v1/support/canned-responses', { body: input, signal: o?.signal }),
+      updateCannedResponse: (cannedId: string, input: Partial<CannedResponseInput>, o?: CallOptions) =>
+        request<CannedResponse>('PATCH', `/v1/support/canned-responses/${id(cannedId)}`, { body: input, signal: o?.signal }),
+      deleteCannedResponse: (cannedId: string, o?: CallOptions) =>
+        request<void>('DELETE', `/v1/support/canned-responses/${id(cannedId)}`, { signal: o?.signal }),
+      /** The response's text with its placeholders filled for this ticket. */
+      renderCannedResponse: async (cannedId: string, ticketId: string, o?: CallOptions) =>
+        (
+          await request<{ text: string }>('POST', `/v1/support/canned-responses/${id(cannedId)}/render`, {
+            body: { ticketId },
+            signal: o?.signal,
+          })
+        ).text,
+      macros: async (o?: CallOptions) => (await request<{ items: Macro[] }>('GET', '/v1/support/macros', { signal: o?.signal })).items,
+      createMacro: (input: MacroInput, o?: CallOptions) => request<Macro>('POST', '/v1/support/macros', { body: input, signal: o?.signal }),
+      updateMacro: (macroId: string, input: Partial<MacroInput>, o?: CallOptions) =>
+        request<Macro>('PATCH', `/v1/support/macros/${id(macroId)}`, { body: input, signal: o?.signal }),
+      deleteMacro: (macroId: string, o?: CallOptions) =>
+        request<void>('DELETE', `/v1/support/macros/${id(macroId)}`, { signal: o?.signal }),
+      settings: (o?: CallOptions) => request<SupportSettings>('GET', '/v1/admin/support/settings', { signal: o?.signal }),
+      updateSettings: (input: UpdateSupportSettingsInput, o?: CallOptions) =>
+        request<SupportSettings>('PATCH', '/v1/admin/support/settings', { body: input, signal: o?.signal }),
+      analytics: (query: SupportAnalyticsQuery, o?: CallOptions) =>
+        request<SupportAnalytics>('GET', '/v1/support/analytics', { query, signal: o?.signal }),
     },
 
     /** Conversations and messages over REST (live events and sending over the socket: see realtime). */

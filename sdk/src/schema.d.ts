@@ -11184,7 +11184,8 @@ export interface operations {
             query?: {
                 /** @description Agents: my tickets, unassigned ones, all, or those whose SLA deadline is near or past */
                 view?: "mine" | "unassigned" | "all" | "sla_at_risk";
-                status?: ("open" | "pending" | "on_hold" | "solved" | "closed")[];
+                /** @description One status, or 'active' (open, pending or on hold) */
+                status?: ("open" | "pending" | "on_hold" | "solved" | "closed") | "active";
                 priority?: "low" | "normal" | "high" | "urgent";
                 tag?: string;
                 teamId?: string;

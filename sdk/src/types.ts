@@ -201,6 +201,37 @@ export type ChatSettings = ResponseOf<'getChatSettings'>
 export type UpdateChatSettingsInput = RequestBody<'updateChatSettings'>
 export type FileView = Schemas['FileView']
 
+// ---- support ----
+/** A ticket; agents also get assignee, teamId, tags, sla and the business-minute figures. */
+export type Ticket = Schemas['TicketView']
+export type TicketStatus = Ticket['status']
+export type TicketPriority = Ticket['priority']
+/** A timeline entry: a reply, an internal note (agents only) or a change of a field. */
+export type TicketEvent = Schemas['TicketEventView']
+export type TicketDetail = Schemas['TicketDetail']
+export type SlaClock = NonNullable<Ticket['sla']>[number]
+export type CreateTicketInput = RequestBody<'createTicket'>
+export type TicketReplyInput = RequestBody<'replyToTicket'>
+export type TicketNoteInput = RequestBody<'addTicketNote'>
+export type UpdateTicketInput = RequestBody<'updateTicket'>
+export type TicketQuery = QueryOf<'listTickets'>
+export type TicketPage = ResponseOf<'listTickets'>
+export type CsatInput = RequestBody<'rateTicket'>
+export type SupportTeam = Schemas['TeamView']
+export type BusinessSchedule = SupportTeam['schedule']
+export type CreateSupportTeamInput = RequestBody<'createSupportTeam'>
+export type UpdateSupportTeamInput = RequestBody<'updateSupportTeam'>
+export type SupportAgent = Schemas['AgentView']
+export type AgentStatus = SupportAgent['status']
+export type CannedResponse = Schemas['CannedResponseView']
+export type CannedResponseInput = RequestBody<'createCannedResponse'>
+export type Macro = Schemas['MacroView']
+export type MacroInput = RequestBody<'createMacro'>
+export type SupportSettings = Schemas['SupportSettings']
+export type UpdateSupportSettingsInput = RequestBody<'updateSupportSettings'>
+export type SupportAnalyticsQuery = QueryOf<'getSupportAnalytics'>
+export type SupportAnalytics = Schemas['SupportAnalytics']
+
 /** Events the server pushes to a user's sockets (room user:<id>). */
 export interface RealtimeEvents {
   'user.updated': { userId: string }
@@ -228,4 +259,20 @@ export interface RealtimeEvents {
   /** Canceled, or expired unpaid (the payment's status says which). */
   'payment.canceled': { payment: Payment }
   'payment.refunded': { payment: Payment; refund: Refund }
+  // Support: the requester hears of their ticket (customer view, public entries only) ...
+  'ticket.updated': { ticket: Ticket }
+  'ticket.event': { event: TicketEvent }
+  // ... agents (room support:agents) of every ticket, notes included.
+  'support.ticket.updated': { ticket: Ticket }
+  'support.ticket.event': { event: TicketEvent }
+  'support.sla': {
+    ticketId: string
+    number: number
+    metric: SlaClock['metric']
+    level: 'warning' | 'breached'
+    dueAt: string
+    assigneeId: string | null
+  }
+  'support.csat': { ticketId: string; rating: number; assigneeId: string | null }
+  'support.presence': { userId: string; status: AgentStatus; online: boolean }
 }

@@ -59,7 +59,9 @@ export const TicketQuery = Type.Object(
         description: 'Agents: my tickets, unassigned ones, all, or those whose SLA deadline is near or past',
       }),
     ),
-    status: Type.Optional(Type.Array(Status, { maxItems: 5 })),
+    status: Type.Optional(
+      Type.Union([Status, Type.Literal('active')], { description: "One status, or 'active' (open, pending or on hold)" }),
+    ),
     priority: Type.Optional(Priority),
     tag: Type.Optional(Tag),
     teamId: Type.Optional(Id),

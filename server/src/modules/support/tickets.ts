@@ -259,7 +259,7 @@ export function createTickets(deps: TicketsDeps) {
     const rows = await ticketsRepo.list(db, {
       requesterId: actor.agent ? q.requesterId : actor.userId!,
       assigneeId: view === 'mine' ? (actor.userId ?? undefined) : view === 'unassigned' ? null : undefined,
-      status: q.status ?? (view === 'unassigned' ? ACTIVE_STATUSES : undefined),
+      status: q.status === 'active' ? ACTIVE_STATUSES : q.status ? [q.status] : view === 'unassigned' ? ACTIVE_STATUSES : undefined,
       priority: q.priority,
       tag: actor.agent ? q.tag?.toLowerCase() : undefined,
       teamId: actor.agent ? q.teamId : undefined,
