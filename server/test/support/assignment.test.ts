@@ -47,11 +47,11 @@ async function ticketIn(teamId: string, by: Person = a, extra: Record<string, un
 }
 
 async function loads(teamId: string) {
-  const { rows } = await t.database.query<{ assignee_id: string; n: number }>(
+  const { rows } = await t.database.query(
     `select assignee_id, count(*)::int as n from support_tickets where team_id = $1 and status in ('open','pending','on_hold') group by assignee_id`,
     [teamId],
   )
-  return Object.fromEntries(rows.map((r) => [r.assignee_id ?? 'none', r.n]))
+  return Object.fromEntries((rows as { assignee_id: string | null; n: number }[]).map((r) => [r.assignee_id ?? 'none', r.n]))
 }
 
 describe('round robin', () => {

@@ -9,7 +9,6 @@ import {
   paymentGatewayEvents,
   paymentRefunds,
   payments,
-  paymentSettings,
   testGatewayCharges,
   type PaymentStatus,
   type PurposeType,
@@ -297,18 +296,6 @@ export const gatewayConfigsRepo = {
       .where(eq(paymentGatewayConfigs.name, name))
       .returning({ name: paymentGatewayConfigs.name })
     return rows.length === 1
-  },
-}
-
-export const paymentSettingsRepo = {
-  async all(x: Executor) {
-    return x.select().from(paymentSettings)
-  },
-  async put(x: Executor, key: string, value: unknown): Promise<void> {
-    await x
-      .insert(paymentSettings)
-      .values({ key, value })
-      .onConflictDoUpdate({ target: paymentSettings.key, set: { value, updatedAt: sql`now()` } })
   },
 }
 

@@ -1,13 +1,12 @@
 // Module-wide settings kept in payment_settings: the routing rules, how long an unpaid payment
 // stays open, and the refund policies. Read on every payment, so served from memory; an admin's
 // change applies at once on every node (core/cache).
-import { createHotCache } from '../../core/cache/hot-cache'
-import type { InvalidationBus } from '../../core/cache/invalidation'
 import type { Audit } from '../../core/audit/service'
+import type { InvalidationBus } from '../../core/cache/invalidation'
+import { createModuleSettings } from '../../core/cache/module-settings'
 import type { Db } from '../../core/db/client'
-import type { Principal } from '../../core/http/auth'
 import type { Currency } from '../../core/money/currency'
-import { paymentSettingsRepo } from './repo'
+import { paymentSettings } from './tables'
 import { DEFAULT_ROUTING, type RoutingRule } from './routing'
 
 /**
@@ -31,39 +30,15 @@ export interface PaymentSettings {
 
 export const DEFAULT_SETTINGS: PaymentSettings = { routing: DEFAULT_ROUTING, expiryMinutes: 60, refundPolicies: [] }
 
-const KEYS = { routing: 'routing', expiryMinutes: 'expiry_minutes', refundPolicies: 'refund_policies' } as const
-
 export function createPaymentSettings(deps: { db: Db; bus: InvalidationBus; audit: Audit }) {
-  const cache = createHotCache<PaymentSettings>({
-    name: 'payments.settings',
-    bus: deps.bus,
-    ttlMs: 60_000,
-    maxEntries: 1,
-    async load() {
-      const rows = await paymentSettingsRepo.all(deps.db)
-      const get = <K extends keyof PaymentSettings>(key: K): PaymentSettings[K] =>
-        (rows.find((r) => r.key === KEYS[key])?.value as PaymentSettings[K] | undefined) ?? DEFAULT_SETTINGS[key]
-      return { routing: get('routing'), expiryMinutes: get('expiryMinutes'), refundPolicies: get('refundPolicies') }
-    },
+  return createModuleSettings<PaymentSettings>({
+    ...deps,
+    // Audited as payment_settings.updated.
+    name: 'payment',
+    table: paymentSettings,
+    defaults: DEFAULT_SETTINGS,
+    keys: { routing: 'routing', expiryMinutes: 'expiry_minutes', refundPolicies: 'refund_policies' },
   })
-
-  async function write(actor: Principal, patch: Partial<PaymentSettings>): Promise<PaymentSettings> {
-    await deps.db.transaction(async (tx) => {
-      for (const key of Object.keys(KEYS) as (keyof PaymentSettings)[]) {
-        if (patch[key] !== undefined) await paymentSettingsRepo.put(tx, KEYS[key], patch[key])
-      }
-      await deps.audit.append(tx, {
-        actor,
-        action: 'payment_settings.updated',
-        targetType: 'payment_settings',
-        data: { fields: Object.keys(patch) },
-      })
-    })
-    await cache.invalidate('all')
-    return cache.get('all')
-  }
-
-  return { read: () => cache.get('all'), write }
 }
 
 export type PaymentSettingsStore = ReturnType<typeof createPaymentSettings>
