@@ -2089,6 +2089,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/support/sendgrid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail to a support address, from SendGrid Inbound Parse (signed); becomes a ticket or a reply
+         * @description Turn on the security policy of the Parse setting and put its public key in the support settings (sendgridInboundKey). Auto-replies, bounces and mail stored before are answered 200 and ignored.
+         */
+        post: operations["supportInboundSendgrid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2790,6 +2810,7 @@ export interface components {
             autoCloseHours: number;
             autoOffline: boolean;
             csat: boolean;
+            sendgridInboundKey: string | null;
         };
     };
     responses: never;
@@ -13174,6 +13195,7 @@ export interface operations {
                     autoCloseHours?: number;
                     autoOffline?: boolean;
                     csat?: boolean;
+                    sendgridInboundKey?: string | null;
                 };
             };
         };
@@ -13532,6 +13554,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    supportInboundSendgrid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        outcome: string;
+                    };
                 };
             };
             /** @description Not found */

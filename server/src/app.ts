@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify from 'fastify'
 import { Redis } from 'ioredis'
-import { randomUUID } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
@@ -190,6 +190,12 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     privacy,
     logger,
     files: files.service,
+    mail: {
+      // Reply tokens are HMACs under a key of their own, derived from SECRETS_KEY.
+      secret: createHmac('sha256', config.secretsKey).update('support reply tokens').digest('base64url'),
+      domain: new URL(config.publicUrl).hostname,
+    },
+    smtp: config.supportSmtp,
   })
   keyRotation.register({ name: 'chat messages', run: (limit) => chat.reseal(limit), remaining: () => chat.remainingUnderOldKeys() })
   keyRotation.register({
@@ -330,6 +336,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     // No send is in flight once the workers stopped: close provider connections (APNs HTTP/2 sessions).
     await notifications.stop().catch((err) => logger.error({ err }, 'closing notification providers failed'))
     await payments.stop().catch((err) => logger.error({ err }, 'closing payment gateways failed'))
+    await support.stop().catch((err) => logger.error({ err }, 'closing the support mail listener failed'))
     await presence.close()
     await bus.close()
     if (redis) await Promise.all(Object.values(redis).map((c) => c.quit().catch(() => c.disconnect())))

@@ -81,6 +81,8 @@ export interface Config {
   requestTimeoutMs: number
   /** CLAMD_URL: ClamAV's daemon (tcp://host:port or unix:///path) scanning uploads; undefined: uploads are stored unscanned. */
   clamdUrl: string | undefined
+  /** SUPPORT_SMTP_PORT / SUPPORT_SMTP_HOST: where the support desk receives mail (an MX); undefined: no listener. */
+  supportSmtp: { port: number; host: string } | undefined
 }
 
 export class ConfigError extends Error {
@@ -323,5 +325,9 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     metricsToken: metricsToken(env),
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
     clamdUrl: clamdUrl(env),
+    supportSmtp:
+      env.SUPPORT_SMTP_PORT !== undefined && env.SUPPORT_SMTP_PORT !== ''
+        ? { port: int(env, 'SUPPORT_SMTP_PORT', 0, 0, 65535), host: env.SUPPORT_SMTP_HOST || '0.0.0.0' }
+        : undefined,
   }
 }

@@ -19,6 +19,8 @@ const CORE_PROBLEM_TYPES = {
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   idempotency_mismatch: { status: 422, title: 'This Idempotency-Key was used with a different request' },
   unprocessable: { status: 422, title: 'The request cannot be processed' },
+  // Signed callbacks from outside (payment gateways, inbound mail): one type for every module.
+  webhook_signature_invalid: { status: 400, title: 'The webhook signature is not valid' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service unavailable' },

@@ -639,6 +639,11 @@ export function createAccountsService(deps: AccountsDeps) {
           }
         : undefined
     },
+    /** The live user with this e-mail address (the support desk's inbound mail), if any. */
+    userIdByEmail: async (email: string): Promise<string | undefined> => {
+      const user = await usersRepo.byEmail(db, normalizeEmail(email))
+      return user && !user.erasedAt ? user.id : undefined
+    },
     /** For push providers: a token the push service rejected for good is switched off. */
     disableDevice: (id: string) => devicesRepo.disable(db, id),
     ensureAdmin,

@@ -19,7 +19,7 @@ import type { Inbox } from './inbox'
 import { decide, QUIET_CHANNELS, quietHoursEnd } from './preferences'
 import type { Preferences } from './preferences-store'
 import type { ProviderRegistry } from './provider-registry'
-import { ProviderError, type Provider, type PushTarget, type SendResult } from './providers/types'
+import { ProviderError, type EmailThread, type Provider, type PushTarget, type SendResult } from './providers/types'
 import type { SettingsStore } from './settings'
 import { smsSegments } from './sms-segments'
 import {
@@ -74,6 +74,8 @@ export interface SendInput {
   channels?: NotifyChannel[]
   sendAt?: string
   idempotencyKey?: string
+  /** Modules only (not the REST API): threading headers and a reply address for the email. */
+  email?: { thread?: EmailThread; replyTo?: string }
 }
 
 /** A UUID named by `name` (v8, from its SHA-256): the same step always gets the same job id. */
@@ -134,6 +136,7 @@ export function createPipeline(deps: {
         sendAt: sendAt ?? null,
         idempotencyKey,
         requestedBy: principal === 'system' ? 'system' : principalKey(principal),
+        emailOptions: input.email ?? null,
       })
       if (inserted) await jobs.send(JOB_FANOUT, { notificationId: id }, { tx, startAfter: sendAt })
       return inserted
@@ -428,7 +431,7 @@ export function createPipeline(deps: {
         await setDelivery(db, d.id, { status: 'sending', providerId: candidate.configId, attempts, meta, ...stamp })
         let result: SendResult
         try {
-          result = await send(provider, d, contact, rendered, target!)
+          result = await send(provider, d, contact, rendered, target!, n.emailOptions)
         } catch (e) {
           const error = e instanceof ProviderError ? e : new ProviderError('transient', (e as Error)?.message ?? String(e))
           // A dead address or a message the provider refuses is this recipient's fault, not the provider's.
@@ -477,6 +480,7 @@ export function createPipeline(deps: {
     contact: { email: string | null; phone: string | null; locale: string },
     rendered: TemplateContent,
     target: PushTarget,
+    email: { thread?: EmailThread; replyTo?: string } | null,
   ): Promise<SendResult> {
     switch (provider.channel) {
       case 'email':
@@ -487,6 +491,8 @@ export function createPipeline(deps: {
           html: String(rendered.html),
           text: String(rendered.text),
           locale: contact.locale,
+          ...(email?.thread ? { thread: email.thread } : {}),
+          ...(email?.replyTo ? { replyTo: email.replyTo } : {}),
         })
       case 'sms':
         return provider.send({ deliveryId: d.id, to: contact.phone!, text: String(rendered.text) })

@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 import { currentUser, type Auth } from '../../core/http/auth'
 import { route, type App } from '../../core/http/route'
+import { rawBodyRoutes, signedRequest } from '../../core/http/webhooks'
 import type { Idempotency } from '../../core/http/idempotency'
 import { Id, Page, PageQuery } from '../../core/http/schemas'
 import * as S from './schemas'
@@ -453,9 +454,7 @@ export function notificationsRoutes(
   })
 
   // ---- provider webhooks (raw body: signatures cover the exact bytes) ----
-  app.register(async (scope) => {
-    scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 5 * 1024 * 1024 }, (_request, body, done) => done(null, body))
+  rawBodyRoutes(app, 5 * 1024 * 1024, (scope) => {
     route(scope, {
       method: 'POST',
       url: '/v1/webhooks/notifications/:providerId',
@@ -467,12 +466,8 @@ export function notificationsRoutes(
       description: 'Give the provider this URL with the id of its configuration. Requests without a valid signature are refused.',
       schema: { params: Type.Object({ providerId: Id }), response: { 200: Type.Object({ updated: Type.Integer() }) } },
       handler: async (request) => {
-        const headers = Object.fromEntries(
-          Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : v]),
-        )
         const url = new URL(request.url, deps.publicUrl).toString()
-        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-        return { updated: await n.status.webhook(request.params.providerId, { headers, rawBody, url }) }
+        return { updated: await n.status.webhook(request.params.providerId, { ...signedRequest(request), url }) }
       },
     })
   })

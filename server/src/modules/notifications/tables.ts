@@ -1,3 +1,4 @@
+import type { EmailThread } from './providers/types'
 import { sql } from 'drizzle-orm'
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
@@ -61,6 +62,8 @@ export const notifications = pgTable(
     requestedBy: text('requested_by').notNull(),
     status: text('status').$type<'accepted' | 'fanning_out' | 'fanned_out'>().notNull().default('accepted'),
     recipientCount: integer('recipient_count'),
+    /** For email deliveries: threading headers and reply address (the support desk's replies). */
+    emailOptions: jsonb('email_options').$type<{ thread?: EmailThread; replyTo?: string }>(),
     createdAt: created(),
   },
   (t) => [uniqueIndex('notifications_idempotency_key').on(t.idempotencyKey), index('notifications_created_idx').on(t.createdAt)],

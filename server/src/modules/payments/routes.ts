@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import type { Auth } from '../../core/http/auth'
 import { idempotencyInService, type Idempotency } from '../../core/http/idempotency'
 import { route, type App } from '../../core/http/route'
+import { rawBodyRoutes, signedRequest } from '../../core/http/webhooks'
 import { Id, IdParams, Page, RefTo } from '../../core/http/schemas'
 import { testGatewayPagePath } from './gateways/test'
 import * as S from './schemas'
@@ -251,9 +252,7 @@ export function paymentsRoutes(app: App, deps: { payments: PaymentsService; auth
   })
 
   // ---- gateway webhooks (raw body: signatures cover the exact bytes) ----
-  app.register(async (scope) => {
-    scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body))
+  rawBodyRoutes(app, 1024 * 1024, (scope) => {
     route(scope, {
       method: 'POST',
       url: '/v1/webhooks/payments/:name',
@@ -265,11 +264,7 @@ export function paymentsRoutes(app: App, deps: { payments: PaymentsService; auth
       description: 'Give the gateway this URL with its name. A bad signature is refused with 400 and written to the audit log.',
       schema: { params: S.GatewayParams, response: { 200: S.WebhookAnswer } },
       handler: async (request) => {
-        const headers = Object.fromEntries(
-          Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : v]),
-        )
-        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-        return p.webhook(request.params.name, { headers, rawBody })
+        return p.webhook(request.params.name, signedRequest(request))
       },
     })
   })

@@ -30,7 +30,6 @@ declare module '../../core/http/errors' {
     gateway_unavailable: true
     gateway_not_enabled: true
     gateway_refused: true
-    webhook_signature_invalid: true
     payment_not_cancelable: true
     payment_not_refundable: true
     refund_exceeds_captured: true
@@ -42,7 +41,6 @@ defineProblemTypes({
   gateway_unavailable: { status: 503, title: 'No payment gateway can take this payment now' },
   gateway_not_enabled: { status: 422, title: 'No enabled payment gateway takes this payment' },
   gateway_refused: { status: 422, title: 'The payment gateway refused the payment' },
-  webhook_signature_invalid: { status: 400, title: 'The webhook signature is not valid' },
   payment_not_cancelable: { status: 409, title: 'The payment can no longer be canceled' },
   payment_not_refundable: { status: 409, title: 'The payment cannot be refunded' },
   refund_exceeds_captured: { status: 422, title: 'The refund is larger than what is left of the payment' },

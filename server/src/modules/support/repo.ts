@@ -279,6 +279,15 @@ export const eventsRepo = {
   async move(x: Executor, fromTicketId: string, toTicketId: string): Promise<void> {
     await x.update(supportTicketEvents).set({ ticketId: toTicketId }).where(eq(supportTicketEvents.ticketId, fromTicketId))
   },
+  /** The Message-IDs of the ticket's mails, in and out, oldest first (an agent's reply threads under them). */
+  async emailIdsOf(x: Executor, ticketId: string): Promise<string[]> {
+    const rows = await x
+      .select({ id: supportTicketEvents.emailMessageId })
+      .from(supportTicketEvents)
+      .where(and(eq(supportTicketEvents.ticketId, ticketId), sql`${supportTicketEvents.emailMessageId} is not null`))
+      .orderBy(asc(supportTicketEvents.seq))
+    return rows.map((r) => r.id!)
+  },
   async byEmailMessageIds(x: Executor, ids: string[]): Promise<TicketEventRow | undefined> {
     if (!ids.length) return undefined
     const [row] = await x.select().from(supportTicketEvents).where(inArray(supportTicketEvents.emailMessageId, ids)).limit(1)

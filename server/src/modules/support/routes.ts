@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 import type { Auth } from '../../core/http/auth'
 import { route, type App } from '../../core/http/route'
+import { rawBodyRoutes, signedRequest } from '../../core/http/webhooks'
 import { IdParams, Page, RefTo } from '../../core/http/schemas'
 import { analyticsCsv } from './analytics'
 import * as S from './schemas'
@@ -380,5 +381,24 @@ export function supportRoutes(app: App, deps: { support: SupportService; auth: A
         .header('content-disposition', `attachment; filename="support-${result.groupBy}.csv"`)
         .send(analyticsCsv(result))
     },
+  })
+
+  // ---- inbound mail (raw body: the signature covers the exact bytes) ----
+  rawBodyRoutes(app, 30 * 1024 * 1024, (scope) => {
+    route(scope, {
+      method: 'POST',
+      url: '/v1/webhooks/support/sendgrid',
+      operationId: 'supportInboundSendgrid',
+      tags: ['support'],
+      access: auth.public,
+      errors: [404],
+      summary: 'Mail to a support address, from SendGrid Inbound Parse (signed); becomes a ticket or a reply',
+      description:
+        'Turn on the security policy of the Parse setting and put its public key in the support settings (sendgridInboundKey). Auto-replies, bounces and mail stored before are answered 200 and ignored.',
+      schema: { response: { 200: Type.Object({ outcome: Type.String() }) } },
+      handler: async (request) => {
+        return s.email.inboundSendgrid(signedRequest(request))
+      },
+    })
   })
 }

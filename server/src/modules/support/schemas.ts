@@ -238,6 +238,13 @@ export const SupportSettingsView = Type.Object(
     autoCloseHours: Type.Integer({ minimum: 0, maximum: 8_760 }),
     autoOffline: Type.Boolean(),
     csat: Type.Boolean(),
+    sendgridInboundKey: Nullable(
+      Type.String({
+        minLength: 40,
+        maxLength: 1000,
+        description: "SendGrid Inbound Parse security policy's public key (PEM or base64); null turns the webhook off",
+      }),
+    ),
   },
   { $id: 'SupportSettings', additionalProperties: false },
 )

@@ -12,6 +12,7 @@ import type { PrivacyRegistry } from '../../core/privacy/registry'
 import type { Presence } from '../../core/realtime/presence'
 import type { Realtime } from '../../core/realtime/server'
 import type { Logger } from 'pino'
+import type { Readable } from 'node:stream'
 import type { AccountsService } from '../accounts'
 import type { NotificationsService } from '../notifications'
 import { createAgents } from './agents'
@@ -19,9 +20,20 @@ import { supportAnalytics, type AnalyticsGroupBy } from './analytics'
 import { createAssignment } from './assignment'
 import { createCanned } from './canned'
 import { createCsat } from './csat'
+import { createEmailChannel } from './email/channel'
+import { parseInboundMail } from './email/inbound-mail'
+import {
+  parseMultipartForm,
+  SENDGRID_SIGNATURE_HEADER,
+  SENDGRID_TIMESTAMP_HEADER,
+  sendgridFormToMail,
+  sendgridPublicKey,
+  verifySendgridSignature,
+} from './email/sendgrid-inbound'
+import { startInboundSmtp, type InboundSmtp } from './email/smtp-listener'
 import { AGENTS_ROOM } from './events'
 import { createMerge } from './merge'
-import { personalDataRepo, ticketsRepo } from './repo'
+import { personalDataRepo, teamsRepo, ticketsRepo } from './repo'
 import { createSupportSettings, type SupportSettings } from './settings'
 import { createSlaJob } from './sla-job'
 import { ATTACHMENT_OWNER, createTickets, type SupportNotice } from './tickets'
@@ -58,7 +70,12 @@ export interface SupportDeps {
   files: {
     claim(tx: Tx, input: { uploaderId: string; fileIds: string[]; owner: { kind: string; id: string } }): Promise<void>
     registerOwnerAccess(kind: string, canRead: (userId: string, ownerId: string) => Promise<boolean>): void
+    upload(uploaderId: string, input: { filename: string; stream: Readable }): Promise<{ id: string }>
   }
+  /** Reply tokens' key and our Message-IDs' domain (the public URL's host). */
+  mail: { secret: string; domain: string }
+  /** Where inbound support mail is received by SMTP; none: no listener. */
+  smtp?: { port: number; host: string }
   now?: () => Date
 }
 
@@ -75,20 +92,22 @@ export function createSupportService(deps: SupportDeps) {
         { tx },
       )
   }
-  const tickets = createTickets({ db, events, accounts, settings, assignment, files: deps.files, notify, now: deps.now })
+  const tickets = createTickets({ db, events, accounts, settings, assignment, files: deps.files, notify, mail: deps.mail, now: deps.now })
   const agents = createAgents({ db, events, audit, accounts, assignment, tickets, notify, settings })
   const merge = createMerge({ db, tickets, now: deps.now })
   const csat = createCsat({ db, events, tickets })
   const canned = createCanned({ db, audit, accounts, tickets })
   const slaJob = createSlaJob({ db, events, settings, tickets, agents, notify, now: deps.now })
+  const email = createEmailChannel({ db, accounts, tickets, files: deps.files, ...deps.mail, logger: deps.logger })
+  let smtp: InboundSmtp | undefined
 
   jobs.define<SupportNotice>({
     name: JOB_NOTIFY,
     retryLimit: 5,
     expireInSeconds: 120,
     // The notification's idempotency key makes a retried job send nothing twice.
-    handler: async ({ type, to, data, idempotencyKey }) => {
-      await deps.notifications.pipeline.accept('system', { type, to, data, idempotencyKey })
+    handler: async ({ type, to, data, idempotencyKey, email }) => {
+      await deps.notifications.pipeline.accept('system', { type, to, data, idempotencyKey, ...(email ? { email } : {}) })
     },
   })
   jobs.define({
@@ -144,11 +163,38 @@ export function createSupportService(deps: SupportDeps) {
     return supportAnalytics(db, { from, to, groupBy: q.groupBy ?? 'day', timezone })
   }
 
+  /** SendGrid Inbound Parse: the signature over the exact bytes first, then the mail. */
+  async function inboundSendgrid(input: { headers: Record<string, string | undefined>; rawBody: Buffer }) {
+    const key = (await settings.read()).sendgridInboundKey
+    if (!key) throw new AppError('not_found', 'Inbound mail through SendGrid is not set up')
+    const signed = verifySendgridSignature(
+      key,
+      input.rawBody,
+      input.headers[SENDGRID_SIGNATURE_HEADER],
+      input.headers[SENDGRID_TIMESTAMP_HEADER],
+    )
+    if (!signed) throw new AppError('webhook_signature_invalid', 'The SendGrid signature does not match')
+    const form = await parseMultipartForm(input.rawBody, input.headers['content-type'] ?? '')
+    const outcome = await email.receive(await sendgridFormToMail(form.fields, form.files, form.email))
+    return { outcome: outcome.outcome }
+  }
+
+  async function writeSettings(actor: Principal, patch: Partial<SupportSettings>) {
+    if (patch.sendgridInboundKey) {
+      try {
+        sendgridPublicKey(patch.sendgridInboundKey)
+      } catch {
+        throw new AppError('validation', 'Not an EC public key', {
+          errors: [{ field: 'body.sendgridInboundKey', message: 'is not an EC public key (PEM or base64)' }],
+        })
+      }
+    }
+    return settings.write(actor, patch)
+  }
+
   return {
-    settings: {
-      read: settings.read,
-      write: (actor: Principal, patch: Partial<SupportSettings>) => settings.write(actor, patch),
-    },
+    settings: { read: settings.read, write: writeSettings },
+    email: { receive: email.receive, inboundSendgrid },
     tickets,
     merge: merge.merge,
     rate: csat.rate,
@@ -156,8 +202,25 @@ export function createSupportService(deps: SupportDeps) {
     canned,
     analytics,
     slaJob,
-    /** Setup at start: the default team exists. */
-    start: () => agents.ensureDefaultTeam(),
+    /** Setup at start: the default team exists; the SMTP listener takes mail for the teams' addresses. */
+    async start() {
+      await agents.ensureDefaultTeam()
+      if (deps.smtp)
+        smtp = await startInboundSmtp({
+          ...deps.smtp,
+          logger: deps.logger,
+          // Mail for a team's address, plain or plus-addressed (reply tokens); anything else is refused at RCPT.
+          acceptsRecipient: async (address) => !!(await teamsRepo.byEmail(db, address.replace(/\+[^@]*@/, '@'))),
+          onMail: async (raw, envelope) => {
+            await email.receive(await parseInboundMail(raw, envelope))
+          },
+        })
+    },
+    /** The SMTP listener's port (0 in config picks a free one). */
+    smtpPort: () => smtp?.port,
+    async stop() {
+      await smtp?.close()
+    },
     byId: (id: string) => ticketsRepo.byId(db, id),
     /** Agents' and admins' sockets join the agents' room: they hear every ticket change. */
     useRealtime(realtime: Realtime) {

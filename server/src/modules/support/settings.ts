@@ -23,6 +23,8 @@ export interface SupportSettings {
   autoOffline: boolean
   /** Ask the requester to rate a solved ticket (in-app and email). */
   csat: boolean
+  /** The public key of SendGrid's signed Inbound Parse (its security policy); null: the webhook is off. */
+  sendgridInboundKey: string | null
 }
 
 const HOUR = 60
@@ -37,6 +39,7 @@ export const DEFAULT_SUPPORT_SETTINGS: SupportSettings = {
   autoCloseHours: 72,
   autoOffline: true,
   csat: true,
+  sendgridInboundKey: null,
 }
 
 export function createSupportSettings(deps: { db: Db; bus: InvalidationBus; audit: Audit }) {
@@ -45,7 +48,14 @@ export function createSupportSettings(deps: { db: Db; bus: InvalidationBus; audi
     name: 'support',
     table: supportSettings,
     defaults: DEFAULT_SUPPORT_SETTINGS,
-    keys: { sla: 'sla', slaWarnMinutes: 'sla_warn_minutes', autoCloseHours: 'auto_close_hours', autoOffline: 'auto_offline', csat: 'csat' },
+    keys: {
+      sla: 'sla',
+      slaWarnMinutes: 'sla_warn_minutes',
+      autoCloseHours: 'auto_close_hours',
+      autoOffline: 'auto_offline',
+      csat: 'csat',
+      sendgridInboundKey: 'sendgrid_inbound_key',
+    },
   })
 }
 

@@ -167,7 +167,12 @@ export const supportTicketEvents = pgTable(
     emailMessageId: text('email_message_id'),
     createdAt: created(),
   },
-  (t) => [index('support_ticket_events_ticket').on(t.ticketId, t.seq), index('support_ticket_events_email').on(t.emailMessageId)],
+  (t) => [
+    index('support_ticket_events_ticket').on(t.ticketId, t.seq), // A mail delivered twice (SMTP retries, SendGrid's) is stored once.
+    uniqueIndex('support_ticket_events_email')
+      .on(t.emailMessageId)
+      .where(sql`email_message_id is not null`),
+  ],
 )
 
 /** One answer per ticket, 1–5, from its requester. */

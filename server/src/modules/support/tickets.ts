@@ -11,6 +11,7 @@ import { decodeCursor, pageOf } from '../../core/http/paging'
 import type { AccountsService } from '../accounts'
 import type { Assignment } from './assignment'
 import { DEFAULT_SCHEDULE } from './business-hours'
+import { replyAddress, replyToken, threadMessageId } from './email/reply-token'
 import { AGENTS_ROOM } from './events'
 import { ACTIVE_STATUSES, csatRepo, eventsRepo, teamsRepo, ticketsRepo, type TicketEventRow, type TicketRow } from './repo'
 import type { CreateTicketBody, ReplyBody, TicketQuery, UpdateTicketBody } from './schemas'
@@ -28,6 +29,18 @@ export interface SupportNotice {
   to: string
   data: Record<string, string | number>
   idempotencyKey: string
+  /** An agent's reply by email: in the ticket's thread, answerable to its reply address. */
+  email?: { thread: { messageId: string; inReplyTo?: string; references?: string[] }; replyTo?: string }
+}
+
+/** Where a ticket or reply came from when not from the API (the widget, inbound mail). */
+export interface Via {
+  channel?: TicketChannel
+  conversationId?: string
+  /** The inbound mail's Message-ID: stored on the entry, so the same mail is never taken twice. */
+  emailMessageId?: string
+  /** The team whose address the mail was sent to. */
+  teamId?: string
 }
 
 export interface TicketsDeps {
@@ -38,6 +51,8 @@ export interface TicketsDeps {
   assignment: Assignment
   files: { claim(tx: Tx, input: { uploaderId: string; fileIds: string[]; owner: { kind: string; id: string } }): Promise<void> }
   notify(tx: Tx, notices: SupportNotice[]): Promise<void>
+  /** Reply tokens' key and the domain of our Message-IDs (agents' replies by email). */
+  mail: { secret: string; domain: string }
   now?: () => Date
 }
 
@@ -177,10 +192,10 @@ export function createTickets(deps: TicketsDeps) {
    * A new ticket with its first message. `channel` is set by the caller for the widget and email;
    * otherwise it follows from who asks (a customer: web, an agent: agent, an API key: api).
    */
-  async function create(principal: Principal, body: CreateTicketBody, via?: { channel: TicketChannel; conversationId?: string }) {
+  async function create(principal: Principal, body: CreateTicketBody, via?: Via) {
     const actor = actorOf(principal)
     const requesterId = await requesterOf(principal, actor, body.requester)
-    const teamId = await teamFor(actor, body.teamId)
+    const teamId = via?.teamId ?? (await teamFor(actor, body.teamId))
     if (!actor.agent && body.tags?.length)
       throw new AppError('validation', 'Customers cannot tag tickets', { errors: [{ field: 'body.tags', message: 'agents only' }] })
     const channel: TicketChannel = via?.channel ?? (principal.kind === 'apiKey' ? 'api' : actor.agent && actor.userId ? 'agent' : 'web')
@@ -213,6 +228,7 @@ export function createTickets(deps: TicketsDeps) {
       const first = entry(ticket, 'reply', byAgentOwnMessage ? actor : { agent: false, userId: requesterId, key: '' }, {
         body: body.body,
         attachmentIds: body.attachmentIds ?? [],
+        emailMessageId: via?.emailMessageId ?? null,
       })
       const entries = [first]
       if (body.attachmentIds?.length)
@@ -328,7 +344,18 @@ export function createTickets(deps: TicketsDeps) {
     return { patch, entries: [entry(t, 'status', actor, { data: { from: t.status, to } })], notices }
   }
 
-  async function reply(principal: Principal, id: string, body: ReplyBody & { status?: TicketStatus }) {
+  /** The mail headers of an agent's reply: a new Message-ID in the ticket's thread, and the reply address when the team has one. */
+  async function emailThread(tx: Tx, t: TicketRow, entryId: string): Promise<NonNullable<SupportNotice['email']>> {
+    const earlier = await eventsRepo.emailIdsOf(tx, t.id)
+    const team = await teamsRepo.byId(tx, t.teamId)
+    const messageId = threadMessageId(t.id, entryId, deps.mail.domain).slice(1, -1)
+    return {
+      thread: { messageId, ...(earlier.length ? { inReplyTo: earlier.at(-1), references: earlier.slice(-20) } : {}) },
+      ...(team?.email ? { replyTo: replyAddress(team.email, replyToken(deps.mail.secret, t.id)) } : {}),
+    }
+  }
+
+  async function reply(principal: Principal, id: string, body: ReplyBody & { status?: TicketStatus }, via?: Via) {
     const actor = actorOf(principal)
     if (!actor.agent && body.status)
       throw new AppError('validation', 'Customers cannot set the status', { errors: [{ field: 'body.status', message: 'agents only' }] })
@@ -337,7 +364,11 @@ export function createTickets(deps: TicketsDeps) {
       const schedule = await scheduleOf(tx, t.teamId)
       const targets = s.sla
       const authorIsRequester = !actor.agent
-      const note = entry(t, 'reply', actor, { body: body.body, attachmentIds: body.attachmentIds ?? [] })
+      const note = entry(t, 'reply', actor, {
+        body: body.body,
+        attachmentIds: body.attachmentIds ?? [],
+        emailMessageId: via?.emailMessageId ?? null,
+      })
       if (body.attachmentIds?.length) {
         if (!actor.userId)
           throw new AppError('validation', 'API keys cannot attach uploads', {
@@ -373,11 +404,15 @@ export function createTickets(deps: TicketsDeps) {
           entries.push(...moved.entries)
           notices.push(...moved.notices)
         }
+        const email = await emailThread(tx, t, note.id)
+        // Stored as the entry's Message-ID: the customer's answer (In-Reply-To) finds its way back.
+        note.emailMessageId = email.thread.messageId
         notices.push({
           type: 'support.ticket_reply',
           to: t.requesterId,
           data: { ticketId: t.id, number: t.number, subject: t.subject, preview: preview(body.body) },
           idempotencyKey: `support:reply:${note.id}`,
+          email,
         })
       }
       return { patch, entries, notices }

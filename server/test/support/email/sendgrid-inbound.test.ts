@@ -1,41 +1,10 @@
 // SendGrid Inbound Parse: the signed-webhook check (ECDSA P-256 over timestamp + raw body, with a key pair
 // made here) and turning the multipart form, raw MIME or split fields, into an InboundMail.
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto'
+import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../../src/core/http/errors.js'
 import { parseMultipartForm, sendgridFormToMail, verifySendgridSignature } from '../../../src/modules/support/email/sendgrid-inbound.js'
-
-function keyPair() {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
-  // The security policy API hands out the public key as bare base64 DER (SPKI).
-  const base64 = publicKey.export({ type: 'spki', format: 'der' }).toString('base64')
-  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString()
-  return { privateKey, base64, pem }
-}
-
-function signBody(privateKey: KeyObject, body: Buffer, timestamp: string): string {
-  return sign('sha256', Buffer.concat([Buffer.from(timestamp), body]), privateKey).toString('base64')
-}
-
-interface Part {
-  name: string
-  value: Buffer | string
-  filename?: string
-  contentType?: string
-}
-
-function multipart(parts: Part[]): { body: Buffer; contentType: string } {
-  const boundary = 'xYzZY'
-  const chunks: Buffer[] = []
-  for (const part of parts) {
-    const disposition = `form-data; name="${part.name}"` + (part.filename !== undefined ? `; filename="${part.filename}"` : '')
-    const head = [`--${boundary}`, `Content-Disposition: ${disposition}`]
-    if (part.contentType) head.push(`Content-Type: ${part.contentType}`)
-    chunks.push(Buffer.from(head.join('\r\n') + '\r\n\r\n'), Buffer.from(part.value), Buffer.from('\r\n'))
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`))
-  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` }
-}
+import { keyPair, multipart, signBody } from './sendgrid-form.js'
 
 function windows1256(text: string): Buffer {
   const decoder = new TextDecoder('windows-1256')

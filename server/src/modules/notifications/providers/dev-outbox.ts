@@ -35,6 +35,8 @@ export function createDevOutbox(db: Db) {
         html: m.html,
         text: m.text,
         locale: m.locale,
+        ...(m.thread ? { thread: m.thread } : {}),
+        ...(m.replyTo ? { replyTo: m.replyTo } : {}),
       }),
   }
   const sms: SmsProvider = {

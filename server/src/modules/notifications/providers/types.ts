@@ -54,6 +54,17 @@ export interface EmailMessage {
   text: string
   /** Right-to-left languages set dir on the HTML themselves; this goes to Content-Language. */
   locale?: string
+  /** A reply in a thread (support tickets by email): our Message-ID and what it answers. */
+  thread?: EmailThread
+  /** Where the recipient's reply goes (a ticket's reply address). */
+  replyTo?: string
+}
+
+/** Threading headers (RFC 5322 3.6.4); ids without angle brackets. */
+export interface EmailThread {
+  messageId: string
+  inReplyTo?: string
+  references?: string[]
 }
 
 export interface SmsMessage {

@@ -135,6 +135,11 @@ export function createSendGridProvider(config: SendGridConfig): EmailProvider {
 export function mailSendBody(message: EmailMessage, defaultFrom: string) {
   const headers: Record<string, string> = { 'X-Caravan-Delivery-Id': message.deliveryId }
   if (message.locale) headers['Content-Language'] = message.locale
+  if (message.thread) {
+    headers['Message-ID'] = `<${message.thread.messageId}>`
+    if (message.thread.inReplyTo) headers['In-Reply-To'] = `<${message.thread.inReplyTo}>`
+    if (message.thread.references?.length) headers['References'] = message.thread.references.map((id) => `<${id}>`).join(' ')
+  }
   // SendGrid refuses empty content values and wants text/plain before text/html.
   const content = [
     { type: 'text/plain', value: message.text },
@@ -146,6 +151,7 @@ export function mailSendBody(message: EmailMessage, defaultFrom: string) {
     subject: message.subject,
     content,
     headers,
+    ...(message.replyTo ? { reply_to: parseAddress(message.replyTo) } : {}),
   }
 }
 

@@ -65,6 +65,14 @@ export function createSmtpProvider(config: SmtpConfig): EmailProvider {
           text: message.text,
           html: message.html,
           headers,
+          ...(message.thread
+            ? {
+                messageId: `<${message.thread.messageId}>`,
+                inReplyTo: message.thread.inReplyTo && `<${message.thread.inReplyTo}>`,
+                references: message.thread.references?.map((id) => `<${id}>`),
+              }
+            : {}),
+          ...(message.replyTo ? { replyTo: message.replyTo } : {}),
           signal: AbortSignal.timeout(timeoutMs),
         })
         return { status: 'sent', providerMessageId: info.messageId, meta: { response: info.response } }
