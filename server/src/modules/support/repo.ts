@@ -409,7 +409,7 @@ export const personalDataRepo = {
       written: written.map((e) => ({ ticketId: e.ticketId, kind: e.kind, body: e.body, createdAt: e.createdAt.toISOString() })),
     }
   },
-  /** Tickets stay for the desk's figures; what the user wrote and asked about goes. */
+  /** Tickets stay for the desk's figures; what the user wrote, and every word on their tickets, goes. */
   async erase(x: Executor, userId: string): Promise<void> {
     await x.update(supportTicketEvents).set({ body: null, authorId: null }).where(eq(supportTicketEvents.authorId, userId))
     const own = await x
@@ -419,10 +419,8 @@ export const personalDataRepo = {
       .returning({ id: supportTickets.id })
     if (own.length) {
       const ids = own.map((t) => t.id)
-      await x
-        .update(supportTicketEvents)
-        .set({ body: null })
-        .where(and(inArray(supportTicketEvents.ticketId, ids), eq(supportTicketEvents.kind, 'reply')))
+      // Agents' replies and notes on their tickets are about them too.
+      await x.update(supportTicketEvents).set({ body: null }).where(inArray(supportTicketEvents.ticketId, ids))
       await x.update(supportCsat).set({ comment: null }).where(inArray(supportCsat.ticketId, ids))
     }
     await x.delete(supportTeamMembers).where(eq(supportTeamMembers.userId, userId))
