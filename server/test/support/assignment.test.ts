@@ -99,6 +99,10 @@ describe('round robin', () => {
     expect((await api(t, 'PUT', `/v1/support/agents/${sara.id}/capacity`, admin, { capacity: 3 })).status).toBe(404)
     expect((await api(t, 'PUT', '/v1/support/presence', a.token, { status: 'busy' })).status).toBe(400)
     expect((await api(t, 'GET', '/v1/support/status', sara.token)).body).toEqual({ online: true })
+    // A new agent in no team works for the default team once they set a status.
+    const fresh = await agent(t, admin, 'Fresh')
+    const defaultTeam = (await api(t, 'GET', '/v1/support/teams', admin)).body.items.find((x: any) => x.isDefault)
+    expect((await api(t, 'PUT', '/v1/support/presence', fresh.token, { status: 'away' })).body.teamIds).toEqual([defaultTeam.id])
     const agents = await api(t, 'GET', '/v1/support/agents', a.token)
     expect(agents.body.items.find((x: any) => x.userId === c.id)).toMatchObject({
       name: 'Chia',

@@ -138,6 +138,11 @@ export function createAgents(deps: {
     const userId = principal.userId
     await agentsRepo.ensure(db, [userId])
     await agentsRepo.update(db, userId, body)
+    // An agent in no team works for the default team (a first run, a new hire nobody placed yet).
+    if (!(await teamsRepo.teamsOf(db, userId)).length) {
+      const fallback = await teamsRepo.byDefault(db)
+      if (fallback) await teamsRepo.addMember(db, fallback.id, userId)
+    }
     if (body.status === 'online') await assignWaiting(await teamsRepo.teamsOf(db, userId))
     const [view] = await agentViews([userId])
     await events.publish(

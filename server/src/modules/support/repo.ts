@@ -68,6 +68,9 @@ export const teamsRepo = {
     await x.delete(supportTeamMembers).where(eq(supportTeamMembers.teamId, teamId))
     if (userIds.length) await x.insert(supportTeamMembers).values(userIds.map((userId) => ({ teamId, userId })))
   },
+  async addMember(x: Executor, teamId: string, userId: string): Promise<void> {
+    await x.insert(supportTeamMembers).values({ teamId, userId }).onConflictDoNothing()
+  },
   async teamsOf(x: Executor, userId: string): Promise<string[]> {
     const rows = await x.select({ teamId: supportTeamMembers.teamId }).from(supportTeamMembers).where(eq(supportTeamMembers.userId, userId))
     return rows.map((r) => r.teamId)
