@@ -53,6 +53,12 @@ const ConsolePaymentDetail = lazyPage(() => import('./features/payments/console/
 const RefundQueue = lazyPage(() => import('./features/payments/console/RefundQueue'), 'RefundQueue')
 const Gateways = lazyPage(() => import('./features/payments/console/Gateways'), 'Gateways')
 const PaymentSettingsPage = lazyPage(() => import('./features/payments/console/PaymentSettings'), 'PaymentSettingsPage')
+// support desk setup and analytics (console)
+const SupportTeams = lazyPage(() => import('./features/support/admin/Teams'), 'SupportTeams')
+const SupportSettingsPage = lazyPage(() => import('./features/support/admin/SupportSettings'), 'SupportSettingsPage')
+const CannedResponses = lazyPage(() => import('./features/support/admin/CannedResponses'), 'CannedResponses')
+const Macros = lazyPage(() => import('./features/support/admin/Macros'), 'Macros')
+const SupportAnalyticsPage = lazyPage(() => import('./features/support/analytics/Dashboard'), 'SupportAnalyticsPage')
 
 type Access = 'guest' | 'public' | 'signedIn' | Role[]
 
@@ -228,6 +234,51 @@ const routes: RouteDef[] = [
     page: () => (
       <ConsoleShell>
         <PaymentSettingsPage />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/support/teams',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <SupportTeams />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/support/settings',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <SupportSettingsPage />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/support/canned',
+    access: STAFF,
+    page: () => (
+      <ConsoleShell>
+        <CannedResponses />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/support/macros',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <Macros />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/support/analytics',
+    access: STAFF,
+    page: () => (
+      <ConsoleShell>
+        <SupportAnalyticsPage />
       </ConsoleShell>
     ),
   },

@@ -38,6 +38,11 @@ const SIGNED_IN_PAGES = [
   '/console/payments/refunds',
   '/console/payments/gateways',
   '/console/payments/settings',
+  '/console/support/teams',
+  '/console/support/settings',
+  '/console/support/canned',
+  '/console/support/macros',
+  '/console/support/analytics',
 ]
 
 /** PAGES=/profile,/devices checks only those (while working on them); all of them by default. */

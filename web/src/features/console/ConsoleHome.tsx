@@ -19,7 +19,8 @@ export function ConsoleHome() {
   const deskModules = MODULES.filter((m) => m.path === '/support' || m.path === '/chat')
   return (
     <Page title={t('console.title')} intro={t('console.signedInAs', { name: user.name ?? userLabel(user), role: t(`role.${user.role}`) })}>
-      {groups.size > 0 && <p>{t('console.adminIntro')}</p>}
+      {/* Agents have sections too (support analytics, canned responses), but not the admin's tasks. */}
+      {user.role === 'admin' && groups.size > 0 && <p>{t('console.adminIntro')}</p>}
       {[...groups].map(([group, entries], i) => (
         <section key={group} aria-labelledby={`console-group-${i}`} className="console-group">
           <h2 id={`console-group-${i}`}>{t(group)}</h2>

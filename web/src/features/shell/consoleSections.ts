@@ -18,6 +18,7 @@ export interface ConsoleSection {
 const PLATFORM: MessageKey = 'console.group.platform'
 const NOTIFICATIONS: MessageKey = 'console.group.notifications'
 const PAYMENTS: MessageKey = 'console.group.payments'
+const SUPPORT_SETUP: MessageKey = 'sadmin.group'
 
 export const CONSOLE_SECTIONS: ConsoleSection[] = [
   { path: '/console/users', label: 'console.users', description: 'console.usersDesc', group: PLATFORM, icon: 'users', adminOnly: true },
@@ -109,6 +110,47 @@ export const CONSOLE_SECTIONS: ConsoleSection[] = [
     description: 'console.paymentSettingsDesc',
     group: PAYMENTS,
     icon: 'route',
+    adminOnly: true,
+  },
+  // Support desk setup and analytics: the canned responses and the dashboard are the agents' too.
+  {
+    path: '/console/support/analytics',
+    label: 'sadmin.nav.analytics',
+    description: 'sadmin.nav.analyticsDesc',
+    group: SUPPORT_SETUP,
+    icon: 'activity',
+    adminOnly: false,
+  },
+  {
+    path: '/console/support/canned',
+    label: 'sadmin.nav.canned',
+    description: 'sadmin.nav.cannedDesc',
+    group: SUPPORT_SETUP,
+    icon: 'audit',
+    adminOnly: false,
+  },
+  {
+    path: '/console/support/macros',
+    label: 'sadmin.nav.macros',
+    description: 'sadmin.nav.macrosDesc',
+    group: SUPPORT_SETUP,
+    icon: 'jobs',
+    adminOnly: true,
+  },
+  {
+    path: '/console/support/teams',
+    label: 'sadmin.nav.teams',
+    description: 'sadmin.nav.teamsDesc',
+    group: SUPPORT_SETUP,
+    icon: 'users',
+    adminOnly: true,
+  },
+  {
+    path: '/console/support/settings',
+    label: 'sadmin.nav.settings',
+    description: 'sadmin.nav.settingsDesc',
+    group: SUPPORT_SETUP,
+    icon: 'sliders',
     adminOnly: true,
   },
 ]

@@ -1,0 +1,449 @@
+// /console/support/analytics (agents and admins): the desk's figures over a range of days (the
+// last 30 by default; days in the viewer's time zone, Solar Hijri in Persian), grouped by day,
+// agent, team or channel: the totals as cards, three charts (tickets created and solved, first
+// response and resolution medians per group) and a table of the groups, and the same figures as a
+// CSV file. The range and the grouping are in the URL, so a link shows the same view.
+import type { SupportAgent, SupportAnalytics, SupportAnalyticsQuery, User } from '@caravan/sdk'
+import { useQuery } from '@tanstack/react-query'
+import { useEffect, useId, useMemo, useState, type ReactNode } from 'react'
+import { useI18n, type Translate } from '../../../i18n'
+import { Button, ProblemAlert, SelectField, Skeleton } from '../../../ui'
+import { queryClient } from '../../../data/queryClient'
+import { StatusMessage, useMessage } from '../../../ui/messages'
+import { DateRangePicker, startOfDayIso, type DayRange } from '../../../ui/dates'
+import { dayOfInstant, parseDay } from '../../../ui/dates/range'
+import { DataTable, useUrlState, type Column } from '../../../ui/table'
+import { client, useSignedInUser } from '../../auth/session'
+import { Page } from '../../shell/Page'
+import { formatHoursMinutes, splitMinutes } from '../admin/duration'
+import { formatDay, formatDecimal, formatPercent } from '../admin/format'
+import { isChannel } from '../admin/labels'
+import { useAgents, useStaff } from '../admin/queries'
+import { Chart, type Series } from './Chart'
+import { downloadText, fetchAnalyticsCsv } from './csv'
+import './analytics.css'
+
+export const GROUP_BY = ['day', 'agent', 'team', 'channel'] as const
+export type GroupBy = (typeof GROUP_BY)[number]
+type Group = SupportAnalytics['groups'][number]
+type Figures = SupportAnalytics['totals']
+
+/** The API answers at most 366 days at once. */
+export const MAX_DAYS = 366
+const DAYS_SHOWN = 30
+const isDay = (value: string) => parseDay(value) !== null
+const isGroupBy = (value: string): value is GroupBy => (GROUP_BY as readonly string[]).includes(value)
+
+export const analyticsKey = (query: SupportAnalyticsQuery) => ['support-analytics', query] as const
+
+/** The last 30 days, today included, in the zone. */
+export function lastDays(timeZone: string, now = new Date()): DayRange {
+  const today = dayOfInstant(now.toISOString(), timeZone)!
+  return { start: today.subtract({ days: DAYS_SHOWN - 1 }).toString(), end: today.toString() }
+}
+
+/** The API's query for whole days in the zone: from the first day's start to the next day's after the last. */
+export function rangeQuery(range: DayRange, groupBy: GroupBy, timeZone: string): SupportAnalyticsQuery {
+  return {
+    from: startOfDayIso(parseDay(range.start)!, timeZone),
+    to: startOfDayIso(parseDay(range.end)!.add({ days: 1 }), timeZone),
+    groupBy,
+    timezone: timeZone,
+  }
+}
+
+/** Days in a range, both ends included; 0 when it is not a range. */
+export function dayCount(range: DayRange): number {
+  const start = parseDay(range.start)
+  const end = parseDay(range.end)
+  return start && end ? end.compare(start) + 1 : 0
+}
+
+export function SupportAnalyticsPage() {
+  const { t, timeZone } = useI18n()
+  const [url, setUrl] = useUrlState({ from: '', to: '', groupBy: 'day' }, { from: isDay, to: isDay, groupBy: isGroupBy })
+  const fallback = useMemo(() => lastDays(timeZone), [timeZone])
+  const fromUrl = { start: url.from, end: url.to }
+  const range = url.from && url.to && dayCount(fromUrl) > 0 ? fromUrl : fallback
+  const groupBy = url.groupBy as GroupBy
+  // The picker shows a draft: a range being typed may be reversed for a moment; only a whole,
+  // ordered range goes into the URL. A new range from outside (a link, Back) replaces the draft.
+  const [draft, setDraft] = useState<DayRange | null>(range)
+  const rangeKey = `${range.start}/${range.end}`
+  useEffect(() => setDraft({ start: rangeKey.split('/')[0], end: rangeKey.split('/')[1] }), [rangeKey])
+  const days = dayCount(range)
+  const tooLong = days > MAX_DAYS
+  const query = rangeQuery(range, groupBy, timeZone)
+  const analytics = useQuery({
+    queryKey: analyticsKey(query),
+    queryFn: ({ signal }) => client.support.analytics(query, { signal }),
+    enabled: !tooLong,
+  })
+  // The API names teams only: agents are named from the desk's agents, the staff list (admins
+  // may read it) and the viewer.
+  const me = useSignedInUser()
+  const agents = useAgents()
+  const staff = useStaff(me.role === 'admin')
+  const names = useMemo(() => agentNames(agents.data ?? [], staff.data ?? [], me), [agents.data, staff.data, me])
+
+  return (
+    <Page title={t('sanalytics.title')} intro={t('sanalytics.intro')}>
+      <div className="san-controls">
+        <DateRangePicker
+          label={t('sanalytics.range')}
+          value={draft}
+          onChange={(picked) => {
+            setDraft(picked)
+            if (picked && dayCount(picked) > 0) setUrl({ from: picked.start, to: picked.end })
+          }}
+          description={t('dates.dayCount', { count: days })}
+          errorMessage={tooLong ? t('sanalytics.tooLong', { max: MAX_DAYS }) : undefined}
+          className="san-range"
+        />
+        <SelectField
+          label={t('sanalytics.groupBy')}
+          value={groupBy}
+          onChange={(value) => value && isGroupBy(value) && setUrl({ groupBy: value })}
+          options={GROUP_BY.map((g) => ({ id: g, label: t(`sanalytics.by.${g}`) }))}
+          className="san-group-by"
+        />
+        <CsvButton query={query} range={range} disabled={tooLong} />
+      </div>
+      {!tooLong && analytics.isPending && <Skeleton lines={8} label={t('sanalytics.loading')} />}
+      {analytics.isError && <ProblemAlert error={analytics.error} onRetry={() => void analytics.refetch()} />}
+      {analytics.data && !tooLong && <Figures data={analytics.data} query={query} range={range} groupBy={groupBy} names={names} />}
+    </Page>
+  )
+}
+
+function CsvButton({ query, range, disabled }: { query: SupportAnalyticsQuery; range: DayRange; disabled: boolean }) {
+  const { t } = useI18n()
+  const [message, setMessage] = useMessage()
+  const [error, setError] = useState<unknown>(null)
+  const [pending, setPending] = useState(false)
+  async function download() {
+    setMessage(null)
+    setError(null)
+    setPending(true)
+    try {
+      const file = `support-${query.groupBy}-${range.start}-${range.end}.csv`
+      downloadText(file, await fetchAnalyticsCsv(query))
+      setMessage((t) => t('sanalytics.downloaded', { file }))
+    } catch (thrown) {
+      setError(thrown)
+    } finally {
+      setPending(false)
+    }
+  }
+  return (
+    <div className="san-csv">
+      <Button variant="secondary" isPending={pending} isDisabled={disabled} onPress={() => void download()}>
+        {t('sanalytics.downloadCsv')}
+      </Button>
+      <StatusMessage message={message} />
+      <ProblemAlert error={error} />
+    </div>
+  )
+}
+
+interface FiguresProps {
+  data: SupportAnalytics
+  query: SupportAnalyticsQuery
+  range: DayRange
+  groupBy: GroupBy
+  names: Map<string, string>
+}
+
+/** Agents' names by id: a desk row's name, else the user's name or address (the viewer's too). */
+export function agentNames(agents: SupportAgent[], staff: User[], me: User): Map<string, string> {
+  const names = new Map<string, string>()
+  for (const u of [...staff, me]) {
+    const name = u.name ?? u.email ?? u.externalId
+    if (name) names.set(u.id, name)
+  }
+  for (const a of agents) if (a.name) names.set(a.userId, a.name)
+  return names
+}
+
+/** How a group is named: a day in the page's calendar, an agent's name, a team's, a channel's. */
+export function groupLabeller(t: Translate, locale: 'fa' | 'en', groupBy: GroupBy, names: Map<string, string>) {
+  return (group: Pick<Group, 'key' | 'label'>, short = false): string => {
+    switch (groupBy) {
+      case 'day':
+        return formatDay(group.key, locale, short ? 'short' : 'weekday')
+      case 'agent': {
+        if (group.key === 'unassigned') return t('sanalytics.unassigned')
+        return names.get(group.key) ?? t('sanalytics.unnamedAgent', { id: group.key.slice(-6) })
+      }
+      case 'team':
+        return group.label ?? t('sanalytics.unnamedTeam')
+      case 'channel':
+        return isChannel(group.key) ? t(`sadmin.channel.${group.key}`) : group.key
+    }
+  }
+}
+
+function Figures({ data, query, range, groupBy, names }: FiguresProps) {
+  const { t, locale, formatNumber } = useI18n()
+  const labelOf = groupLabeller(t, locale, groupBy, names)
+  const hm = (minutes: number) => formatHoursMinutes(minutes, locale)
+  const hours = (value: number) => hm(value * 60)
+  const categories = data.groups.map((g) => ({ label: labelOf(g), short: labelOf(g, true) }))
+  const orientation = groupBy === 'day' ? 'time' : 'category'
+  const { totals } = data
+  const from = formatDay(range.start, locale)
+  const to = formatDay(range.end, locale)
+  const by = t(`sanalytics.per.${groupBy}`)
+
+  const volume: Series[] = [
+    {
+      name: t('sanalytics.created'),
+      values: data.groups.map((g) => g.ticketsCreated),
+      kind: groupBy === 'day' ? 'line' : 'bar',
+      tone: 'primary',
+    },
+    {
+      name: t('sanalytics.solved'),
+      values: data.groups.map((g) => g.ticketsSolved),
+      kind: groupBy === 'day' ? 'line' : 'bar',
+      tone: 'secondary',
+    },
+  ]
+  const busiest = data.groups.reduce<Group | null>((best, g) => (g.ticketsCreated > (best?.ticketsCreated ?? 0) ? g : best), null)
+  const volumeSummary = [
+    t('sanalytics.volumeSummary', { by, from, to, created: totals.ticketsCreated, solved: totals.ticketsSolved }),
+    busiest ? t('sanalytics.busiest', { name: labelOf(busiest), count: busiest.ticketsCreated }) : '',
+  ].join(' ')
+
+  /** "Sara 1:30, Ali 2:00 …": the first ten groups with a value. */
+  const listSummary = (pick: (g: Group) => number | null) => {
+    const listed = data.groups.filter((g) => pick(g) !== null)
+    const shown = listed.slice(0, 10).map((g) => `${labelOf(g)} ${hm(pick(g)!)}`)
+    const more = listed.length - shown.length
+    return shown.join(t('common.listSeparator')) + (more > 0 ? ` ${t('sanalytics.andMore', { count: more })}` : '')
+  }
+  const timeChart = (title: string, pick: (g: Group) => number | null) => (
+    <Chart
+      title={title}
+      summary={`${title}, ${from} – ${to}: ${listSummary(pick) || t('sanalytics.noTimes')}`}
+      categories={categories}
+      series={[{ name: title, values: data.groups.map((g) => (pick(g) === null ? null : pick(g)! / 60)), kind: 'bar', tone: 'primary' }]}
+      orientation={orientation}
+      format={hours}
+      empty={t('sanalytics.noTimes')}
+    />
+  )
+
+  return (
+    <>
+      <Kpis totals={totals} />
+      <section aria-labelledby="san-charts" className="san-section">
+        <h2 id="san-charts">{t('sanalytics.charts')}</h2>
+        <div className="san-charts">
+          <Chart
+            title={t('sanalytics.volumeTitle', { by })}
+            summary={volumeSummary}
+            categories={categories}
+            series={volume}
+            orientation={orientation}
+            format={(v) => formatNumber(v)}
+            integer
+            empty={t('sanalytics.noTickets')}
+            hasData={totals.ticketsCreated + totals.ticketsSolved > 0}
+          />
+          {timeChart(t('sanalytics.firstResponseTitle', { by }), (g) => g.firstResponseMinutes.median)}
+          {timeChart(t('sanalytics.resolutionTitle', { by }), (g) => g.resolutionMinutes.median)}
+        </div>
+      </section>
+      <GroupsTable data={data} query={query} groupBy={groupBy} labelOf={labelOf} />
+    </>
+  )
+}
+
+/** A duration for a card: "2:30" on screen, "2 hours 30 minutes" to a screen reader. */
+function Duration({ minutes }: { minutes: number | null }) {
+  const { t, locale } = useI18n()
+  if (minutes === null) return <NoValue />
+  const { hours, minutes: rest } = splitMinutes(minutes)
+  return (
+    <>
+      <span aria-hidden="true">{formatHoursMinutes(minutes, locale)}</span>
+      <span className="visually-hidden">{t('sanalytics.spokenDuration', { hours, minutes: rest })}</span>
+    </>
+  )
+}
+
+function NoValue() {
+  const { t } = useI18n()
+  return (
+    <>
+      <span aria-hidden="true">{t('common.none')}</span>
+      <span className="visually-hidden">{t('sanalytics.noValue')}</span>
+    </>
+  )
+}
+
+function Kpis({ totals }: { totals: Figures }) {
+  const { t, locale, formatNumber } = useI18n()
+  const cards: { id: string; label: string; value: ReactNode; detail?: ReactNode }[] = [
+    { id: 'created', label: t('sanalytics.created'), value: formatNumber(totals.ticketsCreated) },
+    { id: 'solved', label: t('sanalytics.solved'), value: formatNumber(totals.ticketsSolved) },
+    {
+      id: 'firstResponse',
+      label: t('sanalytics.firstResponseMedian'),
+      value: <Duration minutes={totals.firstResponseMinutes.median} />,
+      detail: (
+        <>
+          {t('sanalytics.p90')} <Duration minutes={totals.firstResponseMinutes.p90} />
+        </>
+      ),
+    },
+    {
+      id: 'resolution',
+      label: t('sanalytics.resolutionMedian'),
+      value: <Duration minutes={totals.resolutionMinutes.median} />,
+      detail: (
+        <>
+          {t('sanalytics.p90')} <Duration minutes={totals.resolutionMinutes.p90} />
+        </>
+      ),
+    },
+    {
+      id: 'sla',
+      label: t('sanalytics.slaBreachRate'),
+      value: totals.slaBreachRate === null ? <NoValue /> : formatPercent(totals.slaBreachRate, locale),
+    },
+    {
+      id: 'csat',
+      label: t('sanalytics.csatAverage'),
+      value: totals.csatAverage === null ? <NoValue /> : t('sanalytics.outOfFive', { value: formatDecimal(totals.csatAverage, locale) }),
+      detail:
+        totals.csatResponseRate === null
+          ? t('sanalytics.noRatingsAsked')
+          : t('sanalytics.csatRate', {
+              rate: formatPercent(totals.csatResponseRate, locale),
+              responses: totals.csatResponses,
+              requested: totals.csatRequested,
+            }),
+    },
+    { id: 'active', label: t('sanalytics.active'), value: formatNumber(totals.activeTickets), detail: t('sanalytics.activeHint') },
+    { id: 'conversations', label: t('sanalytics.conversations'), value: formatNumber(totals.conversationsCreated ?? 0) },
+  ]
+  return (
+    <section aria-labelledby="san-totals" className="san-section">
+      <h2 id="san-totals">{t('sanalytics.totals')}</h2>
+      <p className="hint">{t('sanalytics.timesHint')}</p>
+      <dl className="san-kpis">
+        {cards.map((card) => (
+          <div key={card.id} className="san-kpi" data-kpi={card.id}>
+            <dt>{card.label}</dt>
+            <dd className="san-kpi-value">{card.value}</dd>
+            {card.detail && <dd className="san-kpi-detail">{card.detail}</dd>}
+          </div>
+        ))}
+      </dl>
+    </section>
+  )
+}
+
+function GroupsTable({
+  data,
+  query,
+  groupBy,
+  labelOf,
+}: {
+  data: SupportAnalytics
+  query: SupportAnalyticsQuery
+  groupBy: GroupBy
+  labelOf: (g: Group) => string
+}) {
+  const { t, locale, formatNumber } = useI18n()
+  const titleId = useId()
+  const time = (spread: Group['firstResponseMinutes']) => (
+    <>
+      <Duration minutes={spread.median} />
+      {spread.p90 !== null && (
+        <span className="secondary-line">
+          {t('sanalytics.p90')} <Duration minutes={spread.p90} />
+        </span>
+      )}
+    </>
+  )
+  const columns: Column<Group>[] = [
+    {
+      id: 'group',
+      header: t(`sanalytics.by.${groupBy}`),
+      primary: true,
+      sortValue: (g) => (groupBy === 'day' ? g.key : labelOf(g)),
+      cell: (g) => <bdi className={groupBy === 'day' ? 'san-day' : undefined}>{labelOf(g)}</bdi>,
+    },
+    { id: 'created', header: t('sanalytics.created'), sortValue: (g) => g.ticketsCreated, cell: (g) => formatNumber(g.ticketsCreated) },
+    { id: 'solved', header: t('sanalytics.solved'), sortValue: (g) => g.ticketsSolved, cell: (g) => formatNumber(g.ticketsSolved) },
+    {
+      id: 'firstResponse',
+      header: t('sanalytics.firstResponseMedian'),
+      sortValue: (g) => g.firstResponseMinutes.median,
+      cell: (g) => time(g.firstResponseMinutes),
+    },
+    {
+      id: 'resolution',
+      header: t('sanalytics.resolutionMedian'),
+      sortValue: (g) => g.resolutionMinutes.median,
+      cell: (g) => time(g.resolutionMinutes),
+    },
+    {
+      id: 'sla',
+      header: t('sanalytics.slaBreachRate'),
+      sortValue: (g) => g.slaBreachRate,
+      cell: (g) => (g.slaBreachRate === null ? <NoValue /> : formatPercent(g.slaBreachRate, locale)),
+    },
+    {
+      id: 'csat',
+      header: t('sanalytics.csatAverage'),
+      sortValue: (g) => g.csatAverage,
+      cell: (g) => (g.csatAverage === null ? <NoValue /> : formatDecimal(g.csatAverage, locale)),
+    },
+    // Workload is now, not per day; conversations belong to no agent or team.
+    ...(groupBy === 'day'
+      ? []
+      : [
+          {
+            id: 'active',
+            header: t('sanalytics.active'),
+            sortValue: (g: Group) => g.activeTickets,
+            cell: (g: Group) => formatNumber(g.activeTickets),
+          },
+        ]),
+    ...(groupBy === 'day' || groupBy === 'channel'
+      ? [
+          {
+            id: 'conversations',
+            header: t('sanalytics.conversations'),
+            sortValue: (g: Group) => g.conversationsCreated,
+            cell: (g: Group) => formatNumber(g.conversationsCreated ?? 0),
+          },
+        ]
+      : []),
+  ]
+  return (
+    <section aria-labelledby={titleId} className="san-section">
+      <h2 id={titleId}>{t('sanalytics.groupsTitle', { by: t(`sanalytics.per.${groupBy}`) })}</h2>
+      <DataTable
+        caption={t('sanalytics.groupsTitle', { by: t(`sanalytics.per.${groupBy}`) })}
+        columns={columns}
+        queryKey={[...analyticsKey(query), 'table']}
+        fetchPage={async ({ signal }) => {
+          // The page's own entry (already read): the table shows the same answer as the charts.
+          const answer = await queryClient.fetchQuery({
+            queryKey: analyticsKey(query),
+            queryFn: () => client.support.analytics(query, { signal }),
+          })
+          return { items: answer.groups, nextCursor: null }
+        }}
+        getRowId={(g) => g.key}
+        empty={<p className="empty">{t('sanalytics.noGroups')}</p>}
+      />
+      {data.groups.length > 0 && <p className="hint">{t('sanalytics.tableHint')}</p>}
+    </section>
+  )
+}
