@@ -214,6 +214,8 @@ describe('analytics', () => {
     expect(billingRow).toMatchObject({ label: 'Billing' })
     expect(billingRow.ticketsCreated).toBeGreaterThanOrEqual(16)
     expect(res.body.totals.ticketsCreated).toBeGreaterThanOrEqual(billingRow.ticketsCreated)
+    const byAgent = await api(t, 'GET', `/v1/support/analytics?from=${from}&to=${to}&groupBy=agent`, a.token)
+    expect(byAgent.body.groups.find((g: any) => g.key === a.id)).toMatchObject({ label: 'Ana' })
     const csv = await api(t, 'GET', `/v1/support/analytics/export?from=${from}&to=${to}&groupBy=day&timezone=Europe/Berlin`, a.token)
     expect(csv.status).toBe(200)
     expect(csv.headers['content-type']).toContain('text/csv')

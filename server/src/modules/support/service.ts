@@ -37,6 +37,7 @@ import { personalDataRepo, teamsRepo, ticketsRepo } from './repo'
 import { createSupportSettings, type SupportSettings } from './settings'
 import { createSlaJob } from './sla-job'
 import { ATTACHMENT_OWNER, createTickets, type SupportNotice } from './tickets'
+import { peopleOf } from './views'
 
 declare module '../../core/http/errors' {
   interface ProblemTypes {
@@ -160,7 +161,16 @@ export function createSupportService(deps: SupportDeps) {
         errors: [{ field: 'querystring.timezone', message: 'is not an IANA time zone' }],
       })
     }
-    return supportAnalytics(db, { from, to, groupBy: q.groupBy ?? 'day', timezone })
+    const result = await supportAnalytics(db, { from, to, groupBy: q.groupBy ?? 'day', timezone })
+    // Agents are named here (the SQL knows ids only); 'unassigned' stays unlabelled.
+    if (result.groupBy === 'agent') {
+      const people = await peopleOf(
+        accounts,
+        result.groups.map((g) => (g.key === 'unassigned' ? null : g.key)),
+      )
+      for (const g of result.groups) g.label = people.get(g.key)?.name ?? g.label
+    }
+    return result
   }
 
   /** SendGrid Inbound Parse: the signature over the exact bytes first, then the mail. */
