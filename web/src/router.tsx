@@ -59,6 +59,11 @@ const SupportSettingsPage = lazyPage(() => import('./features/support/admin/Supp
 const CannedResponses = lazyPage(() => import('./features/support/admin/CannedResponses'), 'CannedResponses')
 const Macros = lazyPage(() => import('./features/support/admin/Macros'), 'Macros')
 const SupportAnalyticsPage = lazyPage(() => import('./features/support/analytics/Dashboard'), 'SupportAnalyticsPage')
+// support desk (customer and agents)
+const MyTickets = lazyPage(() => import('./features/support/MyTickets'), 'MyTickets')
+const TicketPage = lazyPage(() => import('./features/support/TicketPage'), 'TicketPage')
+const SupportInbox = lazyPage(() => import('./features/support/console/Inbox'), 'Inbox')
+const TicketWorkspace = lazyPage(() => import('./features/support/console/TicketWorkspace'), 'TicketWorkspace')
 
 type Access = 'guest' | 'public' | 'signedIn' | Role[]
 
@@ -91,6 +96,8 @@ const routes: RouteDef[] = [
   { path: '/payments', access: 'signedIn', page: () => <PaymentHistory /> },
   { path: '/chat', access: 'signedIn', page: () => <ChatPage /> },
   { path: '/chat/:conversationId', access: 'signedIn', page: ({ conversationId }) => <ChatPage conversationId={conversationId} /> },
+  { path: '/support', access: 'signedIn', page: () => <MyTickets /> },
+  { path: '/support/tickets/:ticketId', access: 'signedIn', page: ({ ticketId }) => <TicketPage key={ticketId} id={ticketId} /> },
   ...MODULES.filter((m) => !m.ready).map((m): RouteDef => ({ path: m.path, access: 'signedIn', page: () => <ComingSoon module={m} /> })),
   {
     path: '/console',
@@ -234,6 +241,24 @@ const routes: RouteDef[] = [
     page: () => (
       <ConsoleShell>
         <PaymentSettingsPage />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/support',
+    access: STAFF,
+    page: () => (
+      <ConsoleShell>
+        <SupportInbox />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/support/tickets/:ticketId',
+    access: STAFF,
+    page: ({ ticketId }) => (
+      <ConsoleShell>
+        <TicketWorkspace key={ticketId} id={ticketId} />
       </ConsoleShell>
     ),
   },

@@ -137,8 +137,8 @@ describe.runIf(chromiumAvailable())('customer area', () => {
     await page.getByRole('menuitem', { name: 'نمایه' }).click()
     await h1('نمایه').waitFor()
     await screenshot(page, 'profile-fa')
-    await page.getByRole('navigation', { name: 'اصلی' }).getByRole('link', { name: 'پشتیبانی' }).click()
-    await h1(`${iso('پشتیبانی')}: به‌زودی`).waitFor()
+    await page.getByRole('navigation', { name: 'اصلی' }).getByRole('link', { name: 'بازاریابی' }).click()
+    await h1(`${iso('بازاریابی')}: به‌زودی`).waitFor()
     await screenshot(page, 'coming-soon-fa')
   })
 
@@ -161,8 +161,8 @@ describe.runIf(chromiumAvailable())('customer area', () => {
   })
 
   it('signs out and back in', async () => {
-    await page.goto('/support')
-    await h1(`${iso('Support')}: coming soon`).waitFor()
+    await page.goto('/marketing')
+    await h1(`${iso('Marketing')}: coming soon`).waitFor()
     await screenshot(page, 'coming-soon-en')
     await page.getByRole('button', { name: 'Account:' }).click()
     await page.getByRole('menuitem', { name: 'Sign out' }).click()

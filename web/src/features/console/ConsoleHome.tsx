@@ -1,11 +1,10 @@
 // The console's first page: a card per section the user may open, under the same group headings
-// as the sidebar (both read CONSOLE_SECTIONS), then the desk modules to come.
+// as the sidebar (both read CONSOLE_SECTIONS). The desk's modules (support's inbox) are sections too.
 import { useI18n } from '../../i18n'
 import { Link } from '../../navigation'
 import { useSignedInUser } from '../auth/session'
 import { CONSOLE_SECTIONS, type ConsoleSection } from '../shell/consoleSections'
 import { Icon } from '../shell/icons'
-import { MODULES } from '../shell/modules'
 import { Page } from '../shell/Page'
 import { userLabel } from '../shell/userLabel'
 import './console.css'
@@ -16,7 +15,6 @@ export function ConsoleHome() {
   const sections = CONSOLE_SECTIONS.filter((s) => !s.adminOnly || user.role === 'admin')
   const groups = new Map<ConsoleSection['group'], ConsoleSection[]>()
   for (const s of sections) groups.set(s.group, [...(groups.get(s.group) ?? []), s])
-  const deskModules = MODULES.filter((m) => m.path === '/support' || m.path === '/chat')
   return (
     <Page title={t('console.title')} intro={t('console.signedInAs', { name: user.name ?? userLabel(user), role: t(`role.${user.role}`) })}>
       {/* Agents have sections too (support analytics, canned responses), but not the admin's tasks. */}
@@ -37,21 +35,6 @@ export function ConsoleHome() {
           </ul>
         </section>
       ))}
-      <section aria-labelledby="console-desk" className="console-group">
-        <h2 id="console-desk">{t('console.modules')}</h2>
-        <p>{t('console.agentIntro')}</p>
-        <ul className="cards">
-          {deskModules.map((m) => (
-            <li key={m.path} className="card module-card">
-              <h3>
-                <Link to={m.path}>{t(m.label)}</Link>
-              </h3>
-              <p>{t(m.description)}</p>
-              <span className="tag">{t('home.soonTag')}</span>
-            </li>
-          ))}
-        </ul>
-      </section>
     </Page>
   )
 }

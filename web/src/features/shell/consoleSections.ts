@@ -19,6 +19,7 @@ const PLATFORM: MessageKey = 'console.group.platform'
 const NOTIFICATIONS: MessageKey = 'console.group.notifications'
 const PAYMENTS: MessageKey = 'console.group.payments'
 const SUPPORT_SETUP: MessageKey = 'sadmin.group'
+const SUPPORT_DESK: MessageKey = 'support.nav.group'
 
 export const CONSOLE_SECTIONS: ConsoleSection[] = [
   { path: '/console/users', label: 'console.users', description: 'console.usersDesc', group: PLATFORM, icon: 'users', adminOnly: true },
@@ -111,6 +112,15 @@ export const CONSOLE_SECTIONS: ConsoleSection[] = [
     group: PAYMENTS,
     icon: 'route',
     adminOnly: true,
+  },
+  // The support desk itself: the agents' inbox (and each ticket's page below it).
+  {
+    path: '/console/support',
+    label: 'support.nav.inbox',
+    description: 'support.nav.inboxDesc',
+    group: SUPPORT_DESK,
+    icon: 'mail',
+    adminOnly: false,
   },
   // Support desk setup and analytics: the canned responses and the dashboard are the agents' too.
   {
