@@ -1649,6 +1649,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/support/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live chat widget sites */
+        get: operations["listWidgetSites"];
+        put?: never;
+        /** A site for the widget; its identity secret is in this answer only */
+        post: operations["createWidgetSite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support/sites/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a site: its widget stops working at once (its conversations stay) */
+        delete: operations["deleteWidgetSite"];
+        options?: never;
+        head?: never;
+        /** Change a site's name, origins, identity requirement, team or language */
+        patch: operations["updateWidgetSite"];
+        trace?: never;
+    };
+    "/v1/support/sites/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new identity secret for the site, returned once; the old one stops working at once */
+        post: operations["rotateWidgetSiteSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/widget/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The widget's settings and whether an agent is online */
+        get: operations["getWidgetConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/widget/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start or resume a visitor (anonymous, or identified by X-Caravan-Identity) */
+        post: operations["startWidgetSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/widget/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The visitor's conversations on this site, newest first */
+        get: operations["listWidgetConversations"];
+        put?: never;
+        /**
+         * A new conversation with its first message; an available agent is assigned
+         * @description Sending the same clientMessageId again answers the conversation it started (created: false).
+         */
+        post: operations["startWidgetConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/widget/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The offline form: a ticket, answered by e-mail */
+        post: operations["createWidgetTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live chat conversations, newest first, with their site, visitor and assignee */
+        get: operations["listSupportConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support/conversations/{id}/escalate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A ticket of the visitor from the conversation, keeping every message; the conversation closes */
+        post: operations["escalateSupportConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support/conversations/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a live chat conversation (the visitor may start a new one) */
+        post: operations["closeSupportConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tickets": {
         parameters: {
             query?: never;
@@ -2812,6 +2988,55 @@ export interface components {
             csat: boolean;
             sendgridInboundKey: string | null;
         };
+        SupportSite: {
+            id: string;
+            /** @description Public: goes into the embed snippet */
+            token: string;
+            name: string;
+            allowedOrigins: string[];
+            requireIdentity: boolean;
+            teamId: string | null;
+            /** @enum {unknown} */
+            locale: "fa" | "en";
+            /** @description The <script> tag to paste into the site */
+            snippet: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WidgetConversation: {
+            id: string;
+            /** @enum {unknown} */
+            status: "open" | "closed";
+            lastMessage: components["schemas"]["ChatMessage"] | null;
+            unreadCount: number;
+            lastSeq: number;
+            /** Format: date-time */
+            lastMessageAt: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        SupportConversation: {
+            id: string;
+            siteId: string;
+            siteName: string | null;
+            visitor: {
+                id: string;
+                name: string | null;
+                email: string | null;
+                identified: boolean;
+            };
+            teamId: string;
+            assigneeId: string | null;
+            /** @enum {unknown} */
+            status: "open" | "closed";
+            ticketId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastMessageAt: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2988,7 +3213,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2997,7 +3222,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3040,7 +3265,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3049,7 +3274,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3106,7 +3331,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3115,7 +3340,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3166,7 +3391,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3175,7 +3400,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3234,7 +3459,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3243,7 +3468,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3326,7 +3551,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3335,7 +3560,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3401,7 +3626,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3410,7 +3635,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3498,7 +3723,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3507,7 +3732,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3572,7 +3797,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3581,7 +3806,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3654,7 +3879,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3663,7 +3888,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3736,7 +3961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3745,7 +3970,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3819,7 +4044,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3859,7 +4084,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3868,7 +4093,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3929,7 +4154,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3938,7 +4163,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4070,7 +4295,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4079,7 +4304,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4132,7 +4357,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4278,7 +4503,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4331,7 +4556,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4411,7 +4636,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4420,7 +4645,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4486,7 +4711,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4495,7 +4720,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4556,7 +4781,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4565,7 +4790,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4610,7 +4835,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4619,7 +4844,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4659,7 +4884,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4668,7 +4893,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4741,7 +4966,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4750,7 +4975,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4806,7 +5031,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4815,7 +5040,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4881,7 +5106,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4890,7 +5115,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4939,7 +5164,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4948,7 +5173,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5012,7 +5237,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5021,7 +5246,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5079,7 +5304,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5088,7 +5313,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5146,7 +5371,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5155,7 +5380,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5202,7 +5427,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5211,7 +5436,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5320,7 +5545,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5329,7 +5554,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5421,7 +5646,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5430,7 +5655,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5501,7 +5726,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5510,7 +5735,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5550,7 +5775,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5559,7 +5784,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5618,7 +5843,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5627,7 +5852,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5690,7 +5915,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5699,7 +5924,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5756,7 +5981,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5765,7 +5990,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5842,7 +6067,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5851,7 +6076,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5916,7 +6141,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5925,7 +6150,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5998,7 +6223,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6007,7 +6232,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6099,7 +6324,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6108,7 +6333,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6171,7 +6396,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6180,7 +6405,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6240,7 +6465,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6249,7 +6474,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6296,7 +6521,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6305,7 +6530,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6374,7 +6599,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6383,7 +6608,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6454,7 +6679,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6463,7 +6688,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6517,7 +6742,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6526,7 +6751,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6640,7 +6865,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6649,7 +6874,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6695,7 +6920,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6704,7 +6929,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6766,7 +6991,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6775,7 +7000,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6847,7 +7072,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6856,7 +7081,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6922,7 +7147,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6931,7 +7156,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7006,7 +7231,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7015,7 +7240,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7069,7 +7294,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7078,7 +7303,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7136,7 +7361,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7145,7 +7370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7192,7 +7417,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7201,7 +7426,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7257,7 +7482,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7266,7 +7491,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7319,7 +7544,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7328,7 +7553,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7385,7 +7610,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7394,7 +7619,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7450,7 +7675,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7459,7 +7684,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7499,7 +7724,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7508,7 +7733,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7548,7 +7773,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7557,7 +7782,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7606,7 +7831,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7615,7 +7840,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7673,7 +7898,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7682,7 +7907,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7740,7 +7965,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7749,7 +7974,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7820,7 +8045,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7829,7 +8054,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7878,7 +8103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7887,7 +8112,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7960,7 +8185,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8041,7 +8266,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8050,7 +8275,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8118,7 +8343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8127,7 +8352,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8185,7 +8410,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8194,7 +8419,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8258,7 +8483,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8267,7 +8492,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8343,7 +8568,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8352,7 +8577,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8426,7 +8651,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8435,7 +8660,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8509,7 +8734,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8518,7 +8743,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8583,7 +8808,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8592,7 +8817,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8668,7 +8893,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8677,7 +8902,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8747,7 +8972,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8756,7 +8981,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8834,7 +9059,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8843,7 +9068,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8909,7 +9134,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8918,7 +9143,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8983,7 +9208,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8992,7 +9217,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9066,7 +9291,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9075,7 +9300,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9136,7 +9361,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9145,7 +9370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9215,7 +9440,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9224,7 +9449,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9300,7 +9525,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9309,7 +9534,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9395,7 +9620,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9404,7 +9629,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9457,7 +9682,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9466,7 +9691,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9525,7 +9750,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9534,7 +9759,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9590,7 +9815,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9599,7 +9824,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9664,7 +9889,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9673,7 +9898,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9720,7 +9945,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9729,7 +9954,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9785,7 +10010,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9794,7 +10019,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9845,7 +10070,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9854,7 +10079,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9913,7 +10138,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9922,7 +10147,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9984,7 +10209,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9993,7 +10218,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10090,7 +10315,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10099,7 +10324,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10173,7 +10398,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentOptions"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10182,7 +10407,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10231,7 +10456,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10240,7 +10465,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10298,7 +10523,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10307,7 +10532,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10390,7 +10615,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10399,7 +10624,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10482,7 +10707,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10491,7 +10716,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10540,7 +10765,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10549,7 +10774,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10616,7 +10841,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10625,7 +10850,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10681,7 +10906,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentGateway"][];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10690,7 +10915,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10749,7 +10974,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10758,7 +10983,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10805,7 +11030,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10814,7 +11039,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10894,7 +11119,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10903,7 +11128,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11020,7 +11245,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11029,7 +11254,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11200,6 +11425,927 @@ export interface operations {
             };
         };
     };
+    listWidgetSites: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SupportSite"][];
+                    };
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWidgetSite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description Exact origins (scheme://host[:port]) whose pages may use the site token */
+                    allowedOrigins: string[];
+                    /** @description Refuse every widget call without a valid identity signature */
+                    requireIdentity?: boolean;
+                    teamId?: string | null;
+                    /** @enum {unknown} */
+                    locale?: "fa" | "en";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        site: components["schemas"]["SupportSite"];
+                        /** @description Shown once: hosts sign their users’ externalIds with it (hex HMAC-SHA256) */
+                        identitySecret: string;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWidgetSite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWidgetSite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /** @description Exact origins (scheme://host[:port]) whose pages may use the site token */
+                    allowedOrigins?: string[];
+                    /** @description Refuse every widget call without a valid identity signature */
+                    requireIdentity?: boolean;
+                    teamId?: string | null;
+                    /** @enum {unknown} */
+                    locale?: "fa" | "en";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportSite"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWidgetSiteSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Shown once: hosts sign their users’ externalIds with it (hex HMAC-SHA256) */
+                        identitySecret: string;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWidgetConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {unknown} */
+                        locale: "fa" | "en";
+                        /** @description An agent of the site's team can answer now */
+                        online: boolean;
+                        requireIdentity: boolean;
+                    };
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startWidgetSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The token of an earlier visit, to resume it */
+                    visitorToken?: string;
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Kept by the browser; sent as `Authorization: Widget <visitorToken>` */
+                        visitorToken: string;
+                        visitor: {
+                            id: string;
+                            name: string | null;
+                            identified: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWidgetConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WidgetConversation"][];
+                    };
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startWidgetConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default  */
+                    text: string;
+                    clientMessageId: string;
+                    name?: string;
+                    /** Format: email */
+                    email?: string;
+                    attachmentIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversation: components["schemas"]["WidgetConversation"];
+                        created: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversation: components["schemas"]["WidgetConversation"];
+                        created: boolean;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWidgetTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    name?: string;
+                    subject?: string;
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ticketId: string;
+                        number: number;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSupportConversations: {
+        parameters: {
+            query?: {
+                status?: "open" | "closed";
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SupportConversation"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    escalateSupportConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    subject?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closeSupportConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportConversation"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listTickets: {
         parameters: {
             query?: {
@@ -11242,7 +12388,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11251,7 +12397,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11326,7 +12472,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11335,7 +12481,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11393,7 +12539,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11402,7 +12548,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11473,7 +12619,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11482,7 +12628,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11568,7 +12714,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11577,7 +12723,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11661,7 +12807,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11670,7 +12816,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11753,7 +12899,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11762,7 +12908,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11845,7 +12991,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11854,7 +13000,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11922,7 +13068,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11931,7 +13077,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12013,7 +13159,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12022,7 +13168,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12063,7 +13209,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12072,7 +13218,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12112,7 +13258,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12121,7 +13267,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12176,7 +13322,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12185,7 +13331,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12234,7 +13380,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12243,7 +13389,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12309,7 +13455,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12318,7 +13464,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12404,7 +13550,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12413,7 +13559,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12492,7 +13638,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12501,7 +13647,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12557,7 +13703,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12566,7 +13712,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12622,7 +13768,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12631,7 +13777,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12698,7 +13844,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12707,7 +13853,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12782,7 +13928,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12791,7 +13937,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12849,7 +13995,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12858,7 +14004,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12919,7 +14065,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12928,7 +14074,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12984,7 +14130,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12993,7 +14139,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13065,7 +14211,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13074,7 +14220,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13130,7 +14276,7 @@ export interface operations {
                     "application/json": components["schemas"]["SupportSettings"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13139,7 +14285,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13218,7 +14364,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13227,7 +14373,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13280,7 +14426,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13289,7 +14435,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13342,7 +14488,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13351,7 +14497,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13402,7 +14548,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13468,7 +14614,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid */
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13477,7 +14623,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -19,7 +19,7 @@ import { createAuth } from './core/http/auth'
 import { createIdempotency } from './core/http/idempotency'
 import { controlRoutes } from './core/http/control-routes'
 import { opsRoutes } from './core/http/ops-routes'
-import { createHttpServer, installHttpPlumbing, installNotFound } from './core/http/plugins'
+import { corsOriginCheck, createHttpServer, installHttpPlumbing, installNotFound } from './core/http/plugins'
 import { memoryCounterStore, redisCounterStore } from './core/http/rate-limit-store'
 import type { App } from './core/http/route'
 import { createJobs } from './core/jobs/queue'
@@ -190,6 +190,10 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     privacy,
     logger,
     files: files.service,
+    chat,
+    auth,
+    secrets,
+    publicUrl: config.publicUrl,
     mail: {
       // Reply tokens are HMACs under a key of their own, derived from SECRETS_KEY.
       secret: createHmac('sha256', config.secretsKey).update('support reply tokens').digest('base64url'),
@@ -230,12 +234,14 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     routerOptions: { maxParamLength: 400 },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App
 
+  // Pages of the widget's sites call the API and the socket from their own origins.
+  const corsOrigin = corsOriginCheck(config.corsOrigins, support.originAllowed)
   const realtime = createRealtime({
     httpServer: app.server,
     auth,
     logger,
     metrics,
-    corsOrigins: config.corsOrigins,
+    corsOrigin,
     redis: redis && { pub: redis.pub, sub: redis.sub },
     redisKeyPrefix: config.redisKeyPrefix,
   })
@@ -252,6 +258,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
 
   await installHttpPlumbing(app, {
     corsOrigins: config.corsOrigins,
+    extraCorsOrigin: support.originAllowed,
     rateLimitPerMinute: config.rateLimitPerMinute,
     redis: redis?.main,
     redisKeyPrefix: config.redisKeyPrefix,

@@ -15,7 +15,15 @@ export type UserRole = 'customer' | 'agent' | 'admin'
 export const USER_ROLES: UserRole[] = ['customer', 'agent', 'admin']
 
 export type Principal =
-  { kind: 'user'; userId: string; role: UserRole; sessionId: string } | { kind: 'apiKey'; keyId: string; scopes: string[] }
+  | {
+      kind: 'user'
+      userId: string
+      role: UserRole
+      sessionId: string
+      /** Set for a live chat widget visitor: the site whose widget made the call. */
+      widgetSiteId?: string
+    }
+  | { kind: 'apiKey'; keyId: string; scopes: string[] }
 
 export type UserPrincipal = Principal & { kind: 'user' }
 
@@ -39,6 +47,34 @@ export interface AccessRule {
   roles?: UserRole[]
   /** API keys with this scope (or '*') are accepted too; omitted = users only. */
   apiKeyScope?: string
+  /** Live chat widget visitors (`Authorization: Widget <token>`) are accepted too (with roles: [], only they); omitted = refused with 403. */
+  widget?: boolean
+}
+
+/** What a widget call presents; all of it is checked on every request and every socket event. */
+export interface WidgetCredentials {
+  /** The visitor token (`Authorization: Widget <token>`). */
+  token: string
+  /** The site token (`X-Caravan-Site`). */
+  site: string | undefined
+  /** `<externalId>:<signature>` (`X-Caravan-Identity`), for identified visitors. */
+  identity: string | undefined
+  /** The browser's Origin header. */
+  origin: string | undefined
+}
+
+/** Turns widget credentials into the visitor's principal, or throws the AppError that refuses them. */
+export type WidgetResolver = (credentials: WidgetCredentials) => Promise<UserPrincipal>
+
+/** The header a widget call names its site with. */
+export const WIDGET_SITE_HEADER = 'x-caravan-site'
+/** The header an identified visitor's widget call carries the host's signature in. */
+export const WIDGET_IDENTITY_HEADER = 'x-caravan-identity'
+
+/** A request header's single value (a repeated header counts as missing). */
+export function headerValue(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name]
+  return typeof value === 'string' ? value : undefined
 }
 
 /** A user's live session state, as the accounts module knows it; null when the user is gone. */
@@ -139,9 +175,28 @@ export function createAuth(options: {
     return { principal, sessionVersion: sv, expiresAt: exp }
   }
 
-  async function principalOf(request: FastifyRequest): Promise<Principal | undefined> {
+  // Set by the support module at start-up; core knows widget calls only as a kind of credential.
+  let widgetResolver: WidgetResolver | undefined
+
+  /** Verifies a widget visitor's credentials (site, origin, visitor token, identity); throws an AppError when refused. */
+  async function authenticateWidget(credentials: WidgetCredentials): Promise<UserPrincipal> {
+    if (!widgetResolver) throw new AppError('unauthorized', 'This server has no live chat widget')
+    return widgetResolver(credentials)
+  }
+
+  async function principalOf(request: FastifyRequest, rule: AccessRule): Promise<Principal | undefined> {
     const header = request.headers.authorization
     if (!header) return undefined
+    const widget = /^Widget\s+(\S+)$/i.exec(header)
+    if (widget) {
+      if (!rule.widget) throw new AppError('forbidden', 'This endpoint does not accept widget credentials')
+      return authenticateWidget({
+        token: widget[1],
+        site: headerValue(request, WIDGET_SITE_HEADER),
+        identity: headerValue(request, WIDGET_IDENTITY_HEADER),
+        origin: headerValue(request, 'origin'),
+      })
+    }
     const match = /^Bearer\s+(\S+)$/i.exec(header)
     if (!match) throw new AppError('unauthorized', 'Authorization must be "Bearer <token>"')
     const token = match[1]
@@ -162,19 +217,25 @@ export function createAuth(options: {
       security.push({ apiKey: [rule.apiKeyScope] })
       scopes.add(rule.apiKeyScope)
     }
+    if (rule.widget) security.push({ widgetAuth: [] })
     return {
       security,
       roles: rule.roles,
       async check(request) {
-        const principal = await principalOf(request)
+        const principal = await principalOf(request, rule)
         if (!principal) throw new AppError('unauthorized')
         if (principal.kind === 'apiKey') {
           if (!rule.apiKeyScope) throw new AppError('forbidden', 'This endpoint does not accept API keys')
           if (!principal.scopes.includes('*') && !principal.scopes.includes(rule.apiKeyScope)) {
             throw new AppError('forbidden', `The API key lacks the scope "${rule.apiKeyScope}"`)
           }
+        } else if (principal.widgetSiteId) {
+          // A widget visitor (principalOf admits one only where rule.widget is set): roles do not apply.
         } else if (rule.roles && !rule.roles.includes(principal.role)) {
-          throw new AppError('forbidden', `Requires the role ${rule.roles.join(' or ')}`)
+          throw new AppError(
+            'forbidden',
+            rule.roles.length ? `Requires the role ${rule.roles.join(' or ')}` : 'This endpoint is not for signed-in users',
+          )
         }
         request.principal = principal
       },
@@ -187,6 +248,11 @@ export function createAuth(options: {
     verifyPurposeToken,
     authenticate,
     checkSession,
+    authenticateWidget,
+    /** The support module's check of widget credentials. */
+    useWidgetResolver: (resolver: WidgetResolver) => {
+      widgetResolver = resolver
+    },
     public: publicAccess,
     require,
     /** The API key scopes routes accept, sorted. */

@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { Redis } from 'ioredis'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { AppError, Problem, installErrorHandling, sendProblem } from './errors'
+import { WIDGET_IDENTITY_HEADER, WIDGET_SITE_HEADER } from './auth'
 import type { App } from './route'
 import type { Metrics } from '../metrics/registry'
 
@@ -49,10 +50,29 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   return false
 }
 
+/**
+ * The CORS origin rule for HTTP and socket.io: CORS_ORIGINS ('*' = any), then `extra` (an origin a
+ * widget site allows). Credentials are never sent cross-origin, so an allowed origin gains no cookie.
+ */
+export function corsOriginCheck(origins: string[], extra?: (origin: string) => Promise<boolean>) {
+  const any = origins.includes('*')
+  const listed = new Set(origins)
+  return (origin: string | undefined, callback: (err: Error | null, allow: boolean) => void) => {
+    if (!origin || any || listed.has(origin)) return callback(null, any || listed.has(origin ?? ''))
+    if (!extra) return callback(null, false)
+    extra(origin).then(
+      (allow) => callback(null, allow),
+      () => callback(null, false),
+    )
+  }
+}
+
 export async function installHttpPlumbing(
   app: App,
   options: {
     corsOrigins: string[]
+    /** Origins allowed beyond CORS_ORIGINS, decided per origin (the live chat widget's sites). */
+    extraCorsOrigin?: (origin: string) => Promise<boolean>
     rateLimitPerMinute: number
     redis?: Redis
     redisKeyPrefix: string
@@ -90,10 +110,10 @@ export async function installHttpPlumbing(
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   })
   await app.register(cors, {
-    origin: options.corsOrigins.includes('*') ? true : options.corsOrigins.length ? options.corsOrigins : false,
+    origin: corsOriginCheck(options.corsOrigins, options.extraCorsOrigin),
     credentials: false,
     exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
-    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id', WIDGET_SITE_HEADER, WIDGET_IDENTITY_HEADER],
   })
   await app.register(rateLimit, {
     global: true,
@@ -134,6 +154,18 @@ export async function installHttpPlumbing(
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from /v1/auth/login' },
+          widgetAuth: {
+            type: 'http',
+            scheme: 'widget',
+            description:
+              'A live chat widget visitor: `Authorization: Widget <visitorToken>` from POST /v1/widget/sessions, with `X-Caravan-Site: <site token>`, the page’s Origin and, for identified visitors, `X-Caravan-Identity: <externalId>:<signature>`; all checked on every call',
+          },
+          widgetSite: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Caravan-Site',
+            description: 'A widget site’s public token; the call’s Origin must be one of the site’s allowed origins',
+          },
           metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the operator set one' },
           apiKey: {
             type: 'http',

@@ -8,7 +8,7 @@ import type { Server as HttpServer } from 'node:http'
 import type { Logger } from 'pino'
 import { Server, type Socket } from 'socket.io'
 import type { Redis } from 'ioredis'
-import type { Auth, UserPrincipal, UserRole } from '../http/auth'
+import type { Auth, UserPrincipal, UserRole, WidgetCredentials } from '../http/auth'
 import { AppError } from '../http/errors'
 import type { Metrics } from '../metrics/registry'
 
@@ -23,6 +23,19 @@ declare module 'socket.io' {
 
 type SocketHandler = (payload: unknown, socket: Socket) => Promise<unknown>
 
+/** The widget's handshake: `auth: { widget: { site, token, identity? } }`, with the page's Origin. */
+function widgetCredentials(socket: Socket): WidgetCredentials | undefined {
+  const given: unknown = socket.handshake.auth?.widget
+  if (!given || typeof given !== 'object') return undefined
+  const { site, token, identity } = given as Record<string, unknown>
+  return {
+    token: typeof token === 'string' ? token : '',
+    site: typeof site === 'string' ? site : undefined,
+    identity: typeof identity === 'string' ? identity : undefined,
+    origin: socket.handshake.headers.origin,
+  }
+}
+
 export function userRoom(userId: string) {
   return `user:${userId}`
 }
@@ -32,7 +45,8 @@ export function createRealtime(options: {
   auth: Auth
   logger: Logger
   metrics: Metrics
-  corsOrigins: string[]
+  /** The CORS rule of the HTTP API (polling transport); see corsOriginCheck. */
+  corsOrigin: (origin: string | undefined, callback: (err: Error | null, allow: boolean) => void) => void
   redis?: { pub: Redis; sub: Redis }
   redisKeyPrefix?: string
 }) {
@@ -40,13 +54,25 @@ export function createRealtime(options: {
   const io = new Server(options.httpServer, {
     path: REALTIME_PATH,
     serveClient: false,
-    cors: options.corsOrigins.length ? { origin: options.corsOrigins.includes('*') ? true : options.corsOrigins } : undefined,
+    cors: { origin: options.corsOrigin },
     maxHttpBufferSize: 1e6,
   })
   if (options.redis)
     io.adapter(createAdapter(options.redis.pub, options.redis.sub, { key: (options.redisKeyPrefix ?? 'caravan:') + 'realtime' }))
 
   io.use(async (socket, next) => {
+    const widget = widgetCredentials(socket)
+    if (widget) {
+      // A widget visitor: no expiry (the visitor token is long-lived), but every event re-checks the credentials.
+      try {
+        socket.principal = await auth.authenticateWidget(widget)
+        socket.sessionVersion = 0
+        socket.data.widget = widget
+        return next()
+      } catch (e) {
+        return next(new Error(e instanceof AppError ? `${e.type}: ${e.message}` : 'unauthorized'))
+      }
+    }
     const token = socket.handshake.auth?.token
     if (typeof token !== 'string' || token.length === 0) return next(new Error('unauthorized: auth.token is required'))
     try {
@@ -140,6 +166,8 @@ export function createRealtime(options: {
   }
 
   function currentPrincipal(socket: Socket) {
+    const widget = socket.data.widget as WidgetCredentials | undefined
+    if (widget) return auth.authenticateWidget(widget)
     return auth.checkSession({
       userId: socket.principal.userId,
       sessionId: socket.principal.sessionId,

@@ -2,5 +2,5 @@
 // through it) and its routes.
 export { createChatService, type ChatService, type ChatDeps } from './service'
 export { chatRoutes, chatTags } from './routes'
-export { chatSchemas } from './schemas'
+export { chatSchemas, Message as ChatMessageSchema } from './schemas'
 export type { ContentPolicy, SearchIndexer, TextSealer } from './ports'

@@ -16,6 +16,8 @@ export function chatRoutes(app: App, deps: { chat: ChatService; auth: Auth }) {
   const { chat, auth } = deps
   const { conversations: c, messages: m, moderation } = chat
   const member = auth.require()
+  // The live chat widget's visitors read and write their own support conversations with these too.
+  const memberOrVisitor = auth.require({ widget: true })
   const admin = auth.require({ roles: ['admin'] })
   const tags = ['chat']
   const notMember = 'A conversation you are not a member of answers 404, as if it did not exist.'
@@ -123,7 +125,7 @@ export function chatRoutes(app: App, deps: { chat: ChatService; auth: Auth }) {
     url: '/v1/conversations/:id/read',
     operationId: 'markConversationRead',
     tags,
-    access: member,
+    access: memberOrVisitor,
     errors: [404],
     summary: 'Mark the conversation read up to a seq (read receipts go to the other members)',
     schema: {
@@ -140,7 +142,7 @@ export function chatRoutes(app: App, deps: { chat: ChatService; auth: Auth }) {
     url: '/v1/conversations/:id/messages',
     operationId: 'sendMessage',
     tags,
-    access: member,
+    access: memberOrVisitor,
     errors: [404, 422],
     summary: 'Send a message; the same clientMessageId returns the same message (200) instead of a copy',
     description: `${notMember} A blocked sender gets 403; over the flood limit, 429 with Retry-After.`,
@@ -155,7 +157,7 @@ export function chatRoutes(app: App, deps: { chat: ChatService; auth: Auth }) {
     url: '/v1/conversations/:id/messages',
     operationId: 'listMessages',
     tags,
-    access: member,
+    access: memberOrVisitor,
     errors: [404],
     summary: 'Resync (?after=seq, oldest first) or history (?before=seq, or the newest without either), always sent oldest first',
     description: notMember,

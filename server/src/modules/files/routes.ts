@@ -11,6 +11,8 @@ import type { FilesService } from './service'
 export function filesRoutes(app: App, deps: { files: FilesService; auth: Auth; uploadsPerMinute?: number }) {
   const { files, auth } = deps
   const signedIn = auth.require()
+  // Live chat widget visitors attach files to their messages too.
+  const signedInOrVisitor = auth.require({ widget: true })
   const tags = ['files']
 
   // The multipart parser is this route's alone (an encapsulated plugin), so no other route
@@ -25,7 +27,7 @@ export function filesRoutes(app: App, deps: { files: FilesService; auth: Auth; u
       url: '/v1/uploads',
       operationId: 'uploadFile',
       tags,
-      access: signedIn,
+      access: signedInOrVisitor,
       errors: [413, 415, 422],
       rateLimit: { max: deps.uploadsPerMinute ?? 30, timeWindow: '1 minute' },
       summary: 'Upload a file to send in a message',

@@ -2,7 +2,9 @@
 // after commit. Agents hear everything in the `support:agents` room; a requester hears only
 // `ticket.updated` (the customer's view) and `ticket.event` for public entries: an internal note never
 // reaches a customer's socket.
+import type { Static } from 'typebox'
 import type { TicketEventView, TicketView } from './schemas'
+import type { DeskConversation } from './widget-schemas'
 import type { SlaMetric } from './tables'
 
 /** Every agent's and admin's sockets join this room on connecting. */
@@ -30,5 +32,7 @@ declare module '../../core/events/bus' {
     'support.csat': { ticketId: string; rating: number; assigneeId: string | null }
     /** An agent's status changed (the console's agent list, the widget's "online" light). */
     'support.presence': { userId: string; status: string; online: boolean }
+    /** To agents: a live chat conversation started, was closed or escalated. */
+    'support.conversation': Static<typeof DeskConversation>
   }
 }

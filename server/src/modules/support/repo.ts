@@ -5,8 +5,10 @@ import type { Executor } from '../../core/db/client'
 import {
   supportAgents,
   supportCannedResponses,
+  supportConversations,
   supportCsat,
   supportMacros,
+  supportSites,
   supportTeamMembers,
   supportTeams,
   supportTicketEvents,
@@ -24,6 +26,8 @@ export type TicketEventRow = typeof supportTicketEvents.$inferSelect
 export type CsatRow = typeof supportCsat.$inferSelect
 export type CannedRow = typeof supportCannedResponses.$inferSelect
 export type MacroRow = typeof supportMacros.$inferSelect
+export type SiteRow = typeof supportSites.$inferSelect
+export type SupportConversationRow = typeof supportConversations.$inferSelect
 
 /** Tickets an agent is working on: they count against the agent's capacity. */
 export const ACTIVE_STATUSES: TicketStatus[] = ['open', 'pending', 'on_hold']
@@ -156,6 +160,10 @@ export const ticketsRepo = {
   },
   async byId(x: Executor, id: string): Promise<TicketRow | undefined> {
     const [row] = await x.select().from(supportTickets).where(eq(supportTickets.id, id))
+    return row
+  },
+  async byConversation(x: Executor, conversationId: string): Promise<TicketRow | undefined> {
+    const [row] = await x.select().from(supportTickets).where(eq(supportTickets.conversationId, conversationId))
     return row
   },
   async byNumber(x: Executor, number: number): Promise<TicketRow | undefined> {
@@ -426,7 +434,98 @@ export const personalDataRepo = {
       await x.update(supportTicketEvents).set({ body: null }).where(inArray(supportTicketEvents.ticketId, ids))
       await x.update(supportCsat).set({ comment: null }).where(inArray(supportCsat.ticketId, ids))
     }
+    await x.update(supportConversations).set({ visitorName: null, visitorEmail: null }).where(eq(supportConversations.visitorId, userId))
     await x.delete(supportTeamMembers).where(eq(supportTeamMembers.userId, userId))
     await x.delete(supportAgents).where(eq(supportAgents.userId, userId))
+  },
+}
+
+export const sitesRepo = {
+  async insert(x: Executor, row: typeof supportSites.$inferInsert): Promise<SiteRow> {
+    const [created] = await x.insert(supportSites).values(row).returning()
+    return created!
+  },
+  async byId(x: Executor, id: string): Promise<SiteRow | undefined> {
+    const [row] = await x.select().from(supportSites).where(eq(supportSites.id, id))
+    return row
+  },
+  async byToken(x: Executor, token: string): Promise<SiteRow | undefined> {
+    const [row] = await x.select().from(supportSites).where(eq(supportSites.token, token))
+    return row
+  },
+  async list(x: Executor): Promise<SiteRow[]> {
+    return x.select().from(supportSites).orderBy(asc(supportSites.createdAt), asc(supportSites.id))
+  },
+  /** Every origin some site allows (CORS). */
+  async origins(x: Executor): Promise<string[]> {
+    const rows = await x.selectDistinct({ origin: sql<string>`unnest(${supportSites.allowedOrigins})` }).from(supportSites)
+    return rows.map((r) => r.origin)
+  },
+  async update(x: Executor, id: string, patch: Partial<typeof supportSites.$inferInsert>): Promise<SiteRow | undefined> {
+    const [row] = await x
+      .update(supportSites)
+      .set({ ...patch, updatedAt: sql`now()` })
+      .where(eq(supportSites.id, id))
+      .returning()
+    return row
+  },
+  async delete(x: Executor, id: string): Promise<SiteRow | undefined> {
+    const [row] = await x.delete(supportSites).where(eq(supportSites.id, id)).returning()
+    return row
+  },
+}
+
+export const conversationsRepo = {
+  async insert(x: Executor, row: typeof supportConversations.$inferInsert): Promise<SupportConversationRow> {
+    const [created] = await x.insert(supportConversations).values(row).returning()
+    return created!
+  },
+  async byStartKey(x: Executor, visitorId: string, startKey: string): Promise<SupportConversationRow | undefined> {
+    const [row] = await x
+      .select()
+      .from(supportConversations)
+      .where(and(eq(supportConversations.visitorId, visitorId), eq(supportConversations.startKey, startKey)))
+    return row
+  },
+  async byId(x: Executor, conversationId: string): Promise<SupportConversationRow | undefined> {
+    const [row] = await x.select().from(supportConversations).where(eq(supportConversations.conversationId, conversationId))
+    return row
+  },
+  async lock(x: Executor, conversationId: string): Promise<SupportConversationRow | undefined> {
+    const [row] = await x.select().from(supportConversations).where(eq(supportConversations.conversationId, conversationId)).for('update')
+    return row
+  },
+  /** A visitor's conversations on one site, newest first. */
+  async ofVisitor(x: Executor, visitorId: string, siteId: string, limit: number): Promise<SupportConversationRow[]> {
+    return x
+      .select()
+      .from(supportConversations)
+      .where(and(eq(supportConversations.visitorId, visitorId), eq(supportConversations.siteId, siteId)))
+      .orderBy(desc(supportConversations.createdAt), desc(supportConversations.conversationId))
+      .limit(limit)
+  },
+  /** The desk's list, newest first, paged by (createdAt, id). */
+  async list(
+    x: Executor,
+    f: { status?: 'open' | 'closed'; before?: { at: Date; id: string }; limit: number },
+  ): Promise<SupportConversationRow[]> {
+    const c = supportConversations
+    const where: SQL[] = []
+    if (f.status) where.push(eq(c.status, f.status))
+    if (f.before) where.push(or(lt(c.createdAt, f.before.at), and(eq(c.createdAt, f.before.at), lt(c.conversationId, f.before.id)))!)
+    return x
+      .select()
+      .from(c)
+      .where(and(...where))
+      .orderBy(desc(c.createdAt), desc(c.conversationId))
+      .limit(f.limit)
+  },
+  async update(
+    x: Executor,
+    conversationId: string,
+    patch: Partial<typeof supportConversations.$inferInsert>,
+  ): Promise<SupportConversationRow> {
+    const [row] = await x.update(supportConversations).set(patch).where(eq(supportConversations.conversationId, conversationId)).returning()
+    return row!
   },
 }

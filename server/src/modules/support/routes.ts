@@ -6,6 +6,7 @@ import { IdParams, Page, RefTo } from '../../core/http/schemas'
 import { analyticsCsv } from './analytics'
 import * as S from './schemas'
 import type { SupportService } from './service'
+import { widgetRoutes } from './widget-routes'
 
 export { supportSchemas, supportTags } from './schemas'
 
@@ -20,6 +21,7 @@ export function supportRoutes(app: App, deps: { support: SupportService; auth: A
   const admin = auth.require({ roles: ['admin'] })
   const tags = ['support']
   const Detail = RefTo(S.TicketDetail)
+  widgetRoutes(app, deps)
 
   route(app, {
     method: 'POST',

@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox'
 import { Id, Nullable, PageQuery, Timestamp } from '../../core/http/schemas'
 import { UserRefUpsertSchema } from '../accounts'
+import { widgetSchemas } from './widget-schemas'
 import { AGENT_STATUSES, EVENT_KINDS, SLA_METRICS, TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from './tables'
 
 const Status = Type.Enum(TICKET_STATUSES)
@@ -296,5 +297,9 @@ export const supportSchemas = [
   CannedView,
   MacroView,
   SupportSettingsView,
+  ...widgetSchemas,
 ]
-export const supportTags = [{ name: 'support', description: 'Tickets, teams, agents, SLA, canned responses, macros and CSAT' }]
+export const supportTags = [
+  { name: 'support', description: 'Tickets, teams, agents, SLA, canned responses, macros and CSAT' },
+  { name: 'support-widget', description: 'The live chat widget: sites, visitors, their conversations, the offline form' },
+]

@@ -5,7 +5,7 @@ import type { Audit } from '../../core/audit/service'
 import type { InvalidationBus } from '../../core/cache/invalidation'
 import type { Database, Tx } from '../../core/db/client'
 import type { EventBus } from '../../core/events/bus'
-import type { Principal } from '../../core/http/auth'
+import type { Auth, Principal } from '../../core/http/auth'
 import { AppError, defineProblemTypes } from '../../core/http/errors'
 import type { Jobs } from '../../core/jobs/queue'
 import type { PrivacyRegistry } from '../../core/privacy/registry'
@@ -13,7 +13,9 @@ import type { Presence } from '../../core/realtime/presence'
 import type { Realtime } from '../../core/realtime/server'
 import type { Logger } from 'pino'
 import type { Readable } from 'node:stream'
+import type { SecretBox } from '../../core/secrets/crypto'
 import type { AccountsService } from '../accounts'
+import type { ChatService } from '../chat'
 import type { NotificationsService } from '../notifications'
 import { createAgents } from './agents'
 import { supportAnalytics, type AnalyticsGroupBy } from './analytics'
@@ -38,6 +40,9 @@ import { createSupportSettings, type SupportSettings } from './settings'
 import { createSlaJob } from './sla-job'
 import { ATTACHMENT_OWNER, createTickets, type SupportNotice } from './tickets'
 import { peopleOf } from './views'
+import { createWidget } from './widget'
+import { createWidgetAuth } from './widget-auth'
+import { createWidgetSites } from './widget-sites'
 
 declare module '../../core/http/errors' {
   interface ProblemTypes {
@@ -75,6 +80,14 @@ export interface SupportDeps {
   }
   /** Reply tokens' key and our Message-IDs' domain (the public URL's host). */
   mail: { secret: string; domain: string }
+  /** Live chat conversations are chat conversations. */
+  chat: Pick<ChatService, 'conversations' | 'messages'>
+  /** Widget visitors' tokens are signed with it, and it checks their calls (useWidgetResolver). */
+  auth: Auth
+  /** Seals the sites' identity secrets. */
+  secrets: SecretBox
+  /** Where the widget is served from (the embed snippet). */
+  publicUrl: string
   /** Where inbound support mail is received by SMTP; none: no listener. */
   smtp?: { port: number; host: string }
   now?: () => Date
@@ -100,6 +113,14 @@ export function createSupportService(deps: SupportDeps) {
   const canned = createCanned({ db, audit, accounts, tickets })
   const slaJob = createSlaJob({ db, events, settings, tickets, agents, notify, now: deps.now })
   const email = createEmailChannel({ db, accounts, tickets, files: deps.files, ...deps.mail, logger: deps.logger })
+  const sites = createWidgetSites({ db, bus: deps.bus, secrets: deps.secrets, audit, publicUrl: deps.publicUrl })
+  const widgetAuth = createWidgetAuth({
+    auth: deps.auth,
+    sites,
+    userExists: async (userId) => !(await accounts.sessionState(userId))?.user.erasedAt,
+  })
+  deps.auth.useWidgetResolver(widgetAuth.resolve)
+  const widget = createWidget({ db, events, accounts, chat: deps.chat, tickets, assignment, settings, widgetAuth })
   let smtp: InboundSmtp | undefined
 
   jobs.define<SupportNotice>({
@@ -212,6 +233,10 @@ export function createSupportService(deps: SupportDeps) {
     canned,
     analytics,
     slaJob,
+    sites,
+    widget,
+    /** Does some widget site allow this origin? (CORS) */
+    originAllowed: sites.originAllowed,
     /** Setup at start: the default team exists; the SMTP listener takes mail for the teams' addresses. */
     async start() {
       await agents.ensureDefaultTeam()

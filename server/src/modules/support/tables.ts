@@ -137,6 +137,10 @@ export const supportTickets = pgTable(
     index('support_tickets_assignee').on(t.assigneeId, t.status),
     index('support_tickets_status').on(t.status, t.lastActivityAt),
     index('support_tickets_created').on(t.createdAt),
+    // A live chat conversation is escalated into one ticket, even by two agents at once.
+    uniqueIndex('support_tickets_conversation')
+      .on(t.conversationId)
+      .where(sql`conversation_id is not null`),
   ],
 )
 
@@ -228,3 +232,57 @@ export const supportSettings = pgTable('support_settings', {
   value: jsonb('value').notNull(),
   updatedAt: updated(),
 })
+
+export const WIDGET_LOCALES = ['fa', 'en'] as const
+export type WidgetLocale = (typeof WIDGET_LOCALES)[number]
+
+/** A place the live chat widget may run: its public token, the origins allowed to use it, its identity secret. */
+export const supportSites = pgTable(
+  'support_sites',
+  {
+    id: uuid('id').primaryKey(),
+    /** Public: goes into the embed snippet. */
+    token: text('token').notNull(),
+    name: text('name').notNull(),
+    allowedOrigins: text('allowed_origins').array().notNull(),
+    /** HMAC key hosts sign their users' externalIds with; sealed with the secret box. */
+    identitySecret: text('identity_secret').notNull(),
+    requireIdentity: boolean('require_identity').notNull().default(false),
+    /** Who answers its conversations; null: the default team. */
+    teamId: uuid('team_id'),
+    locale: text('locale').$type<WidgetLocale>().notNull().default('en'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('support_sites_token').on(t.token)],
+)
+
+export const CONVERSATION_STATUSES = ['open', 'closed'] as const
+export type SupportConversationStatus = (typeof CONVERSATION_STATUSES)[number]
+
+/** The desk's side of a live chat conversation (the chat module keeps its members and messages). */
+export const supportConversations = pgTable(
+  'support_conversations',
+  {
+    conversationId: uuid('conversation_id').primaryKey(),
+    siteId: uuid('site_id').notNull(),
+    visitorId: uuid('visitor_id').notNull(),
+    teamId: uuid('team_id').notNull(),
+    assigneeId: uuid('assignee_id'),
+    status: text('status').$type<SupportConversationStatus>().notNull().default('open'),
+    /** What the pre-chat form asked; not written to the visitor's account (the browser vouches for nothing). */
+    visitorName: text('visitor_name'),
+    visitorEmail: text('visitor_email'),
+    /** The visitor's clientMessageId of the first message: starting twice with it starts one conversation. */
+    startKey: text('start_key').notNull(),
+    /** The ticket it was escalated into. */
+    ticketId: uuid('ticket_id'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    closedAt: at('closed_at'),
+  },
+  (t) => [
+    index('support_conversations_visitor').on(t.visitorId, t.siteId, t.createdAt),
+    uniqueIndex('support_conversations_start').on(t.visitorId, t.startKey),
+    index('support_conversations_status').on(t.status, t.createdAt),
+  ],
+)

@@ -41,6 +41,16 @@ export interface Via {
   emailMessageId?: string
   /** The team whose address the mail was sent to. */
   teamId?: string
+  /** A live chat conversation escalated: its messages become the timeline's first public entries (instead of body.body). */
+  transcript?: TranscriptEntry[]
+}
+
+/** One message of an escalated conversation, kept with its author and time. */
+export interface TranscriptEntry {
+  authorId: string
+  byAgent: boolean
+  body: string
+  at: Date
 }
 
 export interface TicketsDeps {
@@ -202,11 +212,15 @@ export function createTickets(deps: TicketsDeps) {
     const s = await settings.read()
     const priority = body.priority ?? 'normal'
     const schedule = await scheduleOf(db, teamId)
-    // An agent's ticket opens with the agent's own message: there is no first response to wait for.
+    // An agent's ticket opens with the agent's own message: there is no first response to wait for;
+    // nor is there for a live chat an agent already answered.
     const byAgentOwnMessage = actor.agent && !!actor.userId
+    const transcript = via?.transcript?.length ? via.transcript : undefined
+    const answered = transcript ? transcript.some((m) => m.byAgent) : byAgentOwnMessage
     const { ticket: t, written } = await db.transaction(async (tx) => {
       const createdAt = now()
-      const firstRespondedAt = byAgentOwnMessage ? createdAt : null
+      const firstRespondedAt = answered ? createdAt : null
+      const waiting = transcript ? !transcript.at(-1)!.byAgent : !firstRespondedAt
       const id = newId()
       let ticket = await ticketsRepo.insert(tx, {
         id,
@@ -222,7 +236,7 @@ export function createTickets(deps: TicketsDeps) {
         lastActivityAt: createdAt,
         firstRespondedAt,
         firstResponseMinutes: firstRespondedAt ? 0 : null,
-        awaitingSince: firstRespondedAt ? null : createdAt,
+        awaitingSince: waiting ? createdAt : null,
         ...sla.deadlines(schedule, s.sla[priority], { createdAt, firstRespondedAt, awaitingSince: null }),
       })
       const first = entry(ticket, 'reply', byAgentOwnMessage ? actor : { agent: false, userId: requesterId, key: '' }, {
@@ -230,8 +244,13 @@ export function createTickets(deps: TicketsDeps) {
         attachmentIds: body.attachmentIds ?? [],
         emailMessageId: via?.emailMessageId ?? null,
       })
-      const entries = [first]
-      if (body.attachmentIds?.length)
+      const entries = transcript
+        ? transcript.map((m) => ({
+            ...entry(ticket, 'reply', { agent: m.byAgent, userId: m.authorId, key: '' }, { body: m.body }),
+            createdAt: m.at,
+          }))
+        : [first]
+      if (body.attachmentIds?.length && !transcript)
         await deps.files.claim(tx, {
           uploaderId: actor.userId ?? requesterId,
           fileIds: body.attachmentIds,

@@ -10,6 +10,7 @@ import type { Db } from '../../../core/db/client'
 import type { UserPrincipal } from '../../../core/http/auth'
 import { AppError } from '../../../core/http/errors'
 import type { AccountsService } from '../../accounts'
+import { customerByEmail } from '../contacts'
 import { eventsRepo, teamsRepo, ticketsRepo, type TicketRow } from '../repo'
 import type { Tickets } from '../tickets'
 import type { InboundMail } from './inbound-mail'
@@ -37,22 +38,7 @@ export function createEmailChannel(deps: {
 }) {
   const { db, accounts, tickets } = deps
 
-  /** The sender as a user: the account with that address, or a host user created for it (externalId `email:<address>`). */
-  async function senderOf(mail: InboundMail): Promise<string> {
-    const known = await accounts.userIdByEmail(mail.from.address)
-    if (known) return known
-    const [id] = await accounts.hostUsers.resolveRefs(
-      [
-        {
-          externalId: `email:${mail.from.address}`,
-          email: mail.from.address,
-          ...(mail.from.name ? { name: mail.from.name.slice(0, 100) } : {}),
-        },
-      ],
-      { upsert: true, field: 'from' },
-    )
-    return id!
-  }
+  const senderOf = (mail: InboundMail) => customerByEmail(accounts, mail.from.address, mail.from.name || undefined, 'from')
 
   /** The mail's files as the sender's uploads; one the files module refuses (type, size) is left out and logged. */
   async function uploads(userId: string, mail: InboundMail): Promise<string[]> {
