@@ -126,7 +126,9 @@ describe.runIf(chromiumAvailable())('console', () => {
     // An agent has the console (and the support desk's pages) but not the admin sections.
     const sections = customer.getByRole('navigation', { name: 'Console sections' })
     await sections.getByRole('link').first().waitFor()
-    for (const adminOnly of ['Users', 'API keys', 'Audit log']) expect(await sections.getByRole('link', { name: adminOnly }).count()).toBe(0)
+    for (const adminOnly of ['Users', 'API keys', 'Audit log']) {
+      expect(await sections.getByRole('link', { name: adminOnly }).count()).toBe(0)
+    }
     await screenshot(customer, 'console-agent-en')
     await customer.getByLabel('Language').selectOption('fa')
     await h1(customer, 'کنسول').waitFor()
