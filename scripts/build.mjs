@@ -3,7 +3,9 @@
 //   map; packages stay imports (resolved from node_modules at run time), so a release needs only
 //   `npm ci --omit=dev` beside it.
 // - web: the Vite build of the web app into web/dist, which the server serves: each text file
-//   also precompressed (.br, .gz) and the first page's JavaScript held to FIRST_PAGE_BUDGET.
+//   also precompressed (.br, .gz) and the first page's JavaScript held to FIRST_PAGE_BUDGET. The
+//   live chat widget (web/src/widget) goes beside it as one script, web/dist/widget.js, held to
+//   WIDGET_BUDGET.
 // - sdk: the publishable @caravan/sdk package (JavaScript, declarations) into sdk/dist.
 // Build tools are imported only when building: scripts/start.mjs and server/bin/caravan.js use
 // isCurrent() on installs without dev dependencies.
@@ -104,6 +106,44 @@ export function firstPageJs(distDir) {
   }
 }
 
+/** The most the live chat widget's script may weigh, in gzip bytes: it loads on other people's pages. */
+export const WIDGET_BUDGET = 60_000
+
+/** The widget's file in web/dist, served at /widget.js. */
+export const WIDGET_FILE = 'widget.js'
+
+/**
+ * Bundles the live chat widget into `distDir`/widget.js: one self-contained script (an IIFE, so it
+ * declares nothing global itself) that any page can load with a plain <script> tag. Not part of the
+ * Vite build: it must not share chunks with the app, nor wait for its entry.
+ */
+export async function buildWidget(distDir = at('web/dist')) {
+  const { build } = await import('esbuild')
+  await build({
+    entryPoints: [at('web/src/widget/main.ts')],
+    outfile: join(distDir, WIDGET_FILE),
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    // It runs on other sites, whose visitors may have older browsers than the app expects.
+    target: 'es2019',
+    minify: true,
+    legalComments: 'none',
+    tsconfig: at('web/tsconfig.json'),
+    logLevel: 'warning',
+  })
+}
+
+/** Prints the widget's size; throws when it is over the budget. */
+export function checkWidgetBudget(distDir, budget = WIDGET_BUDGET) {
+  const gzip = gzipSync(readFileSync(join(distDir, WIDGET_FILE)), { level: 9 }).length
+  console.error(`web: widget JS ${kB(gzip)} gzip (budget ${kB(budget)})`)
+  if (gzip > budget) {
+    throw new Error(`the chat widget (${WIDGET_FILE}) is ${kB(gzip)} of JavaScript (gzip), over the ${kB(budget)} budget. Keep it small.`)
+  }
+  return gzip
+}
+
 /** Prints the first page's JavaScript size; throws when it is over the budget. */
 export function checkFirstPageBudget(distDir, budget = FIRST_PAGE_BUDGET) {
   const { chunks, gzip, css } = firstPageJs(distDir)
@@ -151,9 +191,12 @@ export async function buildWeb() {
   const { build } = await import('vite')
   const dist = at('web/dist')
   await build({ root: at('web'), logLevel: 'warn' })
+  // After Vite, which empties dist first.
+  await buildWidget(dist)
   precompress(dist)
   try {
     checkFirstPageBudget(dist)
+    checkWidgetBudget(dist)
   } catch (err) {
     // Without index.html (PARTS.web.output) the build does not count as done, so `npm start`
     // builds again instead of serving it; the chunks stay for a look at what grew.

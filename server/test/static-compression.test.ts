@@ -1,14 +1,23 @@
 // The web app's files go out compressed: the build writes .br and .gz copies beside them
 // (scripts/build.mjs precompress) and the server picks the one Accept-Encoding allows, for the
 // files themselves and for the SPA fallback (index.html on any page path). Also the build's
-// first-page JavaScript budget (checkFirstPageBudget), measured from Vite's manifest.
+// first-page JavaScript budget (checkFirstPageBudget), measured from Vite's manifest, and the live
+// chat widget's (checkWidgetBudget).
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { checkFirstPageBudget, firstPageJs, precompress } from '../../scripts/build.mjs'
+import {
+  buildWidget,
+  checkFirstPageBudget,
+  checkWidgetBudget,
+  firstPageJs,
+  precompress,
+  WIDGET_BUDGET,
+  WIDGET_FILE,
+} from '../../scripts/build.mjs'
 import { startTestCaravan, type TestCaravan } from './helpers/caravan'
 
 function writeFiles(root: string, files: Record<string, string | Buffer>) {
@@ -167,5 +176,40 @@ describe('first-page JavaScript budget', () => {
     expect(() => checkFirstPageBudget(dist, total - 1)).toThrow(
       `the first page loads ${(total / 1000).toFixed(1)} kB of JavaScript (gzip), over the ${((total - 1) / 1000).toFixed(1)} kB budget`,
     )
+  })
+})
+
+describe('widget JavaScript budget', () => {
+  let dist: string
+  const widget = randomBytes(4000).toString('hex')
+  const gzip = (text: string | Buffer) => gzipSync(text, { level: 9 }).length
+
+  beforeAll(() => {
+    dist = mkdtempSync(join(tmpdir(), 'caravan-widget-'))
+    writeFiles(dist, { [WIDGET_FILE]: widget })
+  })
+  afterAll(() => rmSync(dist, { recursive: true, force: true }))
+
+  it('passes under the budget and fails above it, naming the size', () => {
+    const size = gzip(widget)
+    expect(checkWidgetBudget(dist, size)).toBe(size)
+    expect(() => checkWidgetBudget(dist, size - 1)).toThrow(
+      `the chat widget (widget.js) is ${(size / 1000).toFixed(1)} kB of JavaScript (gzip), over the ${((size - 1) / 1000).toFixed(1)} kB budget`,
+    )
+  })
+
+  it('bundles web/src/widget into one self-contained script within the budget', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'caravan-widget-build-'))
+    try {
+      await buildWidget(out)
+      expect(readdirSync(out)).toEqual([WIDGET_FILE])
+      const script = readFileSync(join(out, WIDGET_FILE), 'utf8')
+      // An IIFE with nothing left to load: no import, no export, no chunk beside it.
+      expect(script).toMatch(/^"use strict";\(\(\)=>\{/)
+      expect(script).not.toMatch(/\bimport\s*[("'{]|\bexport\s*[{*]/)
+      expect(checkWidgetBudget(out)).toBeLessThanOrEqual(WIDGET_BUDGET)
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
   })
 })
