@@ -1,9 +1,12 @@
 // All the widget's CSS, inside its shadow root: the page's styles cannot reach in and these cannot
-// leak out. `all: initial` on the host stops inherited page styles (font, colour, line height).
+// leak out. `all: initial` on the host stops inherited page styles (font, colour, line height); it is
+// !important because a page's own !important rules on the host element (`* {color: … !important}`)
+// would win otherwise, while among important rules the shadow root's win.
 // Colours keep text at 4.5:1 or more against its background; logical properties follow RTL.
 export const css = `
-:host{all:initial;position:fixed;z-index:2147483000;inset-block-end:20px;inset-inline-end:20px;
-font:14px/1.5 system-ui,-apple-system,"Segoe UI",Tahoma,Roboto,"Noto Sans Arabic",sans-serif;color:#1f2937}
+:host{all:initial!important;position:fixed!important;z-index:2147483000!important;inset-block-end:20px!important;
+inset-inline-end:20px!important;display:block!important;color:#1f2937!important;
+font:14px/1.5 system-ui,-apple-system,"Segoe UI",Tahoma,Roboto,"Noto Sans Arabic",sans-serif!important}
 *,*::before,*::after{box-sizing:border-box}
 [hidden]{display:none!important}
 button,input,textarea{font:inherit;color:inherit}

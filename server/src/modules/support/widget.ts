@@ -19,6 +19,8 @@ import type { Tickets, TranscriptEntry } from './tickets'
 import type { SiteCall, WidgetAuth } from './widget-auth'
 
 const NAME_MAX = 100
+/** Anonymous visitors are host users under this externalId prefix. */
+const VISITOR_PREFIX = 'visitor:'
 const SUBJECT_MAX = 200
 /** The transcript an escalation copies, at most (a live chat longer than this is cut at its end). */
 const TRANSCRIPT_MAX = 1000
@@ -68,9 +70,15 @@ export function createWidget(deps: WidgetDeps) {
       const known = body.visitorToken ? await widgetAuth.verifyVisitorToken(body.visitorToken) : null
       const resumed =
         known && known.claims.site === site.id && known.claims.x === undefined ? await accounts.contactsOf([known.subject]) : []
+      // A new visitor without a name gets a short one, so agents never see an id in its place.
+      const id = randomUUID()
       user = resumed[0]
         ? { id: resumed[0].id, name: resumed[0].name }
-        : (await accounts.hostUsers.upsert(`visitor:${randomUUID()}`, { name: body.name?.trim().slice(0, NAME_MAX) || null })).user
+        : (
+            await accounts.hostUsers.upsert(`${VISITOR_PREFIX}${id}`, {
+              name: body.name?.trim().slice(0, NAME_MAX) || `Visitor ${id.slice(0, 4)}`,
+            })
+          ).user
     }
     return {
       visitorToken: await widgetAuth.visitorToken(site.id, user.id, externalId),
@@ -126,10 +134,15 @@ export function createWidget(deps: WidgetDeps) {
     const settings = await deps.settings.read()
     const assigneeId = await db.transaction((tx) => deps.assignment.pick(tx, teamId, settings))
     const visitorName = body.name?.trim().slice(0, NAME_MAX) || null
+    // An anonymous visitor's pre-chat name becomes their name (the e-mail stays on the conversation:
+    // an address the browser gives proves nothing and must not take one from its owner).
+    const [contact] = await accounts.contactsOf([principal.userId])
+    if (visitorName && contact?.externalId?.startsWith(VISITOR_PREFIX) && contact.name !== visitorName)
+      await accounts.hostUsers.upsert(contact.externalId, { name: visitorName })
     const created = await chat.conversations.createSupport({
       customerId: principal.userId,
       agentIds: members.filter((id) => id !== principal.userId),
-      name: `${site.name}: ${visitorName ?? (await accounts.contactsOf([principal.userId]))[0]?.name ?? 'Visitor'}`,
+      name: `${site.name}: ${visitorName ?? contact?.name ?? 'Visitor'}`,
     })
     let row: SupportConversationRow
     try {
@@ -163,7 +176,7 @@ export function createWidget(deps: WidgetDeps) {
     const siteId = siteOf(principal)
     const site = await sitesRepo.byId(db, siteId)
     if (!site) throw new AppError('widget_site_unknown', 'The site was deleted')
-    const identified = (await accounts.contactsOf([principal.userId]))[0]?.externalId?.startsWith('visitor:') === false
+    const identified = (await accounts.contactsOf([principal.userId]))[0]?.externalId?.startsWith(VISITOR_PREFIX) === false
     const requesterId = identified
       ? principal.userId
       : await customerByEmail(accounts, body.email.toLowerCase(), body.name?.trim(), 'body.email')
@@ -191,7 +204,7 @@ export function createWidget(deps: WidgetDeps) {
         id: row.visitorId,
         name: row.visitorName ?? visitor?.name ?? null,
         email: row.visitorEmail ?? visitor?.email ?? null,
-        identified: !!visitor?.externalId && !visitor.externalId.startsWith('visitor:'),
+        identified: !!visitor?.externalId && !visitor.externalId.startsWith(VISITOR_PREFIX),
       },
       teamId: row.teamId,
       assigneeId: row.assigneeId,
