@@ -133,9 +133,15 @@ describe.runIf(chromiumAvailable())('live chat widget', () => {
     await message.fill('Hello! Where is my order #1042?')
     await message.press('Enter')
     await panel.getByRole('log', { name: 'Messages' }).getByText('Hello! Where is my order #1042?').waitFor()
-    await expect.poll(() => visitor.getByText('Not sent').count()).toBe(0)
+    await expect.poll(() => visitor.getByText(/Sending…|Not sent/).count()).toBe(0)
+    await panel.getByRole('log', { name: 'Messages' }).getByText('Hello! Where is my order #1042?').waitFor()
     await expectAccessible(visitor)
     await screenshot(visitor, 'widget-visitor-sent')
+    // On a phone the panel takes the whole screen, nothing sideways.
+    await visitor.setViewportSize({ width: 390, height: 800 })
+    await expectAccessible(visitor)
+    await screenshot(visitor, 'widget-visitor-390')
+    await visitor.setViewportSize({ width: 1280, height: 800 })
   })
 
   it('reaches the agent live in the console; the answer reaches the visitor live', async () => {
@@ -160,6 +166,18 @@ describe.runIf(chromiumAvailable())('live chat widget', () => {
 
     const panel = visitor.getByRole('dialog', { name: 'Plain shop' })
     await panel.getByText('Hi Mina, it left our warehouse this morning.').waitFor({ timeout: 15_000 })
+
+    // Typing shows on the visitor's side; a file from the visitor reaches the agent.
+    await composer.fill('Let me check the tracking number')
+    await panel.getByText('Support is typing…').waitFor()
+    await panel
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'receipt.txt', mimeType: 'text/plain', buffer: Buffer.from('Order 1042, paid.') })
+    await panel.getByRole('button', { name: 'Remove receipt.txt' }).waitFor()
+    await panel.getByLabel('Your message').fill('Here is my receipt')
+    await panel.getByLabel('Your message').press('Enter')
+    await agentPage.getByRole('log').getByText('Here is my receipt').waitFor()
+    await agentPage.getByRole('log').getByText('receipt.txt').first().waitFor()
     await screenshot(visitor, 'widget-visitor-answered')
 
     // The desk lists it with the pre-chat answers.

@@ -125,7 +125,8 @@ export function mount(embed: Embed, api: Api, config: WidgetConfig, who: () => {
     }
   }
 
-  async function openThread(id: string | null) {
+  /** Shows a thread; `shown` are messages to show at once, before its history loads (no empty flash). */
+  async function openThread(id: string | null, shown: Message[] = []) {
     const conversation = conversations.find((c) => c.id === id)
     current = id
     const view = threadView(
@@ -134,6 +135,7 @@ export function mount(embed: Embed, api: Api, config: WidgetConfig, who: () => {
       { back: showList, send, typed: () => id && link?.typed(id), upload },
     )
     thread = view
+    if (shown.length) view.set(shown)
     show(view.el, 'thread')
     view.focus()
     if (id) await load(id, view)
@@ -190,7 +192,7 @@ export function mount(embed: Embed, api: Api, config: WidgetConfig, who: () => {
         ...prechat,
       })
       await refreshList()
-      if (thread === view) await openThread(conversation.id)
+      if (thread === view) await openThread(conversation.id, conversation.lastMessage ? [conversation.lastMessage] : [])
     } catch (e) {
       view.upsert({ ...pending, state: 'failed' })
       fail(e)
