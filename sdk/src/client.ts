@@ -9,12 +9,18 @@ import type {
   CannedResponseInput,
   CreateSupportTeamInput,
   CreateTicketInput,
+  CreatedWidgetSite,
+  CreateWidgetSiteInput,
+  EscalateConversationInput,
   CsatInput,
   Macro,
   MacroInput,
   SupportAgent,
   SupportAnalytics,
   SupportAnalyticsQuery,
+  SupportConversation,
+  SupportConversationPage,
+  SupportConversationQuery,
   SupportSettings,
   SupportTeam,
   TicketDetail,
@@ -25,6 +31,9 @@ import type {
   UpdateSupportSettingsInput,
   UpdateSupportTeamInput,
   UpdateTicketInput,
+  UpdateWidgetSiteInput,
+  RotatedWidgetSiteSecret,
+  WidgetSite,
   AuditQuery,
   ConfigurePaymentGatewayInput,
   CreatePaymentInput,
@@ -675,6 +684,30 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
         request<SupportSettings>('PATCH', '/v1/admin/support/settings', { body: input, signal: o?.signal }),
       analytics: (query: SupportAnalyticsQuery, o?: CallOptions) =>
         request<SupportAnalytics>('GET', '/v1/support/analytics', { query, signal: o?.signal }),
+      /** Where the live chat widget may run (admins). The identity secret is only in create's and rotateSecret's answers. */
+      sites: {
+        list: async (o?: CallOptions) => (await request<{ items: WidgetSite[] }>('GET', '/v1/support/sites', { signal: o?.signal })).items,
+        create: (input: CreateWidgetSiteInput, o?: CallOptions) =>
+          request<CreatedWidgetSite>('POST', '/v1/support/sites', { body: input, signal: o?.signal }),
+        update: (siteId: string, patch: UpdateWidgetSiteInput, o?: CallOptions) =>
+          request<WidgetSite>('PATCH', `/v1/support/sites/${id(siteId)}`, { body: patch, signal: o?.signal }),
+        /** Its widget stops working at once; its conversations stay. */
+        remove: (siteId: string, o?: CallOptions) => request<void>('DELETE', `/v1/support/sites/${id(siteId)}`, { signal: o?.signal }),
+        /** A new identity secret; the old one stops working at once. */
+        rotateSecret: (siteId: string, o?: CallOptions) =>
+          request<RotatedWidgetSiteSecret>('POST', `/v1/support/sites/${id(siteId)}/secret`, { signal: o?.signal }),
+      },
+      /** Live chat conversations from the widget (agents); they are answered in the chat view, where `id` opens them. */
+      conversations: {
+        /** Newest first. */
+        list: (query: SupportConversationQuery = {}, o?: CallOptions) =>
+          request<SupportConversationPage>('GET', '/v1/support/conversations', { query, signal: o?.signal }),
+        /** A ticket of the visitor keeping every message; the conversation closes. A second escalation is a 409. */
+        escalate: (conversationId: string, input: EscalateConversationInput = {}, o?: CallOptions) =>
+          request<TicketDetail>('POST', `/v1/support/conversations/${id(conversationId)}/escalate`, { body: input, signal: o?.signal }),
+        close: (conversationId: string, o?: CallOptions) =>
+          request<SupportConversation>('POST', `/v1/support/conversations/${id(conversationId)}/close`, { signal: o?.signal }),
+      },
     },
 
     /** Conversations and messages over REST (live events and sending over the socket: see realtime). */

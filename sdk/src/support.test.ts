@@ -32,7 +32,7 @@ function setup() {
     if (method === 'DELETE') return json(204, undefined)
     // Lists answer { items }, the rendered canned response { text }; anything else echoes a marker.
     if (url.pathname.endsWith('/render')) return json(200, { text: 'Hi Sara' })
-    if (method === 'GET' && /\/v1\/support\/(agents|teams|canned-responses|macros)$/.test(url.pathname))
+    if (method === 'GET' && /\/v1\/support\/(agents|teams|canned-responses|macros|sites)$/.test(url.pathname))
       return json(200, { items: [{ id: 'x' }] })
     return json(200, { ok: url.pathname })
   })
@@ -113,5 +113,37 @@ describe('support', () => {
     expect(calls[1]!.body).toEqual({ status: 'online', capacity: 4 })
     expect(calls[3]!.body).toEqual({ capacity: 7 })
     expect(calls[11]!.body).toEqual({ ticketId: T })
+  })
+
+  it('sends the live chat sites’ and conversations’ calls', async () => {
+    const { client, calls } = setup()
+    const { sites, conversations } = client.support
+    expect(await sites.list()).toEqual([{ id: 'x' }])
+    await sites.create({ name: 'Shop', allowedOrigins: ['https://shop.example.com'], requireIdentity: true, teamId: X, locale: 'fa' })
+    await sites.update(T, { allowedOrigins: ['http://localhost:8080'], teamId: null })
+    await sites.rotateSecret(T)
+    await sites.remove(T)
+    expect(await conversations.list({ status: 'open', cursor: 'c1' })).toEqual({ ok: '/v1/support/conversations' })
+    await conversations.list()
+    await conversations.escalate(T, { subject: 'Refund' })
+    await conversations.escalate(X)
+    await conversations.close(T)
+    expect(calls.map((c) => [c.method, c.path, c.body])).toEqual([
+      ['GET', '/v1/support/sites', undefined],
+      [
+        'POST',
+        '/v1/support/sites',
+        { name: 'Shop', allowedOrigins: ['https://shop.example.com'], requireIdentity: true, teamId: X, locale: 'fa' },
+      ],
+      ['PATCH', `/v1/support/sites/${T}`, { allowedOrigins: ['http://localhost:8080'], teamId: null }],
+      ['POST', `/v1/support/sites/${T}/secret`, undefined],
+      ['DELETE', `/v1/support/sites/${T}`, undefined],
+      ['GET', '/v1/support/conversations?status=open&cursor=c1', undefined],
+      ['GET', '/v1/support/conversations', undefined],
+      ['POST', `/v1/support/conversations/${T}/escalate`, { subject: 'Refund' }],
+      // The server wants a JSON body even without a subject.
+      ['POST', `/v1/support/conversations/${X}/escalate`, {}],
+      ['POST', `/v1/support/conversations/${T}/close`, undefined],
+    ])
   })
 })

@@ -232,6 +232,22 @@ export type UpdateSupportSettingsInput = RequestBody<'updateSupportSettings'>
 export type SupportAnalyticsQuery = QueryOf<'getSupportAnalytics'>
 export type SupportAnalytics = Schemas['SupportAnalytics']
 
+// ---- live chat widget (docs/support-widget.md) ----
+/** A place the widget may run: its public token (in `snippet`), the exact origins allowed to use it, its team and language. */
+export type WidgetSite = Schemas['SupportSite']
+export type CreateWidgetSiteInput = RequestBody<'createWidgetSite'>
+export type UpdateWidgetSiteInput = RequestBody<'updateWidgetSite'>
+/** The new site and its identity secret: the secret is in this answer only. */
+export type CreatedWidgetSite = ResponseOf<'createWidgetSite'>
+/** A rotated identity secret, shown once; the old one stops working at once. */
+export type RotatedWidgetSiteSecret = ResponseOf<'rotateWidgetSiteSecret'>
+/** A live chat conversation as agents list it; `id` is the chat conversation's (open it in the chat view). */
+export type SupportConversation = Schemas['SupportConversation']
+export type SupportConversationStatus = SupportConversation['status']
+export type SupportConversationQuery = QueryOf<'listSupportConversations'>
+export type SupportConversationPage = ResponseOf<'listSupportConversations'>
+export type EscalateConversationInput = RequestBody<'escalateSupportConversation'>
+
 /** Events the server pushes to a user's sockets (room user:<id>). */
 export interface RealtimeEvents {
   'user.updated': { userId: string }
@@ -275,4 +291,6 @@ export interface RealtimeEvents {
   }
   'support.csat': { ticketId: string; rating: number; assigneeId: string | null }
   'support.presence': { userId: string; status: AgentStatus; online: boolean }
+  /** A live chat conversation started, was closed or escalated. */
+  'support.conversation': SupportConversation
 }

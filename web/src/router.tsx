@@ -58,12 +58,14 @@ const SupportTeams = lazyPage(() => import('./features/support/admin/Teams'), 'S
 const SupportSettingsPage = lazyPage(() => import('./features/support/admin/SupportSettings'), 'SupportSettingsPage')
 const CannedResponses = lazyPage(() => import('./features/support/admin/CannedResponses'), 'CannedResponses')
 const Macros = lazyPage(() => import('./features/support/admin/Macros'), 'Macros')
+const WidgetSites = lazyPage(() => import('./features/support/admin/Sites'), 'Sites')
 const SupportAnalyticsPage = lazyPage(() => import('./features/support/analytics/Dashboard'), 'SupportAnalyticsPage')
 // support desk (customer and agents)
 const MyTickets = lazyPage(() => import('./features/support/MyTickets'), 'MyTickets')
 const TicketPage = lazyPage(() => import('./features/support/TicketPage'), 'TicketPage')
 const SupportInbox = lazyPage(() => import('./features/support/console/Inbox'), 'Inbox')
 const TicketWorkspace = lazyPage(() => import('./features/support/console/TicketWorkspace'), 'TicketWorkspace')
+const SupportConversations = lazyPage(() => import('./features/support/console/Conversations'), 'Conversations')
 
 type Access = 'guest' | 'public' | 'signedIn' | Role[]
 
@@ -263,6 +265,15 @@ const routes: RouteDef[] = [
     ),
   },
   {
+    path: '/console/support/conversations',
+    access: STAFF,
+    page: () => (
+      <ConsoleShell>
+        <SupportConversations />
+      </ConsoleShell>
+    ),
+  },
+  {
     path: '/console/support/teams',
     access: ADMIN,
     page: () => (
@@ -295,6 +306,15 @@ const routes: RouteDef[] = [
     page: () => (
       <ConsoleShell>
         <Macros />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/support/sites',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <WidgetSites />
       </ConsoleShell>
     ),
   },

@@ -46,6 +46,8 @@ const SIGNED_IN_PAGES = [
   '/console/support/canned',
   '/console/support/macros',
   '/console/support/analytics',
+  '/console/support/conversations',
+  '/console/support/sites',
 ]
 
 /** PAGES=/profile,/devices checks only those (while working on them); all of them by default. */

@@ -133,6 +133,9 @@ describe.runIf(chromiumAvailable())('support desk', () => {
     await agentPage.getByRole('button', { name: 'Online My status' }).waitFor()
 
     customerPage = await customer('en', 'Mina Customer')
+    // She has an order waiting for payment: the agent's sidebar will show it.
+    const order = { amount: '990', currency: 'USD', purpose: { type: 'order', ref: 'A-17' }, returnUrl: `${server.url}/pay/result` }
+    expect((await api(server.url, 'POST', '/v1/payments', order, await accessTokenOf(customerPage))).status).toBe(201)
     await customerPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Support' }).click()
     await h1(customerPage, 'Support').waitFor()
     await customerPage.getByText('Support is online.').waitFor()
@@ -249,6 +252,8 @@ describe.runIf(chromiumAvailable())('support desk', () => {
     const details = page.getByRole('complementary', { name: 'Ticket details' })
     await details.getByText('Mina Customer').waitFor()
     await details.getByText('No other tickets.').waitFor()
+    const payments = details.getByRole('list').filter({ hasText: '$9.90' })
+    await payments.getByText('Awaiting payment').waitFor()
     await details.getByText(/First response.*due/).waitFor()
 
     // An internal note: the composer and the entry are yellow and say so.

@@ -179,10 +179,25 @@ describe.runIf(chromiumAvailable())('live chat widget', () => {
     await agentPage.getByRole('log').getByText('Here is my receipt').waitFor()
     await agentPage.getByRole('log').getByText('receipt.txt').first().waitFor()
     await screenshot(visitor, 'widget-visitor-answered')
+  })
 
+  it('is escalated from the console’s live chats into a ticket that keeps every message', async () => {
+    await agentPage.goto('/console/support/conversations')
+    await agentPage.getByRole('heading', { level: 1, name: 'Live chats' }).waitFor()
     // The desk lists it with the pre-chat answers.
-    const desk = await api(server.url, 'GET', '/v1/support/conversations?status=open', undefined, agentToken)
-    expect(desk.body.items[0]).toMatchObject({ siteName: 'Plain shop', visitor: { name: 'Mina Visitor', email: 'mina@example.com' } })
+    const row = agentPage.getByRole('row').filter({ hasText: 'Mina Visitor' })
+    await row.getByText('mina@example.com').waitFor()
+    await expectAccessible(agentPage)
+    await screenshot(agentPage, 'widget-console-live-chats')
+    await row.getByRole('button', { name: /Escalate to ticket/ }).click()
+    const dialog = agentPage.getByRole('dialog')
+    await dialog.getByLabel('Subject').fill('Order #1042 tracking')
+    await dialog.getByRole('button', { name: /Escalate/ }).click()
+    await agentPage.waitForURL((url) => url.pathname.startsWith('/console/support/tickets/'))
+    const timeline = agentPage.getByRole('list', { name: 'Timeline' })
+    for (const text of ['Hello! Where is my order #1042?', 'Hi Mina, it left our warehouse this morning.', 'Here is my receipt'])
+      await timeline.getByText(text).first().waitFor()
+    await screenshot(agentPage, 'widget-escalated-ticket')
   })
 
   it('speaks Persian right to left, and with nobody online turns the offline form into a ticket', async () => {

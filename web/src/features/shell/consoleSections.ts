@@ -113,13 +113,21 @@ export const CONSOLE_SECTIONS: ConsoleSection[] = [
     icon: 'route',
     adminOnly: true,
   },
-  // The support desk itself: the agents' inbox (and each ticket's page below it).
+  // The support desk itself: the agents' inbox (and each ticket's page below it), live chats.
   {
     path: '/console/support',
     label: 'support.nav.inbox',
     description: 'support.nav.inboxDesc',
     group: SUPPORT_DESK,
     icon: 'mail',
+    adminOnly: false,
+  },
+  {
+    path: '/console/support/conversations',
+    label: 'support.nav.conversations',
+    description: 'support.nav.conversationsDesc',
+    group: SUPPORT_DESK,
+    icon: 'chat',
     adminOnly: false,
   },
   // Support desk setup and analytics: the canned responses and the dashboard are the agents' too.
@@ -145,6 +153,14 @@ export const CONSOLE_SECTIONS: ConsoleSection[] = [
     description: 'sadmin.nav.macrosDesc',
     group: SUPPORT_SETUP,
     icon: 'jobs',
+    adminOnly: true,
+  },
+  {
+    path: '/console/support/sites',
+    label: 'sadmin.nav.sites',
+    description: 'sadmin.nav.sitesDesc',
+    group: SUPPORT_SETUP,
+    icon: 'globe',
     adminOnly: true,
   },
   {

@@ -1,14 +1,16 @@
 // The support desk's setup in the query cache: teams, agents (status, capacity, load), the staff
-// who may join a team, the settings, canned responses and macros; and the writes, each putting
-// its answer in place or reading again what it changes.
+// who may join a team, the settings, canned responses, macros and live chat sites; and the writes,
+// each putting its answer in place or reading again what it changes.
 import type {
   CannedResponse,
   CannedResponseInput,
   CreateSupportTeamInput,
+  CreateWidgetSiteInput,
   Macro,
   MacroInput,
   UpdateSupportSettingsInput,
   UpdateSupportTeamInput,
+  UpdateWidgetSiteInput,
   User,
 } from '@caravan/sdk'
 import { useMutation, useQuery } from '@tanstack/react-query'
@@ -24,6 +26,7 @@ export const supportAdminKeys = {
   canned: ['support-admin', 'canned'] as const,
   cannedSearch: (q: string) => ['support-admin', 'canned', q] as const,
   macros: ['support-admin', 'macros'] as const,
+  sites: ['support-admin', 'sites'] as const,
 }
 
 export const useTeams = () => useQuery({ queryKey: supportAdminKeys.teams, queryFn: ({ signal }) => client.support.teams({ signal }) })
@@ -110,3 +113,29 @@ export function useDeleteMacro() {
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: supportAdminKeys.macros }),
   })
 }
+
+export const useSites = () => useQuery({ queryKey: supportAdminKeys.sites, queryFn: ({ signal }) => client.support.sites.list({ signal }) })
+
+/** A new site answers with its identity secret: the caller shows it, the cache never holds it. */
+export function useCreateSite() {
+  return useMutation({
+    mutationFn: (input: CreateWidgetSiteInput) => client.support.sites.create(input),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: supportAdminKeys.sites }),
+  })
+}
+
+export function useUpdateSite() {
+  return useMutation({
+    mutationFn: ({ id, patch }: { id: string; patch: UpdateWidgetSiteInput }) => client.support.sites.update(id, patch),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: supportAdminKeys.sites }),
+  })
+}
+
+export function useDeleteSite() {
+  return useMutation({
+    mutationFn: (id: string) => client.support.sites.remove(id),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: supportAdminKeys.sites }),
+  })
+}
+
+export const useRotateSiteSecret = () => useMutation({ mutationFn: (id: string) => client.support.sites.rotateSecret(id) })

@@ -1,5 +1,5 @@
-// Who asked: the requester's name, their id in the host product (external id), and their other
-// tickets, newest first, each a link.
+// Who asked: the requester's name, their id in the host product (external id), their other
+// tickets, newest first, each a link, and their latest payments.
 import type { Ticket } from '@caravan/sdk'
 import { useQuery } from '@tanstack/react-query'
 import { useI18n } from '../../../i18n'
@@ -9,6 +9,7 @@ import { RelativeTime } from '../../../ui/dates'
 import { client } from '../../auth/session'
 import { StatusBadge, useTicketNumber } from '../labels'
 import { supportKeys } from '../queries'
+import { CustomerPayments } from './CustomerPayments'
 
 const SHOWN = 10
 
@@ -68,6 +69,7 @@ export function CustomerCard({ ticket }: { ticket: Ticket }) {
       ) : (
         <p className="muted small">{t('support.noOtherTickets')}</p>
       )}
+      <CustomerPayments customerId={requester.id} />
     </section>
   )
 }

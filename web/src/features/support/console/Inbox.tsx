@@ -1,8 +1,8 @@
 // /console/support: the agents' inbox. Views as tabs (mine, unassigned, all, SLA at risk), filters
 // (status, 'active' by default; priority; tag), all kept in the URL; a row per ticket with its
 // requester, status, priority, assignee, the most urgent SLA clock and when it last changed. New
-// and changed tickets arrive live (live.ts). The agent's own status sits in the header; keyboard
-// shortcuts (j / k, Enter, g i, ?) are listed in a dialog.
+// and changed tickets arrive live (live.ts). The agent's own status sits in the header, with the
+// way to the live chat conversations; keyboard shortcuts (j / k, Enter, g i, ?) are listed in a dialog.
 import type { Ticket, TicketPriority, TicketQuery } from '@caravan/sdk'
 import { useState } from 'react'
 import { useI18n } from '../../../i18n'
@@ -105,9 +105,13 @@ export function Inbox() {
     <Page title={t('support.inboxTitle')} intro={t('support.inboxIntro')}>
       <div className="sup-header-tools">
         <PresenceSwitch />
-        <Button variant="secondary" size="small" onPress={() => setHelp(true)}>
-          {t('support.keys.button')}
-        </Button>
+        <div className="sup-header-links">
+          {/* Live chats from the widget are answered in the chat view, listed on their own page. */}
+          <Link to="/console/support/conversations">{t('support.conv.fromInbox')}</Link>
+          <Button variant="secondary" size="small" onPress={() => setHelp(true)}>
+            {t('support.keys.button')}
+          </Button>
+        </div>
       </div>
       <div className="sup-inbox">
         <Tabs
