@@ -2799,7 +2799,10 @@ export interface components {
             totals: {
                 ticketsCreated: number;
                 ticketsSolved: number;
-                conversationsCreated: number | null;
+                /** @description Live chat conversations started (per agent: the assignee; per team: the site’s) */
+                conversationsCreated: number;
+                /** @description Live chat conversations closed or escalated into a ticket */
+                conversationsClosed: number;
                 firstResponseMinutes: {
                     median: number | null;
                     p90: number | null;
@@ -2821,7 +2824,10 @@ export interface components {
                 label: string | null;
                 ticketsCreated: number;
                 ticketsSolved: number;
-                conversationsCreated: number | null;
+                /** @description Live chat conversations started (per agent: the assignee; per team: the site’s) */
+                conversationsCreated: number;
+                /** @description Live chat conversations closed or escalated into a ticket */
+                conversationsClosed: number;
                 firstResponseMinutes: {
                     median: number | null;
                     p90: number | null;

@@ -420,7 +420,7 @@ describe.runIf(chromiumAvailable())('support desk setup and analytics', () => {
     expect(download.suggestedFilename()).toMatch(/^support-channel-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.csv$/)
     const csv = readFileSync((await download.path())!, 'utf8').split('\r\n')
     expect(csv[0]).toBe(
-      'key,label,tickets_created,tickets_solved,conversations_created,first_response_median_minutes,first_response_p90_minutes,resolution_median_minutes,resolution_p90_minutes,sla_breach_rate,csat_average,csat_responses,csat_requested,csat_response_rate,active_tickets',
+      'key,label,tickets_created,tickets_solved,conversations_created,conversations_closed,first_response_median_minutes,first_response_p90_minutes,resolution_median_minutes,resolution_p90_minutes,sla_breach_rate,csat_average,csat_responses,csat_requested,csat_response_rate,active_tickets',
     )
     expect(
       csv

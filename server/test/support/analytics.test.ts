@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type Database } from '../../src/core/db/client'
 import { newId } from '../../src/core/db/ids'
 import { migrate } from '../../src/core/db/migrate'
-import { chatConversations } from '../../src/modules/chat/tables'
 import {
   analyticsCsv,
   supportAnalytics,
@@ -13,7 +12,7 @@ import {
   type AnalyticsResult,
   type Figures,
 } from '../../src/modules/support/analytics'
-import { supportCsat, supportTeams, supportTickets } from '../../src/modules/support/tables'
+import { supportConversations, supportCsat, supportTeams, supportTickets } from '../../src/modules/support/tables'
 import { createPostgresDatabase } from '../helpers/services'
 
 const TZ = 'Asia/Tehran'
@@ -53,7 +52,8 @@ const TO = teh('2025-01-13 00:00')
  T10 Tech    U2  widget  solved   created 12th 15:00  responded 12th 15:20 frm 60  solved 12th 16:00 res 90; no deadline;
                                  csat asked 12th 16:00, never rated
  T11 Billing U1  web     open     created 5 January (long before); solved 11th 14:00 res 50 but reopened: not solved
- Support conversations: 10th 12:00, 11th 00:10 (UTC 10th 20:40), 13th 05:00 (after); a direct one on 10th 13:00 (not support).
+ Live chats: C1 Billing U1 10th 12:00, closed 12:30; C2 Tech unassigned 11th 00:10 (UTC 10th 20:40), open;
+ C3 Tech U2 13th 05:00 (after); C4 Billing U2 9th 23:00 (before), closed 10th 09:30.
 
  Totals over the range:
  created  T1 T2 T3 T4 T5 T6 T10 = 7          solved (by solved_at)  T1 T2 T5 T7 T10 = 5
@@ -61,7 +61,7 @@ const TO = teh('2025-01-13 00:00')
  resolution [90,100,200,300,400]: median 200, p90 at rank 0.9*4 = 3.6: 300 + 0.6*100 = 360
  breach rate: with a deadline T1 T2 T4 T5 T6, breached T2 T5: 2/5 = 0.4
  csat in range: 5, 2, 4 = 3.67 (3 responses); asked T1 T2 T5 T7 T10 = 5, rated T1 T2 T5 T7 = 4: 0.8
- active now: T3 T4 T6 T9 T11 = 5; conversations 2
+ active now: T3 T4 T6 T9 T11 = 5; live chats started C1 C2 = 2, closed C1 C4 = 2
 */
 async function seed() {
   const db = database.db
@@ -225,11 +225,30 @@ async function seed() {
     { ticketId: id(7), rating: 1, createdAt: teh('2025-01-13 01:00') },
     { ticketId: id(8), rating: 1, createdAt: teh('2025-01-11 13:00') },
   ])
-  await db.insert(chatConversations).values([
-    { id: newId(), kind: 'support', createdAt: teh('2025-01-10 12:00') },
-    { id: newId(), kind: 'support', createdAt: teh('2025-01-11 00:10') },
-    { id: newId(), kind: 'support', createdAt: teh('2025-01-13 05:00') },
-    { id: newId(), kind: 'direct', createdAt: teh('2025-01-10 13:00') },
+  const chat = { siteId: newId(), visitorId: newId() }
+  await db.insert(supportConversations).values([
+    {
+      ...chat,
+      conversationId: newId(),
+      startKey: 'c1',
+      teamId: BILLING,
+      assigneeId: U1,
+      createdAt: teh('2025-01-10 12:00'),
+      status: 'closed',
+      closedAt: teh('2025-01-10 12:30'),
+    },
+    { ...chat, conversationId: newId(), startKey: 'c2', teamId: TECH, createdAt: teh('2025-01-11 00:10') },
+    { ...chat, conversationId: newId(), startKey: 'c3', teamId: TECH, assigneeId: U2, createdAt: teh('2025-01-13 05:00') },
+    {
+      ...chat,
+      conversationId: newId(),
+      startKey: 'c4',
+      teamId: BILLING,
+      assigneeId: U2,
+      createdAt: teh('2025-01-09 23:00'),
+      status: 'closed',
+      closedAt: teh('2025-01-10 09:30'),
+    },
   ])
 }
 
@@ -247,11 +266,12 @@ afterAll(async () => {
 })
 
 /** Figures with the given values over zeros and nulls. */
-function figures(f: Partial<Figures> = {}, conversations: number | null = 0): Figures {
+function figures(f: Partial<Figures> = {}): Figures {
   return {
     ticketsCreated: 0,
     ticketsSolved: 0,
-    conversationsCreated: conversations,
+    conversationsCreated: 0,
+    conversationsClosed: 0,
     firstResponseMinutes: { median: null, p90: null },
     resolutionMinutes: { median: null, p90: null },
     slaBreachRate: null,
@@ -272,6 +292,7 @@ const TOTALS = figures({
   ticketsCreated: 7,
   ticketsSolved: 5,
   conversationsCreated: 2,
+  conversationsClosed: 2,
   firstResponseMinutes: pct(35, 55),
   resolutionMinutes: pct(200, 360),
   slaBreachRate: 0.4,
@@ -296,7 +317,8 @@ describe('support analytics', () => {
     expect(result.groups).toEqual([
       // Created T1 T2 T3 (T1 is still the 9th in UTC, T3 23:45 local); solved T1, T7 (created before the range);
       // first responses [10,20]: median 15, p90 10 + 0.9*10 = 19; resolutions [100,400]: 250, 100 + 0.9*300 = 370;
-      // deadlines T1 T2, breached T2: 0.5; rated T1 (5); asked T1 T7, both rated (T7 after the range): 1.
+      // deadlines T1 T2, breached T2: 0.5; rated T1 (5); asked T1 T7, both rated (T7 after the range): 1;
+      // live chat C1 started, C1 and C4 closed.
       {
         key: '2025-01-10',
         label: null,
@@ -304,6 +326,7 @@ describe('support analytics', () => {
           ticketsCreated: 3,
           ticketsSolved: 2,
           conversationsCreated: 1,
+          conversationsClosed: 2,
           firstResponseMinutes: pct(15, 19),
           resolutionMinutes: pct(250, 370),
           slaBreachRate: 0.5,
@@ -357,54 +380,50 @@ describe('support analytics', () => {
     expect(result.groups.map((g) => [g.key, g.ticketsCreated, g.conversationsCreated])).toEqual([['2025-01-10', 3, 2]])
   })
 
-  it('by agent: the current assignee, unassigned tickets together; conversations belong to none', async () => {
+  it('by agent: the current assignee, unassigned tickets and live chats together', async () => {
     const result = await run('agent')
-    expect(result.totals.conversationsCreated).toBe(2)
     expect(result.groups).toEqual([
       // U1: created T1 T2 T6; solved T1 T2; first [10,20,50]: 20, rank 1.8: 20 + 0.8*30 = 44; resolution [100,200]: 150, 190;
       // deadlines T1 T2 T6, breached T2: 1/3; rated 5, 2: 3.5; asked T1 T2, both rated; active T6 T11.
       {
         key: U1,
         label: null,
-        ...figures(
-          {
-            ticketsCreated: 3,
-            ticketsSolved: 2,
-            firstResponseMinutes: pct(20, 44),
-            resolutionMinutes: pct(150, 190),
-            slaBreachRate: 0.3333,
-            csatAverage: 3.5,
-            csatResponses: 2,
-            csatRequested: 2,
-            csatResponseRate: 1,
-            activeTickets: 2,
-          },
-          null,
-        ),
+        ...figures({
+          ticketsCreated: 3,
+          ticketsSolved: 2,
+          conversationsCreated: 1,
+          conversationsClosed: 1,
+          firstResponseMinutes: pct(20, 44),
+          resolutionMinutes: pct(150, 190),
+          slaBreachRate: 0.3333,
+          csatAverage: 3.5,
+          csatResponses: 2,
+          csatRequested: 2,
+          csatResponseRate: 1,
+          activeTickets: 2,
+        }),
       },
       // U2: created T3 T5 T10; solved T5 T7 T10; first [30,40,60]: 40, 40 + 0.8*20 = 56; resolution [90,300,400]: 300, 380;
       // deadline T5 only, breached: 1; rated 4; asked T5 T7 T10, rated T5 T7: 2/3; active T3 T9.
       {
         key: U2,
         label: null,
-        ...figures(
-          {
-            ticketsCreated: 3,
-            ticketsSolved: 3,
-            firstResponseMinutes: pct(40, 56),
-            resolutionMinutes: pct(300, 380),
-            slaBreachRate: 1,
-            csatAverage: 4,
-            csatResponses: 1,
-            csatRequested: 3,
-            csatResponseRate: 0.6667,
-            activeTickets: 2,
-          },
-          null,
-        ),
+        ...figures({
+          ticketsCreated: 3,
+          ticketsSolved: 3,
+          conversationsClosed: 1,
+          firstResponseMinutes: pct(40, 56),
+          resolutionMinutes: pct(300, 380),
+          slaBreachRate: 1,
+          csatAverage: 4,
+          csatResponses: 1,
+          csatRequested: 3,
+          csatResponseRate: 0.6667,
+          activeTickets: 2,
+        }),
       },
       // T4 alone: a deadline, not breached.
-      { key: 'unassigned', label: null, ...figures({ ticketsCreated: 1, slaBreachRate: 0, activeTickets: 1 }, null) },
+      { key: 'unassigned', label: null, ...figures({ ticketsCreated: 1, conversationsCreated: 1, slaBreachRate: 0, activeTickets: 1 }) },
     ])
   })
 
@@ -416,45 +435,42 @@ describe('support analytics', () => {
       {
         key: TECH,
         label: 'Tech',
-        ...figures(
-          {
-            ticketsCreated: 4,
-            ticketsSolved: 1,
-            firstResponseMinutes: pct(50, 58),
-            resolutionMinutes: pct(90, 90),
-            slaBreachRate: 0,
-            csatRequested: 1,
-            csatResponseRate: 0,
-            activeTickets: 4,
-          },
-          null,
-        ),
+        ...figures({
+          ticketsCreated: 4,
+          ticketsSolved: 1,
+          conversationsCreated: 1,
+          firstResponseMinutes: pct(50, 58),
+          resolutionMinutes: pct(90, 90),
+          slaBreachRate: 0,
+          csatRequested: 1,
+          csatResponseRate: 0,
+          activeTickets: 4,
+        }),
       },
       // Billing: created T1 T2 T5; solved T1 T2 T5 T7; first [10,20,40]: 20, 36; resolution [100,200,300,400]: 250,
       // rank 2.7: 300 + 0.7*100 = 370; breached T2 T5 of T1 T2 T5: 0.6667; rated 5 2 4: 3.67; asked 4, all rated; active T11.
       {
         key: BILLING,
         label: 'Billing',
-        ...figures(
-          {
-            ticketsCreated: 3,
-            ticketsSolved: 4,
-            firstResponseMinutes: pct(20, 36),
-            resolutionMinutes: pct(250, 370),
-            slaBreachRate: 0.6667,
-            csatAverage: 3.67,
-            csatResponses: 3,
-            csatRequested: 4,
-            csatResponseRate: 1,
-            activeTickets: 1,
-          },
-          null,
-        ),
+        ...figures({
+          ticketsCreated: 3,
+          ticketsSolved: 4,
+          conversationsCreated: 1,
+          conversationsClosed: 2,
+          firstResponseMinutes: pct(20, 36),
+          resolutionMinutes: pct(250, 370),
+          slaBreachRate: 0.6667,
+          csatAverage: 3.67,
+          csatResponses: 3,
+          csatRequested: 4,
+          csatResponseRate: 1,
+          activeTickets: 1,
+        }),
       },
     ])
   })
 
-  it('by channel: support conversations count under widget', async () => {
+  it('by channel: live chats count under widget', async () => {
     const result = await run('channel')
     expect(result.groups).toEqual([
       // web: created T1 T4 T5; solved T1 T5; first [10,40]: 25, 37; resolution [100,300]: 200, 280; breached T5 of T1 T4 T5;
@@ -502,6 +518,7 @@ describe('support analytics', () => {
           ticketsCreated: 2,
           ticketsSolved: 1,
           conversationsCreated: 2,
+          conversationsClosed: 2,
           firstResponseMinutes: pct(45, 57),
           resolutionMinutes: pct(90, 90),
           csatRequested: 1,
@@ -585,39 +602,38 @@ describe('analyticsCsv', () => {
     to: '2025-01-12T20:30:00.000Z',
     groupBy: 'team',
     timezone: TZ,
-    totals: figures(
-      {
-        ticketsCreated: 3,
-        ticketsSolved: 1,
-        firstResponseMinutes: pct(12.5, 37),
-        resolutionMinutes: pct(90, 90),
-        slaBreachRate: 0.6667,
-        csatAverage: 3.67,
-        csatResponses: 3,
-        csatRequested: 4,
-        csatResponseRate: 0.75,
-        activeTickets: 2,
-      },
-      2,
-    ),
+    totals: figures({
+      ticketsCreated: 3,
+      ticketsSolved: 1,
+      conversationsCreated: 2,
+      conversationsClosed: 1,
+      firstResponseMinutes: pct(12.5, 37),
+      resolutionMinutes: pct(90, 90),
+      slaBreachRate: 0.6667,
+      csatAverage: 3.67,
+      csatResponses: 3,
+      csatRequested: 4,
+      csatResponseRate: 0.75,
+      activeTickets: 2,
+    }),
     groups: [
-      { key: 't1', label: 'Sales, "EU"', ...figures({ ticketsCreated: 2, slaBreachRate: 0.5, activeTickets: 1 }, null) },
-      { key: 't2', label: '=HYPERLINK("x")', ...figures({ ticketsCreated: 1, ticketsSolved: 1, csatAverage: 4.5 }, null) },
-      { key: 't3', label: '-1+2', ...figures({ activeTickets: 1 }, null) },
-      { key: '+t4', label: '@SUM(A1)', ...figures({ activeTickets: 1 }, null) },
+      { key: 't1', label: 'Sales, "EU"', ...figures({ ticketsCreated: 2, slaBreachRate: 0.5, activeTickets: 1 }) },
+      { key: 't2', label: '=HYPERLINK("x")', ...figures({ ticketsCreated: 1, ticketsSolved: 1, csatAverage: 4.5 }) },
+      { key: 't3', label: '-1+2', ...figures({ activeTickets: 1 }) },
+      { key: '+t4', label: '@SUM(A1)', ...figures({ activeTickets: 1 }) },
     ],
   }
 
   it('writes RFC 4180 rows with quoting, defused formulas and a total row', () => {
     expect(analyticsCsv(result)).toBe(
       [
-        'key,label,tickets_created,tickets_solved,conversations_created,first_response_median_minutes,first_response_p90_minutes,' +
+        'key,label,tickets_created,tickets_solved,conversations_created,conversations_closed,first_response_median_minutes,first_response_p90_minutes,' +
           'resolution_median_minutes,resolution_p90_minutes,sla_breach_rate,csat_average,csat_responses,csat_requested,csat_response_rate,active_tickets',
-        't1,"Sales, ""EU""",2,0,,,,,,0.5,,0,0,,1',
-        `t2,"'=HYPERLINK(""x"")",1,1,,,,,,,4.5,0,0,,0`,
-        `t3,'-1+2,0,0,,,,,,,,0,0,,1`,
-        `'+t4,'@SUM(A1),0,0,,,,,,,,0,0,,1`,
-        'total,,3,1,2,12.5,37,90,90,0.6667,3.67,3,4,0.75,2',
+        't1,"Sales, ""EU""",2,0,0,0,,,,,0.5,,0,0,,1',
+        `t2,"'=HYPERLINK(""x"")",1,1,0,0,,,,,,4.5,0,0,,0`,
+        `t3,'-1+2,0,0,0,0,,,,,,,0,0,,1`,
+        `'+t4,'@SUM(A1),0,0,0,0,,,,,,,0,0,,1`,
+        'total,,3,1,2,1,12.5,37,90,90,0.6667,3.67,3,4,0.75,2',
         '',
       ].join('\r\n'),
     )

@@ -1421,6 +1421,8 @@ export const en = {
   'sanalytics.active': 'Active tickets',
   'sanalytics.activeHint': 'Open, pending or on hold now',
   'sanalytics.conversations': 'Chats started',
+  'sanalytics.conversationsClosed': '{count} closed',
+  'sanalytics.conversationsClosedHeader': 'Chats closed',
   'sanalytics.spokenDuration': '{hours, plural, one {# hour} other {# hours}} {minutes, plural, one {# minute} other {# minutes}}',
   'sanalytics.noValue': 'no data',
   'sanalytics.charts': 'Charts',

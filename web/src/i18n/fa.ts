@@ -1427,6 +1427,8 @@ export const fa: Messages = {
   'sanalytics.active': 'تیکت‌های فعال',
   'sanalytics.activeHint': 'اکنون باز، در انتظار یا معلق',
   'sanalytics.conversations': 'گفتگوهای آغازشده',
+  'sanalytics.conversationsClosed': '{count} بسته‌شده',
+  'sanalytics.conversationsClosedHeader': 'گفتگوهای بسته‌شده',
   'sanalytics.spokenDuration': '{hours} ساعت و {minutes} دقیقه',
   'sanalytics.noValue': 'بی‌داده',
   'sanalytics.charts': 'نمودارها',

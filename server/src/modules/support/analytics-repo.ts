@@ -160,19 +160,31 @@ export const analyticsRepo = {
   },
 
   /**
-   * Live-chat support conversations started in the range. They belong to no agent or team (the
-   * total only then); by channel they are the widget's.
+   * Live chat conversations (the widget's) started and closed in the range, each on its own day;
+   * per agent and team by who answers them (the assignee, unassigned together; the site's team),
+   * per channel all under 'widget'.
    */
-  async conversations(x: Executor, r: AnalyticsRange, by: AnalyticsGroupBy): Promise<Keyed<{ conversationsCreated: number }>[]> {
-    const key = by === 'day' ? localDay(sql`cv.created_at`, r) : by === 'channel' ? sql`'widget'::text` : undefined
-    const rows = await grouped(
-      x,
-      key,
-      sql`cv.id`,
-      sql`from chat_conversations cv where cv.kind = 'support' and ${within(sql`cv.created_at`, r)}`,
-      sql`count(*) as conversations`,
-    )
-    return rows.map((row) => ({ key: row.k, conversationsCreated: num(row.conversations) }))
+  async conversations(
+    x: Executor,
+    r: AnalyticsRange,
+    by: AnalyticsGroupBy,
+  ): Promise<Keyed<{ conversationsCreated: number; conversationsClosed: number }>[]> {
+    const key = (at: SQL) =>
+      by === 'day'
+        ? localDay(at, r)
+        : by === 'agent'
+          ? sql`coalesce(c.assignee_id::text, 'unassigned')`
+          : by === 'team'
+            ? sql`c.team_id::text`
+            : sql`'widget'::text`
+    const count = (at: SQL) =>
+      grouped(x, key(at), sql`c.conversation_id`, sql`from support_conversations c where ${within(at, r)}`, sql`count(*) as n`)
+    const [created, closed] = await Promise.all([count(sql`c.created_at`), count(sql`c.closed_at`)])
+    const out = new Map<string | null, { key: string | null; conversationsCreated: number; conversationsClosed: number }>()
+    const row = (k: string | null) => out.get(k) ?? out.set(k, { key: k, conversationsCreated: 0, conversationsClosed: 0 }).get(k)!
+    for (const c of created) row(c.k).conversationsCreated = num(c.n)
+    for (const c of closed) row(c.k).conversationsClosed = num(c.n)
+    return [...out.values()]
   },
 
   /** Tickets being worked on now (workload: not bounded by the range); a day has none of its own (the total only). */

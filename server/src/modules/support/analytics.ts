@@ -11,8 +11,10 @@ export interface Figures {
   ticketsCreated: number
   /** Tickets whose solved_at is in the range and that are solved or closed now. */
   ticketsSolved: number
-  /** Support conversations (live chat) started in the range; null per agent or team (they belong to neither), 'widget' per channel. */
-  conversationsCreated: number | null
+  /** Live chat conversations started in the range (per agent: the assignee; per team: the site's; per channel: 'widget'). */
+  conversationsCreated: number
+  /** Live chat conversations closed (or escalated into a ticket) in the range. */
+  conversationsClosed: number
   /** Business minutes to the first reply of tickets first answered in the range; percentile_cont (interpolated), 1 decimal. */
   firstResponseMinutes: { median: number | null; p90: number | null }
   /** Business minutes to solution of the tickets solved in the range; likewise. */
@@ -47,11 +49,12 @@ export interface AnalyticsQuery {
   timezone: string
 }
 
-function emptyFigures(conversations: number | null): Figures {
+function emptyFigures(): Figures {
   return {
     ticketsCreated: 0,
     ticketsSolved: 0,
-    conversationsCreated: conversations,
+    conversationsCreated: 0,
+    conversationsClosed: 0,
     firstResponseMinutes: { median: null, p90: null },
     resolutionMinutes: { median: null, p90: null },
     slaBreachRate: null,
@@ -78,14 +81,12 @@ export async function supportAnalytics(x: Executor, q: AnalyticsQuery): Promise<
     analyticsRepo.active(x, by),
   ])
 
-  // Conversations are attributable to days and to the widget channel only.
-  const groupConversations = by === 'agent' || by === 'team' ? null : 0
-  const totals = emptyFigures(0)
-  const groups = new Map<string, Figures>(days.map((day) => [day, emptyFigures(groupConversations)]))
+  const totals = emptyFigures()
+  const groups = new Map<string, Figures>(days.map((day) => [day, emptyFigures()]))
   const figuresOf = (key: string | null): Figures => {
     if (key === null) return totals
     let f = groups.get(key)
-    if (!f) groups.set(key, (f = emptyFigures(groupConversations)))
+    if (!f) groups.set(key, (f = emptyFigures()))
     return f
   }
   const apply = <T>(rows: Keyed<T>[], set: (f: Figures, row: T) => void) => rows.forEach((row) => set(figuresOf(row.key), row))
@@ -94,7 +95,9 @@ export async function supportAnalytics(x: Executor, q: AnalyticsQuery): Promise<
   apply(firstResponses, (f, row) => Object.assign(f, { firstResponseMinutes: row.firstResponse }))
   apply(csatResponses, (f, row) => Object.assign(f, { csatAverage: row.csatAverage, csatResponses: row.csatResponses }))
   apply(csatRequests, (f, row) => Object.assign(f, { csatRequested: row.csatRequested, csatResponseRate: row.csatResponseRate }))
-  apply(conversations, (f, row) => Object.assign(f, { conversationsCreated: row.conversationsCreated }))
+  apply(conversations, (f, row) =>
+    Object.assign(f, { conversationsCreated: row.conversationsCreated, conversationsClosed: row.conversationsClosed }),
+  )
   apply(active, (f, row) => Object.assign(f, { activeTickets: row.activeTickets }))
 
   const labels = by === 'team' ? await analyticsRepo.teamNames(x, [...groups.keys()]) : new Map<string, string>()
@@ -117,6 +120,7 @@ const CSV_COLUMNS: [string, (f: Figures) => number | null][] = [
   ['tickets_created', (f) => f.ticketsCreated],
   ['tickets_solved', (f) => f.ticketsSolved],
   ['conversations_created', (f) => f.conversationsCreated],
+  ['conversations_closed', (f) => f.conversationsClosed],
   ['first_response_median_minutes', (f) => f.firstResponseMinutes.median],
   ['first_response_p90_minutes', (f) => f.firstResponseMinutes.p90],
   ['resolution_median_minutes', (f) => f.resolutionMinutes.median],

@@ -256,7 +256,8 @@ const Spread = Type.Object({ median: Num, p90: Num })
 const FigureFields = {
   ticketsCreated: Type.Integer(),
   ticketsSolved: Type.Integer(),
-  conversationsCreated: Nullable(Type.Integer({ description: 'Live chat conversations started; null per agent or team' })),
+  conversationsCreated: Type.Integer({ description: 'Live chat conversations started (per agent: the assignee; per team: the site’s)' }),
+  conversationsClosed: Type.Integer({ description: 'Live chat conversations closed or escalated into a ticket' }),
   firstResponseMinutes: Spread,
   resolutionMinutes: Spread,
   slaBreachRate: Nullable(Type.Number({ description: '0..1 of the tickets with an SLA deadline' })),

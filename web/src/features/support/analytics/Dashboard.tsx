@@ -327,7 +327,12 @@ function Kpis({ totals }: { totals: Figures }) {
             }),
     },
     { id: 'active', label: t('sanalytics.active'), value: formatNumber(totals.activeTickets), detail: t('sanalytics.activeHint') },
-    { id: 'conversations', label: t('sanalytics.conversations'), value: formatNumber(totals.conversationsCreated ?? 0) },
+    {
+      id: 'conversations',
+      label: t('sanalytics.conversations'),
+      value: formatNumber(totals.conversationsCreated),
+      detail: t('sanalytics.conversationsClosed', { count: formatNumber(totals.conversationsClosed) }),
+    },
   ]
   return (
     <section aria-labelledby="san-totals" className="san-section">
@@ -414,16 +419,18 @@ function GroupsTable({
             cell: (g: Group) => formatNumber(g.activeTickets),
           },
         ]),
-    ...(groupBy === 'day' || groupBy === 'channel'
-      ? [
-          {
-            id: 'conversations',
-            header: t('sanalytics.conversations'),
-            sortValue: (g: Group) => g.conversationsCreated,
-            cell: (g: Group) => formatNumber(g.conversationsCreated ?? 0),
-          },
-        ]
-      : []),
+    {
+      id: 'conversations',
+      header: t('sanalytics.conversations'),
+      sortValue: (g: Group) => g.conversationsCreated,
+      cell: (g: Group) => formatNumber(g.conversationsCreated),
+    },
+    {
+      id: 'conversationsClosed',
+      header: t('sanalytics.conversationsClosedHeader'),
+      sortValue: (g: Group) => g.conversationsClosed,
+      cell: (g: Group) => formatNumber(g.conversationsClosed),
+    },
   ]
   return (
     <section aria-labelledby={titleId} className="san-section">
