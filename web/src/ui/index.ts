@@ -31,6 +31,7 @@ export {
   type BindingProps,
 } from './form/fields'
 export { Form, SubmitButton, type FormProps } from './form/Form'
+export { FormDialog, type FormDialogProps } from './FormDialog'
 export { fieldErrorMessage, matchServerErrors, type ServerFieldError } from './form/serverErrors'
 export { useServerForm, type FormError, type ServerForm, type UseServerFormOptions } from './form/useServerForm'
 export { asCaravanError, problemMessage, StatusMessage, useMessage, type Say } from './messages'

@@ -5,25 +5,14 @@
 import type { CannedResponse } from '@caravan/sdk'
 import { useEffect, useState, type FormEvent } from 'react'
 import { useI18n } from '../../../i18n'
-import {
-  asCaravanError,
-  Button,
-  ConfirmDialog,
-  Dialog,
-  Form,
-  FormTextAreaField,
-  FormTextField,
-  ProblemAlert,
-  SearchField,
-  SubmitButton,
-  useServerForm,
-} from '../../../ui'
+import { asCaravanError, Button, FormDialog, FormTextAreaField, FormTextField, SearchField, useServerForm } from '../../../ui'
 import { queryClient } from '../../../data/queryClient'
 import { StatusMessage, useMessage, type Say } from '../../../ui/messages'
 import { DataTable, useUrlState, type Column } from '../../../ui/table'
 import { client } from '../../auth/session'
 import { Page } from '../../shell/Page'
 import { supportAdminKeys, useDeleteCanned, useSaveCanned } from './queries'
+import { DeleteConfirm } from './DeleteConfirm'
 import './admin.css'
 
 /** What a canned response's text may say, filled in for each ticket. */
@@ -149,24 +138,18 @@ export function CannedResponses() {
         />
       )}
       {deleting && (
-        <ConfirmDialog
+        <DeleteConfirm
           title={t('sadmin.deleteCannedTitle', { name: `/${deleting.shortcut}` })}
-          confirmLabel={t('sadmin.delete')}
-          pending={remove.isPending}
-          onConfirm={() =>
-            remove.mutate(deleting.id, {
-              onSuccess: () => {
-                const name = `/${deleting.shortcut}`
-                setDeleting(null)
-                setMessage((t) => t('sadmin.cannedDeleted', { name }))
-              },
-            })
-          }
+          body={t('sadmin.deleteCannedBody')}
+          remove={remove}
+          id={deleting.id}
+          onDeleted={() => {
+            const name = `/${deleting.shortcut}`
+            setDeleting(null)
+            setMessage((t) => t('sadmin.cannedDeleted', { name }))
+          }}
           onCancel={() => setDeleting(null)}
-        >
-          <p>{t('sadmin.deleteCannedBody')}</p>
-          <ProblemAlert error={remove.error} />
-        </ConfirmDialog>
+        />
       )}
     </Page>
   )
@@ -211,56 +194,46 @@ function CannedDialog({ canned, onClose, onDone }: { canned: CannedResponse | nu
     },
   })
   return (
-    <Dialog
+    <FormDialog
       title={canned ? t('sadmin.editCannedTitle', { name: `/${canned.shortcut}` }) : t('sadmin.newCanned')}
-      isOpen
-      onOpenChange={(open) => !open && onClose()}
+
       className="sadmin-dialog"
+      form={form}
+      submitLabel={canned ? t('sadmin.save') : t('sadmin.create')}
+      onClose={onClose}
     >
-      <Form
-        form={form}
-        actions={
-          <div className="dialog-actions">
-            <SubmitButton>{canned ? t('sadmin.save') : t('sadmin.create')}</SubmitButton>
-            <Button variant="secondary" onPress={onClose}>
-              {t('common.cancel')}
-            </Button>
-          </div>
+      <FormTextField
+        control={form.control}
+        name="shortcut"
+        label={t('sadmin.shortcut')}
+        description={t('sadmin.shortcutHint')}
+        isRequired
+        dir="ltr"
+        autoComplete="off"
+        spellCheck="false"
+        rules={{ validate: (text) => SHORTCUT.test(String(text).trim().replace(/^\//, '')) || t('sadmin.shortcutInvalid') }}
+      />
+      <FormTextField control={form.control} name="title" label={t('sadmin.cannedTitleField')} isRequired dir="auto" maxLength={200} />
+      <FormTextAreaField
+        control={form.control}
+        name="body"
+        label={t('sadmin.cannedBody')}
+        description={
+          <>
+            {t('sadmin.placeholdersHint')}{' '}
+            {PLACEHOLDERS.map((p, i) => (
+              <span key={p}>
+                {i > 0 && t('common.listSeparator')}
+                <code dir="ltr">{`{{ ${p} }}`}</code>
+              </span>
+            ))}
+          </>
         }
-      >
-        <FormTextField
-          control={form.control}
-          name="shortcut"
-          label={t('sadmin.shortcut')}
-          description={t('sadmin.shortcutHint')}
-          isRequired
-          dir="ltr"
-          autoComplete="off"
-          spellCheck="false"
-          rules={{ validate: (text) => SHORTCUT.test(String(text).trim().replace(/^\//, '')) || t('sadmin.shortcutInvalid') }}
-        />
-        <FormTextField control={form.control} name="title" label={t('sadmin.cannedTitleField')} isRequired dir="auto" maxLength={200} />
-        <FormTextAreaField
-          control={form.control}
-          name="body"
-          label={t('sadmin.cannedBody')}
-          description={
-            <>
-              {t('sadmin.placeholdersHint')}{' '}
-              {PLACEHOLDERS.map((p, i) => (
-                <span key={p}>
-                  {i > 0 && t('common.listSeparator')}
-                  <code dir="ltr">{`{{ ${p} }}`}</code>
-                </span>
-              ))}
-            </>
-          }
-          isRequired
-          dir="auto"
-          rows={6}
-          maxLength={10_000}
-        />
-      </Form>
-    </Dialog>
+        isRequired
+        dir="auto"
+        rows={6}
+        maxLength={10_000}
+      />
+    </FormDialog>
   )
 }

@@ -4,18 +4,7 @@
 import type { Macro, MacroInput, TicketPriority, TicketStatus } from '@caravan/sdk'
 import { useState } from 'react'
 import { useI18n, type Translate } from '../../../i18n'
-import {
-  asCaravanError,
-  Button,
-  ConfirmDialog,
-  Dialog,
-  Form,
-  FormSelectField,
-  FormTextField,
-  ProblemAlert,
-  SubmitButton,
-  useServerForm,
-} from '../../../ui'
+import { asCaravanError, Button, FormDialog, FormSelectField, FormTextField, useServerForm } from '../../../ui'
 import { queryClient } from '../../../data/queryClient'
 import { StatusMessage, useMessage, type Say } from '../../../ui/messages'
 import { DataTable, type Column } from '../../../ui/table'
@@ -23,6 +12,7 @@ import { client } from '../../auth/session'
 import { Page } from '../../shell/Page'
 import { PRIORITIES, TICKET_STATUSES } from './labels'
 import { supportAdminKeys, useDeleteMacro, useSaveMacro } from './queries'
+import { DeleteConfirm } from './DeleteConfirm'
 import './admin.css'
 
 const KEEP = 'keep'
@@ -138,24 +128,18 @@ export function Macros() {
         />
       )}
       {deleting && (
-        <ConfirmDialog
+        <DeleteConfirm
           title={t('sadmin.deleteMacroTitle', { name: deleting.name })}
-          confirmLabel={t('sadmin.delete')}
-          pending={remove.isPending}
-          onConfirm={() =>
-            remove.mutate(deleting.id, {
-              onSuccess: () => {
-                const name = deleting.name
-                setDeleting(null)
-                setMessage((t) => t('sadmin.macroDeleted', { name }))
-              },
-            })
-          }
+          body={t('sadmin.deleteMacroBody')}
+          remove={remove}
+          id={deleting.id}
+          onDeleted={() => {
+            const name = deleting.name
+            setDeleting(null)
+            setMessage((t) => t('sadmin.macroDeleted', { name }))
+          }}
           onCancel={() => setDeleting(null)}
-        >
-          <p>{t('sadmin.deleteMacroBody')}</p>
-          <ProblemAlert error={remove.error} />
-        </ConfirmDialog>
+        />
       )}
     </Page>
   )
@@ -212,75 +196,65 @@ function MacroDialog({ macro, onClose, onDone }: { macro: Macro | null; onClose:
   })
   const tagRule = { validate: (text: string) => tagsOf(text).every((tag) => TAG.test(tag)) || t('sadmin.tagsInvalid') }
   return (
-    <Dialog
+    <FormDialog
       title={macro ? t('sadmin.editMacroTitle', { name: macro.name }) : t('sadmin.newMacro')}
-      isOpen
-      onOpenChange={(open) => !open && onClose()}
+
       className="sadmin-dialog"
+      form={form}
+      submitLabel={macro ? t('sadmin.save') : t('sadmin.create')}
+      onClose={onClose}
     >
-      <Form
-        form={form}
-        actions={
-          <div className="dialog-actions">
-            <SubmitButton>{macro ? t('sadmin.save') : t('sadmin.create')}</SubmitButton>
-            <Button variant="secondary" onPress={onClose}>
-              {t('common.cancel')}
-            </Button>
-          </div>
-        }
-      >
+      <FormTextField
+        control={form.control}
+        name="name"
+        label={t('sadmin.macroName')}
+        isRequired
+        dir="auto"
+        maxLength={100}
+        autoComplete="off"
+      />
+      <fieldset className="form sadmin-macro-actions">
+        <legend>{t('sadmin.macroActions')}</legend>
+        <p className="hint">{t('sadmin.macroActionsHint')}</p>
+        <div className="field-row">
+          <FormSelectField
+            control={form.control}
+            name="actions.status"
+            label={t('sadmin.setStatus')}
+            options={[{ id: KEEP, label: t('sadmin.keep') }, ...TICKET_STATUSES.map((s) => ({ id: s, label: t(`sadmin.status.${s}`) }))]}
+          />
+          <FormSelectField
+            control={form.control}
+            name="actions.priority"
+            label={t('sadmin.setPriority')}
+            options={[{ id: KEEP, label: t('sadmin.keep') }, ...PRIORITIES.map((p) => ({ id: p, label: t(`sadmin.priority.${p}`) }))]}
+          />
+        </div>
         <FormTextField
           control={form.control}
-          name="name"
-          label={t('sadmin.macroName')}
-          isRequired
+          name="actions.addTags"
+          label={t('sadmin.addTags')}
+          description={t('sadmin.tagsHint')}
+          optional
           dir="auto"
-          maxLength={100}
           autoComplete="off"
+          rules={tagRule}
         />
-        <fieldset className="form sadmin-macro-actions">
-          <legend>{t('sadmin.macroActions')}</legend>
-          <p className="hint">{t('sadmin.macroActionsHint')}</p>
-          <div className="field-row">
-            <FormSelectField
-              control={form.control}
-              name="actions.status"
-              label={t('sadmin.setStatus')}
-              options={[{ id: KEEP, label: t('sadmin.keep') }, ...TICKET_STATUSES.map((s) => ({ id: s, label: t(`sadmin.status.${s}`) }))]}
-            />
-            <FormSelectField
-              control={form.control}
-              name="actions.priority"
-              label={t('sadmin.setPriority')}
-              options={[{ id: KEEP, label: t('sadmin.keep') }, ...PRIORITIES.map((p) => ({ id: p, label: t(`sadmin.priority.${p}`) }))]}
-            />
-          </div>
-          <FormTextField
-            control={form.control}
-            name="actions.addTags"
-            label={t('sadmin.addTags')}
-            description={t('sadmin.tagsHint')}
-            optional
-            dir="auto"
-            autoComplete="off"
-            rules={tagRule}
-          />
-          <FormTextField
-            control={form.control}
-            name="actions.removeTags"
-            label={t('sadmin.removeTags')}
-            optional
-            dir="auto"
-            autoComplete="off"
-            rules={tagRule}
-          />
-          {noAction && (
-            <p className="field-error" role="alert">
-              {t('sadmin.macroNeedsAction')}
-            </p>
-          )}
-        </fieldset>
-      </Form>
-    </Dialog>
+        <FormTextField
+          control={form.control}
+          name="actions.removeTags"
+          label={t('sadmin.removeTags')}
+          optional
+          dir="auto"
+          autoComplete="off"
+          rules={tagRule}
+        />
+        {noAction && (
+          <p className="field-error" role="alert">
+            {t('sadmin.macroNeedsAction')}
+          </p>
+        )}
+      </fieldset>
+    </FormDialog>
   )
 }

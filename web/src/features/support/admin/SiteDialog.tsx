@@ -5,18 +5,7 @@
 import type { CreateWidgetSiteInput, UpdateWidgetSiteInput, WidgetSite } from '@caravan/sdk'
 import { CaravanError } from '@caravan/sdk'
 import { useI18n, type Translate } from '../../../i18n'
-import {
-  asCaravanError,
-  Button,
-  Dialog,
-  Form,
-  FormCheckbox,
-  FormSelectField,
-  FormTextAreaField,
-  FormTextField,
-  SubmitButton,
-  useServerForm,
-} from '../../../ui'
+import { asCaravanError, FormCheckbox, FormDialog, FormSelectField, FormTextAreaField, FormTextField, useServerForm } from '../../../ui'
 import type { Say } from '../../../ui/messages'
 import { lineOfServerError, MAX_ORIGINS, originsProblem, parseOrigins, type OriginsProblem } from './origins'
 import { useCreateSite, useTeams, useUpdateSite } from './queries'
@@ -117,77 +106,67 @@ export function SiteDialog({
     ...(teams.data ?? []).map((x) => ({ id: x.id, label: x.name })),
   ]
   return (
-    <Dialog
+    <FormDialog
       title={site ? t('sadmin.editSiteTitle', { name: site.name }) : t('sadmin.newSite')}
-      isOpen
-      onOpenChange={(open) => !open && onClose()}
+
       className="sadmin-dialog"
+      form={form}
+      submitLabel={site ? t('sadmin.save') : t('sadmin.create')}
+      onClose={onClose}
     >
-      <Form
-        form={form}
-        actions={
-          <div className="dialog-actions">
-            <SubmitButton>{site ? t('sadmin.save') : t('sadmin.create')}</SubmitButton>
-            <Button variant="secondary" onPress={onClose}>
-              {t('common.cancel')}
-            </Button>
-          </div>
-        }
-      >
-        <FormTextField
+      <FormTextField
+        control={form.control}
+        name="name"
+        label={t('sadmin.siteName')}
+        description={t('sadmin.siteNameHint')}
+        isRequired
+        dir="auto"
+        maxLength={100}
+        autoComplete="off"
+        rules={{ validate: (text) => String(text).trim() !== '' || t('ui.required') }}
+      />
+      <FormTextAreaField
+        control={form.control}
+        name="allowedOrigins"
+        label={t('sadmin.siteOrigins')}
+        description={t('sadmin.siteOriginsHint')}
+        isRequired
+        dir="ltr"
+        rows={4}
+        spellCheck="false"
+        autoComplete="off"
+        rules={{
+          validate: (text) => {
+            const problem = originsProblem(parseOrigins(String(text)))
+            return problem ? originsMessage(t, problem) : true
+          },
+        }}
+      />
+      <FormCheckbox
+        control={form.control}
+        name="requireIdentity"
+        label={t('sadmin.siteRequireIdentity')}
+        description={t('sadmin.siteRequireIdentityHint')}
+      />
+      <div className="field-row sadmin-top">
+        <FormSelectField
           control={form.control}
-          name="name"
-          label={t('sadmin.siteName')}
-          description={t('sadmin.siteNameHint')}
-          isRequired
-          dir="auto"
-          maxLength={100}
-          autoComplete="off"
-          rules={{ validate: (text) => String(text).trim() !== '' || t('ui.required') }}
+          name="teamId"
+          label={t('sadmin.team')}
+          description={t('sadmin.siteTeamHint')}
+          options={teamOptions}
         />
-        <FormTextAreaField
+        <FormSelectField
           control={form.control}
-          name="allowedOrigins"
-          label={t('sadmin.siteOrigins')}
-          description={t('sadmin.siteOriginsHint')}
-          isRequired
-          dir="ltr"
-          rows={4}
-          spellCheck="false"
-          autoComplete="off"
-          rules={{
-            validate: (text) => {
-              const problem = originsProblem(parseOrigins(String(text)))
-              return problem ? originsMessage(t, problem) : true
-            },
-          }}
+          name="locale"
+          label={t('sadmin.siteLocale')}
+          description={t('sadmin.siteLocaleHint')}
+          options={[
+            { id: 'fa', label: t('lang.fa'), lang: 'fa' },
+            { id: 'en', label: t('lang.en'), lang: 'en' },
+          ]}
         />
-        <FormCheckbox
-          control={form.control}
-          name="requireIdentity"
-          label={t('sadmin.siteRequireIdentity')}
-          description={t('sadmin.siteRequireIdentityHint')}
-        />
-        <div className="field-row sadmin-top">
-          <FormSelectField
-            control={form.control}
-            name="teamId"
-            label={t('sadmin.team')}
-            description={t('sadmin.siteTeamHint')}
-            options={teamOptions}
-          />
-          <FormSelectField
-            control={form.control}
-            name="locale"
-            label={t('sadmin.siteLocale')}
-            description={t('sadmin.siteLocaleHint')}
-            options={[
-              { id: 'fa', label: t('lang.fa'), lang: 'fa' },
-              { id: 'en', label: t('lang.en'), lang: 'en' },
-            ]}
-          />
-        </div>
-      </Form>
-    </Dialog>
+      </div>
+    </FormDialog>
   )
 }

@@ -15,6 +15,7 @@ import { Page } from '../../shell/Page'
 import { supportAdminKeys, useDeleteSite, useRotateSiteSecret, useTeams } from './queries'
 import { SiteDialog } from './SiteDialog'
 import { EmbedCode, SiteSecret } from './SiteSecret'
+import { DeleteConfirm } from './DeleteConfirm'
 import './admin.css'
 
 export function Sites() {
@@ -195,25 +196,19 @@ export function Sites() {
         </ConfirmDialog>
       )}
       {deleting && (
-        <ConfirmDialog
+        <DeleteConfirm
           title={t('sadmin.deleteSiteTitle', { name: deleting.name })}
-          confirmLabel={t('sadmin.delete')}
-          pending={remove.isPending}
-          onConfirm={() =>
-            remove.mutate(deleting.id, {
-              onSuccess: () => {
-                const name = deleting.name
-                if (secret?.site.id === deleting.id) setSecret(null)
-                setDeleting(null)
-                setMessage((t) => t('sadmin.siteDeleted', { name }))
-              },
-            })
-          }
+          body={t('sadmin.deleteSiteBody')}
+          remove={remove}
+          id={deleting.id}
+          onDeleted={() => {
+            const name = deleting.name
+            if (secret?.site.id === deleting.id) setSecret(null)
+            setDeleting(null)
+            setMessage((t) => t('sadmin.siteDeleted', { name }))
+          }}
           onCancel={() => setDeleting(null)}
-        >
-          <p>{t('sadmin.deleteSiteBody')}</p>
-          <ProblemAlert error={remove.error} />
-        </ConfirmDialog>
+        />
       )}
     </Page>
   )

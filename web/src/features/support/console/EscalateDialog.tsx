@@ -3,7 +3,7 @@
 // one); then the ticket's page, which says where it came from.
 import type { SupportConversation } from '@caravan/sdk'
 import { useI18n } from '../../../i18n'
-import { Button, Dialog, Form, FormTextField, SubmitButton, useServerForm } from '../../../ui'
+import { FormDialog, FormTextField, useServerForm } from '../../../ui'
 import { navigateWithNotice } from '../../shell/flash'
 import { useEscalate } from '../conversations'
 import { useTicketNumber } from '../labels'
@@ -29,30 +29,23 @@ export function EscalateDialog({
     },
   })
   return (
-    <Dialog title={t('support.conv.escalateTitle', { name: visitor })} isOpen onOpenChange={(open) => !open && onClose()}>
-      <Form
-        form={form}
-        actions={
-          <div className="dialog-actions">
-            <SubmitButton>{t('support.conv.escalate')}</SubmitButton>
-            <Button variant="secondary" onPress={onClose}>
-              {t('common.cancel')}
-            </Button>
-          </div>
-        }
-      >
-        <p>{t('support.conv.escalateBody')}</p>
-        <FormTextField
-          control={form.control}
-          name="subject"
-          label={t('support.conv.subject')}
-          description={t('support.conv.subjectHint')}
-          optional
-          dir="auto"
-          maxLength={200}
-          autoComplete="off"
-        />
-      </Form>
-    </Dialog>
+    <FormDialog
+      title={t('support.conv.escalateTitle', { name: visitor })}
+      form={form}
+      submitLabel={t('support.conv.escalate')}
+      onClose={onClose}
+    >
+      <p>{t('support.conv.escalateBody')}</p>
+      <FormTextField
+        control={form.control}
+        name="subject"
+        label={t('support.conv.subject')}
+        description={t('support.conv.subjectHint')}
+        optional
+        dir="auto"
+        maxLength={200}
+        autoComplete="off"
+      />
+    </FormDialog>
   )
 }
