@@ -707,6 +707,9 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
           request<TicketDetail>('POST', `/v1/support/conversations/${id(conversationId)}/escalate`, { body: input, signal: o?.signal }),
         close: (conversationId: string, o?: CallOptions) =>
           request<SupportConversation>('POST', `/v1/support/conversations/${id(conversationId)}/close`, { signal: o?.signal }),
+        /** Become a member, to answer it in the chat view (agents outside the site's team, admins). */
+        join: (conversationId: string, o?: CallOptions) =>
+          request<SupportConversation>('POST', `/v1/support/conversations/${id(conversationId)}/join`, { signal: o?.signal }),
       },
     },
 

@@ -128,6 +128,7 @@ describe('support', () => {
     await conversations.escalate(T, { subject: 'Refund' })
     await conversations.escalate(X)
     await conversations.close(T)
+    await conversations.join(T)
     expect(calls.map((c) => [c.method, c.path, c.body])).toEqual([
       ['GET', '/v1/support/sites', undefined],
       [
@@ -144,6 +145,7 @@ describe('support', () => {
       // The server wants a JSON body even without a subject.
       ['POST', `/v1/support/conversations/${X}/escalate`, {}],
       ['POST', `/v1/support/conversations/${T}/close`, undefined],
+      ['POST', `/v1/support/conversations/${T}/join`, undefined],
     ])
   })
 })

@@ -167,6 +167,24 @@ describe.runIf(chromiumAvailable())('live chat widget', () => {
     const panel = visitor.getByRole('dialog', { name: 'Plain shop' })
     await panel.getByText('Hi Mina, it left our warehouse this morning.').waitFor({ timeout: 15_000 })
 
+    // A message lost on the way is marked, and sent again on request (once: the same clientMessageId).
+    let dropNext = true
+    const lossy = '**/v1/conversations/*/messages'
+    await visitor.route(lossy, (route) => {
+      if (dropNext && route.request().method() === 'POST') {
+        dropNext = false
+        return route.abort()
+      }
+      return route.continue()
+    })
+    await panel.getByLabel('Your message').fill('Are you there?')
+    await panel.getByLabel('Your message').press('Enter')
+    await panel.getByText('Not sent').waitFor()
+    await panel.getByRole('button', { name: 'Send again' }).click()
+    await agentPage.getByRole('log').getByText('Are you there?').waitFor()
+    await expect.poll(() => panel.getByText('Not sent').count()).toBe(0)
+    await visitor.unroute(lossy)
+
     // Typing shows on the visitor's side; a file from the visitor reaches the agent.
     await composer.fill('Let me check the tracking number')
     await panel.getByText('Support is typing…').waitFor()
@@ -178,6 +196,29 @@ describe.runIf(chromiumAvailable())('live chat widget', () => {
     await panel.getByLabel('Your message').press('Enter')
     await agentPage.getByRole('log').getByText('Here is my receipt').waitFor()
     await agentPage.getByRole('log').getByText('receipt.txt').first().waitFor()
+
+    // A long conversation: coming back, the visitor sees the newest 50 messages, and earlier ones on request.
+    const desk = await api(server.url, 'GET', '/v1/support/conversations?status=open', undefined, agentToken)
+    const conversationId = desk.body.items[0].id
+    for (let i = 1; i <= 50; i++) {
+      const sent = await api(
+        server.url,
+        'POST',
+        `/v1/conversations/${conversationId}/messages`,
+        { clientMessageId: `bulk-${i}`, text: `Update ${i}` },
+        agentToken,
+      )
+      expect(sent.status).toBe(201)
+    }
+    await visitor.reload()
+    await visitor.getByRole('button', { name: /^Chat with us/ }).click()
+    await panel.getByRole('button', { name: /Update 50/ }).click()
+    const log = panel.getByRole('log', { name: 'Messages' })
+    await log.getByText('Update 50').waitFor()
+    expect(await log.getByText('Hello! Where is my order #1042?').count()).toBe(0)
+    await log.getByRole('button', { name: 'Earlier messages' }).click()
+    await log.getByText('Hello! Where is my order #1042?').waitFor()
+    expect(await log.getByRole('button', { name: 'Earlier messages' }).isHidden()).toBe(true)
     await screenshot(visitor, 'widget-visitor-answered')
   })
 
@@ -189,6 +230,11 @@ describe.runIf(chromiumAvailable())('live chat widget', () => {
     await row.getByText('mina@example.com').waitFor()
     await expectAccessible(agentPage)
     await screenshot(agentPage, 'widget-console-live-chats')
+    // Open joins the agent if need be and shows it in the chat view.
+    await row.getByRole('button', { name: /^Open/ }).click()
+    await agentPage.waitForURL((url) => url.pathname.startsWith('/chat/'))
+    await agentPage.getByRole('log').getByText('Update 50').waitFor()
+    await agentPage.goBack()
     await row.getByRole('button', { name: /Escalate to ticket/ }).click()
     const dialog = agentPage.getByRole('dialog')
     await dialog.getByLabel('Subject').fill('Order #1042 tracking')
@@ -198,6 +244,25 @@ describe.runIf(chromiumAvailable())('live chat widget', () => {
     for (const text of ['Hello! Where is my order #1042?', 'Hi Mina, it left our warehouse this morning.', 'Here is my receipt'])
       await timeline.getByText(text).first().waitFor()
     await screenshot(agentPage, 'widget-escalated-ticket')
+
+    // Closed now, with a link to its ticket.
+    await agentPage.goto('/console/support/conversations')
+    await agentPage.getByRole('tab', { name: 'Closed' }).click()
+    await screenshot(agentPage, 'widget-console-closed-chats')
+    await agentPage.getByRole('link', { name: /^Ticket/ }).first().waitFor()
+
+    // The admin finds the site and its embed code in the console.
+    const adminPage = await pages.newPage('en-GB')
+    await adminPage.goto('/sign-in')
+    await adminPage.locator('input[name="email"]').fill(ADMIN_EMAIL)
+    await adminPage.locator('input[name="password"]').fill(ADMIN_PASSWORD)
+    await adminPage.locator('form button[type="submit"]').click()
+    await adminPage.waitForURL((url) => url.pathname === '/')
+    await adminPage.goto('/console/support/sites')
+    await adminPage.getByRole('button', { name: /^Embed code/ }).click()
+    await adminPage.getByRole('dialog').getByText(`data-site="${site.token}"`).waitFor()
+    await expectAccessible(adminPage)
+    await screenshot(adminPage, 'widget-console-sites-embed')
   })
 
   it('speaks Persian right to left, and with nobody online turns the offline form into a ticket', async () => {

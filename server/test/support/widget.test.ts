@@ -148,10 +148,22 @@ describe('widget calls', () => {
     ).toBe(201)
     await reply
     const history = await widget('GET', `/v1/conversations/${id}/messages`, { token: v.visitorToken })
-    expect(history.body.items.map((m: { text: string }) => m.text)).toEqual([first.text, 'In the post today'])
+    expect(history.body.items.filter((m: { kind: string }) => m.kind === 'text').map((m: { text: string }) => m.text)).toEqual([
+      first.text,
+      'In the post today',
+    ])
+    // An admin outside the site's team joins to answer (once, however often asked); customers cannot.
+    expect((await api(t, 'POST', `/v1/conversations/${id}/messages`, admin, { clientMessageId: 'x-1', text: 'Hi' })).status).toBe(404)
+    for (let i = 0; i < 2; i++) expect((await api(t, 'POST', `/v1/support/conversations/${id}/join`, admin)).status).toBe(200)
+    expect((await widget('POST', `/v1/support/conversations/${id}/join`, { token: v.visitorToken })).status).toBe(403)
+    expect(
+      (await api(t, 'POST', `/v1/conversations/${id}/messages`, admin, { clientMessageId: 'x-1', text: 'An admin here too' })).status,
+    ).toBe(201)
+    const joined = await widget('GET', `/v1/conversations/${id}/messages`, { token: v.visitorToken })
+    expect(joined.body.items.filter((m: { kind: string }) => m.kind === 'system')).toHaveLength(1)
     const mine = await widget('GET', '/v1/widget/conversations', { token: v.visitorToken })
     expect(mine.body.items).toHaveLength(1)
-    expect(mine.body.items[0].lastMessage.text).toBe('In the post today')
+    expect(mine.body.items[0].lastMessage.text).toBe('An admin here too')
     socket.disconnect()
 
     // A socket from a page of another origin is refused at the handshake.

@@ -132,7 +132,14 @@ export function mount(embed: Embed, api: Api, config: WidgetConfig, who: () => {
     const view = threadView(
       tx,
       { me: visitorId, base: embed.apiBase, maxLength: id ? 10_000 : 4_000, closed: conversation?.status === 'closed' },
-      { back: showList, send, typed: () => id && link?.typed(id), upload },
+      {
+        back: showList,
+        send,
+        older: () => id && void loadOlder(id, view),
+        retry: (message) => void deliver({ ...message, text: message.text ?? '' }, current ?? null, view),
+        typed: () => id && link?.typed(id),
+        upload,
+      },
     )
     thread = view
     if (shown.length) view.set(shown)
@@ -141,11 +148,28 @@ export function mount(embed: Embed, api: Api, config: WidgetConfig, who: () => {
     if (id) await load(id, view)
   }
 
+  // The seq of the oldest message shown in the open thread (where "earlier messages" continues).
+  let oldest: number | undefined
+
+  async function loadOlder(id: string, view: NonNullable<typeof thread>) {
+    if (oldest === undefined) return
+    try {
+      const page = await api.get<{ items: Message[]; hasMore: boolean }>(`/v1/conversations/${id}/messages?before=${oldest}`)
+      if (thread !== view) return
+      view.prepend(page.items, page.hasMore)
+      oldest = page.items[0]?.seq ?? oldest
+    } catch (e) {
+      fail(e)
+    }
+  }
+
   async function load(id: string, view: NonNullable<typeof thread>) {
     try {
-      const page = await api.get<{ items: Message[]; lastSeq: number }>(`/v1/conversations/${id}/messages`)
+      const page = await api.get<{ items: Message[]; lastSeq: number; hasMore: boolean }>(`/v1/conversations/${id}/messages`)
       if (thread !== view) return
       view.set(page.items)
+      view.setMore(page.hasMore)
+      oldest = page.items[0]?.seq
       markRead(id, page.lastSeq)
     } catch (e) {
       fail(e)
@@ -176,7 +200,14 @@ export function mount(embed: Embed, api: Api, config: WidgetConfig, who: () => {
       createdAt: new Date().toISOString(),
       state: 'sending',
     }
-    view.upsert(pending)
+    await deliver(pending, id, view)
+  }
+
+  /** Sends a message shown as pending; a retry sends it again with the same clientMessageId (never twice on the server). */
+  async function deliver(pending: Shown, id: string | null, view: NonNullable<typeof thread>) {
+    const { clientMessageId, text } = pending
+    const files = pending.attachments
+    view.upsert({ ...pending, state: 'sending' })
     try {
       const attachmentIds = files.length ? files.map((file) => file.id) : undefined
       if (id) {

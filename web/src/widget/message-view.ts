@@ -19,7 +19,12 @@ function attachment(file: FileView, base: string) {
   return h('div', null, link)
 }
 
-export function messageView(tx: Texts, message: Shown, mine: boolean, base: string) {
+export function messageView(tx: Texts, message: Shown, mine: boolean, base: string, retry: () => void) {
+  let again: HTMLButtonElement | undefined
+  if (message.state === 'failed') {
+    again = h('button', { type: 'button', class: 'retry' }, tx.t('retry'))
+    again.onclick = retry
+  }
   return h(
     'div',
     { class: mine ? 'msg mine' : 'msg' },
@@ -29,5 +34,6 @@ export function messageView(tx: Texts, message: Shown, mine: boolean, base: stri
     message.state
       ? h('span', { class: 'state' }, tx.t(message.state))
       : h('time', { datetime: message.createdAt }, tx.time(message.createdAt)),
+    ...(again ? [again] : []),
   )
 }

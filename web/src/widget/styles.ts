@@ -59,6 +59,8 @@ white-space:pre-wrap;overflow-wrap:anywhere}
 .msg.mine a{color:#fff}
 .msg a{color:#1d4ed8}
 .msg time,.msg .state{display:block;font-size:11px;opacity:.85;margin-block-start:2px}
+.link{border:0;background:transparent;color:#1d4ed8;text-decoration:underline;padding:4px;align-self:center;font-size:13px}
+.msg .retry{margin-block-start:4px;padding:2px 8px;border:1px solid currentColor;border-radius:6px;background:transparent;font-size:12px}
 .msg img{display:block;max-width:100%;border-radius:6px;margin-block-start:4px}
 .typing{min-height:20px;padding:0 12px;color:#4b5563;font-size:13px}
 .composer{border-block-start:1px solid #e5e7eb;padding:8px 10px}

@@ -10,6 +10,10 @@ export interface ThreadActions {
   back(): void
   /** Sends the composer's text and files; the controller shows it at once and reports failures. */
   send(text: string, files: FileView[]): void
+  /** Loads the page of messages before the oldest shown. */
+  older(): void
+  /** Sends a failed message again. */
+  retry(message: Shown): void
   typed(): void
   /** Uploads a file; undefined when refused (the controller says why). */
   upload(file: File): Promise<FileView | undefined>
@@ -33,19 +37,26 @@ export function threadView(tx: Texts, options: ThreadOptions, on: ThreadActions)
   const back = iconButton(backIcon(), tx.t('back'), 'flip')
   back.onclick = on.back
 
-  const render = (message: Shown) => messageView(tx, message, Boolean(options.me) && message.senderId === options.me, options.base)
+  const render = (message: Shown) =>
+    messageView(tx, message, Boolean(options.me) && message.senderId === options.me, options.base, () => on.retry(message))
 
-  /** Adds a message, or replaces it (same clientMessageId or id: the sent copy, an edit, a scan result). */
-  function upsert(message: Shown) {
+  // "Earlier messages" heads the log while the conversation has more than is shown.
+  const earlier = h('button', { type: 'button', class: 'link', hidden: true }, tx.t('earlier'))
+  earlier.onclick = () => on.older()
+  log.prepend(earlier)
+
+  /** Adds a message (at the end, or before the others: an earlier page), or replaces it (the sent copy, an edit, a scan result). */
+  function upsert(message: Shown, before = false) {
     if (message.kind === 'system') return
     const key = message.clientMessageId ?? message.id
     const el = render(message)
     const old = shown.get(key)
     if (old) old.replaceWith(el)
+    else if (before) earlier.after(el)
     else log.append(el)
     shown.set(key, el)
     empty.remove()
-    log.scrollTop = log.scrollHeight
+    if (!before) log.scrollTop = log.scrollHeight
   }
 
   const el = h('div', { class: 'body' }, h('div', { class: 'bar' }, back), log, typing)
@@ -57,6 +68,14 @@ export function threadView(tx: Texts, options: ThreadOptions, on: ThreadActions)
     upsert,
     set(messages: Shown[]) {
       for (const message of [...messages].sort((a, b) => a.seq - b.seq)) upsert(message)
+    },
+    /** An earlier page, oldest first, goes before what is shown; `more`: there is still more before it. */
+    prepend(messages: Shown[], more: boolean) {
+      for (const message of [...messages].sort((a, b) => b.seq - a.seq)) upsert(message, true)
+      earlier.hidden = !more
+    },
+    setMore(more: boolean) {
+      earlier.hidden = !more
     },
     /** Where focus goes when the thread opens: the message box, else the way back. */
     focus() {

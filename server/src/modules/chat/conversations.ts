@@ -174,6 +174,23 @@ export function createConversations(deps: {
     return view(id, input.customerId)
   }
 
+  /**
+   * For the support module: an agent joins a support conversation to answer it (one outside the
+   * site's team, an admin). Joining again changes nothing.
+   */
+  async function joinSupport(conversationId: string, userId: string) {
+    const conversation = await conversationsRepo.byId(db, conversationId)
+    if (!conversation || conversation.kind !== 'support') throw new AppError('not_found', 'No such support conversation')
+    const joined = await db.transaction(async (tx) => {
+      const rows = await membersRepo.insert(tx, [{ conversationId, userId, role: 'admin' }])
+      return rows.length ? system(tx, conversationId, { event: 'joined', actorId: userId, userIds: [userId] }) : undefined
+    })
+    if (joined) {
+      await publishCreated(conversationId, userId, [userId])
+      await announce(joined)
+    }
+  }
+
   async function list(userId: string, q: { cursor?: string; limit?: number }) {
     const limit = q.limit ?? 20
     const rows = await conversationsRepo.listOfUser(db, userId, limit + 1, decodeActivityCursor(q.cursor))
@@ -304,6 +321,7 @@ export function createConversations(deps: {
   return {
     create,
     createSupport,
+    joinSupport,
     list,
     get,
     view,

@@ -167,6 +167,17 @@ export function widgetRoutes(app: App, deps: { support: SupportService; auth: Au
   })
   route(app, {
     method: 'POST',
+    url: '/v1/support/conversations/:id/join',
+    operationId: 'joinSupportConversation',
+    tags,
+    access: agentUser,
+    errors: [404],
+    summary: 'Join a live chat to answer it in the chat view (agents outside the site’s team, admins); joining again changes nothing',
+    schema: { params: IdParams, response: { 200: RefTo(W.DeskConversation) } },
+    handler: async (request) => s.widget.join(request.principal!, request.params.id),
+  })
+  route(app, {
+    method: 'POST',
     url: '/v1/support/conversations/:id/close',
     operationId: 'closeSupportConversation',
     tags,

@@ -299,6 +299,15 @@ export function createWidget(deps: WidgetDeps) {
     return out.slice(0, TRANSCRIPT_MAX)
   }
 
+  /** The agent becomes a member of the conversation (to answer it in the chat view); then its desk view. */
+  async function join(principal: Principal, id: string) {
+    const row = await conversationsRepo.byId(db, id)
+    if (!row) throw new AppError('not_found', 'No such support conversation')
+    if (principal.kind !== 'user') throw new AppError('forbidden', 'Only agents join a conversation')
+    await chat.conversations.joinSupport(id, principal.userId)
+    return deskView(row)
+  }
+
   return {
     /** The site and origin of a call made before there is a visitor; throws the refusal. */
     checkSite: async (call: SiteCall) => {
@@ -312,6 +321,7 @@ export function createWidget(deps: WidgetDeps) {
     list,
     escalate,
     close: (id: string) => closeWith(id),
+    join,
   }
 }
 

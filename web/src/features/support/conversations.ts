@@ -6,6 +6,7 @@
 import type { ChatMessage, SupportConversation, SupportConversationPage, SupportConversationStatus } from '@caravan/sdk'
 import { useMutation, type InfiniteData } from '@tanstack/react-query'
 import { queryClient } from '../../data/queryClient'
+import { navigate } from '../../navigation'
 import { useRealtimeConnected, useRealtimeEvent } from '../auth/live'
 import { client } from '../auth/session'
 import { putDetail, supportKeys } from './queries'
@@ -55,6 +56,14 @@ export function useEscalate() {
     onSuccess: (detail) => putDetail('agent', detail),
     // Escalated or closed either way (or already, by someone else: a 409 names the ticket).
     onSettled: () => void queryClient.invalidateQueries({ queryKey: conversationKeys.all }),
+  })
+}
+
+/** Joins the conversation (agents outside its team are not members yet), then opens it in the chat view. */
+export function useOpenConversation() {
+  return useMutation({
+    mutationFn: (conversation: SupportConversation) => client.support.conversations.join(conversation.id),
+    onSuccess: (conversation) => navigate(`/chat/${encodeURIComponent(conversation.id)}`),
   })
 }
 

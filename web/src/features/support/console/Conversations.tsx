@@ -12,7 +12,7 @@ import { DataTable, useUrlState, type Column } from '../../../ui/table'
 import { client } from '../../auth/session'
 import { Page } from '../../shell/Page'
 import { Tabs } from '../../shell/Tabs'
-import { conversationKeys, useCloseConversation, useLiveConversations } from '../conversations'
+import { conversationKeys, useCloseConversation, useLiveConversations, useOpenConversation } from '../conversations'
 import { useAgents } from '../queries'
 import { EscalateDialog } from './EscalateDialog'
 import '../support.css'
@@ -30,6 +30,7 @@ export function Conversations() {
   const [escalating, setEscalating] = useState<SupportConversation | null>(null)
   const agents = useAgents()
   const close = useCloseConversation()
+  const open = useOpenConversation()
   useLiveConversations()
 
   const assignee = (id: string | null) =>
@@ -78,7 +79,7 @@ export function Conversations() {
         <Link to="/console/support">{t('support.conv.toInbox')}</Link>
       </div>
       <StatusMessage message={message} />
-      <ProblemAlert error={close.error} />
+      <ProblemAlert error={close.error ?? open.error} />
       <Tabs
         label={t('support.conv.statusTabs')}
         idPrefix="sup-conv"
@@ -97,13 +98,15 @@ export function Conversations() {
             const name = visitorName(t, c)
             return (
               <>
-                <Link
-                  to={`/chat/${encodeURIComponent(c.id)}`}
-                  className="button secondary small"
+                <Button
+                  variant="secondary"
+                  size="small"
                   aria-label={t('support.conv.openNamed', { name })}
+                  isPending={open.isPending && open.variables?.id === c.id}
+                  onPress={() => open.mutate(c)}
                 >
                   {t('support.conv.open')}
-                </Link>
+                </Button>
                 {c.ticketId && (
                   <Link
                     to={`/console/support/tickets/${encodeURIComponent(c.ticketId)}`}
