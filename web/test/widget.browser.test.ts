@@ -249,7 +249,10 @@ describe.runIf(chromiumAvailable())('live chat widget', () => {
     await agentPage.goto('/console/support/conversations')
     await agentPage.getByRole('tab', { name: 'Closed' }).click()
     await screenshot(agentPage, 'widget-console-closed-chats')
-    await agentPage.getByRole('link', { name: /^Ticket/ }).first().waitFor()
+    await agentPage
+      .getByRole('link', { name: /^Ticket/ })
+      .first()
+      .waitFor()
 
     // The admin finds the site and its embed code in the console.
     const adminPage = await pages.newPage('en-GB')
