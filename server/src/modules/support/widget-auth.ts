@@ -2,11 +2,12 @@
 // (X-Caravan-Site), the page's origin (one the site allows), the visitor token (signed by us, for
 // this site), and the host's identity signature (required when the site says so, and always for a
 // visitor who was identified: a token alone never stands in for the signature).
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import type { Auth, UserPrincipal, WidgetCredentials } from '../../core/http/auth'
 import { headerValue, WIDGET_IDENTITY_HEADER, WIDGET_SITE_HEADER } from '../../core/http/auth'
 import { AppError, defineProblemTypes } from '../../core/http/errors'
+import { identitySignature } from '../accounts'
 import type { LiveSite, WidgetSites } from './widget-sites'
 
 declare module '../../core/http/errors' {
@@ -26,14 +27,9 @@ const VISITOR_PURPOSE = 'widget-visitor'
 /** Visitors come back for months; the token only names them (every call is checked anyway). */
 const VISITOR_TOKEN_TTL_SECONDS = 365 * 86_400
 
-/** The signature a host computes: hex HMAC-SHA256 of the externalId with the site's identity secret. */
-export function widgetIdentitySignature(secret: string, externalId: string): string {
-  return createHmac('sha256', secret).update(externalId, 'utf8').digest('hex')
-}
-
 function signatureMatches(secret: string, externalId: string, signature: string) {
   if (!/^[0-9a-f]{64}$/i.test(signature)) return false
-  return timingSafeEqual(Buffer.from(widgetIdentitySignature(secret, externalId), 'hex'), Buffer.from(signature.toLowerCase(), 'hex'))
+  return timingSafeEqual(Buffer.from(identitySignature(secret, externalId), 'hex'), Buffer.from(signature.toLowerCase(), 'hex'))
 }
 
 /** What a call made before there is a visitor (config, sessions) presents: the site, its page's origin, the identity. */
