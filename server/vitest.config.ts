@@ -1,6 +1,6 @@
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 // CI collects one JSON report per run in VITEST_JSON_DIR (see scripts/test-summary.mjs).
 const reportDir = process.env.VITEST_JSON_DIR
@@ -15,9 +15,24 @@ const ciSummary: ['json-summary', { file: string }][] = reportDir
   ? [['json-summary', { file: relative(coverageDir, join(reportDir, 'coverage', `${reportName}.json`)) }]]
   : []
 
+// These files start `caravan` processes on an embedded database of their own whatever DATABASE_URL
+// says (the first-run path, the build, crashes of an embedded node). CI's second pass, on PostgreSQL,
+// sets SKIP_EMBEDDED_ONLY=1: it would run them exactly as the first pass did, for ten more minutes.
+const embeddedOnly = [
+  'test/build.test.ts',
+  'test/cli.test.ts',
+  'test/copy-to-postgres.test.ts',
+  'test/crash-safety.test.ts',
+  'test/embedded-db.test.ts',
+  'test/keys-cli.test.ts',
+  'test/shutdown.test.ts',
+  'test/wallet/crash.test.ts',
+]
+
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: process.env.SKIP_EMBEDDED_ONLY === '1' ? [...configDefaults.exclude, ...embeddedOnly] : configDefaults.exclude,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

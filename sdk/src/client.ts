@@ -40,12 +40,50 @@ import type {
   Payment,
   PaymentDetail,
   PaymentOptions,
+  PaymentAnalytics,
+  PaymentAnalyticsQuery,
   PaymentGateway,
   PaymentGatewayName,
   PaymentPage,
   PaymentQuery,
   PaymentSettings,
   Refund,
+  Wallet,
+  WalletTransactionPage,
+  WalletTransactionQuery,
+  WalletStatementQuery,
+  WalletAdjustmentInput,
+  WalletAdjustment,
+  WalletPaymentInput,
+  WalletPaymentResult,
+  WalletTransferInput,
+  WalletTransferResult,
+  WalletCheckout,
+  WalletCheckoutResult,
+  Withdrawal,
+  WithdrawalInput,
+  WithdrawalPage,
+  WithdrawalQuery,
+  WalletSettings,
+  UpdateWalletSettingsInput,
+  LedgerCheck,
+  FraudAssessment,
+  FraudAssessmentPage,
+  FraudAssessmentQuery,
+  FraudBlocklistEntry,
+  FraudBlocklistInput,
+  FraudBlocklistPage,
+  FraudBlocklistQuery,
+  FraudReviewQuery,
+  FraudRulesDocument,
+  RejectFraudReviewInput,
+  UpdateFraudRulesInput,
+  LedgerAccount,
+  LedgerAccountPage,
+  LedgerAccountQuery,
+  LedgerPostingPage,
+  LedgerPostingQuery,
+  LedgerTransfer,
   RefundInput,
   RefundPage,
   RefundQuery,
@@ -157,6 +195,8 @@ export interface RequestOptions extends CallOptions {
   auth?: boolean
   /** Extra request headers (e.g. Idempotency-Key). */
   headers?: Record<string, string>
+  /** The body as text (a CSV export) instead of parsed JSON. */
+  text?: boolean
 }
 
 /**
@@ -166,6 +206,12 @@ export interface RequestOptions extends CallOptions {
  */
 export interface IdempotentCallOptions extends CallOptions {
   idempotencyKey?: string
+  /**
+   * Sent as `X-Device-Id` (8–128 of A–Z a–z 0–9 . _ : -): the id your app keeps for this
+   * installation or browser. Payments, wallet payments, transfers and withdrawals take it; the
+   * fraud rules count operations per device.
+   */
+  deviceId?: string
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -174,7 +220,9 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 export type Registration = (Session & { verificationRequired: false }) | { user: User; verificationRequired: true }
 
 const idempotencyHeader = (o?: IdempotentCallOptions): Record<string, string> | undefined =>
-  o?.idempotencyKey ? { 'idempotency-key': o.idempotencyKey } : undefined
+  o?.idempotencyKey || o?.deviceId
+    ? { ...(o.idempotencyKey ? { 'idempotency-key': o.idempotencyKey } : {}), ...(o.deviceId ? { 'x-device-id': o.deviceId } : {}) }
+    : undefined
 
 export function createCaravanClient(options: CaravanClientOptions = {}) {
   const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '')
@@ -295,6 +343,7 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
       if (!response.ok) throw await errorFromResponse(response)
       if (response.status === 204) return undefined as T
       const text = await response.text()
+      if (init.text) return text as T
       return (text ? JSON.parse(text) : undefined) as T
     } catch (e) {
       // Once the caller has aborted, whatever broke (fetch, reading a body) is that abort.
@@ -495,6 +544,95 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
         /** Only the fields given change. */
         updateSettings: (patch: UpdatePaymentSettingsInput, o?: CallOptions) =>
           request<PaymentSettings>('PATCH', '/v1/admin/payment-settings', { body: patch, signal: o?.signal }),
+        /**
+         * Figures per currency of the payments created over a range (the last 30 days by default, at
+         * most 366), by local day, gateway or currency; failure reasons; wallet liabilities.
+         */
+        analytics: (query: PaymentAnalyticsQuery = {}, o?: CallOptions) =>
+          request<PaymentAnalytics>('GET', '/v1/payments/analytics', { query, signal: o?.signal }),
+        /** The same figures as CSV text (a row per group and currency, then a total row per currency). */
+        exportAnalytics: (query: PaymentAnalyticsQuery = {}, o?: CallOptions) =>
+          request<string>('GET', '/v1/payments/analytics/export', { query, signal: o?.signal, text: true }),
+      },
+
+      /** Users' wallets on the ledger. */
+      wallet: {
+        /** `amount` > 0 credits the wallet, < 0 debits it (409 insufficient_funds below zero); the reason is kept and audited. */
+        adjust: (input: WalletAdjustmentInput, o?: IdempotentCallOptions) =>
+          request<WalletAdjustment>('POST', '/v1/admin/wallet/adjustments', {
+            body: input,
+            signal: o?.signal,
+            headers: idempotencyHeader(o),
+          }),
+        /** The ledger's invariants, checked now over all of it. */
+        check: (o?: CallOptions) => request<LedgerCheck>('GET', '/v1/admin/wallet/check', { signal: o?.signal }),
+        /** Ledger accounts (wallets and platform accounts) with their counters, newest first. */
+        accounts: (query: LedgerAccountQuery = {}, o?: CallOptions) =>
+          request<LedgerAccountPage>('GET', '/v1/admin/wallet/accounts', { query, signal: o?.signal }),
+        account: (accountId: string, o?: CallOptions) =>
+          request<LedgerAccount>('GET', `/v1/admin/wallet/accounts/${id(accountId)}`, { signal: o?.signal }),
+        /** An account's postings, newest first, each with the balance after it. */
+        postings: (accountId: string, query: LedgerPostingQuery = {}, o?: CallOptions) =>
+          request<LedgerPostingPage>('GET', `/v1/admin/wallet/accounts/${id(accountId)}/postings`, { query, signal: o?.signal }),
+        /** A transfer with both of its postings (none while it is a pending hold). */
+        transfer: (transferId: string, o?: CallOptions) =>
+          request<LedgerTransfer>('GET', `/v1/admin/wallet/transfers/${id(transferId)}`, { signal: o?.signal }),
+        settings: (o?: CallOptions) => request<WalletSettings>('GET', '/v1/admin/wallet/settings', { signal: o?.signal }),
+        /** `status: 'pending'` is the approval queue. */
+        withdrawals: (query: WithdrawalQuery = {}, o?: CallOptions) =>
+          request<WithdrawalPage>('GET', '/v1/admin/wallet/withdrawals', { query, signal: o?.signal }),
+        approveWithdrawal: (withdrawalId: string, input: { note?: string } = {}, o?: CallOptions) =>
+          request<Withdrawal>('POST', `/v1/admin/wallet/withdrawals/${id(withdrawalId)}/approve`, { body: input, signal: o?.signal }),
+        rejectWithdrawal: (withdrawalId: string, input: { note?: string } = {}, o?: CallOptions) =>
+          request<Withdrawal>('POST', `/v1/admin/wallet/withdrawals/${id(withdrawalId)}/reject`, { body: input, signal: o?.signal }),
+        /** Only the fields given change; transferLimits is replaced whole (a currency left out has no limit). */
+        updateSettings: (patch: UpdateWalletSettingsInput, o?: CallOptions) =>
+          request<WalletSettings>('PATCH', '/v1/admin/wallet/settings', { body: patch, signal: o?.signal }),
+      },
+
+      /**
+       * Fraud checks: the rules (versioned: send back the version you read; 409 when someone changed
+       * them meanwhile), the review queue, assessments and the blocklist. Decisions and blocklist
+       * changes take an `idempotencyKey`: a retry answers the first result.
+       */
+      fraud: {
+        rules: (o?: CallOptions) => request<FraudRulesDocument>('GET', '/v1/admin/fraud/rules', { signal: o?.signal }),
+        /** The whole document; 400 (nothing changed) when it is not valid. */
+        updateRules: (input: UpdateFraudRulesInput, o?: IdempotentCallOptions) =>
+          request<FraudRulesDocument>('PUT', '/v1/admin/fraud/rules', { body: input, signal: o?.signal, headers: idempotencyHeader(o) }),
+        /** Newest first; `status: 'open'` is what waits for a decision. */
+        reviews: (query: FraudReviewQuery = {}, o?: CallOptions) =>
+          request<FraudAssessmentPage>('GET', '/v1/admin/fraud/reviews', { query, signal: o?.signal }),
+        /** A withdrawal it held can then be approved. Two admins at once: one decision, the other 409. */
+        approveReview: (assessmentId: string, input: { note?: string } = {}, o?: IdempotentCallOptions) =>
+          request<FraudAssessment>('POST', `/v1/admin/fraud/reviews/${id(assessmentId)}/approve`, {
+            body: input,
+            signal: o?.signal,
+            headers: idempotencyHeader(o),
+          }),
+        /** A withdrawal it held is rejected; `block` puts the assessment's facts on the blocklist. */
+        rejectReview: (assessmentId: string, input: RejectFraudReviewInput = {}, o?: IdempotentCallOptions) =>
+          request<FraudAssessment>('POST', `/v1/admin/fraud/reviews/${id(assessmentId)}/reject`, {
+            body: input,
+            signal: o?.signal,
+            headers: idempotencyHeader(o),
+          }),
+        /** Newest first, by user, decision, operation or `ref` (the payment or withdrawal it is about). */
+        assessments: (query: FraudAssessmentQuery = {}, o?: CallOptions) =>
+          request<FraudAssessmentPage>('GET', '/v1/admin/fraud/assessments', { query, signal: o?.signal }),
+        assessment: (assessmentId: string, o?: CallOptions) =>
+          request<FraudAssessment>('GET', `/v1/admin/fraud/assessments/${id(assessmentId)}`, { signal: o?.signal }),
+        blocklist: (query: FraudBlocklistQuery = {}, o?: CallOptions) =>
+          request<FraudBlocklistPage>('GET', '/v1/admin/fraud/blocklist', { query, signal: o?.signal }),
+        /** 409 when listed already. */
+        addToBlocklist: (input: FraudBlocklistInput, o?: IdempotentCallOptions) =>
+          request<FraudBlocklistEntry>('POST', '/v1/admin/fraud/blocklist', {
+            body: input,
+            signal: o?.signal,
+            headers: idempotencyHeader(o),
+          }),
+        removeFromBlocklist: (entryId: string, o?: IdempotentCallOptions) =>
+          request<void>('DELETE', `/v1/admin/fraud/blocklist/${id(entryId)}`, { signal: o?.signal, headers: idempotencyHeader(o) }),
       },
 
       /** The notification catalogue, providers, settings and activity feed. */
@@ -615,6 +753,34 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
         request<Refund>('POST', `/v1/payments/${id(paymentId)}/refunds`, { body: input, signal: o?.signal, headers: idempotencyHeader(o) }),
     },
 
+    /** The signed-in user's wallet: balances per currency (available and held), history, statement. Top up with a wallet_topup payment. */
+    wallet: {
+      get: (o?: CallOptions) => request<Wallet>('GET', '/v1/me/wallet', { signal: o?.signal }),
+      /** Held, then moved to the merchant; 409 insufficient_funds (nothing written) when the wallet cannot cover it. */
+      pay: (input: WalletPaymentInput, o?: IdempotentCallOptions) =>
+        request<WalletPaymentResult>('POST', '/v1/wallet/payments', { body: input, signal: o?.signal, headers: idempotencyHeader(o) }),
+      /** To a Caravan id, `{externalId}` or `{email}`, within the currency's limits (422 wallet_limit_exceeded). */
+      transfer: (input: WalletTransferInput, o?: IdempotentCallOptions) =>
+        request<WalletTransferResult>('POST', '/v1/wallet/transfers', { body: input, signal: o?.signal, headers: idempotencyHeader(o) }),
+      /** The amount is held until an admin approves or rejects the request. */
+      withdraw: (input: WithdrawalInput, o?: IdempotentCallOptions) =>
+        request<Withdrawal>('POST', '/v1/wallet/withdrawals', { body: input, signal: o?.signal, headers: idempotencyHeader(o) }),
+      withdrawals: (query: WithdrawalQuery = {}, o?: CallOptions) =>
+        request<WithdrawalPage>('GET', '/v1/me/wallet/withdrawals', { query, signal: o?.signal }),
+      /** Newest first, each with the balance after it. */
+      transactions: (query: WalletTransactionQuery = {}, o?: CallOptions) =>
+        request<WalletTransactionPage>('GET', '/v1/me/wallet/transactions', { query, signal: o?.signal }),
+      /** One currency over a range, oldest first, as CSV text. */
+      statement: (query: WalletStatementQuery, o?: CallOptions) =>
+        request<string>('GET', '/v1/me/wallet/statement', { query, signal: o?.signal, text: true }),
+      /** A payment made with `gateway: "wallet"`, waiting on its pay page (/wallet/pay/<attemptId>). */
+      checkout: (attemptId: string, o?: CallOptions) =>
+        request<WalletCheckout>('GET', `/v1/wallet/checkout/${id(attemptId)}`, { signal: o?.signal }),
+      /** Pays it from the wallet, once per attempt; then send the payer to `redirectUrl`. */
+      payCheckout: (attemptId: string, o?: IdempotentCallOptions) =>
+        request<WalletCheckoutResult>('POST', `/v1/wallet/checkout/${id(attemptId)}`, { signal: o?.signal, headers: idempotencyHeader(o) }),
+    },
+
     /**
      * The support desk. Customers open and read their own tickets (public entries only); agents
      * (and API keys with support:*) see every ticket with internal notes, SLA clocks and the desk's
@@ -684,6 +850,9 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
         request<SupportSettings>('PATCH', '/v1/admin/support/settings', { body: input, signal: o?.signal }),
       analytics: (query: SupportAnalyticsQuery, o?: CallOptions) =>
         request<SupportAnalytics>('GET', '/v1/support/analytics', { query, signal: o?.signal }),
+      /** The same figures as CSV text (a header row, a row per group, then the total). */
+      exportAnalytics: (query: SupportAnalyticsQuery, o?: CallOptions) =>
+        request<string>('GET', '/v1/support/analytics/export', { query, signal: o?.signal, text: true }),
       /** Where the live chat widget may run (admins). The identity secret is only in create's and rotateSecret's answers. */
       sites: {
         list: async (o?: CallOptions) => (await request<{ items: WidgetSite[] }>('GET', '/v1/support/sites', { signal: o?.signal })).items,

@@ -4,20 +4,10 @@ import { describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { createCaravanClient } from './client.js'
 import { CaravanError } from './errors.js'
 import { memorySessionStorage } from './session.js'
-import type { InboxItem, NotificationPreferences, RealtimeEvents, User } from './types.js'
+import type { InboxItem, NotificationPreferences, RealtimeEvents } from './types.js'
+import { T0, testUser } from '../test/fixtures.js'
 
-const user: User = {
-  id: 'u1',
-  externalId: null,
-  email: 'a@example.com',
-  name: 'A',
-  locale: 'fa',
-  timezone: 'Asia/Tehran',
-  phone: null,
-  role: 'customer',
-  createdAt: '2026-01-01T00:00:00.000Z',
-}
-const T0 = 1_800_000_000_000
+const user = testUser()
 const item: InboxItem = {
   id: '0190a1b2-0000-7000-8000-000000000001',
   type: 'account.welcome',

@@ -3,20 +3,10 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createCaravanClient } from './client.js'
 import { memorySessionStorage } from './session.js'
-import type { Payment, User } from './types.js'
+import type { Payment } from './types.js'
+import { T0, testUser } from '../test/fixtures.js'
 
-const user: User = {
-  id: 'u1',
-  externalId: null,
-  email: 'a@example.com',
-  name: 'A',
-  locale: 'fa',
-  timezone: 'Asia/Tehran',
-  phone: null,
-  role: 'admin',
-  createdAt: '2026-01-01T00:00:00.000Z',
-}
-const T0 = 1_800_000_000_000
+const user = testUser({ role: 'admin' })
 const payment: Payment = {
   id: 'p1',
   status: 'requires_action',
@@ -120,5 +110,34 @@ describe('payments', () => {
     expect(calls[7].body).toEqual({ enabled: true, config: { secretKey: '••••••' } })
     expect(calls[10].body).toEqual({ expiryMinutes: 30 })
     expect(calls.every((c) => c.key === null)).toBe(true)
+  })
+
+  it('reads the analytics with the range, grouping and zone in the query (none: the server defaults)', async () => {
+    const answer = {
+      from: '2026-01-01T00:00:00.000Z',
+      to: '2026-01-31T00:00:00.000Z',
+      groupBy: 'gateway',
+      timezone: 'Asia/Tehran',
+      totals: [],
+      groups: [],
+      failureReasons: [],
+      walletLiabilities: [{ currency: 'IRR', amount: '120000' }],
+    }
+    const { client, calls } = setup(() => json(200, answer))
+    await expect(
+      client.admin.payments.analytics({ from: '2026-01-01T00:00:00Z', to: '2026-01-31T00:00:00Z', groupBy: 'gateway', timezone: 'UTC' }),
+    ).resolves.toEqual(answer)
+    await client.admin.payments.analytics()
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /v1/payments/analytics?from=2026-01-01T00%3A00%3A00Z&to=2026-01-31T00%3A00%3A00Z&groupBy=gateway&timezone=UTC',
+      'GET /v1/payments/analytics',
+    ])
+  })
+
+  it('reads the analytics CSV as text', async () => {
+    const csv = 'key,currency,payments\r\ntotal,IRR,1\r\n'
+    const { client, calls } = setup(() => new Response(csv, { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8' } }))
+    await expect(client.admin.payments.exportAnalytics({ groupBy: 'currency' })).resolves.toBe(csv)
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /v1/payments/analytics/export?groupBy=currency'])
   })
 })

@@ -1424,7 +1424,7 @@ export interface paths {
         put?: never;
         /**
          * Create a payment and get where to send the payer
-         * @description Routes the payment to a gateway by currency, amount and country (or the one named), falling back to the next when a gateway is down. Send the payer to nextAction.url. A customer creates payments for themselves; an admin or an API key (payments:write) names the customer. Bodies holding a card number are refused.
+         * @description Routes the payment to a gateway by currency, amount and country (or the one named), falling back to the next when a gateway is down. Send the payer to nextAction.url. A customer creates payments for themselves; an admin or an API key (payments:write) names the customer. Bodies holding a card number are refused. Fraud rules may refuse it (403 fraud_blocked, nothing created; see docs/fraud.md).
          */
         post: operations["createPayment"];
         delete?: never;
@@ -1552,6 +1552,43 @@ export interface paths {
         put?: never;
         /** Reject a refund waiting in the queue */
         post: operations["rejectRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Volume, success rate, average ticket, refunds and failure reasons per currency; wallet liabilities
+         * @description Figures of the payments created in [from, to) (the last 30 days by default, at most 366), per currency (never added across currencies), in total and by local day (timezone, Asia/Tehran by default), gateway or currency. Definitions in docs/payments.md.
+         */
+        get: operations["getPaymentAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/analytics/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same figures as CSV: a row per group and currency, then a total row per currency */
+        get: operations["exportPaymentAnalytics"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2222,6 +2259,482 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/wallet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My balances per currency (available and held) and the holds on them */
+        get: operations["getMyWallet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/wallet/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My wallet’s transactions, newest first, each with the balance after it */
+        get: operations["listMyWalletTransactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/wallet/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My statement of one currency over a range, oldest first, as CSV */
+        get: operations["exportMyWalletStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/wallet/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay from my wallet
+         * @description The amount is held on the wallet, then moved to the merchant; a wallet that cannot cover it answers 409 insufficient_funds and nothing is written. Send an Idempotency-Key: a retry answers the first result. Fraud rules may refuse it (403 fraud_blocked, nothing written).
+         */
+        post: operations["payFromWallet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/wallet/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send money from my wallet to another user’s
+         * @description Within the currency’s limits (422 wallet_limit_exceeded: per transfer and per 24 hours); 409 insufficient_funds when the wallet cannot cover it. The recipient is a Caravan id, `{externalId}` or `{email}`. Fraud rules may refuse it (403 fraud_blocked, nothing written).
+         */
+        post: operations["transferFromWallet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/wallet/checkout/{attemptId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A payment waiting to be paid from my wallet (made with gateway "wallet"), and what my wallet can spend */
+        get: operations["getWalletCheckout"];
+        put?: never;
+        /**
+         * Pay a payment made with gateway "wallet" from my wallet
+         * @description Pays once per payment attempt, however often it is sent; 409 insufficient_funds (nothing written) when the wallet cannot cover it, 409 checkout_closed when the payment was canceled or expired. Then send the payer to `redirectUrl`.
+         */
+        post: operations["payWalletCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/wallet/withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask to pay money out of my wallet
+         * @description The amount is held on the wallet (409 insufficient_funds when it cannot be) until an admin approves or rejects the request; a rejected or expired request (30 days) gives it back. Fraud rules may refuse it (403 fraud_blocked, nothing written) or send it to review: it cannot be approved until the review is.
+         */
+        post: operations["requestWithdrawal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/wallet/withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My withdrawal requests, newest first */
+        get: operations["listMyWithdrawals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/wallet/withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Withdrawal requests, newest first; status=pending is the approval queue */
+        get: operations["listWithdrawals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/wallet/withdrawals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a withdrawal: the held amount leaves the wallet */
+        post: operations["approveWithdrawal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/wallet/withdrawals/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a withdrawal: the held amount is released */
+        post: operations["rejectWithdrawal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/wallet/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The wallet’s settings: transfer limits per currency */
+        get: operations["getWalletSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the wallet’s settings (applies at once on every node; audited) */
+        patch: operations["updateWalletSettings"];
+        trace?: never;
+    };
+    "/v1/admin/wallet/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Credit or debit a user’s wallet by hand, with a reason
+         * @description A positive amount credits the wallet, a negative one debits it; a debit larger than what is available is refused (409 insufficient_funds). Audited.
+         */
+        post: operations["adjustWallet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/wallet/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ledger accounts (wallets and platform accounts) with their counters, newest first
+         * @description Filter by kind (wallet or platform), currency or the wallet owner’s Caravan id.
+         */
+        get: operations["listLedgerAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/wallet/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One ledger account with its counters */
+        get: operations["getLedgerAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/wallet/accounts/{id}/postings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ledger account’s postings, newest first, each with the balance after it */
+        get: operations["listLedgerPostings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/wallet/transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ledger transfer with both of its postings */
+        get: operations["getLedgerTransfer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/wallet/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check the ledger’s invariants: postings sum to zero per currency, balances equal their postings, no wallet below zero */
+        get: operations["checkLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/fraud/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fraud rules, with the version a change must name */
+        get: operations["getFraudRules"];
+        /**
+         * Replace the fraud rules (applies at once on every node; audited)
+         * @description The whole document, with the `version` it was read at: a change made meanwhile by someone else is 409 fraud_rules_changed and nothing is written. Invalid rules (review above block, a velocity rule with neither maxCount nor maxAmount, an id used twice) are 400 and nothing changes.
+         */
+        put: operations["updateFraudRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/fraud/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review queue, newest first; status=open is what waits for a decision */
+        get: operations["listFraudReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/fraud/reviews/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a review: what it holds may go ahead (a withdrawal can then be approved)
+         * @description Two admins at once make one decision; the other gets 409 fraud_review_decided. Audited.
+         */
+        post: operations["approveFraudReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/fraud/reviews/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a review: a withdrawal it holds is rejected and its amount released
+         * @description Optionally puts the assessment’s facts on the blocklist (`block`: email_domain, ip, device, card_fingerprint — those it has). An operation that already went through (a payment, a wallet payment or transfer) is not undone: refund or adjust it by hand. Two admins at once make one decision; the other gets 409. Audited.
+         */
+        post: operations["rejectFraudReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/fraud/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Assessments, newest first, by user, decision, operation or what they are about (ref) */
+        get: operations["listFraudAssessments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/fraud/assessments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One assessment with its facts, score, decision and reasons */
+        get: operations["getFraudAssessment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/fraud/blocklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Blocklist entries, newest first, by kind */
+        get: operations["listFraudBlocklist"];
+        put?: never;
+        /**
+         * Put an e-mail domain, an IP or CIDR range, a device or a card fingerprint on the blocklist
+         * @description Applies at once on every node. A domain also lists its subdomains; an address may be IPv4 or IPv6, with a /prefix for a range. 409 fraud_blocklist_exists when listed already; 422 fraud_blocklist_full past 10,000 entries. Audited.
+         */
+        post: operations["addFraudBlocklistEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/fraud/blocklist/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take an entry off the blocklist (applies at once on every node; audited) */
+        delete: operations["removeFraudBlocklistEntry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/notifications/{providerId}": {
         parameters: {
             query?: never;
@@ -2612,7 +3125,7 @@ export interface components {
             };
             customerId: string;
             description: string | null;
-            gateway: ("test" | "zarinpal" | "stripe" | "paypal") | null;
+            gateway: ("test" | "zarinpal" | "stripe" | "paypal" | "wallet") | null;
             nextAction: {
                 /** @enum {string} */
                 type: "redirect";
@@ -2644,7 +3157,7 @@ export interface components {
         PaymentAttempt: {
             id: string;
             /** @enum {unknown} */
-            gateway: "test" | "zarinpal" | "stripe" | "paypal";
+            gateway: "test" | "zarinpal" | "stripe" | "paypal" | "wallet";
             /** @enum {unknown} */
             status: "pending" | "succeeded" | "failed" | "canceled" | "error";
             reference: string | null;
@@ -2704,7 +3217,7 @@ export interface components {
                 };
                 customerId: string;
                 description: string | null;
-                gateway: ("test" | "zarinpal" | "stripe" | "paypal") | null;
+                gateway: ("test" | "zarinpal" | "stripe" | "paypal" | "wallet") | null;
                 nextAction: {
                     /** @enum {string} */
                     type: "redirect";
@@ -2737,7 +3250,7 @@ export interface components {
             attempts: {
                 id: string;
                 /** @enum {unknown} */
-                gateway: "test" | "zarinpal" | "stripe" | "paypal";
+                gateway: "test" | "zarinpal" | "stripe" | "paypal" | "wallet";
                 /** @enum {unknown} */
                 status: "pending" | "succeeded" | "failed" | "canceled" | "error";
                 reference: string | null;
@@ -2778,7 +3291,7 @@ export interface components {
         };
         PaymentGateway: {
             /** @enum {unknown} */
-            name: "test" | "zarinpal" | "stripe" | "paypal";
+            name: "test" | "zarinpal" | "stripe" | "paypal" | "wallet";
             enabled: boolean;
             source: "stored" | "default";
             config: {
@@ -2800,11 +3313,75 @@ export interface components {
             /** @description The enabled gateways (the payment routes among them; name one with `gateway` to choose) */
             methods: {
                 /** @enum {unknown} */
-                gateway: "test" | "zarinpal" | "stripe" | "paypal";
+                gateway: "test" | "zarinpal" | "stripe" | "paypal" | "wallet";
                 currencies: ("IRR" | "USD" | "EUR" | "BTC" | "ETH")[];
             }[];
             /** @description How IRR amounts are shown to people (1 toman = 10 rials); the API always speaks rials */
             irrDisplay: "toman" | "rial";
+        };
+        PaymentAnalyticsFigures: {
+            /**
+             * @description ISO 4217 or crypto code
+             * @enum {unknown}
+             */
+            currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+            /** @description Payments created in the range, whatever became of them */
+            payments: number;
+            succeeded: number;
+            failed: number;
+            canceled: number;
+            expired: number;
+            /** @description Still requires_action or processing (held ones too) */
+            open: number;
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            volume: string;
+            successRate: number | null;
+            averageTicket: string | null;
+            /** @description Succeeded refunds of these payments, whenever they happened */
+            refunds: number;
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            refundedAmount: string;
+            refundRate: number | null;
+        };
+        PaymentAnalytics: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            groupBy: "day" | "gateway" | "currency";
+            timezone: string;
+            /** @description The whole range, one entry per currency (never added across currencies) */
+            totals: components["schemas"]["PaymentAnalyticsFigures"][];
+            groups: {
+                /** @description A local date (YYYY-MM-DD), a gateway ('none' when there was none) or a currency */
+                key: string;
+                currencies: components["schemas"]["PaymentAnalyticsFigures"][];
+            }[];
+            /** @description The 10 most frequent reasons among the failed payments of the range */
+            failureReasons: {
+                reason: string | null;
+                gateway: string | null;
+                count: number;
+            }[];
+            /** @description What users' wallets hold now (held amounts included), per currency: not bound by the range */
+            walletLiabilities: {
+                /**
+                 * @description ISO 4217 or crypto code
+                 * @enum {unknown}
+                 */
+                currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                /**
+                 * @description Amount in minor units (digits only)
+                 * @example 12500
+                 */
+                amount: string;
+            }[];
         };
         SupportAnalytics: {
             /** Format: date-time */
@@ -3060,6 +3637,488 @@ export interface components {
             /** Format: date-time */
             lastMessageAt: string;
         };
+        WalletBalance: {
+            /**
+             * @description ISO 4217 or crypto code
+             * @enum {unknown}
+             */
+            currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            balance: string;
+            /** @description Reserved by holds (payments in progress, withdrawals awaiting approval) */
+            held: string;
+            /** @description balance − held: what can be spent now */
+            available: string;
+        };
+        WalletHold: {
+            id: string;
+            /** @enum {unknown} */
+            kind: "topup" | "topup_reversal" | "payment" | "transfer" | "adjustment" | "refund" | "withdrawal";
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            amount: string;
+            /**
+             * @description ISO 4217 or crypto code
+             * @enum {unknown}
+             */
+            currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+            ref: string | null;
+            memo: string | null;
+            expiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        Wallet: {
+            balances: {
+                /**
+                 * @description ISO 4217 or crypto code
+                 * @enum {unknown}
+                 */
+                currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                /**
+                 * @description Amount in minor units (digits only)
+                 * @example 12500
+                 */
+                balance: string;
+                /** @description Reserved by holds (payments in progress, withdrawals awaiting approval) */
+                held: string;
+                /** @description balance − held: what can be spent now */
+                available: string;
+            }[];
+            holds: {
+                id: string;
+                /** @enum {unknown} */
+                kind: "topup" | "topup_reversal" | "payment" | "transfer" | "adjustment" | "refund" | "withdrawal";
+                /**
+                 * @description Amount in minor units (digits only)
+                 * @example 12500
+                 */
+                amount: string;
+                /**
+                 * @description ISO 4217 or crypto code
+                 * @enum {unknown}
+                 */
+                currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                ref: string | null;
+                memo: string | null;
+                expiresAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+        };
+        WalletTransaction: {
+            id: string;
+            /** @enum {unknown} */
+            kind: "topup" | "topup_reversal" | "payment" | "transfer" | "adjustment" | "refund" | "withdrawal";
+            /**
+             * @description Signed amount in minor units: + into the wallet, - out of it
+             * @example -12500
+             */
+            amount: string;
+            /** @description The wallet’s balance right after this transaction */
+            balanceAfter: string;
+            /**
+             * @description ISO 4217 or crypto code
+             * @enum {unknown}
+             */
+            currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+            ref: string | null;
+            memo: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        WalletPayment: {
+            id: string;
+            /** @enum {unknown} */
+            status: "processing" | "succeeded" | "failed";
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            amount: string;
+            /**
+             * @description ISO 4217 or crypto code
+             * @enum {unknown}
+             */
+            currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+            purpose: {
+                type: string;
+                ref: string | null;
+            };
+            description: string | null;
+            failure: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WalletSettings: {
+            /** @description Per currency; a currency left out has no limit */
+            transferLimits: {
+                IRR?: {
+                    /** @description At most this in one transfer */
+                    perTransfer?: string;
+                    /** @description At most this sent in 24 hours */
+                    perDay?: string;
+                };
+                USD?: {
+                    /** @description At most this in one transfer */
+                    perTransfer?: string;
+                    /** @description At most this sent in 24 hours */
+                    perDay?: string;
+                };
+                EUR?: {
+                    /** @description At most this in one transfer */
+                    perTransfer?: string;
+                    /** @description At most this sent in 24 hours */
+                    perDay?: string;
+                };
+                BTC?: {
+                    /** @description At most this in one transfer */
+                    perTransfer?: string;
+                    /** @description At most this sent in 24 hours */
+                    perDay?: string;
+                };
+                ETH?: {
+                    /** @description At most this in one transfer */
+                    perTransfer?: string;
+                    /** @description At most this sent in 24 hours */
+                    perDay?: string;
+                };
+            };
+        };
+        WalletWithdrawal: {
+            id: string;
+            userId: string;
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            amount: string;
+            /**
+             * @description ISO 4217 or crypto code
+             * @enum {unknown}
+             */
+            currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+            destination: string;
+            /** @enum {unknown} */
+            status: "pending" | "approved" | "rejected" | "expired";
+            note: string | null;
+            decidedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LedgerCheck: {
+            /** @description Every invariant holds */
+            ok: boolean;
+            violations: {
+                rule: string;
+                subject: string;
+                detail: string;
+            }[];
+            currencies: {
+                currency: string;
+                accounts: number;
+                transfers: number;
+            }[];
+        };
+        LedgerAccount: {
+            id: string;
+            /**
+             * @description A user’s wallet, or a platform account (clearing, revenue …)
+             * @enum {unknown}
+             */
+            kind: "wallet" | "platform";
+            userId: string | null;
+            code: string | null;
+            /**
+             * @description ISO 4217 or crypto code
+             * @enum {unknown}
+             */
+            currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+            /** @description May never go below zero (every wallet) */
+            noOverdraft: boolean;
+            /** @description credits posted − debits posted; a platform account may be below zero */
+            balance: string;
+            /** @description Debits pending (holds on the account) */
+            held: string;
+            /** @description balance − held */
+            available: string;
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            debitsPosted: string;
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            creditsPosted: string;
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            debitsPending: string;
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            creditsPending: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LedgerPosting: {
+            transferId: string;
+            /** @enum {unknown} */
+            kind: "topup" | "topup_reversal" | "payment" | "transfer" | "adjustment" | "refund" | "withdrawal";
+            /** @description − on the debit side, + on the credit side */
+            amount: string;
+            /** @description The account’s posted balance right after this posting */
+            balanceAfter: string;
+            /**
+             * @description ISO 4217 or crypto code
+             * @enum {unknown}
+             */
+            currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+            /** @description The transfer’s other account */
+            counterAccountId: string;
+            ref: string | null;
+            memo: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LedgerTransfer: {
+            id: string;
+            /** @enum {unknown} */
+            kind: "topup" | "topup_reversal" | "payment" | "transfer" | "adjustment" | "refund" | "withdrawal";
+            /** @enum {unknown} */
+            status: "posted" | "pending" | "voided";
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            amount: string;
+            postedAmount: string | null;
+            /**
+             * @description ISO 4217 or crypto code
+             * @enum {unknown}
+             */
+            currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+            debitAccountId: string;
+            creditAccountId: string;
+            ref: string | null;
+            memo: string | null;
+            /** @description Who caused it: user:<id>, apikey:<id> or system:<what> */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            expiresAt: string | null;
+            resolvedAt: string | null;
+            /** @description Debit side first; none until the transfer is posted (or when it posted zero) */
+            postings: {
+                accountId: string;
+                /** @description Signed amount in minor units */
+                amount: string;
+                /** @description Signed amount in minor units */
+                balanceAfter: string;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+        };
+        WalletCheckoutInfo: {
+            paymentId: string;
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            amount: string;
+            /**
+             * @description ISO 4217 or crypto code
+             * @enum {unknown}
+             */
+            currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+            description: string | null;
+            /** @description The payment’s status: it can be paid while requires_action */
+            status: string;
+            /** Format: date-time */
+            expiresAt: string;
+            walletPaymentStatus: ("processing" | "succeeded" | "failed") | null;
+            /** @description What the wallet can spend now in this currency, minor units */
+            available: string;
+            /** @description Where the payer goes after paying: the payment’s return page */
+            returnUrl: string;
+            /** @description Where "back" goes: the payment is canceled */
+            cancelUrl: string;
+        };
+        FraudRules: {
+            /** @description False: nothing is assessed or recorded, every operation goes ahead */
+            enabled: boolean;
+            thresholds: {
+                /** @description A score from this up is reviewed */
+                review: number;
+                /** @description A score from this up is blocked */
+                block: number;
+            };
+            velocity: {
+                /** @description Names the rule in the reasons (unique) */
+                id: string;
+                /** @description Whose operations are counted: the user’s, the caller address’s or the device’s */
+                subject: "user" | "ip" | "device";
+                /** @description The sliding window (at most 30 days) */
+                windowSeconds: number;
+                /** @description Matches when this operation makes more than this many */
+                maxCount?: number;
+                /** @description Matches when this operation takes the sum in its currency above this (a currency left out has no limit) */
+                maxAmount?: {
+                    /** @description Minor units */
+                    IRR?: string;
+                    /** @description Minor units */
+                    USD?: string;
+                    /** @description Minor units */
+                    EUR?: string;
+                    /** @description Minor units */
+                    BTC?: string;
+                    /** @description Minor units */
+                    ETH?: string;
+                };
+                /** @description Added to the assessment’s score when the rule matches (0–100) */
+                score: number;
+                /** @description Forces at least this decision when the rule matches, whatever the score */
+                action?: "review" | "block";
+                /** @description The operations the rule looks at (and, for velocity, counts); all of them when left out */
+                operations?: ("payment" | "wallet_payment" | "transfer" | "withdrawal")[];
+            }[];
+            accountAge: {
+                /** @description Names the rule in the reasons (unique) */
+                id: string;
+                /** @description Applies to accounts younger than this */
+                maxAgeDays: number;
+                /** @description Matches when one operation is above this (a currency left out has no limit) */
+                maxAmount: {
+                    /** @description Minor units */
+                    IRR?: string;
+                    /** @description Minor units */
+                    USD?: string;
+                    /** @description Minor units */
+                    EUR?: string;
+                    /** @description Minor units */
+                    BTC?: string;
+                    /** @description Minor units */
+                    ETH?: string;
+                };
+                /** @description Added to the assessment’s score when the rule matches (0–100) */
+                score: number;
+                /** @description Forces at least this decision when the rule matches, whatever the score */
+                action?: "review" | "block";
+                /** @description The operations the rule looks at (and, for velocity, counts); all of them when left out */
+                operations?: ("payment" | "wallet_payment" | "transfer" | "withdrawal")[];
+            }[];
+            /** @description What a match on each blocklist adds (the entries are kept apart: /v1/admin/fraud/blocklist) */
+            blocklists: {
+                emailDomain: {
+                    /** @description Added to the assessment’s score when the rule matches (0–100) */
+                    score: number;
+                    /** @description Forces at least this decision when the rule matches, whatever the score */
+                    action?: "review" | "block";
+                };
+                ip: {
+                    /** @description Added to the assessment’s score when the rule matches (0–100) */
+                    score: number;
+                    /** @description Forces at least this decision when the rule matches, whatever the score */
+                    action?: "review" | "block";
+                };
+                device: {
+                    /** @description Added to the assessment’s score when the rule matches (0–100) */
+                    score: number;
+                    /** @description Forces at least this decision when the rule matches, whatever the score */
+                    action?: "review" | "block";
+                };
+                cardFingerprint: {
+                    /** @description Added to the assessment’s score when the rule matches (0–100) */
+                    score: number;
+                    /** @description Forces at least this decision when the rule matches, whatever the score */
+                    action?: "review" | "block";
+                };
+            };
+            countryMismatch: {
+                /** @description Added to the assessment’s score when the rule matches (0–100) */
+                score: number;
+                /** @description Forces at least this decision when the rule matches, whatever the score */
+                action?: "review" | "block";
+            } | null;
+        };
+        FraudRulesDocument: {
+            /** @description Send it back with a change: another admin’s change in between is a 409 */
+            version: number;
+            rules: components["schemas"]["FraudRules"];
+            updatedBy: string | null;
+            updatedAt: string | null;
+        };
+        FraudAssessment: {
+            id: string;
+            /** @enum {unknown} */
+            operation: "payment" | "wallet_payment" | "transfer" | "withdrawal" | "payment_capture";
+            userId: string;
+            ref: string | null;
+            /**
+             * @description Amount in minor units (digits only)
+             * @example 12500
+             */
+            amount: string;
+            /**
+             * @description ISO 4217 or crypto code
+             * @enum {unknown}
+             */
+            currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+            ip: string | null;
+            deviceId: string | null;
+            emailDomain: string | null;
+            country: string | null;
+            cardFingerprint: string | null;
+            score: number;
+            /** @enum {unknown} */
+            decision: "allow" | "review" | "block";
+            reasons: {
+                rule: "velocity" | "account_age" | "blocklist" | "country_mismatch";
+                id: string;
+                score: number;
+                /** @description Forces at least this decision when the rule matches, whatever the score */
+                action?: "review" | "block";
+                /** @description In English */
+                detail: string;
+                /** @description What was observed against which limit (subject, measure, observed, limit, currency, windowSeconds, ageDays, kind, value…) */
+                values: {
+                    [key: string]: string;
+                };
+            }[];
+            rulesVersion: number;
+            /** @description Who called: user:<id>, apiKey:<id> or system */
+            actor: string;
+            review: {
+                /** @enum {unknown} */
+                status: "open" | "approved" | "rejected";
+                decidedBy: string | null;
+                decidedAt: string | null;
+                note: string | null;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        FraudBlocklistEntry: {
+            id: string;
+            /** @enum {unknown} */
+            kind: "email_domain" | "ip" | "device" | "card_fingerprint";
+            value: string;
+            note: string | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -3245,7 +4304,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3297,7 +4356,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3363,7 +4422,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3423,7 +4482,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3491,7 +4550,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3583,7 +4642,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3592,7 +4651,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3601,7 +4660,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3658,7 +4717,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3676,7 +4735,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3755,7 +4814,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3764,7 +4823,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3773,7 +4832,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3829,7 +4888,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3847,7 +4906,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3911,7 +4970,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3993,7 +5052,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4002,7 +5061,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4011,7 +5070,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4116,7 +5175,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4186,7 +5245,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4260,7 +5319,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4327,7 +5386,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4668,7 +5727,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4743,7 +5802,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4813,7 +5872,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4822,7 +5881,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4867,7 +5926,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4916,7 +5975,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4998,7 +6057,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5007,7 +6066,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5063,7 +6122,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5138,7 +6197,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5196,7 +6255,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5269,7 +6328,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5287,7 +6346,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5336,7 +6395,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5403,7 +6462,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5459,7 +6518,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5577,7 +6636,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5595,7 +6654,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5604,7 +6663,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5678,7 +6737,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5758,7 +6817,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5807,7 +6866,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5875,7 +6934,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5884,7 +6943,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5947,7 +7006,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6013,7 +7072,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6031,7 +7090,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6099,7 +7158,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6173,7 +7232,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6255,7 +7314,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6273,7 +7332,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6356,7 +7415,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6374,7 +7433,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6428,7 +7487,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6497,7 +7556,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6553,7 +7612,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6631,7 +7690,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6649,7 +7708,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6711,7 +7770,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6774,7 +7833,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6897,7 +7956,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6952,7 +8011,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7023,7 +8082,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7032,7 +8091,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7104,7 +8163,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7179,7 +8238,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7197,7 +8256,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7263,7 +8322,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7326,7 +8385,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7393,7 +8452,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7449,7 +8508,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7514,7 +8573,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7576,7 +8635,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7642,7 +8701,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7707,7 +8766,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7756,7 +8815,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7805,7 +8864,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7863,7 +8922,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7930,7 +8989,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7997,7 +9056,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8077,7 +9136,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8135,7 +9194,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8208,7 +9267,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8226,7 +9285,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8298,7 +9357,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8375,7 +9434,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8384,7 +9443,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8442,7 +9501,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8515,7 +9574,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8533,7 +9592,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8600,7 +9659,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8618,7 +9677,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8683,7 +9742,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8701,7 +9760,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8766,7 +9825,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8784,7 +9843,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8840,7 +9899,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8858,7 +9917,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8925,7 +9984,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9004,7 +10063,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9091,7 +10150,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9109,7 +10168,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9166,7 +10225,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9240,7 +10299,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9258,7 +10317,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9323,7 +10382,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9393,7 +10452,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9411,7 +10470,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9472,7 +10531,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9490,7 +10549,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9557,7 +10616,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9575,7 +10634,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9584,7 +10643,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9652,7 +10711,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9714,7 +10773,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9782,7 +10841,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9791,7 +10850,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9847,7 +10906,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9921,7 +10980,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9977,7 +11036,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10042,7 +11101,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10102,7 +11161,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10170,7 +11229,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10198,7 +11257,7 @@ export interface operations {
                 limit?: number;
                 customerId?: string;
                 status?: "requires_action" | "processing" | "succeeded" | "failed" | "canceled" | "expired";
-                gateway?: "test" | "zarinpal" | "stripe" | "paypal";
+                gateway?: "test" | "zarinpal" | "stripe" | "paypal" | "wallet";
                 purposeType?: "order" | "wallet_topup" | "custom";
                 purposeRef?: string;
                 held?: boolean;
@@ -10241,7 +11300,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10267,6 +11326,8 @@ export interface operations {
             header?: {
                 /** @description Retry-safe key: a retry with the same key and body returns the first response */
                 "idempotency-key"?: string;
+                /** @description The id the client keeps for this installation or browser; fraud rules count operations per device */
+                "x-device-id"?: string;
             };
             path?: never;
             cookie?: never;
@@ -10308,7 +11369,7 @@ export interface operations {
                     /** Format: uri */
                     returnUrl: string;
                     /** @enum {unknown} */
-                    gateway?: "test" | "zarinpal" | "stripe" | "paypal";
+                    gateway?: "test" | "zarinpal" | "stripe" | "paypal" | "wallet";
                     description?: string;
                     /** @description The customer's country (ISO 3166-1 alpha-2), for routing */
                     country?: string;
@@ -10347,7 +11408,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10365,7 +11426,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10374,7 +11435,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10430,7 +11491,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10488,7 +11549,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10555,7 +11616,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10573,7 +11634,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10616,6 +11677,8 @@ export interface operations {
                     /** @enum {unknown} */
                     reason: "requested_by_customer" | "duplicate" | "fraudulent" | "order_canceled" | "other";
                     note?: string;
+                    /** @description original (default): back through the gateway; wallet: credited to the customer's wallet at once, no gateway call */
+                    destination?: "original" | "wallet";
                 };
             };
         };
@@ -10647,7 +11710,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10665,7 +11728,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10674,7 +11737,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10739,7 +11802,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10797,7 +11860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10815,7 +11878,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10873,7 +11936,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10891,8 +11954,132 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPaymentAnalytics: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                groupBy?: "day" | "gateway" | "currency";
+                /** @description IANA zone for day buckets; Asia/Tehran by default */
+                timezone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentAnalytics"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportPaymentAnalytics: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                groupBy?: "day" | "gateway" | "currency";
+                /** @description IANA zone for day buckets; Asia/Tehran by default */
+                timezone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10938,7 +12125,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10963,7 +12150,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                name: "test" | "zarinpal" | "stripe" | "paypal";
+                name: "test" | "zarinpal" | "stripe" | "paypal" | "wallet";
             };
             cookie?: never;
         };
@@ -11006,7 +12193,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11031,7 +12218,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                name: "test" | "zarinpal" | "stripe" | "paypal";
+                name: "test" | "zarinpal" | "stripe" | "paypal" | "wallet";
             };
             cookie?: never;
         };
@@ -11062,7 +12249,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11121,7 +12308,7 @@ export interface operations {
                              */
                             maxAmount?: string;
                             countries?: string[];
-                            gateways: ("test" | "zarinpal" | "stripe" | "paypal")[];
+                            gateways: ("test" | "zarinpal" | "stripe" | "paypal" | "wallet")[];
                         }[];
                         /** @description How long an unpaid payment stays open */
                         expiryMinutes: number;
@@ -11151,7 +12338,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11195,7 +12382,7 @@ export interface operations {
                          */
                         maxAmount?: string;
                         countries?: string[];
-                        gateways: ("test" | "zarinpal" | "stripe" | "paypal")[];
+                        gateways: ("test" | "zarinpal" | "stripe" | "paypal" | "wallet")[];
                     }[];
                     /** @description How long an unpaid payment stays open */
                     expiryMinutes?: number;
@@ -11238,7 +12425,7 @@ export interface operations {
                              */
                             maxAmount?: string;
                             countries?: string[];
-                            gateways: ("test" | "zarinpal" | "stripe" | "paypal")[];
+                            gateways: ("test" | "zarinpal" | "stripe" | "paypal" | "wallet")[];
                         }[];
                         /** @description How long an unpaid payment stays open */
                         expiryMinutes: number;
@@ -11277,7 +12464,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11477,7 +12664,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11550,7 +12737,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11559,7 +12746,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11615,7 +12802,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11695,7 +12882,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11713,7 +12900,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11774,7 +12961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11837,7 +13024,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11909,7 +13096,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11958,7 +13145,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12041,7 +13228,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12050,7 +13237,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12119,7 +13306,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12128,7 +13315,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12191,7 +13378,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12255,7 +13442,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12273,7 +13460,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12282,7 +13469,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12340,7 +13527,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12407,7 +13594,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12487,7 +13674,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12571,7 +13758,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12580,7 +13767,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12638,7 +13825,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12718,7 +13905,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12736,7 +13923,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12745,7 +13932,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12813,7 +14000,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12831,7 +14018,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12840,7 +14027,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12906,7 +14093,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12924,7 +14111,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12933,7 +14120,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12998,7 +14185,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13016,7 +14203,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13025,7 +14212,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13090,7 +14277,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13108,7 +14295,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13167,7 +14354,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13185,7 +14372,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13194,7 +14381,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13258,7 +14445,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13308,7 +14495,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13357,7 +14544,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13421,7 +14608,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13479,7 +14666,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13554,7 +14741,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13563,7 +14750,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13572,7 +14759,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13649,7 +14836,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13667,7 +14854,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13676,7 +14863,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13737,7 +14924,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13802,7 +14989,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13811,7 +14998,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13867,7 +15054,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13943,7 +15130,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13961,7 +15148,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14027,7 +15214,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14045,7 +15232,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14094,7 +15281,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14164,7 +15351,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14173,7 +15360,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14229,7 +15416,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14310,7 +15497,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14328,7 +15515,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14375,7 +15562,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14463,7 +15650,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14525,7 +15712,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14587,8 +15774,2309 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyWallet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Wallet"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyWalletTransactions: {
+        parameters: {
+            query?: {
+                /** @description ISO 4217 or crypto code */
+                currency?: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WalletTransaction"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportMyWalletStatement: {
+        parameters: {
+            query: {
+                /** @description ISO 4217 or crypto code */
+                currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    payFromWallet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key: a retry with the same key and body returns the first response */
+                "idempotency-key"?: string;
+                /** @description The id the client keeps for this installation or browser; fraud rules count operations per device */
+                "x-device-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Amount in minor units (digits only, more than zero)
+                     * @example 12500
+                     */
+                    amount: string;
+                    /**
+                     * @description ISO 4217 or crypto code
+                     * @enum {unknown}
+                     */
+                    currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                    purpose: {
+                        type: "order" | "custom";
+                        /** @description Your order id, for example */
+                        ref?: string;
+                    };
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {unknown} */
+                        status: "processing" | "succeeded" | "failed";
+                        /**
+                         * @description Amount in minor units (digits only)
+                         * @example 12500
+                         */
+                        amount: string;
+                        /**
+                         * @description ISO 4217 or crypto code
+                         * @enum {unknown}
+                         */
+                        currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                        purpose: {
+                            type: string;
+                            ref: string | null;
+                        };
+                        description: string | null;
+                        failure: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        balance: components["schemas"]["WalletBalance"];
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transferFromWallet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key: a retry with the same key and body returns the first response */
+                "idempotency-key"?: string;
+                /** @description The id the client keeps for this installation or browser; fraud rules count operations per device */
+                "x-device-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The recipient: a Caravan id, your product’s externalId, or an e-mail address */
+                    to: string | {
+                        externalId: string;
+                    } | {
+                        /** Format: email */
+                        email: string;
+                    };
+                    /**
+                     * @description Amount in minor units (digits only, more than zero)
+                     * @example 12500
+                     */
+                    amount: string;
+                    /**
+                     * @description ISO 4217 or crypto code
+                     * @enum {unknown}
+                     */
+                    currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                    /** @description Shown to both in their history */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        transferId: string;
+                        /**
+                         * @description Amount in minor units (digits only)
+                         * @example 12500
+                         */
+                        amount: string;
+                        /**
+                         * @description ISO 4217 or crypto code
+                         * @enum {unknown}
+                         */
+                        currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                        to: {
+                            id: string;
+                            name: string | null;
+                        };
+                        balance: components["schemas"]["WalletBalance"];
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWalletCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attemptId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalletCheckoutInfo"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    payWalletCheckout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key: a retry with the same key and body returns the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                attemptId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {unknown} */
+                        status: "processing" | "succeeded" | "failed";
+                        failure: string | null;
+                        /** @description The payment’s return page: it confirms the payment and sends the payer back to the shop */
+                        redirectUrl: string;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestWithdrawal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key: a retry with the same key and body returns the first response */
+                "idempotency-key"?: string;
+                /** @description The id the client keeps for this installation or browser; fraud rules count operations per device */
+                "x-device-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Amount in minor units (digits only, more than zero)
+                     * @example 12500
+                     */
+                    amount: string;
+                    /**
+                     * @description ISO 4217 or crypto code
+                     * @enum {unknown}
+                     */
+                    currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                    /** @description Where to pay it: a Sheba (IBAN) such as IR06 2960 0000 0010 0324 2000 01, or an account you name */
+                    destination: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalletWithdrawal"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyWithdrawals: {
+        parameters: {
+            query?: {
+                status?: "pending" | "approved" | "rejected" | "expired";
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WalletWithdrawal"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWithdrawals: {
+        parameters: {
+            query?: {
+                status?: "pending" | "approved" | "rejected" | "expired";
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WalletWithdrawal"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveWithdrawal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalletWithdrawal"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejectWithdrawal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalletWithdrawal"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWalletSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalletSettings"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWalletSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Per currency; a currency left out has no limit */
+                    transferLimits?: {
+                        IRR?: {
+                            /** @description At most this in one transfer */
+                            perTransfer?: string;
+                            /** @description At most this sent in 24 hours */
+                            perDay?: string;
+                        };
+                        USD?: {
+                            /** @description At most this in one transfer */
+                            perTransfer?: string;
+                            /** @description At most this sent in 24 hours */
+                            perDay?: string;
+                        };
+                        EUR?: {
+                            /** @description At most this in one transfer */
+                            perTransfer?: string;
+                            /** @description At most this sent in 24 hours */
+                            perDay?: string;
+                        };
+                        BTC?: {
+                            /** @description At most this in one transfer */
+                            perTransfer?: string;
+                            /** @description At most this sent in 24 hours */
+                            perDay?: string;
+                        };
+                        ETH?: {
+                            /** @description At most this in one transfer */
+                            perTransfer?: string;
+                            /** @description At most this sent in 24 hours */
+                            perDay?: string;
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalletSettings"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adjustWallet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key: a retry with the same key and body returns the first response */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A Caravan user id, or { "externalId": "…" } */
+                    userId: string | {
+                        /** @description The host product's own id for the user: 1-128 of A-Z a-z 0-9 _ . : @ - */
+                        externalId: string;
+                    };
+                    /**
+                     * @description ISO 4217 or crypto code
+                     * @enum {unknown}
+                     */
+                    currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                    /** @description Minor units: positive credits the wallet, negative debits it (never below zero) */
+                    amount: string;
+                    /** @description Why: kept on the transaction and in the audit log */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        transferId: string;
+                        balance: {
+                            /**
+                             * @description ISO 4217 or crypto code
+                             * @enum {unknown}
+                             */
+                            currency: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                            /**
+                             * @description Amount in minor units (digits only)
+                             * @example 12500
+                             */
+                            balance: string;
+                            /** @description Reserved by holds (payments in progress, withdrawals awaiting approval) */
+                            held: string;
+                            /** @description balance − held: what can be spent now */
+                            available: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLedgerAccounts: {
+        parameters: {
+            query?: {
+                kind?: "wallet" | "platform";
+                /** @description ISO 4217 or crypto code */
+                currency?: "IRR" | "USD" | "EUR" | "BTC" | "ETH";
+                userId?: string;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["LedgerAccount"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLedgerAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerAccount"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLedgerPostings: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["LedgerPosting"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLedgerTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerTransfer"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkLedger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerCheck"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFraudRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FraudRulesDocument"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateFraudRules: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key: a retry with the same key and body returns the first response */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The version these rules were read at */
+                    version: number;
+                    rules: components["schemas"]["FraudRules"];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FraudRulesDocument"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFraudReviews: {
+        parameters: {
+            query?: {
+                status?: "open" | "approved" | "rejected";
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FraudAssessment"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveFraudReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key: a retry with the same key and body returns the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FraudAssessment"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejectFraudReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key: a retry with the same key and body returns the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                    /** @description Also put these facts of the assessment on the blocklist (those it has) */
+                    block?: ("email_domain" | "ip" | "device" | "card_fingerprint")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FraudAssessment"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFraudAssessments: {
+        parameters: {
+            query?: {
+                userId?: string;
+                decision?: "allow" | "review" | "block";
+                operation?: "payment" | "wallet_payment" | "transfer" | "withdrawal" | "payment_capture";
+                ref?: string;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FraudAssessment"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFraudAssessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FraudAssessment"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFraudBlocklist: {
+        parameters: {
+            query?: {
+                kind?: "email_domain" | "ip" | "device" | "card_fingerprint";
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FraudBlocklistEntry"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addFraudBlocklistEntry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key: a retry with the same key and body returns the first response */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {unknown} */
+                    kind: "email_domain" | "ip" | "device" | "card_fingerprint";
+                    /** @description A domain (example.com also matches its subdomains), an IP or CIDR (v4 or v6), a device id or a card fingerprint */
+                    value: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FraudBlocklistEntry"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeFraudBlocklistEntry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key: a retry with the same key and body returns the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14713,7 +18201,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget */
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14740,7 +18228,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged */
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14765,7 +18253,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                name: "test" | "zarinpal" | "stripe" | "paypal";
+                name: "test" | "zarinpal" | "stripe" | "paypal" | "wallet";
             };
             cookie?: never;
         };

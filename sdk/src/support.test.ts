@@ -89,6 +89,7 @@ describe('support', () => {
     await s.settings()
     await s.updateSettings({ slaWarnMinutes: 15 })
     await s.analytics({ from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z', groupBy: 'agent' })
+    await s.exportAnalytics({ from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z', groupBy: 'channel' })
     expect(calls.map((c) => [c.method, c.path])).toEqual([
       ['GET', '/v1/support/status'],
       ['PUT', '/v1/support/presence'],
@@ -109,6 +110,7 @@ describe('support', () => {
       ['GET', '/v1/admin/support/settings'],
       ['PATCH', '/v1/admin/support/settings'],
       ['GET', '/v1/support/analytics?from=2026-01-01T00%3A00%3A00Z&to=2026-02-01T00%3A00%3A00Z&groupBy=agent'],
+      ['GET', '/v1/support/analytics/export?from=2026-01-01T00%3A00%3A00Z&to=2026-02-01T00%3A00%3A00Z&groupBy=channel'],
     ])
     expect(calls[1]!.body).toEqual({ status: 'online', capacity: 4 })
     expect(calls[3]!.body).toEqual({ capacity: 7 })

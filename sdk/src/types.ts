@@ -160,6 +160,52 @@ export type PaymentGatewayName = Schemas['PaymentGateway']['name']
 export type PaymentAttempt = Schemas['PaymentAttempt']
 export type PaymentAttemptStatus = PaymentAttempt['status']
 export type Refund = Schemas['Refund']
+export type Wallet = Schemas['Wallet']
+export type WalletBalance = Schemas['WalletBalance']
+export type WalletHold = Schemas['WalletHold']
+export type WalletTransaction = Schemas['WalletTransaction']
+export type WalletTransactionPage = ResponseOf<'listMyWalletTransactions'>
+export type WalletTransactionQuery = QueryOf<'listMyWalletTransactions'>
+export type WalletStatementQuery = QueryOf<'exportMyWalletStatement'>
+export type WalletAdjustmentInput = RequestBody<'adjustWallet'>
+export type WalletAdjustment = ResponseOf<'adjustWallet'>
+export type LedgerCheck = Schemas['LedgerCheck']
+/** The ledger explorer (admins): an account with its counters, its postings, a transfer with both postings. */
+export type LedgerAccount = Schemas['LedgerAccount']
+export type LedgerAccountQuery = QueryOf<'listLedgerAccounts'>
+export type LedgerAccountPage = ResponseOf<'listLedgerAccounts'>
+export type LedgerPosting = Schemas['LedgerPosting']
+export type LedgerPostingQuery = QueryOf<'listLedgerPostings'>
+export type LedgerPostingPage = ResponseOf<'listLedgerPostings'>
+export type LedgerTransfer = Schemas['LedgerTransfer']
+export type WalletPayment = Schemas['WalletPayment']
+export type WalletPaymentInput = RequestBody<'payFromWallet'>
+export type WalletPaymentResult = ResponseOf<'payFromWallet'>
+export type WalletTransferInput = RequestBody<'transferFromWallet'>
+export type WalletTransferResult = ResponseOf<'transferFromWallet'>
+export type WalletCheckout = ResponseOf<'getWalletCheckout'>
+export type WalletCheckoutResult = ResponseOf<'payWalletCheckout'>
+export type WalletSettings = Schemas['WalletSettings']
+export type UpdateWalletSettingsInput = RequestBody<'updateWalletSettings'>
+export type Withdrawal = Schemas['WalletWithdrawal']
+export type WithdrawalStatus = Withdrawal['status']
+export type WithdrawalInput = RequestBody<'requestWithdrawal'>
+export type WithdrawalPage = ResponseOf<'listMyWithdrawals'>
+export type WithdrawalQuery = QueryOf<'listMyWithdrawals'>
+/** Fraud checks (admins): the rules document, assessments, the review queue and the blocklist. */
+export type FraudRules = Schemas['FraudRules']
+export type FraudRulesDocument = Schemas['FraudRulesDocument']
+export type UpdateFraudRulesInput = RequestBody<'updateFraudRules'>
+export type FraudAssessment = Schemas['FraudAssessment']
+export type FraudAssessmentPage = ResponseOf<'listFraudAssessments'>
+export type FraudAssessmentQuery = QueryOf<'listFraudAssessments'>
+export type FraudReviewQuery = QueryOf<'listFraudReviews'>
+export type ApproveFraudReviewInput = RequestBody<'approveFraudReview'>
+export type RejectFraudReviewInput = RequestBody<'rejectFraudReview'>
+export type FraudBlocklistEntry = Schemas['FraudBlocklistEntry']
+export type FraudBlocklistInput = RequestBody<'addFraudBlocklistEntry'>
+export type FraudBlocklistPage = ResponseOf<'listFraudBlocklist'>
+export type FraudBlocklistQuery = QueryOf<'listFraudBlocklist'>
 export type RefundStatus = Refund['status']
 /** A payment with every attempt at a gateway (oldest first: the route it took) and its refunds. */
 export type PaymentDetail = Schemas['PaymentDetail']
@@ -176,6 +222,10 @@ export type PaymentGateway = Schemas['PaymentGateway']
 export type PaymentGatewayField = PaymentGateway['fields'][number]
 /** What a payer can pay with now, and how IRR is shown (toman or rial). */
 export type PaymentOptions = Schemas['PaymentOptions']
+/** Payment analytics (admins): figures per currency of the payments created over a range, in total and by day, gateway or currency. */
+export type PaymentAnalytics = Schemas['PaymentAnalytics']
+export type PaymentAnalyticsFigures = Schemas['PaymentAnalyticsFigures']
+export type PaymentAnalyticsQuery = QueryOf<'getPaymentAnalytics'>
 export type ConfigurePaymentGatewayInput = RequestBody<'configurePaymentGateway'>
 /** Routing rules (first match wins), how long an unpaid payment stays open, refund policies. */
 export type PaymentSettings = ResponseOf<'getPaymentSettings'>
@@ -275,6 +325,9 @@ export interface RealtimeEvents {
   /** Canceled, or expired unpaid (the payment's status says which). */
   'payment.canceled': { payment: Payment }
   'payment.refunded': { payment: Payment; refund: Refund }
+  // Wallet: to the owner's sockets after every change of one of their wallets (a top-up, refund,
+  // payment, transfer, adjustment, a hold taken or released).
+  'wallet.changed': { userId: string; balance: WalletBalance }
   // Support: the requester hears of their ticket (customer view, public entries only) ...
   'ticket.updated': { ticket: Ticket }
   'ticket.event': { event: TicketEvent }

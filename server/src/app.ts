@@ -17,6 +17,7 @@ import { createLogger } from './core/logging/logger'
 import { createEventBus } from './core/events/bus'
 import { createAuth } from './core/http/auth'
 import { createIdempotency } from './core/http/idempotency'
+import { lazySerializers } from './core/http/lazy-serializers'
 import { controlRoutes } from './core/http/control-routes'
 import { opsRoutes } from './core/http/ops-routes'
 import { corsOriginCheck, createHttpServer, installHttpPlumbing, installNotFound } from './core/http/plugins'
@@ -38,6 +39,8 @@ import { chatRoutes, chatSchemas, chatTags, createChatService } from './modules/
 import { createPaymentsService, gatewayFactories, paymentSchemas, paymentsRoutes, paymentTags } from './modules/payments'
 import { buildFiles } from './modules/files'
 import { createSupportService, supportRoutes, supportSchemas, supportTags } from './modules/support'
+import { createWalletService, walletRoutes, walletSchemas, walletTags } from './modules/wallet'
+import { createFraudService, fraudRoutes, fraudSchemas, fraudTags } from './modules/fraud'
 import {
   createNotificationsService,
   notificationSchemas,
@@ -165,6 +168,19 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     privacy,
     policy: async () => createContentFilter((await notifications.settings.read()).contentRules),
   })
+  // Fraud checks come before the modules that call them; the card fingerprint a gateway reported is
+  // asked of payments, built next (this runs in a job, long after).
+  const fraud = createFraudService({
+    database,
+    bus,
+    events,
+    jobs,
+    audit,
+    accounts,
+    privacy,
+    logger,
+    cardFingerprint: (paymentId) => payments.cardFingerprint(paymentId),
+  })
   const payments = createPaymentsService({
     database,
     bus,
@@ -176,8 +192,25 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     logger,
     factories: gatewayFactories,
     irrDisplay: async () => (await notifications.settings.read()).formats.irr,
+    fraud,
+    // The wallet is built next (it needs payments' refund guard); this runs per request, long after.
+    walletLiabilities: () => wallet.liabilities(),
     settings: { publicUrl: config.publicUrl },
   })
+  const wallet = createWalletService({
+    database,
+    bus,
+    events,
+    jobs,
+    audit,
+    accounts,
+    logger,
+    refundGuard: payments.refunds.guard,
+    fraud,
+    attemptAt: payments.attemptAt,
+    publicUrl: config.publicUrl,
+  })
+  payments.gateways.attach(wallet.checkout.gateway)
   const support = createSupportService({
     database,
     bus,
@@ -219,8 +252,10 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   })
   jobs.schedule('idempotency-purge', '17 * * * *')
 
+  const serializers = lazySerializers()
   const app = Fastify({
     loggerInstance: logger as any,
+    schemaController: { compilersFactory: { buildSerializer: serializers.buildSerializer } },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     // Slow clients (a byte every few seconds) are cut off once the request is not complete in time.
@@ -265,9 +300,18 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     metrics,
     publicUrl: config.publicUrl,
     version: VERSION,
-    tags: [...accountsTags, ...notificationTags, ...chatTags, ...files.tags, ...paymentTags, ...supportTags],
+    tags: [...accountsTags, ...notificationTags, ...chatTags, ...files.tags, ...paymentTags, ...supportTags, ...walletTags, ...fraudTags],
   })
-  for (const schema of [...accountsSchemas, ...notificationSchemas, ...files.schemas, ...chatSchemas, ...paymentSchemas, ...supportSchemas])
+  for (const schema of [
+    ...accountsSchemas,
+    ...notificationSchemas,
+    ...files.schemas,
+    ...chatSchemas,
+    ...paymentSchemas,
+    ...supportSchemas,
+    ...walletSchemas,
+    ...fraudSchemas,
+  ])
     app.addSchema(schema)
 
   opsRoutes(app, {
@@ -285,7 +329,14 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   })
   // The `caravan` command's channel to the node that owns the embedded database (demo, backup).
   if (database.lock)
-    controlRoutes(app, { lock: database.lock, database, publicUrl: config.publicUrl, seedDemo: accounts.seedDemo, keys: keyRotation })
+    controlRoutes(app, {
+      lock: database.lock,
+      database,
+      publicUrl: config.publicUrl,
+      seedDemo: accounts.seedDemo,
+      keys: keyRotation,
+      ledgerCheck: () => wallet.check(),
+    })
   if (config.role !== 'worker') {
     accountsRoutes(app, { accounts, auth, authRateLimitPerMinute: config.authRateLimitPerMinute })
     notificationsRoutes(app, { notifications, auth, idempotency, publicUrl: config.publicUrl })
@@ -293,6 +344,8 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     chatRoutes(app, { chat, auth })
     paymentsRoutes(app, { payments, auth, idempotency })
     supportRoutes(app, { support, auth })
+    walletRoutes(app, { wallet, auth, idempotency })
+    fraudRoutes(app, { fraud, auth, idempotency })
   }
 
   const indexFile = join(config.webDistDir, 'index.html')
@@ -365,7 +418,8 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     secrets,
     keyRing,
     privacy,
-    services: { accounts, notifications, chat, files: files.service, payments, support, keyRotation },
+    serializers,
+    services: { accounts, notifications, chat, files: files.service, payments, support, wallet, fraud, keyRotation },
     start,
     listen,
     stop,

@@ -4,6 +4,7 @@ import { CommandError } from './cli/control-client'
 import { copyToPostgresCommand } from './cli/copy-to-postgres'
 import { demoCommand } from './cli/demo'
 import { keysCommand } from './cli/keys'
+import { ledgerCommand } from './cli/ledger'
 import { migrateCommand } from './cli/migrate'
 import { restoreCommand } from './cli/restore'
 import { startCommand } from './cli/start'
@@ -19,6 +20,7 @@ const HELP = `Usage: caravan [command] [--role all|api|worker]
   restore FILE    replace the embedded database with a backup (the node must be stopped)
   keys rotate     make a new data key active; content encrypted at rest moves onto it in the background
   keys status     the data keys and how much is still under older ones
+  ledger check    check the wallet ledger's invariants (exit 1 when one is broken)
   copy-to-postgres URL
                   copy the embedded database into an empty PostgreSQL database (the node must be stopped)
 Settings come from the environment; see docs/configuration.md and docs/embedded-database.md.`
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, (config: Config, args: string[]) => Promise<void>
   restore: restoreCommand,
   'copy-to-postgres': copyToPostgresCommand,
   keys: keysCommand,
+  ledger: ledgerCommand,
 }
 
 /** The words that are not options (`--role worker` is one option). */

@@ -46,5 +46,5 @@ describe('server build', () => {
     } finally {
       node.cleanup()
     }
-  })
+  }, 150_000) // a built node's start runs every migration first (startBuilt waits up to 90 s)
 })

@@ -50,6 +50,9 @@ const exited = (child: ChildProcess) =>
     child.once('exit', (code) => resolve(code))
   })
 
+/** Each of these starts `caravan` processes on a fresh embedded database (every migration): on two busy cores, more than a minute. */
+const PROCESS_TEST_MS = 180_000
+
 describe('caravan command', () => {
   it('stops at start-up with one clear line naming a bad setting', () => {
     const result = run(['start'], { ...baseEnv(), PORT: 'eighty' })
@@ -73,50 +76,79 @@ describe('caravan command', () => {
     expect(help.stdout).toMatch(/backup FILE[\s\S]*restore FILE/)
   })
 
-  it('migrate applies migrations and exits; demo prints three logins', () => {
-    const env = baseEnv()
-    const migrate = run(['migrate'], env)
-    expect(migrate.status, migrate.stderr).toBe(0)
-    expect(migrate.stdout).toContain('Migrations applied.')
-    const demo = run(['demo'], env)
-    expect(demo.status, demo.stderr).toBe(0)
-    for (const who of ['admin@demo.caravan.local', 'agent@demo.caravan.local', 'customer@demo.caravan.local'])
-      expect(demo.stdout).toContain(who)
-  })
+  it(
+    'migrate applies migrations and exits; demo prints three logins',
+    () => {
+      const env = baseEnv()
+      const migrate = run(['migrate'], env)
+      expect(migrate.status, migrate.stderr).toBe(0)
+      expect(migrate.stdout).toContain('Migrations applied.')
+      const demo = run(['demo'], env)
+      expect(demo.status, demo.stderr).toBe(0)
+      for (const who of ['admin@demo.caravan.local', 'agent@demo.caravan.local', 'customer@demo.caravan.local'])
+        expect(demo.stdout).toContain(who)
+    },
+    PROCESS_TEST_MS,
+  )
 
-  it('start creates the first admin from env, serves, and stops cleanly on SIGTERM', async () => {
-    const port = await freePort()
-    const env = { ...baseEnv(), PORT: String(port), ADMIN_EMAIL: 'Owner@Example.com', ADMIN_PASSWORD: 'owner password 1' }
-    const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: 'pipe' })
-    const url = `http://127.0.0.1:${port}`
-    try {
-      await waitReady(url, child)
-      const login = await fetch(url + '/v1/auth/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'owner@example.com', password: 'owner password 1' }),
+  it(
+    'ledger check reports that every invariant holds; a wrong word is the usage line',
+    () => {
+      const env = baseEnv()
+      const ledger = run(['ledger', 'check'], env)
+      expect(ledger.status, ledger.stderr).toBe(0)
+      expect(ledger.stdout).toContain('The ledger balances: every invariant holds.')
+      const usage = run(['ledger', 'balance'], env)
+      expect(usage.status).toBe(1)
+      expect(usage.stderr.trim()).toBe('caravan: usage: caravan ledger check')
+    },
+    PROCESS_TEST_MS,
+  )
+
+  it(
+    'start creates the first admin from env, serves, and stops cleanly on SIGTERM',
+    async () => {
+      const port = await freePort()
+      const env = { ...baseEnv(), PORT: String(port), ADMIN_EMAIL: 'Owner@Example.com', ADMIN_PASSWORD: 'owner password 1' }
+      const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: 'pipe' })
+      const url = `http://127.0.0.1:${port}`
+      try {
+        await waitReady(url, child)
+        const login = await fetch(url + '/v1/auth/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'owner@example.com', password: 'owner password 1' }),
+        })
+        expect(login.status).toBe(200)
+        expect(((await login.json()) as any).user.role).toBe('admin')
+      } finally {
+        const code = exited(child)
+        child.kill('SIGTERM')
+        expect(await code).toBe(0)
+      }
+    },
+    PROCESS_TEST_MS,
+  )
+
+  it(
+    '--role worker runs jobs and health checks but serves no API',
+    async () => {
+      const port = await freePort()
+      const child = spawn(process.execPath, [BIN, 'start', '--role', 'worker'], {
+        env: { ...baseEnv(), PORT: String(port) },
+        stdio: 'pipe',
       })
-      expect(login.status).toBe(200)
-      expect(((await login.json()) as any).user.role).toBe('admin')
-    } finally {
-      const code = exited(child)
-      child.kill('SIGTERM')
-      expect(await code).toBe(0)
-    }
-  })
-
-  it('--role worker runs jobs and health checks but serves no API', async () => {
-    const port = await freePort()
-    const child = spawn(process.execPath, [BIN, 'start', '--role', 'worker'], { env: { ...baseEnv(), PORT: String(port) }, stdio: 'pipe' })
-    const url = `http://127.0.0.1:${port}`
-    try {
-      await waitReady(url, child)
-      expect((await fetch(url + '/healthz')).status).toBe(200)
-      expect((await fetch(url + '/v1/auth/login', { method: 'POST' })).status).toBe(404)
-    } finally {
-      const code = exited(child)
-      child.kill('SIGTERM')
-      await code
-    }
-  })
+      const url = `http://127.0.0.1:${port}`
+      try {
+        await waitReady(url, child)
+        expect((await fetch(url + '/healthz')).status).toBe(200)
+        expect((await fetch(url + '/v1/auth/login', { method: 'POST' })).status).toBe(404)
+      } finally {
+        const code = exited(child)
+        child.kill('SIGTERM')
+        await code
+      }
+    },
+    PROCESS_TEST_MS,
+  )
 })

@@ -87,6 +87,7 @@ describe('a running node owns its embedded database', () => {
     expect(migrate.stdout.trim()).toBe(`The running node (pid ${node.child.pid}) applied every migration when it started; nothing to do.`)
   })
 
+  // A node process and three commands, each a process of its own (the node alone takes ~30 s to start here).
   it('backup while the node runs; restore is refused while it runs, and a fresh folder restored from it keeps the users', async () => {
     const email = `kept-${Date.now()}@example.com`
     expect((await post(`${node.url}/v1/auth/register`, { email, password: 'kept password 1' })).status).toBe(201)
@@ -125,7 +126,7 @@ describe('a running node owns its embedded database', () => {
     expect(aside).toHaveLength(1)
     expect(again.stdout).toContain(join(fresh, aside[0]))
     expect(readdirSync(join(fresh, aside[0]))).toContain('PG_VERSION')
-  }, 60_000)
+  }, 180_000)
 
   it('refuses a file that is not a backup, or a damaged one, with one line and the folder untouched', async () => {
     const files = tempDir()

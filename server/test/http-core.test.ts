@@ -223,6 +223,12 @@ describe('OpenAPI', () => {
     const ui = await t.caravan.app.inject({ method: 'GET', url: '/docs/' })
     expect(ui.statusCode).toBe(200)
   })
+
+  it('every response schema compiles (serializers are compiled on first use, so a bad one would fail only then)', () => {
+    // Hundreds: every route's every status; a compile error throws here.
+    expect(t.caravan.serializers.compileAll()).toBeGreaterThan(500)
+    expect(t.caravan.serializers.compileAll()).toBe(0)
+  })
 })
 
 describe('rate limits', () => {

@@ -24,7 +24,9 @@ async function call(method: string, path: string, token?: string, body?: unknown
 }
 
 describe('caravan keys', () => {
-  it('rotates through the running node; old messages move to the new key and stay readable', async () => {
+  // A node process and four commands, each a process of its own: starting the node alone takes
+  // about 30 s on two cores (TypeScript through tsx, migrations on PGlite).
+  it('rotates through the running node; old messages move to the new key and stay readable', { timeout: 180_000 }, async () => {
     node = await startEmbeddedNode(dataDir)
     const register = (email: string) => call('POST', '/v1/auth/register', undefined, { email, password: 'correct horse battery' })
     const a = (await register('keys-a@example.com')).body

@@ -31,7 +31,8 @@ async function stuckRequest(url: string): Promise<Socket> {
   return socket
 }
 
-describe('shutdown', () => {
+// Each test starts a built node (every migration on a fresh embedded database): up to 90 s of it.
+describe('shutdown', { timeout: 150_000 }, () => {
   let build: Awaited<ReturnType<typeof buildToTemp>>
   beforeAll(async () => {
     build = await buildToTemp()

@@ -1,6 +1,7 @@
 // How a `caravan` command reaches the node that owns DATA_DIR's embedded database: through the
 // local control routes (core/http/control-routes.ts), at the URL and with the token the node wrote
 // in DATA_DIR/caravan.lock. Commands never open a folder another process holds.
+import { buildCaravan, type Caravan } from '../app'
 import type { Config } from '../config'
 import { DataDirInUseError, describeOwner, lockOwner, type LockOwner } from '../core/db/data-dir-lock'
 import { CONTROL_TOKEN_HEADER } from '../core/http/control-routes'
@@ -65,5 +66,16 @@ export async function aloneOrThroughNode<T>(
     // A node took the folder between the look and the open.
     if (e instanceof DataDirInUseError) return viaNode()
     throw e
+  }
+}
+
+/** `work` on a Caravan of this process (role api: jobs it sends wait for a node's workers), stopped after. */
+export async function withOwnCaravan<T>(config: Config, work: (caravan: Caravan) => Promise<T>): Promise<T> {
+  const caravan = await buildCaravan({ ...config, role: 'api', logLevel: 'warn' })
+  try {
+    await caravan.start()
+    return await work(caravan)
+  } finally {
+    await caravan.stop()
   }
 }

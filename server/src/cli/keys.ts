@@ -3,27 +3,21 @@
 // `caravan keys status` shows the keys and how much is still under older ones. With a node running
 // on the embedded database, the node does it; otherwise (PostgreSQL, or no node) this process does,
 // and a running node's workers perform the re-encryption job.
-import { buildCaravan } from '../app'
 import type { Config } from '../config'
 import { CONTROL_PATHS, type KeyStatus } from '../core/http/control-routes'
-import { aloneOrThroughNode, callNode, CommandError } from './control-client'
+import { aloneOrThroughNode, callNode, CommandError, withOwnCaravan } from './control-client'
 
 export async function keysCommand(config: Config, args: string[]) {
   const [action] = args
   if (action !== 'rotate' && action !== 'status') throw new CommandError('usage: caravan keys rotate | caravan keys status')
   const status = await aloneOrThroughNode<KeyStatus>(
     config,
-    async () => {
-      // Not a worker here: the job waits for a node's workers (or runs when this one next starts).
-      const caravan = await buildCaravan({ ...config, role: 'api', logLevel: 'warn' })
-      try {
-        await caravan.start()
+    // Not a worker here: the job waits for a node's workers (or runs when this one next starts).
+    () =>
+      withOwnCaravan(config, async (caravan) => {
         if (action === 'rotate') await caravan.services.keyRotation.rotate()
-        return await caravan.services.keyRotation.status()
-      } finally {
-        await caravan.stop()
-      }
-    },
+        return caravan.services.keyRotation.status()
+      }),
     async (node) =>
       (await (await callNode(node, action === 'rotate' ? CONTROL_PATHS.keysRotate : CONTROL_PATHS.keysStatus)).json()) as KeyStatus,
   )

@@ -64,7 +64,8 @@ export async function startBuilt(outfile: string, env: Record<string, string> = 
           () => false,
         )
       },
-      30_000,
+      // Every migration on a fresh embedded database first: 10-20 s when quiet, 45 s on two busy cores.
+      90_000,
       'built node ready',
     )
   } catch (e) {

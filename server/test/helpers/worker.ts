@@ -88,7 +88,8 @@ export async function startEmbeddedNode(dataDir: string, env: Record<string, str
         () => false,
       )
     },
-    60_000,
+    // tsx and every migration on a fresh embedded database: about 30 s when quiet, over 60 s on two busy cores.
+    120_000,
     'embedded node ready',
   )
   return {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api } from '../helpers/api'
 import { adminSession, registerUser, startTestCaravan, type TestCaravan } from '../helpers/caravan'
+import { payAtTestGateway } from '../helpers/payments'
 import { until } from '../helpers/wait'
 
 let t: TestCaravan
@@ -32,24 +33,17 @@ async function create(token: string, payload: Record<string, unknown>, key = `k-
   return api(t, 'POST', '/v1/payments', token, payload, { 'idempotency-key': key })
 }
 
-/** What the payer does at the test gateway: open the page, press a button, follow the redirects to our return page. */
+/** What the payer does at the test gateway: open the page (Persian, right to left), press a button. */
 async function payAtGateway(nextActionUrl: string, choice: 'pay' | 'fail') {
-  const path = new URL(nextActionUrl).pathname
-  const page = await t.caravan.app.inject({ method: 'GET', url: path, headers: { 'accept-language': 'fa-IR,fa;q=0.9' } })
+  const page = await t.caravan.app.inject({
+    method: 'GET',
+    url: new URL(nextActionUrl).pathname,
+    headers: { 'accept-language': 'fa-IR,fa;q=0.9' },
+  })
   expect(page.statusCode).toBe(200)
   expect(page.headers['content-type']).toContain('text/html')
   expect(page.body).toContain('dir="rtl"')
-  const chosen = await t.caravan.app.inject({
-    method: 'POST',
-    url: path,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: `choice=${choice}`,
-  })
-  expect(chosen.statusCode).toBe(303)
-  const back = new URL(chosen.headers.location as string)
-  const returned = await t.caravan.app.inject({ method: 'GET', url: back.pathname + back.search })
-  expect(returned.statusCode).toBe(303)
-  return new URL(returned.headers.location as string)
+  return payAtTestGateway(t, nextActionUrl, choice)
 }
 
 describe('a payment through the test gateway', () => {
@@ -351,7 +345,11 @@ describe('payment options', () => {
   it('tell a payer the enabled methods and how IRR is shown', async () => {
     const res = await api(t, 'GET', '/v1/payments/options', customer.token)
     expect(res.status).toBe(200)
-    expect(res.body.methods).toEqual([{ gateway: 'test', currencies: ['IRR', 'USD', 'EUR', 'BTC', 'ETH'] }])
+    // The wallet is always a method (paid from the customer's balance: docs/wallet.md).
+    expect(res.body.methods).toEqual([
+      { gateway: 'test', currencies: ['IRR', 'USD', 'EUR', 'BTC', 'ETH'] },
+      { gateway: 'wallet', currencies: ['IRR', 'USD', 'EUR', 'BTC', 'ETH'] },
+    ])
     expect(res.body.irrDisplay).toBe('toman')
     await api(t, 'PUT', '/v1/admin/notification-settings', admin, { formats: { irr: 'rial' } })
     expect((await api(t, 'GET', '/v1/payments/options', customer.token)).body.irrDisplay).toBe('rial')

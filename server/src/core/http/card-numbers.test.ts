@@ -38,4 +38,11 @@ describe('card numbers in request bodies', () => {
     expect(findCardNumber({ list: ['a', '4111111111111111'] })).toBe('body.list.1')
     expect(findCardNumber({ metadata: { '4111111111111111': 'x' } })).toBe('body.metadata.4111111111111111')
   })
+  it('takes a UUID for the id it is, even when its digit groups pass Luhn', () => {
+    // 41111111-1111-1111 inside a UUID: as text it would be a card; as the whole value it is an id.
+    const id = '41111111-1111-1111-1111-000000000000'
+    expect(holdsCardNumber(id)).toBe(true)
+    expect(findCardNumber({ userId: id, to: id })).toBeUndefined()
+    expect(findCardNumber({ note: `for ${id}` })).toBe('body.note')
+  })
 })

@@ -45,9 +45,16 @@ export function holdsCardNumber(text: string): boolean {
   return false
 }
 
-/** The path of the first value holding a card number; money `amount` fields are digits by design and are skipped. */
+// A UUID's groups can line up as 13–19 Luhn-valid digits by chance (an all-digit uuid is a
+// card number one time in ten): a value that is exactly a UUID is an id, never a card.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * The path of the first value holding a card number; money `amount` fields are digits by design
+ * and ids (UUIDs) are ids, so both are skipped.
+ */
 export function findCardNumber(value: unknown, path = 'body'): string | undefined {
-  if (typeof value === 'string') return holdsCardNumber(value) ? path : undefined
+  if (typeof value === 'string') return !UUID.test(value) && holdsCardNumber(value) ? path : undefined
   if (typeof value === 'number') return Number.isInteger(value) && holdsCardNumber(String(value)) ? path : undefined
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {

@@ -19,6 +19,7 @@ export const CONTROL_PATHS = {
   backup: '/internal/local/backup',
   keysRotate: '/internal/local/keys/rotate',
   keysStatus: '/internal/local/keys/status',
+  ledgerCheck: '/internal/local/ledger/check',
 } as const
 
 /** What `caravan keys` shows: the active data key, all keys, and what is still under older ones. */
@@ -68,6 +69,7 @@ export function controlRoutes(
     publicUrl: string
     seedDemo: () => Promise<DemoPerson[]>
     keys: { rotate(): Promise<{ activeKeyId: string }>; status(): Promise<KeyStatus> }
+    ledgerCheck: () => Promise<unknown>
   },
 ) {
   const expected = digest(deps.lock.token)
@@ -98,6 +100,7 @@ export function controlRoutes(
   })
 
   app.post(CONTROL_PATHS.keysStatus, { schema: { hide: true }, onRequest }, async () => deps.keys.status())
+  app.post(CONTROL_PATHS.ledgerCheck, { schema: { hide: true }, onRequest }, async () => deps.ledgerCheck())
 
   app.post(CONTROL_PATHS.backup, { schema: { hide: true }, onRequest }, async (request, reply) => {
     const dump = await deps.database.dump!()

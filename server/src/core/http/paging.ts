@@ -15,6 +15,18 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 
 export const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url')
 
+/** For lists ordered by a bigserial (ledger postings) instead of an id: the cursor is the last seq. */
+export function decodeSeqCursor(cursor: string | undefined): bigint | undefined {
+  if (!cursor) return undefined
+  const seq = Buffer.from(cursor, 'base64url').toString('utf8')
+  if (!/^[1-9][0-9]{0,18}$/.test(seq)) {
+    throw new AppError('validation', 'The cursor is not valid', {
+      errors: [{ field: 'querystring.cursor', message: 'is not a cursor this API returned' }],
+    })
+  }
+  return BigInt(seq)
+}
+
 /**
  * Turns `limit + 1` rows (fetched newest first) into a page: the first `limit` items, mapped, and
  * the cursor of the next page when there is one.

@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { AppError, Problem, installErrorHandling, sendProblem } from './errors'
 import { WIDGET_IDENTITY_HEADER, WIDGET_SITE_HEADER } from './auth'
+import { DEVICE_ID_HEADER } from './client-context'
 import type { App } from './route'
 import type { Metrics } from '../metrics/registry'
 
@@ -113,7 +114,15 @@ export async function installHttpPlumbing(
     origin: corsOriginCheck(options.corsOrigins, options.extraCorsOrigin),
     credentials: false,
     exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
-    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id', WIDGET_SITE_HEADER, WIDGET_IDENTITY_HEADER],
+    allowedHeaders: [
+      'authorization',
+      'content-type',
+      'idempotency-key',
+      'x-request-id',
+      DEVICE_ID_HEADER,
+      WIDGET_SITE_HEADER,
+      WIDGET_IDENTITY_HEADER,
+    ],
   })
   await app.register(rateLimit, {
     global: true,

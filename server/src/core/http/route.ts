@@ -15,6 +15,7 @@ import type {
   RouteHandlerMethod,
 } from 'fastify'
 import type { Access } from './auth'
+import { DEVICE_ID_HEADER, DEVICE_ID_PATTERN } from './client-context'
 import { errorResponses } from './errors'
 import { guardMoneyBody } from './card-numbers'
 import type { Idempotency } from './idempotency'
@@ -42,6 +43,8 @@ export interface RouteDef<S extends FastifySchema> {
   idempotency?: Idempotency
   /** A money write (payments, wallet, refunds): refuse card numbers and numeric amounts before validation (core/http/card-numbers). */
   moneyWrite?: boolean
+  /** Reads the optional X-Device-Id header (core/http/client-context): documented and validated. */
+  deviceId?: boolean
   /** Per-route rate limit, e.g. { max: 10, timeWindow: '1 minute' }. */
   rateLimit?: { max: number; timeWindow: string | number }
   handler: RouteHandlerMethod<
@@ -78,16 +81,29 @@ export function route<const S extends FastifySchema>(app: App, def: RouteDef<S>)
     security: def.access.security,
     // Who may call it, for readers of the document and the route × role test.
     ...(def.access.security.length ? { 'x-caravan-roles': def.access.roles ?? ['customer', 'agent', 'admin'] } : {}),
-    ...(def.idempotency
+    ...(def.idempotency || def.deviceId
       ? {
           headers: {
             type: 'object',
             properties: {
-              'idempotency-key': {
-                type: 'string',
-                maxLength: 255,
-                description: 'Retry-safe key: a retry with the same key and body returns the first response',
-              },
+              ...(def.idempotency
+                ? {
+                    'idempotency-key': {
+                      type: 'string',
+                      maxLength: 255,
+                      description: 'Retry-safe key: a retry with the same key and body returns the first response',
+                    },
+                  }
+                : {}),
+              ...(def.deviceId
+                ? {
+                    [DEVICE_ID_HEADER]: {
+                      type: 'string',
+                      pattern: DEVICE_ID_PATTERN,
+                      description: 'The id the client keeps for this installation or browser; fraud rules count operations per device',
+                    },
+                  }
+                : {}),
             },
           },
         }

@@ -21,6 +21,14 @@ export const MinorUnits = Type.String({
   examples: ['12500'],
 })
 
+/** An amount in minor units that must be more than zero. */
+export const POSITIVE_MINOR_UNITS = '^[1-9][0-9]{0,77}$'
+export const PositiveMinorUnits = Type.String({
+  pattern: POSITIVE_MINOR_UNITS,
+  description: 'Amount in minor units (digits only, more than zero)',
+  examples: ['12500'],
+})
+
 export class MoneyError extends Error {}
 
 export function isCurrency(code: string): code is Currency {

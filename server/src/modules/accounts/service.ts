@@ -617,6 +617,8 @@ export function createAccountsService(deps: AccountsDeps) {
         locale: u.locale as Locale,
         timezone: u.timezone,
         attributes: u.attributes,
+        /** When Caravan first knew the user (fraud rules weigh young accounts). */
+        createdAt: u.createdAt,
       })),
     activeDevicesOf: async (userIds: string[]) =>
       (await devicesRepo.activeOfUsers(db, userIds)).map((d) => ({

@@ -9,10 +9,12 @@ import { createHash } from 'node:crypto'
 import type { Db } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
 import { principalKey, type Principal } from '../../core/http/auth'
+import type { ClientContext } from '../../core/http/client-context'
 import { AppError } from '../../core/http/errors'
 import { ProviderError } from '../../core/net/service-http'
 import { canonicalJson } from '../../core/util/canonical-json'
 import type { AccountsService } from '../accounts'
+import type { FraudChecks } from '../fraud'
 import type { ActiveGateway, GatewayRegistry } from './gateway-registry'
 import type { GatewayName } from './gateways/types'
 import { attemptsRepo, paymentsRepo, type AttemptRow, type PaymentRow } from './repo'
@@ -37,6 +39,7 @@ export function createPaymentCreation(deps: {
   publicUrl: string
   /** Fails the payment with the gateway's reason (settlement.ts: state change, audit, event). */
   refused: (paymentId: string, reason: string) => Promise<void>
+  fraud: Pick<FraudChecks, 'assess'>
 }) {
   const { db, registry } = deps
 
@@ -69,6 +72,10 @@ export function createPaymentCreation(deps: {
     const active = await registry.active()
     const available = new Map([...active].map(([name, a]) => [name, a.gateway.currencies] as const))
     if (input.gateway) {
+      if (input.gateway === 'wallet' && input.purpose.type === 'wallet_topup')
+        throw new AppError('validation', 'A wallet is not topped up from itself', {
+          errors: [{ field: 'body.gateway', message: 'a wallet_topup payment is paid at a gateway, not from the wallet' }],
+        })
       if (!available.get(input.gateway)?.includes(input.currency))
         throw new AppError('gateway_not_enabled', `The ${input.gateway} gateway is not enabled for ${input.currency}`, {
           errors: [{ field: 'body.gateway', message: 'not enabled for this currency' }],
@@ -79,7 +86,9 @@ export function createPaymentCreation(deps: {
     const attribute = (customer.attributes as Record<string, unknown> | null | undefined)?.country
     const country = input.country ?? (typeof attribute === 'string' ? attribute : undefined)
     const { routing } = await deps.settings.read()
-    const order = route(routing, { currency: input.currency, amount: BigInt(input.amount), country }, available)
+    const order = route(routing, { currency: input.currency, amount: BigInt(input.amount), country }, available).filter(
+      (name) => name !== 'wallet' || input.purpose.type !== 'wallet_topup',
+    )
     if (!order.length)
       throw new AppError('gateway_not_enabled', `No enabled gateway takes ${input.currency}`, {
         errors: [{ field: 'body.currency', message: 'no enabled gateway takes it' }],
@@ -87,15 +96,29 @@ export function createPaymentCreation(deps: {
     return { order, active }
   }
 
-  async function create(principal: Principal, input: CreatePaymentBody, idempotencyKey?: string) {
+  async function create(principal: Principal, input: CreatePaymentBody, idempotencyKey?: string, client: ClientContext = {}) {
     const createdBy = principalKey(principal)
     const requestHash = createHash('sha256').update(canonicalJson(input)).digest('hex')
     const customer = await customerOf(principal, input.customerId)
+    const paymentId = newId()
+    // Before anything is written: a block (403 fraud_blocked) leaves only the assessment; a retry
+    // with the same key is assessed once. A review goes ahead, flagged in the review queue.
+    await deps.fraud.assess({
+      operation: 'payment',
+      userId: customer.id,
+      amount: BigInt(input.amount),
+      currency: input.currency,
+      ref: paymentId,
+      country: input.country,
+      actor: principal,
+      client,
+      dedupeKey: idempotencyKey && `${createdBy}:${idempotencyKey}`,
+    })
     const routed = await routeFor(input, customer)
     const { expiryMinutes } = await deps.settings.read()
     const now = new Date()
     const payment: PaymentRow = {
-      id: newId(),
+      id: paymentId,
       customerId: customer.id,
       amount: BigInt(input.amount),
       currency: input.currency,

@@ -11,5 +11,7 @@ declare module '../../core/events/bus' {
     /** The gateway reported another amount or currency than the payment's: an admin must look. */
     'payment.held': { payment: PaymentView; reported: { amount: string | null; currency: string | null } }
     'payment.refunded': { payment: PaymentView; refund: RefundView }
+    /** A refund that will not happen: the gateway refused it, or an admin rejected it. */
+    'payment.refund_failed': { payment: PaymentView; refund: RefundView }
   }
 }

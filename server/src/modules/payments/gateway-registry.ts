@@ -3,7 +3,8 @@
 // when any node changes them, so choosing a gateway costs no database read. Each gateway has a
 // circuit breaker on this node: after repeated transient failures routing skips it for a while.
 // The built-in test gateway is on while no real gateway is enabled (the embedded default) and off
-// once one is, unless an admin configures it explicitly.
+// once one is, unless an admin configures it explicitly. Other modules attach gateways of their
+// own (the wallet): always on, nothing to configure, and not listed among the configurable ones.
 import { createHotCache } from '../../core/cache/hot-cache'
 import type { InvalidationBus } from '../../core/cache/invalidation'
 import type { Audit } from '../../core/audit/service'
@@ -60,6 +61,7 @@ export function createGatewayRegistry(deps: {
   const aad = (name: string) => `payment-gateway:${name}`
   const breakers = createBreakerSet(deps.breaker)
   const instances = new Map<GatewayName, { updatedAt: number; gateway: Gateway }>()
+  const attached = new Map<GatewayName, Gateway>()
 
   const cache = createHotCache<StoredGateway[]>({
     name: 'payments.gateways',
@@ -79,7 +81,7 @@ export function createGatewayRegistry(deps: {
 
   function factoryFor(name: string): GatewayFactory {
     const factory = (factories as Record<string, GatewayFactory | undefined>)[name]
-    if (!factory || name === 'test')
+    if (!factory || name === 'test' || attached.has(name as GatewayName))
       throw new AppError('validation', `Unknown gateway "${name}"; one of ${Object.keys(factories).join(', ')}, test`, {
         errors: [{ field: 'params.name', message: 'unknown gateway' }],
       })
@@ -109,6 +111,7 @@ export function createGatewayRegistry(deps: {
     for (const row of rows)
       if (row.enabled && row.name !== 'test') out.set(row.name, { gateway: instance(row), breaker: breakers.get(row.name) })
     if (testEnabled(rows)) out.set('test', { gateway: deps.testGateway, breaker: breakers.get('test') })
+    for (const [name, gateway] of attached) out.set(name, { gateway, breaker: breakers.get(name) })
     return out
   }
 
@@ -118,6 +121,7 @@ export function createGatewayRegistry(deps: {
    */
   async function byName(name: GatewayName): Promise<Gateway | undefined> {
     if (name === 'test') return deps.testGateway
+    if (attached.has(name)) return attached.get(name)
     const row = (await cache.get('all')).find((r) => r.name === name)
     return row ? instance(row) : undefined
   }
@@ -199,12 +203,17 @@ export function createGatewayRegistry(deps: {
     return [...(await active())].map(([gateway, a]) => ({ gateway, currencies: [...a.gateway.currencies] }))
   }
 
+  /** A module's own gateway (the wallet's), on from now on; it has no settings and is not listed. */
+  function attach(gateway: Gateway): void {
+    attached.set(gateway.name, gateway)
+  }
+
   async function close(): Promise<void> {
     await Promise.all([...instances.values()].map((i) => i.gateway.close?.().catch(() => {})))
     instances.clear()
   }
 
-  return { active, byName, list, methods, configure, remove, close }
+  return { active, byName, list, methods, configure, remove, attach, close }
 }
 
 export type GatewayRegistry = ReturnType<typeof createGatewayRegistry>

@@ -2,3 +2,6 @@
 export { createPaymentsService, type PaymentsService, type PaymentsDeps } from './service'
 export { paymentsRoutes, paymentSchemas, paymentTags } from './routes'
 export { gatewayFactories } from './gateway-factories'
+export type { RefundGuard } from './refunds'
+export type { PaymentView, RefundView } from './schemas'
+export type { Gateway } from './gateways/types'

@@ -9,7 +9,7 @@ import type { Logger } from 'pino'
 import type { Audit } from '../../core/audit/service'
 import type { Db, Tx } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
-import type { EventBus } from '../../core/events/bus'
+import type { DomainEvent, EventBus } from '../../core/events/bus'
 import { principalKey, type Principal } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
 import { decodeCursor, pageOf } from '../../core/http/paging'
@@ -22,8 +22,15 @@ import { attemptsRepo, paymentsRepo, refundsRepo, type PaymentRow, type RefundRo
 import type { RefundBody, RefundQuery } from './schemas'
 import type { PaymentSettingsStore, RefundPolicy } from './settings'
 import { paymentView, refundView } from './views'
+import type { PaymentView, RefundView } from './schemas'
 
 export const JOB_REFUND = 'payments-refund'
+type Raise = (event: DomainEvent) => void
+/**
+ * Runs in the transaction of a refund someone asks for, before it goes on; throwing refuses the
+ * refund. The wallet takes a refunded top-up back out of the wallet here (or refuses with 409).
+ */
+export type RefundGuard = (tx: Tx, payment: PaymentView, refund: RefundView) => Promise<void>
 /** Marks a refund whose gateway call may or may not have gone through (never re-sent). */
 const UNKNOWN_OUTCOME = 'unknown'
 
@@ -37,6 +44,7 @@ export function createRefunds(deps: {
   logger: Logger
 }) {
   const { db, events, audit, jobs } = deps
+  const guards: RefundGuard[] = []
 
   /** The policy index that approves this refund at once, or -1. */
   function policyFor(policies: RefundPolicy[], p: PaymentRow, amount: bigint, reason: string): number {
@@ -61,9 +69,14 @@ export function createRefunds(deps: {
       }
     }
     const { refundPolicies } = await deps.settings.read()
-    return events.inTransaction(db, async (tx) => {
+    const destination = body.destination ?? 'original'
+    return events.inTransaction(db, async (tx, raise) => {
       const p = await paymentsRepo.lock(tx, paymentId)
       if (!p) throw new AppError('not_found', 'No such payment')
+      if (destination === 'wallet' && p.purposeType === 'wallet_topup')
+        throw new AppError('validation', 'A wallet top-up cannot be refunded into the wallet it topped up', {
+          errors: [{ field: 'body.destination', message: 'must be original for a wallet_topup payment' }],
+        })
       const attempt = (await attemptsRepo.ofPayment(tx, p.id)).find((a) => a.status === 'succeeded')
       if (p.status !== 'succeeded' || !attempt)
         throw new AppError('payment_not_refundable', `Only a succeeded payment can be refunded; this one is ${p.status}`)
@@ -77,15 +90,22 @@ export function createRefunds(deps: {
       const isAdmin = principal.kind === 'user' && principal.role === 'admin'
       const policy = isAdmin ? -1 : policyFor(refundPolicies, p, amount, body.reason)
       const approvedBy = isAdmin ? createdBy : policy >= 0 ? `policy:${policy + 1}` : null
-      const refund = await insert(tx, p, {
-        attemptId: attempt.id,
-        amount,
-        reason: body.reason,
-        createdBy,
-        idempotencyKey: idempotencyKey ?? null,
-        requestHash,
-        approvedBy,
-      })
+      const refund = await insert(
+        tx,
+        raise,
+        p,
+        {
+          attemptId: attempt.id,
+          amount,
+          reason: body.reason,
+          destination,
+          createdBy,
+          idempotencyKey: idempotencyKey ?? null,
+          requestHash,
+          approvedBy,
+        },
+        { guarded: true },
+      )
       await audit.append(tx, {
         actor: principal,
         action: 'refund.requested',
@@ -97,11 +117,17 @@ export function createRefunds(deps: {
     })
   }
 
-  /** Reserves the amount and records the refund; approved ones get their gateway job in the same transaction. */
+  /**
+   * Reserves the amount and records the refund. An approved one goes on in the same transaction:
+   * to the gateway by a job, or into the wallet at once.
+   */
   async function insert(
     tx: Tx,
+    raise: Raise,
     p: PaymentRow,
-    fields: Pick<RefundRow, 'attemptId' | 'amount' | 'reason' | 'createdBy' | 'idempotencyKey' | 'requestHash' | 'approvedBy'>,
+    fields: Pick<RefundRow, 'attemptId' | 'amount' | 'reason' | 'createdBy' | 'idempotencyKey' | 'requestHash' | 'approvedBy'> &
+      Partial<Pick<RefundRow, 'destination'>>,
+    options: { guarded: boolean } = { guarded: false },
   ): Promise<RefundRow> {
     await paymentsRepo.update(tx, p.id, { refundedAmount: p.refundedAmount + fields.amount })
     const refund = await refundsRepo.insert(tx, {
@@ -110,15 +136,39 @@ export function createRefunds(deps: {
       status: fields.approvedBy ? 'pending' : 'awaiting_approval',
       ...fields,
     })
-    if (fields.approvedBy) await jobs.send(JOB_REFUND, { refundId: refund.id }, { tx })
-    return refund
+    if (options.guarded) for (const guard of guards) await guard(tx, paymentView(p), refundView(refund, p.currency))
+    return fields.approvedBy ? proceed(tx, raise, p, refund) : refund
+  }
+
+  /** An approved refund: a gateway refund is a job; a wallet refund succeeds now (the wallet credits it from the event). */
+  async function proceed(tx: Tx, raise: Raise, p: PaymentRow, r: RefundRow): Promise<RefundRow> {
+    if (r.destination === 'original') {
+      await jobs.send(JOB_REFUND, { refundId: r.id }, { tx })
+      return r
+    }
+    await refundsRepo.update(tx, r.id, { status: 'succeeded' })
+    const done: RefundRow = { ...r, status: 'succeeded' }
+    await succeeded(tx, raise, p, done)
+    return done
+  }
+
+  /** A refund that succeeded: audited, and told to other modules (the wallet credits wallet refunds) and the customer. */
+  async function succeeded(tx: Tx, raise: Raise, p: PaymentRow, r: RefundRow) {
+    await audit.append(tx, {
+      actor: 'system',
+      action: 'refund.succeeded',
+      targetType: 'payment',
+      targetId: p.id,
+      data: { refundId: r.id, amount: r.amount.toString(), destination: r.destination, gatewayRefundId: r.gatewayRefundId },
+    })
+    raise(events.event('payment.refunded', { payment: paymentView(p), refund: refundView(r, p.currency) }, { userIds: [p.customerId] }))
   }
 
   /** Money that came where it should not (a second capture, a capture after cancel or expiry): refunded without asking. */
   async function startAutomatic(input: { paymentId: string; attemptId: string; amount: bigint; reason: 'duplicate' | 'order_canceled' }) {
-    await db.transaction(async (tx) => {
+    await events.inTransaction(db, async (tx, raise) => {
       const p = (await paymentsRepo.lock(tx, input.paymentId))!
-      const refund = await insert(tx, p, {
+      const refund = await insert(tx, raise, p, {
         attemptId: input.attemptId,
         amount: input.amount,
         reason: input.reason,
@@ -138,18 +188,22 @@ export function createRefunds(deps: {
   }
 
   async function decide(admin: Principal, refundId: string, approve: boolean) {
-    return events.inTransaction(db, async (tx) => {
+    return events.inTransaction(db, async (tx, raise) => {
       const found = await refundsRepo.byId(tx, refundId)
       if (!found) throw new AppError('not_found', 'No such refund')
       const p = (await paymentsRepo.lock(tx, found.paymentId))!
       const r = (await refundsRepo.byId(tx, refundId))!
       if (r.status !== 'awaiting_approval') throw new AppError('refund_not_awaiting', `The refund is ${r.status}`)
       if (approve) {
-        await refundsRepo.update(tx, r.id, { status: 'pending', approvedBy: principalKey(admin) })
-        await jobs.send(JOB_REFUND, { refundId: r.id }, { tx })
+        const approvedBy = principalKey(admin)
+        await refundsRepo.update(tx, r.id, { status: 'pending', approvedBy })
+        await proceed(tx, raise, p, { ...r, status: 'pending', approvedBy })
       } else {
         await refundsRepo.update(tx, r.id, { status: 'rejected' })
         await paymentsRepo.update(tx, p.id, { refundedAmount: p.refundedAmount - r.amount })
+        raise(
+          events.event('payment.refund_failed', { payment: paymentView(p), refund: refundView({ ...r, status: 'rejected' }, p.currency) }),
+        )
       }
       await audit.append(tx, {
         actor: admin,
@@ -165,7 +219,7 @@ export function createRefunds(deps: {
   /** The job: asks the gateway to refund. Transient trouble throws (the job retries); a refusal fails the refund. */
   async function execute(refundId: string): Promise<void> {
     const r = await refundsRepo.byId(db, refundId)
-    if (!r || r.status !== 'pending' || r.gatewayRefundId) return
+    if (!r || r.status !== 'pending' || r.gatewayRefundId || r.destination !== 'original') return
     const p = (await paymentsRepo.byId(db, r.paymentId))!
     const attempt = (await attemptsRepo.byId(db, r.attemptId))!
     const gateway = await deps.registry.byName(attempt.gateway)
@@ -209,10 +263,18 @@ export function createRefunds(deps: {
         error: result.reason ?? null,
       })
       if (result.status === 'pending') return
-      if (result.status === 'failed') await paymentsRepo.update(tx, p.id, { refundedAmount: p.refundedAmount - r.amount })
+      if (result.status === 'succeeded')
+        return succeeded(tx, raise, p, { ...r, status: 'succeeded', gatewayRefundId: result.gatewayRefundId || r.gatewayRefundId })
+      await paymentsRepo.update(tx, p.id, { refundedAmount: p.refundedAmount - r.amount })
+      raise(
+        events.event('payment.refund_failed', {
+          payment: paymentView(p),
+          refund: refundView({ ...r, status: 'failed', error: result.reason ?? null }, p.currency),
+        }),
+      )
       await audit.append(tx, {
         actor: 'system',
-        action: `refund.${result.status}`,
+        action: 'refund.failed',
         targetType: 'payment',
         targetId: p.id,
         data: {
@@ -222,10 +284,6 @@ export function createRefunds(deps: {
           reason: result.reason ?? null,
         },
       })
-      if (result.status === 'succeeded') {
-        const refund = refundView({ ...r, status: 'succeeded', gatewayRefundId: result.gatewayRefundId }, p.currency)
-        raise(events.event('payment.refunded', { payment: paymentView(p), refund }, { userIds: [p.customerId] }))
-      }
     })
   }
 
@@ -278,7 +336,17 @@ export function createRefunds(deps: {
     return pageOf(rows, limit, (r) => refundView(r, currencies.get(r.paymentId)!))
   }
 
-  return { request, decide, startAutomatic, execute, gatewayReported, list, sweep }
+  return {
+    request,
+    decide,
+    startAutomatic,
+    execute,
+    gatewayReported,
+    list,
+    sweep,
+    /** Another module's check on refunds people ask for (see RefundGuard). */
+    guard: (fn: RefundGuard) => void guards.push(fn),
+  }
 }
 
 export type RefundService = ReturnType<typeof createRefunds>

@@ -1,9 +1,11 @@
 import { Type } from 'typebox'
 import type { Auth } from '../../core/http/auth'
+import { clientContext } from '../../core/http/client-context'
 import { idempotencyInService, type Idempotency } from '../../core/http/idempotency'
 import { route, type App } from '../../core/http/route'
 import { rawBodyRoutes, signedRequest } from '../../core/http/webhooks'
 import { Id, IdParams, Page, RefTo } from '../../core/http/schemas'
+import { analyticsCsv } from './analytics'
 import { testGatewayPagePath } from './gateways/test'
 import * as S from './schemas'
 import type { PaymentsService } from './service'
@@ -35,12 +37,13 @@ export function paymentsRoutes(app: App, deps: { payments: PaymentsService; auth
     // The key is kept on the payment row itself (creation.ts): one write instead of three.
     idempotency: idempotencyInService,
     moneyWrite: true,
+    deviceId: true,
     summary: 'Create a payment and get where to send the payer',
     description:
-      'Routes the payment to a gateway by currency, amount and country (or the one named), falling back to the next when a gateway is down. Send the payer to nextAction.url. A customer creates payments for themselves; an admin or an API key (payments:write) names the customer. Bodies holding a card number are refused.',
+      'Routes the payment to a gateway by currency, amount and country (or the one named), falling back to the next when a gateway is down. Send the payer to nextAction.url. A customer creates payments for themselves; an admin or an API key (payments:write) names the customer. Bodies holding a card number are refused. Fraud rules may refuse it (403 fraud_blocked, nothing created; see docs/fraud.md).',
     schema: { body: S.CreatePaymentBody, response: { 201: RefTo(S.PaymentView) } },
     handler: async (request, reply) => {
-      const { created, payment } = await p.create(request.principal!, request.body, request.idempotency?.key)
+      const { created, payment } = await p.create(request.principal!, request.body, request.idempotency?.key, clientContext(request))
       // A retry gets the first answer again (as it stands now), marked as such.
       if (!created) reply.header('idempotent-replayed', 'true')
       return reply.code(201).send(payment)
@@ -131,6 +134,36 @@ export function paymentsRoutes(app: App, deps: { payments: PaymentsService; auth
       handler: async (request) => p.refunds.decide(request.principal!, request.params.id, approve),
     })
   }
+
+  // ---- admin: analytics ----
+  route(app, {
+    method: 'GET',
+    url: '/v1/payments/analytics',
+    operationId: 'getPaymentAnalytics',
+    tags,
+    access: admin,
+    summary: 'Volume, success rate, average ticket, refunds and failure reasons per currency; wallet liabilities',
+    description:
+      'Figures of the payments created in [from, to) (the last 30 days by default, at most 366), per currency (never added across currencies), in total and by local day (timezone, Asia/Tehran by default), gateway or currency. Definitions in docs/payments.md.',
+    schema: { querystring: S.PaymentAnalyticsQuery, response: { 200: RefTo(S.PaymentAnalyticsView) } },
+    handler: async (request) => p.analytics(request.query),
+  })
+  route(app, {
+    method: 'GET',
+    url: '/v1/payments/analytics/export',
+    operationId: 'exportPaymentAnalytics',
+    tags,
+    access: admin,
+    summary: 'The same figures as CSV: a row per group and currency, then a total row per currency',
+    schema: { querystring: S.PaymentAnalyticsQuery, response: { 200: Type.String({ description: 'text/csv' }) } },
+    handler: async (request, reply) => {
+      const result = await p.analytics(request.query)
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="payments-${result.groupBy}.csv"`)
+        .send(analyticsCsv(result))
+    },
+  })
 
   // ---- admin: gateways and settings ----
   route(app, {

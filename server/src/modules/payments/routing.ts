@@ -2,7 +2,8 @@
 // currency, amount and the customer's country gives a list of gateways; gateways that are not
 // enabled or cannot take the currency drop out, and creation falls back down the list. With no
 // rule matching (or none left), any enabled gateway that takes the currency is used, the test
-// gateway last.
+// gateway last. The wallet is never a fallback: a payment goes there only when asked for
+// (`gateway: wallet`) or when a rule names it.
 import type { Currency } from '../../core/money/currency'
 import type { GatewayName } from './gateways/types'
 
@@ -43,6 +44,6 @@ export function route(rules: RoutingRule[], p: RouteRequest, available: Readonly
   const chosen = (rule?.gateways ?? []).filter(takes)
   if (chosen.length) return [...new Set(chosen)]
   // Nothing the rules name is usable: any enabled gateway that takes the currency, test last.
-  const rest = [...available.keys()].filter((name) => name !== 'test' && takes(name))
+  const rest = [...available.keys()].filter((name) => name !== 'test' && name !== 'wallet' && takes(name))
   return takes('test') ? [...rest, 'test'] : rest
 }

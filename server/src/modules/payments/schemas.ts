@@ -1,8 +1,8 @@
 // Request and response schemas of the payments API (validation, types and the OpenAPI document).
 // Amounts are strings of digits in minor units, always.
 import { Type, type Static } from 'typebox'
-import { CurrencyCode, MinorUnits } from '../../core/money/currency'
-import { Id, Nullable, PageQuery, Timestamp } from '../../core/http/schemas'
+import { CurrencyCode, MinorUnits, PositiveMinorUnits } from '../../core/money/currency'
+import { Id, Nullable, PageQuery, RefTo, Timestamp } from '../../core/http/schemas'
 import { UserRefUpsertSchema } from '../accounts'
 import { GATEWAY_NAMES } from './gateways/types'
 import { ATTEMPT_STATUSES, PAYMENT_STATUSES, PURPOSE_TYPES, REFUND_REASONS, REFUND_STATUSES } from './tables'
@@ -10,11 +10,7 @@ import { ATTEMPT_STATUSES, PAYMENT_STATUSES, PURPOSE_TYPES, REFUND_REASONS, REFU
 const GatewayName = Type.Enum(GATEWAY_NAMES)
 const PaymentStatus = Type.Enum(PAYMENT_STATUSES)
 const PurposeType = Type.Enum(PURPOSE_TYPES)
-const PositiveAmount = Type.String({
-  pattern: '^[1-9][0-9]{0,77}$',
-  description: 'Amount in minor units (digits only, more than zero)',
-  examples: ['12500'],
-})
+const PositiveAmount = PositiveMinorUnits
 const HttpUrl = Type.String({ pattern: '^https?://', maxLength: 2048, format: 'uri' })
 const Metadata = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 500 }), {
   maxProperties: 20,
@@ -133,6 +129,11 @@ export const RefundBody = Type.Object(
     amount: Type.Optional(PositiveAmount),
     reason: Type.Enum(REFUND_REASONS),
     note: Type.Optional(Type.String({ maxLength: 500 })),
+    destination: Type.Optional(
+      Type.Union([Type.Literal('original'), Type.Literal('wallet')], {
+        description: "original (default): back through the gateway; wallet: credited to the customer's wallet at once, no gateway call",
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -223,9 +224,81 @@ export const PaymentOptions = Type.Object(
   { $id: 'PaymentOptions' },
 )
 
+const AnalyticsGroupBy = Type.Union([Type.Literal('day'), Type.Literal('gateway'), Type.Literal('currency')])
+export const PaymentAnalyticsQuery = Type.Object(
+  {
+    from: Type.Optional(Timestamp),
+    to: Type.Optional(Timestamp),
+    groupBy: Type.Optional(AnalyticsGroupBy),
+    timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone for day buckets; Asia/Tehran by default' })),
+  },
+  { additionalProperties: false },
+)
+export type PaymentAnalyticsQuery = Static<typeof PaymentAnalyticsQuery>
+/** 0..1 with 4 decimals; null when there is nothing to divide by. */
+const Rate = Nullable(Type.Number({ minimum: 0, maximum: 1 }))
+const Count = Type.Integer({ minimum: 0 })
+export const PaymentAnalyticsFigures = Type.Object(
+  {
+    currency: CurrencyCode,
+    payments: Type.Integer({ minimum: 0, description: 'Payments created in the range, whatever became of them' }),
+    succeeded: Count,
+    failed: Count,
+    canceled: Count,
+    expired: Count,
+    open: Type.Integer({ minimum: 0, description: 'Still requires_action or processing (held ones too)' }),
+    // Definitions of each figure: docs/payments.md#payment-analytics.
+    volume: MinorUnits,
+    successRate: Rate,
+    averageTicket: Nullable(MinorUnits),
+    refunds: Type.Integer({ minimum: 0, description: 'Succeeded refunds of these payments, whenever they happened' }),
+    refundedAmount: MinorUnits,
+    refundRate: Rate,
+  },
+  { $id: 'PaymentAnalyticsFigures' },
+)
+export const PaymentAnalyticsView = Type.Object(
+  {
+    from: Timestamp,
+    to: Timestamp,
+    groupBy: AnalyticsGroupBy,
+    timezone: Type.String(),
+    totals: Type.Array(RefTo(PaymentAnalyticsFigures), {
+      description: 'The whole range, one entry per currency (never added across currencies)',
+    }),
+    groups: Type.Array(
+      Type.Object({
+        key: Type.String({ description: "A local date (YYYY-MM-DD), a gateway ('none' when there was none) or a currency" }),
+        currencies: Type.Array(RefTo(PaymentAnalyticsFigures)),
+      }),
+    ),
+    failureReasons: Type.Array(
+      Type.Object({
+        reason: Nullable(Type.String({ description: "The gateway's words, from the payment's latest attempt that recorded an error" })),
+        gateway: Nullable(Type.String()),
+        count: Count,
+      }),
+      { description: 'The 10 most frequent reasons among the failed payments of the range' },
+    ),
+    walletLiabilities: Type.Array(Type.Object({ currency: CurrencyCode, amount: MinorUnits }), {
+      description: "What users' wallets hold now (held amounts included), per currency: not bound by the range",
+    }),
+  },
+  { $id: 'PaymentAnalytics' },
+)
+
 export const WebhookAnswer = Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean() })
 
-export const paymentSchemas = [PaymentView, AttemptView, RefundView, PaymentDetail, GatewayView, PaymentOptions]
+export const paymentSchemas = [
+  PaymentView,
+  AttemptView,
+  RefundView,
+  PaymentDetail,
+  GatewayView,
+  PaymentOptions,
+  PaymentAnalyticsFigures,
+  PaymentAnalyticsView,
+]
 export const paymentTags = [
   { name: 'payments', description: 'Payments through gateways with routing and fallback, refunds, reconciliation' },
   { name: 'payment-webhooks', description: 'Signed callbacks from the payment gateways' },

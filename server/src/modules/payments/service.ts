@@ -13,7 +13,9 @@ import type { Jobs } from '../../core/jobs/queue'
 import type { BreakerOptions } from '../../core/net/circuit-breaker'
 import type { SecretBox } from '../../core/secrets/crypto'
 import type { AccountsService } from '../accounts'
-import { createPaymentCreation } from './creation'
+import type { FraudChecks } from '../fraud'
+import { createPaymentAnalytics, type WalletLiabilities } from './analytics'
+import { createPaymentCreation, returnPath } from './creation'
 import './events'
 import { createGatewayRegistry } from './gateway-registry'
 import { createTestGateway } from './gateways/test'
@@ -61,6 +63,10 @@ export interface PaymentsDeps {
   factories: Partial<Record<GatewayName, GatewayFactory>>
   /** How IRR is shown to people (the notifications module's display setting, one for the whole product). */
   irrDisplay: () => Promise<'toman' | 'rial'>
+  /** Fraud checks: a payment is assessed before it is created (a block creates nothing). */
+  fraud: Pick<FraudChecks, 'assess'>
+  /** Users' wallet balances per currency now, for the analytics (the wallet module's; it depends on payments, not the reverse). */
+  walletLiabilities: WalletLiabilities
   settings: {
     publicUrl: string
     /** Open payments not heard of for this long are asked at their gateway. */
@@ -93,6 +99,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
     settings,
     publicUrl: deps.settings.publicUrl,
     refused: settlement.refused,
+    fraud: deps.fraud,
   })
 
   jobs.define({
@@ -155,8 +162,24 @@ export function createPaymentsService(deps: PaymentsDeps) {
     },
   }
 
+  /**
+   * An attempt and its payment, for a module whose gateway hosts its own pay page (the wallet):
+   * undefined when there is no such attempt at that gateway.
+   */
+  async function attemptAt(gateway: GatewayName, attemptId: string) {
+    const attempt = await attemptsRepo.byId(db, attemptId)
+    if (!attempt || attempt.gateway !== gateway) return undefined
+    const payment = (await paymentsRepo.byId(db, attempt.paymentId))!
+    return {
+      attempt: attemptView(attempt),
+      payment: paymentView(payment, attempt),
+      returnUrl: new URL(returnPath(attempt.id), deps.settings.publicUrl).toString(),
+    }
+  }
+
   return {
     create: creation.create,
+    attemptAt,
     /** What a payer can pay with, and how IRR is shown. */
     options: async () => ({ methods: await registry.methods(), irrDisplay: await deps.irrDisplay() }),
     detail,
@@ -175,6 +198,13 @@ export function createPaymentsService(deps: PaymentsDeps) {
     gateways: registry,
     settings,
     testGateway,
+    /** The card fingerprint the gateway reported on the payment's successful attempt (receipt `card_fingerprint` or `card_hash`), for the fraud checks. */
+    cardFingerprint: async (paymentId: string): Promise<string | undefined> => {
+      const receipt = (await attemptsRepo.ofPayment(db, paymentId)).find((a) => a.status === 'succeeded')?.receipt
+      return receipt?.card_fingerprint ?? receipt?.card_hash ?? undefined
+    },
+    /** Figures of the payments created over a range (analytics.ts). */
+    analytics: createPaymentAnalytics({ db, walletLiabilities: deps.walletLiabilities }).analytics,
     stop: () => registry.close(),
   }
 }

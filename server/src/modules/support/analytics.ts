@@ -3,6 +3,7 @@
 // families' rows side by side per group key.
 import type { Executor } from '../../core/db/client'
 import { analyticsRepo, type AnalyticsGroupBy, type Keyed } from './analytics-repo'
+import { csvDocument, csvText } from '../../core/util/csv'
 
 export { ANALYTICS_GROUP_BY, type AnalyticsGroupBy } from './analytics-repo'
 
@@ -133,25 +134,20 @@ const CSV_COLUMNS: [string, (f: Figures) => number | null][] = [
   ['active_tickets', (f) => f.activeTickets],
 ]
 
-/** A text cell: a spreadsheet would run a leading = + - @ (or tab, CR) as a formula, so it is defused with an apostrophe. */
-function textCell(value: string | null): string {
-  if (value === null) return ''
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe
-}
-
 // Figures are small non-negative numbers with at most 4 decimals: String() gives plain digits with '.'
 // whatever the locale; null is an empty cell.
 const numberCell = (value: number | null) => (value === null ? '' : String(value))
 
 /** RFC 4180: CRLF line ends, a header row, one row per group, then the 'total' row. */
 export function analyticsCsv(result: AnalyticsResult): string {
-  const row = (key: string, label: string | null, f: Figures) =>
-    [textCell(key), textCell(label), ...CSV_COLUMNS.map(([, get]) => numberCell(get(f)))].join(',')
-  const lines = [
-    ['key', 'label', ...CSV_COLUMNS.map(([name]) => name)].join(','),
+  const row = (key: string, label: string | null, f: Figures) => [
+    csvText(key),
+    csvText(label),
+    ...CSV_COLUMNS.map(([, get]) => numberCell(get(f))),
+  ]
+  return csvDocument([
+    ['key', 'label', ...CSV_COLUMNS.map(([name]) => name)],
     ...result.groups.map((g) => row(g.key, g.label, g)),
     row('total', null, result.totals),
-  ]
-  return lines.map((line) => line + '\r\n').join('')
+  ])
 }

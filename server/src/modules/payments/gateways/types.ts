@@ -9,7 +9,8 @@ import type { TSchema } from 'typebox'
 import type { Currency } from '../../../core/money/currency'
 import type { FetchLike } from '../../../core/net/service-http'
 
-export const GATEWAY_NAMES = ['test', 'zarinpal', 'stripe', 'paypal'] as const
+// `wallet` is the wallet module's: the customer pays from their Caravan wallet (modules/wallet/gateway.ts).
+export const GATEWAY_NAMES = ['test', 'zarinpal', 'stripe', 'paypal', 'wallet'] as const
 export type GatewayName = (typeof GATEWAY_NAMES)[number]
 
 /** What we ask a gateway to collect. Amounts are integer minor units of `currency`. */

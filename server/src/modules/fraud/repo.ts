@@ -1,0 +1,216 @@
+// The fraud module's SQL, and nothing else: every function takes the executor (db or a transaction).
+import { and, count, desc, eq, isNotNull, lt, sql, type SQL } from 'drizzle-orm'
+import type { Executor } from '../../core/db/client'
+import type { Currency } from '../../core/money/currency'
+import type { VelocityRule } from './schemas'
+import {
+  fraudAssessments,
+  fraudBlocklist,
+  fraudRules,
+  OPERATIONS,
+  type AssessedOperation,
+  type BlocklistKind,
+  type Decision,
+  type ReviewStatus,
+} from './tables'
+
+export type AssessmentRow = typeof fraudAssessments.$inferSelect
+export type BlocklistRow = typeof fraudBlocklist.$inferSelect
+export type RulesRow = typeof fraudRules.$inferSelect
+
+const t = fraudAssessments
+const SUBJECT_COLUMNS = { user: t.userId, ip: t.ip, device: t.deviceId } as const
+
+export const assessmentsRepo = {
+  /**
+   * Serializes assessments that share a subject (a user, an address, a device) until the commit,
+   * so operations at once cannot all count the same window and slip past a velocity rule together.
+   * One statement; the locks are taken in hash order, so two assessments never wait on each other.
+   */
+  async lockSubjects(x: Executor, keys: string[]): Promise<void> {
+    if (!keys.length) return
+    const list = sql.join(
+      keys.map((k) => sql`(${`fraud:${k}`})`),
+      sql`, `,
+    )
+    await x.execute(
+      sql`select pg_advisory_xact_lock(h) from (select hashtextextended(k, 0) as h from (values ${list}) as v(k) order by 1) as s`,
+    )
+  },
+
+  /** For each velocity query: what its subject did in the window (count of every attempt; amount in `currency` of those not blocked). */
+  async velocity(
+    x: Executor,
+    queries: { rule: VelocityRule; value: string }[],
+    currency: Currency,
+  ): Promise<Record<string, { count: number; amount: bigint }>> {
+    if (!queries.length) return {}
+    const parts = queries.map(({ rule, value }, i) => {
+      const operations = sql.join(
+        (rule.operations ?? OPERATIONS).map((o) => sql`${o}`),
+        sql`, `,
+      )
+      return sql`select ${i}::int as i, count(*)::int as n,
+          coalesce(sum(${t.amount}) filter (where ${t.currency} = ${currency} and ${t.decision} <> 'block'), 0)::text as amount
+        from ${t}
+        where ${SUBJECT_COLUMNS[rule.subject]} = ${value}
+          and ${t.createdAt} > now() - ${rule.windowSeconds}::int * interval '1 second'
+          and ${t.operation} in (${operations})`
+    })
+    const { rows } = await x.execute(sql.join(parts, sql` union all `))
+    const out: Record<string, { count: number; amount: bigint }> = {}
+    for (const row of rows as { i: number; n: number; amount: string }[])
+      out[queries[Number(row.i)].rule.id] = { count: Number(row.n), amount: BigInt(row.amount) }
+    return out
+  },
+
+  /** Card fingerprints the user paid with (reported at capture), newest first. */
+  async cardsOf(x: Executor, userId: string, limit = 50): Promise<string[]> {
+    const rows = await x
+      .selectDistinct({ card: t.cardFingerprint })
+      .from(t)
+      .where(and(eq(t.userId, userId), isNotNull(t.cardFingerprint)))
+      .limit(limit)
+    return rows.map((r) => r.card!)
+  },
+
+  /** Inserts unless its dedupe key is taken (undefined then: read the first with byDedupe). */
+  async insert(x: Executor, row: typeof t.$inferInsert): Promise<AssessmentRow | undefined> {
+    const [inserted] = await x.insert(t).values(row).onConflictDoNothing().returning()
+    return inserted
+  },
+  async byDedupe(x: Executor, key: string): Promise<AssessmentRow | undefined> {
+    const [row] = await x.select().from(t).where(eq(t.dedupeKey, key))
+    return row
+  },
+  async byId(x: Executor, id: string): Promise<AssessmentRow | undefined> {
+    const [row] = await x.select().from(t).where(eq(t.id, id))
+    return row
+  },
+
+  /** Newest first; `limit + 1` rows for pageOf. `reviews` keeps only assessments that went to the review queue. */
+  async list(
+    x: Executor,
+    f: {
+      userId?: string
+      decision?: Decision
+      operation?: AssessedOperation
+      ref?: string
+      reviews?: boolean
+      reviewStatus?: ReviewStatus
+      before?: string
+      limit: number
+    },
+  ): Promise<AssessmentRow[]> {
+    const conditions: SQL[] = []
+    if (f.userId) conditions.push(eq(t.userId, f.userId))
+    if (f.decision) conditions.push(eq(t.decision, f.decision))
+    if (f.operation) conditions.push(eq(t.operation, f.operation))
+    if (f.ref) conditions.push(eq(t.ref, f.ref))
+    if (f.reviews) conditions.push(isNotNull(t.reviewStatus))
+    if (f.reviewStatus) conditions.push(eq(t.reviewStatus, f.reviewStatus))
+    if (f.before) conditions.push(lt(t.id, f.before))
+    return x
+      .select()
+      .from(t)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(desc(t.id))
+      .limit(f.limit + 1)
+  },
+
+  /** Decides an open review; undefined when it is not open (decided already, or no review). The row stays locked until the commit. */
+  async decide(
+    x: Executor,
+    id: string,
+    status: 'approved' | 'rejected',
+    by: string,
+    note: string | null,
+  ): Promise<AssessmentRow | undefined> {
+    const [row] = await x
+      .update(t)
+      .set({ reviewStatus: status, reviewedBy: by, reviewedAt: sql`now()`, reviewNote: note })
+      .where(and(eq(t.id, id), eq(t.reviewStatus, 'open')))
+      .returning()
+    return row
+  },
+
+  /** The reviews of what an operation produced (a withdrawal id), share-locked so none is decided until the caller commits. */
+  async reviewsOf(x: Executor, operation: AssessedOperation, ref: string): Promise<AssessmentRow[]> {
+    return x
+      .select()
+      .from(t)
+      .where(and(eq(t.operation, operation), eq(t.ref, ref), isNotNull(t.reviewStatus)))
+      .for('share')
+  },
+
+  async ofUser(x: Executor, userId: string): Promise<AssessmentRow[]> {
+    return x.select().from(t).where(eq(t.userId, userId)).orderBy(desc(t.id))
+  },
+
+  /** Erasure: the decisions stay (money records refer to them), the facts that identify the person go. */
+  async eraseFacts(x: Executor, userId: string): Promise<void> {
+    await x
+      .update(t)
+      .set({ ip: null, deviceId: null, emailDomain: null, country: null, cardFingerprint: null, reasons: [] })
+      .where(eq(t.userId, userId))
+  },
+}
+
+const b = fraudBlocklist
+
+export const blocklistRepo = {
+  async all(x: Executor): Promise<{ kind: BlocklistKind; value: string }[]> {
+    return x.select({ kind: b.kind, value: b.value }).from(b)
+  },
+  async count(x: Executor): Promise<number> {
+    const [row] = await x.select({ n: count() }).from(b)
+    return Number(row.n)
+  },
+  async list(x: Executor, f: { kind?: BlocklistKind; before?: string; limit: number }): Promise<BlocklistRow[]> {
+    const conditions: SQL[] = []
+    if (f.kind) conditions.push(eq(b.kind, f.kind))
+    if (f.before) conditions.push(lt(b.id, f.before))
+    return x
+      .select()
+      .from(b)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(desc(b.id))
+      .limit(f.limit + 1)
+  },
+  /** Undefined when the value is listed already. */
+  async insert(x: Executor, row: typeof b.$inferInsert): Promise<BlocklistRow | undefined> {
+    const [inserted] = await x.insert(b).values(row).onConflictDoNothing().returning()
+    return inserted
+  },
+  async byValue(x: Executor, kind: BlocklistKind, value: string): Promise<BlocklistRow | undefined> {
+    const [row] = await x
+      .select()
+      .from(b)
+      .where(and(eq(b.kind, kind), eq(b.value, value)))
+    return row
+  },
+  async remove(x: Executor, id: string): Promise<BlocklistRow | undefined> {
+    const [row] = await x.delete(b).where(eq(b.id, id)).returning()
+    return row
+  },
+}
+
+export const rulesRepo = {
+  async get(x: Executor): Promise<RulesRow | undefined> {
+    const [row] = await x.select().from(fraudRules).where(eq(fraudRules.id, 1))
+    return row
+  },
+  /** Writes the rules as version `expected + 1`; undefined when the stored version is not `expected` (someone changed them meanwhile). */
+  async write(x: Executor, rules: unknown, expected: number, by: string): Promise<RulesRow | undefined> {
+    // No row yet is version 0 (the defaults): only a writer who read those may insert the first.
+    const [row] =
+      expected === 0
+        ? await x.insert(fraudRules).values({ id: 1, rules, version: 1, updatedBy: by }).onConflictDoNothing().returning()
+        : await x
+            .update(fraudRules)
+            .set({ rules, version: expected + 1, updatedBy: by, updatedAt: sql`now()` })
+            .where(and(eq(fraudRules.id, 1), eq(fraudRules.version, expected)))
+            .returning()
+    return row
+  },
+}

@@ -1,0 +1,373 @@
+// Fraud checks on money operations. The payments and wallet modules call assess() before they
+// write anything: it gathers the facts (velocity from the stored assessments themselves, the
+// account's age and e-mail domain from the accounts service, the blocklist, the countries),
+// evaluates the rules (rules.ts), stores the assessment with its reasons and answers allow or
+// review, or throws 403 fraud_blocked. The module imports neither payments nor wallet: what it
+// needs from them is injected (a card fingerprint lookup) or registered (what a rejected review
+// undoes), so the dependency points one way.
+import type { Logger } from 'pino'
+import type { Audit } from '../../core/audit/service'
+import type { InvalidationBus } from '../../core/cache/invalidation'
+import type { Database, Tx } from '../../core/db/client'
+import { newId } from '../../core/db/ids'
+import type { DomainEvent, EventBus } from '../../core/events/bus'
+import { principalKey, type Principal } from '../../core/http/auth'
+import type { ClientContext } from '../../core/http/client-context'
+import { AppError } from '../../core/http/errors'
+import { decodeCursor, pageOf } from '../../core/http/paging'
+import type { Jobs } from '../../core/jobs/queue'
+import type { Currency } from '../../core/money/currency'
+import type { PrivacyRegistry } from '../../core/privacy/registry'
+import type { AccountsService } from '../accounts'
+import { createBlocklist } from './blocklist'
+import './errors'
+import './events'
+import { assessmentsRepo, type AssessmentRow } from './repo'
+import { emailDomain, evaluate, normalizeEntry, normalizeIp, velocityQueries, type Facts } from './rules'
+import type { AssessmentQuery, BlocklistBody, BlocklistQuery, RejectReviewBody, ReviewQuery, UpdateFraudRulesBody } from './schemas'
+import { createFraudSettings } from './settings'
+import type { AssessedOperation, BlocklistKind, Decision, Operation } from './tables'
+import { assessmentView } from './views'
+
+export const JOB_CAPTURE_CHECK = 'fraud-capture-check'
+
+/** One operation to assess, as its module knows it. */
+export interface FraudCheck {
+  operation: Operation
+  /** Whose money it is. */
+  userId: string
+  amount: bigint
+  currency: Currency
+  /** The id of what the operation creates (payment, wallet payment, ledger transfer, withdrawal). */
+  ref?: string
+  /** The country the payment names (payments only). */
+  country?: string
+  /** Who called. The caller's address counts for the user only when the user called themselves (not an API key, not an admin). */
+  actor: Principal
+  client?: ClientContext
+  /** One assessment per key: a retried request (a payment's Idempotency-Key) gets the first decision again, counted once. */
+  dedupeKey?: string
+}
+
+export interface FraudVerdict {
+  /** The stored assessment; null when the rules are switched off. */
+  id: string | null
+  decision: Exclude<Decision, 'block'>
+  score: number
+}
+
+type Raise = (event: DomainEvent) => void
+/** Undoes what an operation left waiting when its review is rejected (the wallet rejects the withdrawal), in the review's transaction. */
+export type ReviewRejectedHandler = (tx: Tx, raise: Raise, admin: Principal, ref: string) => Promise<void>
+
+export interface FraudDeps {
+  database: Database
+  bus: InvalidationBus
+  events: EventBus
+  jobs: Jobs
+  audit: Audit
+  accounts: AccountsService
+  privacy: PrivacyRegistry
+  logger: Logger
+  /** The card fingerprint a gateway reported for a captured payment, if any (the payments module answers). */
+  cardFingerprint: (paymentId: string) => Promise<string | undefined>
+}
+
+const DAY_MS = 86_400_000
+
+export function createFraudService(deps: FraudDeps) {
+  const db = deps.database.db
+  const { events, audit, jobs, logger } = deps
+  const settings = createFraudSettings({ db, bus: deps.bus, audit })
+  const blocklist = createBlocklist({ db, bus: deps.bus, audit })
+  const rejectHandlers = new Map<AssessedOperation, ReviewRejectedHandler>()
+
+  /** What the accounts module knows of the user: the account's age (the host's `signedUpAt` attribute when earlier), e-mail domain, country. */
+  async function userFacts(userId: string, now: number) {
+    const [contact] = await deps.accounts.contactsOf([userId])
+    if (!contact) return { accountAgeDays: null, emailDomain: null, userCountry: null }
+    const attributes = (contact.attributes ?? {}) as Record<string, unknown>
+    const signedUp = typeof attributes.signedUpAt === 'string' ? Date.parse(attributes.signedUpAt) : NaN
+    const since = Math.min(contact.createdAt.getTime(), Number.isFinite(signedUp) ? signedUp : Infinity)
+    const country = typeof attributes.country === 'string' && /^[A-Za-z]{2}$/.test(attributes.country) ? attributes.country : null
+    return {
+      accountAgeDays: Math.max(0, Math.floor((now - since) / DAY_MS)),
+      emailDomain: emailDomain(contact.email),
+      userCountry: country?.toUpperCase() ?? null,
+    }
+  }
+
+  /** Gathers the facts, evaluates, stores; the stored row (the first one for a dedupe key), or undefined when the rules are off. */
+  async function record(input: {
+    operation: AssessedOperation
+    userId: string
+    amount: bigint
+    currency: Currency
+    ref: string | null
+    country: string | null
+    ip: string | null
+    deviceId: string | null
+    cardFingerprint: string | null
+    actor: string
+    dedupeKey: string | null
+  }): Promise<AssessmentRow | undefined> {
+    const { rules, version } = await settings.read()
+    if (!rules.enabled) return undefined
+    // Read before the transaction: nothing inside one reads through another connection (PGlite has one).
+    const [index, user, knownCards] = await Promise.all([
+      blocklist.index(),
+      userFacts(input.userId, Date.now()),
+      input.operation === 'payment_capture' ? Promise.resolve([]) : assessmentsRepo.cardsOf(db, input.userId),
+    ])
+    const queries = velocityQueries(rules, input.operation, { user: input.userId, ip: input.ip, device: input.deviceId })
+    return events.inTransaction(db, async (tx, raise) => {
+      if (input.dedupeKey) {
+        const prior = await assessmentsRepo.byDedupe(tx, input.dedupeKey)
+        if (prior) return prior
+      }
+      // The user's and the device's assessments wait for each other, so a burst cannot all count
+      // the same window. Addresses are not locked: one shared by many (a NAT, a proxy) would make
+      // every operation behind it wait in line; their counts may lag by the operations in flight.
+      await assessmentsRepo.lockSubjects(tx, [`user:${input.userId}`, ...(input.deviceId ? [`device:${input.deviceId}`] : [])])
+      const facts: Facts = {
+        operation: input.operation,
+        amount: input.amount,
+        currency: input.currency,
+        ...user,
+        ip: input.ip,
+        deviceId: input.deviceId,
+        cardFingerprints: [...(input.cardFingerprint ? [input.cardFingerprint] : []), ...knownCards],
+        paymentCountry: input.country,
+        ipCountry: null,
+        velocity: await assessmentsRepo.velocity(tx, queries, input.currency),
+      }
+      const outcome = evaluate(rules, facts, index)
+      // A capture cannot be refused any more (the money moved): anything but allow goes to a person.
+      const review = outcome.decision === 'review' || (input.operation === 'payment_capture' && outcome.decision === 'block')
+      const row = await assessmentsRepo.insert(tx, {
+        id: newId(),
+        operation: input.operation,
+        userId: input.userId,
+        ref: input.ref,
+        amount: input.amount,
+        currency: input.currency,
+        ip: input.ip,
+        deviceId: input.deviceId,
+        emailDomain: user.emailDomain,
+        country: input.country,
+        cardFingerprint: input.cardFingerprint,
+        score: outcome.score,
+        decision: outcome.decision,
+        reasons: outcome.reasons,
+        rulesVersion: version,
+        actor: input.actor,
+        dedupeKey: input.dedupeKey,
+        reviewStatus: review ? 'open' : null,
+      })
+      // Only a dedupe key taken meanwhile leaves nothing inserted: that assessment is the answer.
+      if (!row) return (await assessmentsRepo.byDedupe(tx, input.dedupeKey!))!
+      const view = assessmentView(row)
+      if (review) raise(events.event('fraud.review_opened', { assessment: view }))
+      if (outcome.decision === 'block' && !review) {
+        await audit.append(tx, {
+          actor: 'system',
+          action: 'fraud.blocked',
+          targetType: 'user',
+          targetId: input.userId,
+          data: {
+            assessmentId: row.id,
+            operation: row.operation,
+            ref: row.ref,
+            score: row.score,
+            rules: outcome.reasons.map((r) => `${r.rule}:${r.id}`),
+          },
+        })
+        raise(events.event('fraud.blocked', { assessment: view }))
+      }
+      return row
+    })
+  }
+
+  /**
+   * Assesses an operation before it is written: allow or review goes ahead (the caller proceeds;
+   * a review waits in the queue), block throws 403 fraud_blocked and the caller writes nothing.
+   */
+  async function assess(check: FraudCheck): Promise<FraudVerdict> {
+    const own = check.actor.kind === 'user' && check.actor.userId === check.userId
+    const row = await record({
+      operation: check.operation,
+      userId: check.userId,
+      amount: check.amount,
+      currency: check.currency,
+      ref: check.ref ?? null,
+      country: check.country?.toUpperCase() ?? null,
+      ip: own ? normalizeIp(check.client?.ip) : null,
+      deviceId: check.client?.deviceId ?? null,
+      cardFingerprint: null,
+      actor: principalKey(check.actor),
+      dedupeKey: check.dedupeKey ? `${check.operation}:${check.dedupeKey}` : null,
+    })
+    if (!row) return { id: null, decision: 'allow', score: 0 }
+    if (row.decision === 'block') {
+      logger.info({ assessmentId: row.id, operation: row.operation, userId: row.userId }, 'operation blocked by fraud rules')
+      throw new AppError('fraud_blocked')
+    }
+    return { id: row.id, decision: row.decision, score: row.score }
+  }
+
+  /** A captured payment whose gateway reported a card fingerprint: the blocklists are checked and the card is remembered for the user's next operations. */
+  async function screenCapture(payment: { id: string; customerId: string; capturedAmount: string; currency: Currency }) {
+    const fingerprint = await deps.cardFingerprint(payment.id)
+    if (!fingerprint) return undefined
+    const row = await record({
+      operation: 'payment_capture',
+      userId: payment.customerId,
+      amount: BigInt(payment.capturedAmount),
+      currency: payment.currency,
+      ref: payment.id,
+      country: null,
+      ip: null,
+      deviceId: null,
+      cardFingerprint: fingerprint.slice(0, 200),
+      actor: 'system',
+      dedupeKey: `payment_capture:${payment.id}`,
+    })
+    return row && assessmentView(row)
+  }
+
+  jobs.define<{ event: DomainEvent<'payment.succeeded'> }>({
+    name: JOB_CAPTURE_CHECK,
+    retryLimit: 10,
+    expireInSeconds: 60,
+    handler: async ({ event }) => {
+      const view = await screenCapture(event.payload.payment)
+      if (view?.review) logger.warn({ paymentId: view.ref, assessmentId: view.id }, 'captured payment sent to fraud review')
+    },
+  })
+  events.subscribeDurable('payment.succeeded', JOB_CAPTURE_CHECK)
+
+  /**
+   * For the module that owns the operation, inside its own transaction: refuses (409
+   * fraud_review_open) while a review of `ref` is open or was rejected. The reviews stay
+   * share-locked until that transaction ends, so none is decided meanwhile.
+   */
+  async function assertCleared(tx: Tx, operation: Operation, ref: string): Promise<void> {
+    const reviews = await assessmentsRepo.reviewsOf(tx, operation, ref)
+    const holding = reviews.find((r) => r.reviewStatus !== 'approved')
+    if (holding) throw new AppError('fraud_review_open', holding.reviewStatus === 'rejected' ? 'A fraud review rejected it' : undefined)
+  }
+
+  /** What the assessment knew of each blocklist kind. */
+  const factOf = (row: AssessmentRow, kind: BlocklistKind): string | null =>
+    ({ email_domain: row.emailDomain, ip: row.ip, device: row.deviceId, card_fingerprint: row.cardFingerprint })[kind]
+
+  /** An admin's decision on an open review; two at once make one decision and one 409. */
+  async function decide(admin: Principal, id: string, approve: boolean, body: RejectReviewBody) {
+    const note = body.note ?? null
+    const { row, listed } = await events.inTransaction(db, async (tx, raise) => {
+      const decided = await assessmentsRepo.decide(tx, id, approve ? 'approved' : 'rejected', principalKey(admin), note)
+      if (!decided) {
+        const existing = await assessmentsRepo.byId(tx, id)
+        if (!existing?.reviewStatus) throw new AppError('not_found', 'No such review')
+        throw new AppError('fraud_review_decided', `The review was ${existing.reviewStatus} already`)
+      }
+      const blocked: { kind: BlocklistKind; value: string }[] = []
+      if (!approve) {
+        for (const kind of body.block ?? []) {
+          // A fact the blocklist cannot hold (a gateway's odd fingerprint) is left out rather than failing the decision.
+          const value = factOf(decided, kind)
+          if (value && normalizeEntry(kind, value) && (await blocklist.addIn(tx, admin, { kind, value, note: `fraud review ${id}` })))
+            blocked.push({ kind, value })
+        }
+        const undo = rejectHandlers.get(decided.operation)
+        if (undo && decided.ref) await undo(tx, raise, admin, decided.ref)
+      }
+      await audit.append(tx, {
+        actor: admin,
+        action: approve ? 'fraud.review_approved' : 'fraud.review_rejected',
+        targetType: 'fraud_assessment',
+        targetId: id,
+        data: { userId: decided.userId, operation: decided.operation, ref: decided.ref, note, blocked },
+      })
+      raise(events.event('fraud.review_decided', { assessment: assessmentView(decided) }))
+      return { row: decided, listed: blocked.length }
+    })
+    if (listed) await blocklist.changed()
+    return assessmentView(row)
+  }
+
+  async function reviews(query: ReviewQuery) {
+    const limit = query.limit ?? 20
+    const rows = await assessmentsRepo.list(db, { reviews: true, reviewStatus: query.status, before: decodeCursor(query.cursor), limit })
+    return pageOf(rows, limit, assessmentView)
+  }
+
+  async function assessments(query: AssessmentQuery) {
+    const limit = query.limit ?? 20
+    const rows = await assessmentsRepo.list(db, {
+      userId: query.userId,
+      decision: query.decision,
+      operation: query.operation,
+      ref: query.ref,
+      before: decodeCursor(query.cursor),
+      limit,
+    })
+    return pageOf(rows, limit, assessmentView)
+  }
+
+  async function assessment(id: string) {
+    const row = await assessmentsRepo.byId(db, id)
+    if (!row) throw new AppError('not_found', 'No such assessment')
+    return assessmentView(row)
+  }
+
+  // What a person may ask for: their operations and the facts kept on them. Not the scores and
+  // reasons: they would show how the rules are tuned. Erasure keeps the decisions (money records
+  // refer to them) and drops the facts that identify the person.
+  deps.privacy.register({
+    name: 'fraud',
+    async export(userId) {
+      return (await assessmentsRepo.ofUser(db, userId)).map((a) => ({
+        operation: a.operation,
+        ref: a.ref,
+        amount: a.amount.toString(),
+        currency: a.currency,
+        ip: a.ip,
+        deviceId: a.deviceId,
+        country: a.country,
+        decision: a.decision,
+        createdAt: a.createdAt.toISOString(),
+      }))
+    },
+    erase: (tx, userId) => assessmentsRepo.eraseFacts(tx, userId),
+  })
+
+  return {
+    assess,
+    assertCleared,
+    /** The module that owns `operation` says what a rejected review undoes (once per operation). */
+    onReviewRejected(operation: Operation, handler: ReviewRejectedHandler) {
+      if (rejectHandlers.has(operation)) throw new Error(`a review handler for ${operation} is registered already`)
+      rejectHandlers.set(operation, handler)
+    },
+    screenCapture,
+    reviews,
+    approveReview: (admin: Principal, id: string, body: { note?: string }) => decide(admin, id, true, body),
+    rejectReview: (admin: Principal, id: string, body: RejectReviewBody) => decide(admin, id, false, body),
+    assessments,
+    assessment,
+    rules: {
+      read: () => settings.read(),
+      write: (admin: Principal, body: UpdateFraudRulesBody) => settings.write(admin, body),
+    },
+    blocklist: {
+      list: (query: BlocklistQuery) => blocklist.list(query),
+      add: (admin: Principal, body: BlocklistBody) => blocklist.add(admin, body),
+      remove: (admin: Principal, id: string) => blocklist.remove(admin, id),
+    },
+  }
+}
+
+export type FraudService = ReturnType<typeof createFraudService>
+/** What the payments and wallet modules are given: the checks, not the admin side. */
+export type FraudChecks = Pick<FraudService, 'assess' | 'assertCleared' | 'onReviewRejected'>
