@@ -31,6 +31,9 @@ const NotificationPreferencesPage = lazyPage(() => import('./features/notificati
 const Checkout = lazyPage(() => import('./features/payments/Checkout'), 'Checkout')
 const PaymentResult = lazyPage(() => import('./features/payments/PaymentResult'), 'PaymentResult')
 const PaymentHistory = lazyPage(() => import('./features/payments/PaymentHistory'), 'PaymentHistory')
+// wallet
+const WalletPage = lazyPage(() => import('./features/wallet/Wallet'), 'WalletPage')
+const WalletCheckout = lazyPage(() => import('./features/wallet/WalletCheckout'), 'WalletCheckout')
 // chat
 const ChatPage = lazyPage(() => import('./features/chat/ChatPage'), 'ChatPage')
 // console (admin)
@@ -51,8 +54,17 @@ const NotificationSettingsPage = lazyPage(() => import('./features/notifications
 const ConsolePayments = lazyPage(() => import('./features/payments/console/ConsolePayments'), 'ConsolePayments')
 const ConsolePaymentDetail = lazyPage(() => import('./features/payments/console/ConsolePaymentDetail'), 'ConsolePaymentDetail')
 const RefundQueue = lazyPage(() => import('./features/payments/console/RefundQueue'), 'RefundQueue')
+const PaymentAnalyticsPage = lazyPage(() => import('./features/payments/console/PaymentAnalytics'), 'PaymentAnalyticsPage')
 const Gateways = lazyPage(() => import('./features/payments/console/Gateways'), 'Gateways')
 const PaymentSettingsPage = lazyPage(() => import('./features/payments/console/PaymentSettings'), 'PaymentSettingsPage')
+// wallet (console)
+const WithdrawalQueue = lazyPage(() => import('./features/wallet/console/WithdrawalQueue'), 'WithdrawalQueue')
+const LedgerExplorer = lazyPage(() => import('./features/wallet/console/LedgerExplorer'), 'LedgerExplorer')
+const LedgerAccountPage = lazyPage(() => import('./features/wallet/console/LedgerAccountPage'), 'LedgerAccountPage')
+const LedgerTransferPage = lazyPage(() => import('./features/wallet/console/LedgerTransferPage'), 'LedgerTransferPage')
+// fraud (console)
+const ReviewQueue = lazyPage(() => import('./features/fraud/ReviewQueue'), 'ReviewQueue')
+const FraudRulesPage = lazyPage(() => import('./features/fraud/FraudRulesPage'), 'FraudRulesPage')
 // support desk setup and analytics (console)
 const SupportTeams = lazyPage(() => import('./features/support/admin/Teams'), 'SupportTeams')
 const SupportSettingsPage = lazyPage(() => import('./features/support/admin/SupportSettings'), 'SupportSettingsPage')
@@ -96,6 +108,9 @@ const routes: RouteDef[] = [
   // Where gateways send the payer back (a full page load: signed in from the stored session).
   { path: '/pay/result', access: 'signedIn', page: () => <PaymentResult /> },
   { path: '/payments', access: 'signedIn', page: () => <PaymentHistory /> },
+  { path: '/wallet', access: 'signedIn', page: () => <WalletPage /> },
+  // A payment made with gateway "wallet" is paid here (the wallet's "gateway page").
+  { path: '/wallet/pay/:attemptId', access: 'signedIn', page: ({ attemptId }) => <WalletCheckout attemptId={attemptId} /> },
   { path: '/chat', access: 'signedIn', page: () => <ChatPage /> },
   { path: '/chat/:conversationId', access: 'signedIn', page: ({ conversationId }) => <ChatPage conversationId={conversationId} /> },
   { path: '/support', access: 'signedIn', page: () => <MyTickets /> },
@@ -229,6 +244,15 @@ const routes: RouteDef[] = [
     ),
   },
   {
+    path: '/console/payments/analytics',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <PaymentAnalyticsPage />
+      </ConsoleShell>
+    ),
+  },
+  {
     path: '/console/payments/gateways',
     access: ADMIN,
     page: () => (
@@ -243,6 +267,60 @@ const routes: RouteDef[] = [
     page: () => (
       <ConsoleShell>
         <PaymentSettingsPage />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/wallet/withdrawals',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <WithdrawalQueue />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/wallet/ledger',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <LedgerExplorer />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/wallet/ledger/accounts/:accountId',
+    access: ADMIN,
+    page: ({ accountId }) => (
+      <ConsoleShell>
+        <LedgerAccountPage key={accountId} id={accountId} />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/wallet/ledger/transfers/:transferId',
+    access: ADMIN,
+    page: ({ transferId }) => (
+      <ConsoleShell>
+        <LedgerTransferPage key={transferId} id={transferId} />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/fraud/reviews',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <ReviewQueue />
+      </ConsoleShell>
+    ),
+  },
+  {
+    path: '/console/fraud/rules',
+    access: ADMIN,
+    page: () => (
+      <ConsoleShell>
+        <FraudRulesPage />
       </ConsoleShell>
     ),
   },

@@ -72,6 +72,6 @@ describe.runIf(chromiumAvailable())('account security', () => {
     expect((await api(server.url, 'GET', '/v1/me', undefined, other.accessToken)).status).toBe(401)
     // No page wider than a phone.
     await page.setViewportSize({ width: 360, height: 800 })
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
   })
 })

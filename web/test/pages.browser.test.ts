@@ -22,6 +22,7 @@ const SIGNED_IN_PAGES = [
   '/payments',
   '/pay',
   '/pay/result',
+  '/wallet',
   '/console',
   '/console/users',
   '/console/api-keys',

@@ -7,13 +7,11 @@
 // and no sideways scrolling on each screen, at desktop width and on a 360 px phone.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectAccessible } from './a11y'
+import { checkScreen, shot } from './screens'
 import { api, chromiumAvailable, iso, launchBrowser, pageOpener, screenshot, startServer, unique, type RunningServer } from './harness'
 
 const ADMIN_EMAIL = 'payments@caravan.test'
 const ADMIN_PASSWORD = 'admin-password-1'
-const PHONE = { width: 360, height: 800 }
-const DESKTOP = { width: 1366, height: 900 }
 
 describe.runIf(chromiumAvailable())('payments', () => {
   let server: RunningServer
@@ -28,35 +26,6 @@ describe.runIf(chromiumAvailable())('payments', () => {
   const h1 = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name })
   /** A payment's link in a list: named by its amount, then its date. */
   const listed = (amount: string, comma = ', ') => new RegExp(`^${(iso(amount) + comma).replace(/[$.]/g, '\\$&')}`)
-  /** Both checks of a11y.ts, and the same at 360 px; the screen is shot at both widths. */
-  async function checkScreen(page: Page, name: string) {
-    await page.setViewportSize(DESKTOP)
-    await settled(page)
-    await expectAccessible(page)
-    await shot(page, name)
-    await page.setViewportSize(PHONE)
-    await settled(page)
-    await expectAccessible(page)
-    await shot(page, `${name}-360`)
-    await page.setViewportSize(DESKTOP)
-  }
-  /** A full-page shot from the top (scrolled, the sticky header would be painted mid-page). */
-  async function shot(page: Page, name: string) {
-    await page.evaluate(() => window.scrollTo(0, 0))
-    await screenshot(page, name)
-  }
-  /**
-   * Nothing on the page is loading any more, and React Aria's announcement of a button that was
-   * busy (a node naming the button by id, kept 7 s) is gone: after a navigation it names a button
-   * that is no longer there, which axe reports as an image without a name.
-   */
-  async function settled(page: Page) {
-    await expect
-      .poll(() => page.evaluate(() => !document.querySelector('[aria-busy="true"], .skeleton, [data-live-announcer] [role="img"]')), {
-        timeout: 15_000,
-      })
-      .toBe(true)
-  }
   /** Chooses `option` in the kit's select whose label ends its name (the trigger is named by value, then label). */
   async function choose(page: Page, label: string, option: string) {
     await page.getByRole('button', { name: new RegExp(`\\s${label}$`) }).click()

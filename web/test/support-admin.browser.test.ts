@@ -10,12 +10,11 @@ import { readFileSync } from 'node:fs'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectAccessible } from './a11y'
-import { api, chromiumAvailable, iso, launchBrowser, pageOpener, screenshot, startServer, unique, type RunningServer } from './harness'
+import { checkScreen, settled, shot } from './screens'
+import { api, chromiumAvailable, iso, launchBrowser, pageOpener, startServer, unique, type RunningServer } from './harness'
 
 const ADMIN_EMAIL = 'support-admin@caravan.test'
 const ADMIN_PASSWORD = 'admin-password-1'
-const PHONE = { width: 360, height: 800 }
-const DESKTOP = { width: 1366, height: 900 }
 const PASSWORD = 'correct-horse-42'
 const TICKETS = 3
 const SOLVED = 2
@@ -31,29 +30,6 @@ describe.runIf(chromiumAvailable())('support desk setup and analytics', () => {
   // The kit's switches and boxes draw over their inputs: a person clicks the label.
   const press = (control: Locator) => control.locator('xpath=ancestor::label[1]').click()
 
-  async function checkScreen(page: Page, name: string) {
-    await page.setViewportSize(DESKTOP)
-    await settled(page)
-    await expectAccessible(page)
-    await shot(page, name)
-    await page.setViewportSize(PHONE)
-    await settled(page)
-    await expectAccessible(page)
-    await shot(page, `${name}-360`)
-    await page.setViewportSize(DESKTOP)
-  }
-  async function shot(page: Page, name: string) {
-    await page.evaluate(() => window.scrollTo(0, 0))
-    await screenshot(page, name)
-  }
-  /** Nothing loading, and React Aria's announcement of a busy button gone (see payments.browser.test.ts). */
-  async function settled(page: Page) {
-    await expect
-      .poll(() => page.evaluate(() => !document.querySelector('[aria-busy="true"], .skeleton, [data-live-announcer] [role="img"]')), {
-        timeout: 15_000,
-      })
-      .toBe(true)
-  }
   /** Chooses `option` in the kit's select whose label ends its name (the trigger is named by value, then label). */
   async function choose(scope: Page | Locator, page: Page, label: string, option: string) {
     await scope.getByRole('button', { name: new RegExp(`\\s${label}$`) }).click()
@@ -366,7 +342,7 @@ describe.runIf(chromiumAvailable())('support desk setup and analytics', () => {
     await page.goto('/console')
     await page.getByRole('navigation', { name: 'Console sections' }).getByRole('link', { name: 'Support analytics' }).click()
     await h1(page, 'Support analytics').waitFor()
-    const kpi = (id: string) => page.locator(`[data-kpi="${id}"] .san-kpi-value`)
+    const kpi = (id: string) => page.locator(`[data-kpi="${id}"] .dash-kpi-value`)
     await expect.poll(() => kpi('created').textContent()).toBe(String(TICKETS))
     expect(await kpi('solved').textContent()).toBe(String(SOLVED))
     expect(await kpi('active').textContent()).toBe(String(TICKETS - SOLVED))
@@ -495,12 +471,12 @@ describe.runIf(chromiumAvailable())('support desk setup and analytics', () => {
 
     await page.goto('/console/support/analytics')
     await h1(page, 'گزارش پشتیبانی').waitFor()
-    await expect.poll(() => page.locator('[data-kpi="created"] .san-kpi-value').textContent()).toBe('۳')
+    await expect.poll(() => page.locator('[data-kpi="created"] .dash-kpi-value').textContent()).toBe('۳')
     const today = new Intl.DateTimeFormat('fa-IR', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date())
     const table = page.getByRole('region', { name: `آمار ${iso('به تفکیک روز')}` }).first()
     await expect.poll(() => table.getByRole('row').last().getByRole('rowheader').textContent()).toBe(today)
     expect(await table.getByRole('row').last().getByRole('cell').nth(0).textContent()).toBe('۳')
-    expect(await page.locator('main .san-kpis').textContent()).not.toMatch(/[0-9]/)
+    expect(await page.locator('main .dash-kpis').textContent()).not.toMatch(/[0-9]/)
     await checkScreen(page, 'support-analytics-fa')
     await choose(page, page, 'دسته‌بندی بر پایهٔ', 'کارشناس')
     await page.getByRole('row', { name: /^بی‌کارشناس/ }).waitFor()
@@ -516,7 +492,7 @@ describe.runIf(chromiumAvailable())('support desk setup and analytics', () => {
     expect(await nav.getByRole('link', { name: 'Teams and agents' }).count()).toBe(0)
     expect(await nav.getByRole('link', { name: 'Macros' }).count()).toBe(0)
     await page.goto('/console/support/analytics')
-    await expect.poll(() => page.locator('[data-kpi="created"] .san-kpi-value').textContent()).toBe(String(TICKETS))
+    await expect.poll(() => page.locator('[data-kpi="created"] .dash-kpi-value').textContent()).toBe(String(TICKETS))
     await page.goto('/console/support/teams')
     await h1(page, 'Access denied').waitFor()
   })

@@ -9,24 +9,11 @@
 // at 360 px.
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectAccessible } from './a11y'
-import {
-  api,
-  accessTokenOf,
-  chromiumAvailable,
-  iso,
-  launchBrowser,
-  pageOpener,
-  screenshot,
-  startServer,
-  unique,
-  type RunningServer,
-} from './harness'
+import { api, accessTokenOf, chromiumAvailable, iso, launchBrowser, pageOpener, startServer, unique, type RunningServer } from './harness'
+import { checkScreen } from './screens'
 
 const ADMIN_EMAIL = 'support-desk@caravan.test'
 const ADMIN_PASSWORD = 'admin-password-1'
-const PHONE = { width: 360, height: 800 }
-const DESKTOP = { width: 1366, height: 900 }
 const PASSWORD = 'correct-horse-42'
 const NOTE = 'Internal: she is on the old plan, check billing first.'
 
@@ -43,31 +30,6 @@ describe.runIf(chromiumAvailable())('support desk', () => {
 
   const h1 = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name })
 
-  async function checkScreen(page: Page, name: string) {
-    await page.setViewportSize(DESKTOP)
-    await settled(page)
-    await expectAccessible(page)
-    await shot(page, name)
-    await page.setViewportSize(PHONE)
-    await settled(page)
-    await expectAccessible(page)
-    await shot(page, `${name}-360`)
-    await page.setViewportSize(DESKTOP)
-  }
-  async function shot(page: Page, name: string) {
-    await page.evaluate(() => window.scrollTo(0, 0))
-    await screenshot(page, name)
-  }
-  /** Nothing loading, no dialog fading in, and React Aria's announcement of a busy button gone (see payments.browser.test.ts). */
-  async function settled(page: Page) {
-    const calm = () =>
-      page.evaluate(() => !document.querySelector('[aria-busy="true"], .skeleton, [data-live-announcer] [role="img"], [data-entering]'))
-    // Twice, a moment apart: a button's "busy" announcement may land just after a change shows.
-    for (const pause of [0, 250]) {
-      await new Promise((r) => setTimeout(r, pause))
-      await expect.poll(calm, { timeout: 15_000 }).toBe(true)
-    }
-  }
   /** Chooses `option` in the kit's select whose label ends its name (the trigger is named by value, then label). */
   async function choose(scope: Page | Locator, page: Page, label: string, option: string) {
     await scope.getByRole('button', { name: new RegExp(`\\s${label}$`) }).click()

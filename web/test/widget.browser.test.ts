@@ -214,7 +214,7 @@ describe.runIf(chromiumAvailable())('live chat widget', () => {
     await visitor.getByRole('button', { name: /^Chat with us/ }).click()
     await panel.getByRole('button', { name: /Update 50/ }).click()
     const log = panel.getByRole('log', { name: 'Messages' })
-    await log.getByText('Update 50').waitFor()
+    await log.getByText('Update 50', { exact: true }).waitFor()
     expect(await log.getByText('Hello! Where is my order #1042?').count()).toBe(0)
     await log.getByRole('button', { name: 'Earlier messages' }).click()
     await log.getByText('Hello! Where is my order #1042?').waitFor()
@@ -233,7 +233,7 @@ describe.runIf(chromiumAvailable())('live chat widget', () => {
     // Open joins the agent if need be and shows it in the chat view.
     await row.getByRole('button', { name: /^Open/ }).click()
     await agentPage.waitForURL((url) => url.pathname.startsWith('/chat/'))
-    await agentPage.getByRole('log').getByText('Update 50').waitFor()
+    await agentPage.getByRole('log').getByText('Update 50', { exact: true }).waitFor()
     await agentPage.goBack()
     await row.getByRole('button', { name: /Escalate to ticket/ }).click()
     const dialog = agentPage.getByRole('dialog')

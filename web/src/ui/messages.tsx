@@ -29,6 +29,11 @@ const KNOWN_PROBLEMS = [
   'payment_not_refundable',
   'refund_exceeds_captured',
   'refund_not_awaiting',
+  'insufficient_funds',
+  'wallet_limit_exceeded',
+  'withdrawal_decided',
+  'fraud_blocked',
+  'fraud_review_open',
 ] as const
 
 export function problemMessage(t: Translate, error: CaravanError): string {

@@ -29,7 +29,8 @@ export function messageView(tx: Texts, message: Shown, mine: boolean, base: stri
     'div',
     { class: mine ? 'msg mine' : 'msg' },
     h('span', { class: 'sr' }, `${tx.t(mine ? 'you' : 'agent')}: `),
-    message.text ?? '',
+    // Its own element (dir=auto: a Persian message in an English widget reads right to left), apart from the time.
+    message.text ? h('span', { class: 'text', dir: 'auto' }, message.text) : '',
     ...message.attachments.map((file) => attachment(file, base)),
     message.state
       ? h('span', { class: 'state' }, tx.t(message.state))

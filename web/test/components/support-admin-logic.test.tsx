@@ -17,9 +17,10 @@ import {
   weeklyMinutes,
   weekOrder,
 } from '../../src/features/support/admin/schedule'
-import { dayCount, lastDays, rangeQuery } from '../../src/features/support/analytics/Dashboard'
-import { linePath } from '../../src/features/support/analytics/Chart'
-import { bandCentres, labelEvery, niceStep, niceTicks, scaleLinear } from '../../src/features/support/analytics/scale'
+import { rangeQuery } from '../../src/features/support/analytics/Dashboard'
+import { dayCount, lastDays } from '../../src/features/shell/charts/range'
+import { linePath } from '../../src/features/shell/charts/Chart'
+import { bandCentres, labelEvery, niceStep, niceTicks, scaleLinear } from '../../src/features/shell/charts/scale'
 import { tagsOf } from '../../src/features/support/admin/Macros'
 
 describe('business hours in the editor', () => {

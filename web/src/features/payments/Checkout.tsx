@@ -7,16 +7,17 @@ import type { CreatePaymentInput, Currency, PaymentGatewayName } from '@caravan/
 import { useEffect, useState } from 'react'
 import { useI18n } from '../../i18n'
 import { Link, navigate, useLocation } from '../../navigation'
-import { Button, ConfirmDialog, Form, FormSelectField, FormTextField, ProblemAlert, Skeleton, SubmitButton, useServerForm } from '../../ui'
+import { Button, ConfirmDialog, Form, FormSelectField, ProblemAlert, Skeleton, SubmitButton, useServerForm } from '../../ui'
 import { StatusMessage } from '../../ui/messages'
 import { useSignedInUser } from '../auth/session'
 import { Page } from '../shell/Page'
 import { useIdempotencyKey } from './idempotency'
 import { isOpen, PaymentFor, StatusBadge, useGatewayName } from './labels'
-import { CURRENCY_CODES, displayUnit, minorToInput } from './money'
+import { CURRENCY_CODES, minorToInput } from './money'
 import { useCancelPayment, useCreatePayment, useGateways, usePayment } from './queries'
 import { useMoney } from './useMoney'
 import './payments.css'
+import { AmountField } from './AmountField'
 
 /** Where gateways send the payer back (through the server's return page, which confirms first). */
 export const resultUrl = () => `${location.origin}/pay/result`
@@ -29,8 +30,9 @@ export function Checkout() {
   return (
     <Page title={t('pay.title')} intro={paymentId ? t('pay.introExisting') : t('pay.intro')}>
       {paymentId ? <PayExisting id={paymentId} /> : <TopUpForm />}
-      <p>
+      <p className="toolbar">
         <Link to="/payments">{t('pay.history')}</Link>
+        <Link to="/wallet">{t('wallet.title')}</Link>
       </p>
     </Page>
   )
@@ -48,10 +50,10 @@ interface TopUpValues {
 }
 
 function TopUpForm() {
-  const { t, locale } = useI18n()
+  const { t } = useI18n()
   const { search } = useLocation()
   const user = useSignedInUser()
-  const { money, unit, parse, irr } = useMoney()
+  const { money, parse, irr } = useMoney()
   const gatewayName = useGatewayName()
   const create = useCreatePayment()
   const idempotency = useIdempotencyKey()
@@ -115,10 +117,10 @@ function TopUpForm() {
           options={CURRENCY_CODES.map((c) => ({ id: c, label: t(`currency.${c}`) }))}
           isRequired
         />
-        <FormTextField
+        <AmountField
           control={form.control}
-          name="amount"
-          label={t('pay.amountIn', { unit: unit(currency) })}
+          currency={currency}
+          currencyNow={() => form.getValues('currency')}
           description={
             parsed.ok
               ? t('pay.youPay', { amount: money(parsed.minor, currency) })
@@ -126,18 +128,6 @@ function TopUpForm() {
                 ? t('pay.tomanHint')
                 : undefined
           }
-          inputMode="decimal"
-          autoComplete="off"
-          dir="ltr"
-          isRequired
-          rules={{
-            validate: (text) => {
-              const result = parse(String(text), form.getValues('currency'))
-              if (result.ok) return true
-              const unitOf = displayUnit(form.getValues('currency'), irr)
-              return t(`pay.amountError.${result.error}`, { decimals: unitOf.decimals, unit: unitOf.symbol[locale] })
-            },
-          }}
         />
         {usable.length > 0 ? (
           <FormSelectField

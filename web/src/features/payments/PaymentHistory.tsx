@@ -35,9 +35,12 @@ export function PaymentHistory() {
   ]
   return (
     <Page title={t('pay.historyTitle')} intro={t('pay.historyIntro')}>
-      <p>
+      <p className="toolbar">
         <Link to="/pay" className="button">
           {t('pay.topUp')}
+        </Link>
+        <Link to="/wallet" className="button secondary">
+          {t('wallet.title')}
         </Link>
       </p>
       <DataTable

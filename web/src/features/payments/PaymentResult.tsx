@@ -127,6 +127,12 @@ function Outcome({ detail }: { detail: PaymentDetail }) {
               {t('payResult.tryAgain')}
             </Link>
           )}
+          {/* The wallet is credited a moment later; its page shows the balance arrive. */}
+          {payment.purpose.type === 'wallet_topup' && payment.status === 'succeeded' && (
+            <Link className="button" to="/wallet">
+              {t('wallet.title')}
+            </Link>
+          )}
           <Link className="button secondary" to="/payments">
             {t('pay.history')}
           </Link>

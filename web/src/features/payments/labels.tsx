@@ -6,7 +6,7 @@ import { useI18n } from '../../i18n'
 export const PAYMENT_STATUSES: PaymentStatus[] = ['requires_action', 'processing', 'succeeded', 'failed', 'canceled', 'expired']
 export const REFUND_STATUSES: RefundStatus[] = ['awaiting_approval', 'pending', 'succeeded', 'failed', 'rejected']
 export const REFUND_REASONS: RefundReason[] = ['requested_by_customer', 'duplicate', 'fraudulent', 'order_canceled', 'other']
-export const GATEWAYS: PaymentGatewayName[] = ['test', 'zarinpal', 'stripe', 'paypal']
+export const GATEWAYS: PaymentGatewayName[] = ['test', 'zarinpal', 'stripe', 'paypal', 'wallet']
 
 /** A payment that can still be paid or canceled (the server's isOpen). */
 export const isOpen = (status: PaymentStatus) => status === 'requires_action' || status === 'processing'

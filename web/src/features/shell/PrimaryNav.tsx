@@ -15,12 +15,12 @@ export function PrimaryNav({ className }: { className: string }) {
     ...MODULES.map((m) => ({ path: m.path, label: t(m.label) })),
     ...(user.role === 'customer' ? [] : [{ path: '/console', label: t('nav.console') }]),
   ]
-  // The inbox's settings page belongs to Notifications; checkout and its result to Payments.
+  // The inbox's settings page belongs to Notifications; checkout, its result and the wallet to Payments.
   const current = currentPath(
     entries.map((e) => e.path),
     pathname === '/settings/notifications'
       ? '/notifications'
-      : pathname === '/pay' || pathname.startsWith('/pay/')
+      : pathname === '/pay' || pathname.startsWith('/pay/') || pathname === '/wallet' || pathname.startsWith('/wallet/')
         ? '/payments'
         : pathname,
   )

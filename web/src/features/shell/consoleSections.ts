@@ -18,6 +18,8 @@ export interface ConsoleSection {
 const PLATFORM: MessageKey = 'console.group.platform'
 const NOTIFICATIONS: MessageKey = 'console.group.notifications'
 const PAYMENTS: MessageKey = 'console.group.payments'
+const WALLET: MessageKey = 'console.group.wallet'
+const FRAUD: MessageKey = 'console.group.fraud'
 const SUPPORT_SETUP: MessageKey = 'sadmin.group'
 const SUPPORT_DESK: MessageKey = 'support.nav.group'
 
@@ -98,6 +100,14 @@ export const CONSOLE_SECTIONS: ConsoleSection[] = [
     adminOnly: true,
   },
   {
+    path: '/console/payments/analytics',
+    label: 'console.paymentAnalytics',
+    description: 'console.paymentAnalyticsDesc',
+    group: PAYMENTS,
+    icon: 'chart',
+    adminOnly: true,
+  },
+  {
     path: '/console/payments/gateways',
     label: 'console.gateways',
     description: 'console.gatewaysDesc',
@@ -111,6 +121,38 @@ export const CONSOLE_SECTIONS: ConsoleSection[] = [
     description: 'console.paymentSettingsDesc',
     group: PAYMENTS,
     icon: 'route',
+    adminOnly: true,
+  },
+  {
+    path: '/console/wallet/withdrawals',
+    label: 'console.withdrawals',
+    description: 'console.withdrawalsDesc',
+    group: WALLET,
+    icon: 'withdraw',
+    adminOnly: true,
+  },
+  {
+    path: '/console/wallet/ledger',
+    label: 'console.ledger',
+    description: 'console.ledgerDesc',
+    group: WALLET,
+    icon: 'ledger',
+    adminOnly: true,
+  },
+  {
+    path: '/console/fraud/reviews',
+    label: 'console.fraudReviews',
+    description: 'console.fraudReviewsDesc',
+    group: FRAUD,
+    icon: 'identity',
+    adminOnly: true,
+  },
+  {
+    path: '/console/fraud/rules',
+    label: 'console.fraudRules',
+    description: 'console.fraudRulesDesc',
+    group: FRAUD,
+    icon: 'sliders',
     adminOnly: true,
   },
   // The support desk itself: the agents' inbox (and each ticket's page below it), live chats.

@@ -1,6 +1,6 @@
-/** Saves `data` as a JSON file through the browser's download, from an object URL on a passing link. */
-export function downloadJson(fileName: string, data: unknown) {
-  const url = URL.createObjectURL(new Blob([`${JSON.stringify(data, null, 2)}\n`], { type: 'application/json' }))
+/** Saves `text` as a file through the browser's download, from an object URL on a passing link. */
+export function downloadText(fileName: string, text: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }))
   const link = document.createElement('a')
   link.href = url
   link.download = fileName
@@ -9,4 +9,9 @@ export function downloadJson(fileName: string, data: unknown) {
   link.remove()
   // Revoked later, not at once: some browsers read the URL after click() has returned.
   setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
+/** Saves `data` as a JSON file. */
+export function downloadJson(fileName: string, data: unknown) {
+  downloadText(fileName, `${JSON.stringify(data, null, 2)}\n`, 'application/json')
 }

@@ -59,6 +59,7 @@ const PATHS = {
   ),
   plug: <path d="M12 22v-5M9 8V2M15 8V2M18 8v5a6 6 0 0 1-12 0V8z" />,
   activity: <path d="M22 12h-4l-3 9L9 3l-3 9H2" />,
+  chart: <path d="M3 3v18h18M8 17v-6M13 17V7M18 17v-3" />,
   mail: (
     <>
       <rect x="2" y="4" width="20" height="16" rx="2" />
@@ -100,6 +101,20 @@ const PATHS = {
     </>
   ),
   chat: <path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z" />,
+  // A wallet with an arrow leaving it (withdrawals), an open book (the ledger).
+  withdraw: (
+    <>
+      <path d="M20 12V8H6a2 2 0 0 1 0-4h12v4" />
+      <path d="M4 6v12a2 2 0 0 0 2 2h14v-4" />
+      <path d="M14 16h8M19 13l3 3-3 3" />
+    </>
+  ),
+  ledger: (
+    <>
+      <path d="M2 4h6a4 4 0 0 1 4 4v13a3 3 0 0 0-3-3H2z" />
+      <path d="M22 4h-6a4 4 0 0 0-4 4v13a3 3 0 0 1 3-3h7z" />
+    </>
+  ),
   globe: (
     <>
       <circle cx="12" cy="12" r="10" />

@@ -14,7 +14,7 @@ export const MODULES: ModuleEntry[] = [
   { path: '/notifications', label: 'nav.notifications', description: 'module.notifications.desc', ready: true },
   { path: '/chat', label: 'nav.chat', description: 'module.chat.desc', ready: true },
   { path: '/support', label: 'nav.support', description: 'module.support.desc', ready: true },
-  // Payments ship first (history, checkout, result); the wallet's balance will join them here.
+  // Payments and the wallet: history, checkout, result; /wallet is linked from those pages.
   { path: '/payments', label: 'nav.wallet', description: 'module.wallet.desc', ready: true },
   { path: '/marketing', label: 'nav.marketing', description: 'module.marketing.desc' },
 ]

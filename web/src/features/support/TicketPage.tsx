@@ -6,7 +6,6 @@ import type { TicketDetail } from '@caravan/sdk'
 import { useState } from 'react'
 import { useI18n } from '../../i18n'
 import { Link, useLocation } from '../../navigation'
-import { ProblemAlert, Skeleton } from '../../ui'
 import { useSignedInUser } from '../auth/session'
 import { Page } from '../shell/Page'
 import { CsatForm, CsatResult } from './CsatForm'
@@ -16,25 +15,17 @@ import { useTicket } from './queries'
 import { ReplyBox } from './ReplyBox'
 import { Timeline } from './Timeline'
 import './support.css'
+import { QueryPage } from '../shell/QueryPage'
 
 export function TicketPage({ id }: { id: string }) {
   const { t } = useI18n()
   const detail = useTicket('customer', id)
   useLiveCustomerTickets()
-  if (detail.isPending)
-    return (
-      <Page title={t('support.ticket')}>
-        <Skeleton lines={6} />
-      </Page>
-    )
-  if (detail.isError)
-    return (
-      <Page title={t('support.ticket')}>
-        <ProblemAlert error={detail.error} onRetry={() => void detail.refetch()} />
-        <BackLink />
-      </Page>
-    )
-  return <TicketView detail={detail.data} />
+  return (
+    <QueryPage title={t('support.ticket')} query={detail} lines={6} back={<BackLink />}>
+      {(data) => <TicketView detail={data} />}
+    </QueryPage>
+  )
 }
 
 function BackLink() {

@@ -15,7 +15,6 @@ import {
   FormTextAreaField,
   FormTextField,
   ProblemAlert,
-  Skeleton,
   SubmitButton,
   useServerForm,
 } from '../../../ui'
@@ -28,24 +27,16 @@ import { displayUnit, subtractMinor } from '../money'
 import { useCancelPayment, useDecideRefund, usePayment, useRefundPayment } from '../queries'
 import { useMoney } from '../useMoney'
 import '../payments.css'
+import { QueryPage } from '../../shell/QueryPage'
 
 export function ConsolePaymentDetail({ id }: { id: string }) {
   const { t } = useI18n()
   const detail = usePayment(id)
-  if (detail.isPending)
-    return (
-      <Page title={t('cpay.detail')}>
-        <Skeleton lines={8} />
-      </Page>
-    )
-  if (detail.isError)
-    return (
-      <Page title={t('cpay.detail')}>
-        <ProblemAlert error={detail.error} onRetry={() => void detail.refetch()} />
-        <BackLink />
-      </Page>
-    )
-  return <Detail detail={detail.data} />
+  return (
+    <QueryPage title={t('cpay.detail')} query={detail} back={<BackLink />}>
+      {(data) => <Detail detail={data} />}
+    </QueryPage>
+  )
 }
 
 function BackLink() {

@@ -7,56 +7,33 @@ import type { SupportAgent, SupportAnalytics, SupportAnalyticsQuery, User } from
 import { useQuery } from '@tanstack/react-query'
 import { useEffect, useId, useMemo, useState, type ReactNode } from 'react'
 import { useI18n, type Translate } from '../../../i18n'
-import { Button, ProblemAlert, SelectField, Skeleton } from '../../../ui'
+import { ProblemAlert, SelectField, Skeleton } from '../../../ui'
 import { queryClient } from '../../../data/queryClient'
-import { StatusMessage, useMessage } from '../../../ui/messages'
-import { DateRangePicker, startOfDayIso, type DayRange } from '../../../ui/dates'
-import { dayOfInstant, parseDay } from '../../../ui/dates/range'
+import { DateRangePicker, type DayRange } from '../../../ui/dates'
 import { DataTable, useUrlState, type Column } from '../../../ui/table'
 import { client, useSignedInUser } from '../../auth/session'
 import { Page } from '../../shell/Page'
 import { formatHoursMinutes, splitMinutes } from '../admin/duration'
-import { formatDay, formatDecimal, formatPercent } from '../admin/format'
+import { formatDay, formatDecimal, formatPercent } from '../../shell/charts/format'
 import { isChannel } from '../admin/labels'
 import { useAgents, useStaff } from '../admin/queries'
-import { Chart, type Series } from './Chart'
-import { downloadText, fetchAnalyticsCsv } from './csv'
-import './analytics.css'
+import { Chart, type Series } from '../../shell/charts/Chart'
+import { dayCount, dayRangeInstants, isDay, lastDays, MAX_DAYS } from '../../shell/charts/range'
+import { CsvDownload } from '../../shell/charts/CsvDownload'
+import '../../shell/charts/dashboard.css'
 
 export const GROUP_BY = ['day', 'agent', 'team', 'channel'] as const
 export type GroupBy = (typeof GROUP_BY)[number]
 type Group = SupportAnalytics['groups'][number]
 type Figures = SupportAnalytics['totals']
 
-/** The API answers at most 366 days at once. */
-export const MAX_DAYS = 366
-const DAYS_SHOWN = 30
-const isDay = (value: string) => parseDay(value) !== null
 const isGroupBy = (value: string): value is GroupBy => (GROUP_BY as readonly string[]).includes(value)
 
 export const analyticsKey = (query: SupportAnalyticsQuery) => ['support-analytics', query] as const
 
-/** The last 30 days, today included, in the zone. */
-export function lastDays(timeZone: string, now = new Date()): DayRange {
-  const today = dayOfInstant(now.toISOString(), timeZone)!
-  return { start: today.subtract({ days: DAYS_SHOWN - 1 }).toString(), end: today.toString() }
-}
-
 /** The API's query for whole days in the zone: from the first day's start to the next day's after the last. */
 export function rangeQuery(range: DayRange, groupBy: GroupBy, timeZone: string): SupportAnalyticsQuery {
-  return {
-    from: startOfDayIso(parseDay(range.start)!, timeZone),
-    to: startOfDayIso(parseDay(range.end)!.add({ days: 1 }), timeZone),
-    groupBy,
-    timezone: timeZone,
-  }
-}
-
-/** Days in a range, both ends included; 0 when it is not a range. */
-export function dayCount(range: DayRange): number {
-  const start = parseDay(range.start)
-  const end = parseDay(range.end)
-  return start && end ? end.compare(start) + 1 : 0
+  return { ...dayRangeInstants(range, timeZone), groupBy, timezone: timeZone }
 }
 
 export function SupportAnalyticsPage() {
@@ -88,7 +65,7 @@ export function SupportAnalyticsPage() {
 
   return (
     <Page title={t('sanalytics.title')} intro={t('sanalytics.intro')}>
-      <div className="san-controls">
+      <div className="dash-controls">
         <DateRangePicker
           label={t('sanalytics.range')}
           value={draft}
@@ -107,42 +84,16 @@ export function SupportAnalyticsPage() {
           options={GROUP_BY.map((g) => ({ id: g, label: t(`sanalytics.by.${g}`) }))}
           className="san-group-by"
         />
-        <CsvButton query={query} range={range} disabled={tooLong} />
+        <CsvDownload
+          file={`support-${query.groupBy}-${range.start}-${range.end}.csv`}
+          fetchCsv={() => client.support.exportAnalytics(query)}
+          disabled={tooLong}
+        />
       </div>
       {!tooLong && analytics.isPending && <Skeleton lines={8} label={t('sanalytics.loading')} />}
       {analytics.isError && <ProblemAlert error={analytics.error} onRetry={() => void analytics.refetch()} />}
       {analytics.data && !tooLong && <Figures data={analytics.data} query={query} range={range} groupBy={groupBy} names={names} />}
     </Page>
-  )
-}
-
-function CsvButton({ query, range, disabled }: { query: SupportAnalyticsQuery; range: DayRange; disabled: boolean }) {
-  const { t } = useI18n()
-  const [message, setMessage] = useMessage()
-  const [error, setError] = useState<unknown>(null)
-  const [pending, setPending] = useState(false)
-  async function download() {
-    setMessage(null)
-    setError(null)
-    setPending(true)
-    try {
-      const file = `support-${query.groupBy}-${range.start}-${range.end}.csv`
-      downloadText(file, await fetchAnalyticsCsv(query))
-      setMessage((t) => t('sanalytics.downloaded', { file }))
-    } catch (thrown) {
-      setError(thrown)
-    } finally {
-      setPending(false)
-    }
-  }
-  return (
-    <div className="san-csv">
-      <Button variant="secondary" isPending={pending} isDisabled={disabled} onPress={() => void download()}>
-        {t('sanalytics.downloadCsv')}
-      </Button>
-      <StatusMessage message={message} />
-      <ProblemAlert error={error} />
-    </div>
   )
 }
 
@@ -237,9 +188,9 @@ function Figures({ data, query, range, groupBy, names }: FiguresProps) {
   return (
     <>
       <Kpis totals={totals} />
-      <section aria-labelledby="san-charts" className="san-section">
-        <h2 id="san-charts">{t('sanalytics.charts')}</h2>
-        <div className="san-charts">
+      <section aria-labelledby="dash-charts" className="dash-section">
+        <h2 id="dash-charts">{t('sanalytics.charts')}</h2>
+        <div className="dash-charts">
           <Chart
             title={t('sanalytics.volumeTitle', { by })}
             summary={volumeSummary}
@@ -335,15 +286,15 @@ function Kpis({ totals }: { totals: Figures }) {
     },
   ]
   return (
-    <section aria-labelledby="san-totals" className="san-section">
+    <section aria-labelledby="san-totals" className="dash-section">
       <h2 id="san-totals">{t('sanalytics.totals')}</h2>
       <p className="hint">{t('sanalytics.timesHint')}</p>
-      <dl className="san-kpis">
+      <dl className="dash-kpis">
         {cards.map((card) => (
-          <div key={card.id} className="san-kpi" data-kpi={card.id}>
+          <div key={card.id} className="dash-kpi" data-kpi={card.id}>
             <dt>{card.label}</dt>
-            <dd className="san-kpi-value">{card.value}</dd>
-            {card.detail && <dd className="san-kpi-detail">{card.detail}</dd>}
+            <dd className="dash-kpi-value">{card.value}</dd>
+            {card.detail && <dd className="dash-kpi-detail">{card.detail}</dd>}
           </div>
         ))}
       </dl>
@@ -380,7 +331,7 @@ function GroupsTable({
       header: t(`sanalytics.by.${groupBy}`),
       primary: true,
       sortValue: (g) => (groupBy === 'day' ? g.key : labelOf(g)),
-      cell: (g) => <bdi className={groupBy === 'day' ? 'san-day' : undefined}>{labelOf(g)}</bdi>,
+      cell: (g) => <bdi className={groupBy === 'day' ? 'dash-day' : undefined}>{labelOf(g)}</bdi>,
     },
     { id: 'created', header: t('sanalytics.created'), sortValue: (g) => g.ticketsCreated, cell: (g) => formatNumber(g.ticketsCreated) },
     { id: 'solved', header: t('sanalytics.solved'), sortValue: (g) => g.ticketsSolved, cell: (g) => formatNumber(g.ticketsSolved) },
@@ -433,7 +384,7 @@ function GroupsTable({
     },
   ]
   return (
-    <section aria-labelledby={titleId} className="san-section">
+    <section aria-labelledby={titleId} className="dash-section">
       <h2 id={titleId}>{t('sanalytics.groupsTitle', { by: t(`sanalytics.per.${groupBy}`) })}</h2>
       <DataTable
         caption={t('sanalytics.groupsTitle', { by: t(`sanalytics.per.${groupBy}`) })}

@@ -6,7 +6,7 @@ import type { TicketDetail } from '@caravan/sdk'
 import { useRef, useState } from 'react'
 import { useI18n } from '../../../i18n'
 import { Link, navigate } from '../../../navigation'
-import { Button, ProblemAlert, Skeleton } from '../../../ui'
+import { Button } from '../../../ui'
 import { useSignedInUser } from '../../auth/session'
 import { Page } from '../../shell/Page'
 import { PriorityBadge, StatusBadge, useTicketNumber } from '../labels'
@@ -19,25 +19,17 @@ import { CustomerCard } from './CustomerCard'
 import { ShortcutsDialog } from './ShortcutsDialog'
 import { MergeTicket, SlaClocks, TicketFields } from './TicketFields'
 import '../support.css'
+import { QueryPage } from '../../shell/QueryPage'
 
 export function TicketWorkspace({ id }: { id: string }) {
   const { t } = useI18n()
   const detail = useTicket('agent', id)
   useLiveDesk()
-  if (detail.isPending)
-    return (
-      <Page title={t('support.ticket')}>
-        <Skeleton lines={8} />
-      </Page>
-    )
-  if (detail.isError)
-    return (
-      <Page title={t('support.ticket')}>
-        <ProblemAlert error={detail.error} onRetry={() => void detail.refetch()} />
-        <BackLink />
-      </Page>
-    )
-  return <Workspace detail={detail.data} />
+  return (
+    <QueryPage title={t('support.ticket')} query={detail} back={<BackLink />}>
+      {(data) => <Workspace detail={data} />}
+    </QueryPage>
+  )
 }
 
 function BackLink() {

@@ -1,4 +1,4 @@
-// Small SVG charts for the dashboard, drawn at the width they are given (measured), so their text
+// Small SVG charts for the dashboards (support, payments), drawn at the width they are given (measured), so their text
 // stays readable on a phone. Two shapes: a time chart (days across, values up; series as lines or
 // columns) and a category chart (one row per group: its name above its bars). Both run from the
 // reading side: right to left in Persian. Each is a <figure> whose SVG is one image with a summary
@@ -7,6 +7,7 @@
 import { useLayoutEffect, useState, type ReactNode } from 'react'
 import { useI18n } from '../../../i18n'
 import { bandCentres, labelEvery, niceTicks, scaleLinear } from './scale'
+import './charts.css'
 
 export interface Series {
   name: string
@@ -28,6 +29,8 @@ export interface ChartProps {
   format: (value: number) => string
   /** Whole numbers only on the value axis (counts). */
   integer?: boolean
+  /** The value axis reaches at least this (1 for a rate, so 75% is not drawn at the top). */
+  axisMax?: number
   /** Shown instead of the chart when there is nothing to draw. */
   empty: string
   /** Whether there is anything to draw; by default, whether any value is there (0 is a value). */
@@ -43,10 +46,10 @@ export function Chart(props: ChartProps) {
   const width = useWidth(element)
   const hasData = categories.length > 0 && (props.hasData ?? series.some((s) => s.values.some((v) => v !== null)))
   return (
-    <figure className="san-chart">
+    <figure className="chart">
       <figcaption>{title}</figcaption>
       {series.length > 1 && <Legend series={series} />}
-      <div ref={setElement} className="san-chart-frame">
+      <div ref={setElement} className="chart-frame">
         {!hasData ? (
           <p className="muted">{empty}</p>
         ) : width > 0 ? (
@@ -65,14 +68,14 @@ export function Chart(props: ChartProps) {
 
 function Legend({ series }: { series: Series[] }) {
   return (
-    <ul className="san-legend" aria-hidden="true">
+    <ul className="chart-legend" aria-hidden="true">
       {series.map((s) => (
         <li key={s.name}>
           <svg width="24" height="12" focusable="false">
             {s.kind === 'line' ? (
-              <line x1="1" y1="6" x2="23" y2="6" className={`san-line san-${s.tone}`} />
+              <line x1="1" y1="6" x2="23" y2="6" className={`chart-line chart-${s.tone}`} />
             ) : (
-              <rect x="6" y="1" width="12" height="10" className={`san-bar san-${s.tone}`} />
+              <rect x="6" y="1" width="12" height="10" className={`chart-bar chart-${s.tone}`} />
             )}
           </svg>
           {s.name}
@@ -107,17 +110,17 @@ function Svg({ width, height, summary, children }: { width: number; height: numb
       height={height}
       viewBox={`0 0 ${width} ${height}`}
       direction={locale === 'fa' ? 'rtl' : 'ltr'}
-      className="san-svg"
+      className="chart-svg"
     >
       {children}
     </svg>
   )
 }
 
-function TimeChart({ summary, categories, series, format, integer, width }: ChartProps & { width: number }) {
+function TimeChart({ summary, categories, series, format, integer, axisMax, width }: ChartProps & { width: number }) {
   const { locale } = useI18n()
   const rtl = locale === 'fa'
-  const max = Math.max(0, ...series.flatMap((s) => s.values.map((v) => v ?? 0)))
+  const max = Math.max(axisMax ?? 0, ...series.flatMap((s) => s.values.map((v) => v ?? 0)))
   const ticks = niceTicks(max, 4, integer)
   const axis = Math.max(...ticks.map((v) => format(v).length)) * 7 + 10
   const pad = { top: 10, bottom: 28, start: axis, end: 10 }
@@ -134,15 +137,15 @@ function TimeChart({ summary, categories, series, format, integer, width }: Char
     <Svg width={width} height={TIME_HEIGHT} summary={summary}>
       {ticks.map((tick) => (
         <g key={tick}>
-          <line x1={left} x2={right} y1={y(tick)} y2={y(tick)} className="san-grid" />
-          <text x={axisX} y={y(tick)} dy="0.35em" textAnchor="end" className="san-axis">
+          <line x1={left} x2={right} y1={y(tick)} y2={y(tick)} className="chart-grid" />
+          <text x={axisX} y={y(tick)} dy="0.35em" textAnchor="end" className="chart-axis">
             {format(tick)}
           </text>
         </g>
       ))}
       {categories.map((c, i) =>
         i % every === 0 || i === categories.length - 1 ? (
-          <text key={i} x={xs[i]} y={TIME_HEIGHT - 8} textAnchor="middle" className="san-axis">
+          <text key={i} x={xs[i]} y={TIME_HEIGHT - 8} textAnchor="middle" className="chart-axis">
             {c.short ?? c.label}
           </text>
         ) : null,
@@ -156,7 +159,7 @@ function TimeChart({ summary, categories, series, format, integer, width }: Char
               y={y(v)}
               width={Math.max(1, barWidth - 1)}
               height={Math.max(0, y(0) - y(v))}
-              className={`san-bar san-${s.tone}`}
+              className={`chart-bar chart-${s.tone}`}
             >
               <title>{`${categories[i].label}: ${format(v)}`}</title>
             </rect>
@@ -172,18 +175,18 @@ function TimeChart({ summary, categories, series, format, integer, width }: Char
                 xs,
                 s.values.map((v) => (v === null ? null : y(v))),
               )}
-              className={`san-line san-${s.tone}`}
+              className={`chart-line chart-${s.tone}`}
             />
             {s.values.map((v, i) =>
               v === null ? null : (
-                <circle key={i} cx={xs[i]} cy={y(v)} r={categories.length > 40 ? 1.5 : 3} className={`san-point san-${s.tone}`}>
+                <circle key={i} cx={xs[i]} cy={y(v)} r={categories.length > 40 ? 1.5 : 3} className={`chart-point chart-${s.tone}`}>
                   <title>{`${categories[i].label} — ${s.name}: ${format(v)}`}</title>
                 </circle>
               ),
             )}
           </g>
         ))}
-      <line x1={left} x2={right} y1={y(0)} y2={y(0)} className="san-baseline" />
+      <line x1={left} x2={right} y1={y(0)} y2={y(0)} className="chart-baseline" />
     </Svg>
   )
 }
@@ -205,10 +208,10 @@ export function linePath(xs: number[], ys: (number | null)[]): string {
 
 const round = (n: number) => Math.round(n * 10) / 10
 
-function CategoryChart({ summary, categories, series, format, integer, width }: ChartProps & { width: number }) {
+function CategoryChart({ summary, categories, series, format, integer, axisMax, width }: ChartProps & { width: number }) {
   const { locale } = useI18n()
   const rtl = locale === 'fa'
-  const max = Math.max(0, ...series.flatMap((s) => s.values.map((v) => v ?? 0)))
+  const max = Math.max(axisMax ?? 0, ...series.flatMap((s) => s.values.map((v) => v ?? 0)))
   const top = niceTicks(max, 4, integer).at(-1)!
   const valueRoom = Math.max(...series.flatMap((s) => s.values.map((v) => (v === null ? 0 : format(v).length)))) * 7 + 12
   const [start, end] = rtl ? [width - 2, valueRoom] : [2, width - valueRoom]
@@ -222,7 +225,7 @@ function CategoryChart({ summary, categories, series, format, integer, width }: 
         return (
           <g key={i}>
             {/* Start-anchored: with the SVG's direction, the label begins on the reading side. */}
-            <text x={start} y={y0 + ROW.label - 5} textAnchor="start" className="san-label">
+            <text x={start} y={y0 + ROW.label - 5} textAnchor="start" className="chart-label">
               {c.label}
             </text>
             {series.map((s, k) => {
@@ -237,7 +240,7 @@ function CategoryChart({ summary, categories, series, format, integer, width }: 
                     y={yb}
                     width={Math.max(length, 1)}
                     height={ROW.bar - 2}
-                    className={`san-bar san-${s.tone}`}
+                    className={`chart-bar chart-${s.tone}`}
                   >
                     <title>{`${c.label} — ${s.name}: ${format(v)}`}</title>
                   </rect>
@@ -246,7 +249,7 @@ function CategoryChart({ summary, categories, series, format, integer, width }: 
                     y={yb + ROW.bar / 2 - 1}
                     dy="0.35em"
                     textAnchor="start"
-                    className="san-value"
+                    className="chart-value"
                   >
                     {format(v)}
                   </text>

@@ -1,0 +1,135 @@
+// "Send money": from the signed-in person's wallet to another person's, named by e-mail or id, in
+// the currency's display unit (toman for IRR when shown in toman; Persian digits understood). What
+// the server refuses is said at the field it concerns: not enough money or over the transfer limit
+// at the amount, an unknown recipient or oneself at the recipient. One Idempotency-Key per
+// transfer meant: a retry after a timeout is the same transfer, not a second one.
+import type { Currency, WalletBalance, WalletTransferInput } from '@caravan/sdk'
+import { useId } from 'react'
+import { useI18n } from '../../i18n'
+import { Form, FormSelectField, FormTextField, SubmitButton, useServerForm } from '../../ui'
+import { asCaravanError, StatusMessage, useMessage } from '../../ui/messages'
+import { useIdempotencyKey } from '../payments/idempotency'
+import { useMoney } from '../payments/useMoney'
+import { answered, EMAIL, latinDigits, recipientOf } from './forms'
+import { useTransfer } from './queries'
+import { AmountField } from '../payments/AmountField'
+
+interface SendValues {
+  to: string
+  amount: string
+  currency: Currency
+  note: string
+}
+
+export function SendMoney({ balances, currency }: { balances: WalletBalance[]; currency: Currency }) {
+  const { t } = useI18n()
+  const { money, parse } = useMoney()
+  const headingId = useId()
+  const transfer = useTransfer()
+  const idempotency = useIdempotencyKey()
+  const [message, setMessage] = useMessage()
+  const available = (code: Currency) => balances.find((b) => b.currency === code)?.available ?? '0'
+
+  const form = useServerForm<SendValues>({
+    defaultValues: { to: '', amount: '', currency, note: '' },
+    onSubmit: async (values) => {
+      setMessage(null)
+      const parsed = parse(values.amount, values.currency)
+      if (!parsed.ok) return
+      const note = values.note.trim()
+      const input: WalletTransferInput = {
+        to: recipientOf(values.to),
+        amount: parsed.minor,
+        currency: values.currency,
+        ...(note ? { note } : {}),
+      }
+      try {
+        const sent = await transfer.mutateAsync({ input, idempotencyKey: idempotency.keyFor(input) })
+        idempotency.done()
+        form.reset({ to: '', amount: '', currency: values.currency, note: '' })
+        const amount = money(sent.amount, sent.currency)
+        const name = sent.to.name ?? values.to.trim()
+        const left = money(sent.balance.available, sent.currency)
+        setMessage((t) => t('wallet.send.sent', { amount, name, available: left }))
+      } catch (error) {
+        if (answered(error)) idempotency.done()
+        const problem = asCaravanError(error)
+        const at = (field: 'to' | 'amount', text: string) => {
+          form.setError(field, { type: 'server', message: text })
+          form.setFocus(field)
+        }
+        const toError = problem.errors.find((e) => e.field.startsWith('body.to'))
+        if (problem.code === 'insufficient_funds')
+          return at('amount', t('wallet.send.insufficient', { available: money(available(values.currency), values.currency) }))
+        if (problem.code === 'wallet_limit_exceeded') return at('amount', t('wallet.send.overLimit'))
+        if (toError && problem.code === 'unprocessable')
+          return at('to', toError.message === 'is you' ? t('wallet.send.toSelf') : t('wallet.send.noRecipient'))
+        if (toError && problem.code === 'validation') return at('to', t('wallet.send.recipientInvalid'))
+        throw error
+      }
+    },
+  })
+  const chosen = form.watch('currency')
+  const parsed = parse(form.watch('amount'), chosen)
+
+  return (
+    <section className="card wallet-form" aria-labelledby={headingId}>
+      <h3 id={headingId}>{t('wallet.send.title')}</h3>
+      <Form
+        form={form}
+        aria-labelledby={headingId}
+        actions={
+          <>
+            <StatusMessage message={message} />
+            <SubmitButton>{t('wallet.send.submit')}</SubmitButton>
+          </>
+        }
+      >
+        <FormTextField
+          control={form.control}
+          name="to"
+          label={t('wallet.send.to')}
+          description={t('wallet.send.toHint')}
+          autoComplete="off"
+          dir="ltr"
+          isRequired
+          rules={{
+            validate: (text) => {
+              const value = latinDigits(String(text).trim())
+              if (value.includes('@') && !EMAIL.test(value)) return t('wallet.send.recipientInvalid')
+              if (value.length > 254) return t('wallet.send.recipientInvalid')
+              return true
+            },
+          }}
+        />
+        <FormSelectField
+          control={form.control}
+          name="currency"
+          label={t('pay.currency')}
+          options={balances.map((b) => ({ id: b.currency, label: t(`currency.${b.currency}`) }))}
+          isRequired
+        />
+        <AmountField
+          control={form.control}
+          currency={chosen}
+          currencyNow={() => form.getValues('currency')}
+          description={
+            parsed.ok
+              ? t('wallet.send.youSend', { amount: money(parsed.minor, chosen) })
+              : t('wallet.availableNow', { amount: money(available(chosen), chosen) })
+          }
+        />
+        <FormTextField
+          control={form.control}
+          name="note"
+          label={t('wallet.send.note')}
+          description={t('wallet.send.noteHint')}
+          optional
+          dir="auto"
+          autoComplete="off"
+          rules={{ maxLength: { value: 200, message: t('wallet.send.noteTooLong') } }}
+        />
+      </Form>
+    </section>
+  )
+}
