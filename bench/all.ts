@@ -14,6 +14,7 @@ const benches = [
   join(benchDir, 'notifications', 'run.ts'),
   join(benchDir, 'chat', 'run.ts'),
   join(benchDir, 'payments', 'run.ts'),
+  join(benchDir, 'wallet', 'run.ts'),
 ]
 
 let current: ChildProcess | undefined

@@ -2,10 +2,11 @@
 // up, and p50/p99 send-to-receive latency, for a bare socket.io server and for Caravan (every
 // message stored with its seq) on PostgreSQL, on two nodes over Redis, and on PGlite. Caravan's
 // sustainable rate (p99 under the limit, nothing lost) is reported as a ratio of the baseline's.
+// BENCH_CPU_PROFILE_DIR (diagnostics): each Caravan process writes a V8 CPU profile there.
 import { join } from 'node:path'
 import { cleanup, runBench } from '../lib/cleanup'
 import { connectAdmin, freshDatabase } from '../lib/databases'
-import { machineInfo, positiveInt, withPglite } from '../lib/env'
+import { cpuProfileArgs, machineInfo, positiveInt, withPglite } from '../lib/env'
 import { benchDir, forkScript, startCaravan } from '../lib/processes'
 import { formatRatio, formatRate, printTable, writeResults } from '../lib/report'
 import { connectAll, findSustainable, type Member, type StepResult } from './harness'
@@ -16,8 +17,6 @@ const SECONDS = positiveInt('BENCH_DURATION', 10)
 const P99_LIMIT_MS = 50
 const RATES = (process.env.BENCH_CHAT_RATES ?? '100,200,500,1000,1500,2000,2500,3000').split(',').map(Number)
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
-// Diagnostics: each Caravan process writes a V8 CPU profile there (--cpu-prof).
-const PROFILE = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : undefined
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench admin password 1' }
 
 interface Row {
@@ -140,7 +139,7 @@ async function main(): Promise<number> {
   const adminEnv = { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, RATE_LIMIT_PER_MINUTE: '1000000' }
 
   const pgUrl = await freshDatabase()
-  const one = await startCaravan({ databaseUrl: pgUrl, env: adminEnv, nodeArgs: PROFILE })
+  const one = await startCaravan({ databaseUrl: pgUrl, env: adminEnv, nodeArgs: cpuProfileArgs })
   rows.push(await measureCaravan('Caravan, PostgreSQL', [one.url], baseline))
   await one.stop()
 

@@ -1,5 +1,6 @@
 // Settings read from the environment, shared by every benchmark.
 import { cpus, totalmem } from 'node:os'
+import { resolve } from 'node:path'
 
 /** A whole number ≥ min from env, or the fallback when unset; anything else stops the bench (exit 1). */
 export function positiveInt(name: string, fallback: number, min = 1): number {
@@ -18,6 +19,14 @@ export const adminUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@1
 
 /** BENCH_PGLITE=0 skips the runs of Caravan on embedded PGlite. */
 export const withPglite = process.env.BENCH_PGLITE !== '0'
+
+/**
+ * Diagnostics: with BENCH_CPU_PROFILE_DIR set, node options that make a measured Caravan write a V8
+ * CPU profile there when it stops (read them with lib/profile-summary.ts); otherwise none.
+ */
+export const cpuProfileArgs: string[] = process.env.BENCH_CPU_PROFILE_DIR
+  ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROFILE_DIR)}`]
+  : []
 
 /** What the figures depend on, for the results file. */
 export function machineInfo() {

@@ -20,12 +20,12 @@ import type autocannon from 'autocannon'
 import pg from 'pg'
 import { randomBytes } from 'node:crypto'
 import { cpus } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BaselineResult } from './baseline'
 import { onCleanup, runBench } from '../lib/cleanup'
 import { connectAdmin, freshDatabase } from '../lib/databases'
-import { machineInfo, positiveInt, withPglite } from '../lib/env'
+import { cpuProfileArgs, machineInfo, positiveInt, withPglite } from '../lib/env'
 import { jsonPost, measure, statusCounts, type LoadSettings } from '../lib/load'
 import { pgCounters, perUnit } from '../lib/pgstats'
 import { totalCpuSeconds } from '../lib/proc'
@@ -45,9 +45,6 @@ if (recipients > 10_000) {
   process.exit(1)
 }
 const load: LoadSettings = { connections, durationSeconds: duration, warmupSeconds: warmup }
-/** Diagnostics: a folder where each pipeline Caravan writes a V8 CPU profile when it stops. */
-const cpuProfileDir = process.env.BENCH_CPU_PROFILE_DIR ? resolve(process.env.BENCH_CPU_PROFILE_DIR) : undefined
-const profileArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []
 /** Longest wait for the pipeline to finish before the row is flagged. */
 const pipelineTimeoutMs = Math.max(120_000, recipients * 100)
 const POLL_MS = 200
@@ -427,7 +424,7 @@ function startProbe(url: string): () => Promise<{ probes: number; healthzP50Ms: 
 
 async function pipelineCaravanPostgres(): Promise<Row> {
   const databaseUrl = await freshDatabase()
-  const caravan = await startCaravan({ databaseUrl, role: 'all', env: adminEnv, nodeArgs: profileArgs })
+  const caravan = await startCaravan({ databaseUrl, role: 'all', env: adminEnv, nodeArgs: cpuProfileArgs })
   const db = new pg.Client({ connectionString: databaseUrl })
   await db.connect()
   onCleanup(() => db.end())
@@ -550,7 +547,7 @@ async function pipelineCaravanPglite(): Promise<Row> {
   } finally {
     await lite.close()
   }
-  const caravan: Caravan = await startCaravan({ dataDir, role: 'all', env: adminEnv, nodeArgs: profileArgs })
+  const caravan: Caravan = await startCaravan({ dataDir, role: 'all', env: adminEnv, nodeArgs: cpuProfileArgs })
   try {
     const { adminToken, apiKey } = await prepareCaravan(caravan.url)
     await waitForWelcome(caravan.url, adminToken)

@@ -25,10 +25,10 @@ import pg from 'pg'
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { cpus } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { onCleanup, runBench } from '../lib/cleanup'
 import { connectAdmin, freshDatabase } from '../lib/databases'
-import { machineInfo, positiveInt, withPglite } from '../lib/env'
+import { cpuProfileArgs, machineInfo, positiveInt, withPglite } from '../lib/env'
 import { settle, statusCounts } from '../lib/load'
 import { pgCounters, type PgCounters } from '../lib/pgstats'
 import { startStatementCounter } from '../lib/pgwire-count'
@@ -46,10 +46,6 @@ const warmup = positiveInt('BENCH_WARMUP', 2, 0)
 const webhookEventsSetting = process.env.BENCH_WEBHOOK_EVENTS ? positiveInt('BENCH_WEBHOOK_EVENTS', 1000) : undefined
 /** The issue's target for creation on PostgreSQL. */
 const TARGET = { ratio: 0.3, p99Ms: 100 }
-/** Diagnostics: each measured Caravan writes a V8 CPU profile there when it stops (--cpu-prof). */
-const profileArgs = process.env.BENCH_CPU_PROFILE_DIR
-  ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROFILE_DIR)}`]
-  : undefined
 /** Sequential requests of each kind in the statement-count pass. */
 const PROBES = 50
 
@@ -712,7 +708,7 @@ async function main() {
   await pgBaseline.stop()
 
   const caravanDb = await freshDatabase()
-  const caravanPg = await startCaravan({ databaseUrl: caravanDb, env: adminEnv, nodeArgs: profileArgs })
+  const caravanPg = await startCaravan({ databaseUrl: caravanDb, env: adminEnv, nodeArgs: cpuProfileArgs })
   const caravanStats = await pgStats(caravanDb)
   const preparedPg = await prepareCaravan(caravanPg)
   await checkCreate(preparedPg)
@@ -736,7 +732,7 @@ async function main() {
     const liteBaseline = await startBaseline('PGlite')
     rows.push(await measureBaseline('PGlite', liteBaseline))
     await liteBaseline.stop()
-    const caravanLite = await startCaravan({ env: adminEnv, nodeArgs: profileArgs })
+    const caravanLite = await startCaravan({ env: adminEnv, nodeArgs: cpuProfileArgs })
     const preparedLite = await prepareCaravan(caravanLite)
     await checkCreate(preparedLite)
     const liteCreates = await measureCreates('PGlite', preparedLite)
