@@ -8,8 +8,11 @@
 // a threshold changed and saved ("version 2"), kept after a reload; another admin's save in between
 // is a 409 with Reload; a name used twice is a 400 marked at its field; a blocklist entry added
 // (refused when listed already or not an address) and removed. In Persian: the queue and the rules
-// page right to left with Persian digits, a review rejected with a reason. Each screen is checked
-// with axe and for sideways scroll at 1366 px and 360 px, and shot.
+// page right to left with Persian digits, a review rejected with a reason. Then every kind of
+// reason in words: rules edited in the page (the server's three refusals each marked at its field,
+// rules added and removed) hold a young customer's second withdrawal for three reasons, rejected
+// with its e-mail domain blocked, and a host product's payment naming another country. Each screen
+// is checked with axe and for sideways scroll at 1366 px and 360 px, and shot.
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api, chromiumAvailable, iso, launchBrowser, pageOpener, startServer, unique, type RunningServer } from './harness'
@@ -343,4 +346,189 @@ describe.runIf(chromiumAvailable())('the fraud console: review queue, rules and 
     await settled(desk)
     await checkScreen(desk, 'fraud-rules-fa')
   })
+
+  it(
+    'every kind of reason in words; a withdrawal held, then rejected with its domain blocked; rule lists edited',
+    { timeout: 300_000 },
+    async () => {
+      const plain = (text: string) => text.replace(/[\u2068\u2069]/g, '')
+      const desk = await signIn('en-GB')
+
+      // The rules page: three mistakes the server finds, each marked at its field.
+      await desk.goto('/console/fraud/rules')
+      await h1(desk, 'Fraud rules').waitFor()
+      await settled(desk)
+      const block = desk.getByRole('textbox', { name: 'Block from a score of', exact: true })
+      const review = desk.getByRole('textbox', { name: 'Review from a score of', exact: true })
+      await block.fill('50')
+      await review.fill('95')
+      await review.press('Tab')
+      await desk.getByRole('button', { name: 'Add a velocity rule' }).click()
+      const hourly = desk.getByRole('group', { name: `Velocity rule ${iso('5')}`, exact: true })
+      await expect.poll(() => desk.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('rules.velocity.4.id')
+      await hourly.getByLabel('Name').fill('withdrawals-burst')
+      await desk.getByRole('button', { name: 'Add a new-account rule' }).click()
+      const young = desk.getByRole('group', { name: `New-account rule ${iso('2')}`, exact: true })
+      await young.getByLabel('Name').fill('young-withdrawals')
+      // A third, removed again: focus goes back to Add.
+      await desk.getByRole('button', { name: 'Add a new-account rule' }).click()
+      await desk.getByRole('button', { name: `Remove: new-account rule ${iso('3')}` }).click()
+      await expect.poll(() => desk.getByRole('group', { name: `New-account rule ${iso('3')}`, exact: true }).count()).toBe(0)
+      await expect.poll(() => desk.evaluate(() => document.activeElement?.textContent)).toBe('Add a new-account rule')
+      await desk.getByRole('button', { name: 'Save rules' }).click()
+      const invalid = desk.getByRole('alert').filter({ hasText: 'The rules were not saved. Correct these fields:' })
+      await invalid.waitFor()
+      const listed = plain(await invalid.innerText())
+      expect(listed).toContain('Review from a score of')
+      expect(listed).toContain('The review threshold must not be above the block threshold.')
+      expect(listed).toContain('Velocity rule 5, At most this many operations')
+      expect(listed).toContain('Give a maximum count or an amount limit.')
+      expect(listed).toContain('New-account rule 2, Limit in Toman')
+      expect(listed).toContain('Give a limit in at least one currency.')
+      expect(await review.getAttribute('aria-invalid')).toBe('true')
+      await hourly.getByText('Give a maximum count or an amount limit.').waitFor()
+      await young.getByText('Give a limit in at least one currency.').waitFor()
+      await checkScreen(desk, 'fraud-rules-invalid-lists-en')
+
+      // Corrected: at most one withdrawal in 10 minutes, 1,000 toman a withdrawal for young accounts,
+      // 3,000 toman a day per customer, and a country mismatch forces a review.
+      await review.fill('30')
+      await block.fill('100')
+      await hourly.getByRole('textbox', { name: /^At most this many operations/ }).fill('1')
+      await hourly.getByRole('button', { name: /Decision it forces$/ }).click()
+      await desk.getByRole('option', { name: 'At least a review', exact: true }).click()
+      await hourly.getByText('Withdrawal', { exact: true }).click()
+      await young.getByLabel(`Limit in ${iso('Toman')}`).fill('1,000')
+      await young.getByText('Withdrawal', { exact: true }).click()
+      const daily = desk.getByRole('group', { name: `Velocity rule ${iso('4')}`, exact: true })
+      await daily.getByLabel(`Limit in ${iso('Toman')}`).fill('3,000')
+      const country = desk.getByRole('group', { name: 'Country mismatch', exact: true })
+      await country.getByRole('button', { name: /Decision it forces$/ }).click()
+      await desk.getByRole('option', { name: 'At least a review', exact: true }).click()
+      await desk.getByRole('button', { name: 'Save rules' }).click()
+      await desk.getByRole('status').filter({ hasText: 'Rules saved, version' }).waitFor()
+      const saved = (await api(server.url, 'GET', '/v1/admin/fraud/rules', undefined, adminToken)).body.rules
+      expect(saved.thresholds).toEqual({ review: 30, block: 100 })
+      expect(saved.velocity[4]).toMatchObject({ id: 'withdrawals-burst', maxCount: 1, action: 'review', operations: ['withdrawal'] })
+      expect(saved.velocity[3].maxAmount.IRR).toBe('30000')
+      expect(saved.accountAge[1]).toMatchObject({ id: 'young-withdrawals', maxAmount: { IRR: '10000' }, operations: ['withdrawal'] })
+      expect(saved.countryMismatch).toEqual({ score: 20, action: 'review' })
+
+      // A new customer withdraws twice: the second is held with three reasons.
+      const wanda = await register('en', 'Wanda Withdraw', 'withdraw-me.test')
+      const funded = await api(
+        server.url,
+        'POST',
+        '/v1/admin/wallet/adjustments',
+        { userId: wanda.id, currency: 'IRR', amount: '1000000', reason: 'test funds' },
+        adminToken,
+      )
+      expect(funded.status).toBe(201)
+      for (const destination of ['Bank Melli 0101', 'Bank Melli 0102']) {
+        const made = await api(server.url, 'POST', '/v1/wallet/withdrawals', { amount: '20000', currency: 'IRR', destination }, wanda.token)
+        expect(made.status).toBe(201)
+      }
+      // A host product's customer, known in Iran, pays naming Germany, through its server's API key.
+      const key = await api(
+        server.url,
+        'POST',
+        '/v1/api-keys',
+        { name: `shop-${unique()}`, scopes: ['payments:write', 'users:write'] },
+        adminToken,
+      )
+      expect(key.status).toBe(201)
+      const hosted = await api(
+        server.url,
+        'POST',
+        '/v1/payments',
+        {
+          amount: '4500',
+          currency: 'USD',
+          country: 'DE',
+          customerId: { externalId: `kian-${unique()}`, name: 'Kian Host', attributes: { country: 'IR' } },
+          purpose: { type: 'order', ref: 'F-2' },
+          returnUrl: `${server.url.replace('127.0.0.1', 'localhost')}/pay/result`,
+        },
+        key.body.key,
+      )
+      expect(hosted.status).toBe(201)
+      const queued = await openReviews()
+      expect(queued.filter((r) => r.userId === wanda.id).map((r) => r.operation)).toEqual(['withdrawal'])
+
+      await desk.goto('/console/fraud/reviews')
+      await h1(desk, 'Fraud reviews').waitFor()
+      const held = desk.getByRole('row').filter({ hasText: 'Wanda Withdraw' })
+      await held.getByRole('button', { name: /^Details: / }).click()
+      const sheet = desk.getByRole('dialog')
+      await sheet.getByRole('link', { name: 'Open the withdrawals' }).waitFor()
+      const why = plain(await sheet.innerText())
+      expect(why).toContain('This customer made 2 operations within 10 minutes, over the limit of 1.')
+      expect(why).toContain('This customer moved 4,000 Toman within 1 day, over the limit of 3,000 Toman.')
+      expect(why).toContain(
+        'A new account (opened today; the rule covers accounts under 1 day) took 2,000 Toman at once, over the limit of 1,000 Toman.',
+      )
+      expect(why).toContain('+20 points, forces a review')
+      expect(why).toContain('+30 points')
+      expect(why).toContain('withdraw-me.test')
+      await checkScreen(desk, 'fraud-detail-reasons-en')
+      await desk.keyboard.press('Escape')
+      await sheet.waitFor({ state: 'detached' })
+
+      // Approving a withdrawal's review says what follows; cancelled. Rejected instead, its domain blocked.
+      await held.getByRole('button', { name: /^Approve: / }).click()
+      const approving = desk.getByRole('dialog', { name: /^Approve: / })
+      await approving
+        .getByText('The withdrawal stays pending until it is approved in Withdrawal approvals; after this review it can be.')
+        .waitFor()
+      await approving.getByRole('button', { name: 'Cancel' }).click()
+      await approving.waitFor({ state: 'detached' })
+      await held.getByRole('button', { name: /^Reject: / }).click()
+      const rejecting = desk.getByRole('dialog', { name: /^Reject: / })
+      await rejecting.getByText('The withdrawal is rejected and its held amount goes back to the customer’s wallet.').waitFor()
+      await rejecting.getByLabel('Reason').fill('Two withdrawals minutes after opening the account.')
+      await rejecting.getByText('withdraw-me.test', { exact: true }).click()
+      await rejecting.getByRole('button', { name: 'Reject', exact: true }).click()
+      await desk.getByRole('status').filter({ hasText: 'Review rejected:' }).waitFor()
+      const blocked = await api(server.url, 'GET', '/v1/admin/fraud/blocklist?kind=email_domain', undefined, adminToken)
+      expect(blocked.body.items.map((e: { value: string }) => e.value)).toContain('withdraw-me.test')
+      const withdrawals = await api(server.url, 'GET', '/v1/me/wallet/withdrawals', undefined, wanda.token)
+      expect(withdrawals.body.items.map((w: { status: string }) => w.status).sort()).toEqual(['pending', 'rejected'])
+
+      // The host's payment: asked by the product's server, the countries named.
+      const foreign = desk.getByRole('row').filter({ hasText: 'Kian Host' })
+      await foreign.getByRole('button', { name: /^Details: / }).click()
+      const paid = desk.getByRole('dialog')
+      await paid.getByText('Your product’s server (API key)').waitFor()
+      expect(plain(await paid.innerText())).toContain('The payment names Germany (DE), but the customer’s country is Iran (IR).')
+      await paid.getByRole('button', { name: /^Approve: / }).click()
+      await desk
+        .getByRole('dialog', { name: /^Approve: / })
+        .getByRole('button', { name: 'Approve', exact: true })
+        .click()
+      await desk.getByRole('status').filter({ hasText: 'Review approved:' }).waitFor()
+
+      // All reviews: the rejected one's sheet shows who decided, when, and why.
+      await desk.getByRole('button', { name: /\sReviews$/ }).click()
+      await desk.getByRole('option', { name: 'All reviews', exact: true }).click()
+      await desk.waitForURL(/status=all/)
+      const decided = desk.getByRole('row').filter({ hasText: 'Wanda Withdraw' })
+      await decided.getByText('Rejected').waitFor()
+      await decided.getByRole('button', { name: /^Details: / }).click()
+      const record = desk.getByRole('dialog')
+      await record.getByText('Decided by').waitFor()
+      await record.getByText('Two withdrawals minutes after opening the account.').waitFor()
+      await desk.keyboard.press('Escape')
+
+      // The blocklist filtered by kind.
+      await desk.goto('/console/fraud/rules')
+      const filter = desk.getByRole('search', { name: 'Filter the blocklist' })
+      await filter.getByRole('button', { name: /Kind$/ }).click()
+      await desk.getByRole('option', { name: 'Device', exact: true }).click()
+      await desk.waitForURL(/kind=device/)
+      await desk.getByText('No entries of this kind.').waitFor()
+      await filter.getByRole('button', { name: /Kind$/ }).click()
+      await desk.getByRole('option', { name: 'E-mail domain', exact: true }).click()
+      await desk.getByRole('row').filter({ hasText: 'withdraw-me.test' }).waitFor()
+    },
+  )
 })
