@@ -52,6 +52,8 @@ export interface FakeStripe {
   paymentIntents: Map<string, Json>
   charges: Map<string, Json>
   refunds: Map<string, Json>
+  /** The fingerprint of the one card payers use at this fake (charge.payment_method_details.card.fingerprint). */
+  cardFingerprint: string
   /** Every event Stripe would have sent, oldest first. */
   events: FakeStripeEvent[]
   /** Every API request that reached the fake (hung and failed ones too). */
@@ -273,6 +275,7 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
   const sessions = new Map<string, Json>()
   const paymentIntents = new Map<string, Json>()
   const charges = new Map<string, Json>()
+  const cardFingerprint = id('', 16)
   const refunds = new Map<string, Json>()
   /** What the session was created with that the session object does not show. */
   const sessionInputs = new Map<string, { intentMetadata: Record<string, string> }>()
@@ -439,10 +442,16 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
     if (!found) throw invalid(`No such checkout.session: '${sessionId}'`, { code: 'resource_missing', param: 'session' }, 404)
     const expand: string[] = params.expand === undefined ? [] : Array.isArray(params.expand) ? params.expand : [params.expand]
     for (const path of expand) {
-      if (path !== 'payment_intent') throw invalid(`This property cannot be expanded (${path}).`, { param: 'expand' })
+      if (path !== 'payment_intent' && path !== 'payment_intent.latest_charge')
+        throw invalid(`This property cannot be expanded (${path}).`, { param: 'expand' })
     }
     const answer = clone(found)
-    if (expand.includes('payment_intent') && answer.payment_intent) answer.payment_intent = clone(paymentIntents.get(answer.payment_intent))
+    if (expand.some((path) => path.startsWith('payment_intent')) && answer.payment_intent) {
+      const intent = clone(paymentIntents.get(answer.payment_intent))
+      if (intent && expand.includes('payment_intent.latest_charge') && intent.latest_charge)
+        intent.latest_charge = clone(charges.get(intent.latest_charge))
+      answer.payment_intent = intent
+    }
     return answer
   }
 
@@ -492,6 +501,8 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
       paid: true,
       payment_intent: intent.id,
       payment_method: intent.payment_method,
+      // The card's fingerprint, the same for every payment with that card number (here: one card per fake).
+      payment_method_details: { type: 'card', card: { brand: 'visa', last4: '4242', fingerprint: cardFingerprint } },
       receipt_url: `https://pay.stripe.com/receipts/payment/${id('', 40)}`,
       refunded: false,
       status: 'succeeded',
@@ -736,6 +747,7 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
     paymentIntents,
     charges,
     refunds,
+    cardFingerprint,
     events,
     requests,
     refundOutcomes,

@@ -46,6 +46,8 @@ export interface FakeZarinpalRefund {
   method: string
   reason: string
   time: string
+  /** Its timeline.refund_status: the fake's refundStatus when made, then what settleRefund sets. */
+  status: string
 }
 
 export interface FakeZarinpal {
@@ -58,6 +60,10 @@ export interface FakeZarinpal {
   terminal: { active: boolean }
   /** What AddRefund reports as timeline.refund_status (Zarinpal documents PENDING). */
   refundStatus: string
+  /** verify's card_hash for the one card payers use at this fake (a SHA-256 in hex, as Zarinpal's). */
+  cardHash: string
+  /** Zarinpal pays a session's latest refund out (DONE) or gives up (FAILED): what query Session then reports. */
+  settleRefund(sessionId: string, status: string): void
   /** The payer pays at the StartPay page: IN_BANK → PAID. Returns where Zarinpal sends the payer back. */
   pay(authority: string): string
   /** The payer cancels (or the bank refuses): IN_BANK → FAILED. Returns where Zarinpal sends the payer back. */
@@ -125,6 +131,7 @@ function tehranTime(): string {
 export async function startFakeZarinpal(options: FakeZarinpalOptions): Promise<FakeZarinpal> {
   const payments = new Map<string, FakeZarinpalPayment>()
   const refunds: FakeZarinpalRefund[] = []
+  const cardHash = randomBytes(32).toString('hex').toUpperCase()
   const requests: FakeZarinpal['requests'] = []
   const terminal = { active: true }
   const failures: number[] = []
@@ -223,11 +230,11 @@ export async function startFakeZarinpal(options: FakeZarinpalOptions): Promise<F
     if (!isRecord(body) || typeof body.query !== 'string') return graphqlError(res, 'Syntax Error: Unexpected <EOF>', 'graphql')
     const variables = isRecord(body.variables) ? body.variables : {}
     if (/\bAddRefund\s*\(/.test(body.query)) return addRefund(res, variables)
-    if (/\bSession\s*\(/.test(body.query)) return sessions(res, variables)
+    if (/\bSession\s*\(/.test(body.query)) return sessions(res, variables, body.query)
     return graphqlError(res, 'Cannot query field on type "Query".', 'graphql')
   }
 
-  function sessions(res: ServerResponse, variables: Record<string, unknown>) {
+  function sessions(res: ServerResponse, variables: Record<string, unknown>, query: string) {
     if (variables.terminal_id === undefined)
       return graphqlError(res, 'Variable "$terminal_id" of required type "ID!" was not provided.', 'graphql')
     if (String(variables.terminal_id) !== options.terminalId) {
@@ -238,10 +245,23 @@ export async function startFakeZarinpal(options: FakeZarinpalOptions): Promise<F
         (variables.reference_id == null || String(p.refId) === String(variables.reference_id)) &&
         (variables.id == null || p.sessionId === String(variables.id)),
     )
+    // Like GraphQL, the timeline only when asked for: the session's latest refund, as AddRefund answers it.
+    const withTimeline = /\btimeline\b/.test(query)
     json(res, 200, {
-      data: { Session: found.map((p) => ({ id: p.sessionId, status: p.status, amount: p.amount, description: p.description })) },
+      data: {
+        Session: found.map((p) => ({
+          id: p.sessionId,
+          status: p.status,
+          amount: p.amount,
+          description: p.description,
+          ...(withTimeline ? { timeline: timelineOf(refunds.filter((r) => r.sessionId === p.sessionId).at(-1)) } : {}),
+        })),
+      },
     })
   }
+
+  const timelineOf = (refund: FakeZarinpalRefund | undefined) =>
+    refund ? { refund_amount: refund.amount, refund_time: refund.time, refund_status: refund.status } : null
 
   function addRefund(res: ServerResponse, variables: Record<string, unknown>) {
     const { session_id, amount, description, method, reason } = variables
@@ -276,6 +296,7 @@ export async function startFakeZarinpal(options: FakeZarinpalOptions): Promise<F
       method: String(method ?? 'PAYA'),
       reason: String(reason ?? 'CUSTOMER_REQUEST'),
       time,
+      status: fake.refundStatus,
     })
     json(res, 200, {
       data: {
@@ -283,7 +304,7 @@ export async function startFakeZarinpal(options: FakeZarinpalOptions): Promise<F
           terminal_id: options.terminalId,
           id: payment.sessionId,
           amount: payment.amount,
-          timeline: { refund_amount: amount, refund_time: time, refund_status: fake.refundStatus },
+          timeline: timelineOf(refunds.at(-1)),
         },
       },
     })
@@ -349,13 +370,19 @@ export async function startFakeZarinpal(options: FakeZarinpalOptions): Promise<F
     requests,
     terminal,
     refundStatus: 'PENDING',
+    cardHash,
     pay(authority) {
       const payment = payerAt(authority)
       payment.status = 'PAID'
       payment.refId = nextRefId++
       payment.cardPan = '502229******5995'
-      payment.cardHash = randomBytes(32).toString('hex').toUpperCase()
+      payment.cardHash = cardHash
       return backTo(payment, 'OK')
+    },
+    settleRefund(sessionId, status) {
+      const refund = refunds.filter((r) => r.sessionId === sessionId).at(-1)
+      if (!refund) throw new Error(`fake zarinpal: no refund on session ${sessionId}`)
+      refund.status = status
     },
     cancel(authority) {
       const payment = payerAt(authority)

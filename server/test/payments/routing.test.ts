@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { api } from '../helpers/api'
 import { adminSession, registerUser, startTestCaravan, type TestCaravan } from '../helpers/caravan'
+import { until } from '../helpers/wait'
 import { startFakeZarinpal, type FakeZarinpal } from '../fakes/zarinpal'
 
 const merchantId = '1344b5d4-0048-11e8-94db-005056a205be'
@@ -96,6 +97,50 @@ describe('Zarinpal configured by an admin', () => {
     const verifies = zarinpal.requests.filter((r) => r.path.includes('verify')).length
     expect((await comeBack(callback)).searchParams.get('status')).toBe('succeeded')
     expect(zarinpal.requests.filter((r) => r.path.includes('verify')).length).toBe(verifies)
+  })
+
+  it('a card on the blocklist: the payment Zarinpal took with it waits for a review; the card’s hash is not on the receipt', async () => {
+    const listed = await api(t, 'POST', '/v1/admin/fraud/blocklist', admin, { kind: 'card_fingerprint', value: zarinpal.cardHash })
+    expect(listed.status).toBe(201)
+    const created = await api(t, 'POST', '/v1/payments', customer, irr(), { 'idempotency-key': 'zp-card' })
+    const authority = new URL(created.body.nextAction.url).pathname.split('/').at(-1)!
+    await comeBack(zarinpal.pay(authority))
+    const detail = (await api(t, 'GET', `/v1/payments/${created.body.id}`, customer)).body
+    expect(detail.payment.status).toBe('succeeded')
+    expect(detail.attempts[0].receipt).toEqual({ ref_id: String(zarinpal.payments.get(authority)!.refId), card_pan: '502229******5995' })
+    // The capture check (a job on payment.succeeded; called here too, it records once) finds the card.
+    const screened = await t.caravan.services.fraud.screenCapture(detail.payment)
+    expect(screened).toMatchObject({ operation: 'payment_capture', cardFingerprint: zarinpal.cardHash, review: { status: 'open' } })
+    expect(screened!.reasons).toEqual([expect.objectContaining({ rule: 'blocklist', id: 'card_fingerprint' })])
+    await api(t, 'DELETE', `/v1/admin/fraud/blocklist/${listed.body.id}`, admin)
+  })
+
+  it('a refund Zarinpal reports pending is looked up by the reconciliation sweep until Zarinpal pays it out', async () => {
+    const created = await api(t, 'POST', '/v1/payments', customer, irr(), { 'idempotency-key': 'zp-refund' })
+    const authority = new URL(created.body.nextAction.url).pathname.split('/').at(-1)!
+    await comeBack(zarinpal.pay(authority))
+    expect((await api(t, 'POST', `/v1/payments/${created.body.id}/refunds`, admin, { reason: 'other' })).status).toBe(201)
+    const sent = await until(async () => {
+      const r = (await api(t, 'GET', `/v1/payments/${created.body.id}`, admin)).body.refunds[0]
+      return r.gatewayRefundId ? r : undefined
+    }, 20_000)
+    expect(sent.status).toBe('pending')
+    const sessionId = zarinpal.payments.get(authority)!.sessionId
+    expect(sent.gatewayRefundId).toBe(`${sessionId}:${sent.id}`)
+    const sweep = async () => {
+      await t.database.query(`update payment_refunds set updated_at = now() - interval '1 hour' where id = $1`, [sent.id])
+      await t.caravan.services.payments.reconcile({ staleSeconds: 60, limit: 100 })
+      return (await api(t, 'GET', `/v1/payments/${created.body.id}`, admin)).body
+    }
+    // Still pending at Zarinpal: asked by the session's id, and left pending.
+    expect((await sweep()).refunds[0].status).toBe('pending')
+    const lookUp = zarinpal.requests.at(-1)!
+    expect(lookUp).toMatchObject({ path: '/api/v4/graphql', authorization: 'Bearer zp-access-token' })
+    expect(lookUp.body).toMatchObject({ variables: { terminal_id: '238', id: sessionId } })
+    zarinpal.settleRefund(sessionId, 'DONE')
+    const done = await sweep()
+    expect(done.refunds[0].status).toBe('succeeded')
+    expect(done.payment.refundedAmount).toBe('250000')
   })
 
   it('a payment Zarinpal refuses to take (terminal inactive) fails at once with its reason, and is not sent elsewhere', async () => {

@@ -318,7 +318,7 @@ export function createRefunds(deps: {
       const gateway = await deps.registry.byName(attempt.gateway)
       if (!gateway?.refundStatus) continue
       try {
-        await settle(r.id, await gateway.refundStatus(r.gatewayRefundId))
+        await settle(r.id, await gateway.refundStatus(r.gatewayRefundId, { amount: r.amount }))
       } catch (e) {
         if (!(e instanceof ProviderError)) throw e
         deps.logger.warn({ refundId: r.id, err: e.message }, 'refund look-up failed; the next sweep asks again')

@@ -19,7 +19,7 @@ import { createPaymentCreation, returnPath } from './creation'
 import './events'
 import { createGatewayRegistry } from './gateway-registry'
 import { createTestGateway } from './gateways/test'
-import type { GatewayContext, GatewayFactory, GatewayName } from './gateways/types'
+import { CARD_FINGERPRINT_KEYS, type GatewayContext, type GatewayFactory, type GatewayName } from './gateways/types'
 import { createRefunds, type RefundService } from './refunds'
 import { attemptsRepo, paymentsRepo, refundsRepo, testChargesRepo, type PaymentRow } from './repo'
 import type { PaymentQuery } from './schemas'
@@ -198,10 +198,10 @@ export function createPaymentsService(deps: PaymentsDeps) {
     gateways: registry,
     settings,
     testGateway,
-    /** The card fingerprint the gateway reported on the payment's successful attempt (receipt `card_fingerprint` or `card_hash`), for the fraud checks. */
+    /** The card fingerprint the gateway reported on the payment's successful attempt (CARD_FINGERPRINT_KEYS), for the fraud checks. */
     cardFingerprint: async (paymentId: string): Promise<string | undefined> => {
       const receipt = (await attemptsRepo.ofPayment(db, paymentId)).find((a) => a.status === 'succeeded')?.receipt
-      return receipt?.card_fingerprint ?? receipt?.card_hash ?? undefined
+      return CARD_FINGERPRINT_KEYS.map((key) => receipt?.[key]).find(Boolean)
     },
     /** Figures of the payments created over a range (analytics.ts). */
     analytics: createPaymentAnalytics({ db, walletLiabilities: deps.walletLiabilities }).analytics,

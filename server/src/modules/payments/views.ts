@@ -1,5 +1,6 @@
 // Rows to API views: amounts become strings of minor units.
 import type { AttemptRow, PaymentRow, RefundRow } from './repo'
+import { CARD_FINGERPRINT_KEYS } from './gateways/types'
 import type { PaymentView, RefundView } from './schemas'
 import { isOpen } from './state'
 
@@ -27,6 +28,10 @@ export function paymentView(p: PaymentRow, current?: AttemptRow): PaymentView {
   }
 }
 
+/** A receipt as the payer and the console see it: a card's fingerprint is for the fraud checks only. */
+const receiptShown = (receipt: Record<string, string>) =>
+  Object.fromEntries(Object.entries(receipt).filter(([key]) => !(CARD_FINGERPRINT_KEYS as readonly string[]).includes(key)))
+
 export function attemptView(a: AttemptRow) {
   return {
     id: a.id,
@@ -34,7 +39,7 @@ export function attemptView(a: AttemptRow) {
     status: a.status,
     reference: a.reference,
     error: a.error,
-    receipt: a.receipt,
+    receipt: a.receipt && receiptShown(a.receipt),
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   }

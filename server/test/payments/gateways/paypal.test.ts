@@ -336,8 +336,11 @@ describe('paypal refunds', () => {
     const g = gateway()
     const { reference, captureId } = await captured(g)
     const result = await g.refund({ refundId: 'ref_look', reference, captureId, amount: 250n, currency: 'USD' })
-    expect(await g.refundStatus!(result.gatewayRefundId)).toEqual({ status: 'succeeded', gatewayRefundId: result.gatewayRefundId })
-    const unknown = await g.refundStatus!('NOSUCHREFUND').catch((e: unknown) => e)
+    expect(await g.refundStatus!(result.gatewayRefundId, { amount: 250n })).toEqual({
+      status: 'succeeded',
+      gatewayRefundId: result.gatewayRefundId,
+    })
+    const unknown = await g.refundStatus!('NOSUCHREFUND', { amount: 250n }).catch((e: unknown) => e)
     expect(unknown).toBeInstanceOf(ProviderError)
     expect((unknown as ProviderError).kind).toBe('permanent')
   })

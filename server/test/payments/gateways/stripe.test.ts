@@ -168,12 +168,13 @@ describe('stripe confirm', () => {
       amount: 1250n,
       currency: 'USD',
       captureId: intentId,
-      receipt: { checkoutSession: reference, paymentIntent: intentId },
+      // The card's fingerprint from the charge, for the fraud checks (the views do not show it).
+      receipt: { checkoutSession: reference, paymentIntent: intentId, card_fingerprint: fake.cardFingerprint },
     })
     expect(fake.requests.at(-1)).toMatchObject({
       method: 'GET',
       path: `/v1/checkout/sessions/${reference}`,
-      params: { expand: ['payment_intent'] },
+      params: { expand: ['payment_intent.latest_charge'] },
     })
   })
 

@@ -222,7 +222,7 @@ describe('zarinpal confirm', () => {
       amount: 1_250_000n,
       currency: 'IRR',
       captureId: String(payment.refId),
-      receipt: { ref_id: String(payment.refId), card_pan: '502229******5995' },
+      receipt: { ref_id: String(payment.refId), card_pan: '502229******5995', card_hash: fake.cardHash },
     })
     expect(payment.status).toBe('VERIFIED')
     expect(fake.requests.at(-1)).toMatchObject({
@@ -365,6 +365,7 @@ describe('zarinpal refund', () => {
         method: 'PAYA',
         reason: 'CUSTOMER_REQUEST',
         time: expect.stringMatching(/\+03:30$/),
+        status: 'PENDING',
       },
     ])
     const calls = fake.requests.slice(-2)
@@ -390,6 +391,33 @@ describe('zarinpal refund', () => {
       [1_000_000, 'CARD'],
       [250_000, 'CARD'],
     ])
+  })
+
+  it('looks a pending refund up later by its session: pending, then paid out or failed; another refund’s state is not taken for ours', async () => {
+    const g = gateway()
+    const { reference, verdict } = await paid(g)
+    const sessionId = fake.payments.get(reference)!.sessionId
+    const refund = (refundId: string, amount: bigint) =>
+      g.refund({ refundId, reference, captureId: verdict.captureId, amount, currency: 'IRR' })
+    const first = await refund('r1', 1_000_000n)
+    expect(await g.refundStatus!(first.gatewayRefundId, { amount: 1_000_000n })).toEqual({
+      status: 'pending',
+      gatewayRefundId: `${sessionId}:r1`,
+    })
+    expect(fake.requests.at(-1)!.body).toMatchObject({ variables: { terminal_id: terminalId, id: sessionId } })
+    fake.settleRefund(sessionId, 'DONE')
+    expect(await g.refundStatus!(first.gatewayRefundId, { amount: 1_000_000n })).toMatchObject({ status: 'succeeded' })
+    // A second, smaller refund is now the session's latest: the first cannot be read from it any more.
+    const second = await refund('r2', 250_000n)
+    fake.settleRefund(sessionId, 'FAILED')
+    expect(await g.refundStatus!(second.gatewayRefundId, { amount: 250_000n })).toEqual({
+      status: 'failed',
+      reason: 'Zarinpal refund_status FAILED',
+      gatewayRefundId: `${sessionId}:r2`,
+    })
+    expect(await g.refundStatus!(first.gatewayRefundId, { amount: 1_000_000n })).toMatchObject({ status: 'pending' })
+    // An unknown session is asked again at the next sweep.
+    expect((await providerError(g.refundStatus!('999:r9', { amount: 1n }))).kind).toBe('transient')
   })
 
   it('is refused below Zarinpal’s 20,000 Rial minimum', async () => {

@@ -1,6 +1,7 @@
 // Stripe through its official SDK (stripe-node 23.2.0, which pins API version 2026-11-18.endive):
 // - create: a hosted Checkout Session in payment mode, POST /v1/checkout/sessions (Idempotency-Key = attempt id);
-// - confirm: GET /v1/checkout/sessions/:id?expand[]=payment_intent — the session, never the return URL, says what was paid;
+// - confirm: GET /v1/checkout/sessions/:id?expand[]=payment_intent.latest_charge — the session, never the return URL,
+//   says what was paid (the charge gives the card's fingerprint for the fraud checks);
 // - refund: POST /v1/refunds against the session's PaymentIntent (Idempotency-Key = refund id);
 // - webhooks: Stripe-Signature (t=…,v1=HMAC-SHA256 of "t.body" with the endpoint's whsec_ secret), 300 s tolerance.
 // The SDK sends through core/net's provider HTTP helper (one deadline for answer and body, capped body,
@@ -135,7 +136,9 @@ export function createStripeGateway(config: StripeConfig, context: GatewayContex
   }
 
   async function retrieveSession(reference: string): Promise<Stripe.Checkout.Session> {
-    return call('checkout.sessions.retrieve', () => stripe.checkout.sessions.retrieve(reference, { expand: ['payment_intent'] }))
+    return call('checkout.sessions.retrieve', () =>
+      stripe.checkout.sessions.retrieve(reference, { expand: ['payment_intent.latest_charge'] }),
+    )
   }
 
   return {
@@ -242,6 +245,8 @@ function verdictOf(session: Stripe.Checkout.Session): GatewayVerdict {
   const intent = typeof session.payment_intent === 'object' ? session.payment_intent : null
   const intentId = intentIdOf(session)
   const failure = lastPaymentError(intent)
+  const charge = intent && typeof intent.latest_charge === 'object' ? intent.latest_charge : null
+  const fingerprint = charge?.payment_method_details?.card?.fingerprint
   if (session.payment_status === 'paid') {
     const currency = session.currency?.toUpperCase()
     return {
@@ -250,7 +255,11 @@ function verdictOf(session: Stripe.Checkout.Session): GatewayVerdict {
       ...(Number.isSafeInteger(session.amount_total) ? { amount: BigInt(session.amount_total!) } : {}),
       ...(currency && isCurrency(currency) ? { currency } : {}),
       ...(intentId ? { captureId: intentId } : {}),
-      receipt: { checkoutSession: session.id, ...(intentId ? { paymentIntent: intentId } : {}) },
+      receipt: {
+        checkoutSession: session.id,
+        ...(intentId ? { paymentIntent: intentId } : {}),
+        ...(fingerprint ? { card_fingerprint: fingerprint } : {}),
+      },
     }
   }
   if (session.status === 'expired') return { status: 'canceled', reason: failure ?? 'The Checkout Session expired unpaid' }

@@ -52,7 +52,10 @@ export interface GatewayVerdict {
   currency?: Currency
   /** What refunds are made against, when it differs from `reference` (PayPal capture id, Stripe PaymentIntent id). */
   captureId?: string
-  /** The gateway's receipt for the payer (Zarinpal ref_id, card mask), shown on the payment. */
+  /**
+   * The gateway's receipt for the payer (Zarinpal ref_id, card mask), shown on the payment; a card's
+   * fingerprint under one of CARD_FINGERPRINT_KEYS is kept with it for the fraud checks, never shown.
+   */
   receipt?: Record<string, string>
   /** Why it failed, in the gateway's words (a code and message), for the attempt timeline. */
   reason?: string
@@ -128,8 +131,11 @@ export interface Gateway {
    */
   cancel?(reference: string): Promise<void>
   refund(request: GatewayRefundRequest): Promise<GatewayRefundResult>
-  /** A refund's state now, for refunds left pending (a lost webhook). Absent: only webhooks finish them. */
-  refundStatus?(gatewayRefundId: string): Promise<GatewayRefundResult>
+  /**
+   * A refund's state now, for refunds left pending (a lost webhook, a gateway without webhooks).
+   * `refund.amount` tells apart refunds a gateway keeps without ids of their own. Absent: only webhooks finish them.
+   */
+  refundStatus?(gatewayRefundId: string, refund: { amount: bigint }): Promise<GatewayRefundResult>
   /** Verifies the signature and reads the event; throws WebhookRejected. Absent: the gateway sends no webhooks. */
   parseWebhook?(webhook: GatewayWebhook): Promise<GatewayEvent>
   close?(): Promise<void>
@@ -151,3 +157,6 @@ export interface GatewayFactory {
   secretFields: string[]
   currencies: readonly Currency[]
 }
+
+/** Receipt keys that hold a card's fingerprint (Stripe's card fingerprint, Zarinpal's card_hash), in the order they are read. */
+export const CARD_FINGERPRINT_KEYS = ['card_fingerprint', 'card_hash'] as const

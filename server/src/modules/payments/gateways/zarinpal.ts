@@ -9,7 +9,9 @@
 //   POST {baseUrl}/pg/v4/payment/inquiry.json  {merchant_id, authority} → VERIFIED | PAID | IN_BANK | FAILED | REVERSED
 //   POST {graphqlUrl} with "Authorization: Bearer {accessToken}":
 //        query Session(terminal_id, reference_id) → the payment's session id, then
-//        mutation AddRefund(session_id, amount, description, method, reason)
+//        mutation AddRefund(session_id, amount, description, method, reason) → the session with the
+//        refund's timeline {refund_amount, refund_time, refund_status}; a refund left pending is
+//        looked up later by query Session(terminal_id, id) with its timeline.
 // Errors come as {data: [], errors: {code, message, validations}}. Zarinpal sends no webhooks: the
 // payer's return and the reconciliation job call confirm, and only verify's 100/101 means paid.
 import { Type, type Static } from 'typebox'
@@ -99,6 +101,12 @@ const SESSION_QUERY = `query Session($terminal_id: ID!, $reference_id: String) {
   Session(terminal_id: $terminal_id, reference_id: $reference_id) { id status amount }
 }`
 
+// A refund's state later: the session by its id, with the refunds' timeline (AddRefund's answer is
+// the same Session type, so its fields are the ones AddRefund returns).
+const REFUND_STATE_QUERY = `query Session($terminal_id: ID!, $id: ID) {
+  Session(terminal_id: $terminal_id, id: $id) { id amount timeline { refund_amount refund_time refund_status } }
+}`
+
 const ADD_REFUND = `mutation AddRefund($session_id: ID!, $amount: BigInteger!, $description: String, $method: InstantPayoutActionTypeEnum, $reason: RefundReasonEnum) {
   resource: AddRefund(session_id: $session_id, amount: $amount, description: $description, method: $method, reason: $reason) {
     terminal_id id amount timeline { refund_amount refund_time refund_status }
@@ -166,6 +174,8 @@ export function createZarinpalGateway(config: ZarinpalConfig, context: GatewayCo
       }
       const receipt: Record<string, string> = { ref_id: String(refId) }
       if (typeof result.data.card_pan === 'string') receipt.card_pan = result.data.card_pan
+      // The card's hash (the same for every payment with that card): the fraud checks' card fingerprint.
+      if (typeof result.data.card_hash === 'string' && result.data.card_hash) receipt.card_hash = result.data.card_hash
       // 100/101 come only when the amount sent is the session's (else -50): it is what was collected.
       return { status: 'succeeded', amount: attempt.amount, currency: 'IRR', captureId: String(refId), receipt }
     }
@@ -321,16 +331,37 @@ export function createZarinpalGateway(config: ZarinpalConfig, context: GatewayCo
       if (!resource || (typeof resource.id !== 'string' && typeof resource.id !== 'number')) {
         throw http.error('transient', 'Zarinpal AddRefund answered without the refunded session')
       }
-      const timeline = Array.isArray(resource.timeline) ? resource.timeline.at(-1) : resource.timeline
-      const refundStatus = isRecord(timeline) && typeof timeline.refund_status === 'string' ? timeline.refund_status : undefined
-      const status = (refundStatus && REFUND_STATUS[refundStatus.toUpperCase()]) || 'pending'
-      return {
-        status,
-        gatewayRefundId: `${String(resource.id)}:${request.refundId}`,
-        ...(status === 'failed' ? { reason: `Zarinpal refund_status ${refundStatus}` } : {}),
+      return { ...refundState(resource.timeline, amount), gatewayRefundId: `${String(resource.id)}:${request.refundId}` }
+    },
+
+    async refundStatus(gatewayRefundId, refund) {
+      if (!config.accessToken || !config.terminalId) {
+        throw new ProviderError(
+          'permanent',
+          'Zarinpal refund look-ups need the access token and the terminal number in the gateway settings',
+        )
       }
+      const sessionId = gatewayRefundId.split(':')[0]
+      const data = await graphql('Session', REFUND_STATE_QUERY, { terminal_id: config.terminalId, id: sessionId })
+      const session = (Array.isArray(data.Session) ? data.Session : []).filter(isRecord).find((s) => String(s.id) === sessionId)
+      if (!session) throw http.error('transient', `Zarinpal has no session ${sessionId} on terminal ${config.terminalId} (yet)`)
+      return { ...refundState(session.timeline, amountNumber(refund.amount)), gatewayRefundId }
     },
   }
+}
+
+/**
+ * A refund's state from a session's timeline: one entry (the latest refund) or a list. Refunds have
+ * no ids of their own at Zarinpal, so ours is told apart by its amount; when entries of that amount
+ * disagree, or a status is one we do not know, the refund stays pending rather than guessed final.
+ */
+function refundState(timeline: unknown, amount: number): Pick<GatewayRefundResult, 'status' | 'reason'> {
+  const entries = (Array.isArray(timeline) ? timeline : [timeline]).filter(isRecord)
+  const ours = entries.filter((e) => e.refund_amount === undefined || Number(e.refund_amount) === amount)
+  const statuses = [...new Set(ours.map((e) => (typeof e.refund_status === 'string' ? e.refund_status.toUpperCase() : '')))]
+  const known = statuses.length === 1 ? REFUND_STATUS[statuses[0]] : undefined
+  if (known === 'failed') return { status: 'failed', reason: `Zarinpal refund_status ${statuses[0]}` }
+  return { status: known ?? 'pending' }
 }
 
 /** The same check the gateway registry makes, so the adapter never runs on settings it cannot use. */
