@@ -411,7 +411,8 @@ describe('payment analytics over known rows', () => {
     expect(res.headers['content-disposition']).toBe('attachment; filename="payments-day.csv"')
     expect(res.body).toBe(
       [
-        'key,currency,payments,succeeded,failed,canceled,expired,open,volume,success_rate,average_ticket,refunds,refunded_amount,refund_rate,wallet_liabilities',
+        // A byte-order mark first: Excel reads it as UTF-8 then.
+        '\uFEFFkey,currency,payments,succeeded,failed,canceled,expired,open,volume,success_rate,average_ticket,refunds,refunded_amount,refund_rate,wallet_liabilities',
         '2025-01-10,IRR,4,2,2,0,0,0,300000,0.5,150000,1,30000,0.5,',
         '2025-01-10,USD,1,1,0,0,0,0,1000,1,1000,2,500,1,',
         '2025-01-11,IRR,3,1,1,1,0,0,50000,0.3333,50000,1,50000,1,',

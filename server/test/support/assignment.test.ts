@@ -219,7 +219,7 @@ describe('analytics', () => {
     const csv = await api(t, 'GET', `/v1/support/analytics/export?from=${from}&to=${to}&groupBy=day&timezone=Europe/Berlin`, a.token)
     expect(csv.status).toBe(200)
     expect(csv.headers['content-type']).toContain('text/csv')
-    expect(String(csv.body).split('\r\n')[0]).toMatch(/^key,label,tickets_created/)
+    expect(String(csv.body).split('\r\n')[0]).toMatch(/^\uFEFFkey,label,tickets_created/)
     expect((await api(t, 'GET', `/v1/support/analytics?from=${from}&to=${to}`, sara.token)).status).toBe(403)
     expect((await api(t, 'GET', `/v1/support/analytics?from=${to}&to=${from}`, a.token)).status).toBe(400)
     expect((await api(t, 'GET', `/v1/support/analytics?from=2020-01-01T00:00:00Z&to=${to}`, a.token)).status).toBe(400)

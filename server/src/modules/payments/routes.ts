@@ -10,6 +10,7 @@ import { testGatewayPagePath } from './gateways/test'
 import * as S from './schemas'
 import type { PaymentsService } from './service'
 import { testGatewayPage } from './test-page'
+import { sendCsv } from '../../core/http/csv-reply'
 
 export { paymentSchemas, paymentTags } from './schemas'
 
@@ -158,10 +159,7 @@ export function paymentsRoutes(app: App, deps: { payments: PaymentsService; auth
     schema: { querystring: S.PaymentAnalyticsQuery, response: { 200: Type.String({ description: 'text/csv' }) } },
     handler: async (request, reply) => {
       const result = await p.analytics(request.query)
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="payments-${result.groupBy}.csv"`)
-        .send(analyticsCsv(result))
+      return sendCsv(reply, `payments-${result.groupBy}.csv`, analyticsCsv(result))
     },
   })
 

@@ -7,6 +7,7 @@ import { analyticsCsv } from './analytics'
 import * as S from './schemas'
 import type { SupportService } from './service'
 import { widgetRoutes } from './widget-routes'
+import { sendCsv } from '../../core/http/csv-reply'
 
 export { supportSchemas, supportTags } from './schemas'
 
@@ -378,10 +379,7 @@ export function supportRoutes(app: App, deps: { support: SupportService; auth: A
     schema: { querystring: S.AnalyticsQuery, response: { 200: Type.String({ description: 'text/csv' }) } },
     handler: async (request, reply) => {
       const result = await s.analytics(request.query)
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="support-${result.groupBy}.csv"`)
-        .send(analyticsCsv(result))
+      return sendCsv(reply, `support-${result.groupBy}.csv`, analyticsCsv(result))
     },
   })
 

@@ -6,6 +6,7 @@ import { route, type App } from '../../core/http/route'
 import { IdParams, Page, RefTo } from '../../core/http/schemas'
 import * as S from './schemas'
 import type { WalletService } from './service'
+import { sendCsv } from '../../core/http/csv-reply'
 
 export { walletSchemas, walletTags } from './schemas'
 
@@ -44,10 +45,7 @@ export function walletRoutes(app: App, deps: { wallet: WalletService; auth: Auth
     summary: 'My statement of one currency over a range, oldest first, as CSV',
     schema: { querystring: S.StatementQuery, response: { 200: Type.String({ description: 'text/csv' }) } },
     handler: async (request, reply) =>
-      reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="wallet-${request.query.currency}.csv"`)
-        .send(await w.statement(currentUser(request).userId, request.query)),
+      sendCsv(reply, `wallet-${request.query.currency}.csv`, await w.statement(currentUser(request).userId, request.query)),
   })
   route(app, {
     method: 'POST',

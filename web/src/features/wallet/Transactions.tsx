@@ -5,7 +5,7 @@ import { StatusMessage, useMessage } from '../../ui/messages'
 import { DataTable, type Column } from '../../ui/table'
 import { client, useSignedInUser } from '../auth/session'
 import { useMoney } from '../payments/useMoney'
-import { downloadText } from '../shell/download'
+import { downloadCsv } from '../shell/download'
 import { walletKeys, useStatement } from './queries'
 import { Reference } from './Reference'
 import { SignedAmount } from './SignedAmount'
@@ -24,7 +24,7 @@ export function Transactions({ currency }: { currency: Currency }) {
     statement.mutate(currency, {
       onSuccess: (csv) => {
         const file = `wallet-${currency}.csv`
-        downloadText(file, csv, 'text/csv;charset=utf-8')
+        downloadCsv(file, csv)
         setMessage((t) => t('wallet.statementSaved', { file }))
       },
     })

@@ -5,7 +5,7 @@ import { useState } from 'react'
 import { useI18n } from '../../../i18n'
 import { Button, ProblemAlert } from '../../../ui'
 import { StatusMessage, useMessage } from '../../../ui/messages'
-import { downloadText } from '../download'
+import { downloadCsv } from '../download'
 
 export function CsvDownload({ file, fetchCsv, disabled }: { file: string; fetchCsv: () => Promise<string>; disabled: boolean }) {
   const { t } = useI18n()
@@ -17,7 +17,7 @@ export function CsvDownload({ file, fetchCsv, disabled }: { file: string; fetchC
     setError(null)
     setPending(true)
     try {
-      downloadText(file, await fetchCsv(), 'text/csv;charset=utf-8')
+      downloadCsv(file, await fetchCsv())
       setMessage((t) => t('dashboard.downloaded', { file }))
     } catch (thrown) {
       setError(thrown)
