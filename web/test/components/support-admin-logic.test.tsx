@@ -17,8 +17,7 @@ import {
   weeklyMinutes,
   weekOrder,
 } from '../../src/features/support/admin/schedule'
-import { rangeQuery } from '../../src/features/support/analytics/Dashboard'
-import { dayCount, lastDays } from '../../src/features/shell/charts/range'
+import { dayCount, dayRangeInstants, lastDays } from '../../src/features/shell/charts/range'
 import { linePath } from '../../src/features/shell/charts/Chart'
 import { bandCentres, labelEvery, niceStep, niceTicks, scaleLinear } from '../../src/features/shell/charts/scale'
 import { tagsOf } from '../../src/features/support/admin/Macros'
@@ -154,11 +153,9 @@ describe('the dashboard', () => {
     expect(dayCount({ start: '2025-02-20', end: '2025-03-21' })).toBe(30)
     expect(dayCount({ start: '2025-03-21', end: '2025-03-20' })).toBe(0)
     expect(dayCount({ start: 'nope', end: '2025-03-20' })).toBe(0)
-    expect(rangeQuery({ start: '2025-03-21', end: '2025-03-21' }, 'agent', 'Asia/Tehran')).toEqual({
+    expect(dayRangeInstants({ start: '2025-03-21', end: '2025-03-21' }, 'Asia/Tehran')).toEqual({
       from: '2025-03-20T20:30:00.000Z',
       to: '2025-03-21T20:30:00.000Z',
-      groupBy: 'agent',
-      timezone: 'Asia/Tehran',
     })
   })
 

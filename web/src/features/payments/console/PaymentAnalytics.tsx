@@ -6,18 +6,18 @@
 // The range, grouping and currency are in the URL, so a link shows the same view.
 import type { Currency, PaymentAnalytics, PaymentAnalyticsFigures, PaymentAnalyticsQuery } from '@caravan/sdk'
 import { useQuery } from '@tanstack/react-query'
-import { useEffect, useId, useMemo, useState, type ReactNode } from 'react'
+import { useId, type ReactNode } from 'react'
 import { queryClient } from '../../../data/queryClient'
 import { useI18n } from '../../../i18n'
 import { ProblemAlert, SelectField, Skeleton } from '../../../ui'
-import { DateRangePicker, type DayRange } from '../../../ui/dates'
-import { DataTable, useUrlState, type Column } from '../../../ui/table'
+import { type DayRange } from '../../../ui/dates'
+import { DataTable, type Column } from '../../../ui/table'
 import { client } from '../../auth/session'
 import { Chart, type Series } from '../../shell/charts/Chart'
-import { CsvDownload } from '../../shell/charts/CsvDownload'
+import { DashboardControls, useDashboardView } from '../../shell/charts/DashboardControls'
 import '../../shell/charts/dashboard.css'
 import { formatDay, formatPercent, intlLocale } from '../../shell/charts/format'
-import { dayCount, dayRangeInstants, isDay, lastDays, MAX_DAYS } from '../../shell/charts/range'
+import { MAX_DAYS } from '../../shell/charts/range'
 import { Page } from '../../shell/Page'
 import { useGatewayName } from '../labels'
 import { CURRENCY_CODES, displayUnit } from '../money'
@@ -31,7 +31,6 @@ type Figures = PaymentAnalyticsFigures
 /** A group's figures in the currency shown. */
 type Row = { key: string; f: Figures }
 
-const isGroupBy = (value: string): value is GroupBy => (GROUP_BY as readonly string[]).includes(value)
 const isCurrencyOrNone = (value: string) => value === '' || (CURRENCY_CODES as string[]).includes(value)
 
 export const paymentAnalyticsKey = (query: PaymentAnalyticsQuery) => ['payment-analytics', query] as const
@@ -64,23 +63,10 @@ export function chartAmountFormat(locale: 'fa' | 'en'): (value: number) => strin
 }
 
 export function PaymentAnalyticsPage() {
-  const { t, timeZone } = useI18n()
-  const [url, setUrl] = useUrlState(
-    { from: '', to: '', groupBy: 'day', currency: '' },
-    { from: isDay, to: isDay, groupBy: isGroupBy, currency: isCurrencyOrNone },
-  )
-  const fallback = useMemo(() => lastDays(timeZone), [timeZone])
-  const fromUrl = { start: url.from, end: url.to }
-  const range = url.from && url.to && dayCount(fromUrl) > 0 ? fromUrl : fallback
-  const groupBy = url.groupBy as GroupBy
-  // The picker shows a draft (a range being typed may be reversed for a moment); only a whole,
-  // ordered range goes into the URL. A new range from outside (a link, Back) replaces the draft.
-  const [draft, setDraft] = useState<DayRange | null>(range)
-  const rangeKey = `${range.start}/${range.end}`
-  useEffect(() => setDraft({ start: rangeKey.split('/')[0], end: rangeKey.split('/')[1] }), [rangeKey])
-  const days = dayCount(range)
-  const tooLong = days > MAX_DAYS
-  const query: PaymentAnalyticsQuery = { ...dayRangeInstants(range, timeZone), groupBy, timezone: timeZone }
+  const { t } = useI18n()
+  const view = useDashboardView(GROUP_BY, { defaults: { currency: '' }, valid: { currency: isCurrencyOrNone } })
+  const { url, setUrl, range, groupBy, tooLong } = view
+  const query: PaymentAnalyticsQuery = view.query
   const analytics = useQuery({
     queryKey: paymentAnalyticsKey(query),
     queryFn: ({ signal }) => client.admin.payments.analytics(query, { signal }),
@@ -89,29 +75,18 @@ export function PaymentAnalyticsPage() {
 
   return (
     <Page title={t('panalytics.title')} intro={t('panalytics.intro')}>
-      <div className="dash-controls">
-        <DateRangePicker
-          label={t('panalytics.range')}
-          value={draft}
-          onChange={(picked) => {
-            setDraft(picked)
-            if (picked && dayCount(picked) > 0) setUrl({ from: picked.start, to: picked.end })
-          }}
-          description={t('dates.dayCount', { count: days })}
-          errorMessage={tooLong ? t('panalytics.tooLong', { max: MAX_DAYS }) : undefined}
-        />
-        <SelectField
-          label={t('panalytics.groupBy')}
-          value={groupBy}
-          onChange={(value) => value && isGroupBy(value) && setUrl({ groupBy: value })}
-          options={GROUP_BY.map((g) => ({ id: g, label: t(`panalytics.by.${g}`) }))}
-        />
-        <CsvDownload
-          file={`payments-${query.groupBy}-${range.start}-${range.end}.csv`}
-          fetchCsv={() => client.admin.payments.exportAnalytics(query)}
-          disabled={tooLong}
-        />
-      </div>
+      <DashboardControls
+        view={view}
+        groups={GROUP_BY}
+        labels={{
+          range: t('panalytics.range'),
+          groupBy: t('panalytics.groupBy'),
+          tooLong: t('panalytics.tooLong', { max: MAX_DAYS }),
+          group: (g) => t(`panalytics.by.${g}`),
+        }}
+        file="payments"
+        fetchCsv={() => client.admin.payments.exportAnalytics(query)}
+      />
       {!tooLong && analytics.isPending && <Skeleton lines={8} label={t('panalytics.loading')} />}
       {analytics.isError && <ProblemAlert error={analytics.error} onRetry={() => void analytics.refetch()} />}
       {analytics.data && !tooLong && (

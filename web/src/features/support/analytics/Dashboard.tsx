@@ -5,12 +5,12 @@
 // CSV file. The range and the grouping are in the URL, so a link shows the same view.
 import type { SupportAgent, SupportAnalytics, SupportAnalyticsQuery, User } from '@caravan/sdk'
 import { useQuery } from '@tanstack/react-query'
-import { useEffect, useId, useMemo, useState, type ReactNode } from 'react'
+import { useId, useMemo, type ReactNode } from 'react'
 import { useI18n, type Translate } from '../../../i18n'
-import { ProblemAlert, SelectField, Skeleton } from '../../../ui'
+import { ProblemAlert, Skeleton } from '../../../ui'
 import { queryClient } from '../../../data/queryClient'
-import { DateRangePicker, type DayRange } from '../../../ui/dates'
-import { DataTable, useUrlState, type Column } from '../../../ui/table'
+import { type DayRange } from '../../../ui/dates'
+import { DataTable, type Column } from '../../../ui/table'
 import { client, useSignedInUser } from '../../auth/session'
 import { Page } from '../../shell/Page'
 import { formatHoursMinutes, splitMinutes } from '../admin/duration'
@@ -18,8 +18,8 @@ import { formatDay, formatDecimal, formatPercent } from '../../shell/charts/form
 import { isChannel } from '../admin/labels'
 import { useAgents, useStaff } from '../admin/queries'
 import { Chart, type Series } from '../../shell/charts/Chart'
-import { dayCount, dayRangeInstants, isDay, lastDays, MAX_DAYS } from '../../shell/charts/range'
-import { CsvDownload } from '../../shell/charts/CsvDownload'
+import { MAX_DAYS } from '../../shell/charts/range'
+import { DashboardControls, useDashboardView } from '../../shell/charts/DashboardControls'
 import '../../shell/charts/dashboard.css'
 
 export const GROUP_BY = ['day', 'agent', 'team', 'channel'] as const
@@ -27,30 +27,13 @@ export type GroupBy = (typeof GROUP_BY)[number]
 type Group = SupportAnalytics['groups'][number]
 type Figures = SupportAnalytics['totals']
 
-const isGroupBy = (value: string): value is GroupBy => (GROUP_BY as readonly string[]).includes(value)
-
 export const analyticsKey = (query: SupportAnalyticsQuery) => ['support-analytics', query] as const
 
-/** The API's query for whole days in the zone: from the first day's start to the next day's after the last. */
-export function rangeQuery(range: DayRange, groupBy: GroupBy, timeZone: string): SupportAnalyticsQuery {
-  return { ...dayRangeInstants(range, timeZone), groupBy, timezone: timeZone }
-}
-
 export function SupportAnalyticsPage() {
-  const { t, timeZone } = useI18n()
-  const [url, setUrl] = useUrlState({ from: '', to: '', groupBy: 'day' }, { from: isDay, to: isDay, groupBy: isGroupBy })
-  const fallback = useMemo(() => lastDays(timeZone), [timeZone])
-  const fromUrl = { start: url.from, end: url.to }
-  const range = url.from && url.to && dayCount(fromUrl) > 0 ? fromUrl : fallback
-  const groupBy = url.groupBy as GroupBy
-  // The picker shows a draft: a range being typed may be reversed for a moment; only a whole,
-  // ordered range goes into the URL. A new range from outside (a link, Back) replaces the draft.
-  const [draft, setDraft] = useState<DayRange | null>(range)
-  const rangeKey = `${range.start}/${range.end}`
-  useEffect(() => setDraft({ start: rangeKey.split('/')[0], end: rangeKey.split('/')[1] }), [rangeKey])
-  const days = dayCount(range)
-  const tooLong = days > MAX_DAYS
-  const query = rangeQuery(range, groupBy, timeZone)
+  const { t } = useI18n()
+  const view = useDashboardView(GROUP_BY)
+  const { range, groupBy, tooLong } = view
+  const query: SupportAnalyticsQuery = view.query
   const analytics = useQuery({
     queryKey: analyticsKey(query),
     queryFn: ({ signal }) => client.support.analytics(query, { signal }),
@@ -65,31 +48,18 @@ export function SupportAnalyticsPage() {
 
   return (
     <Page title={t('sanalytics.title')} intro={t('sanalytics.intro')}>
-      <div className="dash-controls">
-        <DateRangePicker
-          label={t('sanalytics.range')}
-          value={draft}
-          onChange={(picked) => {
-            setDraft(picked)
-            if (picked && dayCount(picked) > 0) setUrl({ from: picked.start, to: picked.end })
-          }}
-          description={t('dates.dayCount', { count: days })}
-          errorMessage={tooLong ? t('sanalytics.tooLong', { max: MAX_DAYS }) : undefined}
-          className="san-range"
-        />
-        <SelectField
-          label={t('sanalytics.groupBy')}
-          value={groupBy}
-          onChange={(value) => value && isGroupBy(value) && setUrl({ groupBy: value })}
-          options={GROUP_BY.map((g) => ({ id: g, label: t(`sanalytics.by.${g}`) }))}
-          className="san-group-by"
-        />
-        <CsvDownload
-          file={`support-${query.groupBy}-${range.start}-${range.end}.csv`}
-          fetchCsv={() => client.support.exportAnalytics(query)}
-          disabled={tooLong}
-        />
-      </div>
+      <DashboardControls
+        view={view}
+        groups={GROUP_BY}
+        labels={{
+          range: t('sanalytics.range'),
+          groupBy: t('sanalytics.groupBy'),
+          tooLong: t('sanalytics.tooLong', { max: MAX_DAYS }),
+          group: (g) => t(`sanalytics.by.${g}`),
+        }}
+        file="support"
+        fetchCsv={() => client.support.exportAnalytics(query)}
+      />
       {!tooLong && analytics.isPending && <Skeleton lines={8} label={t('sanalytics.loading')} />}
       {analytics.isError && <ProblemAlert error={analytics.error} onRetry={() => void analytics.refetch()} />}
       {analytics.data && !tooLong && <Figures data={analytics.data} query={query} range={range} groupBy={groupBy} names={names} />}
