@@ -1,6 +1,6 @@
 // The profile page's security part: changing the password (a wrong current one is shown on its
 // field; success signs the other sessions out, not this one) and "sign out everywhere else".
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api, chromiumAvailable, launchBrowser, pageOpener, screenshot, startServer, unique, type RunningServer } from './harness'
 
@@ -21,15 +21,7 @@ describe.runIf(chromiumAvailable())('account security', () => {
     await server?.stop()
   })
 
-  async function signedIn(locale: 'en-GB' | 'fa-IR', email: string, pass: string): Promise<Page> {
-    const page = await pages.newPage(locale)
-    await page.goto('/sign-in')
-    await page.locator('input[name="email"]').fill(email)
-    await page.locator('input[name="password"]').fill(pass)
-    await page.locator('form button[type="submit"]').click()
-    await page.waitForURL((url) => url.pathname === '/')
-    return page
-  }
+  const signedIn = (locale: 'en-GB' | 'fa-IR', email: string, pass: string) => pages.signedIn(locale, email, pass)
 
   it('changes the password with the current one; other sessions end, this one goes on', async () => {
     const email = `pw-${unique()}@example.com`

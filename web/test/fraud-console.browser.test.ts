@@ -32,16 +32,7 @@ describe.runIf(chromiumAvailable())('the fraud console: review queue, rules and 
 
   const h1 = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true })
 
-  async function signIn(locale: 'en-GB' | 'fa-IR'): Promise<Page> {
-    const page = await pages.newPage(locale)
-    await page.goto('/sign-in')
-    await page.locator('input[name="email"]').fill(ADMIN_EMAIL)
-    await page.locator('input[name="password"]').fill(ADMIN_PASSWORD)
-    await page.locator('form button[type="submit"]').click()
-    await page.waitForURL((url) => url.pathname === '/')
-    await page.evaluate((l) => localStorage.setItem('caravan.locale', l), locale === 'fa-IR' ? 'fa' : 'en')
-    return page
-  }
+  const signIn = (locale: 'en-GB' | 'fa-IR') => pages.signedIn(locale, ADMIN_EMAIL, ADMIN_PASSWORD, locale === 'fa-IR' ? 'fa' : 'en')
 
   async function register(locale: 'en' | 'fa', name: string, domain = 'example.com') {
     const email = `fc-${locale}-${unique()}@${domain}`

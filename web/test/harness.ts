@@ -149,6 +149,21 @@ export function pageOpener(browser: Browser, baseURL: string) {
       page.setDefaultTimeout(10_000)
       return page
     },
+    /**
+     * A new page in `locale` signed in as `email` through the sign-in form, on the home page. The
+     * language the app then shows is the person's profile's, unless `language` is chosen in this
+     * browser (as the language switch would).
+     */
+    async signedIn(locale: 'en-GB' | 'fa-IR', email: string, password: string, language?: 'fa' | 'en'): Promise<Page> {
+      const page = await this.newPage(locale)
+      await page.goto('/sign-in')
+      await page.locator('input[name="email"]').fill(email)
+      await page.locator('input[name="password"]').fill(password)
+      await page.locator('form button[type="submit"]').click()
+      await page.waitForURL((url) => url.pathname === '/')
+      if (language) await page.evaluate((l) => localStorage.setItem('caravan.locale', l), language)
+      return page
+    },
     async closeAll() {
       for (const context of contexts.splice(0)) await context.close()
     },

@@ -32,15 +32,7 @@ describe.runIf(chromiumAvailable())('payments', () => {
     await page.getByRole('option', { name: option, exact: true }).click()
   }
 
-  async function signIn(locale: 'en-GB' | 'fa-IR', email: string, pass: string): Promise<Page> {
-    const page = await pages.newPage(locale)
-    await page.goto('/sign-in')
-    await page.locator('input[name="email"]').fill(email)
-    await page.locator('input[name="password"]').fill(pass)
-    await page.locator('form button[type="submit"]').click()
-    await page.waitForURL((url) => url.pathname === '/')
-    return page
-  }
+  const signIn = (locale: 'en-GB' | 'fa-IR', email: string, pass: string) => pages.signedIn(locale, email, pass)
 
   /** A new customer in `locale`, signed in. */
   async function customer(locale: 'en' | 'fa'): Promise<{ page: Page; email: string }> {

@@ -41,16 +41,8 @@ describe.runIf(chromiumAvailable())('support desk setup and analytics', () => {
     await page.keyboard.type(digits)
   }
 
-  async function signIn(locale: 'en-GB' | 'fa-IR', email: string, password: string): Promise<Page> {
-    const page = await pages.newPage(locale)
-    await page.goto('/sign-in')
-    await page.locator('input[name="email"]').fill(email)
-    await page.locator('input[name="password"]').fill(password)
-    await page.locator('form button[type="submit"]').click()
-    await page.waitForURL((url) => url.pathname === '/')
-    if (locale === 'fa-IR') await page.evaluate(() => localStorage.setItem('caravan.locale', 'fa'))
-    return page
-  }
+  const signIn = (locale: 'en-GB' | 'fa-IR', email: string, password: string) =>
+    pages.signedIn(locale, email, password, locale === 'fa-IR' ? 'fa' : undefined)
 
   beforeAll(async () => {
     server = await startServer({ ADMIN_EMAIL, ADMIN_PASSWORD })
@@ -396,7 +388,7 @@ describe.runIf(chromiumAvailable())('support desk setup and analytics', () => {
     expect(download.suggestedFilename()).toMatch(/^support-channel-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.csv$/)
     const csv = readFileSync((await download.path())!, 'utf8').split('\r\n')
     expect(csv[0]).toBe(
-      'key,label,tickets_created,tickets_solved,conversations_created,conversations_closed,first_response_median_minutes,first_response_p90_minutes,resolution_median_minutes,resolution_p90_minutes,sla_breach_rate,csat_average,csat_responses,csat_requested,csat_response_rate,active_tickets',
+      '\uFEFFkey,label,tickets_created,tickets_solved,conversations_created,conversations_closed,first_response_median_minutes,first_response_p90_minutes,resolution_median_minutes,resolution_p90_minutes,sla_breach_rate,csat_average,csat_responses,csat_requested,csat_response_rate,active_tickets',
     )
     expect(
       csv

@@ -36,15 +36,7 @@ describe.runIf(chromiumAvailable())('support desk', () => {
     await page.getByRole('option', { name: option, exact: true }).click()
   }
 
-  async function signIn(locale: 'en-GB' | 'fa-IR', email: string, password: string): Promise<Page> {
-    const page = await pages.newPage(locale)
-    await page.goto('/sign-in')
-    await page.locator('input[name="email"]').fill(email)
-    await page.locator('input[name="password"]').fill(password)
-    await page.locator('form button[type="submit"]').click()
-    await page.waitForURL((url) => url.pathname === '/')
-    return page
-  }
+  const signIn = (locale: 'en-GB' | 'fa-IR', email: string, password: string) => pages.signedIn(locale, email, password)
 
   async function customer(locale: 'en' | 'fa', name: string): Promise<Page> {
     const email = `customer-${locale}-${unique()}@example.com`

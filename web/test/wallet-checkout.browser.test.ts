@@ -25,12 +25,7 @@ describe.runIf(chromiumAvailable())('paying from the wallet', () => {
     const email = `wallet-pay-${locale}-${unique()}@example.com`
     const registered = await api(server.url, 'POST', '/v1/auth/register', { email, password, name: 'Payer', locale })
     expect(registered.status).toBe(201)
-    const page = await pages.newPage(locale === 'fa' ? 'fa-IR' : 'en-GB')
-    await page.goto('/sign-in')
-    await page.locator('input[name="email"]').fill(email)
-    await page.locator('input[name="password"]').fill(password)
-    await page.locator('form button[type="submit"]').click()
-    await page.waitForURL((url) => url.pathname === '/')
+    const page = await pages.signedIn(locale === 'fa' ? 'fa-IR' : 'en-GB', email, password)
     return { page, userId: registered.body.user.id, token: await accessTokenOf(page) }
   }
 

@@ -33,12 +33,7 @@ describe.runIf(chromiumAvailable())('wallet', () => {
     const email = `wallet-${locale}-${unique()}@example.com`
     const registered = await api(server.url, 'POST', '/v1/auth/register', { email, password, name: 'Wallet owner', locale })
     expect(registered.status).toBe(201)
-    const page = await pages.newPage(locale === 'fa' ? 'fa-IR' : 'en-GB')
-    await page.goto('/sign-in')
-    await page.locator('input[name="email"]').fill(email)
-    await page.locator('input[name="password"]').fill(password)
-    await page.locator('form button[type="submit"]').click()
-    await page.waitForURL((url) => url.pathname === '/')
+    const page = await pages.signedIn(locale === 'fa' ? 'fa-IR' : 'en-GB', email, password)
     return { page, userId: registered.body.user.id, token: await accessTokenOf(page) }
   }
 
@@ -54,12 +49,14 @@ describe.runIf(chromiumAvailable())('wallet', () => {
     return new URL(page.url()).searchParams.get('payment_id')!
   }
 
-  /** Clicks the statement button and returns the file's name and its text. */
+  /** Clicks the statement button and returns the file's name and its text after the byte-order mark (Excel's sign of UTF-8). */
   async function downloadStatement(page: Page, button: string) {
     const download = page.waitForEvent('download')
     await page.getByRole('button', { name: button }).click()
     const file = await download
-    return { name: file.suggestedFilename(), csv: readFileSync((await file.path())!, 'utf8') }
+    const text = readFileSync((await file.path())!, 'utf8')
+    expect(text.charCodeAt(0)).toBe(0xfeff)
+    return { name: file.suggestedFilename(), csv: text.slice(1) }
   }
 
   async function adjust(userId: string, currency: string, amount: string, reason: string) {

@@ -145,12 +145,7 @@ describe.runIf(chromiumAvailable())('live chat widget', () => {
   })
 
   it('reaches the agent live in the console; the answer reaches the visitor live', async () => {
-    agentPage = await pages.newPage('en-GB')
-    await agentPage.goto('/sign-in')
-    await agentPage.locator('input[name="email"]').fill(agent.email)
-    await agentPage.locator('input[name="password"]').fill(PASSWORD)
-    await agentPage.locator('form button[type="submit"]').click()
-    await agentPage.waitForURL((url) => url.pathname === '/')
+    agentPage = await pages.signedIn('en-GB', agent.email, PASSWORD)
     await agentPage.goto('/chat')
     // Already there, or arriving live: the support conversation is named for the site and the visitor.
     const row = agentPage.getByRole('link').filter({ hasText: 'Plain shop: Mina Visitor' })
@@ -255,12 +250,7 @@ describe.runIf(chromiumAvailable())('live chat widget', () => {
       .waitFor()
 
     // The admin finds the site and its embed code in the console.
-    const adminPage = await pages.newPage('en-GB')
-    await adminPage.goto('/sign-in')
-    await adminPage.locator('input[name="email"]').fill(ADMIN_EMAIL)
-    await adminPage.locator('input[name="password"]').fill(ADMIN_PASSWORD)
-    await adminPage.locator('form button[type="submit"]').click()
-    await adminPage.waitForURL((url) => url.pathname === '/')
+    const adminPage = await pages.signedIn('en-GB', ADMIN_EMAIL, ADMIN_PASSWORD)
     await adminPage.goto('/console/support/sites')
     await adminPage.getByRole('button', { name: /^Embed code/ }).click()
     await adminPage.getByRole('dialog').getByText(`data-site="${site.token}"`).waitFor()
