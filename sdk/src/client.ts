@@ -696,8 +696,9 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
     notifications: {
       /** My inbox, newest first; `archived: true` lists the archive, `unread: true` only unread items. */
       list: (query: InboxQuery = {}, o?: CallOptions) => request<InboxPage>('GET', '/v1/me/notifications', { query, signal: o?.signal }),
-      unreadCount: async (o?: CallOptions) =>
-        (await request<ResponseOf<'getUnreadCount'>>('GET', '/v1/me/notifications/unread-count', { signal: o?.signal })).count,
+      /** `{count, seq}`: a count with a higher `seq` (here or in a socket event) was read later and wins. */
+      unreadCount: (o?: CallOptions) =>
+        request<ResponseOf<'getUnreadCount'>>('GET', '/v1/me/notifications/unread-count', { signal: o?.signal }),
       markRead: (itemId: string, o?: CallOptions) =>
         request<InboxItem>('POST', `/v1/me/notifications/${id(itemId)}/read`, { signal: o?.signal }),
       /** Returns how many items were marked read. */

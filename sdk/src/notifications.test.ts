@@ -65,9 +65,9 @@ describe('inbox', () => {
     expect(calls[0].auth).toBe('Bearer access-1')
   })
 
-  it('reads the unread count as a number', async () => {
-    const { client, calls } = setup(() => json(200, { count: 3 }))
-    await expect(client.notifications.unreadCount()).resolves.toBe(3)
+  it('reads the unread count with its order', async () => {
+    const { client, calls } = setup(() => json(200, { count: 3, seq: 41 }))
+    await expect(client.notifications.unreadCount()).resolves.toEqual({ count: 3, seq: 41 })
     expect(calls[0].path).toBe('/v1/me/notifications/unread-count')
   })
 
@@ -201,7 +201,7 @@ describe('sending and the console', () => {
   })
 
   it('types the notification socket events', () => {
-    expectTypeOf<RealtimeEvents['notification:new']>().toEqualTypeOf<{ item: InboxItem; unreadCount: number }>()
-    expectTypeOf<RealtimeEvents['notification:unread']>().toEqualTypeOf<{ count: number }>()
+    expectTypeOf<RealtimeEvents['notification:new']>().toEqualTypeOf<{ item: InboxItem; unreadCount: number; unreadSeq: number }>()
+    expectTypeOf<RealtimeEvents['notification:unread']>().toEqualTypeOf<{ count: number; seq: number }>()
   })
 })

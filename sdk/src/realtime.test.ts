@@ -139,13 +139,13 @@ describe('realtime', () => {
       archived: false,
       createdAt: '2026-01-01T00:00:00.000Z',
     }
-    ioServer.to('user:u1').emit('notification:new', { item, unreadCount: 1 })
-    ioServer.to('user:u1').emit('notification:unread', { count: 0 })
+    ioServer.to('user:u1').emit('notification:new', { item, unreadCount: 1, unreadSeq: 1 })
+    ioServer.to('user:u1').emit('notification:unread', { count: 0, seq: 2 })
     await vi.waitFor(() => expect(counts).toEqual([1, 0]))
     expect(titles).toEqual(['Welcome'])
     offNew()
-    ioServer.to('user:u1').emit('notification:new', { item, unreadCount: 2 })
-    ioServer.to('user:u1').emit('notification:unread', { count: 5 })
+    ioServer.to('user:u1').emit('notification:new', { item, unreadCount: 2, unreadSeq: 3 })
+    ioServer.to('user:u1').emit('notification:unread', { count: 5, seq: 4 })
     await vi.waitFor(() => expect(counts).toEqual([1, 0, 5]))
   })
 

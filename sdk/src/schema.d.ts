@@ -938,7 +938,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How many inbox items are unread */
+        /**
+         * How many inbox items are unread
+         * @description `seq` orders the counts of one user, here and in the socket events `notification:new` (`unreadSeq`) and `notification:unread`: a client that has shown a count with a higher `seq` keeps it.
+         */
         get: operations["getUnreadCount"];
         put?: never;
         post?: never;
@@ -3710,6 +3713,39 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
             }[];
+            /** @description What a transfer may send, per currency (the wallet settings) */
+            transferLimits: {
+                IRR?: {
+                    /** @description At most this in one transfer */
+                    perTransfer?: string;
+                    /** @description At most this sent in 24 hours */
+                    perDay?: string;
+                };
+                USD?: {
+                    /** @description At most this in one transfer */
+                    perTransfer?: string;
+                    /** @description At most this sent in 24 hours */
+                    perDay?: string;
+                };
+                EUR?: {
+                    /** @description At most this in one transfer */
+                    perTransfer?: string;
+                    /** @description At most this sent in 24 hours */
+                    perDay?: string;
+                };
+                BTC?: {
+                    /** @description At most this in one transfer */
+                    perTransfer?: string;
+                    /** @description At most this sent in 24 hours */
+                    perDay?: string;
+                };
+                ETH?: {
+                    /** @description At most this in one transfer */
+                    perTransfer?: string;
+                    /** @description At most this sent in 24 hours */
+                    perDay?: string;
+                };
+            };
         };
         WalletTransaction: {
             id: string;
@@ -8803,6 +8839,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         count: number;
+                        /** @description Grows with every count read; a higher one was read later */
+                        seq: number;
                     };
                 };
             };

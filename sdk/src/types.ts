@@ -302,10 +302,13 @@ export type EscalateConversationInput = RequestBody<'escalateSupportConversation
 export interface RealtimeEvents {
   'user.updated': { userId: string }
   'user.role_changed': { userId: string; from: Role; to: Role }
-  /** A new in-app inbox item, with the unread count after it. */
-  'notification:new': { item: InboxItem; unreadCount: number }
-  /** The unread count changed (read, read all, archive). */
-  'notification:unread': { count: number }
+  /**
+   * A new in-app inbox item, with the unread count after it. Counts may arrive out of order:
+   * `unreadSeq` (and `seq` below, and in `unreadCount()`) grows with every count, so keep the highest.
+   */
+  'notification:new': { item: InboxItem; unreadCount: number; unreadSeq: number }
+  /** The unread count changed (read, read all, archive), with its order. */
+  'notification:unread': { count: number; seq: number }
   // Chat: to every member's sockets (the conversation's room); see docs/chat.md.
   'message:new': ChatMessage
   'message:updated': ChatMessage

@@ -454,6 +454,11 @@ describe('inbox', () => {
       throw e
     })
     expect(live.at(-1).unreadCount).toBeGreaterThanOrEqual(3)
+    // Every count carries its order: the one read last (highest seq) is the count now.
+    const newest = live.reduce((a, b) => (b.unreadSeq > a.unreadSeq ? b : a))
+    const now = (await api(t, 'GET', '/v1/me/notifications/unread-count', user.accessToken)).body
+    expect(now.seq).toBeGreaterThan(newest.unreadSeq)
+    expect(newest.unreadCount).toBe(now.count)
     const count = async () => (await api(t, 'GET', '/v1/me/notifications/unread-count', user.accessToken)).body.count
     const total = await count()
     const page1 = (await api(t, 'GET', '/v1/me/notifications?limit=2', user.accessToken)).body
@@ -471,6 +476,18 @@ describe('inbox', () => {
     expect(restored).toMatchObject({ id: page1.items[1].id, archived: false, read: false })
     expect((await api(t, 'GET', '/v1/me/notifications?archived=true', user.accessToken)).body.items).toHaveLength(0)
     expect((await api(t, 'POST', `/v1/me/notifications/not-a-uuid/restore`, user.accessToken)).status).toBe(400)
+    // Several read at once: their counts' events may arrive in any order; the one read last says 0.
+    const unread = (await api(t, 'GET', '/v1/me/notifications?unread=true', user.accessToken)).body.items as { id: string }[]
+    expect(unread.length).toBeGreaterThanOrEqual(2)
+    // (Events of the changes above may still be on their way: theirs are older than this count.)
+    const before = (await api(t, 'GET', '/v1/me/notifications/unread-count', user.accessToken)).body.seq
+    const counts: { count: number; seq: number }[] = []
+    socket.on('notification:unread', (p) => p.seq > before && counts.push(p))
+    const reads = await Promise.all(unread.map((i) => api(t, 'POST', `/v1/me/notifications/${i.id}/read`, user.accessToken)))
+    expect(reads.map((r) => r.status)).toEqual(unread.map(() => 200))
+    await until(() => counts.length === unread.length, 10_000, 'a count per read')
+    expect(new Set(counts.map((c) => c.seq)).size).toBe(unread.length)
+    expect(counts.reduce((a, b) => (b.seq > a.seq ? b : a)).count).toBe(0)
     await api(t, 'POST', '/v1/me/notifications/read-all', user.accessToken)
     expect(await count()).toBe(0)
     // Someone else's item is not found, not readable.

@@ -57,7 +57,16 @@ async function topUp(amount: string, key: string) {
 
 describe('top-ups', () => {
   it('credit a succeeded wallet_topup payment once, with its running balance and statement', async () => {
-    expect(await myWallet()).toEqual({ balances: [], holds: [] })
+    expect(await myWallet()).toEqual({
+      balances: [],
+      holds: [],
+      // The customer sees the limits an admin set (here the defaults), so an app can say them.
+      transferLimits: {
+        IRR: { perTransfer: '1000000000', perDay: '2000000000' },
+        USD: { perTransfer: '100000', perDay: '500000' },
+        EUR: { perTransfer: '100000', perDay: '500000' },
+      },
+    })
     const first = await topUp('500000', 'topup-1')
     expect(await until(async () => (await irr())?.balance === '500000' && (await irr()))).toEqual({
       currency: 'IRR',
@@ -89,7 +98,9 @@ describe('top-ups', () => {
     })
     expect(csv.statusCode).toBe(200)
     expect(csv.headers['content-type']).toContain('text/csv')
-    const lines = csv.body.trimEnd().split('\r\n')
+    // A byte-order mark first: Excel reads the Persian in it as UTF-8 then.
+    expect(csv.body.startsWith('\uFEFFdate,')).toBe(true)
+    const lines = csv.body.slice(1).trimEnd().split('\r\n')
     expect(lines[0]).toBe('date,transaction,kind,amount,balance_after,currency,reference,memo')
     expect(lines.slice(1).map((l) => l.split(',').slice(2, 6))).toEqual([
       ['topup', '500000', '500000', 'IRR'],
@@ -256,7 +267,7 @@ describe('admin adjustments', () => {
     }
     expect((await adjust(good, 'k', customer.token)).status).toBe(403)
     expect((await api(t, 'GET', '/v1/admin/wallet/check', customer.token)).status).toBe(403)
-    expect(await myWallet(user.accessToken)).toEqual({ balances: [], holds: [] })
+    expect(await myWallet(user.accessToken)).toMatchObject({ balances: [], holds: [] })
     expect((await api(t, 'GET', '/v1/me/wallet/transactions?cursor=bm9wZQ', customer.token)).status).toBe(400)
     expect((await api(t, 'GET', '/v1/me/wallet/statement', customer.token)).status).toBe(400)
     expect(
@@ -405,6 +416,7 @@ describe('transfers between users', () => {
     const over = await send(alice.accessToken, { to: bob.user.id, amount: '3001', currency: 'IRR' })
     expect(over.status).toBe(422)
     expect(over.body.type).toContain('wallet_limit_exceeded')
+    expect((await myWallet(alice.accessToken)).transferLimits).toEqual({ IRR: { perTransfer: '3000', perDay: '10000' } })
     // Ten of 1,500 at once: the day's 10,000 lets six through, whatever the order.
     const results = await Promise.all(
       Array.from({ length: 10 }, () => send(alice.accessToken, { to: bob.user.id, amount: '1500', currency: 'IRR' })),
@@ -446,7 +458,7 @@ describe('transfers between users', () => {
       if (type) expect(res.body.type).toContain(type)
     }
     expect((await irr(alice.accessToken)).balance).toBe('100')
-    expect(await myWallet(bob.accessToken)).toEqual({ balances: [], holds: [] })
+    expect(await myWallet(bob.accessToken)).toMatchObject({ balances: [], holds: [] })
     expect((await api(t, 'PATCH', '/v1/admin/wallet/settings', customer.token, { transferLimits: {} })).status).toBe(403)
     expect((await api(t, 'PATCH', '/v1/admin/wallet/settings', admin, { transferLimits: { IRR: { perDay: '0' } } })).status).toBe(400)
   })

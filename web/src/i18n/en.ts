@@ -1304,6 +1304,8 @@ export const en = {
   'wallet.send.insufficient': 'Your wallet does not hold enough for this: {available} is available.',
   'wallet.send.overLimit':
     'This is over your transfer limit: there is a limit on each transfer and on what you send in 24 hours. Send less, or try again later.',
+  'wallet.send.overPerTransfer': 'This is over the limit of one transfer: at most {limit}. Send less, or in parts.',
+  'wallet.send.overPerDay': 'This would take you over your limit of {limit} sent in 24 hours. Send less, or try again later.',
   'wallet.send.noRecipient': 'No one has this e-mail address or ID. Check it and try again.',
   'wallet.send.toSelf': 'This is you. Choose someone else.',
   'wallet.send.recipientInvalid': 'Enter an e-mail address (like name@example.com) or a user ID.',

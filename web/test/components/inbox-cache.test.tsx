@@ -37,7 +37,12 @@ async function renderInbox(ids: string[]) {
   const server = { refuse: false, release }
   const view = (archived: boolean) => ({ items: items.filter((i) => i.archived === archived), nextCursor: null })
   vi.spyOn(client.notifications, 'list').mockImplementation(async (query = {}) => view(Boolean(query.archived)))
-  vi.spyOn(client.notifications, 'unreadCount').mockImplementation(async () => items.filter((i) => !i.read && !i.archived).length)
+  // Each read is later than the one before (the server's seq).
+  let seq = 0
+  vi.spyOn(client.notifications, 'unreadCount').mockImplementation(async () => ({
+    count: items.filter((i) => !i.read && !i.archived).length,
+    seq: ++seq,
+  }))
   const stamp = (id: string, archived: boolean) => {
     const found = items.find((i) => i.id === id)!
     found.archived = archived
@@ -95,14 +100,24 @@ describe('inbox cache', () => {
 
   it('a pushed count wins over a read that started before it', async () => {
     const { hooks } = await renderInbox(['a'])
-    let answer!: (n: number) => void
+    let answer!: (u: { count: number; seq: number }) => void
     vi.mocked(client.notifications.unreadCount).mockImplementation(() => new Promise((resolve) => (answer = resolve)))
     act(() => void queryClient.invalidateQueries({ queryKey: notificationKeys.unread }))
     await waitFor(() => expect(answer).toBeDefined())
-    // What useLiveNotifications does with notification:unread.
-    await act(async () => pushCount(7))
-    await act(async () => answer(3))
+    // What useLiveNotifications does with notification:unread: the server read this count later (seq 50).
+    act(() => pushCount(7, 50))
+    await act(async () => answer({ count: 3, seq: 40 }))
     await waitFor(() => expect(queryClient.isFetching({ queryKey: notificationKeys.unread })).toBe(0))
     expect(hooks.result.current.unread).toBe(7)
+  })
+
+  it('counts pushed out of order: the one the server read last stays, whatever arrives after it', async () => {
+    const { hooks } = await renderInbox(['a'])
+    act(() => pushCount(20, 102))
+    act(() => pushCount(19, 101))
+    await waitFor(() => expect(hooks.result.current.unread).toBe(20))
+    expect(queryClient.getQueryData(notificationKeys.unread)).toEqual({ count: 20, seq: 102 })
+    act(() => pushCount(21, 103))
+    await waitFor(() => expect(hooks.result.current.unread).toBe(21))
   })
 })

@@ -1,9 +1,10 @@
 declare module '../../core/events/bus' {
   interface DomainEvents {
     /** A new in-app inbox item; sent to the recipient's sockets as `notification:new`. */
-    'notification:new': { item: InboxItemView; unreadCount: number }
+    /** `unreadSeq` orders the counts of one user (inbox.ts): keep the count of the highest seen. */
+    'notification:new': { item: InboxItemView; unreadCount: number; unreadSeq: number }
     /** The unread count changed (read, read-all, archive). */
-    'notification:unread': { count: number }
+    'notification:unread': { count: number; seq: number }
   }
 }
 

@@ -26,7 +26,8 @@ export function itemView(row: InboxItemRow): InboxItemView {
 export function createInbox(deps: { db: Db; events: EventBus }) {
   const { db, events } = deps
 
-  const unreadCount = (userId: string) => inboxRepo.unreadCount(db, userId)
+  /** The count with its order: a client keeps the count of the highest `seq` it has seen (events may arrive out of order). */
+  const unreadCount = (userId: string) => db.transaction((tx) => inboxRepo.unreadCount(tx, userId))
 
   /** Stores the item and marks the delivery delivered in one transaction; idempotent per delivery. */
   async function deliver(
@@ -35,7 +36,7 @@ export function createInbox(deps: { db: Db; events: EventBus }) {
     rendered: TemplateContent,
     stamp: { templateId: string; templateVersion: number },
   ) {
-    const item = await db.transaction(async (tx) => {
+    const stored = await db.transaction(async (tx) => {
       const row = await inboxRepo.insert(tx, {
         id: newId(),
         userId: d.userId,
@@ -47,12 +48,19 @@ export function createInbox(deps: { db: Db; events: EventBus }) {
         actionUrl: rendered.actionUrl ? String(rendered.actionUrl) : null,
       })
       await deliveriesRepo.update(tx, d.id, { status: 'delivered', reason: null, providerId: 'in-app', attempts: d.attempts + 1, ...stamp })
-      return row
+      // Counted in the same transaction, the new item included, in order with every other count.
+      return row && { row, unread: await inboxRepo.unreadCount(tx, d.userId) }
     })
-    if (item)
+    if (stored) {
+      const { row, unread } = stored
       await events.publish(
-        events.event('notification:new', { item: itemView(item), unreadCount: await unreadCount(d.userId) }, { userIds: [d.userId] }),
+        events.event(
+          'notification:new',
+          { item: itemView(row), unreadCount: unread.count, unreadSeq: unread.seq },
+          { userIds: [d.userId] },
+        ),
       )
+    }
   }
 
   async function list(userId: string, options: { limit?: number; cursor?: string; unread?: boolean; archived?: boolean }) {
@@ -67,7 +75,7 @@ export function createInbox(deps: { db: Db; events: EventBus }) {
   }
 
   async function announceCount(userId: string) {
-    await events.publish(events.event('notification:unread', { count: await unreadCount(userId) }, { userIds: [userId] }))
+    await events.publish(events.event('notification:unread', await unreadCount(userId), { userIds: [userId] }))
   }
 
   async function changed(userId: string, row: InboxItemRow | undefined) {

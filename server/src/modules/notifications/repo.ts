@@ -238,12 +238,18 @@ export const attemptsRepo = {
 const unread = (userId: string) => and(eq(inboxItems.userId, userId), isNull(inboxItems.readAt), isNull(inboxItems.archivedAt))
 
 export const inboxRepo = {
-  async unreadCount(x: Executor, userId: string): Promise<number> {
+  /**
+   * The user's unread count and its place in order (`seq`, from unreadCountSeq). Call it in a
+   * transaction: the user's lock, held to its end, makes a later `seq` read the count later, after
+   * the earlier one's transaction committed; two statements, so the count's snapshot follows the lock.
+   */
+  async unreadCount(x: Executor, userId: string): Promise<{ count: number; seq: number }> {
+    await x.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`inbox-count:${userId}`}, 0))`)
     const [row] = await x
-      .select({ n: sql<number>`count(*)::int` })
+      .select({ n: sql<number>`count(*)::int`, seq: sql<string>`nextval('notification_unread_seq')` })
       .from(inboxItems)
       .where(unread(userId))
-    return row.n
+    return { count: row.n, seq: Number(row.seq) }
   },
   /** The new item, or nothing when the delivery has one already. */
   async insert(x: Executor, row: typeof inboxItems.$inferInsert): Promise<InboxItemRow | undefined> {

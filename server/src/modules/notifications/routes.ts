@@ -394,8 +394,17 @@ export function notificationsRoutes(
     tags,
     access: signedIn,
     summary: 'How many inbox items are unread',
-    schema: { response: { 200: Type.Object({ count: Type.Integer() }) } },
-    handler: async (request) => ({ count: await n.inbox.unreadCount(currentUser(request).userId) }),
+    description:
+      '`seq` orders the counts of one user, here and in the socket events `notification:new` (`unreadSeq`) and `notification:unread`: a client that has shown a count with a higher `seq` keeps it.',
+    schema: {
+      response: {
+        200: Type.Object({
+          count: Type.Integer(),
+          seq: Type.Integer({ description: 'Grows with every count read; a higher one was read later' }),
+        }),
+      },
+    },
+    handler: async (request) => n.inbox.unreadCount(currentUser(request).userId),
   })
   route(app, {
     method: 'POST',

@@ -1,6 +1,6 @@
 import type { EmailThread } from './providers/types'
 import { sql } from 'drizzle-orm'
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
 export const CATEGORIES = ['transactional', 'security', 'chat', 'support', 'payments', 'marketing'] as const
 export type Category = (typeof CATEGORIES)[number]
@@ -219,3 +219,10 @@ export const devOutbox = pgTable(
   },
   (t) => [uniqueIndex('dev_outbox_delivery_key').on(t.deliveryId), index('dev_outbox_created_idx').on(t.createdAt)],
 )
+
+/**
+ * Orders a user's unread counts: each count is read under the user's lock with the next value, so a
+ * larger value always carries a count read after the smaller one's (inbox.ts). One for all users and
+ * nodes: values only need to grow.
+ */
+export const unreadCountSeq = pgSequence('notification_unread_seq')

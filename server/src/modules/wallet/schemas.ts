@@ -39,8 +39,6 @@ export const HoldView = Type.Object(
   { $id: 'WalletHold' },
 )
 
-export const WalletView = Type.Object({ balances: Type.Array(BalanceView), holds: Type.Array(HoldView) }, { $id: 'Wallet' })
-
 export const TransactionView = Type.Object(
   {
     id: Id,
@@ -178,6 +176,16 @@ const SettingsFields = {
   }),
 }
 export const WalletSettingsView = Type.Object(SettingsFields, { $id: 'WalletSettings' })
+
+export const WalletView = Type.Object(
+  {
+    balances: Type.Array(BalanceView),
+    holds: Type.Array(HoldView),
+    // The customer's own limits, so that an app can say them before and after a refusal.
+    transferLimits: { ...SettingsFields.transferLimits, description: 'What a transfer may send, per currency (the wallet settings)' },
+  },
+  { $id: 'Wallet' },
+)
 export const WalletSettingsPatch = Type.Partial(Type.Object(SettingsFields, { additionalProperties: false }))
 export type WalletSettingsPatch = Static<typeof WalletSettingsPatch>
 

@@ -233,11 +233,12 @@ export function createWalletService(deps: WalletDeps) {
   })
   jobs.schedule(JOB_EXPIRE_HOLDS, '* * * * *')
 
-  /** The user's balances (available and held) per currency, with the holds that make up "held". */
+  /** The user's balances (available and held) per currency, with the holds that make up "held", and the transfer limits. */
   async function walletOf(userId: string) {
     const wallets = await accountsRepo.walletsOf(db, userId)
     const holds = (await Promise.all(wallets.map((w) => transfersRepo.pendingOf(db, w.id)))).flat()
-    return { balances: wallets.map(balanceView), holds: holds.map(holdView) }
+    const { transferLimits } = await settings.read()
+    return { balances: wallets.map(balanceView), holds: holds.map(holdView), transferLimits }
   }
 
   async function accountFor(userId: string, currency: Currency | undefined): Promise<AccountRow[]> {

@@ -1,10 +1,10 @@
 // The signed-in user's inbox and unread count in the query cache: read through TanStack Query,
 // written by this tab's actions (optimistically, rolled back when the server refuses) and by the
 // socket (notification:new, notification:unread). The bell and the inbox read the same entries,
-// so they never disagree.
+// so they never disagree. Every count the server gives carries its order (`seq`): one older than
+// the count shown, pushed late or read before a push, is dropped.
 import type { InboxItem, InboxPage } from '@caravan/sdk'
 import { useInfiniteQuery, useMutation, useQuery, type InfiniteData, type QueryKey } from '@tanstack/react-query'
-import { useEffect } from 'react'
 import { queryClient } from '../../data/queryClient'
 import { useRealtimeConnected, useRealtimeEvent } from '../auth/live'
 import { client } from '../auth/session'
@@ -19,8 +19,18 @@ export const notificationKeys = {
 
 type Inbox = InfiniteData<InboxPage, string | undefined>
 
+/** The count shown and the order of the server's count it came from (this tab's own changes keep the seq). */
+type Unread = { count: number; seq: number }
+
+/** A read that answers after a newer count was pushed keeps the newer one. */
+async function readUnread({ signal }: { signal: AbortSignal }): Promise<Unread> {
+  const read = await client.notifications.unreadCount({ signal })
+  const shown = queryClient.getQueryData<Unread>(notificationKeys.unread)
+  return shown && shown.seq > read.seq ? shown : read
+}
+
 export function useUnreadCount(): number | null {
-  return useQuery({ queryKey: notificationKeys.unread, queryFn: ({ signal }) => client.notifications.unreadCount({ signal }) }).data ?? null
+  return useQuery({ queryKey: notificationKeys.unread, queryFn: readUnread }).data?.count ?? null
 }
 
 export function useInbox(archived: boolean) {
@@ -56,7 +66,7 @@ function insertItem(item: InboxItem, archived: boolean) {
 }
 
 const adjustUnread = (delta: number) =>
-  queryClient.setQueryData<number>(notificationKeys.unread, (count) => (count === undefined ? count : Math.max(0, count + delta)))
+  queryClient.setQueryData<Unread>(notificationKeys.unread, (u) => u && { ...u, count: Math.max(0, u.count + delta) })
 
 /** What an optimistic change replaced, put back when the server refuses it. */
 function snapshot() {
@@ -124,35 +134,20 @@ export function useMarkAllRead() {
       await queryClient.cancelQueries({ queryKey: notificationKeys.all })
       const rollback = snapshot()
       editInboxes((items) => items.map((i) => ({ ...i, read: true })))
-      queryClient.setQueryData(notificationKeys.unread, 0)
+      queryClient.setQueryData<Unread>(notificationKeys.unread, (u) => u && { ...u, count: 0 })
       return { rollback }
     },
     onError: (_error, _vars, context) => context?.rollback(),
   })
 }
 
-/**
- * Counts pushed by concurrent deliveries can arrive out of order (a 19 after a 20): each one is
- * shown at once, and the count is read again once a burst of events has settled.
- */
-const SETTLE_MS = 800
-let settleTimer: ReturnType<typeof setTimeout> | undefined
-function settleSoon() {
-  clearTimeout(settleTimer)
-  settleTimer = setTimeout(() => void queryClient.invalidateQueries({ queryKey: notificationKeys.unread }), SETTLE_MS)
-}
-
-/** A count the socket pushed: shown at once, then read again once the burst settles. */
-export async function pushCount(count: number) {
-  // A read that started before this count must not overwrite it.
-  await queryClient.cancelQueries({ queryKey: notificationKeys.unread })
-  queryClient.setQueryData(notificationKeys.unread, count)
-  settleSoon()
+/** A count the socket pushed: shown at once, unless the count shown is newer (events can arrive out of order). */
+export function pushCount(count: number, seq: number) {
+  queryClient.setQueryData<Unread>(notificationKeys.unread, (u) => (u && u.seq > seq ? u : { count, seq }))
 }
 
 /** Mounted once while signed in (by the bell): the socket's notification events into the cache. */
 export function useLiveNotifications() {
-  useEffect(() => () => clearTimeout(settleTimer), [])
   // A reconnect may have missed events: read again what they would have changed.
   // (The first connect follows the first read: what was read in the last seconds is left alone.)
   useRealtimeConnected(
@@ -162,9 +157,9 @@ export function useLiveNotifications() {
         predicate: (query) => Date.now() - query.state.dataUpdatedAt > 2_000,
       }),
   )
-  useRealtimeEvent('notification:new', ({ item, unreadCount }) => {
+  useRealtimeEvent('notification:new', ({ item, unreadCount, unreadSeq }) => {
     insertItem(item, false)
-    void pushCount(unreadCount)
+    pushCount(unreadCount, unreadSeq)
   })
-  useRealtimeEvent('notification:unread', ({ count }) => void pushCount(count))
+  useRealtimeEvent('notification:unread', ({ count, seq }) => pushCount(count, seq))
 }

@@ -11,7 +11,7 @@ import { asCaravanError, StatusMessage, useMessage } from '../../ui/messages'
 import { useIdempotencyKey } from '../payments/idempotency'
 import { useMoney } from '../payments/useMoney'
 import { answered, EMAIL, latinDigits, recipientOf } from './forms'
-import { useTransfer } from './queries'
+import { freshWallet, useTransfer } from './queries'
 import { AmountField } from '../payments/AmountField'
 
 interface SendValues {
@@ -29,6 +29,13 @@ export function SendMoney({ balances, currency }: { balances: WalletBalance[]; c
   const idempotency = useIdempotencyKey()
   const [message, setMessage] = useMessage()
   const available = (code: Currency) => balances.find((b) => b.currency === code)?.available ?? '0'
+  /** Which limit a refused amount is over, with its figure (read again: an admin may have changed it): one transfer's, else the 24 hours'. */
+  const overLimit = async (code: Currency, amount: string) => {
+    const { perTransfer, perDay } = (await freshWallet().catch(() => null))?.transferLimits[code] ?? {}
+    if (perTransfer && BigInt(amount) > BigInt(perTransfer)) return t('wallet.send.overPerTransfer', { limit: money(perTransfer, code) })
+    if (perDay) return t('wallet.send.overPerDay', { limit: money(perDay, code) })
+    return t('wallet.send.overLimit')
+  }
 
   const form = useServerForm<SendValues>({
     defaultValues: { to: '', amount: '', currency, note: '' },
@@ -61,7 +68,7 @@ export function SendMoney({ balances, currency }: { balances: WalletBalance[]; c
         const toError = problem.errors.find((e) => e.field.startsWith('body.to'))
         if (problem.code === 'insufficient_funds')
           return at('amount', t('wallet.send.insufficient', { available: money(available(values.currency), values.currency) }))
-        if (problem.code === 'wallet_limit_exceeded') return at('amount', t('wallet.send.overLimit'))
+        if (problem.code === 'wallet_limit_exceeded') return at('amount', await overLimit(values.currency, parsed.minor))
         if (toError && problem.code === 'unprocessable')
           return at('to', toError.message === 'is you' ? t('wallet.send.toSelf') : t('wallet.send.noRecipient'))
         if (toError && problem.code === 'validation') return at('to', t('wallet.send.recipientInvalid'))

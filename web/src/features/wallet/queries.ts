@@ -23,9 +23,14 @@ export const walletKeys = {
   transfer: (id: string) => ['wallet', 'ledger', 'transfer', id] as const,
 }
 
+const readWallet = ({ signal }: { signal: AbortSignal }) => client.wallet.get({ signal })
+
 export function useWallet() {
-  return useQuery({ queryKey: walletKeys.mine, queryFn: ({ signal }) => client.wallet.get({ signal }) })
+  return useQuery({ queryKey: walletKeys.mine, queryFn: readWallet })
 }
+
+/** The wallet read again now (into the cache too): after a refusal, what the page shows may be stale (an admin changed a limit). */
+export const freshWallet = () => queryClient.fetchQuery({ queryKey: walletKeys.mine, queryFn: readWallet, staleTime: 0 })
 
 /** Mounted by the wallet page: the socket's word that a wallet changed, into the cache. */
 export function useLiveWallet() {
