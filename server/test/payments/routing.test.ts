@@ -100,19 +100,26 @@ describe('Zarinpal configured by an admin', () => {
   })
 
   it('a card on the blocklist: the payment Zarinpal took with it waits for a review; the card’s hash is not on the receipt', async () => {
+    // A new customer: every payment at the fake is made with its one card, and a customer who paid
+    // with a card before is refused outright once it is listed (the capture check remembered it).
+    const payer = (await registerUser(t)).accessToken
     const listed = await api(t, 'POST', '/v1/admin/fraud/blocklist', admin, { kind: 'card_fingerprint', value: zarinpal.cardHash })
     expect(listed.status).toBe(201)
-    const created = await api(t, 'POST', '/v1/payments', customer, irr(), { 'idempotency-key': 'zp-card' })
-    const authority = new URL(created.body.nextAction.url).pathname.split('/').at(-1)!
-    await comeBack(zarinpal.pay(authority))
-    const detail = (await api(t, 'GET', `/v1/payments/${created.body.id}`, customer)).body
-    expect(detail.payment.status).toBe('succeeded')
-    expect(detail.attempts[0].receipt).toEqual({ ref_id: String(zarinpal.payments.get(authority)!.refId), card_pan: '502229******5995' })
-    // The capture check (a job on payment.succeeded; called here too, it records once) finds the card.
-    const screened = await t.caravan.services.fraud.screenCapture(detail.payment)
-    expect(screened).toMatchObject({ operation: 'payment_capture', cardFingerprint: zarinpal.cardHash, review: { status: 'open' } })
-    expect(screened!.reasons).toEqual([expect.objectContaining({ rule: 'blocklist', id: 'card_fingerprint' })])
-    await api(t, 'DELETE', `/v1/admin/fraud/blocklist/${listed.body.id}`, admin)
+    try {
+      const created = await api(t, 'POST', '/v1/payments', payer, irr(), { 'idempotency-key': 'zp-card' })
+      expect(created.status).toBe(201)
+      const authority = new URL(created.body.nextAction.url).pathname.split('/').at(-1)!
+      await comeBack(zarinpal.pay(authority))
+      const detail = (await api(t, 'GET', `/v1/payments/${created.body.id}`, payer)).body
+      expect(detail.payment.status).toBe('succeeded')
+      expect(detail.attempts[0].receipt).toEqual({ ref_id: String(zarinpal.payments.get(authority)!.refId), card_pan: '502229******5995' })
+      // The capture check (a job on payment.succeeded; called here too, it records once) finds the card.
+      const screened = await t.caravan.services.fraud.screenCapture(detail.payment)
+      expect(screened).toMatchObject({ operation: 'payment_capture', cardFingerprint: zarinpal.cardHash, review: { status: 'open' } })
+      expect(screened!.reasons).toEqual([expect.objectContaining({ rule: 'blocklist', id: 'card_fingerprint' })])
+    } finally {
+      expect((await api(t, 'DELETE', `/v1/admin/fraud/blocklist/${listed.body.id}`, admin)).status).toBe(204)
+    }
   })
 
   it('a refund Zarinpal reports pending is looked up by the reconciliation sweep until Zarinpal pays it out', async () => {
