@@ -47,7 +47,11 @@ export interface FraudCheck {
   client?: ClientContext
   /** One assessment per key: a retried request (a payment's Idempotency-Key) gets the first decision again, counted once. */
   dedupeKey?: string
+  /** The user's contact when the caller has read it already (a payment's customer): saves reading it again. */
+  contact?: Contact
 }
+
+type Contact = Awaited<ReturnType<AccountsService['contactsOf']>>[number]
 
 export interface FraudVerdict {
   /** The stored assessment; null when the rules are switched off. */
@@ -83,8 +87,8 @@ export function createFraudService(deps: FraudDeps) {
   const rejectHandlers = new Map<AssessedOperation, ReviewRejectedHandler>()
 
   /** What the accounts module knows of the user: the account's age (the host's `signedUpAt` attribute when earlier), e-mail domain, country. */
-  async function userFacts(userId: string, now: number) {
-    const [contact] = await deps.accounts.contactsOf([userId])
+  async function userFacts(userId: string, now: number, known?: Contact) {
+    const contact = known?.id === userId ? known : (await deps.accounts.contactsOf([userId]))[0]
     if (!contact) return { accountAgeDays: null, emailDomain: null, userCountry: null }
     const attributes = (contact.attributes ?? {}) as Record<string, unknown>
     const signedUp = typeof attributes.signedUpAt === 'string' ? Date.parse(attributes.signedUpAt) : NaN
@@ -110,21 +114,19 @@ export function createFraudService(deps: FraudDeps) {
     cardFingerprint: string | null
     actor: string
     dedupeKey: string | null
+    contact?: Contact
   }): Promise<AssessmentRow | undefined> {
     const { rules, version } = await settings.read()
     if (!rules.enabled) return undefined
     // Read before the transaction: nothing inside one reads through another connection (PGlite has one).
-    const [index, user, knownCards] = await Promise.all([
-      blocklist.index(),
-      userFacts(input.userId, Date.now()),
-      input.operation === 'payment_capture' ? Promise.resolve([]) : assessmentsRepo.cardsOf(db, input.userId),
+    // The cards the user paid with matter only to a card on the blocklist: not read while it has none.
+    const index = await blocklist.index()
+    const [user, knownCards] = await Promise.all([
+      userFacts(input.userId, Date.now(), input.contact),
+      input.operation === 'payment_capture' || index.cards.size === 0 ? Promise.resolve([]) : assessmentsRepo.cardsOf(db, input.userId),
     ])
     const queries = velocityQueries(rules, input.operation, { user: input.userId, ip: input.ip, device: input.deviceId })
     return events.inTransaction(db, async (tx, raise) => {
-      if (input.dedupeKey) {
-        const prior = await assessmentsRepo.byDedupe(tx, input.dedupeKey)
-        if (prior) return prior
-      }
       // The user's and the device's assessments wait for each other, so a burst cannot all count
       // the same window. Addresses are not locked: one shared by many (a NAT, a proxy) would make
       // every operation behind it wait in line; their counts may lag by the operations in flight.
@@ -164,7 +166,9 @@ export function createFraudService(deps: FraudDeps) {
         dedupeKey: input.dedupeKey,
         reviewStatus: review ? 'open' : null,
       })
-      // Only a dedupe key taken meanwhile leaves nothing inserted: that assessment is the answer.
+      // Only a dedupe key taken already (a retried request) leaves nothing inserted: the first
+      // assessment is the answer, and nothing more is recorded. (Not looked up first: on the common
+      // path, a first request, that read would find nothing.)
       if (!row) return (await assessmentsRepo.byDedupe(tx, input.dedupeKey!))!
       const view = assessmentView(row)
       if (review) raise(events.event('fraud.review_opened', { assessment: view }))
@@ -206,6 +210,7 @@ export function createFraudService(deps: FraudDeps) {
       cardFingerprint: null,
       actor: principalKey(check.actor),
       dedupeKey: check.dedupeKey ? `${check.operation}:${check.dedupeKey}` : null,
+      contact: check.contact,
     })
     if (!row) return { id: null, decision: 'allow', score: 0 }
     if (row.decision === 'block') {

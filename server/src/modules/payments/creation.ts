@@ -113,6 +113,7 @@ export function createPaymentCreation(deps: {
       actor: principal,
       client,
       dedupeKey: idempotencyKey && `${createdBy}:${idempotencyKey}`,
+      contact: customer,
     })
     const routed = await routeFor(input, customer)
     const { expiryMinutes } = await deps.settings.read()
