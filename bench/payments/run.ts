@@ -5,7 +5,7 @@
 //   create   POST /v1/payments with a new Idempotency-Key on every request, routed to the built-in
 //            test gateway (IRR), autocannon with fixed connections; once with an API key
 //            (payments:write) naming the customer by externalId (server to server), once with the
-//            customer's own bearer token. Baseline: bench/payments/baseline.ts, bare Fastify + one
+//            customer's own bearer token; the requests go to BENCH_CUSTOMERS customers in turn. Baseline: bench/payments/baseline.ts, bare Fastify + one
 //            INSERT … RETURNING of a comparable row into the same kind of database.
 //   webhook  signed Stripe checkout.session.completed events, each for its own payment created
 //            beforehand on Stripe (the Stripe fake of server/test/fakes, in its own process), each
@@ -14,7 +14,7 @@
 // a counting proxy (bench/lib/pgwire-count.ts), with a Caravan of its own (never timed).
 //
 // Settings (env): BENCH_DATABASE_URL, BENCH_DURATION (10), BENCH_CONNECTIONS (50), BENCH_WARMUP (2),
-// BENCH_PGLITE=0 to skip PGlite, BENCH_WEBHOOK_EVENTS (default: as many as the warm-up's rate
+// BENCH_CUSTOMERS (200: the creates are spread over them), BENCH_PGLITE=0 to skip PGlite, BENCH_WEBHOOK_EVENTS (default: as many as the warm-up's rate
 // processes in BENCH_DURATION seconds), BENCH_CPU_PROFILE_DIR (diagnostics: V8 CPU profiles of the
 // measured Caravan processes, read with lib/profile-summary.ts).
 // Exit code: 0 clean and on target, 1 could not run, 2 an error or unexpected answer, a missing
@@ -52,7 +52,13 @@ const PROBES = 50
 const admin = { email: 'bench-admin@example.com', password: 'bench-admin-password-1' }
 const adminEnv = { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }
 const stripeKeys = { secretKey: 'sk_test_51CaravanBenchKey0000', webhookSecret: 'whsec_caravanBenchSigningSecret' }
-const CUSTOMER = 'bench-customer'
+/**
+ * The customers the creates are spread over (round robin), each a host user with a session: one
+ * customer would measure that customer's fraud-check lock (a customer's operations are assessed
+ * one at a time, so a burst cannot count the same velocity window twice), not the server.
+ */
+const CUSTOMERS = positiveInt('BENCH_CUSTOMERS', 200)
+const customerRef = (i: number) => `bench-customer-${i % CUSTOMERS}`
 const round = (n: number) => Math.round(n * 100) / 100
 
 type Database = 'PostgreSQL' | 'PGlite'
@@ -94,12 +100,13 @@ async function inParallel<T>(count: number, concurrency: number, task: (i: numbe
   return out
 }
 
-const paymentBody = (ref: string, currency: 'IRR' | 'USD', customer: boolean) => ({
+/** A payment; `customer`: named by the API key's caller (the i-th customer's externalId), else the token's own. */
+const paymentBody = (ref: string, currency: 'IRR' | 'USD', customer: boolean, i = 0) => ({
   amount: currency === 'IRR' ? '125000' : '1250',
   currency,
   purpose: { type: 'order', ref },
   returnUrl: 'https://shop.example.com/done',
-  ...(customer ? { customerId: { externalId: CUSTOMER } } : {}),
+  ...(customer ? { customerId: { externalId: customerRef(i) } } : {}),
 })
 
 // ---- measurement: autocannon with CPU time and PostgreSQL write counters read around the measured run
@@ -274,10 +281,9 @@ function loadRow(
   }
 }
 
-/** Create requests, each with a new Idempotency-Key and order ref. */
-function createRequests(prefix: string, authorization: string, customer: boolean): autocannon.Options['requests'] {
+/** Create requests, each with a new Idempotency-Key and order ref, for the customers in turn (`authorization(i)`). */
+function createRequests(prefix: string, authorization: (i: number) => string, customer: boolean): autocannon.Options['requests'] {
   let n = 0
-  const headers = { 'content-type': 'application/json', authorization }
   return [
     {
       setupRequest: (request) => {
@@ -285,8 +291,8 @@ function createRequests(prefix: string, authorization: string, customer: boolean
         return {
           ...request,
           method: 'POST',
-          headers: { ...headers, 'idempotency-key': `${prefix}-${i}` },
-          body: JSON.stringify(paymentBody(`order-${prefix}-${i}`, 'IRR', customer)),
+          headers: { 'content-type': 'application/json', authorization: authorization(i), 'idempotency-key': `${prefix}-${i}` },
+          body: JSON.stringify(paymentBody(`order-${prefix}-${i}`, 'IRR', customer, i)),
         }
       },
     },
@@ -323,7 +329,7 @@ async function measureBaseline(database: Database, baseline: Baseline, stats?: p
   const prefix = `baseline-${randomBytes(3).toString('hex')}`
   const { result, details } = await measureFor(
     { pid: baseline.pid, stats },
-    { url: baseline.url + '/baseline/payments', requests: createRequests(prefix, 'none', false) },
+    { url: baseline.url + '/baseline/payments', requests: createRequests(prefix, () => 'none', false) },
   )
   return loadRow(
     database,
@@ -341,8 +347,9 @@ interface Prepared {
   caravan: Caravan
   adminToken: string
   apiKey: string
-  customerToken: string
-  customerId: string
+  /** The CUSTOMERS customers' session tokens and ids, in order. */
+  customerTokens: string[]
+  customerIds: string[]
 }
 
 /** Admin login, an API key (payments:write/read, sessions:create), the customer as a host user with a session. */
@@ -354,19 +361,25 @@ async function prepareCaravan(caravan: Caravan): Promise<Prepared> {
     body: { name: 'bench', scopes: ['payments:write', 'payments:read', 'sessions:create'] },
     expect: 201,
   })
-  const session = await call(url, 'POST', '/v1/auth/sessions', {
-    token: apiKey,
-    body: { externalId: CUSTOMER, name: 'Bench Customer' },
-    expect: 200,
-  })
-  return { caravan, adminToken, apiKey, customerToken: session.accessToken, customerId: session.user.id }
+  const customerTokens: string[] = []
+  const customerIds: string[] = []
+  for (let i = 0; i < CUSTOMERS; i++) {
+    const session = await call(url, 'POST', '/v1/auth/sessions', {
+      token: apiKey,
+      body: { externalId: customerRef(i), name: `Bench Customer ${i}` },
+      expect: 200,
+    })
+    customerTokens.push(session.accessToken)
+    customerIds.push(session.user.id)
+  }
+  return { caravan, adminToken, apiKey, customerTokens, customerIds }
 }
 
 /** One create each way, checked: 201, the test gateway, a redirect to follow. */
 async function checkCreate(p: Prepared) {
   for (const [token, customer] of [
     [p.apiKey, true],
-    [p.customerToken, false],
+    [p.customerTokens[0], false],
   ] as const) {
     const created = await call(p.caravan.url, 'POST', '/v1/payments', {
       token,
@@ -374,7 +387,7 @@ async function checkCreate(p: Prepared) {
       headers: { 'idempotency-key': `check-${randomBytes(6).toString('hex')}` },
       expect: 201,
     })
-    if (created.gateway !== 'test' || !created.nextAction?.url || created.customerId !== p.customerId)
+    if (created.gateway !== 'test' || !created.nextAction?.url || created.customerId !== p.customerIds[0])
       throw new Error(`POST /v1/payments: unexpected answer ${JSON.stringify(created).slice(0, 300)}`)
   }
 }
@@ -390,7 +403,7 @@ async function measureCreates(database: Database, p: Prepared, stats?: pg.Client
   for (const kind of CREATE_KINDS) {
     console.log(`  Caravan on ${database}: ${kind.label}`)
     const prefix = `${kind.key}-${randomBytes(3).toString('hex')}`
-    const authorization = `Bearer ${kind.customer ? p.apiKey : p.customerToken}`
+    const authorization = (i: number) => `Bearer ${kind.customer ? p.apiKey : p.customerTokens[i % CUSTOMERS]}`
     const { result, warm, details } = await measureFor(
       { pid: p.caravan.child.pid, stats, caravanUrl: p.caravan.url },
       { url: p.caravan.url + '/v1/payments', requests: createRequests(prefix, authorization, kind.customer) },
@@ -604,7 +617,7 @@ async function countStatements(databaseUrl: string, dataDir: string, stripe: Str
     const prefix = randomBytes(3).toString('hex')
     const create = (customer: boolean) => (i: number) =>
       call(caravan.url, 'POST', '/v1/payments', {
-        token: customer ? p.apiKey : p.customerToken,
+        token: customer ? p.apiKey : p.customerTokens[0],
         body: paymentBody(`count-${prefix}-${customer}-${i}`, 'IRR', customer),
         headers: { 'idempotency-key': `count-${prefix}-${customer}-${i}` },
         expect: 201,
