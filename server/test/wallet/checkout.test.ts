@@ -125,7 +125,10 @@ describe('paying a payment from the wallet', () => {
     expect(refund.body).toMatchObject({ destination: 'original' })
     // Sent to the gateway by the refunds job, which credits the wallet in the call.
     await until(async () => (await available()) === start - 1500n)
-    const refunds = (await api(t, 'GET', `/v1/payments/${p.id}`, admin)).body.refunds
+    // The refund is marked succeeded once the gateway call returns, a moment after the credit (on PostgreSQL the job runs apart).
+    const refundsOf = async () => (await api(t, 'GET', `/v1/payments/${p.id}`, admin)).body.refunds
+    await until(async () => (await refundsOf())[0]?.status === 'succeeded')
+    const refunds = await refundsOf()
     expect(refunds).toEqual([expect.objectContaining({ status: 'succeeded', amount: '1000' })])
     const history = (await api(t, 'GET', '/v1/me/wallet/transactions?limit=2', customer.token)).body.items
     expect(history.map((i: { kind: string; amount: string }) => [i.kind, i.amount])).toEqual([
