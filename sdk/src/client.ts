@@ -749,6 +749,13 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
       /** Only while unpaid: a payment the gateway reports paid is settled instead and the cancel refused (409). */
       cancel: (paymentId: string, o?: CallOptions) =>
         request<Payment>('POST', `/v1/payments/${id(paymentId)}/cancel`, { signal: o?.signal }),
+      /**
+       * Only while unpaid: pay it at another enabled gateway (the wallet, say, for a payment the host
+       * routed to a card gateway). The open attempt is closed where its gateway can; send the payer
+       * to the answer's `nextAction.url`. 409 payment_not_open once it is paid (or canceled, expired).
+       */
+      switchGateway: (paymentId: string, gateway: PaymentGatewayName, o?: CallOptions) =>
+        request<Payment>('POST', `/v1/payments/${id(paymentId)}/gateway`, { body: { gateway }, signal: o?.signal }),
       /** `amount` left out refunds what is left. An admin's refund goes at once; an API key's may wait for approval. */
       refund: (paymentId: string, input: RefundInput, o?: IdempotentCallOptions) =>
         request<Refund>('POST', `/v1/payments/${id(paymentId)}/refunds`, { body: input, signal: o?.signal, headers: idempotencyHeader(o) }),

@@ -77,7 +77,7 @@ describe('payments', () => {
     ])
   })
 
-  it('lists, reads and cancels; the admin queue, gateways and settings', async () => {
+  it('lists, reads, switches and cancels; the admin queue, gateways and settings', async () => {
     const { client, calls } = setup((method, path) => {
       if (path.endsWith('/payment-gateways')) return json(200, [])
       if (method === 'DELETE') return json(204, undefined)
@@ -86,6 +86,7 @@ describe('payments', () => {
     await client.payments.list({ status: 'succeeded', held: true, cursor: 'c2', limit: 10 })
     await client.payments.get('p1')
     await client.payments.cancel('p1')
+    await client.payments.switchGateway('p1', 'wallet')
     await client.admin.payments.refunds({ status: 'awaiting_approval' })
     await client.admin.payments.approveRefund('r1')
     await client.admin.payments.rejectRefund('r2')
@@ -98,6 +99,7 @@ describe('payments', () => {
       'GET /v1/payments?status=succeeded&held=true&cursor=c2&limit=10',
       'GET /v1/payments/p1',
       'POST /v1/payments/p1/cancel',
+      'POST /v1/payments/p1/gateway',
       'GET /v1/admin/refunds?status=awaiting_approval',
       'POST /v1/admin/refunds/r1/approve',
       'POST /v1/admin/refunds/r2/reject',
@@ -107,8 +109,9 @@ describe('payments', () => {
       'GET /v1/admin/payment-settings',
       'PATCH /v1/admin/payment-settings',
     ])
-    expect(calls[7].body).toEqual({ enabled: true, config: { secretKey: '••••••' } })
-    expect(calls[10].body).toEqual({ expiryMinutes: 30 })
+    expect(calls[3].body).toEqual({ gateway: 'wallet' })
+    expect(calls[8].body).toEqual({ enabled: true, config: { secretKey: '••••••' } })
+    expect(calls[11].body).toEqual({ expiryMinutes: 30 })
     expect(calls.every((c) => c.key === null)).toBe(true)
   })
 

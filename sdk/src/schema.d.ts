@@ -1490,6 +1490,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/payments/{id}/gateway": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay an unpaid payment at another gateway (the wallet, for one)
+         * @description The open attempt is asked first (a payment it reports paid is settled and the switch refused, 409 payment_not_open), closed at its gateway where the gateway can, and a new attempt started: send the payer to nextAction.url. Asking again for the same gateway answers the attempt open there. Money that still arrives on the old attempt is refunded automatically when the new one paid too.
+         */
+        post: operations["switchPaymentGateway"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payments/{id}/refunds": {
         parameters: {
             query?: never;
@@ -4687,7 +4707,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4771,7 +4791,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4859,7 +4879,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4942,7 +4962,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5097,7 +5117,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5355,7 +5375,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5917,7 +5937,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6382,7 +6402,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6690,7 +6710,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6979,7 +6999,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7126,7 +7146,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8127,7 +8147,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9323,7 +9343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10672,7 +10692,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11464,7 +11484,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11672,7 +11692,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11683,6 +11703,108 @@ export interface operations {
             };
             /** @description Too many requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    switchPaymentGateway: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The enabled gateway to pay at instead (the wallet, for one) */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {unknown} */
+                    gateway: "test" | "zarinpal" | "stripe" | "paypal" | "wallet";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable; No payment gateway can take this payment now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11766,7 +11888,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11916,7 +12038,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11992,7 +12114,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13498,7 +13620,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13961,7 +14083,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14056,7 +14178,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14149,7 +14271,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14241,7 +14363,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14333,7 +14455,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14410,7 +14532,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14788,7 +14910,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14892,7 +15014,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15036,7 +15158,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15186,7 +15308,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15398,7 +15520,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15553,7 +15675,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16101,7 +16223,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16221,7 +16343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16382,7 +16504,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16478,7 +16600,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16697,7 +16819,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16779,7 +16901,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17025,7 +17147,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17479,7 +17601,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17637,7 +17759,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17733,7 +17855,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18018,7 +18140,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18104,7 +18226,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
+            /** @description Conflict; A request with this Idempotency-Key is still running; An account with this email already exists; The file is still being scanned for viruses; The file was blocked: malware was found in it; The payment can no longer be canceled; The payment is no longer waiting to be paid; The payment cannot be refunded; The refund is not waiting for approval; The ticket is closed; The ticket is not solved yet; The ticket was already rated; The wallet does not hold enough for this; A transfer with this id was made with other terms; The hold was already posted or released; The withdrawal was already decided; The hold expired and its amount was released; The payment is no longer waiting to be paid; A fraud review holds this: it can be approved only once the review approves it; The review was decided already; The rules changed since they were read: read them again; The value is on the blocklist already */
             409: {
                 headers: {
                     [name: string]: unknown;

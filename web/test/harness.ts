@@ -191,6 +191,12 @@ export async function api(url: string, method: string, path: string, body?: unkn
   return { status: response.status, body: text ? JSON.parse(text) : undefined }
 }
 
+/** Money for a test: an admin's adjustment of the user's wallet (IRR unless told), through the API. */
+export async function fundWallet(url: string, adminToken: string, userId: string, amount: string, currency = 'IRR', reason = 'test funds') {
+  const made = await api(url, 'POST', '/v1/admin/wallet/adjustments', { userId, currency, amount, reason }, adminToken)
+  expect(made.status, JSON.stringify(made.body)).toBe(201)
+}
+
 /**
  * The newest link to `pagePath` (e.g. "/reset-password") the dev outbox e-mailed to `email`, as a
  * path of this server, once at least `count` such e-mails were sent. `adminToken` reads the outbox.

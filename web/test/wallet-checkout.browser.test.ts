@@ -2,11 +2,23 @@
 // sends them to /wallet/pay/<attempt>; they see the amount beside what their wallet holds, pay,
 // and land on the return address with the payment succeeded and the wallet debited once. In
 // Persian a wallet that cannot cover the payment says so (with a way to top up) and "back" cancels
-// the payment. Axe and no sideways scrolling at desktop width and on a 360 px phone.
+// the payment. A payment the shop routed to a gateway can be paid from the wallet instead, from its
+// page in the customer area. Axe and no sideways scrolling at desktop width and on a 360 px phone.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkScreen } from './screens'
-import { accessTokenOf, api, chromiumAvailable, iso, launchBrowser, pageOpener, startServer, unique, type RunningServer } from './harness'
+import {
+  accessTokenOf,
+  api,
+  chromiumAvailable,
+  fundWallet,
+  iso,
+  launchBrowser,
+  pageOpener,
+  startServer,
+  unique,
+  type RunningServer,
+} from './harness'
 
 const ADMIN_EMAIL = 'wallet-pay@caravan.test'
 const ADMIN_PASSWORD = 'admin-password-1'
@@ -29,16 +41,7 @@ describe.runIf(chromiumAvailable())('paying from the wallet', () => {
     return { page, userId: registered.body.user.id, token: await accessTokenOf(page) }
   }
 
-  async function fund(userId: string, amount: string) {
-    const made = await api(
-      server.url,
-      'POST',
-      '/v1/admin/wallet/adjustments',
-      { userId, currency: 'IRR', amount, reason: 'Funds' },
-      adminToken,
-    )
-    expect(made.status).toBe(201)
-  }
+  const fund = (userId: string, amount: string) => fundWallet(server.url, adminToken, userId, amount)
 
   /** A payment the shop made for the customer, to be paid from the wallet; answers its pay page. */
   async function walletPayment(token: string, amount: string, description: string) {
@@ -108,6 +111,60 @@ describe.runIf(chromiumAvailable())('paying from the wallet', () => {
       await page.getByRole('link', { name: 'Continue' }).waitFor()
       expect(await page.getByRole('button', { name: /^Pay / }).count()).toBe(0)
       expect((await irr(token)).balance).toBe('70000')
+    },
+  )
+
+  it(
+    'a payment the shop routed to a gateway, paid from the wallet instead (en); too little in it says so (fa)',
+    { timeout: 120_000 },
+    async () => {
+      /** The shop's payment for the customer, routed by the server (to the test gateway here). */
+      const routed = async (userId: string, amount: string) => {
+        const created = await api(
+          server.url,
+          'POST',
+          '/v1/payments',
+          {
+            amount,
+            currency: 'IRR',
+            purpose: { type: 'order', ref: `o-${unique()}` },
+            returnUrl: `${origin}/pay/result`,
+            customerId: userId,
+          },
+          adminToken,
+        )
+        expect(created.status).toBe(201)
+        expect(created.body.gateway).toBe('test')
+        return created.body.id as string
+      }
+      const { page, userId, token } = await customer('en')
+      await fund(userId, '100000')
+      const id = await routed(userId, '25000')
+      await page.goto(`${origin}/pay?paymentId=${id}`)
+      await page.getByRole('heading', { level: 3, name: 'Or pay from your wallet' }).waitFor()
+      await page.getByText(`Your wallet has ${iso('10,000 Toman')} available.`).waitFor()
+      await checkScreen(page, 'pay-existing-wallet-en')
+      await page.getByRole('button', { name: 'Pay from my wallet' }).click()
+      await page.waitForURL((url) => url.pathname.startsWith('/wallet/pay/'))
+      await page.getByRole('button', { name: `Pay ${iso('2,500 Toman')}`, exact: true }).click()
+      await page.waitForURL((url) => url.pathname === '/pay/result')
+      await h1(page, 'Payment successful').waitFor()
+      expect(await irr(token)).toMatchObject({ balance: '75000' })
+      const detail = await api(server.url, 'GET', `/v1/payments/${id}`, undefined, token)
+      expect(detail.body.attempts.map((a: { gateway: string; status: string }) => [a.gateway, a.status])).toEqual([
+        ['test', 'canceled'],
+        ['wallet', 'succeeded'],
+      ])
+
+      const fa = await customer('fa')
+      await fund(fa.userId, '1000')
+      const short = await routed(fa.userId, '25000')
+      await fa.page.goto(`${origin}/pay?paymentId=${short}`)
+      await fa.page.getByRole('heading', { level: 3, name: 'یا از کیف پول خود بپردازید' }).waitFor()
+      await fa.page.getByText(`موجودی قابل استفاده کیف پول شما ${iso('۱۰۰ تومان')} است و برای این پرداخت کافی نیست.`).waitFor()
+      expect(await fa.page.getByRole('button', { name: 'پرداخت از کیف پول من' }).count()).toBe(0)
+      await fa.page.locator('.pay-wallet').getByRole('link', { name: 'افزایش موجودی' }).waitFor()
+      await checkScreen(fa.page, 'pay-existing-wallet-short-fa')
     },
   )
 

@@ -99,6 +99,47 @@ describe('Zarinpal configured by an admin', () => {
     expect(zarinpal.requests.filter((r) => r.path.includes('verify')).length).toBe(verifies)
   })
 
+  it('switched to the wallet: Zarinpal’s attempt cannot be closed there, and money it still takes is refunded', async () => {
+    const payer = await registerUser(t)
+    const funded = await api(
+      t,
+      'POST',
+      '/v1/admin/wallet/adjustments',
+      admin,
+      { userId: payer.user.id, currency: 'IRR', amount: '300000', reason: 'test funds' },
+      { 'idempotency-key': `fund-${payer.user.id}` },
+    )
+    expect(funded.status).toBe(201)
+    const created = await api(t, 'POST', '/v1/payments', admin, irr({ customerId: payer.user.id }), { 'idempotency-key': 'zp-switch' })
+    expect(created.body.gateway).toBe('zarinpal')
+    const authority = new URL(created.body.nextAction.url).pathname.split('/').at(-1)!
+    const switched = await api(t, 'POST', `/v1/payments/${created.body.id}/gateway`, payer.accessToken, { gateway: 'wallet' })
+    expect(switched.status, JSON.stringify(switched.body)).toBe(200)
+    const attemptId = new URL(switched.body.nextAction.url).pathname.split('/').at(-1)!
+    const paid = await api(t, 'POST', `/v1/wallet/checkout/${attemptId}`, payer.accessToken, undefined, {
+      'idempotency-key': 'zp-switch-pay',
+    })
+    expect(paid.body.status).toBe('succeeded')
+    expect((await comeBack(paid.body.redirectUrl)).searchParams.get('status')).toBe('succeeded')
+
+    // The payer's Zarinpal page was still open, and they paid there too.
+    expect((await comeBack(zarinpal.pay(authority))).searchParams.get('status')).toBe('succeeded')
+    const detail = await until(async () => {
+      const d = (await api(t, 'GET', `/v1/payments/${created.body.id}`, admin)).body
+      return d.refunds.length ? d : undefined
+    }, 20_000)
+    expect(detail.attempts.map((a: any) => [a.gateway, a.status])).toEqual([
+      ['zarinpal', 'succeeded'],
+      ['wallet', 'succeeded'],
+    ])
+    expect(detail.payment).toMatchObject({ status: 'succeeded', gateway: 'wallet', capturedAmount: '500000' })
+    expect(detail.refunds).toEqual([expect.objectContaining({ amount: '250000', reason: 'duplicate' })])
+    const audit = await t.database.query(`select data from audit_log where action = 'payment.gateway_switched' and target_id = $1`, [
+      created.body.id,
+    ])
+    expect(audit.rows[0].data).toEqual({ from: 'zarinpal', to: 'wallet', previousAttempt: 'unsupported' })
+  })
+
   it('a card on the blocklist: the payment Zarinpal took with it waits for a review; the card’s hash is not on the receipt', async () => {
     // A new customer: every payment at the fake is made with its one card, and a customer who paid
     // with a card before is refused outright once it is listed (the capture check remembered it).

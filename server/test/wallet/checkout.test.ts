@@ -218,3 +218,138 @@ describe('paying a payment from the wallet', () => {
     expect(configure.status).toBe(400)
   })
 })
+
+describe('a payment routed elsewhere, paid from the wallet instead', () => {
+  /** An order the host created for the customer, routed (here to the test gateway). */
+  async function hostOrder(userId: string, amount = '4000') {
+    const created = await api(
+      t,
+      'POST',
+      '/v1/payments',
+      admin,
+      { amount, currency: 'IRR', purpose: { type: 'order', ref: ref() }, returnUrl: 'https://shop.example.com/done', customerId: userId },
+      { 'idempotency-key': key('host') },
+    )
+    expect(created.status, JSON.stringify(created.body)).toBe(201)
+    expect(created.body.gateway).toBe('test')
+    return { id: created.body.id as string, testReference: new URL(created.body.nextAction.url).pathname.split('/').at(-1)! }
+  }
+  const switchTo = (paymentId: string, gateway: string, token: string) =>
+    api(t, 'POST', `/v1/payments/${paymentId}/gateway`, token, { gateway })
+  const attemptOf = (url: string) => new URL(url).pathname.split('/').at(-1)!
+
+  it('closes the gateway’s page, opens the wallet’s, and is paid there once', async () => {
+    const user = await registerUser(t)
+    await fund(user.user.id, '10000')
+    const order = await hostOrder(user.user.id)
+
+    const switched = await switchTo(order.id, 'wallet', user.accessToken)
+    expect(switched.status, JSON.stringify(switched.body)).toBe(200)
+    expect(switched.body).toMatchObject({ id: order.id, gateway: 'wallet', status: 'requires_action' })
+    const attemptId = attemptOf(switched.body.nextAction.url)
+    expect(new URL(switched.body.nextAction.url).pathname).toBe(`/wallet/pay/${attemptId}`)
+    // Asked again (a double click): the same wallet attempt, no third one.
+    const again = await switchTo(order.id, 'wallet', user.accessToken)
+    expect(again.body.nextAction.url).toBe(switched.body.nextAction.url)
+    // The test gateway's page was closed: paying there now changes nothing.
+    await t.caravan.services.payments.testGateway.choose(order.testReference, 'pay')
+
+    const paid = await checkout(attemptId, user.accessToken)
+    expect(paid.status, JSON.stringify(paid.body)).toBe(200)
+    expect((await followReturn(paid.body.redirectUrl)).searchParams.get('status')).toBe('succeeded')
+    expect(await available(user.accessToken)).toBe(6000n)
+    const detail = (await api(t, 'GET', `/v1/payments/${order.id}`, user.accessToken)).body
+    expect(detail.payment).toMatchObject({ status: 'succeeded', gateway: 'wallet', capturedAmount: '4000' })
+    expect(detail.attempts.map((a: { gateway: string; status: string }) => [a.gateway, a.status])).toEqual([
+      ['test', 'canceled'],
+      ['wallet', 'succeeded'],
+    ])
+    // Paid: no more switching.
+    const late = await switchTo(order.id, 'test', user.accessToken)
+    expect(late.status).toBe(409)
+    expect(late.body.type).toMatch(/payment_not_open$/)
+    const audit = await t.database.query(`select data from audit_log where action = 'payment.gateway_switched' and target_id = $1`, [
+      order.id,
+    ])
+    expect(audit.rows.map((r) => r.data)).toEqual([{ from: 'test', to: 'wallet', previousAttempt: 'closed' }])
+    expect((await api(t, 'GET', '/v1/admin/wallet/check', admin)).body.ok).toBe(true)
+  })
+
+  it('asks the gateway first: a payment paid there meanwhile is settled, and the switch refused', async () => {
+    const user = await registerUser(t)
+    await fund(user.user.id, '10000')
+    const order = await hostOrder(user.user.id)
+    await t.caravan.services.payments.testGateway.choose(order.testReference, 'pay')
+    const refused = await switchTo(order.id, 'wallet', user.accessToken)
+    expect(refused.status).toBe(409)
+    expect(refused.body.type).toMatch(/payment_not_open$/)
+    const detail = (await api(t, 'GET', `/v1/payments/${order.id}`, user.accessToken)).body
+    expect(detail.payment.status).toBe('succeeded')
+    expect(detail.attempts).toHaveLength(1)
+    expect(await available(user.accessToken)).toBe(10000n)
+  })
+
+  it('switched back from the wallet: the wallet’s page no longer takes money', async () => {
+    const user = await registerUser(t)
+    await fund(user.user.id, '10000')
+    const order = await hostOrder(user.user.id)
+    const toWallet = await switchTo(order.id, 'wallet', user.accessToken)
+    const back = await switchTo(order.id, 'test', user.accessToken)
+    expect(back.status, JSON.stringify(back.body)).toBe(200)
+    expect(back.body.gateway).toBe('test')
+    const closed = await checkout(attemptOf(toWallet.body.nextAction.url), user.accessToken)
+    expect(closed.status).toBe(409)
+    expect(closed.body.type).toMatch(/checkout_closed$/)
+    expect(await available(user.accessToken)).toBe(10000n)
+    // The wallet attempt cannot be closed at a gateway (it has none): it stays pending, unpaid.
+    const attempts = (await api(t, 'GET', `/v1/payments/${order.id}`, admin)).body.attempts
+    expect(attempts.map((a: { gateway: string; status: string }) => [a.gateway, a.status])).toEqual([
+      ['test', 'canceled'],
+      ['wallet', 'pending'],
+      ['test', 'pending'],
+    ])
+  })
+
+  it('ten switches at once make one wallet attempt', async () => {
+    const user = await registerUser(t)
+    const order = await hostOrder(user.user.id)
+    const answers = await Promise.all(Array.from({ length: 10 }, () => switchTo(order.id, 'wallet', user.accessToken)))
+    for (const a of answers) expect([200, 409], JSON.stringify(a.body)).toContain(a.status)
+    for (const a of answers.filter((x) => x.status === 409)) expect(a.body.type).toMatch(/idempotency_in_progress$/)
+    const urls = new Set(answers.filter((a) => a.status === 200).map((a) => a.body.nextAction.url))
+    expect(urls.size).toBe(1)
+    const attempts = (await api(t, 'GET', `/v1/payments/${order.id}`, admin)).body.attempts
+    expect(attempts.map((a: { gateway: string }) => a.gateway)).toEqual(['test', 'wallet'])
+  })
+
+  it('refuses what cannot be: another’s payment, a top-up from the wallet, a gateway that is off, a bad body', async () => {
+    const user = await registerUser(t)
+    const order = await hostOrder(user.user.id)
+    const other = await registerUser(t)
+    expect((await switchTo(order.id, 'wallet', other.accessToken)).status).toBe(404)
+    expect((await switchTo(crypto.randomUUID(), 'wallet', user.accessToken)).status).toBe(404)
+    const off = await switchTo(order.id, 'stripe', user.accessToken)
+    expect(off.status).toBe(422)
+    expect(off.body.errors).toEqual([expect.objectContaining({ field: 'body.gateway' })])
+    for (const body of [{ gateway: 'bitcoin!' }, { gateway: 7 }, {}, { gateway: 'wallet', extra: 1 }]) {
+      const bad = await api(t, 'POST', `/v1/payments/${order.id}/gateway`, user.accessToken, body)
+      expect(bad.status, JSON.stringify(body)).toBe(400)
+    }
+    const topUp = await api(
+      t,
+      'POST',
+      '/v1/payments',
+      user.accessToken,
+      { amount: '1000', currency: 'IRR', purpose: { type: 'wallet_topup' }, returnUrl: 'https://shop.example.com/x' },
+      { 'idempotency-key': key('topup') },
+    )
+    const fromItself = await switchTo(topUp.body.id, 'wallet', user.accessToken)
+    expect(fromItself.status).toBe(400)
+    expect(fromItself.body.errors).toEqual([expect.objectContaining({ field: 'body.gateway' })])
+    // Nothing changed by any of them.
+    const attempts = (await api(t, 'GET', `/v1/payments/${order.id}`, admin)).body.attempts
+    expect(attempts.map((a: { gateway: string; status: string }) => [a.gateway, a.status])).toEqual([['test', 'pending']])
+    // A host may switch it for the customer (admin here).
+    expect((await switchTo(order.id, 'wallet', admin)).status).toBe(200)
+  })
+})

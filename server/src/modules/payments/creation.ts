@@ -20,8 +20,10 @@ import type { GatewayName } from './gateways/types'
 import { attemptsRepo, paymentsRepo, type AttemptRow, type PaymentRow } from './repo'
 import { route } from './routing'
 import type { CreatePaymentBody } from './schemas'
+import type { Settlement } from './settlement'
 import type { PaymentSettingsStore } from './settings'
 import { isOpen } from './state'
+import type { PurposeType } from './tables'
 import { paymentView } from './views'
 
 export const returnPath = (attemptId: string) => `/v1/payments/return/${attemptId}`
@@ -39,6 +41,10 @@ export function createPaymentCreation(deps: {
   publicUrl: string
   /** Fails the payment with the gateway's reason (settlement.ts: state change, audit, event). */
   refused: (paymentId: string, reason: string) => Promise<void>
+  /** settlement.ts: the current attempt asked at its gateway; an attempt closed there; a transaction with audit entries. */
+  refresh: Settlement['refresh']
+  closeAtGateway: Settlement['closeAtGateway']
+  settleTx: Settlement['settleTx']
   fraud: Pick<FraudChecks, 'assess'>
 }) {
   const { db, registry } = deps
@@ -64,6 +70,23 @@ export function createPaymentCreation(deps: {
     return contact
   }
 
+  /** A gateway the caller named: enabled for the currency, and never the wallet for a top-up. */
+  function named(
+    gateway: GatewayName,
+    payment: { currency: CreatePaymentBody['currency']; purpose: { type: PurposeType } },
+    active: Map<GatewayName, ActiveGateway>,
+  ): GatewayName {
+    if (gateway === 'wallet' && payment.purpose.type === 'wallet_topup')
+      throw new AppError('validation', 'A wallet is not topped up from itself', {
+        errors: [{ field: 'body.gateway', message: 'a wallet_topup payment is paid at a gateway, not from the wallet' }],
+      })
+    if (!active.get(gateway)?.gateway.currencies.includes(payment.currency))
+      throw new AppError('gateway_not_enabled', `The ${gateway} gateway is not enabled for ${payment.currency}`, {
+        errors: [{ field: 'body.gateway', message: 'not enabled for this currency' }],
+      })
+    return gateway
+  }
+
   /** The gateways to try, in order, and what each is on this node. */
   async function routeFor(
     input: CreatePaymentBody,
@@ -71,17 +94,7 @@ export function createPaymentCreation(deps: {
   ): Promise<{ order: GatewayName[]; active: Map<GatewayName, ActiveGateway> }> {
     const active = await registry.active()
     const available = new Map([...active].map(([name, a]) => [name, a.gateway.currencies] as const))
-    if (input.gateway) {
-      if (input.gateway === 'wallet' && input.purpose.type === 'wallet_topup')
-        throw new AppError('validation', 'A wallet is not topped up from itself', {
-          errors: [{ field: 'body.gateway', message: 'a wallet_topup payment is paid at a gateway, not from the wallet' }],
-        })
-      if (!available.get(input.gateway)?.includes(input.currency))
-        throw new AppError('gateway_not_enabled', `The ${input.gateway} gateway is not enabled for ${input.currency}`, {
-          errors: [{ field: 'body.gateway', message: 'not enabled for this currency' }],
-        })
-      return { order: [input.gateway], active }
-    }
+    if (input.gateway) return { order: [named(input.gateway, input, active)], active }
     // The country routing looks at: given with the payment, else the host's `country` attribute of the user.
     const attribute = (customer.attributes as Record<string, unknown> | null | undefined)?.country
     const country = input.country ?? (typeof attribute === 'string' ? attribute : undefined)
@@ -222,5 +235,51 @@ export function createPaymentCreation(deps: {
 
   const fail = (attempt: AttemptRow, error: string) => attemptsRepo.update(db, attempt.id, { status: 'error', error })
 
-  return { create }
+  /**
+   * The payer pays another way (the host routed the payment to a card gateway; the customer would
+   * rather pay from their wallet): the open attempt is asked first (a paid one settles, 409), closed
+   * at its gateway where the gateway can, and a new attempt is started at `gateway`. The same
+   * gateway asked for again answers the attempt that is open there. Money that still arrives on
+   * the old attempt is caught by the late-capture rule: refunded when the new one paid too.
+   */
+  async function switchGateway(principal: Principal, payment: PaymentRow, gateway: GatewayName) {
+    const refreshed = await deps.refresh(payment.id)
+    const open = (p: PaymentRow) => {
+      if (p.status !== 'requires_action') throw new AppError('payment_not_open', `The payment is ${p.status}`)
+    }
+    open(refreshed)
+    const active = await registry.active()
+    named(gateway, { currency: refreshed.currency, purpose: { type: refreshed.purposeType } }, active)
+    const current = (await attemptsRepo.ofPayment(db, payment.id)).at(-1)
+    if (current?.gateway === gateway && current.status === 'pending') {
+      if (current.redirectUrl) return paymentView(refreshed, current)
+      if (Date.now() - current.createdAt.getTime() < TAKE_OVER_AFTER_MS)
+        throw new AppError('idempotency_in_progress', undefined, { retryAfterSeconds: 1 })
+    }
+    const closed = await deps.closeAtGateway(current)
+    if (closed === 'failed') open(await deps.refresh(payment.id))
+    const attempt = await deps.settleTx(async (tx, _raise, record) => {
+      const locked = (await paymentsRepo.lock(tx, payment.id))!
+      open(locked)
+      // Another switch got here first: its attempt is the answer (asked again in a moment).
+      if ((await attemptsRepo.ofPayment(tx, payment.id)).at(-1)?.id !== current?.id)
+        throw new AppError('idempotency_in_progress', 'Another change of gateway is under way; ask again in a moment', {
+          retryAfterSeconds: 1,
+        })
+      if (current && closed === 'closed')
+        await attemptsRepo.update(tx, current.id, { status: 'canceled', error: `closed: the payer chose ${gateway}` })
+      record({
+        actor: principal,
+        action: 'payment.gateway_switched',
+        targetType: 'payment',
+        targetId: payment.id,
+        data: { from: current?.gateway ?? null, to: gateway, previousAttempt: closed },
+      })
+      return attemptsRepo.insertNext(tx, { id: newId(), paymentId: payment.id, gateway })
+    })
+    const [customer] = await deps.accounts.contactsOf([refreshed.customerId])
+    return start({ ...refreshed, gateway }, customer, { order: [gateway], active }, attempt)
+  }
+
+  return { create, switchGateway }
 }

@@ -95,6 +95,19 @@ export function paymentsRoutes(app: App, deps: { payments: PaymentsService; auth
   })
   route(app, {
     method: 'POST',
+    url: '/v1/payments/:id/gateway',
+    operationId: 'switchPaymentGateway',
+    tags,
+    access: payer,
+    errors: [404, 409, 422, 503],
+    summary: 'Pay an unpaid payment at another gateway (the wallet, for one)',
+    description:
+      'The open attempt is asked first (a payment it reports paid is settled and the switch refused, 409 payment_not_open), closed at its gateway where the gateway can, and a new attempt started: send the payer to nextAction.url. Asking again for the same gateway answers the attempt open there. Money that still arrives on the old attempt is refunded automatically when the new one paid too.',
+    schema: { params: IdParams, body: S.SwitchGatewayBody, response: { 200: RefTo(S.PaymentView) } },
+    handler: async (request) => p.switchGateway(request.principal!, request.params.id, request.body.gateway),
+  })
+  route(app, {
+    method: 'POST',
     url: '/v1/payments/:id/refunds',
     operationId: 'refundPayment',
     tags,

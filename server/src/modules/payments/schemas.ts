@@ -108,6 +108,12 @@ export const PaymentDetail = Type.Object(
   { $id: 'PaymentDetail' },
 )
 
+export const SwitchGatewayBody = Type.Object(
+  { gateway: GatewayName },
+  { additionalProperties: false, description: 'The enabled gateway to pay at instead (the wallet, for one)' },
+)
+export type SwitchGatewayBody = Static<typeof SwitchGatewayBody>
+
 export const PaymentQuery = Type.Object(
   {
     ...PageQuery,

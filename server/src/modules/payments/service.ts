@@ -33,6 +33,7 @@ declare module '../../core/http/errors' {
     gateway_not_enabled: true
     gateway_refused: true
     payment_not_cancelable: true
+    payment_not_open: true
     payment_not_refundable: true
     refund_exceeds_captured: true
     refund_not_awaiting: true
@@ -44,6 +45,7 @@ defineProblemTypes({
   gateway_not_enabled: { status: 422, title: 'No enabled payment gateway takes this payment' },
   gateway_refused: { status: 422, title: 'The payment gateway refused the payment' },
   payment_not_cancelable: { status: 409, title: 'The payment can no longer be canceled' },
+  payment_not_open: { status: 409, title: 'The payment is no longer waiting to be paid' },
   payment_not_refundable: { status: 409, title: 'The payment cannot be refunded' },
   refund_exceeds_captured: { status: 422, title: 'The refund is larger than what is left of the payment' },
   refund_not_awaiting: { status: 409, title: 'The refund is not waiting for approval' },
@@ -99,6 +101,9 @@ export function createPaymentsService(deps: PaymentsDeps) {
     settings,
     publicUrl: deps.settings.publicUrl,
     refused: settlement.refused,
+    refresh: settlement.refresh,
+    closeAtGateway: settlement.closeAtGateway,
+    settleTx: settlement.settleTx,
     fraud: deps.fraud,
   })
 
@@ -172,6 +177,8 @@ export function createPaymentsService(deps: PaymentsDeps) {
     const payment = (await paymentsRepo.byId(db, attempt.paymentId))!
     return {
       attempt: attemptView(attempt),
+      /** false once the payer chose another gateway for the payment: this attempt is no longer to be paid. */
+      current: (await attemptsRepo.ofPayment(db, payment.id)).at(-1)?.id === attempt.id,
       payment: paymentView(payment, attempt),
       returnUrl: new URL(returnPath(attempt.id), deps.settings.publicUrl).toString(),
     }
@@ -188,6 +195,9 @@ export function createPaymentsService(deps: PaymentsDeps) {
     cancel: (principal: Principal, id: string) =>
       settlement.cancel(id, (p) => visible(principal, p)).then(async (p) => paymentView(p, (await attemptsRepo.ofPayment(db, id)).at(-1))),
     refresh: (id: string) => settlement.refresh(id),
+    /** Pays the open payment at another gateway (creation.ts). */
+    switchGateway: async (principal: Principal, id: string, gateway: GatewayName) =>
+      creation.switchGateway(principal, visible(principal, await paymentsRepo.byId(db, id)), gateway),
     /** One pass of the reconciliation job (tests call it directly). */
     reconcile: async (options: { staleSeconds: number; limit: number }) => ({
       ...(await settlement.reconcile(options)),

@@ -202,6 +202,28 @@ export function createSettlement(deps: {
     return (await paymentsRepo.byId(db, paymentId))!
   }
 
+  /**
+   * Closes an open attempt at its gateway so the payer can no longer pay it there: `unsupported`
+   * when the gateway has no such call (Zarinpal, PayPal: nothing is taken until we verify or
+   * capture, so money can only come through our own confirmation, where the late-capture rule
+   * refunds it), `failed` when it refused or did not answer.
+   */
+  async function closeAtGateway(attempt: AttemptRow | undefined): Promise<'closed' | 'unsupported' | 'failed'> {
+    const gateway = attempt?.status === 'pending' && attempt.reference ? await registry.byName(attempt.gateway) : undefined
+    if (!attempt?.reference || !gateway?.cancel) return 'unsupported'
+    try {
+      await gateway.cancel(attempt.reference)
+      return 'closed'
+    } catch (e) {
+      if (!(e instanceof ProviderError)) throw e
+      deps.logger.warn(
+        { paymentId: attempt.paymentId, gateway: attempt.gateway, err: e.message },
+        'closing the attempt at the gateway failed',
+      )
+      return 'failed'
+    }
+  }
+
   /** Cancels an unpaid payment; one the gateway says is paid is settled instead and refused (409). */
   async function cancel(paymentId: string, check: (p: PaymentRow) => void): Promise<PaymentRow> {
     const before = await paymentsRepo.byId(db, paymentId)
@@ -210,18 +232,10 @@ export function createSettlement(deps: {
     let p = await refresh(paymentId)
     if (p.status !== 'requires_action') throw new AppError('payment_not_cancelable', `The payment is ${p.status}`)
     // Close the attempt at the gateway, so the payer can no longer pay it.
-    const current = (await attemptsRepo.ofPayment(db, paymentId)).at(-1)
-    const gateway = current?.reference ? await registry.byName(current.gateway) : undefined
-    if (current?.reference && gateway?.cancel) {
-      try {
-        await gateway.cancel(current.reference)
-      } catch (e) {
-        if (!(e instanceof ProviderError)) throw e
-        // Refused (paid meanwhile?) or unreachable: ask again; money that still comes is refunded automatically.
-        deps.logger.warn({ paymentId, gateway: current.gateway, err: e.message }, 'closing the attempt at the gateway failed')
-        p = await refresh(paymentId)
-        if (p.status !== 'requires_action') throw new AppError('payment_not_cancelable', `The payment is ${p.status}`)
-      }
+    if ((await closeAtGateway((await attemptsRepo.ofPayment(db, paymentId)).at(-1))) === 'failed') {
+      // Refused (paid meanwhile?) or unreachable: ask again; money that still comes is refunded automatically.
+      p = await refresh(paymentId)
+      if (p.status !== 'requires_action') throw new AppError('payment_not_cancelable', `The payment is ${p.status}`)
     }
     return settleTx(async (tx, raise, record) => {
       const locked = (await paymentsRepo.lock(tx, paymentId))!
@@ -282,7 +296,7 @@ export function createSettlement(deps: {
     return { received: true, duplicate: false }
   }
 
-  return { confirmAttempt, refresh, cancel, reconcile, webhook, refused }
+  return { confirmAttempt, refresh, cancel, closeAtGateway, settleTx, reconcile, webhook, refused }
 }
 
 export type Settlement = ReturnType<typeof createSettlement>

@@ -79,12 +79,13 @@ export function createWalletCheckout(deps: {
 
   /** Pays the attempt from the customer's wallet, once; answers where the payer goes next. */
   async function pay(principal: Principal, attemptId: string) {
-    const { payment, attempt, returnUrl } = await attemptOf(principal, attemptId)
+    const { payment, attempt, current, returnUrl } = await attemptOf(principal, attemptId)
     const id = checkoutPaymentId(attemptId)
     let paid = await walletPaymentsRepo.byId(db, id)
     if (!paid) {
       if (payment.status !== 'requires_action' || attempt.status !== 'pending')
         throw new AppError('checkout_closed', `The payment is ${payment.status}`)
+      if (!current) throw new AppError('checkout_closed', 'The payment is being paid another way')
       await deps.pay(
         principal,
         {

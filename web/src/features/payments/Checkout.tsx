@@ -1,5 +1,6 @@
 // /pay: the customer tops up their wallet (an amount and a currency) or, with ?paymentId=, pays a
-// payment the host product created for them. Either way the browser goes to the gateway's page
+// payment the host product created for them (at the gateway it was routed to, or from their
+// wallet instead). Either way the browser goes to the gateway's page
 // (nextAction.url), and the gateway sends it back to /pay/result. Caravan never sees a card.
 // Customers cannot list gateways (an admin route), so the server's routing picks one; an admin
 // trying it out may name one of the enabled gateways that take the currency.
@@ -18,6 +19,7 @@ import { useCancelPayment, useCreatePayment, useGateways, usePayment } from './q
 import { useMoney } from './useMoney'
 import './payments.css'
 import { AmountField } from './AmountField'
+import { PayFromWallet } from '../wallet/PayFromWallet'
 
 /** Where gateways send the payer back (through the server's return page, which confirms first). */
 export const resultUrl = () => `${location.origin}/pay/result`
@@ -195,6 +197,7 @@ function PayExisting({ id }: { id: string }) {
         </div>
       )}
       {payment.status === 'requires_action' && !payment.nextAction && <p>{t('pay.cannotPayNow')}</p>}
+      <PayFromWallet payment={payment} onLeave={goToGateway} />
       {!(payment.status === 'requires_action') && (
         <p>
           {isOpen(payment.status) ? t('pay.beingConfirmed') : t('pay.alreadyDone')}{' '}

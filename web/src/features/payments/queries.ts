@@ -66,6 +66,14 @@ export function useCreatePayment() {
   })
 }
 
+/** Pays the open payment at another gateway (the wallet); the answer's nextAction is where the payer goes. */
+export function useSwitchGateway() {
+  return useMutation({
+    mutationFn: ({ id, gateway }: { id: string; gateway: PaymentGatewayName }) => client.payments.switchGateway(id, gateway),
+    onSettled: (_data, _error, { id }) => void invalidatePayment(id),
+  })
+}
+
 export function useCancelPayment() {
   return useMutation({
     mutationFn: (id: string) => client.payments.cancel(id),
@@ -135,12 +143,16 @@ export function useUpdatePaymentSettings() {
  * How IRR reads: the notification settings' `formats.irr` (the same entry as the notification
  * rules page). Only admins may read it; everyone else sees the server's default, toman.
  */
-/** How IRR is shown to people (toman or rial), as the server's setting says; toman until it has answered. */
-export function useIrrDisplay(): IrrDisplay {
-  const options = useQuery({
+/** What a payer can pay with now (the enabled gateways and their currencies), and how IRR is shown. */
+export function usePaymentOptions() {
+  return useQuery({
     queryKey: paymentKeys.options,
     queryFn: ({ signal }) => client.payments.options({ signal }),
     staleTime: 60_000,
   })
-  return options.data?.irrDisplay ?? 'toman'
+}
+
+/** How IRR is shown to people (toman or rial), as the server's setting says; toman until it has answered. */
+export function useIrrDisplay(): IrrDisplay {
+  return usePaymentOptions().data?.irrDisplay ?? 'toman'
 }
