@@ -15,7 +15,7 @@
 // is checked with axe and for sideways scroll at 1366 px and 360 px, and shot.
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, chromiumAvailable, iso, launchBrowser, pageOpener, startServer, unique, type RunningServer } from './harness'
+import { api, chromiumAvailable, fundWallet, iso, launchBrowser, pageOpener, startServer, unique, type RunningServer } from './harness'
 import { checkScreen, settled, shot } from './screens'
 
 const ADMIN_EMAIL = 'fraud@caravan.test'
@@ -45,14 +45,7 @@ describe.runIf(chromiumAvailable())('the fraud console: review queue, rules and 
   async function reviewedTransfer(locale: 'en' | 'fa', name: string, amount: string) {
     const sender = await register(locale, name, DOMAIN)
     const receiver = await register(locale, `${name} 2`)
-    const funded = await api(
-      server.url,
-      'POST',
-      '/v1/admin/wallet/adjustments',
-      { userId: sender.id, currency: 'IRR', amount: '1000000', reason: 'test funds' },
-      adminToken,
-    )
-    expect(funded.status).toBe(201)
+    await fundWallet(server.url, adminToken, sender.id, '1000000')
     const sent = await api(server.url, 'POST', '/v1/wallet/transfers', { to: receiver.id, amount, currency: 'IRR' }, sender.token)
     expect(sent.status).toBe(201)
     return sender
@@ -407,14 +400,7 @@ describe.runIf(chromiumAvailable())('the fraud console: review queue, rules and 
 
       // A new customer withdraws twice: the second is held with three reasons.
       const wanda = await register('en', 'Wanda Withdraw', 'withdraw-me.test')
-      const funded = await api(
-        server.url,
-        'POST',
-        '/v1/admin/wallet/adjustments',
-        { userId: wanda.id, currency: 'IRR', amount: '1000000', reason: 'test funds' },
-        adminToken,
-      )
-      expect(funded.status).toBe(201)
+      await fundWallet(server.url, adminToken, wanda.id, '1000000')
       for (const destination of ['Bank Melli 0101', 'Bank Melli 0102']) {
         const made = await api(server.url, 'POST', '/v1/wallet/withdrawals', { amount: '20000', currency: 'IRR', destination }, wanda.token)
         expect(made.status).toBe(201)

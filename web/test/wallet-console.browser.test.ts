@@ -10,7 +10,18 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectAccessible } from './a11y'
-import { accessTokenOf, api, chromiumAvailable, iso, launchBrowser, pageOpener, startServer, unique, type RunningServer } from './harness'
+import {
+  accessTokenOf,
+  api,
+  chromiumAvailable,
+  fundWallet,
+  iso,
+  launchBrowser,
+  pageOpener,
+  startServer,
+  unique,
+  type RunningServer,
+} from './harness'
 import { settled, shot } from './screens'
 
 const ADMIN_EMAIL = 'ledger@caravan.test'
@@ -307,14 +318,7 @@ describe.runIf(chromiumAvailable())('wallet forms and the console’s wallet pag
     const friend = await register('fa', 'سارا')
     const me = await register('fa', 'نیما')
     // 20,000 toman to start with.
-    const funded = await api(
-      server.url,
-      'POST',
-      '/v1/admin/wallet/adjustments',
-      { userId: me.id, currency: 'IRR', amount: '200000', reason: 'شارژ آزمایشی' },
-      adminToken,
-    )
-    expect(funded.status).toBe(201)
+    await fundWallet(server.url, adminToken, me.id, '200000', 'IRR', 'شارژ آزمایشی')
     const page = await signIn('fa-IR', me.email, password)
     await page.goto('/wallet')
     await h1(page, 'کیف پول شما').waitFor()

@@ -8,7 +8,18 @@ import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkScreen } from './screens'
-import { accessTokenOf, api, chromiumAvailable, iso, launchBrowser, pageOpener, startServer, unique, type RunningServer } from './harness'
+import {
+  accessTokenOf,
+  api,
+  chromiumAvailable,
+  fundWallet,
+  iso,
+  launchBrowser,
+  pageOpener,
+  startServer,
+  unique,
+  type RunningServer,
+} from './harness'
 
 const ADMIN_EMAIL = 'wallet@caravan.test'
 const ADMIN_PASSWORD = 'admin-password-1'
@@ -59,10 +70,8 @@ describe.runIf(chromiumAvailable())('wallet', () => {
     return { name: file.suggestedFilename(), csv: text.slice(1) }
   }
 
-  async function adjust(userId: string, currency: string, amount: string, reason: string) {
-    const made = await api(server.url, 'POST', '/v1/admin/wallet/adjustments', { userId, currency, amount, reason }, adminToken)
-    expect(made.status).toBe(201)
-  }
+  const adjust = (userId: string, currency: string, amount: string, reason: string) =>
+    fundWallet(server.url, adminToken, userId, amount, currency, reason)
 
   beforeAll(async () => {
     server = await startServer({ ADMIN_EMAIL, ADMIN_PASSWORD })

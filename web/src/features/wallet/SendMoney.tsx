@@ -4,15 +4,14 @@
 // at the amount, an unknown recipient or oneself at the recipient. One Idempotency-Key per
 // transfer meant: a retry after a timeout is the same transfer, not a second one.
 import type { Currency, WalletBalance, WalletTransferInput } from '@caravan/sdk'
-import { useId } from 'react'
 import { useI18n } from '../../i18n'
-import { Form, FormSelectField, FormTextField, SubmitButton, useServerForm } from '../../ui'
-import { asCaravanError, StatusMessage, useMessage } from '../../ui/messages'
+import { FormTextField, useServerForm } from '../../ui'
+import { asCaravanError, useMessage } from '../../ui/messages'
 import { useIdempotencyKey } from '../payments/idempotency'
 import { useMoney } from '../payments/useMoney'
 import { answered, EMAIL, latinDigits, recipientOf } from './forms'
+import { availableIn, BalanceAmountFields, MoneyFormCard, refuseAt } from './MoneyForm'
 import { freshWallet, useTransfer } from './queries'
-import { AmountField } from '../payments/AmountField'
 
 interface SendValues {
   to: string
@@ -24,11 +23,10 @@ interface SendValues {
 export function SendMoney({ balances, currency }: { balances: WalletBalance[]; currency: Currency }) {
   const { t } = useI18n()
   const { money, parse } = useMoney()
-  const headingId = useId()
   const transfer = useTransfer()
   const idempotency = useIdempotencyKey()
   const [message, setMessage] = useMessage()
-  const available = (code: Currency) => balances.find((b) => b.currency === code)?.available ?? '0'
+  const available = (code: Currency) => availableIn(balances, code)
   /** Which limit a refused amount is over, with its figure (read again: an admin may have changed it): one transfer's, else the 24 hours'. */
   const overLimit = async (code: Currency, amount: string) => {
     const { perTransfer, perDay } = (await freshWallet().catch(() => null))?.transferLimits[code] ?? {}
@@ -39,7 +37,7 @@ export function SendMoney({ balances, currency }: { balances: WalletBalance[]; c
 
   const form = useServerForm<SendValues>({
     defaultValues: { to: '', amount: '', currency, note: '' },
-    onSubmit: async (values) => {
+    onSubmit: async (values): Promise<void> => {
       setMessage(null)
       const parsed = parse(values.amount, values.currency)
       if (!parsed.ok) return
@@ -61,10 +59,7 @@ export function SendMoney({ balances, currency }: { balances: WalletBalance[]; c
       } catch (error) {
         if (answered(error)) idempotency.done()
         const problem = asCaravanError(error)
-        const at = (field: 'to' | 'amount', text: string) => {
-          form.setError(field, { type: 'server', message: text })
-          form.setFocus(field)
-        }
+        const at = (field: 'to' | 'amount', text: string): void => refuseAt(form, field, text)
         const toError = problem.errors.find((e) => e.field.startsWith('body.to'))
         if (problem.code === 'insufficient_funds')
           return at('amount', t('wallet.send.insufficient', { available: money(available(values.currency), values.currency) }))
@@ -76,67 +71,47 @@ export function SendMoney({ balances, currency }: { balances: WalletBalance[]; c
       }
     },
   })
-  const chosen = form.watch('currency')
-  const parsed = parse(form.watch('amount'), chosen)
+  const amount = form.watch('amount')
 
   return (
-    <section className="card wallet-form" aria-labelledby={headingId}>
-      <h3 id={headingId}>{t('wallet.send.title')}</h3>
-      <Form
+    <MoneyFormCard title={t('wallet.send.title')} form={form} message={message} submitLabel={t('wallet.send.submit')}>
+      <FormTextField
+        control={form.control}
+        name="to"
+        label={t('wallet.send.to')}
+        description={t('wallet.send.toHint')}
+        autoComplete="off"
+        dir="ltr"
+        isRequired
+        rules={{
+          validate: (text) => {
+            const value = latinDigits(String(text).trim())
+            if (value.includes('@') && !EMAIL.test(value)) return t('wallet.send.recipientInvalid')
+            if (value.length > 254) return t('wallet.send.recipientInvalid')
+            return true
+          },
+        }}
+      />
+      <BalanceAmountFields
         form={form}
-        aria-labelledby={headingId}
-        actions={
-          <>
-            <StatusMessage message={message} />
-            <SubmitButton>{t('wallet.send.submit')}</SubmitButton>
-          </>
-        }
-      >
-        <FormTextField
-          control={form.control}
-          name="to"
-          label={t('wallet.send.to')}
-          description={t('wallet.send.toHint')}
-          autoComplete="off"
-          dir="ltr"
-          isRequired
-          rules={{
-            validate: (text) => {
-              const value = latinDigits(String(text).trim())
-              if (value.includes('@') && !EMAIL.test(value)) return t('wallet.send.recipientInvalid')
-              if (value.length > 254) return t('wallet.send.recipientInvalid')
-              return true
-            },
-          }}
-        />
-        <FormSelectField
-          control={form.control}
-          name="currency"
-          label={t('pay.currency')}
-          options={balances.map((b) => ({ id: b.currency, label: t(`currency.${b.currency}`) }))}
-          isRequired
-        />
-        <AmountField
-          control={form.control}
-          currency={chosen}
-          currencyNow={() => form.getValues('currency')}
-          description={
-            parsed.ok
-              ? t('wallet.send.youSend', { amount: money(parsed.minor, chosen) })
-              : t('wallet.availableNow', { amount: money(available(chosen), chosen) })
-          }
-        />
-        <FormTextField
-          control={form.control}
-          name="note"
-          label={t('wallet.send.note')}
-          description={t('wallet.send.noteHint')}
-          optional
-          dir="auto"
-          autoComplete="off"
-          rules={{ maxLength: { value: 200, message: t('wallet.send.noteTooLong') } }}
-        />
-      </Form>
-    </section>
+        balances={balances}
+        description={(chosen) => {
+          const parsed = parse(amount, chosen)
+          return parsed.ok
+            ? t('wallet.send.youSend', { amount: money(parsed.minor, chosen) })
+            : t('wallet.availableNow', { amount: money(available(chosen), chosen) })
+        }}
+      />
+      <FormTextField
+        control={form.control}
+        name="note"
+        label={t('wallet.send.note')}
+        description={t('wallet.send.noteHint')}
+        optional
+        dir="auto"
+        autoComplete="off"
+        rules={{ maxLength: { value: 200, message: t('wallet.send.noteTooLong') } }}
+      />
+    </MoneyFormCard>
   )
 }

@@ -3,18 +3,17 @@
 // (the hold is released). Below the form, the person's requests with their status and the
 // administrator's note; wallet.changed (after a decision) brings the new status without a reload.
 import type { Currency, WalletBalance, Withdrawal, WithdrawalInput } from '@caravan/sdk'
-import { useId } from 'react'
 import { useI18n } from '../../i18n'
-import { Form, FormSelectField, FormTextField, SubmitButton, useServerForm } from '../../ui'
-import { asCaravanError, StatusMessage, useMessage } from '../../ui/messages'
+import { FormTextField, useServerForm } from '../../ui'
+import { asCaravanError, useMessage } from '../../ui/messages'
 import { DataTable, type Column } from '../../ui/table'
 import { client, useSignedInUser } from '../auth/session'
 import { useIdempotencyKey } from '../payments/idempotency'
 import { useMoney } from '../payments/useMoney'
 import { answered, latinDigits } from './forms'
 import { WithdrawalStatusBadge } from './labels'
+import { availableIn, BalanceAmountFields, MoneyFormCard, refuseAt } from './MoneyForm'
 import { useWithdraw, walletKeys } from './queries'
-import { AmountField } from '../payments/AmountField'
 
 interface WithdrawValues {
   amount: string
@@ -28,15 +27,14 @@ const destinationOf = (text: string) => latinDigits(text).trim().replace(/\s+/g,
 export function WithdrawForm({ balances, currency }: { balances: WalletBalance[]; currency: Currency }) {
   const { t } = useI18n()
   const { money, parse } = useMoney()
-  const headingId = useId()
   const withdraw = useWithdraw()
   const idempotency = useIdempotencyKey()
   const [message, setMessage] = useMessage()
-  const available = (code: Currency) => balances.find((b) => b.currency === code)?.available ?? '0'
+  const available = (code: Currency) => availableIn(balances, code)
 
   const form = useServerForm<WithdrawValues>({
     defaultValues: { amount: '', currency, destination: '' },
-    onSubmit: async (values) => {
+    onSubmit: async (values): Promise<void> => {
       setMessage(null)
       const parsed = parse(values.amount, values.currency)
       if (!parsed.ok) return
@@ -50,64 +48,42 @@ export function WithdrawForm({ balances, currency }: { balances: WalletBalance[]
         setMessage((t) => t('wallet.withdraw.requested', { amount }))
       } catch (error) {
         if (answered(error)) idempotency.done()
-        if (asCaravanError(error).code === 'insufficient_funds') {
-          form.setError('amount', {
-            type: 'server',
-            message: t('wallet.send.insufficient', { available: money(available(values.currency), values.currency) }),
-          })
-          form.setFocus('amount')
-          return
-        }
+        if (asCaravanError(error).code === 'insufficient_funds')
+          return refuseAt(form, 'amount', t('wallet.send.insufficient', { available: money(available(values.currency), values.currency) }))
         throw error
       }
     },
   })
-  const chosen = form.watch('currency')
 
   return (
-    <section className="card wallet-form" aria-labelledby={headingId}>
-      <h3 id={headingId}>{t('wallet.withdraw.title')}</h3>
-      <p className="hint">{t('wallet.withdraw.intro')}</p>
-      <Form
+    <MoneyFormCard
+      title={t('wallet.withdraw.title')}
+      intro={t('wallet.withdraw.intro')}
+      form={form}
+      message={message}
+      submitLabel={t('wallet.withdraw.submit')}
+    >
+      <BalanceAmountFields
         form={form}
-        aria-labelledby={headingId}
-        actions={
-          <>
-            <StatusMessage message={message} />
-            <SubmitButton>{t('wallet.withdraw.submit')}</SubmitButton>
-          </>
-        }
-      >
-        <FormSelectField
-          control={form.control}
-          name="currency"
-          label={t('pay.currency')}
-          options={balances.map((b) => ({ id: b.currency, label: t(`currency.${b.currency}`) }))}
-          isRequired
-        />
-        <AmountField
-          control={form.control}
-          currency={chosen}
-          currencyNow={() => form.getValues('currency')}
-          description={t('wallet.availableNow', { amount: money(available(chosen), chosen) })}
-        />
-        <FormTextField
-          control={form.control}
-          name="destination"
-          label={t('wallet.withdraw.destination')}
-          description={t('wallet.withdraw.destinationHint')}
-          autoComplete="off"
-          dir="ltr"
-          isRequired
-          rules={{
-            validate: (text) => {
-              const value = destinationOf(String(text))
-              return (value.length >= 4 && value.length <= 100) || t('wallet.withdraw.destinationInvalid')
-            },
-          }}
-        />
-      </Form>
-    </section>
+        balances={balances}
+        description={(chosen) => t('wallet.availableNow', { amount: money(available(chosen), chosen) })}
+      />
+      <FormTextField
+        control={form.control}
+        name="destination"
+        label={t('wallet.withdraw.destination')}
+        description={t('wallet.withdraw.destinationHint')}
+        autoComplete="off"
+        dir="ltr"
+        isRequired
+        rules={{
+          validate: (text) => {
+            const value = destinationOf(String(text))
+            return (value.length >= 4 && value.length <= 100) || t('wallet.withdraw.destinationInvalid')
+          },
+        }}
+      />
+    </MoneyFormCard>
   )
 }
 

@@ -2,8 +2,8 @@
 // they make (balance, held, available), then its postings newest first, each with the balance
 // right after it (the running balance), its transfer (a link) and the account on the other side.
 import type { LedgerAccount, LedgerPosting } from '@caravan/sdk'
-import type { ReactNode } from 'react'
 import { useI18n } from '../../../i18n'
+import { FactsCard, type Fact } from '../../../ui/Facts'
 import { Link } from '../../../navigation'
 import { DataTable, type Column } from '../../../ui/table'
 import { client } from '../../auth/session'
@@ -77,7 +77,7 @@ function Account({ account: a }: { account: LedgerAccount }) {
   const accountName = useAccountName()
   const name = accountName(a)
   const amount = (minor: string) => <LedgerAmount minor={minor} currency={a.currency} />
-  const facts: [string, ReactNode][] = [
+  const facts: Fact[] = [
     [t('ledger.kind'), t(`ledger.kind.${a.kind}`)],
     [t('ledger.owner'), a.userId ? <PersonById id={a.userId} /> : t('ledger.platform')],
     [t('wallet.balance'), amount(a.balance)],
@@ -121,17 +121,7 @@ function Account({ account: a }: { account: LedgerAccount }) {
   return (
     <Page title={t('ledger.accountNamed', { name })} tabTitle={t('ledger.accountTitle')}>
       <BackToLedger />
-      <section className="card" aria-labelledby="ledger-account-facts">
-        <h2 id="ledger-account-facts">{t('ledger.counters')}</h2>
-        <dl className="facts">
-          {facts.map(([label, value]) => (
-            <div key={label}>
-              <dt>{label}</dt>
-              <dd>{value}</dd>
-            </div>
-          ))}
-        </dl>
-      </section>
+      <FactsCard id="ledger-account-facts" title={t('ledger.counters')} facts={facts} />
       <section aria-labelledby="ledger-postings">
         <h2 id="ledger-postings">{t('ledger.postings')}</h2>
         <DataTable

@@ -2,8 +2,8 @@
 // how much (and how much was posted of a hold), what caused it, who, when; then its two postings
 // (the debit side first) with each account's balance after it. A pending hold has none yet.
 import type { LedgerTransfer } from '@caravan/sdk'
-import type { ReactNode } from 'react'
 import { useI18n } from '../../../i18n'
+import { FactsCard, type Fact } from '../../../ui/Facts'
 import { useMoney } from '../../payments/useMoney'
 import { Page } from '../../shell/Page'
 import { useLedgerTransfer } from '../queries'
@@ -30,7 +30,7 @@ function Transfer({ transfer: x }: { transfer: LedgerTransfer }) {
   const { money } = useMoney()
   const amount = money(x.amount, x.currency)
   const date = (iso: string | null) => (iso ? <time dateTime={iso}>{formatDate(iso)}</time> : t('common.none'))
-  const facts: [string, ReactNode][] = [
+  const facts: Fact[] = [
     [t('pay.status'), <span className={`status pay-tone-${TONES[x.status]}`}>{t(`ledger.status.${x.status}`)}</span>],
     [t('wallet.kind'), t(`walletKind.${x.kind}`)],
     [t('wallet.amount'), amount],
@@ -57,17 +57,7 @@ function Transfer({ transfer: x }: { transfer: LedgerTransfer }) {
   return (
     <Page title={t('ledger.transferNamed', { kind: t(`walletKind.${x.kind}`), amount })} tabTitle={t('ledger.transferTitle')}>
       <BackToLedger />
-      <section className="card" aria-labelledby="ledger-transfer-facts">
-        <h2 id="ledger-transfer-facts">{t('cpay.summary')}</h2>
-        <dl className="facts">
-          {facts.map(([label, value]) => (
-            <div key={label}>
-              <dt>{label}</dt>
-              <dd>{value}</dd>
-            </div>
-          ))}
-        </dl>
-      </section>
+      <FactsCard id="ledger-transfer-facts" title={t('cpay.summary')} facts={facts} />
       <section aria-labelledby="ledger-transfer-postings">
         <h2 id="ledger-transfer-postings">{t('ledger.postings')}</h2>
         {x.postings.length === 0 ? (
