@@ -210,6 +210,27 @@ describe('push', () => {
   })
 })
 
+describe('push whose outcome is unknown', () => {
+  it('is sent again after a crash, with the same collapse key, so the repeat replaces the first', async () => {
+    const user = await registerUser(t)
+    await api(t, 'POST', '/v1/me/devices', user.accessToken, { kind: 'fcm', token: 'doubt-token:APA91bHun4MxP5egoKMwt2KZFBaFUH' })
+    const first = await settled(t, admin, await send(user.user.id, ['push']))
+    const delivery = first.deliveries[0]
+    expect(delivery.status).toBe('sent')
+    // As a worker killed during the provider call leaves it: marked sending, the job run again.
+    await t.database.query(`update deliveries set status = 'sending' where id = $1`, [delivery.id])
+    await t.caravan.services.notifications.pipeline.deliver({ deliveryId: delivery.id })
+    const { rows } = await t.database.query(`select status from deliveries where id = $1`, [delivery.id])
+    expect(rows[0].status).toBe('sent')
+    const outcomes = await t.database.query(`select outcome from delivery_attempts where delivery_id = $1 order by created_at`, [
+      delivery.id,
+    ])
+    expect(outcomes.rows.map((r) => r.outcome)).toEqual(['sent', 'in_doubt', 'sent'])
+    const sends = fcm.messages.filter((m) => m.message.token === 'doubt-token:APA91bHun4MxP5egoKMwt2KZFBaFUH')
+    expect(sends.map((m) => m.message.android)).toEqual([{ collapse_key: delivery.id }, { collapse_key: delivery.id }])
+  })
+})
+
 describe('SMS with status callbacks', () => {
   it('sends through Twilio, counts Persian segments, and a signed callback marks it delivered', async () => {
     const user = await registerUser(t, { locale: 'fa' })

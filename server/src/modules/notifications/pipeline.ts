@@ -377,10 +377,13 @@ export function createPipeline(deps: {
     if (d.channel === 'sms') Object.assign(meta, { sms: smsSegments(String(rendered.text)) })
 
     const candidates = await registry.providersFor(d.channel, target?.kind)
-    // A send whose outcome is unknown (the worker died mid-send) is repeated only where that cannot duplicate.
+    // A send whose outcome is unknown (the worker died mid-send) is repeated only where that cannot
+    // duplicate: an idempotent provider, or a push whose repeat replaces the first (collapse id).
     if (d.status === 'sending') {
       const previous = candidates.find((c) => c.configId === d.providerId)
-      if (!previous?.provider.idempotent) {
+      if (previous?.provider.collapses)
+        await attempt(d.id, previous.configId, 'in_doubt', 'the worker stopped during the send; sent again, collapsed')
+      else if (!previous?.provider.idempotent) {
         await attempt(d.id, d.providerId ?? 'unknown', 'in_doubt', 'the worker stopped during the send')
         await setDelivery(db, d.id, {
           status: 'failed',

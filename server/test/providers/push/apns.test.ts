@@ -100,6 +100,8 @@ describe('APNs provider: sending', () => {
       'apns-push-type': 'alert',
       'apns-priority': '10',
       'apns-expiration': String(Math.floor(clock / 1000) + 28 * 24 * 3600),
+      // A repeat after a crash replaces the first on the device.
+      'apns-collapse-id': 'delivery-1',
     })
   })
 
@@ -108,6 +110,7 @@ describe('APNs provider: sending', () => {
     const result = await provider().send(message({ deliveryId }))
     expect(result.providerMessageId).toBe(deliveryId)
     expect(fake.notifications[0].headers['apns-id']).toBe(deliveryId)
+    expect(fake.notifications[0].headers['apns-collapse-id']).toBe(deliveryId)
   })
 
   it('keeps aps ours when data carries an "aps" key', async () => {

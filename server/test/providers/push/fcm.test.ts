@@ -52,7 +52,7 @@ function expectNoKeyMaterial(error: Error, pem: string) {
 }
 
 describe('FCM provider: sending', () => {
-  it('sends title, body and string data to the device token and returns FCM’s message name', async () => {
+  it('sends title, body and string data to the device token, collapsed by the delivery id, and returns FCM’s message name', async () => {
     const result = await provider().send(message({ data: { orderId: '42', kind: 'shipping' } }))
     expect(result.status).toBe('sent')
     expect(result.providerMessageId).toMatch(/^projects\/caravan-test\/messages\/0:/)
@@ -64,6 +64,10 @@ describe('FCM provider: sending', () => {
           token: DEVICE,
           notification: { title: 'Order shipped', body: 'Your parcel is on its way' },
           data: { orderId: '42', kind: 'shipping' },
+          // A repeat after a crash replaces the first on every platform.
+          android: { collapse_key: 'd-1' },
+          apns: { headers: { 'apns-collapse-id': 'd-1' } },
+          webpush: { headers: { Topic: 'd1' } },
         },
       },
     ])

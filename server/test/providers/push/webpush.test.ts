@@ -61,7 +61,7 @@ async function providerError(promise: Promise<unknown>): Promise<ProviderError> 
 }
 
 describe('Web Push provider: sending', () => {
-  it('delivers {title, body, data} encrypted for the subscriber, with VAPID, TTL and aes128gcm', async () => {
+  it('delivers {title, body, data, tag} encrypted for the subscriber, with VAPID, TTL, aes128gcm and the delivery as Topic', async () => {
     const result = await provider({ ttlSeconds: 3600 }).send(message(undefined, { data: { orderId: '42' } }))
     expect(result.status).toBe('sent')
     expect(result.meta).toEqual({ httpStatus: 201 })
@@ -72,6 +72,8 @@ describe('Web Push provider: sending', () => {
     expect(push.subscriberId).toBe(subscriber.id)
     expect(push.headers['content-encoding']).toBe('aes128gcm')
     expect(push.headers.ttl).toBe('3600')
+    // A repeat after a crash replaces the first at the push service (and, by the tag, on screen).
+    expect(push.headers.topic).toBe('d1')
     expect(push.headers.authorization).toMatch(new RegExp(`^vapid t=[\\w-]+\\.[\\w-]+\\.[\\w-]+, k=${vapid.publicKey}$`))
     expect(push.vapid).toMatchObject({ aud: fake.url, sub: SUBJECT })
     expect(push.body.includes(Buffer.from('Order shipped'))).toBe(false)
@@ -81,6 +83,7 @@ describe('Web Push provider: sending', () => {
       title: 'Order shipped',
       body: 'Your parcel is on its way',
       data: { orderId: '42' },
+      tag: 'd-1',
     })
   })
 

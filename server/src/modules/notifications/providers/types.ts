@@ -88,6 +88,12 @@ export interface PushMessage {
   data?: Record<string, string>
 }
 
+/**
+ * The delivery's collapse identifier as a Web Push Topic (RFC 8030: at most 32 characters of the
+ * URL-safe base64 alphabet): the delivery id's 32 hex digits. APNs and FCM take the id as it is.
+ */
+export const pushTopic = (deliveryId: string) => deliveryId.replace(/-/g, '').slice(0, 32)
+
 /** What a credentials check found: ok, and a sentence an admin can act on (never a secret). */
 export interface CheckResult {
   ok: boolean
@@ -103,6 +109,12 @@ interface ProviderBase {
    * in-doubt delivery is recorded as failed rather than risk a duplicate.
    */
   readonly idempotent?: boolean
+  /**
+   * True when a second send of the same deliveryId replaces the first on the device rather than
+   * showing twice (push: apns-collapse-id, FCM collapse key, Web Push Topic). Such sends are
+   * repeated after a crash too: a repeat costs nothing the person sees.
+   */
+  readonly collapses?: boolean
   /**
    * Asks the service whether the configured credentials work, without delivering anything to
    * anyone. Never throws: a failure is { ok: false, detail }.

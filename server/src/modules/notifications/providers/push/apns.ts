@@ -202,6 +202,8 @@ export function createApnsProvider(config: ApnsConfig): ApnsProvider {
         'apns-priority': '10',
         'apns-expiration': String(Math.floor(now() / 1000) + ttlSeconds),
         'apns-id': apnsId,
+        // A send repeated after a crash replaces the first on the device instead of doubling it.
+        'apns-collapse-id': message.deliveryId,
         'content-type': 'application/json',
       },
       payload,
@@ -212,8 +214,10 @@ export function createApnsProvider(config: ApnsConfig): ApnsProvider {
     id: 'apns',
     channel: 'push',
     kinds: ['apns'],
-    // APNs does not deduplicate by apns-id: a send that timed out may still reach the device.
+    // APNs does not deduplicate by apns-id: a send that timed out may still reach the device, but a
+    // repeat carries the same apns-collapse-id, so it replaces the first rather than doubling it.
     idempotent: false,
+    collapses: true,
     async send(message: PushMessage): Promise<SendResult> {
       const target = message.target
       if (target.kind !== 'apns') throw new ProviderError('permanent', `the APNs provider cannot reach a ${target.kind} device`)

@@ -14,6 +14,7 @@ import { loadPrivateKey } from '../pem'
 import {
   ProviderError,
   errorKindForStatus,
+  pushTopic,
   type CheckResult,
   type ProviderErrorKind,
   type PushMessage,
@@ -136,8 +137,10 @@ export function createFcmProvider(config: FcmConfig): PushProvider {
     id: 'fcm',
     channel: 'push',
     kinds: ['fcm'],
-    // FCM v1 takes no idempotency key: a send that timed out may still reach the device.
+    // FCM v1 takes no idempotency key: a send that timed out may still reach the device, but a
+    // repeat carries the same collapse key, so it replaces the first rather than doubling it.
     idempotent: false,
+    collapses: true,
     async send(message: PushMessage): Promise<SendResult> {
       if (message.target.kind !== 'fcm')
         throw new ProviderError('permanent', `the FCM provider cannot reach a ${message.target.kind} device`)
@@ -146,6 +149,10 @@ export function createFcmProvider(config: FcmConfig): PushProvider {
           token: message.target.token,
           notification: { title: message.title, body: message.body },
           ...(message.data && Object.keys(message.data).length > 0 ? { data: message.data } : {}),
+          // A send repeated after a crash replaces the first on the device instead of doubling it.
+          android: { collapse_key: message.deliveryId },
+          apns: { headers: { 'apns-collapse-id': message.deliveryId } },
+          webpush: { headers: { Topic: pushTopic(message.deliveryId) } },
         },
       })
       const token = await accessToken()

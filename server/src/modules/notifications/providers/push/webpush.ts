@@ -13,6 +13,7 @@ import { createProviderHttp, parseRetryAfter, truncate } from '../../../../core/
 import {
   ProviderError,
   errorKindForStatus,
+  pushTopic,
   type CheckResult,
   type ProviderErrorKind,
   type PushMessage,
@@ -71,8 +72,10 @@ export function createWebPushProvider(config: WebPushConfig): PushProvider {
     id: 'webpush',
     channel: 'push',
     kinds: ['webpush'],
-    // Push services do not deduplicate: a send that timed out may still reach the browser.
+    // Push services do not deduplicate: a send that timed out may still reach the browser, but a
+    // repeat carries the same Topic, so it replaces the first rather than doubling it.
     idempotent: false,
+    collapses: true,
     async send(message: PushMessage): Promise<SendResult> {
       const target = message.target
       if (target.kind !== 'webpush') throw new ProviderError('permanent', `the Web Push provider cannot reach a ${target.kind} device`)
@@ -81,10 +84,18 @@ export function createWebPushProvider(config: WebPushConfig): PushProvider {
         // Subscriptions stored before the host list (or before an entry was removed) stop here.
         throw new ProviderError('permanent', `push service ${normalizeHost(endpoint.hostname)} is not an allowed push service host`)
       }
-      const payload = JSON.stringify({ title: message.title, body: message.body, data: message.data ?? {} })
+      // `tag`: the delivery id, for the service worker to show the notification under (a repeat replaces it).
+      const payload = JSON.stringify({ title: message.title, body: message.body, data: message.data ?? {}, tag: message.deliveryId })
       let request: ReturnType<typeof webpush.generateRequestDetails>
       try {
-        request = webpush.generateRequestDetails(target.subscription, payload, { vapidDetails, TTL: ttl, contentEncoding: 'aes128gcm' })
+        request = webpush.generateRequestDetails(target.subscription, payload, {
+          vapidDetails,
+          TTL: ttl,
+          contentEncoding: 'aes128gcm',
+          // RFC 8030 Topic: a send repeated after a crash replaces the first while it waits at the
+          // push service (and the payload's tag replaces a shown one).
+          topic: pushTopic(message.deliveryId),
+        })
       } catch (e) {
         // Our VAPID settings were checked at start, so what is left is a malformed subscription
         // (p256dh not a P-256 point, auth secret too short): that device can never be reached.
