@@ -17,6 +17,10 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 90_000,
+    // What a browser test polls for comes from a real server and Chromium sharing two cores with
+    // another file's: expect.poll's default second is too short when CI is busy (a page's first
+    // read took longer in one run). Polls that must be quicker say so.
+    expect: { poll: { timeout: 10_000 } },
     // With coverage on (CI=true or COVERAGE=1), maps Chromium's coverage onto web/src after the last file.
     globalSetup: ['test/coverage-report.ts'],
     reporters: reportDir ? ['default', ['json', { outputFile: join(reportDir, 'browser.json') }]] : ['default'],

@@ -96,7 +96,9 @@ describe.runIf(chromiumAvailable())('keyboard only, in Persian', () => {
     expect(url.searchParams.get('from')).toBe(new Date(today.start).toISOString())
     expect(url.searchParams.get('to')).toBe(new Date(today.start + 86_400_000 - 1).toISOString())
     // Today's entries (this admin's creation, at least) are listed; the picker shows Persian digits.
-    await expect.poll(() => page.locator('main [data-row-id], main tbody tr, main .table-card').count()).toBeGreaterThan(0)
+    await expect
+      .poll(() => page.locator('main [data-row-id], main tbody tr, main .table-card').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0)
     expect(await when.textContent()).toMatch(/[۰-۹]/)
     expect(await when.textContent()).not.toMatch(/[0-9]/)
     await screenshot(page, 'audit-jalali-filter-fa')
@@ -106,8 +108,11 @@ describe.runIf(chromiumAvailable())('keyboard only, in Persian', () => {
     lastYear.searchParams.set('from', new Date(today.start - 366 * 86_400_000).toISOString())
     lastYear.searchParams.set('to', new Date(today.start - 365 * 86_400_000).toISOString())
     await page.goto(lastYear.pathname + lastYear.search)
+    // The page loads anew and reads the log: on busy CI cores more than expect.poll's default second.
     await expect
-      .poll(() => page.locator('main').getByText('هنوز ردیفی ثبت نشده است.').or(page.locator('main .empty')).count())
+      .poll(() => page.locator('main').getByText('هنوز ردیفی ثبت نشده است.').or(page.locator('main .empty')).count(), {
+        timeout: 15_000,
+      })
       .toBeGreaterThan(0)
   })
 })
