@@ -2950,6 +2950,11 @@ export interface components {
             category: "transactional" | "security" | "chat" | "support" | "payments" | "marketing";
             critical: boolean;
             channels: ("in_app" | "email" | "sms" | "push")[];
+            /** @description What happens to a send whose outcome is unknown (the worker stopped during the provider call): `at_least_once` sends it again (an e-mail with the same Message-ID, so mail clients show one), `at_most_once` records it failed. Defaults: e-mail at_least_once, SMS at_most_once (a repeated SMS costs and shows twice). */
+            guarantees: {
+                email: "at_least_once" | "at_most_once";
+                sms: "at_least_once" | "at_most_once";
+            };
             system: boolean;
             updatedAt: string;
         };
@@ -6959,6 +6964,11 @@ export interface operations {
                     /** @description Security alerts and receipts: ignores opt-outs and quiet hours */
                     critical?: boolean;
                     channels: ("in_app" | "email" | "sms" | "push")[];
+                    /** @description What happens to a send whose outcome is unknown (the worker stopped during the provider call): `at_least_once` sends it again (an e-mail with the same Message-ID, so mail clients show one), `at_most_once` records it failed. Defaults: e-mail at_least_once, SMS at_most_once (a repeated SMS costs and shows twice). */
+                    guarantees?: {
+                        email?: "at_least_once" | "at_most_once";
+                        sms?: "at_least_once" | "at_most_once";
+                    };
                 };
             };
         };
@@ -7183,6 +7193,11 @@ export interface operations {
                     category?: "transactional" | "security" | "chat" | "support" | "payments" | "marketing";
                     critical?: boolean;
                     channels?: ("in_app" | "email" | "sms" | "push")[];
+                    /** @description What happens to a send whose outcome is unknown (the worker stopped during the provider call): `at_least_once` sends it again (an e-mail with the same Message-ID, so mail clients show one), `at_most_once` records it failed. Defaults: e-mail at_least_once, SMS at_most_once (a repeated SMS costs and shows twice). */
+                    guarantees?: {
+                        email?: "at_least_once" | "at_most_once";
+                        sms?: "at_least_once" | "at_most_once";
+                    };
                 };
             };
         };

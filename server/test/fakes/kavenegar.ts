@@ -11,6 +11,8 @@ export interface FakeKavenegarOptions {
   apiKey: string
   /** The account's lines; the first is the default sender. */
   lines?: string[]
+  /** Every request waits this long before it is handled (a send in flight, as a real one is). */
+  latencyMs?: number
 }
 
 export interface FakeKavenegarMessage {
@@ -138,6 +140,7 @@ export async function startFakeKavenegar(options: FakeKavenegarOptions): Promise
 
   const server = createServer(async (req, res) => {
     const body = await readBody(req)
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs))
     const url = new URL(req.url ?? '/', 'http://fake')
     paths.push(url.pathname)
     if (hangs > 0) {

@@ -231,6 +231,85 @@ describe('push whose outcome is unknown', () => {
   })
 })
 
+describe('e-mail and SMS whose outcome is unknown', () => {
+  /** As a worker killed during the provider call leaves a delivery: marked sending, its job run again. */
+  async function crashAndRerun(deliveryId: string) {
+    await t.database.query(`update deliveries set status = 'sending' where id = $1`, [deliveryId])
+    await t.caravan.services.notifications.pipeline.deliver({ deliveryId })
+    const { rows } = await t.database.query(`select status, reason from deliveries where id = $1`, [deliveryId])
+    const attempts = await t.database.query(`select outcome from delivery_attempts where delivery_id = $1 order by created_at`, [
+      deliveryId,
+    ])
+    return { ...rows[0], outcomes: attempts.rows.map((r) => r.outcome) }
+  }
+  // Earlier tests may leave the primary's circuit open: its backup then takes the mail.
+  const mailsOf = (deliveryId: string) =>
+    [...primary.accepted, ...backup.accepted].filter((m) => m.body.personalizations[0].custom_args?.delivery_id === deliveryId)
+  const smsTo = (phone: string) => twilio.messages.filter((m) => m.to === phone)
+  const setGuarantees = async (guarantees: Record<string, string>) => {
+    const res = await api(t, 'PATCH', '/v1/admin/notification-types/order.shipped', admin, { guarantees })
+    expect(res.status).toBe(200)
+    return res.body
+  }
+
+  it('by default, an e-mail is sent again with the same Message-ID and an SMS is recorded failed', async () => {
+    const user = await registerUser(t)
+    const phone = '+989121119001'
+    await api(t, 'PATCH', '/v1/me', user.accessToken, { phone })
+    const type = await api(t, 'GET', '/v1/admin/notification-types/order.shipped', admin)
+    expect(type.body.type.guarantees).toEqual({ email: 'at_least_once', sms: 'at_most_once' })
+    const detail = await settled(t, admin, await send(user.user.id, ['email', 'sms']))
+    const email = detail.deliveries.find((d: any) => d.channel === 'email')
+    const sms = detail.deliveries.find((d: any) => d.channel === 'sms')
+
+    expect(await crashAndRerun(email.id)).toMatchObject({ status: 'sent', outcomes: ['sent', 'in_doubt', 'sent'] })
+    const messageId = `<${email.id}@${new URL(t.caravan.config.publicUrl).hostname}>`
+    expect(mailsOf(email.id).map((m) => m.body.headers?.['Message-ID'])).toEqual([messageId, messageId])
+
+    expect(await crashAndRerun(sms.id)).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/^outcome unknown/),
+      outcomes: ['sent', 'in_doubt'],
+    })
+    expect(smsTo(phone)).toHaveLength(1)
+  })
+
+  it('each type chooses: e-mail at most once, SMS at least once', async () => {
+    onTestFinished(() => setGuarantees({ email: 'at_least_once', sms: 'at_most_once' }))
+    const updated = await setGuarantees({ email: 'at_most_once', sms: 'at_least_once' })
+    expect(updated.guarantees).toEqual({ email: 'at_most_once', sms: 'at_least_once' })
+    const user = await registerUser(t)
+    const phone = '+989121119002'
+    await api(t, 'PATCH', '/v1/me', user.accessToken, { phone })
+    const detail = await settled(t, admin, await send(user.user.id, ['email', 'sms']))
+    const email = detail.deliveries.find((d: any) => d.channel === 'email')
+    const sms = detail.deliveries.find((d: any) => d.channel === 'sms')
+
+    expect(await crashAndRerun(email.id)).toMatchObject({ status: 'failed', outcomes: ['sent', 'in_doubt'] })
+    expect(mailsOf(email.id)).toHaveLength(1)
+    expect(await crashAndRerun(sms.id)).toMatchObject({ status: 'sent', outcomes: ['sent', 'in_doubt', 'sent'] })
+    expect(smsTo(phone)).toHaveLength(2)
+  })
+
+  it('refuses guarantees it does not know, and changes nothing', async () => {
+    for (const guarantees of [{ email: 'sometimes' }, {}, { push: 'at_least_once' }, 'at_least_once', { sms: null }]) {
+      const res = await api(t, 'PATCH', '/v1/admin/notification-types/order.shipped', admin, { guarantees })
+      expect(res.status, JSON.stringify(guarantees)).toBe(400)
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/)
+    }
+    const created = await api(t, 'POST', '/v1/admin/notification-types', admin, {
+      key: 'guarantee.bad',
+      name: 'x',
+      category: 'transactional',
+      channels: ['email'],
+      guarantees: { email: 'twice' },
+    })
+    expect(created.status).toBe(400)
+    const type = await api(t, 'GET', '/v1/admin/notification-types/order.shipped', admin)
+    expect(type.body.type.guarantees).toEqual({ email: 'at_least_once', sms: 'at_most_once' })
+  })
+})
+
 describe('SMS with status callbacks', () => {
   it('sends through Twilio, counts Persian segments, and a signed callback marks it delivered', async () => {
     const user = await registerUser(t, { locale: 'fa' })

@@ -9,7 +9,7 @@ import type { Principal } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
 import { templatesRepo, typesRepo, type Locale, type TemplateRow, type TypeRow } from './repo'
 import type { NotificationType, Template } from './schemas'
-import { CATEGORIES, type Category, type NotifyChannel } from './tables'
+import { CATEGORIES, type Category, type Guarantee, type NotifyChannel } from './tables'
 import { renderTemplate, validateTemplate, type RenderContext, type TemplateContent } from './templates'
 import type { IrrDisplay } from './template-filters'
 
@@ -23,6 +23,7 @@ export function typeView(t: TypeRow): Static<typeof NotificationType> {
     category: t.category,
     critical: t.critical,
     channels: t.channels,
+    guarantees: { email: t.emailGuarantee, sms: t.smsGuarantee },
     system: t.system,
     updatedAt: t.updatedAt.toISOString(),
   }
@@ -61,6 +62,13 @@ export function criticalCategoriesOf(types: Pick<TypeRow, 'category' | 'critical
   })
 }
 
+type GuaranteesInput = { email?: Guarantee; sms?: Guarantee }
+
+/** The columns a type's guarantees are kept in; what is not given stays as it is (or the column default). */
+function guaranteeColumns(g: GuaranteesInput | undefined) {
+  return { ...(g?.email ? { emailGuarantee: g.email } : {}), ...(g?.sms ? { smsGuarantee: g.sms } : {}) }
+}
+
 export function createCatalog(deps: {
   db: Db
   audit: Audit
@@ -82,7 +90,7 @@ export function createCatalog(deps: {
 
   async function createType(
     actor: Principal | 'system',
-    input: { key: string; name: string; category: Category; critical?: boolean; channels: NotifyChannel[] },
+    input: { key: string; name: string; category: Category; critical?: boolean; channels: NotifyChannel[]; guarantees?: GuaranteesInput },
     system = false,
   ) {
     return db.transaction(async (tx) => {
@@ -93,6 +101,7 @@ export function createCatalog(deps: {
         category: input.category,
         critical: input.critical ?? false,
         channels: input.channels,
+        ...guaranteeColumns(input.guarantees),
         system,
       })
       if (!row) throw new AppError('conflict', `A notification type "${input.key}" already exists`)
@@ -101,7 +110,7 @@ export function createCatalog(deps: {
         action: 'notification_type.created',
         targetType: 'notification_type',
         targetId: input.key,
-        data: { category: input.category, channels: input.channels },
+        data: { category: input.category, channels: input.channels, ...(input.guarantees ? { guarantees: input.guarantees } : {}) },
       })
       return typeView(row)
     })
@@ -110,10 +119,11 @@ export function createCatalog(deps: {
   async function updateType(
     actor: Principal,
     key: string,
-    patch: { name?: string; category?: Category; critical?: boolean; channels?: NotifyChannel[] },
+    patch: { name?: string; category?: Category; critical?: boolean; channels?: NotifyChannel[]; guarantees?: GuaranteesInput },
   ) {
+    const { guarantees, ...columns } = patch
     return db.transaction(async (tx) => {
-      const row = await typesRepo.update(tx, key, patch)
+      const row = await typesRepo.update(tx, key, { ...columns, ...guaranteeColumns(guarantees) })
       if (!row) throw new AppError('not_found', `No notification type "${key}"`)
       await audit.append(tx, { actor, action: 'notification_type.updated', targetType: 'notification_type', targetId: key, data: patch })
       return typeView(row)

@@ -32,7 +32,7 @@ import {
   type NotificationRow,
   type TypeRow,
 } from './repo'
-import type { DeliveryStatus, NotifyChannel } from './tables'
+import type { DeliveryStatus, Guarantee, NotifyChannel } from './tables'
 import { renderTemplate, type RenderContext, type TemplateContent } from './templates'
 
 export const JOB_FANOUT = 'notify-fanout'
@@ -84,6 +84,11 @@ function nameId(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }
 
+/** Push repeats collapse and in-app writes are idempotent: only e-mail and SMS choose. */
+function guaranteeOf(type: TypeRow, channel: NotifyChannel): Guarantee {
+  return channel === 'sms' ? type.smsGuarantee : channel === 'email' ? type.emailGuarantee : 'at_most_once'
+}
+
 /** Exponential backoff with full jitter: 5 s, 10 s, 20 s… capped at an hour. */
 export function backoffSeconds(attempt: number): number {
   const ceiling = Math.min(3600, 5 * 2 ** Math.max(0, attempt - 1))
@@ -104,6 +109,8 @@ export function createPipeline(deps: {
   counters: CounterStore
   logger: Logger
   brand: RenderContext['brand']
+  /** The right-hand side of the Message-IDs e-mails carry (the public URL's host name). */
+  mailDomain: string
   /** The delivery queue's job expiry (seconds): failover in one run stays inside it. */
   deliverExpireSeconds?: number
   deferral?: DeferralPolicy
@@ -377,19 +384,27 @@ export function createPipeline(deps: {
     if (d.channel === 'sms') Object.assign(meta, { sms: smsSegments(String(rendered.text)) })
 
     const candidates = await registry.providersFor(d.channel, target?.kind)
-    // A send whose outcome is unknown (the worker died mid-send) is repeated only where that cannot
-    // duplicate: an idempotent provider, or a push whose repeat replaces the first (collapse id).
+    // A send whose outcome is unknown (the worker died mid-send) is repeated only where the repeat
+    // is harmless or chosen: an idempotent provider, a push whose repeat replaces the first
+    // (collapse id), or a type that wants this channel at least once (an e-mail repeat carries the
+    // same Message-ID). Otherwise it is recorded failed: sent at most once.
     if (d.status === 'sending') {
       const previous = candidates.find((c) => c.configId === d.providerId)
+      const providerId = previous?.configId ?? d.providerId ?? 'unknown'
       if (previous?.provider.collapses)
-        await attempt(d.id, previous.configId, 'in_doubt', 'the worker stopped during the send; sent again, collapsed')
+        await attempt(d.id, providerId, 'in_doubt', 'the worker stopped during the send; sent again, collapsed')
       else if (!previous?.provider.idempotent) {
-        await attempt(d.id, d.providerId ?? 'unknown', 'in_doubt', 'the worker stopped during the send')
-        await setDelivery(db, d.id, {
-          status: 'failed',
-          reason: 'outcome unknown: the worker stopped during the send; not repeated to avoid a duplicate',
-        })
-        return
+        if (guaranteeOf(type, d.channel) === 'at_least_once') {
+          const how = d.channel === 'email' ? 'with the same Message-ID' : 'at least once, as the type asks'
+          await attempt(d.id, providerId, 'in_doubt', `the worker stopped during the send; sent again ${how}`)
+        } else {
+          await attempt(d.id, providerId, 'in_doubt', 'the worker stopped during the send')
+          await setDelivery(db, d.id, {
+            status: 'failed',
+            reason: 'outcome unknown: the worker stopped during the send; not repeated to avoid a duplicate',
+          })
+          return
+        }
       }
     }
 
@@ -494,6 +509,8 @@ export function createPipeline(deps: {
           html: String(rendered.html),
           text: String(rendered.text),
           locale: contact.locale,
+          // Stable per delivery, so a repeat after a crash is recognised as the same mail.
+          messageId: email?.thread?.messageId ?? `${d.id}@${deps.mailDomain}`,
           ...(email?.thread ? { thread: email.thread } : {}),
           ...(email?.replyTo ? { replyTo: email.replyTo } : {}),
         })

@@ -3,7 +3,7 @@ import { Id, Locale, Nullable, PageQuery, RefTo } from '../../core/http/schemas'
 
 export { RefTo }
 import { UserRefSchema, UserRefUpsertSchema } from '../accounts'
-import { CATEGORIES, CHANNELS, DELIVERY_STATUSES } from './tables'
+import { CATEGORIES, CHANNELS, DELIVERY_STATUSES, GUARANTEES } from './tables'
 
 type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> }
 /** A union of string literals typed as the union of those strings (a mapped array would type as never). */
@@ -15,6 +15,17 @@ const literalUnion = <const T extends readonly string[]>(values: T, options = {}
 
 export const Channel = literalUnion(CHANNELS, { description: 'in_app, email, sms or push' })
 export const CategorySchema = literalUnion(CATEGORIES)
+const GuaranteeSchema = literalUnion(GUARANTEES)
+const GUARANTEES_HELP =
+  'What happens to a send whose outcome is unknown (the worker stopped during the provider call): `at_least_once` sends it again (an e-mail with the same Message-ID, so mail clients show one), `at_most_once` records it failed. Defaults: e-mail at_least_once, SMS at_most_once (a repeated SMS costs and shows twice).'
+const Guarantees = Type.Object(
+  { email: GuaranteeSchema, sms: GuaranteeSchema },
+  { additionalProperties: false, description: GUARANTEES_HELP },
+)
+const GuaranteesPatch = Type.Object(
+  { email: Type.Optional(GuaranteeSchema), sms: Type.Optional(GuaranteeSchema) },
+  { additionalProperties: false, minProperties: 1, description: GUARANTEES_HELP },
+)
 export const DeliveryStatusSchema = literalUnion(DELIVERY_STATUSES)
 export const TypeKey = Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$', maxLength: 100, description: 'e.g. order.paid' })
 export const TopicKey = Type.String({ pattern: '^[a-z0-9][a-z0-9_.:-]{0,99}$' })
@@ -101,6 +112,7 @@ export const NotificationType = Type.Object(
     category: CategorySchema,
     critical: Type.Boolean(),
     channels: Type.Array(Channel),
+    guarantees: Guarantees,
     system: Type.Boolean(),
     updatedAt: Type.String(),
   },
@@ -113,6 +125,7 @@ export const CreateTypeBody = Type.Object(
     category: CategorySchema,
     critical: Type.Optional(Type.Boolean({ description: 'Security alerts and receipts: ignores opt-outs and quiet hours' })),
     channels: Type.Array(Channel, { minItems: 1, uniqueItems: true }),
+    guarantees: Type.Optional(GuaranteesPatch),
   },
   { additionalProperties: false },
 )
@@ -122,6 +135,7 @@ export const UpdateTypeBody = Type.Object(
     category: Type.Optional(CategorySchema),
     critical: Type.Optional(Type.Boolean()),
     channels: Type.Optional(Type.Array(Channel, { minItems: 1, uniqueItems: true })),
+    guarantees: Type.Optional(GuaranteesPatch),
   },
   { additionalProperties: false, minProperties: 1 },
 )

@@ -93,6 +93,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
     counters,
     logger,
     brand,
+    mailDomain: new URL(deps.settings.publicUrl).hostname,
     deliverExpireSeconds: deps.settings.deliverExpireSeconds,
     deferral: deps.settings.deferral,
   })

@@ -8,6 +8,9 @@ export const CHANNELS = ['in_app', 'email', 'sms', 'push'] as const
 export type NotifyChannel = (typeof CHANNELS)[number]
 export const DELIVERY_STATUSES = ['pending', 'queued', 'sending', 'sent', 'delivered', 'opened', 'failed', 'bounced', 'suppressed'] as const
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
+/** What a send whose outcome is unknown (the worker died during the provider call) gets: repeated, or recorded failed. */
+export const GUARANTEES = ['at_least_once', 'at_most_once'] as const
+export type Guarantee = (typeof GUARANTEES)[number]
 
 const created = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 
@@ -21,6 +24,9 @@ export const notificationTypes = pgTable(
     /** Security alerts and receipts: ignore opt-outs and quiet hours. */
     critical: boolean('critical').notNull().default(false),
     channels: text('channels').array().$type<NotifyChannel[]>().notNull(),
+    /** E-mail repeats carry the first send's Message-ID, so mail clients show one; an SMS repeat costs and shows twice. */
+    emailGuarantee: text('email_guarantee').$type<Guarantee>().notNull().default('at_least_once'),
+    smsGuarantee: text('sms_guarantee').$type<Guarantee>().notNull().default('at_most_once'),
     /** Seeded by Caravan for its own events (can be edited, not deleted). */
     system: boolean('system').notNull().default(false),
     createdAt: created(),

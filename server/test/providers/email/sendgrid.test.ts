@@ -16,6 +16,7 @@ const API_KEY = 'SG.fake-key-id.Zk3vQ9mXw2LrT8pN1cHs5yB7dJ4eA6gU0iO'
 
 const message: EmailMessage = {
   deliveryId: 'dlv_01HZXKQ7',
+  messageId: 'dlv_01HZXKQ7@caravan.test',
   to: 'sara@example.ir',
   subject: 'خوش آمدید',
   text: 'سلام سارا، به کاروان خوش آمدید.',
@@ -82,7 +83,7 @@ describe('SendGrid send', () => {
         { type: 'text/plain', value: message.text },
         { type: 'text/html', value: message.html },
       ],
-      headers: { 'X-Caravan-Delivery-Id': 'dlv_01HZXKQ7', 'Content-Language': 'fa' },
+      headers: { 'X-Caravan-Delivery-Id': 'dlv_01HZXKQ7', 'Message-ID': '<dlv_01HZXKQ7@caravan.test>', 'Content-Language': 'fa' },
     })
     expect(result).toEqual({ status: 'sent', providerMessageId: mail.messageId, meta: { httpStatus: 202 } })
   })
@@ -92,7 +93,7 @@ describe('SendGrid send', () => {
     const body = fake.accepted[0].body
     expect(body.from).toEqual({ email: 'help@shop.test', name: 'Shop, Support' })
     expect(body.content).toEqual([{ type: 'text/html', value: message.html }])
-    expect(body.headers).toEqual({ 'X-Caravan-Delivery-Id': 'dlv_01HZXKQ7' })
+    expect(body.headers).toEqual({ 'X-Caravan-Delivery-Id': 'dlv_01HZXKQ7', 'Message-ID': '<dlv_01HZXKQ7@caravan.test>' })
   })
 
   it('429 ⇒ transient with retryAfterSeconds from X-RateLimit-Reset', async () => {

@@ -12,6 +12,7 @@ import { closedPort, startSilentServer, startSmtpServer, type SmtpServerOptions 
 
 const persianMessage: EmailMessage = {
   deliveryId: 'dlv_01HZXKQ7',
+  messageId: 'dlv_01HZXKQ7@caravan.test',
   to: 'sara@example.ir',
   subject: 'خوش آمدید',
   text: 'سلام سارا، به کاروان خوش آمدید.',
@@ -59,7 +60,7 @@ describe('SMTP provider: what arrives', () => {
     expect(mail.parsed.from?.value[0]).toMatchObject({ address: 'noreply@caravan.test', name: 'Caravan' })
     // The Message-ID we report is the one the mailbox sees: bounces and replies quote it.
     expect(result.status).toBe('sent')
-    expect(result.providerMessageId).toBeTruthy()
+    expect(result.providerMessageId).toBe('<dlv_01HZXKQ7@caravan.test>')
     expect(result.providerMessageId).toBe(mail.parsed.messageId)
   })
 

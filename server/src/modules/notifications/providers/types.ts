@@ -54,7 +54,12 @@ export interface EmailMessage {
   text: string
   /** Right-to-left languages set dir on the HTML themselves; this goes to Content-Language. */
   locale?: string
-  /** A reply in a thread (support tickets by email): our Message-ID and what it answers. */
+  /**
+   * Our Message-ID, without angle brackets: stable per delivery (a thread's own id for replies), so
+   * a repeat of a send whose outcome was unknown is recognised by mail clients as the same mail.
+   */
+  messageId: string
+  /** A reply in a thread (support tickets by email): what it answers (its messageId is `messageId`). */
   thread?: EmailThread
   /** Where the recipient's reply goes (a ticket's reply address). */
   replyTo?: string

@@ -133,10 +133,9 @@ export function createSendGridProvider(config: SendGridConfig): EmailProvider {
 
 /** The v3 mail/send body: one personalization per message, our delivery id echoed back in events. */
 export function mailSendBody(message: EmailMessage, defaultFrom: string) {
-  const headers: Record<string, string> = { 'X-Caravan-Delivery-Id': message.deliveryId }
+  const headers: Record<string, string> = { 'X-Caravan-Delivery-Id': message.deliveryId, 'Message-ID': `<${message.messageId}>` }
   if (message.locale) headers['Content-Language'] = message.locale
   if (message.thread) {
-    headers['Message-ID'] = `<${message.thread.messageId}>`
     if (message.thread.inReplyTo) headers['In-Reply-To'] = `<${message.thread.inReplyTo}>`
     if (message.thread.references?.length) headers['References'] = message.thread.references.map((id) => `<${id}>`).join(' ')
   }

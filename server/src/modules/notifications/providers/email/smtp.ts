@@ -65,9 +65,9 @@ export function createSmtpProvider(config: SmtpConfig): EmailProvider {
           text: message.text,
           html: message.html,
           headers,
+          messageId: `<${message.messageId}>`,
           ...(message.thread
             ? {
-                messageId: `<${message.thread.messageId}>`,
                 inReplyTo: message.thread.inReplyTo && `<${message.thread.inReplyTo}>`,
                 references: message.thread.references?.map((id) => `<${id}>`),
               }

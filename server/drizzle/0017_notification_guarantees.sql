@@ -1,0 +1,2 @@
+ALTER TABLE "notification_types" ADD COLUMN "email_guarantee" text DEFAULT 'at_least_once' NOT NULL;--> statement-breakpoint
+ALTER TABLE "notification_types" ADD COLUMN "sms_guarantee" text DEFAULT 'at_most_once' NOT NULL;
