@@ -403,6 +403,22 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     expect(await asked).toBe('beforeunload')
     await h1(admin, `Templates: ${iso('Spring sale')}`).waitFor()
 
+    // What a crash does to a send: asked for the channels the type uses (e-mail here, not SMS).
+    const settings = admin.getByRole('region', { name: 'Type settings' })
+    expect(await settings.getByRole('button', { name: /An SMS cut off by a crash/ }).count()).toBe(0)
+    await settings
+      .getByRole('button', { name: /^Send again \(same Message-ID: mail apps show it once\)\s+An e-mail cut off by a crash$/ })
+      .waitFor()
+    await choose(admin, 'An e-mail cut off by a crash', 'Do not send again (it may be lost)')
+    await admin.getByRole('listbox').waitFor({ state: 'detached' })
+    await settings.getByRole('button', { name: 'Save type' }).click()
+    await settings.getByRole('status').filter({ hasText: 'saved' }).waitFor()
+    await admin.reload()
+    await admin
+      .getByRole('region', { name: 'Type settings' })
+      .getByRole('button', { name: /^Do not send again \(it may be lost\)\s+An e-mail cut off by a crash$/ })
+      .waitFor()
+
     await language(admin, 'fa')
     await admin.goto('/console/notifications')
     await h1(admin, 'انواع اعلان').waitFor()

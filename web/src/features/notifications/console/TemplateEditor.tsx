@@ -219,7 +219,7 @@ export function TemplateEditor({ typeKey }: { typeKey: string }) {
           <Versions typeKey={typeKey} channel={channel} locale={locale} onLoad={loadVersion} />
         </Tabs>
       )}
-      {type && <TypeSettings key={type.updatedAt} type={type} onDirty={setTypeDirty} onDeleted={() => setDeleted(true)} />}
+      {type && <TypeSettings key={type.key} type={type} onDirty={setTypeDirty} onDeleted={() => setDeleted(true)} />}
     </Page>
   )
 }
@@ -603,7 +603,18 @@ interface TypeValues {
   category: NotificationCategory
   critical: boolean
   channels: NotificationChannel[]
+  guarantees: NotificationType['guarantees']
 }
+
+const GUARANTEES = ['at_least_once', 'at_most_once'] as const
+
+const typeValues = (type: NotificationType): TypeValues => ({
+  name: type.name,
+  category: type.category,
+  critical: type.critical,
+  channels: type.channels,
+  guarantees: type.guarantees,
+})
 
 function TypeSettings({ type, onDirty, onDeleted }: { type: NotificationType; onDirty: (dirty: boolean) => void; onDeleted: () => void }) {
   const { t } = useI18n()
@@ -612,7 +623,7 @@ function TypeSettings({ type, onDirty, onDeleted }: { type: NotificationType; on
   const update = useUpdateType(type.key)
   const remove = useDeleteType(type.key)
   const form = useServerForm<TypeValues>({
-    defaultValues: { name: type.name, category: type.category, critical: type.critical, channels: type.channels },
+    defaultValues: typeValues(type),
     onSubmit: async (values) => {
       setMessage(null)
       await update.mutateAsync({ ...values, name: values.name.trim() })
@@ -622,6 +633,14 @@ function TypeSettings({ type, onDirty, onDeleted }: { type: NotificationType; on
   })
   const dirty = form.formState.isDirty
   useEffect(() => onDirty(dirty), [dirty, onDirty])
+  // A change saved elsewhere shows here unless this form has edits of its own. Resetting (rather
+  // than remounting) keeps the live region, so "saved" stays and is announced.
+  useEffect(() => {
+    if (!form.formState.isDirty) form.reset(typeValues(type))
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a newer version of the type resets
+  }, [type.updatedAt])
+  // Only e-mail and SMS choose what a crash does: asked only when the type uses them.
+  const usedChannels = form.watch('channels')
 
   return (
     <section aria-labelledby="type-settings-heading" className="card">
@@ -653,6 +672,18 @@ function TypeSettings({ type, onDirty, onDeleted }: { type: NotificationType; on
         />
         <ChannelChecks control={form.control} />
         <FormCheckbox control={form.control} name="critical" label={t('types.criticalLabel')} />
+        {(['email', 'sms'] as const)
+          .filter((channel) => usedChannels.includes(channel))
+          .map((channel) => (
+            <FormSelectField
+              key={channel}
+              control={form.control}
+              name={`guarantees.${channel}`}
+              label={t(channel === 'email' ? 'types.guaranteeEmail' : 'types.guaranteeSms')}
+              description={channel === 'email' ? t('types.guaranteeHint') : undefined}
+              options={GUARANTEES.map((g) => ({ id: g, label: t(`types.guarantee.${channel}.${g}`) }))}
+            />
+          ))}
       </Form>
       {confirming && (
         <ConfirmDialog
