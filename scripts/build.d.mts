@@ -14,7 +14,7 @@ export const FIRST_PAGE_BUDGET: number
 export function firstPageJs(distDir: string): { chunks: { file: string; gzip: number }[]; gzip: number; css: number }
 export function checkFirstPageBudget(distDir: string, budget?: number): number
 export function precompress(dir: string): string[]
-export const WIDGET_BUDGET: number
-export const WIDGET_FILE: string
-export function buildWidget(distDir?: string): Promise<void>
-export function checkWidgetBudget(distDir: string, budget?: number): number
+export type Embed = 'widget' | 'inbox'
+export const EMBEDS: Record<Embed, { entry: string; file: string; budget: number; what: string }>
+export function buildEmbed(name: Embed, distDir?: string): Promise<void>
+export function checkEmbedBudget(name: Embed, distDir: string, budget?: number): number

@@ -4,8 +4,8 @@
 //   `npm ci --omit=dev` beside it.
 // - web: the Vite build of the web app into web/dist, which the server serves: each text file
 //   also precompressed (.br, .gz) and the first page's JavaScript held to FIRST_PAGE_BUDGET. The
-//   live chat widget (web/src/widget) goes beside it as one script, web/dist/widget.js, held to
-//   WIDGET_BUDGET.
+//   scripts other sites embed (EMBEDS: the chat widget, the inbox) go beside it, one file each,
+//   each held to its budget.
 // - sdk: the publishable @caravan/sdk package (JavaScript, declarations) into sdk/dist.
 // Build tools are imported only when building: scripts/start.mjs and server/bin/caravan.js use
 // isCurrent() on installs without dev dependencies.
@@ -106,22 +106,26 @@ export function firstPageJs(distDir) {
   }
 }
 
-/** The most the live chat widget's script may weigh, in gzip bytes: it loads on other people's pages. */
-export const WIDGET_BUDGET = 60_000
-
-/** The widget's file in web/dist, served at /widget.js. */
-export const WIDGET_FILE = 'widget.js'
+/**
+ * The scripts other sites embed, each built on its own into web/dist and served from there: the
+ * live chat widget (/widget.js) and the notification inbox (/inbox.js, the <caravan-inbox>
+ * element). `budget`: the most each may weigh in gzip bytes, since it loads on other people's pages.
+ */
+export const EMBEDS = {
+  widget: { entry: 'web/src/widget/main.ts', file: 'widget.js', budget: 60_000, what: 'the chat widget' },
+  inbox: { entry: 'web/src/inbox-embed/main.ts', file: 'inbox.js', budget: 40_000, what: 'the embeddable inbox' },
+}
 
 /**
- * Bundles the live chat widget into `distDir`/widget.js: one self-contained script (an IIFE, so it
- * declares nothing global itself) that any page can load with a plain <script> tag. Not part of the
- * Vite build: it must not share chunks with the app, nor wait for its entry.
+ * Bundles one embed into `distDir`: one self-contained script (an IIFE, so it declares nothing
+ * global itself) that any page can load with a plain <script> tag. Not part of the Vite build: it
+ * must not share chunks with the app, nor wait for its entry.
  */
-export async function buildWidget(distDir = at('web/dist')) {
+export async function buildEmbed(name, distDir = at('web/dist')) {
   const { build } = await import('esbuild')
   await build({
-    entryPoints: [at('web/src/widget/main.ts')],
-    outfile: join(distDir, WIDGET_FILE),
+    entryPoints: [at(EMBEDS[name].entry)],
+    outfile: join(distDir, EMBEDS[name].file),
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -134,12 +138,13 @@ export async function buildWidget(distDir = at('web/dist')) {
   })
 }
 
-/** Prints the widget's size; throws when it is over the budget. */
-export function checkWidgetBudget(distDir, budget = WIDGET_BUDGET) {
-  const gzip = gzipSync(readFileSync(join(distDir, WIDGET_FILE)), { level: 9 }).length
-  console.error(`web: widget JS ${kB(gzip)} gzip (budget ${kB(budget)})`)
+/** Prints an embed's size; throws when it is over its budget. */
+export function checkEmbedBudget(name, distDir, budget = EMBEDS[name].budget) {
+  const { file, what } = EMBEDS[name]
+  const gzip = gzipSync(readFileSync(join(distDir, file)), { level: 9 }).length
+  console.error(`web: ${file} ${kB(gzip)} gzip (budget ${kB(budget)})`)
   if (gzip > budget) {
-    throw new Error(`the chat widget (${WIDGET_FILE}) is ${kB(gzip)} of JavaScript (gzip), over the ${kB(budget)} budget. Keep it small.`)
+    throw new Error(`${what} (${file}) is ${kB(gzip)} of JavaScript (gzip), over the ${kB(budget)} budget. Keep it small.`)
   }
   return gzip
 }
@@ -192,11 +197,11 @@ export async function buildWeb() {
   const dist = at('web/dist')
   await build({ root: at('web'), logLevel: 'warn' })
   // After Vite, which empties dist first.
-  await buildWidget(dist)
+  for (const name of Object.keys(EMBEDS)) await buildEmbed(name, dist)
   precompress(dist)
   try {
     checkFirstPageBudget(dist)
-    checkWidgetBudget(dist)
+    for (const name of Object.keys(EMBEDS)) checkEmbedBudget(name, dist)
   } catch (err) {
     // Without index.html (PARTS.web.output) the build does not count as done, so `npm start`
     // builds again instead of serving it; the chunks stay for a look at what grew.

@@ -1,23 +1,15 @@
 // The web app's files go out compressed: the build writes .br and .gz copies beside them
 // (scripts/build.mjs precompress) and the server picks the one Accept-Encoding allows, for the
 // files themselves and for the SPA fallback (index.html on any page path). Also the build's
-// first-page JavaScript budget (checkFirstPageBudget), measured from Vite's manifest, and the live
-// chat widget's (checkWidgetBudget).
+// first-page JavaScript budget (checkFirstPageBudget), measured from Vite's manifest, and those of
+// the scripts other sites embed, the chat widget and the inbox (checkEmbedBudget).
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  buildWidget,
-  checkFirstPageBudget,
-  checkWidgetBudget,
-  firstPageJs,
-  precompress,
-  WIDGET_BUDGET,
-  WIDGET_FILE,
-} from '../../scripts/build.mjs'
+import { buildEmbed, checkEmbedBudget, checkFirstPageBudget, EMBEDS, firstPageJs, precompress } from '../../scripts/build.mjs'
 import { startTestCaravan, type TestCaravan } from './helpers/caravan'
 
 function writeFiles(root: string, files: Record<string, string | Buffer>) {
@@ -179,35 +171,36 @@ describe('first-page JavaScript budget', () => {
   })
 })
 
-describe('widget JavaScript budget', () => {
+describe('embedded scripts: budgets', () => {
   let dist: string
   const widget = randomBytes(4000).toString('hex')
   const gzip = (text: string | Buffer) => gzipSync(text, { level: 9 }).length
 
   beforeAll(() => {
     dist = mkdtempSync(join(tmpdir(), 'caravan-widget-'))
-    writeFiles(dist, { [WIDGET_FILE]: widget })
+    writeFiles(dist, { [EMBEDS.widget.file]: widget, [EMBEDS.inbox.file]: widget })
   })
   afterAll(() => rmSync(dist, { recursive: true, force: true }))
 
   it('passes under the budget and fails above it, naming the size', () => {
     const size = gzip(widget)
-    expect(checkWidgetBudget(dist, size)).toBe(size)
-    expect(() => checkWidgetBudget(dist, size - 1)).toThrow(
+    expect(checkEmbedBudget('widget', dist, size)).toBe(size)
+    expect(() => checkEmbedBudget('widget', dist, size - 1)).toThrow(
       `the chat widget (widget.js) is ${(size / 1000).toFixed(1)} kB of JavaScript (gzip), over the ${((size - 1) / 1000).toFixed(1)} kB budget`,
     )
+    expect(() => checkEmbedBudget('inbox', dist, size - 1)).toThrow(`the embeddable inbox (inbox.js) is ${(size / 1000).toFixed(1)} kB`)
   })
 
-  it('bundles web/src/widget into one self-contained script within the budget', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'caravan-widget-build-'))
+  it.each(['widget', 'inbox'] as const)('bundles the %s into one self-contained script within its budget', async (name) => {
+    const out = mkdtempSync(join(tmpdir(), 'caravan-embed-build-'))
     try {
-      await buildWidget(out)
-      expect(readdirSync(out)).toEqual([WIDGET_FILE])
-      const script = readFileSync(join(out, WIDGET_FILE), 'utf8')
+      await buildEmbed(name, out)
+      expect(readdirSync(out)).toEqual([EMBEDS[name].file])
+      const script = readFileSync(join(out, EMBEDS[name].file), 'utf8')
       // An IIFE with nothing left to load: no import, no export, no chunk beside it.
       expect(script).toMatch(/^"use strict";\(\(\)=>\{/)
       expect(script).not.toMatch(/\bimport\s*[("'{]|\bexport\s*[{*]/)
-      expect(checkWidgetBudget(out)).toBeLessThanOrEqual(WIDGET_BUDGET)
+      expect(checkEmbedBudget(name, out)).toBeLessThanOrEqual(EMBEDS[name].budget)
     } finally {
       rmSync(out, { recursive: true, force: true })
     }

@@ -2,17 +2,10 @@
 // session, the visitor (Authorization: Widget <token>); an identified visitor's calls carry the
 // host's signature too. The visitor token is kept in localStorage, per site and per identity, so
 // an identified user's conversations never resume for whoever uses the browser next, anonymously.
+import { ApiError } from '../embed-kit/api-error'
 import type { Identity, Session } from './types'
 
-/** A refused call: its HTTP status and problem type (the last part of the problem's type URI). */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-  ) {
-    super(`${status} ${type}`)
-  }
-}
+export { ApiError }
 
 /** Refusals a fresh session cannot cure: the site, origin or identity is wrong, not the token. */
 const FINAL = ['origin_not_allowed', 'identity_required', 'invalid_signature', 'widget_site_unknown']

@@ -2,7 +2,7 @@
 // between the views (list, pre-chat form, thread, offline form), with the socket feeding new
 // messages and typing into whatever is on screen. A visitor session is made only once needed.
 import { ApiError, type Api } from './api'
-import { focusFirst, h } from './dom'
+import { focusFirst, h } from '../embed-kit/dom'
 import type { Embed } from './embed'
 import { isLocale, texts, type Key } from './i18n'
 import { createLauncher } from './launcher'

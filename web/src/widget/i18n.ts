@@ -1,6 +1,6 @@
-// The widget's texts in English and Persian, and the number and time formats of each. Kept apart
-// from the web app's catalogue: the widget is a separate bundle and carries only what it shows.
-export type Locale = 'en' | 'fa'
+// The widget's texts in English and Persian (formats: embed-kit/texts). Kept apart from the web
+// app's catalogue: the widget is a separate bundle and carries only what it shows.
+import { isLocale, makeTexts, type Locale, type Texts as KitTexts } from '../embed-kit/texts'
 
 const en = {
   open: 'Chat with us',
@@ -100,41 +100,7 @@ const fa: Record<Key, string> = {
   errGeneric: 'مشکلی پیش آمد. دوباره تلاش کنید.',
 }
 
-export const isLocale = (value: unknown): value is Locale => value === 'en' || value === 'fa'
+export { isLocale, type Locale }
+export type Texts = KitTexts<Key>
 
-export interface Texts {
-  locale: Locale
-  dir: 'ltr' | 'rtl'
-  /** The text of `key`, with `{name}` placeholders filled; numbers in the locale's digits. */
-  t(key: Key, vars?: Record<string, string | number>): string
-  /** A number in the locale's digits (Persian digits in fa), without grouping (ticket numbers). */
-  num(value: number): string
-  /** A message time: the time of day, with the date when it is not today. */
-  time(iso: string): string
-}
-
-export function texts(locale: Locale): Texts {
-  // fa-IR gives Persian digits and the Solar Hijri calendar; Persian readers get Tehran time.
-  const tag = locale === 'fa' ? 'fa-IR' : 'en-GB'
-  const timeZone = locale === 'fa' ? 'Asia/Tehran' : undefined
-  const digits = new Intl.NumberFormat(tag, { useGrouping: false })
-  const clock = new Intl.DateTimeFormat(tag, { timeZone, hour: '2-digit', minute: '2-digit' })
-  const dated = new Intl.DateTimeFormat(tag, { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' })
-  const dictionary = locale === 'fa' ? fa : en
-  const num = (value: number) => digits.format(value)
-  return {
-    locale,
-    dir: locale === 'fa' ? 'rtl' : 'ltr',
-    num,
-    t: (key, vars = {}) =>
-      dictionary[key].replace(/\{(\w+)\}/g, (_, name: string) => {
-        const value = vars[name]
-        return typeof value === 'number' ? num(value) : (value ?? '')
-      }),
-    time(iso) {
-      const date = new Date(iso)
-      return (day.format(date) === day.format(new Date()) ? clock : dated).format(date)
-    },
-  }
-}
+export const texts = (locale: Locale): Texts => makeTexts(locale, locale === 'fa' ? fa : en)

@@ -1,6 +1,6 @@
 // The round button that opens the panel; its badge counts unread messages (the count is also in
 // its name, since the badge itself is hidden from screen readers).
-import { h } from './dom'
+import { h } from '../embed-kit/dom'
 import { chatIcon } from './icons'
 import type { Texts } from './i18n'
 

@@ -1,5 +1,5 @@
 // The visitor's past conversations (newest first) and the button that starts a new one.
-import { h } from './dom'
+import { h } from '../embed-kit/dom'
 import type { Texts } from './i18n'
 import type { WidgetConversation } from './types'
 

@@ -1,6 +1,6 @@
 // One message bubble: the visitor's own on one side, the agents' on the other, with its files and
 // its time in the visitor's locale. Screen readers hear who said it first.
-import { h } from './dom'
+import { h } from '../embed-kit/dom'
 import type { Texts } from './i18n'
 import type { FileView, Shown } from './types'
 

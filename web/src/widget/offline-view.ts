@@ -1,6 +1,6 @@
 // When no agent is online: a message becomes a ticket (answered by e-mail, so the e-mail is
 // required), then a thank-you with the ticket's number.
-import { field, focusFirst, h } from './dom'
+import { field, focusFirst, h } from '../embed-kit/dom'
 import type { Texts } from './i18n'
 
 export interface OfflineRequest {

@@ -1,6 +1,6 @@
 // The chat panel: a non-modal dialog named by its heading (the site's name), with the team's
 // online light, a close button and an alert line for errors; the views fill its body.
-import { h, uid } from './dom'
+import { h, uid } from '../embed-kit/dom'
 import { closeIcon, iconButton } from './icons'
 import type { Texts } from './i18n'
 

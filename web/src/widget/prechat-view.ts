@@ -1,6 +1,6 @@
 // Asked before the first message of a new conversation: a name and an e-mail, both optional, kept
 // on the conversation for the agent (not on the visitor's account).
-import { field, h } from './dom'
+import { field, h } from '../embed-kit/dom'
 import type { Texts } from './i18n'
 
 export interface Prechat {

@@ -1,6 +1,6 @@
 // A conversation: its messages (a log screen readers follow), "typing…" when an agent types, and
 // the composer (Enter sends, Shift+Enter is a new line) with file attachments.
-import { h, uid } from './dom'
+import { h, uid } from '../embed-kit/dom'
 import { attachIcon, backIcon, iconButton, sendIcon } from './icons'
 import type { Texts } from './i18n'
 import { messageView } from './message-view'

@@ -1,5 +1,5 @@
-// A tiny element builder: the widget has no framework, and text always goes in as text nodes, so
-// nothing a visitor or agent writes is ever parsed as HTML.
+// A tiny element builder for the scripts other sites embed (the chat widget, the inbox): no
+// framework, and text always goes in as text nodes, so nothing anyone writes is parsed as HTML.
 type Attrs = Record<string, string | number | boolean | null | undefined>
 type Child = Node | string | false | null | undefined
 
@@ -18,7 +18,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 let counter = 0
-/** An id unique within the widget, for label/aria references. */
+/** An id unique within the page, for label/aria references. */
 export const uid = (prefix: string) => `cw-${prefix}-${++counter}`
 
 /** The first control in `root` a keyboard user would reach. */
