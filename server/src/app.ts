@@ -131,6 +131,9 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
       deferral: config.notifyDeferral,
       envProviders: config.notifyProviders,
       network: { allowLoopback: config.allowLoopbackUrls, webPushAllowedHosts: config.webPushAllowedHosts },
+      webPush: config.webPush,
+      // Click acknowledgements are HMACs under a key of their own, derived from SECRETS_KEY.
+      pushAckKey: createHmac('sha256', config.secretsKey).update('push open acks').digest('base64url'),
     },
   })
 

@@ -1,6 +1,6 @@
 // Every setting Caravan reads, validated once at start. A bad value stops start-up with one line
 // naming the setting (ConfigError), never a stack trace deep inside a module.
-import { randomBytes } from 'node:crypto'
+import { createECDH, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseClamdUrl } from './core/files/clamd'
@@ -69,6 +69,12 @@ export interface Config {
   allowLoopbackUrls: boolean
   /** Push-service hosts Web Push subscriptions may point at: the known services plus WEBPUSH_ALLOWED_HOSTS. */
   webPushAllowedHosts: string[]
+  /**
+   * The VAPID key pair (base64url) of the built-in Web Push sender, which the web app subscribes
+   * with: WEBPUSH_VAPID_PUBLIC_KEY and WEBPUSH_VAPID_PRIVATE_KEY, else made at first start and kept
+   * in DATA_DIR/secrets.json. `subject`: WEBPUSH_SUBJECT, the contact push services are given.
+   */
+  webPush: { publicKey: string; privateKey: string; subject: string }
   /** Registering a device past this many removes the user's least recently seen one. */
   maxDevicesPerUser: number
   webDistDir: string
@@ -206,6 +212,48 @@ function secret(env: Env, name: string, stored: Record<string, string>): string 
   return stored[name]
 }
 
+const B64URL = /^[A-Za-z0-9_-]+$/
+
+/** The VAPID pair from env (both or neither), else the stored one, else a new P-256 pair stored for the next start. */
+function vapidKeys(env: Env, stored: Record<string, string>): { publicKey: string; privateKey: string } {
+  const publicKey = env.WEBPUSH_VAPID_PUBLIC_KEY || undefined
+  const privateKey = env.WEBPUSH_VAPID_PRIVATE_KEY || undefined
+  if (publicKey || privateKey) {
+    if (!publicKey || !privateKey) {
+      throw new ConfigError(
+        publicKey ? 'WEBPUSH_VAPID_PRIVATE_KEY' : 'WEBPUSH_VAPID_PUBLIC_KEY',
+        'the VAPID public and private keys must be given together',
+      )
+    }
+    if (!B64URL.test(publicKey) || Buffer.from(publicKey, 'base64url').length !== 65) {
+      throw new ConfigError('WEBPUSH_VAPID_PUBLIC_KEY', 'must be an uncompressed P-256 public key (65 bytes), base64url')
+    }
+    if (!B64URL.test(privateKey) || Buffer.from(privateKey, 'base64url').length !== 32) {
+      throw new ConfigError('WEBPUSH_VAPID_PRIVATE_KEY', 'must be a P-256 private key (32 bytes), base64url')
+    }
+    return { publicKey, privateKey }
+  }
+  if (!stored.WEBPUSH_VAPID_PUBLIC_KEY || !stored.WEBPUSH_VAPID_PRIVATE_KEY) {
+    const ecdh = createECDH('prime256v1')
+    ecdh.generateKeys()
+    stored.WEBPUSH_VAPID_PUBLIC_KEY = ecdh.getPublicKey().toString('base64url')
+    stored.WEBPUSH_VAPID_PRIVATE_KEY = ecdh.getPrivateKey().toString('base64url')
+  }
+  return { publicKey: stored.WEBPUSH_VAPID_PUBLIC_KEY, privateKey: stored.WEBPUSH_VAPID_PRIVATE_KEY }
+}
+
+/** Whom push services may contact about our sends: WEBPUSH_SUBJECT, else an https PUBLIC_URL, else the admin's address. */
+function webPushSubject(env: Env, publicUrl: string, adminEmail: string | undefined): string {
+  const given = env.WEBPUSH_SUBJECT
+  if (given) {
+    if (!/^(mailto:[^@\s]+@[^@\s]+|https:\/\/\S+)$/.test(given))
+      throw new ConfigError('WEBPUSH_SUBJECT', 'must be a mailto: address or an https: URL')
+    return given
+  }
+  if (publicUrl.startsWith('https:')) return publicUrl
+  return `mailto:${adminEmail ?? `admin@${new URL(publicUrl).hostname}`}`
+}
+
 /** Secrets not given in env are generated once and kept in DATA_DIR/secrets.json (mode 600). */
 function loadStoredSecrets(dataDir: string): { values: Record<string, string>; save: () => void } {
   const file = join(dataDir, 'secrets.json')
@@ -270,6 +318,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
   const stored = loadStoredSecrets(dataDir)
   const jwtSecret = secret(env, 'JWT_SECRET', stored.values)
   const secretsKey = secret(env, 'SECRETS_KEY', stored.values)
+  const webPush = { ...vapidKeys(env, stored.values), subject: webPushSubject(env, publicUrl, adminEmail) }
   stored.save()
 
   return {
@@ -317,6 +366,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     notifyProviders: jsonProviders(env),
     allowLoopbackUrls: bool(env, 'ALLOW_LOOPBACK_URLS', false),
     webPushAllowedHosts: webPushHosts(env),
+    webPush,
     maxDevicesPerUser: int(env, 'MAX_DEVICES_PER_USER', 20, 1, 1000),
     webDistDir: resolve(env.WEB_DIST_DIR || serverPath('..', 'web', 'dist')),
     // On by default, except on the embedded database (a first run or a demo, often with no e-mail provider).

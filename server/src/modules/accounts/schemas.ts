@@ -114,7 +114,13 @@ export const CreatedApiKey = Type.Object({ apiKey: RefTo(ApiKey), key: Type.Stri
 
 export const WebPushSubscription = Type.Object(
   {
-    endpoint: Type.String({ format: 'uri', maxLength: 2048, pattern: '^https://' }),
+    // https only; the service also refuses http unless ALLOW_LOOPBACK_URLS (tests' loopback push services).
+    endpoint: Type.String({
+      format: 'uri',
+      maxLength: 2048,
+      pattern: '^https?://',
+      description: 'An https URL on an allowed push service',
+    }),
     keys: Type.Object({ p256dh: Type.String({ minLength: 1, maxLength: 512 }), auth: Type.String({ minLength: 1, maxLength: 512 }) }),
   },
   { additionalProperties: false },

@@ -439,7 +439,8 @@ export function createAccountsService(deps: AccountsDeps) {
     if (input.kind === 'webpush') {
       try {
         await checkUrl(token, {
-          protocols: ['https:'],
+          // Tests only (ALLOW_LOOPBACK_URLS): their push services are loopback fakes over http.
+          protocols: settings.allowLoopbackUrls ? ['https:', 'http:'] : ['https:'],
           allowedHosts: settings.webPushAllowedHosts ?? KNOWN_WEB_PUSH_HOSTS,
           allowLoopback: settings.allowLoopbackUrls ?? false,
         })

@@ -111,6 +111,8 @@ export function createPipeline(deps: {
   brand: RenderContext['brand']
   /** The right-hand side of the Message-IDs e-mails carry (the public URL's host name). */
   mailDomain: string
+  /** The acknowledgement a Web Push payload carries for its click report (push-opens.ts). */
+  pushAck: (deliveryId: string) => string
   /** The delivery queue's job expiry (seconds): failover in one run stays inside it. */
   deliverExpireSeconds?: number
   deferral?: DeferralPolicy
@@ -522,7 +524,11 @@ export function createPipeline(deps: {
           target,
           title: String(rendered.title),
           body: String(rendered.body),
-          data: (rendered.data as Record<string, string>) ?? undefined,
+          // The service worker reports a click with these (POST /v1/push/opened): it has no session.
+          data:
+            target.kind === 'webpush'
+              ? { ...(rendered.data as Record<string, string> | undefined), caravanDeliveryId: d.id, caravanAck: deps.pushAck(d.id) }
+              : ((rendered.data as Record<string, string>) ?? undefined),
         })
     }
   }

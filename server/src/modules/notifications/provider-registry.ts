@@ -49,6 +49,8 @@ export interface ActiveProvider {
 }
 
 type ConfigRow = typeof providerConfigs.$inferSelect
+/** The provider id deliveries through the built-in Web Push sender record. */
+export const BUILTIN_WEBPUSH_ID = 'builtin-webpush'
 // A safety net only: a change on any node drops every node's copy at once (InvalidationBus).
 const CACHE_MS = 60_000
 
@@ -74,6 +76,8 @@ export function createProviderRegistry(deps: {
   devOutbox: ReturnType<typeof createDevOutbox>
   factories: Record<string, ProviderFactory>
   envProviders?: EnvProvider[]
+  /** The built-in Web Push sender: sends to webpush devices while no webpush provider is configured. */
+  builtinWebPush?: { publicKey: string; create: () => Provider }
   breaker?: { threshold?: number; openMs?: number }
   context?: ProviderContext
   bus: InvalidationBus
@@ -98,6 +102,19 @@ export function createProviderRegistry(deps: {
     email: { configId: 'dev-outbox', provider: deps.devOutbox.email, maxPerSecond: null, breaker: createBreaker() },
     sms: { configId: 'dev-outbox', provider: deps.devOutbox.sms, maxPerSecond: null, breaker: createBreaker() },
     push: { configId: 'dev-outbox', provider: deps.devOutbox.push, maxPerSecond: null, breaker: createBreaker() },
+  }
+
+  // Made at first use: the web app's own subscriptions (made with its public key) go through it.
+  let builtin: ActiveProvider | undefined
+  const builtinWebPush = (): ActiveProvider | undefined => {
+    if (!deps.builtinWebPush) return undefined
+    builtin ??= {
+      configId: BUILTIN_WEBPUSH_ID,
+      provider: deps.builtinWebPush.create(),
+      maxPerSecond: null,
+      breaker: breakers.get(BUILTIN_WEBPUSH_ID),
+    }
+    return builtin
   }
 
   const aad = (id: string) => `notification-provider:${id}`
@@ -177,7 +194,20 @@ export function createProviderRegistry(deps: {
       const breaker = breakers.get(row.id)
       active.push({ configId: row.id, provider, maxPerSecond: row.maxPerSecond, breaker })
     }
-    return active.length ? active : [outbox[channel]]
+    if (active.length) return active
+    const fallback = pushKind === 'webpush' ? builtinWebPush() : undefined
+    return [fallback ?? outbox[channel]]
+  }
+
+  /**
+   * The VAPID public key browsers must subscribe with: the first enabled Web Push provider's, else
+   * the built-in sender's (null when there is neither). A subscription made with another key is
+   * refused by the push service.
+   */
+  async function webPushPublicKey(): Promise<string | null> {
+    const row = (await rows()).find((r) => r.provider === 'webpush' && r.enabled)
+    if (row) return String(configOf(row).vapidPublicKey)
+    return deps.builtinWebPush?.publicKey ?? null
   }
 
   function view(row: ConfigRow) {
@@ -317,12 +347,14 @@ export function createProviderRegistry(deps: {
   /** Closes every provider instance (at shutdown). */
   async function closeAll(): Promise<void> {
     await Promise.all([...instances.keys()].map(retire))
+    await builtin?.provider.close?.().catch(() => {})
+    builtin = undefined
   }
 
   /** The breaker of one scope of a provider (Web Push: a push service's host), on this node. */
   const breakerFor = (configId: string, scope: string) => breakers.get(configId, scope)
 
-  return { providersFor, breakerFor, list, create, update, remove, byConfigId, check, closeAll, factories }
+  return { providersFor, webPushPublicKey, breakerFor, list, create, update, remove, byConfigId, check, closeAll, factories }
 }
 
 /**

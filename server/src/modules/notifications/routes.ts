@@ -3,7 +3,7 @@ import { currentUser, type Auth } from '../../core/http/auth'
 import { route, type App } from '../../core/http/route'
 import { rawBodyRoutes, signedRequest } from '../../core/http/webhooks'
 import type { Idempotency } from '../../core/http/idempotency'
-import { Id, Page, PageQuery } from '../../core/http/schemas'
+import { Id, Nullable, Page, PageQuery } from '../../core/http/schemas'
 import * as S from './schemas'
 import type { NotificationsService } from './service'
 
@@ -460,6 +460,44 @@ export function notificationsRoutes(
     summary: 'What the dev outbox "sent" (email, SMS, push) while no real provider is configured',
     schema: { querystring: S.OutboxQuery, response: { 200: Page(S.OutboxItem) } },
     handler: async (request) => n.outbox(request.query),
+  })
+
+  // ---- Web Push from the web app (public: the service worker holds no session) ----
+  route(app, {
+    method: 'GET',
+    url: '/v1/push/config',
+    operationId: 'getPushConfig',
+    tags,
+    access: auth.public,
+    summary: 'The VAPID public key browsers subscribe to Web Push with',
+    description:
+      'The first enabled Web Push provider’s key, else the built-in sender’s (WEBPUSH_VAPID_PUBLIC_KEY, or made at first start). Subscribe with it (`applicationServerKey`), then register the subscription with `POST /v1/me/devices {kind: "webpush"}`.',
+    schema: {
+      response: { 200: Type.Object({ webPush: Nullable(Type.Object({ publicKey: Type.String({ description: 'base64url' }) })) }) },
+    },
+    handler: async () => {
+      const publicKey = await n.webPushPublicKey()
+      return { webPush: publicKey ? { publicKey } : null }
+    },
+  })
+  route(app, {
+    method: 'POST',
+    url: '/v1/push/opened',
+    operationId: 'acknowledgePushOpened',
+    tags,
+    access: auth.public,
+    errors: [400, 403, 404],
+    summary: 'A Web Push notification was clicked: its delivery becomes opened',
+    description:
+      'Called by the service worker with the `caravanDeliveryId` and `caravanAck` fields of the payload’s `data` (an HMAC of the delivery id): no session needed, nothing else accepted. Repeats change nothing.',
+    schema: {
+      body: Type.Object({ deliveryId: Id, ack: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+      response: { 204: Type.Null() },
+    },
+    handler: async (request, reply) => {
+      await n.pushOpens.opened(request.body.deliveryId, request.body.ack)
+      return reply.code(204).send(null)
+    },
   })
 
   // ---- provider webhooks (raw body: signatures cover the exact bytes) ----

@@ -24,6 +24,8 @@ import { createDevOutbox } from './providers/dev-outbox'
 import type { OutboxQuery } from './schemas'
 import { seedSystemTypes } from './seed'
 import { createSettingsStore } from './settings'
+import { createPushOpens } from './push-opens'
+import { createWebPushProvider } from './providers/push/webpush'
 import { createStatusTracker } from './status'
 import { personalDataRepo } from './repo'
 import { createTopics } from './topics'
@@ -49,6 +51,10 @@ export interface NotificationsDeps {
     brandName?: string
     envProviders?: EnvProvider[]
     network?: ProviderContext['network']
+    /** The built-in Web Push sender (VAPID pair, subject), used while no webpush provider is configured. */
+    webPush?: { publicKey: string; privateKey: string; subject: string }
+    /** Signs the acknowledgements Web Push payloads carry for their click report. */
+    pushAckKey: string
   }
 }
 
@@ -57,6 +63,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
   const db = database.db
   const brand = { name: deps.settings.brandName ?? 'Caravan', url: deps.settings.publicUrl }
   const devOutbox = createDevOutbox(db)
+  const { webPush, network } = deps.settings
   const registry = createProviderRegistry({
     db,
     secrets: deps.secrets,
@@ -64,6 +71,19 @@ export function createNotificationsService(deps: NotificationsDeps) {
     devOutbox,
     factories: deps.factories,
     envProviders: deps.settings.envProviders,
+    builtinWebPush: webPush && {
+      publicKey: webPush.publicKey,
+      create: () =>
+        createWebPushProvider({
+          subject: webPush.subject,
+          vapidPublicKey: webPush.publicKey,
+          vapidPrivateKey: webPush.privateKey,
+          allowLoopback: network?.allowLoopback ?? false,
+          // Tests only (ALLOW_LOOPBACK_URLS): their push services are loopback fakes over http.
+          allowHttpEndpoints: network?.allowLoopback ?? false,
+          ...(network?.webPushAllowedHosts ? { allowedHosts: network.webPushAllowedHosts } : {}),
+        }),
+    },
     breaker: deps.settings.breaker && { threshold: deps.settings.breaker.threshold, openMs: deps.settings.breaker.openSeconds * 1000 },
     context: { network: deps.settings.network },
     bus: deps.bus,
@@ -79,6 +99,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
   const audience = createAudience({ db, accounts })
   const topics = createTopics({ db, audience })
   const status = createStatusTracker({ db, registry, logger })
+  const pushOpens = createPushOpens({ db, key: deps.settings.pushAckKey })
   const pipeline = createPipeline({
     database,
     jobs,
@@ -94,6 +115,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
     logger,
     brand,
     mailDomain: new URL(deps.settings.publicUrl).hostname,
+    pushAck: pushOpens.ackFor,
     deliverExpireSeconds: deps.settings.deliverExpireSeconds,
     deferral: deps.settings.deferral,
   })
@@ -122,6 +144,9 @@ export function createNotificationsService(deps: NotificationsDeps) {
     inbox,
     topics,
     status,
+    pushOpens,
+    /** What a browser subscribes with (GET /v1/push/config). */
+    webPushPublicKey: () => registry.webPushPublicKey(),
     pipeline,
     devOutbox,
     outbox: (q: Static<typeof OutboxQuery>) => outboxPage(db, q),
