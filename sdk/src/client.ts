@@ -447,6 +447,8 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
       register: (input: RegisterDeviceInput, o?: CallOptions) =>
         request<ResponseOf<'registerDevice'>>('POST', '/v1/me/devices', { body: input, signal: o?.signal }),
       remove: (deviceId: string, o?: CallOptions) => request<void>('DELETE', `/v1/me/devices/${id(deviceId)}`, { signal: o?.signal }),
+      /** The VAPID public key to subscribe a browser with (`applicationServerKey`); `webPush: null` when Web Push is off. Public. */
+      pushConfig: (o?: CallOptions) => request<ResponseOf<'getPushConfig'>>('GET', '/v1/push/config', { signal: o?.signal }),
     },
 
     /**

@@ -5,11 +5,13 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { queryClient } from './data/queryClient'
 import { applyDocumentLocale, I18nProvider, initialLocale, loadMessages } from './i18n'
+import { registerServiceWorker } from './pwa'
 import { Router } from './router'
 import { AriaLocaleProvider, initTheme } from './ui'
 
 // Before the first render, so a chosen dark theme never flashes light.
 initTheme()
+registerServiceWorker()
 
 // The first page's language is loaded first (each language is a chunk of its own); if it cannot
 // be, the provider loads it again and renders once it has it. Its direction is set at once, so

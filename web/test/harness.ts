@@ -132,9 +132,10 @@ export async function launchBrowser(): Promise<Browser> {
 
 /**
  * Opens fresh pages on `baseURL`: each in its own context (no session, no language choice) whose
- * browser languages start with `locale`, in that locale's time zone. `closeAll` ends them all.
+ * browser languages start with `locale`, in that locale's time zone, without the app's service
+ * worker unless `serviceWorkers: 'allow'`. `closeAll` ends them all.
  */
-export function pageOpener(browser: Browser, baseURL: string) {
+export function pageOpener(browser: Browser, baseURL: string, options: { serviceWorkers?: 'allow' | 'block' } = {}) {
   const contexts: BrowserContext[] = []
   return {
     async newPage(locale: 'en-GB' | 'fa-IR' = 'en-GB'): Promise<Page> {
@@ -143,6 +144,9 @@ export function pageOpener(browser: Browser, baseURL: string) {
         locale,
         timezoneId: locale === 'fa-IR' ? 'Asia/Tehran' : 'Europe/London',
         viewport: { width: 1280, height: 800 },
+        // The app's service worker answers asset requests itself, out of page.route's sight: only
+        // the tests of the installed app (pwa.browser.test.ts) let it run.
+        serviceWorkers: options.serviceWorkers ?? 'block',
       })
       contexts.push(context)
       const page = await context.newPage()

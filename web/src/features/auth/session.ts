@@ -4,6 +4,7 @@
 import { createCaravanClient, localStorageSessionStorage, type Session, type User } from '@caravan/sdk'
 import { useQuery } from '@tanstack/react-query'
 import { queryClient } from '../../data/queryClient'
+import { forgetOfflineInbox } from '../../pwa'
 
 export interface SessionState {
   user: User | null
@@ -28,6 +29,7 @@ function setSessionState(next: SessionState) {
 function onSessionChange(session: Session | null) {
   const user = session?.user ?? null
   const state = current()
+  if (!user) forgetOfflineInbox()
   // Kept while signed out or while the same user stays signed in; a new sign-in clears it.
   setSessionState({ user, roleChanged: state.roleChanged && (user === null || user.id === state.user?.id) })
 }

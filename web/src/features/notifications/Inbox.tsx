@@ -11,6 +11,7 @@ import { RelativeTime } from '../../ui/dates'
 import { StatusMessage, useMessage } from '../../ui/messages'
 import { Page } from '../shell/Page'
 import { CATEGORIES } from './labels'
+import { PushPrompt } from './PushPrompt'
 import './inbox.css'
 import { useArchive, useInbox, useMarkAllRead, useMarkRead, useRestore, useUnreadCount } from './queries'
 
@@ -65,6 +66,7 @@ export function Inbox() {
   const list = inbox.data?.pages.flatMap((page) => page.items)
   return (
     <Page title={t('inbox.title')} intro={t('inbox.intro')}>
+      {!archived && <PushPrompt />}
       <div className="inbox-bar">
         <nav aria-label={t('inbox.views')} className="tabs-nav">
           <ul className="inline-list">
