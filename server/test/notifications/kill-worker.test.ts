@@ -16,7 +16,7 @@ import { startFakeKavenegar, type FakeKavenegar } from '../fakes/kavenegar'
 import { startFakeSendGrid, type FakeSendGrid } from '../fakes/sendgrid'
 import { api, defineType } from './helpers'
 
-const RECIPIENTS = 1000
+const RECIPIENTS = 2000
 const CHANNELS = ['in_app', 'email', 'sms', 'push'] as const
 /** Each fake answers after this long, as a real provider's API does: sends are really in flight. */
 const LATENCY_MS = 40

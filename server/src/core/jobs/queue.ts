@@ -207,8 +207,9 @@ export function createJobs(options: JobsOptions) {
                 await boss.fail(def.name, job.id, { message: err?.message ?? String(err) })
               }
             }
-            // A full batch means more may be waiting: skip the polling sleep.
-            if (jobs.length === batchSize && failed.length === 0) boss.notifyWorker(workerId)
+            // More may be waiting: a full batch, or jobs that queued follow-ups (a fan-out's next
+            // chunk) while they ran. Skip the polling sleep; an empty fetch costs one query.
+            if (jobs.length > 0 && failed.length === 0) boss.notifyWorker(workerId)
           },
         )
       }

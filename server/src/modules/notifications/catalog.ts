@@ -3,6 +3,8 @@
 import { isUniqueViolation } from '../../core/db/errors'
 import type { Static } from 'typebox'
 import type { Audit } from '../../core/audit/service'
+import { createHotCache } from '../../core/cache/hot-cache'
+import type { InvalidationBus } from '../../core/cache/invalidation'
 import type { Db, Executor } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
 import type { Principal } from '../../core/http/auth'
@@ -71,6 +73,7 @@ function guaranteeColumns(g: GuaranteesInput | undefined) {
 
 export function createCatalog(deps: {
   db: Db
+  bus: InvalidationBus
   audit: Audit
   brand: RenderContext['brand']
   /** The admin's formatting settings, so a preview reads as the real message will. */
@@ -80,8 +83,31 @@ export function createCatalog(deps: {
 
   const typeByKey = (x: Executor, key: string) => typesRepo.byKey(x, key)
 
+  // Read for every delivery: the types and the newest template of each (type, channel, locale)
+  // are served from memory, dropped on every node when an admin changes them.
+  const types = createHotCache<TypeRow | null>({
+    name: 'notifications.types',
+    bus: deps.bus,
+    ttlMs: 60_000,
+    maxEntries: 1000,
+    load: async (key) => (await typesRepo.byKey(db, key)) ?? null,
+  })
+  const templateKey = (typeId: string, channel: NotifyChannel, locale: Locale) => `${typeId}|${channel}|${locale}`
+  const templates = createHotCache<TemplateRow | null>({
+    name: 'notifications.templates',
+    bus: deps.bus,
+    ttlMs: 60_000,
+    maxEntries: 5000,
+    load: async (key) => {
+      const [typeId, channel, locale] = key.split('|') as [string, NotifyChannel, Locale]
+      return (await templatesRepo.version(db, typeId, channel, locale)) ?? null
+    },
+  })
+  /** The type as the pipeline sends it (from memory); undefined when there is none. Not for use inside a transaction. */
+  const cachedType = async (key: string) => (await types.get(key)) ?? undefined
+
   async function requireType(key: string) {
-    const row = await typeByKey(db, key)
+    const row = await cachedType(key)
     if (!row) throw new AppError('not_found', `No notification type "${key}"`)
     return row
   }
@@ -93,7 +119,7 @@ export function createCatalog(deps: {
     input: { key: string; name: string; category: Category; critical?: boolean; channels: NotifyChannel[]; guarantees?: GuaranteesInput },
     system = false,
   ) {
-    return db.transaction(async (tx) => {
+    const created = await db.transaction(async (tx) => {
       const row = await typesRepo.insert(tx, {
         id: newId(),
         key: input.key,
@@ -114,6 +140,8 @@ export function createCatalog(deps: {
       })
       return typeView(row)
     })
+    await types.invalidate(input.key)
+    return created
   }
 
   async function updateType(
@@ -122,12 +150,14 @@ export function createCatalog(deps: {
     patch: { name?: string; category?: Category; critical?: boolean; channels?: NotifyChannel[]; guarantees?: GuaranteesInput },
   ) {
     const { guarantees, ...columns } = patch
-    return db.transaction(async (tx) => {
+    const updated = await db.transaction(async (tx) => {
       const row = await typesRepo.update(tx, key, { ...columns, ...guaranteeColumns(guarantees) })
       if (!row) throw new AppError('not_found', `No notification type "${key}"`)
       await audit.append(tx, { actor, action: 'notification_type.updated', targetType: 'notification_type', targetId: key, data: patch })
       return typeView(row)
     })
+    await types.invalidate(key)
+    return updated
   }
 
   async function deleteType(actor: Principal, key: string) {
@@ -137,6 +167,7 @@ export function createCatalog(deps: {
       await typesRepo.remove(tx, type.id)
       await audit.append(tx, { actor, action: 'notification_type.deleted', targetType: 'notification_type', targetId: key })
     })
+    await types.invalidate(key)
   }
 
   /** Validates and stores a new version; the version number is the next one for that channel and locale. */
@@ -146,7 +177,7 @@ export function createCatalog(deps: {
     validateTemplate(channel, content)
     for (let attempt = 0; ; attempt++) {
       try {
-        return await db.transaction(async (tx) => {
+        const saved = await db.transaction(async (tx) => {
           const row = await templatesRepo.insert(tx, {
             id: newId(),
             typeId: type.id,
@@ -165,6 +196,8 @@ export function createCatalog(deps: {
           })
           return templateView(row)
         })
+        await templates.invalidate(templateKey(type.id, channel, locale))
+        return saved
       } catch (e) {
         // Two saves at once: the unique (type, channel, locale, version) index refuses one; take the next number.
         if (isUniqueViolation(e) && attempt < 3) continue
@@ -192,7 +225,7 @@ export function createCatalog(deps: {
   /** The newest version for the locale, falling back to the default locale. */
   async function currentTemplate(typeId: string, channel: NotifyChannel, locale: Locale): Promise<TemplateRow | undefined> {
     for (const candidate of locale === DEFAULT_LOCALE ? [locale] : [locale, DEFAULT_LOCALE]) {
-      const row = await templatesRepo.version(db, typeId, channel, candidate)
+      const row = await templates.get(templateKey(typeId, channel, candidate))
       if (row) return row
     }
     return undefined
@@ -232,6 +265,7 @@ export function createCatalog(deps: {
 
   return {
     typeByKey,
+    cachedType,
     findType: (key: string) => typeByKey(db, key),
     requireType,
     listTypes,

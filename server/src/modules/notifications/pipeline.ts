@@ -3,6 +3,8 @@
 // provider with failover, status). Routes and jobs call these same functions.
 import { createHash } from 'node:crypto'
 import type { Logger } from 'pino'
+import { createHotCache } from '../../core/cache/hot-cache'
+import type { InvalidationBus } from '../../core/cache/invalidation'
 import type { Database, Executor } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
 import type { EventBus } from '../../core/events/bus'
@@ -116,6 +118,7 @@ export function createPipeline(deps: {
   /** The delivery queue's job expiry (seconds): failover in one run stays inside it. */
   deliverExpireSeconds?: number
   deferral?: DeferralPolicy
+  bus: InvalidationBus
 }) {
   const { database, jobs, accounts, catalog, registry, settings, counters, logger } = deps
   const db = database.db
@@ -164,7 +167,7 @@ export function createPipeline(deps: {
     const { notificationId } = job
     const n = await notificationsRepo.byId(db, notificationId)
     if (!n || n.status === 'fanned_out') return
-    const type = await catalog.typeByKey(db, n.typeKey)
+    const type = await catalog.cachedType(n.typeKey)
     if (!type) {
       logger.warn({ notificationId }, 'notification type vanished before fan-out')
       return
@@ -262,6 +265,15 @@ export function createPipeline(deps: {
   }
 
   // ---- deliver --------------------------------------------------------------------------------
+  // What a delivery reads of its notification (type, data, e-mail options) never changes once
+  // accepted, and a notification's deliveries run together: one read serves them all.
+  const sentNotifications = createHotCache<NotificationRow | null>({
+    name: 'notifications.accepted',
+    bus: deps.bus,
+    ttlMs: 30_000,
+    maxEntries: 1000,
+    load: async (id) => (await notificationsRepo.byId(db, id)) ?? null,
+  })
   const setDelivery = (x: Executor, id: string, patch: Partial<NewDelivery>, onlyIf?: DeliveryStatus[]) =>
     deliveriesRepo.update(x, id, patch, onlyIf)
 
@@ -271,18 +283,20 @@ export function createPipeline(deps: {
     outcome: AttemptRow['outcome'],
     error: string | null,
     meta?: Record<string, unknown>,
+    x: Executor = db,
   ) {
-    await attemptsRepo.insert(db, { id: newId(), deliveryId, providerId, outcome, error, meta: meta ?? null })
+    await attemptsRepo.insert(x, { id: newId(), deliveryId, providerId, outcome, error, meta: meta ?? null })
   }
 
   async function retryLater(d: DeliveryRow, attempts: number, reason: string, retryAfterSeconds?: number) {
     if (attempts >= MAX_ATTEMPTS) {
-      await setDelivery(db, d.id, { status: 'failed', reason: `gave up after ${attempts} attempts: ${reason}` })
+      await setDelivery(db, d.id, { status: 'failed', reason: `gave up after ${attempts} attempts: ${reason}`, attempts })
       return
     }
     const delay = Math.max(backoffSeconds(attempts), retryAfterSeconds ?? 0)
     await db.transaction(async (tx) => {
-      await setDelivery(tx, d.id, { status: 'queued', reason: `retrying in ${delay} s: ${reason}` })
+      // The count is kept here too: a send to an idempotent provider is not marked in flight first.
+      await setDelivery(tx, d.id, { status: 'queued', reason: `retrying in ${delay} s: ${reason}`, attempts })
       await jobs.send(JOB_DELIVER, { deliveryId: d.id } satisfies DeliverJob, { tx, startAfter: new Date(Date.now() + delay * 1000) })
     })
   }
@@ -314,9 +328,9 @@ export function createPipeline(deps: {
     const d = await deliveriesRepo.byId(db, deliveryId)
     if (!d || !LIVE.includes(d.status)) return // done already: a duplicate job never sends twice
 
-    const type = await catalog.typeByKey(db, d.typeKey)
+    const type = await catalog.cachedType(d.typeKey)
     const [contact] = await accounts.contactsOf([d.userId])
-    const n = await notificationsRepo.byId(db, d.notificationId)
+    const n = (await sentNotifications.get(d.notificationId)) ?? undefined
     if (!type || !contact || !n) {
       await setDelivery(db, d.id, { status: 'failed', reason: 'the type, user or notification no longer exists' })
       return
@@ -448,7 +462,10 @@ export function createPipeline(deps: {
           }
         }
         attempts++
-        await setDelivery(db, d.id, { status: 'sending', providerId: candidate.configId, attempts, meta, ...stamp })
+        const inFlight = { providerId: candidate.configId, attempts, meta, ...stamp }
+        // "In flight" matters only where a repeat could double the message: a send to an
+        // idempotent provider (the dev outbox) is simply repeated after a crash.
+        if (!provider.idempotent) await setDelivery(db, d.id, { status: 'sending', ...inFlight })
         let result: SendResult
         try {
           result = await send(provider, d, contact, rendered, target!, n.emailOptions)
@@ -471,13 +488,22 @@ export function createPipeline(deps: {
           continue // fail over to the next provider
         }
         outcome = 'up'
-        await attempt(d.id, candidate.configId, 'sent', null, { provider: provider.id, ...result.meta })
-        await setDelivery(
-          db,
-          d.id,
-          { status: result.status, reason: null, providerMessageId: result.providerMessageId ?? null, meta: { ...meta, ...result.meta } },
-          ['sending'],
-        )
+        // The attempt and the outcome in one commit.
+        await db.transaction(async (tx) => {
+          await attempt(d.id, candidate.configId, 'sent', null, { provider: provider.id, ...result.meta }, tx)
+          await setDelivery(
+            tx,
+            d.id,
+            {
+              ...inFlight,
+              status: result.status,
+              reason: null,
+              providerMessageId: result.providerMessageId ?? null,
+              meta: { ...meta, ...result.meta },
+            },
+            provider.idempotent ? LIVE : ['sending'],
+          )
+        })
         return
       } finally {
         permit.end(outcome)

@@ -89,7 +89,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
     bus: deps.bus,
   })
   const settings = createSettingsStore(db, deps.bus)
-  const catalog = createCatalog({ db, audit, brand, formats: async () => (await settings.read()).formats })
+  const catalog = createCatalog({ db, bus: deps.bus, audit, brand, formats: async () => (await settings.read()).formats })
   const preferences = createPreferences({
     db,
     timezoneOf: async (userId) => (await accounts.getUser(userId)).timezone,
@@ -114,6 +114,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
     counters,
     logger,
     brand,
+    bus: deps.bus,
     mailDomain: new URL(deps.settings.publicUrl).hostname,
     pushAck: pushOpens.ackFor,
     deliverExpireSeconds: deps.settings.deliverExpireSeconds,
