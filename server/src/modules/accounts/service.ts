@@ -437,9 +437,14 @@ export function createAccountsService(deps: AccountsDeps) {
   async function registerDevice(userId: string, input: DeviceInput) {
     const token = input.kind === 'webpush' ? input.subscription.endpoint : input.token
     if (input.kind === 'webpush') {
+      // Push services are https; plain http only for tests' loopback fakes (ALLOW_LOOPBACK_URLS).
+      if (!token.startsWith('https://') && !settings.allowLoopbackUrls) {
+        throw new AppError('validation', 'A Web Push endpoint must be an https URL', {
+          errors: [{ field: 'body.subscription.endpoint', message: 'must be an https URL' }],
+        })
+      }
       try {
         await checkUrl(token, {
-          // Tests only (ALLOW_LOOPBACK_URLS): their push services are loopback fakes over http.
           protocols: settings.allowLoopbackUrls ? ['https:', 'http:'] : ['https:'],
           allowedHosts: settings.webPushAllowedHosts ?? KNOWN_WEB_PUSH_HOSTS,
           allowLoopback: settings.allowLoopbackUrls ?? false,
