@@ -16,15 +16,15 @@ const ciSummary: ['json-summary', { file: string }][] = reportDir
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
     testTimeout: 10_000,
     reporters: reportDir ? ['default', ['json', { outputFile: join(reportDir, 'sdk.json') }]] : ['default'],
     coverage: {
       enabled: coverage,
       provider: 'v8',
-      include: ['src/**/*.ts'],
+      include: ['src/**/*.ts', 'src/**/*.tsx'],
       // schema.d.ts is generated from the OpenAPI document and holds types only.
-      exclude: ['src/**/*.test.ts', 'src/**/*.d.ts'],
+      exclude: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'src/**/*.d.ts'],
       reportsDirectory: coverageDir,
       reportOnFailure: true,
       reporter: ['text', 'html', 'json-summary', ...ciSummary],
