@@ -237,7 +237,9 @@ function vapidKeys(env: Env, stored: Record<string, string>): { publicKey: strin
     const ecdh = createECDH('prime256v1')
     ecdh.generateKeys()
     stored.WEBPUSH_VAPID_PUBLIC_KEY = ecdh.getPublicKey().toString('base64url')
-    stored.WEBPUSH_VAPID_PRIVATE_KEY = ecdh.getPrivateKey().toString('base64url')
+    // getPrivateKey() drops leading zero bytes (1 key in 256): VAPID wants all 32.
+    const privateKey = ecdh.getPrivateKey()
+    stored.WEBPUSH_VAPID_PRIVATE_KEY = Buffer.concat([Buffer.alloc(32 - privateKey.length), privateKey]).toString('base64url')
   }
   return { publicKey: stored.WEBPUSH_VAPID_PUBLIC_KEY, privateKey: stored.WEBPUSH_VAPID_PRIVATE_KEY }
 }
