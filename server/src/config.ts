@@ -1,10 +1,11 @@
 // Every setting Caravan reads, validated once at start. A bad value stops start-up with one line
 // naming the setting (ConfigError), never a stack trace deep inside a module.
-import { createECDH, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseClamdUrl } from './core/files/clamd'
 import { KNOWN_WEB_PUSH_HOSTS } from './core/net/web-push-hosts'
+import { generateVapidKeys } from './modules/notifications/providers/push/webpush'
 import { serverPath } from './core/util/paths'
 
 export type Role = 'all' | 'api' | 'worker'
@@ -234,12 +235,9 @@ function vapidKeys(env: Env, stored: Record<string, string>): { publicKey: strin
     return { publicKey, privateKey }
   }
   if (!stored.WEBPUSH_VAPID_PUBLIC_KEY || !stored.WEBPUSH_VAPID_PRIVATE_KEY) {
-    const ecdh = createECDH('prime256v1')
-    ecdh.generateKeys()
-    stored.WEBPUSH_VAPID_PUBLIC_KEY = ecdh.getPublicKey().toString('base64url')
-    // getPrivateKey() drops leading zero bytes (1 key in 256): VAPID wants all 32.
-    const privateKey = ecdh.getPrivateKey()
-    stored.WEBPUSH_VAPID_PRIVATE_KEY = Buffer.concat([Buffer.alloc(32 - privateKey.length), privateKey]).toString('base64url')
+    const made = generateVapidKeys()
+    stored.WEBPUSH_VAPID_PUBLIC_KEY = made.publicKey
+    stored.WEBPUSH_VAPID_PRIVATE_KEY = made.privateKey
   }
   return { publicKey: stored.WEBPUSH_VAPID_PUBLIC_KEY, privateKey: stored.WEBPUSH_VAPID_PRIVATE_KEY }
 }

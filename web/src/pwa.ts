@@ -1,7 +1,10 @@
 // The installed app: the service worker (web/public/sw.js) in built apps (in development Vite
 // serves modules it could not keep), and what it keeps for signed-out users: nothing.
+/** Whether this app runs a service worker: built apps, in browsers that have them. */
+export const serviceWorkerOn = () => import.meta.env.PROD && 'serviceWorker' in navigator
+
 export function registerServiceWorker() {
-  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return
+  if (!serviceWorkerOn()) return
   window.addEventListener('load', () => {
     navigator.serviceWorker.register('/sw.js').catch(() => undefined)
   })

@@ -59,13 +59,14 @@ export function createApi(base: string, identity: Identity) {
   }
 
   async function authed<T>(method: string, path: string): Promise<T> {
-    const first = await token()
+    const used = token()
     try {
-      return await call<T>(method, path, undefined, first)
+      return await call<T>(method, path, undefined, await used)
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401) throw error
-      // Another call may have renewed it already.
-      return call<T>(method, path, undefined, session && (await session) !== first ? await session : await renew())
+      // Trade again, unless another call has done so since.
+      if (session === used) session = undefined
+      return call<T>(method, path, undefined, await token())
     }
   }
 

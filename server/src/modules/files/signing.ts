@@ -3,7 +3,8 @@
 // link is a capability: whoever holds it may fetch the bytes until it expires, with no auth header
 // (an <img src> cannot send one). Expiries are rounded up to the minute, so asking twice within a
 // minute gives the same link and a browser's cache can hold the image.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
+import { sameSecret } from '../../core/util/same-secret'
 
 export type Variant = 'original' | 'thumbnail'
 
@@ -21,9 +22,7 @@ export function createUrlSigner(options: { secret: string; publicUrl: string; tt
     },
     /** Seconds the link has left, or null when its signature or expiry is not good. */
     check(id: string, variant: Variant, expires: number, signature: string, now = Date.now()): number | null {
-      const want = Buffer.from(sign(id, variant, expires))
-      const given = Buffer.from(signature)
-      if (given.length !== want.length || !timingSafeEqual(given, want)) return null
+      if (!sameSecret(sign(id, variant, expires), signature)) return null
       const left = expires - Math.floor(now / 1000)
       return left > 0 ? left : null
     },

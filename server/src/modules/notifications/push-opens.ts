@@ -1,9 +1,10 @@
 // Web Push clicks: the service worker reports that a notification was clicked with its delivery
 // id and an acknowledgement token the payload carried (an HMAC of the id under a key of its own),
 // since it holds no session. A status only moves forward (sent → opened).
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac } from 'node:crypto'
 import type { Db } from '../../core/db/client'
 import { AppError } from '../../core/http/errors'
+import { sameSecret } from '../../core/util/same-secret'
 import { deliveriesRepo } from './repo'
 import { nextStatus } from './status'
 
@@ -11,9 +12,7 @@ export function createPushOpens(deps: { db: Db; key: string }) {
   const ackFor = (deliveryId: string) => createHmac('sha256', deps.key).update(`push-open:${deliveryId}`).digest('base64url')
 
   async function opened(deliveryId: string, ack: string): Promise<void> {
-    const expected = Buffer.from(ackFor(deliveryId))
-    const given = Buffer.from(ack)
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!sameSecret(ackFor(deliveryId), ack)) {
       throw new AppError('forbidden', 'The acknowledgement does not match this delivery')
     }
     const d = await deliveriesRepo.byId(deps.db, deliveryId)

@@ -7,12 +7,13 @@ import { useState } from 'react'
 import { useI18n } from '../../i18n'
 import { Button } from '../../ui'
 import { StatusMessage } from '../../ui/messages'
+import { serviceWorkerOn } from '../../pwa'
 import { client } from '../auth/session'
 
 const DISMISSED_KEY = 'caravan.push-prompt'
 
 /** Only built apps register the service worker (pwa.ts), and only browsers with Web Push can subscribe. */
-const pushPossible = () => import.meta.env.PROD && 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window
+const pushPossible = () => serviceWorkerOn() && 'PushManager' in window && 'Notification' in window
 
 function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
   const binary = atob(base64url.replace(/-/g, '+').replace(/_/g, '/'))

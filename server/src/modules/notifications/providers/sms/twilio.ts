@@ -2,8 +2,9 @@
 // cannot be pointed at a loopback fake as simply). Sends with POST
 // /2010-04-01/Accounts/{AccountSid}/Messages.json and receives delivery status callbacks signed
 // with X-Twilio-Signature.
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac } from 'node:crypto'
 import { createProviderHttp, parseRetryAfter, type HttpAnswer, type ProviderHttp } from '../../../../core/net/service-http'
+import { sameSecret } from '../../../../core/util/same-secret'
 import {
   errorKindForStatus,
   type CheckResult,
@@ -95,12 +96,6 @@ function urlVariants(url: string): string[] {
   return [...new Set([url, withPort, withoutPort])]
 }
 
-function sameSignature(expected: string, given: string): boolean {
-  const a = Buffer.from(expected)
-  const b = Buffer.from(given)
-  return a.length === b.length && timingSafeEqual(a, b)
-}
-
 export function createTwilioProvider(config: TwilioConfig): SmsProvider {
   if (!config.accountSid || !config.authToken) throw new Error('twilio: accountSid and authToken are required')
   if (!config.from && !config.messagingServiceSid) throw new Error('twilio: set from or messagingServiceSid')
@@ -186,7 +181,7 @@ export function createTwilioProvider(config: TwilioConfig): SmsProvider {
       const given = request.headers['x-twilio-signature']
       if (!given) return false
       const params = new URLSearchParams(request.rawBody.toString('utf8'))
-      return urlVariants(request.url).some((url) => sameSignature(expectedSignature(config.authToken, url, params), given))
+      return urlVariants(request.url).some((url) => sameSecret(expectedSignature(config.authToken, url, params), given))
     },
 
     parseEvents(request: WebhookRequest): StatusEvent[] {
