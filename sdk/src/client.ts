@@ -134,6 +134,14 @@ import type {
   NotificationTemplate,
   NotificationType,
   NotificationTypeDetail,
+  NotificationWorkflow,
+  NotificationRunQuery,
+  NotificationRunPage,
+  PreviewWorkflowInput,
+  WorkflowPreview,
+  WorkflowStep,
+  CancelRunsInput,
+  CancelRunsResult,
   OutboxPage,
   OutboxQuery,
   PreviewTemplateInput,
@@ -673,6 +681,36 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
         preview: (typeKey: string, input: PreviewTemplateInput, o?: CallOptions) =>
           request<TemplatePreview>('POST', `/v1/admin/notification-types/${id(typeKey)}/preview`, { body: input, signal: o?.signal }),
 
+        /** The type's workflow (version 0, no steps: none). */
+        getWorkflow: (typeKey: string, o?: CallOptions) =>
+          request<NotificationWorkflow>('GET', `/v1/admin/notification-types/${id(typeKey)}/workflow`, { signal: o?.signal }),
+        /** Saves the steps as the next version (`[]` removes the workflow); a step that cannot run is a 422 naming it (`steps[2].channel`). */
+        saveWorkflow: (typeKey: string, steps: WorkflowStep[], o?: CallOptions) =>
+          request<NotificationWorkflow>('PUT', `/v1/admin/notification-types/${id(typeKey)}/workflow`, {
+            body: { steps },
+            signal: o?.signal,
+          }),
+        /** The last 20 versions, newest first. */
+        workflowVersions: async (typeKey: string, o?: CallOptions): Promise<NotificationWorkflow[]> =>
+          (
+            await request<ResponseOf<'listNotificationWorkflowVersions'>>(
+              'GET',
+              `/v1/admin/notification-types/${id(typeKey)}/workflow/versions`,
+              {
+                signal: o?.signal,
+              },
+            )
+          ).items,
+        /** What the saved (or given) steps do for one recipient with sample data and assumed facts: each step, when, and what it sends. */
+        previewWorkflow: (typeKey: string, input: PreviewWorkflowInput, o?: CallOptions) =>
+          request<WorkflowPreview>('POST', `/v1/admin/notification-types/${id(typeKey)}/workflow/preview`, {
+            body: input,
+            signal: o?.signal,
+          }),
+        /** Workflow runs, newest first, with their next step and when it happens. */
+        runs: (query: NotificationRunQuery = {}, o?: CallOptions) =>
+          request<NotificationRunPage>('GET', '/v1/admin/notifications/runs', { query, signal: o?.signal }),
+
         /** Configured providers in failover order (secret fields masked as "••••••"), and the kinds that can be added. */
         listProviders: (o?: CallOptions) =>
           request<NotificationProviderList>('GET', '/v1/admin/notification-providers', { signal: o?.signal }),
@@ -729,6 +767,12 @@ export function createCaravanClient(options: CaravanClientOptions = {}) {
       /** Accepted at once (202); delivery runs in the background. The same `idempotencyKey` never sends twice. */
       send: (input: SendNotificationInput, o?: CallOptions) =>
         request<SendNotificationResult>('POST', '/v1/notifications', { body: input, signal: o?.signal }),
+      /**
+       * Calls off what a trigger started and has not done yet (waiting workflow steps, a sendAt not
+       * reached, deliveries waiting for quiet hours), by its `cancelKey` or your own `idempotencyKey`.
+       */
+      cancelRuns: (by: CancelRunsInput, o?: CallOptions) =>
+        request<CancelRunsResult>('DELETE', '/v1/notifications/runs', { query: by, signal: o?.signal }),
       /** A sent notification with its deliveries and every attempt. */
       get: (notificationId: string, o?: CallOptions) =>
         request<NotificationDetail>('GET', `/v1/notifications/${id(notificationId)}`, { signal: o?.signal }),

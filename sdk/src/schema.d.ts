@@ -612,6 +612,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/notifications/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Call off what a trigger started and has not done yet, by its cancelKey or your own idempotencyKey
+         * @description Waiting and running workflow runs are cancelled (steps already taken stay), a notification still waiting for its sendAt is not sent, and deliveries waiting for quiet hours to end are suppressed. Answers the counts; nothing to cancel is not an error.
+         */
+        delete: operations["cancelNotificationRuns"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/notifications/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Workflow runs, newest first, with their next step and when it happens */
+        get: operations["listNotificationRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/notifications/deliveries": {
         parameters: {
             query?: never;
@@ -711,6 +748,58 @@ export interface paths {
         put?: never;
         /** Render a saved version (or unsaved content) with sample data in any locale */
         post: operations["previewTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/notification-types/{key}/workflow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A type's workflow (version 0 and no steps: it sends on all its channels at once) */
+        get: operations["getNotificationWorkflow"];
+        /** Save a type's workflow as a new version ([] removes it); runs already started keep their version */
+        put: operations["saveNotificationWorkflow"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/notification-types/{key}/workflow/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The type's last 20 workflow versions, newest first */
+        get: operations["listNotificationWorkflowVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/notification-types/{key}/workflow/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What the saved (or given) workflow does for one recipient with sample data: each step, when, and what it sends */
+        post: operations["previewNotificationWorkflow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2974,6 +3063,9 @@ export interface components {
             channel: "in_app" | "email" | "sms" | "push";
             /** @description Device id for push */
             target: string;
+            runId: string | null;
+            /** @description The workflow's channel step (0 without a workflow) */
+            step: number;
             status: "pending" | "queued" | "sending" | "sent" | "delivered" | "opened" | "failed" | "bounced" | "suppressed";
             reason: string | null;
             providerId: string | null;
@@ -3084,6 +3176,140 @@ export interface components {
             state: string;
             /** @description env = NOTIFY_PROVIDERS, read-only here */
             source: "admin" | "env";
+            updatedAt: string;
+        };
+        WorkflowStep: {
+            /** @enum {string} */
+            kind: "channel";
+            /** @description in_app, email, sms or push */
+            channel: "in_app" | "email" | "sms" | "push";
+            /** @description Every condition must hold, or the step is skipped */
+            if?: ({
+                /** @enum {string} */
+                check: "in_app_unread";
+            } | {
+                /** @enum {string} */
+                check: "in_app_unseen";
+            } | {
+                /** @enum {string} */
+                check: "phone_verified";
+            } | {
+                /** @enum {string} */
+                check: "data";
+                /** @description A field of the trigger's data, e.g. data.conversationId */
+                path: string;
+                op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "exists" | "not_exists";
+                /** @description A string (up to 500 characters), number, boolean or null */
+                value?: unknown;
+            })[];
+        } | {
+            /** @enum {string} */
+            kind: "delay";
+            seconds?: number;
+            /** @description A field of the trigger's data, e.g. data.conversationId */
+            until?: string;
+            offsetSeconds?: number;
+            /** @description Every condition must hold, or the step is skipped */
+            if?: ({
+                /** @enum {string} */
+                check: "in_app_unread";
+            } | {
+                /** @enum {string} */
+                check: "in_app_unseen";
+            } | {
+                /** @enum {string} */
+                check: "phone_verified";
+            } | {
+                /** @enum {string} */
+                check: "data";
+                /** @description A field of the trigger's data, e.g. data.conversationId */
+                path: string;
+                op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "exists" | "not_exists";
+                /** @description A string (up to 500 characters), number, boolean or null */
+                value?: unknown;
+            })[];
+        } | {
+            /** @enum {string} */
+            kind: "digest";
+            /** @description A field of the trigger's data, e.g. data.conversationId */
+            key?: string;
+            windowSeconds: number;
+            maxEvents?: number;
+            /** @description Every condition must hold, or the step is skipped */
+            if?: ({
+                /** @enum {string} */
+                check: "in_app_unread";
+            } | {
+                /** @enum {string} */
+                check: "in_app_unseen";
+            } | {
+                /** @enum {string} */
+                check: "phone_verified";
+            } | {
+                /** @enum {string} */
+                check: "data";
+                /** @description A field of the trigger's data, e.g. data.conversationId */
+                path: string;
+                op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "exists" | "not_exists";
+                /** @description A string (up to 500 characters), number, boolean or null */
+                value?: unknown;
+            })[];
+        } | {
+            /** @enum {string} */
+            kind: "throttle";
+            limit: number;
+            windowSeconds: number;
+            /** @description A field of the trigger's data, e.g. data.conversationId */
+            key?: string;
+            /** @description Every condition must hold, or the step is skipped */
+            if?: ({
+                /** @enum {string} */
+                check: "in_app_unread";
+            } | {
+                /** @enum {string} */
+                check: "in_app_unseen";
+            } | {
+                /** @enum {string} */
+                check: "phone_verified";
+            } | {
+                /** @enum {string} */
+                check: "data";
+                /** @description A field of the trigger's data, e.g. data.conversationId */
+                path: string;
+                op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "exists" | "not_exists";
+                /** @description A string (up to 500 characters), number, boolean or null */
+                value?: unknown;
+            })[];
+        };
+        NotificationWorkflow: {
+            type: string;
+            /** @description 0: the type never had a workflow */
+            version: number;
+            /** @description In order; [] removes the workflow */
+            steps: components["schemas"]["WorkflowStep"][];
+            createdBy: string | null;
+            createdAt: string | null;
+        };
+        NotificationRun: {
+            id: string;
+            notificationId: string;
+            userId: string;
+            type: string;
+            status: "running" | "waiting" | "digesting" | "completed" | "merged" | "throttled" | "cancelled" | "failed";
+            nextStep: {
+                index: number;
+                kind: string;
+            } | null;
+            wakeAt: string | null;
+            eventCount: number | null;
+            log: {
+                step: number | null;
+                kind: string;
+                outcome: string;
+                detail?: string;
+                at: string;
+            }[];
+            createdAt: string;
             updatedAt: string;
         };
         FileView: {
@@ -6705,6 +6931,8 @@ export interface operations {
                     sendAt?: string;
                     /** @description The same key never sends twice */
                     idempotencyKey?: string;
+                    /** @description Your handle for calling this off later (DELETE /v1/notifications/runs?cancelKey=), e.g. "order:123": waiting workflow steps and a sendAt not reached yet are cancelled */
+                    cancelKey?: string;
                 };
             };
         };
@@ -6820,6 +7048,8 @@ export interface operations {
                                 createdAt: string;
                             }[];
                         })[];
+                        /** @description The workflow's runs, one per recipient (empty without a workflow) */
+                        runs: components["schemas"]["NotificationRun"][];
                     };
                 };
             };
@@ -6852,6 +7082,140 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelNotificationRuns: {
+        parameters: {
+            query?: {
+                cancelKey?: string;
+                /** @description The trigger's idempotencyKey (your own triggers only) */
+                idempotencyKey?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Workflow runs called off */
+                        runs: number;
+                        /** @description Notifications called off before their sendAt */
+                        notifications: number;
+                        /** @description Deliveries called off while waiting for quiet hours to end */
+                        deliveries: number;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listNotificationRuns: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                status?: "running" | "waiting" | "digesting" | "completed" | "merged" | "throttled" | "cancelled" | "failed";
+                userId?: string;
+                /** @description e.g. order.paid */
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["NotificationRun"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7508,6 +7872,332 @@ export interface operations {
                         locale: "fa" | "en";
                         version: number | null;
                         rendered: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNotificationWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. order.paid */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationWorkflow"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    saveNotificationWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. order.paid */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description In order; [] removes the workflow */
+                    steps: components["schemas"]["WorkflowStep"][];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationWorkflow"];
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different request; The request cannot be processed; The file is damaged or is not what its first bytes say; The image has too many pixels; The file cannot be attached; The message breaks the content rules; No enabled payment gateway takes this payment; The payment gateway refused the payment; The refund is larger than what is left of the payment; These tickets cannot be merged; The amount is over the wallet’s transfer limit; The blocklist is full */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listNotificationWorkflowVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. order.paid */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["NotificationWorkflow"][];
+                    };
+                };
+            };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this; The email address is not verified yet; The download link is not valid or has expired; This user does not accept your messages; This page's origin may not use the site's widget; This operation cannot be completed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewNotificationWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. order.paid */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description In order; [] removes the workflow */
+                    steps?: components["schemas"]["WorkflowStep"][];
+                    locale: "fa" | "en";
+                    data?: {
+                        [key: string]: unknown;
+                    };
+                    assume?: {
+                        inAppRead?: boolean;
+                        inAppSeen?: boolean;
+                        phoneVerified?: boolean;
+                        /** @description How many notifications a digest collects */
+                        events?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        steps: {
+                            index: number;
+                            kind: string;
+                            outcome: "send" | "skip" | "wait" | "digest" | "pass" | "stop";
+                            atSeconds: number | null;
+                            detail: string;
+                            rendered?: unknown;
+                        }[];
                     };
                 };
             };

@@ -105,6 +105,21 @@ export type PreviewTemplateInput = RequestBody<'previewTemplate'>
 /** A rendered template: the same fields as its content, rendered (email `html` inside the email layout). */
 export type TemplatePreview = Omit<ResponseOf<'previewTemplate'>, 'rendered'> & { rendered: TemplateContent }
 
+/** One step of a type's workflow: channel, delay, digest or throttle, each with optional conditions (`if`). */
+export type WorkflowStep = Schemas['WorkflowStep']
+export type WorkflowCondition = NonNullable<WorkflowStep['if']>[number]
+/** A type's workflow; version 0 with no steps: the type sends on all its channels at once. */
+export type NotificationWorkflow = Schemas['NotificationWorkflow']
+export type PreviewWorkflowInput = RequestBody<'previewNotificationWorkflow'>
+export type WorkflowPreview = ResponseOf<'previewNotificationWorkflow'>
+/** One recipient's way through a workflow: its status, next step, when it wakes, and the log of steps taken. */
+export type NotificationRun = Schemas['NotificationRun']
+export type NotificationRunQuery = QueryOf<'listNotificationRuns'>
+export type NotificationRunPage = ResponseOf<'listNotificationRuns'>
+/** By `cancelKey` (anyone allowed to send) or your own trigger's `idempotencyKey`: one of the two. */
+export type CancelRunsInput = { cancelKey: string } | { idempotencyKey: string }
+export type CancelRunsResult = ResponseOf<'cancelNotificationRuns'>
+
 export type NotificationProvider = Schemas['NotificationProvider']
 export type AvailableProvider = ResponseOf<'listNotificationProviders'>['available'][number]
 export type NotificationProviderList = ResponseOf<'listNotificationProviders'>

@@ -55,6 +55,8 @@ export interface BuildOptions {
   /** Use this database instead of opening one from the config (tests). */
   database?: Database
   logger?: Logger
+  /** Workflow time (delays, digest windows, throttles): tests move it forward instead of waiting. */
+  clock?: () => Date
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -121,6 +123,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     accounts,
     privacy,
     logger,
+    clock: options.clock,
     factories: providerFactories,
     settings: {
       publicUrl: config.publicUrl,

@@ -26,6 +26,8 @@ export interface TestOptions {
   database?: { url: string }
   databaseUrl?: string
   redisUrl?: string
+  /** Workflow time (buildCaravan's clock): a test moves it forward, then wakes what is due. */
+  clock?: () => Date
 }
 
 export async function freePort(): Promise<number> {
@@ -61,7 +63,7 @@ export async function startTestCaravan(options: TestOptions = {}): Promise<TestC
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...options.env,
   })
-  const caravan = await buildCaravan(config, { database }).catch(async (e) => {
+  const caravan = await buildCaravan(config, { database, clock: options.clock }).catch(async (e) => {
     await database.close()
     await fresh?.drop()
     rmSync(dataDir, { recursive: true, force: true })

@@ -66,7 +66,7 @@ export function createHostUsers(deps: Deps) {
       ...(profile.email !== undefined ? { email: profile.email === null ? null : deps.normalizeEmail(profile.email) } : {}),
       // The host vouches for the address it gives (it is the host's own user); a password reset still proves it again.
       ...(profile.email ? { emailVerifiedAt: new Date() } : {}),
-      ...(profile.phone !== undefined ? { phone: profile.phone } : {}),
+      ...(profile.phone !== undefined ? { phone: profile.phone, phoneVerifiedAt: profile.phone ? new Date() : null } : {}),
       ...(profile.name !== undefined ? { name: profile.name?.trim() || null } : {}),
       ...(profile.locale !== undefined ? { locale: profile.locale } : {}),
       ...(profile.timezone !== undefined ? { timezone: profile.timezone } : {}),
@@ -221,6 +221,7 @@ export function createHostUsers(deps: Deps) {
       await usersRepo.update(tx, user.id, {
         email: null,
         phone: null,
+        phoneVerifiedAt: null,
         name: null,
         externalId: null,
         passwordHash: null,

@@ -32,10 +32,17 @@ export const usersRepo = {
     const [created] = await x.insert(users).values(row).onConflictDoNothing({ target: users.externalId }).returning()
     return created
   },
-  async update(x: Executor, id: string, patch: Partial<typeof users.$inferInsert>) {
+  /** `samePhoneKeepsVerified`: a phone given again unchanged keeps its verification (the profile form sends every field). */
+  async update(x: Executor, id: string, patch: Partial<typeof users.$inferInsert>, samePhoneKeepsVerified = false) {
     const [row] = await x
       .update(users)
-      .set({ ...patch, updatedAt: sql`now()` })
+      .set({
+        ...patch,
+        ...(samePhoneKeepsVerified && patch.phone !== undefined
+          ? { phoneVerifiedAt: sql`case when ${users.phone} is not distinct from ${patch.phone} then ${users.phoneVerifiedAt} end` }
+          : {}),
+        updatedAt: sql`now()`,
+      })
       .where(eq(users.id, id))
       .returning()
     return row

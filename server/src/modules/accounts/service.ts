@@ -326,12 +326,18 @@ export function createAccountsService(deps: AccountsDeps) {
     checkTimezone(patch.timezone)
     return events
       .inTransaction(db, async (tx, raise) => {
-        const user = await usersRepo.update(tx, userId, {
-          ...(patch.name !== undefined ? { name: patch.name?.trim() || null } : {}),
-          ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
-          ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
-          ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
-        })
+        const user = await usersRepo.update(
+          tx,
+          userId,
+          {
+            ...(patch.name !== undefined ? { name: patch.name?.trim() || null } : {}),
+            ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
+            ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
+            ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+            // A number the user types in is unverified until the host gives it (host-users.ts).
+          },
+          true,
+        )
         if (!user) throw new AppError('not_found', 'No such user')
         raise(events.event('user.updated', { userId }, { userIds: [userId] }))
         return user
@@ -619,6 +625,7 @@ export function createAccountsService(deps: AccountsDeps) {
         externalId: u.externalId,
         email: u.email,
         phone: u.phone,
+        phoneVerified: Boolean(u.phone && u.phoneVerifiedAt),
         name: u.name,
         locale: u.locale as Locale,
         timezone: u.timezone,

@@ -20,6 +20,8 @@ export const users = pgTable(
     role: text('role').$type<'customer' | 'agent' | 'admin'>().notNull().default('customer'),
     /** Set when the user proved the address (self-registered accounts, when verification is on). */
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
+    /** Set when the host product gave the number (it vouches for its own users); a number the user types in is unverified. */
+    phoneVerifiedAt: timestamp('phone_verified_at', { withTimezone: true }),
     /** Raised by a role change or "sign out everywhere": access tokens of an older version stop working at once. */
     sessionVersion: integer('session_version').notNull().default(1),
     /** Set by erasure: personal fields are wiped, the row stays for the records that point at it. */

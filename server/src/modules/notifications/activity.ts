@@ -4,6 +4,7 @@ import type { Db } from '../../core/db/client'
 import { AppError } from '../../core/http/errors'
 import { decodeCursor, pageOf } from '../../core/http/paging'
 import { attemptsRepo, deliveriesRepo, notificationsRepo, type DeliveryRow } from './repo'
+import type { Runs } from './runs'
 import type { Delivery, DeliveryQuery, NotificationDetail } from './schemas'
 
 /** A notification shows at most this many deliveries (the feed pages through all of them). */
@@ -17,6 +18,8 @@ export function deliveryView(d: DeliveryRow): Static<typeof Delivery> {
     type: d.typeKey,
     channel: d.channel,
     target: d.target,
+    runId: d.runId,
+    step: d.step,
     status: d.status,
     reason: d.reason,
     providerId: d.providerId,
@@ -29,7 +32,7 @@ export function deliveryView(d: DeliveryRow): Static<typeof Delivery> {
   }
 }
 
-export function createActivity(db: Db) {
+export function createActivity(db: Db, runs: Runs) {
   async function notification(id: string): Promise<Static<typeof NotificationDetail>> {
     const n = await notificationsRepo.byId(db, id)
     if (!n) throw new AppError('not_found', 'No such notification')
@@ -52,6 +55,7 @@ export function createActivity(db: Db) {
           .filter((a) => a.deliveryId === d.id)
           .map((a) => ({ providerId: a.providerId, outcome: a.outcome, error: a.error, createdAt: a.createdAt.toISOString() })),
       })),
+      runs: await runs.ofNotification(id, DETAIL_DELIVERIES),
     }
   }
 

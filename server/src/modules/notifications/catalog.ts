@@ -233,7 +233,14 @@ export function createCatalog(deps: {
 
   async function preview(
     key: string,
-    input: { channel: NotifyChannel; locale: Locale; version?: number; content?: TemplateContent; data?: Record<string, unknown> },
+    input: {
+      channel: NotifyChannel
+      locale: Locale
+      version?: number
+      content?: TemplateContent
+      data?: Record<string, unknown>
+      digest?: RenderContext['digest']
+    },
   ) {
     const type = await requireType(key)
     let content = input.content
@@ -252,6 +259,7 @@ export function createCatalog(deps: {
       locale: input.locale,
       irr: (await deps.formats()).irr,
       data: input.data ?? {},
+      ...(input.digest ? { digest: input.digest } : {}),
       user: {
         name: input.locale === 'fa' ? 'سارا' : 'Sara',
         email: 'sara@example.com',

@@ -71,6 +71,14 @@ export function createInbox(deps: { db: Db; events: EventBus }) {
       { beforeId: decodeCursor(options.cursor), unread: options.unread, archived: options.archived },
       limit + 1,
     )
+    // Listed is seen (the inbox was opened): a workflow's "unseen" condition stops holding.
+    const unseen = rows.slice(0, limit).filter((r) => !r.seenAt)
+    if (unseen.length)
+      await inboxRepo.markSeen(
+        db,
+        userId,
+        unseen.map((r) => r.id),
+      )
     return pageOf(rows, limit, itemView)
   }
 

@@ -4,6 +4,7 @@ import type { DomainEvent, EventBus } from '../../core/events/bus'
 import type { Jobs } from '../../core/jobs/queue'
 import type { AccountsService } from '../accounts'
 import { DELIVER_EXPIRE_SECONDS, JOB_DELIVER, JOB_FANOUT, type DeliverJob, type FanoutJob, type Pipeline } from './pipeline'
+import { JOB_DIGEST, JOB_RUN, JOB_RUNS_WAKE, type DigestJob, type RunJob, type Runs } from './runs'
 import type { StatusTracker } from './status'
 
 export const JOB_STATUS_POLL = 'notify-status-poll'
@@ -18,16 +19,18 @@ export interface NotificationJobSettings {
 
 /** Fan-out chunks are seconds of database work: a minute means the worker died. */
 const FANOUT_EXPIRE_SECONDS = 60
+/** A workflow step or a digest hand-over is a few queries. */
+const RUN_EXPIRE_SECONDS = 60
 /** Turning an event into a notification is a few queries. */
 const EVENT_EXPIRE_SECONDS = 60
 /** The status poll asks each SMS provider once, each call bounded by its timeout. */
 const STATUS_POLL_EXPIRE_SECONDS = 5 * 60
 
 export function defineNotificationJobs(
-  deps: { jobs: Jobs; events: EventBus; accounts: AccountsService; pipeline: Pipeline; status: StatusTracker },
+  deps: { jobs: Jobs; events: EventBus; accounts: AccountsService; pipeline: Pipeline; status: StatusTracker; runs: Runs },
   settings: NotificationJobSettings,
 ) {
-  const { jobs, events, accounts, pipeline, status } = deps
+  const { jobs, events, accounts, pipeline, status, runs } = deps
 
   // A job running longer than its expiry is presumed dead (worker killed) and runs again; both are
   // safe to repeat: a fan-out chunk skips deliveries that exist and enqueues its next chunk once,
@@ -48,6 +51,34 @@ export function defineNotificationJobs(
     expireInSeconds: settings.deliverExpireSeconds ?? DELIVER_EXPIRE_SECONDS,
     handler: (job) => pipeline.deliver(job),
   })
+  // A workflow step is a few queries (a channel step plans its deliveries): a minute means the worker
+  // died, and the step runs again; its move is conditional, so nothing of it happens twice.
+  jobs.define<RunJob>({
+    name: JOB_RUN,
+    retryLimit: 5,
+    retryDelaySeconds: 5,
+    batchSize: 20,
+    concurrency: 2,
+    expireInSeconds: RUN_EXPIRE_SECONDS,
+    handler: (job) => runs.advance(job),
+  })
+  jobs.define<DigestJob>({
+    name: JOB_DIGEST,
+    retryLimit: 5,
+    retryDelaySeconds: 5,
+    expireInSeconds: RUN_EXPIRE_SECONDS,
+    handler: (job) => runs.closeDigest(job),
+  })
+  // Each wait has its own job; the sweep wakes what is a minute overdue (a lost job, a skewed clock).
+  jobs.define({
+    name: JOB_RUNS_WAKE,
+    retryLimit: 0,
+    expireInSeconds: RUN_EXPIRE_SECONDS,
+    handler: async () => {
+      await runs.wakeDue(60)
+    },
+  })
+  jobs.schedule(JOB_RUNS_WAKE, '* * * * *')
   jobs.define({
     name: JOB_STATUS_POLL,
     retryLimit: 0,

@@ -1,7 +1,6 @@
 // The sending pipeline, as jobs: accept → fan-out (recipients, preferences, quiet hours, consent,
 // rate limits → one delivery per channel, or per device for push) → deliver (render, filter,
 // provider with failover, status). Routes and jobs call these same functions.
-import { createHash } from 'node:crypto'
 import type { Logger } from 'pino'
 import { createHotCache } from '../../core/cache/hot-cache'
 import type { InvalidationBus } from '../../core/cache/invalidation'
@@ -11,7 +10,7 @@ import type { EventBus } from '../../core/events/bus'
 import { principalKey, type Principal } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
 import type { CounterStore } from '../../core/http/rate-limit-store'
-import type { Jobs } from '../../core/jobs/queue'
+import { jobIdFor, type Jobs } from '../../core/jobs/queue'
 import type { AccountsService, UserRef } from '../accounts'
 import type { AudienceService } from './audience'
 import { DEFAULT_LOCALE, type Catalog } from './catalog'
@@ -28,6 +27,7 @@ import {
   attemptsRepo,
   deliveriesRepo,
   notificationsRepo,
+  runsRepo,
   type AttemptRow,
   type DeliveryRow,
   type NewDelivery,
@@ -36,6 +36,8 @@ import {
 } from './repo'
 import type { DeliveryStatus, Guarantee, NotifyChannel } from './tables'
 import { renderTemplate, type RenderContext, type TemplateContent } from './templates'
+import { JOB_RUN, type RunJob } from './runs'
+import type { Workflows } from './workflows'
 
 export const JOB_FANOUT = 'notify-fanout'
 export const JOB_DELIVER = 'notify-deliver'
@@ -76,14 +78,10 @@ export interface SendInput {
   channels?: NotifyChannel[]
   sendAt?: string
   idempotencyKey?: string
+  /** The host's handle for calling the notification's workflow runs off (cancel()). */
+  cancelKey?: string
   /** Modules only (not the REST API): threading headers and a reply address for the email. */
   email?: { thread?: EmailThread; replyTo?: string }
-}
-
-/** A UUID named by `name` (v8, from its SHA-256): the same step always gets the same job id. */
-function nameId(name: string): string {
-  const hex = createHash('sha256').update(name).digest('hex')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }
 
 /** Push repeats collapse and in-app writes are idempotent: only e-mail and SMS choose. */
@@ -119,6 +117,7 @@ export function createPipeline(deps: {
   deliverExpireSeconds?: number
   deferral?: DeferralPolicy
   bus: InvalidationBus
+  workflows: Workflows
 }) {
   const { database, jobs, accounts, catalog, registry, settings, counters, logger } = deps
   const db = database.db
@@ -147,6 +146,7 @@ export function createPipeline(deps: {
         channels: input.channels ?? null,
         sendAt: sendAt ?? null,
         idempotencyKey,
+        cancelKey: input.cancelKey ?? null,
         requestedBy: principal === 'system' ? 'system' : principalKey(principal),
         emailOptions: input.email ?? null,
       })
@@ -166,36 +166,61 @@ export function createPipeline(deps: {
   async function fanout(job: FanoutJob) {
     const { notificationId } = job
     const n = await notificationsRepo.byId(db, notificationId)
-    if (!n || n.status === 'fanned_out') return
+    if (!n || n.status === 'fanned_out' || n.status === 'cancelled') return
     const type = await catalog.cachedType(n.typeKey)
     if (!type) {
       logger.warn({ notificationId }, 'notification type vanished before fan-out')
       return
     }
     const chunk = await deps.audience.recipients(n.audience, job.after, FANOUT_CHUNK)
-    const { rows, wakeAt } = await deliveriesFor(n, type, chunk)
+    // A type with a workflow gets one run per recipient (runs.ts); its channel steps make the deliveries.
+    const workflow = await deps.workflows.active(type.id)
+    const planned = workflow ? undefined : await deliveriesFor(n, type, chunk)
     const counted = (job.counted ?? 0) + chunk.length
     await db.transaction(async (tx) => {
-      const inserted = await deliveriesRepo.insertNew(tx, rows)
-      const live = inserted.filter((d) => d.status !== 'suppressed')
-      await jobs.sendMany(
-        JOB_DELIVER,
-        live.map((d) => ({ data: { deliveryId: d.id } satisfies DeliverJob, startAfter: wakeAt.get(d.id) })),
-        { tx },
-      )
+      if (workflow) {
+        const runs = await runsRepo.insertNew(
+          tx,
+          chunk.map((userId) => ({ id: newId(), notificationId, userId, typeKey: type.key, workflowId: workflow.id })),
+        )
+        await jobs.sendMany(
+          JOB_RUN,
+          runs.map((r) => ({ data: { runId: r.id } satisfies RunJob })),
+          { tx },
+        )
+      } else await enqueueDeliveries(tx, planned!.rows, planned!.wakeAt)
       if (chunk.length < FANOUT_CHUNK) {
         await notificationsRepo.update(tx, notificationId, { status: 'fanned_out', recipientCount: counted })
         return
       }
       if (!job.after) await notificationsRepo.update(tx, notificationId, { status: 'fanning_out' })
       const next: FanoutJob = { notificationId, after: chunk.at(-1)!, counted }
-      await jobs.send(JOB_FANOUT, next, { tx, id: nameId(`${JOB_FANOUT}:${notificationId}:${next.after}`) })
+      await jobs.send(JOB_FANOUT, next, { tx, id: jobIdFor(`${JOB_FANOUT}:${notificationId}:${next.after}`) })
     })
   }
 
-  /** The deliveries of one chunk of recipients: preferences, consent, rate limits, quiet hours. */
-  async function deliveriesFor(n: NotificationRow, type: TypeRow, userIds: string[]) {
-    const channels = n.channels ?? type.channels
+  /** Stores new deliveries and enqueues the live ones (waiting for quiet hours to end where they must). */
+  async function enqueueDeliveries(tx: Executor, rows: NewDelivery[], wakeAt: Map<string, Date>) {
+    const inserted = await deliveriesRepo.insertNew(tx, rows)
+    const live = inserted.filter((d) => d.status !== 'suppressed')
+    await jobs.sendMany(
+      JOB_DELIVER,
+      live.map((d) => ({ data: { deliveryId: d.id } satisfies DeliverJob, startAfter: wakeAt.get(d.id) })),
+      { tx },
+    )
+  }
+
+  /**
+   * The deliveries of one chunk of recipients: preferences, consent, rate limits, quiet hours. A
+   * workflow's channel step asks for one channel, and its deliveries carry the run and the step.
+   */
+  async function deliveriesFor(
+    n: NotificationRow,
+    type: TypeRow,
+    userIds: string[],
+    step?: { channel: NotifyChannel; index: number; runId: string },
+  ) {
+    const channels = step ? [step.channel] : (n.channels ?? type.channels)
     const { rateLimits } = await settings.read()
     const now = new Date()
     const [contacts, devices, prefs] = await Promise.all([
@@ -209,7 +234,13 @@ export function createPipeline(deps: {
       const userPrefs = prefs.get(contact.id)!
       for (const channel of channels) {
         const targets = channel === 'push' ? devices.filter((d) => d.userId === contact.id).map((d) => d.id) : ['']
-        const base = { notificationId: n.id, userId: contact.id, typeKey: type.key, channel }
+        const base = {
+          notificationId: n.id,
+          userId: contact.id,
+          typeKey: type.key,
+          channel,
+          ...(step ? { runId: step.runId, step: step.index } : {}),
+        }
         const suppressed = (reason: string) =>
           rows.push(
             ...(targets.length ? targets : ['']).map((target) => ({
@@ -240,7 +271,7 @@ export function createPipeline(deps: {
         const limit = settings.limitFor(rateLimits, type.category, channel)
         if (limit !== undefined) {
           const key = `notify-hour:${contact.id}:${type.category}:${channel}`
-          const { position } = await counters.hitUnique(key, n.id, RATE_WINDOW_SECONDS)
+          const { position } = await counters.hitUnique(key, step ? `${n.id}:${step.index}` : n.id, RATE_WINDOW_SECONDS)
           if (position > limit) {
             suppressed(`rate limit: ${limit} ${type.category} ${channel} messages per hour`)
             continue
@@ -343,11 +374,14 @@ export function createPipeline(deps: {
     }
     let rendered: TemplateContent
     const { formats } = await settings.read()
+    // After a digest step, templates see what it collected.
+    const run = d.runId ? await runsRepo.byId(db, d.runId) : undefined
     try {
       rendered = await renderTemplate(d.channel, template.content as TemplateContent, {
         locale: template.locale,
         irr: formats.irr,
         data: n.data,
+        ...(run?.events ? { digest: { events: run.events, count: run.eventCount ?? run.events.length } } : {}),
         user: {
           name: contact.name,
           email: contact.email,
@@ -559,7 +593,7 @@ export function createPipeline(deps: {
     }
   }
 
-  return { accept, fanout, deliver }
+  return { accept, fanout, deliver, deliveriesFor, enqueueDeliveries, sentNotification: (id: string) => sentNotifications.get(id) }
 }
 
 export type Pipeline = ReturnType<typeof createPipeline>

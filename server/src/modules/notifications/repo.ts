@@ -8,7 +8,11 @@ import {
   deliveryAttempts,
   devOutbox,
   inboxItems,
+  notificationDigests,
   notificationPreferences,
+  notificationRuns,
+  notificationThrottleHits,
+  notificationWorkflows,
   notifications,
   notificationSettings,
   notificationTemplates,
@@ -19,6 +23,8 @@ import {
   topicSubscriptions,
   type DeliveryStatus,
   type NotifyChannel,
+  type RunLogEntry,
+  type RunStatus,
 } from './tables'
 
 export type TypeRow = typeof notificationTypes.$inferSelect
@@ -32,6 +38,10 @@ export type TopicRow = typeof topics.$inferSelect
 export type TopicVisibility = TopicRow['visibility']
 export type OutboxRow = typeof devOutbox.$inferSelect
 export type Locale = TemplateRow['locale']
+export type WorkflowRow = typeof notificationWorkflows.$inferSelect
+export type RunRow = typeof notificationRuns.$inferSelect
+export type NewRun = typeof notificationRuns.$inferInsert
+export type DigestRow = typeof notificationDigests.$inferSelect
 
 export const typesRepo = {
   async byKey(x: Executor, key: string): Promise<TypeRow | undefined> {
@@ -123,6 +133,234 @@ export const notificationsRepo = {
   async update(x: Executor, id: string, patch: Partial<typeof notifications.$inferInsert>) {
     await x.update(notifications).set(patch).where(eq(notifications.id, id))
   },
+  /** Ids of the notifications a cancel names: by cancelKey (anyone's), or by the caller's own idempotency key. */
+  async idsToCancel(x: Executor, by: { cancelKey: string } | { idempotencyKey: string }): Promise<string[]> {
+    const rows = await x
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where('cancelKey' in by ? eq(notifications.cancelKey, by.cancelKey) : eq(notifications.idempotencyKey, by.idempotencyKey))
+    return rows.map((r) => r.id)
+  },
+  /** Calls off notifications still waiting for their sendAt (not fanned out yet); returns how many. */
+  async cancelAccepted(x: Executor, ids: string[]): Promise<number> {
+    if (!ids.length) return 0
+    const rows = await x
+      .update(notifications)
+      .set({ status: 'cancelled' })
+      .where(and(inArray(notifications.id, ids), eq(notifications.status, 'accepted')))
+      .returning({ id: notifications.id })
+    return rows.length
+  },
+}
+
+export const workflowsRepo = {
+  /** The newest version of the type's workflow. */
+  async current(x: Executor, typeId: string): Promise<WorkflowRow | undefined> {
+    const [row] = await x
+      .select()
+      .from(notificationWorkflows)
+      .where(eq(notificationWorkflows.typeId, typeId))
+      .orderBy(desc(notificationWorkflows.version))
+      .limit(1)
+    return row
+  },
+  async byId(x: Executor, id: string): Promise<WorkflowRow | undefined> {
+    const [row] = await x.select().from(notificationWorkflows).where(eq(notificationWorkflows.id, id))
+    return row
+  },
+  async insert(x: Executor, row: typeof notificationWorkflows.$inferInsert): Promise<WorkflowRow> {
+    const [created] = await x.insert(notificationWorkflows).values(row).returning()
+    return created
+  },
+  versions(x: Executor, typeId: string, limit: number): Promise<WorkflowRow[]> {
+    return x
+      .select()
+      .from(notificationWorkflows)
+      .where(eq(notificationWorkflows.typeId, typeId))
+      .orderBy(desc(notificationWorkflows.version))
+      .limit(limit)
+  },
+}
+
+const LIVE_RUN: RunStatus[] = ['running', 'waiting', 'digesting']
+const appendLog = (entry: RunLogEntry) => sql`${notificationRuns.log} || ${JSON.stringify([entry])}::jsonb`
+
+export interface RunFilter {
+  beforeId?: string
+  status?: RunStatus
+  userId?: string
+  type?: string
+  notificationId?: string
+}
+
+export const runsRepo = {
+  /** Inserts the runs that do not exist yet (one per notification and recipient); returns the new ones. */
+  insertNew(x: Executor, rows: NewRun[]): Promise<{ id: string }[]> {
+    if (!rows.length) return Promise.resolve([])
+    return x
+      .insert(notificationRuns)
+      .values(rows)
+      .onConflictDoNothing({ target: [notificationRuns.notificationId, notificationRuns.userId] })
+      .returning({ id: notificationRuns.id })
+  },
+  async byId(x: Executor, id: string): Promise<RunRow | undefined> {
+    const [row] = await x.select().from(notificationRuns).where(eq(notificationRuns.id, id))
+    return row
+  },
+  /**
+   * Moves a run from step `from` (while its status is one of `statuses`) and logs the move; nothing
+   * when another worker moved it first or it was cancelled: the caller then does nothing else.
+   */
+  async move(
+    x: Executor,
+    id: string,
+    from: { step: number; statuses: RunStatus[] },
+    patch: Partial<Pick<NewRun, 'step' | 'status' | 'wakeAt' | 'digestId' | 'events' | 'eventCount'>>,
+    entry: RunLogEntry,
+  ): Promise<RunRow | undefined> {
+    const [row] = await x
+      .update(notificationRuns)
+      .set({ ...patch, log: appendLog(entry), updatedAt: sql`now()` })
+      .where(and(eq(notificationRuns.id, id), eq(notificationRuns.step, from.step), inArray(notificationRuns.status, from.statuses)))
+      .returning()
+    return row
+  },
+  /** Waiting runs whose time has come (a safety net for their own jobs, and the controlled clock in tests). */
+  async due(x: Executor, now: Date, limit: number): Promise<{ id: string; step: number }[]> {
+    return x
+      .select({ id: notificationRuns.id, step: notificationRuns.step })
+      .from(notificationRuns)
+      .where(and(eq(notificationRuns.status, 'waiting'), lte(notificationRuns.wakeAt, now)))
+      .orderBy(asc(notificationRuns.wakeAt))
+      .limit(limit)
+  },
+  /** The runs waiting in a digest window, first triggered first, with the data of their notifications. */
+  inDigest(x: Executor, digestId: string) {
+    return (
+      x
+        .select({ id: notificationRuns.id, step: notificationRuns.step, data: notifications.data, createdAt: notificationRuns.createdAt })
+        .from(notificationRuns)
+        .innerJoin(notifications, eq(notifications.id, notificationRuns.notificationId))
+        .where(and(eq(notificationRuns.digestId, digestId), eq(notificationRuns.status, 'digesting')))
+        // In the order they were triggered (their runs may have reached the window in another order).
+        .orderBy(asc(notifications.createdAt), asc(notifications.id))
+    )
+  },
+  /** Ends the other runs of a digest: their notifications go on inside the first one's. */
+  async merge(x: Executor, ids: string[], entry: RunLogEntry) {
+    if (!ids.length) return
+    await x
+      .update(notificationRuns)
+      .set({ status: 'merged', log: appendLog(entry), updatedAt: sql`now()` })
+      .where(and(inArray(notificationRuns.id, ids), eq(notificationRuns.status, 'digesting')))
+  },
+  /** Calls off the live runs of these notifications; returns how many. */
+  async cancel(x: Executor, notificationIds: string[], entry: RunLogEntry): Promise<number> {
+    if (!notificationIds.length) return 0
+    const rows = await x
+      .update(notificationRuns)
+      .set({
+        status: 'cancelled',
+        wakeAt: null,
+        log: appendLog(entry),
+        updatedAt: sql`now()`,
+      })
+      .where(and(inArray(notificationRuns.notificationId, notificationIds), inArray(notificationRuns.status, LIVE_RUN)))
+      .returning({ id: notificationRuns.id })
+    return rows.length
+  },
+  /** Newest first, `limit` rows. */
+  list(x: Executor, f: RunFilter, limit: number): Promise<RunRow[]> {
+    return x
+      .select()
+      .from(notificationRuns)
+      .where(
+        and(
+          f.beforeId ? lt(notificationRuns.id, f.beforeId) : undefined,
+          f.status ? eq(notificationRuns.status, f.status) : undefined,
+          f.userId ? eq(notificationRuns.userId, f.userId) : undefined,
+          f.type ? eq(notificationRuns.typeKey, f.type) : undefined,
+          f.notificationId ? eq(notificationRuns.notificationId, f.notificationId) : undefined,
+        ),
+      )
+      .orderBy(desc(notificationRuns.id))
+      .limit(limit)
+  },
+  /** Whether any in-app item this run's notification put in the user's inbox was read, or listed to them. */
+  async inAppState(x: Executor, notificationId: string, userId: string): Promise<{ read: boolean; seen: boolean }> {
+    const [row] = await x
+      .select({
+        read: sql<boolean>`coalesce(bool_or(${inboxItems.readAt} is not null), false)`,
+        seen: sql<boolean>`coalesce(bool_or(${inboxItems.seenAt} is not null), false)`,
+      })
+      .from(inboxItems)
+      .innerJoin(deliveries, eq(deliveries.id, inboxItems.deliveryId))
+      .where(and(eq(deliveries.notificationId, notificationId), eq(deliveries.userId, userId), eq(deliveries.channel, 'in_app')))
+    return { read: Boolean(row?.read), seen: Boolean(row?.seen) }
+  },
+}
+
+export const digestsRepo = {
+  /**
+   * Joins the open window of (workflow step, recipient, key), or opens it: one statement, so two
+   * runs arriving together share one window. Returns the window and whether this call opened it.
+   */
+  async join(
+    x: Executor,
+    w: { id: string; workflowId: string; step: number; userId: string; key: string; closesAt: Date },
+  ): Promise<{ digest: DigestRow; opened: boolean }> {
+    const [digest] = await x
+      .insert(notificationDigests)
+      .values({ ...w, count: 1 })
+      .onConflictDoUpdate({
+        target: [notificationDigests.workflowId, notificationDigests.step, notificationDigests.userId, notificationDigests.key],
+        targetWhere: sql`status = 'open'`,
+        set: { count: sql`${notificationDigests.count} + 1` },
+      })
+      .returning()
+    return { digest, opened: digest.id === w.id }
+  },
+  async byId(x: Executor, id: string): Promise<DigestRow | undefined> {
+    const [row] = await x.select().from(notificationDigests).where(eq(notificationDigests.id, id))
+    return row
+  },
+  /** Closes an open window; false when it was closed already (another worker, a repeated job). */
+  async close(x: Executor, id: string): Promise<boolean> {
+    const rows = await x
+      .update(notificationDigests)
+      .set({ status: 'closed' })
+      .where(and(eq(notificationDigests.id, id), eq(notificationDigests.status, 'open')))
+      .returning({ id: notificationDigests.id })
+    return rows.length > 0
+  },
+  async due(x: Executor, now: Date, limit: number): Promise<string[]> {
+    const rows = await x
+      .select({ id: notificationDigests.id })
+      .from(notificationDigests)
+      .where(and(eq(notificationDigests.status, 'open'), lte(notificationDigests.closesAt, now)))
+      .orderBy(asc(notificationDigests.closesAt))
+      .limit(limit)
+    return rows.map((r) => r.id)
+  },
+}
+
+export const throttleRepo = {
+  /**
+   * Counts the run in (scope, window) if fewer than `limit` passed in it, under the scope's lock so
+   * two runs at once cannot both take the last place; forgets hits older than the window. True: it may pass.
+   */
+  async pass(x: Executor, scope: string, runId: string, now: Date, windowSeconds: number, limit: number): Promise<boolean> {
+    const since = new Date(now.getTime() - windowSeconds * 1000)
+    await x.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`notify-throttle:${scope}`}, 0))`)
+    await x.delete(notificationThrottleHits).where(and(eq(notificationThrottleHits.scope, scope), lte(notificationThrottleHits.at, since)))
+    const [row] = await x
+      .select({ n: sql<number>`count(*)::int` })
+      .from(notificationThrottleHits)
+      .where(eq(notificationThrottleHits.scope, scope))
+    if (row.n >= limit) return false
+    await x.insert(notificationThrottleHits).values({ scope, runId, at: now }).onConflictDoNothing()
+    return true
+  },
 }
 
 export interface DeliveryFilter {
@@ -142,7 +380,9 @@ export const deliveriesRepo = {
     return x
       .insert(deliveries)
       .values(rows)
-      .onConflictDoNothing({ target: [deliveries.notificationId, deliveries.userId, deliveries.channel, deliveries.target] })
+      .onConflictDoNothing({
+        target: [deliveries.notificationId, deliveries.userId, deliveries.channel, deliveries.target, deliveries.step],
+      })
       .returning({ id: deliveries.id, status: deliveries.status })
   },
   async byId(x: Executor, id: string): Promise<DeliveryRow | undefined> {
@@ -207,6 +447,16 @@ export const deliveriesRepo = {
       .where(and(eq(deliveries.id, id), eq(deliveries.status, from)))
       .returning({ id: deliveries.id })
     return rows.length > 0
+  },
+  /** Calls off the deliveries of these notifications still waiting for quiet hours to end; returns how many. */
+  async cancelPending(x: Executor, notificationIds: string[]): Promise<number> {
+    if (!notificationIds.length) return 0
+    const rows = await x
+      .update(deliveries)
+      .set({ status: 'suppressed', reason: 'cancelled', updatedAt: sql`now()` })
+      .where(and(inArray(deliveries.notificationId, notificationIds), eq(deliveries.status, 'pending')))
+      .returning({ id: deliveries.id })
+    return rows.length
   },
   /** Provider message ids still marked sent (updated in the last 3 days), for a status look-up. */
   async sentMessageIds(x: Executor, providerId: string, limit: number): Promise<string[]> {
@@ -295,6 +545,14 @@ export const inboxRepo = {
       .where(and(eq(inboxItems.id, id), eq(inboxItems.userId, userId)))
       .returning()
     return row
+  },
+  /** Stamps seen_at on the items just listed to the user (workflows' "unseen" condition). */
+  async markSeen(x: Executor, userId: string, ids: string[]) {
+    if (!ids.length) return
+    await x
+      .update(inboxItems)
+      .set({ seenAt: sql`now()` })
+      .where(and(eq(inboxItems.userId, userId), inArray(inboxItems.id, ids), isNull(inboxItems.seenAt)))
   },
   async readAll(x: Executor, userId: string): Promise<number> {
     const rows = await x

@@ -44,6 +44,28 @@ export function notificationsRoutes(
     handler: async (request) => n.activity.notification(request.params.id),
   })
   route(app, {
+    method: 'DELETE',
+    url: '/v1/notifications/runs',
+    operationId: 'cancelNotificationRuns',
+    tags,
+    access: sender,
+    summary: 'Call off what a trigger started and has not done yet, by its cancelKey or your own idempotencyKey',
+    description:
+      'Waiting and running workflow runs are cancelled (steps already taken stay), a notification still waiting for its sendAt is not sent, and deliveries waiting for quiet hours to end are suppressed. Answers the counts; nothing to cancel is not an error.',
+    schema: { querystring: S.CancelRunsQuery, response: { 200: S.CancelRunsResult } },
+    handler: async (request) => n.runs.cancel(request.principal!, request.query),
+  })
+  route(app, {
+    method: 'GET',
+    url: '/v1/admin/notifications/runs',
+    operationId: 'listNotificationRuns',
+    tags,
+    access: admin,
+    summary: 'Workflow runs, newest first, with their next step and when it happens',
+    schema: { querystring: S.RunQuery, response: { 200: Page(S.RefTo(S.Run)) } },
+    handler: async (request) => n.runs.list(request.query),
+  })
+  route(app, {
     method: 'GET',
     url: '/v1/admin/notifications/deliveries',
     operationId: 'listDeliveries',
@@ -157,6 +179,52 @@ export function notificationsRoutes(
     summary: 'Render a saved version (or unsaved content) with sample data in any locale',
     schema: { params: Type.Object({ key: S.TypeKey }), body: S.PreviewBody, response: { 200: S.PreviewResult } },
     handler: async (request) => n.catalog.preview(request.params.key, request.body),
+  })
+
+  route(app, {
+    method: 'GET',
+    url: '/v1/admin/notification-types/:key/workflow',
+    operationId: 'getNotificationWorkflow',
+    tags,
+    access: admin,
+    errors: [404],
+    summary: "A type's workflow (version 0 and no steps: it sends on all its channels at once)",
+    schema: { params: Type.Object({ key: S.TypeKey }), response: { 200: S.RefTo(S.Workflow) } },
+    handler: async (request) => n.workflows.get(request.params.key),
+  })
+  route(app, {
+    method: 'PUT',
+    url: '/v1/admin/notification-types/:key/workflow',
+    operationId: 'saveNotificationWorkflow',
+    tags,
+    access: admin,
+    errors: [404, 422],
+    summary: "Save a type's workflow as a new version ([] removes it); runs already started keep their version",
+    schema: { params: Type.Object({ key: S.TypeKey }), body: S.SaveWorkflowBody, response: { 201: S.RefTo(S.Workflow) } },
+    handler: async (request, reply) =>
+      reply.code(201).send(await n.workflows.save(request.principal!, request.params.key, request.body.steps)),
+  })
+  route(app, {
+    method: 'GET',
+    url: '/v1/admin/notification-types/:key/workflow/versions',
+    operationId: 'listNotificationWorkflowVersions',
+    tags,
+    access: admin,
+    errors: [404],
+    summary: "The type's last 20 workflow versions, newest first",
+    schema: { params: Type.Object({ key: S.TypeKey }), response: { 200: Type.Object({ items: Type.Array(S.RefTo(S.Workflow)) }) } },
+    handler: async (request) => ({ items: await n.workflows.history(request.params.key) }),
+  })
+  route(app, {
+    method: 'POST',
+    url: '/v1/admin/notification-types/:key/workflow/preview',
+    operationId: 'previewNotificationWorkflow',
+    tags,
+    access: admin,
+    errors: [404, 422],
+    summary: 'What the saved (or given) workflow does for one recipient with sample data: each step, when, and what it sends',
+    schema: { params: Type.Object({ key: S.TypeKey }), body: S.WorkflowPreviewBody, response: { 200: S.WorkflowPreview } },
+    handler: async (request) => n.workflows.preview(request.params.key, request.body),
   })
 
   // ---- providers and settings ----

@@ -3,7 +3,7 @@ import { Id, Locale, Nullable, PageQuery, RefTo } from '../../core/http/schemas'
 
 export { RefTo }
 import { UserRefSchema, UserRefUpsertSchema } from '../accounts'
-import { CATEGORIES, CHANNELS, DELIVERY_STATUSES, GUARANTEES } from './tables'
+import { CATEGORIES, CHANNELS, DELIVERY_STATUSES, GUARANTEES, RUN_STATUSES } from './tables'
 
 type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> }
 /** A union of string literals typed as the union of those strings (a mapped array would type as never). */
@@ -48,6 +48,14 @@ export const SendBody = Type.Object(
     channels: Type.Optional(Type.Array(Channel, { minItems: 1, uniqueItems: true })),
     sendAt: Type.Optional(Type.String({ format: 'date-time' })),
     idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'The same key never sends twice' })),
+    cancelKey: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 255,
+        description:
+          'Your handle for calling this off later (DELETE /v1/notifications/runs?cancelKey=), e.g. "order:123": waiting workflow steps and a sendAt not reached yet are cancelled',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -70,6 +78,8 @@ export const Delivery = Type.Object(
     type: Type.String(),
     channel: Channel,
     target: Type.String({ description: 'Device id for push' }),
+    runId: Nullable(Type.String({ description: 'The workflow run that made it' })),
+    step: Type.Integer({ description: "The workflow's channel step (0 without a workflow)" }),
     status: DeliveryStatusSchema,
     reason: Nullable(Type.String()),
     providerId: Nullable(Type.String()),
@@ -82,16 +92,6 @@ export const Delivery = Type.Object(
   },
   { $id: 'Delivery' },
 )
-export const NotificationDetail = Type.Object({
-  id: Type.String(),
-  type: Type.String(),
-  audience: Type.Unknown(),
-  status: Type.String(),
-  recipientCount: Nullable(Type.Integer()),
-  sendAt: Nullable(Type.String()),
-  createdAt: Type.String(),
-  deliveries: Type.Array(Type.Intersect([RefTo(Delivery), Type.Object({ attemptLog: Type.Array(Attempt) })])),
-})
 export const DeliveryQuery = Type.Object(
   {
     ...PageQuery,
@@ -359,4 +359,196 @@ export const notificationTags = [
   { name: 'webhooks', description: 'Callbacks from external providers (signed)' },
 ]
 
-export const notificationSchemas = [Delivery, NotificationType, Template, Preferences, InboxItem, ProviderView]
+// ---- workflows ----
+const SECONDS_PER_DAY = 86_400
+const DataPath = Type.String({
+  pattern: '^data(\\.[A-Za-z0-9_]{1,64}){1,5}$',
+  maxLength: 300,
+  description: "A field of the trigger's data, e.g. data.conversationId",
+})
+const Condition = Type.Union(
+  [
+    Type.Object(
+      { check: Type.Literal('in_app_unread') },
+      { additionalProperties: false, description: "No in-app item of this run was read yet (or there is none: the user didn't see it)" },
+    ),
+    Type.Object(
+      { check: Type.Literal('in_app_unseen') },
+      { additionalProperties: false, description: 'No in-app item of this run was listed to the user yet (the inbox not opened since)' },
+    ),
+    Type.Object(
+      { check: Type.Literal('phone_verified') },
+      {
+        additionalProperties: false,
+        description: 'The user has a phone number the host product gave (host-supplied numbers count as verified)',
+      },
+    ),
+    Type.Object(
+      {
+        check: Type.Literal('data'),
+        path: DataPath,
+        op: literalUnion(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'exists', 'not_exists'] as const),
+        // Checked in workflow-rules.ts: a union here would be coerced (1000 would arrive as "1000").
+        value: Type.Optional(Type.Unknown({ description: 'A string (up to 500 characters), number, boolean or null' })),
+      },
+      { additionalProperties: false, description: 'A comparison on the trigger data (numbers compare as numbers, the rest as text)' },
+    ),
+  ],
+  { description: 'A condition on a step' },
+)
+const If = Type.Optional(Type.Array(Condition, { maxItems: 10, description: 'Every condition must hold, or the step is skipped' }))
+export const WorkflowStep = Type.Union(
+  [
+    Type.Object(
+      { kind: Type.Literal('channel'), channel: Channel, if: If },
+      { additionalProperties: false, description: "Send on one channel with the type's template for it" },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('delay'),
+        seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 * SECONDS_PER_DAY })),
+        until: Type.Optional(DataPath),
+        offsetSeconds: Type.Optional(Type.Integer({ minimum: -366 * SECONDS_PER_DAY, maximum: 366 * SECONDS_PER_DAY })),
+        if: If,
+      },
+      {
+        additionalProperties: false,
+        description: 'Wait a fixed time (seconds), or until a time in the data (until) moved by offsetSeconds (e.g. -3600: an hour before)',
+      },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('digest'),
+        key: Type.Optional(DataPath),
+        windowSeconds: Type.Integer({ minimum: 1, maximum: 7 * SECONDS_PER_DAY }),
+        maxEvents: Type.Optional(Type.Integer({ minimum: 2, maximum: 1000 })),
+        if: If,
+      },
+      {
+        additionalProperties: false,
+        description:
+          'Collect every notification of this type for the recipient with the same key over the window (or until maxEvents), then go on once: templates see events and count',
+      },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('throttle'),
+        limit: Type.Integer({ minimum: 1, maximum: 10_000 }),
+        windowSeconds: Type.Integer({ minimum: 1, maximum: 30 * SECONDS_PER_DAY }),
+        key: Type.Optional(DataPath),
+        if: If,
+      },
+      {
+        additionalProperties: false,
+        description: 'Let at most limit runs per recipient (and key) through in the window; the rest stop, recorded',
+      },
+    ),
+  ],
+  { $id: 'WorkflowStep' },
+)
+export const WorkflowSteps = Type.Array(RefTo(WorkflowStep), { maxItems: 20, description: 'In order; [] removes the workflow' })
+export const Workflow = Type.Object(
+  {
+    type: Type.String(),
+    version: Type.Integer({ description: '0: the type never had a workflow' }),
+    steps: WorkflowSteps,
+    createdBy: Nullable(Type.String()),
+    createdAt: Nullable(Type.String()),
+  },
+  { $id: 'NotificationWorkflow' },
+)
+export const SaveWorkflowBody = Type.Object({ steps: WorkflowSteps }, { additionalProperties: false })
+export const WorkflowPreviewBody = Type.Object(
+  {
+    steps: Type.Optional(WorkflowSteps),
+    locale: Locale,
+    data: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown())),
+    assume: Type.Optional(
+      Type.Object(
+        {
+          inAppRead: Type.Optional(Type.Boolean()),
+          inAppSeen: Type.Optional(Type.Boolean()),
+          phoneVerified: Type.Optional(Type.Boolean()),
+          events: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'How many notifications a digest collects' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+)
+export const WorkflowPreview = Type.Object({
+  steps: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      kind: Type.String(),
+      outcome: literalUnion(['send', 'skip', 'wait', 'digest', 'pass', 'stop'] as const),
+      atSeconds: Nullable(Type.Integer({ description: 'When it happens, in seconds after the trigger (null: not known in advance)' })),
+      detail: Type.String(),
+      rendered: Type.Optional(Type.Unknown()),
+    }),
+  ),
+})
+const RunLogEntry = Type.Object({
+  step: Nullable(Type.Integer()),
+  kind: Type.String(),
+  outcome: Type.String(),
+  detail: Type.Optional(Type.String()),
+  at: Type.String(),
+})
+export const RunStatusSchema = literalUnion(RUN_STATUSES)
+export const Run = Type.Object(
+  {
+    id: Type.String(),
+    notificationId: Type.String(),
+    userId: Type.String(),
+    type: Type.String(),
+    status: RunStatusSchema,
+    nextStep: Nullable(
+      Type.Object({ index: Type.Integer(), kind: Type.String() }, { description: 'What it does next; null once it ended' }),
+    ),
+    wakeAt: Nullable(Type.String({ description: 'When a waiting run (delay, digest window) goes on' })),
+    eventCount: Nullable(Type.Integer({ description: 'After a digest: how many notifications it collected' })),
+    log: Type.Array(RunLogEntry),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  },
+  { $id: 'NotificationRun' },
+)
+export const RunQuery = Type.Object(
+  {
+    ...PageQuery,
+    status: Type.Optional(RunStatusSchema),
+    userId: Type.Optional(Id),
+    type: Type.Optional(TypeKey),
+  },
+  { additionalProperties: false },
+)
+export const CancelRunsQuery = Type.Object(
+  {
+    cancelKey: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    idempotencyKey: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 255, description: "The trigger's idempotencyKey (your own triggers only)" }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1, maxProperties: 1 },
+)
+export const CancelRunsResult = Type.Object({
+  runs: Type.Integer({ description: 'Workflow runs called off' }),
+  notifications: Type.Integer({ description: 'Notifications called off before their sendAt' }),
+  deliveries: Type.Integer({ description: 'Deliveries called off while waiting for quiet hours to end' }),
+})
+
+export const NotificationDetail = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  audience: Type.Unknown(),
+  status: Type.String(),
+  recipientCount: Nullable(Type.Integer()),
+  sendAt: Nullable(Type.String()),
+  createdAt: Type.String(),
+  deliveries: Type.Array(Type.Intersect([RefTo(Delivery), Type.Object({ attemptLog: Type.Array(Attempt) })])),
+  runs: Type.Array(RefTo(Run), { description: "The workflow's runs, one per recipient (empty without a workflow)" }),
+})
+
+export const notificationSchemas = [Delivery, NotificationType, Template, Preferences, InboxItem, ProviderView, WorkflowStep, Workflow, Run]

@@ -29,6 +29,8 @@ import { createWebPushProvider } from './providers/push/webpush'
 import { createStatusTracker } from './status'
 import { personalDataRepo } from './repo'
 import { createTopics } from './topics'
+import { createRuns } from './runs'
+import { createWorkflows } from './workflows'
 
 export interface NotificationsDeps {
   database: Database
@@ -43,6 +45,8 @@ export interface NotificationsDeps {
   /** Where this module's part of a user's personal data is registered (export, erasure). */
   privacy: PrivacyRegistry
   logger: Logger
+  /** Workflow time (delays, digest windows, throttles); tests pass a controlled clock. */
+  clock?: () => Date
   factories: Record<string, ProviderFactory>
   settings: NotificationJobSettings & {
     breaker?: { threshold: number; openSeconds: number }
@@ -95,6 +99,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
     timezoneOf: async (userId) => (await accounts.getUser(userId)).timezone,
     criticalCategories: catalog.criticalCategories,
   })
+  const workflows = createWorkflows({ db, bus: deps.bus, audit, catalog })
   const inbox = createInbox({ db, events })
   const audience = createAudience({ db, accounts })
   const topics = createTopics({ db, audience })
@@ -119,14 +124,16 @@ export function createNotificationsService(deps: NotificationsDeps) {
     pushAck: pushOpens.ackFor,
     deliverExpireSeconds: deps.settings.deliverExpireSeconds,
     deferral: deps.settings.deferral,
+    workflows,
   })
+  const runs = createRuns({ database, jobs, catalog, workflows, accounts, pipeline, clock: deps.clock ?? (() => new Date()), logger })
   deps.privacy.register({
     name: 'notifications',
     export: (userId) => personalDataRepo.export(db, userId),
     erase: (tx, userId) => personalDataRepo.erase(tx, userId),
   })
 
-  defineNotificationJobs({ jobs, events, accounts, pipeline, status }, deps.settings)
+  defineNotificationJobs({ jobs, events, accounts, pipeline, status, runs }, deps.settings)
 
   return {
     catalog,
@@ -149,9 +156,11 @@ export function createNotificationsService(deps: NotificationsDeps) {
     /** What a browser subscribes with (GET /v1/push/config). */
     webPushPublicKey: () => registry.webPushPublicKey(),
     pipeline,
+    workflows,
+    runs,
     devOutbox,
     outbox: (q: Static<typeof OutboxQuery>) => outboxPage(db, q),
-    activity: createActivity(db),
+    activity: createActivity(db, runs),
     /** At start: Caravan's own types and templates. */
     seed: () => seedSystemTypes(catalog),
     /** At shutdown, after the job workers stopped: closes provider connections (APNs HTTP/2 sessions, pooled sockets). */

@@ -1,4 +1,5 @@
 import type { EmailThread } from './providers/types'
+import type { WorkflowStep } from './workflow-rules'
 import { sql } from 'drizzle-orm'
 import { boolean, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
@@ -11,6 +12,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
 /** What a send whose outcome is unknown (the worker died during the provider call) gets: repeated, or recorded failed. */
 export const GUARANTEES = ['at_least_once', 'at_most_once'] as const
 export type Guarantee = (typeof GUARANTEES)[number]
+/** 'cancelled': called off (cancelKey) while still waiting for its send time, before any fan-out. */
+export type NotificationStatus = 'accepted' | 'fanning_out' | 'fanned_out' | 'cancelled'
 
 const created = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 
@@ -65,14 +68,22 @@ export const notifications = pgTable(
     sendAt: timestamp('send_at', { withTimezone: true }),
     /** Caller-scoped: "<principal>|<key>", so two API clients never collide. */
     idempotencyKey: text('idempotency_key'),
+    /** The host's own handle for calling the workflow runs off (DELETE /v1/notifications/runs?cancelKey=), e.g. "order:123". */
+    cancelKey: text('cancel_key'),
     requestedBy: text('requested_by').notNull(),
-    status: text('status').$type<'accepted' | 'fanning_out' | 'fanned_out'>().notNull().default('accepted'),
+    status: text('status').$type<NotificationStatus>().notNull().default('accepted'),
     recipientCount: integer('recipient_count'),
     /** For email deliveries: threading headers and reply address (the support desk's replies). */
     emailOptions: jsonb('email_options').$type<{ thread?: EmailThread; replyTo?: string }>(),
     createdAt: created(),
   },
-  (t) => [uniqueIndex('notifications_idempotency_key').on(t.idempotencyKey), index('notifications_created_idx').on(t.createdAt)],
+  (t) => [
+    uniqueIndex('notifications_idempotency_key').on(t.idempotencyKey),
+    index('notifications_created_idx').on(t.createdAt),
+    index('notifications_cancel_key_idx')
+      .on(t.cancelKey)
+      .where(sql`cancel_key is not null`),
+  ],
 )
 
 export const deliveries = pgTable(
@@ -87,6 +98,9 @@ export const deliveries = pgTable(
     channel: text('channel').$type<NotifyChannel>().notNull(),
     /** Device id for push (one delivery per device), '' for the other channels. */
     target: text('target').notNull().default(''),
+    /** The workflow run that made it (null without a workflow) and the index of its channel step. */
+    runId: uuid('run_id'),
+    step: integer('step').notNull().default(0),
     status: text('status').$type<DeliveryStatus>().notNull(),
     reason: text('reason'),
     templateId: uuid('template_id'),
@@ -100,7 +114,7 @@ export const deliveries = pgTable(
   },
   (t) => [
     // Re-running a fan-out never makes a second delivery for the same person, channel and device.
-    uniqueIndex('deliveries_unique_target').on(t.notificationId, t.userId, t.channel, t.target),
+    uniqueIndex('deliveries_unique_target').on(t.notificationId, t.userId, t.channel, t.target, t.step),
     index('deliveries_feed_idx').on(t.createdAt),
     index('deliveries_user_idx').on(t.userId, t.createdAt),
     index('deliveries_provider_message_idx').on(t.providerId, t.providerMessageId),
@@ -135,6 +149,8 @@ export const inboxItems = pgTable(
     body: text('body').notNull(),
     actionUrl: text('action_url'),
     readAt: timestamp('read_at', { withTimezone: true }),
+    /** Set when the item was first listed to the user (the inbox opened); workflows' "unseen" condition. */
+    seenAt: timestamp('seen_at', { withTimezone: true }),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
     createdAt: created(),
   },
@@ -232,3 +248,105 @@ export const devOutbox = pgTable(
  * nodes: values only need to grow.
  */
 export const unreadCountSeq = pgSequence('notification_unread_seq')
+
+/** A type's workflow: every save is a new version; a run keeps the version it started with. `steps: []` = no workflow. */
+export const notificationWorkflows = pgTable(
+  'notification_workflows',
+  {
+    id: uuid('id').primaryKey(),
+    typeId: uuid('type_id')
+      .notNull()
+      .references(() => notificationTypes.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    steps: jsonb('steps').$type<WorkflowStep[]>().notNull(),
+    createdBy: text('created_by'),
+    createdAt: created(),
+  },
+  (t) => [uniqueIndex('notification_workflows_version_key').on(t.typeId, t.version)],
+)
+
+export const RUN_STATUSES = ['running', 'waiting', 'digesting', 'completed', 'merged', 'throttled', 'cancelled', 'failed'] as const
+export type RunStatus = (typeof RUN_STATUSES)[number]
+/** One entry per step taken, for the activity feed. */
+export interface RunLogEntry {
+  /** null: about the run as a whole (it ended, it was cancelled). */
+  step: number | null
+  kind: WorkflowStep['kind'] | 'run'
+  outcome: 'done' | 'skipped' | 'waiting' | 'digested' | 'merged' | 'throttled' | 'failed' | 'cancelled'
+  detail?: string
+  at: string
+}
+
+/**
+ * One recipient's way through a workflow. `step` is the next step to take; a run moves on only by a
+ * conditional update on (id, step, status), so two workers never take a step twice.
+ */
+export const notificationRuns = pgTable(
+  'notification_runs',
+  {
+    id: uuid('id').primaryKey(),
+    notificationId: uuid('notification_id')
+      .notNull()
+      .references(() => notifications.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull(),
+    typeKey: text('type_key').notNull(),
+    workflowId: uuid('workflow_id').notNull(),
+    step: integer('step').notNull().default(0),
+    status: text('status').$type<RunStatus>().notNull().default('running'),
+    /** When a waiting run takes its next step. */
+    wakeAt: timestamp('wake_at', { withTimezone: true }),
+    digestId: uuid('digest_id'),
+    /** After a digest: the data of every notification it collected (templates see `events` and `count`). */
+    events: jsonb('events').$type<Record<string, unknown>[]>(),
+    eventCount: integer('event_count'),
+    log: jsonb('log').$type<RunLogEntry[]>().notNull().default([]),
+    createdAt: created(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('notification_runs_recipient_key').on(t.notificationId, t.userId),
+    index('notification_runs_user_idx').on(t.userId, t.id),
+    index('notification_runs_due_idx')
+      .on(t.wakeAt)
+      .where(sql`status = 'waiting'`),
+    index('notification_runs_digest_idx')
+      .on(t.digestId)
+      .where(sql`status = 'digesting'`),
+  ],
+)
+
+/** An open digest window: runs of one workflow step, recipient and key collect here until it closes. */
+export const notificationDigests = pgTable(
+  'notification_digests',
+  {
+    id: uuid('id').primaryKey(),
+    workflowId: uuid('workflow_id').notNull(),
+    step: integer('step').notNull(),
+    userId: uuid('user_id').notNull(),
+    key: text('key').notNull(),
+    status: text('status').$type<'open' | 'closed'>().notNull().default('open'),
+    count: integer('count').notNull().default(0),
+    closesAt: timestamp('closes_at', { withTimezone: true }).notNull(),
+    createdAt: created(),
+  },
+  (t) => [
+    // One open window per (step, recipient, key): a run joins it or opens it in one statement.
+    uniqueIndex('notification_digests_open_key')
+      .on(t.workflowId, t.step, t.userId, t.key)
+      .where(sql`status = 'open'`),
+    index('notification_digests_due_idx')
+      .on(t.closesAt)
+      .where(sql`status = 'open'`),
+  ],
+)
+
+/** Runs a throttle step let through, counted per (type, step index, recipient, key) over its window. */
+export const notificationThrottleHits = pgTable(
+  'notification_throttle_hits',
+  {
+    scope: text('scope').notNull(),
+    runId: uuid('run_id').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.runId] }), index('notification_throttle_hits_scope_idx').on(t.scope, t.at)],
+)

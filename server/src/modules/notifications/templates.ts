@@ -179,6 +179,8 @@ export interface RenderContext {
   brand: { name: string; url: string }
   /** IRR amounts in toman (the default) or rial, for the `money` filter. */
   irr?: IrrDisplay
+  /** After a workflow's digest step: the data of each notification it collected, and how many. */
+  digest?: { events: Record<string, unknown>[]; count: number }
 }
 
 /**
@@ -186,7 +188,14 @@ export interface RenderContext {
  * one is passed), makes its links safe, and puts email HTML into the shared (RTL-aware) layout.
  */
 export async function renderTemplate(channel: NotifyChannel, content: TemplateContent, context: RenderContext): Promise<TemplateContent> {
-  const scope = { ...context.data, data: context.data, user: context.user, brand: context.brand, locale: context.locale }
+  const scope = {
+    ...context.data,
+    data: context.data,
+    user: context.user,
+    brand: context.brand,
+    locale: context.locale,
+    ...(context.digest ? { events: context.digest.events, count: context.digest.count } : {}),
+  }
   const spec = TEMPLATE_FIELDS[channel]
   let limiters: Pick<Context, 'memoryLimit' | 'renderLimit'> | undefined // one time and memory budget per message
   let messageBytes = 0
