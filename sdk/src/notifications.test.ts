@@ -200,6 +200,44 @@ describe('sending and the console', () => {
     ])
   })
 
+  it('saves, lists and previews a workflow, lists runs, and cancels by cancelKey or idempotencyKey', async () => {
+    const workflow = { type: 'order.paid', version: 2, steps: [{ kind: 'channel', channel: 'in_app' }], createdBy: 'u1', createdAt: T0 }
+    const { client, calls } = setup((method, path) =>
+      path.endsWith('/workflow/preview')
+        ? json(200, { steps: [{ index: 0, kind: 'channel', outcome: 'send', atSeconds: 0, detail: 'in_app' }] })
+        : path.endsWith('/versions')
+          ? json(200, { items: [workflow] })
+          : path === '/v1/notifications/runs'
+            ? json(200, { runs: 1, notifications: 0, deliveries: 0 })
+            : path.endsWith('/runs')
+              ? json(200, { items: [], nextCursor: null })
+              : json(method === 'PUT' ? 201 : 200, workflow),
+    )
+    const steps = [
+      { kind: 'channel' as const, channel: 'in_app' as const },
+      { kind: 'delay' as const, seconds: 900 },
+      { kind: 'channel' as const, channel: 'email' as const, if: [{ check: 'in_app_unread' as const }] },
+    ]
+    await expect(client.admin.notifications.saveWorkflow('order.paid', steps)).resolves.toEqual(workflow)
+    await client.admin.notifications.getWorkflow('order.paid')
+    expect(await client.admin.notifications.workflowVersions('order.paid')).toEqual([workflow])
+    const preview = await client.admin.notifications.previewWorkflow('order.paid', { locale: 'fa', assume: { inAppRead: true } })
+    expect(preview.steps[0].outcome).toBe('send')
+    await client.admin.notifications.runs({ status: 'waiting', limit: 5 })
+    expect(await client.notifications.cancelRuns({ cancelKey: 'order:42' })).toEqual({ runs: 1, notifications: 0, deliveries: 0 })
+    await client.notifications.cancelRuns({ idempotencyKey: 'remind-42' })
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'PUT /v1/admin/notification-types/order.paid/workflow',
+      'GET /v1/admin/notification-types/order.paid/workflow',
+      'GET /v1/admin/notification-types/order.paid/workflow/versions',
+      'POST /v1/admin/notification-types/order.paid/workflow/preview',
+      'GET /v1/admin/notifications/runs?status=waiting&limit=5',
+      'DELETE /v1/notifications/runs?cancelKey=order%3A42',
+      'DELETE /v1/notifications/runs?idempotencyKey=remind-42',
+    ])
+    expect(calls[0].body).toEqual({ steps })
+  })
+
   it('types the notification socket events', () => {
     expectTypeOf<RealtimeEvents['notification:new']>().toEqualTypeOf<{ item: InboxItem; unreadCount: number; unreadSeq: number }>()
     expectTypeOf<RealtimeEvents['notification:unread']>().toEqualTypeOf<{ count: number; seq: number }>()

@@ -347,6 +347,14 @@ describe('conditions', () => {
     expect(skipped.run.log[0]).toMatchObject({ outcome: 'skipped', detail: 'no verified phone number' })
     const hosted = await trigger({ type: key, to: { externalId: 'wf-host-1', phone: '+989122222222' }, data: { orderId: 'P-2' } })
     expect(channelsSent((await runOf(hosted, (r) => r.status === 'completed')).detail)).toEqual(['sms'])
+    // The user saving the same number again keeps it verified; another number is not.
+    const accounts = t.caravan.services.accounts
+    const hostUser = (await runOf(hosted, () => true)).run.userId
+    const verified = async () => (await accounts.contactsOf([hostUser]))[0].phoneVerified
+    await accounts.updateMe(hostUser, { phone: '+989122222222', name: 'Sara' })
+    expect(await verified()).toBe(true)
+    await accounts.updateMe(hostUser, { phone: '+989123333333' })
+    expect(await verified()).toBe(false)
   })
 
   it('in_app_unseen: listing the inbox counts as seen', async () => {
