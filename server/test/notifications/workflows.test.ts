@@ -452,6 +452,29 @@ describe('cancelling', () => {
   })
 })
 
+describe('privacy', () => {
+  it("a user's export lists their runs; erasure stops them and forgets what they collected", async () => {
+    const key = await typeWith(
+      ['in_app'],
+      [
+        { kind: 'digest', key: 'data.orderId', windowSeconds: 600 },
+        { kind: 'channel', channel: 'in_app' },
+      ],
+    )
+    const user = await customer()
+    const id = await trigger({ type: key, to: user.user.id, data: { orderId: 'secret-7' } })
+    const { run } = await runOf(id, (r) => r.status === 'digesting')
+    const exported = (await api(t, 'GET', `/v1/users/${user.user.id}/export`, admin)).body
+    expect(JSON.stringify(exported)).toContain(run.id)
+    expect((await api(t, 'DELETE', `/v1/users/${user.user.id}`, admin)).status).toBe(204)
+    expect((await runOf(id, () => true)).run).toMatchObject({ status: 'cancelled', nextStep: null })
+    const { rows } = await t.database.query(`select count(*)::int n from notification_digests where user_id = $1`, [user.user.id])
+    expect(rows[0].n).toBe(0)
+    await advance(600)
+    expect((await runOf(id, () => true)).detail.deliveries).toEqual([])
+  })
+})
+
 describe('versions, the activity feed and the preview', () => {
   it('a run keeps the version it started with', async () => {
     const key = await typeWith(

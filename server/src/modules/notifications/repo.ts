@@ -706,7 +706,7 @@ export const devOutboxRepo = {
 /** What the notifications module holds about one user, for export and erasure. */
 export const personalDataRepo = {
   async export(x: Executor, userId: string) {
-    const [prefs, quiet, subscriptions, inbox, sent] = await Promise.all([
+    const [prefs, quiet, subscriptions, inbox, sent, runs] = await Promise.all([
       x
         .select({
           category: notificationPreferences.category,
@@ -734,11 +734,23 @@ export const personalDataRepo = {
         .from(deliveries)
         .where(eq(deliveries.userId, userId))
         .orderBy(desc(deliveries.createdAt)),
+      x
+        .select({
+          id: notificationRuns.id,
+          notificationId: notificationRuns.notificationId,
+          type: notificationRuns.typeKey,
+          status: notificationRuns.status,
+          log: notificationRuns.log,
+          createdAt: notificationRuns.createdAt,
+        })
+        .from(notificationRuns)
+        .where(eq(notificationRuns.userId, userId))
+        .orderBy(desc(notificationRuns.id)),
     ])
-    return { preferences: prefs, quietHours: quiet[0] ?? null, topics: subscriptions, inbox, deliveries: sent }
+    return { preferences: prefs, quietHours: quiet[0] ?? null, topics: subscriptions, inbox, deliveries: sent, workflowRuns: runs }
   },
   /**
-   * Deletes the user's inbox, preferences, quiet hours and subscriptions; keeps their deliveries
+   * Deletes the user's inbox, preferences, quiet hours and subscriptions, stops their workflow runs; keeps their deliveries
    * (counts and analytics need them) without provider metadata or error texts, which can echo an
    * address, and empties the data of notifications sent to this user alone.
    */
@@ -755,5 +767,18 @@ export const personalDataRepo = {
       .update(notifications)
       .set({ data: {} })
       .where(sql`${notifications.audience} = ${JSON.stringify({ userIds: [userId] })}::jsonb`)
+
+    // Workflow runs stop (nothing more is sent to an erased user) and forget the data they collected;
+    // digest windows and throttle counts keyed by the user's data go.
+    await x
+      .update(notificationRuns)
+      .set({
+        status: sql`case when ${inArray(notificationRuns.status, LIVE_RUN)} then 'cancelled' else ${notificationRuns.status} end`,
+        events: null,
+        wakeAt: null,
+      })
+      .where(eq(notificationRuns.userId, userId))
+    await x.delete(notificationDigests).where(eq(notificationDigests.userId, userId))
+    await x.delete(notificationThrottleHits).where(sql`${notificationThrottleHits.scope} like ${`%:${userId}:%`}`)
   },
 }
