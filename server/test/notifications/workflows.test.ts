@@ -525,6 +525,7 @@ describe('versions, the activity feed and the preview', () => {
       { kind: 'channel', channel: 'in_app' },
       { kind: 'delay', seconds: 900 },
       { kind: 'channel', channel: 'email', if: [{ check: 'in_app_unread' }] },
+      { kind: 'delay', seconds: 60 },
       { kind: 'channel', channel: 'sms', if: [{ check: 'phone_verified' }] },
     ]
     const res = await api(t, 'POST', `/v1/admin/notification-types/${key}/workflow/preview`, admin, {
@@ -539,10 +540,14 @@ describe('versions, the activity feed and the preview', () => {
       '1:send@600',
       '2:wait@1500',
       '3:skip@1500',
-      '4:send@1500',
+      '4:wait@1560',
+      '5:send@1560',
     ])
     expect(res.body.steps[1].rendered.title).toBe('3 new')
-    expect(res.body.steps[4].rendered.text).toBe('سفارش ۴۲')
+    expect(res.body.steps[5].rendered.text).toBe('سفارش ۴۲')
+    // Each fixed delay counts from the step before it.
+    const [, , first, , second] = res.body.steps.map((s: any) => Date.parse(s.detail.replace('until ', '')))
+    expect(second - first).toBe(60_000)
     const invalid = await api(t, 'POST', `/v1/admin/notification-types/${key}/workflow/preview`, admin, {
       steps: [{ kind: 'channel', channel: 'push' }],
       locale: 'en',

@@ -138,16 +138,16 @@ export function createWorkflows(deps: { db: Db; bus: InvalidationBus; audit: Aud
           break
         }
         case 'delay': {
-          const end = delayEnd(step, data, now)
+          // A fixed delay counts from the step before it; an `until` time is absolute.
+          const end = delayEnd(step, data, new Date(now.getTime() + (at ?? 0) * 1000))
           if (!(end instanceof Date)) {
             out.push({ index, kind: step.kind, outcome: 'stop', atSeconds: at, detail: end.error })
             return { steps: out }
           }
-          at =
-            step.seconds !== undefined && at !== null
-              ? at + step.seconds
-              : Math.max(at ?? 0, Math.round((end.getTime() - now.getTime()) / 1000))
-          out.push({ index, kind: step.kind, outcome: 'wait', atSeconds: at, detail: `until ${end.toISOString()}` })
+          const after = Math.round((end.getTime() - now.getTime()) / 1000)
+          at = step.seconds !== undefined ? (at === null ? null : after) : Math.max(at ?? 0, after)
+          const detail = at === null ? `${step.seconds} s after the step before` : `until ${end.toISOString()}`
+          out.push({ index, kind: step.kind, outcome: 'wait', atSeconds: at, detail })
           break
         }
         case 'digest': {
