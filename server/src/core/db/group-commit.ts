@@ -85,3 +85,19 @@ export function createGroupCommit<I, R>(options: GroupCommitOptions<I, R>) {
 }
 
 export type GroupCommit<I, R> = ReturnType<typeof createGroupCommit<I, R>>
+
+/**
+ * Reads by key the same way: keys asked for while a read is in flight (the jobs of one batch, each
+ * reading its own row) go in one query. `load` answers the rows it found; a missing key reads as
+ * undefined.
+ */
+export function createBatchedReads<K, V>(load: (keys: K[]) => Promise<Map<K, V>>, maxBatch = 100) {
+  const reads = createGroupCommit<K, V | undefined>({
+    maxBatch,
+    write: async (keys) => {
+      const found = await load([...new Set(keys)])
+      return keys.map((key) => ({ ok: true as const, value: found.get(key) }))
+    },
+  })
+  return (key: K) => reads.submit(key)
+}

@@ -6,17 +6,10 @@
 // days. A job whose worker died (kill -9, lost machine) stays "active" until its expiry passes; each
 // node looks for such jobs every few seconds, so a queue whose jobs are short can use a short expiry
 // and a crash costs seconds.
-import { createHash } from 'node:crypto'
 import PgBoss from 'pg-boss'
 import type { Logger } from 'pino'
 import type { Database, Executor } from '../db/client'
 import type { Metrics } from '../metrics/registry'
-
-/** A job id named by `name` (a UUID v8 from its SHA-256): a step that may run twice enqueues its next job once. */
-export function jobIdFor(name: string): string {
-  const hex = createHash('sha256').update(name).digest('hex')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`
-}
 
 export interface JobDefinition<T> {
   name: string

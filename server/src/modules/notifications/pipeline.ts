@@ -5,12 +5,13 @@ import type { Logger } from 'pino'
 import { createHotCache } from '../../core/cache/hot-cache'
 import type { InvalidationBus } from '../../core/cache/invalidation'
 import type { Database, Executor } from '../../core/db/client'
-import { newId } from '../../core/db/ids'
+import { createBatchedReads, createGroupCommit } from '../../core/db/group-commit'
+import { derivedId, newId } from '../../core/db/ids'
 import type { EventBus } from '../../core/events/bus'
 import { principalKey, type Principal } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
 import type { CounterStore } from '../../core/http/rate-limit-store'
-import { jobIdFor, type Jobs } from '../../core/jobs/queue'
+import type { Jobs } from '../../core/jobs/queue'
 import type { AccountsService, UserRef } from '../accounts'
 import type { AudienceService } from './audience'
 import { DEFAULT_LOCALE, type Catalog } from './catalog'
@@ -31,7 +32,9 @@ import {
   type AttemptRow,
   type DeliveryRow,
   type NewDelivery,
+  type NewAttempt,
   type NotificationRow,
+  type SentOutcome,
   type TypeRow,
 } from './repo'
 import type { DeliveryStatus, Guarantee, NotifyChannel } from './tables'
@@ -69,6 +72,8 @@ export interface DeliverJob {
   deferredSince?: string
 }
 const LIVE: DeliveryStatus[] = ['pending', 'queued', 'sending']
+
+type Contact = Awaited<ReturnType<AccountsService['contactsOf']>>[number]
 
 export interface SendInput {
   type: string
@@ -195,7 +200,7 @@ export function createPipeline(deps: {
       }
       if (!job.after) await notificationsRepo.update(tx, notificationId, { status: 'fanning_out' })
       const next: FanoutJob = { notificationId, after: chunk.at(-1)!, counted }
-      await jobs.send(JOB_FANOUT, next, { tx, id: jobIdFor(`${JOB_FANOUT}:${notificationId}:${next.after}`) })
+      await jobs.send(JOB_FANOUT, next, { tx, id: derivedId(JOB_FANOUT, `${notificationId}:${next.after}`) })
     })
   }
 
@@ -305,6 +310,27 @@ export function createPipeline(deps: {
     maxEntries: 1000,
     load: async (id) => (await notificationsRepo.byId(db, id)) ?? null,
   })
+  // A batch of delivery jobs runs together: their rows and recipients are read in one query each,
+  // and their successful sends are recorded in one transaction (core/db/group-commit.ts).
+  const readDelivery = createBatchedReads<string, DeliveryRow>(
+    async (ids) => new Map((await deliveriesRepo.byIds(db, ids)).map((d) => [d.id, d])),
+  )
+  const readContact = createBatchedReads<string, Contact>(async (ids) => new Map((await accounts.contactsOf(ids)).map((c) => [c.id, c])))
+  /** The attempt and the outcome of a successful send, with the others of its batch in one commit; false when the delivery had moved on. */
+  const recordSent = createGroupCommit<{ attempt: NewAttempt; outcome: SentOutcome }, boolean>({
+    write: (items) =>
+      db.transaction(async (tx) => {
+        await attemptsRepo.insert(
+          tx,
+          items.map((i) => i.attempt),
+        )
+        const changed = await deliveriesRepo.finishMany(
+          tx,
+          items.map((i) => i.outcome),
+        )
+        return items.map((i) => ({ ok: true as const, value: changed.has(i.outcome.id) }))
+      }),
+  })
   const setDelivery = (x: Executor, id: string, patch: Partial<NewDelivery>, onlyIf?: DeliveryStatus[]) =>
     deliveriesRepo.update(x, id, patch, onlyIf)
 
@@ -316,7 +342,7 @@ export function createPipeline(deps: {
     meta?: Record<string, unknown>,
     x: Executor = db,
   ) {
-    await attemptsRepo.insert(x, { id: newId(), deliveryId, providerId, outcome, error, meta: meta ?? null })
+    await attemptsRepo.insert(x, [{ id: newId(), deliveryId, providerId, outcome, error, meta: meta ?? null }])
   }
 
   async function retryLater(d: DeliveryRow, attempts: number, reason: string, retryAfterSeconds?: number) {
@@ -356,11 +382,11 @@ export function createPipeline(deps: {
   async function deliver(job: DeliverJob) {
     const { deliveryId } = job
     const deadline = Date.now() + deliverBudgetMs
-    const d = await deliveriesRepo.byId(db, deliveryId)
+    const d = await readDelivery(deliveryId)
     if (!d || !LIVE.includes(d.status)) return // done already: a duplicate job never sends twice
 
     const type = await catalog.cachedType(d.typeKey)
-    const [contact] = await accounts.contactsOf([d.userId])
+    const contact = await readContact(d.userId)
     const n = (await sentNotifications.get(d.notificationId)) ?? undefined
     if (!type || !contact || !n) {
       await setDelivery(db, d.id, { status: 'failed', reason: 'the type, user or notification no longer exists' })
@@ -523,20 +549,25 @@ export function createPipeline(deps: {
         }
         outcome = 'up'
         // The attempt and the outcome in one commit.
-        await db.transaction(async (tx) => {
-          await attempt(d.id, candidate.configId, 'sent', null, { provider: provider.id, ...result.meta }, tx)
-          await setDelivery(
-            tx,
-            d.id,
-            {
-              ...inFlight,
-              status: result.status,
-              reason: null,
-              providerMessageId: result.providerMessageId ?? null,
-              meta: { ...meta, ...result.meta },
-            },
-            provider.idempotent ? LIVE : ['sending'],
-          )
+        await recordSent.submit({
+          attempt: {
+            id: newId(),
+            deliveryId: d.id,
+            providerId: candidate.configId,
+            outcome: 'sent',
+            error: null,
+            meta: { provider: provider.id, ...result.meta },
+          },
+          outcome: {
+            id: d.id,
+            status: result.status,
+            providerId: candidate.configId,
+            providerMessageId: result.providerMessageId ?? null,
+            attempts,
+            meta: { ...meta, ...result.meta },
+            ...stamp,
+            onlyIf: provider.idempotent ? LIVE : ['sending'],
+          },
         })
         return
       } finally {

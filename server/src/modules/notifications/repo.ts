@@ -33,6 +33,7 @@ export type NotificationRow = typeof notifications.$inferSelect
 export type DeliveryRow = typeof deliveries.$inferSelect
 export type NewDelivery = typeof deliveries.$inferInsert
 export type AttemptRow = typeof deliveryAttempts.$inferSelect
+export type NewAttempt = typeof deliveryAttempts.$inferInsert
 export type InboxItemRow = typeof inboxItems.$inferSelect
 export type TopicRow = typeof topics.$inferSelect
 export type TopicVisibility = TopicRow['visibility']
@@ -363,6 +364,19 @@ export const throttleRepo = {
   },
 }
 
+/** What a successful send records on its delivery (deliveriesRepo.finishMany). */
+export interface SentOutcome {
+  id: string
+  status: DeliveryStatus
+  providerId: string
+  providerMessageId: string | null
+  attempts: number
+  meta: Record<string, unknown>
+  templateId: string
+  templateVersion: number
+  onlyIf: DeliveryStatus[]
+}
+
 export interface DeliveryFilter {
   beforeId?: string
   userId?: string
@@ -388,6 +402,36 @@ export const deliveriesRepo = {
   async byId(x: Executor, id: string): Promise<DeliveryRow | undefined> {
     const [row] = await x.select().from(deliveries).where(eq(deliveries.id, id))
     return row
+  },
+  byIds(x: Executor, ids: string[]): Promise<DeliveryRow[]> {
+    return ids.length ? x.select().from(deliveries).where(inArray(deliveries.id, ids)) : Promise.resolve([])
+  },
+  /**
+   * Records many sends' outcomes in one statement, each only while its status is one of its
+   * `onlyIf`; returns the ids it changed.
+   */
+  async finishMany(x: Executor, rows: SentOutcome[]): Promise<Set<string>> {
+    if (!rows.length) return new Set()
+    const values = rows.map((r) => ({
+      id: r.id,
+      status: r.status,
+      provider_id: r.providerId,
+      provider_message_id: r.providerMessageId,
+      attempts: r.attempts,
+      meta: r.meta,
+      template_id: r.templateId,
+      template_version: r.templateVersion,
+      only_if: r.onlyIf,
+    }))
+    const { rows: changed } = await x.execute(sql`
+      update ${deliveries} as d
+         set status = v.status, reason = null, provider_id = v.provider_id, provider_message_id = v.provider_message_id,
+             attempts = v.attempts, meta = v.meta, template_id = v.template_id, template_version = v.template_version, updated_at = now()
+        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id uuid, status text, provider_id text, provider_message_id text,
+             attempts int, meta jsonb, template_id uuid, template_version int, only_if text[])
+       where d.id = v.id and d.status = any(v.only_if)
+   returning d.id`)
+    return new Set(changed.map((r) => String((r as { id: string }).id)))
   },
   /** Changes a delivery, only while its status is one of `onlyIf` when given; returns it, or nothing. */
   async update(x: Executor, id: string, patch: Partial<NewDelivery>, onlyIf?: DeliveryStatus[]): Promise<DeliveryRow | undefined> {
@@ -472,8 +516,8 @@ export const deliveriesRepo = {
 }
 
 export const attemptsRepo = {
-  async insert(x: Executor, row: typeof deliveryAttempts.$inferInsert) {
-    await x.insert(deliveryAttempts).values(row)
+  async insert(x: Executor, rows: NewAttempt[]) {
+    if (rows.length) await x.insert(deliveryAttempts).values(rows)
   },
   ofDeliveries(x: Executor, deliveryIds: string[]): Promise<AttemptRow[]> {
     if (!deliveryIds.length) return Promise.resolve([])

@@ -6,8 +6,8 @@
 // sweep; restarts and killed workers lose nothing. Time comes from `clock`, so tests control it.
 import type { Logger } from 'pino'
 import type { Database, Executor } from '../../core/db/client'
-import { newId } from '../../core/db/ids'
-import { jobIdFor, type Jobs } from '../../core/jobs/queue'
+import { derivedId, newId } from '../../core/db/ids'
+import type { Jobs } from '../../core/jobs/queue'
 import type { Principal } from '../../core/http/auth'
 import { principalKey } from '../../core/http/auth'
 import { decodeCursor, pageOf } from '../../core/http/paging'
@@ -169,7 +169,7 @@ export function createRuns(deps: {
           await jobs.send(JOB_RUN, { runId: run.id } satisfies RunJob, {
             tx,
             startAfter: end,
-            id: jobIdFor(`${JOB_RUN}:${run.id}:${i + 1}`),
+            id: derivedId(JOB_RUN, `${run.id}:${i + 1}`),
           })
           return true
         })
@@ -198,12 +198,12 @@ export function createRuns(deps: {
             await jobs.send(JOB_DIGEST, { digestId: digest.id } satisfies DigestJob, {
               tx,
               startAfter: digest.closesAt,
-              id: jobIdFor(`${JOB_DIGEST}:${digest.id}`),
+              id: derivedId(JOB_DIGEST, digest.id),
             })
           if (step.maxEvents !== undefined && digest.count >= step.maxEvents)
             await jobs.send(JOB_DIGEST, { digestId: digest.id } satisfies DigestJob, {
               tx,
-              id: jobIdFor(`${JOB_DIGEST}:${digest.id}:full`),
+              id: derivedId(JOB_DIGEST, `${digest.id}:full`),
             })
           return true
         })
@@ -267,7 +267,7 @@ export function createRuns(deps: {
         rest.map((r) => r.id),
         entry(digest.step, 'digest', 'merged', `went on in run ${first.id}`),
       )
-      await jobs.send(JOB_RUN, { runId: first.id } satisfies RunJob, { tx, id: jobIdFor(`${JOB_RUN}:${first.id}:${first.step}`) })
+      await jobs.send(JOB_RUN, { runId: first.id } satisfies RunJob, { tx, id: derivedId(JOB_RUN, `${first.id}:${first.step}`) })
       return true
     })
   }
@@ -283,12 +283,12 @@ export function createRuns(deps: {
     const runs = await runsRepo.due(db, due, WAKE_BATCH)
     await jobs.sendMany(
       JOB_RUN,
-      runs.map((r) => ({ data: { runId: r.id } satisfies RunJob, id: jobIdFor(`${JOB_RUN}:${r.id}:${r.step}:${stamp}`) })),
+      runs.map((r) => ({ data: { runId: r.id } satisfies RunJob, id: derivedId(JOB_RUN, `${r.id}:${r.step}:${stamp}`) })),
     )
     const digests = await digestsRepo.due(db, due, WAKE_BATCH)
     await jobs.sendMany(
       JOB_DIGEST,
-      digests.map((id) => ({ data: { digestId: id } satisfies DigestJob, id: jobIdFor(`${JOB_DIGEST}:${id}:${stamp}`) })),
+      digests.map((id) => ({ data: { digestId: id } satisfies DigestJob, id: derivedId(JOB_DIGEST, `${id}:${stamp}`) })),
     )
     return { runs: runs.length, digests: digests.length }
   }

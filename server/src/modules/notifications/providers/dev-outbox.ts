@@ -1,8 +1,8 @@
 // The embedded default for email, SMS and push: "sends" by storing the message, so a first run
 // works with no account anywhere. Idempotent by delivery id, so a retry never stores twice.
-import { eq } from 'drizzle-orm'
 import type { Db } from '../../../core/db/client'
-import { newId } from '../../../core/db/ids'
+import { createGroupCommit } from '../../../core/db/group-commit'
+import { derivedId } from '../../../core/db/ids'
 import { devOutbox } from '../tables'
 import type { CheckResult, EmailProvider, PushProvider, SmsProvider } from './types'
 
@@ -12,15 +12,19 @@ export function createDevOutbox(db: Db) {
     detail: "The dev outbox keeps messages in Caravan's database and shows them on the Dev outbox page; nothing leaves the server",
   })
 
+  // Messages stored together go in one statement; a repeat of a delivery is ignored.
+  const inserts = createGroupCommit<typeof devOutbox.$inferInsert, void>({
+    write: async (rows) => {
+      await db.insert(devOutbox).values(rows).onConflictDoNothing()
+      return rows.map(() => ({ ok: true as const, value: undefined }))
+    },
+  })
+
   async function store(channel: string, deliveryId: string, recipient: string, payload: Record<string, unknown>) {
-    const id = newId()
-    const [row] = await db
-      .insert(devOutbox)
-      .values({ id, deliveryId, channel, recipient, payload })
-      .onConflictDoNothing()
-      .returning({ id: devOutbox.id })
-    const messageId = row?.id ?? (await db.select({ id: devOutbox.id }).from(devOutbox).where(eq(devOutbox.deliveryId, deliveryId)))[0]?.id
-    return { providerMessageId: messageId, status: 'delivered' as const }
+    // Named by the delivery, so a repeat answers the same message id without reading it back.
+    const id = derivedId('dev-outbox', deliveryId)
+    await inserts.submit({ id, deliveryId, channel, recipient, payload })
+    return { providerMessageId: id, status: 'delivered' as const }
   }
 
   const email: EmailProvider = {
