@@ -10,7 +10,8 @@ export class CaravanError extends Error {
   readonly title: string
   readonly status: number
   readonly detail: string | undefined
-  readonly errors: { field: string; message: string }[]
+  /** Field errors; `code` names the rule broken where the server gives one (stable, good for a translation key). */
+  readonly errors: { field: string; message: string; code?: string }[]
   readonly requestId: string | undefined
 
   constructor(readonly problem: Problem) {

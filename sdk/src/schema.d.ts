@@ -2983,6 +2983,8 @@ export interface components {
             errors?: {
                 field: string;
                 message: string;
+                /** @description The rule broken, stable (the message may change); where the module names one */
+                code?: string;
             }[];
         };
         User: {
@@ -3306,6 +3308,13 @@ export interface components {
                 step: number | null;
                 kind: string;
                 outcome: string;
+                /** @description Why, stable for clients: in_app_read, in_app_seen, no_verified_phone, data_condition (a skipped step), channel_unused, channel_not_asked, no_time (a delay without its time) */
+                code?: string;
+                /** @description A wait's end (delay, digest window) */
+                until?: string;
+                /** @description A digest's notifications so far (digested) or in all (done) */
+                count?: number;
+                /** @description For people, in English */
                 detail?: string;
                 at: string;
             }[];
@@ -8195,6 +8204,13 @@ export interface operations {
                             kind: string;
                             outcome: "send" | "skip" | "wait" | "digest" | "pass" | "stop";
                             atSeconds: number | null;
+                            /** @description Why, stable for clients: in_app_read, in_app_seen, no_verified_phone, data_condition (a skipped step), channel_unused, channel_not_asked, no_time (a delay without its time) */
+                            code?: string;
+                            /** @description A delay's end */
+                            until?: string;
+                            /** @description A digest's notifications */
+                            count?: number;
+                            /** @description For people, in English */
                             detail: string;
                             rendered?: unknown;
                         }[];

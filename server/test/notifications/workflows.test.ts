@@ -78,7 +78,7 @@ describe('saving a workflow', () => {
 
     const sms = await put([{ kind: 'channel', channel: 'sms' }])
     expect(sms.status).toBe(422)
-    expect(sms.body.errors[0]).toMatchObject({ field: 'steps[0].channel' })
+    expect(sms.body.errors[0]).toMatchObject({ field: 'steps[0].channel', code: 'channel_unused' })
     expect(
       (
         await put([
@@ -186,9 +186,9 @@ describe('escalation: in-app now, e-mail after 15 minutes if unread, SMS after a
     await advance(45 * 60)
     const { run, detail } = await runOf(id, (r) => r.status === 'completed')
     expect(channelsSent(detail)).toEqual(['in_app'])
-    expect(run.log.filter((e: any) => e.outcome === 'skipped').map((e: any) => e.detail)).toEqual([
-      'the in-app item was read',
-      'the in-app item was read',
+    expect(run.log.filter((e: any) => e.outcome === 'skipped').map((e: any) => `${e.code}: ${e.detail}`)).toEqual([
+      'in_app_read: the in-app item was read',
+      'in_app_read: the in-app item was read',
     ])
   })
 
@@ -241,6 +241,7 @@ describe('delay until a time in the data', () => {
     const id = await trigger({ type: key, to: user.user.id, data: { orderId: 'D-1', startsAt } })
     const { run } = await runOf(id, (r) => r.status === 'waiting')
     expect(run.wakeAt).toBe(new Date(Date.parse(startsAt) - 3600_000).toISOString())
+    expect(run.log[0]).toMatchObject({ outcome: 'waiting', until: run.wakeAt })
     await advance(3600)
     expect((await runOf(id, (r) => r.status === 'waiting')).detail.deliveries).toEqual([])
     await advance(3600)
@@ -254,7 +255,7 @@ describe('delay until a time in the data', () => {
     for (const data of [{ orderId: 'D-3' }, { orderId: 'D-4', startsAt: 'next tuesday' }, { orderId: 'D-5', startsAt: { at: 1 } }]) {
       const id = await trigger({ type: key, to: user.user.id, data })
       const { run, detail } = await runOf(id, (r) => r.status === 'failed')
-      expect(run.log[0].detail).toMatch(/^data\.startsAt is not a time/)
+      expect(run.log[0]).toMatchObject({ code: 'no_time', detail: expect.stringMatching(/^data\.startsAt is not a time/) })
       expect(detail.deliveries).toEqual([])
     }
   })
@@ -290,6 +291,8 @@ describe('digest', () => {
     const runs = await Promise.all(ids.map((id) => runOf(id, (r) => ['completed', 'merged'].includes(r.status))))
     expect(runs.map(({ run }) => run.status)).toEqual(['completed', 'merged', 'completed', 'merged'])
     expect(runs[0].run.eventCount).toBe(3)
+    expect(runs[0].run.log.map((e: any) => e.outcome)).toEqual(['digested', 'done', 'done'])
+    expect(runs[0].run.log[1]).toMatchObject({ kind: 'digest', count: 3 })
     expect(runs[1].run.log.at(-1).detail).toBe(`went on in run ${runs[0].run.id}`)
     // A notification after the window opens a new one.
     const later = await trigger({ type: key, to: user.user.id, data: { orderId: 'm5', conversationId: 'c-1' } })
@@ -544,6 +547,8 @@ describe('versions, the activity feed and the preview', () => {
       '5:send@1560',
     ])
     expect(res.body.steps[1].rendered.title).toBe('3 new')
+    expect(res.body.steps[0]).toMatchObject({ count: 3 })
+    expect(res.body.steps[3]).toMatchObject({ code: 'in_app_read' })
     expect(res.body.steps[5].rendered.text).toBe('سفارش ۴۲')
     // Each fixed delay counts from the step before it.
     const [, , first, , second] = res.body.steps.map((s: any) => Date.parse(s.detail.replace('until ', '')))

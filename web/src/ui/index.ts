@@ -17,6 +17,7 @@ export { SelectField, type Option, type SelectFieldProps } from './SelectField'
 export { Skeleton } from './Skeleton'
 export { TextAreaField, TextField, type TextAreaFieldProps, type TextFieldProps } from './TextField'
 export { ThemeSwitch } from './ThemeSwitch'
+export { useSettled } from './useSettled'
 export { initTheme, setTheme, useTheme, type ThemeChoice } from './theme'
 export {
   FormCheckbox,

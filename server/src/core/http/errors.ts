@@ -54,6 +54,8 @@ const TYPE_BASE = 'https://caravan.dev/problems/'
 export interface FieldError {
   field: string
   message: string
+  /** The rule broken, stable and machine-readable (the message is for people and may change), where a module names it. */
+  code?: string
 }
 
 export class AppError extends Error {
@@ -77,7 +79,15 @@ export const Problem = Type.Object(
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
     requestId: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          field: Type.String(),
+          message: Type.String(),
+          code: Type.Optional(Type.String({ description: 'The rule broken, stable (the message may change); where the module names one' })),
+        }),
+      ),
+    ),
   },
   { $id: 'Problem', title: 'Problem (RFC 9457)' },
 )

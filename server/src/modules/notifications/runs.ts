@@ -69,13 +69,13 @@ export function createRuns(deps: {
   const { database, jobs, catalog, workflows, accounts, pipeline, clock } = deps
   const db = database.db
 
-  const entry = (step: number | null, kind: RunLogEntry['kind'], outcome: RunLogEntry['outcome'], detail?: string): RunLogEntry => ({
-    step,
-    kind,
-    outcome,
-    ...(detail ? { detail } : {}),
-    at: clock().toISOString(),
-  })
+  /** A log entry; `more` is its detail for people, or that with a code, a wait's end, a count. */
+  const entry = (
+    step: number | null,
+    kind: RunLogEntry['kind'],
+    outcome: RunLogEntry['outcome'],
+    more: string | Pick<RunLogEntry, 'code' | 'until' | 'count' | 'detail'> = {},
+  ): RunLogEntry => ({ step, kind, outcome, ...(typeof more === 'string' ? { detail: more } : more), at: clock().toISOString() })
 
   /** Runs `fn` in a transaction that is undone when it answers false (the run was moved by someone else). */
   async function inStep(fn: (tx: Executor) => Promise<boolean>): Promise<boolean> {
@@ -134,9 +134,9 @@ export function createRuns(deps: {
     switch (step.kind) {
       case 'channel': {
         const unused = !type.channels.includes(step.channel)
-          ? `the type no longer uses ${step.channel}`
+          ? { code: 'channel_unused', detail: `the type no longer uses ${step.channel}` }
           : n.channels && !n.channels.includes(step.channel)
-            ? `the trigger asked for ${n.channels.join(', ')} only`
+            ? { code: 'channel_not_asked', detail: `the trigger asked for ${n.channels.join(', ')} only` }
             : null
         if (unused) return Boolean(await runsRepo.move(db, run.id, from, onward, entry(i, step.kind, 'skipped', unused)))
         const { rows, wakeAt } = await pipeline.deliveriesFor(n, type, [run.userId], { channel: step.channel, index: i, runId: run.id })
@@ -153,7 +153,13 @@ export function createRuns(deps: {
         const now = clock()
         const end = delayEnd(step, n.data, now)
         if (!(end instanceof Date)) {
-          await runsRepo.move(db, run.id, from, { status: 'failed', wakeAt: null }, entry(i, step.kind, 'failed', end.error))
+          await runsRepo.move(
+            db,
+            run.id,
+            from,
+            { status: 'failed', wakeAt: null },
+            entry(i, step.kind, 'failed', { code: 'no_time', detail: end.error }),
+          )
           return false
         }
         if (end <= now) return Boolean(await runsRepo.move(db, run.id, from, onward, entry(i, step.kind, 'done', 'the time had passed')))
@@ -163,7 +169,7 @@ export function createRuns(deps: {
             run.id,
             from,
             { step: i + 1, status: 'waiting', wakeAt: end },
-            entry(i, step.kind, 'waiting', `until ${end.toISOString()}`),
+            entry(i, step.kind, 'waiting', { until: end.toISOString(), detail: `until ${end.toISOString()}` }),
           )
           if (!moved) return false
           await jobs.send(JOB_RUN, { runId: run.id } satisfies RunJob, {
@@ -191,7 +197,11 @@ export function createRuns(deps: {
             run.id,
             from,
             { step: i + 1, status: 'digesting', digestId: digest.id, wakeAt: digest.closesAt },
-            entry(i, step.kind, 'digested', `${digest.count} in the window until ${digest.closesAt.toISOString()}`),
+            entry(i, step.kind, 'digested', {
+              count: digest.count,
+              until: digest.closesAt.toISOString(),
+              detail: `${digest.count} in the window until ${digest.closesAt.toISOString()}`,
+            }),
           )
           if (!moved) return false
           if (opened)
@@ -259,7 +269,7 @@ export function createRuns(deps: {
           events: runs.slice(0, EVENTS_KEPT).map((r) => r.data),
           eventCount: runs.length,
         },
-        entry(digest.step, 'digest', 'done', `${runs.length} collected`),
+        entry(digest.step, 'digest', 'done', { count: runs.length, detail: `${runs.length} collected` }),
       )
       if (!moved) return false
       await runsRepo.merge(

@@ -477,6 +477,8 @@ export const WorkflowPreviewBody = Type.Object(
   },
   { additionalProperties: false },
 )
+const STEP_CODES =
+  'Why, stable for clients: in_app_read, in_app_seen, no_verified_phone, data_condition (a skipped step), channel_unused, channel_not_asked, no_time (a delay without its time)'
 export const WorkflowPreview = Type.Object({
   steps: Type.Array(
     Type.Object({
@@ -484,7 +486,10 @@ export const WorkflowPreview = Type.Object({
       kind: Type.String(),
       outcome: literalUnion(['send', 'skip', 'wait', 'digest', 'pass', 'stop'] as const),
       atSeconds: Nullable(Type.Integer({ description: 'When it happens, in seconds after the trigger (null: not known in advance)' })),
-      detail: Type.String(),
+      code: Type.Optional(Type.String({ description: STEP_CODES })),
+      until: Type.Optional(Type.String({ description: "A delay's end" })),
+      count: Type.Optional(Type.Integer({ description: "A digest's notifications" })),
+      detail: Type.String({ description: 'For people, in English' }),
       rendered: Type.Optional(Type.Unknown()),
     }),
   ),
@@ -493,7 +498,10 @@ const RunLogEntry = Type.Object({
   step: Nullable(Type.Integer()),
   kind: Type.String(),
   outcome: Type.String(),
-  detail: Type.Optional(Type.String()),
+  code: Type.Optional(Type.String({ description: STEP_CODES })),
+  until: Type.Optional(Type.String({ description: "A wait's end (delay, digest window)" })),
+  count: Type.Optional(Type.Integer({ description: "A digest's notifications so far (digested) or in all (done)" })),
+  detail: Type.Optional(Type.String({ description: 'For people, in English' })),
   at: Type.String(),
 })
 export const RunStatusSchema = literalUnion(RUN_STATUSES)

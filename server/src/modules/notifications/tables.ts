@@ -273,6 +273,13 @@ export interface RunLogEntry {
   step: number | null
   kind: WorkflowStep['kind'] | 'run'
   outcome: 'done' | 'skipped' | 'waiting' | 'digested' | 'merged' | 'throttled' | 'failed' | 'cancelled'
+  /** Why, stable for clients: a skip's SkipCode, 'channel_unused', 'channel_not_asked', 'no_time'. */
+  code?: string
+  /** A wait's end (delay, digest window). */
+  until?: string
+  /** A digest's notifications so far (digested) or in all (done). */
+  count?: number
+  /** For people, in English. */
   detail?: string
   at: string
 }

@@ -19,39 +19,47 @@ export interface RunFacts {
 
 const IN_APP_CHECKS = new Set(['in_app_unread', 'in_app_unseen'])
 
-/** Refuses (422, naming the step) what the schema cannot see: channels the type lacks, a delay without its time. */
+/** Why a step was skipped, stable for clients (the detail is for people). */
+export type SkipCode = 'in_app_read' | 'in_app_seen' | 'no_verified_phone' | 'data_condition'
+export interface Skip {
+  code: SkipCode
+  detail: string
+}
+
+/** Refuses (422, naming the step and the rule's code) what the schema cannot see: channels the type lacks, a delay without its time. */
 export function checkWorkflow(steps: WorkflowStep[], typeChannels: NotifyChannel[]): void {
-  const errors: { field: string; message: string }[] = []
+  const errors: { field: string; message: string; code: string }[] = []
   let inAppBefore = false
   steps.forEach((step, i) => {
     const field = `steps[${i}]`
     if (step.kind === 'channel' && !typeChannels.includes(step.channel))
-      errors.push({ field: `${field}.channel`, message: `the type does not use ${step.channel}` })
+      errors.push({ field: `${field}.channel`, message: `the type does not use ${step.channel}`, code: 'channel_unused' })
     if (step.kind === 'delay') {
       if ((step.seconds === undefined) === (step.until === undefined))
-        errors.push({ field, message: 'a delay takes either seconds or until (a time in the data)' })
+        errors.push({ field, message: 'a delay takes either seconds or until (a time in the data)', code: 'delay_time' })
       if (step.offsetSeconds !== undefined && step.until === undefined)
-        errors.push({ field: `${field}.offsetSeconds`, message: 'offsetSeconds moves an until time' })
+        errors.push({ field: `${field}.offsetSeconds`, message: 'offsetSeconds moves an until time', code: 'offset_without_until' })
     }
     for (const [j, condition] of (step.if ?? []).entries()) {
       if (IN_APP_CHECKS.has(condition.check) && !inAppBefore)
-        errors.push({ field: `${field}.if[${j}]`, message: `${condition.check} needs an in_app step before it` })
+        errors.push({ field: `${field}.if[${j}]`, message: `${condition.check} needs an in_app step before it`, code: 'needs_in_app' })
       if (condition.check === 'data') {
         const { op, value } = condition
         if (!['exists', 'not_exists'].includes(op) && value === undefined)
-          errors.push({ field: `${field}.if[${j}].value`, message: `${op} compares with a value` })
+          errors.push({ field: `${field}.if[${j}].value`, message: `${op} compares with a value`, code: 'value_missing' })
         const scalar = value === null || ['number', 'boolean'].includes(typeof value) || (typeof value === 'string' && value.length <= 500)
         if (value !== undefined && !scalar)
           errors.push({
             field: `${field}.if[${j}].value`,
             message: 'must be a string of up to 500 characters, a number, a boolean or null',
+            code: 'value_invalid',
           })
       }
     }
     if (step.kind === 'channel' && step.channel === 'in_app') inAppBefore = true
   })
   if (steps.length && !steps.some((s) => s.kind === 'channel'))
-    errors.push({ field: 'steps', message: 'a workflow sends on at least one channel' })
+    errors.push({ field: 'steps', message: 'a workflow sends on at least one channel', code: 'no_channel_step' })
   if (errors.length) throw new AppError('unprocessable', `The workflow is not valid: ${errors[0].field} ${errors[0].message}`, { errors })
 }
 
@@ -90,22 +98,25 @@ export function compare(actual: unknown, op: Op, expected: unknown): boolean {
   }
 }
 
-/** The first condition that does not hold (described), or null when every one holds. */
-export async function failedCondition(conditions: Condition[] | undefined, facts: RunFacts): Promise<string | null> {
+/** The first condition that does not hold, or null when every one holds. */
+export async function failedCondition(conditions: Condition[] | undefined, facts: RunFacts): Promise<Skip | null> {
   for (const c of conditions ?? []) {
     switch (c.check) {
       case 'in_app_unread':
-        if ((await facts.inApp()).read) return 'the in-app item was read'
+        if ((await facts.inApp()).read) return { code: 'in_app_read', detail: 'the in-app item was read' }
         break
       case 'in_app_unseen':
-        if ((await facts.inApp()).seen) return 'the in-app item was seen'
+        if ((await facts.inApp()).seen) return { code: 'in_app_seen', detail: 'the in-app item was seen' }
         break
       case 'phone_verified':
-        if (!(await facts.phoneVerified())) return 'no verified phone number'
+        if (!(await facts.phoneVerified())) return { code: 'no_verified_phone', detail: 'no verified phone number' }
         break
       case 'data':
         if (!compare(valueAt(facts.data, c.path), c.op, c.value))
-          return `${c.path} ${c.op}${c.value === undefined ? '' : ` ${JSON.stringify(c.value)}`} does not hold`
+          return {
+            code: 'data_condition',
+            detail: `${c.path} ${c.op}${c.value === undefined ? '' : ` ${JSON.stringify(c.value)}`} does not hold`,
+          }
     }
   }
   return null

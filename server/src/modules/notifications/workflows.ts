@@ -125,7 +125,7 @@ export function createWorkflows(deps: { db: Db; bus: InvalidationBus; audit: Aud
     for (const [index, step] of steps.entries()) {
       const failed = await failedCondition(step.if, facts)
       if (failed) {
-        out.push({ index, kind: step.kind, outcome: 'skip', atSeconds: at, detail: failed })
+        out.push({ index, kind: step.kind, outcome: 'skip', atSeconds: at, ...failed })
         continue
       }
       switch (step.kind) {
@@ -141,13 +141,13 @@ export function createWorkflows(deps: { db: Db; bus: InvalidationBus; audit: Aud
           // A fixed delay counts from the step before it; an `until` time is absolute.
           const end = delayEnd(step, data, new Date(now.getTime() + (at ?? 0) * 1000))
           if (!(end instanceof Date)) {
-            out.push({ index, kind: step.kind, outcome: 'stop', atSeconds: at, detail: end.error })
+            out.push({ index, kind: step.kind, outcome: 'stop', atSeconds: at, code: 'no_time', detail: end.error })
             return { steps: out }
           }
           const after = Math.round((end.getTime() - now.getTime()) / 1000)
           at = step.seconds !== undefined ? (at === null ? null : after) : Math.max(at ?? 0, after)
           const detail = at === null ? `${step.seconds} s after the step before` : `until ${end.toISOString()}`
-          out.push({ index, kind: step.kind, outcome: 'wait', atSeconds: at, detail })
+          out.push({ index, kind: step.kind, outcome: 'wait', atSeconds: at, ...(at === null ? {} : { until: end.toISOString() }), detail })
           break
         }
         case 'digest': {
@@ -160,6 +160,7 @@ export function createWorkflows(deps: { db: Db; bus: InvalidationBus; audit: Aud
             kind: step.kind,
             outcome: 'digest',
             atSeconds: at,
+            count,
             detail: `${count} collected over ${step.windowSeconds} s${step.key ? ` by ${step.key}` : ''}`,
           })
           break

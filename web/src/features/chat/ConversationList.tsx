@@ -2,10 +2,10 @@
 // dot), the last message, when, and an unread badge. Each is a link (navigation), the open one
 // marked aria-current. Typing in the search box shows matching messages instead.
 import type { Conversation } from '@caravan/sdk'
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { useI18n } from '../../i18n'
 import { Link } from '../../navigation'
-import { Button, ProblemAlert, SearchField, Skeleton } from '../../ui'
+import { Button, ProblemAlert, SearchField, Skeleton, useSettled } from '../../ui'
 import { RelativeTime } from '../../ui/dates/RelativeTime'
 import { ChatIcon } from './ChatIcon'
 import { conversationTitle, excerptOf, otherMember } from './names'
@@ -13,20 +13,11 @@ import { NewConversationDialog } from './NewConversationDialog'
 import { useConversations } from './queries'
 import { SearchResults } from './SearchResults'
 
-function useDebounced(value: string, ms: number): string {
-  const [settled, setSettled] = useState(value)
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms)
-    return () => clearTimeout(timer)
-  }, [value, ms])
-  return settled
-}
-
 export function ConversationList({ me, activeId }: { me: string; activeId?: string }) {
   const { t } = useI18n()
   const list = useConversations()
   const [query, setQuery] = useState('')
-  const searched = useDebounced(query, 300)
+  const searched = useSettled(query, 300)
   const [creating, setCreating] = useState(false)
   const Heading = activeId ? 'h2' : 'h1'
   const conversations = list.data?.pages.flatMap((p) => p.items)

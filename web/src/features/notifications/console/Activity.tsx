@@ -1,6 +1,7 @@
 // The activity feed: every delivery, newest first, filtered by user, type, channel, status and
 // a date range (days in the viewer's calendar and time zone), the filters kept in the URL; the
-// details of a delivery (its reason, provider and each attempt) open in a side sheet.
+// details of a delivery (its reason, provider and each attempt) open in a side sheet. A second tab
+// lists the workflow runs (Runs.tsx); the tab is in the URL too.
 import type { Delivery, DeliveryStatus, NotificationChannel } from '@caravan/sdk'
 import { useState } from 'react'
 import { useI18n } from '../../../i18n'
@@ -9,9 +10,11 @@ import { DateRangeFilter, RelativeTime } from '../../../ui/dates'
 import { DataTable, useUrlState, type Column } from '../../../ui/table'
 import { client } from '../../auth/session'
 import { Page } from '../../shell/Page'
+import { Tabs } from '../../shell/Tabs'
 import { CHANNELS, DELIVERY_STATUSES } from '../labels'
 import { PersonById } from './Person'
 import { consoleKeys, useNotificationDetail, useTypes } from './queries'
+import { Runs } from './Runs'
 import { UserFilter, UUID } from './UserFilter'
 
 const PAGE_SIZE = 25
@@ -22,7 +25,31 @@ const isOutcome = (value: string): value is Outcome => (OUTCOMES as readonly str
 const isInstant = (value: string) => /T/.test(value) && !Number.isNaN(Date.parse(value))
 const NO_FILTER = { user: '', type: '', channel: '', status: '', from: '', to: '' }
 
+type View = 'deliveries' | 'runs'
+
 export function Activity() {
+  const { t } = useI18n()
+  const [url, setUrl] = useUrlState({ view: 'deliveries' }, { view: (v) => v === 'runs' })
+  const view: View = url.view === 'runs' ? 'runs' : 'deliveries'
+  return (
+    <Page title={t('activity.title')} intro={t('activity.intro')}>
+      <Tabs
+        idPrefix="activity"
+        label={t('activity.views')}
+        selected={view}
+        onSelect={(next) => setUrl({ view: next })}
+        tabs={[
+          { id: 'deliveries', label: t('activity.tabDeliveries') },
+          { id: 'runs', label: t('runs.tab') },
+        ]}
+      >
+        {view === 'runs' ? <Runs /> : <Deliveries />}
+      </Tabs>
+    </Page>
+  )
+}
+
+function Deliveries() {
   const { t, formatNumber, formatDate } = useI18n()
   const types = useTypes()
   const [filter, setFilter] = useUrlState(NO_FILTER, {
@@ -67,7 +94,7 @@ export function Activity() {
   ]
 
   return (
-    <Page title={t('activity.title')} intro={t('activity.intro')}>
+    <>
       <DataTable
         caption={t('activity.title')}
         columns={columns}
@@ -150,7 +177,7 @@ export function Activity() {
           <DeliveryDetails delivery={open} />
         </Drawer>
       )}
-    </Page>
+    </>
   )
 }
 

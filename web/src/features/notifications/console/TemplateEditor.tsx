@@ -1,7 +1,7 @@
 // A notification type's page: the template editor (channel and locale tabs, a field per
 // template field), a live preview of the fa and en drafts side by side (rendered by the server,
-// debounced), version history, and the type's own settings. Leaving with unsaved drafts or
-// settings asks first.
+// debounced), version history, the type's workflow (WorkflowEditor, previewed with the same sample
+// data), and the type's own settings. Leaving with unsaved drafts, steps or settings asks first.
 import type {
   CaravanError,
   Locale,
@@ -30,6 +30,7 @@ import {
   TextAreaField,
   TextField,
   useServerForm,
+  useSettled,
 } from '../../../ui'
 import { RelativeTime } from '../../../ui/dates'
 import { DataTable, type Column } from '../../../ui/table'
@@ -56,6 +57,7 @@ import {
   type Draft,
   type TemplateField,
 } from './templates'
+import { WorkflowEditor } from './WorkflowEditor'
 
 const PREVIEW_DELAY_MS = 400
 const keyOf = (channel: NotificationChannel, locale: Locale) => `${channel}:${locale}`
@@ -75,6 +77,7 @@ export function TemplateEditor({ typeKey }: { typeKey: string }) {
   const [dataText, setDataText] = useState('{}')
   const [message, setMessage] = useMessage()
   const [typeDirty, setTypeDirty] = useState(false)
+  const [workflowDirty, setWorkflowDirty] = useState(false)
   const [deleted, setDeleted] = useState(false)
 
   useEffect(() => {
@@ -104,7 +107,7 @@ export function TemplateEditor({ typeKey }: { typeKey: string }) {
   const channel = chosenChannel && type?.channels.includes(chosenChannel) ? chosenChannel : type?.channels[0]
   const unsaved = (c: NotificationChannel, l: Locale) => !sameDraft(drafts[keyOf(c, l)], draftOf(c, saved[keyOf(c, l)]?.content))
   const draftsDirty = (type?.channels ?? []).some((c) => LOCALES.some((l) => unsaved(c, l)))
-  const leaveGuard = useUnsavedChanges(!deleted && (draftsDirty || typeDirty))
+  const leaveGuard = useUnsavedChanges(!deleted && (draftsDirty || typeDirty || workflowDirty))
   // After a deletion there is nothing left to lose: go once the guard has been lifted.
   useEffect(() => {
     if (deleted) navigate('/console/notifications')
@@ -218,6 +221,9 @@ export function TemplateEditor({ typeKey }: { typeKey: string }) {
 
           <Versions typeKey={typeKey} channel={channel} locale={locale} onLoad={loadVersion} />
         </Tabs>
+      )}
+      {type && (
+        <WorkflowEditor key={`workflow:${type.key}`} type={type} dataText={dataText} onDataText={setDataText} onDirty={setWorkflowDirty} />
       )}
       {type && <TypeSettings key={type.key} type={type} onDirty={setTypeDirty} onDeleted={() => setDeleted(true)} />}
     </Page>
@@ -390,16 +396,6 @@ interface PreviewState {
   error?: CaravanError
   pending: boolean
   blank: boolean
-}
-
-/** `value`, once it has not changed for `ms`. */
-function useSettled<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value)
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms)
-    return () => clearTimeout(timer)
-  }, [value, ms])
-  return settled
 }
 
 /** Renders the draft through the server (once typing pauses); keeps the last good rendering while an error shows. */

@@ -1,5 +1,6 @@
-// The notifications console's server data in the query cache: types and their templates,
-// providers, the module's rules, and the people named by id in versions and deliveries.
+// The notifications console's server data in the query cache: types with their templates and
+// workflows, providers, the module's rules, workflow runs, and the people named by id in versions
+// and deliveries.
 // Writes update or invalidate what they change; switching a provider on or off shows at once
 // and is put back if the server refuses.
 import type {
@@ -10,11 +11,14 @@ import type {
   NotificationProvider,
   NotificationProviderList,
   NotificationTemplate,
+  NotificationWorkflow,
   PreviewTemplateInput,
+  PreviewWorkflowInput,
   TemplateContent,
   UpdateNotificationSettingsInput,
   UpdateNotificationTypeInput,
   User,
+  WorkflowStep,
 } from '@caravan/sdk'
 import { keepPreviousData, useMutation, useQueries, useQuery, type InfiniteData } from '@tanstack/react-query'
 import { queryClient } from '../../../data/queryClient'
@@ -27,6 +31,9 @@ export const consoleKeys = {
   versions: (key: string, channel?: NotificationChannel, locale?: Locale) =>
     ['notifications-console', 'versions', key, ...(channel && locale ? [channel, locale] : [])] as const,
   preview: (key: string, input: PreviewTemplateInput) => ['notifications-console', 'preview', key, input] as const,
+  workflow: (key: string) => ['notifications-console', 'workflow', key] as const,
+  workflowPreview: (key: string, input: PreviewWorkflowInput) => ['notifications-console', 'workflow-preview', key, input] as const,
+  runs: (filter: Record<string, string>) => ['notifications-console', 'runs', filter] as const,
   providers: ['notifications-console', 'providers'] as const,
   settings: ['notifications-console', 'settings'] as const,
   deliveries: (filter: Record<string, string>) => ['notifications-console', 'deliveries', filter] as const,
@@ -93,6 +100,32 @@ export function useTemplatePreview(key: string, input: PreviewTemplateInput | nu
     enabled: input !== null,
     retry: false,
     staleTime: Infinity,
+    placeholderData: keepPreviousData,
+  })
+}
+
+// ---- workflows
+
+export function useWorkflow(key: string) {
+  return useQuery({ queryKey: consoleKeys.workflow(key), queryFn: ({ signal }) => client.admin.notifications.getWorkflow(key, { signal }) })
+}
+
+/** Saves the steps as the next version (`[]` removes the workflow); the saved one is the current one at once. */
+export function useSaveWorkflow(key: string) {
+  return useMutation({
+    mutationFn: (steps: WorkflowStep[]) => client.admin.notifications.saveWorkflow(key, steps),
+    onSuccess: (saved: NotificationWorkflow) => queryClient.setQueryData(consoleKeys.workflow(key), saved),
+  })
+}
+
+/** What the draft steps would do, step by step; `input` null asks nothing. A refusal (422) is the answer for that draft: not retried. */
+export function useWorkflowPreview(key: string, input: PreviewWorkflowInput | null) {
+  return useQuery({
+    queryKey: consoleKeys.workflowPreview(key, input ?? { locale: 'en' }),
+    queryFn: ({ signal }) => client.admin.notifications.previewWorkflow(key, input!, { signal }),
+    enabled: input !== null,
+    retry: false,
+    staleTime: 30_000,
     placeholderData: keepPreviousData,
   })
 }
