@@ -2,7 +2,8 @@
 // works with no account anywhere. Idempotent by delivery id, so a retry never stores twice.
 import type { Db } from '../../../core/db/client'
 import { createGroupCommit } from '../../../core/db/group-commit'
-import { derivedId } from '../../../core/db/ids'
+import { inArray } from 'drizzle-orm'
+import { newId } from '../../../core/db/ids'
 import { devOutbox } from '../tables'
 import type { CheckResult, EmailProvider, PushProvider, SmsProvider } from './types'
 
@@ -12,18 +13,29 @@ export function createDevOutbox(db: Db) {
     detail: "The dev outbox keeps messages in Caravan's database and shows them on the Dev outbox page; nothing leaves the server",
   })
 
-  // Messages stored together go in one statement; a repeat of a delivery is ignored.
-  const inserts = createGroupCommit<typeof devOutbox.$inferInsert, void>({
+  // Messages stored together go in one statement; a repeat of a delivery keeps the first message,
+  // whose id is read back (only then). Ids are time-ordered: the outbox lists newest first by id.
+  const inserts = createGroupCommit<typeof devOutbox.$inferInsert, string>({
     write: async (rows) => {
-      await db.insert(devOutbox).values(rows).onConflictDoNothing()
-      return rows.map(() => ({ ok: true as const, value: undefined }))
+      const inserted = await db
+        .insert(devOutbox)
+        .values(rows)
+        .onConflictDoNothing()
+        .returning({ id: devOutbox.id, deliveryId: devOutbox.deliveryId })
+      const ids = new Map(inserted.map((r) => [r.deliveryId, r.id]))
+      const repeats = rows.filter((r) => !ids.has(r.deliveryId)).map((r) => r.deliveryId)
+      if (repeats.length)
+        for (const r of await db
+          .select({ id: devOutbox.id, deliveryId: devOutbox.deliveryId })
+          .from(devOutbox)
+          .where(inArray(devOutbox.deliveryId, repeats)))
+          ids.set(r.deliveryId, r.id)
+      return rows.map((r) => ({ ok: true as const, value: ids.get(r.deliveryId) ?? r.id! }))
     },
   })
 
   async function store(channel: string, deliveryId: string, recipient: string, payload: Record<string, unknown>) {
-    // Named by the delivery, so a repeat answers the same message id without reading it back.
-    const id = derivedId('dev-outbox', deliveryId)
-    await inserts.submit({ id, deliveryId, channel, recipient, payload })
+    const id = await inserts.submit({ id: newId(), deliveryId, channel, recipient, payload })
     return { providerMessageId: id, status: 'delivered' as const }
   }
 
