@@ -219,7 +219,13 @@ describe('escalation: in-app now, e-mail after 15 minutes if unread, SMS after a
     expect(detail.deliveries.find((d: any) => d.channel === 'email')).toMatchObject({ status: 'suppressed', step: 2 })
     await advance(45 * 60)
     const done = await runOf(id, (r) => r.status === 'completed')
-    expect(done.detail.deliveries.find((d: any) => d.channel === 'sms')).toMatchObject({ status: 'suppressed', reason: 'no phone number' })
+    expect(
+      done.detail.deliveries.find((d: any) => d.channel === 'sms'),
+      JSON.stringify(done.run.log),
+    ).toMatchObject({
+      status: 'suppressed',
+      reason: 'no phone number',
+    })
   })
 })
 

@@ -36,6 +36,9 @@ export function createActivity(db: Db, runs: Runs) {
   async function notification(id: string): Promise<Static<typeof NotificationDetail>> {
     const n = await notificationsRepo.byId(db, id)
     if (!n) throw new AppError('not_found', 'No such notification')
+    // Runs before deliveries: a run's step commits with the deliveries it made, so what a run says
+    // it did is always in the list read after it.
+    const runViews = await runs.ofNotification(id, DETAIL_DELIVERIES)
     const rows = await deliveriesRepo.ofNotification(db, id, DETAIL_DELIVERIES)
     const attempts = await attemptsRepo.ofDeliveries(
       db,
@@ -55,7 +58,7 @@ export function createActivity(db: Db, runs: Runs) {
           .filter((a) => a.deliveryId === d.id)
           .map((a) => ({ providerId: a.providerId, outcome: a.outcome, error: a.error, createdAt: a.createdAt.toISOString() })),
       })),
-      runs: await runs.ofNotification(id, DETAIL_DELIVERIES),
+      runs: runViews,
     }
   }
 
