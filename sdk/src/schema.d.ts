@@ -14034,6 +14034,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The request is not valid; The request could not be read; Card numbers are never accepted: pay on the gateway page; The webhook signature is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Authentication is required; Email or password is wrong; The token is invalid or expired; The identity signature is not valid; No widget site has this token; This site requires a verified identity on every call */
             401: {
                 headers: {

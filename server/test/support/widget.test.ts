@@ -83,14 +83,24 @@ describe('sites', () => {
 
 describe('widget calls', () => {
   it('need the site token and one of its origins', async () => {
-    expect((await widget('GET', '/v1/widget/config', { siteToken: 'cw_nope' })).body.type).toContain('widget_site_unknown')
-    const foreign = await widget('GET', '/v1/widget/config', { origin: 'https://evil.test' })
+    // The config names its site in the query and sends no custom header (no CORS preflight).
+    const config = async (query: string, origin = SHOP) => {
+      const res = await t.caravan.app.inject({ method: 'GET', url: `/v1/widget/config${query}`, headers: { origin } })
+      return { status: res.statusCode, body: res.json() }
+    }
+    expect((await config('?site=cw_nope')).body.type).toContain('widget_site_unknown')
+    expect((await config('')).status).toBe(401)
+    // The header alone does not name the config's site; a repeated ?site= is no site either.
+    expect((await widget('GET', '/v1/widget/config')).status).toBe(401)
+    expect((await config(`?site=${site.token}&site=${site.token}`)).status).toBe(401)
+    expect((await config(`?site=${'x'.repeat(5000)}`)).status).toBe(401)
+    const foreign = await config(`?site=${site.token}`, 'https://evil.test')
     expect(foreign.status).toBe(403)
     expect(foreign.body.type).toContain('origin_not_allowed')
-    const ok = await widget('GET', '/v1/widget/config')
+    const ok = await config(`?site=${site.token}`)
     expect(ok.body).toEqual({ name: 'Shop', locale: 'en', online: false, requireIdentity: false })
     await online(t, ana)
-    expect((await widget('GET', '/v1/widget/config')).body.online).toBe(true)
+    expect((await config(`?site=${site.token}`)).body.online).toBe(true)
   })
 
   it('keep an anonymous visitor by token, for this site and these routes only', async () => {
@@ -179,14 +189,16 @@ describe('widget calls', () => {
     foreign.disconnect()
   })
 
-  it('answer CORS preflights for the sites’ origins only', async () => {
+  it('answer CORS preflights for the sites’ origins only, cacheable for two hours', async () => {
     const preflight = (origin: string) =>
       t.caravan.app.inject({
         method: 'OPTIONS',
-        url: '/v1/widget/config',
-        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-caravan-site' },
+        url: '/v1/widget/sessions',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-caravan-site,content-type' },
       })
-    expect((await preflight(SHOP)).headers['access-control-allow-origin']).toBe(SHOP)
+    const allowed = await preflight(SHOP)
+    expect(allowed.headers['access-control-allow-origin']).toBe(SHOP)
+    expect(allowed.headers['access-control-max-age']).toBe('7200')
     expect((await preflight('https://evil.test')).headers['access-control-allow-origin']).toBeUndefined()
   })
 })

@@ -1,7 +1,8 @@
-// The widget's HTTP calls. Every call names the site (X-Caravan-Site) and, once there is a
-// session, the visitor (Authorization: Widget <token>); an identified visitor's calls carry the
-// host's signature too. The visitor token is kept in localStorage, per site and per identity, so
-// an identified user's conversations never resume for whoever uses the browser next, anonymously.
+// The widget's HTTP calls. Every call names the site (X-Caravan-Site; the first, its config, in the
+// query, to need no CORS preflight) and, once there is a session, the visitor (Authorization:
+// Widget <token>); an identified visitor's calls carry the host's signature too. The visitor token
+// is kept in localStorage, per site and per identity, so an identified user's conversations never
+// resume for whoever uses the browser next, anonymously.
 import { ApiError } from '../embed-kit/api-error'
 import type { Identity, Session } from './types'
 
@@ -28,6 +29,12 @@ const storage = {
 
 export type Api = ReturnType<typeof createApi>
 
+async function answer<T>(res: Response): Promise<T> {
+  if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T
+  const problem = (await res.json().catch(() => ({}))) as { type?: string }
+  throw new ApiError(res.status, problem.type?.split('/').pop() ?? 'unknown')
+}
+
 export function createApi(base: string, site: string, identity: () => Identity | undefined) {
   const key = () => {
     const who = identity()
@@ -53,9 +60,7 @@ export function createApi(base: string, site: string, identity: () => Identity |
     } catch {
       throw new ApiError(0, 'network')
     }
-    if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T
-    const problem = (await res.json().catch(() => ({}))) as { type?: string }
-    throw new ApiError(res.status, problem.type?.split('/').pop() ?? 'unknown')
+    return answer<T>(res)
   }
 
   /** The stored token was refused (expired, signed with an old key): start over once with none. */
@@ -98,7 +103,16 @@ export function createApi(base: string, site: string, identity: () => Identity |
     },
     token: () => token,
     session,
-    config: <T>() => request<T>('GET', '/v1/widget/config'),
+    /** A plain GET, no custom header: the first call needs no CORS preflight (the site goes in the query). */
+    config: async <T>(): Promise<T> => {
+      let res: Response
+      try {
+        res = await fetch(`${base}/v1/widget/config?site=${encodeURIComponent(site)}`, { credentials: 'omit' })
+      } catch {
+        throw new ApiError(0, 'network')
+      }
+      return answer<T>(res)
+    },
     get: <T>(path: string) => call<T>('GET', path),
     post: <T>(path: string, body: unknown) => call<T>('POST', path, body),
   }

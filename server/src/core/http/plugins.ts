@@ -113,6 +113,10 @@ export async function installHttpPlumbing(
   await app.register(cors, {
     origin: corsOriginCheck(options.corsOrigins, options.extraCorsOrigin),
     credentials: false,
+    // Browsers may keep a preflight's answer this long (Chromium caps it at 2 hours): the widget's
+    // and SDK's later calls from a page skip the extra round trip. Every real request is still
+    // checked (origin, site, token), so a removed origin loses nothing but the cached OPTIONS.
+    maxAge: 7200,
     exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
     allowedHeaders: [
       'authorization',
@@ -174,6 +178,13 @@ export async function installHttpPlumbing(
             in: 'header',
             name: 'X-Caravan-Site',
             description: 'A widget site’s public token; the call’s Origin must be one of the site’s allowed origins',
+          },
+          widgetSiteQuery: {
+            type: 'apiKey',
+            in: 'query',
+            name: 'site',
+            description:
+              'A widget site’s public token in the query, for the widget’s first call: a GET without custom headers needs no CORS preflight, so the launcher paints one round trip sooner. The Origin is checked as with X-Caravan-Site',
           },
           metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the operator set one' },
           apiKey: {

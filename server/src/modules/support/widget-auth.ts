@@ -47,6 +47,15 @@ export function siteCall(request: FastifyRequest): SiteCall {
   }
 }
 
+/**
+ * The widget's first call (its config) names the site in the query (`?site=`) and sends no custom
+ * header: a CORS "simple" GET needs no preflight, a round trip less before the launcher paints.
+ */
+export function siteQueryCall(request: FastifyRequest): SiteCall {
+  const site = (request.query as Record<string, unknown> | undefined)?.site
+  return { site: typeof site === 'string' ? site : undefined, origin: headerValue(request, 'origin'), identity: undefined }
+}
+
 export function createWidgetAuth(deps: { auth: Auth; sites: WidgetSites; userExists: (userId: string) => Promise<boolean> }) {
   const { auth, sites } = deps
 

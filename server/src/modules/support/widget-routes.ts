@@ -7,7 +7,7 @@ import { route, type App } from '../../core/http/route'
 import { IdParams, Page, RefTo } from '../../core/http/schemas'
 import * as S from './schemas'
 import type { SupportService } from './service'
-import { siteCall } from './widget-auth'
+import { siteCall, siteQueryCall } from './widget-auth'
 import * as W from './widget-schemas'
 
 export function widgetRoutes(app: App, deps: { support: SupportService; auth: Auth }) {
@@ -21,6 +21,12 @@ export function widgetRoutes(app: App, deps: { support: SupportService; auth: Au
     security: [{ widgetSite: [] }],
     check: async (request) => {
       await s.widget.checkSite(siteCall(request))
+    },
+  }
+  const siteByQuery: Access = {
+    security: [{ widgetSiteQuery: [] }],
+    check: async (request) => {
+      await s.widget.checkSite(siteQueryCall(request))
     },
   }
   const tags = ['support-widget']
@@ -89,11 +95,11 @@ export function widgetRoutes(app: App, deps: { support: SupportService; auth: Au
     url: '/v1/widget/config',
     operationId: 'getWidgetConfig',
     tags,
-    access: site,
+    access: siteByQuery,
     errors: [401, 403],
     summary: "The widget's settings and whether an agent is online",
-    schema: { response: { 200: W.WidgetConfig } },
-    handler: async (request) => s.widget.config(siteCall(request)),
+    schema: { querystring: W.ConfigQuery, response: { 200: W.WidgetConfig } },
+    handler: async (request) => s.widget.config(siteQueryCall(request)),
   })
   route(app, {
     method: 'POST',

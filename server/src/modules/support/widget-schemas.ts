@@ -43,6 +43,9 @@ export const SiteSecret = Type.Object({
 })
 export const SiteCreated = Type.Object({ site: RefTo(SiteView), ...SiteSecret.properties })
 
+export const ConfigQuery = Type.Object({
+  site: Type.String({ maxLength: 100, description: 'The site token from the embed snippet (data-site)' }),
+})
 export const WidgetConfig = Type.Object({
   name: Type.String(),
   locale: Locale,
