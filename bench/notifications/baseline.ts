@@ -3,23 +3,25 @@
 // with a fresh database, and reports Caravan's deliveries/s as a ratio of its rows/s.
 //
 // What it does, timed from before the first insert:
-//   1. enqueue: N jobs with boss.insert() in batches of 500 (the "fan-out" of this baseline);
-//   2. work: 2 workers, batchSize 20, polling every second, the jobs of a batch in parallel, each
-//      job one `INSERT INTO outbox … VALUES …`; a worker that got a full batch calls
+//   1. enqueue: N messages in jobs of 25 (Caravan's DELIVERY_BUNDLE) with boss.insert() in
+//      batches of 500 messages (the "fan-out" of this baseline);
+//   2. work: 2 workers, batchSize 2, polling every second, the messages of a batch in parallel,
+//      each one `INSERT INTO outbox … VALUES …`; a worker that got a full batch calls
 //      boss.notifyWorker(workerId) to skip its polling sleep (see RECIPES.md) — the same worker
-//      settings as Caravan's notify-deliver queue (2 per node, batch 20, 1 s polling, notifyWorker);
+//      settings as Caravan's notify-deliver queue (2 per node, batch 2, 1 s polling, notifyWorker);
 //   3. done when `SELECT count(*) FROM outbox` = N, polled every 200 ms like run.ts polls Caravan.
 // Sends one IPC message: { enqueueMs, totalMs, rows, cpuMsPerRow, counters } (or { error });
 // counters = write transactions and WAL bytes per outbox row (lib/pgstats.ts), for comparison.
 import PgBoss from 'pg-boss'
 import pg from 'pg'
 import { pgCounters, perUnit } from '../lib/pgstats'
+import { BUNDLE } from './bundle'
 
 const databaseUrl = process.env.BASELINE_DATABASE_URL
 if (!databaseUrl) throw new Error('BASELINE_DATABASE_URL is not set')
 const recipients = Number(process.env.BASELINE_RECIPIENTS ?? 2000)
 const QUEUE = 'baseline-deliver'
-const BATCH = 20
+const BATCH = 2
 const WORKERS = 2
 
 export interface BaselineResult {
@@ -37,24 +39,26 @@ boss.on('error', (err) => console.error('baseline pg-boss:', err.message))
 
 async function main(): Promise<BaselineResult> {
   await pool.query(`CREATE TABLE outbox (
-    id bigserial PRIMARY KEY, job_id uuid NOT NULL UNIQUE, channel text NOT NULL, recipient text NOT NULL,
-    payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`)
+    id bigserial PRIMARY KEY, job_id uuid NOT NULL, recipient text NOT NULL, channel text NOT NULL,
+    payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), UNIQUE (job_id, recipient))`)
   await boss.start()
   await boss.createQueue(QUEUE)
 
   for (let i = 0; i < WORKERS; i++) {
-    const workerId: string = await boss.work<{ to: string; n: number }>(
+    const workerId: string = await boss.work<{ to: string[]; n: number }>(
       QUEUE,
       { batchSize: BATCH, pollingIntervalSeconds: 1 },
       async (jobs) => {
         await Promise.all(
-          jobs.map((job) =>
-            pool.query('INSERT INTO outbox (job_id, channel, recipient, payload) VALUES ($1, $2, $3, $4)', [
-              job.id,
-              'email',
-              job.data.to,
-              { subject: 'Ping', html: `<p>${job.data.n}</p>`, text: String(job.data.n) },
-            ]),
+          jobs.flatMap((job) =>
+            job.data.to.map((to) =>
+              pool.query('INSERT INTO outbox (job_id, channel, recipient, payload) VALUES ($1, $2, $3, $4)', [
+                job.id,
+                'email',
+                to,
+                { subject: 'Ping', html: `<p>${job.data.n}</p>`, text: String(job.data.n) },
+              ]),
+            ),
           ),
         )
         if (jobs.length === BATCH) boss.notifyWorker(workerId)
@@ -65,11 +69,11 @@ async function main(): Promise<BaselineResult> {
   const before = await pgCounters(pool)
   const cpu = process.cpuUsage()
   const started = performance.now()
+  const to = (i: number) => `user${i}@example.com`
   for (let i = 0; i < recipients; i += 500) {
-    const batch = Array.from({ length: Math.min(500, recipients - i) }, (_, j) => ({
-      name: QUEUE,
-      data: { to: `user${i + j}@example.com`, n: 1 },
-    }))
+    const batch = []
+    for (let j = i; j < Math.min(i + 500, recipients); j += BUNDLE)
+      batch.push({ name: QUEUE, data: { to: Array.from({ length: Math.min(BUNDLE, recipients - j) }, (_, k) => to(j + k)), n: 1 } })
     await boss.insert(batch)
   }
   const enqueueMs = performance.now() - started

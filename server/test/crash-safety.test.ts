@@ -178,7 +178,7 @@ describe('a node on the embedded database killed mid-burst', () => {
       // ... and each live delivery with its job.
       expect(
         await count(
-          `select d.id from deliveries d where d.status <> 'suppressed' and not exists (select 1 from ${jobs} where j.name = 'notify-deliver' and j.data->>'deliveryId' = d.id::text)`,
+          `select d.id from deliveries d where d.status <> 'suppressed' and not exists (select 1 from ${jobs} where j.name = 'notify-deliver' and (j.data->>'deliveryId' = d.id::text or j.data->'deliveryIds' ? d.id::text))`,
         ),
       ).toBe(0)
       // An in-app delivery is delivered exactly when its inbox item exists.

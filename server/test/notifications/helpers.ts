@@ -81,11 +81,11 @@ export async function breakerState(t: TestCaravan, admin: string, providerId: st
   return (await api(t, 'GET', '/v1/admin/notification-providers', admin)).body.items.find((p: any) => p.id === providerId).state
 }
 
+/** SQL: a delivery job (a fan-out's bundle, or a job of one delivery) holds the delivery whose id is $1. */
+export const HOLDS_DELIVERY = `name = 'notify-deliver' and (data->>'deliveryId' = $1 or data->'deliveryIds' ? $1)`
+
 /** How many times the delivery's job was enqueued (each run of a waiting delivery enqueues the next). */
 export async function deliveryJobRuns(t: TestCaravan, deliveryId: string): Promise<number> {
-  const { rows } = await t.database.query(
-    `select count(*)::int as n from pgboss.job where name = 'notify-deliver' and data->>'deliveryId' = $1`,
-    [deliveryId],
-  )
+  const { rows } = await t.database.query(`select count(*)::int as n from pgboss.job where ${HOLDS_DELIVERY}`, [deliveryId])
   return rows[0].n
 }

@@ -2,7 +2,7 @@ import { io as connect, type Socket } from 'socket.io-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { adminSession, bearer, registerUser, startTestCaravan, type TestCaravan } from '../helpers/caravan'
 import { until } from '../helpers/wait'
-import { api, defineType, settled } from './helpers'
+import { api, defineType, HOLDS_DELIVERY, insertUsers, settled } from './helpers'
 
 let t: TestCaravan
 let admin: string
@@ -111,6 +111,23 @@ describe('sending', () => {
     expect(detail.deliveries.map((d: any) => d.userId).sort()).toEqual([a.user.id, b.user.id].sort())
   })
 
+  it('sends a big notification in bundles of 25 deliveries a job, each delivery still its own', async () => {
+    const users = await insertUsers(t, 60)
+    const res = await send({ type: 'order.paid', to: users, channels: ['email'], data: { orderId: 'bundle' } })
+    const detail = await settled(t, apiKey, res.body.id)
+    expect(detail.deliveries).toHaveLength(60)
+    expect(new Set(detail.deliveries.map((d: any) => d.status))).toEqual(new Set(['delivered']))
+    const ids = detail.deliveries.map((d: any) => d.id)
+    const { rows } = await t.database.query(
+      `select data->'deliveryIds' as ids from pgboss.job
+        where name = 'notify-deliver' and data->'deliveryIds' ?| $1::text[] order by jsonb_array_length(data->'deliveryIds') desc`,
+      [ids],
+    )
+    expect(rows.map((r: { ids: string[] }) => r.ids.length)).toEqual([25, 25, 10])
+    // Every delivery in exactly one bundle.
+    expect(rows.flatMap((r: { ids: string[] }) => r.ids).sort()).toEqual([...ids].sort())
+  })
+
   it('sendAt delays the fan-out', async () => {
     const user = await registerUser(t)
     const sendAt = new Date(Date.now() + 2_000)
@@ -211,7 +228,7 @@ describe('preferences, quiet hours, consent, limits and filters', () => {
       status: 'pending',
       reason: expect.stringContaining('quiet hours until'),
     })
-    const job = await t.database.query(`select start_after from pgboss.job where name = 'notify-deliver' and data->>'deliveryId' = $1`, [
+    const job = await t.database.query(`select start_after from pgboss.job where ${HOLDS_DELIVERY}`, [
       detail.deliveries.find((d: any) => d.channel === 'sms').id,
     ])
     expect(new Date(job.rows[0].start_after).getTime()).toBeGreaterThan(Date.now() + 55 * 60_000)

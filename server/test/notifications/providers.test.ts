@@ -7,7 +7,7 @@ import { until } from '../helpers/wait'
 import { startFakeFcm, type FakeFcm } from '../fakes/fcm'
 import { startFakeSendGrid, type FakeSendGrid } from '../fakes/sendgrid'
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio'
-import { api, defineType, settled } from './helpers'
+import { api, defineType, HOLDS_DELIVERY, settled } from './helpers'
 
 let t: TestCaravan
 let admin: string
@@ -173,10 +173,9 @@ describe('failover and retries', () => {
         return d?.status === 'queued' && d.attempts >= 1 ? d : undefined
       })
       expect(queued.reason).toMatch(/retrying in \d+ s/)
-      const job = await t.database.query(
-        `select start_after from pgboss.job where name = 'notify-deliver' and data->>'deliveryId' = $1 order by created_on desc limit 1`,
-        [queued.id],
-      )
+      const job = await t.database.query(`select start_after from pgboss.job where ${HOLDS_DELIVERY} order by created_on desc limit 1`, [
+        queued.id,
+      ])
       expect(new Date(job.rows[0].start_after).getTime() - Date.now()).toBeGreaterThan(4000)
       const done = await settled(t, admin, id, 30_000)
       expect(done.deliveries[0]).toMatchObject({ status: 'sent', attempts: 2 })

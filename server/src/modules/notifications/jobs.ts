@@ -42,14 +42,15 @@ export function defineNotificationJobs(
     expireInSeconds: settings.fanoutExpireSeconds ?? FANOUT_EXPIRE_SECONDS,
     handler: (job) => pipeline.fanout(job),
   })
+  // A fetch takes two jobs: two bundles (DELIVERY_BUNDLE each), fifty deliveries at once per worker.
   jobs.define<DeliverJob>({
     name: JOB_DELIVER,
     retryLimit: 5,
     retryDelaySeconds: 5,
-    batchSize: 20,
+    batchSize: 2,
     concurrency: settings.deliverConcurrency ?? 2,
     expireInSeconds: settings.deliverExpireSeconds ?? DELIVER_EXPIRE_SECONDS,
-    handler: (job) => pipeline.deliver(job),
+    handler: (job) => pipeline.deliverJob(job),
   })
   // A workflow step is a few queries (a channel step plans its deliveries): a minute means the worker
   // died, and the step runs again; its move is conditional, so nothing of it happens twice.

@@ -46,6 +46,11 @@ export const JOB_FANOUT = 'notify-fanout'
 export const JOB_DELIVER = 'notify-deliver'
 export const MAX_ATTEMPTS = 6
 const FANOUT_CHUNK = 500
+/**
+ * Deliveries a fan-out puts in one job, sent together: a job is three row writes in the queue, so
+ * a big send's queue work is a 25th of one job per delivery. Retries and waits are one per job.
+ */
+export const DELIVERY_BUNDLE = 25
 
 /** The longest a provider's timeoutMs may be set to (provider-factories.ts caps it at 120 s). */
 const PROVIDER_TIMEOUT_MAX_SECONDS = 120
@@ -65,12 +70,14 @@ export interface FanoutJob {
   after?: string
   counted?: number
 }
-/** A delivery job; `deferrals` and `deferredSince` count the waits for open circuits. */
-export interface DeliverJob {
+/** One delivery's job: a retry, or a wait; `deferrals` and `deferredSince` count the waits for open circuits. */
+export interface DeliveryTask {
   deliveryId: string
   deferrals?: number
   deferredSince?: string
 }
+/** A delivery job: a bundle of a fan-out's deliveries (DELIVERY_BUNDLE), or one delivery. */
+export type DeliverJob = { deliveryIds: string[] } | DeliveryTask
 const LIVE: DeliveryStatus[] = ['pending', 'queued', 'sending']
 
 type Contact = Awaited<ReturnType<AccountsService['contactsOf']>>[number]
@@ -204,15 +211,25 @@ export function createPipeline(deps: {
     })
   }
 
-  /** Stores new deliveries and enqueues the live ones (waiting for quiet hours to end where they must). */
+  /**
+   * Stores new deliveries and enqueues the live ones in bundles, each bundle of deliveries that may
+   * start at the same time (now, or when the recipient's quiet hours end).
+   */
   async function enqueueDeliveries(tx: Executor, rows: NewDelivery[], wakeAt: Map<string, Date>) {
     const inserted = await deliveriesRepo.insertNew(tx, rows)
-    const live = inserted.filter((d) => d.status !== 'suppressed')
-    await jobs.sendMany(
-      JOB_DELIVER,
-      live.map((d) => ({ data: { deliveryId: d.id } satisfies DeliverJob, startAfter: wakeAt.get(d.id) })),
-      { tx },
-    )
+    const byStart = new Map<number, string[]>()
+    for (const d of inserted) {
+      if (d.status === 'suppressed') continue
+      const start = wakeAt.get(d.id)?.getTime() ?? 0
+      const ids = byStart.get(start)
+      if (ids) ids.push(d.id)
+      else byStart.set(start, [d.id])
+    }
+    const bundles: { data: DeliverJob; startAfter?: Date }[] = []
+    for (const [start, ids] of byStart)
+      for (let i = 0; i < ids.length; i += DELIVERY_BUNDLE)
+        bundles.push({ data: { deliveryIds: ids.slice(i, i + DELIVERY_BUNDLE) }, startAfter: start ? new Date(start) : undefined })
+    await jobs.sendMany(JOB_DELIVER, bundles, { tx })
   }
 
   /**
@@ -354,12 +371,12 @@ export function createPipeline(deps: {
     await db.transaction(async (tx) => {
       // The count is kept here too: a send to an idempotent provider is not marked in flight first.
       await setDelivery(tx, d.id, { status: 'queued', reason: `retrying in ${delay} s: ${reason}`, attempts })
-      await jobs.send(JOB_DELIVER, { deliveryId: d.id } satisfies DeliverJob, { tx, startAfter: new Date(Date.now() + delay * 1000) })
+      await jobs.send(JOB_DELIVER, { deliveryId: d.id } satisfies DeliveryTask, { tx, startAfter: new Date(Date.now() + delay * 1000) })
     })
   }
 
   /** Every provider left was skipped by an open circuit: wait for one (not an attempt), within the deferral bounds. */
-  async function defer(d: DeliveryRow, job: DeliverJob, attempts: number, openUntil: number | undefined, reason: string) {
+  async function defer(d: DeliveryRow, job: DeliveryTask, attempts: number, openUntil: number | undefined, reason: string) {
     const now = Date.now()
     const count = (job.deferrals ?? 0) + 1
     const since = job.deferredSince ? Date.parse(job.deferredSince) : now
@@ -368,7 +385,7 @@ export function createPipeline(deps: {
       await setDelivery(db, d.id, { status: 'failed', reason: `${plan.giveUp}: ${reason}`, attempts })
       return
     }
-    const next: DeliverJob = { deliveryId: d.id, deferrals: count, deferredSince: new Date(since).toISOString() }
+    const next: DeliveryTask = { deliveryId: d.id, deferrals: count, deferredSince: new Date(since).toISOString() }
     await db.transaction(async (tx) => {
       await setDelivery(tx, d.id, {
         status: 'queued',
@@ -379,7 +396,19 @@ export function createPipeline(deps: {
     })
   }
 
-  async function deliver(job: DeliverJob) {
+  /**
+   * A delivery job. A bundle's deliveries go at once, each on its own: one that throws stops none of
+   * the others, and the job then fails and runs again, where the finished ones skip (a repeat never
+   * sends twice; see deliver).
+   */
+  async function deliverJob(job: DeliverJob) {
+    if (!('deliveryIds' in job)) return deliver(job)
+    const results = await Promise.allSettled(job.deliveryIds.map((deliveryId) => deliver({ deliveryId })))
+    const failed = results.find((r) => r.status === 'rejected')
+    if (failed) throw failed.reason
+  }
+
+  async function deliver(job: DeliveryTask) {
     const { deliveryId } = job
     const deadline = Date.now() + deliverBudgetMs
     const d = await readDelivery(deliveryId)
@@ -624,7 +653,15 @@ export function createPipeline(deps: {
     }
   }
 
-  return { accept, fanout, deliver, deliveriesFor, enqueueDeliveries, sentNotification: (id: string) => sentNotifications.get(id) }
+  return {
+    accept,
+    fanout,
+    deliverJob,
+    deliver,
+    deliveriesFor,
+    enqueueDeliveries,
+    sentNotification: (id: string) => sentNotifications.get(id),
+  }
 }
 
 export type Pipeline = ReturnType<typeof createPipeline>
