@@ -15,9 +15,11 @@ const ciSummary: ['json-summary', { file: string }][] = reportDir
   ? [['json-summary', { file: relative(coverageDir, join(reportDir, 'coverage', `${reportName}.json`)) }]]
   : []
 
-// These files start `caravan` processes on an embedded database of their own whatever DATABASE_URL
-// says (the first-run path, the build, crashes of an embedded node). CI's second pass, on PostgreSQL,
-// sets SKIP_EMBEDDED_ONLY=1: it would run them exactly as the first pass did, for ten more minutes.
+// These files choose their database themselves, whatever DATABASE_URL says: `caravan` processes on
+// an embedded database of their own (the first-run path, the build, crashes of an embedded node),
+// or workers killed on a PostgreSQL database of their own (the kill tests; their workers never use
+// Redis). CI's second pass, on PostgreSQL, sets SKIP_EMBEDDED_ONLY=1: it would run them exactly as
+// the first pass did, for thirteen more minutes.
 const embeddedOnly = [
   'test/build.test.ts',
   'test/cli.test.ts',
@@ -27,6 +29,9 @@ const embeddedOnly = [
   'test/keys-cli.test.ts',
   'test/shutdown.test.ts',
   'test/wallet/crash.test.ts',
+  'test/notifications/crash-recovery.test.ts',
+  'test/notifications/kill-worker.test.ts',
+  'test/notifications/workflow-kill.test.ts',
 ]
 
 export default defineConfig({

@@ -1,13 +1,13 @@
 // Shared by the browser tests: a real Caravan server (child process, fresh data folder, free
 // port) serving the built web app, and Debian's Chromium driven by playwright-core.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { expect } from 'vitest'
+import { expect, inject } from 'vitest'
 import { collectCoverage, coverageEnabled } from './coverage'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -39,13 +39,16 @@ export interface RunningServer {
   stop: () => Promise<void>
 }
 
-/** Starts `caravan start` on a fresh data folder and waits until /readyz answers 200. */
+/** Starts `caravan start` on a fresh data folder (a copy of the migrated template) and waits until /readyz answers 200. */
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
     throw new Error('web/dist is missing: run `npm run build:web` first (`npm run test:browser` at the root does both)')
   }
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'caravan-browser-'))
+  // The embedded database migrated once for every file (data-template.ts).
+  const template = inject('dataTemplate')
+  if (template && !process.env.DATABASE_URL) cpSync(template, dataDir, { recursive: true })
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dataDir,
