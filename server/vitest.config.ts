@@ -19,7 +19,7 @@ const ciSummary: ['json-summary', { file: string }][] = reportDir
 // an embedded database of their own (the first-run path, the build, crashes of an embedded node),
 // or workers killed on a PostgreSQL database of their own (the kill tests; their workers never use
 // Redis). CI's second pass, on PostgreSQL, sets SKIP_EMBEDDED_ONLY=1: it would run them exactly as
-// the first pass did, for thirteen more minutes.
+// the first pass did, for minutes more.
 const embeddedOnly = [
   'test/build.test.ts',
   'test/cli.test.ts',

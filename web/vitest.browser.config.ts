@@ -10,6 +10,7 @@ const reportDir = process.env.VITEST_JSON_DIR
 // free port, with its own data folder) and browser, and most of a browser test's time is waiting
 // on them, so two files at once take about 60 % of the time one after the other does (measured on
 // this machine's two cores: 4 files in 138 s instead of 236 s, the same CPU time).
+
 // Files whose time is not their size go first. A fresh clone (CI) has no timings cached, so vitest
 // starts the largest files first, and pages.browser.test.ts (short: every page, four views, axe on
 // each; five minutes) ran last with the other worker idle for most of it.

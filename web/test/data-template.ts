@@ -6,10 +6,8 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { TestProject } from 'vitest/node'
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+import { ROOT } from './paths'
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -5,12 +5,13 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { expect, inject } from 'vitest'
 import { collectCoverage, coverageEnabled } from './coverage'
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+import { ROOT } from './paths'
+
+export { ROOT }
 const CHROMIUM = '/usr/bin/chromium'
 const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots')
 

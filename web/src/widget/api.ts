@@ -29,6 +29,7 @@ const storage = {
 
 export type Api = ReturnType<typeof createApi>
 
+/** A response's JSON, or the ApiError its problem+json names. */
 async function answer<T>(res: Response): Promise<T> {
   if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T
   const problem = (await res.json().catch(() => ({}))) as { type?: string }
