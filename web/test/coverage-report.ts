@@ -15,8 +15,12 @@ import reports from 'istanbul-reports'
 import { parseAstAsync } from 'vite'
 import { coverageEnabled, RAW_COVERAGE_DIR, WEB_DIR, type ScriptCoverage } from './coverage'
 
-/** Just under what the browser tests reach today: a change that loses coverage fails CI. */
-const FLOOR = { lines: 88, branches: 75 }
+/**
+ * Under what the browser tests reach today (lines 89.6 %, branches 74.9–75.2 %): a change that loses
+ * coverage fails CI. The same code moves by a few tenths between runs (which branches a page takes
+ * depends on timing: loading states, live updates racing reads), so each floor sits a point or so below.
+ */
+const FLOOR = { lines: 88, branches: 74 }
 
 const ASSETS = join(WEB_DIR, 'dist', 'assets')
 const SOURCES = join(WEB_DIR, 'src') + sep

@@ -1,7 +1,8 @@
 // Chat in the query cache and on screen: a resync reads every page after the last seq held and
 // keeps what the socket added meanwhile, exactly once; a thread far behind starts again from the
 // newest page (my unsent messages kept); a failed send is retried with the SAME clientMessageId;
-// messages say their ticks, files' scan states, tombstones and system events in English and Persian.
+// a message sent while the history loads is kept; messages say their ticks, files' scan states,
+// tombstones and system events in English and Persian.
 import type { ConversationMember, FileView, MessagesPage, User } from '@caravan/sdk'
 import { CaravanError } from '@caravan/sdk'
 import { QueryClientProvider } from '@tanstack/react-query'
@@ -11,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { queryClient } from '../../src/data/queryClient'
 import { SESSION_KEY, client } from '../../src/features/auth/session'
 import { MessageItem, type MessageContext } from '../../src/features/chat/MessageItem'
-import { chatKeys, editThread, syncThread } from '../../src/features/chat/queries'
+import { chatKeys, editThread, syncThread, threadLoading } from '../../src/features/chat/queries'
 import { useSend } from '../../src/features/chat/send'
 import { addPending, emptyThread, withMessages, type Thread } from '../../src/features/chat/thread'
 import { renderUi, setLocale } from './ui-render'
@@ -134,6 +135,33 @@ describe('sending', () => {
     expect(thread().messages).toMatchObject([{ seq: 1, text: 'Salam', senderId: ME }])
     expect(sent).toHaveLength(2)
     expect(sent[1]).toBe(sent[0])
+  })
+
+  it('keeps a message sent while the history is still loading, and the first read merges around it', async () => {
+    queryClient.removeQueries({ queryKey: chatKeys.thread('c1') })
+    // The history's first page is held back until the message is stored.
+    serve(120)
+    const served = vi.mocked(client.chat.messages).getMockImplementation()!
+    let answerPage: (() => void) | undefined
+    vi.mocked(client.chat.messages).mockImplementation((...args) => new Promise((resolve) => (answerPage = () => resolve(served(...args)))))
+    vi.spyOn(client.chat, 'send').mockImplementation(async (_id, input) =>
+      message(121, { senderId: ME, clientMessageId: input.clientMessageId, text: input.text }),
+    )
+    const first = fetchThread()
+    await waitFor(() => expect(answerPage).toBeDefined())
+    expect(threadLoading('c1')).toBe(true)
+    const { result } = renderHook(() => useSend('c1'), { wrapper })
+    act(() => result.current.send({ text: 'Salam', replyTo: null, attachments: [] }))
+    // Shown at once though nothing else is held yet, then stored (seq 121).
+    expect(thread().pending[0]).toMatchObject({ text: 'Salam', status: 'sending' })
+    await waitFor(() => expect(thread().messages.map((m) => m.seq)).toEqual([121]))
+
+    answerPage!()
+    const loaded = await first
+    expect(loaded.messages.map((m) => m.seq)).toEqual([...Array.from({ length: 50 }, (_, i) => i + 71), 121])
+    expect(loaded.hasOlder).toBe(true)
+    expect(loaded.pending).toEqual([])
+    expect(threadLoading('c1')).toBe(false)
   })
 })
 

@@ -17,6 +17,7 @@ import {
   editThread,
   forgetConversation,
   getThread,
+  threadLoading,
   useConversations,
 } from './queries'
 import { lastSeq, leavesGap, tombstone, withDeleted, withMessages, withReaction, withUpdated } from './thread'
@@ -68,6 +69,9 @@ export function useLiveChat(me: string) {
     if (thread) {
       editThread(conversationId, (t) => withMessages(t, [message], me))
       if (leavesGap(thread, message.seq)) resyncThread(conversationId)
+    } else if (threadLoading(conversationId)) {
+      // The first read may have been answered before this message was stored: read it again.
+      resyncThread(conversationId)
     }
     if (!conversationGotMessage(message, me)) void queryClient.invalidateQueries({ queryKey: chatKeys.list })
     if (message.senderId !== me) sendMark(realtime, 'delivered', conversationId, message.seq)

@@ -62,6 +62,20 @@ export function editThread(id: string, change: (thread: Thread) => Thread) {
 }
 
 /**
+ * Changes a thread, starting it empty when its first read has not answered yet: a message I send
+ * while the history loads is kept, and that first read merges the page into it (syncThread).
+ */
+export function editOrStartThread(id: string, change: (thread: Thread) => Thread) {
+  queryClient.setQueryData<Thread>(chatKeys.thread(id), (thread) => change(thread ?? emptyThread()))
+}
+
+/** The thread's first read is on its way (nothing held yet). */
+export const threadLoading = (id: string): boolean => {
+  const state = queryClient.getQueryState(chatKeys.thread(id))
+  return state?.data === undefined && state?.fetchStatus === 'fetching'
+}
+
+/**
  * The first read of a thread is its newest page; every later one is a resync after what is held.
  * The answer is merged into the cache as it is then, so events applied meanwhile are kept.
  */
@@ -80,8 +94,9 @@ export async function syncThread(id: string, me: string, signal?: AbortSignal): 
   }
   const page = await client.chat.messages(id, { limit: HISTORY_PAGE }, { signal })
   const now = getThread(id)
-  const fresh: Thread = { ...emptyThread(), hasOlder: page.hasMore, pending: now?.pending ?? [] }
-  return withMessages(held ? fresh : (now ?? fresh), page.items, me)
+  // Starting again keeps only my pending messages; a first read keeps what came meanwhile (one I sent).
+  const base: Thread = held ? { ...emptyThread(), pending: now?.pending ?? [] } : (now ?? emptyThread())
+  return withMessages({ ...base, hasOlder: page.hasMore }, page.items, me)
 }
 
 export function useThread(id: string, me: string) {

@@ -6,7 +6,7 @@ import type { CaravanRealtime, ChatMessage, FileView } from '@caravan/sdk'
 import { useRealtime } from '../auth/live'
 import { useSignedInUser } from '../auth/session'
 import { client } from '../auth/session'
-import { conversationGotMessage, editThread, getThread } from './queries'
+import { conversationGotMessage, editOrStartThread, editThread, getThread } from './queries'
 import { acknowledge, addPending, dropPending, markFailed, markSending, messageFromAck, type PendingMessage, type SendAck } from './thread'
 
 export interface Draft {
@@ -57,7 +57,8 @@ export function useSend(conversationId: string) {
         createdAt: new Date().toISOString(),
         status: 'sending',
       }
-      editThread(conversationId, (t) => addPending(t, pending))
+      // Sent before the history has loaded, it is held all the same (the first read merges into it).
+      editOrStartThread(conversationId, (t) => addPending(t, pending))
       void deliver(realtime, pending, me)
     },
     retry(clientMessageId: string) {
