@@ -40,6 +40,8 @@ export default defineConfig({
     exclude: process.env.SKIP_EMBEDDED_ONLY === '1' ? [...configDefaults.exclude, ...embeddedOnly] : configDefaults.exclude,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Every node on PGlite starts from one migrated copy of the database.
+    globalSetup: ['test/pglite-template.ts'],
     pool: 'forks',
     // Two cores: two test files at a time, each with its own database.
     maxWorkers: 2,

@@ -1,9 +1,10 @@
 // A whole Caravan node for one test file, on its own fresh database: PGlite in memory by default,
 // or a new database on the PostgreSQL server when DATABASE_URL is set (REDIS_URL likewise).
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { inject } from 'vitest'
 import { buildCaravan, type Caravan } from '../../src/app'
 import { loadConfig } from '../../src/config'
 import { openDatabase, type Database } from '../../src/core/db/client'
@@ -30,6 +31,14 @@ export interface TestOptions {
   clock?: () => Date
 }
 
+let template: Blob | undefined
+/** The migrated PGlite database every in-memory node starts from (test/pglite-template.ts), read once per file. */
+function migratedTemplate(): Blob | undefined {
+  const file = inject('pgliteTemplate')
+  if (file) template ??= new Blob([readFileSync(file)])
+  return template
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
@@ -46,7 +55,9 @@ export async function startTestCaravan(options: TestOptions = {}): Promise<TestC
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL
   const fresh = options.database ? undefined : databaseUrl ? await createPostgresDatabase(databaseUrl) : undefined
   const url = options.database?.url ?? fresh?.url
-  const database = await openDatabase(url ? { databaseUrl: url, poolSize: 5 } : { pgliteDir: 'memory://' })
+  const database = await openDatabase(
+    url ? { databaseUrl: url, poolSize: 5 } : { pgliteDir: 'memory://', pgliteTemplate: migratedTemplate() },
+  )
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL
   // A listening node gets a fixed free port, so PUBLIC_URL (signed webhook URLs) is its real address.
   const port = options.listen ? await freePort() : 0

@@ -68,6 +68,8 @@ export interface OpenOptions {
   databaseUrl?: string
   /** PGlite data folder; 'memory://' keeps everything in memory (tests). */
   pgliteDir?: string
+  /** PGlite only: a data folder to start from (a dump()), not an empty one (tests start from one migrated copy). */
+  pgliteTemplate?: Blob
   poolSize?: number
 }
 
@@ -94,7 +96,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const lock = inMemory ? undefined : await acquireDataDirLock(dirname(dataDir))
   let pglite: PGlite
   try {
-    pglite = await PGlite.create(inMemory ? undefined : dataDir)
+    pglite = await PGlite.create(inMemory ? undefined : dataDir, options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {})
   } catch (e) {
     lock?.release()
     throw e
