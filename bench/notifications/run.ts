@@ -12,7 +12,7 @@
 //
 // Settings (env): BENCH_DATABASE_URL, BENCH_DURATION (10), BENCH_CONNECTIONS (50), BENCH_WARMUP (2),
 // BENCH_RECIPIENTS (2000, at most 10,000: one notification's limit), BENCH_PGLITE=0 to skip PGlite,
-// BENCH_CPU_PROFILE_DIR (diagnostics: the pipeline's Caravan processes write V8 CPU profiles there).
+// BENCH_CPU_PROFILE_DIR (diagnostics: every Caravan process measured writes a V8 CPU profile there).
 // Exit code: 0 all clean, 1 could not run, 2 some workload saw an error, an unexpected status, a
 // delivery that did not end `delivered`, or did not finish in time.
 import { PGlite } from '@electric-sql/pglite'
@@ -270,7 +270,7 @@ async function triggerBaseline(): Promise<{ row: Row; stop: () => Promise<void> 
 }
 
 async function triggerCaravan(database: Database, databaseUrl?: string): Promise<Row> {
-  const caravan = await startCaravan({ databaseUrl, role: 'api', env: adminEnv })
+  const caravan = await startCaravan({ databaseUrl, role: 'api', env: adminEnv, nodeArgs: cpuProfileArgs })
   try {
     const { apiKey } = await prepareCaravan(caravan.url)
     const { user } = await call(caravan.url, 'POST', '/v1/auth/register', {

@@ -85,6 +85,29 @@ describe('sending', () => {
     expect(items).toHaveLength(1)
   })
 
+  it('accepts a burst of triggers together, each answered on its own: an unknown user refused alone, one key stored once', async () => {
+    const user = await registerUser(t)
+    const bodies = Array.from({ length: 30 }, (_, i) => ({
+      type: 'order.paid',
+      to: user.user.id,
+      channels: ['in_app'],
+      data: { orderId: `burst-${i}` },
+      ...(i % 10 === 0 ? { idempotencyKey: 'burst-same' } : {}),
+    }))
+    const stranger = { type: 'order.paid', to: '00000000-0000-7000-8000-000000000000', channels: ['in_app'] }
+    const answers = await Promise.all([...bodies.map((body) => send(body)), send(stranger)])
+    expect(answers.at(-1)!.status).toBe(422)
+    const accepted = answers.slice(0, -1)
+    expect(accepted.map((a) => a.status)).toEqual(bodies.map(() => 202))
+    // Three bodies share one key: the first stored is the answer of all three.
+    const ids = new Set(accepted.map((a) => a.body.id))
+    expect(ids.size).toBe(28)
+    expect(accepted.filter((a) => a.body.duplicate)).toHaveLength(2)
+    for (const id of ids) expect((await settled(t, apiKey, id)).status).toBe('fanned_out')
+    const items = (await api(t, 'GET', '/v1/me/notifications?limit=100', user.accessToken)).body.items
+    expect(items.filter((i: any) => i.type === 'order.paid')).toHaveLength(28)
+  })
+
   it('refuses bad requests without writing anything', async () => {
     const user = await registerUser(t)
     const count = async () =>

@@ -1,6 +1,7 @@
 // Who a notification goes to: the check that named users exist (sending, subscribing users to a
 // topic), and the recipients of a fan-out chunk, in a stable order so chunks can follow each other.
 import type { Db } from '../../core/db/client'
+import { createBatchedReads } from '../../core/db/group-commit'
 import { AppError } from '../../core/http/errors'
 import type { AccountsService, UserRef } from '../accounts'
 import { topicsRepo, type NotificationRow } from './repo'
@@ -8,12 +9,25 @@ import { topicsRepo, type NotificationRow } from './repo'
 /** As stored with the notification: user ids, or a topic key. */
 export type Audience = NotificationRow['audience']
 
+/** Up to this many users, a send's check shares its query with other sends (createBatchedReads). */
+const BATCHED_CHECK = 100
+
 export function createAudience(deps: { db: Db; accounts: Pick<AccountsService, 'contactsOf' | 'hostUsers'> }) {
   const { db, accounts } = deps
 
+  // Most sends name a few users: what sends arriving at once ask about is read in one query. A long
+  // list is read on its own.
+  const liveIn = async (ids: string[]) => new Set((await accounts.contactsOf(ids)).map((c) => c.id))
+  const isLive = createBatchedReads(async (ids: string[]) => new Map([...(await liveIn(ids))].map((id) => [id, true])), BATCHED_CHECK)
+  const batchedLiveIn = async (ids: string[]) => {
+    const live = await Promise.all(ids.map(isLive))
+    return new Set(ids.filter((_, i) => live[i]))
+  }
+
   /** 422 naming (up to five of) the ids that are no user. */
   async function requireKnownUsers(userIds: string[]): Promise<void> {
-    const known = new Set((await accounts.contactsOf(userIds)).map((c) => c.id))
+    const unique = [...new Set(userIds)]
+    const known = unique.length > BATCHED_CHECK ? await liveIn(unique) : await batchedLiveIn(unique)
     const unknown = userIds.filter((id) => !known.has(id))
     if (unknown.length)
       throw new AppError(

@@ -37,7 +37,7 @@ import {
   type SentOutcome,
   type TypeRow,
 } from './repo'
-import type { DeliveryStatus, Guarantee, NotifyChannel } from './tables'
+import type { DeliveryStatus, Guarantee, notifications, NotifyChannel } from './tables'
 import { renderTemplate, type RenderContext, type TemplateContent } from './templates'
 import { JOB_RUN, type RunJob } from './runs'
 import type { Workflows } from './workflows'
@@ -149,25 +149,38 @@ export function createPipeline(deps: {
       ? `${principal === 'system' ? 'system' : principalKey(principal)}|${input.idempotencyKey}`
       : null
     const id = newId()
-    const created = await db.transaction(async (tx) => {
-      const inserted = await notificationsRepo.insert(tx, {
-        id,
-        typeKey: type.key,
-        audience,
-        data: input.data ?? {},
-        channels: input.channels ?? null,
-        sendAt: sendAt ?? null,
-        idempotencyKey,
-        cancelKey: input.cancelKey ?? null,
-        requestedBy: principal === 'system' ? 'system' : principalKey(principal),
-        emailOptions: input.email ?? null,
-      })
-      if (inserted) await jobs.send(JOB_FANOUT, { notificationId: id }, { tx, startAfter: sendAt })
-      return inserted
+    const created = await acceptWrites.submit({
+      id,
+      typeKey: type.key,
+      audience,
+      data: input.data ?? {},
+      channels: input.channels ?? null,
+      sendAt: sendAt ?? null,
+      idempotencyKey,
+      cancelKey: input.cancelKey ?? null,
+      requestedBy: principal === 'system' ? 'system' : principalKey(principal),
+      emailOptions: input.email ?? null,
     })
     if (created) return { id, duplicate: false }
     return { id: (await notificationsRepo.idOfKey(db, idempotencyKey!))!, duplicate: true }
   }
+
+  // Triggers that arrive while others are being written go together: one transaction stores their
+  // notifications and fan-out jobs (a busy API pays its commits per batch, not per trigger). Each is
+  // answered on its own: stored, or not because its idempotency key was used (before, or earlier in
+  // the same batch).
+  const acceptWrites = createGroupCommit<typeof notifications.$inferInsert & { id: string }, boolean>({
+    maxBatch: 100,
+    write: (rows) =>
+      db.transaction(async (tx) => {
+        const created = new Set(await notificationsRepo.insertMany(tx, rows))
+        const jobsToSend = rows
+          .filter((row) => created.has(row.id))
+          .map((row) => ({ data: { notificationId: row.id } satisfies FanoutJob, startAfter: row.sendAt ?? undefined }))
+        await jobs.sendMany(JOB_FANOUT, jobsToSend, { tx })
+        return rows.map((row) => ({ ok: true as const, value: created.has(row.id) }))
+      }),
+  })
 
   // ---- fan-out --------------------------------------------------------------------------------
   // One job per chunk of FANOUT_CHUNK recipients, in user id order: a chunk is seconds of work, so

@@ -114,14 +114,15 @@ export const templatesRepo = {
 }
 
 export const notificationsRepo = {
-  /** The new notification's id, or nothing when its idempotency key was used already. */
-  async insert(x: Executor, row: typeof notifications.$inferInsert): Promise<string | undefined> {
-    const [created] = await x
+  /** The ids of the rows stored; a row whose idempotency key was used already (before, or earlier in `rows`) is not. */
+  async insertMany(x: Executor, rows: (typeof notifications.$inferInsert)[]): Promise<string[]> {
+    if (!rows.length) return []
+    const created = await x
       .insert(notifications)
-      .values(row)
+      .values(rows)
       .onConflictDoNothing({ target: notifications.idempotencyKey })
       .returning({ id: notifications.id })
-    return created?.id
+    return created.map((r) => r.id)
   },
   async idOfKey(x: Executor, idempotencyKey: string): Promise<string | undefined> {
     const [row] = await x.select({ id: notifications.id }).from(notifications).where(eq(notifications.idempotencyKey, idempotencyKey))
