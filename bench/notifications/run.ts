@@ -662,7 +662,7 @@ function printRows(rows: Row[]) {
 const NOTES = [
   'ratio = Caravan ÷ the bare baseline of the same workload, measured in this run (PGlite rows too: same PostgreSQL baselines).',
   "trigger: Caravan ran with --role api, so no worker competed with the API for the CPU (the triggers' jobs wait in the queue).",
-  '  Each accepted trigger = API-key check, type and user look-ups, one transaction: the notification row + its fan-out job. Baseline: one-row INSERT … RETURNING.',
+  '  Each accepted trigger = API-key check, type and user look-ups, then its notification row + fan-out job in a transaction shared with the triggers that arrived meanwhile. Baseline: one-row INSERT … RETURNING.',
   `pipeline: Caravan ran with --role all (one process: API + workers). Timed from the 202 until all ${recipients} deliveries were final;`,
   '  fan-out s = until all delivery rows existed. Each delivery: rendered with Liquid, wrapped in the email layout, stored by the dev outbox,',
   '  status and attempt recorded. Baseline: bare pg-boss, 25 messages a job, inserted 500 messages at a time (its fan-out s), 2 workers × batch 2, one INSERT per message.',
