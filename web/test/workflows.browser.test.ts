@@ -4,9 +4,12 @@
 // finds it again after a reload; previews it as a timeline with sample data and assumed facts;
 // sees a step the server refuses marked on that step; then a notification sent with an API key
 // shows its run waiting in the activity page's runs view. In English and Persian, desktop and phone.
+// Then an older version loads back from the versions list and saves as the next, and a trigger's
+// waiting run is called off by its cancel key from the runs view.
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DESKTOP, PHONE, expectAccessible } from './a11y'
+import { settled } from './screens'
 import { api, chromiumAvailable, iso, launchBrowser, pageOpener, screenshot, startServer, unique, type RunningServer } from './harness'
 
 const ADMIN_EMAIL = 'root@caravan.test'
@@ -372,5 +375,77 @@ describe.runIf(chromiumAvailable())('notification workflows', () => {
     expect(await row.locator('time[title]').last().getAttribute('title')).toMatch(/۱۴۰[۴-۶]/)
     await screenshot(fa, 'workflow-runs-fa')
     await expectAccessible(fa)
+  })
+  it('lists the saved versions; an older one loads into the editor and saves as the next version', async () => {
+    // Version 2, saved elsewhere: the escalation without its SMS.
+    const first = await api(server.url, 'GET', `/v1/admin/notification-types/${typeKey}/workflow`, undefined, adminToken)
+    const second = await api(
+      server.url,
+      'PUT',
+      `/v1/admin/notification-types/${typeKey}/workflow`,
+      { steps: first.body.steps.slice(0, 3) },
+      adminToken,
+    )
+    expect(second.status, JSON.stringify(second.body)).toBe(201)
+    await admin.goto(typePath)
+    const versions = admin.getByRole('region', { name: 'Saved versions' })
+    const current = versions.getByRole('row').filter({ hasText: 'Current' })
+    await current.getByText('Send (In-app) → Delay → Send (Email)', { exact: true }).waitFor()
+    await versions.getByRole('row').filter({ hasText: 'Send (In-app) → Delay → Send (Email) → Delay → Send (SMS)' }).waitFor()
+    expect(await stepHeadings(admin)).toEqual(headingsOf(['In-app', 'Delay', 'Email']))
+
+    await versions.getByRole('button', { name: `Load into editor: version ${iso('1')}` }).click()
+    const workflow = section(admin)
+    await workflow
+      .getByRole('status')
+      .filter({ hasText: `Version ${iso('1')} is in the editor` })
+      .waitFor()
+    expect(await stepHeadings(admin)).toEqual(headingsOf(['In-app', 'Delay', 'Email', 'Delay', 'SMS']))
+    // The preview follows the loaded steps (dimmed while it asks the server).
+    await settled(admin)
+    await expectAccessible(admin)
+    await screenshot(admin, 'workflow-versions-en')
+    await workflow.getByRole('button', { name: 'Save workflow' }).click()
+    await workflow
+      .getByRole('status')
+      .filter({ hasText: `Saved as version ${iso('3')}.` })
+      .waitFor()
+    const third = await api(server.url, 'GET', `/v1/admin/notification-types/${typeKey}/workflow`, undefined, adminToken)
+    expect(third.body).toMatchObject({ version: 3, steps: first.body.steps })
+    await current.getByText('Send (In-app) → Delay → Send (Email) → Delay → Send (SMS)', { exact: true }).waitFor()
+    expect(await versions.getByRole('row').count()).toBe(4) // the header and three versions
+  })
+
+  it('calls off what a trigger started by its cancel key, from the runs view', async () => {
+    const cancelKey = `ticket:${unique()}`
+    const sent = await api(
+      server.url,
+      'POST',
+      '/v1/notifications',
+      { type: typeKey, to: customerId, data: { ticketId: 'T-43', priority: 'low' }, cancelKey },
+      adminToken,
+    )
+    expect(sent.status, JSON.stringify(sent.body)).toBe(202)
+    const runStatus = async () =>
+      (await api(server.url, 'GET', `/v1/notifications/${sent.body.id}`, undefined, adminToken)).body.runs?.[0]?.status
+    await expect.poll(runStatus).toBe('waiting')
+
+    await admin.goto('/console/notifications/activity?view=runs')
+    const form = admin.getByRole('form', { name: 'Call off by cancel key' })
+    await form.getByRole('textbox', { name: 'Cancel key' }).fill(cancelKey)
+    await form.getByRole('button', { name: 'Call off' }).click()
+    await form
+      .getByRole('status')
+      .filter({ hasText: /Called off for .+: 1 run, 0 notifications, 0 deliveries\./ })
+      .waitFor()
+    expect(await runStatus()).toBe('cancelled')
+    // The runs list is read again: the run shows cancelled.
+    await admin.getByRole('row').filter({ hasText: 'Cancelled' }).first().waitFor()
+    await expectAccessible(admin)
+    await screenshot(admin, 'workflow-cancel-en')
+    // Again: nothing is left to call off, and that is not an error.
+    await form.getByRole('textbox', { name: 'Cancel key' }).fill(cancelKey)
+    await form.getByRole('button', { name: 'Call off' }).click()
+    await form.getByRole('status').filter({ hasText: 'Nothing is left to call off' }).waitFor()
   })
 })

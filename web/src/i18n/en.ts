@@ -563,6 +563,9 @@ export const en = {
   'workflow.confirmRemove':
     'Remove the workflow of {key}? New notifications of this type will be sent on all its channels at once. Runs already started finish as they began.',
   'workflow.removed': 'The workflow was removed (version {version}): all channels are sent at once.',
+  'workflow.versions': 'Saved versions',
+  'workflow.noSteps': 'No steps (the workflow was removed)',
+  'workflow.loaded': 'Version {version} is in the editor: save it to make it the workflow in use.',
   'workflow.error.channel': 'The type does not use this channel: choose one of its channels.',
   'workflow.error.delayEither': 'Give either a time to wait or a time in the data.',
   'workflow.error.offset': 'An offset moves only a time taken from the data.',
@@ -753,6 +756,16 @@ export const en = {
   'runs.events': '{count, plural, one {# notification collected} other {# notifications collected}}',
   'runs.empty': 'No workflow runs match.',
   'runs.none': 'No workflow runs yet: a run starts when a notification of a type with a workflow is sent.',
+  'runs.cancelTitle': 'Call off by cancel key',
+  'runs.cancelIntro':
+    'What a notification sent with this cancelKey has not done yet: its waiting workflow steps, the notification while it waits for its send time, and deliveries waiting for quiet hours to end. Steps already taken stay.',
+  'runs.cancelKey': 'Cancel key',
+  'runs.cancelSubmit': 'Call off',
+  'runs.cancelKeyRequired': 'Enter the cancel key the notification was sent with.',
+  'runs.cancelKeyTooLong': 'At most {max} characters.',
+  'runs.cancelledNothing': 'Nothing is left to call off for “{key}”.',
+  'runs.cancelled':
+    'Called off for “{key}”: {runs, plural, one {# run} other {# runs}}, {notifications, plural, one {# notification} other {# notifications}}, {deliveries, plural, one {# delivery} other {# deliveries}}.',
   'runs.outcome.done': 'done',
   'runs.outcome.skipped': 'skipped',
   'runs.outcome.waiting': 'waiting',

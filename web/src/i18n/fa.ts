@@ -566,6 +566,9 @@ export const fa: Messages = {
   'workflow.confirmRemove':
     'گردش کار {key} برداشته شود؟ اعلان‌های تازهٔ این نوع هم‌زمان از همهٔ راه‌هایش فرستاده می‌شوند. اجراهایی که آغاز شده‌اند همان‌گونه که آغاز شدند به پایان می‌رسند.',
   'workflow.removed': 'گردش کار برداشته شد (نسخهٔ {version}): همهٔ راه‌ها هم‌زمان فرستاده می‌شوند.',
+  'workflow.versions': 'نسخه‌های ذخیره‌شده',
+  'workflow.noSteps': 'بدون گام (گردش کار برداشته شد)',
+  'workflow.loaded': 'نسخهٔ {version} در ویرایشگر است: برای به‌کار گرفتنش ذخیره کنید.',
   'workflow.error.channel': 'این نوع از این راه استفاده نمی‌کند: یکی از راه‌های خودش را برگزینید.',
   'workflow.error.delayEither': 'یا مدت درنگ را بدهید یا زمانی در داده را.',
   'workflow.error.offset': 'جابه‌جایی فقط زمانی را که از داده آمده جابه‌جا می‌کند.',
@@ -755,6 +758,16 @@ export const fa: Messages = {
   'runs.events': '{count, plural, other {# اعلان گردآمده}}',
   'runs.empty': 'اجرایی با این مشخصات نیست.',
   'runs.none': 'هنوز اجرایی نیست: اجرا وقتی آغاز می‌شود که اعلانی از نوعی دارای گردش کار فرستاده شود.',
+  'runs.cancelTitle': 'لغو با کلید لغو',
+  'runs.cancelIntro':
+    'آنچه اعلانی که با این cancelKey فرستاده شده هنوز انجام نداده است: گام‌های در انتظار گردش کار، خود اعلان تا وقتی منتظر زمان ارسالش است و ارسال‌هایی که منتظر پایان ساعات سکوت‌اند. گام‌های انجام‌شده می‌مانند.',
+  'runs.cancelKey': 'کلید لغو',
+  'runs.cancelSubmit': 'لغو کن',
+  'runs.cancelKeyRequired': 'کلید لغوی را که اعلان با آن فرستاده شده بنویسید.',
+  'runs.cancelKeyTooLong': 'حداکثر {max} نویسه بنویسید.',
+  'runs.cancelledNothing': 'چیزی برای لغو با «{key}» نمانده است.',
+  'runs.cancelled':
+    'با «{key}» لغو شد: {runs, plural, other {# اجرا}}، {notifications, plural, other {# اعلان}}، {deliveries, plural, other {# ارسال}}.',
   'runs.outcome.done': 'انجام شد',
   'runs.outcome.skipped': 'گذشته شد',
   'runs.outcome.waiting': 'در انتظار',

@@ -1,7 +1,8 @@
 // The activity feed: every delivery, newest first, filtered by user, type, channel, status and
 // a date range (days in the viewer's calendar and time zone), the filters kept in the URL; the
 // details of a delivery (its reason, provider and each attempt) open in a side sheet. A second tab
-// lists the workflow runs (Runs.tsx); the tab is in the URL too.
+// lists the workflow runs (Runs.tsx), with a form that calls off what a trigger started by its
+// cancel key (CancelRuns.tsx); the tab is in the URL too.
 import type { Delivery, DeliveryStatus, NotificationChannel } from '@caravan/sdk'
 import { useState } from 'react'
 import { useI18n } from '../../../i18n'
@@ -14,6 +15,7 @@ import { Tabs } from '../../shell/Tabs'
 import { CHANNELS, DELIVERY_STATUSES } from '../labels'
 import { PersonById } from './Person'
 import { consoleKeys, useNotificationDetail, useTypes } from './queries'
+import { CancelRuns } from './CancelRuns'
 import { Runs } from './Runs'
 import { UserFilter, UUID } from './UserFilter'
 
@@ -43,7 +45,14 @@ export function Activity() {
           { id: 'runs', label: t('runs.tab') },
         ]}
       >
-        {view === 'runs' ? <Runs /> : <Deliveries />}
+        {view === 'runs' ? (
+          <>
+            <Runs />
+            <CancelRuns />
+          </>
+        ) : (
+          <Deliveries />
+        )}
       </Tabs>
     </Page>
   )

@@ -44,6 +44,7 @@ import { safeActionUrl } from '../Inbox'
 import { CATEGORIES } from '../labels'
 import { ChannelChecks } from './ChannelChecks'
 import { PersonById } from './Person'
+import { versionColumn } from './versionColumn'
 import { consoleKeys, useDeleteType, useSaveTemplate, useTemplatePreview, useTypeDetail, useUpdateType } from './queries'
 import {
   TEMPLATE_FIELDS,
@@ -550,17 +551,7 @@ function Versions({
   const { t, formatNumber } = useI18n()
   const caption = t('editor.versions', { channel: t(`channel.${channel}`), language: t(`lang.${locale}`) })
   const columns: Column<NotificationTemplate & { current: boolean }>[] = [
-    {
-      id: 'version',
-      header: t('editor.version'),
-      primary: true,
-      cell: (v) => (
-        <>
-          {formatNumber(v.version)}
-          {v.current && <span className="tag">{t('editor.current')}</span>}
-        </>
-      ),
-    },
+    versionColumn(t, formatNumber),
     { id: 'savedAt', header: t('editor.savedAt'), cell: (v) => <RelativeTime iso={v.createdAt} /> },
     {
       id: 'savedBy',

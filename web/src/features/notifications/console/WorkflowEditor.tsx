@@ -1,7 +1,8 @@
 // A notification type's workflow on its page: the steps as a list (add by kind, move up and down,
 // remove, each step's settings and conditions), saved whole as the next version, or removed after
 // a confirm; a step the server refuses has the refusal on its field. Below, the preview of the
-// draft (WorkflowPreview). The page's unsaved-changes guard hears of edits through onDirty.
+// draft (WorkflowPreview) and the saved versions, any of which loads back into the form. The
+// page's unsaved-changes guard hears of edits through onDirty.
 import type { NotificationType, NotificationWorkflow } from '@caravan/sdk'
 import { useEffect, useState } from 'react'
 import { useWatch, type FieldPath } from 'react-hook-form'
@@ -12,6 +13,7 @@ import { asCaravanError, StatusMessage, useMessage } from '../../../ui/messages'
 import { useSaveWorkflow, useWorkflow } from './queries'
 import { ADD_GROUP, StepList } from './WorkflowSteps'
 import { WorkflowPreview } from './WorkflowPreview'
+import { WorkflowVersions } from './WorkflowVersions'
 import { refusals, stepDraft, stepsOf, type WorkflowValues } from './workflow'
 import './workflow.css'
 
@@ -132,6 +134,14 @@ function WorkflowForm({
         <StepList form={form} channels={type.channels} onSay={setMessage} />
       </Form>
       <WorkflowPreview typeKey={type.key} drafts={drafts} dataText={dataText} onDataText={onDataText} />
+      <WorkflowVersions
+        typeKey={type.key}
+        onLoad={(version) => {
+          // Into the form as an edit: the page's unsaved-changes guard knows, and saving makes it the next version.
+          form.reset(valuesOf(version), { keepDefaultValues: true })
+          setMessage((t) => t('workflow.loaded', { version: version.version }))
+        }}
+      />
       {confirming && (
         <ConfirmDialog
           title={t('workflow.remove')}

@@ -34,6 +34,8 @@ export const consoleKeys = {
   workflow: (key: string) => ['notifications-console', 'workflow', key] as const,
   workflowPreview: (key: string, input: PreviewWorkflowInput) => ['notifications-console', 'workflow-preview', key, input] as const,
   runs: (filter: Record<string, string>) => ['notifications-console', 'runs', filter] as const,
+  allRuns: ['notifications-console', 'runs'] as const,
+  workflowVersions: (key: string) => ['notifications-console', 'workflow-versions', key] as const,
   providers: ['notifications-console', 'providers'] as const,
   settings: ['notifications-console', 'settings'] as const,
   deliveries: (filter: Record<string, string>) => ['notifications-console', 'deliveries', filter] as const,
@@ -114,7 +116,18 @@ export function useWorkflow(key: string) {
 export function useSaveWorkflow(key: string) {
   return useMutation({
     mutationFn: (steps: WorkflowStep[]) => client.admin.notifications.saveWorkflow(key, steps),
-    onSuccess: (saved: NotificationWorkflow) => queryClient.setQueryData(consoleKeys.workflow(key), saved),
+    onSuccess: (saved: NotificationWorkflow) => {
+      queryClient.setQueryData(consoleKeys.workflow(key), saved)
+      void queryClient.invalidateQueries({ queryKey: consoleKeys.workflowVersions(key) })
+    },
+  })
+}
+
+/** Calls off what a trigger started and has not done yet, by its cancelKey (DELETE /v1/notifications/runs). */
+export function useCancelRuns() {
+  return useMutation({
+    mutationFn: (cancelKey: string) => client.notifications.cancelRuns({ cancelKey }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: consoleKeys.allRuns }),
   })
 }
 
