@@ -22,3 +22,14 @@ export function totalCpuSeconds(pids: number[]): number | undefined {
   const values = pids.map(cpuSeconds).filter((v): v is number => v !== undefined)
   return values.length ? values.reduce((a, b) => a + b, 0) : undefined
 }
+
+/** A process's resident memory in MB (VmRSS), or undefined when it cannot be read. */
+export function residentMb(pid: number | undefined): number | undefined {
+  if (!pid) return undefined
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+    return kb === undefined ? undefined : Number(kb) / 1024
+  } catch {
+    return undefined
+  }
+}

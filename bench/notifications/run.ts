@@ -12,7 +12,9 @@
 //
 // Settings (env): BENCH_DATABASE_URL, BENCH_DURATION (10), BENCH_CONNECTIONS (50), BENCH_WARMUP (2),
 // BENCH_RECIPIENTS (2000, at most 10,000: one notification's limit), BENCH_PGLITE=0 to skip PGlite,
-// BENCH_CPU_PROFILE_DIR (diagnostics: every Caravan process measured writes a V8 CPU profile there).
+// BENCH_TOPIC (off; e.g. 100000: one notification to a topic of that many subscribers, Caravan's
+// resident memory sampled throughout), BENCH_CPU_PROFILE_DIR (diagnostics: every Caravan process
+// measured writes a V8 CPU profile there).
 // Exit code: 0 all clean, 1 could not run, 2 some workload saw an error, an unexpected status, a
 // delivery that did not end `delivered`, or did not finish in time.
 import { PGlite } from '@electric-sql/pglite'
@@ -28,7 +30,7 @@ import { connectAdmin, freshDatabase } from '../lib/databases'
 import { cpuProfileArgs, machineInfo, positiveInt, withPglite } from '../lib/env'
 import { jsonPost, measure, statusCounts, type LoadSettings } from '../lib/load'
 import { pgCounters, perUnit } from '../lib/pgstats'
-import { totalCpuSeconds } from '../lib/proc'
+import { residentMb, totalCpuSeconds } from '../lib/proc'
 import { benchDir, forkScript, migrateCaravan, startCaravan, tempDir, type Caravan } from '../lib/processes'
 import { formatRate, formatRatio, printTable, writeResults } from '../lib/report'
 import { call } from '../lib/call'
@@ -48,6 +50,8 @@ if (recipients > 10_000) {
 const load: LoadSettings = { connections, durationSeconds: duration, warmupSeconds: warmup }
 /** Longest wait for the pipeline to finish before the row is flagged. */
 const pipelineTimeoutMs = Math.max(120_000, recipients * 100)
+/** BENCH_TOPIC=N (off by default): also one notification to a topic of N subscribers, with Caravan's memory. */
+const topicMembers = process.env.BENCH_TOPIC ? positiveInt('BENCH_TOPIC', 0) : 0
 const POLL_MS = 200
 
 const admin = { email: 'bench-admin@example.com', password: 'bench-admin-password-1' }
@@ -62,7 +66,7 @@ const cpuDelta = (a?: number, b?: number) => (a === undefined || b === undefined
 type Database = 'PostgreSQL' | 'PGlite'
 interface Row {
   database: Database
-  workload: 'trigger' | 'pipeline'
+  workload: 'trigger' | 'pipeline' | 'topic'
   server: 'baseline' | 'caravan'
   setup: string
   measured: string
@@ -339,6 +343,12 @@ async function sendToAll(url: string, apiKey: string, userIds: string[]): Promis
   return { id, requestMs: acceptedAt - started, acceptedAt }
 }
 
+/** Deliveries in any status but delivered. */
+const undelivered = (statuses: Record<string, number>) =>
+  Object.entries(statuses)
+    .filter(([status]) => status !== 'delivered')
+    .reduce((n, [, count]) => n + count, 0)
+
 function pipelineRow(
   database: Database,
   measured: {
@@ -352,9 +362,7 @@ function pipelineRow(
   const problems: string[] = []
   if (measured.totalMs === undefined)
     problems.push(`not finished after ${pipelineTimeoutMs / 1000} s: ${measured.done} of ${recipients} deliveries final`)
-  const notDelivered = Object.entries(measured.statuses)
-    .filter(([s]) => s !== 'delivered')
-    .reduce((n, [, c]) => n + c, 0)
+  const notDelivered = undelivered(measured.statuses)
   if (notDelivered > 0) problems.push(`deliveries not delivered: ${JSON.stringify(measured.statuses)}`)
   const totalMs = measured.totalMs ?? pipelineTimeoutMs
   return {
@@ -423,12 +431,28 @@ function startProbe(url: string): () => Promise<{ probes: number; healthzP50Ms: 
   }
 }
 
-async function pipelineCaravanPostgres(): Promise<Row> {
+/** A notification's deliveries: how many exist, and how many are final. */
+async function deliveryProgress(db: pg.Client, id: string): Promise<{ rows: number; final: number }> {
+  const { rows } = await db.query(
+    `SELECT count(*)::int AS rows, count(*) FILTER (WHERE status NOT IN ('pending', 'queued', 'sending'))::int AS final
+    FROM deliveries WHERE notification_id = $1`,
+    [id],
+  )
+  return rows[0]
+}
+
+/** Caravan (--role all) on a fresh PostgreSQL database, and a client of that database. */
+async function caravanOnPostgres() {
   const databaseUrl = await freshDatabase()
   const caravan = await startCaravan({ databaseUrl, role: 'all', env: adminEnv, nodeArgs: cpuProfileArgs })
   const db = new pg.Client({ connectionString: databaseUrl })
   await db.connect()
   onCleanup(() => db.end())
+  return { caravan, db }
+}
+
+async function pipelineCaravanPostgres(): Promise<Row> {
+  const { caravan, db } = await caravanOnPostgres()
   try {
     const { adminToken, apiKey } = await prepareCaravan(caravan.url)
     const userIds = await insertUsers((text, values) => db.query(text, values))
@@ -451,13 +475,7 @@ async function pipelineCaravanPostgres(): Promise<Row> {
     let samples = 0
     const deadline = acceptedAt + pipelineTimeoutMs
     while (performance.now() < deadline) {
-      const {
-        rows: [c],
-      } = await db.query(
-        `SELECT count(*)::int AS rows, count(*) FILTER (WHERE status NOT IN ('pending', 'queued', 'sending'))::int AS final
-        FROM deliveries WHERE notification_id = $1`,
-        [id],
-      )
+      const c = await deliveryProgress(db, id)
       const now = performance.now()
       if (fanoutMs === undefined && c.rows >= recipients) fanoutMs = now - acceptedAt
       done = c.final
@@ -534,6 +552,89 @@ async function insertUsers(query: (text: string, values: unknown[]) => Promise<{
     [prefix, recipients],
   )
   return rows.map((r) => r.id as string)
+}
+
+// ---- topic workload (BENCH_TOPIC=N)
+/**
+ * One notification to a topic of N subscribers, in-app, on PostgreSQL: the fan-out reads the topic
+ * a chunk at a time, so Caravan's memory should not grow with N. Samples its resident memory (VmRSS)
+ * every 100 ms from before the trigger until every delivery is final.
+ */
+async function topicCaravanPostgres(members: number): Promise<Row> {
+  const { caravan, db } = await caravanOnPostgres()
+  try {
+    const { adminToken, apiKey } = await prepareCaravan(caravan.url)
+    await waitForWelcome(caravan.url, adminToken)
+    await call(caravan.url, 'POST', '/v1/topics', { token: apiKey, body: { key: 'bench-topic', name: 'Bench topic' }, expect: 201 })
+    await db.query(
+      `WITH made AS (
+        INSERT INTO users (id, email, password_hash, locale, timezone)
+        SELECT gen_random_uuid(), 'topic-' || i || '@example.com', 'not-a-hash', 'en', 'UTC' FROM generate_series(1, $1::int) AS i
+        RETURNING id)
+      INSERT INTO notification_topic_subscriptions (topic_id, user_id)
+      SELECT (SELECT id FROM notification_topics WHERE key = 'bench-topic'), id FROM made`,
+      [members],
+    )
+    console.log(`  Caravan (--role all) on PostgreSQL: 1 notification → a topic of ${members.toLocaleString('en-US')} subscribers, in-app`)
+    const pid = caravan.child.pid
+    const before = residentMb(pid) ?? 0
+    let peak = before
+    const sampler = setInterval(() => (peak = Math.max(peak, residentMb(pid) ?? 0)), 100)
+    const started = performance.now()
+    const { id } = await call<{ id: string }>(caravan.url, 'POST', '/v1/notifications', {
+      token: apiKey,
+      body: { type: TYPE, to: { topic: 'bench-topic' }, channels: ['in_app'], data: { n: 1 } },
+      expect: 202,
+    })
+    const acceptedAt = performance.now()
+    let fanoutMs: number | undefined,
+      totalMs: number | undefined,
+      done = 0
+    const deadline = acceptedAt + Math.max(120_000, members * 10)
+    while (performance.now() < deadline) {
+      const c = await deliveryProgress(db, id)
+      if (fanoutMs === undefined && c.rows >= members) fanoutMs = performance.now() - acceptedAt
+      done = c.final
+      if (done >= members) {
+        totalMs = performance.now() - acceptedAt
+        break
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS))
+    }
+    clearInterval(sampler)
+    const statuses: Record<string, number> = Object.fromEntries(
+      (await db.query('SELECT status, count(*)::int AS n FROM deliveries WHERE notification_id = $1 GROUP BY status', [id])).rows.map(
+        (r) => [r.status, r.n],
+      ),
+    )
+    const problems: string[] = []
+    if (totalMs === undefined) problems.push(`not finished: ${done} of ${members} deliveries final`)
+    const notDelivered = undelivered(statuses)
+    if (notDelivered > 0) problems.push(`deliveries not delivered: ${JSON.stringify(statuses)}`)
+    return {
+      database: 'PostgreSQL',
+      workload: 'topic',
+      server: 'caravan',
+      setup: '--role all (API + workers in one process)',
+      measured: `1 notification → topic of ${members} subscribers, in-app`,
+      rate: done / ((totalMs ?? performance.now() - acceptedAt) / 1000),
+      unit: 'deliveries/s',
+      total: done,
+      fanoutSeconds: fanoutMs === undefined ? undefined : fanoutMs / 1000,
+      totalSeconds: totalMs === undefined ? undefined : totalMs / 1000,
+      errors: notDelivered + (members - done),
+      deliveryStatuses: statuses,
+      ratio: null,
+      flagged: problems.length > 0,
+      problems,
+      details: {
+        requestMs: Math.round(acceptedAt - started),
+        residentMb: { before: Math.round(before), peak: Math.round(peak), growth: Math.round(peak - before) },
+      },
+    }
+  } finally {
+    await caravan.stop()
+  }
 }
 
 async function pipelineCaravanPglite(): Promise<Row> {
@@ -685,6 +786,10 @@ async function main() {
   await baseline.stop()
   console.log('pipeline on PostgreSQL …')
   rows.push(await pipelineBaseline(), await pipelineCaravanPostgres())
+  if (topicMembers) {
+    console.log('a topic on PostgreSQL …')
+    rows.push(await topicCaravanPostgres(topicMembers))
+  }
   if (withPglite) {
     console.log('triggers and pipeline on PGlite …')
     rows.push(await triggerCaravan('PGlite'), await pipelineCaravanPglite())

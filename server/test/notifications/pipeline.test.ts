@@ -1,7 +1,8 @@
 import { io as connect, type Socket } from 'socket.io-client'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { adminSession, bearer, registerUser, startTestCaravan, type TestCaravan } from '../helpers/caravan'
 import { until } from '../helpers/wait'
+import { topicsRepo } from '../../src/modules/notifications/repo'
 import { api, defineType, HOLDS_DELIVERY, insertUsers, settled } from './helpers'
 
 let t: TestCaravan
@@ -149,6 +150,36 @@ describe('sending', () => {
     expect(rows.map((r: { ids: string[] }) => r.ids.length)).toEqual([25, 25, 10])
     // Every delivery in exactly one bundle.
     expect(rows.flatMap((r: { ids: string[] }) => r.ids).sort()).toEqual([...ids].sort())
+  })
+
+  it("fans a topic out one chunk of 500 subscribers at a time, never reading more (a big topic's memory is one chunk)", async () => {
+    const users = await insertUsers(t, 1_201)
+    expect((await api(t, 'POST', '/v1/topics', apiKey, { key: 'big-topic', name: 'Big topic' })).status).toBe(201)
+    await t.database.query(
+      `insert into notification_topic_subscriptions (topic_id, user_id)
+       select (select id from notification_topics where key = 'big-topic'), unnest($1::uuid[])`,
+      [users],
+    )
+    const reads = vi.spyOn(topicsRepo, 'subscriberIds')
+    try {
+      const res = await send({ type: 'order.paid', to: { topic: 'big-topic' }, channels: ['in_app'], data: { orderId: 'big' } })
+      const detail = await settled(t, apiKey, res.body.id, 60_000)
+      expect(detail.recipientCount).toBe(1_201)
+      const made = await t.database.query(
+        `select count(*)::int as n, count(distinct user_id)::int as users from deliveries where notification_id = $1`,
+        [res.body.id],
+      )
+      expect(made.rows[0]).toEqual({ n: 1_201, users: 1_201 })
+      // Three chunks, each reading after the last user of the one before: 500, 500, 201.
+      const calls = reads.mock.calls.filter(([, key]) => key === 'big-topic')
+      expect(calls.map(([, , , limit]) => limit)).toEqual([500, 500, 500])
+      expect(calls[0][2]).toBeUndefined()
+      const answers = await Promise.all(reads.mock.results.filter((_, i) => reads.mock.calls[i][1] === 'big-topic').map((r) => r.value))
+      expect(answers.map((ids: string[]) => ids.length)).toEqual([500, 500, 201])
+      expect(calls[1][2]).toBe(answers[0].at(-1))
+    } finally {
+      reads.mockRestore()
+    }
   })
 
   it('sendAt delays the fan-out', async () => {
