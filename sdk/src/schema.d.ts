@@ -3185,6 +3185,21 @@ export interface components {
             kind: "channel";
             /** @description in_app, email, sms or push */
             channel: "in_app" | "email" | "sms" | "push";
+            /** @description This step's own message per locale, with the channel's template fields (e.g. a second, firmer e-mail), versioned with the workflow: a recipient gets their locale's, else en's, else the other one; without content the type's template is used */
+            content?: {
+                /** @description email: subject, html, text · sms: text · push: title, body, data? · in_app: title, body, actionUrl? */
+                en?: {
+                    [key: string]: string | {
+                        [key: string]: string;
+                    };
+                };
+                /** @description email: subject, html, text · sms: text · push: title, body, data? · in_app: title, body, actionUrl? */
+                fa?: {
+                    [key: string]: string | {
+                        [key: string]: string;
+                    };
+                };
+            };
             /** @description Every condition must hold, or the step is skipped */
             if?: ({
                 /** @enum {string} */

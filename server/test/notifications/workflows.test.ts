@@ -484,6 +484,126 @@ describe('privacy', () => {
   })
 })
 
+describe("a step's own message", () => {
+  const firmer = {
+    en: {
+      subject: 'Second reminder: order {{ orderId }}',
+      html: '<p>Please pay for {{ orderId }}</p>',
+      text: 'Please pay for {{ orderId }}',
+    },
+    fa: {
+      subject: 'یادآوری دوم: سفارش {{ orderId }}',
+      html: '<p>لطفاً {{ orderId }} را بپردازید</p>',
+      text: 'لطفاً {{ orderId }} را بپردازید',
+    },
+  }
+  /** The e-mails the dev outbox holds for these deliveries, in their order. */
+  const mails = async (deliveries: { id: string }[]) => {
+    const items = (await api(t, 'GET', '/v1/dev/outbox?channel=email&limit=100', admin)).body.items as any[]
+    return deliveries.map((d) => items.find((m) => m.deliveryId === d.id)).filter(Boolean)
+  }
+
+  it("a second, firmer e-mail: the first step uses the type's template, the later one its own, in the user's locale", async () => {
+    const key = await typeWith(
+      ['email'],
+      [
+        { kind: 'channel', channel: 'email' },
+        { kind: 'delay', seconds: 3600 },
+        { kind: 'channel', channel: 'email', content: firmer },
+      ],
+    )
+    for (const [locale, subjects] of [
+      ['en', ['Order R-1', 'Second reminder: order R-1']],
+      ['fa', ['Order R-1', 'یادآوری دوم: سفارش R-1']],
+    ] as const) {
+      const user = await customer({ locale })
+      const id = await trigger({ type: key, to: user.user.id, data: { orderId: 'R-1' } })
+      await runOf(id, (r) => r.status === 'waiting')
+      await advance(3600)
+      const { detail } = await runOf(id, (r) => r.status === 'completed')
+      const sent = await until(async () => {
+        const m = await mails(detail.deliveries)
+        return m.length === 2 ? m : undefined
+      })
+      expect(sent.map((m) => m.payload.subject)).toEqual(subjects)
+      expect(sent[1].payload.html).toContain(locale === 'fa' ? 'dir="rtl"' : 'Please pay for R-1')
+      // The type's template is stamped with its version; the step's own message with none.
+      expect(detail.deliveries.map((d: any) => d.templateVersion)).toEqual([1, null])
+    }
+  })
+
+  it("falls back to the default locale's message, then to the only one given; a run keeps its version's message", async () => {
+    const key = await typeWith(
+      ['in_app'],
+      [
+        { kind: 'delay', seconds: 60 },
+        { kind: 'channel', channel: 'in_app', content: { fa: { title: 'فقط فارسی', body: '{{ orderId }}' } } },
+      ],
+    )
+    const en = await customer({ locale: 'en' })
+    const id = await trigger({ type: key, to: en.user.id, data: { orderId: 'L-1' } })
+    await runOf(id, (r) => r.status === 'waiting')
+    // Saved while the run waits: the run still sends the message of the version it started with.
+    await api(t, 'PUT', `/v1/admin/notification-types/${key}/workflow`, admin, {
+      steps: [
+        { kind: 'delay', seconds: 60 },
+        { kind: 'channel', channel: 'in_app', content: { en: { title: 'English now', body: 'x' } } },
+      ],
+    })
+    await advance(60)
+    await runOf(id, (r) => r.status === 'completed')
+    const items = (await api(t, 'GET', '/v1/me/notifications', en.accessToken)).body.items.filter((i: any) => i.type === key)
+    expect(items.map((i: any) => [i.title, i.body])).toEqual([['فقط فارسی', 'L-1']])
+  })
+
+  it('refuses a message the channel cannot send, naming the step, locale and field (422), and a shape the schema refuses (400)', async () => {
+    await defineType(t, admin, 'wf.own_checks', ['email', 'sms'])
+    const put = (steps: unknown) => api(t, 'PUT', '/v1/admin/notification-types/wf.own_checks/workflow', admin, { steps })
+    const missing = await put([{ kind: 'channel', channel: 'email', content: { en: { subject: 'Hi' } } }])
+    expect(missing.status).toBe(422)
+    expect(missing.body.errors.map((e: any) => `${e.field} ${e.code}`)).toEqual([
+      'steps[0].content.en.html template',
+      'steps[0].content.en.text template',
+    ])
+    const syntax = await put([{ kind: 'channel', channel: 'sms', content: { en: { text: 'ok' }, fa: { text: 'سلام {{ user.name ' } } }])
+    expect(syntax.status).toBe(422)
+    expect(syntax.body.errors[0]).toMatchObject({ field: 'steps[0].content.fa.text', code: 'template' })
+    expect(syntax.body.errors[0].message).toMatch(/^syntax error on line 1/)
+    const unknownField = await put([{ kind: 'channel', channel: 'sms', content: { en: { text: 'ok', title: 'no' } } }])
+    expect(unknownField.body.errors[0]).toMatchObject({ field: 'steps[0].content.en.title', message: 'is not a sms template field' })
+    for (const bad of [
+      [{ kind: 'channel', channel: 'sms', content: {} }],
+      [{ kind: 'channel', channel: 'sms', content: { de: { text: 'Hallo' } } }],
+      [{ kind: 'channel', channel: 'sms', content: { en: 'text' } }],
+      [
+        { kind: 'delay', seconds: 60, content: { en: { text: 'x' } } },
+        { kind: 'channel', channel: 'sms' },
+      ],
+    ])
+      expect({ bad, status: (await put(bad)).status }).toEqual({ bad, status: 400 })
+    expect((await api(t, 'GET', '/v1/admin/notification-types/wf.own_checks/workflow', admin)).body.version).toBe(0)
+  })
+
+  it("previews the step's own message (unsaved), in the locale asked or the one it has", async () => {
+    const key = await typeWith(['in_app', 'sms'], [])
+    const preview = (locale: string) =>
+      api(t, 'POST', `/v1/admin/notification-types/${key}/workflow/preview`, admin, {
+        steps: [
+          { kind: 'channel', channel: 'in_app' },
+          { kind: 'channel', channel: 'sms', content: { fa: { text: 'آخرین یادآوری {{ orderId }}' } } },
+        ],
+        locale,
+        data: { orderId: 'P-9' },
+      })
+    for (const locale of ['en', 'fa']) {
+      const res = await preview(locale)
+      expect(res.status).toBe(200)
+      expect(res.body.steps[1].rendered.text).toBe('آخرین یادآوری P-9')
+    }
+    expect((await preview('en')).body.steps[0].rendered.title).toBe('1 new')
+  })
+})
+
 describe('versions, the activity feed and the preview', () => {
   it('a run keeps the version it started with', async () => {
     const key = await typeWith(

@@ -6,7 +6,7 @@ import { AppError } from '../../core/http/errors'
 import { decodeCursor, pageOf } from '../../core/http/paging'
 import type { InboxItemView } from './events'
 import './events'
-import { deliveriesRepo, inboxRepo, type DeliveryRow, type InboxItemRow } from './repo'
+import { deliveriesRepo, inboxRepo, type DeliveryRow, type InboxItemRow, type TemplateStamp } from './repo'
 import type { TemplateContent } from './templates'
 
 export function itemView(row: InboxItemRow): InboxItemView {
@@ -30,12 +30,7 @@ export function createInbox(deps: { db: Db; events: EventBus }) {
   const unreadCount = (userId: string) => db.transaction((tx) => inboxRepo.unreadCount(tx, userId))
 
   /** Stores the item and marks the delivery delivered in one transaction; idempotent per delivery. */
-  async function deliver(
-    d: DeliveryRow,
-    category: string,
-    rendered: TemplateContent,
-    stamp: { templateId: string; templateVersion: number },
-  ) {
+  async function deliver(d: DeliveryRow, category: string, rendered: TemplateContent, stamp: TemplateStamp) {
     const stored = await db.transaction(async (tx) => {
       const row = await inboxRepo.insert(tx, {
         id: newId(),

@@ -35,11 +35,13 @@ import {
   type NewAttempt,
   type NotificationRow,
   type SentOutcome,
+  type TemplateStamp,
   type TypeRow,
 } from './repo'
 import type { DeliveryStatus, Guarantee, notifications, NotifyChannel } from './tables'
 import { renderTemplate, type RenderContext, type TemplateContent } from './templates'
 import { JOB_RUN, type RunJob } from './runs'
+import { stepMessage } from './workflow-rules'
 import type { Workflows } from './workflows'
 
 export const JOB_FANOUT = 'notify-fanout'
@@ -435,15 +437,21 @@ export function createPipeline(deps: {
       return
     }
 
-    const template = await catalog.currentTemplate(type.id, d.channel, contact.locale)
+    // A workflow's channel step may carry its own message (in the version the run started with);
+    // after a digest step, templates see what it collected.
+    const run = d.runId ? await runsRepo.byId(db, d.runId) : undefined
+    const workflow = run ? await deps.workflows.byId(run.workflowId) : undefined
+    const template =
+      stepMessage(workflow?.steps[d.step], contact.locale, DEFAULT_LOCALE) ??
+      (await catalog.currentTemplate(type.id, d.channel, contact.locale))
     if (!template) {
       await setDelivery(db, d.id, { status: 'failed', reason: `no ${d.channel} template for ${contact.locale} or ${DEFAULT_LOCALE}` })
       return
     }
+    const stamp: TemplateStamp =
+      'id' in template ? { templateId: template.id, templateVersion: template.version } : { templateId: null, templateVersion: null }
     let rendered: TemplateContent
     const { formats } = await settings.read()
-    // After a digest step, templates see what it collected.
-    const run = d.runId ? await runsRepo.byId(db, d.runId) : undefined
     try {
       rendered = await renderTemplate(d.channel, template.content as TemplateContent, {
         locale: template.locale,
@@ -461,15 +469,9 @@ export function createPipeline(deps: {
         brand: deps.brand,
       })
     } catch (e) {
-      await setDelivery(db, d.id, {
-        status: 'failed',
-        reason: (e as Error).message,
-        templateId: template.id,
-        templateVersion: template.version,
-      })
+      await setDelivery(db, d.id, { status: 'failed', reason: (e as Error).message, ...stamp })
       return
     }
-    const stamp = { templateId: template.id, templateVersion: template.version }
 
     const { filter } = await settings.read()
     const visible = [rendered.subject, rendered.title, rendered.body, rendered.text]

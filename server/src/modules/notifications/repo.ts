@@ -373,10 +373,13 @@ export interface SentOutcome {
   providerMessageId: string | null
   attempts: number
   meta: Record<string, unknown>
-  templateId: string
-  templateVersion: number
+  templateId: string | null
+  templateVersion: number | null
   onlyIf: DeliveryStatus[]
 }
+
+/** Which template a delivery was rendered with (both null: a workflow step's own message). */
+export type TemplateStamp = Pick<SentOutcome, 'templateId' | 'templateVersion'>
 
 export interface DeliveryFilter {
   beforeId?: string

@@ -84,7 +84,11 @@ export const Delivery = Type.Object(
     reason: Nullable(Type.String()),
     providerId: Nullable(Type.String()),
     providerMessageId: Nullable(Type.String()),
-    templateVersion: Nullable(Type.Integer()),
+    templateVersion: Nullable(
+      Type.Integer({
+        description: "The type's template version it was rendered with (null: a workflow step's own message, or not rendered yet)",
+      }),
+    ),
     attempts: Type.Integer(),
     meta: Type.Unknown(),
     createdAt: Type.String(),
@@ -396,12 +400,24 @@ const Condition = Type.Union(
   ],
   { description: 'A condition on a step' },
 )
+const StepContent = Type.Object(
+  { en: Type.Optional(TemplateContent), fa: Type.Optional(TemplateContent) },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description:
+      "This step's own message per locale, with the channel's template fields (e.g. a second, firmer e-mail), versioned with the workflow: a recipient gets their locale's, else en's, else the other one; without content the type's template is used",
+  },
+)
 const If = Type.Optional(Type.Array(Condition, { maxItems: 10, description: 'Every condition must hold, or the step is skipped' }))
 export const WorkflowStep = Type.Union(
   [
     Type.Object(
-      { kind: Type.Literal('channel'), channel: Channel, if: If },
-      { additionalProperties: false, description: "Send on one channel with the type's template for it" },
+      { kind: Type.Literal('channel'), channel: Channel, content: Type.Optional(StepContent), if: If },
+      {
+        additionalProperties: false,
+        description: "Send on one channel with the type's template for it, or with the step's own message (content)",
+      },
     ),
     Type.Object(
       {

@@ -5,6 +5,7 @@ import type { Static } from 'typebox'
 import { AppError } from '../../core/http/errors'
 import type { WorkflowStep as WorkflowStepSchema } from './schemas'
 import type { NotifyChannel } from './tables'
+import { validateTemplate, type TemplateContent } from './templates'
 
 export type WorkflowStep = Static<typeof WorkflowStepSchema>
 export type Condition = NonNullable<WorkflowStep['if']>[number]
@@ -34,6 +35,9 @@ export function checkWorkflow(steps: WorkflowStep[], typeChannels: NotifyChannel
     const field = `steps[${i}]`
     if (step.kind === 'channel' && !typeChannels.includes(step.channel))
       errors.push({ field: `${field}.channel`, message: `the type does not use ${step.channel}`, code: 'channel_unused' })
+    if (step.kind === 'channel')
+      for (const [locale, content] of Object.entries(step.content ?? {}))
+        errors.push(...templateErrors(step.channel, content, `${field}.content.${locale}`))
     if (step.kind === 'delay') {
       if ((step.seconds === undefined) === (step.until === undefined))
         errors.push({ field, message: 'a delay takes either seconds or until (a time in the data)', code: 'delay_time' })
@@ -61,6 +65,32 @@ export function checkWorkflow(steps: WorkflowStep[], typeChannels: NotifyChannel
   if (steps.length && !steps.some((s) => s.kind === 'channel'))
     errors.push({ field: 'steps', message: 'a workflow sends on at least one channel', code: 'no_channel_step' })
   if (errors.length) throw new AppError('unprocessable', `The workflow is not valid: ${errors[0].field} ${errors[0].message}`, { errors })
+}
+
+/** A step's own message refused as a template would be (a field missing or unknown, a syntax error), under the step's field names. */
+function templateErrors(channel: NotifyChannel, content: TemplateContent, field: string) {
+  try {
+    validateTemplate(channel, content)
+    return []
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e
+    return (e.extra.errors ?? []).map((x) => ({ field: x.field.replace(/^content/, field), message: x.message, code: 'template' }))
+  }
+}
+
+/**
+ * The message a channel step sends in, when it carries its own: the recipient's locale, else the
+ * default's, else the one it has. Undefined: the type's template is used.
+ */
+export function stepMessage(
+  step: WorkflowStep | undefined,
+  locale: 'en' | 'fa',
+  defaultLocale: 'en' | 'fa',
+): { locale: 'en' | 'fa'; content: TemplateContent } | undefined {
+  if (step?.kind !== 'channel' || !step.content) return undefined
+  const content = step.content
+  const chosen = [locale, defaultLocale, 'en' as const, 'fa' as const].find((l) => content[l])
+  return chosen && { locale: chosen, content: content[chosen]! }
 }
 
 /** The value at a data path ("data.order.id"), or undefined. */

@@ -10,10 +10,10 @@ import { isUniqueViolation } from '../../core/db/errors'
 import { newId } from '../../core/db/ids'
 import type { Principal } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
-import type { Catalog } from './catalog'
+import { DEFAULT_LOCALE, type Catalog } from './catalog'
 import { workflowsRepo, type Locale, type WorkflowRow } from './repo'
 import type { Workflow, WorkflowPreview, WorkflowPreviewBody } from './schemas'
-import { checkWorkflow, delayEnd, failedCondition, type WorkflowStep } from './workflow-rules'
+import { checkWorkflow, delayEnd, failedCondition, stepMessage, type WorkflowStep } from './workflow-rules'
 
 /** Workflow versions are immutable: kept by id, the oldest dropped past this many. */
 const VERSIONS_KEPT = 500
@@ -130,8 +130,16 @@ export function createWorkflows(deps: { db: Db; bus: InvalidationBus; audit: Aud
       }
       switch (step.kind) {
         case 'channel': {
+          // The step's own message when it has one (checked above), else the type's saved template.
+          const own = stepMessage(step, input.locale as Locale, DEFAULT_LOCALE)
           const rendered = await catalog
-            .preview(key, { channel: step.channel, locale: input.locale as Locale, data, ...(digest ? { digest } : {}) })
+            .preview(key, {
+              channel: step.channel,
+              locale: own?.locale ?? (input.locale as Locale),
+              content: own?.content,
+              data,
+              ...(digest ? { digest } : {}),
+            })
             .then((r) => r.rendered)
             .catch((e: unknown) => (e instanceof AppError ? { error: e.message } : Promise.reject(e)))
           out.push({ index, kind: step.kind, outcome: 'send', atSeconds: at, detail: step.channel, rendered })
