@@ -375,6 +375,14 @@ describe.runIf(chromiumAvailable())('notification workflows', () => {
     expect(await row.locator('time[title]').last().getAttribute('title')).toMatch(/۱۴۰[۴-۶]/)
     await screenshot(fa, 'workflow-runs-fa')
     await expectAccessible(fa)
+    // The cancel-by-key form on a phone, right to left.
+    await fa.setViewportSize(PHONE)
+    const cancel = fa.getByRole('form', { name: 'لغو با کلید لغو' })
+    await cancel.getByRole('textbox', { name: 'کلید لغو' }).scrollIntoViewIfNeeded()
+    await cancel.getByRole('button', { name: 'لغو کن' }).click()
+    await cancel.getByText('پر کردن این بخش لازم است.').waitFor()
+    await screenshot(fa, 'workflow-cancel-phone-fa')
+    await expectAccessible(fa)
   })
   it('lists the saved versions; an older one loads into the editor and saves as the next version', async () => {
     // Version 2, saved elsewhere: the escalation without its SMS.
@@ -414,6 +422,85 @@ describe.runIf(chromiumAvailable())('notification workflows', () => {
     expect(third.body).toMatchObject({ version: 3, steps: first.body.steps })
     await current.getByText('Send (In-app) → Delay → Send (Email) → Delay → Send (SMS)', { exact: true }).waitFor()
     expect(await versions.getByRole('row').count()).toBe(4) // the header and three versions
+  })
+
+  it('gives a step its own message: a second, firmer e-mail written in one language, refused on its field, previewed and saved', async () => {
+    await admin.goto(typePath)
+    const workflow = section(admin)
+    const email = step(workflow, 3, 'Email')
+    await email.getByText("Its own message, not the type's template").click()
+    const english = email.getByRole('group', { name: 'Message in English' })
+    await email.getByRole('group', { name: 'Message in Persian' }).waitFor()
+    await english.getByRole('textbox', { name: 'Subject' }).fill('Still waiting: {{ ticketId }}')
+    await english.getByRole('textbox', { name: 'HTML body' }).fill('<p>We are still waiting for your answer.</p>')
+    await english.getByRole('textbox', { name: 'Plain-text version' }).fill('We are still waiting {{ ticketId ')
+    await workflow.getByRole('button', { name: 'Save workflow' }).click()
+    // The server's syntax error lands on that language's field, with focus there.
+    const text = english.getByRole('textbox', { name: 'Plain-text version' })
+    await english.getByText(/line .1., column/).waitFor()
+    expect(await text.evaluate((el) => el === document.activeElement)).toBe(true)
+    expect((await api(server.url, 'GET', `/v1/admin/notification-types/${typeKey}/workflow`, undefined, adminToken)).body.version).toBe(3)
+
+    await text.fill('We are still waiting for your answer on {{ ticketId }}.')
+    const preview = section(admin, 'Preview')
+    await preview.getByLabel('Sample data for the workflow (JSON)').fill('{"ticketId": "T-44", "priority": "low"}')
+    const item = (n: number) =>
+      preview
+        .getByRole('list', { name: 'Timeline' })
+        .getByRole('listitem')
+        .nth(n - 1)
+    await item(3).getByText('Still waiting: T-44').waitFor()
+    // A Persian recipient gets the English message while the Persian one is left blank.
+    await choose(admin, preview, 'Language of the preview', 'فارسی')
+    await item(1).getByText('تیکت T-44 پاسخ دارد').waitFor()
+    await item(3).getByText('Still waiting: T-44').waitFor()
+    await settled(admin)
+    await expectAccessible(admin)
+    await screenshot(admin, 'workflow-own-message-en')
+
+    await workflow.getByRole('button', { name: 'Save workflow' }).click()
+    await workflow
+      .getByRole('status')
+      .filter({ hasText: `Saved as version ${iso('4')}.` })
+      .waitFor()
+    const saved = await api(server.url, 'GET', `/v1/admin/notification-types/${typeKey}/workflow`, undefined, adminToken)
+    expect(saved.body.steps[2]).toEqual({
+      kind: 'channel',
+      channel: 'email',
+      if: [{ check: 'in_app_unread' }],
+      content: {
+        en: {
+          subject: 'Still waiting: {{ ticketId }}',
+          html: '<p>We are still waiting for your answer.</p>',
+          text: 'We are still waiting for your answer on {{ ticketId }}.',
+        },
+      },
+    })
+    await admin
+      .getByRole('region', { name: 'Saved versions' })
+      .getByText('Send (In-app) → Delay → Send (Email, own message) → Delay → Send (SMS)', { exact: true })
+      .first()
+      .waitFor()
+    // After a reload the step still has its message; unchecking it goes back to the type's template.
+    await admin.reload()
+    const again = step(section(admin), 3, 'Email')
+    expect(await again.getByRole('checkbox', { name: "Its own message, not the type's template" }).isChecked()).toBe(true)
+    expect(await again.getByRole('group', { name: 'Message in English' }).getByRole('textbox', { name: 'Subject' }).inputValue()).toBe(
+      'Still waiting: {{ ticketId }}',
+    )
+    // In Persian on a phone: the step's message boxes right to left, the English fields left to right.
+    const fa = await pages.signedIn('fa-IR', ADMIN_EMAIL, ADMIN_PASSWORD, 'fa')
+    await fa.setViewportSize(PHONE)
+    await fa.goto(typePath)
+    const faStep = section(fa, 'گردش کار').getByRole('group', { name: `گام ${iso('۳')}: ${iso('ایمیل')}`, exact: true })
+    const faEnglish = faStep.getByRole('group', { name: 'پیام به انگلیسی' })
+    await faEnglish.getByRole('textbox', { name: 'موضوع' }).scrollIntoViewIfNeeded()
+    expect(await faEnglish.getByRole('textbox', { name: 'موضوع' }).getAttribute('dir')).toBe('ltr')
+    expect(await faStep.getByRole('group', { name: 'پیام به فارسی' }).getByRole('textbox', { name: 'موضوع' }).getAttribute('dir')).toBe(
+      'rtl',
+    )
+    await screenshot(fa, 'workflow-own-message-phone-fa')
+    await expectAccessible(fa)
   })
 
   it('calls off what a trigger started by its cancel key, from the runs view', async () => {

@@ -505,6 +505,13 @@ export const en = {
   'workflow.removeStep': 'Remove step {n}',
   'workflow.moved': 'Step {from} is now step {to}.',
   'workflow.stepRemoved': 'Step {n} was removed.',
+  'workflow.ownMessage': "Its own message, not the type's template",
+  'workflow.hint.ownMessage': 'For example a second, firmer reminder. Saved with this version of the workflow.',
+  'workflow.hint.ownMessageLanguages':
+    "Write at least one language. A recipient whose language is left blank gets the English message, else the Persian one. The fields see the same data as the type's template.",
+  'workflow.messageIn.en': 'Message in English',
+  'workflow.messageIn.fa': 'Message in Persian',
+  'workflow.ownMessageShort': 'own message',
   'workflow.field.channel': 'Channel',
   'workflow.field.delayMode': 'Wait',
   'workflow.delayMode.fixed': 'For a fixed time',

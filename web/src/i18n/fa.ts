@@ -508,6 +508,13 @@ export const fa: Messages = {
   'workflow.removeStep': 'حذف گام {n}',
   'workflow.moved': 'گام {from} اکنون گام {to} است.',
   'workflow.stepRemoved': 'گام {n} حذف شد.',
+  'workflow.ownMessage': 'پیامِ خودِ این گام، به‌جای قالبِ نوع',
+  'workflow.hint.ownMessage': 'مثلاً یادآوری دوم و جدی‌تر. با همین نسخهٔ گردش کار ذخیره می‌شود.',
+  'workflow.hint.ownMessageLanguages':
+    'دست‌کم یک زبان را بنویسید. گیرنده‌ای که زبانش خالی مانده، پیام انگلیسی و اگر نبود پیام فارسی را می‌گیرد. این فیلدها همان داده‌های قالبِ نوع را می‌بینند.',
+  'workflow.messageIn.en': 'پیام به انگلیسی',
+  'workflow.messageIn.fa': 'پیام به فارسی',
+  'workflow.ownMessageShort': 'پیام خودش',
   'workflow.field.channel': 'راه ارسال',
   'workflow.field.delayMode': 'نوع درنگ',
   'workflow.delayMode.fixed': 'به مدت معین',

@@ -8,6 +8,7 @@ import {
   fieldOfPath,
   formatDuration,
   newStep,
+  refusalText,
   stepDraft,
   stepOf,
   stepsOf,
@@ -107,6 +108,31 @@ describe('workflow drafts', () => {
     expect(fieldOfPath('body.steps.3.key', drafts)).toBe('steps.3.groupKey')
     expect(fieldOfPath('steps', drafts)).toBe('steps')
     expect(fieldOfPath('steps[9].channel', drafts)).toBe('steps')
+  })
+
+  it("keeps a channel step's own message: languages left blank out, JSON parsed, refusals on the language's field", () => {
+    const step: WorkflowStep = {
+      kind: 'channel',
+      channel: 'push',
+      content: { fa: { title: 'یادآوری دوم', body: 'سفارش {{ orderId }}', data: { url: '/orders' } } },
+    }
+    const draft = stepDraft(step)
+    expect(draft).toMatchObject({ ownMessage: true, message: { en: { title: '', body: '', data: '' } } })
+    expect(stepOf(draft)).toEqual(step)
+    // Turned off: the type's template again, whatever is still written.
+    expect(stepOf({ ...draft, ownMessage: false })).toEqual({ kind: 'channel', channel: 'push' })
+    // On but nothing written, or JSON that is not an object of strings: not ready to preview.
+    expect(stepOf({ ...newStep('channel', 'sms'), ownMessage: true })).toBeNull()
+    expect(stepOf({ ...draft, message: { ...draft.message, fa: { ...draft.message.fa, data: '[1]' } } })).toBeNull()
+    // A draft holding another channel's fields sends only this channel's.
+    const sms = { ...newStep('channel', 'sms'), ownMessage: true, message: { en: { text: 'Last call', title: 'left over' }, fa: {} } }
+    expect(stepOf(sms)).toEqual({ kind: 'channel', channel: 'sms', content: { en: { text: 'Last call' } } })
+    expect(fieldOfPath('steps[0].content.fa.title', [draft])).toBe('steps.0.message.fa.title')
+    expect(fieldOfPath('body.steps.0.content.en.data.url', [draft])).toBe('steps.0.message.en.data')
+    const t = translator(en, 'en')
+    expect(
+      refusalText(t, 'en', { field: 'steps[0].content.fa.body', message: 'syntax error on line 2, column 4: x', code: 'template' }),
+    ).toBe(translator(en, 'en')('editor.syntaxError', { line: 2, column: 4 }))
   })
 
   it('says durations in both languages, Persian digits in Persian', () => {

@@ -15,7 +15,7 @@ import type {
 } from '@caravan/sdk'
 import { useEffect, useId, useRef, useState } from 'react'
 import { Controller } from 'react-hook-form'
-import { LOCALES, useI18n, type MessageKey, type Translate } from '../../../i18n'
+import { LOCALES, useI18n, type Translate } from '../../../i18n'
 import { navigate } from '../../../navigation'
 import {
   Button,
@@ -51,10 +51,14 @@ import {
   contentOf,
   draftOf,
   isBlank,
+  fieldDir,
+  fieldHint,
+  fieldLabel,
   parseObject,
   sameDraft,
   templateErrorMessage,
   templateErrors,
+  templateFieldError,
   type Draft,
   type TemplateField,
 } from './templates'
@@ -348,7 +352,7 @@ function TemplateForm({
               spellCheck: 'false',
               description: hint ? t(hint) : undefined,
               // Code (HTML, JSON, addresses) reads left to right; words follow the template's language.
-              dir: field.kind === 'html' || field.kind === 'json' || field.name === 'actionUrl' ? ('ltr' as const) : dirOf(locale),
+              dir: fieldDir(field, locale),
               lang: locale,
             }
             return field.kind === 'line' ? (
@@ -369,26 +373,7 @@ function TemplateForm({
 }
 
 function rulesOf(t: Translate, field: TemplateField) {
-  return {
-    validate: (value: string) => {
-      if (field.required && value.trim() === '') return t('editor.required')
-      if (field.kind === 'json' && value.trim() !== '' && !parseObject(value, true)) return t('editor.dataInvalid')
-      return true
-    },
-  }
-}
-
-function fieldLabel(channel: NotificationChannel, name: string): MessageKey {
-  if (channel === 'email' && name === 'text') return 'editor.field.textVersion'
-  if (channel === 'sms' && name === 'text') return 'editor.field.message'
-  return `editor.field.${name}` as MessageKey
-}
-
-function fieldHint(channel: NotificationChannel, name: string): MessageKey | undefined {
-  if (channel === 'email' && name === 'html') return 'editor.hint.html'
-  if (name === 'data') return 'editor.hint.data'
-  if (name === 'actionUrl') return 'editor.hint.actionUrl'
-  return undefined
+  return { validate: (value: string) => templateFieldError(t, field, value, field.required) ?? true }
 }
 
 interface PreviewState {

@@ -5,6 +5,7 @@ import type { NotificationChannel } from '@caravan/sdk'
 import { useEffect, useId, useRef, useState } from 'react'
 import { useFieldArray, useFormState, useWatch, type FieldPath } from 'react-hook-form'
 import { useI18n, type Translate } from '../../../i18n'
+import { StepMessage } from './StepMessage'
 import { Button, FormNumberField, FormSelectField, FormTextField, type Say, type ServerForm } from '../../../ui'
 import {
   CHECKS,
@@ -193,6 +194,7 @@ function StepCard({
           {draft.kind === 'delay' && <DelayFields form={form} index={index} draft={draft} />}
           {(draft.kind === 'digest' || draft.kind === 'throttle') && <WindowFields form={form} index={index} kind={draft.kind} />}
         </div>
+        {draft.kind === 'channel' && draft.channel && <StepMessage form={form} index={index} channel={draft.channel} />}
         <Conditions form={form} index={index} />
       </div>
     </li>

@@ -17,7 +17,9 @@ type Version = NotificationWorkflow & { current: boolean }
 function stepLine(t: Translate, steps: WorkflowStep[]): string {
   return steps
     .map((step) =>
-      step.kind === 'channel' ? `${t('workflow.kind.channel')} (${t(`channel.${step.channel}`)})` : t(`workflow.kind.${step.kind}`),
+      step.kind === 'channel'
+        ? `${t('workflow.kind.channel')} (${t(`channel.${step.channel}`)}${step.content ? `, ${t('workflow.ownMessageShort')}` : ''})`
+        : t(`workflow.kind.${step.kind}`),
     )
     .join(' → ')
 }

@@ -1,7 +1,7 @@
 // What the template editor knows about templates: each channel's fields (the server's
 // TEMPLATE_FIELDS), drafts as text, and the server's field errors in the reader's language.
-import type { CaravanError, NotificationChannel, TemplateContent } from '@caravan/sdk'
-import type { Translate } from '../../../i18n'
+import type { CaravanError, Locale, NotificationChannel, TemplateContent } from '@caravan/sdk'
+import type { MessageKey, Translate } from '../../../i18n'
 
 /** line: one-line input · text: textarea · html: textarea of HTML · json: textarea of a JSON object of strings. */
 export type FieldKind = 'line' | 'text' | 'html' | 'json'
@@ -43,6 +43,9 @@ export function draftOf(channel: NotificationChannel, content?: TemplateContent)
 }
 
 export const isBlank = (draft: Draft | undefined) => !draft || Object.values(draft).every((v) => v.trim() === '')
+/** No field of the channel's template is filled (a draft may hold another channel's fields too). */
+export const isBlankFor = (channel: NotificationChannel, draft: Draft | undefined) =>
+  TEMPLATE_FIELDS[channel].every((f) => (draft?.[f.name] ?? '').trim() === '')
 export const sameDraft = (a: Draft | undefined, b: Draft | undefined) => JSON.stringify(a ?? {}) === JSON.stringify(b ?? {})
 
 /** Parses a JSON object; null when the text is not one (`strings`: every value must be a string). */
@@ -101,4 +104,29 @@ export function templateErrorMessage(t: Translate, message: string): { text: str
   if (/^(renders to more than|the message is larger than|takes longer than|builds more than)/.test(message))
     return { text: t('editor.renderLimit'), detail: message }
   return { text: t('fieldError.generic'), detail: message }
+}
+
+/** A field's label: the e-mail's text is its plain-text version, the SMS's text its message. */
+export function fieldLabel(channel: NotificationChannel, name: string): MessageKey {
+  if (channel === 'email' && name === 'text') return 'editor.field.textVersion'
+  if (channel === 'sms' && name === 'text') return 'editor.field.message'
+  return `editor.field.${name}` as MessageKey
+}
+
+export function fieldHint(channel: NotificationChannel, name: string): MessageKey | undefined {
+  if (channel === 'email' && name === 'html') return 'editor.hint.html'
+  if (name === 'data') return 'editor.hint.data'
+  if (name === 'actionUrl') return 'editor.hint.actionUrl'
+  return undefined
+}
+
+/** Code (HTML, JSON, addresses) reads left to right; words follow the template's language. */
+export const fieldDir = (field: TemplateField, locale: Locale): 'ltr' | 'rtl' =>
+  field.kind === 'html' || field.kind === 'json' || field.name === 'actionUrl' ? 'ltr' : locale === 'fa' ? 'rtl' : 'ltr'
+
+/** What is wrong with a field's text as typed (empty while `required`, JSON that is not an object of strings), or null. */
+export function templateFieldError(t: Translate, field: TemplateField, value: string, required: boolean): string | null {
+  if (required && value.trim() === '') return t('editor.required')
+  if (field.kind === 'json' && value.trim() !== '' && !parseObject(value, true)) return t('editor.dataInvalid')
+  return null
 }

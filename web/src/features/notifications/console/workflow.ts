@@ -1,9 +1,10 @@
 // What the workflow editor knows about a type's steps: a step as the form holds it (every setting
 // as a field, durations as an amount and a unit), to and from the API's steps, the server's limits,
 // the server's refusals in the form's names and words, and durations in words.
-import type { CaravanError, Locale, NotificationChannel, WorkflowCondition, WorkflowStep } from '@caravan/sdk'
+import type { CaravanError, Locale, NotificationChannel, TemplateContent, WorkflowCondition, WorkflowStep } from '@caravan/sdk'
 import type { MessageKey, Translate } from '../../../i18n'
 import { fieldErrorMessage } from '../../../ui'
+import { contentOf, draftOf, isBlankFor, templateErrorMessage, type Draft } from './templates'
 
 export type StepKind = WorkflowStep['kind']
 export type Check = WorkflowCondition['check']
@@ -14,6 +15,8 @@ export const STEP_KINDS: readonly StepKind[] = ['channel', 'delay', 'digest', 't
 export const CHECKS: readonly Check[] = ['in_app_unread', 'in_app_unseen', 'phone_verified', 'data']
 export const OPS: readonly Op[] = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'exists', 'not_exists']
 export const UNITS: readonly Unit[] = ['seconds', 'minutes', 'hours', 'days']
+/** The languages a step's own message is written in, in the order the server falls back (en first). */
+export const MESSAGE_LOCALES: readonly Locale[] = ['en', 'fa']
 const UNIT_SECONDS: Record<Unit, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 }
 const DAY = 86_400
 
@@ -57,6 +60,9 @@ export interface StepDraft {
   windowUnit: Unit
   maxEvents: number | null
   limit: number | null
+  /** A channel step's own message instead of the type's template, per language (fields as text). */
+  ownMessage: boolean
+  message: Record<Locale, Draft>
   conditions: ConditionDraft[]
 }
 
@@ -88,6 +94,8 @@ export function newStep(kind: StepKind, channel: NotificationChannel | '' = ''):
     windowUnit: 'hours',
     maxEvents: null,
     limit: kind === 'throttle' ? 1 : null,
+    ownMessage: false,
+    message: { en: {}, fa: {} },
     conditions: [],
   }
 }
@@ -109,7 +117,12 @@ export function stepDraft(step: WorkflowStep): StepDraft {
   const draft: StepDraft = { ...newStep(step.kind), conditions: (step.if ?? []).map(conditionDraft) }
   switch (step.kind) {
     case 'channel':
-      return { ...draft, channel: step.channel }
+      return {
+        ...draft,
+        channel: step.channel,
+        ownMessage: Boolean(step.content),
+        message: { en: draftOf(step.channel, step.content?.en), fa: draftOf(step.channel, step.content?.fa) },
+      }
     case 'delay': {
       if (step.until === undefined) {
         const { amount, unit } = amountOf(step.seconds ?? 0)
@@ -157,14 +170,30 @@ function condition(c: ConditionDraft): WorkflowCondition {
 
 const whole = (n: number | null): n is number => typeof n === 'number' && Number.isInteger(n)
 
+/** A channel step's own message as the API takes it (languages left blank out); null while none is written or its JSON is not valid. */
+function messageOf(d: StepDraft & { channel: NotificationChannel }): Partial<Record<Locale, TemplateContent>> | null {
+  const content: Partial<Record<Locale, TemplateContent>> = {}
+  for (const locale of MESSAGE_LOCALES) {
+    if (isBlankFor(d.channel, d.message[locale])) continue
+    const written = contentOf(d.channel, d.message[locale])
+    if (written.invalid.length) return null
+    content[locale] = written.content
+  }
+  return Object.keys(content).length ? content : null
+}
+
 /** The API's step for a draft; null while a setting it needs is missing (the preview waits for it). */
 export function stepOf(d: StepDraft): WorkflowStep | null {
   const conditions = d.conditions.map(condition)
   const ifs = conditions.length ? { if: conditions } : {}
   const key = d.groupKey.trim() ? { key: d.groupKey.trim() } : {}
   switch (d.kind) {
-    case 'channel':
-      return d.channel ? { kind: 'channel', channel: d.channel, ...ifs } : null
+    case 'channel': {
+      if (!d.channel) return null
+      if (!d.ownMessage) return { kind: 'channel', channel: d.channel, ...ifs }
+      const content = messageOf({ ...d, channel: d.channel })
+      return content && { kind: 'channel', channel: d.channel, content, ...ifs }
+    }
     case 'delay': {
       if (d.delayMode === 'fixed')
         return whole(d.delayAmount) ? { kind: 'delay', seconds: secondsOf(d.delayAmount, d.delayUnit), ...ifs } : null
@@ -233,6 +262,8 @@ export function fieldOfPath(path: string, drafts: StepDraft[]): string {
   if (!draft) return 'steps'
   const [setting, j, conditionField] = segments.slice(2)
   const step = `steps.${i}`
+  // A step's own message: `content.fa.subject` (or `content.en.data.url`) is the field of that language.
+  if (setting === 'content' && (j === 'en' || j === 'fa') && conditionField) return `${step}.message.${j}.${conditionField}`
   if (setting === 'if' && j !== undefined && draft.conditions[Number(j)]) {
     const field = conditionField === 'path' || conditionField === 'op' || conditionField === 'value' ? conditionField : 'check'
     return `${step}.conditions.${j}.${field}`
@@ -255,6 +286,7 @@ const REFUSAL_MESSAGES: Record<string, MessageKey> = {
 export function refusalText(t: Translate, locale: Locale, error: { field: string; message: string; code?: string }): string {
   const known = error.code ? REFUSAL_MESSAGES[error.code] : undefined
   if (known) return t(known)
+  if (error.code === 'template') return templateErrorMessage(t, error.message).text
   // A data path the schema refused (its pattern).
   if (/\.(path|until|key)$/.test(error.field) && /pattern/.test(error.message)) return t('workflow.error.path')
   return fieldErrorMessage(t, locale, error.field, error.message)
