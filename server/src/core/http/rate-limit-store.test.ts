@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { REDIS_URL, requireServices, uniquePrefix } from '../../../test/helpers/services'
-import { memoryCounterStore, redisCounterStore, type CounterStore } from './rate-limit-store'
+import { memoryCounterStore, redisCounterStore, sweeper, type CounterStore } from './rate-limit-store'
 
 async function behaves(store: CounterStore) {
   expect(await store.peek('k')).toEqual({ count: 0, resetInSeconds: 0 })
@@ -61,6 +61,36 @@ describe('counter stores', () => {
     const positions = []
     for (const member of ['z', 'y', 'x', 'w']) positions.push((await store.hitUnique('ms', member, 60)).position)
     expect(positions).toEqual([1, 2, 3, 4])
+  })
+
+  it('memory: expired entries are swept once the map doubles, so 200,000 live keys cost a constant number of checks each', () => {
+    const map = new Map<string, number>()
+    let checks = 0
+    let now = 0
+    const sweep = sweeper(map, (expiresAt) => (checks++, expiresAt <= now), 1000)
+    for (let i = 0; i < 5000; i++) {
+      map.set(`old:${i}`, 10)
+      sweep()
+    }
+    now = 20 // the 5,000 above have expired
+    for (let i = 0; i < 200_000; i++) {
+      map.set(`live:${i}`, 100)
+      sweep()
+    }
+    expect([...map.keys()].some((k) => k.startsWith('old:'))).toBe(false)
+    expect(map.size).toBe(200_000)
+    // A scan on every new key past a fixed size would be about 200,000 × 100,000 checks.
+    expect(checks).toBeLessThan(4 * 205_000)
+  })
+
+  it('memory: a window keeps working after a sweep, and an expired one starts again', async () => {
+    let now = 1_000_000
+    const store = memoryCounterStore(() => now)
+    for (let i = 0; i < 25_000; i++) await store.hitUnique(`user:${i}`, 'n1', 10)
+    now += 11_000
+    for (let i = 25_000; i < 50_000; i++) await store.hitUnique(`user:${i}`, 'n2', 10)
+    expect(await store.hitUnique('user:1', 'n3', 10)).toEqual({ position: 1, count: 1 })
+    expect(await store.hitUnique('user:30000', 'n3', 10)).toEqual({ position: 2, count: 2 })
   })
 
   const clients: Redis[] = []

@@ -18,14 +18,41 @@ export interface CounterStore {
   hitUnique(key: string, member: string, windowSeconds: number): Promise<{ position: number; count: number }>
 }
 
-/** Members in window order: by time, then by name (Redis sorted sets order ties so). */
-const before = (a: [string, number], b: [string, number]) => a[1] < b[1] || (a[1] === b[1] && a[0] <= b[0])
+/**
+ * Removes the expired entries of `map` once it has doubled since the last sweep (and holds more
+ * than `floor`): memory stays within about twice what is live, at a constant cost per write on
+ * average. (Sweeping whenever a size was passed would scan every entry on every new key once that
+ * many keys are live, as a 100,000-member topic's recipients are for the hour their limit counts.)
+ */
+export function sweeper<V>(map: Map<string, V>, expired: (value: V) => boolean, floor = 10_000) {
+  let limit = floor
+  return () => {
+    if (map.size <= limit) return
+    for (const [key, value] of map) if (expired(value)) map.delete(key)
+    limit = Math.max(floor, map.size * 2)
+  }
+}
+
+/**
+ * A key's sliding window, compact because a big send keeps one per recipient for the hour: when
+ * it expires, then member, time, member, time… in the order they came (times strictly increase,
+ * so a member's place is its position in the list). An array literal is allocated at its size,
+ * where an object holding a Map or a pushed-to array costs about 250 bytes more per recipient.
+ */
+type Window = [expiresAt: number, ...pairs: (string | number)[]]
+const pairsIn = (w: Window) => (w.length - 1) / 2
+const timeAt = (w: Window, pair: number) => w[2 + pair * 2] as number
 
 export function memoryCounterStore(now: () => number = Date.now): CounterStore {
   const counters = new Map<string, { count: number; resetAt: number }>()
-  const windows = new Map<string, Map<string, number>>()
-  const prune = (members: Map<string, number>, oldest: number) => {
-    for (const [member, at] of members) if (at <= oldest) members.delete(member)
+  const windows = new Map<string, Window>()
+  const sweepCounters = sweeper(counters, (c) => c.resetAt <= now())
+  const sweepWindows = sweeper(windows, (w) => w[0] <= now())
+  /** Drops the members that have left the window (the oldest come first). */
+  const prune = (w: Window, oldest: number) => {
+    let pairs = 0
+    while (pairs < pairsIn(w) && timeAt(w, pairs) <= oldest) pairs++
+    if (pairs) w.splice(1, pairs * 2)
   }
   const live = (key: string) => {
     const c = counters.get(key)
@@ -41,11 +68,7 @@ export function memoryCounterStore(now: () => number = Date.now): CounterStore {
       if (!c) {
         c = { count: 0, resetAt: now() + windowSeconds * 1000 }
         counters.set(key, c)
-        // Keep the map from growing without bound under a spray of distinct keys.
-        if (counters.size > 100_000)
-          for (const [k] of counters) {
-            if (!live(k)) counters.delete(k)
-          }
+        sweepCounters()
       }
       c.count += 1
       return { count: c.count, resetInSeconds: Math.ceil((c.resetAt - now()) / 1000) }
@@ -60,24 +83,23 @@ export function memoryCounterStore(now: () => number = Date.now): CounterStore {
     },
     async hitUnique(key, member, windowSeconds) {
       const at = now()
-      const oldest = at - windowSeconds * 1000
-      let members = windows.get(key)
-      if (!members) {
-        windows.set(key, (members = new Map()))
-        if (windows.size > 100_000)
-          for (const [k, m] of windows) {
-            prune(m, oldest)
-            if (m.size === 0) windows.delete(k)
-          }
+      const windowMs = windowSeconds * 1000
+      const window = windows.get(key)
+      if (!window) {
+        windows.set(key, [at + windowMs, member, at])
+        sweepWindows()
+        return { position: 1, count: 1 }
       }
-      prune(members, oldest)
+      prune(window, at - windowMs)
+      // Members are strings and times numbers, so only a member's own slot can match.
+      const index = window.indexOf(member, 1)
+      if (index !== -1) return { position: (index - 1) / 2 + 1, count: pairsIn(window) }
       // Strictly increasing per key, like the Redis store: a member added later always ranks later.
-      const last = [...members.values()].at(-1)
-      if (!members.has(member)) members.set(member, last !== undefined && last >= at ? last + 0.001 : at)
-      const mine: [string, number] = [member, members.get(member)!]
-      let position = 0
-      for (const entry of members) if (before(entry, mine)) position++
-      return { position, count: members.size }
+      const last = pairsIn(window) ? timeAt(window, pairsIn(window) - 1) : undefined
+      const time = last !== undefined && last >= at ? last + 0.001 : at
+      window.push(member, time)
+      window[0] = time + windowMs
+      return { position: pairsIn(window), count: pairsIn(window) }
     },
   }
 }

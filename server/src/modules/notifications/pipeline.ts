@@ -307,7 +307,9 @@ export function createPipeline(deps: {
         }
         const limit = settings.limitFor(rateLimits, type.category, channel)
         if (limit !== undefined) {
-          const key = `notify-hour:${contact.id}:${type.category}:${channel}`
+          // Joined, not a template literal: a flat string, where a template makes a chain of pieces
+          // that the memory store would keep for the hour, per recipient.
+          const key = ['notify-hour', contact.id, type.category, channel].join(':')
           const { position } = await counters.hitUnique(key, step ? `${n.id}:${step.index}` : n.id, RATE_WINDOW_SECONDS)
           if (position > limit) {
             suppressed(`rate limit: ${limit} ${type.category} ${channel} messages per hour`)
