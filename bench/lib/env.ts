@@ -28,6 +28,19 @@ export const cpuProfileArgs: string[] = process.env.BENCH_CPU_PROFILE_DIR
   ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROFILE_DIR)}`]
   : []
 
+/**
+ * Diagnostics for memory: BENCH_HEAP_LIMIT_MB caps a measured Caravan's V8 old space (a run that
+ * finishes under a small cap never held more than that), and BENCH_HEAP_SNAPSHOT_DIR lets a
+ * workload ask it for heap snapshots (SIGUSR2; lib/heap.ts takes and sums them).
+ */
+export const heapArgs: string[] = [
+  ...(process.env.BENCH_HEAP_LIMIT_MB ? [`--max-old-space-size=${positiveInt('BENCH_HEAP_LIMIT_MB', 0)}`] : []),
+  ...(process.env.BENCH_HEAP_SNAPSHOT_DIR
+    ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${resolve(process.env.BENCH_HEAP_SNAPSHOT_DIR)}`]
+    : []),
+]
+export const heapSnapshotDir = process.env.BENCH_HEAP_SNAPSHOT_DIR ? resolve(process.env.BENCH_HEAP_SNAPSHOT_DIR) : undefined
+
 /** What the figures depend on, for the results file. */
 export function machineInfo() {
   return {

@@ -14,7 +14,9 @@
 // BENCH_RECIPIENTS (2000, at most 10,000: one notification's limit), BENCH_PGLITE=0 to skip PGlite,
 // BENCH_TOPIC (off; e.g. 100000: one notification to a topic of that many subscribers, Caravan's
 // resident memory sampled throughout), BENCH_CPU_PROFILE_DIR (diagnostics: every Caravan process
-// measured writes a V8 CPU profile there).
+// measured writes a V8 CPU profile there), BENCH_HEAP_LIMIT_MB (caps Caravan's V8 old space: a
+// topic that finishes under the cap never held more) and BENCH_HEAP_SNAPSHOT_DIR (the topic run
+// takes a heap snapshot before the send and after it, and reports what stayed reachable).
 // Exit code: 0 all clean, 1 could not run, 2 some workload saw an error, an unexpected status, a
 // delivery that did not end `delivered`, or did not finish in time.
 import { PGlite } from '@electric-sql/pglite'
@@ -27,7 +29,8 @@ import { fileURLToPath } from 'node:url'
 import type { BaselineResult } from './baseline'
 import { onCleanup, runBench } from '../lib/cleanup'
 import { connectAdmin, freshDatabase } from '../lib/databases'
-import { cpuProfileArgs, machineInfo, positiveInt, withPglite } from '../lib/env'
+import { cpuProfileArgs, heapArgs, heapSnapshotDir, machineInfo, positiveInt, withPglite } from '../lib/env'
+import { summarizeHeap, takeHeapSnapshot } from '../lib/heap'
 import { jsonPost, measure, statusCounts, type LoadSettings } from '../lib/load'
 import { pgCounters, perUnit } from '../lib/pgstats'
 import { residentMb, totalCpuSeconds } from '../lib/proc'
@@ -444,7 +447,7 @@ async function deliveryProgress(db: pg.Client, id: string): Promise<{ rows: numb
 /** Caravan (--role all) on a fresh PostgreSQL database, and a client of that database. */
 async function caravanOnPostgres() {
   const databaseUrl = await freshDatabase()
-  const caravan = await startCaravan({ databaseUrl, role: 'all', env: adminEnv, nodeArgs: cpuProfileArgs })
+  const caravan = await startCaravan({ databaseUrl, role: 'all', env: adminEnv, nodeArgs: [...cpuProfileArgs, ...heapArgs] })
   const db = new pg.Client({ connectionString: databaseUrl })
   await db.connect()
   onCleanup(() => db.end())
@@ -577,6 +580,8 @@ async function topicCaravanPostgres(members: number): Promise<Row> {
     )
     console.log(`  Caravan (--role all) on PostgreSQL: 1 notification → a topic of ${members.toLocaleString('en-US')} subscribers, in-app`)
     const pid = caravan.child.pid
+    // With BENCH_HEAP_SNAPSHOT_DIR: what is reachable before the send and after it, once collected.
+    const heapBefore = await takeHeapSnapshot(pid, heapSnapshotDir)
     const before = residentMb(pid) ?? 0
     let peak = before
     const sampler = setInterval(() => (peak = Math.max(peak, residentMb(pid) ?? 0)), 100)
@@ -602,6 +607,8 @@ async function topicCaravanPostgres(members: number): Promise<Row> {
       await new Promise((r) => setTimeout(r, POLL_MS))
     }
     clearInterval(sampler)
+    const heapAfter = await takeHeapSnapshot(pid, heapSnapshotDir)
+    const heap = heapBefore && heapAfter && { before: summarizeHeap(heapBefore, 0).reachableMb, after: summarizeHeap(heapAfter, 10) }
     const statuses: Record<string, number> = Object.fromEntries(
       (await db.query('SELECT status, count(*)::int AS n FROM deliveries WHERE notification_id = $1 GROUP BY status', [id])).rows.map(
         (r) => [r.status, r.n],
@@ -630,6 +637,8 @@ async function topicCaravanPostgres(members: number): Promise<Row> {
       details: {
         requestMs: Math.round(acceptedAt - started),
         residentMb: { before: Math.round(before), peak: Math.round(peak), growth: Math.round(peak - before) },
+        ...(heap ? { heapReachableMb: { before: heap.before, after: heap.after.reachableMb, largestAfter: heap.after.top } } : {}),
+        ...(heapArgs.length ? { nodeArgs: heapArgs } : {}),
       },
     }
   } finally {
