@@ -152,10 +152,13 @@ describe.runIf(chromiumAvailable())('installable app and Web Push', () => {
     const payload = decryptPushMessage(message.body, subscriber).toString('utf8')
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId: registration, data: payload })
     await expect
-      .poll(() =>
-        page.evaluate(async () =>
-          (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })),
-        ),
+      .poll(
+        () =>
+          page.evaluate(async () =>
+            (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })),
+          ),
+        // The worker wakes, reads the payload and shows it: over a second on two busy cores.
+        { timeout: 15_000 },
       )
       .toEqual([{ title: 'Order P-7 is on the way', body: 'Tap to track it.', tag: expect.any(String) }])
 
@@ -171,6 +174,7 @@ describe.runIf(chromiumAvailable())('installable app and Web Push', () => {
           (await api(server.url, 'GET', `/v1/notifications/${sent.body.id}`, undefined, adminToken)).body.deliveries.find(
             (d: { channel: string }) => d.channel === 'push',
           ).status,
+        { timeout: 15_000 },
       )
       .toBe('opened')
   })
