@@ -128,6 +128,24 @@ describe('velocity', () => {
     expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 201, 201, 403, 403, 403, 403, 403, 403])
   })
 
+  it('a busy window is counted only until past its limit: the reason then says "more than"', async () => {
+    await setRules({ velocity: [{ id: 'two', subject: 'user', windowSeconds: 3600, maxCount: 2, score: 0, action: 'block' }] })
+    const c = await customer()
+    await fund(c.id)
+    const statuses = []
+    for (let i = 0; i < 4; i++) statuses.push((await walletPay(c.token)).status)
+    expect(statuses).toEqual([201, 201, 403, 403])
+    type Values = { reasons: { detail: string; values: Record<string, string> }[] }
+    const [fourth, third] = (await assessmentsOf(c.id)) as unknown as Values[]
+    // The third saw the whole window (2 before it); the fourth's count stopped at 3 rows read.
+    expect(third.reasons[0]).toMatchObject({ detail: 'user: 3 operations in 3600 s (at most 2)', values: { observed: '3' } })
+    expect(third.reasons[0].values.atLeast).toBeUndefined()
+    expect(fourth.reasons[0]).toMatchObject({
+      detail: 'user: more than 2 operations in 3600 s (at most 2)',
+      values: { measure: 'count', limit: '2', atLeast: 'true' },
+    })
+  })
+
   it('per address: different users behind one address trip it; another address does not', async () => {
     await setRules(reviewThenBlock('ip'))
     const ip = '198.51.100.23'
@@ -348,6 +366,30 @@ describe('payments', () => {
     const mine = await assessmentsOf(c.id)
     expect(mine).toHaveLength(1)
     expect(mine[0]).toMatchObject({ ref: first.body.id, decision: 'review', ip: '127.0.0.1', reasons: [{ rule: 'country_mismatch' }] })
+  })
+  it('a burst with one Idempotency-Key sent five times among other payments counts that payment once', async () => {
+    // Sent at once, the burst's assessments are decided together (in one batch): the key's twins
+    // must not count as operations, or the fourth distinct payment would be blocked.
+    await setRules({ velocity: [{ id: 'four', subject: 'user', windowSeconds: 3600, maxCount: 4, score: 0, action: 'block' }] })
+    const c = await customer()
+    const body = (ref: string) => ({
+      amount: '1000',
+      currency: 'IRR',
+      purpose: { type: 'order', ref },
+      returnUrl: 'https://shop.example.com/x',
+    })
+    const answers = await Promise.all([
+      ...Array.from({ length: 5 }, () => api(t, 'POST', '/v1/payments', c.token, body('same'), { 'idempotency-key': 'burst-key' })),
+      ...['a', 'b', 'c'].map((ref) => api(t, 'POST', '/v1/payments', c.token, body(ref), { 'idempotency-key': `burst-${ref}` })),
+    ])
+    // A twin that arrives while the first is still at the gateway is told to retry (409); none is refused by the rules.
+    for (const a of answers) expect([201, 409], JSON.stringify(a.body)).toContain(a.status)
+    const ids = new Set(answers.filter((a) => a.status === 201).map((a) => a.body.id))
+    const mine = await assessmentsOf(c.id)
+    expect(mine.map((a) => a.decision)).toEqual(['allow', 'allow', 'allow', 'allow'])
+    expect(ids.size).toBeLessThanOrEqual(4)
+    const { rows } = await t.database.query(`select count(*)::int as n from payments where customer_id = $1`, [c.id])
+    expect(rows[0].n).toBe(4)
   })
 })
 

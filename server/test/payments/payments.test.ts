@@ -79,6 +79,39 @@ describe('a payment through the test gateway', () => {
     expect(rows.map((r: any) => r.action)).toContain('payment.succeeded')
   })
 
+  it('created at once (written together), each gets its own payment, attempt and page; one key sent six times makes one', async () => {
+    const payloads = Array.from({ length: 12 }, (_, i) => body({ amount: String(1000 + i), description: `یکی از ${i}` }))
+    const twin = body()
+    const answers = await Promise.all([
+      ...payloads.map((p, i) => create(customer.token, p, `together-${i}`)),
+      ...Array.from({ length: 6 }, () => create(customer.token, twin, 'together-twin')),
+    ])
+    const distinct = answers.slice(0, 12)
+    for (const [i, a] of distinct.entries()) {
+      expect(a.status, JSON.stringify(a.body)).toBe(201)
+      expect(a.body).toMatchObject({ amount: String(1000 + i), status: 'requires_action', description: `یکی از ${i}` })
+    }
+    expect(new Set(distinct.map((a) => a.body.nextAction.url)).size).toBe(12)
+    // A twin either answers the one payment or, while the first is still at the gateway, asks for a retry.
+    const twins = answers.slice(12)
+    for (const a of twins) expect([201, 409], JSON.stringify(a.body)).toContain(a.status)
+    expect(new Set(twins.filter((a) => a.status === 201).map((a) => a.body.id)).size).toBe(1)
+    const { rows } = await t.database.query(
+      `select p.amount::text, a.reference, a.redirect_url, c.amount::text as charged
+         from payments p join payment_attempts a on a.payment_id = p.id join test_gateway_charges c on c.attempt_id = a.id
+        where p.created_by = $1 and p.idempotency_key like 'together-%'`,
+      [`user:${customer.id}`],
+    )
+    expect(rows).toHaveLength(13)
+    for (const r of rows) {
+      expect(r.charged).toBe(r.amount)
+      expect(r.redirect_url).toContain(r.reference)
+    }
+    // Each one's page works: the third is paid.
+    const landed = await payAtGateway(distinct[2].body.nextAction.url, 'pay')
+    expect(landed.searchParams.get('payment_id')).toBe(distinct[2].body.id)
+  })
+
   it('never trusts the return query: a forged success leaves an unpaid payment unpaid', async () => {
     const created = await create(customer.token, body())
     const attempt = (await api(t, 'GET', `/v1/payments/${created.body.id}`, customer.token)).body.attempts[0]

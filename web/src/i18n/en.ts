@@ -1185,6 +1185,8 @@ export const en = {
   'fraud.unit.days': 'Days',
   'fraud.reason.velocityCount':
     '{subject, select, user {This customer} ip {This IP address} device {This device} other {This subject}} made {observed} operations within {window}, over the limit of {limit}.',
+  'fraud.reason.velocityCountOver':
+    '{subject, select, user {This customer} ip {This IP address} device {This device} other {This subject}} made more than {limit} operations within {window}, over its limit.',
   'fraud.reason.velocityAmount':
     '{subject, select, user {This customer} ip {This IP address} device {This device} other {This subject}} moved {observed} within {window}, over the limit of {limit}.',
   'fraud.reason.accountAge':

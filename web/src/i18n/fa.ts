@@ -1189,6 +1189,8 @@ export const fa: Messages = {
   'fraud.unit.days': 'روز',
   'fraud.reason.velocityCount':
     '{subject, select, user {این مشتری} ip {این نشانی IP} device {این دستگاه} other {این مورد}} در {window} {observed} عملیات انجام داده که از سقف {limit} بیشتر است.',
+  'fraud.reason.velocityCountOver':
+    '{subject, select, user {این مشتری} ip {این نشانی IP} device {این دستگاه} other {این مورد}} در {window} بیش از {limit} عملیات انجام داده و از سقف گذشته است.',
   'fraud.reason.velocityAmount':
     '{subject, select, user {این مشتری} ip {این نشانی IP} device {این دستگاه} other {این مورد}} در {window} {observed} جابه‌جا کرده که از سقف {limit} بیشتر است.',
   'fraud.reason.accountAge':

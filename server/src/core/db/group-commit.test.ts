@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createGroupCommit, type ItemResult } from './group-commit'
+import { createBatchedWrites, createGroupCommit, type ItemResult } from './group-commit'
 
 /** A writer that records its batches and holds each until released. */
 function recorder(decide: (item: number) => ItemResult<string> | 'throw' = (n) => ({ ok: true, value: `w${n}` })) {
@@ -74,5 +74,16 @@ describe('group commit', () => {
     expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : String(s.reason)))).toEqual(['w1', 'Error: batch 2 rolled back', 'w3'])
     expect(r.batches).toEqual([[1, 2, 3], [1], [2], [3]])
     expect(commit.idle()).toBe(true)
+  })
+
+  it('batched writes: items of one turn go in one write; a write that throws fails only its own item', async () => {
+    const writes: string[][] = []
+    const write = createBatchedWrites(async (rows: string[]) => {
+      writes.push(rows)
+      if (rows.includes('bad')) throw new Error('refused')
+    })
+    const all = await Promise.allSettled(['a', 'bad', 'c'].map(write))
+    expect(all.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(writes).toEqual([['a', 'bad', 'c'], ['a'], ['bad'], ['c']])
   })
 })

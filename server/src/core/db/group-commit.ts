@@ -101,3 +101,18 @@ export function createBatchedReads<K, V>(load: (keys: K[]) => Promise<Map<K, V>>
   })
   return (key: K) => reads.submit(key)
 }
+
+/**
+ * Writes whose items need no answer of their own (rows inserted or updated as given) the same
+ * way: the items submitted while a write is in flight go in one statement.
+ */
+export function createBatchedWrites<I>(write: (items: I[]) => Promise<void>, maxBatch = 100) {
+  const writes = createGroupCommit<I, void>({
+    maxBatch,
+    write: async (items) => {
+      await write(items)
+      return items.map(() => ({ ok: true as const, value: undefined }))
+    },
+  })
+  return (item: I) => writes.submit(item)
+}

@@ -59,8 +59,8 @@ export interface Facts {
   userCountry: string | null
   /** The caller address's country: null until a GeoIP source is configured (none is, offline). */
   ipCountry: string | null
-  /** Per velocity rule id: what its subject did before this operation, within the rule's window. */
-  velocity: Record<string, { count: number; amount: bigint }>
+  /** Per velocity rule id: what its subject did before this operation, within the rule's window (`atLeast`: the count stopped past the rule's limit). */
+  velocity: Record<string, { count: number; amount: bigint; atLeast?: boolean }>
 }
 
 export interface Outcome {
@@ -108,13 +108,15 @@ export function evaluate(rules: FraudRules, facts: Facts, blocklist: BlocklistIn
     if (rule.maxCount !== undefined && count > rule.maxCount)
       reasons.push({
         ...base,
-        detail: `${rule.subject}: ${count} operations in ${window} (at most ${rule.maxCount})`,
+        detail: `${rule.subject}: ${seen.atLeast ? 'more than ' : ''}${seen.atLeast ? rule.maxCount : count} operations in ${window} (at most ${rule.maxCount})`,
         values: {
           subject: rule.subject,
           measure: 'count',
           observed: String(count),
           limit: String(rule.maxCount),
           windowSeconds: String(rule.windowSeconds),
+          // The window was counted only up to past its limit: `observed` is a lower bound.
+          ...(seen.atLeast ? { atLeast: 'true' } : {}),
         },
       })
     else if (limit !== undefined && total > BigInt(limit))

@@ -9,7 +9,6 @@ import type { Logger } from 'pino'
 import type { Audit } from '../../core/audit/service'
 import type { InvalidationBus } from '../../core/cache/invalidation'
 import type { Database, Tx } from '../../core/db/client'
-import { newId } from '../../core/db/ids'
 import type { DomainEvent, EventBus } from '../../core/events/bus'
 import { principalKey, type Principal } from '../../core/http/auth'
 import type { ClientContext } from '../../core/http/client-context'
@@ -19,11 +18,12 @@ import type { Jobs } from '../../core/jobs/queue'
 import type { Currency } from '../../core/money/currency'
 import type { PrivacyRegistry } from '../../core/privacy/registry'
 import type { AccountsService } from '../accounts'
+import { createAssessmentBatches, type AssessmentInput } from './assessment-batches'
 import { createBlocklist } from './blocklist'
 import './errors'
 import './events'
 import { assessmentsRepo, type AssessmentRow } from './repo'
-import { emailDomain, evaluate, normalizeEntry, normalizeIp, velocityQueries, type Facts } from './rules'
+import { emailDomain, normalizeEntry, normalizeIp, velocityQueries } from './rules'
 import type { AssessmentQuery, BlocklistBody, BlocklistQuery, RejectReviewBody, ReviewQuery, UpdateFraudRulesBody } from './schemas'
 import { createFraudSettings } from './settings'
 import type { AssessedOperation, BlocklistKind, Decision, Operation } from './tables'
@@ -85,6 +85,7 @@ export function createFraudService(deps: FraudDeps) {
   const settings = createFraudSettings({ db, bus: deps.bus, audit })
   const blocklist = createBlocklist({ db, bus: deps.bus, audit })
   const rejectHandlers = new Map<AssessedOperation, ReviewRejectedHandler>()
+  const batches = createAssessmentBatches({ db, events, audit })
 
   /** What the accounts module knows of the user: the account's age (the host's `signedUpAt` attribute when earlier), e-mail domain, country. */
   async function userFacts(userId: string, now: number, known?: Contact) {
@@ -102,36 +103,23 @@ export function createFraudService(deps: FraudDeps) {
   }
 
   /** Gathers the facts, evaluates, stores; the stored row (the first one for a dedupe key), or undefined when the rules are off. */
-  async function record(input: {
-    operation: AssessedOperation
-    userId: string
-    amount: bigint
-    currency: Currency
-    ref: string | null
-    country: string | null
-    ip: string | null
-    deviceId: string | null
-    cardFingerprint: string | null
-    actor: string
-    dedupeKey: string | null
-    contact?: Contact
-  }): Promise<AssessmentRow | undefined> {
+  async function record(input: AssessmentInput & { contact?: Contact }): Promise<AssessmentRow | undefined> {
+    const { contact, ...fields } = input
     const { rules, version } = await settings.read()
     if (!rules.enabled) return undefined
     // Read before the transaction: nothing inside one reads through another connection (PGlite has one).
     // The cards the user paid with matter only to a card on the blocklist: not read while it has none.
     const index = await blocklist.index()
     const [user, knownCards] = await Promise.all([
-      userFacts(input.userId, Date.now(), input.contact),
+      userFacts(input.userId, Date.now(), contact),
       input.operation === 'payment_capture' || index.cards.size === 0 ? Promise.resolve([]) : assessmentsRepo.cardsOf(db, input.userId),
     ])
-    const queries = velocityQueries(rules, input.operation, { user: input.userId, ip: input.ip, device: input.deviceId })
-    return events.inTransaction(db, async (tx, raise) => {
-      // The user's and the device's assessments wait for each other, so a burst cannot all count
-      // the same window. Addresses are not locked: one shared by many (a NAT, a proxy) would make
-      // every operation behind it wait in line; their counts may lag by the operations in flight.
-      await assessmentsRepo.lockSubjects(tx, [`user:${input.userId}`, ...(input.deviceId ? [`device:${input.deviceId}`] : [])])
-      const facts: Facts = {
+    return batches.record({
+      ...fields,
+      rules,
+      version,
+      index,
+      facts: {
         operation: input.operation,
         amount: input.amount,
         currency: input.currency,
@@ -141,54 +129,8 @@ export function createFraudService(deps: FraudDeps) {
         cardFingerprints: [...(input.cardFingerprint ? [input.cardFingerprint] : []), ...knownCards],
         paymentCountry: input.country,
         ipCountry: null,
-        velocity: await assessmentsRepo.velocity(tx, queries, input.currency),
-      }
-      const outcome = evaluate(rules, facts, index)
-      // A capture cannot be refused any more (the money moved): anything but allow goes to a person.
-      const review = outcome.decision === 'review' || (input.operation === 'payment_capture' && outcome.decision === 'block')
-      const row = await assessmentsRepo.insert(tx, {
-        id: newId(),
-        operation: input.operation,
-        userId: input.userId,
-        ref: input.ref,
-        amount: input.amount,
-        currency: input.currency,
-        ip: input.ip,
-        deviceId: input.deviceId,
-        emailDomain: user.emailDomain,
-        country: input.country,
-        cardFingerprint: input.cardFingerprint,
-        score: outcome.score,
-        decision: outcome.decision,
-        reasons: outcome.reasons,
-        rulesVersion: version,
-        actor: input.actor,
-        dedupeKey: input.dedupeKey,
-        reviewStatus: review ? 'open' : null,
-      })
-      // Only a dedupe key taken already (a retried request) leaves nothing inserted: the first
-      // assessment is the answer, and nothing more is recorded. (Not looked up first: on the common
-      // path, a first request, that read would find nothing.)
-      if (!row) return (await assessmentsRepo.byDedupe(tx, input.dedupeKey!))!
-      const view = assessmentView(row)
-      if (review) raise(events.event('fraud.review_opened', { assessment: view }))
-      if (outcome.decision === 'block' && !review) {
-        await audit.append(tx, {
-          actor: 'system',
-          action: 'fraud.blocked',
-          targetType: 'user',
-          targetId: input.userId,
-          data: {
-            assessmentId: row.id,
-            operation: row.operation,
-            ref: row.ref,
-            score: row.score,
-            rules: outcome.reasons.map((r) => `${r.rule}:${r.id}`),
-          },
-        })
-        raise(events.event('fraud.blocked', { assessment: view }))
-      }
-      return row
+      },
+      queries: velocityQueries(rules, input.operation, { user: input.userId, ip: input.ip, device: input.deviceId }),
     })
   }
 

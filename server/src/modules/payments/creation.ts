@@ -4,9 +4,11 @@
 // every try stays as an attempt, so the route is on record. The Idempotency-Key lives on the
 // payment row (unique per caller): a retry finds the row and answers from it, or goes on where
 // the first request stopped; Stripe and PayPal also take the attempt id as their own key.
-// A create is four statements on its common path (customer, insert, the gateway's, the answer).
+// A create is four statements on its common path (customer, insert, the gateway's, the answer),
+// each shared with the creates that arrive at the same time.
 import { createHash } from 'node:crypto'
 import type { Db } from '../../core/db/client'
+import { createBatchedWrites, createGroupCommit } from '../../core/db/group-commit'
 import { newId } from '../../core/db/ids'
 import { principalKey, type Principal } from '../../core/http/auth'
 import type { ClientContext } from '../../core/http/client-context'
@@ -17,7 +19,7 @@ import type { AccountsService } from '../accounts'
 import type { FraudChecks } from '../fraud'
 import type { ActiveGateway, GatewayRegistry } from './gateway-registry'
 import type { GatewayName } from './gateways/types'
-import { attemptsRepo, paymentsRepo, type AttemptRow, type PaymentRow } from './repo'
+import { attemptsRepo, paymentsRepo, pendingAttempt, type AttemptRow, type PaymentRow } from './repo'
 import { route } from './routing'
 import type { CreatePaymentBody } from './schemas'
 import type { Settlement } from './settlement'
@@ -48,6 +50,17 @@ export function createPaymentCreation(deps: {
   fraud: Pick<FraudChecks, 'assess'>
 }) {
   const { db, registry } = deps
+  // Creates that arrive together share their statements (core/db/group-commit): the payments with
+  // their first attempts in one, the gateways' answers in another.
+  const firstWrites = createGroupCommit<{ payment: PaymentRow; attemptId: string }, boolean>({
+    write: async (items) => {
+      const written = await paymentsRepo.insertWithAttempts(db, items)
+      return items.map((i) => ({ ok: true as const, value: written.has(i.payment.id) }))
+    },
+  })
+  const writeAnswer = createBatchedWrites((answers: { id: string; reference: string; redirectUrl: string | null }[]) =>
+    attemptsRepo.setAnswers(db, answers),
+  )
 
   /** The customer the payment is for: customers pay for themselves; admins and API keys name anyone. */
   async function customerOf(principal: Principal, ref: CreatePaymentBody['customerId']): Promise<Contact> {
@@ -154,13 +167,14 @@ export function createPaymentCreation(deps: {
       createdAt: now,
       updatedAt: now,
     }
-    const first = await paymentsRepo.insertWithAttempt(db, payment, newId())
-    if (!first) {
+    const attemptId = newId()
+    if (!(await firstWrites.submit({ payment, attemptId }))) {
       // Only a used Idempotency-Key conflicts: that payment is the answer.
       const existing = idempotencyKey ? await paymentsRepo.byIdempotencyKey(db, createdBy, idempotencyKey) : undefined
       if (!existing) throw new Error('payment insert conflicted without an Idempotency-Key')
       return resume(existing, requestHash, input, customer)
     }
+    const first = pendingAttempt({ id: attemptId, paymentId: payment.id, gateway: routed.order[0] }, now)
     return { created: true, payment: await start(payment, customer, routed, first) }
   }
 
@@ -210,7 +224,7 @@ export function createPaymentCreation(deps: {
           locale: customer.locale ?? undefined,
         })
         permit.end('up')
-        await attemptsRepo.update(db, attempt.id, { reference: created.reference, redirectUrl: created.redirectUrl })
+        await writeAnswer({ id: attempt.id, reference: created.reference, redirectUrl: created.redirectUrl })
         return paymentView({ ...payment, gateway: name }, { ...attempt, reference: created.reference, redirectUrl: created.redirectUrl })
       } catch (e) {
         if (!(e instanceof ProviderError)) {

@@ -34,6 +34,19 @@ export interface PaymentFilter {
   limit: number
 }
 
+/** A new attempt as written: pending, nothing heard from its gateway yet. */
+export const pendingAttempt = (a: { id: string; paymentId: string; gateway: GatewayName }, at: Date): AttemptRow => ({
+  ...a,
+  status: 'pending',
+  reference: null,
+  redirectUrl: null,
+  captureId: null,
+  receipt: null,
+  error: null,
+  createdAt: at,
+  updatedAt: at,
+})
+
 export const paymentsRepo = {
   async insert(x: Executor, row: typeof payments.$inferInsert): Promise<PaymentRow | undefined> {
     const [inserted] = await x.insert(payments).values(row).onConflictDoNothing().returning()
@@ -44,38 +57,37 @@ export const paymentsRepo = {
     return row
   },
   /**
-   * The payment and its first attempt (at `p.gateway`) in one statement; undefined when the
-   * Idempotency-Key was used before (nothing is written then).
+   * Payments with their first attempts (at each `payment.gateway`), all in one statement; the
+   * ids of the payments written. One whose Idempotency-Key was used before is left out (nothing of
+   * it is written), and so is the second of two in the list that share a key.
    */
-  async insertWithAttempt(x: Executor, p: PaymentRow, attemptId: string): Promise<AttemptRow | undefined> {
-    const at = p.createdAt.toISOString()
+  async insertWithAttempts(x: Executor, items: { payment: PaymentRow; attemptId: string }[]): Promise<Set<string>> {
+    if (!items.length) return new Set()
+    const values = sql.join(
+      items.map(({ payment: p, attemptId }) => {
+        const at = p.createdAt.toISOString()
+        return sql`(${p.id}::uuid, ${attemptId}::uuid, ${p.customerId}::uuid, ${p.amount.toString()}::numeric, ${p.currency},
+          ${p.status}, ${p.purposeType}, ${p.purposeRef}, ${p.description}, ${p.gateway}, ${p.returnUrl},
+          ${JSON.stringify(p.metadata)}::jsonb, ${p.createdBy}, ${p.idempotencyKey}, ${p.requestHash},
+          ${p.expiresAt.toISOString()}::timestamptz, ${at}::timestamptz)`
+      }),
+      sql`, `,
+    )
     const { rows } = await x.execute(sql`
-      with p as (
+      with v (id, attempt_id, customer_id, amount, currency, status, purpose_type, purpose_ref, description, gateway,
+          return_url, metadata, created_by, idempotency_key, request_hash, expires_at, created_at) as (values ${values}),
+      p as (
         insert into payments (id, customer_id, amount, currency, status, purpose_type, purpose_ref, description, gateway,
           return_url, metadata, created_by, idempotency_key, request_hash, expires_at, created_at, updated_at)
-        values (${p.id}, ${p.customerId}, ${p.amount.toString()}::numeric, ${p.currency}, ${p.status}, ${p.purposeType},
-          ${p.purposeRef}, ${p.description}, ${p.gateway}, ${p.returnUrl}, ${JSON.stringify(p.metadata)}::jsonb, ${p.createdBy},
-          ${p.idempotencyKey}, ${p.requestHash}, ${p.expiresAt.toISOString()}::timestamptz, ${at}::timestamptz, ${at}::timestamptz)
+        select id, customer_id, amount, currency, status, purpose_type, purpose_ref, description, gateway,
+          return_url, metadata, created_by, idempotency_key, request_hash, expires_at, created_at, created_at from v
         on conflict do nothing
         returning id
       )
       insert into payment_attempts (id, payment_id, gateway, status, created_at, updated_at)
-      select ${attemptId}, p.id, ${p.gateway}, 'pending', ${at}::timestamptz, ${at}::timestamptz from p
-      returning id`)
-    if (rows.length === 0) return undefined
-    return {
-      id: attemptId,
-      paymentId: p.id,
-      gateway: p.gateway!,
-      status: 'pending',
-      reference: null,
-      redirectUrl: null,
-      captureId: null,
-      receipt: null,
-      error: null,
-      createdAt: p.createdAt,
-      updatedAt: p.createdAt,
-    }
+      select v.attempt_id, p.id, v.gateway, 'pending', v.created_at, v.created_at from p join v on v.id = p.id
+      returning payment_id`)
+    return new Set((rows as { payment_id: string }[]).map((r) => r.payment_id))
   },
   /** The row under a lock: state changes of one payment run one at a time. */
   async lock(x: Executor, id: string): Promise<PaymentRow | undefined> {
@@ -177,18 +189,7 @@ export const attemptsRepo = {
       with moved as (update payments set gateway = ${a.gateway}, updated_at = now() where id = ${a.paymentId})
       insert into payment_attempts (id, payment_id, gateway, status) values (${a.id}, ${a.paymentId}, ${a.gateway}, 'pending')
       returning created_at`)
-    const at = new Date(rows[0].created_at as string)
-    return {
-      ...a,
-      status: 'pending',
-      reference: null,
-      redirectUrl: null,
-      captureId: null,
-      receipt: null,
-      error: null,
-      createdAt: at,
-      updatedAt: at,
-    }
+    return pendingAttempt(a, new Date(rows[0].created_at as string))
   },
   async byReference(x: Executor, gateway: GatewayName, reference: string): Promise<AttemptRow | undefined> {
     const [row] = await x
@@ -209,6 +210,17 @@ export const attemptsRepo = {
       .update(paymentAttempts)
       .set({ ...set, updatedAt: sql`now()` })
       .where(eq(paymentAttempts.id, id))
+  },
+  /** The gateways' answers to new attempts (their reference and where the payer goes), in one statement. */
+  async setAnswers(x: Executor, answers: { id: string; reference: string; redirectUrl: string | null }[]): Promise<void> {
+    if (!answers.length) return
+    const values = sql.join(
+      answers.map((a) => sql`(${a.id}::uuid, ${a.reference}, ${a.redirectUrl})`),
+      sql`, `,
+    )
+    await x.execute(sql`
+      update payment_attempts a set reference = v.reference, redirect_url = v.redirect_url, updated_at = now()
+      from (values ${values}) as v (id, reference, redirect_url) where a.id = v.id`)
   },
 }
 
@@ -301,8 +313,8 @@ export const gatewayConfigsRepo = {
 
 /** The built-in test gateway's side of the books. */
 export const testChargesRepo = {
-  async insert(x: Executor, row: typeof testGatewayCharges.$inferInsert): Promise<void> {
-    await x.insert(testGatewayCharges).values(row)
+  async insertMany(x: Executor, rows: (typeof testGatewayCharges.$inferInsert)[]): Promise<void> {
+    if (rows.length) await x.insert(testGatewayCharges).values(rows)
   },
   async get(x: Executor, reference: string): Promise<TestChargeRow | undefined> {
     const [row] = await x.select().from(testGatewayCharges).where(eq(testGatewayCharges.reference, reference))

@@ -94,6 +94,8 @@ export function useFraudWords() {
             limit: amount(v.limit),
             window,
           })
+        // A busy window is counted only up to past its limit: then the figure is a lower bound, not shown.
+        if (v.atLeast === 'true') return t('fraud.reason.velocityCountOver', { subject: v.subject ?? '', limit: number(v.limit), window })
         return t('fraud.reason.velocityCount', { subject: v.subject ?? '', observed: number(v.observed), limit: number(v.limit), window })
       }
       case 'account_age':

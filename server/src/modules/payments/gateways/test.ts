@@ -6,20 +6,24 @@
 import { randomBytes } from 'node:crypto'
 import { CURRENCIES, type Currency } from '../../../core/money/currency'
 import type { Db } from '../../../core/db/client'
+import { createBatchedWrites } from '../../../core/db/group-commit'
 import { ProviderError } from '../../../core/net/service-http'
 import { testChargesRepo } from '../repo'
+import type { testGatewayCharges } from '../tables'
 import type { Gateway } from './types'
 
 export const testGatewayPagePath = (reference: string) => `/v1/payments/test-gateway/${reference}`
 
 export function createTestGateway(deps: { db: Db; publicUrl: string }): Gateway {
   const { db } = deps
+  // Charges created together are written together (core/db/group-commit).
+  const insertCharge = createBatchedWrites((rows: (typeof testGatewayCharges.$inferInsert)[]) => testChargesRepo.insertMany(db, rows))
   return {
     name: 'test',
     currencies: Object.keys(CURRENCIES) as Currency[],
     async create(charge) {
       const reference = `tg_${randomBytes(12).toString('hex')}`
-      await testChargesRepo.insert(db, {
+      await insertCharge({
         reference,
         attemptId: charge.attemptId,
         amount: charge.amount,

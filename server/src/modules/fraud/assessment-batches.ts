@@ -1,0 +1,162 @@
+// Assessments written in batches (core/db/group-commit): the operations assessed while a batch is
+// being written wait and go together, in one transaction of five statements (begin, every
+// subject's lock, every velocity window, every row, commit) instead of five for each. A busy
+// payment or wallet path then pays the fraud check's round trips and its commit per batch.
+// Within a batch the operations are decided in order, and each one's velocity counts the ones
+// decided before it in the same batch, as if each had waited for the lock alone.
+import type { Audit } from '../../core/audit/service'
+import type { Db } from '../../core/db/client'
+import { createGroupCommit } from '../../core/db/group-commit'
+import { newId } from '../../core/db/ids'
+import type { EventBus } from '../../core/events/bus'
+import type { Currency } from '../../core/money/currency'
+import { assessmentsRepo, type AssessmentRow } from './repo'
+import { appliesTo, evaluate, type BlocklistIndex, type Facts } from './rules'
+import type { FraudRules, VelocityRule } from './schemas'
+import type { AssessedOperation } from './tables'
+import { assessmentView } from './views'
+
+/** One operation to decide, as the fraud service was given it. */
+export interface AssessmentInput {
+  operation: AssessedOperation
+  userId: string
+  amount: bigint
+  currency: Currency
+  ref: string | null
+  country: string | null
+  ip: string | null
+  deviceId: string | null
+  cardFingerprint: string | null
+  actor: string
+  dedupeKey: string | null
+}
+
+/** One operation ready to be decided: everything but its velocity was gathered before the transaction. */
+export interface PendingAssessment extends AssessmentInput {
+  rules: FraudRules
+  version: number
+  index: BlocklistIndex
+  /** The facts known before the transaction (the user's, the cards); velocity is added in it. */
+  facts: Omit<Facts, 'velocity'>
+  queries: { rule: VelocityRule; value: string }[]
+}
+
+type Decided = { item: PendingAssessment; row: AssessmentRow & { id: string }; review: boolean; block: boolean }
+
+const subjectOf = (item: PendingAssessment, subject: VelocityRule['subject']) =>
+  subject === 'user' ? item.userId : subject === 'ip' ? item.ip : item.deviceId
+
+/** What the operations decided earlier in this batch add to `item`'s window of `rule` (as the stored rows would). */
+function fromBatch(decided: Decided[], item: PendingAssessment, rule: VelocityRule, value: string) {
+  let count = 0
+  let amount = 0n
+  for (const { item: earlier, row } of decided) {
+    if (subjectOf(earlier, rule.subject) !== value || !appliesTo(rule, earlier.operation)) continue
+    count++
+    if (earlier.currency === item.currency && row.decision !== 'block') amount += earlier.amount
+  }
+  return { count, amount }
+}
+
+export function createAssessmentBatches(deps: { db: Db; events: EventBus; audit: Audit }) {
+  const { db, events, audit } = deps
+
+  const batches = createGroupCommit<PendingAssessment, AssessmentRow>({
+    maxBatch: 50,
+    write: (items) =>
+      events.inTransaction(db, async (tx, raise) => {
+        // The users' and the devices' assessments wait for each other, so a burst cannot all count
+        // the same window. Addresses are not locked: one shared by many (a NAT, a proxy) would make
+        // every operation behind it wait in line; their counts may lag by the operations in flight.
+        const keys = new Set(items.flatMap((i) => [`user:${i.userId}`, ...(i.deviceId ? [`device:${i.deviceId}`] : [])]))
+        await assessmentsRepo.lockSubjects(tx, [...keys])
+        const flat = items.flatMap((item) => item.queries.map((q) => ({ ...q, currency: item.currency })))
+        const counted = await assessmentsRepo.velocity(tx, flat)
+        const decided: Decided[] = []
+        const keysSeen = new Set<string>()
+        let next = 0
+        for (const item of items) {
+          const velocity: Facts['velocity'] = {}
+          for (const { rule, value } of item.queries) {
+            const stored = counted[next++]
+            const batch = fromBatch(decided, item, rule, value)
+            velocity[rule.id] = { count: stored.count + batch.count, amount: stored.amount + batch.amount, atLeast: stored.atLeast }
+          }
+          const outcome = evaluate(item.rules, { ...item.facts, velocity }, item.index)
+          // A capture cannot be refused any more (the money moved): anything but allow goes to a person.
+          const review = outcome.decision === 'review' || (item.operation === 'payment_capture' && outcome.decision === 'block')
+          const row = {
+            id: newId(),
+            operation: item.operation,
+            userId: item.userId,
+            ref: item.ref,
+            amount: item.amount,
+            currency: item.currency,
+            ip: item.ip,
+            deviceId: item.deviceId,
+            emailDomain: item.facts.emailDomain,
+            country: item.country,
+            cardFingerprint: item.cardFingerprint,
+            score: outcome.score,
+            decision: outcome.decision,
+            reasons: outcome.reasons,
+            rulesVersion: item.version,
+            actor: item.actor,
+            dedupeKey: item.dedupeKey,
+            reviewStatus: review ? ('open' as const) : null,
+          }
+          // A retried request's twin in the same batch is not a second operation: it adds to no window.
+          const twin = item.dedupeKey !== null && keysSeen.has(item.dedupeKey)
+          if (item.dedupeKey) keysSeen.add(item.dedupeKey)
+          const entry = { item, row: row as Decided['row'], review, block: outcome.decision === 'block' && !review }
+          if (!twin) decided.push(entry)
+        }
+        const inserted = new Map(
+          (
+            await assessmentsRepo.insertMany(
+              tx,
+              decided.map((d) => d.row),
+            )
+          ).map((r) => [r.id, r]),
+        )
+        const byKey = new Map<string, AssessmentRow>()
+        for (const r of inserted.values()) if (r.dedupeKey) byKey.set(r.dedupeKey, r)
+        const results: AssessmentRow[] = []
+        for (const item of items) {
+          const mine = decided.find((d) => d.item === item)
+          const row = mine && inserted.get(mine.row.id)
+          if (!row || !mine) {
+            // Only a dedupe key taken already (a retried request) leaves nothing inserted: the first
+            // assessment is the answer, and nothing more is recorded. (Not looked up first: on the
+            // common path, a first request, that read would find nothing.)
+            const first = byKey.get(item.dedupeKey!) ?? (await assessmentsRepo.byDedupe(tx, item.dedupeKey!))!
+            results.push(first)
+            continue
+          }
+          results.push(row)
+          const view = assessmentView(row)
+          if (mine.review) raise(events.event('fraud.review_opened', { assessment: view }))
+          if (mine.block) {
+            await audit.append(tx, {
+              actor: 'system',
+              action: 'fraud.blocked',
+              targetType: 'user',
+              targetId: item.userId,
+              data: {
+                assessmentId: row.id,
+                operation: row.operation,
+                ref: row.ref,
+                score: row.score,
+                rules: row.reasons.map((r) => `${r.rule}:${r.id}`),
+              },
+            })
+            raise(events.event('fraud.blocked', { assessment: view }))
+          }
+        }
+        return results.map((value) => ({ ok: true as const, value }))
+      }),
+  })
+
+  /** Decides and stores the assessment (the first one for its dedupe key when that was taken). */
+  return { record: (item: PendingAssessment) => batches.submit(item), idle: batches.idle }
+}
