@@ -17,6 +17,7 @@ import { hashPassword, verifyPassword } from './passwords'
 import { createApiKeyCache } from './api-key-cache'
 import { createLoginGuard } from './login-guard'
 import { apiKeysRepo, devicesRepo, refreshTokensRepo, usersRepo, type UserRow } from './repo'
+import { createBatchedReads } from '../../core/db/group-commit'
 import { createSessionCache } from './sessions'
 import type { PrivacyRegistry } from '../../core/privacy/registry'
 import type { SecretBox } from '../../core/secrets/crypto'
@@ -92,6 +93,8 @@ function checkTimezone(zone: string | undefined, field = 'body.timezone') {
 export function createAccountsService(deps: AccountsDeps) {
   const { database, auth, audit, events, counters, settings } = deps
   const db = database.db
+  // One user read by many requests at once (a payment's customer, a transfer's parties) is one query.
+  const liveUser = createBatchedReads(async (ids: string[]) => new Map((await usersRepo.liveByIds(db, ids)).map((u) => [u.id, u])))
   const sessions = createSessionCache({ db, bus: deps.bus, accessTokenTtlSeconds: settings.accessTokenTtlSeconds })
   const apiKeyCache = createApiKeyCache({ db, bus: deps.bus })
   const loginGuard = createLoginGuard({ counters, maxFailures: settings.loginMaxFailures, windowSeconds: settings.loginWindowSeconds })
@@ -620,19 +623,21 @@ export function createAccountsService(deps: AccountsDeps) {
     },
     /** For notifications: where each user can be reached (no password hashes leave this module); erased users are gone. */
     contactsOf: async (userIds: string[]) =>
-      (await usersRepo.liveByIds(db, userIds)).map((u) => ({
-        id: u.id,
-        externalId: u.externalId,
-        email: u.email,
-        phone: u.phone,
-        phoneVerified: Boolean(u.phone && u.phoneVerifiedAt),
-        name: u.name,
-        locale: u.locale as Locale,
-        timezone: u.timezone,
-        attributes: u.attributes,
-        /** When Caravan first knew the user (fraud rules weigh young accounts). */
-        createdAt: u.createdAt,
-      })),
+      (userIds.length === 1 ? [await liveUser(userIds[0])].filter((u) => u !== undefined) : await usersRepo.liveByIds(db, userIds)).map(
+        (u) => ({
+          id: u.id,
+          externalId: u.externalId,
+          email: u.email,
+          phone: u.phone,
+          phoneVerified: Boolean(u.phone && u.phoneVerifiedAt),
+          name: u.name,
+          locale: u.locale as Locale,
+          timezone: u.timezone,
+          attributes: u.attributes,
+          /** When Caravan first knew the user (fraud rules weigh young accounts). */
+          createdAt: u.createdAt,
+        }),
+      ),
     activeDevicesOf: async (userIds: string[]) =>
       (await devicesRepo.activeOfUsers(db, userIds)).map((d) => ({
         id: d.id,
