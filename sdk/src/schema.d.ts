@@ -4621,8 +4621,8 @@ export interface operations {
                             targetType: string | null;
                             targetId: string | null;
                             data: unknown;
-                            prevHash: string;
-                            hash: string;
+                            prevHash: string | null;
+                            hash: string | null;
                             actor: {
                                 id: string;
                                 name: string | null;

@@ -81,7 +81,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
 
   const metrics = createMetrics()
   const events = createEventBus(logger)
-  const audit = createAudit(database.db)
+  const audit = createAudit(database.db, logger)
   const counters = redis ? redisCounterStore(redis.main, config.redisKeyPrefix + 'counter:') : memoryCounterStore()
   const jobs = createJobs({
     database,
@@ -387,6 +387,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
       const outcome = await accounts.ensureAdmin(config.adminEmail, config.adminPassword)
       if (outcome !== 'exists') logger.info({ email: config.adminEmail }, `first admin ${outcome}`)
     }
+    audit.start()
     started = true
   }
 
@@ -403,6 +404,7 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
     await notifications.stop().catch((err) => logger.error({ err }, 'closing notification providers failed'))
     await payments.stop().catch((err) => logger.error({ err }, 'closing payment gateways failed'))
     await support.stop().catch((err) => logger.error({ err }, 'closing the support mail listener failed'))
+    await audit.stop()
     await presence.close()
     await bus.close()
     if (redis) await Promise.all(Object.values(redis).map((c) => c.quit().catch(() => c.disconnect())))

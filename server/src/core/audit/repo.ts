@@ -1,9 +1,9 @@
 // The audit log's reads for the admin list. People are joined in the same query (no lookup per
 // row), so the page shows names, not ids. This is the one place core reads module tables: the
 // log names users and API keys by id, and only the accounts tables can say who they are.
-import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
-import type { Db } from '../db/client'
+import type { Db, Executor } from '../db/client'
 import { UUID_PATTERN } from '../db/ids'
 import { apiKeys, users } from '../../modules/accounts/tables'
 import { auditLog } from './tables'
@@ -62,3 +62,54 @@ export async function listAuditRows(db: Db, filter: AuditListFilter) {
 }
 
 export type AuditListRow = Awaited<ReturnType<typeof listAuditRows>>[number]
+
+/** One chainer at a time across every node: the advisory lock the chainer's transaction takes. */
+const CHAIN_LOCK_ID = 726_517_002
+
+export type AuditRow = typeof auditLog.$inferSelect
+
+/** The chain's SQL (the chainer and verify in service.ts). */
+export const chainRepo = {
+  /** Takes the chainer's lock for the transaction; false when another chainer holds it (`wait`: wait for it). */
+  async lock(tx: Executor, wait: boolean): Promise<boolean> {
+    if (wait) {
+      await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK_ID})`)
+      return true
+    }
+    const { rows } = await tx.execute(sql`select pg_try_advisory_xact_lock(${CHAIN_LOCK_ID}) as got`)
+    return Boolean((rows[0] as { got: boolean }).got)
+  },
+  /** The last chained row's place and hash; undefined when nothing is chained yet. */
+  async tail(x: Executor): Promise<{ chainPos: bigint; hash: string } | undefined> {
+    const [row] = await x
+      .select({ chainPos: auditLog.chainPos, hash: auditLog.hash })
+      .from(auditLog)
+      .where(isNotNull(auditLog.chainPos))
+      .orderBy(desc(auditLog.chainPos))
+      .limit(1)
+    return row && { chainPos: row.chainPos!, hash: row.hash! }
+  },
+  /** Committed rows not chained yet, oldest first. */
+  async unchained(x: Executor, limit: number): Promise<AuditRow[]> {
+    return x.select().from(auditLog).where(isNull(auditLog.chainPos)).orderBy(asc(auditLog.seq)).limit(limit)
+  },
+  /** Gives rows their place and hashes, in one statement (the trigger allows this once per row). */
+  async setChain(x: Executor, rows: { seq: bigint; chainPos: bigint; prevHash: string; hash: string }[]): Promise<void> {
+    if (!rows.length) return
+    const values = sql.join(
+      rows.map((r) => sql`(${r.seq.toString()}::bigint, ${r.chainPos.toString()}::bigint, ${r.prevHash}, ${r.hash})`),
+      sql`, `,
+    )
+    await x.execute(sql`
+      update audit_log a set chain_pos = v.chain_pos, prev_hash = v.prev_hash, hash = v.hash
+      from (values ${values}) as v (seq, chain_pos, prev_hash, hash) where a.seq = v.seq`)
+  },
+  /** Chained rows after `afterPos`, in chain order. */
+  async page(x: Executor, afterPos: bigint, limit: number): Promise<AuditRow[]> {
+    return x.select().from(auditLog).where(gt(auditLog.chainPos, afterPos)).orderBy(asc(auditLog.chainPos)).limit(limit)
+  },
+  async countUnchained(x: Executor): Promise<number> {
+    const { rows } = await x.execute(sql`select count(*)::int as n from audit_log where chain_pos is null`)
+    return Number((rows[0] as { n: number }).n)
+  },
+}

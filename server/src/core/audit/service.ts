@@ -1,17 +1,26 @@
 // Append-only, hash-chained audit log of admin and money actions. Each row's hash covers its
 // content and the previous row's hash, so editing or removing any row (even past the database
 // trigger, e.g. by a superuser) breaks verify() from that row on.
+//
+// A row is appended without its hash, in the caller's transaction, taking no lock: appends never
+// wait for each other's commits (the chain's one lock, held to every commit, had become the limit
+// of every audited path). The chainer then gives the committed rows their place in the chain and
+// their hashes, in commit order as it finds them, a moment later (50 ms after an append on this
+// node, and every 10 s on every node for rows appended elsewhere); one chainer at a time across
+// the nodes. A row is tamper-evident from then on; verify() chains what is pending first.
 import { createHash } from 'node:crypto'
-import { desc, sql } from 'drizzle-orm'
+import type { Logger } from 'pino'
 import type { Db, Executor } from '../db/client'
 import { principalKey, type Principal } from '../http/auth'
 import { AppError } from '../http/errors'
 import { canonicalJson } from '../util/canonical-json'
-import { listAuditRows, type AuditListFilter, type AuditListRow } from './repo'
+import { chainRepo, listAuditRows, type AuditListFilter, type AuditListRow } from './repo'
 import { auditLog } from './tables'
 
 export const GENESIS_HASH = '0'.repeat(64)
-const CHAIN_LOCK_ID = 726_517_002
+/** Rows chained per transaction of the chainer. */
+const CHAIN_BATCH = 500
+const SWEEP_MS = 10_000
 
 export interface AuditEntry {
   actor: Principal | 'system'
@@ -45,25 +54,90 @@ export function auditHash(prevHash: string, row: HashedFields): string {
   return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex')
 }
 
-export function createAudit(db: Db) {
+export function createAudit(db: Db, logger?: Logger) {
   /** Appends inside the caller's transaction, so the audit row commits with the action it records. */
   async function append(tx: Executor, entry: AuditEntry): Promise<void> {
-    // Serialize appends: two concurrent writers must not both chain onto the same previous row.
-    await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK_ID})`)
-    const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1)
-    const prevHash = last?.hash ?? GENESIS_HASH
-    const actorType = entry.actor === 'system' ? 'system' : entry.actor.kind
-    const actorId = entry.actor === 'system' ? null : principalKey(entry.actor).split(':')[1]
-    const fields: HashedFields = {
+    await tx.insert(auditLog).values({
       at: new Date().toISOString(),
-      actorType,
-      actorId,
+      actorType: entry.actor === 'system' ? 'system' : entry.actor.kind,
+      actorId: entry.actor === 'system' ? null : principalKey(entry.actor).split(':')[1],
       action: entry.action,
       targetType: entry.targetType ?? null,
       targetId: entry.targetId ?? null,
-      data: entry.data ?? {},
+      data: (entry.data ?? {}) as object,
+    })
+    soon()
+  }
+
+  /**
+   * Chains the committed rows not chained yet, in batches; how many it chained. Another node's
+   * chainer at work makes it stop at once, unless `wait` (verify waits, to see the whole chain).
+   */
+  async function chain(wait = false): Promise<number> {
+    let total = 0
+    for (;;) {
+      const chained = await db.transaction(async (tx) => {
+        if (!(await chainRepo.lock(tx, wait))) return 0
+        // Read after the lock (a new statement, a new snapshot): the last chainer's rows are seen.
+        const rows = await chainRepo.unchained(tx, CHAIN_BATCH)
+        if (!rows.length) return 0
+        const tail = await chainRepo.tail(tx)
+        let chainPos = tail?.chainPos ?? 0n
+        let prevHash = tail?.hash ?? GENESIS_HASH
+        const links = rows.map((row) => {
+          chainPos += 1n
+          const link = { seq: row.seq, chainPos, prevHash, hash: auditHash(prevHash, row) }
+          prevHash = link.hash
+          return link
+        })
+        await chainRepo.setChain(tx, links)
+        return rows.length
+      })
+      total += chained
+      if (chained < CHAIN_BATCH) return total
     }
-    await tx.insert(auditLog).values({ ...fields, data: fields.data as object, prevHash, hash: auditHash(prevHash, fields) })
+  }
+
+  // The chainer's schedule: soon after an append on this node, and a sweep for the others' rows.
+  let stopped = true
+  let timer: NodeJS.Timeout | undefined
+  let sweep: NodeJS.Timeout | undefined
+  let running: Promise<void> | undefined
+  let again = false
+  function soon(delayMs = 50) {
+    if (stopped || timer) return
+    timer = setTimeout(run, delayMs)
+    timer.unref()
+  }
+  function run() {
+    timer = undefined
+    if (running) {
+      again = true
+      return
+    }
+    running = chain()
+      .then(() => undefined)
+      .catch((err) => logger?.warn({ err }, 'audit chainer failed; the next run takes the rows up again'))
+      .finally(() => {
+        running = undefined
+        if (again) {
+          again = false
+          soon()
+        }
+      })
+  }
+  function start() {
+    stopped = false
+    sweep = setInterval(() => soon(0), SWEEP_MS)
+    sweep.unref()
+    soon(0)
+  }
+  async function stop() {
+    stopped = true
+    clearTimeout(timer)
+    clearInterval(sweep)
+    timer = undefined
+    await running
   }
 
   /** Newest first, with who acted and on whom by name (see repo.ts); the cursor is the last seq. */
@@ -78,18 +152,14 @@ export function createAudit(db: Db) {
     return { items: page, nextCursor: rows.length > filter.limit ? page.at(-1)!.seq.toString() : null }
   }
 
-  /** Walks the whole chain in order, in pages, and reports the first row that does not match. */
+  /** Chains what is pending, then walks the whole chain in order, in pages, and reports the first row that does not match. */
   async function verify(): Promise<{ valid: boolean; checked: number; brokenAtSeq: string | null; reason: string | null }> {
+    await chain(true)
     let prevHash = GENESIS_HASH
-    let afterSeq = 0n
+    let afterPos = 0n
     let checked = 0
     for (;;) {
-      const rows = await db
-        .select()
-        .from(auditLog)
-        .where(sql`${auditLog.seq} > ${afterSeq}`)
-        .orderBy(auditLog.seq)
-        .limit(1000)
+      const rows = await chainRepo.page(db, afterPos, 1000)
       if (rows.length === 0) return { valid: true, checked, brokenAtSeq: null, reason: null }
       for (const row of rows) {
         if (row.prevHash !== prevHash)
@@ -97,13 +167,13 @@ export function createAudit(db: Db) {
         if (auditHash(prevHash, row) !== row.hash)
           return { valid: false, checked, brokenAtSeq: row.seq.toString(), reason: 'hash does not match the row content' }
         prevHash = row.hash
-        afterSeq = row.seq
+        afterPos = row.chainPos!
         checked++
       }
     }
   }
 
-  return { append, list, verify }
+  return { append, list, verify, chain, start, stop }
 }
 
 export type Audit = ReturnType<typeof createAudit>

@@ -130,8 +130,9 @@ export function opsRoutes(
               targetType: Type.Union([Type.String(), Type.Null()]),
               targetId: Type.Union([Type.String(), Type.Null()]),
               data: Type.Unknown(),
-              prevHash: Type.String(),
-              hash: Type.String(),
+              // Null for a moment after the row's commit, until the chainer gives it its place in the chain.
+              prevHash: Nullable(Type.String({ description: 'The previous row’s hash in the chain; null until the row is chained' })),
+              hash: Nullable(Type.String({ description: 'This row’s hash; null until the row is chained (a moment after its commit)' })),
               actor: Nullable(AuditActor),
               target: Nullable(Type.Object({ label: Type.String() })),
             }),
