@@ -108,8 +108,4 @@ export const chainRepo = {
   async page(x: Executor, afterPos: bigint, limit: number): Promise<AuditRow[]> {
     return x.select().from(auditLog).where(gt(auditLog.chainPos, afterPos)).orderBy(asc(auditLog.chainPos)).limit(limit)
   },
-  async countUnchained(x: Executor): Promise<number> {
-    const { rows } = await x.execute(sql`select count(*)::int as n from audit_log where chain_pos is null`)
-    return Number((rows[0] as { n: number }).n)
-  },
 }

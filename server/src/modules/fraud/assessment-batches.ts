@@ -58,6 +58,56 @@ function fromBatch(decided: Decided[], item: PendingAssessment, rule: VelocityRu
   return { count, amount }
 }
 
+/**
+ * Decides a batch in order, each operation's velocity counting what the database holds plus the
+ * operations decided before it here; `decided` holds one entry per operation that adds a row (a
+ * retried request's twin in the same batch adds none), `of` finds an operation's own entry.
+ */
+function decide(items: PendingAssessment[], counted: { count: number; amount: bigint; atLeast: boolean }[]) {
+  const decided: Decided[] = []
+  const of = new Map<PendingAssessment, Decided>()
+  const keysSeen = new Set<string>()
+  let next = 0
+  for (const item of items) {
+    const velocity: Facts['velocity'] = {}
+    for (const { rule, value } of item.queries) {
+      const stored = counted[next++]
+      const batch = fromBatch(decided, item, rule, value)
+      velocity[rule.id] = { count: stored.count + batch.count, amount: stored.amount + batch.amount, atLeast: stored.atLeast }
+    }
+    const outcome = evaluate(item.rules, { ...item.facts, velocity }, item.index)
+    // A capture cannot be refused any more (the money moved): anything but allow goes to a person.
+    const review = outcome.decision === 'review' || (item.operation === 'payment_capture' && outcome.decision === 'block')
+    const row = {
+      id: newId(),
+      operation: item.operation,
+      userId: item.userId,
+      ref: item.ref,
+      amount: item.amount,
+      currency: item.currency,
+      ip: item.ip,
+      deviceId: item.deviceId,
+      emailDomain: item.facts.emailDomain,
+      country: item.country,
+      cardFingerprint: item.cardFingerprint,
+      score: outcome.score,
+      decision: outcome.decision,
+      reasons: outcome.reasons,
+      rulesVersion: item.version,
+      actor: item.actor,
+      dedupeKey: item.dedupeKey,
+      reviewStatus: review ? ('open' as const) : null,
+    }
+    // A retried request's twin in the same batch is not a second operation: it adds to no window.
+    if (item.dedupeKey !== null && keysSeen.has(item.dedupeKey)) continue
+    if (item.dedupeKey) keysSeen.add(item.dedupeKey)
+    const entry = { item, row: row as Decided['row'], review, block: outcome.decision === 'block' && !review }
+    decided.push(entry)
+    of.set(item, entry)
+  }
+  return { decided, of }
+}
+
 export function createAssessmentBatches(deps: { db: Db; events: EventBus; audit: Audit }) {
   const { db, events, audit } = deps
 
@@ -71,46 +121,7 @@ export function createAssessmentBatches(deps: { db: Db; events: EventBus; audit:
         const keys = new Set(items.flatMap((i) => [`user:${i.userId}`, ...(i.deviceId ? [`device:${i.deviceId}`] : [])]))
         await assessmentsRepo.lockSubjects(tx, [...keys])
         const flat = items.flatMap((item) => item.queries.map((q) => ({ ...q, currency: item.currency })))
-        const counted = await assessmentsRepo.velocity(tx, flat)
-        const decided: Decided[] = []
-        const keysSeen = new Set<string>()
-        let next = 0
-        for (const item of items) {
-          const velocity: Facts['velocity'] = {}
-          for (const { rule, value } of item.queries) {
-            const stored = counted[next++]
-            const batch = fromBatch(decided, item, rule, value)
-            velocity[rule.id] = { count: stored.count + batch.count, amount: stored.amount + batch.amount, atLeast: stored.atLeast }
-          }
-          const outcome = evaluate(item.rules, { ...item.facts, velocity }, item.index)
-          // A capture cannot be refused any more (the money moved): anything but allow goes to a person.
-          const review = outcome.decision === 'review' || (item.operation === 'payment_capture' && outcome.decision === 'block')
-          const row = {
-            id: newId(),
-            operation: item.operation,
-            userId: item.userId,
-            ref: item.ref,
-            amount: item.amount,
-            currency: item.currency,
-            ip: item.ip,
-            deviceId: item.deviceId,
-            emailDomain: item.facts.emailDomain,
-            country: item.country,
-            cardFingerprint: item.cardFingerprint,
-            score: outcome.score,
-            decision: outcome.decision,
-            reasons: outcome.reasons,
-            rulesVersion: item.version,
-            actor: item.actor,
-            dedupeKey: item.dedupeKey,
-            reviewStatus: review ? ('open' as const) : null,
-          }
-          // A retried request's twin in the same batch is not a second operation: it adds to no window.
-          const twin = item.dedupeKey !== null && keysSeen.has(item.dedupeKey)
-          if (item.dedupeKey) keysSeen.add(item.dedupeKey)
-          const entry = { item, row: row as Decided['row'], review, block: outcome.decision === 'block' && !review }
-          if (!twin) decided.push(entry)
-        }
+        const { decided, of } = decide(items, await assessmentsRepo.velocity(tx, flat))
         const inserted = new Map(
           (
             await assessmentsRepo.insertMany(
@@ -123,7 +134,7 @@ export function createAssessmentBatches(deps: { db: Db; events: EventBus; audit:
         for (const r of inserted.values()) if (r.dedupeKey) byKey.set(r.dedupeKey, r)
         const results: AssessmentRow[] = []
         for (const item of items) {
-          const mine = decided.find((d) => d.item === item)
+          const mine = of.get(item)
           const row = mine && inserted.get(mine.row.id)
           if (!row || !mine) {
             // Only a dedupe key taken already (a retried request) leaves nothing inserted: the first
