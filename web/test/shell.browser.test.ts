@@ -171,7 +171,8 @@ describe.runIf(chromiumAvailable())('app shell', () => {
       expect(await overflow(admin)).toBeLessThanOrEqual(0)
       expect(await sidebar(admin).isVisible()).toBe(true)
       expect(await admin.locator('header .bar-nav').isVisible()).toBe(false)
-      expect(await admin.locator('header .menu-button').isVisible()).toBe(true)
+      // The menu button's code comes after the first paint (TopBar): wait for it rather than look once.
+      await admin.locator('header .menu-button').waitFor()
       await screenshot(admin, `shell-users-tablet-${locale}`)
     }
     await setLocale(admin, 'en')
