@@ -391,6 +391,28 @@ describe('payments', () => {
     const { rows } = await t.database.query(`select count(*)::int as n from payments where customer_id = $1`, [c.id])
     expect(rows[0].n).toBe(4)
   })
+
+  it('payments at once in two currencies each sum their own currency (a window read once per batch is read per currency)', async () => {
+    await setRules({
+      velocity: [{ id: 'daily', subject: 'user', windowSeconds: 86_400, maxAmount: { IRR: '10000', USD: '1000' }, score: 100 }],
+    })
+    const c = await customer()
+    const pay = (amount: string, currency: string, ref: string) =>
+      api(
+        t,
+        'POST',
+        '/v1/payments',
+        c.token,
+        { amount, currency, purpose: { type: 'order', ref }, returnUrl: 'https://shop.example.com/x' },
+        { 'idempotency-key': `cur-${ref}` },
+      )
+    expect([(await pay('6000', 'IRR', 'i0')).status, (await pay('600', 'USD', 'u0')).status]).toEqual([201, 201])
+    // 9000 of 10000 IRR and 900 of 1000 USD: all fit, in whichever batches they land.
+    const fit = await Promise.all(['1', '2', '3'].flatMap((n) => [pay('1000', 'IRR', `i${n}`), pay('100', 'USD', `u${n}`)]))
+    expect(fit.map((a) => a.status)).toEqual([201, 201, 201, 201, 201, 201])
+    const over = await Promise.all([pay('2000', 'IRR', 'i4'), pay('200', 'USD', 'u4')])
+    expect(over.map((a) => a.status)).toEqual([403, 403])
+  })
 })
 
 describe('the rules', () => {

@@ -5,7 +5,7 @@
 // Within a batch the operations are decided in order, and each one's velocity counts the ones
 // decided before it in the same batch, as if each had waited for the lock alone.
 import type { Audit } from '../../core/audit/service'
-import type { Db } from '../../core/db/client'
+import type { Db, Executor } from '../../core/db/client'
 import { createGroupCommit } from '../../core/db/group-commit'
 import { newId } from '../../core/db/ids'
 import type { EventBus } from '../../core/events/bus'
@@ -108,6 +108,24 @@ function decide(items: PendingAssessment[], counted: { count: number; amount: bi
   return { decided, of }
 }
 
+/**
+ * Every item's velocity queries in order, as stored before this batch. The same window asked by
+ * several (a burst from one address, one user) is read once: the batch's own part is added in decide.
+ */
+async function storedVelocity(x: Executor, items: PendingAssessment[]) {
+  const keys: string[] = []
+  const unique = new Map<string, number>()
+  const queries: { rule: VelocityRule; value: string; currency: Currency }[] = []
+  for (const item of items)
+    for (const { rule, value } of item.queries) {
+      const key = JSON.stringify([rule, value, item.currency])
+      if (!unique.has(key)) unique.set(key, queries.push({ rule, value, currency: item.currency }) - 1)
+      keys.push(key)
+    }
+  const counted = await assessmentsRepo.velocity(x, queries)
+  return keys.map((key) => counted[unique.get(key)!])
+}
+
 export function createAssessmentBatches(deps: { db: Db; events: EventBus; audit: Audit }) {
   const { db, events, audit } = deps
 
@@ -120,8 +138,7 @@ export function createAssessmentBatches(deps: { db: Db; events: EventBus; audit:
         // every operation behind it wait in line; their counts may lag by the operations in flight.
         const keys = new Set(items.flatMap((i) => [`user:${i.userId}`, ...(i.deviceId ? [`device:${i.deviceId}`] : [])]))
         await assessmentsRepo.lockSubjects(tx, [...keys])
-        const flat = items.flatMap((item) => item.queries.map((q) => ({ ...q, currency: item.currency })))
-        const { decided, of } = decide(items, await assessmentsRepo.velocity(tx, flat))
+        const { decided, of } = decide(items, await storedVelocity(tx, items))
         const inserted = new Map(
           (
             await assessmentsRepo.insertMany(

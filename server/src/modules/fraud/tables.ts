@@ -85,7 +85,9 @@ export const fraudAssessments = pgTable(
     index('fraud_assessments_review')
       .on(t.reviewStatus, t.id)
       .where(sql`review_status is not null`),
-    index('fraud_assessments_ref').on(t.operation, t.ref),
+    // By what it is about (ref first): an operation-only condition, the velocity windows' own,
+    // cannot use it, so a planner with stale statistics does not AND every window with it.
+    index('fraud_assessments_ref').on(t.ref, t.operation),
     index('fraud_assessments_cards')
       .on(t.userId, t.cardFingerprint)
       .where(sql`card_fingerprint is not null`),
