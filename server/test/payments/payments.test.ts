@@ -371,6 +371,21 @@ describe("the host product's server", () => {
     expect((await create(other, body({ customerId: customer.id }))).status).toBe(403)
     const listed = await api(t, 'GET', `/v1/payments?customerId=${rows[0].id}`, writer)
     expect(listed.body.items).toHaveLength(2)
+
+    // At once for several users (their lookups share one query): each payment is its own user's, an unknown one is a 422.
+    const shops = ['shop:a', 'shop:b', 'shop:c', 'shop:d']
+    for (const externalId of shops) expect((await create(writer, body({ customerId: { externalId, name: externalId } }))).status).toBe(201)
+    const ids = new Map(
+      (await t.database.query(`select external_id, id from users where external_id = any($1)`, [shops])).rows.map((r) => [
+        r.external_id,
+        r.id,
+      ]),
+    )
+    const together = await Promise.all(
+      [...shops, 'shop:ghost', ...shops].map((externalId) => create(writer, body({ customerId: { externalId } }))),
+    )
+    expect(together.map((a) => a.status)).toEqual([201, 201, 201, 201, 422, 201, 201, 201, 201])
+    expect(together.map((a) => a.body.customerId)).toEqual([...shops.map((e) => ids.get(e)), undefined, ...shops.map((e) => ids.get(e))])
   })
 })
 

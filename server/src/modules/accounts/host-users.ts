@@ -4,6 +4,7 @@
 import type { Audit } from '../../core/audit/service'
 import type { Database, Executor } from '../../core/db/client'
 import { isUniqueViolation } from '../../core/db/errors'
+import { createBatchedReads } from '../../core/db/group-commit'
 import { newId } from '../../core/db/ids'
 import type { Principal } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
@@ -32,6 +33,9 @@ export interface HostProfile {
   attributes?: Record<string, unknown>
 }
 
+/** Up to this many externalIds, a lookup shares its query with the requests at once (createBatchedReads). */
+const BATCHED_LOOKUP = 100
+
 /** How the API names a user: the Caravan id, or the host's id (with profile fields a trigger may upsert inline). */
 export type UserRef = string | ({ externalId: string } & HostProfile)
 
@@ -50,6 +54,16 @@ interface Deps {
 export function createHostUsers(deps: Deps) {
   const { database, audit, privacy, identity } = deps
   const db = database.db
+  // Most references name one user (a payment's customer): the lookups of requests at once are one
+  // query. A long list is read on its own.
+  const readIds = async (externalIds: string[]) =>
+    new Map((await usersRepo.byExternalIds(db, externalIds)).map((u) => [u.externalId!, u.id]))
+  const idOf = createBatchedReads(readIds, BATCHED_LOOKUP)
+  async function idsOf(externalIds: string[]): Promise<Map<string, string>> {
+    if (externalIds.length > BATCHED_LOOKUP) return readIds(externalIds)
+    const found = await Promise.all(externalIds.map(idOf))
+    return new Map(externalIds.flatMap((e, i) => (found[i] ? [[e, found[i]] as const] : [])))
+  }
 
   function checkProfile(profile: HostProfile, field: string) {
     deps.checkTimezone(profile.timezone, `${field}.timezone`)
@@ -172,7 +186,7 @@ export function createHostUsers(deps: Deps) {
       for (const u of saved) await deps.changed(u.id)
     }
     const missing = [...new Set(objects.map((r) => r.externalId).filter((e) => !ids.has(e)))]
-    for (const u of await usersRepo.byExternalIds(db, missing)) ids.set(u.externalId!, u.id)
+    for (const [externalId, id] of await idsOf(missing)) ids.set(externalId, id)
     const unknown = missing.filter((e) => !ids.has(e))
     if (unknown.length && options.ignoreUnknown) {
       return refs.flatMap((r) => (typeof r === 'string' ? [r] : ids.has(r.externalId) ? [ids.get(r.externalId)!] : []))

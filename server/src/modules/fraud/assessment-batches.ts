@@ -10,7 +10,7 @@ import { createGroupCommit } from '../../core/db/group-commit'
 import { newId } from '../../core/db/ids'
 import type { EventBus } from '../../core/events/bus'
 import type { Currency } from '../../core/money/currency'
-import { assessmentsRepo, type AssessmentRow } from './repo'
+import { assessmentsRepo, type AssessmentRow, type NewAssessment } from './repo'
 import { appliesTo, evaluate, type BlocklistIndex, type Facts } from './rules'
 import type { FraudRules, VelocityRule } from './schemas'
 import type { AssessedOperation } from './tables'
@@ -41,7 +41,7 @@ export interface PendingAssessment extends AssessmentInput {
   queries: { rule: VelocityRule; value: string }[]
 }
 
-type Decided = { item: PendingAssessment; row: AssessmentRow & { id: string }; review: boolean; block: boolean }
+type Decided = { item: PendingAssessment; row: NewAssessment; review: boolean; block: boolean }
 
 const subjectOf = (item: PendingAssessment, subject: VelocityRule['subject']) =>
   subject === 'user' ? item.userId : subject === 'ip' ? item.ip : item.deviceId
@@ -101,7 +101,7 @@ function decide(items: PendingAssessment[], counted: { count: number; amount: bi
     // A retried request's twin in the same batch is not a second operation: it adds to no window.
     if (item.dedupeKey !== null && keysSeen.has(item.dedupeKey)) continue
     if (item.dedupeKey) keysSeen.add(item.dedupeKey)
-    const entry = { item, row: row as Decided['row'], review, block: outcome.decision === 'block' && !review }
+    const entry = { item, row, review, block: outcome.decision === 'block' && !review }
     decided.push(entry)
     of.set(item, entry)
   }

@@ -1,6 +1,7 @@
 // The fraud module's SQL, and nothing else: every function takes the executor (db or a transaction).
 import { and, count, desc, eq, isNotNull, lt, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../core/db/client'
+import { unnestRows, type UnnestColumn } from '../../core/db/unnest'
 import type { Currency } from '../../core/money/currency'
 import type { VelocityRule } from './schemas'
 import {
@@ -19,6 +20,29 @@ export type BlocklistRow = typeof fraudBlocklist.$inferSelect
 export type RulesRow = typeof fraudRules.$inferSelect
 
 const t = fraudAssessments
+
+/** An assessment as decided, before the database stamps its time (a review is decided later). */
+export type NewAssessment = Omit<AssessmentRow, 'reviewedBy' | 'reviewedAt' | 'reviewNote' | 'createdAt'>
+const NEW_ASSESSMENT_COLUMNS: Record<string, UnnestColumn<NewAssessment>> = {
+  id: ['uuid', (r) => r.id],
+  operation: ['text', (r) => r.operation],
+  user_id: ['uuid', (r) => r.userId],
+  ref: ['text', (r) => r.ref],
+  amount: ['numeric', (r) => r.amount.toString()],
+  currency: ['text', (r) => r.currency],
+  ip: ['text', (r) => r.ip],
+  device_id: ['text', (r) => r.deviceId],
+  email_domain: ['text', (r) => r.emailDomain],
+  country: ['text', (r) => r.country],
+  card_fingerprint: ['text', (r) => r.cardFingerprint],
+  score: ['smallint', (r) => r.score],
+  decision: ['text', (r) => r.decision],
+  reasons: ['jsonb', (r) => JSON.stringify(r.reasons)],
+  rules_version: ['integer', (r) => r.rulesVersion],
+  actor: ['text', (r) => r.actor],
+  dedupe_key: ['text', (r) => r.dedupeKey],
+  review_status: ['text', (r) => r.reviewStatus],
+}
 const SUBJECT_COLUMNS = { user: t.userId, ip: t.ip, device: t.deviceId } as const
 
 export const assessmentsRepo = {
@@ -86,10 +110,20 @@ export const assessmentsRepo = {
     return rows.map((r) => r.card!)
   },
 
-  /** Inserts those whose dedupe key is free (the others: read the first with byDedupe); the rows inserted. */
-  async insertMany(x: Executor, rows: (typeof t.$inferInsert)[]): Promise<AssessmentRow[]> {
+  /**
+   * Inserts those whose dedupe key is free (the others: read the first with byDedupe); the rows
+   * inserted, stamped with the database's time. One statement of one array per column (unnestRows).
+   */
+  async insertMany(x: Executor, rows: NewAssessment[]): Promise<AssessmentRow[]> {
     if (!rows.length) return []
-    return x.insert(t).values(rows).onConflictDoNothing().returning()
+    const u = unnestRows(rows, NEW_ASSESSMENT_COLUMNS)
+    const { rows: written } = await x.execute(
+      sql`insert into ${t} (${u.names}) select * from ${u.rows} on conflict do nothing returning id, created_at`,
+    )
+    const at = new Map((written as { id: string; created_at: string | Date }[]).map((r) => [r.id, new Date(r.created_at)]))
+    return rows
+      .filter((r) => at.has(r.id))
+      .map((r) => ({ ...r, reviewedBy: null, reviewedAt: null, reviewNote: null, createdAt: at.get(r.id)! }))
   },
   async byDedupe(x: Executor, key: string): Promise<AssessmentRow | undefined> {
     const [row] = await x.select().from(t).where(eq(t.dedupeKey, key))

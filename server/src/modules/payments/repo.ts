@@ -2,6 +2,7 @@
 // transaction) it runs on; rules live in the services.
 import { and, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../core/db/client'
+import { unnestRows, type UnnestColumn } from '../../core/db/unnest'
 import type { GatewayName } from './gateways/types'
 import {
   paymentAttempts,
@@ -47,6 +48,28 @@ export const pendingAttempt = (a: { id: string; paymentId: string; gateway: Gate
   updatedAt: at,
 })
 
+/** A payment and its first attempt's id, as insertWithAttempts writes them (one array per column). */
+type NewPayment = { payment: PaymentRow; attemptId: string }
+const NEW_PAYMENT_COLUMNS: Record<string, UnnestColumn<NewPayment>> = {
+  id: ['uuid', ({ payment: p }) => p.id],
+  attempt_id: ['uuid', ({ attemptId }) => attemptId],
+  customer_id: ['uuid', ({ payment: p }) => p.customerId],
+  amount: ['numeric', ({ payment: p }) => p.amount.toString()],
+  currency: ['text', ({ payment: p }) => p.currency],
+  status: ['text', ({ payment: p }) => p.status],
+  purpose_type: ['text', ({ payment: p }) => p.purposeType],
+  purpose_ref: ['text', ({ payment: p }) => p.purposeRef],
+  description: ['text', ({ payment: p }) => p.description],
+  gateway: ['text', ({ payment: p }) => p.gateway],
+  return_url: ['text', ({ payment: p }) => p.returnUrl],
+  metadata: ['jsonb', ({ payment: p }) => JSON.stringify(p.metadata)],
+  created_by: ['text', ({ payment: p }) => p.createdBy],
+  idempotency_key: ['text', ({ payment: p }) => p.idempotencyKey],
+  request_hash: ['text', ({ payment: p }) => p.requestHash],
+  expires_at: ['timestamptz', ({ payment: p }) => p.expiresAt.toISOString()],
+  created_at: ['timestamptz', ({ payment: p }) => p.createdAt.toISOString()],
+}
+
 export const paymentsRepo = {
   async insert(x: Executor, row: typeof payments.$inferInsert): Promise<PaymentRow | undefined> {
     const [inserted] = await x.insert(payments).values(row).onConflictDoNothing().returning()
@@ -61,21 +84,11 @@ export const paymentsRepo = {
    * ids of the payments written. One whose Idempotency-Key was used before is left out (nothing of
    * it is written), and so is the second of two in the list that share a key.
    */
-  async insertWithAttempts(x: Executor, items: { payment: PaymentRow; attemptId: string }[]): Promise<Set<string>> {
+  async insertWithAttempts(x: Executor, items: NewPayment[]): Promise<Set<string>> {
     if (!items.length) return new Set()
-    const values = sql.join(
-      items.map(({ payment: p, attemptId }) => {
-        const at = p.createdAt.toISOString()
-        return sql`(${p.id}::uuid, ${attemptId}::uuid, ${p.customerId}::uuid, ${p.amount.toString()}::numeric, ${p.currency},
-          ${p.status}, ${p.purposeType}, ${p.purposeRef}, ${p.description}, ${p.gateway}, ${p.returnUrl},
-          ${JSON.stringify(p.metadata)}::jsonb, ${p.createdBy}, ${p.idempotencyKey}, ${p.requestHash},
-          ${p.expiresAt.toISOString()}::timestamptz, ${at}::timestamptz)`
-      }),
-      sql`, `,
-    )
+    const v = unnestRows(items, NEW_PAYMENT_COLUMNS)
     const { rows } = await x.execute(sql`
-      with v (id, attempt_id, customer_id, amount, currency, status, purpose_type, purpose_ref, description, gateway,
-          return_url, metadata, created_by, idempotency_key, request_hash, expires_at, created_at) as (values ${values}),
+      with v as (select * from ${v.rows}),
       p as (
         insert into payments (id, customer_id, amount, currency, status, purpose_type, purpose_ref, description, gateway,
           return_url, metadata, created_by, idempotency_key, request_hash, expires_at, created_at, updated_at)
@@ -214,13 +227,14 @@ export const attemptsRepo = {
   /** The gateways' answers to new attempts (their reference and where the payer goes), in one statement. */
   async setAnswers(x: Executor, answers: { id: string; reference: string; redirectUrl: string | null }[]): Promise<void> {
     if (!answers.length) return
-    const values = sql.join(
-      answers.map((a) => sql`(${a.id}::uuid, ${a.reference}, ${a.redirectUrl})`),
-      sql`, `,
-    )
+    const v = unnestRows(answers, {
+      id: ['uuid', (a) => a.id],
+      reference: ['text', (a) => a.reference],
+      redirect_url: ['text', (a) => a.redirectUrl],
+    })
     await x.execute(sql`
       update payment_attempts a set reference = v.reference, redirect_url = v.redirect_url, updated_at = now()
-      from (values ${values}) as v (id, reference, redirect_url) where a.id = v.id`)
+      from ${v.rows} where a.id = v.id`)
   },
 }
 
@@ -312,9 +326,21 @@ export const gatewayConfigsRepo = {
 }
 
 /** The built-in test gateway's side of the books. */
+/** A new open charge on the test gateway. */
+export type NewTestCharge = Pick<TestChargeRow, 'reference' | 'attemptId' | 'amount' | 'currency' | 'description' | 'returnUrl'>
+
 export const testChargesRepo = {
-  async insertMany(x: Executor, rows: (typeof testGatewayCharges.$inferInsert)[]): Promise<void> {
-    if (rows.length) await x.insert(testGatewayCharges).values(rows)
+  async insertMany(x: Executor, rows: NewTestCharge[]): Promise<void> {
+    if (!rows.length) return
+    const v = unnestRows(rows, {
+      reference: ['text', (r) => r.reference],
+      attempt_id: ['uuid', (r) => r.attemptId],
+      amount: ['numeric', (r) => r.amount.toString()],
+      currency: ['text', (r) => r.currency],
+      description: ['text', (r) => r.description],
+      return_url: ['text', (r) => r.returnUrl],
+    })
+    await x.execute(sql`insert into ${testGatewayCharges} (${v.names}) select * from ${v.rows}`)
   },
   async get(x: Executor, reference: string): Promise<TestChargeRow | undefined> {
     const [row] = await x.select().from(testGatewayCharges).where(eq(testGatewayCharges.reference, reference))

@@ -8,8 +8,7 @@ import { CURRENCIES, type Currency } from '../../../core/money/currency'
 import type { Db } from '../../../core/db/client'
 import { createBatchedWrites } from '../../../core/db/group-commit'
 import { ProviderError } from '../../../core/net/service-http'
-import { testChargesRepo } from '../repo'
-import type { testGatewayCharges } from '../tables'
+import { testChargesRepo, type NewTestCharge } from '../repo'
 import type { Gateway } from './types'
 
 export const testGatewayPagePath = (reference: string) => `/v1/payments/test-gateway/${reference}`
@@ -17,7 +16,7 @@ export const testGatewayPagePath = (reference: string) => `/v1/payments/test-gat
 export function createTestGateway(deps: { db: Db; publicUrl: string }): Gateway {
   const { db } = deps
   // Charges created together are written together (core/db/group-commit).
-  const insertCharge = createBatchedWrites((rows: (typeof testGatewayCharges.$inferInsert)[]) => testChargesRepo.insertMany(db, rows))
+  const insertCharge = createBatchedWrites((rows: NewTestCharge[]) => testChargesRepo.insertMany(db, rows))
   return {
     name: 'test',
     currencies: Object.keys(CURRENCIES) as Currency[],
