@@ -5,7 +5,7 @@
 // Within a batch the operations are decided in order, and each one's velocity counts the ones
 // decided before it in the same batch, as if each had waited for the lock alone.
 import type { Audit } from '../../core/audit/service'
-import type { Db, Executor } from '../../core/db/client'
+import type { Db, Tx } from '../../core/db/client'
 import { createGroupCommit } from '../../core/db/group-commit'
 import { newId } from '../../core/db/ids'
 import type { EventBus } from '../../core/events/bus'
@@ -112,7 +112,7 @@ function decide(items: PendingAssessment[], counted: { count: number; amount: bi
  * Every item's velocity queries in order, as stored before this batch. The same window asked by
  * several (a burst from one address, one user) is read once: the batch's own part is added in decide.
  */
-async function storedVelocity(x: Executor, items: PendingAssessment[]) {
+async function storedVelocity(tx: Tx, items: PendingAssessment[]) {
   const keys: string[] = []
   const unique = new Map<string, number>()
   const queries: { rule: VelocityRule; value: string; currency: Currency }[] = []
@@ -122,7 +122,7 @@ async function storedVelocity(x: Executor, items: PendingAssessment[]) {
       if (!unique.has(key)) unique.set(key, queries.push({ rule, value, currency: item.currency }) - 1)
       keys.push(key)
     }
-  const counted = await assessmentsRepo.velocity(x, queries)
+  const counted = await assessmentsRepo.velocity(tx, queries)
   return keys.map((key) => counted[unique.get(key)!])
 }
 

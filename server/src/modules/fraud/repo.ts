@@ -1,6 +1,6 @@
 // The fraud module's SQL, and nothing else: every function takes the executor (db or a transaction).
 import { and, count, desc, eq, isNotNull, lt, sql, type SQL } from 'drizzle-orm'
-import type { Executor } from '../../core/db/client'
+import type { Executor, Tx } from '../../core/db/client'
 import { unnestRows, type UnnestColumn } from '../../core/db/unnest'
 import type { Currency } from '../../core/money/currency'
 import type { VelocityRule } from './schemas'
@@ -53,13 +53,8 @@ export const assessmentsRepo = {
    */
   async lockSubjects(x: Executor, keys: string[]): Promise<void> {
     if (!keys.length) return
-    const list = sql.join(
-      keys.map((k) => sql`(${`fraud:${k}`})`),
-      sql`, `,
-    )
-    await x.execute(
-      sql`select pg_advisory_xact_lock(h) from (select hashtextextended(k, 0) as h from (values ${list}) as v(k) order by 1) as s`,
-    )
+    const v = unnestRows(keys, { k: ['text', (k) => `fraud:${k}`] })
+    await x.execute(sql`select pg_advisory_xact_lock(h) from (select hashtextextended(k, 0) as h from ${v.rows} order by 1) as s`)
   },
 
   /**
@@ -70,24 +65,41 @@ export const assessmentsRepo = {
    * address) costs no more to check when it is busy. Under the limit every row was read.
    */
   async velocity(
-    x: Executor,
+    tx: Tx,
     queries: { rule: VelocityRule; value: string; currency: Currency }[],
   ): Promise<{ count: number; amount: bigint; atLeast: boolean }[]> {
     if (!queries.length) return []
-    const parts = queries.map(({ rule, value, currency }, i) => {
-      const operations = sql.join(
-        (rule.operations ?? OPERATIONS).map((o) => sql`${o}`),
-        sql`, `,
-      )
-      const cap = rule.maxCount === undefined ? sql`` : sql` limit ${rule.maxCount + 1}::int`
-      return sql`select ${i}::int as i, count(*)::int as n,
-          coalesce(sum(w.amount) filter (where w.currency = ${currency} and w.decision <> 'block'), 0)::text as amount
-        from (select ${t.amount} as amount, ${t.currency} as currency, ${t.decision} as decision from ${t}
-          where ${SUBJECT_COLUMNS[rule.subject]} = ${value}
-            and ${t.createdAt} > now() - ${rule.windowSeconds}::int * interval '1 second'
-            and ${t.operation} in (${operations})${cap}) w`
-    })
-    const { rows } = await x.execute(sql.join(parts, sql` union all `))
+    // One statement of one array per field, whatever the batch (unnestRows). Each query reads its
+    // subject's window through that subject's index (the other two branches compare with null),
+    // newest first, stopping at the cap. A bitmap scan would read all of the window first, and on a
+    // young, growing table (statistics not analyzed yet) the planner takes it for a few rows and
+    // picks one: thousands of rows for a busy address. Not in this transaction.
+    await tx.execute(sql`set local enable_bitmapscan = off`)
+    const q = unnestRows(
+      queries.map((query, i) => ({ ...query, i })),
+      {
+        i: ['int', (v) => v.i],
+        subject: ['text', (v) => v.rule.subject],
+        value: ['text', (v) => v.value],
+        seconds: ['int', (v) => v.rule.windowSeconds],
+        operations: ['text', (v) => (v.rule.operations ?? OPERATIONS).join(',')],
+        currency: ['text', (v) => v.currency],
+        cap: ['int', (v) => (v.rule.maxCount === undefined ? null : v.rule.maxCount + 1)],
+      },
+    )
+    const window = (subject: VelocityRule['subject'], value: SQL) => sql`(
+      select ${t.amount} as amount, ${t.currency} as currency, ${t.decision} as decision from ${t}
+      where ${SUBJECT_COLUMNS[subject]} = case when v.subject = ${subject} then ${value} end
+        and ${t.createdAt} > now() - v.seconds * interval '1 second'
+        and ${t.operation} = any(string_to_array(v.operations, ','))
+      order by ${t.createdAt} desc limit v.cap)`
+    const { rows } = await tx.execute(sql`
+      select v.i, w.n, w.amount from ${q.rows}
+      cross join lateral (
+        select count(*)::int as n,
+          coalesce(sum(s.amount) filter (where s.currency = v.currency and s.decision <> 'block'), 0)::text as amount
+        from (${window('user', sql`v.value::uuid`)} union all ${window('ip', sql`v.value`)} union all ${window('device', sql`v.value`)}) s
+      ) w`)
     const out = queries.map(() => ({ count: 0, amount: 0n, atLeast: false }))
     for (const row of rows as { i: number; n: number; amount: string }[]) {
       const { rule } = queries[Number(row.i)]
