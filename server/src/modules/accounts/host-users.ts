@@ -56,13 +56,33 @@ export function createHostUsers(deps: Deps) {
   const db = database.db
   // Most references name one user (a payment's customer): the lookups of requests at once are one
   // query. A long list is read on its own.
-  const readIds = async (externalIds: string[]) =>
-    new Map((await usersRepo.byExternalIds(db, externalIds)).map((u) => [u.externalId!, u.id]))
-  const idOf = createBatchedReads(readIds, BATCHED_LOOKUP)
+  // (An erased user has no externalId any more: what these find is live.)
+  const readUsers = async (externalIds: string[]) =>
+    new Map((await usersRepo.byExternalIds(db, externalIds)).map((u) => [u.externalId!, u]))
+  const userOf = createBatchedReads(readUsers, BATCHED_LOOKUP)
   async function idsOf(externalIds: string[]): Promise<Map<string, string>> {
-    if (externalIds.length > BATCHED_LOOKUP) return readIds(externalIds)
-    const found = await Promise.all(externalIds.map(idOf))
-    return new Map(externalIds.flatMap((e, i) => (found[i] ? [[e, found[i]] as const] : [])))
+    const found =
+      externalIds.length > BATCHED_LOOKUP
+        ? [...(await readUsers(externalIds)).values()]
+        : (await Promise.all(externalIds.map(userOf))).filter((u) => u !== undefined)
+    return new Map(found.map((u) => [u.externalId!, u.id]))
+  }
+
+  /** 422 naming (up to five of) the externalIds that are no user. */
+  function unknownExternalIds(unknown: string[], field: string) {
+    const names = unknown.slice(0, 5).map((e) => `"${e}"`)
+    return new AppError(
+      'unprocessable',
+      `No user with externalId ${names.join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`,
+      { errors: [{ field, message: `unknown externalId ${names[0]}` }] },
+    )
+  }
+
+  /** The user a request names by externalId alone (422 on `field` when none): one read shared with the requests at once. */
+  async function userByExternalId(externalId: string, field: string): Promise<UserRow> {
+    const user = await userOf(externalId)
+    if (!user) throw unknownExternalIds([externalId], field)
+    return user
   }
 
   function checkProfile(profile: HostProfile, field: string) {
@@ -191,14 +211,7 @@ export function createHostUsers(deps: Deps) {
     if (unknown.length && options.ignoreUnknown) {
       return refs.flatMap((r) => (typeof r === 'string' ? [r] : ids.has(r.externalId) ? [ids.get(r.externalId)!] : []))
     }
-    if (unknown.length) {
-      const names = unknown.slice(0, 5).map((e) => `"${e}"`)
-      throw new AppError(
-        'unprocessable',
-        `No user with externalId ${names.join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`,
-        { errors: [{ field: options.field, message: `unknown externalId ${names[0]}` }] },
-      )
-    }
+    if (unknown.length) throw unknownExternalIds(unknown, options.field)
     return refs.map((r) => (typeof r === 'string' ? r : ids.get(r.externalId)!))
   }
 
@@ -267,6 +280,7 @@ export function createHostUsers(deps: Deps) {
     upsert,
     upsertBatch,
     byExternalId,
+    userByExternalId,
     resolveRefs,
     openSession,
     identitySession,

@@ -21,11 +21,11 @@ import { createBatchedReads } from '../../core/db/group-commit'
 import { createSessionCache } from './sessions'
 import type { PrivacyRegistry } from '../../core/privacy/registry'
 import type { SecretBox } from '../../core/secrets/crypto'
-import { createHostUsers } from './host-users'
+import { createHostUsers, type UserRef } from './host-users'
 import { createIdentityVerification } from './identity'
 import { createPasswordReset } from './password-reset'
 import { createEmailVerification } from './verification'
-import { apiKeyView, deviceView, externalUserView, userView, type Locale } from './views'
+import { apiKeyView, contactView, deviceView, externalUserView, userView, type Contact, type Locale } from './views'
 
 export interface AccountsDeps {
   database: Database
@@ -624,20 +624,20 @@ export function createAccountsService(deps: AccountsDeps) {
     /** For notifications: where each user can be reached (no password hashes leave this module); erased users are gone. */
     contactsOf: async (userIds: string[]) =>
       (userIds.length === 1 ? [await liveUser(userIds[0])].filter((u) => u !== undefined) : await usersRepo.liveByIds(db, userIds)).map(
-        (u) => ({
-          id: u.id,
-          externalId: u.externalId,
-          email: u.email,
-          phone: u.phone,
-          phoneVerified: Boolean(u.phone && u.phoneVerifiedAt),
-          name: u.name,
-          locale: u.locale as Locale,
-          timezone: u.timezone,
-          attributes: u.attributes,
-          /** When Caravan first knew the user (fraud rules weigh young accounts). */
-          createdAt: u.createdAt,
-        }),
+        contactView,
       ),
+    /**
+     * One user a request names (a payment's customer, a transfer's recipient), as contactsOf gives
+     * it; undefined when a Caravan id is no live user. An unknown externalId is a 422 on `field`;
+     * with profile fields and `upsert` the user is created or updated first (resolveRefs).
+     */
+    contactOf: async (ref: UserRef, options: { upsert: boolean; field: string }): Promise<Contact | undefined> => {
+      const byExternalIdAlone = typeof ref !== 'string' && (!options.upsert || Object.keys(ref).length === 1)
+      const user = byExternalIdAlone
+        ? await hostUsers.userByExternalId(ref.externalId, options.field)
+        : await liveUser((await hostUsers.resolveRefs([ref], options))[0])
+      return user && contactView(user)
+    },
     activeDevicesOf: async (userIds: string[]) =>
       (await devicesRepo.activeOfUsers(db, userIds)).map((d) => ({
         id: d.id,

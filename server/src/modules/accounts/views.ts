@@ -38,3 +38,21 @@ export function apiKeyView(k: ApiKeyRow) {
 export function deviceView(d: DeviceRow) {
   return { id: d.id, kind: d.kind, token: d.token, label: d.label, createdAt: d.createdAt.toISOString(), disabled: d.disabledAt !== null }
 }
+
+/** What other modules get of a user (contactsOf, contactOf): where they can be reached, never a password hash. */
+export function contactView(u: UserRow) {
+  return {
+    id: u.id,
+    externalId: u.externalId,
+    email: u.email,
+    phone: u.phone,
+    phoneVerified: Boolean(u.phone && u.phoneVerifiedAt),
+    name: u.name,
+    locale: u.locale as Locale,
+    timezone: u.timezone,
+    attributes: u.attributes,
+    /** When Caravan first knew the user (fraud rules weigh young accounts). */
+    createdAt: u.createdAt,
+  }
+}
+export type Contact = ReturnType<typeof contactView>

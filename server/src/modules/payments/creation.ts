@@ -15,7 +15,7 @@ import type { ClientContext } from '../../core/http/client-context'
 import { AppError } from '../../core/http/errors'
 import { ProviderError } from '../../core/net/service-http'
 import { canonicalJson } from '../../core/util/canonical-json'
-import type { AccountsService } from '../accounts'
+import type { AccountsService, UserRef } from '../accounts'
 import type { FraudChecks } from '../fraud'
 import type { ActiveGateway, GatewayRegistry } from './gateway-registry'
 import type { GatewayName } from './gateways/types'
@@ -64,22 +64,25 @@ export function createPaymentCreation(deps: {
 
   /** The customer the payment is for: customers pay for themselves; admins and API keys name anyone. */
   async function customerOf(principal: Principal, ref: CreatePaymentBody['customerId']): Promise<Contact> {
-    let id: string
+    let customer: UserRef
     if (principal.kind === 'user' && principal.role === 'customer') {
       if (ref !== undefined && ref !== principal.userId)
         throw new AppError('forbidden', 'A customer can only create payments for themselves')
-      id = principal.userId
+      customer = principal.userId
     } else if (ref === undefined) {
       if (principal.kind !== 'user')
         throw new AppError('validation', 'customerId is required with an API key', {
           errors: [{ field: 'body.customerId', message: 'is required' }],
         })
-      id = principal.userId
+      customer = principal.userId
     } else {
-      ;[id] = await deps.accounts.hostUsers.resolveRefs([ref], { upsert: true, field: 'body.customerId' })
+      customer = ref
     }
-    const [contact] = await deps.accounts.contactsOf([id])
-    if (!contact) throw new AppError('unprocessable', `No user ${id}`, { errors: [{ field: 'body.customerId', message: 'no such user' }] })
+    const contact = await deps.accounts.contactOf(customer, { upsert: true, field: 'body.customerId' })
+    if (!contact)
+      throw new AppError('unprocessable', `No user ${typeof customer === 'string' ? customer : customer.externalId}`, {
+        errors: [{ field: 'body.customerId', message: 'no such user' }],
+      })
     return contact
   }
 

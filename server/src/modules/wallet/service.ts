@@ -289,9 +289,12 @@ export function createWalletService(deps: WalletDeps) {
 
   /** An admin's correction: credits (amount > 0) or debits (amount < 0) the user's wallet, with a reason. */
   async function adjust(principal: Principal, body: AdjustmentBody) {
-    const [userId] = await deps.accounts.hostUsers.resolveRefs([body.userId], { upsert: false, field: 'body.userId' })
-    const [contact] = await deps.accounts.contactsOf([userId])
-    if (!contact) throw new AppError('unprocessable', `No user ${userId}`, { errors: [{ field: 'body.userId', message: 'no such user' }] })
+    const contact = await deps.accounts.contactOf(body.userId, { upsert: false, field: 'body.userId' })
+    if (!contact)
+      throw new AppError('unprocessable', `No user ${typeof body.userId === 'string' ? body.userId : body.userId.externalId}`, {
+        errors: [{ field: 'body.userId', message: 'no such user' }],
+      })
+    const userId = contact.id
     const signed = BigInt(body.amount)
     const amount = signed < 0n ? -signed : signed
     return events.inTransaction(db, async (tx, raise) => {
@@ -409,13 +412,8 @@ export function createWalletService(deps: WalletDeps) {
   /** The recipient a sender names: a Caravan id, the host's externalId, or an e-mail address. */
   async function recipientOf(to: TransferBody['to']): Promise<{ id: string; name: string | null }> {
     const field = 'body.to'
-    const id =
-      typeof to === 'string'
-        ? to
-        : 'email' in to
-          ? await deps.accounts.userIdByEmail(to.email)
-          : (await deps.accounts.hostUsers.resolveRefs([to], { upsert: false, field }))[0]
-    const [contact] = id ? await deps.accounts.contactsOf([id]) : []
+    const id = typeof to !== 'string' && 'email' in to ? await deps.accounts.userIdByEmail(to.email) : to
+    const contact = id ? await deps.accounts.contactOf(id, { upsert: false, field }) : undefined
     if (!contact) throw new AppError('unprocessable', 'No such recipient', { errors: [{ field, message: 'no such user' }] })
     return { id: contact.id, name: contact.name ?? null }
   }
