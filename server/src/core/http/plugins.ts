@@ -1,7 +1,6 @@
 // The HTTP plumbing every route shares: request ids, security headers, CORS, rate limits,
 // metrics, problem+json errors, rate-limited 404s and the generated OpenAPI document.
 import cors from '@fastify/cors'
-import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -12,6 +11,7 @@ import { WIDGET_IDENTITY_HEADER, WIDGET_SITE_HEADER } from './auth'
 import { DEVICE_ID_HEADER } from './client-context'
 import type { App } from './route'
 import type { Metrics } from '../metrics/registry'
+import { securityHeaders } from './security-headers'
 
 export const API_PREFIXES = ['/v1/', '/docs', '/realtime', '/healthz', '/readyz', '/metrics', '/internal/']
 
@@ -94,7 +94,7 @@ export async function installHttpPlumbing(
     )
   })
 
-  await app.register(helmet, {
+  const security = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -109,6 +109,11 @@ export async function installHttpPlumbing(
     },
     // The chat widget and the SDK are used from other origins.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
+  })
+  // On the raw response, as Helmet does: a route's own header (a download's sandbox CSP) still wins.
+  app.addHook('onRequest', (_request, reply, done) => {
+    for (const [name, value] of security) reply.raw.setHeader(name, value)
+    done()
   })
   await app.register(cors, {
     origin: corsOriginCheck(options.corsOrigins, options.extraCorsOrigin),
