@@ -392,6 +392,30 @@ describe('payments', () => {
     expect(rows[0].n).toBe(4)
   })
 
+  it('a retry of a payment assessed earlier counts for nothing when it comes with other payments', async () => {
+    await setRules({ velocity: [{ id: 'four', subject: 'user', windowSeconds: 3600, maxCount: 4, score: 0, action: 'block' }] })
+    const c = await customer()
+    const pay = (ref: string, key: string) =>
+      api(
+        t,
+        'POST',
+        '/v1/payments',
+        c.token,
+        { amount: '1000', currency: 'IRR', purpose: { type: 'order', ref }, returnUrl: 'https://shop.example.com/x' },
+        { 'idempotency-key': key },
+      )
+    const first = await pay('first', 'retried-key')
+    expect(first.status).toBe(201)
+    // The retries reach the fraud check in the same batches as three new payments: 1 + 3 = 4 fit.
+    const answers = await Promise.all([
+      ...Array.from({ length: 3 }, () => pay('first', 'retried-key')),
+      ...['a', 'b', 'c'].map((ref) => pay(ref, `new-${ref}`)),
+    ])
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201, 201])
+    expect(new Set(answers.slice(0, 3).map((a) => a.body.id))).toEqual(new Set([first.body.id]))
+    expect((await assessmentsOf(c.id)).map((a) => a.decision)).toEqual(['allow', 'allow', 'allow', 'allow'])
+  })
+
   it('payments at once in two currencies each sum their own currency (a window read once per batch is read per currency)', async () => {
     await setRules({
       velocity: [{ id: 'daily', subject: 'user', windowSeconds: 86_400, maxAmount: { IRR: '10000', USD: '1000' }, score: 100 }],

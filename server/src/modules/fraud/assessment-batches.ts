@@ -138,7 +138,11 @@ export function createAssessmentBatches(deps: { db: Db; events: EventBus; audit:
         // every operation behind it wait in line; their counts may lag by the operations in flight.
         const keys = new Set(items.flatMap((i) => [`user:${i.userId}`, ...(i.deviceId ? [`device:${i.deviceId}`] : [])]))
         await assessmentsRepo.lockSubjects(tx, [...keys])
-        const { decided, of } = decide(items, await storedVelocity(tx, items))
+        // A retried request whose first assessment an earlier batch stored is answered by it and
+        // counts for nothing here (counted, it would push the user's other operations over a limit).
+        const retried = await assessmentsRepo.byDedupeKeys(tx, [...new Set(items.flatMap((i) => (i.dedupeKey ? [i.dedupeKey] : [])))])
+        const fresh = items.filter((i) => !(i.dedupeKey && retried.has(i.dedupeKey)))
+        const { decided, of } = decide(fresh, await storedVelocity(tx, fresh))
         const inserted = new Map(
           (
             await assessmentsRepo.insertMany(
@@ -154,10 +158,11 @@ export function createAssessmentBatches(deps: { db: Db; events: EventBus; audit:
           const mine = of.get(item)
           const row = mine && inserted.get(mine.row.id)
           if (!row || !mine) {
-            // Only a dedupe key taken already (a retried request) leaves nothing inserted: the first
-            // assessment is the answer, and nothing more is recorded. (Not looked up first: on the
-            // common path, a first request, that read would find nothing.)
-            const first = byKey.get(item.dedupeKey!) ?? (await assessmentsRepo.byDedupe(tx, item.dedupeKey!))!
+            // Only a dedupe key taken already (a retried request: stored before, by a twin in this
+            // batch, or by a concurrent batch of another user) leaves nothing inserted: the first
+            // assessment is the answer, and nothing more is recorded.
+            const first =
+              retried.get(item.dedupeKey!) ?? byKey.get(item.dedupeKey!) ?? (await assessmentsRepo.byDedupe(tx, item.dedupeKey!))!
             results.push(first)
             continue
           }

@@ -1,5 +1,5 @@
 // The fraud module's SQL, and nothing else: every function takes the executor (db or a transaction).
-import { and, count, desc, eq, isNotNull, lt, sql, type SQL } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm'
 import type { Executor, Tx } from '../../core/db/client'
 import { unnestRows, type UnnestColumn } from '../../core/db/unnest'
 import type { Currency } from '../../core/money/currency'
@@ -136,6 +136,12 @@ export const assessmentsRepo = {
     return rows
       .filter((r) => at.has(r.id))
       .map((r) => ({ ...r, reviewedBy: null, reviewedAt: null, reviewNote: null, createdAt: at.get(r.id)! }))
+  },
+  /** The stored assessments of these dedupe keys, by key. */
+  async byDedupeKeys(x: Executor, keys: string[]): Promise<Map<string, AssessmentRow>> {
+    if (!keys.length) return new Map()
+    const rows = await x.select().from(t).where(inArray(t.dedupeKey, keys))
+    return new Map(rows.map((r) => [r.dedupeKey!, r]))
   },
   async byDedupe(x: Executor, key: string): Promise<AssessmentRow | undefined> {
     const [row] = await x.select().from(t).where(eq(t.dedupeKey, key))
