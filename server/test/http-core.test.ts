@@ -189,6 +189,23 @@ describe('idempotency', () => {
     expect(retried.json().run).toBeGreaterThan(fresh.json().run)
   })
 
+  it('keys sent at once are claimed and answered each on its own; one key sent many times at once runs once', async () => {
+    const s = await registerUser(t)
+    const send = (key: string, amount: string) => charge(s.accessToken, key, amount)
+    const before = runs
+    // Claimed together and stored together (one statement each): no answer may land on another key.
+    const first = await Promise.all(Array.from({ length: 20 }, (_, i) => send(`together-${i}`, String(i))))
+    expect(first.map((r) => [r.statusCode, r.json().amount])).toEqual(Array.from({ length: 20 }, (_, i) => [201, String(i)]))
+    const again = await Promise.all(Array.from({ length: 20 }, (_, i) => send(`together-${i}`, String(i))))
+    expect(again.map((r) => r.json())).toEqual(first.map((r) => r.json()))
+    expect(again.map((r) => r.headers['idempotent-replayed'])).toEqual(Array(20).fill('true'))
+    // One key in one batch twenty times: the first claims it, the rest are told to retry or replayed.
+    const same = await Promise.all(Array.from({ length: 20 }, () => send('together-same', '7')))
+    expect(runs - before).toBe(21)
+    expect(same.filter((r) => r.statusCode !== 201 && r.statusCode !== 409)).toEqual([])
+    expect(new Set(same.filter((r) => r.statusCode === 201).map((r) => r.json().run)).size).toBe(1)
+  })
+
   it('refuses a malformed key', async () => {
     const s = await registerUser(t)
     expect((await charge(s.accessToken, 'x'.repeat(300), '1')).statusCode).toBe(400)

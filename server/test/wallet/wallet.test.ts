@@ -436,6 +436,35 @@ describe('transfers between users', () => {
     })
   })
 
+  it('sent at once (written together) each cover their amount, answer their own balance and open a new wallet once', async () => {
+    const [alice, bob, dana] = [await registerUser(t), await registerUser(t), await registerUser(t)]
+    await fund(alice.user.id, '1000')
+    await fund(bob.user.id, '50')
+    // Thirty of 100 from a wallet of 1,000, to bob and to dana (who has no wallet yet), and bob
+    // sending 50 to dana in the same moment: ten of alice's go through, whatever the order.
+    const results = await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) =>
+        send(alice.accessToken, { to: i % 2 ? bob.user.id : dana.user.id, amount: '100', currency: 'IRR' }),
+      ),
+      send(bob.accessToken, { to: dana.user.id, amount: '50', currency: 'IRR' }),
+    ])
+    const alices = results.slice(0, 30)
+    expect(alices.filter((r) => r.status === 201)).toHaveLength(10)
+    expect(alices.filter((r) => r.status === 409).map((r) => r.body.type)).toEqual(
+      Array(20).fill(expect.stringContaining('insufficient_funds')),
+    )
+    // Each answer is the balance right after its own transfer: 900, 800 … 0, once each.
+    const after = alices.filter((r) => r.status === 201).map((r) => Number(r.body.balance.balance))
+    expect(after.sort((a, b) => b - a)).toEqual([900, 800, 700, 600, 500, 400, 300, 200, 100, 0])
+    expect(results[30].status).toBe(201)
+    const balances = await Promise.all([alice, bob, dana].map(async (u) => (await irr(u.accessToken)).balance))
+    expect(balances[0]).toBe('0')
+    expect(BigInt(balances[1]) + BigInt(balances[2])).toBe(1050n)
+    const { rows } = await t.database.query(`select count(*)::int as n from ledger_accounts where user_id = $1`, [dana.user.id])
+    expect(rows[0]).toEqual({ n: 1 })
+    expect((await api(t, 'GET', '/v1/admin/wallet/check', admin)).body).toMatchObject({ ok: true, violations: [] })
+  })
+
   it('refuse sending to yourself, to nobody, more than the wallet holds, and bad bodies', async () => {
     const [alice, bob] = [await registerUser(t), await registerUser(t)]
     await fund(alice.user.id, '100')

@@ -5,6 +5,7 @@ import { and, asc, desc, eq, gt, gte, isNotNull, isNull, lt, sql, type SQL } fro
 import { alias } from 'drizzle-orm/pg-core'
 import type { Db, Executor } from '../db/client'
 import { UUID_PATTERN } from '../db/ids'
+import { unnestRows } from '../db/unnest'
 import { apiKeys, users } from '../../modules/accounts/tables'
 import { auditLog } from './tables'
 
@@ -69,6 +70,33 @@ const CHAIN_LOCK_ID = 726_517_002
 export type AuditRow = typeof auditLog.$inferSelect
 
 /** The chain's SQL (the chainer and verify in service.ts). */
+/** An audit row as appended (what its hash covers): no place in the chain yet. */
+export interface NewAuditRow {
+  at: string
+  actorType: string
+  actorId: string | null
+  action: string
+  targetType: string | null
+  targetId: string | null
+  data: unknown
+}
+
+export const auditRepo = {
+  /** Rows in one statement, in order (their seqs follow it). */
+  async insert(x: Executor, rows: readonly NewAuditRow[]): Promise<void> {
+    const v = unnestRows(rows, {
+      at: ['timestamptz', (r) => r.at],
+      actor_type: ['text', (r) => r.actorType],
+      actor_id: ['text', (r) => r.actorId],
+      action: ['text', (r) => r.action],
+      target_type: ['text', (r) => r.targetType],
+      target_id: ['text', (r) => r.targetId],
+      data: ['jsonb', (r) => JSON.stringify(r.data)],
+    })
+    await x.execute(sql`insert into audit_log (${v.names}) select * from ${v.rows}`)
+  },
+}
+
 export const chainRepo = {
   /** Takes the chainer's lock for the transaction; false when another chainer holds it (`wait`: wait for it). */
   async lock(tx: Executor, wait: boolean): Promise<boolean> {

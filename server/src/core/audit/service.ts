@@ -14,8 +14,7 @@ import type { Db, Executor } from '../db/client'
 import { principalKey, type Principal } from '../http/auth'
 import { AppError } from '../http/errors'
 import { canonicalJson } from '../util/canonical-json'
-import { chainRepo, listAuditRows, type AuditListFilter, type AuditListRow } from './repo'
-import { auditLog } from './tables'
+import { auditRepo, chainRepo, listAuditRows, type NewAuditRow, type AuditListFilter, type AuditListRow } from './repo'
 
 export const GENESIS_HASH = '0'.repeat(64)
 /** Rows chained per transaction of the chainer. */
@@ -30,17 +29,8 @@ export interface AuditEntry {
   data?: Record<string, unknown>
 }
 
-interface HashedFields {
-  at: string
-  actorType: string
-  actorId: string | null
-  action: string
-  targetType: string | null
-  targetId: string | null
-  data: unknown
-}
-
-export function auditHash(prevHash: string, row: HashedFields): string {
+/** What a row's hash covers: the fields it was appended with. */
+export function auditHash(prevHash: string, row: NewAuditRow): string {
   // Only the recorded fields, named one by one: a row read back also carries seq and hashes.
   const content = canonicalJson({
     at: new Date(row.at).toISOString(),
@@ -57,15 +47,25 @@ export function auditHash(prevHash: string, row: HashedFields): string {
 export function createAudit(db: Db, logger?: Logger) {
   /** Appends inside the caller's transaction, so the audit row commits with the action it records. */
   async function append(tx: Executor, entry: AuditEntry): Promise<void> {
-    await tx.insert(auditLog).values({
-      at: new Date().toISOString(),
-      actorType: entry.actor === 'system' ? 'system' : entry.actor.kind,
-      actorId: entry.actor === 'system' ? null : principalKey(entry.actor).split(':')[1],
-      action: entry.action,
-      targetType: entry.targetType ?? null,
-      targetId: entry.targetId ?? null,
-      data: (entry.data ?? {}) as object,
-    })
+    await appendMany(tx, [entry])
+  }
+
+  /** Appends several rows in one statement (a batch of actions written together), in the given order. */
+  async function appendMany(tx: Executor, entries: readonly AuditEntry[]): Promise<void> {
+    if (!entries.length) return
+    const at = new Date().toISOString()
+    await auditRepo.insert(
+      tx,
+      entries.map((entry) => ({
+        at,
+        actorType: entry.actor === 'system' ? 'system' : entry.actor.kind,
+        actorId: entry.actor === 'system' ? null : principalKey(entry.actor).split(':')[1],
+        action: entry.action,
+        targetType: entry.targetType ?? null,
+        targetId: entry.targetId ?? null,
+        data: entry.data ?? {},
+      })),
+    )
     soon()
   }
 
@@ -173,7 +173,7 @@ export function createAudit(db: Db, logger?: Logger) {
     }
   }
 
-  return { append, list, verify, chain, start, stop }
+  return { append, appendMany, list, verify, chain, start, stop }
 }
 
 export type Audit = ReturnType<typeof createAudit>

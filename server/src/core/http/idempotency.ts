@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto'
 import { and, eq, lt, sql } from 'drizzle-orm'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/client'
+import { createBatchedWrites, createGroupCommit } from '../db/group-commit'
+import { unnestRows } from '../db/unnest'
 import { principalKey } from './auth'
 import { AppError } from './errors'
 import { idempotencyKeys } from './tables'
@@ -49,7 +51,51 @@ export const idempotencyInService = {
   async finish(): Promise<void> {},
 }
 
+interface Claim {
+  principal: string
+  key: string
+  route: string
+  requestHash: string
+}
+
+const sameKey = (a: { principal: string; key: string }, b: { principal: string; key: string }) =>
+  a.principal === b.principal && a.key === b.key
+
 export function createIdempotency(db: Db) {
+  // Keys claimed at the same time share one insert, and responses stored at the same time one
+  // update (core/db/group-commit): a busy idempotent route pays two statements per batch, not per
+  // request. A key sent twice in one batch is claimed by the first only.
+  const claims = createGroupCommit<Claim, boolean>({
+    write: async (items) => {
+      const v = unnestRows(items, {
+        principal: ['text', (c) => c.principal],
+        key: ['text', (c) => c.key],
+        route: ['text', (c) => c.route],
+        request_hash: ['text', (c) => c.requestHash],
+        state: ['text', () => 'running'],
+      })
+      const { rows } = await db.execute(
+        sql`insert into idempotency_keys (${v.names}) select * from ${v.rows} on conflict do nothing returning principal, key`,
+      )
+      const claimed = rows as { principal: string; key: string }[]
+      return items.map((item, i) => ({
+        ok: true as const,
+        value: claimed.some((c) => sameKey(c, item)) && items.findIndex((other) => sameKey(other, item)) === i,
+      }))
+    },
+  })
+  const storeAnswers = createBatchedWrites(async (answers: { principal: string; key: string; statusCode: number; body: unknown }[]) => {
+    const v = unnestRows(answers, {
+      principal: ['text', (a) => a.principal],
+      key: ['text', (a) => a.key],
+      status_code: ['int', (a) => a.statusCode],
+      response_body: ['jsonb', (a) => (a.body === null ? null : JSON.stringify(a.body))],
+    })
+    await db.execute(
+      sql`update idempotency_keys k set state = 'done', status_code = v.status_code, response_body = v.response_body from ${v.rows} where k.principal = v.principal and k.key = v.key`,
+    )
+  })
+
   /** preHandler: claims the key or answers from the stored response. Returns true if it replied. */
   async function begin(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
     const key = readIdempotencyKey(request)
@@ -64,12 +110,7 @@ export function createIdempotency(db: Db) {
       .update(canonicalJson(request.body ?? null))
       .digest('hex')
 
-    const claimed = await db
-      .insert(idempotencyKeys)
-      .values({ principal, key, route, requestHash, state: 'running' })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key })
-    if (claimed.length === 0) {
+    if (!(await claims.submit({ principal, key, route, requestHash }))) {
       const [existing] = await db
         .select()
         .from(idempotencyKeys)
@@ -107,9 +148,8 @@ export function createIdempotency(db: Db) {
     const claim = request.idempotency
     if (!claim) return
     request.idempotency = undefined
-    const where = and(eq(idempotencyKeys.principal, claim.principal), eq(idempotencyKeys.key, claim.key))
     if (statusCode >= 500) {
-      await db.delete(idempotencyKeys).where(where)
+      await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.principal, claim.principal), eq(idempotencyKeys.key, claim.key)))
       return
     }
     let body: unknown = null
@@ -120,7 +160,7 @@ export function createIdempotency(db: Db) {
         body = payload
       }
     }
-    await db.update(idempotencyKeys).set({ state: 'done', statusCode, responseBody: body }).where(where)
+    await storeAnswers({ ...claim, statusCode, body })
   }
 
   /** Cron: forget keys older than the retention window. */

@@ -3,6 +3,7 @@
 import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
+import { unnestRows } from '../../core/db/unnest'
 import type { Currency } from '../../core/money/currency'
 import {
   ledgerAccounts,
@@ -20,6 +21,12 @@ import {
 export type AccountRow = typeof ledgerAccounts.$inferSelect
 export type TransferRow = typeof ledgerTransfers.$inferSelect
 export type PostingRow = typeof ledgerPostings.$inferSelect
+export type NewPosting = Pick<PostingRow, 'transferId' | 'accountId' | 'amount' | 'balanceAfter' | 'currency'>
+/** A direct (posted) transfer as a batch writes it. */
+export type NewPostedTransfer = Pick<
+  TransferRow,
+  'id' | 'debitAccountId' | 'creditAccountId' | 'amount' | 'currency' | 'kind' | 'memo' | 'createdBy' | 'createdAt'
+>
 export type WalletPaymentRow = typeof walletPayments.$inferSelect
 export type WithdrawalRow = typeof walletWithdrawals.$inferSelect
 
@@ -100,6 +107,46 @@ export const accountsRepo = {
           .for('update')
     return row
   },
+  /**
+   * The wallets of these (user, currency) pairs that exist, each row locked until the commit, in id
+   * order as every transfer locks: a batch of transfers (transfer-batches.ts) reads what it moves,
+   * then writes it.
+   */
+  async lockWallets(x: Executor, pairs: readonly { userId: string; currency: Currency }[]): Promise<AccountRow[]> {
+    const v = unnestRows(pairs, { user_id: ['uuid', (p) => p.userId], currency: ['text', (p) => p.currency] })
+    return x
+      .select()
+      .from(ledgerAccounts)
+      .where(sql`(${ledgerAccounts.userId}, ${ledgerAccounts.currency}) in (select user_id, currency from ${v.rows})`)
+      .orderBy(asc(ledgerAccounts.id))
+      .for('update')
+  },
+  /** Opens wallets with the ids given; how many were opened (fewer when another opened one of them first). */
+  async openWallets(x: Executor, wallets: readonly { id: string; userId: string; currency: Currency }[]): Promise<number> {
+    if (!wallets.length) return 0
+    const v = unnestRows(wallets, {
+      id: ['uuid', (w) => w.id],
+      currency: ['text', (w) => w.currency],
+      user_id: ['uuid', (w) => w.userId],
+      no_overdraft: ['boolean', () => true],
+    })
+    const opened = await x.execute(
+      sql`insert into ledger_accounts (${v.names}) select * from ${v.rows} on conflict do nothing returning id`,
+    )
+    return opened.rows.length
+  },
+  /** Adds to accounts' posted counters, one row per account, in one statement (rows locked by the caller). */
+  async addPosted(x: Executor, moves: readonly { id: string; debits: bigint; credits: bigint }[]): Promise<void> {
+    if (!moves.length) return
+    const v = unnestRows(moves, {
+      id: ['uuid', (m) => m.id],
+      debits: ['numeric', (m) => m.debits.toString()],
+      credits: ['numeric', (m) => m.credits.toString()],
+    })
+    await x.execute(
+      sql`update ledger_accounts a set debits_posted = a.debits_posted + v.debits, credits_posted = a.credits_posted + v.credits from ${v.rows} where a.id = v.id`,
+    )
+  },
   /** The ledger explorer's list: newest first, keyset by id (UUIDv7); `limit + 1` rows for pageOf. */
   async list(x: Executor, f: { kind?: 'wallet' | 'platform'; userId?: string; currency?: Currency; before?: string; limit: number }) {
     const conditions: SQL[] = []
@@ -136,20 +183,40 @@ export const transfersRepo = {
       .returning()
     return row
   },
-  /** What an account sent by transfers of this kind since `since` (holds included, releases not). */
-  async sentSince(x: Executor, accountId: string, kind: TransferKind, since: Date): Promise<bigint> {
-    const [row] = await x
-      .select({ total: sql<string>`coalesce(sum(${ledgerTransfers.amount}), 0)::text` })
+  /** What each account sent by transfers of this kind since `since` (holds included, releases not); absent = nothing. */
+  async sentSince(x: Executor, accountIds: readonly string[], kind: TransferKind, since: Date): Promise<Map<string, bigint>> {
+    const rows = await x
+      .select({ accountId: ledgerTransfers.debitAccountId, total: sql<string>`sum(${ledgerTransfers.amount})::text` })
       .from(ledgerTransfers)
       .where(
         and(
-          eq(ledgerTransfers.debitAccountId, accountId),
+          sql`${ledgerTransfers.debitAccountId} = any(${sql.param([...accountIds])}::uuid[])`,
           eq(ledgerTransfers.kind, kind),
           sql`${ledgerTransfers.status} <> 'voided'`,
           sql`${ledgerTransfers.createdAt} > ${since.toISOString()}::timestamptz`,
         ),
       )
-    return BigInt(row.total)
+      .groupBy(ledgerTransfers.debitAccountId)
+    return new Map(rows.map((r) => [r.accountId, BigInt(r.total)]))
+  },
+  /** Posted transfers with new ids, in one statement. */
+  async insertPosted(x: Executor, rows: readonly NewPostedTransfer[]): Promise<void> {
+    if (!rows.length) return
+    const v = unnestRows(rows, {
+      id: ['uuid', (r) => r.id],
+      debit_account_id: ['uuid', (r) => r.debitAccountId],
+      credit_account_id: ['uuid', (r) => r.creditAccountId],
+      amount: ['numeric', (r) => r.amount.toString()],
+      currency: ['text', (r) => r.currency],
+      kind: ['text', (r) => r.kind],
+      status: ['text', () => 'posted'],
+      posted_amount: ['numeric', (r) => r.amount.toString()],
+      memo: ['text', (r) => r.memo],
+      created_by: ['text', (r) => r.createdBy],
+      resolved_at: ['timestamptz', (r) => r.createdAt.toISOString()],
+      created_at: ['timestamptz', (r) => r.createdAt.toISOString()],
+    })
+    await x.execute(sql`insert into ledger_transfers (${v.names}) select * from ${v.rows}`)
   },
   /** Holds past their expiry, oldest first. */
   async expired(x: Executor, now: Date, limit: number): Promise<string[]> {
@@ -176,8 +243,17 @@ export const transfersRepo = {
 }
 
 export const postingsRepo = {
-  async insert(x: Executor, rows: (typeof ledgerPostings.$inferInsert)[]): Promise<void> {
-    if (rows.length) await x.insert(ledgerPostings).values(rows)
+  /** Postings in one statement; their seqs follow the order given (an account's history is by seq). */
+  async insert(x: Executor, rows: readonly NewPosting[]): Promise<void> {
+    if (!rows.length) return
+    const v = unnestRows(rows, {
+      transfer_id: ['uuid', (r) => r.transferId],
+      account_id: ['uuid', (r) => r.accountId],
+      amount: ['numeric', (r) => r.amount.toString()],
+      balance_after: ['numeric', (r) => r.balanceAfter.toString()],
+      currency: ['text', (r) => r.currency],
+    })
+    await x.execute(sql`insert into ledger_postings (${v.names}) select * from ${v.rows}`)
   },
   /** A transfer's postings (two once posted, none before), in the order written. */
   async ofTransfer(x: Executor, transferId: string): Promise<PostingRow[]> {

@@ -21,6 +21,7 @@ import type { PaymentsService, PaymentView, RefundGuard, RefundView } from '../p
 import { createWalletCheckout } from './checkout'
 import './events'
 import { createLedgerExplorer } from './explorer'
+import { createTransferBatches } from './transfer-batches'
 import { ledger } from './ledger'
 import type { PlatformCode } from './tables'
 import { accountsRepo, invariantsRepo, postingsRepo, transfersRepo, walletPaymentsRepo, withdrawalsRepo, type AccountRow } from './repo'
@@ -73,6 +74,7 @@ export function createWalletService(deps: WalletDeps) {
   /** The wallet's new balance, to its owner's sockets (after the commit). */
   const changed = (account: AccountRow): DomainEvent =>
     events.event('wallet.changed', { userId: account.userId!, balance: balanceView(account) }, { userIds: [account.userId!] })
+  const transferBatches = createTransferBatches({ db, events, audit, changed })
 
   /**
    * Money a gateway took for a payment, now owed to its customer: credited from the gateway's
@@ -419,8 +421,9 @@ export function createWalletService(deps: WalletDeps) {
   }
 
   /**
-   * Sends from the signed-in user's wallet to another user's, within the currency's limits. Both
-   * wallets are locked first (in id order), so the day's total cannot be raced past its limit.
+   * Sends from the signed-in user's wallet to another user's, within the currency's limits, written
+   * with the transfers that arrive at the same time (transfer-batches.ts: both wallets locked, so
+   * the day's total cannot be raced past its limit).
    */
   async function transfer(principal: Principal, body: TransferBody, client: ClientContext = {}) {
     if (principal.kind !== 'user') throw new AppError('forbidden', 'A wallet sends for its own user: sign in as that user')
@@ -432,47 +435,20 @@ export function createWalletService(deps: WalletDeps) {
     const limit = (await settings.read()).transferLimits[body.currency]
     if (limit?.perTransfer && amount > BigInt(limit.perTransfer))
       throw new AppError('wallet_limit_exceeded', `At most ${limit.perTransfer} ${body.currency} (minor units) in one transfer`)
-    const transferId = newId()
+    const id = newId()
     const { userId } = principal
-    await deps.fraud.assess({ operation: 'transfer', userId, amount, currency: body.currency, ref: transferId, actor: principal, client })
-    return events.inTransaction(db, async (tx, raise) => {
-      const from = await accountsRepo.wallet(tx, principal.userId, body.currency)
-      const target = await accountsRepo.wallet(tx, to, body.currency)
-      if (limit?.perDay) {
-        await ledger.lock(tx, body.currency, [from.id, target.id])
-        const sent = await transfersRepo.sentSince(tx, from.id, 'transfer', new Date(Date.now() - 86_400_000))
-        if (sent + amount > BigInt(limit.perDay))
-          throw new AppError(
-            'wallet_limit_exceeded',
-            `At most ${limit.perDay} ${body.currency} (minor units) a day; ${sent} sent in the last 24 hours`,
-          )
-      }
-      const out = await ledger.transfer(tx, {
-        id: transferId,
-        debitAccountId: from.id,
-        creditAccountId: target.id,
-        amount,
-        currency: body.currency,
-        kind: 'transfer',
-        memo: body.note ?? null,
-        createdBy: principalKey(principal),
-      })
-      await audit.append(tx, {
-        actor: principal,
-        action: 'wallet.transferred',
-        targetType: 'user',
-        targetId: to,
-        data: { transferId: out.transfer.id, amount: body.amount, currency: body.currency },
-      })
-      for (const a of out.accounts) raise(changed(a))
-      return {
-        transferId: out.transfer.id,
-        amount: body.amount,
-        currency: body.currency,
-        to: recipient,
-        balance: balanceView(out.accounts.find((a) => a.id === from.id)!),
-      }
+    await deps.fraud.assess({ operation: 'transfer', userId, amount, currency: body.currency, ref: id, actor: principal, client })
+    const written = await transferBatches.submit({
+      id,
+      fromUserId: userId,
+      toUserId: to,
+      amount,
+      currency: body.currency,
+      memo: body.note ?? null,
+      actor: principal,
+      perDay: limit?.perDay ? BigInt(limit.perDay) : undefined,
     })
+    return { transferId: id, amount: body.amount, currency: body.currency, to: recipient, balance: balanceView(written.from) }
   }
 
   /** A request to pay money out: its amount is held (409 when the wallet cannot cover it) until an admin decides. */

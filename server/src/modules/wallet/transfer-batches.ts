@@ -1,0 +1,185 @@
+// Transfers between users' wallets that arrive together are written together (core/db/group-commit):
+// one transaction and a fixed handful of statements for the batch, whatever its size — the wallets
+// locked in id order in one statement, the day's totals read in one, then the transfers, the
+// counters, the postings and the audit rows written in one statement each. The ledger's rules are
+// applied here, in order, to the locked rows: a sender covers each amount from what it holds after
+// the batch's earlier transfers, and its day's total counts them too. The CHECKs on the tables
+// hold the same rules should this code be wrong (the batch then fails and each transfer is written
+// again alone). The single transfers of the rest of the wallet go through ledger.ts.
+import type { Audit, AuditEntry } from '../../core/audit/service'
+import type { Db } from '../../core/db/client'
+import { createGroupCommit, type ItemResult } from '../../core/db/group-commit'
+import { newId } from '../../core/db/ids'
+import type { DomainEvent, EventBus } from '../../core/events/bus'
+import { principalKey, type Principal } from '../../core/http/auth'
+import { AppError } from '../../core/http/errors'
+import type { Currency } from '../../core/money/currency'
+import { accountsRepo, postingsRepo, transfersRepo, type AccountRow, type NewPostedTransfer, type NewPosting } from './repo'
+
+const DAY_MS = 86_400_000
+
+export interface TransferRequest {
+  /** New: a transfer's id is never reused (retries are answered by the route's Idempotency-Key). */
+  id: string
+  fromUserId: string
+  toUserId: string
+  amount: bigint
+  currency: Currency
+  memo: string | null
+  actor: Principal
+  /** The most the sender may send in 24 hours in this currency, if limited. */
+  perDay?: bigint
+}
+
+export interface TransferWritten {
+  /** Both wallets right after this transfer (not after the rest of its batch). */
+  from: AccountRow
+  to: AccountRow
+}
+
+const emptyWallet = (userId: string, currency: Currency): AccountRow => ({
+  id: newId(),
+  currency,
+  userId,
+  code: null,
+  noOverdraft: true,
+  debitsPosted: 0n,
+  creditsPosted: 0n,
+  debitsPending: 0n,
+  creditsPending: 0n,
+  createdAt: new Date(),
+})
+class OpenedMeanwhile extends Error {
+  constructor() {
+    super('a wallet this batch was opening was opened by another transaction')
+  }
+}
+
+const balance = (a: AccountRow) => a.creditsPosted - a.debitsPosted
+const walletKey = (userId: string, currency: Currency) => `${userId}:${currency}`
+
+export function createTransferBatches(deps: {
+  db: Db
+  events: EventBus
+  audit: Audit
+  /** The event a wallet's new balance raises. */
+  changed: (account: AccountRow) => DomainEvent
+}) {
+  const { db, events, audit } = deps
+
+  /** Why the sender cannot make this transfer now, or undefined when it can. */
+  function refusal(item: TransferRequest, from: AccountRow, sentToday: bigint): AppError | undefined {
+    if (item.amount <= 0n) return new AppError('validation', 'A transfer moves more than zero')
+    if (item.perDay !== undefined && sentToday + item.amount > item.perDay)
+      return new AppError(
+        'wallet_limit_exceeded',
+        `At most ${item.perDay} ${item.currency} (minor units) a day; ${sentToday} sent in the last 24 hours`,
+      )
+    const available = balance(from) - from.debitsPending
+    if (from.noOverdraft && available < item.amount)
+      return new AppError('insufficient_funds', `Available ${available} ${item.currency} (minor units), needed ${item.amount}`)
+    return undefined
+  }
+
+  /** One try at the batch's transaction; throws OpenedMeanwhile when another opened a wallet it was opening. */
+  async function attempt(items: TransferRequest[]): Promise<ItemResult<TransferWritten>[]> {
+    return events.inTransaction(db, async (tx, raise) => {
+      const pairs = items.flatMap((i) => [
+        { userId: i.fromUserId, currency: i.currency },
+        { userId: i.toUserId, currency: i.currency },
+      ])
+      // Copies: the loop below moves them as each transfer goes through. A wallet not opened yet
+      // holds nothing: it is opened by the first transfer into it (a refused one opens none).
+      const wallets = new Map((await accountsRepo.lockWallets(tx, pairs)).map((a) => [walletKey(a.userId!, a.currency), { ...a }]))
+      const unopened = new Map<string, AccountRow>()
+      const wallet = (userId: string, currency: Currency) => {
+        const key = walletKey(userId, currency)
+        const found = wallets.get(key) ?? unopened.get(key)
+        if (found) return found
+        const fresh = emptyWallet(userId, currency)
+        unopened.set(key, fresh)
+        return fresh
+      }
+      const limitedSenders = [...new Set(items.filter((i) => i.perDay !== undefined).map((i) => wallet(i.fromUserId, i.currency).id))]
+      const sent = limitedSenders.length
+        ? await transfersRepo.sentSince(tx, limitedSenders, 'transfer', new Date(Date.now() - DAY_MS))
+        : new Map<string, bigint>()
+
+      const now = new Date()
+      const transfers: NewPostedTransfer[] = []
+      const postings: NewPosting[] = []
+      const entries: AuditEntry[] = []
+      const moves = new Map<string, { id: string; debits: bigint; credits: bigint }>()
+      const move = (id: string, debits: bigint, credits: bigint) => {
+        const m = moves.get(id) ?? { id, debits: 0n, credits: 0n }
+        moves.set(id, { id, debits: m.debits + debits, credits: m.credits + credits })
+      }
+      const results = items.map((item): ItemResult<TransferWritten> => {
+        const from = wallet(item.fromUserId, item.currency)
+        const to = wallet(item.toUserId, item.currency)
+        const sentToday = sent.get(from.id) ?? 0n
+        const refused = refusal(item, from, sentToday)
+        if (refused) return { ok: false, error: refused }
+        const { id, amount, currency } = item
+        sent.set(from.id, sentToday + amount)
+        from.debitsPosted += amount
+        to.creditsPosted += amount
+        move(from.id, amount, 0n)
+        move(to.id, 0n, amount)
+        transfers.push({
+          id,
+          debitAccountId: from.id,
+          creditAccountId: to.id,
+          amount,
+          currency,
+          kind: 'transfer',
+          memo: item.memo,
+          createdBy: principalKey(item.actor),
+          createdAt: now,
+        })
+        postings.push(
+          { transferId: id, accountId: from.id, amount: -amount, balanceAfter: balance(from), currency },
+          { transferId: id, accountId: to.id, amount, balanceAfter: balance(to), currency },
+        )
+        entries.push({
+          actor: item.actor,
+          action: 'wallet.transferred',
+          targetType: 'user',
+          targetId: item.toUserId,
+          data: { transferId: id, amount: amount.toString(), currency },
+        })
+        const written = { from: { ...from }, to: { ...to } }
+        raise(deps.changed(written.from))
+        raise(deps.changed(written.to))
+        return { ok: true, value: written }
+      })
+      const credited = new Set(transfers.map((t) => t.creditAccountId))
+      const opening = [...unopened.values()].filter((w) => credited.has(w.id))
+      // Another transaction opened one of them first (its insert waited for that commit): this try
+      // counted the wallet as empty, so it is rolled back and the batch tried again, finding it.
+      const opened = await accountsRepo.openWallets(
+        tx,
+        opening.map((w) => ({ id: w.id, userId: w.userId!, currency: w.currency })),
+      )
+      if (opened < opening.length) throw new OpenedMeanwhile()
+      await transfersRepo.insertPosted(tx, transfers)
+      await accountsRepo.addPosted(tx, [...moves.values()])
+      await postingsRepo.insert(tx, postings)
+      await audit.appendMany(tx, entries)
+      return results
+    })
+  }
+
+  async function write(items: TransferRequest[]): Promise<ItemResult<TransferWritten>[]> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt(items)
+      } catch (error) {
+        if (!(error instanceof OpenedMeanwhile) || tries === 3) throw error
+      }
+    }
+  }
+
+  const batches = createGroupCommit<TransferRequest, TransferWritten>({ write, maxBatch: 100, maxInFlight: 2 })
+  return { submit: batches.submit }
+}
