@@ -1,4 +1,5 @@
 // The ledger's rules, run inside the caller's transaction so a transfer commits with what caused it.
+// (Transfers between users' wallets are written in batches by transfer-batches.ts, to the same rules.)
 // - A transfer is idempotent by its id: the row is claimed first (a second caller with the same id
 //   waits on the primary key, then reads the first one's result); the same id with other terms is
 //   refused.
@@ -101,15 +102,6 @@ async function writePostings(x: Executor, t: TransferRow, amount: bigint, debit:
 }
 
 export const ledger = {
-  /**
-   * Locks accounts (in id order, as transfers do) for a check that must see no other transfer of
-   * theirs until the commit: a limit on what was sent today, for example.
-   */
-  async lock(x: Executor, currency: Currency, accountIds: string[]): Promise<void> {
-    for (const id of [...accountIds].sort())
-      if (!(await accountsRepo.move(x, id, currency, {}))) throw await whyNot(x, id, currency, undefined)
-  },
-
   async transfer(x: Executor, spec: TransferSpec): Promise<TransferOutcome> {
     if (spec.amount <= 0n) throw new AppError('validation', 'A transfer moves more than zero')
     if (spec.debitAccountId === spec.creditAccountId) throw new AppError('validation', 'A transfer needs two different accounts')
