@@ -132,7 +132,7 @@ describe.runIf(chromiumAvailable())('chat between two people, live, in English a
     await box.press('Enter')
     // Shown at once, focus still in the box, and stored (a tick) once the server answers.
     await bubble(sara, 'Hello Behnam!').waitFor()
-    expect(await box.evaluate((el) => el === document.activeElement)).toBe(true)
+    await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true)
     expect(await box.inputValue()).toBe('')
     await bubble(sara, 'Hello Behnam!').locator('.chat-tick.sent, .chat-tick.delivered').waitFor()
 
@@ -162,7 +162,7 @@ describe.runIf(chromiumAvailable())('chat between two people, live, in English a
     await message.hover()
     await message.getByRole('button', { name: `پاسخ به «${iso('Hello Behnam! Are we still on for Friday…')}»` }).click()
     const box = composer(behnam, fa)
-    expect(await box.evaluate((el) => el === document.activeElement)).toBe(true)
+    await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true)
     await behnam.getByText(fa['chat.replyingTo'].replace('{name}', iso('Sara'))).waitFor()
     await box.fill('سلام سارا! بله، جمعه ساعت ۵')
     await sara.getByText(`${iso('بهنام')} is typing…`).waitFor()
@@ -406,7 +406,7 @@ describe.runIf(chromiumAvailable())('chat between two people, live, in English a
     const target = log(sara).locator('.chat-msg.highlighted')
     await target.waitFor()
     expect(await target.locator('.chat-text').textContent()).toBe('Hello Behnam! Are we still on for Friday?')
-    expect(await target.evaluate((el) => el === document.activeElement)).toBe(true)
+    await expect.poll(() => target.evaluate((el) => el === document.activeElement)).toBe(true)
   })
 
   it('both pages pass axe with no sideways scroll, on a desktop and on a phone', async () => {

@@ -86,7 +86,7 @@ describe.runIf(chromiumAvailable())('host product users in the console', () => {
     const secret = (await admin.getByTestId('new-identity-secret').textContent())!
     expect(secret.length).toBeGreaterThanOrEqual(32)
     secrets.push(secret)
-    expect(await focusedText()).toBe('Your new identity secret')
+    await expect.poll(focusedText).toBe('Your new identity secret')
     expect(await identify(secret)).toBe(200)
     expect(await identify('not-the-secret')).toBe(401)
 
@@ -122,11 +122,11 @@ describe.runIf(chromiumAvailable())('host product users in the console', () => {
     const dialog = admin.getByRole('alertdialog', { name: 'Rotate the identity secret?' })
     await dialog.waitFor()
     await dialog.getByText(/^Signatures made with the current secret keep working until .+\. Put the new secret/).waitFor()
-    expect(await focusedText()).toBe('Cancel')
+    await expect.poll(focusedText).toBe('Cancel')
     await screenshots('identity-confirm-en')
     await admin.keyboard.press('Escape')
     await dialog.waitFor({ state: 'detached' })
-    expect(await focusedText()).toBe('Rotate secret')
+    await expect.poll(focusedText).toBe('Rotate secret')
     expect(await admin.locator('main tbody tr').count()).toBe(1)
     expect(await identify(secrets[0])).toBe(200)
 
@@ -137,7 +137,7 @@ describe.runIf(chromiumAvailable())('host product users in the console', () => {
     const secret = (await admin.getByTestId('new-identity-secret').textContent())!
     expect(secret).not.toBe(secrets[0])
     secrets.push(secret)
-    expect(await focusedText()).toBe('Your new identity secret')
+    await expect.poll(focusedText).toBe('Your new identity secret')
     await expect.poll(() => admin.locator('main tbody tr').count()).toBe(2)
     await admin.locator('main tbody').getByText('Current').waitFor()
     await admin
@@ -218,11 +218,11 @@ describe.runIf(chromiumAvailable())('host product users in the console', () => {
     const dialog = admin.getByRole('alertdialog', { name: `Erase ${iso(email)}?` })
     await dialog.getByText('signs them out everywhere').waitFor()
     await dialog.getByText('This cannot be undone.').waitFor()
-    expect(await focusedText()).toBe('Cancel')
+    await expect.poll(focusedText).toBe('Cancel')
     await screenshots('users-erase-en')
     await dialog.getByRole('button', { name: 'Cancel' }).click()
     await dialog.waitFor({ state: 'detached' })
-    expect(await focusedText()).toBe('Erase')
+    await expect.poll(focusedText).toBe('Erase')
 
     await admin.getByRole('button', { name: `Erase ${iso(email)}` }).click()
     await dialog.getByRole('button', { name: 'Yes, erase' }).click()

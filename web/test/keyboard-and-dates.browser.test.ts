@@ -74,7 +74,7 @@ describe.runIf(chromiumAvailable())('keyboard only, in Persian', () => {
     await page.locator('main h1').waitFor()
     await page.locator('main').click({ position: { x: 1, y: 1 } })
     await page.keyboard.press('/')
-    expect(await page.evaluate(() => document.activeElement?.matches('input[type=search]'))).toBe(true)
+    await expect.poll(() => page.evaluate(() => document.activeElement?.matches('input[type=search]'))).toBe(true)
     await page.keyboard.type('keys@')
     await page.keyboard.press('Enter')
     await page.waitForURL((url) => url.searchParams.get('q') === 'keys@')

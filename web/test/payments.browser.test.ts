@@ -215,7 +215,9 @@ describe.runIf(chromiumAvailable())('payments', () => {
     await dialog.getByRole('button', { name: 'Refund', exact: true }).click()
     await dialog.getByText(`At most ${iso('125,000 Toman')} can still be refunded.`).waitFor()
     await shot(page, 'payments-console-refund-dialog-en')
-    expect(await page.evaluate(() => document.querySelector('[role="dialog"] input[name="amount"]') === document.activeElement)).toBe(true)
+    await expect
+      .poll(() => page.evaluate(() => document.querySelector('[role="dialog"] input[name="amount"]') === document.activeElement))
+      .toBe(true)
 
     const sent = page.waitForResponse((r) => /\/refunds$/.test(r.url()) && r.request().method() === 'POST')
     await dialog.getByLabel(`Amount to refund, in ${iso('Toman')}`).fill('25000')

@@ -129,20 +129,20 @@ describe.runIf(chromiumAvailable())('app shell', () => {
     await admin.goto('/console/users')
     await h1(admin, 'Users').waitFor()
     await admin.keyboard.press('/')
-    expect(await admin.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe('search')
+    await expect.poll(() => admin.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe('search')
     // Typed in a field, "/" is a character.
     await admin.keyboard.type('a/b')
-    expect(await admin.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('a/b')
+    await expect.poll(() => admin.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('a/b')
 
     await admin.goto('/console/users')
     await h1(admin, 'Users').waitFor()
     await admin.keyboard.press('Tab')
-    expect(await focused(admin)).toBe('a#|Skip to main content')
+    await expect.poll(() => focused(admin)).toBe('a#|Skip to main content')
     await admin.keyboard.press('Enter')
-    expect(await focused(admin)).toMatch(/^main#main\|/)
+    await expect.poll(() => focused(admin)).toMatch(/^main#main\|/)
     // The next Tab goes on inside the page, past the bar.
     await admin.keyboard.press('Tab')
-    expect(await admin.evaluate(() => Boolean(document.activeElement?.closest('main')))).toBe(true)
+    await expect.poll(() => admin.evaluate(() => Boolean(document.activeElement?.closest('main')))).toBe(true)
   })
 
   it('opens the account menu; Escape closes it and focus goes back to its button', async () => {

@@ -112,7 +112,9 @@ describe.runIf(chromiumAvailable())('support desk setup and analytics', () => {
     await monday.getByText('End after the start (00:00 means midnight).').waitFor()
     expect(await monday.getByRole('group', { name: 'Until', exact: true }).locator('[aria-invalid="true"]').count()).toBeGreaterThan(0)
     // Focus went to the field in error: the end's first segment.
-    expect(await page.evaluate(() => document.activeElement?.closest('[role="group"][aria-label^="\u2068Monday"]') !== null)).toBe(true)
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest('[role="group"][aria-label^="\u2068Monday"]') !== null))
+      .toBe(true)
     await checkScreen(page, 'support-team-error-en')
 
     // Fixed: Monday 08:00–17:00; Thursday gets afternoon hours; Friday opens until midnight;

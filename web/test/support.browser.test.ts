@@ -188,10 +188,10 @@ describe.runIf(chromiumAvailable())('support desk', () => {
     // g then i: to the inbox's list, its first ticket.
     await agentPage.keyboard.press('g')
     await agentPage.keyboard.press('i')
-    expect(await agentPage.evaluate(() => document.activeElement?.textContent)).toBe('Cannot log in')
+    await expect.poll(() => agentPage.evaluate(() => document.activeElement?.textContent)).toBe('Cannot log in')
     await agentPage.getByRole('heading', { level: 1 }).click()
     await agentPage.keyboard.press('j')
-    expect(await agentPage.evaluate(() => document.activeElement?.textContent)).toBe('Cannot log in')
+    await expect.poll(() => agentPage.evaluate(() => document.activeElement?.textContent)).toBe('Cannot log in')
     await agentPage.keyboard.press('k')
     await agentPage.keyboard.press('Enter')
     await agentPage.waitForURL((url) => url.pathname === `/console/support/tickets/${first.id}`)
@@ -368,7 +368,7 @@ describe.runIf(chromiumAvailable())('support desk', () => {
     await customerPage.getByText(`You rated this ${iso('4')} of 5: ${iso('Good')}.`).waitFor()
     await customerPage.getByText('Quick and kind.').waitFor()
     // The form's button had focus and is gone: the rating's heading takes it.
-    expect(await customerPage.evaluate(() => document.activeElement?.textContent)).toBe('Your rating')
+    await expect.poll(() => customerPage.evaluate(() => document.activeElement?.textContent)).toBe('Your rating')
     await checkScreen(customerPage, 'support-rated-en')
     await customerPage.emulateMedia({ colorScheme: 'dark' })
     await checkScreen(customerPage, 'support-rated-dark-en')
@@ -388,7 +388,7 @@ describe.runIf(chromiumAvailable())('support desk', () => {
     // r starts a reply; g then i goes back to the inbox.
     await agentPage.getByRole('heading', { level: 1 }).click()
     await agentPage.keyboard.press('r')
-    expect(await agentPage.evaluate(() => document.activeElement?.id)).toBe(await reply.getAttribute('id'))
+    await expect.poll(() => agentPage.evaluate(() => document.activeElement?.id)).toBe(await reply.getAttribute('id'))
     await agentPage.getByRole('heading', { level: 1 }).click()
     await agentPage.keyboard.press('g')
     await agentPage.keyboard.press('i')

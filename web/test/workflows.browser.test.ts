@@ -150,7 +150,7 @@ describe.runIf(chromiumAvailable())('notification workflows', () => {
     await workflow.getByRole('button', { name: `Move step ${iso('6')} up` }).focus()
     await admin.keyboard.press('Enter')
     await admin.waitForFunction(() => document.activeElement?.getAttribute('aria-label')?.includes('5'))
-    expect(await admin.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(`Move step ${iso('5')} up`)
+    await expect.poll(() => admin.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(`Move step ${iso('5')} up`)
     await workflow
       .getByRole('status')
       .filter({ hasText: `Step ${iso('6')} is now step ${iso('5')}.` })
@@ -438,7 +438,7 @@ describe.runIf(chromiumAvailable())('notification workflows', () => {
     // The server's syntax error lands on that language's field, with focus there.
     const text = english.getByRole('textbox', { name: 'Plain-text version' })
     await english.getByText(/line .1., column/).waitFor()
-    expect(await text.evaluate((el) => el === document.activeElement)).toBe(true)
+    await expect.poll(() => text.evaluate((el) => el === document.activeElement)).toBe(true)
     expect((await api(server.url, 'GET', `/v1/admin/notification-types/${typeKey}/workflow`, undefined, adminToken)).body.version).toBe(3)
 
     await text.fill('We are still waiting for your answer on {{ ticketId }}.')
