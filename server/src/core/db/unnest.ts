@@ -2,7 +2,7 @@
 // Drizzle builds a multi-row VALUES list at several microseconds a value, and PostgreSQL parses
 // and plans a statement that grows with the batch; with arrays both stay the size of one row,
 // whatever the batch holds. Use it for the batched writes of a hot path (group commits).
-import { sql, type SQL } from 'drizzle-orm'
+import { Param, SQL, StringChunk, sql } from 'drizzle-orm'
 
 /** A column: its SQL type (the array's element type) and how a row gives its value (null for SQL null). */
 export type UnnestColumn<R> = readonly [type: string, value: (row: R) => unknown]
@@ -23,10 +23,13 @@ export function unnestRows<R>(rows: readonly R[], columns: Record<string, Unnest
   for (const [name, [type]] of entries) {
     if (!NAME.test(name) || !TYPE.test(type)) throw new Error(`unnestRows: bad column ${name} ${type}`)
   }
-  const names = sql.raw(entries.map(([name]) => name).join(', '))
-  const arrays = sql.join(
-    entries.map(([, [type, value]]) => sql`${sql.param(rows.map((row) => value(row) ?? null))}::${sql.raw(type)}[]`),
-    sql`, `,
-  )
-  return { names, rows: sql`unnest(${arrays}) as v(${names})` }
+  const list = entries.map(([name]) => name).join(', ')
+  // One flat list of chunks (text, array, text, …): Drizzle builds a statement by walking nested
+  // SQL objects chunk by chunk, at a cost per chunk, and a busy batched write builds one a batch.
+  const chunks: (StringChunk | Param)[] = [new StringChunk('unnest(')]
+  entries.forEach(([, [type, value]], i) => {
+    chunks.push(new Param(rows.map((row) => value(row) ?? null)), new StringChunk(`::${type}[]${i < entries.length - 1 ? ', ' : ''}`))
+  })
+  chunks.push(new StringChunk(`) as v(${list})`))
+  return { names: sql.raw(list), rows: new SQL(chunks) }
 }
