@@ -49,6 +49,13 @@ describe('unnestRows', () => {
     )
   })
 
+  it('numbers its arrays in place among the statement’s other parameters', () => {
+    const u = unnestRows([{ a: 1 }, { a: 2 }], { a: ['int', (r: { a: number }) => r.a], b: ['text', () => null] })
+    const query = new PgDialect().sqlToQuery(sql`select ${7}, * from ${u.rows} where v.a > ${0}`)
+    expect(query.sql).toBe('select $1, * from unnest($2::int[], $3::text[]) as v(a, b) where v.a > $4')
+    expect(query.params).toEqual([7, [1, 2], [null, null], 0])
+  })
+
   it('refuses a column name or type that is not a plain identifier', () => {
     expect(() => unnestRows([{}], { 'id; drop table x': ['uuid', () => null] })).toThrow(/bad column/)
     expect(() => unnestRows([{}], { id: ['uuid[]); drop table x; --', () => null] })).toThrow(/bad column/)
