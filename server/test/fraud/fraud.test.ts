@@ -128,6 +128,37 @@ describe('velocity', () => {
     expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 201, 201, 403, 403, 403, 403, 403, 403])
   })
 
+  it('transfers and payments at once: decided in their batch’s transaction, the blocked ones write nothing but their assessment', async () => {
+    await setRules({ velocity: [{ id: 'burst', subject: 'user', windowSeconds: 3600, maxCount: 4, score: 0, action: 'block' }] })
+    const c = await customer()
+    const other = await customer()
+    await fund(c.id)
+    // Ten of each at once, each with its own key: they go together in one or two batches.
+    const tenAtOnce = (token: string, url: string, body: object) =>
+      Promise.all(Array.from({ length: 10 }, (_, i) => from({}, token, 'POST', url, body, { 'idempotency-key': `${url}-${i}` })))
+    const transfers = await tenAtOnce(c.token, '/v1/wallet/transfers', { to: other.id, amount: '10', currency: 'IRR' })
+    expect(transfers.map((a) => a.status).sort()).toEqual([201, 201, 201, 201, 403, 403, 403, 403, 403, 403])
+    transfers.filter((a) => a.status === 403).forEach(expectOpaqueBlock)
+    const payer = await customer()
+    const payments = await tenAtOnce(payer.token, '/v1/payments', {
+      ...payBody(),
+      purpose: { type: 'order' },
+      returnUrl: 'https://shop.example.com/x',
+    })
+    expect(payments.map((a) => a.status).sort()).toEqual([201, 201, 201, 201, 403, 403, 403, 403, 403, 403])
+    const written = await t.database.query(
+      `select (select count(*)::int from ledger_transfers where kind = 'transfer' and created_by = $1) as transfers,
+              (select count(*)::int from payments where customer_id = $2) as payments,
+              (select count(*)::int from payment_attempts a join payments p on p.id = a.payment_id where p.customer_id = $2) as attempts`,
+      [`user:${c.id}`, payer.id],
+    )
+    expect(written.rows[0]).toEqual({ transfers: 4, payments: 4, attempts: 4 })
+    expect((await assessmentsOf(c.id)).map((a) => a.decision).sort()).toEqual([...Array(4).fill('allow'), ...Array(6).fill('block')])
+    expect((await assessmentsOf(payer.id)).map((a) => a.decision).sort()).toEqual([...Array(4).fill('allow'), ...Array(6).fill('block')])
+    const balance = await from({}, other.token, 'GET', '/v1/me/wallet')
+    expect(balance.body.balances).toEqual([expect.objectContaining({ currency: 'IRR', available: '40' })])
+  })
+
   it('a busy window is counted only until past its limit: the reason then says "more than"', async () => {
     await setRules({ velocity: [{ id: 'two', subject: 'user', windowSeconds: 3600, maxCount: 2, score: 0, action: 'block' }] })
     const c = await customer()

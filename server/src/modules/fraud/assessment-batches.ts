@@ -1,14 +1,16 @@
-// Assessments written in batches (core/db/group-commit): the operations assessed while a batch is
-// being written wait and go together, in one transaction of five statements (begin, every
-// subject's lock, every velocity window, every row, commit) instead of five for each. A busy
-// payment or wallet path then pays the fraud check's round trips and its commit per batch.
+// Assessments decided in batches. decideIn decides a batch inside a transaction in a fixed
+// handful of statements, whatever its size (every subject's lock, the retried requests' first
+// assessments when any come with a dedupe key, every velocity window, every row). The payments
+// and wallet transfers that arrive together call it first in their own batch's transaction, so
+// their check costs no transaction of its own; the other operations (wallet payments, withdrawals,
+// captures) wait here and go together in one transaction of the fraud module (record).
 // Within a batch the operations are decided in order, and each one's velocity counts the ones
 // decided before it in the same batch, as if each had waited for the lock alone.
 import type { Audit } from '../../core/audit/service'
 import type { Db, Tx } from '../../core/db/client'
 import { createGroupCommit } from '../../core/db/group-commit'
 import { newId } from '../../core/db/ids'
-import type { EventBus } from '../../core/events/bus'
+import type { DomainEvent, EventBus } from '../../core/events/bus'
 import type { Currency } from '../../core/money/currency'
 import { assessmentsRepo, type AssessmentRow, type NewAssessment } from './repo'
 import { appliesTo, evaluate, type BlocklistIndex, type Facts } from './rules'
@@ -126,68 +128,83 @@ async function storedVelocity(tx: Tx, items: PendingAssessment[]) {
   return keys.map((key) => counted[unique.get(key)!])
 }
 
+/**
+ * Decides `items` in order inside the caller's transaction and stores their rows: every subject's
+ * lock, the velocity windows and the rows are one statement each, whatever the batch. Answers each
+ * item's stored assessment (the first one for its dedupe key when that was taken). The fraud
+ * module's own batches run it in a transaction of their own; a module that writes its operations
+ * in batches runs it first in the batch's transaction, so the check costs no transaction of its
+ * own (the advisory locks come before the caller's own locks, in every path, so none deadlocks).
+ */
+export async function decideIn(
+  tx: Tx,
+  raise: (event: DomainEvent) => void,
+  deps: { events: EventBus; audit: Audit },
+  items: PendingAssessment[],
+) {
+  const { events, audit } = deps
+  // The users' and the devices' assessments wait for each other, so a burst cannot all count
+  // the same window. Addresses are not locked: one shared by many (a NAT, a proxy) would make
+  // every operation behind it wait in line; their counts may lag by the operations in flight.
+  const keys = new Set(items.flatMap((i) => [`user:${i.userId}`, ...(i.deviceId ? [`device:${i.deviceId}`] : [])]))
+  await assessmentsRepo.lockSubjects(tx, [...keys])
+  // A retried request whose first assessment an earlier batch stored is answered by it and
+  // counts for nothing here (counted, it would push the user's other operations over a limit).
+  const retried = await assessmentsRepo.byDedupeKeys(tx, [...new Set(items.flatMap((i) => (i.dedupeKey ? [i.dedupeKey] : [])))])
+  const fresh = items.filter((i) => !(i.dedupeKey && retried.has(i.dedupeKey)))
+  const { decided, of } = decide(fresh, await storedVelocity(tx, fresh))
+  const inserted = new Map(
+    (
+      await assessmentsRepo.insertMany(
+        tx,
+        decided.map((d) => d.row),
+      )
+    ).map((r) => [r.id, r]),
+  )
+  const byKey = new Map<string, AssessmentRow>()
+  for (const r of inserted.values()) if (r.dedupeKey) byKey.set(r.dedupeKey, r)
+  const results: AssessmentRow[] = []
+  for (const item of items) {
+    const mine = of.get(item)
+    const row = mine && inserted.get(mine.row.id)
+    if (!row || !mine) {
+      // Only a dedupe key taken already (a retried request: stored before, by a twin in this
+      // batch, or by a concurrent batch of another user) leaves nothing inserted: the first
+      // assessment is the answer, and nothing more is recorded.
+      const first = retried.get(item.dedupeKey!) ?? byKey.get(item.dedupeKey!) ?? (await assessmentsRepo.byDedupe(tx, item.dedupeKey!))!
+      results.push(first)
+      continue
+    }
+    results.push(row)
+    const view = assessmentView(row)
+    if (mine.review) raise(events.event('fraud.review_opened', { assessment: view }))
+    if (mine.block) {
+      await audit.append(tx, {
+        actor: 'system',
+        action: 'fraud.blocked',
+        targetType: 'user',
+        targetId: item.userId,
+        data: {
+          assessmentId: row.id,
+          operation: row.operation,
+          ref: row.ref,
+          score: row.score,
+          rules: row.reasons.map((r) => `${r.rule}:${r.id}`),
+        },
+      })
+      raise(events.event('fraud.blocked', { assessment: view }))
+    }
+  }
+  return results
+}
+
 export function createAssessmentBatches(deps: { db: Db; events: EventBus; audit: Audit }) {
-  const { db, events, audit } = deps
+  const { db, events } = deps
 
   const batches = createGroupCommit<PendingAssessment, AssessmentRow>({
     maxBatch: 50,
-    write: (items) =>
-      events.inTransaction(db, async (tx, raise) => {
-        // The users' and the devices' assessments wait for each other, so a burst cannot all count
-        // the same window. Addresses are not locked: one shared by many (a NAT, a proxy) would make
-        // every operation behind it wait in line; their counts may lag by the operations in flight.
-        const keys = new Set(items.flatMap((i) => [`user:${i.userId}`, ...(i.deviceId ? [`device:${i.deviceId}`] : [])]))
-        await assessmentsRepo.lockSubjects(tx, [...keys])
-        // A retried request whose first assessment an earlier batch stored is answered by it and
-        // counts for nothing here (counted, it would push the user's other operations over a limit).
-        const retried = await assessmentsRepo.byDedupeKeys(tx, [...new Set(items.flatMap((i) => (i.dedupeKey ? [i.dedupeKey] : [])))])
-        const fresh = items.filter((i) => !(i.dedupeKey && retried.has(i.dedupeKey)))
-        const { decided, of } = decide(fresh, await storedVelocity(tx, fresh))
-        const inserted = new Map(
-          (
-            await assessmentsRepo.insertMany(
-              tx,
-              decided.map((d) => d.row),
-            )
-          ).map((r) => [r.id, r]),
-        )
-        const byKey = new Map<string, AssessmentRow>()
-        for (const r of inserted.values()) if (r.dedupeKey) byKey.set(r.dedupeKey, r)
-        const results: AssessmentRow[] = []
-        for (const item of items) {
-          const mine = of.get(item)
-          const row = mine && inserted.get(mine.row.id)
-          if (!row || !mine) {
-            // Only a dedupe key taken already (a retried request: stored before, by a twin in this
-            // batch, or by a concurrent batch of another user) leaves nothing inserted: the first
-            // assessment is the answer, and nothing more is recorded.
-            const first =
-              retried.get(item.dedupeKey!) ?? byKey.get(item.dedupeKey!) ?? (await assessmentsRepo.byDedupe(tx, item.dedupeKey!))!
-            results.push(first)
-            continue
-          }
-          results.push(row)
-          const view = assessmentView(row)
-          if (mine.review) raise(events.event('fraud.review_opened', { assessment: view }))
-          if (mine.block) {
-            await audit.append(tx, {
-              actor: 'system',
-              action: 'fraud.blocked',
-              targetType: 'user',
-              targetId: item.userId,
-              data: {
-                assessmentId: row.id,
-                operation: row.operation,
-                ref: row.ref,
-                score: row.score,
-                rules: row.reasons.map((r) => `${r.rule}:${r.id}`),
-              },
-            })
-            raise(events.event('fraud.blocked', { assessment: view }))
-          }
-        }
-        return results.map((value) => ({ ok: true as const, value }))
-      }),
+    write: async (items) =>
+      (await events.inTransaction(db, (tx, raise) => decideIn(tx, raise, deps, items))).map((value) => ({ ok: true as const, value })),
   })
 
   /** Decides and stores the assessment (the first one for its dedupe key when that was taken). */

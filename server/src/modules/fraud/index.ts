@@ -3,6 +3,7 @@ export {
   createFraudService,
   type FraudService,
   type FraudChecks,
+  type PreparedCheck,
   type FraudCheck,
   type FraudDeps,
   type ReviewRejectedHandler,

@@ -50,11 +50,16 @@ export const assessmentsRepo = {
    * Serializes assessments that share a subject (a user, an address, a device) until the commit,
    * so operations at once cannot all count the same window and slip past a velocity rule together.
    * One statement; the locks are taken in hash order, so two assessments never wait on each other.
+   * The same statement turns bitmap scans off for the rest of the transaction, for the velocity
+   * read (see velocity); the statements a batched write runs after it fetch a few rows by key,
+   * where an index scan is the plan anyway.
    */
   async lockSubjects(x: Executor, keys: string[]): Promise<void> {
     if (!keys.length) return
     const v = unnestRows(keys, { k: ['text', (k) => `fraud:${k}`] })
-    await x.execute(sql`select pg_advisory_xact_lock(h) from (select hashtextextended(k, 0) as h from ${v.rows} order by 1) as s`)
+    await x.execute(
+      sql`select pg_advisory_xact_lock(h) from (select hashtextextended(k, 0) as h from ${v.rows} order by 1) as s, (select set_config('enable_bitmapscan', 'off', true)) as plan`,
+    )
   },
 
   /**
@@ -73,8 +78,8 @@ export const assessmentsRepo = {
     // subject's window through that subject's index (the other two branches compare with null),
     // newest first, stopping at the cap. A bitmap scan would read all of the window first, and on a
     // young, growing table (statistics not analyzed yet) the planner takes it for a few rows and
-    // picks one: thousands of rows for a busy address. Not in this transaction.
-    await tx.execute(sql`set local enable_bitmapscan = off`)
+    // picks one: thousands of rows for a busy address. Not in this transaction: lockSubjects,
+    // which always comes first, turned bitmap scans off in it.
     const q = unnestRows(
       queries.map((query, i) => ({ ...query, i })),
       {

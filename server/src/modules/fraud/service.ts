@@ -2,13 +2,16 @@
 // write anything: it gathers the facts (velocity from the stored assessments themselves, the
 // account's age and e-mail domain from the accounts service, the blocklist, the countries),
 // evaluates the rules (rules.ts), stores the assessment with its reasons and answers allow or
-// review, or throws 403 fraud_blocked. The module imports neither payments nor wallet: what it
+// review, or throws 403 fraud_blocked. Payments and wallet transfers, written in batches, use
+// prepareCheck and decideIn instead: the same check, decided in their batch's own transaction.
+// The module imports neither payments nor wallet: what it
 // needs from them is injected (a card fingerprint lookup) or registered (what a rejected review
 // undoes), so the dependency points one way.
 import type { Logger } from 'pino'
 import type { Audit } from '../../core/audit/service'
 import type { InvalidationBus } from '../../core/cache/invalidation'
 import type { Database, Tx } from '../../core/db/client'
+import type { ItemResult } from '../../core/db/group-commit'
 import type { DomainEvent, EventBus } from '../../core/events/bus'
 import { principalKey, type Principal } from '../../core/http/auth'
 import type { ClientContext } from '../../core/http/client-context'
@@ -18,7 +21,7 @@ import type { Jobs } from '../../core/jobs/queue'
 import type { Currency } from '../../core/money/currency'
 import type { PrivacyRegistry } from '../../core/privacy/registry'
 import type { AccountsService } from '../accounts'
-import { createAssessmentBatches, type AssessmentInput } from './assessment-batches'
+import { createAssessmentBatches, decideIn, type AssessmentInput, type PendingAssessment } from './assessment-batches'
 import { createBlocklist } from './blocklist'
 import './errors'
 import './events'
@@ -102,8 +105,8 @@ export function createFraudService(deps: FraudDeps) {
     }
   }
 
-  /** Gathers the facts, evaluates, stores; the stored row (the first one for a dedupe key), or undefined when the rules are off. */
-  async function record(input: AssessmentInput & { contact?: Contact }): Promise<AssessmentRow | undefined> {
+  /** Gathers the facts known before the transaction; undefined when the rules are off. */
+  async function prepare(input: AssessmentInput & { contact?: Contact }): Promise<PendingAssessment | undefined> {
     const { contact, ...fields } = input
     const { rules, version } = await settings.read()
     if (!rules.enabled) return undefined
@@ -114,7 +117,7 @@ export function createFraudService(deps: FraudDeps) {
       userFacts(input.userId, Date.now(), contact),
       input.operation === 'payment_capture' || index.cards.size === 0 ? Promise.resolve([]) : assessmentsRepo.cardsOf(db, input.userId),
     ])
-    return batches.record({
+    return {
       ...fields,
       rules,
       version,
@@ -131,16 +134,19 @@ export function createFraudService(deps: FraudDeps) {
         ipCountry: null,
       },
       queries: velocityQueries(rules, input.operation, { user: input.userId, ip: input.ip, device: input.deviceId }),
-    })
+    }
   }
 
-  /**
-   * Assesses an operation before it is written: allow or review goes ahead (the caller proceeds;
-   * a review waits in the queue), block throws 403 fraud_blocked and the caller writes nothing.
-   */
-  async function assess(check: FraudCheck): Promise<FraudVerdict> {
+  /** Gathers the facts, evaluates, stores; the stored row (the first one for a dedupe key), or undefined when the rules are off. */
+  async function record(input: AssessmentInput & { contact?: Contact }): Promise<AssessmentRow | undefined> {
+    const pending = await prepare(input)
+    return pending && batches.record(pending)
+  }
+
+  /** What an operation's module passes in: its check, with the caller's address only when the user called themselves. */
+  function inputOf(check: FraudCheck): AssessmentInput & { contact?: Contact } {
     const own = check.actor.kind === 'user' && check.actor.userId === check.userId
-    const row = await record({
+    return {
       operation: check.operation,
       userId: check.userId,
       amount: check.amount,
@@ -153,13 +159,42 @@ export function createFraudService(deps: FraudDeps) {
       actor: principalKey(check.actor),
       dedupeKey: check.dedupeKey ? `${check.operation}:${check.dedupeKey}` : null,
       contact: check.contact,
-    })
-    if (!row) return { id: null, decision: 'allow', score: 0 }
+    }
+  }
+
+  /** Allow or review as a verdict; block as 403 fraud_blocked (the caller writes nothing). */
+  function verdictOf(row: AssessmentRow | undefined): ItemResult<FraudVerdict> {
+    if (!row) return { ok: true, value: { id: null, decision: 'allow', score: 0 } }
     if (row.decision === 'block') {
       logger.info({ assessmentId: row.id, operation: row.operation, userId: row.userId }, 'operation blocked by fraud rules')
-      throw new AppError('fraud_blocked')
+      return { ok: false, error: new AppError('fraud_blocked') }
     }
-    return { id: row.id, decision: row.decision, score: row.score }
+    return { ok: true, value: { id: row.id, decision: row.decision, score: row.score } }
+  }
+
+  /**
+   * Assesses an operation before it is written: allow or review goes ahead (the caller proceeds;
+   * a review waits in the queue), block throws 403 fraud_blocked and the caller writes nothing.
+   */
+  async function assess(check: FraudCheck): Promise<FraudVerdict> {
+    const verdict = verdictOf(await record(inputOf(check)))
+    if (!verdict.ok) throw verdict.error
+    return verdict.value
+  }
+
+  /**
+   * The same check for a module that writes its operations in batches (payments, transfers):
+   * prepareCheck gathers the facts before the batch's transaction (nothing written); decideIn,
+   * called first in that transaction, decides and stores the batch's assessments, one result per
+   * check in order (a block is the 403 fraud_blocked error, and the caller writes nothing of that
+   * operation). The check then costs no transaction and no round trips of its own.
+   */
+  const prepareCheck = (check: FraudCheck): Promise<PreparedCheck> => prepare(inputOf(check))
+  async function decideChecks(tx: Tx, raise: Raise, checks: PreparedCheck[]): Promise<ItemResult<FraudVerdict>[]> {
+    const pending = checks.filter((c): c is PendingAssessment => c !== undefined)
+    const rows = await decideIn(tx, raise, { events, audit }, pending)
+    const byCheck = new Map(pending.map((c, i) => [c, rows[i]]))
+    return checks.map((c) => verdictOf(c && byCheck.get(c)))
   }
 
   /** A captured payment whose gateway reported a card fingerprint: the blocklists are checked and the card is remembered for the user's next operations. */
@@ -291,6 +326,8 @@ export function createFraudService(deps: FraudDeps) {
 
   return {
     assess,
+    prepareCheck,
+    decideIn: decideChecks,
     assertCleared,
     /** The module that owns `operation` says what a rejected review undoes (once per operation). */
     onReviewRejected(operation: Operation, handler: ReviewRejectedHandler) {
@@ -317,4 +354,6 @@ export function createFraudService(deps: FraudDeps) {
 
 export type FraudService = ReturnType<typeof createFraudService>
 /** What the payments and wallet modules are given: the checks, not the admin side. */
-export type FraudChecks = Pick<FraudService, 'assess' | 'assertCleared' | 'onReviewRejected'>
+export type FraudChecks = Pick<FraudService, 'assess' | 'prepareCheck' | 'decideIn' | 'assertCleared' | 'onReviewRejected'>
+/** A check ready to be decided in a batch's transaction (undefined: the rules are off). */
+export type PreparedCheck = PendingAssessment | undefined

@@ -4,10 +4,11 @@
 // every try stays as an attempt, so the route is on record. The Idempotency-Key lives on the
 // payment row (unique per caller): a retry finds the row and answers from it, or goes on where
 // the first request stopped; Stripe and PayPal also take the attempt id as their own key.
-// A create is four statements on its common path (customer, insert, the gateway's, the answer),
-// each shared with the creates that arrive at the same time.
+// A create is four steps on its common path (customer; the fraud check and the insert in one
+// transaction; the gateway's; the answer), each shared with the creates that arrive at the same time.
 import { createHash } from 'node:crypto'
 import type { Db } from '../../core/db/client'
+import type { EventBus } from '../../core/events/bus'
 import { createBatchedWrites, createGroupCommit } from '../../core/db/group-commit'
 import { newId } from '../../core/db/ids'
 import { principalKey, type Principal } from '../../core/http/auth'
@@ -16,7 +17,7 @@ import { AppError } from '../../core/http/errors'
 import { ProviderError } from '../../core/net/service-http'
 import { canonicalJson } from '../../core/util/canonical-json'
 import type { AccountsService, UserRef } from '../accounts'
-import type { FraudChecks } from '../fraud'
+import type { FraudChecks, PreparedCheck } from '../fraud'
 import type { ActiveGateway, GatewayRegistry } from './gateway-registry'
 import type { GatewayName } from './gateways/types'
 import { attemptsRepo, paymentsRepo, pendingAttempt, type AttemptRow, type PaymentRow } from './repo'
@@ -37,6 +38,7 @@ type Contact = Awaited<ReturnType<AccountsService['contactsOf']>>[number]
 
 export function createPaymentCreation(deps: {
   db: Db
+  events: EventBus
   accounts: AccountsService
   registry: GatewayRegistry
   settings: PaymentSettingsStore
@@ -47,16 +49,29 @@ export function createPaymentCreation(deps: {
   refresh: Settlement['refresh']
   closeAtGateway: Settlement['closeAtGateway']
   settleTx: Settlement['settleTx']
-  fraud: Pick<FraudChecks, 'assess'>
+  fraud: Pick<FraudChecks, 'prepareCheck' | 'decideIn'>
 }) {
   const { db, registry } = deps
-  // Creates that arrive together share their statements (core/db/group-commit): the payments with
-  // their first attempts in one, the gateways' answers in another.
-  const firstWrites = createGroupCommit<{ payment: PaymentRow; attemptId: string }, boolean>({
-    write: async (items) => {
-      const written = await paymentsRepo.insertWithAttempts(db, items)
-      return items.map((i) => ({ ok: true as const, value: written.has(i.payment.id) }))
-    },
+  // Creates that arrive together share their statements (core/db/group-commit): their fraud checks
+  // and the payments those allow, with their first attempts, in one transaction (a blocked one
+  // leaves only its assessment); the gateways' answers in another.
+  const firstWrites = createGroupCommit<{ payment: PaymentRow; attemptId: string; check: PreparedCheck }, boolean>({
+    write: (items) =>
+      deps.events.inTransaction(db, async (tx, raise) => {
+        const verdicts = await deps.fraud.decideIn(
+          tx,
+          raise,
+          items.map((i) => i.check),
+        )
+        const written = await paymentsRepo.insertWithAttempts(
+          tx,
+          items.filter((_, n) => verdicts[n].ok),
+        )
+        return items.map((i, n) => {
+          const verdict = verdicts[n]
+          return verdict.ok ? { ok: true as const, value: written.has(i.payment.id) } : verdict
+        })
+      }),
   })
   const writeAnswer = createBatchedWrites((answers: { id: string; reference: string; redirectUrl: string | null }[]) =>
     attemptsRepo.setAnswers(db, answers),
@@ -130,9 +145,11 @@ export function createPaymentCreation(deps: {
     const requestHash = createHash('sha256').update(canonicalJson(input)).digest('hex')
     const customer = await customerOf(principal, input.customerId)
     const paymentId = newId()
-    // Before anything is written: a block (403 fraud_blocked) leaves only the assessment; a retry
-    // with the same key is assessed once. A review goes ahead, flagged in the review queue.
-    await deps.fraud.assess({
+    const routed = await routeFor(input, customer)
+    // Decided with the insert, before anything else is written: a block (403 fraud_blocked) leaves
+    // only the assessment; a retry with the same key is assessed once. A review goes ahead,
+    // flagged in the review queue.
+    const check = await deps.fraud.prepareCheck({
       operation: 'payment',
       userId: customer.id,
       amount: BigInt(input.amount),
@@ -144,7 +161,6 @@ export function createPaymentCreation(deps: {
       dedupeKey: idempotencyKey && `${createdBy}:${idempotencyKey}`,
       contact: customer,
     })
-    const routed = await routeFor(input, customer)
     const { expiryMinutes } = await deps.settings.read()
     const now = new Date()
     const payment: PaymentRow = {
@@ -171,7 +187,7 @@ export function createPaymentCreation(deps: {
       updatedAt: now,
     }
     const attemptId = newId()
-    if (!(await firstWrites.submit({ payment, attemptId }))) {
+    if (!(await firstWrites.submit({ payment, attemptId, check }))) {
       // Only a used Idempotency-Key conflicts: that payment is the answer.
       const existing = idempotencyKey ? await paymentsRepo.byIdempotencyKey(db, createdBy, idempotencyKey) : undefined
       if (!existing) throw new Error('payment insert conflicted without an Idempotency-Key')

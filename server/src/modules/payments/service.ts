@@ -66,7 +66,7 @@ export interface PaymentsDeps {
   /** How IRR is shown to people (the notifications module's display setting, one for the whole product). */
   irrDisplay: () => Promise<'toman' | 'rial'>
   /** Fraud checks: a payment is assessed before it is created (a block creates nothing). */
-  fraud: Pick<FraudChecks, 'assess'>
+  fraud: Pick<FraudChecks, 'prepareCheck' | 'decideIn'>
   /** Users' wallet balances per currency now, for the analytics (the wallet module's; it depends on payments, not the reverse). */
   walletLiabilities: WalletLiabilities
   settings: {
@@ -96,6 +96,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
   const settlement = createSettlement({ db, events, audit, registry, refunds: () => refunds, logger })
   const creation = createPaymentCreation({
     db,
+    events,
     accounts: deps.accounts,
     registry,
     settings,

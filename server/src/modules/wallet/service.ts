@@ -74,7 +74,7 @@ export function createWalletService(deps: WalletDeps) {
   /** The wallet's new balance, to its owner's sockets (after the commit). */
   const changed = (account: AccountRow): DomainEvent =>
     events.event('wallet.changed', { userId: account.userId!, balance: balanceView(account) }, { userIds: [account.userId!] })
-  const transferBatches = createTransferBatches({ db, events, audit, changed })
+  const transferBatches = createTransferBatches({ db, events, audit, changed, fraud: deps.fraud })
 
   /**
    * Money a gateway took for a payment, now owed to its customer: credited from the gateway's
@@ -423,21 +423,24 @@ export function createWalletService(deps: WalletDeps) {
   /**
    * Sends from the signed-in user's wallet to another user's, within the currency's limits, written
    * with the transfers that arrive at the same time (transfer-batches.ts: both wallets locked, so
-   * the day's total cannot be raced past its limit).
+   * the day's total cannot be raced past its limit), its fraud check decided in the same transaction.
    */
   async function transfer(principal: Principal, body: TransferBody, client: ClientContext = {}) {
     if (principal.kind !== 'user') throw new AppError('forbidden', 'A wallet sends for its own user: sign in as that user')
-    const recipient = await recipientOf(body.to)
-    const to = recipient.id
-    if (to === principal.userId)
-      throw new AppError('unprocessable', 'You cannot send money to yourself', { errors: [{ field: 'body.to', message: 'is you' }] })
     const amount = BigInt(body.amount)
+    const id = newId()
+    const { userId } = principal
+    // The recipient and the sender's fraud facts are read together (one read of both users).
+    const [recipient, check] = await Promise.all([
+      recipientOf(body.to),
+      deps.fraud.prepareCheck({ operation: 'transfer', userId, amount, currency: body.currency, ref: id, actor: principal, client }),
+    ])
+    const to = recipient.id
+    if (to === userId)
+      throw new AppError('unprocessable', 'You cannot send money to yourself', { errors: [{ field: 'body.to', message: 'is you' }] })
     const limit = (await settings.read()).transferLimits[body.currency]
     if (limit?.perTransfer && amount > BigInt(limit.perTransfer))
       throw new AppError('wallet_limit_exceeded', `At most ${limit.perTransfer} ${body.currency} (minor units) in one transfer`)
-    const id = newId()
-    const { userId } = principal
-    await deps.fraud.assess({ operation: 'transfer', userId, amount, currency: body.currency, ref: id, actor: principal, client })
     const written = await transferBatches.submit({
       id,
       fromUserId: userId,
@@ -447,6 +450,7 @@ export function createWalletService(deps: WalletDeps) {
       memo: body.note ?? null,
       actor: principal,
       perDay: limit?.perDay ? BigInt(limit.perDay) : undefined,
+      check,
     })
     return { transferId: id, amount: body.amount, currency: body.currency, to: recipient, balance: balanceView(written.from) }
   }

@@ -5,7 +5,9 @@
 // applied here, in order, to the locked rows: a sender covers each amount from what it holds after
 // the batch's earlier transfers, and its day's total counts them too. The CHECKs on the tables
 // hold the same rules should this code be wrong (the batch then fails and each transfer is written
-// again alone). The single transfers of the rest of the wallet go through ledger.ts.
+// again alone). The batch's fraud checks are decided first, in the same transaction (a blocked
+// transfer writes nothing but its assessment). The single transfers of the rest of the wallet go
+// through ledger.ts.
 import type { Audit, AuditEntry } from '../../core/audit/service'
 import type { Db } from '../../core/db/client'
 import { createGroupCommit, type ItemResult } from '../../core/db/group-commit'
@@ -14,6 +16,7 @@ import type { DomainEvent, EventBus } from '../../core/events/bus'
 import { principalKey, type Principal } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
 import type { Currency } from '../../core/money/currency'
+import type { FraudChecks, PreparedCheck } from '../fraud'
 import { accountsRepo, postingsRepo, transfersRepo, type AccountRow, type NewPostedTransfer, type NewPosting } from './repo'
 
 const DAY_MS = 86_400_000
@@ -29,6 +32,8 @@ export interface TransferRequest {
   actor: Principal
   /** The most the sender may send in 24 hours in this currency, if limited. */
   perDay?: bigint
+  /** The transfer's fraud check, decided in the batch's transaction. */
+  check: PreparedCheck
 }
 
 export interface TransferWritten {
@@ -64,6 +69,7 @@ export function createTransferBatches(deps: {
   audit: Audit
   /** The event a wallet's new balance raises. */
   changed: (account: AccountRow) => DomainEvent
+  fraud: Pick<FraudChecks, 'decideIn'>
 }) {
   const { db, events, audit } = deps
 
@@ -84,6 +90,12 @@ export function createTransferBatches(deps: {
   /** One try at the batch's transaction; throws OpenedMeanwhile when another opened a wallet it was opening. */
   async function attempt(items: TransferRequest[]): Promise<ItemResult<TransferWritten>[]> {
     return events.inTransaction(db, async (tx, raise) => {
+      // Its advisory locks first, as in every path that takes them, then the wallets'.
+      const verdicts = await deps.fraud.decideIn(
+        tx,
+        raise,
+        items.map((i) => i.check),
+      )
       const pairs = items.flatMap((i) => [
         { userId: i.fromUserId, currency: i.currency },
         { userId: i.toUserId, currency: i.currency },
@@ -114,7 +126,9 @@ export function createTransferBatches(deps: {
         const m = moves.get(id) ?? { id, debits: 0n, credits: 0n }
         moves.set(id, { id, debits: m.debits + debits, credits: m.credits + credits })
       }
-      const results = items.map((item): ItemResult<TransferWritten> => {
+      const results = items.map((item, n): ItemResult<TransferWritten> => {
+        const verdict = verdicts[n]
+        if (!verdict.ok) return verdict
         const from = wallet(item.fromUserId, item.currency)
         const to = wallet(item.toUserId, item.currency)
         const sentToday = sent.get(from.id) ?? 0n
