@@ -1,6 +1,6 @@
 // Assessments decided in batches. decideIn decides a batch inside a transaction in a fixed
-// handful of statements, whatever its size (every subject's lock, the retried requests' first
-// assessments when any come with a dedupe key, every velocity window, every row). The payments
+// handful of statements, whatever its size (every subject's lock; every velocity window with
+// which dedupe keys are taken; the retried requests' first assessments, only when any is; every row). The payments
 // and wallet transfers that arrive together call it first in their own batch's transaction, so
 // their check costs no transaction of its own; the other operations (wallet payments, withdrawals,
 // captures) wait here and go together in one transaction of the fraud module (record).
@@ -111,10 +111,11 @@ function decide(items: PendingAssessment[], counted: { count: number; amount: bi
 }
 
 /**
- * Every item's velocity queries in order, as stored before this batch. The same window asked by
- * several (a burst from one address, one user) is read once: the batch's own part is added in decide.
+ * Each item's velocity queries in order, as stored before this batch, and which of `dedupeKeys`
+ * are taken already; one statement. The same window asked by several (a burst from one address,
+ * one user) is read once: the batch's own part is added in decide.
  */
-async function storedVelocity(tx: Tx, items: PendingAssessment[]) {
+async function storedVelocity(tx: Tx, items: PendingAssessment[], dedupeKeys: string[]) {
   const keys: string[] = []
   const unique = new Map<string, number>()
   const queries: { rule: VelocityRule; value: string; currency: Currency }[] = []
@@ -124,8 +125,10 @@ async function storedVelocity(tx: Tx, items: PendingAssessment[]) {
       if (!unique.has(key)) unique.set(key, queries.push({ rule, value, currency: item.currency }) - 1)
       keys.push(key)
     }
-  const counted = await assessmentsRepo.velocity(tx, queries)
-  return keys.map((key) => counted[unique.get(key)!])
+  const { windows, taken } = await assessmentsRepo.velocity(tx, queries, dedupeKeys)
+  let next = 0
+  const ofItem = new Map(items.map((item) => [item, item.queries.map(() => windows[unique.get(keys[next++])!])]))
+  return { ofItem, taken }
 }
 
 /**
@@ -150,9 +153,15 @@ export async function decideIn(
   await assessmentsRepo.lockSubjects(tx, [...keys])
   // A retried request whose first assessment an earlier batch stored is answered by it and
   // counts for nothing here (counted, it would push the user's other operations over a limit).
-  const retried = await assessmentsRepo.byDedupeKeys(tx, [...new Set(items.flatMap((i) => (i.dedupeKey ? [i.dedupeKey] : [])))])
+  // Which keys are taken comes with the windows; the first assessments are read only when any is.
+  const dedupeKeys = [...new Set(items.flatMap((i) => (i.dedupeKey ? [i.dedupeKey] : [])))]
+  const stored = await storedVelocity(tx, items, dedupeKeys)
+  const retried = stored.taken.size ? await assessmentsRepo.byDedupeKeys(tx, [...stored.taken]) : new Map<string, AssessmentRow>()
   const fresh = items.filter((i) => !(i.dedupeKey && retried.has(i.dedupeKey)))
-  const { decided, of } = decide(fresh, await storedVelocity(tx, fresh))
+  const { decided, of } = decide(
+    fresh,
+    fresh.flatMap((i) => stored.ofItem.get(i)!),
+  )
   const inserted = new Map(
     (
       await assessmentsRepo.insertMany(

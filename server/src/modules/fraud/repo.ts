@@ -72,8 +72,9 @@ export const assessmentsRepo = {
   async velocity(
     tx: Tx,
     queries: { rule: VelocityRule; value: string; currency: Currency }[],
-  ): Promise<{ count: number; amount: bigint; atLeast: boolean }[]> {
-    if (!queries.length) return []
+    dedupeKeys: string[] = [],
+  ): Promise<{ windows: { count: number; amount: bigint; atLeast: boolean }[]; taken: Set<string> }> {
+    if (!queries.length && !dedupeKeys.length) return { windows: [], taken: new Set() }
     // One statement of one array per field, whatever the batch (unnestRows). Each query reads its
     // subject's window through that subject's index (the other two branches compare with null),
     // newest first, stopping at the cap. A bitmap scan would read all of the window first, and on a
@@ -98,23 +99,32 @@ export const assessmentsRepo = {
         and ${t.createdAt} > now() - v.seconds * interval '1 second'
         and ${t.operation} = any(string_to_array(v.operations, ','))
       order by ${t.createdAt} desc limit v.cap)`
+    // The same statement says which of the batch's dedupe keys are taken (retried requests), so
+    // that read, which must also come after the locks, costs no round trip of its own.
     const { rows } = await tx.execute(sql`
-      select v.i, w.n, w.amount from ${q.rows}
+      select v.i, w.n, w.amount, null::text as taken from ${q.rows}
       cross join lateral (
         select count(*)::int as n,
           coalesce(sum(s.amount) filter (where s.currency = v.currency and s.decision <> 'block'), 0)::text as amount
         from (${window('user', sql`v.value::uuid`)} union all ${window('ip', sql`v.value`)} union all ${window('device', sql`v.value`)}) s
-      ) w`)
-    const out = queries.map(() => ({ count: 0, amount: 0n, atLeast: false }))
-    for (const row of rows as { i: number; n: number; amount: string }[]) {
+      ) w
+      union all
+      select null, null, null, ${t.dedupeKey} from ${t} where ${t.dedupeKey} = any(${sql.param(dedupeKeys)}::text[])`)
+    const windows = queries.map(() => ({ count: 0, amount: 0n, atLeast: false }))
+    const taken = new Set<string>()
+    for (const row of rows as { i: number | null; n: number; amount: string; taken: string | null }[]) {
+      if (row.taken !== null) {
+        taken.add(row.taken)
+        continue
+      }
       const { rule } = queries[Number(row.i)]
-      out[Number(row.i)] = {
+      windows[Number(row.i)] = {
         count: Number(row.n),
         amount: BigInt(row.amount),
         atLeast: rule.maxCount !== undefined && row.n > rule.maxCount,
       }
     }
-    return out
+    return { windows, taken }
   },
 
   /** Card fingerprints the user paid with (reported at capture), newest first. */
