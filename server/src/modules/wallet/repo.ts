@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
-import { unnestRows } from '../../core/db/unnest'
+import { unnestRows, type UnnestColumn } from '../../core/db/unnest'
 import type { Currency } from '../../core/money/currency'
 import {
   ledgerAccounts,
@@ -135,18 +135,6 @@ export const accountsRepo = {
     )
     return opened.rows.length
   },
-  /** Adds to accounts' posted counters, one row per account, in one statement (rows locked by the caller). */
-  async addPosted(x: Executor, moves: readonly { id: string; debits: bigint; credits: bigint }[]): Promise<void> {
-    if (!moves.length) return
-    const v = unnestRows(moves, {
-      id: ['uuid', (m) => m.id],
-      debits: ['numeric', (m) => m.debits.toString()],
-      credits: ['numeric', (m) => m.credits.toString()],
-    })
-    await x.execute(
-      sql`update ledger_accounts a set debits_posted = a.debits_posted + v.debits, credits_posted = a.credits_posted + v.credits from ${v.rows} where a.id = v.id`,
-    )
-  },
   /** The ledger explorer's list: newest first, keyset by id (UUIDv7); `limit + 1` rows for pageOf. */
   async list(x: Executor, f: { kind?: 'wallet' | 'platform'; userId?: string; currency?: Currency; before?: string; limit: number }) {
     const conditions: SQL[] = []
@@ -199,10 +187,22 @@ export const transfersRepo = {
       .groupBy(ledgerTransfers.debitAccountId)
     return new Map(rows.map((r) => [r.accountId, BigInt(r.total)]))
   },
-  /** Posted transfers with new ids, in one statement. */
-  async insertPosted(x: Executor, rows: readonly NewPostedTransfer[]): Promise<void> {
-    if (!rows.length) return
-    const v = unnestRows(rows, {
+  /**
+   * Posted transfers with new ids, the accounts' posted counters they move (one row per account,
+   * locked by the caller) and their postings, in one statement: three data-modifying parts of one
+   * `with`. Each row's CHECKs hold as in three statements; the postings' foreign keys are checked
+   * at the statement's end, when the transfers are in.
+   */
+  async insertPosted(
+    x: Executor,
+    batch: {
+      transfers: readonly NewPostedTransfer[]
+      moves: readonly { id: string; debits: bigint; credits: bigint }[]
+      postings: readonly NewPosting[]
+    },
+  ): Promise<void> {
+    if (!batch.transfers.length) return
+    const t = unnestRows(batch.transfers, {
       id: ['uuid', (r) => r.id],
       debit_account_id: ['uuid', (r) => r.debitAccountId],
       credit_account_id: ['uuid', (r) => r.creditAccountId],
@@ -216,7 +216,15 @@ export const transfersRepo = {
       resolved_at: ['timestamptz', (r) => r.createdAt.toISOString()],
       created_at: ['timestamptz', (r) => r.createdAt.toISOString()],
     })
-    await x.execute(sql`insert into ledger_transfers (${v.names}) select * from ${v.rows}`)
+    const m = unnestRows(batch.moves, {
+      id: ['uuid', (r) => r.id],
+      debits: ['numeric', (r) => r.debits.toString()],
+      credits: ['numeric', (r) => r.credits.toString()],
+    })
+    const p = unnestRows(batch.postings, POSTING_COLUMNS)
+    await x.execute(sql`with transfers as (insert into ledger_transfers (${t.names}) select * from ${t.rows}),
+      counters as (update ledger_accounts a set debits_posted = a.debits_posted + v.debits, credits_posted = a.credits_posted + v.credits from ${m.rows} where a.id = v.id)
+      insert into ledger_postings (${p.names}) select * from ${p.rows}`)
   },
   /** Holds past their expiry, oldest first. */
   async expired(x: Executor, now: Date, limit: number): Promise<string[]> {
@@ -242,17 +250,19 @@ export const transfersRepo = {
   },
 }
 
+const POSTING_COLUMNS: Record<string, UnnestColumn<NewPosting>> = {
+  transfer_id: ['uuid', (r) => r.transferId],
+  account_id: ['uuid', (r) => r.accountId],
+  amount: ['numeric', (r) => r.amount.toString()],
+  balance_after: ['numeric', (r) => r.balanceAfter.toString()],
+  currency: ['text', (r) => r.currency],
+}
+
 export const postingsRepo = {
   /** Postings in one statement; their seqs follow the order given (an account's history is by seq). */
   async insert(x: Executor, rows: readonly NewPosting[]): Promise<void> {
     if (!rows.length) return
-    const v = unnestRows(rows, {
-      transfer_id: ['uuid', (r) => r.transferId],
-      account_id: ['uuid', (r) => r.accountId],
-      amount: ['numeric', (r) => r.amount.toString()],
-      balance_after: ['numeric', (r) => r.balanceAfter.toString()],
-      currency: ['text', (r) => r.currency],
-    })
+    const v = unnestRows(rows, POSTING_COLUMNS)
     await x.execute(sql`insert into ledger_postings (${v.names}) select * from ${v.rows}`)
   },
   /** A transfer's postings (two once posted, none before), in the order written. */
