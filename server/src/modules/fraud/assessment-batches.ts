@@ -1,9 +1,10 @@
 // Assessments decided in batches. decideIn decides a batch inside a transaction in a fixed
-// handful of statements, whatever its size (every subject's lock; every velocity window with
-// which dedupe keys are taken; the retried requests' first assessments, only when any is; every row). The payments
-// and wallet transfers that arrive together call it first in their own batch's transaction, so
-// their check costs no transaction of its own; the other operations (wallet payments, withdrawals,
-// captures) wait here and go together in one transaction of the fraud module (record).
+// handful of statements, whatever its size: every subject's lock; every velocity window, with
+// which dedupe keys are taken; the retried requests' first assessments, only when one is; every
+// row. The payments and wallet transfers that arrive together call it first in their own batch's
+// transaction, so their check costs no transaction of its own; the other operations (wallet
+// payments, withdrawals, captures) wait here and go together in one transaction of the fraud
+// module (record).
 // Within a batch the operations are decided in order, and each one's velocity counts the ones
 // decided before it in the same batch, as if each had waited for the lock alone.
 import type { Audit } from '../../core/audit/service'

@@ -4,9 +4,8 @@
 // evaluates the rules (rules.ts), stores the assessment with its reasons and answers allow or
 // review, or throws 403 fraud_blocked. Payments and wallet transfers, written in batches, use
 // prepareCheck and decideIn instead: the same check, decided in their batch's own transaction.
-// The module imports neither payments nor wallet: what it
-// needs from them is injected (a card fingerprint lookup) or registered (what a rejected review
-// undoes), so the dependency points one way.
+// The module imports neither payments nor wallet: what it needs from them is injected (a card
+// fingerprint lookup) or registered (what a rejected review undoes), so the dependency points one way.
 import type { Logger } from 'pino'
 import type { Audit } from '../../core/audit/service'
 import type { InvalidationBus } from '../../core/cache/invalidation'
