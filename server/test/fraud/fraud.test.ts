@@ -149,10 +149,11 @@ describe('velocity', () => {
     const written = await t.database.query(
       `select (select count(*)::int from ledger_transfers where kind = 'transfer' and created_by = $1) as transfers,
               (select count(*)::int from payments where customer_id = $2) as payments,
-              (select count(*)::int from payment_attempts a join payments p on p.id = a.payment_id where p.customer_id = $2) as attempts`,
-      [`user:${c.id}`, payer.id],
+              (select count(*)::int from payment_attempts a join payments p on p.id = a.payment_id where p.customer_id = $2) as attempts,
+              (select count(*)::int from audit_log where action = 'wallet.transferred' and target_id = $3) as audited`,
+      [`user:${c.id}`, payer.id, other.id],
     )
-    expect(written.rows[0]).toEqual({ transfers: 4, payments: 4, attempts: 4 })
+    expect(written.rows[0]).toEqual({ transfers: 4, payments: 4, attempts: 4, audited: 4 })
     expect((await assessmentsOf(c.id)).map((a) => a.decision).sort()).toEqual([...Array(4).fill('allow'), ...Array(6).fill('block')])
     expect((await assessmentsOf(payer.id)).map((a) => a.decision).sort()).toEqual([...Array(4).fill('allow'), ...Array(6).fill('block')])
     const balance = await from({}, other.token, 'GET', '/v1/me/wallet')

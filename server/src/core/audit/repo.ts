@@ -82,8 +82,8 @@ export interface NewAuditRow {
 }
 
 export const auditRepo = {
-  /** Rows in one statement, in order (their seqs follow it). */
-  async insert(x: Executor, rows: readonly NewAuditRow[]): Promise<void> {
+  /** The insert of rows in one statement, in order (their seqs follow it), to run or to carry in another statement. */
+  insertSql(rows: readonly NewAuditRow[]): SQL {
     const v = unnestRows(rows, {
       at: ['timestamptz', (r) => r.at],
       actor_type: ['text', (r) => r.actorType],
@@ -93,7 +93,7 @@ export const auditRepo = {
       target_id: ['text', (r) => r.targetId],
       data: ['jsonb', (r) => JSON.stringify(r.data)],
     })
-    await x.execute(sql`insert into audit_log (${v.names}) select * from ${v.rows}`)
+    return sql`insert into audit_log (${v.names}) select * from ${v.rows}`
   },
 }
 

@@ -9,6 +9,7 @@
 // node, and every 10 s on every node for rows appended elsewhere); one chainer at a time across
 // the nodes. A row is tamper-evident from then on; verify() chains what is pending first.
 import { createHash } from 'node:crypto'
+import type { SQL } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import type { Db, Executor } from '../db/client'
 import { principalKey, type Principal } from '../http/auth'
@@ -50,12 +51,19 @@ export function createAudit(db: Db, logger?: Logger) {
     await appendMany(tx, [entry])
   }
 
-  /** Appends several rows in one statement (a batch of actions written together), in the given order. */
-  async function appendMany(tx: Executor, entries: readonly AuditEntry[]): Promise<void> {
-    if (!entries.length) return
+  /**
+   * Appends several rows in one statement (a batch of actions written together), in the given
+   * order. With `carry`, the insert is not run here: `carry` runs it as one part of its own
+   * statement (a batch's writes in one round trip; undefined when there is nothing to append).
+   */
+  async function appendMany(
+    tx: Executor,
+    entries: readonly AuditEntry[],
+    carry?: (insert: SQL | undefined) => Promise<void>,
+  ): Promise<void> {
+    if (!entries.length) return carry?.(undefined)
     const at = new Date().toISOString()
-    await auditRepo.insert(
-      tx,
+    const insert = auditRepo.insertSql(
       entries.map((entry) => ({
         at,
         actorType: entry.actor === 'system' ? 'system' : entry.actor.kind,
@@ -66,6 +74,7 @@ export function createAudit(db: Db, logger?: Logger) {
         data: entry.data ?? {},
       })),
     )
+    await (carry ? carry(insert) : tx.execute(insert))
     soon()
   }
 

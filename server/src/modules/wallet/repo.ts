@@ -189,9 +189,10 @@ export const transfersRepo = {
   },
   /**
    * Posted transfers with new ids, the accounts' posted counters they move (one row per account,
-   * locked by the caller) and their postings, in one statement: three data-modifying parts of one
-   * `with`. Each row's CHECKs hold as in three statements; the postings' foreign keys are checked
-   * at the statement's end, when the transfers are in.
+   * locked by the caller) and their postings, in one statement: data-modifying parts of one
+   * `with`, with `along` (another insert carried in the same round trip: the audit rows). Each
+   * row's CHECKs hold as in separate statements; the postings' foreign keys are checked at the
+   * statement's end, when the transfers are in.
    */
   async insertPosted(
     x: Executor,
@@ -200,6 +201,7 @@ export const transfersRepo = {
       moves: readonly { id: string; debits: bigint; credits: bigint }[]
       postings: readonly NewPosting[]
     },
+    along?: SQL,
   ): Promise<void> {
     if (!batch.transfers.length) return
     const t = unnestRows(batch.transfers, {
@@ -222,7 +224,7 @@ export const transfersRepo = {
       credits: ['numeric', (r) => r.credits.toString()],
     })
     const p = unnestRows(batch.postings, POSTING_COLUMNS)
-    await x.execute(sql`with transfers as (insert into ledger_transfers (${t.names}) select * from ${t.rows}),
+    await x.execute(sql`with ${along ? sql`along as (${along}),` : sql``} transfers as (insert into ledger_transfers (${t.names}) select * from ${t.rows}),
       counters as (update ledger_accounts a set debits_posted = a.debits_posted + v.debits, credits_posted = a.credits_posted + v.credits from ${m.rows} where a.id = v.id)
       insert into ledger_postings (${p.names}) select * from ${p.rows}`)
   },

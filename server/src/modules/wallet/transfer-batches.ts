@@ -1,7 +1,7 @@
 // Transfers between users' wallets that arrive together are written together (core/db/group-commit):
 // one transaction and a fixed handful of statements for the batch, whatever its size — the wallets
-// locked in id order in one statement, the day's totals read in one, then the transfers with the
-// counters and the postings in one statement, and the audit rows in one. The ledger's rules are
+// locked in id order in one statement, the day's totals read in one, then the transfers, the
+// counters, the postings and the audit rows in one statement. The ledger's rules are
 // applied here, in order, to the locked rows: a sender covers each amount from what it holds after
 // the batch's earlier transfers, and its day's total counts them too. The CHECKs on the tables
 // hold the same rules should this code be wrong (the batch then fails and each transfer is written
@@ -176,8 +176,10 @@ export function createTransferBatches(deps: {
         opening.map((w) => ({ id: w.id, userId: w.userId!, currency: w.currency })),
       )
       if (opened < opening.length) throw new OpenedMeanwhile()
-      await transfersRepo.insertPosted(tx, { transfers, moves: [...moves.values()], postings })
-      await audit.appendMany(tx, entries)
+      // The transfers, counters, postings and audit rows: one statement.
+      await audit.appendMany(tx, entries, (auditRows) =>
+        transfersRepo.insertPosted(tx, { transfers, moves: [...moves.values()], postings }, auditRows),
+      )
       return results
     })
   }
