@@ -56,10 +56,8 @@ export function useLiveChat(me: string) {
   useRealtimeConnected(() => {
     setConnections((n) => n + 1)
     resyncHeldThreads()
-    void queryClient.invalidateQueries({
-      queryKey: chatKeys.list,
-      predicate: (query) => Date.now() - query.state.dataUpdatedAt > 2_000,
-    })
+    // The list read before this connect may have missed a message sent before the socket joined.
+    void queryClient.invalidateQueries({ queryKey: chatKeys.list })
   })
 
   useRealtimeEvent('message:new', (message) => {

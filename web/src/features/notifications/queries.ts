@@ -148,15 +148,10 @@ export function pushCount(count: number, seq: number) {
 
 /** Mounted once while signed in (by the bell): the socket's notification events into the cache. */
 export function useLiveNotifications() {
-  // A reconnect may have missed events: read again what they would have changed.
-  // (The first connect follows the first read: what was read in the last seconds is left alone.)
-  useRealtimeConnected(
-    () =>
-      void queryClient.invalidateQueries({
-        queryKey: notificationKeys.all,
-        predicate: (query) => Date.now() - query.state.dataUpdatedAt > 2_000,
-      }),
-  )
+  // Every (re)connect reads again what events would have changed: one published between a read
+  // and the socket joining its rooms reached nobody (the first connect too, a moment after the
+  // first read).
+  useRealtimeConnected(() => void queryClient.invalidateQueries({ queryKey: notificationKeys.all }))
   useRealtimeEvent('notification:new', ({ item, unreadCount, unreadSeq }) => {
     insertItem(item, false)
     pushCount(unreadCount, unreadSeq)

@@ -35,15 +35,10 @@ export const freshWallet = () => queryClient.fetchQuery({ queryKey: walletKeys.m
 /** Mounted by the wallet page: the socket's word that a wallet changed, into the cache. */
 export function useLiveWallet() {
   useRealtimeEvent('wallet.changed', () => void queryClient.invalidateQueries({ queryKey: walletKeys.all }))
-  // A reconnect may have missed events. (The first connect follows the page's first read: what
-  // was read in the last seconds is left alone, as the inbox does.)
-  useRealtimeConnected(
-    () =>
-      void queryClient.invalidateQueries({
-        queryKey: walletKeys.all,
-        predicate: (query) => Date.now() - query.state.dataUpdatedAt > 2_000,
-      }),
-  )
+  // Every (re)connect reads again what was read before it: a change published between that read
+  // and the socket joining its rooms reached nobody (a top-up credited just after the page's
+  // first read, with the socket still connecting, stayed unseen until a reload).
+  useRealtimeConnected(() => void queryClient.invalidateQueries({ queryKey: walletKeys.all }))
 }
 
 /** One currency's statement as the server writes it (CSV, oldest first). */
