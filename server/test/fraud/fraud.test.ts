@@ -223,6 +223,48 @@ describe('velocity', () => {
     expect((await walletPay(c.token, {}, '4000')).status).toBe(201)
     expect((await walletPay(c.token, {}, '1')).status).toBe(403)
   })
+
+  it('a subject’s rules are read in one scan, each counting only its own window', async () => {
+    await setRules({
+      velocity: [
+        { id: 'burst', subject: 'user', windowSeconds: 600, maxCount: 1, score: 0, action: 'block' },
+        { id: 'daily', subject: 'user', windowSeconds: 86_400, maxAmount: { IRR: '2500' }, score: 0, action: 'block' },
+      ],
+    })
+    const c = await customer()
+    await fund(c.id)
+    const anHourAgo = () =>
+      t.database.query(`update fraud_assessments set created_at = now() - interval '1 hour' where user_id = $1`, [c.id])
+    expect((await walletPay(c.token, {}, '1000')).status).toBe(201)
+    await anHourAgo()
+    // The hour-old one is out of the burst's ten minutes (counted there, this one is a second: 403).
+    expect((await walletPay(c.token, {}, '1000')).status).toBe(201)
+    await anHourAgo()
+    // Both are in the day's amount: 3000 is over 2500, and only the daily rule says so.
+    const third = await walletPay(c.token, {}, '1000')
+    expectOpaqueBlock(third)
+    const [blocked] = await assessmentsOf(c.id)
+    expect(blocked.reasons.map((r) => r.id)).toEqual(['daily'])
+  })
+
+  it('a rule naming its operations counts only those', async () => {
+    await setRules({
+      velocity: [
+        { id: 'wallet', subject: 'user', windowSeconds: 3600, maxCount: 1, score: 0, action: 'block', operations: ['wallet_payment'] },
+        { id: 'all', subject: 'user', windowSeconds: 3600, maxCount: 3, score: 0, action: 'block' },
+      ],
+    })
+    const c = await customer()
+    await fund(c.id)
+    const order = { ...payBody(), purpose: { type: 'order' }, returnUrl: 'https://shop.example.com/x' }
+    for (const key of ['a', 'b'])
+      expect((await from({}, c.token, 'POST', '/v1/payments', order, { 'idempotency-key': key })).status).toBe(201)
+    // Two payments before it, but the wallet rule counts wallet payments only: the first one passes.
+    expect((await walletPay(c.token)).status).toBe(201)
+    expectOpaqueBlock(await walletPay(c.token))
+    // Every operation counts for the other rule (the blocked one too): a third payment is the fifth.
+    expectOpaqueBlock(await from({}, c.token, 'POST', '/v1/payments', order, { 'idempotency-key': 'c' }))
+  })
 })
 
 describe('blocklists', () => {

@@ -8,7 +8,6 @@ import {
   fraudAssessments,
   fraudBlocklist,
   fraudRules,
-  OPERATIONS,
   type AssessedOperation,
   type BlocklistKind,
   type Decision,
@@ -65,9 +64,13 @@ export const assessmentsRepo = {
   /**
    * For each velocity query, in order: what its subject did in the window (count of every attempt;
    * amount in the query's `currency` of those not blocked). One statement for a whole batch.
-   * A rule with a count limit reads at most limit + 1 rows (`atLeast` then): past the limit the
-   * count decides and the amount is not looked at, and a window shared by many (an office's
-   * address) costs no more to check when it is busy. Under the limit every row was read.
+   * A subject's rules that count the same operations share one read of its rows, over the longest
+   * of their windows (a user's ten-minute burst and daily amount are one scan, not two). A read
+   * whose rules all have a count limit stops at the largest limit + 1 rows (`atLeast` then): the
+   * rows are read newest first, so a shorter window past its own limit has at least its limit + 1
+   * among them; past the limit the count decides and the amount is not looked at, and a window
+   * shared by many (an office's address) costs no more to check when it is busy. Under the limit
+   * every row was read.
    */
   async velocity(
     tx: Tx,
@@ -75,39 +78,61 @@ export const assessmentsRepo = {
     dedupeKeys: string[] = [],
   ): Promise<{ windows: { count: number; amount: bigint; atLeast: boolean }[]; taken: Set<string> }> {
     if (!queries.length && !dedupeKeys.length) return { windows: [], taken: new Set() }
-    // One statement of one array per field, whatever the batch (unnestRows). Each query reads its
+    const scans = new Map<
+      string,
+      { g: number; subject: string; value: string; seconds: number; operations: string | null; cap: number | null }
+    >()
+    const asked = queries.map((query, i) => {
+      const { rule, value } = query
+      // null: every operation but a capture (the default, and most rules): a plain comparison per
+      // row, where a list is taken apart again for every row it is compared with.
+      const operations = rule.operations?.join(',') ?? null
+      const key = JSON.stringify([rule.subject, value, operations])
+      const cap = rule.maxCount === undefined ? null : rule.maxCount + 1
+      let scan = scans.get(key)
+      if (!scan) scans.set(key, (scan = { g: scans.size, subject: rule.subject, value, seconds: 0, operations, cap }))
+      scan.seconds = Math.max(scan.seconds, rule.windowSeconds)
+      scan.cap = scan.cap === null || cap === null ? null : Math.max(scan.cap, cap)
+      return { i, g: scan.g, seconds: rule.windowSeconds, currency: query.currency }
+    })
+    // One statement of one array per field, whatever the batch (unnestRows). Each scan reads its
     // subject's window through that subject's index (the other two branches compare with null),
     // newest first, stopping at the cap. A bitmap scan would read all of the window first, and on a
     // young, growing table (statistics not analyzed yet) the planner takes it for a few rows and
     // picks one: thousands of rows for a busy address. Not in this transaction: lockSubjects,
     // which always comes first, turned bitmap scans off in it.
-    const q = unnestRows(
-      queries.map((query, i) => ({ ...query, i })),
-      {
-        i: ['int', (v) => v.i],
-        subject: ['text', (v) => v.rule.subject],
-        value: ['text', (v) => v.value],
-        seconds: ['int', (v) => v.rule.windowSeconds],
-        operations: ['text', (v) => (v.rule.operations ?? OPERATIONS).join(',')],
-        currency: ['text', (v) => v.currency],
-        cap: ['int', (v) => (v.rule.maxCount === undefined ? null : v.rule.maxCount + 1)],
-      },
-    )
+    const g = unnestRows([...scans.values()], {
+      g: ['int', (v) => v.g],
+      subject: ['text', (v) => v.subject],
+      value: ['text', (v) => v.value],
+      seconds: ['int', (v) => v.seconds],
+      operations: ['text', (v) => v.operations],
+      cap: ['int', (v) => v.cap],
+    })
+    const q = unnestRows(asked, {
+      i: ['int', (v) => v.i],
+      g: ['int', (v) => v.g],
+      seconds: ['int', (v) => v.seconds],
+      currency: ['text', (v) => v.currency],
+    })
     const window = (subject: VelocityRule['subject'], value: SQL) => sql`(
-      select ${t.amount} as amount, ${t.currency} as currency, ${t.decision} as decision from ${t}
+      select ${t.createdAt} as created_at, ${t.amount} as amount, ${t.currency} as currency, ${t.decision} as decision from ${t}
       where ${SUBJECT_COLUMNS[subject]} = case when v.subject = ${subject} then ${value} end
         and ${t.createdAt} > now() - v.seconds * interval '1 second'
-        and ${t.operation} = any(string_to_array(v.operations, ','))
+        and ${t.operation} <> 'payment_capture' and (v.operations is null or ${t.operation} = any(string_to_array(v.operations, ',')))
       order by ${t.createdAt} desc limit v.cap)`
     // The same statement says which of the batch's dedupe keys are taken (retried requests), so
     // that read, which must also come after the locks, costs no round trip of its own.
     const { rows } = await tx.execute(sql`
-      select v.i, w.n, w.amount, null::text as taken from ${q.rows}
-      cross join lateral (
-        select count(*)::int as n,
-          coalesce(sum(s.amount) filter (where s.currency = v.currency and s.decision <> 'block'), 0)::text as amount
-        from (${window('user', sql`v.value::uuid`)} union all ${window('ip', sql`v.value`)} union all ${window('device', sql`v.value`)}) s
-      ) w
+      with s as (
+        select v.g, r.* from ${g.rows}
+        cross join lateral (${window('user', sql`v.value::uuid`)} union all ${window('ip', sql`v.value`)} union all ${window('device', sql`v.value`)}) r
+      )
+      select q.i, count(s.g)::int as n,
+        coalesce(sum(s.amount) filter (where s.currency = q.currency and s.decision <> 'block'), 0)::text as amount,
+        null::text as taken
+      from (select * from ${q.rows}) q left join s on s.g = q.g and s.created_at > now() - q.seconds * interval '1 second'
+      group by q.i
       union all
       select null, null, null, ${t.dedupeKey} from ${t} where ${t.dedupeKey} = any(${sql.param(dedupeKeys)}::text[])`)
     const windows = queries.map(() => ({ count: 0, amount: 0n, atLeast: false }))
