@@ -161,21 +161,41 @@ describe('velocity', () => {
   })
 
   it('a busy window is counted only until past its limit: the reason then says "more than"', async () => {
-    await setRules({ velocity: [{ id: 'two', subject: 'user', windowSeconds: 3600, maxCount: 2, score: 0, action: 'block' }] })
+    // A device's window is read row by row (a user's, from running totals, is always exact).
+    await setRules({ velocity: [{ id: 'two', subject: 'device', windowSeconds: 3600, maxCount: 2, score: 0, action: 'block' }] })
     const c = await customer()
     await fund(c.id)
     const statuses = []
-    for (let i = 0; i < 4; i++) statuses.push((await walletPay(c.token)).status)
+    for (let i = 0; i < 4; i++) statuses.push((await walletPay(c.token, { device: 'phone-busy-window' })).status)
     expect(statuses).toEqual([201, 201, 403, 403])
     type Values = { reasons: { detail: string; values: Record<string, string> }[] }
     const [fourth, third] = (await assessmentsOf(c.id)) as unknown as Values[]
     // The third saw the whole window (2 before it); the fourth's count stopped at 3 rows read.
-    expect(third.reasons[0]).toMatchObject({ detail: 'user: 3 operations in 3600 s (at most 2)', values: { observed: '3' } })
+    expect(third.reasons[0]).toMatchObject({ detail: 'device: 3 operations in 3600 s (at most 2)', values: { observed: '3' } })
     expect(third.reasons[0].values.atLeast).toBeUndefined()
     expect(fourth.reasons[0]).toMatchObject({
-      detail: 'user: more than 2 operations in 3600 s (at most 2)',
+      detail: 'device: more than 2 operations in 3600 s (at most 2)',
       values: { measure: 'count', limit: '2', atLeast: 'true' },
     })
+  })
+
+  it('a user’s window is counted exactly from its running totals, however busy', async () => {
+    await setRules({ velocity: [{ id: 'two', subject: 'user', windowSeconds: 3600, maxCount: 2, score: 0, action: 'block' }] })
+    const c = await customer()
+    await fund(c.id)
+    const statuses = []
+    for (let i = 0; i < 5; i++) statuses.push((await walletPay(c.token)).status)
+    expect(statuses).toEqual([201, 201, 403, 403, 403])
+    type Values = { reasons: { detail: string; values: Record<string, string> }[] }
+    const [fifth] = (await assessmentsOf(c.id)) as unknown as Values[]
+    // Every attempt counts, the blocked ones too: the fifth is the fifth.
+    expect(fifth.reasons[0]).toMatchObject({ detail: 'user: 5 operations in 3600 s (at most 2)', values: { observed: '5' } })
+    const totals = await t.database.query(
+      `select user_count, user_amount::text from fraud_assessments where user_id = $1 order by user_count`,
+      [c.id],
+    )
+    // The running totals: numbered one by one; the amount sums only what was not blocked.
+    expect(totals.rows).toEqual([1, 2, 3, 4, 5].map((n) => ({ user_count: n, user_amount: n < 3 ? String(n * 1000) : '2000' })))
   })
 
   it('per address: different users behind one address trip it; another address does not', async () => {
@@ -224,28 +244,32 @@ describe('velocity', () => {
     expect((await walletPay(c.token, {}, '1')).status).toBe(403)
   })
 
-  it('a subject’s rules are read in one scan, each counting only its own window', async () => {
-    await setRules({
-      velocity: [
-        { id: 'burst', subject: 'user', windowSeconds: 600, maxCount: 1, score: 0, action: 'block' },
-        { id: 'daily', subject: 'user', windowSeconds: 86_400, maxAmount: { IRR: '2500' }, score: 0, action: 'block' },
-      ],
-    })
-    const c = await customer()
-    await fund(c.id)
-    const anHourAgo = () =>
-      t.database.query(`update fraud_assessments set created_at = now() - interval '1 hour' where user_id = $1`, [c.id])
-    expect((await walletPay(c.token, {}, '1000')).status).toBe(201)
-    await anHourAgo()
-    // The hour-old one is out of the burst's ten minutes (counted there, this one is a second: 403).
-    expect((await walletPay(c.token, {}, '1000')).status).toBe(201)
-    await anHourAgo()
-    // Both are in the day's amount: 3000 is over 2500, and only the daily rule says so.
-    const third = await walletPay(c.token, {}, '1000')
-    expectOpaqueBlock(third)
-    const [blocked] = await assessmentsOf(c.id)
-    expect(blocked.reasons.map((r) => r.id)).toEqual(['daily'])
-  })
+  it.each(['user', 'device'] as const)(
+    'a %s’s rules each count only their own window (running totals for a user, one shared scan for a device)',
+    async (subject) => {
+      await setRules({
+        velocity: [
+          { id: 'burst', subject, windowSeconds: 600, maxCount: 1, score: 0, action: 'block' },
+          { id: 'daily', subject, windowSeconds: 86_400, maxAmount: { IRR: '2500' }, score: 0, action: 'block' },
+        ],
+      })
+      const c = await customer()
+      await fund(c.id)
+      const device = { device: `phone-${subject}-windows` }
+      const anHourAgo = () =>
+        t.database.query(`update fraud_assessments set created_at = now() - interval '1 hour' where user_id = $1`, [c.id])
+      expect((await walletPay(c.token, device, '1000')).status).toBe(201)
+      await anHourAgo()
+      // The hour-old one is out of the burst's ten minutes (counted there, this one is a second: 403).
+      expect((await walletPay(c.token, device, '1000')).status).toBe(201)
+      await anHourAgo()
+      // Both are in the day's amount: 3000 is over 2500, and only the daily rule says so.
+      const third = await walletPay(c.token, device, '1000')
+      expectOpaqueBlock(third)
+      const [blocked] = await assessmentsOf(c.id)
+      expect(blocked.reasons.map((r) => r.id)).toEqual(['daily'])
+    },
+  )
 
   it('a rule naming its operations counts only those', async () => {
     await setRules({

@@ -13,7 +13,7 @@ import { createGroupCommit } from '../../core/db/group-commit'
 import { newId } from '../../core/db/ids'
 import type { DomainEvent, EventBus } from '../../core/events/bus'
 import type { Currency } from '../../core/money/currency'
-import { assessmentsRepo, type AssessmentRow, type NewAssessment } from './repo'
+import { assessmentsRepo, type AssessmentRow, type NewAssessment, type RunningTotals } from './repo'
 import { appliesTo, evaluate, type BlocklistIndex, type Facts } from './rules'
 import type { FraudRules, VelocityRule } from './schemas'
 import type { AssessedOperation } from './tables'
@@ -66,7 +66,7 @@ function fromBatch(decided: Decided[], item: PendingAssessment, rule: VelocityRu
  * operations decided before it here; `decided` holds one entry per operation that adds a row (a
  * retried request's twin in the same batch adds none), `of` finds an operation's own entry.
  */
-function decide(items: PendingAssessment[], counted: { count: number; amount: bigint; atLeast: boolean }[]) {
+function decide(items: PendingAssessment[], counted: { count: number; amount: bigint; atLeast: boolean }[], running: RunningTotals) {
   const decided: Decided[] = []
   const of = new Map<PendingAssessment, Decided>()
   const keysSeen = new Set<string>()
@@ -100,10 +100,20 @@ function decide(items: PendingAssessment[], counted: { count: number; amount: bi
       actor: item.actor,
       dedupeKey: item.dedupeKey,
       reviewStatus: review ? ('open' as const) : null,
+      userCount: null as number | null,
+      userAmount: null as bigint | null,
     }
     // A retried request's twin in the same batch is not a second operation: it adds to no window.
     if (item.dedupeKey !== null && keysSeen.has(item.dedupeKey)) continue
     if (item.dedupeKey) keysSeen.add(item.dedupeKey)
+    // The user's running totals go on (captures count in no window: they carry none).
+    if (item.operation !== 'payment_capture') {
+      const key = `${item.userId} ${item.currency}`
+      row.userCount = (running.count.get(item.userId) ?? 0) + 1
+      row.userAmount = (running.amount.get(key) ?? 0n) + (outcome.decision === 'block' ? 0n : item.amount)
+      running.count.set(item.userId, row.userCount)
+      running.amount.set(key, row.userAmount)
+    }
     const entry = { item, row, review, block: outcome.decision === 'block' && !review }
     decided.push(entry)
     of.set(item, entry)
@@ -126,10 +136,10 @@ async function storedVelocity(tx: Tx, items: PendingAssessment[], dedupeKeys: st
       if (!unique.has(key)) unique.set(key, queries.push({ rule, value, currency: item.currency }) - 1)
       keys.push(key)
     }
-  const { windows, taken } = await assessmentsRepo.velocity(tx, queries, dedupeKeys)
+  const { windows, taken, running } = await assessmentsRepo.velocity(tx, queries, dedupeKeys, items)
   let next = 0
   const ofItem = new Map(items.map((item) => [item, item.queries.map(() => windows[unique.get(keys[next++])!])]))
-  return { ofItem, taken }
+  return { ofItem, taken, running }
 }
 
 /**
@@ -162,6 +172,7 @@ export async function decideIn(
   const { decided, of } = decide(
     fresh,
     fresh.flatMap((i) => stored.ofItem.get(i)!),
+    stored.running,
   )
   const inserted = new Map(
     (

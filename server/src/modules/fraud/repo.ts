@@ -41,8 +41,99 @@ const NEW_ASSESSMENT_COLUMNS: Record<string, UnnestColumn<NewAssessment>> = {
   actor: ['text', (r) => r.actor],
   dedupe_key: ['text', (r) => r.dedupeKey],
   review_status: ['text', (r) => r.reviewStatus],
+  user_count: ['integer', (r) => r.userCount],
+  user_amount: ['numeric', (r) => r.userAmount?.toString()],
 }
 const SUBJECT_COLUMNS = { user: t.userId, ip: t.ip, device: t.deviceId } as const
+
+/** A user's running totals as they stand: the count by user id, the amount by `${userId} ${currency}`. */
+export interface RunningTotals {
+  count: Map<string, number>
+  amount: Map<string, bigint>
+}
+
+/** One row of the velocity statement: a window (i), a taken dedupe key, or a user's running totals. */
+type VelocityRow = {
+  i: number | null
+  n: number
+  amount: string
+  taken: string | null
+  user_id: string | null
+  currency: string | null
+  last_count: number | null
+  last_amount: string | null
+}
+
+/**
+ * The windows read row by row: each scan reads its subject's window through that subject's index
+ * (the other two branches compare with null), newest first, stopping at the cap; each query counts
+ * its own window of its scan's rows. A bitmap scan would read all of the window first, and on a
+ * young, growing table (statistics not analyzed yet) the planner takes it for a few rows and picks
+ * one: thousands of rows for a busy address. Not in this transaction: lockSubjects, which always
+ * comes first, turned bitmap scans off in it.
+ */
+function scannedWindows(
+  scans: { g: number; subject: string; value: string; seconds: number; operations: string | null; cap: number | null }[],
+  asked: { i: number; g: number; seconds: number; currency: Currency }[],
+): SQL {
+  const g = unnestRows(scans, {
+    g: ['int', (v) => v.g],
+    subject: ['text', (v) => v.subject],
+    value: ['text', (v) => v.value],
+    seconds: ['int', (v) => v.seconds],
+    operations: ['text', (v) => v.operations],
+    cap: ['int', (v) => v.cap],
+  })
+  const q = unnestRows(asked, {
+    i: ['int', (v) => v.i],
+    g: ['int', (v) => v.g],
+    seconds: ['int', (v) => v.seconds],
+    currency: ['text', (v) => v.currency],
+  })
+  const window = (subject: VelocityRule['subject'], value: SQL) => sql`(
+    select ${t.createdAt} as created_at, ${t.amount} as amount, ${t.currency} as currency, ${t.decision} as decision from ${t}
+    where ${SUBJECT_COLUMNS[subject]} = case when v.subject = ${subject} then ${value} end
+      and ${t.createdAt} > now() - v.seconds * interval '1 second'
+      and ${t.operation} <> 'payment_capture' and (v.operations is null or ${t.operation} = any(string_to_array(v.operations, ',')))
+    order by ${t.createdAt} desc limit v.cap)`
+  return sql`(with s as (
+      select v.g, r.* from ${g.rows}
+      cross join lateral (${window('user', sql`v.value::uuid`)} union all ${window('ip', sql`v.value`)} union all ${window('device', sql`v.value`)}) r
+    )
+    select q.i, count(s.g)::int as n,
+      coalesce(sum(s.amount) filter (where s.currency = q.currency and s.decision <> 'block'), 0)::text as amount,
+      null::text as taken, null::text as user_id, null::text as currency, null::int as last_count, null::text as last_amount
+    from (select * from ${q.rows}) q left join s on s.g = q.g and s.created_at > now() - q.seconds * interval '1 second'
+    group by q.i)`
+}
+
+/**
+ * A user's windows from the running totals: the window's count is its last row's count less its
+ * first row's, plus one; its amount in a currency, the last row's total in that currency less the
+ * first row's, plus the first row's own. Four probes of the user's index, whatever the window holds.
+ * Rows that share a time (one batch) are ordered by their count.
+ */
+function probedWindows(asked: { i: number | null; userId: string; seconds: number; currency: Currency }[]): SQL {
+  const q = unnestRows(asked, {
+    i: ['int', (v) => v.i],
+    user_id: ['uuid', (v) => v.userId],
+    seconds: ['int', (v) => v.seconds],
+    currency: ['text', (v) => v.currency],
+  })
+  const mine = sql`${t.userId} = q.user_id and ${t.userCount} is not null`
+  const inWindow = sql`${t.createdAt} > now() - q.seconds * interval '1 second'`
+  const newest = sql`order by ${t.createdAt} desc, ${t.userCount} desc limit 1`
+  const oldest = sql`order by ${t.createdAt}, ${t.userCount} limit 1`
+  return sql`(select q.i, coalesce(l.n - f.n + 1, 0)::int as n, coalesce(lc.a - fc.a + fc.own, 0)::text as amount,
+      null::text as taken, q.user_id::text as user_id, q.currency, l.n as last_count, lc.a::text as last_amount
+    from (select * from ${q.rows}) q
+    left join lateral (select ${t.userCount} as n from ${t} where ${mine} ${newest}) l on true
+    left join lateral (select ${t.userCount} as n from ${t} where ${mine} and ${inWindow} ${oldest}) f on true
+    left join lateral (select ${t.userAmount} as a from ${t} where ${mine} and ${t.currency} = q.currency ${newest}) lc on true
+    left join lateral (
+      select ${t.userAmount} as a, case when ${t.decision} <> 'block' then ${t.amount} else 0 end as own from ${t}
+      where ${mine} and ${t.currency} = q.currency and ${inWindow} ${oldest}) fc on true)`
+}
 
 export const assessmentsRepo = {
   /**
@@ -63,29 +154,45 @@ export const assessmentsRepo = {
 
   /**
    * For each velocity query, in order: what its subject did in the window (count of every attempt;
-   * amount in the query's `currency` of those not blocked). One statement for a whole batch.
-   * A subject's rules that count the same operations share one read of its rows, over the longest
-   * of their windows (a user's ten-minute burst and daily amount are one scan, not two). A read
-   * whose rules all have a count limit stops at the largest limit + 1 rows (`atLeast` then): the
-   * rows are read newest first, so a shorter window past its own limit has at least its limit + 1
-   * among them; past the limit the count decides and the amount is not looked at, and a window
-   * shared by many (an office's address) costs no more to check when it is busy. Under the limit
-   * every row was read.
+   * amount in the query's `currency` of those not blocked); which of `dedupeKeys` are taken; and
+   * each of `users`' running totals as they stand (`running`, for the rows about to be written).
+   * One statement for a whole batch.
+   *
+   * A user's window over every operation (the default, and the built-in rules) is read from the
+   * running totals: its first and last rows, four index probes, however busy the user (the daily
+   * amount rule used to read a busy user's whole day, on every operation). The totals are exact
+   * because a user's assessments are written one batch at a time (lockSubjects).
+   * Other windows (an address, a device, a rule naming its operations) are read row by row, and
+   * a subject's rules that count the same operations share one read over the longest window. A
+   * read whose rules all have a count limit stops at the largest limit + 1 rows (`atLeast` then):
+   * the rows are read newest first, so a shorter window past its own limit has at least its limit
+   * + 1 among them; past the limit the count decides and the amount is not looked at, and a window
+   * shared by many (an office's address) costs no more to check when it is busy.
    */
   async velocity(
     tx: Tx,
     queries: { rule: VelocityRule; value: string; currency: Currency }[],
-    dedupeKeys: string[] = [],
-  ): Promise<{ windows: { count: number; amount: bigint; atLeast: boolean }[]; taken: Set<string> }> {
-    if (!queries.length && !dedupeKeys.length) return { windows: [], taken: new Set() }
+    dedupeKeys: string[],
+    users: { userId: string; currency: Currency }[],
+  ): Promise<{
+    windows: { count: number; amount: bigint; atLeast: boolean }[]
+    taken: Set<string>
+    running: RunningTotals
+  }> {
     const scans = new Map<
       string,
       { g: number; subject: string; value: string; seconds: number; operations: string | null; cap: number | null }
     >()
-    const asked = queries.map((query, i) => {
+    const scanned: { i: number; g: number; seconds: number; currency: Currency }[] = []
+    const probed: { i: number | null; userId: string; seconds: number; currency: Currency }[] = []
+    queries.forEach((query, i) => {
       const { rule, value } = query
-      // null: every operation but a capture (the default, and most rules): a plain comparison per
-      // row, where a list is taken apart again for every row it is compared with.
+      if (rule.subject === 'user' && !rule.operations) {
+        probed.push({ i, userId: value, seconds: rule.windowSeconds, currency: query.currency })
+        return
+      }
+      // null: every operation but a capture: a plain comparison per row, where a list is taken
+      // apart again for every row it is compared with.
       const operations = rule.operations?.join(',') ?? null
       const key = JSON.stringify([rule.subject, value, operations])
       const cap = rule.maxCount === undefined ? null : rule.maxCount + 1
@@ -93,63 +200,42 @@ export const assessmentsRepo = {
       if (!scan) scans.set(key, (scan = { g: scans.size, subject: rule.subject, value, seconds: 0, operations, cap }))
       scan.seconds = Math.max(scan.seconds, rule.windowSeconds)
       scan.cap = scan.cap === null || cap === null ? null : Math.max(scan.cap, cap)
-      return { i, g: scan.g, seconds: rule.windowSeconds, currency: query.currency }
+      scanned.push({ i, g: scan.g, seconds: rule.windowSeconds, currency: query.currency })
     })
-    // One statement of one array per field, whatever the batch (unnestRows). Each scan reads its
-    // subject's window through that subject's index (the other two branches compare with null),
-    // newest first, stopping at the cap. A bitmap scan would read all of the window first, and on a
-    // young, growing table (statistics not analyzed yet) the planner takes it for a few rows and
-    // picks one: thousands of rows for a busy address. Not in this transaction: lockSubjects,
-    // which always comes first, turned bitmap scans off in it.
-    const g = unnestRows([...scans.values()], {
-      g: ['int', (v) => v.g],
-      subject: ['text', (v) => v.subject],
-      value: ['text', (v) => v.value],
-      seconds: ['int', (v) => v.seconds],
-      operations: ['text', (v) => v.operations],
-      cap: ['int', (v) => v.cap],
-    })
-    const q = unnestRows(asked, {
-      i: ['int', (v) => v.i],
-      g: ['int', (v) => v.g],
-      seconds: ['int', (v) => v.seconds],
-      currency: ['text', (v) => v.currency],
-    })
-    const window = (subject: VelocityRule['subject'], value: SQL) => sql`(
-      select ${t.createdAt} as created_at, ${t.amount} as amount, ${t.currency} as currency, ${t.decision} as decision from ${t}
-      where ${SUBJECT_COLUMNS[subject]} = case when v.subject = ${subject} then ${value} end
-        and ${t.createdAt} > now() - v.seconds * interval '1 second'
-        and ${t.operation} <> 'payment_capture' and (v.operations is null or ${t.operation} = any(string_to_array(v.operations, ',')))
-      order by ${t.createdAt} desc limit v.cap)`
-    // The same statement says which of the batch's dedupe keys are taken (retried requests), so
-    // that read, which must also come after the locks, costs no round trip of its own.
-    const { rows } = await tx.execute(sql`
-      with s as (
-        select v.g, r.* from ${g.rows}
-        cross join lateral (${window('user', sql`v.value::uuid`)} union all ${window('ip', sql`v.value`)} union all ${window('device', sql`v.value`)}) r
-      )
-      select q.i, count(s.g)::int as n,
-        coalesce(sum(s.amount) filter (where s.currency = q.currency and s.decision <> 'block'), 0)::text as amount,
-        null::text as taken
-      from (select * from ${q.rows}) q left join s on s.g = q.g and s.created_at > now() - q.seconds * interval '1 second'
-      group by q.i
-      union all
-      select null, null, null, ${t.dedupeKey} from ${t} where ${t.dedupeKey} = any(${sql.param(dedupeKeys)}::text[])`)
+    // The running totals of every user in the batch, in every currency it uses: a window of no length.
+    for (const key of new Set(users.map((u) => `${u.userId} ${u.currency}`))) {
+      const [userId, currency] = key.split(' ')
+      probed.push({ i: null, userId, seconds: 0, currency: currency as Currency })
+    }
+    const parts: SQL[] = []
+    if (scanned.length) parts.push(scannedWindows([...scans.values()], scanned))
+    if (probed.length) parts.push(probedWindows(probed))
+    if (dedupeKeys.length)
+      parts.push(sql`select null, null, null, ${t.dedupeKey}, null, null, null, null from ${t}
+        where ${t.dedupeKey} = any(${sql.param(dedupeKeys)}::text[])`)
     const windows = queries.map(() => ({ count: 0, amount: 0n, atLeast: false }))
     const taken = new Set<string>()
-    for (const row of rows as { i: number | null; n: number; amount: string; taken: string | null }[]) {
+    const running: RunningTotals = { count: new Map(), amount: new Map() }
+    if (!parts.length) return { windows, taken, running }
+    const { rows } = await tx.execute(sql.join(parts, sql` union all `))
+    for (const row of rows as VelocityRow[]) {
       if (row.taken !== null) {
         taken.add(row.taken)
         continue
       }
+      if (row.user_id !== null) {
+        running.count.set(row.user_id, Number(row.last_count ?? 0))
+        running.amount.set(`${row.user_id} ${row.currency}`, BigInt(row.last_amount ?? 0))
+      }
+      if (row.i === null) continue
       const { rule } = queries[Number(row.i)]
       windows[Number(row.i)] = {
         count: Number(row.n),
         amount: BigInt(row.amount),
-        atLeast: rule.maxCount !== undefined && row.n > rule.maxCount,
+        atLeast: row.user_id === null && rule.maxCount !== undefined && row.n > rule.maxCount,
       }
     }
-    return { windows, taken }
+    return { windows, taken, running }
   },
 
   /** Card fingerprints the user paid with (reported at capture), newest first. */

@@ -69,9 +69,14 @@ export const fraudAssessments = pgTable(
     reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
     reviewNote: text('review_note'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    // Running totals of the user's operations (every one but captures, null on those), so a user's
+    // window is read from its first and last rows, not row by row (repo.ts, velocity): how many the
+    // user had up to and including this one, and the sum of those not blocked in this currency.
+    userCount: integer('user_count'),
+    userAmount: money('user_amount'),
   },
   (t) => [
-    // The velocity windows: one range scan per subject.
+    // The velocity windows: one range scan per subject (for the user, probes of its first and last rows).
     index('fraud_assessments_user_time').on(t.userId, t.createdAt),
     index('fraud_assessments_ip_time')
       .on(t.ip, t.createdAt)
