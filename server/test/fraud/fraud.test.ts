@@ -179,6 +179,24 @@ describe('velocity', () => {
     })
   })
 
+  it('a window read full is not read again while the row that filled it is in it, and is read again after', async () => {
+    await setRules({ velocity: [{ id: 'one', subject: 'device', windowSeconds: 2, maxCount: 1, score: 0, action: 'block' }] })
+    const c = await customer()
+    await fund(c.id)
+    const device = { device: `phone-full-${c.id.slice(-8)}` }
+    // The third finds the window full (two rows, the cap): remembered from then on.
+    const statuses = [(await walletPay(c.token, device)).status, (await walletPay(c.token, device)).status]
+    statuses.push((await walletPay(c.token, device)).status)
+    expect(statuses).toEqual([201, 403, 403])
+    // Moved out of the window behind its back: read again, it would be empty; remembered, it is full.
+    await t.database.query(`update fraud_assessments set created_at = now() - interval '1 hour' where device_id = $1`, [device.device])
+    expectOpaqueBlock(await walletPay(c.token, device))
+    const [remembered] = (await assessmentsOf(c.id)) as unknown as { reasons: { values: Record<string, string> }[] }[]
+    expect(remembered.reasons[0].values).toMatchObject({ atLeast: 'true' })
+    // Once the row that filled it has left the window (2 s), the window is read again: quiet, it lets one through.
+    await expect.poll(async () => (await walletPay(c.token, device)).status, { interval: 2500, timeout: 15_000 }).toBe(201)
+  })
+
   it('a user’s window is counted exactly from its running totals, however busy', async () => {
     await setRules({ velocity: [{ id: 'two', subject: 'user', windowSeconds: 3600, maxCount: 2, score: 0, action: 'block' }] })
     const c = await customer()

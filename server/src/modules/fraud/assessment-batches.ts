@@ -13,7 +13,7 @@ import { createGroupCommit } from '../../core/db/group-commit'
 import { newId } from '../../core/db/ids'
 import type { DomainEvent, EventBus } from '../../core/events/bus'
 import type { Currency } from '../../core/money/currency'
-import { assessmentsRepo, type AssessmentRow, type NewAssessment, type RunningTotals } from './repo'
+import { assessmentsRepo, type AssessmentRow, type NewAssessment, type RunningTotals, type SaturatedWindows } from './repo'
 import { appliesTo, evaluate, type BlocklistIndex, type Facts } from './rules'
 import type { FraudRules, VelocityRule } from './schemas'
 import type { AssessedOperation } from './tables'
@@ -42,6 +42,13 @@ export interface PendingAssessment extends AssessmentInput {
   /** The facts known before the transaction (the user's, the cards); velocity is added in it. */
   facts: Omit<Facts, 'velocity'>
   queries: { rule: VelocityRule; value: string }[]
+}
+
+/** What deciding needs: the events and the audit to record blocks and reviews, and this node's memory of full windows. */
+export interface AssessmentDeps {
+  events: EventBus
+  audit: Audit
+  saturated: SaturatedWindows
 }
 
 type Decided = { item: PendingAssessment; row: NewAssessment; review: boolean; block: boolean }
@@ -126,7 +133,7 @@ function decide(items: PendingAssessment[], counted: { count: number; amount: bi
  * are taken already; one statement. The same window asked by several (a burst from one address,
  * one user) is read once: the batch's own part is added in decide.
  */
-async function storedVelocity(tx: Tx, items: PendingAssessment[], dedupeKeys: string[]) {
+async function storedVelocity(tx: Tx, items: PendingAssessment[], dedupeKeys: string[], saturated: SaturatedWindows) {
   const keys: string[] = []
   const unique = new Map<string, number>()
   const queries: { rule: VelocityRule; value: string; currency: Currency }[] = []
@@ -136,7 +143,7 @@ async function storedVelocity(tx: Tx, items: PendingAssessment[], dedupeKeys: st
       if (!unique.has(key)) unique.set(key, queries.push({ rule, value, currency: item.currency }) - 1)
       keys.push(key)
     }
-  const { windows, taken, running } = await assessmentsRepo.velocity(tx, queries, dedupeKeys, items)
+  const { windows, taken, running } = await assessmentsRepo.velocity(tx, queries, dedupeKeys, items, saturated)
   let next = 0
   const ofItem = new Map(items.map((item) => [item, item.queries.map(() => windows[unique.get(keys[next++])!])]))
   return { ofItem, taken, running }
@@ -150,12 +157,7 @@ async function storedVelocity(tx: Tx, items: PendingAssessment[], dedupeKeys: st
  * in batches runs it first in the batch's transaction, so the check costs no transaction of its
  * own (the advisory locks come before the caller's own locks, in every path, so none deadlocks).
  */
-export async function decideIn(
-  tx: Tx,
-  raise: (event: DomainEvent) => void,
-  deps: { events: EventBus; audit: Audit },
-  items: PendingAssessment[],
-) {
+export async function decideIn(tx: Tx, raise: (event: DomainEvent) => void, deps: AssessmentDeps, items: PendingAssessment[]) {
   const { events, audit } = deps
   // The users' and the devices' assessments wait for each other, so a burst cannot all count
   // the same window. Addresses are not locked: one shared by many (a NAT, a proxy) would make
@@ -166,7 +168,7 @@ export async function decideIn(
   // counts for nothing here (counted, it would push the user's other operations over a limit).
   // Which keys are taken comes with the windows; the first assessments are read only when any is.
   const dedupeKeys = [...new Set(items.flatMap((i) => (i.dedupeKey ? [i.dedupeKey] : [])))]
-  const stored = await storedVelocity(tx, items, dedupeKeys)
+  const stored = await storedVelocity(tx, items, dedupeKeys, deps.saturated)
   const retried = stored.taken.size ? await assessmentsRepo.byDedupeKeys(tx, [...stored.taken]) : new Map<string, AssessmentRow>()
   const fresh = items.filter((i) => !(i.dedupeKey && retried.has(i.dedupeKey)))
   const { decided, of } = decide(
@@ -219,7 +221,7 @@ export async function decideIn(
   return results
 }
 
-export function createAssessmentBatches(deps: { db: Db; events: EventBus; audit: Audit }) {
+export function createAssessmentBatches(deps: AssessmentDeps & { db: Db }) {
   const { db, events } = deps
 
   const batches = createGroupCommit<PendingAssessment, AssessmentRow>({

@@ -62,6 +62,39 @@ type VelocityRow = {
   currency: string | null
   last_count: number | null
   last_amount: string | null
+  /** A window read row by row: the oldest row read, and whether the window was known full and not read. */
+  oldest: string | null
+  full: boolean | null
+}
+
+/** A window read row by row (its rules' longest window, their largest cap), and its memory of being full. */
+type Scan = {
+  key: string
+  g: number
+  subject: string
+  value: string
+  seconds: number
+  operations: string | null
+  cap: number | null
+  /** Its rules have windows of different lengths: being full says nothing of the shorter ones. */
+  mixed?: true
+  /** The time of the row that filled it when it was last read full. */
+  known: string | null
+}
+
+/**
+ * Windows read full (their cap reached), on this node: the time of the row that made the cap, by
+ * window. While that row is in the window, the window still holds at least the cap (rows are only
+ * ever added within a window; erasure clears an address or a device, so one erased user's rows can
+ * count for up to a window longer), so it is not read again: an address shared by many, past its
+ * limit, costs nothing per batch. Bounded; forgotten whole when full.
+ */
+export type SaturatedWindows = Map<string, string>
+const SATURATED_MAX = 10_000
+const memoKey = (scan: Scan) => JSON.stringify([scan.key, scan.seconds, scan.cap])
+function remember(saturated: SaturatedWindows, key: string, oldest: string) {
+  if (saturated.size >= SATURATED_MAX) saturated.clear()
+  saturated.set(key, oldest)
 }
 
 /**
@@ -72,10 +105,7 @@ type VelocityRow = {
  * one: thousands of rows for a busy address. Not in this transaction: lockSubjects, which always
  * comes first, turned bitmap scans off in it.
  */
-function scannedWindows(
-  scans: { g: number; subject: string; value: string; seconds: number; operations: string | null; cap: number | null }[],
-  asked: { i: number; g: number; seconds: number; currency: Currency }[],
-): SQL {
+function scannedWindows(scans: Scan[], asked: { i: number; g: number; seconds: number; currency: Currency }[]): SQL {
   const g = unnestRows(scans, {
     g: ['int', (v) => v.g],
     subject: ['text', (v) => v.subject],
@@ -83,18 +113,23 @@ function scannedWindows(
     seconds: ['int', (v) => v.seconds],
     operations: ['text', (v) => v.operations],
     cap: ['int', (v) => v.cap],
+    known: ['timestamptz', (v) => v.known],
   })
   const q = unnestRows(asked, {
     i: ['int', (v) => v.i],
     g: ['int', (v) => v.g],
     seconds: ['int', (v) => v.seconds],
     currency: ['text', (v) => v.currency],
+    known: ['timestamptz', (v) => scans[v.g].known],
   })
+  // Known full and still so: the scan does not run (a condition on the outer row alone is checked once).
+  const full = (x: 'v' | 'q') => sql.raw(`coalesce(${x}.known > now() - ${x}.seconds * interval '1 second', false)`)
   const window = (subject: VelocityRule['subject'], value: SQL) => sql`(
     select ${t.createdAt} as created_at, ${t.amount} as amount, ${t.currency} as currency, ${t.decision} as decision from ${t}
     where ${SUBJECT_COLUMNS[subject]} = case when v.subject = ${subject} then ${value} end
       and ${t.createdAt} > now() - v.seconds * interval '1 second'
       and ${t.operation} <> 'payment_capture' and (v.operations is null or ${t.operation} = any(string_to_array(v.operations, ',')))
+      and not ${full('v')}
     order by ${t.createdAt} desc limit v.cap)`
   return sql`(with s as (
       select v.g, r.* from ${g.rows}
@@ -102,9 +137,10 @@ function scannedWindows(
     )
     select q.i, count(s.g)::int as n,
       coalesce(sum(s.amount) filter (where s.currency = q.currency and s.decision <> 'block'), 0)::text as amount,
-      null::text as taken, null::text as user_id, null::text as currency, null::int as last_count, null::text as last_amount
+      null::text as taken, null::text as user_id, null::text as currency, null::int as last_count, null::text as last_amount,
+      min(s.created_at)::text as oldest, ${full('q')} as full
     from (select * from ${q.rows}) q left join s on s.g = q.g and s.created_at > now() - q.seconds * interval '1 second'
-    group by q.i)`
+    group by q.i, q.known, q.seconds)`
 }
 
 /**
@@ -125,7 +161,8 @@ function probedWindows(asked: { i: number | null; userId: string; seconds: numbe
   const newest = sql`order by ${t.createdAt} desc, ${t.userCount} desc limit 1`
   const oldest = sql`order by ${t.createdAt}, ${t.userCount} limit 1`
   return sql`(select q.i, coalesce(l.n - f.n + 1, 0)::int as n, coalesce(lc.a - fc.a + fc.own, 0)::text as amount,
-      null::text as taken, q.user_id::text as user_id, q.currency, l.n as last_count, lc.a::text as last_amount
+      null::text as taken, q.user_id::text as user_id, q.currency, l.n as last_count, lc.a::text as last_amount,
+      null::text as oldest, null::boolean as full
     from (select * from ${q.rows}) q
     left join lateral (select ${t.userCount} as n from ${t} where ${mine} ${newest}) l on true
     left join lateral (select ${t.userCount} as n from ${t} where ${mine} and ${inWindow} ${oldest}) f on true
@@ -174,15 +211,13 @@ export const assessmentsRepo = {
     queries: { rule: VelocityRule; value: string; currency: Currency }[],
     dedupeKeys: string[],
     users: { userId: string; currency: Currency }[],
+    saturated: SaturatedWindows = new Map(),
   ): Promise<{
     windows: { count: number; amount: bigint; atLeast: boolean }[]
     taken: Set<string>
     running: RunningTotals
   }> {
-    const scans = new Map<
-      string,
-      { g: number; subject: string; value: string; seconds: number; operations: string | null; cap: number | null }
-    >()
+    const scans = new Map<string, Scan>()
     const scanned: { i: number; g: number; seconds: number; currency: Currency }[] = []
     const probed: { i: number | null; userId: string; seconds: number; currency: Currency }[] = []
     queries.forEach((query, i) => {
@@ -197,7 +232,12 @@ export const assessmentsRepo = {
       const key = JSON.stringify([rule.subject, value, operations])
       const cap = rule.maxCount === undefined ? null : rule.maxCount + 1
       let scan = scans.get(key)
-      if (!scan) scans.set(key, (scan = { g: scans.size, subject: rule.subject, value, seconds: 0, operations, cap }))
+      if (!scan)
+        scans.set(
+          key,
+          (scan = { key, g: scans.size, subject: rule.subject, value, seconds: rule.windowSeconds, operations, cap, known: null }),
+        )
+      if (scan.seconds !== rule.windowSeconds) scan.mixed = true
       scan.seconds = Math.max(scan.seconds, rule.windowSeconds)
       scan.cap = scan.cap === null || cap === null ? null : Math.max(scan.cap, cap)
       scanned.push({ i, g: scan.g, seconds: rule.windowSeconds, currency: query.currency })
@@ -207,11 +247,15 @@ export const assessmentsRepo = {
       const [userId, currency] = key.split(' ')
       probed.push({ i: null, userId, seconds: 0, currency: currency as Currency })
     }
+    // A window seen full (its cap reached) stays full while the row that filled it is in it: not read again till then.
+    const byG = [...scans.values()]
+    for (const scan of byG) scan.known = (scan.cap !== null && !scan.mixed && saturated.get(memoKey(scan))) || null
+    const scanOf = new Map(scanned.map((q) => [q.i, byG[q.g]]))
     const parts: SQL[] = []
-    if (scanned.length) parts.push(scannedWindows([...scans.values()], scanned))
+    if (scanned.length) parts.push(scannedWindows(byG, scanned))
     if (probed.length) parts.push(probedWindows(probed))
     if (dedupeKeys.length)
-      parts.push(sql`select null, null, null, ${t.dedupeKey}, null, null, null, null from ${t}
+      parts.push(sql`select null, null, null, ${t.dedupeKey}, null, null, null, null, null, null from ${t}
         where ${t.dedupeKey} = any(${sql.param(dedupeKeys)}::text[])`)
     const windows = queries.map(() => ({ count: 0, amount: 0n, atLeast: false }))
     const taken = new Set<string>()
@@ -229,11 +273,18 @@ export const assessmentsRepo = {
       }
       if (row.i === null) continue
       const { rule } = queries[Number(row.i)]
+      const scan = scanOf.get(Number(row.i))
+      if (scan && row.full) {
+        // Still full: as many as the cap, at least (the amount is not looked at past a count limit).
+        windows[Number(row.i)] = { count: scan.cap!, amount: 0n, atLeast: true }
+        continue
+      }
       windows[Number(row.i)] = {
         count: Number(row.n),
         amount: BigInt(row.amount),
         atLeast: row.user_id === null && rule.maxCount !== undefined && row.n > rule.maxCount,
       }
+      if (scan && scan.cap !== null && !scan.mixed && row.n >= scan.cap && row.oldest) remember(saturated, memoKey(scan), row.oldest)
     }
     return { windows, taken, running }
   },

@@ -87,7 +87,9 @@ export function createFraudService(deps: FraudDeps) {
   const settings = createFraudSettings({ db, bus: deps.bus, audit })
   const blocklist = createBlocklist({ db, bus: deps.bus, audit })
   const rejectHandlers = new Map<AssessedOperation, ReviewRejectedHandler>()
-  const batches = createAssessmentBatches({ db, events, audit })
+  // One memory of full windows for this node, shared by every path that decides (see SaturatedWindows).
+  const deciding = { events, audit, saturated: new Map<string, string>() }
+  const batches = createAssessmentBatches({ db, ...deciding })
 
   /** What the accounts module knows of the user: the account's age (the host's `signedUpAt` attribute when earlier), e-mail domain, country. */
   async function userFacts(userId: string, now: number, known?: Contact) {
@@ -191,7 +193,7 @@ export function createFraudService(deps: FraudDeps) {
   const prepareCheck = (check: FraudCheck): Promise<PreparedCheck> => prepare(inputOf(check))
   async function decideChecks(tx: Tx, raise: Raise, checks: PreparedCheck[]): Promise<ItemResult<FraudVerdict>[]> {
     const pending = checks.filter((c): c is PendingAssessment => c !== undefined)
-    const rows = await decideIn(tx, raise, { events, audit }, pending)
+    const rows = await decideIn(tx, raise, deciding, pending)
     const byCheck = new Map(pending.map((c, i) => [c, rows[i]]))
     return checks.map((c) => verdictOf(c && byCheck.get(c)))
   }
