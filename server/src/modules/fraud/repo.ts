@@ -144,32 +144,41 @@ function scannedWindows(scans: Scan[], asked: { i: number; g: number; seconds: n
 }
 
 /**
- * A user's windows from the running totals: the window's count is its last row's count less its
- * first row's, plus one; its amount in a currency, the last row's total in that currency less the
- * first row's, plus the first row's own. Four probes of the user's index, whatever the window holds.
- * Rows that share a time (one batch) are ordered by their count.
+ * A user's windows from the running totals: the window's count is the user's last count less the
+ * window's first row's, plus one; its amount in a currency, the last total in that currency less
+ * the first row's, plus the first row's own. The last ones are read once per user and currency,
+ * the first ones once per window: probes of (user, time, count), which orders a batch's rows (one
+ * time) by their count, so no probe sorts. A user and currency without a window to read still
+ * gives its running totals (a row without `i`).
  */
-function probedWindows(asked: { i: number | null; userId: string; seconds: number; currency: Currency }[]): SQL {
+function probedWindows(
+  users: { userId: string; currency: Currency }[],
+  asked: { i: number; userId: string; seconds: number; currency: Currency }[],
+): SQL {
+  const u = unnestRows(users, { user_id: ['uuid', (v) => v.userId], currency: ['text', (v) => v.currency] })
   const q = unnestRows(asked, {
     i: ['int', (v) => v.i],
     user_id: ['uuid', (v) => v.userId],
     seconds: ['int', (v) => v.seconds],
     currency: ['text', (v) => v.currency],
   })
-  const mine = sql`${t.userId} = q.user_id and ${t.userCount} is not null`
+  const mine = (x: 'u' | 'q') => sql`${t.userId} = ${sql.raw(x)}.user_id and ${t.userCount} is not null`
   const inWindow = sql`${t.createdAt} > now() - q.seconds * interval '1 second'`
   const newest = sql`order by ${t.createdAt} desc, ${t.userCount} desc limit 1`
   const oldest = sql`order by ${t.createdAt}, ${t.userCount} limit 1`
-  return sql`(select q.i, coalesce(l.n - f.n + 1, 0)::int as n, coalesce(lc.a - fc.a + fc.own, 0)::text as amount,
-      null::text as taken, q.user_id::text as user_id, q.currency, l.n as last_count, lc.a::text as last_amount,
+  return sql`(with last as (
+      select u.user_id, u.currency, l.n, lc.a from (select * from ${u.rows}) u
+      left join lateral (select ${t.userCount} as n from ${t} where ${mine('u')} ${newest}) l on true
+      left join lateral (select ${t.userAmount} as a from ${t} where ${mine('u')} and ${t.currency} = u.currency ${newest}) lc on true
+    )
+    select q.i, coalesce(last.n - f.n + 1, 0)::int as n, coalesce(last.a - fc.a + fc.own, 0)::text as amount,
+      null::text as taken, last.user_id::text as user_id, last.currency, last.n as last_count, last.a::text as last_amount,
       null::text as oldest, null::boolean as full
-    from (select * from ${q.rows}) q
-    left join lateral (select ${t.userCount} as n from ${t} where ${mine} ${newest}) l on true
-    left join lateral (select ${t.userCount} as n from ${t} where ${mine} and ${inWindow} ${oldest}) f on true
-    left join lateral (select ${t.userAmount} as a from ${t} where ${mine} and ${t.currency} = q.currency ${newest}) lc on true
+    from last left join (select * from ${q.rows}) q on q.user_id = last.user_id and q.currency = last.currency
+    left join lateral (select ${t.userCount} as n from ${t} where ${mine('q')} and ${inWindow} ${oldest}) f on true
     left join lateral (
       select ${t.userAmount} as a, case when ${t.decision} <> 'block' then ${t.amount} else 0 end as own from ${t}
-      where ${mine} and ${t.currency} = q.currency and ${inWindow} ${oldest}) fc on true)`
+      where ${mine('q')} and ${t.currency} = q.currency and ${inWindow} ${oldest}) fc on true)`
 }
 
 export const assessmentsRepo = {
@@ -219,7 +228,7 @@ export const assessmentsRepo = {
   }> {
     const scans = new Map<string, Scan>()
     const scanned: { i: number; g: number; seconds: number; currency: Currency }[] = []
-    const probed: { i: number | null; userId: string; seconds: number; currency: Currency }[] = []
+    const probed: { i: number; userId: string; seconds: number; currency: Currency }[] = []
     queries.forEach((query, i) => {
       const { rule, value } = query
       if (rule.subject === 'user' && !rule.operations) {
@@ -242,18 +251,16 @@ export const assessmentsRepo = {
       scan.cap = scan.cap === null || cap === null ? null : Math.max(scan.cap, cap)
       scanned.push({ i, g: scan.g, seconds: rule.windowSeconds, currency: query.currency })
     })
-    // The running totals of every user in the batch, in every currency it uses: a window of no length.
-    for (const key of new Set(users.map((u) => `${u.userId} ${u.currency}`))) {
-      const [userId, currency] = key.split(' ')
-      probed.push({ i: null, userId, seconds: 0, currency: currency as Currency })
-    }
+    // The running totals of every user in the batch, in every currency it uses (and those the windows ask).
+    const pairs = new Map<string, { userId: string; currency: Currency }>()
+    for (const p of [...users, ...probed]) pairs.set(`${p.userId} ${p.currency}`, { userId: p.userId, currency: p.currency })
     // A window seen full (its cap reached) stays full while the row that filled it is in it: not read again till then.
     const byG = [...scans.values()]
     for (const scan of byG) scan.known = (scan.cap !== null && !scan.mixed && saturated.get(memoKey(scan))) || null
     const scanOf = new Map(scanned.map((q) => [q.i, byG[q.g]]))
     const parts: SQL[] = []
     if (scanned.length) parts.push(scannedWindows(byG, scanned))
-    if (probed.length) parts.push(probedWindows(probed))
+    if (pairs.size) parts.push(probedWindows([...pairs.values()], probed))
     if (dedupeKeys.length)
       parts.push(sql`select null, null, null, ${t.dedupeKey}, null, null, null, null, null, null from ${t}
         where ${t.dedupeKey} = any(${sql.param(dedupeKeys)}::text[])`)

@@ -77,7 +77,8 @@ export const fraudAssessments = pgTable(
   },
   (t) => [
     // The velocity windows: one range scan per subject (for the user, probes of its first and last rows).
-    index('fraud_assessments_user_time').on(t.userId, t.createdAt),
+    // With the count last, a batch's rows (one time) come in count order: the running totals' probes sort nothing.
+    index('fraud_assessments_user_time').on(t.userId, t.createdAt, t.userCount),
     index('fraud_assessments_ip_time')
       .on(t.ip, t.createdAt)
       .where(sql`ip is not null`),
