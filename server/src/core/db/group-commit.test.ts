@@ -55,6 +55,24 @@ describe('group commit', () => {
     expect(r.batches.at(-1)).toEqual([5])
   })
 
+  it('with keys, a batch started beside another leaves out the items sharing a key with it, in their order', async () => {
+    const r = recorder()
+    // Items 10–19 lock "a", 20–29 lock "b", 30–39 lock "a" and "c".
+    const keys = (n: number) => (n < 20 ? ['a'] : n < 30 ? ['b'] : ['a', 'c'])
+    const commit = createGroupCommit({ write: r.write, maxInFlight: 2, keys })
+    const first = commit.submit(10)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(r.batches).toEqual([[10]])
+    // "a" is held by the batch in flight: 11, 31 and everything after them on "a" or "c" wait; 20 and 21 go.
+    const rest = [11, 20, 31, 32, 21].map((n) => commit.submit(n))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(r.batches).toEqual([[10], [20, 21]])
+    await r.releaseAll()
+    expect(await Promise.all([first, ...rest])).toEqual(['w10', 'w11', 'w20', 'w31', 'w32', 'w21'])
+    expect(r.batches.slice(2)).toEqual([[11, 31, 32]])
+    expect(commit.idle()).toBe(true)
+  })
+
   it('a refused item is answered alone; the others are written', async () => {
     const r = recorder((n) => (n === 2 ? { ok: false, error: new Error('refused 2') } : { ok: true, value: `w${n}` }))
     const commit = createGroupCommit({ write: r.write })

@@ -15,6 +15,12 @@ export interface GroupCommitOptions<I, R> {
   maxBatch?: number
   /** Batches written at once; more items wait and join the next batch. */
   maxInFlight?: number
+  /**
+   * What an item locks (its rows, its advisory locks). A batch started while others are in flight
+   * leaves out the items that share a key with them: they would only wait on those batches' locks
+   * inside the database, holding their own. They go in a later batch, in their order.
+   */
+  keys?: (item: I) => readonly string[]
 }
 
 interface Waiting<I, R> {
@@ -27,6 +33,8 @@ export function createGroupCommit<I, R>(options: GroupCommitOptions<I, R>) {
   const maxBatch = options.maxBatch ?? 100
   const maxInFlight = options.maxInFlight ?? 2
   const queue: Waiting<I, R>[] = []
+  // How many batches in flight hold each key (with options.keys).
+  const held = new Map<string, number>()
   let inFlight = 0
   let scheduled = false
 
@@ -52,12 +60,45 @@ export function createGroupCommit<I, R>(options: GroupCommitOptions<I, R>) {
     }
   }
 
+  /** The next batch: the queue's first items, less those sharing a key with a batch in flight (and the later items of their keys). */
+  function take(): Waiting<I, R>[] {
+    const keysOf = options.keys
+    if (!keysOf || !held.size) return queue.splice(0, maxBatch)
+    const batch: Waiting<I, R>[] = []
+    const rest: Waiting<I, R>[] = []
+    const deferred = new Set<string>()
+    for (const entry of queue) {
+      const keys = keysOf(entry.item)
+      if (batch.length < maxBatch && !keys.some((k) => held.has(k) || deferred.has(k))) batch.push(entry)
+      else {
+        rest.push(entry)
+        for (const k of keys) deferred.add(k)
+      }
+    }
+    queue.splice(0, queue.length, ...rest)
+    return batch
+  }
+
+  function hold(batch: Waiting<I, R>[], by: 1 | -1) {
+    if (!options.keys) return
+    for (const entry of batch)
+      for (const k of options.keys(entry.item)) {
+        const n = (held.get(k) ?? 0) + by
+        if (n > 0) held.set(k, n)
+        else held.delete(k)
+      }
+  }
+
   function pump() {
     scheduled = false
     while (inFlight < maxInFlight && queue.length) {
+      const batch = take()
+      if (!batch.length) return
       inFlight++
-      void run(queue.splice(0, maxBatch)).finally(() => {
+      hold(batch, 1)
+      void run(batch).finally(() => {
         inFlight--
+        hold(batch, -1)
         schedule()
       })
     }

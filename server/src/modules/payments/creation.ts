@@ -56,6 +56,8 @@ export function createPaymentCreation(deps: {
   // and the payments those allow, with their first attempts, in one transaction (a blocked one
   // leaves only its assessment); the gateways' answers in another.
   const firstWrites = createGroupCommit<{ payment: PaymentRow; attemptId: string; check: PreparedCheck }, boolean>({
+    // Two batches at once never share a customer (whose fraud lock the second would wait on).
+    keys: (i) => [i.payment.customerId],
     write: (items) =>
       deps.events.inTransaction(db, async (tx, raise) => {
         const verdicts = await deps.fraud.decideIn(

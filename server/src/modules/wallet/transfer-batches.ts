@@ -194,6 +194,13 @@ export function createTransferBatches(deps: {
     }
   }
 
-  const batches = createGroupCommit<TransferRequest, TransferWritten>({ write, maxBatch: 100, maxInFlight: 2 })
+  // Two batches at once never share a user: the second would wait on the first's fraud lock and
+  // wallet rows, holding its own (core/db/group-commit: keys).
+  const batches = createGroupCommit<TransferRequest, TransferWritten>({
+    write,
+    maxBatch: 100,
+    maxInFlight: 2,
+    keys: (r) => [r.fromUserId, r.toUserId],
+  })
   return { submit: batches.submit }
 }
