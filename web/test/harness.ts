@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { expect, inject } from 'vitest'
 import { collectCoverage, coverageEnabled } from './coverage'
 
@@ -240,3 +240,28 @@ export const unique = () => `${Date.now().toString(36)}${Math.random().toString(
 
 /** A value as the app's t() inserts it: inside Unicode isolates (FSI…PDI). */
 export const iso = (value: string) => `\u2068${value}\u2069`
+
+/**
+ * Chooses `option` in the kit's select inside `scope` whose label ends its name (the trigger is
+ * named by its value, then its label; `label` is a RegExp source) and waits for its list box to
+ * close. A click that lands while the popover is still placing itself can miss the option (the
+ * list stays open), so the option is clicked again, up to three times.
+ */
+export async function choose(scope: Page | Locator, label: string, option: string | RegExp) {
+  const page = 'page' in scope ? scope.page() : scope
+  const listbox = page.getByRole('listbox')
+  const item =
+    typeof option === 'string'
+      ? listbox.getByRole('option', { name: option, exact: true })
+      : listbox.getByRole('option').filter({ hasText: option })
+  await scope.getByRole('button', { name: new RegExp(`\\s${label}$`) }).click()
+  for (let attempt = 1; ; attempt++) {
+    await item.click()
+    try {
+      await listbox.waitFor({ state: 'detached', timeout: 3_000 })
+      return
+    } catch (error) {
+      if (attempt === 3) throw error
+    }
+  }
+}

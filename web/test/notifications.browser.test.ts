@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   accessTokenOf,
   api,
+  choose,
   chromiumAvailable,
   iso,
   launchBrowser,
@@ -62,13 +63,6 @@ describe.runIf(chromiumAvailable())('notifications', () => {
   async function language(page: Page, to: 'fa' | 'en') {
     await page.getByLabel(to === 'fa' ? 'Language' : 'زبان', { exact: true }).selectOption(to)
     await page.waitForFunction((lang) => document.documentElement.lang === lang, to)
-  }
-  /** Chooses `option` in the kit's select labelled `label` (a button that opens a list box). */
-  async function choose(page: Page, label: string, option: string | RegExp) {
-    // The trigger is named by its value, then its label.
-    await page.getByRole('button', { name: new RegExp(`\\s${label}$`) }).click()
-    const options = page.getByRole('option')
-    await (typeof option === 'string' ? options.getByText(option, { exact: true }) : options.filter({ hasText: option })).click()
   }
   /** The kit's number field (its − and + buttons carry the label too). */
   const numberField = (page: Page | Locator, name: string) => page.getByRole('textbox', { name, exact: true })

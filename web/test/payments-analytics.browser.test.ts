@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkScreen, settled, shot } from './screens'
-import { api, chromiumAvailable, iso, launchBrowser, pageOpener, startServer, unique, type RunningServer } from './harness'
+import { api, choose, chromiumAvailable, iso, launchBrowser, pageOpener, startServer, unique, type RunningServer } from './harness'
 
 const ADMIN_EMAIL = 'analytics@caravan.test'
 const ADMIN_PASSWORD = 'admin-password-1'
@@ -22,11 +22,6 @@ describe.runIf(chromiumAvailable())('payment analytics', () => {
   let customer: { token: string; email: string }
 
   const h1 = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name })
-  /** Chooses `option` in the kit's select whose label ends its name (the trigger is named by value, then label). */
-  async function choose(page: Page, label: string, option: string) {
-    await page.getByRole('button', { name: new RegExp(`\\s${label}$`) }).click()
-    await page.getByRole('option', { name: option, exact: true }).click()
-  }
   // The admin's profile says English: in fa-IR the language is chosen in this browser, as a person's switch would.
   const signIn = (locale: 'en-GB' | 'fa-IR', email: string, password: string) =>
     pages.signedIn(locale, email, password, locale === 'fa-IR' ? 'fa' : undefined)

@@ -8,7 +8,18 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkScreen, shot } from './screens'
-import { api, chromiumAvailable, iso, launchBrowser, pageOpener, screenshot, startServer, unique, type RunningServer } from './harness'
+import {
+  api,
+  choose,
+  chromiumAvailable,
+  iso,
+  launchBrowser,
+  pageOpener,
+  screenshot,
+  startServer,
+  unique,
+  type RunningServer,
+} from './harness'
 
 const ADMIN_EMAIL = 'payments@caravan.test'
 const ADMIN_PASSWORD = 'admin-password-1'
@@ -26,11 +37,6 @@ describe.runIf(chromiumAvailable())('payments', () => {
   const h1 = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name })
   /** A payment's link in a list: named by its amount, then its date. */
   const listed = (amount: string, comma = ', ') => new RegExp(`^${(iso(amount) + comma).replace(/[$.]/g, '\\$&')}`)
-  /** Chooses `option` in the kit's select whose label ends its name (the trigger is named by value, then label). */
-  async function choose(page: Page, label: string, option: string) {
-    await page.getByRole('button', { name: new RegExp(`\\s${label}$`) }).click()
-    await page.getByRole('option', { name: option, exact: true }).click()
-  }
 
   const signIn = (locale: 'en-GB' | 'fa-IR', email: string, pass: string) => pages.signedIn(locale, email, pass)
 

@@ -11,7 +11,7 @@ import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectAccessible } from './a11y'
 import { checkScreen, settled, shot } from './screens'
-import { api, chromiumAvailable, iso, launchBrowser, pageOpener, startServer, unique, type RunningServer } from './harness'
+import { api, choose, chromiumAvailable, iso, launchBrowser, pageOpener, startServer, unique, type RunningServer } from './harness'
 
 const ADMIN_EMAIL = 'support-admin@caravan.test'
 const ADMIN_PASSWORD = 'admin-password-1'
@@ -30,11 +30,6 @@ describe.runIf(chromiumAvailable())('support desk setup and analytics', () => {
   // The kit's switches and boxes draw over their inputs: a person clicks the label.
   const press = (control: Locator) => control.locator('xpath=ancestor::label[1]').click()
 
-  /** Chooses `option` in the kit's select whose label ends its name (the trigger is named by value, then label). */
-  async function choose(scope: Page | Locator, page: Page, label: string, option: string) {
-    await scope.getByRole('button', { name: new RegExp(`\\s${label}$`) }).click()
-    await page.getByRole('option', { name: option, exact: true }).click()
-  }
   /** Types `digits` into a time or date field, from its first segment (React Aria moves on by itself). */
   async function typeInto(page: Page, field: Locator, digits: string) {
     await field.getByRole('spinbutton').first().click()
@@ -266,7 +261,7 @@ describe.runIf(chromiumAvailable())('support desk setup and analytics', () => {
     await dialog.getByLabel('Name').fill('Close as billing')
     await dialog.getByRole('button', { name: 'Create' }).click()
     await dialog.getByText('A macro must change something: choose a status, a priority or tags.').waitFor()
-    await choose(dialog, page, 'Set the status', 'Solved')
+    await choose(dialog, 'Set the status', 'Solved')
     await dialog.getByLabel('Add tags').fill('Billing, vip!')
     await dialog.getByRole('button', { name: 'Create' }).click()
     await dialog.getByText('Tags are words of letters, digits, - _ or : (at most 50 characters each).').waitFor()
@@ -284,7 +279,7 @@ describe.runIf(chromiumAvailable())('support desk setup and analytics', () => {
 
     await page.getByRole('button', { name: `Edit: ${iso('Close as billing')}` }).click()
     const edit = page.getByRole('dialog', { name: `Edit ${iso('Close as billing')}` })
-    await choose(edit, page, 'Set the priority', 'High')
+    await choose(edit, 'Set the priority', 'High')
     await edit.getByLabel('Remove tags').fill('urgent')
     await edit.getByRole('button', { name: 'Save' }).click()
     await row.getByText(`Priority: ${iso('High')}`).waitFor()
@@ -295,7 +290,7 @@ describe.runIf(chromiumAvailable())('support desk setup and analytics', () => {
     await page.getByRole('button', { name: 'New macro' }).click()
     const second = page.getByRole('dialog', { name: 'New macro' })
     await second.getByLabel('Name').fill('Close as billing')
-    await choose(second, page, 'Set the priority', 'Low')
+    await choose(second, 'Set the priority', 'Low')
     await second.getByRole('button', { name: 'Create' }).click()
     await second.getByText('Another macro has this name.').waitFor()
     await second.getByLabel('Name').fill('Lower')
@@ -352,7 +347,7 @@ describe.runIf(chromiumAvailable())('support desk setup and analytics', () => {
     await checkScreen(page, 'support-analytics-en')
 
     // Grouped by agent: nobody was online, so the tickets wait unassigned.
-    await choose(page, page, 'Group by', 'Agent')
+    await choose(page, 'Group by', 'Agent')
     await page.waitForURL(/groupBy=agent/)
     const unassigned = page.getByRole('row', { name: /^Unassigned/ })
     await unassigned.waitFor()
@@ -367,9 +362,9 @@ describe.runIf(chromiumAvailable())('support desk setup and analytics', () => {
     await expectAccessible(page)
     await shot(page, 'support-analytics-agent-dark-en')
     await page.emulateMedia({ colorScheme: 'light' })
-    await choose(page, page, 'Group by', 'Team')
+    await choose(page, 'Group by', 'Team')
     await page.getByRole('row', { name: /^Support/ }).waitFor()
-    await choose(page, page, 'Group by', 'Channel')
+    await choose(page, 'Group by', 'Channel')
     await page.waitForURL(/groupBy=channel/)
     await page
       .getByRole('region', { name: `Figures ${iso('per channel')}` })
@@ -473,7 +468,7 @@ describe.runIf(chromiumAvailable())('support desk setup and analytics', () => {
     expect(await table.getByRole('row').last().getByRole('cell').nth(0).textContent()).toBe('۳')
     expect(await page.locator('main .dash-kpis').textContent()).not.toMatch(/[0-9]/)
     await checkScreen(page, 'support-analytics-fa')
-    await choose(page, page, 'دسته‌بندی بر پایهٔ', 'کارشناس')
+    await choose(page, 'دسته‌بندی بر پایهٔ', 'کارشناس')
     await page.getByRole('row', { name: /^بی‌کارشناس/ }).waitFor()
     await checkScreen(page, 'support-analytics-agent-fa')
   })

@@ -7,9 +7,20 @@
 // it from the notification's link (?rate=1). Then the customer's pages in Persian: right to left,
 // Persian digits, Solar Hijri dates. Axe and no sideways scrolling on every screen, at 1366 px and
 // at 360 px.
-import type { Browser, Locator, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, accessTokenOf, chromiumAvailable, iso, launchBrowser, pageOpener, startServer, unique, type RunningServer } from './harness'
+import {
+  api,
+  choose,
+  accessTokenOf,
+  chromiumAvailable,
+  iso,
+  launchBrowser,
+  pageOpener,
+  startServer,
+  unique,
+  type RunningServer,
+} from './harness'
 import { checkScreen } from './screens'
 
 const ADMIN_EMAIL = 'support-desk@caravan.test'
@@ -29,12 +40,6 @@ describe.runIf(chromiumAvailable())('support desk', () => {
   const first = { id: '', number: 0 }
 
   const h1 = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name })
-
-  /** Chooses `option` in the kit's select whose label ends its name (the trigger is named by value, then label). */
-  async function choose(scope: Page | Locator, page: Page, label: string, option: string) {
-    await scope.getByRole('button', { name: new RegExp(`\\s${label}$`) }).click()
-    await page.getByRole('option', { name: option, exact: true }).click()
-  }
 
   const signIn = (locale: 'en-GB' | 'fa-IR', email: string, password: string) => pages.signedIn(locale, email, password)
 
@@ -82,7 +87,7 @@ describe.runIf(chromiumAvailable())('support desk', () => {
     expect(await agentPage.getByRole('tab', { name: 'Mine' }).getAttribute('aria-selected')).toBe('true')
     await agentPage.getByText('No tickets here.').waitFor()
     const saved = agentPage.waitForResponse((r) => r.url().endsWith('/v1/support/presence') && r.request().method() === 'PUT')
-    await choose(agentPage, agentPage, 'My status', 'Online')
+    await choose(agentPage, 'My status', 'Online')
     expect((await saved).status()).toBe(200)
     await agentPage.getByRole('button', { name: 'Online My status' }).waitFor()
 
@@ -107,7 +112,7 @@ describe.runIf(chromiumAvailable())('support desk', () => {
     await form.getByLabel('Message').fill('It says my password is wrong.')
     await form.getByLabel('Message').press('Enter')
     await form.getByLabel('Message').pressSequentially('I reset it twice.')
-    await choose(form, customerPage, 'Priority \\(optional\\)', 'High')
+    await choose(form, 'Priority \\(optional\\)', 'High')
     await customerPage.locator('[data-testid="support-files"]').setInputFiles({
       name: 'steps.txt',
       mimeType: 'text/plain',
@@ -158,7 +163,7 @@ describe.runIf(chromiumAvailable())('support desk', () => {
     await tab('Unassigned').press('ArrowRight')
     await agentPage.waitForURL(/view=all/)
     await agentPage.getByRole('row', { name: /Cannot log in/ }).waitFor()
-    await choose(agentPage, agentPage, 'Status', 'Solved')
+    await choose(agentPage, 'Status', 'Solved')
     await agentPage.waitForURL(/status=solved/)
     await agentPage.getByText('No tickets match these filters.').waitFor()
     await agentPage.getByRole('button', { name: 'Clear filters' }).click()
@@ -232,9 +237,9 @@ describe.runIf(chromiumAvailable())('support desk', () => {
     await page.getByRole('menuitem', { name: 'Escalate' }).click()
     await timeline.getByText(`${iso('You')} changed the priority from ${iso('High')} to ${iso('Urgent')}.`).waitFor()
     await details.getByRole('button', { name: `Remove the tag ${iso('escalated')}` }).waitFor()
-    await choose(details, page, 'Assignee', 'Unassigned')
+    await choose(details, 'Assignee', 'Unassigned')
     await timeline.getByText(`${iso('You')} left the ticket unassigned.`).waitFor()
-    await choose(details, page, 'Assignee', agent.name)
+    await choose(details, 'Assignee', agent.name)
     await timeline.getByText(`${iso('You')} took the ticket.`).waitFor()
 
     // A reply: "/tha" opens the canned responses; Enter inserts the one chosen, filled in.

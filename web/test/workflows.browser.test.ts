@@ -10,7 +10,18 @@ import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DESKTOP, PHONE, expectAccessible } from './a11y'
 import { settled } from './screens'
-import { api, chromiumAvailable, iso, launchBrowser, pageOpener, screenshot, startServer, unique, type RunningServer } from './harness'
+import {
+  api,
+  choose,
+  chromiumAvailable,
+  iso,
+  launchBrowser,
+  pageOpener,
+  screenshot,
+  startServer,
+  unique,
+  type RunningServer,
+} from './harness'
 
 const ADMIN_EMAIL = 'root@caravan.test'
 const ADMIN_PASSWORD = 'admin-password-1'
@@ -31,12 +42,6 @@ describe.runIf(chromiumAvailable())('notification workflows', () => {
   const step = (scope: Page | Locator, n: number, what: string) =>
     scope.getByRole('group', { name: `Step ${iso(String(n))}: ${iso(what)}`, exact: true })
   const stepHeadings = (page: Page) => section(page).locator('.step-list h4').allTextContents()
-  /** Chooses `option` in the kit's select labelled `label` inside `scope` (a button that opens a list box). */
-  async function choose(page: Page, scope: Locator, label: string, option: string) {
-    await scope.getByRole('button', { name: new RegExp(`\\s${label}$`) }).click()
-    await page.getByRole('listbox').getByRole('option', { name: option, exact: true }).click()
-    await page.getByRole('listbox').waitFor({ state: 'detached' })
-  }
   /** The element with focus is inside the step numbered `n` (from 1). */
   const focusInStep = (page: Page, n: number) =>
     page.waitForFunction((i) => document.activeElement?.closest('[data-step]')?.getAttribute('data-step') === String(i), n - 1)
@@ -137,7 +142,7 @@ describe.runIf(chromiumAvailable())('notification workflows', () => {
     const sms = step(workflow, 5, 'SMS')
     await sms.getByRole('button', { name: `Add a condition to step ${iso('5')}` }).click()
     const first = sms.getByRole('group', { name: `Condition ${iso('1')}` })
-    await choose(admin, first, 'Check', 'A value in the data')
+    await choose(first, 'Check', 'A value in the data')
     await first.getByRole('textbox', { name: 'Data field' }).fill('data.priority')
     expect(await first.getByRole('button', { name: /\sComparison$/ }).textContent()).toContain('equals')
     await first.getByRole('textbox', { name: 'Value' }).fill('critical')
@@ -245,7 +250,7 @@ describe.runIf(chromiumAvailable())('notification workflows', () => {
       .waitFor()
     await item(3).getByText('Reply waiting on T-42').waitFor()
     // The preview can be in the other language.
-    await choose(admin, preview, 'Language of the preview', 'فارسی')
+    await choose(preview, 'Language of the preview', 'فارسی')
     await item(1).getByText('تیکت T-42 پاسخ دارد').waitFor()
     expect(await item(1).locator('blockquote').getAttribute('dir')).toBe('rtl')
     await screenshot(admin, 'workflow-preview-en')
@@ -451,7 +456,7 @@ describe.runIf(chromiumAvailable())('notification workflows', () => {
         .nth(n - 1)
     await item(3).getByText('Still waiting: T-44').waitFor()
     // A Persian recipient gets the English message while the Persian one is left blank.
-    await choose(admin, preview, 'Language of the preview', 'فارسی')
+    await choose(preview, 'Language of the preview', 'فارسی')
     await item(1).getByText('تیکت T-44 پاسخ دارد').waitFor()
     await item(3).getByText('Still waiting: T-44').waitFor()
     await settled(admin)
