@@ -157,35 +157,54 @@ async function measureCaravan(url: string, users: Users, workload: Workload): Pr
   return row(workload, 'caravan', result)
 }
 
-/** Sequential transfers in the statement-count pass. */
+/** Transfers in each statement-count pass. */
 const PROBES = 50
+/** Transfers in flight at once in the concurrent pass (distinct payers, so batches form). */
+const IN_FLIGHT = 25
+
+interface StatementCounts {
+  /** One transfer at a time: every batch holds one. */
+  sequential: { statement: string; perRequest: number }[]
+  /** IN_FLIGHT at once: what batching saves. */
+  concurrent: { statement: string; perRequest: number }[]
+}
 
 /**
- * Diagnostic, untimed: the SQL statements one transfer sends, through a counting proxy (each is a
- * round trip to PostgreSQL), on a node with `--role api` so that no worker's statements mix in.
+ * Diagnostic, untimed: the SQL statements a transfer sends, through a counting proxy (each is a
+ * round trip to PostgreSQL and a socket write), on a node with `--role api` so that no worker's
+ * statements mix in; once one at a time and once with IN_FLIGHT payers at once.
  */
-async function countStatements(databaseUrl: string): Promise<{ statement: string; perRequest: number }[]> {
+async function countStatements(databaseUrl: string): Promise<StatementCounts> {
   const counter = await startStatementCounter(databaseUrl)
   const caravan = await startCaravan({
     databaseUrl: counter.url,
     role: 'api',
     env: { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password },
   })
+  const perRequest = () =>
+    [...counter.counts()]
+      .map(([statement, n]) => ({ statement, perRequest: Math.round((n / PROBES) * 100) / 100 }))
+      .sort((a, b) => b.perRequest - a.perRequest)
   try {
-    const { users } = await prepare(caravan.url, 4)
-    const transfer = (key: string) =>
+    const { users } = await prepare(caravan.url, IN_FLIGHT * 2)
+    const transfer = (from: number, key: string) =>
       call(caravan.url, 'POST', '/v1/wallet/transfers', {
-        token: users.tokens[1],
-        body: { to: users.ids[2], amount: '1', currency: 'IRR' },
+        token: users.tokens[from],
+        body: { to: users.ids[from + IN_FLIGHT], amount: '1', currency: 'IRR' },
         headers: { 'idempotency-key': key },
         expect: 201,
       })
-    for (let i = 0; i < 5; i++) await transfer(`count-warm-${i}`) // caches warm
+    for (let i = 0; i < 5; i++) await transfer(0, `count-warm-${i}`) // caches warm
     counter.reset()
-    for (let i = 0; i < PROBES; i++) await transfer(`count-${i}`)
-    return [...counter.counts()]
-      .map(([statement, n]) => ({ statement, perRequest: Math.round((n / PROBES) * 100) / 100 }))
-      .sort((a, b) => b.perRequest - a.perRequest)
+    for (let i = 0; i < PROBES; i++) await transfer(0, `count-${i}`)
+    const sequential = perRequest()
+    counter.reset()
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async (_, payer) => {
+        for (let i = payer; i < PROBES; i += IN_FLIGHT) await transfer(payer, `count-at-once-${i}`)
+      }),
+    )
+    return { sequential, concurrent: perRequest() }
   } finally {
     await caravan.stop()
     await counter.close()
@@ -241,8 +260,10 @@ async function main(): Promise<number> {
 
   console.log('counting SQL statements per transfer (through a counting proxy, not timed) …')
   const statements = await countStatements(await freshDatabase())
-  const perTransfer = Math.round(statements.reduce((a, x) => a + x.perRequest, 0) * 100) / 100
-  checks.push(`statements per transfer: ${perTransfer}`)
+  const total = (counts: StatementCounts['sequential']) => Math.round(counts.reduce((a, x) => a + x.perRequest, 0) * 100) / 100
+  checks.push(
+    `statements per transfer: ${total(statements.sequential)} one at a time, ${total(statements.concurrent)} with ${IN_FLIGHT} at once`,
+  )
 
   printTable(
     [

@@ -1,10 +1,12 @@
 // unnestRows: rows written as one array per column come back exactly as given (quotes, braces,
 // commas, unicode, nulls, JSON, big numbers), on the run's database (PGlite, or PostgreSQL in CI).
+// compiled / compiledSelect (core/db/prepared.ts): built once, run with each call's values.
 import { sql } from 'drizzle-orm'
-import { PgDialect } from 'drizzle-orm/pg-core'
+import { jsonb, numeric, PgDialect, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type Database } from '../src/core/db/client'
-import { unnestRows } from '../src/core/db/unnest'
+import { compiled, compiledSelect } from '../src/core/db/prepared'
+import { unnestColumns, unnestRows } from '../src/core/db/unnest'
 
 let d: Database
 
@@ -59,5 +61,72 @@ describe('unnestRows', () => {
   it('refuses a column name or type that is not a plain identifier', () => {
     expect(() => unnestRows([{}], { 'id; drop table x': ['uuid', () => null] })).toThrow(/bad column/)
     expect(() => unnestRows([{}], { id: ['uuid[]); drop table x; --', () => null] })).toThrow(/bad column/)
+  })
+})
+
+describe('statements built once', () => {
+  const table = pgTable('unnest_check', {
+    id: uuid('id').primaryKey(),
+    label: text('label'),
+    amount: numeric('amount', { mode: 'bigint' }),
+    doc: jsonb('doc'),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }),
+  })
+  const id = (n: number) => `0190a07e-cf01-4f01-ae81-${n.toString().padStart(12, '0')}`
+  const row = (n: number, label: string | null): Row => ({
+    id: id(n),
+    label,
+    amount: BigInt(n) * 10n ** 20n,
+    doc: { n },
+    at: new Date(n * 1000),
+  })
+
+  it('writes batches of any size through one text, built once, in a transaction or not', async () => {
+    await d.query(`delete from unnest_check`)
+    const v = unnestColumns('', columns)
+    let builds = 0
+    const insert = compiled(() => {
+      builds++
+      return sql`insert into unnest_check (${v.names}) select * from ${v.rows} returning id`
+    })
+    const one = await insert(d.db, v.values([row(1, 'یک "1"')]))
+    const three = await d.db.transaction((tx) => insert(tx, v.values([row(2, null), row(3, '{a,b}'), row(4, 'NULL')])))
+    // Inside a transaction that rolls back: it ran on the transaction's connection, so nothing stays.
+    await expect(
+      d.db.transaction(async (tx) => {
+        await insert(tx, v.values([row(5, 'gone')]))
+        throw new Error('roll back')
+      }),
+    ).rejects.toThrow('roll back')
+    expect(builds).toBe(1)
+    expect([one.rows.length, three.rows.length]).toEqual([1, 3])
+    const { rows: back } = await d.query(`select id, label, amount::text from unnest_check order by id`)
+    expect(back).toEqual(
+      ['یک "1"', null, '{a,b}', 'NULL'].map((label, i) => ({ id: id(i + 1), label, amount: (BigInt(i + 1) * 10n ** 20n).toString() })),
+    )
+  })
+
+  it('selects rows mapped as Drizzle maps them, the same for each call’s values, prepared or not', async () => {
+    await d.query(`delete from unnest_check`)
+    await d.db.insert(table).values([row(1, 'a'), row(2, 'پ'), row(3, null)])
+    const select = compiledSelect(table, (p) => sql`where ${table.id} = any(${p('ids')}::uuid[]) order by ${table.id} desc`)
+    for (const ids of [[id(1)], [id(3), id(2), id(9)]]) {
+      const expected = await d.db
+        .select()
+        .from(table)
+        .where(sql`${table.id} = any(${sql.param(ids)}::uuid[])`)
+        .orderBy(sql`${table.id} desc`)
+      expect(await select(d.db, { ids })).toEqual(expected)
+    }
+    expect((await select(d.db, { ids: [id(2)] }))[0]).toEqual({
+      id: id(2),
+      label: 'پ',
+      amount: 2n * 10n ** 20n,
+      doc: { n: 2 },
+      at: new Date(2000),
+    })
+    const count = compiled((p) => sql`select count(*)::int as n from unnest_check where label = ${p('label')}`, { prepared: true })
+    expect((await count(d.db, { label: 'a' })).rows).toEqual([{ n: 1 }])
+    expect((await count(d.db, { label: 'none' })).rows).toEqual([{ n: 0 }])
   })
 })

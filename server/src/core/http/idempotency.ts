@@ -8,7 +8,8 @@ import { and, eq, lt, sql } from 'drizzle-orm'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/client'
 import { createBatchedWrites, createGroupCommit } from '../db/group-commit'
-import { unnestRows } from '../db/unnest'
+import { compiled } from '../db/prepared'
+import { unnestColumns } from '../db/unnest'
 import { principalKey } from './auth'
 import { AppError } from './errors'
 import { idempotencyKeys } from './tables'
@@ -17,6 +18,30 @@ import { canonicalJson } from '../util/canonical-json'
 const STALE_AFTER_SECONDS = 60
 export const IDEMPOTENCY_TTL_HOURS = 24
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
+
+// The two statements of every idempotent request, built once (core/db/prepared.ts).
+const claimColumns = unnestColumns('', {
+  principal: ['text', (c: Claim) => c.principal],
+  key: ['text', (c) => c.key],
+  route: ['text', (c) => c.route],
+  request_hash: ['text', (c) => c.requestHash],
+  state: ['text', () => 'running'],
+})
+const insertClaims = compiled(
+  () =>
+    sql`insert into idempotency_keys (${claimColumns.names}) select * from ${claimColumns.rows} on conflict do nothing returning principal, key`,
+)
+type Answer = { principal: string; key: string; statusCode: number; body: unknown }
+const answerColumns = unnestColumns('', {
+  principal: ['text', (a: Answer) => a.principal],
+  key: ['text', (a) => a.key],
+  status_code: ['int', (a) => a.statusCode],
+  response_body: ['jsonb', (a) => (a.body === null ? null : JSON.stringify(a.body))],
+})
+const updateAnswers = compiled(
+  () =>
+    sql`update idempotency_keys k set state = 'done', status_code = v.status_code, response_body = v.response_body from ${answerColumns.rows} where k.principal = v.principal and k.key = v.key`,
+)
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -67,16 +92,7 @@ export function createIdempotency(db: Db) {
   // request. A key sent twice in one batch is claimed by the first only.
   const claims = createGroupCommit<Claim, boolean>({
     write: async (items) => {
-      const v = unnestRows(items, {
-        principal: ['text', (c) => c.principal],
-        key: ['text', (c) => c.key],
-        route: ['text', (c) => c.route],
-        request_hash: ['text', (c) => c.requestHash],
-        state: ['text', () => 'running'],
-      })
-      const { rows } = await db.execute(
-        sql`insert into idempotency_keys (${v.names}) select * from ${v.rows} on conflict do nothing returning principal, key`,
-      )
+      const { rows } = await insertClaims(db, claimColumns.values(items))
       const claimed = rows as { principal: string; key: string }[]
       return items.map((item, i) => ({
         ok: true as const,
@@ -84,16 +100,8 @@ export function createIdempotency(db: Db) {
       }))
     },
   })
-  const storeAnswers = createBatchedWrites(async (answers: { principal: string; key: string; statusCode: number; body: unknown }[]) => {
-    const v = unnestRows(answers, {
-      principal: ['text', (a) => a.principal],
-      key: ['text', (a) => a.key],
-      status_code: ['int', (a) => a.statusCode],
-      response_body: ['jsonb', (a) => (a.body === null ? null : JSON.stringify(a.body))],
-    })
-    await db.execute(
-      sql`update idempotency_keys k set state = 'done', status_code = v.status_code, response_body = v.response_body from ${v.rows} where k.principal = v.principal and k.key = v.key`,
-    )
+  const storeAnswers = createBatchedWrites(async (answers: Answer[]) => {
+    await updateAnswers(db, answerColumns.values(answers))
   })
 
   /** preHandler: claims the key or answers from the stored response. Returns true if it replied. */

@@ -1,11 +1,15 @@
 // SQL for the accounts tables only: no rules here, every function takes the executor to run on.
 import { and, desc, eq, gt, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Executor } from '../../core/db/client'
+import { compiledSelect } from '../../core/db/prepared'
 import { apiKeys, devices, identitySecrets, refreshTokens, users } from './tables'
 
 export type UserRow = typeof users.$inferSelect
 export type ApiKeyRow = typeof apiKeys.$inferSelect
 export type DeviceRow = typeof devices.$inferSelect
+
+/** liveByIds, built once (core/db/prepared.ts): every transfer and payment batch reads its users. */
+const selectLive = compiledSelect(users, (p) => sql`where ${users.id} = any(${p('ids')}::uuid[]) and ${users.erasedAt} is null`)
 
 export const usersRepo = {
   async insert(x: Executor, row: typeof users.$inferInsert): Promise<UserRow | undefined> {
@@ -94,12 +98,7 @@ export const usersRepo = {
   },
   /** Users that can be reached: not erased. */
   async liveByIds(x: Executor, ids: string[]) {
-    return ids.length
-      ? x
-          .select()
-          .from(users)
-          .where(and(inArray(users.id, ids), isNull(users.erasedAt)))
-      : []
+    return ids.length ? selectLive(x, { ids }) : []
   },
   async countAdmins(x: Executor, lock = false): Promise<number> {
     if (lock) {

@@ -1,8 +1,8 @@
 // The fraud module's SQL, and nothing else: every function takes the executor (db or a transaction).
 import { and, count, desc, eq, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm'
 import type { Executor, Tx } from '../../core/db/client'
-import { executePrepared } from '../../core/db/prepared'
-import { unnestRows, type UnnestColumn } from '../../core/db/unnest'
+import { compiled } from '../../core/db/prepared'
+import { unnestColumns, unnestRows, type UnnestColumn } from '../../core/db/unnest'
 import type { Currency } from '../../core/money/currency'
 import type { VelocityRule } from './schemas'
 import {
@@ -46,6 +46,12 @@ const NEW_ASSESSMENT_COLUMNS: Record<string, UnnestColumn<NewAssessment>> = {
   user_amount: ['numeric', (r) => r.userAmount?.toString()],
 }
 const SUBJECT_COLUMNS = { user: t.userId, ip: t.ip, device: t.deviceId } as const
+/** Every batch of assessments is written by this statement, built once (core/db/prepared.ts). */
+const newAssessments = unnestColumns('', NEW_ASSESSMENT_COLUMNS)
+const insertAssessments = compiled(
+  () =>
+    sql`insert into ${t} (${newAssessments.names}) select * from ${newAssessments.rows} on conflict do nothing returning id, created_at`,
+)
 
 /** A user's running totals as they stand: the count by user id, the amount by `${userId} ${currency}`. */
 export interface RunningTotals {
@@ -106,23 +112,24 @@ function remember(saturated: SaturatedWindows, key: string, oldest: string) {
  * one: thousands of rows for a busy address. Not in this transaction: lockSubjects, which always
  * comes first, turned bitmap scans off in it.
  */
-function scannedWindows(scans: Scan[], asked: { i: number; g: number; seconds: number; currency: Currency }[]): SQL {
-  const g = unnestRows(scans, {
-    g: ['int', (v) => v.g],
-    subject: ['text', (v) => v.subject],
-    value: ['text', (v) => v.value],
-    seconds: ['int', (v) => v.seconds],
-    operations: ['text', (v) => v.operations],
-    cap: ['int', (v) => v.cap],
-    known: ['timestamptz', (v) => v.known],
-  })
-  const q = unnestRows(asked, {
-    i: ['int', (v) => v.i],
-    g: ['int', (v) => v.g],
-    seconds: ['int', (v) => v.seconds],
-    currency: ['text', (v) => v.currency],
-    known: ['timestamptz', (v) => scans[v.g].known],
-  })
+type ScannedQuery = { i: number; g: number; seconds: number; currency: Currency; known: string | null }
+const scanColumns = unnestColumns('g_', {
+  g: ['int', (v: Scan) => v.g],
+  subject: ['text', (v) => v.subject],
+  value: ['text', (v) => v.value],
+  seconds: ['int', (v) => v.seconds],
+  operations: ['text', (v) => v.operations],
+  cap: ['int', (v) => v.cap],
+  known: ['timestamptz', (v) => v.known],
+})
+const scannedColumns = unnestColumns('q_', {
+  i: ['int', (v: ScannedQuery) => v.i],
+  g: ['int', (v) => v.g],
+  seconds: ['int', (v) => v.seconds],
+  currency: ['text', (v) => v.currency],
+  known: ['timestamptz', (v) => v.known],
+})
+function scannedWindows(): SQL {
   // Known full and still so: the scan does not run (a condition on the outer row alone is checked once).
   const full = (x: 'v' | 'q') => sql.raw(`coalesce(${x}.known > now() - ${x}.seconds * interval '1 second', false)`)
   const window = (subject: VelocityRule['subject'], value: SQL) => sql`(
@@ -133,14 +140,14 @@ function scannedWindows(scans: Scan[], asked: { i: number; g: number; seconds: n
       and not ${full('v')}
     order by ${t.createdAt} desc limit v.cap)`
   return sql`(with s as (
-      select v.g, r.* from ${g.rows}
+      select v.g, r.* from ${scanColumns.rows}
       cross join lateral (${window('user', sql`v.value::uuid`)} union all ${window('ip', sql`v.value`)} union all ${window('device', sql`v.value`)}) r
     )
     select q.i, count(s.g)::int as n,
       coalesce(sum(s.amount) filter (where s.currency = q.currency and s.decision <> 'block'), 0)::text as amount,
       null::text as taken, null::text as user_id, null::text as currency, null::int as last_count, null::text as last_amount,
       min(s.created_at)::text as oldest, ${full('q')} as full
-    from (select * from ${q.rows}) q left join s on s.g = q.g and s.created_at > now() - q.seconds * interval '1 second'
+    from (select * from ${scannedColumns.rows}) q left join s on s.g = q.g and s.created_at > now() - q.seconds * interval '1 second'
     group by q.i, q.known, q.seconds)`
 }
 
@@ -152,34 +159,61 @@ function scannedWindows(scans: Scan[], asked: { i: number; g: number; seconds: n
  * time) by their count, so no probe sorts. A user and currency without a window to read still
  * gives its running totals (a row without `i`).
  */
-function probedWindows(
-  users: { userId: string; currency: Currency }[],
-  asked: { i: number; userId: string; seconds: number; currency: Currency }[],
-): SQL {
-  const u = unnestRows(users, { user_id: ['uuid', (v) => v.userId], currency: ['text', (v) => v.currency] })
-  const q = unnestRows(asked, {
-    i: ['int', (v) => v.i],
-    user_id: ['uuid', (v) => v.userId],
-    seconds: ['int', (v) => v.seconds],
-    currency: ['text', (v) => v.currency],
-  })
+type ProbedQuery = { i: number; userId: string; seconds: number; currency: Currency }
+type UserCurrency = { userId: string; currency: Currency }
+const userColumns = unnestColumns('u_', { user_id: ['uuid', (v: UserCurrency) => v.userId], currency: ['text', (v) => v.currency] })
+const probedColumns = unnestColumns('p_', {
+  i: ['int', (v: ProbedQuery) => v.i],
+  user_id: ['uuid', (v) => v.userId],
+  seconds: ['int', (v) => v.seconds],
+  currency: ['text', (v) => v.currency],
+})
+function probedWindows(): SQL {
   const mine = (x: 'u' | 'q') => sql`${t.userId} = ${sql.raw(x)}.user_id and ${t.userCount} is not null`
   const inWindow = sql`${t.createdAt} > now() - q.seconds * interval '1 second'`
   const newest = sql`order by ${t.createdAt} desc, ${t.userCount} desc limit 1`
   const oldest = sql`order by ${t.createdAt}, ${t.userCount} limit 1`
   return sql`(with last as (
-      select u.user_id, u.currency, l.n, lc.a from (select * from ${u.rows}) u
+      select u.user_id, u.currency, l.n, lc.a from (select * from ${userColumns.rows}) u
       left join lateral (select ${t.userCount} as n from ${t} where ${mine('u')} ${newest}) l on true
       left join lateral (select ${t.userAmount} as a from ${t} where ${mine('u')} and ${t.currency} = u.currency ${newest}) lc on true
     )
     select q.i, coalesce(last.n - f.n + 1, 0)::int as n, coalesce(last.a - fc.a + fc.own, 0)::text as amount,
       null::text as taken, last.user_id::text as user_id, last.currency, last.n as last_count, last.a::text as last_amount,
       null::text as oldest, null::boolean as full
-    from last left join (select * from ${q.rows}) q on q.user_id = last.user_id and q.currency = last.currency
+    from last left join (select * from ${probedColumns.rows}) q on q.user_id = last.user_id and q.currency = last.currency
     left join lateral (select ${t.userCount} as n from ${t} where ${mine('q')} and ${inWindow} ${oldest}) f on true
     left join lateral (
       select ${t.userAmount} as a, case when ${t.decision} <> 'block' then ${t.amount} else 0 end as own from ${t}
       where ${mine('q')} and ${t.currency} = q.currency and ${inWindow} ${oldest}) fc on true)`
+}
+
+const takenKeys = (): SQL => sql`select null, null, null, ${t.dedupeKey}, null, null, null, null, null, null from ${t}
+  where ${t.dedupeKey} = any(${sql.placeholder('keys')}::text[])`
+
+/**
+ * The velocity statement, one per shape (which of its three parts a batch needs), each built once.
+ * Prepared: planning it cost as much as running it (1–1.8 ms a batch, measured with
+ * pg_stat_statements), inside the locks. Its generic plan is used at once (lockSubjects sets
+ * plan_cache_mode for the transaction): the shapes are fixed, the values are arrays.
+ */
+const velocityStatements = new Map<string, ReturnType<typeof compiled>>()
+function velocityStatement(parts: { scanned: boolean; probed: boolean; taken: boolean }) {
+  const shape = JSON.stringify(parts)
+  let statement = velocityStatements.get(shape)
+  if (!statement) {
+    const build = [parts.scanned && scannedWindows, parts.probed && probedWindows, parts.taken && takenKeys].filter((b) => b !== false)
+    statement = compiled(
+      () =>
+        sql.join(
+          build.map((b) => b()),
+          sql` union all `,
+        ),
+      { prepared: true },
+    )
+    velocityStatements.set(shape, statement)
+  }
+  return statement
 }
 
 export const assessmentsRepo = {
@@ -261,20 +295,18 @@ export const assessmentsRepo = {
     const byG = [...scans.values()]
     for (const scan of byG) scan.known = (scan.cap !== null && !scan.mixed && saturated.get(memoKey(scan))) || null
     const scanOf = new Map(scanned.map((q) => [q.i, byG[q.g]]))
-    const parts: SQL[] = []
-    if (scanned.length) parts.push(scannedWindows(byG, scanned))
-    if (pairs.size) parts.push(probedWindows([...pairs.values()], probed))
-    if (dedupeKeys.length)
-      parts.push(sql`select null, null, null, ${t.dedupeKey}, null, null, null, null, null, null from ${t}
-        where ${t.dedupeKey} = any(${sql.param(dedupeKeys)}::text[])`)
+    const parts = { scanned: scanned.length > 0, probed: pairs.size > 0, taken: dedupeKeys.length > 0 }
     const windows = queries.map(() => ({ count: 0, amount: 0n, atLeast: false }))
     const taken = new Set<string>()
     const running: RunningTotals = { count: new Map(), amount: new Map() }
-    if (!parts.length) return { windows, taken, running }
-    // Prepared (core/db/prepared.ts): planning this statement cost as much as running it (1–1.8 ms a
-    // batch, measured with pg_stat_statements), inside the locks. Its generic plan is used at once
-    // (lockSubjects sets plan_cache_mode for the transaction): the shapes are fixed, the values are arrays.
-    const { rows } = await executePrepared(tx, sql.join(parts, sql` union all `))
+    if (!parts.scanned && !parts.probed && !parts.taken) return { windows, taken, running }
+    const { rows } = await velocityStatement(parts)(tx, {
+      ...scanColumns.values(byG),
+      ...scannedColumns.values(scanned.map((q) => ({ ...q, known: byG[q.g].known }))),
+      ...userColumns.values([...pairs.values()]),
+      ...probedColumns.values(probed),
+      keys: dedupeKeys,
+    })
     for (const row of rows as VelocityRow[]) {
       if (row.taken !== null) {
         taken.add(row.taken)
@@ -318,10 +350,7 @@ export const assessmentsRepo = {
    */
   async insertMany(x: Executor, rows: NewAssessment[]): Promise<AssessmentRow[]> {
     if (!rows.length) return []
-    const u = unnestRows(rows, NEW_ASSESSMENT_COLUMNS)
-    const { rows: written } = await x.execute(
-      sql`insert into ${t} (${u.names}) select * from ${u.rows} on conflict do nothing returning id, created_at`,
-    )
+    const { rows: written } = await insertAssessments(x, newAssessments.values(rows))
     const at = new Map((written as { id: string; created_at: string | Date }[]).map((r) => [r.id, new Date(r.created_at)]))
     return rows
       .filter((r) => at.has(r.id))

@@ -3,7 +3,8 @@
 import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
-import { unnestRows, type UnnestColumn } from '../../core/db/unnest'
+import { compiledSelect } from '../../core/db/prepared'
+import { unnestColumns, unnestRows, type UnnestColumn } from '../../core/db/unnest'
 import type { Currency } from '../../core/money/currency'
 import {
   ledgerAccounts,
@@ -47,6 +48,17 @@ async function open(x: Executor, row: typeof ledgerAccounts.$inferInsert, where:
   const [opened] = await x.select().from(ledgerAccounts).where(where)
   return opened
 }
+
+/** lockWallets, built once (core/db/prepared.ts): every transfer batch runs it. */
+const walletPairs = unnestColumns('', {
+  user_id: ['uuid', (p: { userId: string; currency: Currency }) => p.userId],
+  currency: ['text', (p) => p.currency],
+})
+const selectLockedWallets = compiledSelect(
+  ledgerAccounts,
+  () => sql`where (${ledgerAccounts.userId}, ${ledgerAccounts.currency}) in (select user_id, currency from ${walletPairs.rows})
+    order by ${ledgerAccounts.id} for update`,
+)
 
 export const accountsRepo = {
   /** The user's wallet in that currency, opened on first use (two callers at once open one). */
@@ -113,13 +125,7 @@ export const accountsRepo = {
    * then writes it.
    */
   async lockWallets(x: Executor, pairs: readonly { userId: string; currency: Currency }[]): Promise<AccountRow[]> {
-    const v = unnestRows(pairs, { user_id: ['uuid', (p) => p.userId], currency: ['text', (p) => p.currency] })
-    return x
-      .select()
-      .from(ledgerAccounts)
-      .where(sql`(${ledgerAccounts.userId}, ${ledgerAccounts.currency}) in (select user_id, currency from ${v.rows})`)
-      .orderBy(asc(ledgerAccounts.id))
-      .for('update')
+    return selectLockedWallets(x, walletPairs.values(pairs))
   },
   /** Opens wallets with the ids given; how many were opened (fewer when another opened one of them first). */
   async openWallets(x: Executor, wallets: readonly { id: string; userId: string; currency: Currency }[]): Promise<number> {
