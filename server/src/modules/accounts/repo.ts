@@ -9,6 +9,8 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect
 export type DeviceRow = typeof devices.$inferSelect
 
 /** liveByIds, built once (core/db/prepared.ts): every transfer and payment batch reads its users. */
+/** byExternalIds, built once: every payment batch created with an API key names its customers so. */
+const selectByExternalIds = compiledSelect(users, (p) => sql`where ${users.externalId} = any(${p('externalIds')}::text[])`)
 const selectLive = compiledSelect(users, (p) => sql`where ${users.id} = any(${p('ids')}::uuid[]) and ${users.erasedAt} is null`)
 
 export const usersRepo = {
@@ -29,7 +31,7 @@ export const usersRepo = {
     return row
   },
   async byExternalIds(x: Executor, externalIds: string[]) {
-    return externalIds.length ? x.select().from(users).where(inArray(users.externalId, externalIds)) : []
+    return externalIds.length ? selectByExternalIds(x, { externalIds }) : []
   },
   /** Inserts a host product's user; nothing when that externalId exists (a concurrent upsert won). */
   async insertExternal(x: Executor, row: typeof users.$inferInsert): Promise<UserRow | undefined> {

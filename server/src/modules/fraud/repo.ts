@@ -2,7 +2,7 @@
 import { and, count, desc, eq, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm'
 import type { Executor, Tx } from '../../core/db/client'
 import { compiled } from '../../core/db/prepared'
-import { unnestColumns, unnestRows, type UnnestColumn } from '../../core/db/unnest'
+import { unnestColumns, type UnnestColumn } from '../../core/db/unnest'
 import type { Currency } from '../../core/money/currency'
 import type { VelocityRule } from './schemas'
 import {
@@ -188,6 +188,14 @@ function probedWindows(): SQL {
       where ${mine('q')} and ${t.currency} = q.currency and ${inWindow} ${oldest}) fc on true)`
 }
 
+/** lockSubjects, built once. */
+const lockStatement = compiled(
+  (
+    p,
+  ) => sql`select pg_advisory_xact_lock(h) from (select hashtextextended(k, 0) as h from unnest(${p('keys')}::text[]) as v(k) order by 1) as s,
+    (select set_config('enable_bitmapscan', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)) as plan`,
+)
+
 const takenKeys = (): SQL => sql`select null, null, null, ${t.dedupeKey}, null, null, null, null, null, null from ${t}
   where ${t.dedupeKey} = any(${sql.placeholder('keys')}::text[])`
 
@@ -228,11 +236,7 @@ export const assessmentsRepo = {
    */
   async lockSubjects(x: Executor, keys: string[]): Promise<void> {
     if (!keys.length) return
-    const v = unnestRows(keys, { k: ['text', (k) => `fraud:${k}`] })
-    await x.execute(
-      sql`select pg_advisory_xact_lock(h) from (select hashtextextended(k, 0) as h from ${v.rows} order by 1) as s,
-        (select set_config('enable_bitmapscan', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)) as plan`,
-    )
+    await lockStatement(x, { keys: keys.map((k) => `fraud:${k}`) })
   },
 
   /**

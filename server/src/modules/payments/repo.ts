@@ -2,7 +2,8 @@
 // transaction) it runs on; rules live in the services.
 import { and, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../core/db/client'
-import { unnestRows, type UnnestColumn } from '../../core/db/unnest'
+import { compiled } from '../../core/db/prepared'
+import { unnestColumns, type UnnestColumn } from '../../core/db/unnest'
 import type { GatewayName } from './gateways/types'
 import {
   paymentAttempts,
@@ -70,6 +71,35 @@ const NEW_PAYMENT_COLUMNS: Record<string, UnnestColumn<NewPayment>> = {
   created_at: ['timestamptz', ({ payment: p }) => p.createdAt.toISOString()],
 }
 
+// The statements of every batch of new payments, built once (core/db/prepared.ts).
+const newPayments = unnestColumns('', NEW_PAYMENT_COLUMNS)
+const insertPaymentsWithAttempts = compiled(
+  () => sql`
+      with v as (select * from ${newPayments.rows}),
+      p as (
+        insert into payments (id, customer_id, amount, currency, status, purpose_type, purpose_ref, description, gateway,
+          return_url, metadata, created_by, idempotency_key, request_hash, expires_at, created_at, updated_at)
+        select id, customer_id, amount, currency, status, purpose_type, purpose_ref, description, gateway,
+          return_url, metadata, created_by, idempotency_key, request_hash, expires_at, created_at, created_at from v
+        on conflict do nothing
+        returning id
+      )
+      insert into payment_attempts (id, payment_id, gateway, status, created_at, updated_at)
+      select v.attempt_id, p.id, v.gateway, 'pending', v.created_at, v.created_at from p join v on v.id = p.id
+      returning payment_id`,
+)
+type Answer = { id: string; reference: string; redirectUrl: string | null }
+const answerColumns = unnestColumns('', {
+  id: ['uuid', (a: Answer) => a.id],
+  reference: ['text', (a) => a.reference],
+  redirect_url: ['text', (a) => a.redirectUrl],
+})
+const updateAnswers = compiled(
+  () => sql`
+      update payment_attempts a set reference = v.reference, redirect_url = v.redirect_url, updated_at = now()
+      from ${answerColumns.rows} where a.id = v.id`,
+)
+
 export const paymentsRepo = {
   async insert(x: Executor, row: typeof payments.$inferInsert): Promise<PaymentRow | undefined> {
     const [inserted] = await x.insert(payments).values(row).onConflictDoNothing().returning()
@@ -86,20 +116,7 @@ export const paymentsRepo = {
    */
   async insertWithAttempts(x: Executor, items: NewPayment[]): Promise<Set<string>> {
     if (!items.length) return new Set()
-    const v = unnestRows(items, NEW_PAYMENT_COLUMNS)
-    const { rows } = await x.execute(sql`
-      with v as (select * from ${v.rows}),
-      p as (
-        insert into payments (id, customer_id, amount, currency, status, purpose_type, purpose_ref, description, gateway,
-          return_url, metadata, created_by, idempotency_key, request_hash, expires_at, created_at, updated_at)
-        select id, customer_id, amount, currency, status, purpose_type, purpose_ref, description, gateway,
-          return_url, metadata, created_by, idempotency_key, request_hash, expires_at, created_at, created_at from v
-        on conflict do nothing
-        returning id
-      )
-      insert into payment_attempts (id, payment_id, gateway, status, created_at, updated_at)
-      select v.attempt_id, p.id, v.gateway, 'pending', v.created_at, v.created_at from p join v on v.id = p.id
-      returning payment_id`)
+    const { rows } = await insertPaymentsWithAttempts(x, newPayments.values(items))
     return new Set((rows as { payment_id: string }[]).map((r) => r.payment_id))
   },
   /** The row under a lock: state changes of one payment run one at a time. */
@@ -225,16 +242,9 @@ export const attemptsRepo = {
       .where(eq(paymentAttempts.id, id))
   },
   /** The gateways' answers to new attempts (their reference and where the payer goes), in one statement. */
-  async setAnswers(x: Executor, answers: { id: string; reference: string; redirectUrl: string | null }[]): Promise<void> {
+  async setAnswers(x: Executor, answers: Answer[]): Promise<void> {
     if (!answers.length) return
-    const v = unnestRows(answers, {
-      id: ['uuid', (a) => a.id],
-      reference: ['text', (a) => a.reference],
-      redirect_url: ['text', (a) => a.redirectUrl],
-    })
-    await x.execute(sql`
-      update payment_attempts a set reference = v.reference, redirect_url = v.redirect_url, updated_at = now()
-      from ${v.rows} where a.id = v.id`)
+    await updateAnswers(x, answerColumns.values(answers))
   },
 }
 
@@ -329,18 +339,22 @@ export const gatewayConfigsRepo = {
 /** A new open charge on the test gateway. */
 export type NewTestCharge = Pick<TestChargeRow, 'reference' | 'attemptId' | 'amount' | 'currency' | 'description' | 'returnUrl'>
 
+const testChargeColumns = unnestColumns('', {
+  reference: ['text', (r: NewTestCharge) => r.reference],
+  attempt_id: ['uuid', (r) => r.attemptId],
+  amount: ['numeric', (r) => r.amount.toString()],
+  currency: ['text', (r) => r.currency],
+  description: ['text', (r) => r.description],
+  return_url: ['text', (r) => r.returnUrl],
+})
+const insertTestCharges = compiled(
+  () => sql`insert into ${testGatewayCharges} (${testChargeColumns.names}) select * from ${testChargeColumns.rows}`,
+)
+
 export const testChargesRepo = {
   async insertMany(x: Executor, rows: NewTestCharge[]): Promise<void> {
     if (!rows.length) return
-    const v = unnestRows(rows, {
-      reference: ['text', (r) => r.reference],
-      attempt_id: ['uuid', (r) => r.attemptId],
-      amount: ['numeric', (r) => r.amount.toString()],
-      currency: ['text', (r) => r.currency],
-      description: ['text', (r) => r.description],
-      return_url: ['text', (r) => r.returnUrl],
-    })
-    await x.execute(sql`insert into ${testGatewayCharges} (${v.names}) select * from ${v.rows}`)
+    await insertTestCharges(x, testChargeColumns.values(rows))
   },
   async get(x: Executor, reference: string): Promise<TestChargeRow | undefined> {
     const [row] = await x.select().from(testGatewayCharges).where(eq(testGatewayCharges.reference, reference))
