@@ -146,7 +146,8 @@ async function seed() {
       capturedAmount: p.status === 'succeeded' || p.held ? p.amount : 0n,
       heldReason: p.held ? 'paypal reported 400 USD for 500 USD' : null,
       createdBy: 'test',
-      expiresAt: new Date(createdAt.getTime() + 3_600_000),
+      // Not yet, by the real clock: the expiry job would turn the open ones (P8, P13) into expired mid-run.
+      expiresAt: new Date(Date.now() + 86_400_000),
       createdAt,
       updatedAt: createdAt,
     })
