@@ -532,6 +532,27 @@ describe('payments', () => {
     expect((await assessmentsOf(c.id)).map((a) => a.decision)).toEqual(['allow', 'allow', 'allow', 'allow'])
   })
 
+  it('payments at once: each one’s amount window counts the ones decided before it in the same batch', async () => {
+    await setRules({
+      velocity: [{ id: 'daily', subject: 'user', windowSeconds: 86_400, maxAmount: { IRR: '10000' }, score: 100, action: 'block' }],
+    })
+    const c = await customer()
+    const pay = (ref: string) =>
+      api(
+        t,
+        'POST',
+        '/v1/payments',
+        c.token,
+        { amount: '3000', currency: 'IRR', purpose: { type: 'order', ref }, returnUrl: 'https://shop.example.com/x' },
+        { 'idempotency-key': `sum-${ref}` },
+      )
+    // 3000, 6000, 9000 fit; 12000 does not (nor the fifth, 12000 too: a blocked one adds nothing).
+    const answers = await Promise.all(['a', 'b', 'c', 'd', 'e'].map(pay))
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 201, 403, 403])
+    const mine = await assessmentsOf(c.id)
+    expect(mine.map((a) => a.decision).sort()).toEqual(['allow', 'allow', 'allow', 'block', 'block'])
+  })
+
   it('payments at once in two currencies each sum their own currency (a window read once per batch is read per currency)', async () => {
     await setRules({
       velocity: [{ id: 'daily', subject: 'user', windowSeconds: 86_400, maxAmount: { IRR: '10000', USD: '1000' }, score: 100 }],

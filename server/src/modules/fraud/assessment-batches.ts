@@ -56,17 +56,42 @@ type Decided = { item: PendingAssessment; row: NewAssessment; review: boolean; b
 const subjectOf = (item: PendingAssessment, subject: VelocityRule['subject']) =>
   subject === 'user' ? item.userId : subject === 'ip' ? item.ip : item.deviceId
 
-/** What the operations decided earlier in this batch add to `item`'s window of `rule` (as the stored rows would). */
-function fromBatch(decided: Decided[], item: PendingAssessment, rule: VelocityRule, value: string) {
-  let count = 0
-  let amount = 0n
-  for (const { item: earlier, row } of decided) {
-    if (subjectOf(earlier, rule.subject) !== value || !appliesTo(rule, earlier.operation)) continue
-    count++
-    if (earlier.currency === item.currency && row.decision !== 'block') amount += earlier.amount
+/**
+ * What the operations decided so far in a batch add to each subject's windows (as their stored rows
+ * would): by subject and value, then by operation, the count and the amounts not blocked by
+ * currency. A window sums the operations its rule counts, so a batch of n operations sharing an
+ * address costs n lookups, not n² comparisons.
+ */
+class BatchWindows {
+  private readonly bySubject = new Map<string, Map<AssessedOperation, { count: number; amounts: Map<Currency, bigint> }>>()
+
+  add({ item, row }: Decided) {
+    for (const subject of SUBJECTS) {
+      const value = subjectOf(item, subject)
+      if (value === null) continue
+      const key = `${subject} ${value}`
+      let operations = this.bySubject.get(key)
+      if (!operations) this.bySubject.set(key, (operations = new Map()))
+      let totals = operations.get(item.operation)
+      if (!totals) operations.set(item.operation, (totals = { count: 0, amounts: new Map() }))
+      totals.count++
+      if (row.decision !== 'block') totals.amounts.set(item.currency, (totals.amounts.get(item.currency) ?? 0n) + item.amount)
+    }
   }
-  return { count, amount }
+
+  /** What the batch adds to the window of `rule` for the subject `value`, in `currency`. */
+  of(rule: VelocityRule, value: string, currency: Currency) {
+    let count = 0
+    let amount = 0n
+    for (const [operation, totals] of this.bySubject.get(`${rule.subject} ${value}`) ?? []) {
+      if (!appliesTo(rule, operation)) continue
+      count += totals.count
+      amount += totals.amounts.get(currency) ?? 0n
+    }
+    return { count, amount }
+  }
 }
+const SUBJECTS = ['user', 'ip', 'device'] as const
 
 /**
  * Decides a batch in order, each operation's velocity counting what the database holds plus the
@@ -77,13 +102,14 @@ function decide(items: PendingAssessment[], counted: { count: number; amount: bi
   const decided: Decided[] = []
   const of = new Map<PendingAssessment, Decided>()
   const keysSeen = new Set<string>()
+  const batch = new BatchWindows()
   let next = 0
   for (const item of items) {
     const velocity: Facts['velocity'] = {}
     for (const { rule, value } of item.queries) {
       const stored = counted[next++]
-      const batch = fromBatch(decided, item, rule, value)
-      velocity[rule.id] = { count: stored.count + batch.count, amount: stored.amount + batch.amount, atLeast: stored.atLeast }
+      const added = batch.of(rule, value, item.currency)
+      velocity[rule.id] = { count: stored.count + added.count, amount: stored.amount + added.amount, atLeast: stored.atLeast }
     }
     const outcome = evaluate(item.rules, { ...item.facts, velocity }, item.index)
     // A capture cannot be refused any more (the money moved): anything but allow goes to a person.
@@ -123,6 +149,7 @@ function decide(items: PendingAssessment[], counted: { count: number; amount: bi
     }
     const entry = { item, row, review, block: outcome.decision === 'block' && !review }
     decided.push(entry)
+    batch.add(entry)
     of.set(item, entry)
   }
   return { decided, of }
