@@ -9,7 +9,8 @@ import { newId } from '../../src/core/db/ids'
 import type { Db } from '../../src/core/db/client'
 import type { Currency } from '../../src/core/money/currency'
 import { ledger, type TransferSpec } from '../../src/modules/wallet/ledger'
-import { accountsRepo } from '../../src/modules/wallet/repo'
+import { auditRepo } from '../../src/core/audit/repo'
+import { accountsRepo, transfersRepo } from '../../src/modules/wallet/repo'
 import type { WalletService } from '../../src/modules/wallet'
 import { startTestCaravan, type TestCaravan } from '../helpers/caravan'
 
@@ -323,5 +324,25 @@ describe('invariants', () => {
     )
     expect(refusal(await rejection(db.execute(sql`delete from ledger_postings where account_id = ${w.id}`)))).toMatch(/append-only/)
     expect((await wallet.check()).ok).toBe(true)
+  })
+})
+
+describe('a batch with nothing to post', () => {
+  it('still writes what rides along in its statement (the audit rows)', async () => {
+    const target = newId()
+    const along = auditRepo.insertSql([
+      {
+        at: new Date().toISOString(),
+        actorType: 'system',
+        actorId: null,
+        action: 'test.along',
+        targetType: 'user',
+        targetId: target,
+        data: {},
+      },
+    ])
+    await db.transaction((tx) => transfersRepo.insertPosted(tx, { transfers: [], moves: [], postings: [] }, along))
+    const { rows } = await t.database.query(`select action from audit_log where target_id = $1`, [target])
+    expect(rows).toEqual([{ action: 'test.along' }])
   })
 })

@@ -209,7 +209,11 @@ export const transfersRepo = {
     },
     along?: SQL,
   ): Promise<void> {
-    if (!batch.transfers.length) return
+    if (!batch.transfers.length) {
+      // Nothing to post; what rides along is written all the same (a data-modifying WITH always runs).
+      if (along) await x.execute(sql`with along as (${along}) select 1`)
+      return
+    }
     const t = unnestRows(batch.transfers, {
       id: ['uuid', (r) => r.id],
       debit_account_id: ['uuid', (r) => r.debitAccountId],
