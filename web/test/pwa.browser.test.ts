@@ -150,15 +150,25 @@ describe.runIf(chromiumAvailable())('installable app and Web Push', () => {
     const message = push.received.at(-1)!
     expect(message.subscriberId).toBe(subscriber.id)
     const payload = decryptPushMessage(message.body, subscriber).toString('utf8')
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId: registration, data: payload })
+    let deliveredAt = 0
+    const deliver = async () => {
+      deliveredAt = Date.now()
+      await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId: registration, data: payload })
+    }
+    await deliver()
     await expect
       .poll(
-        () =>
-          page.evaluate(async () =>
+        async () => {
+          const shown = await page.evaluate(async () =>
             (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })),
-          ),
+          )
+          // Chromium can drop a push handed over while the worker is starting (seen once in CI on two
+          // busy cores): handed over again after 3 s; the same tag replaces, so one notification shows.
+          if (!shown.length && Date.now() - deliveredAt > 3_000) await deliver()
+          return shown
+        },
         // The worker wakes, reads the payload and shows it: over a second on two busy cores.
-        { timeout: 15_000 },
+        { timeout: 20_000 },
       )
       .toEqual([{ title: 'Order P-7 is on the way', body: 'Tap to track it.', tag: expect.any(String) }])
 
