@@ -4,7 +4,7 @@
 //   benchmarks); a hot statement of fixed shape is built on first use with placeholders, and each
 //   call only fills in its values. Arrays as values (`unnestColumns`) keep the shape fixed for a
 //   batch of any size.
-// - Prepared (`executePrepared`, `compiled(…, { prepared: true })`): PostgreSQL parses and plans it
+// - Prepared (`compiled(…, { prepared: true })`): PostgreSQL parses and plans it
 //   once per connection instead of on every call. Worth it only where planning is a real part of
 //   the cost and the text is one of a few fixed shapes: the name is the text's hash, so every
 //   distinct text becomes one more prepared statement on each pooled connection.
@@ -15,24 +15,7 @@ import { PgDialect, type PgTable, type SelectedFieldsOrdered } from 'drizzle-orm
 import type { Executor } from './client'
 
 const dialect = new PgDialect()
-const names = new Map<string, string>()
-
-function nameOf(text: string): string {
-  let name = names.get(text)
-  if (!name) {
-    name = `caravan_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`
-    // The texts are a few fixed shapes; a bound in case a caller builds one per call by mistake.
-    if (names.size < 1_000) names.set(text, name)
-  }
-  return name
-}
-
-/** Runs `query` as a prepared statement named after its text; the rows as the driver returns them. */
-export async function executePrepared(x: Executor, query: SQL): Promise<{ rows: unknown[] }> {
-  const built = dialect.sqlToQuery(query)
-  const result = await x._.session.prepareQuery(built, undefined, nameOf(built.sql), false).execute()
-  return result as { rows: unknown[] }
-}
+const nameOf = (text: string) => `caravan_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`
 
 /** Names a statement's placeholder; the same name twice is the same value. */
 export type Placeholders<V extends string> = (name: V) => Placeholder<V>
@@ -48,11 +31,13 @@ export function compiled<V extends string>(
   build: (p: Placeholders<V>) => SQL,
   options: { prepared?: boolean } = {},
 ): (x: Executor, values: Record<V, unknown>) => Promise<{ rows: unknown[] }> {
-  let query: Query | undefined
+  let built: { query: Query; name: string | undefined } | undefined
   return async (x, values) => {
-    query ??= dialect.sqlToQuery(build(placeholder))
-    const name = options.prepared ? nameOf(query.sql) : undefined
-    return (await x._.session.prepareQuery(query, undefined, name, false).execute(values)) as { rows: unknown[] }
+    if (!built) {
+      const query = dialect.sqlToQuery(build(placeholder))
+      built = { query, name: options.prepared ? nameOf(query.sql) : undefined }
+    }
+    return (await x._.session.prepareQuery(built.query, undefined, built.name, false).execute(values)) as { rows: unknown[] }
   }
 }
 
