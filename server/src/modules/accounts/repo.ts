@@ -8,9 +8,9 @@ export type UserRow = typeof users.$inferSelect
 export type ApiKeyRow = typeof apiKeys.$inferSelect
 export type DeviceRow = typeof devices.$inferSelect
 
-/** liveByIds, built once (core/db/prepared.ts): every transfer and payment batch reads its users. */
-/** byExternalIds, built once: every payment batch created with an API key names its customers so. */
+/** byExternalIds, built once (core/db/prepared.ts): every payment batch created with an API key names its customers so. */
 const selectByExternalIds = compiledSelect(users, (p) => sql`where ${users.externalId} = any(${p('externalIds')}::text[])`)
+/** liveByIds, built once: every transfer and payment batch reads its users. */
 const selectLive = compiledSelect(users, (p) => sql`where ${users.id} = any(${p('ids')}::uuid[]) and ${users.erasedAt} is null`)
 
 export const usersRepo = {
