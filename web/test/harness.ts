@@ -1,12 +1,11 @@
 // Shared by the browser tests: a real Caravan server (child process, fresh data folder, free
 // port) serving the built web app, and Debian's Chromium driven by playwright-core.
-import { spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { expect, inject } from 'vitest'
+import { spawnCaravan } from './caravan-process'
 import { collectCoverage, coverageEnabled } from './coverage'
 
 import { ROOT } from './paths'
@@ -24,38 +23,22 @@ export function chromiumAvailable(): boolean {
   return false
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
-
 export interface RunningServer {
   url: string
   stop: () => Promise<void>
 }
 
-/** Starts `caravan start` on a fresh data folder (a copy of the migrated template) and waits until /readyz answers 200. */
+/** Starts `caravan start` on a fresh data folder (a copy of the started template) and waits until /readyz answers 200. */
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
     throw new Error('web/dist is missing: run `npm run build:web` first (`npm run test:browser` at the root does both)')
   }
-  const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'caravan-browser-'))
-  // The embedded database migrated once for every file (data-template.ts).
+  // The embedded database migrated and seeded once for every file (data-template.ts).
   const template = inject('dataTemplate')
   if (template && !process.env.DATABASE_URL) cpSync(template, dataDir, { recursive: true })
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dataDir,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
+  const removeData = () => rmSync(dataDir, { recursive: true, force: true })
+  const server = await spawnCaravan(dataDir, {
     LOG_LEVEL: 'warn',
     AUTH_RATE_LIMIT_PER_MINUTE: '1000',
     // Sign-up signs in at once unless a test asks for e-mail verification (whose default
@@ -64,50 +47,22 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...extraEnv,
-  }
-  const child = spawn(process.execPath, ['server/bin/caravan.js', 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout.on('data', (chunk) => {
-    output += chunk
+  }).catch((error: unknown) => {
+    removeData()
+    throw error
   })
-  child.stderr.on('data', (chunk) => {
-    output += chunk
-  })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-
-  const fail = (message: string): never => {
-    child.kill('SIGKILL')
-    rmSync(dataDir, { recursive: true, force: true })
-    throw new Error(`${message}\n${output}`)
-  }
-
-  const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    if (child.exitCode !== null) fail(`the server exited with ${child.exitCode}:`)
-    if (Date.now() > deadline) fail('the server was not ready within 60 s:')
-    const ready = await fetch(`${url}/readyz`).then(
-      (r) => r.status === 200,
-      () => false,
-    )
-    if (ready) break
-    await new Promise((r) => setTimeout(r, 300))
-  }
   // Fail here, with the server's words, rather than as a browser timeout later.
-  const page = await fetch(url, { headers: { accept: 'text/html' } })
-  if (page.status !== 200 || !(await page.text()).includes('<div id="root">'))
-    fail(`the server does not serve the web app: GET / answered ${page.status}`)
-
+  const page = await fetch(server.url, { headers: { accept: 'text/html' } })
+  if (page.status !== 200 || !(await page.text()).includes('<div id="root">')) {
+    await server.stop()
+    removeData()
+    throw new Error(`the server does not serve the web app: GET / answered ${page.status}`)
+  }
   return {
-    url,
+    url: server.url,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM')
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
-        await exited
-        clearTimeout(timer)
-      }
-      rmSync(dataDir, { recursive: true, force: true })
+      await server.stop()
+      removeData()
     },
   }
 }
