@@ -33,7 +33,7 @@ export default defineConfig({
       treeshake: { moduleSideEffects: [{ test: /\/web\/src\/ui\/.*\.tsx?$/, sideEffects: false }] },
     },
     // The browser tests map Chromium's coverage back to web/src through these (web/test/coverage-report.ts):
-    // on in CI (CI=true) or with COVERAGE=1. Hidden: no sourceMappingURL comment in the served scripts.
-    sourcemap: (process.env.COVERAGE ? process.env.COVERAGE !== '0' : process.env.CI === 'true') ? 'hidden' : false,
+    // on with COVERAGE=1 (web/test/coverage.ts). Hidden: no sourceMappingURL comment in the served scripts.
+    sourcemap: process.env.COVERAGE === '1' ? 'hidden' : false,
   },
 })

@@ -36,8 +36,8 @@ export default defineConfig({
     // another file's: expect.poll's default second is too short when CI is busy (a page's first
     // read took longer in one run). Polls that must be quicker say so.
     expect: { poll: { timeout: 10_000 } },
-    // The migrated data folder every file's server starts from; with coverage on (CI=true or
-    // COVERAGE=1), maps Chromium's coverage onto web/src after the last file.
+    // The started data folder every file's server starts from; with coverage on (COVERAGE=1),
+    // maps Chromium's coverage onto web/src after the last file.
     globalSetup: ['test/data-template.ts', 'test/coverage-report.ts'],
     reporters: reportDir ? ['default', ['json', { outputFile: join(reportDir, 'browser.json') }]] : ['default'],
   },
