@@ -18,6 +18,8 @@ async function freePort(): Promise<number> {
 
 export interface CaravanProcess {
   url: string
+  /** What it has printed so far (stdout and stderr). */
+  output: () => string
   /** Stops it (SIGTERM, SIGKILL after 15 s) and waits for it to exit. */
   stop: () => Promise<void>
 }
@@ -67,6 +69,7 @@ export async function spawnCaravan(dataDir: string, env: Record<string, string>)
   }
   return {
     url,
+    output: () => output,
     async stop() {
       if (child.exitCode !== null) return
       child.kill('SIGTERM')

@@ -56,7 +56,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   if (page.status !== 200 || !(await page.text()).includes('<div id="root">')) {
     await server.stop()
     removeData()
-    throw new Error(`the server does not serve the web app: GET / answered ${page.status}`)
+    throw new Error(`the server does not serve the web app: GET / answered ${page.status}\n${server.output()}`)
   }
   return {
     url: server.url,
