@@ -1,5 +1,5 @@
 import { CaravanError } from '@caravan/sdk'
-import { screen, waitFor } from '@testing-library/react'
+import { act, fireEvent, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { Form, FormPasswordField, FormTextField, useServerForm } from '../../src/ui'
@@ -120,6 +120,46 @@ describe('useServerForm', () => {
     expect(descriptions(email)).toContain('This field is required.')
     await waitFor(() => expect(document.activeElement).toBe(email))
     expect(onSubmit).not.toHaveBeenCalled()
+  })
+
+  it('keeps focus on the first invalid field once it is typed into, not on the next one in error', async () => {
+    // react-hook-form's shouldFocusError focuses again on a timer; under load that timer ran after
+    // the first keystroke had cleared the first field's error, and focus jumped to the password.
+    function SignInLike() {
+      const form = useServerForm({ defaultValues: { email: '', password: '' }, onSubmit: vi.fn() })
+      return (
+        <Form form={form} submitLabel="Sign in" aria-label="Sign in">
+          <FormTextField control={form.control} name="email" label="Email" isRequired />
+          <FormPasswordField control={form.control} name="password" label="Password" isRequired />
+        </Form>
+      )
+    }
+    // Timers wait until the first field has been typed into: as a loaded browser runs input
+    // before timers.
+    vi.useFakeTimers({ toFake: ['setTimeout'] })
+    try {
+      renderUi(<SignInLike />)
+      const email = screen.getByLabelText('Email')
+      // The check is asynchronous; a few microtasks finish it without running any timer.
+      const settle = async () => {
+        for (let i = 0; i < 20; i++) await Promise.resolve()
+      }
+      await act(async () => {
+        fireEvent.submit(screen.getByRole('form', { name: 'Sign in' }))
+        await settle()
+      })
+      expect(email.getAttribute('aria-invalid')).toBe('true')
+      await act(async () => {
+        fireEvent.change(email, { target: { value: 'a' } })
+        await settle()
+      })
+      expect(email.getAttribute('aria-invalid')).toBeNull()
+      expect(screen.getByLabelText('Password', { selector: 'input' }).getAttribute('aria-invalid')).toBe('true')
+      act(() => vi.runAllTimers())
+      expect(document.activeElement).toBe(email)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('speaks Persian: a field without its own key gets the generic message, not the English one', async () => {

@@ -1,10 +1,21 @@
 // react-hook-form, plus what every Caravan form does with the server's answer: a CaravanError's
 // field errors go on their fields (setError type 'server') and focus moves to the first of them in
 // the form's order; anything else becomes the form's error, shown above its buttons. Client rules
-// focus the first invalid field themselves (shouldFocusError).
+// move focus the same way, to the field named when the check failed. Not shouldFocusError: it
+// looks again on a timer for the first field still in error, and a loaded browser runs that timer
+// after the user has typed into the first field, so focus jumped to the next one.
 import type { CaravanError } from '@caravan/sdk'
 import { useRef, useState, type FormEvent, type RefObject } from 'react'
-import { get, useForm, type DefaultValues, type FieldValues, type Path, type UseFormProps, type UseFormReturn } from 'react-hook-form'
+import {
+  get,
+  useForm,
+  type DefaultValues,
+  type FieldErrors,
+  type FieldValues,
+  type Path,
+  type UseFormProps,
+  type UseFormReturn,
+} from 'react-hook-form'
 import { asCaravanError } from '../messages'
 import { useI18n } from '../../i18n'
 import { fieldErrorMessage, matchServerErrors, type ServerFieldError } from './serverErrors'
@@ -33,7 +44,7 @@ export type ServerForm<T extends FieldValues> = UseFormReturn<T> & {
 
 export function useServerForm<T extends FieldValues>({ defaultValues, onSubmit, ...options }: UseServerFormOptions<T>): ServerForm<T> {
   const { t, locale } = useI18n()
-  const form = useForm<T>({ defaultValues, shouldFocusError: true, ...options })
+  const form = useForm<T>({ defaultValues, ...options, shouldFocusError: false })
   const [formError, setFormError] = useState<FormError | null>(null)
   const formRef = useRef<HTMLFormElement>(null)
 
@@ -41,6 +52,11 @@ export function useServerForm<T extends FieldValues>({ defaultValues, onSubmit, 
   const hasField = (name: string): name is Path<T> => {
     const value: unknown = get(form.getValues(), name)
     return value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))
+  }
+
+  const focusFirst = (names: string[]) => {
+    const first = inPageOrder(names, formRef.current)[0]
+    if (first !== undefined && hasField(first)) form.setFocus(first)
   }
 
   const submit = form.handleSubmit(
@@ -51,32 +67,43 @@ export function useServerForm<T extends FieldValues>({ defaultValues, onSubmit, 
       } catch (thrown) {
         const problem = asCaravanError(thrown)
         const { matched, unmatched } = matchServerErrors(problem, hasField)
-        const fields = inPageOrder(matched, formRef.current)
-        for (const { name, message } of fields) {
+        for (const { name, message } of matched) {
           if (hasField(name)) form.setError(name, { type: 'server', message: fieldErrorMessage(t, locale, name, message) })
         }
-        const first = fields[0]?.name
-        if (first !== undefined && hasField(first)) form.setFocus(first)
+        focusFirst(matched.map(({ name }) => name))
         // The fields say what is wrong; the alert is for what no field shows.
-        if (fields.length === 0 || unmatched.length > 0) setFormError({ problem, unmatched })
+        if (matched.length === 0 || unmatched.length > 0) setFormError({ problem, unmatched })
       }
     },
-    () => setFormError(null),
+    (errors) => {
+      setFormError(null)
+      focusFirst(errorPaths(errors))
+    },
   )
 
   return { ...form, submit, formError, setFormError, formRef }
 }
 
-/** Sorts errors by where their inputs are in the form; those without an input keep the server's order, last. */
-function inPageOrder(errors: ServerFieldError[], formElement: HTMLFormElement | null): ServerFieldError[] {
-  if (!formElement) return errors
+/** Sorts field names by where their inputs are in the form; those without an input keep their order, last. */
+function inPageOrder(names: string[], formElement: HTMLFormElement | null): string[] {
+  if (!formElement) return names
   const element = (name: string) => formElement.querySelector(`[name="${CSS.escape(name)}"]`)
-  return errors
-    .map((error, index) => ({ error, index, element: element(error.name) }))
+  return names
+    .map((name, index) => ({ name, index, element: element(name) }))
     .sort((a, b) => {
       if (a.element && b.element) return a.element.compareDocumentPosition(b.element) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1
       if (a.element || b.element) return a.element ? -1 : 1
       return a.index - b.index
     })
-    .map(({ error }) => error)
+    .map(({ name }) => name)
+}
+
+/** The paths of the fields a client-side check failed (`content.html`, `users.3.email`). */
+function errorPaths(errors: FieldErrors, prefix = ''): string[] {
+  return Object.entries(errors).flatMap(([key, error]): string[] => {
+    if (error === null || typeof error !== 'object') return []
+    const path = prefix + key
+    // A field's error has a string type; a group of fields holds more errors under its keys.
+    return 'type' in error && typeof error.type === 'string' ? [path] : errorPaths(error as FieldErrors, `${path}.`)
+  })
 }
