@@ -2,7 +2,7 @@
 // webhooks processed once, bad signatures refused and audited, events out of order never moving a
 // payment backwards, an amount Stripe reports differently held for review, refunds with their
 // refund webhooks, and a crash after Stripe took the money settled by reconciliation.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { attemptsRepo } from '../../src/modules/payments/repo'
 import { api } from '../helpers/api'
 import { adminSession, registerUser, startTestCaravan, type TestCaravan } from '../helpers/caravan'
@@ -31,7 +31,7 @@ afterAll(async () => {
   await t?.close()
   await stripe?.close()
 })
-beforeEach(() => vi.restoreAllMocks())
+afterEach(() => vi.restoreAllMocks())
 
 const webhookUrl = () => `${t.url}/v1/webhooks/payments/stripe`
 const usd = (extra: Record<string, unknown> = {}) => ({
