@@ -23,8 +23,8 @@ export interface Database {
   /** The PostgreSQL URL (undefined on PGlite). */
   url: string | undefined
   db: Db
-  /** The executor pg-boss uses for its own work (polling, maintenance) on PGlite. */
-  bossDb: SqlExecutor | undefined
+  /** The executor pg-boss uses for its own work (polling, completions, maintenance): on PostgreSQL a small pool of its own. */
+  bossDb: SqlExecutor
   /** Raw SQL on the main handle; used by health checks and tests. */
   query(text: string, values?: unknown[]): Promise<{ rows: any[] }>
   /** The raw client behind a Drizzle transaction, for pg-boss send({ db }). */
@@ -80,14 +80,19 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     pool.on('error', () => {})
     await pool.query('select 1')
     const db = drizzlePg(pool) as Db
+    // pg-boss's polling never waits behind the requests' queries (nor they behind it).
+    const bossPool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 })
+    bossPool.on('error', () => {})
     return {
       kind: 'postgres',
       url: options.databaseUrl,
       db,
-      bossDb: undefined,
+      bossDb: pgExecutor(bossPool),
       query: (text, values) => pool.query(text, values as any[]),
       jobDb: (tx) => pgExecutor(((tx as any).session?.client ?? pool) as pg.PoolClient),
-      close: () => pool.end(),
+      async close() {
+        await Promise.all([pool.end(), bossPool.end()])
+      },
     }
   }
   const dataDir = options.pgliteDir ?? 'memory://'

@@ -10,6 +10,7 @@ import PgBoss from 'pg-boss'
 import type { Logger } from 'pino'
 import type { Database, Executor } from '../db/client'
 import type { Metrics } from '../metrics/registry'
+import { trackStatements } from './tracked-statements'
 
 export interface JobDefinition<T> {
   name: string
@@ -70,10 +71,8 @@ export function createJobs(options: JobsOptions) {
   const expireCheckMs = (options.expireCheckSeconds ?? 5) * 1000
   const deadLetterDays = options.deadLetterRetentionDays ?? 30
   const timers: ReturnType<typeof setInterval>[] = []
-  const boss =
-    database.kind === 'pglite'
-      ? new PgBoss({ db: database.bossDb, schema: 'pgboss', ...timing })
-      : new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4, ...timing })
+  const statements = trackStatements(database.bossDb)
+  const boss = new PgBoss({ db: statements.executor, schema: 'pgboss', ...timing })
   boss.on('error', (err) => logger.error({ err }, 'job queue error'))
   const definitions = new Map<string, JobDefinition<any>>()
   const schedules: { name: string; cron: string; data: object }[] = []
@@ -224,7 +223,9 @@ export function createJobs(options: JobsOptions) {
     started = false
     for (const timer of timers.splice(0)) clearInterval(timer)
     // Graceful: wait for jobs in flight up to timeoutMs, then fail (= release for retry) the rest.
-    await boss.stop({ graceful: timeoutMs > 0, wait: true, timeout: Math.max(1000, timeoutMs), close: true })
+    await boss.stop({ graceful: timeoutMs > 0, wait: true, timeout: Math.max(1000, timeoutMs) })
+    // The outcomes of the last jobs may still be on their way (tracked-statements.ts).
+    await statements.settled()
   }
 
   async function listDead(limit = 50): Promise<DeadJob[]> {
