@@ -44,9 +44,9 @@ export default defineConfig({
     globalSetup: ['test/pglite-template.ts'],
     pool: 'forks',
     // Test files in a worker share its loaded modules: each file builds its own app on its own
-    // database, and reloading the server's modules for every file cost about a quarter of the
-    // suite's CPU (1,149 s → 869 s on two cores). So a test leaves no module state behind: a spy
-    // is restored, fake timers put back, process.env not written.
+    // database, and reloading the server's modules for every file cost a large part of the suite
+    // (figures in docs/architecture.md). So a test leaves no module state behind: a spy is
+    // restored, fake timers put back, process.env not written.
     isolate: false,
     // Two cores: two test files at a time, each with its own database.
     maxWorkers: 2,
