@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHmac, hkdfSync } from 'node:crypto'
 import { createBlindIndex } from '../src/core/search/blind-index'
 import { createSecretBox, SecretBoxError } from '../src/core/secrets/crypto'
 import { createKeyRing, keyIdOf, openText, sealText } from '../src/core/secrets/keyring'
@@ -120,6 +121,20 @@ describe('the blind index', () => {
     expect(finds('supercalifragilixxx')).toBe(true)
     // One whole word and at most 14 prefixes per word.
     expect(index.tokensFor('x'.repeat(64)).length).toBe(15)
+  })
+  it('keeps the stored format: HMACs of each word and of its 3- to 16-letter prefixes, by code point', () => {
+    // Rows already indexed hold these tokens: a change here would leave them unfindable.
+    const key = Buffer.from(hkdfSync('sha256', 'blind-index-test', Buffer.alloc(0), 'caravan blind index v1', 32))
+    const hmac = (input: string) => createHmac('sha256', key).update(input).digest().subarray(0, 12).toString('base64url')
+    const word = '𠀀𠀁𠀂abcdefghijklmnop'
+    const prefixes = Array.from({ length: 14 }, (_, i) => [...word].slice(0, i + 3).join(''))
+    expect(index.tokensFor(`كتاب ${word}`)).toEqual([
+      hmac('w\0کتاب'),
+      hmac('p\0کتا'),
+      hmac('p\0کتاب'),
+      hmac(`w\0${word}`),
+      ...prefixes.map((p) => hmac(`p\0${p}`)),
+    ])
   })
   it('caps the tokens of a huge text', () => {
     const huge = Array.from({ length: 5000 }, (_, i) => `word${i}`).join(' ')

@@ -50,7 +50,8 @@ export function createBlindIndex(secretsKey: string | Buffer): BlindIndex {
     }
     return hashed
   }
-  const words = (text: string) => wordTokens(text).map((w) => [...w].slice(0, MAX_WORD).join(''))
+  // A word's UTF-16 length bounds its letters: only a longer one needs splitting into code points.
+  const words = (text: string) => wordTokens(text).map((w) => (w.length <= MAX_WORD ? w : [...w].slice(0, MAX_WORD).join('')))
 
   return {
     tokensFor(text) {
@@ -58,9 +59,14 @@ export function createBlindIndex(secretsKey: string | Buffer): BlindIndex {
       for (const word of words(text)) {
         if (out.size >= MAX_TOKENS) break
         out.add(token('w', word))
-        const letters = [...word]
-        for (let n = MIN_PREFIX; n <= Math.min(letters.length, MAX_PREFIX) && out.size < MAX_TOKENS; n++)
-          out.add(token('p', letters.slice(0, n).join('')))
+        // Each prefix grows the last by one letter (a code point), from MIN_PREFIX to MAX_PREFIX letters.
+        let prefix = ''
+        let letters = 0
+        for (const letter of word) {
+          if (++letters > MAX_PREFIX || out.size >= MAX_TOKENS) break
+          prefix += letter
+          if (letters >= MIN_PREFIX) out.add(token('p', prefix))
+        }
       }
       return [...out].slice(0, MAX_TOKENS)
     },

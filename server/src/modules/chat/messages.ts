@@ -80,7 +80,8 @@ export function createMessages(deps: {
       attachmentIds,
     })
     if (outcome.duplicate) return { message: await views.message(outcome.row), duplicate: true }
-    const message = await views.fresh(outcome.row)
+    // The text as stored (masked, if moderation masks): what the row's body holds, without opening it again.
+    const message = await views.fresh(outcome.row, text || null)
     // Members infer the sender's read mark from message:new; no separate receipt is sent.
     await events.publish(events.event('message:new', message, room(conversationId)))
     return { message, duplicate: false }

@@ -43,6 +43,8 @@ export function createViews(deps: { db: Db; sealer: TextSealer; files: ChatFiles
     reactions: { emoji: string; userId: string }[],
     fileById: Map<string, Attachment>,
     people: Map<string, Person>,
+    /** The body's text when the caller already has it in the clear (a message just sealed). */
+    text?: string | null,
   ): Promise<MessageView> {
     const grouped = new Map<string, string[]>()
     for (const r of reactions) grouped.set(r.emoji, [...(grouped.get(r.emoji) ?? []), r.userId])
@@ -53,7 +55,7 @@ export function createViews(deps: { db: Db; sealer: TextSealer; files: ChatFiles
       senderId: row.senderId,
       clientMessageId: row.clientMessageId,
       kind: row.kind,
-      text: await textOf(row),
+      text: text !== undefined ? text : await textOf(row),
       system: systemOf(row, people),
       replyTo: reply
         ? { id: reply.id, seq: reply.seq, senderId: reply.senderId, text: (await textOf(reply))?.slice(0, REPLY_EXCERPT) ?? null }
@@ -99,10 +101,13 @@ export function createViews(deps: { db: Db; sealer: TextSealer; files: ChatFiles
     return (await messages([row]))[0]
   }
 
-  /** A message just sent: no reactions yet, so only its reply and files need reading. */
-  async function fresh(row: MessageRow): Promise<MessageView> {
+  /**
+   * A message just sent: no reactions yet, so only its reply and files need reading. `text` is its
+   * body in the clear when the sender's path has it (a send's text, just sealed), else it is opened.
+   */
+  async function fresh(row: MessageRow, text?: string | null): Promise<MessageView> {
     const reply = row.replyToId ? await messagesRepo.byId(db, row.replyToId) : undefined
-    return shape(row, reply, [], await fileViews(row.attachmentIds), await peopleOf([row]))
+    return shape(row, reply, [], await fileViews(row.attachmentIds), await peopleOf([row]), text)
   }
 
   /** Conversations as `viewerId` sees them (their unread count and role). */
