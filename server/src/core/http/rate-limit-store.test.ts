@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { REDIS_URL, requireServices, uniquePrefix } from '../../../test/helpers/services'
 import { memoryCounterStore, redisCounterStore, sweeper, type CounterStore } from './rate-limit-store'
 
@@ -108,6 +108,30 @@ describe('counter stores', () => {
     expect((await redisCounterStore(b, prefix).hit('shared', 60)).count).toBe(2)
     await Promise.all(Array.from({ length: 50 }, () => redisCounterStore(b, prefix).hit('burst', 60)))
     expect((await redisCounterStore(a, prefix).peek('burst')).count).toBe(50)
+  })
+
+  it('redis: a hit is one command, and a counter left without an expiry gets one', async (ctx) => {
+    if (!(await requireServices({ redis: true }))) return ctx.skip()
+    const prefix = uniquePrefix()
+    const a = new Redis(REDIS_URL)
+    clients.push(a)
+    const store = redisCounterStore(a, prefix)
+    await a.ping() // connected: the handshake's commands are not the hit's
+    const sent = vi.spyOn(a, 'sendCommand')
+    try {
+      expect(await store.hit('fresh', 30)).toEqual({ count: 1, resetInSeconds: 30 })
+      expect(sent).toHaveBeenCalledTimes(1)
+    } finally {
+      sent.mockRestore()
+    }
+    // A counter an interrupted older version left behind, counting forever: the next hit bounds it.
+    await a.set(prefix + 'stuck', '7')
+    expect(await store.hit('stuck', 60)).toEqual({ count: 8, resetInSeconds: 60 })
+    expect(await a.pttl(prefix + 'stuck')).toBeGreaterThan(55_000)
+    // Later hits keep the window they are in.
+    const later = await store.hit('stuck', 600)
+    expect(later.count).toBe(9)
+    expect(later.resetInSeconds).toBeLessThanOrEqual(60)
   })
 
   it('redis: unique members count once, across nodes and at once', async (ctx) => {

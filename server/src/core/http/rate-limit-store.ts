@@ -124,16 +124,25 @@ redis.call('PEXPIRE', key, window)
 return { redis.call('ZRANK', key, member), redis.call('ZCARD', key) }
 `
 
+/**
+ * One hit in a fixed window, in one command (a chat send checks its flood limit with it): adds one
+ * to KEYS[1] and starts the window (ARGV[1] ms) when the key has none, a new key or one an older
+ * version left without an expiry. Returns { count, ms left }.
+ */
+const HIT = `
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  ttl = tonumber(ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ttl)
+end
+return { count, ttl }
+`
+
 export function redisCounterStore(redis: Redis, prefix = 'caravan:counter:'): CounterStore {
   return {
     async hit(key, windowSeconds) {
-      const k = prefix + key
-      const [[, count], [, ttl]] = (await redis.multi().incr(k).pttl(k).exec()) as [[null, number], [null, number]]
-      let ttlMs = ttl
-      if (ttl < 0) {
-        await redis.pexpire(k, windowSeconds * 1000)
-        ttlMs = windowSeconds * 1000
-      }
+      const [count, ttlMs] = (await redis.eval(HIT, 1, prefix + key, windowSeconds * 1000)) as [number, number]
       return { count, resetInSeconds: Math.ceil(ttlMs / 1000) }
     },
     async peek(key) {

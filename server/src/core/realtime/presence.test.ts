@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { REDIS_URL, requireServices, uniquePrefix } from '../../../test/helpers/services'
 import { createPresence } from './presence'
 
@@ -64,5 +64,28 @@ describe('presence', () => {
     expect(await raw.exists(`${prefix}presence-node:dead`)).toBe(0)
     await Promise.all([a.close(), b.close()])
     expect(await raw.zcard(`${prefix}presence-nodes`)).toBe(0)
+  })
+
+  it('redis: who is online among many users held elsewhere is one command, whatever their number', async (ctx) => {
+    if (!(await requireServices({ redis: true }))) return ctx.skip()
+    const prefix = uniquePrefix()
+    const [ra, rb] = [new Redis(REDIS_URL), new Redis(REDIS_URL)]
+    clients.push(ra, rb)
+    const a = createPresence({ redis: ra, prefix, nodeId: 'a' })
+    const b = createPresence({ redis: rb, prefix, nodeId: 'b' })
+    const held = Array.from({ length: 300 }, (_, i) => `held-${i}`)
+    for (const userId of held) await a.connected(userId)
+    await b.connected('local')
+    // An entry whose node stopped renewing it no longer counts.
+    await ra.zadd(`${prefix}presence:stale`, Date.now() - 1, 'gone-node')
+    const sent = vi.spyOn(rb, 'sendCommand')
+    try {
+      const asked = [...held, 'local', 'stale', 'never-seen', 'سارا']
+      expect([...(await b.online(asked))].sort()).toEqual([...held, 'local'].sort())
+      expect(sent).toHaveBeenCalledTimes(1)
+    } finally {
+      sent.mockRestore()
+    }
+    await Promise.all([a.close(), b.close()])
   })
 })

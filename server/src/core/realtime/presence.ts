@@ -12,6 +12,13 @@ import type { Redis } from 'ioredis'
 const TTL_MS = 60_000
 const RENEW_MS = 20_000
 
+/** For each user's key (KEYS), how many nodes hold them and have not expired (score ≥ ARGV[1], now). */
+const LIVE_NODES = `
+local counts = {}
+for i, key in ipairs(KEYS) do counts[i] = redis.call('ZCOUNT', key, ARGV[1], '+inf') end
+return counts
+`
+
 export interface Presence {
   /** A socket of the user connected here; true when the user was offline everywhere before. */
   connected(userId: string): Promise<boolean>
@@ -110,7 +117,8 @@ export function createPresence(options: { redis?: Redis; prefix?: string; nodeId
       const result = new Set(userIds.filter((id) => local.has(id)))
       const unknown = userIds.filter((id) => !result.has(id))
       if (!redis || !unknown.length) return result
-      const counts = await Promise.all(unknown.map((id) => redis.zcount(key(id), now(), '+inf')))
+      // One command for them all: a chat send asks about every member held elsewhere.
+      const counts = (await redis.eval(LIVE_NODES, unknown.length, ...unknown.map(key), now())) as number[]
       unknown.forEach((id, i) => {
         if (counts[i] > 0) result.add(id)
       })
