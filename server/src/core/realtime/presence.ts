@@ -12,7 +12,11 @@ import type { Redis } from 'ioredis'
 const TTL_MS = 60_000
 const RENEW_MS = 20_000
 
-/** For each user's key (KEYS), how many nodes hold them and have not expired (score ≥ ARGV[1], now). */
+/**
+ * For each user's key (KEYS), how many nodes hold them and have not expired (score ≥ ARGV[1], now).
+ * Many keys in one script assume one Redis, as Caravan does everywhere (a cluster would need them
+ * in one hash slot).
+ */
 const LIVE_NODES = `
 local counts = {}
 for i, key in ipairs(KEYS) do counts[i] = redis.call('ZCOUNT', key, ARGV[1], '+inf') end
