@@ -126,8 +126,8 @@ return { redis.call('ZRANK', key, member), redis.call('ZCARD', key) }
 
 /**
  * One hit in a fixed window, in one command (a chat send checks its flood limit with it): adds one
- * to KEYS[1] and starts the window (ARGV[1] ms) when the key has none, a new key or one an older
- * version left without an expiry. Returns { count, ms left }.
+ * to KEYS[1] and, when the key has no expiry (it is new, or an older version left it without one),
+ * starts its window of ARGV[1] ms. Returns { count, ms left }.
  */
 const HIT = `
 local count = redis.call('INCR', KEYS[1])
