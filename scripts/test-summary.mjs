@@ -2,6 +2,9 @@
 // SDK, browser) into the one closing line CI reads: "tests: N passed, N failed, N skipped".
 // Before it, a short coverage table from the istanbul summaries the runs left in <dir>/coverage/
 // (server-pglite.json, server-postgres.json, sdk.json, web.json); each run checks its own floor.
+// A step that failed with no failed test (.ci/run's <dir>/steps.txt) is named above that line with
+// the errors no test owned (<dir>/runs/, scripts/ci-reporters.mjs), and counts as one failure, so
+// the closing line never says "0 failed" over a failed run.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -44,6 +47,31 @@ if (summaries.length) {
     const { total } = JSON.parse(readFileSync(join(coverageDir, `${name}.json`), 'utf8'))
     console.log(`  ${name.padEnd(20)} ${cell(total.lines)}   ${cell(total.branches)}`.trimEnd())
   }
+}
+
+// Steps that failed without a failed test to show for it: each error no test owned is one failure,
+// a step with none (a type error, a coverage floor) is one.
+const reportFailures = (name) => {
+  const file = join(dir, `${name}.json`)
+  return name && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).numFailedTests : 0
+}
+const stepsFile = join(dir, 'steps.txt')
+const steps = existsSync(stepsFile)
+  ? readFileSync(stepsFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('\t'))
+  : []
+for (const [step, status, report] of steps) {
+  if (status === '0' || reportFailures(report) > 0) continue
+  const runFile = join(dir, 'runs', `${report}.json`)
+  const errors = report && existsSync(runFile) ? JSON.parse(readFileSync(runFile, 'utf8')).unhandledErrors : []
+  console.log(`  ${step} exited ${status} with no failed test${errors.length ? `: ${errors.length} error(s) no test owned` : ''}`)
+  for (const e of errors) {
+    console.log(`    ${e.message}${e.file ? ` (${e.file}${e.test ? ` › ${e.test}` : ''})` : ''}`)
+    if (e.stack) console.log(e.stack.replace(/^\s*/gm, '      '))
+  }
+  failed += Math.max(1, errors.length)
 }
 
 if (files === 0) {

@@ -1,8 +1,9 @@
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { ciReporters } from '../scripts/ci-reporters.mjs'
 
-// CI collects one JSON report per run in VITEST_JSON_DIR (see scripts/test-summary.mjs).
+// CI's reports go to VITEST_JSON_DIR (scripts/ci-reporters.mjs, scripts/test-summary.mjs).
 const reportDir = process.env.VITEST_JSON_DIR
 
 // Coverage is on in CI (CI=true) or with COVERAGE=1, off with COVERAGE=0; `--coverage` turns it on too.
@@ -18,7 +19,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
     testTimeout: 10_000,
-    reporters: reportDir ? ['default', ['json', { outputFile: join(reportDir, 'sdk.json') }]] : ['default'],
+    reporters: ciReporters('sdk'),
     coverage: {
       enabled: coverage,
       provider: 'v8',

@@ -1,8 +1,9 @@
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { configDefaults, defineConfig } from 'vitest/config'
+import { ciReporters } from '../scripts/ci-reporters.mjs'
 
-// CI collects one JSON report per run in VITEST_JSON_DIR (see scripts/test-summary.mjs).
+// CI's reports go to VITEST_JSON_DIR (scripts/ci-reporters.mjs, scripts/test-summary.mjs).
 const reportDir = process.env.VITEST_JSON_DIR
 const reportName = process.env.VITEST_REPORT_NAME ?? 'server-pglite'
 
@@ -50,7 +51,7 @@ export default defineConfig({
     isolate: false,
     // Two cores: two test files at a time, each with its own database.
     maxWorkers: 2,
-    reporters: reportDir ? ['default', ['json', { outputFile: join(reportDir, `${reportName}.json`) }]] : ['default'],
+    reporters: ciReporters(reportName),
     coverage: {
       enabled: coverage,
       provider: 'v8',

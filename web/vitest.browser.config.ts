@@ -1,9 +1,6 @@
-import { join } from 'node:path'
 import { defineConfig } from 'vitest/config'
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
-
-// CI collects one JSON report per run in VITEST_JSON_DIR (see scripts/test-summary.mjs).
-const reportDir = process.env.VITEST_JSON_DIR
+import { ciReporters } from '../scripts/ci-reporters.mjs'
 
 // Browser tests drive the built app (web/dist) served by a real Caravan server in Chromium.
 // They run in Node (playwright-core), two files at a time: each file starts its own server (on a
@@ -39,6 +36,6 @@ export default defineConfig({
     // The started data folder every file's server starts from; with coverage on (COVERAGE=1),
     // maps Chromium's coverage onto web/src after the last file.
     globalSetup: ['test/data-template.ts', 'test/coverage-report.ts'],
-    reporters: reportDir ? ['default', ['json', { outputFile: join(reportDir, 'browser.json') }]] : ['default'],
+    reporters: ciReporters('browser'),
   },
 })

@@ -1,10 +1,7 @@
 import react from '@vitejs/plugin-react'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
-
-// CI collects one JSON report per run in VITEST_JSON_DIR (see scripts/test-summary.mjs).
-const reportDir = process.env.VITEST_JSON_DIR
+import { ciReporters } from '../scripts/ci-reporters.mjs'
 
 // Component tests: one component (the table, a form, a picker) rendered in happy-dom, driven with
 // Testing Library. Fast and in-process; whole pages in Chromium are the browser tests'
@@ -17,6 +14,6 @@ export default defineConfig({
     environment: 'happy-dom',
     setupFiles: ['test/components/setup.ts'],
     testTimeout: 15_000,
-    reporters: reportDir ? ['default', ['json', { outputFile: join(reportDir, 'web-components.json') }]] : ['default'],
+    reporters: ciReporters('web-components'),
   },
 })
