@@ -17,6 +17,9 @@ const RENEW_MS = 20_000
  * Many keys in one script assume one Redis, as Caravan does everywhere (a cluster would need them
  * in one hash slot).
  */
+/** Users asked about in one LIVE_NODES call, at most. */
+export const ONLINE_CHUNK = 1_000
+
 const LIVE_NODES = `
 local counts = {}
 for i, key in ipairs(KEYS) do counts[i] = redis.call('ZCOUNT', key, ARGV[1], '+inf') end
@@ -121,11 +124,17 @@ export function createPresence(options: { redis?: Redis; prefix?: string; nodeId
       const result = new Set(userIds.filter((id) => local.has(id)))
       const unknown = userIds.filter((id) => !result.has(id))
       if (!redis || !unknown.length) return result
-      // One command for them all: a chat send asks about every member held elsewhere.
-      const counts = (await redis.eval(LIVE_NODES, unknown.length, ...unknown.map(key), now())) as number[]
-      unknown.forEach((id, i) => {
-        if (counts[i] > 0) result.add(id)
-      })
+      // One command for up to ONLINE_CHUNK of them (a chat send asks about every member held
+      // elsewhere); a conversation list's members can be thousands, and one script over all of
+      // them would hold Redis for every other client meanwhile.
+      const at = now()
+      for (let from = 0; from < unknown.length; from += ONLINE_CHUNK) {
+        const chunk = unknown.slice(from, from + ONLINE_CHUNK)
+        const counts = (await redis.eval(LIVE_NODES, chunk.length, ...chunk.map(key), at)) as number[]
+        chunk.forEach((id, i) => {
+          if (counts[i] > 0) result.add(id)
+        })
+      }
       return result
     },
     onGone(listener) {
