@@ -1,6 +1,8 @@
 // The chat load: socket.io clients in conversations, a paced open-loop sender, and the latency of
 // every delivery. One message = one `message:send` from a random member; each other member's
 // `message:new` is one delivery, timed from the send (the text carries the sender and the time).
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { io, type Socket } from 'socket.io-client'
 import { positiveInt } from '../lib/env'
 
@@ -50,6 +52,29 @@ export async function connectAll(members: Member[], concurrency = 50): Promise<S
 }
 
 /**
+ * With BENCH_CHAT_TIMELINE=<dir>, each step writes <dir>/rate-<rate>-<ms>.tsv: per 100 ms of send
+ * time (wall clock, to lay beside vmstat or PostgreSQL's log), the deliveries and the worst latency.
+ * For finding what a stall lines up with; the summary does not use it.
+ */
+class Timeline {
+  private buckets = new Map<number, { n: number; max: number }>()
+  add(sentAt: number, latency: number) {
+    const key = Math.floor((performance.timeOrigin + sentAt) / 100)
+    const b = this.buckets.get(key) ?? { n: 0, max: 0 }
+    b.n++
+    b.max = Math.max(b.max, latency)
+    this.buckets.set(key, b)
+  }
+  write(dir: string, file: string) {
+    mkdirSync(dir, { recursive: true })
+    const lines = [...this.buckets]
+      .sort(([a], [b]) => a - b)
+      .map(([k, b]) => `${new Date(k * 100).toISOString()}\t${b.n}\t${b.max.toFixed(1)}`)
+    writeFileSync(join(dir, file), `at\tdeliveries\tmax_ms\n${lines.join('\n')}\n`)
+  }
+}
+
+/**
  * Sends at `rate` messages/s for `seconds` (ticks of 10 ms), then waits up to 3 s for the last
  * deliveries. `conversations[c]` lists the member indexes of conversation c.
  */
@@ -61,6 +86,7 @@ export async function runStep(
   ackedPerConversation: Map<string, number>,
 ): Promise<StepResult> {
   const latencies: number[] = []
+  const timeline = process.env.BENCH_CHAT_TIMELINE ? new Timeline() : undefined
   let deliveries = 0
   let stepId = Math.random().toString(36).slice(2, 8)
   const listeners = sockets.map((socket, index) => {
@@ -68,7 +94,9 @@ export async function runStep(
       const [step, sender, at] = m.text.split('|')
       if (step !== stepId || Number(sender) === index) return
       deliveries++
-      latencies.push(performance.now() - Number(at))
+      const latency = performance.now() - Number(at)
+      latencies.push(latency)
+      timeline?.add(Number(at), latency)
     }
     socket.on('message:new', on)
     return () => socket.off('message:new', on)
@@ -113,6 +141,7 @@ export async function runStep(
   while ((acked + errors < sent || deliveries < expected) && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 50))
   for (const off of listeners) off()
   stepId = ''
+  timeline?.write(process.env.BENCH_CHAT_TIMELINE!, `rate-${rate}-${Date.now()}.tsv`)
   latencies.sort((a, b) => a - b)
   const at = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : NaN)
   return {

@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 import { cleanup, runBench } from '../lib/cleanup'
 import { connectAdmin, freshDatabase } from '../lib/databases'
-import { cpuProfileArgs, machineInfo, positiveInt, withPglite } from '../lib/env'
+import { caravanNodeArgs, machineInfo, positiveInt, withPglite } from '../lib/env'
 import { benchDir, forkScript, startCaravan } from '../lib/processes'
 import { formatRatio, formatRate, printTable, writeResults } from '../lib/report'
 import { connectAll, findSustainable, type Member, type StepResult } from './harness'
@@ -139,7 +139,7 @@ async function main(): Promise<number> {
   const adminEnv = { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, RATE_LIMIT_PER_MINUTE: '1000000' }
 
   const pgUrl = await freshDatabase()
-  const one = await startCaravan({ databaseUrl: pgUrl, env: adminEnv, nodeArgs: cpuProfileArgs })
+  const one = await startCaravan({ databaseUrl: pgUrl, env: adminEnv, nodeArgs: caravanNodeArgs })
   rows.push(await measureCaravan('Caravan, PostgreSQL', [one.url], baseline))
   await one.stop()
 
@@ -153,15 +153,15 @@ async function main(): Promise<number> {
       SECRETS_KEY: 'bench-two-nodes-secrets-key-0123456789abcdef',
       REDIS_KEY_PREFIX: `caravan-bench-${Date.now()}:`,
     }
-    const a = await startCaravan({ databaseUrl: twoUrl, redisUrl: REDIS_URL, env: shared })
-    const b = await startCaravan({ databaseUrl: twoUrl, redisUrl: REDIS_URL, env: shared })
+    const a = await startCaravan({ databaseUrl: twoUrl, redisUrl: REDIS_URL, env: shared, nodeArgs: caravanNodeArgs })
+    const b = await startCaravan({ databaseUrl: twoUrl, redisUrl: REDIS_URL, env: shared, nodeArgs: caravanNodeArgs })
     rows.push(await measureCaravan('Caravan, 2 nodes over Redis', [a.url, b.url], baseline))
     await a.stop()
     await b.stop()
   }
 
   if (withPglite && !oneNode) {
-    const lite = await startCaravan({ env: adminEnv })
+    const lite = await startCaravan({ env: adminEnv, nodeArgs: caravanNodeArgs })
     rows.push(await measureCaravan('Caravan, PGlite', [lite.url], baseline))
     await lite.stop()
   }

@@ -21,12 +21,14 @@ export const adminUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@1
 export const withPglite = process.env.BENCH_PGLITE !== '0'
 
 /**
- * Diagnostics: with BENCH_CPU_PROFILE_DIR set, node options that make a measured Caravan write a V8
- * CPU profile there when it stops (read them with lib/profile-summary.ts); otherwise none.
+ * Node options for every measured Caravan: BENCH_NODE_ARGS (space-separated, e.g. V8's
+ * `--max-semi-space-size=64` or `--trace-gc`), and with BENCH_CPU_PROFILE_DIR set, those that make
+ * it write a V8 CPU profile there when it stops (read them with lib/profile-summary.ts).
  */
-export const cpuProfileArgs: string[] = process.env.BENCH_CPU_PROFILE_DIR
-  ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROFILE_DIR)}`]
-  : []
+export const caravanNodeArgs: string[] = [
+  ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ...(process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROFILE_DIR)}`] : []),
+]
 
 /**
  * Diagnostics for memory: BENCH_HEAP_LIMIT_MB caps a measured Caravan's V8 old space (a run that

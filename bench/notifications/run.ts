@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url'
 import type { BaselineResult } from './baseline'
 import { onCleanup, runBench } from '../lib/cleanup'
 import { connectAdmin, freshDatabase } from '../lib/databases'
-import { cpuProfileArgs, heapArgs, heapSnapshotDir, machineInfo, positiveInt, withPglite } from '../lib/env'
+import { caravanNodeArgs, heapArgs, heapSnapshotDir, machineInfo, positiveInt, withPglite } from '../lib/env'
 import { summarizeHeap, takeHeapSnapshot } from '../lib/heap'
 import { jsonPost, measure, statusCounts, type LoadSettings } from '../lib/load'
 import { pgCounters, perUnit } from '../lib/pgstats'
@@ -277,7 +277,7 @@ async function triggerBaseline(): Promise<{ row: Row; stop: () => Promise<void> 
 }
 
 async function triggerCaravan(database: Database, databaseUrl?: string): Promise<Row> {
-  const caravan = await startCaravan({ databaseUrl, role: 'api', env: adminEnv, nodeArgs: cpuProfileArgs })
+  const caravan = await startCaravan({ databaseUrl, role: 'api', env: adminEnv, nodeArgs: caravanNodeArgs })
   try {
     const { apiKey } = await prepareCaravan(caravan.url)
     const { user } = await call(caravan.url, 'POST', '/v1/auth/register', {
@@ -447,7 +447,7 @@ async function deliveryProgress(db: pg.Client, id: string): Promise<{ rows: numb
 /** Caravan (--role all) on a fresh PostgreSQL database, and a client of that database. */
 async function caravanOnPostgres() {
   const databaseUrl = await freshDatabase()
-  const caravan = await startCaravan({ databaseUrl, role: 'all', env: adminEnv, nodeArgs: [...cpuProfileArgs, ...heapArgs] })
+  const caravan = await startCaravan({ databaseUrl, role: 'all', env: adminEnv, nodeArgs: [...caravanNodeArgs, ...heapArgs] })
   const db = new pg.Client({ connectionString: databaseUrl })
   await db.connect()
   onCleanup(() => db.end())
@@ -658,7 +658,7 @@ async function pipelineCaravanPglite(): Promise<Row> {
   } finally {
     await lite.close()
   }
-  const caravan: Caravan = await startCaravan({ dataDir, role: 'all', env: adminEnv, nodeArgs: cpuProfileArgs })
+  const caravan: Caravan = await startCaravan({ dataDir, role: 'all', env: adminEnv, nodeArgs: caravanNodeArgs })
   try {
     const { adminToken, apiKey } = await prepareCaravan(caravan.url)
     await waitForWelcome(caravan.url, adminToken)

@@ -28,7 +28,7 @@ import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { onCleanup, runBench } from '../lib/cleanup'
 import { connectAdmin, freshDatabase } from '../lib/databases'
-import { cpuProfileArgs, machineInfo, positiveInt, withPglite } from '../lib/env'
+import { caravanNodeArgs, machineInfo, positiveInt, withPglite } from '../lib/env'
 import { settle, statusCounts } from '../lib/load'
 import { pgCounters, type PgCounters } from '../lib/pgstats'
 import { startStatementCounter } from '../lib/pgwire-count'
@@ -721,7 +721,7 @@ async function main() {
   await pgBaseline.stop()
 
   const caravanDb = await freshDatabase()
-  const caravanPg = await startCaravan({ databaseUrl: caravanDb, env: adminEnv, nodeArgs: cpuProfileArgs })
+  const caravanPg = await startCaravan({ databaseUrl: caravanDb, env: adminEnv, nodeArgs: caravanNodeArgs })
   const caravanStats = await pgStats(caravanDb)
   const preparedPg = await prepareCaravan(caravanPg)
   await checkCreate(preparedPg)
@@ -745,7 +745,7 @@ async function main() {
     const liteBaseline = await startBaseline('PGlite')
     rows.push(await measureBaseline('PGlite', liteBaseline))
     await liteBaseline.stop()
-    const caravanLite = await startCaravan({ env: adminEnv, nodeArgs: cpuProfileArgs })
+    const caravanLite = await startCaravan({ env: adminEnv, nodeArgs: caravanNodeArgs })
     const preparedLite = await prepareCaravan(caravanLite)
     await checkCreate(preparedLite)
     const liteCreates = await measureCreates('PGlite', preparedLite)

@@ -19,7 +19,7 @@ import { join } from 'node:path'
 import { call } from '../lib/call'
 import { runBench } from '../lib/cleanup'
 import { connectAdmin, freshDatabase } from '../lib/databases'
-import { cpuProfileArgs, machineInfo, positiveInt } from '../lib/env'
+import { caravanNodeArgs, machineInfo, positiveInt } from '../lib/env'
 import { measure, statusCounts } from '../lib/load'
 import { startStatementCounter } from '../lib/pgwire-count'
 import { benchDir, forkScript, startCaravan } from '../lib/processes'
@@ -229,7 +229,7 @@ async function main(): Promise<number> {
   const caravan = await startCaravan({
     databaseUrl: await freshDatabase(),
     env: { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password },
-    nodeArgs: cpuProfileArgs,
+    nodeArgs: caravanNodeArgs,
   })
   const { users, adminToken } = await prepare(caravan.url)
   const checks: string[] = []
