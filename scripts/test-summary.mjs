@@ -63,15 +63,21 @@ const steps = existsSync(stepsFile)
       .map((line) => line.split('\t'))
   : []
 for (const [step, status, report] of steps) {
-  if (status === '0' || reportFailures(report) > 0) continue
+  if (status === '0') continue
   const runFile = join(dir, 'runs', `${report}.json`)
   const errors = report && existsSync(runFile) ? JSON.parse(readFileSync(runFile, 'utf8')).unhandledErrors : []
-  console.log(`  ${step} exited ${status} with no failed test${errors.length ? `: ${errors.length} error(s) no test owned` : ''}`)
+  // Failed tests already count (and say why) for their step; its unowned errors are still shown.
+  const testsFailed = reportFailures(report) > 0
+  if (testsFailed && !errors.length) continue
+  const owned = errors.length ? `${errors.length} error(s) no test owned` : ''
+  console.log(
+    `  ${step} exited ${status} ${testsFailed ? `with failed tests and ${owned}` : `with no failed test${owned ? `: ${owned}` : ''}`}`,
+  )
   for (const e of errors) {
     console.log(`    ${e.message}${e.file ? ` (${e.file}${e.test ? ` › ${e.test}` : ''})` : ''}`)
     if (e.stack) console.log(e.stack.replace(/^\s*/gm, '      '))
   }
-  failed += Math.max(1, errors.length)
+  if (!testsFailed) failed += Math.max(1, errors.length)
 }
 
 if (files === 0) {

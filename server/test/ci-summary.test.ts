@@ -72,4 +72,16 @@ describe('CI summary', () => {
     expect(stdout).not.toContain('with no failed test')
     expect(last).toBe('tests: 3 passed, 1 failed, 0 skipped')
   })
+
+  it('still shows the errors no test owned beside failed tests, without counting them again', () => {
+    reports(3, 1)
+    steps('npm run test:server\t1\tserver-pglite')
+    mkdirSync(join(dir, 'runs'))
+    const error = { message: 'Error: left behind', stack: '', file: '/test/a.test.ts' }
+    writeFileSync(join(dir, 'runs', 'server-pglite.json'), JSON.stringify({ reason: 'failed', unhandledErrors: [error] }))
+    const { stdout, last } = summary()
+    expect(stdout).toContain('npm run test:server exited 1 with failed tests and 1 error(s) no test owned')
+    expect(stdout).toContain('Error: left behind (/test/a.test.ts)')
+    expect(last).toBe('tests: 3 passed, 1 failed, 0 skipped')
+  })
 })
