@@ -152,4 +152,39 @@ describe('shutdown that runs out of time', () => {
       await node.close()
     }
   })
+
+  it('waits a while longer for a job that outlives the timeout: its last statements run before the database closes', async () => {
+    const node = await startTestCaravan({ deferStart: true, env: { SHUTDOWN_TIMEOUT_SECONDS: '1' } })
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    let closed = false
+    try {
+      let started = false
+      let wrote = false
+      node.caravan.jobs.define({
+        name: 'test-late',
+        handler: async () => {
+          started = true
+          // Longer than the graceful timeout (1 s), shorter than the second one it is given.
+          await new Promise((resolve) => setTimeout(resolve, 1300))
+          await node.database.query('select 1')
+          wrote = true
+        },
+      })
+      await node.caravan.start()
+      await node.caravan.jobs.send('test-late', {})
+      await until(() => started)
+      await node.caravan.jobs.stop(1000)
+      expect(wrote).toBe(true)
+      await node.close()
+      closed = true
+      // Anything pg-boss still had to say to the closed pool would have been rejected by now.
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+      if (!closed) await node.close()
+    }
+  })
 })

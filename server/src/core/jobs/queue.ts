@@ -71,6 +71,16 @@ export function createJobs(options: JobsOptions) {
   const expireCheckMs = (options.expireCheckSeconds ?? 5) * 1000
   const deadLetterDays = options.deadLetterRetentionDays ?? 30
   const timers: ReturnType<typeof setInterval>[] = []
+  // Work pg-boss started that may outlive its stop: worker batches past the graceful timeout, and
+  // the periodic tasks. stop() waits for them before the database goes, since pg-boss records a
+  // batch's outcome without awaiting it: a statement on a closed pool would be an unhandled rejection.
+  const inFlight = new Set<Promise<unknown>>()
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work)
+    const done = () => void inFlight.delete(work)
+    work.then(done, done)
+    return work
+  }
   const statements = trackStatements(database.bossDb)
   const boss = new PgBoss({ db: statements.executor, schema: 'pgboss', ...timing })
   boss.on('error', (err) => logger.error({ err }, 'job queue error'))
@@ -174,7 +184,7 @@ export function createJobs(options: JobsOptions) {
     const timer = setInterval(() => {
       if (!started || running) return
       running = true
-      task()
+      void track(task())
         .catch((err) => logger.warn({ err }, `${what} failed`))
         .finally(() => (running = false))
     }, ms)
@@ -214,23 +224,26 @@ export function createJobs(options: JobsOptions) {
         const workerId: string = await boss.work(
           def.name,
           { batchSize, includeMetadata: true, pollingIntervalSeconds: 1 },
-          async (jobs: PgBoss.JobWithMetadata<any>[]) => {
-            const errors = await Promise.all(jobs.map((job) => runOne(def, job)))
-            const failed = jobs.filter((_, i) => errors[i] !== undefined)
-            // Fail only the jobs that threw; pg-boss then completes the rest of the batch.
-            for (const [i, job] of jobs.entries()) {
-              if (errors[i] !== undefined) {
-                const err = errors[i] as Error
-                await boss.fail(def.name, job.id, { message: err?.message ?? String(err) })
-              }
-            }
-            // More may be waiting: a full batch, or jobs that queued follow-ups (a fan-out's next
-            // chunk) while they ran. Skip the polling sleep; an empty fetch costs one query.
-            if (jobs.length > 0 && failed.length === 0) boss.notifyWorker(workerId)
-          },
+          (jobs: PgBoss.JobWithMetadata<any>[]) => track(runBatch(def, workerId, jobs)),
         )
       }
     }
+  }
+
+  /** One batch a worker fetched: each job run; those that threw failed, the rest completed by pg-boss. */
+  async function runBatch(def: JobDefinition<any>, workerId: string, jobs: PgBoss.JobWithMetadata<any>[]) {
+    const errors = await Promise.all(jobs.map((job) => runOne(def, job)))
+    const failed = jobs.filter((_, i) => errors[i] !== undefined)
+    // Fail only the jobs that threw; pg-boss then completes the rest of the batch.
+    for (const [i, job] of jobs.entries()) {
+      if (errors[i] !== undefined) {
+        const err = errors[i] as Error
+        await boss.fail(def.name, job.id, { message: err?.message ?? String(err) })
+      }
+    }
+    // More may be waiting: a full batch, or jobs that queued follow-ups (a fan-out's next
+    // chunk) while they ran. Skip the polling sleep; an empty fetch costs one query.
+    if (jobs.length > 0 && failed.length === 0) boss.notifyWorker(workerId)
   }
 
   async function stop(timeoutMs: number) {
@@ -239,7 +252,18 @@ export function createJobs(options: JobsOptions) {
     for (const timer of timers.splice(0)) clearInterval(timer)
     // Graceful: wait for jobs in flight up to timeoutMs, then fail (= release for retry) the rest.
     await boss.stop({ graceful: timeoutMs > 0, wait: true, timeout: Math.max(1000, timeoutMs) })
-    // The outcomes of the last jobs may still be on their way (tracked-statements.ts).
+    // Work pg-boss started may still be going: a batch that outlived the graceful timeout (its jobs
+    // already released for a retry), a fetch in flight whose jobs then run, a periodic task, and the
+    // outcomes pg-boss records without awaiting them (tracked-statements.ts). It finishes against an
+    // open database, for as long again at most.
+    const deadline = Date.now() + Math.max(1000, timeoutMs)
+    for (;;) {
+      await statements.settled()
+      // A turn of the event loop: a fetch's answer starts its batch, a batch's end issues its outcome.
+      await new Promise((resolve) => setImmediate(resolve))
+      if (!inFlight.size || Date.now() >= deadline) break
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, deadline - Date.now()).unref())])
+    }
     await statements.settled()
   }
 
