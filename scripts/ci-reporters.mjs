@@ -5,7 +5,7 @@
 //   an error thrown after its test finished). Vitest fails such a run with every test passed and
 //   its JSON report has no place for them: without this file the summary would say "0 failed".
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 class RunReporter {
   constructor(outputFile) {
@@ -20,7 +20,7 @@ class RunReporter {
       test: e.VITEST_TEST_NAME,
       file: e.VITEST_TEST_PATH,
     }))
-    mkdirSync(join(this.outputFile, '..'), { recursive: true })
+    mkdirSync(dirname(this.outputFile), { recursive: true })
     writeFileSync(this.outputFile, JSON.stringify({ reason, unhandledErrors: errors }, null, 2))
   }
 }

@@ -10,7 +10,7 @@ import PgBoss from 'pg-boss'
 import type { Logger } from 'pino'
 import type { Database, Executor } from '../db/client'
 import type { Metrics } from '../metrics/registry'
-import { trackStatements } from './tracked-statements'
+import { trackInFlight, trackStatements } from './tracked-statements'
 
 export interface JobDefinition<T> {
   name: string
@@ -74,13 +74,7 @@ export function createJobs(options: JobsOptions) {
   // Work pg-boss started that may outlive its stop: worker batches past the graceful timeout, and
   // the periodic tasks. stop() waits for them before the database goes, since pg-boss records a
   // batch's outcome without awaiting it: a statement on a closed pool would be an unhandled rejection.
-  const inFlight = new Set<Promise<unknown>>()
-  const track = <T>(work: Promise<T>): Promise<T> => {
-    inFlight.add(work)
-    const done = () => void inFlight.delete(work)
-    work.then(done, done)
-    return work
-  }
+  const batches = trackInFlight()
   const statements = trackStatements(database.bossDb)
   const boss = new PgBoss({ db: statements.executor, schema: 'pgboss', ...timing })
   boss.on('error', (err) => logger.error({ err }, 'job queue error'))
@@ -184,7 +178,8 @@ export function createJobs(options: JobsOptions) {
     const timer = setInterval(() => {
       if (!started || running) return
       running = true
-      void track(task())
+      void batches
+        .track(task())
         .catch((err) => logger.warn({ err }, `${what} failed`))
         .finally(() => (running = false))
     }, ms)
@@ -224,7 +219,7 @@ export function createJobs(options: JobsOptions) {
         const workerId: string = await boss.work(
           def.name,
           { batchSize, includeMetadata: true, pollingIntervalSeconds: 1 },
-          (jobs: PgBoss.JobWithMetadata<any>[]) => track(runBatch(def, workerId, jobs)),
+          (jobs: PgBoss.JobWithMetadata<any>[]) => batches.track(runBatch(def, workerId, jobs)),
         )
       }
     }
@@ -261,8 +256,8 @@ export function createJobs(options: JobsOptions) {
       await statements.settled()
       // A turn of the event loop: a fetch's answer starts its batch, a batch's end issues its outcome.
       await new Promise((resolve) => setImmediate(resolve))
-      if (!inFlight.size || Date.now() >= deadline) break
-      await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, deadline - Date.now()).unref())])
+      if (!batches.size || Date.now() >= deadline) break
+      await Promise.race([batches.settled(), new Promise((resolve) => setTimeout(resolve, deadline - Date.now()).unref())])
     }
     await statements.settled()
   }
