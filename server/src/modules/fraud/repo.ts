@@ -196,8 +196,12 @@ const lockStatement = compiled(
     (select set_config('enable_bitmapscan', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)) as plan`,
 )
 
-const takenKeys = (): SQL => sql`select null, null, null, ${t.dedupeKey}, null, null, null, null, null, null from ${t}
-  where ${t.dedupeKey} = any(${sql.placeholder('keys')}::text[])`
+// One index probe per key: the statement's generic plan is made once per connection, and made
+// while the table was small (a new deployment) a `dedupe_key = any(…)` was planned as a scan of the
+// whole table, which it stayed as the table grew (measured: 3.4 ms a batch against 0.5).
+const takenKeys = (): SQL => sql`select null, null, null, f.dedupe_key, null, null, null, null, null, null
+  from unnest(${sql.placeholder('keys')}::text[]) as k(key)
+  cross join lateral (select ${t.dedupeKey} as dedupe_key from ${t} where ${t.dedupeKey} = k.key limit 1) f`
 
 /**
  * The velocity statement, one per shape (which of its three parts a batch needs), each built once.
