@@ -27,15 +27,15 @@ afterAll(async () => {
 const myWallet = async (token = customer.token) => (await api(t, 'GET', '/v1/me/wallet', token)).body
 const irr = async (token = customer.token) => (await myWallet(token)).balances.find((b: { currency: string }) => b.currency === 'IRR')
 
-/** Credits a wallet through an admin adjustment. */
-async function fund(userId: string, amount: string) {
+/** Credits a wallet through an admin adjustment (once per key). */
+async function fund(userId: string, amount: string, key = `fund-${userId}`) {
   const res = await api(
     t,
     'POST',
     '/v1/admin/wallet/adjustments',
     admin,
     { userId, currency: 'IRR', amount, reason: 'test funds' },
-    { 'idempotency-key': `fund-${userId}` },
+    { 'idempotency-key': key },
   )
   expect(res.status).toBe(201)
 }
@@ -404,6 +404,52 @@ describe('transfers between users', () => {
       [bob.user.id],
     )
     expect(rows[0]).toEqual({ n: 2 })
+  })
+
+  it('answer a retried Idempotency-Key with the transfer it made, never a second: at once, afterwards, and refused for another transfer', async () => {
+    const [alice, bob] = [await registerUser(t), await registerUser(t, { name: 'Bob' })]
+    await fund(alice.user.id, '1000')
+    const rent = { to: bob.user.id, amount: '100', currency: 'IRR', note: 'اجاره' }
+    // Twenty at once with one key (written in one batch or several): one transfer, twenty answers of it.
+    const at = await Promise.all(Array.from({ length: 20 }, () => send(alice.accessToken, rent, 'rent')))
+    expect(at.map((r) => r.status)).toEqual(Array(20).fill(201))
+    expect(new Set(at.map((r) => r.body.transferId)).size).toBe(1)
+    expect(at.filter((r) => r.headers['idempotent-replayed'] !== 'true')).toHaveLength(1)
+    expect((await irr(alice.accessToken)).balance).toBe('900')
+    // Afterwards, naming bob another way: the same transfer, the balance as it stands.
+    const again = await send(alice.accessToken, { ...rent, to: { email: bob.user.email } }, 'rent')
+    expect(again.status).toBe(201)
+    expect(again.headers['idempotent-replayed']).toBe('true')
+    expect(again.body).toMatchObject({ transferId: at[0].body.transferId, amount: '100', to: { id: bob.user.id, name: 'Bob' } })
+    expect(again.body.balance.balance).toBe('900')
+    // The key with another transfer: refused, nothing moved.
+    for (const other of [
+      { ...rent, amount: '101' },
+      { ...rent, note: 'rent' },
+      { ...rent, currency: 'USD' },
+    ]) {
+      const res = await send(alice.accessToken, other, 'rent')
+      expect([res.status, res.body.type]).toEqual([422, expect.stringContaining('idempotency_mismatch')])
+    }
+    // Another user's same key is theirs alone.
+    await fund(bob.user.id, '10')
+    expect((await send(bob.accessToken, { to: alice.user.id, amount: '10', currency: 'IRR' }, 'rent')).status).toBe(201)
+    // A refused transfer moved nothing: its retry is tried again, and goes through once it can.
+    const big = { to: bob.user.id, amount: '1500', currency: 'IRR' }
+    expect((await send(alice.accessToken, big, 'big')).status).toBe(409)
+    await fund(alice.user.id, '1000', `more-${alice.user.id}`)
+    const through = await send(alice.accessToken, big, 'big')
+    expect([through.status, through.headers['idempotent-replayed']]).toEqual([201, undefined])
+    expect((await send(alice.accessToken, big, 'big')).headers['idempotent-replayed']).toBe('true')
+    expect((await irr(alice.accessToken)).balance).toBe('410')
+    expect((await irr(bob.accessToken)).balance).toBe('1600')
+    // The transfer is the key's record: the shared Idempotency-Key store holds nothing for it.
+    const { rows } = await t.database.query(
+      `select (select count(*)::int from ledger_transfers where idempotency_key in ('rent', 'big')) as transfers,
+        (select count(*)::int from idempotency_keys where key in ('rent', 'big')) as stored`,
+    )
+    expect(rows[0]).toEqual({ transfers: 3, stored: 0 })
+    expect((await api(t, 'GET', '/v1/admin/wallet/check', admin)).body).toMatchObject({ ok: true, violations: [] })
   })
 
   it('keep to the limits per transfer and per day, whatever runs at once', async () => {

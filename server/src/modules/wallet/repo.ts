@@ -26,7 +26,7 @@ export type NewPosting = Pick<PostingRow, 'transferId' | 'accountId' | 'amount' 
 /** A direct (posted) transfer as a batch writes it. */
 export type NewPostedTransfer = Pick<
   TransferRow,
-  'id' | 'debitAccountId' | 'creditAccountId' | 'amount' | 'currency' | 'kind' | 'memo' | 'createdBy' | 'createdAt'
+  'id' | 'debitAccountId' | 'creditAccountId' | 'amount' | 'currency' | 'kind' | 'memo' | 'createdBy' | 'idempotencyKey' | 'createdAt'
 >
 export type WalletPaymentRow = typeof walletPayments.$inferSelect
 export type WithdrawalRow = typeof walletWithdrawals.$inferSelect
@@ -48,6 +48,16 @@ async function open(x: Executor, row: typeof ledgerAccounts.$inferInsert, where:
   const [opened] = await x.select().from(ledgerAccounts).where(where)
   return opened
 }
+
+/** byIdempotencyKeys, built once: every transfer batch whose requests carry keys runs it. */
+const keyPairs = unnestColumns('', {
+  created_by: ['text', (k: { createdBy: string; key: string }) => k.createdBy],
+  key: ['text', (k) => k.key],
+})
+const selectByKeys = compiledSelect(
+  ledgerTransfers,
+  () => sql`where idempotency_key is not null and (created_by, idempotency_key) in (select created_by, key from ${keyPairs.rows})`,
+)
 
 /** lockWallets, built once (core/db/prepared.ts): every transfer batch runs it. */
 const walletPairs = unnestColumns('', {
@@ -225,6 +235,7 @@ export const transfersRepo = {
       posted_amount: ['numeric', (r) => r.amount.toString()],
       memo: ['text', (r) => r.memo],
       created_by: ['text', (r) => r.createdBy],
+      idempotency_key: ['text', (r) => r.idempotencyKey],
       resolved_at: ['timestamptz', (r) => r.createdAt.toISOString()],
       created_at: ['timestamptz', (r) => r.createdAt.toISOString()],
     })
@@ -247,6 +258,10 @@ export const transfersRepo = {
       .orderBy(asc(ledgerTransfers.expiresAt))
       .limit(limit)
     return rows.map((r) => r.id)
+  },
+  /** The transfers these requests (by who sent them and their Idempotency-Key) made already. */
+  async byIdempotencyKeys(x: Executor, keys: readonly { createdBy: string; key: string }[]): Promise<TransferRow[]> {
+    return keys.length ? selectByKeys(x, keyPairs.values(keys)) : []
   },
   async byIds(x: Executor, ids: string[]): Promise<TransferRow[]> {
     if (ids.length === 0) return []

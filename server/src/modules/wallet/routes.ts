@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import { currentUser, type Auth } from '../../core/http/auth'
 import { clientContext } from '../../core/http/client-context'
-import type { Idempotency } from '../../core/http/idempotency'
+import { idempotencyInService, type Idempotency } from '../../core/http/idempotency'
 import { route, type App } from '../../core/http/route'
 import { IdParams, Page, RefTo } from '../../core/http/schemas'
 import * as S from './schemas'
@@ -71,14 +71,19 @@ export function walletRoutes(app: App, deps: { wallet: WalletService; auth: Auth
     tags,
     access: signedIn,
     errors: [403, 409, 422],
-    idempotency: deps.idempotency,
+    // The key is kept on the transfer itself (transfer-batches.ts): a retry finds the transfer it made.
+    idempotency: idempotencyInService,
     moneyWrite: true,
     deviceId: true,
     summary: 'Send money from my wallet to another user’s',
     description:
-      'Within the currency’s limits (422 wallet_limit_exceeded: per transfer and per 24 hours); 409 insufficient_funds when the wallet cannot cover it. The recipient is a Caravan id, `{externalId}` or `{email}`. Fraud rules may refuse it (403 fraud_blocked, nothing written).',
+      'Within the currency’s limits (422 wallet_limit_exceeded: per transfer and per 24 hours); 409 insufficient_funds when the wallet cannot cover it. The recipient is a Caravan id, `{externalId}` or `{email}`. Fraud rules may refuse it (403 fraud_blocked, nothing written). Send an Idempotency-Key: a retry moves nothing and answers the transfer the key made (marked `Idempotent-Replayed: true`, with the wallet’s balance as it stands); the key with another transfer is refused (422 idempotency_mismatch); a refused transfer moved nothing, so its retry is tried again.',
     schema: { body: S.TransferBody, response: { 201: S.TransferResult } },
-    handler: async (request, reply) => reply.code(201).send(await w.transfer(request.principal!, request.body, clientContext(request))),
+    handler: async (request, reply) => {
+      const { replayed, answer } = await w.transfer(request.principal!, request.body, clientContext(request), request.idempotency?.key)
+      if (replayed) reply.header('idempotent-replayed', 'true')
+      return reply.code(201).send(answer)
+    },
   })
   route(app, {
     method: 'GET',

@@ -425,15 +425,26 @@ export function createWalletService(deps: WalletDeps) {
    * with the transfers that arrive at the same time (transfer-batches.ts: both wallets locked, so
    * the day's total cannot be raced past its limit), its fraud check decided in the same transaction.
    */
-  async function transfer(principal: Principal, body: TransferBody, client: ClientContext = {}) {
+  async function transfer(principal: Principal, body: TransferBody, client: ClientContext = {}, idempotencyKey?: string) {
     if (principal.kind !== 'user') throw new AppError('forbidden', 'A wallet sends for its own user: sign in as that user')
     const amount = BigInt(body.amount)
     const id = newId()
     const { userId } = principal
+    // A retry is assessed once (its first assessment answers it), as a payment's is.
+    const dedupeKey = idempotencyKey === undefined ? undefined : `${principalKey(principal)}:${idempotencyKey}`
     // The recipient and the sender's fraud facts are read together (one read of both users).
     const [recipient, check] = await Promise.all([
       recipientOf(body.to),
-      deps.fraud.prepareCheck({ operation: 'transfer', userId, amount, currency: body.currency, ref: id, actor: principal, client }),
+      deps.fraud.prepareCheck({
+        operation: 'transfer',
+        userId,
+        amount,
+        currency: body.currency,
+        ref: id,
+        actor: principal,
+        client,
+        dedupeKey,
+      }),
     ])
     const to = recipient.id
     if (to === userId)
@@ -451,8 +462,18 @@ export function createWalletService(deps: WalletDeps) {
       actor: principal,
       perDay: limit?.perDay ? BigInt(limit.perDay) : undefined,
       check,
+      idempotencyKey: idempotencyKey ?? null,
     })
-    return { transferId: id, amount: body.amount, currency: body.currency, to: recipient, balance: balanceView(written.from) }
+    return {
+      replayed: written.replayed,
+      answer: {
+        transferId: written.transferId,
+        amount: body.amount,
+        currency: body.currency,
+        to: recipient,
+        balance: balanceView(written.from),
+      },
+    }
   }
 
   /** A request to pay money out: its amount is held (409 when the wallet cannot cover it) until an admin decides. */

@@ -83,10 +83,18 @@ export const ledgerTransfers = pgTable(
     memo: text('memo'),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     createdBy: text('created_by').notNull(),
+    /**
+     * The Idempotency-Key of the request that made it (a user's transfer): the transfer is the
+     * record, so a retry finds it, even after a crash between its commit and the answer.
+     */
+    idempotencyKey: text('idempotency_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   },
   (t) => [
+    uniqueIndex('ledger_transfers_idempotency')
+      .on(t.createdBy, t.idempotencyKey)
+      .where(sql`idempotency_key is not null`),
     index('ledger_transfers_debit').on(t.debitAccountId, t.id),
     index('ledger_transfers_credit').on(t.creditAccountId, t.id),
     index('ledger_transfers_pending')

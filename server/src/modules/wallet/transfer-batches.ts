@@ -8,6 +8,10 @@
 // again alone). The batch's fraud checks are decided first, in the same transaction (a blocked
 // transfer writes nothing but its assessment). The single transfers of the rest of the wallet go
 // through ledger.ts.
+// A transfer keeps its request's Idempotency-Key on its row: after the sender's fraud lock (which
+// every transfer of that sender waits for, on any node) the batch reads which of its keys made a
+// transfer already, and those requests are answered by it instead of moving money again; a key
+// sent twice in one batch is made once, its twin answered by the first's outcome.
 import type { Audit, AuditEntry } from '../../core/audit/service'
 import type { Db } from '../../core/db/client'
 import { createGroupCommit, type ItemResult } from '../../core/db/group-commit'
@@ -17,7 +21,7 @@ import { principalKey, type Principal } from '../../core/http/auth'
 import { AppError } from '../../core/http/errors'
 import type { Currency } from '../../core/money/currency'
 import type { FraudChecks, PreparedCheck } from '../fraud'
-import { accountsRepo, transfersRepo, type AccountRow, type NewPostedTransfer, type NewPosting } from './repo'
+import { accountsRepo, transfersRepo, type AccountRow, type NewPostedTransfer, type NewPosting, type TransferRow } from './repo'
 
 const DAY_MS = 86_400_000
 
@@ -34,12 +38,18 @@ export interface TransferRequest {
   perDay?: bigint
   /** The transfer's fraud check, decided in the batch's transaction. */
   check: PreparedCheck
+  /** The request's Idempotency-Key: kept on the transfer, which answers the key's retries. */
+  idempotencyKey: string | null
 }
 
 export interface TransferWritten {
-  /** Both wallets right after this transfer (not after the rest of its batch). */
+  /** The transfer made: this request's, or for a replay the one the key made before. */
+  transferId: string
+  /** Both wallets right after this transfer (not after the rest of its batch); for a replay, as they stand. */
   from: AccountRow
   to: AccountRow
+  /** The key's transfer was made before (by an earlier request or this batch's twin): nothing moved now. */
+  replayed: boolean
 }
 
 const emptyWallet = (userId: string, currency: Currency): AccountRow => ({
@@ -61,6 +71,29 @@ class OpenedMeanwhile extends Error {
 }
 
 const balance = (a: AccountRow) => a.creditsPosted - a.debitsPosted
+const keyOf = (item: TransferRequest) =>
+  item.idempotencyKey === null ? [] : [{ createdBy: principalKey(item.actor), key: item.idempotencyKey }]
+/** The same key with the same request (a retry), not another request reusing the key. */
+const sameRequest = (a: TransferRequest, b: TransferRequest) =>
+  a.toUserId === b.toUserId && a.amount === b.amount && a.currency === b.currency && a.memo === b.memo
+
+/** The answer to a retry of a transfer made before: the wallets as they stand, or 422 when the key was used for another transfer. */
+function replay(
+  item: TransferRequest,
+  made: TransferRow,
+  wallet: (userId: string, currency: Currency) => AccountRow,
+): ItemResult<TransferWritten> {
+  const from = wallet(item.fromUserId, item.currency)
+  const to = wallet(item.toUserId, item.currency)
+  const same =
+    made.debitAccountId === from.id &&
+    made.creditAccountId === to.id &&
+    made.amount === item.amount &&
+    made.currency === item.currency &&
+    made.memo === item.memo
+  if (!same) return { ok: false, error: new AppError('idempotency_mismatch') }
+  return { ok: true, value: { transferId: made.id, from: { ...from }, to: { ...to }, replayed: true } }
+}
 const walletKey = (userId: string, currency: Currency) => `${userId}:${currency}`
 
 export function createTransferBatches(deps: {
@@ -126,7 +159,27 @@ export function createTransferBatches(deps: {
         const m = moves.get(id) ?? { id, debits: 0n, credits: 0n }
         moves.set(id, { id, debits: m.debits + debits, credits: m.credits + credits })
       }
+      const made = new Map(
+        (await transfersRepo.byIdempotencyKeys(tx, items.flatMap(keyOf))).map((t) => [`${t.createdBy}\n${t.idempotencyKey}`, t]),
+      )
+      // A key's first request in this batch, and its outcome, for its twins.
+      const firsts = new Map<string, { item: TransferRequest; result: ItemResult<TransferWritten> }>()
       const results = items.map((item, n): ItemResult<TransferWritten> => {
+        const key = keyOf(item)[0]
+        const id = key && `${key.createdBy}\n${key.key}`
+        const before = id ? made.get(id) : undefined
+        if (before) return replay(item, before, wallet)
+        const twin = id ? firsts.get(id) : undefined
+        if (twin) {
+          if (!sameRequest(item, twin.item)) return { ok: false, error: new AppError('idempotency_mismatch') }
+          const { result } = twin
+          return result.ok ? { ok: true, value: { ...result.value, replayed: true } } : result
+        }
+        const result = apply(item, n)
+        if (id) firsts.set(id, { item, result })
+        return result
+      })
+      function apply(item: TransferRequest, n: number): ItemResult<TransferWritten> {
         const verdict = verdicts[n]
         if (!verdict.ok) return verdict
         const from = wallet(item.fromUserId, item.currency)
@@ -149,6 +202,7 @@ export function createTransferBatches(deps: {
           kind: 'transfer',
           memo: item.memo,
           createdBy: principalKey(item.actor),
+          idempotencyKey: item.idempotencyKey,
           createdAt: now,
         })
         postings.push(
@@ -162,11 +216,11 @@ export function createTransferBatches(deps: {
           targetId: item.toUserId,
           data: { transferId: id, amount: amount.toString(), currency },
         })
-        const written = { from: { ...from }, to: { ...to } }
+        const written = { transferId: id, from: { ...from }, to: { ...to }, replayed: false }
         raise(deps.changed(written.from))
         raise(deps.changed(written.to))
         return { ok: true, value: written }
-      })
+      }
       const credited = new Set(transfers.map((t) => t.creditAccountId))
       const opening = [...unopened.values()].filter((w) => credited.has(w.id))
       // Another transaction opened one of them first (its insert waited for that commit): this try
