@@ -2493,7 +2493,7 @@ export interface paths {
         put?: never;
         /**
          * Send money from my wallet to another user’s
-         * @description Within the currency’s limits (422 wallet_limit_exceeded: per transfer and per 24 hours); 409 insufficient_funds when the wallet cannot cover it. The recipient is a Caravan id, `{externalId}` or `{email}`. Fraud rules may refuse it (403 fraud_blocked, nothing written).
+         * @description Within the currency’s limits (422 wallet_limit_exceeded: per transfer and per 24 hours); 409 insufficient_funds when the wallet cannot cover it. The recipient is a Caravan id, `{externalId}` or `{email}`. Fraud rules may refuse it (403 fraud_blocked, nothing written). Send an Idempotency-Key: a retry moves nothing and answers the transfer the key made (marked `Idempotent-Replayed: true`, with the wallet’s balance as it stands); the key with another transfer is refused (422 idempotency_mismatch); a refused transfer moved nothing, so its retry is tried again.
          */
         post: operations["transferFromWallet"];
         delete?: never;
