@@ -9,6 +9,7 @@ import { payAtTestGateway } from '../helpers/payments'
 import { until } from '../helpers/wait'
 import { ledger } from '../../src/modules/wallet/ledger'
 import { accountsRepo, walletPaymentsRepo } from '../../src/modules/wallet/repo'
+import { derivedId, newId } from '../../src/core/db/ids'
 
 let t: TestCaravan
 let admin: string
@@ -536,6 +537,102 @@ describe('transfers between users', () => {
     expect(await myWallet(bob.accessToken)).toMatchObject({ balances: [], holds: [] })
     expect((await api(t, 'PATCH', '/v1/admin/wallet/settings', customer.token, { transferLimits: {} })).status).toBe(403)
     expect((await api(t, 'PATCH', '/v1/admin/wallet/settings', admin, { transferLimits: { IRR: { perDay: '0' } } })).status).toBe(400)
+  })
+})
+
+describe('a request run again after a crash past its commit', () => {
+  /**
+   * As if the process was killed after the request committed and before its answer was stored:
+   * the key's claim left running, over a minute ago, so the shared store runs the retry again.
+   */
+  async function answerLost(key: string) {
+    const { rows } = await t.database.query(
+      `update idempotency_keys set state = 'running', status_code = null, response_body = null,
+        created_at = now() - interval '2 minutes' where key = $1 returning key`,
+      [key],
+    )
+    expect(rows).toHaveLength(1)
+  }
+  const post = (url: string, token: string, body: unknown, key: string) => api(t, 'POST', url, token, body, { 'idempotency-key': key })
+
+  it('moves no money twice: an adjustment, a payment from the wallet and a withdrawal answer what they made', async () => {
+    const user = await registerUser(t)
+    const adjustment = { userId: user.user.id, currency: 'IRR', amount: '9000', reason: 'جبران خسارت' }
+    const adjusted = await post('/v1/admin/wallet/adjustments', admin, adjustment, 'lost-adjust')
+    expect(adjusted.status).toBe(201)
+    await answerLost('lost-adjust')
+    const adjustedAgain = await post('/v1/admin/wallet/adjustments', admin, adjustment, 'lost-adjust')
+    expect([adjustedAgain.status, adjustedAgain.body.transferId]).toEqual([201, adjusted.body.transferId])
+    expect((await irr(user.accessToken)).balance).toBe('9000')
+
+    const order = { amount: '2000', currency: 'IRR', purpose: { type: 'order', ref: 'lost-1' } }
+    const paid = await post('/v1/wallet/payments', user.accessToken, order, 'lost-pay')
+    expect(paid.status).toBe(201)
+    await answerLost('lost-pay')
+    const paidAgain = await post('/v1/wallet/payments', user.accessToken, order, 'lost-pay')
+    expect([paidAgain.status, paidAgain.body.id, paidAgain.body.status]).toEqual([201, paid.body.id, 'succeeded'])
+    expect(paidAgain.body.balance.balance).toBe('7000')
+
+    const withdrawal = { amount: '3000', currency: 'IRR', destination: 'IR06 2960 0000 0010 0324 2000 01' }
+    const asked = await post('/v1/wallet/withdrawals', user.accessToken, withdrawal, 'lost-withdraw')
+    expect(asked.status).toBe(201)
+    await answerLost('lost-withdraw')
+    const askedAgain = await post('/v1/wallet/withdrawals', user.accessToken, withdrawal, 'lost-withdraw')
+    expect([askedAgain.status, askedAgain.body.id]).toEqual([201, asked.body.id])
+
+    expect(await irr(user.accessToken)).toEqual({ currency: 'IRR', balance: '7000', held: '3000', available: '4000' })
+    const { rows } = await t.database.query(
+      `select (select count(*)::int from wallet_payments where user_id = $1) as payments,
+        (select count(*)::int from wallet_withdrawals where user_id = $1) as withdrawals,
+        (select count(*)::int from audit_log where target_id = $1::text and action = 'wallet.adjusted') as adjustments,
+        (select count(*)::int from fraud_assessments where user_id = $1) as assessments`,
+      [user.user.id],
+    )
+    expect(rows[0]).toEqual({ payments: 1, withdrawals: 1, adjustments: 1, assessments: 2 })
+    expect((await api(t, 'GET', '/v1/admin/wallet/check', admin)).body).toMatchObject({ ok: true, violations: [] })
+  })
+
+  it('a payment whose hold was made before the crash goes on with that payment, once', async () => {
+    const user = await registerUser(t)
+    await fund(user.user.id, '5000')
+    // What the first phase left when the process died: the key's hold and its processing payment.
+    const paymentId = newId()
+    const holdId = derivedId('wallet-payment-key', `user:${user.user.id}\nhalf-pay`)
+    await t.database.db.transaction(async (tx) => {
+      const w = await accountsRepo.wallet(tx, user.user.id, 'IRR')
+      const revenue = await accountsRepo.platform(tx, 'revenue', 'IRR')
+      const pending = { expiresAt: new Date(Date.now() + 600_000) }
+      const by = `user:${user.user.id}`
+      await ledger.transfer(tx, {
+        id: holdId,
+        debitAccountId: w.id,
+        creditAccountId: revenue.id,
+        amount: 1500n,
+        currency: 'IRR',
+        kind: 'payment',
+        pending,
+        createdBy: by,
+      })
+      await walletPaymentsRepo.insert(tx, {
+        id: paymentId,
+        userId: user.user.id,
+        amount: 1500n,
+        currency: 'IRR',
+        purposeType: 'order',
+        purposeRef: 'half-1',
+        status: 'processing',
+        holdId,
+        createdBy: by,
+      })
+    })
+    expect(await irr(user.accessToken)).toEqual({ currency: 'IRR', balance: '5000', held: '1500', available: '3500' })
+    const order = { amount: '1500', currency: 'IRR', purpose: { type: 'order', ref: 'half-1' } }
+    const again = await post('/v1/wallet/payments', user.accessToken, order, 'half-pay')
+    expect([again.status, again.body.id, again.body.status]).toEqual([201, paymentId, 'succeeded'])
+    expect(await irr(user.accessToken)).toEqual({ currency: 'IRR', balance: '3500', held: '0', available: '3500' })
+    const { rows } = await t.database.query(`select count(*)::int as n from wallet_payments where user_id = $1`, [user.user.id])
+    expect(rows[0]).toEqual({ n: 1 })
+    expect((await api(t, 'GET', '/v1/admin/wallet/check', admin)).body).toMatchObject({ ok: true, violations: [] })
   })
 })
 

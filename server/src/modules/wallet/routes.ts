@@ -62,7 +62,9 @@ export function walletRoutes(app: App, deps: { wallet: WalletService; auth: Auth
       'The amount is held on the wallet, then moved to the merchant; a wallet that cannot cover it answers 409 insufficient_funds and nothing is written. Send an Idempotency-Key: a retry answers the first result. Fraud rules may refuse it (403 fraud_blocked, nothing written).',
     schema: { body: S.WalletPaymentBody, response: { 201: S.WalletPaymentResult } },
     handler: async (request, reply) =>
-      reply.code(201).send(await w.pay(request.principal!, request.body, { client: clientContext(request) })),
+      reply
+        .code(201)
+        .send(await w.pay(request.principal!, request.body, { client: clientContext(request), idempotencyKey: request.idempotency?.key })),
   })
   route(app, {
     method: 'POST',
@@ -125,7 +127,8 @@ export function walletRoutes(app: App, deps: { wallet: WalletService; auth: Auth
     description:
       'The amount is held on the wallet (409 insufficient_funds when it cannot be) until an admin approves or rejects the request; a rejected or expired request (30 days) gives it back. Fraud rules may refuse it (403 fraud_blocked, nothing written) or send it to review: it cannot be approved until the review is.',
     schema: { body: S.WithdrawalBody, response: { 201: RefTo(S.WithdrawalView) } },
-    handler: async (request, reply) => reply.code(201).send(await w.withdraw(request.principal!, request.body, clientContext(request))),
+    handler: async (request, reply) =>
+      reply.code(201).send(await w.withdraw(request.principal!, request.body, clientContext(request), request.idempotency?.key)),
   })
   route(app, {
     method: 'GET',
@@ -197,7 +200,7 @@ export function walletRoutes(app: App, deps: { wallet: WalletService; auth: Auth
     description:
       'A positive amount credits the wallet, a negative one debits it; a debit larger than what is available is refused (409 insufficient_funds). Audited.',
     schema: { body: S.AdjustmentBody, response: { 201: S.AdjustmentResult } },
-    handler: async (request, reply) => reply.code(201).send(await w.adjust(request.principal!, request.body)),
+    handler: async (request, reply) => reply.code(201).send(await w.adjust(request.principal!, request.body, request.idempotency?.key)),
   })
   // The ledger explorer (admins): read-only views of accounts, postings and transfers.
   route(app, {

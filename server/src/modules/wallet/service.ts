@@ -66,6 +66,19 @@ export interface WalletDeps {
   publicUrl: string
 }
 
+/**
+ * The id a keyed request's record takes, derived from who sent it and its Idempotency-Key. The
+ * shared Idempotency-Key store runs a request again when a killed process left its claim running
+ * (after 60 s); run again, the request finds what it made the first time instead of making it
+ * twice. Undefined without a key.
+ */
+function keyedId(namespace: string, principal: Principal, key: string | undefined): string | undefined {
+  return key === undefined ? undefined : derivedId(namespace, `${principalKey(principal)}\n${key}`)
+}
+
+/** A keyed request's fraud check is decided once: its first assessment answers a retry, or a run again. */
+const dedupeKeyOf = (principal: Principal, key: string | undefined) => (key === undefined ? undefined : `${principalKey(principal)}:${key}`)
+
 export function createWalletService(deps: WalletDeps) {
   const db = deps.database.db
   const { events, jobs, audit, logger } = deps
@@ -289,8 +302,12 @@ export function createWalletService(deps: WalletDeps) {
     ])
   }
 
-  /** An admin's correction: credits (amount > 0) or debits (amount < 0) the user's wallet, with a reason. */
-  async function adjust(principal: Principal, body: AdjustmentBody) {
+  /**
+   * An admin's correction: credits (amount > 0) or debits (amount < 0) the user's wallet, with a
+   * reason. With an Idempotency-Key the transfer's id is derived from it: a request run again (the
+   * key's claim taken over after a crash that came after the commit) moves nothing the second time.
+   */
+  async function adjust(principal: Principal, body: AdjustmentBody, idempotencyKey?: string) {
     const contact = await deps.accounts.contactOf(body.userId, { upsert: false, field: 'body.userId' })
     if (!contact)
       throw new AppError('unprocessable', `No user ${typeof body.userId === 'string' ? body.userId : body.userId.externalId}`, {
@@ -302,16 +319,18 @@ export function createWalletService(deps: WalletDeps) {
     return events.inTransaction(db, async (tx, raise) => {
       const wallet = await accountsRepo.wallet(tx, userId, body.currency)
       const adjustments = await accountsRepo.platform(tx, 'adjustments', body.currency)
+      const createdBy = principalKey(principal)
       const out = await ledger.transfer(tx, {
-        id: newId(),
+        id: keyedId('wallet-adjustment', principal, idempotencyKey) ?? newId(),
         debitAccountId: signed > 0n ? adjustments.id : wallet.id,
         creditAccountId: signed > 0n ? wallet.id : adjustments.id,
         amount,
         currency: body.currency,
         kind: 'adjustment',
         memo: body.reason,
-        createdBy: principalKey(principal),
+        createdBy,
       })
+      if (!out.created) return { transferId: out.transfer.id, balance: balanceView(wallet) }
       await audit.append(tx, {
         actor: principal,
         action: 'wallet.adjusted',
@@ -339,11 +358,12 @@ export function createWalletService(deps: WalletDeps) {
      * (revenue by default); `client` where the request came from: given by the route, it has the
      * payment assessed by the fraud rules (a checkout's payment was assessed when it was created).
      */
-    options: { id?: string; to?: PlatformCode; client?: ClientContext } = {},
+    options: { id?: string; to?: PlatformCode; client?: ClientContext; idempotencyKey?: string } = {},
   ) {
     if (principal.kind !== 'user') throw new AppError('forbidden', 'A wallet pays for its own user: sign in as that user')
     const id = options.id ?? newId()
-    const holdId = derivedId('wallet-payment', id)
+    const keyed = options.id === undefined ? keyedId('wallet-payment-key', principal, options.idempotencyKey) : undefined
+    const holdId = keyed ?? derivedId('wallet-payment', id)
     const amount = BigInt(body.amount)
     if (options.client) {
       const { userId } = principal
@@ -355,9 +375,10 @@ export function createWalletService(deps: WalletDeps) {
         ref: id,
         actor: principal,
         client: options.client,
+        dedupeKey: dedupeKeyOf(principal, options.idempotencyKey),
       })
     }
-    await events.inTransaction(db, async (tx, raise) => {
+    const before = await events.inTransaction(db, async (tx, raise) => {
       const w = await accountsRepo.wallet(tx, principal.userId, body.currency)
       const payee = await accountsRepo.platform(tx, options.to ?? 'revenue', body.currency)
       const out = await ledger.transfer(tx, {
@@ -372,6 +393,8 @@ export function createWalletService(deps: WalletDeps) {
         memo: body.description ?? null,
         createdBy: principalKey(principal),
       })
+      // The key's hold was made before: the request runs again, and goes on with the first payment.
+      if (keyed && !out.created) return walletPaymentsRepo.byHold(tx, holdId)
       const inserted = await walletPaymentsRepo.insert(tx, {
         id,
         userId: principal.userId,
@@ -387,16 +410,22 @@ export function createWalletService(deps: WalletDeps) {
       // Only a caller-chosen id can be taken already: the same payment running at once elsewhere.
       if (!inserted) throw new AppError('idempotency_in_progress', undefined, { retryAfterSeconds: 1 })
       raise(changed(out.accounts.find((a) => a.id === w.id)!))
+      return undefined
     })
+    if (before && before.status !== 'processing') {
+      const w = await accountsRepo.wallet(db, principal.userId, body.currency)
+      return { ...walletPaymentView(before), balance: balanceView(w) }
+    }
+    const paymentId = before?.id ?? id
     try {
       return await events.inTransaction(db, async (tx, raise) => {
         const out = await ledger.post(tx, holdId)
-        const payment = (await walletPaymentsRepo.finish(tx, id, 'succeeded', null))!
+        const payment = (await walletPaymentsRepo.finish(tx, paymentId, 'succeeded', null))!
         await audit.append(tx, {
           actor: principal,
           action: 'wallet.paid',
           targetType: 'wallet_payment',
-          targetId: id,
+          targetId: paymentId,
           data: { amount: body.amount, currency: body.currency, purpose: body.purpose, holdId },
         })
         const w = out.accounts.find((a) => a.userId === principal.userId)!
@@ -406,7 +435,7 @@ export function createWalletService(deps: WalletDeps) {
         return { ...view, balance: balanceView(w) }
       })
     } catch (err) {
-      await release(id, holdId, err instanceof AppError ? (err.detail ?? err.message) : 'The payment could not be completed')
+      await release(paymentId, holdId, err instanceof AppError ? (err.detail ?? err.message) : 'The payment could not be completed')
       throw err
     }
   }
@@ -430,8 +459,6 @@ export function createWalletService(deps: WalletDeps) {
     const amount = BigInt(body.amount)
     const id = newId()
     const { userId } = principal
-    // A retry is assessed once (its first assessment answers it), as a payment's is.
-    const dedupeKey = idempotencyKey === undefined ? undefined : `${principalKey(principal)}:${idempotencyKey}`
     // The recipient and the sender's fraud facts are read together (one read of both users).
     const [recipient, check] = await Promise.all([
       recipientOf(body.to),
@@ -443,7 +470,7 @@ export function createWalletService(deps: WalletDeps) {
         ref: id,
         actor: principal,
         client,
-        dedupeKey,
+        dedupeKey: dedupeKeyOf(principal, idempotencyKey),
       }),
     ])
     const to = recipient.id
@@ -477,10 +504,11 @@ export function createWalletService(deps: WalletDeps) {
   }
 
   /** A request to pay money out: its amount is held (409 when the wallet cannot cover it) until an admin decides. */
-  async function withdraw(principal: Principal, body: WithdrawalBody, client: ClientContext = {}) {
+  async function withdraw(principal: Principal, body: WithdrawalBody, client: ClientContext = {}, idempotencyKey?: string) {
     if (principal.kind !== 'user') throw new AppError('forbidden', 'A wallet withdraws for its own user: sign in as that user')
     const id = newId()
-    const holdId = derivedId('wallet-withdrawal', id)
+    const keyed = keyedId('wallet-withdrawal-key', principal, idempotencyKey)
+    const holdId = keyed ?? derivedId('wallet-withdrawal', id)
     // A review keeps the request from being approved until the review is (decideWithdrawal).
     const { userId } = principal
     await deps.fraud.assess({
@@ -491,6 +519,7 @@ export function createWalletService(deps: WalletDeps) {
       ref: id,
       actor: principal,
       client,
+      dedupeKey: dedupeKeyOf(principal, idempotencyKey),
     })
     return events.inTransaction(db, async (tx, raise) => {
       const w = await accountsRepo.wallet(tx, principal.userId, body.currency)
@@ -507,6 +536,8 @@ export function createWalletService(deps: WalletDeps) {
         memo: body.destination,
         createdBy: principalKey(principal),
       })
+      // The key's hold was made before: the request runs again, and answers the first withdrawal.
+      if (!out.created) return withdrawalView((await withdrawalsRepo.byHold(tx, holdId))!)
       const row = await withdrawalsRepo.insert(tx, {
         id,
         userId: principal.userId,
