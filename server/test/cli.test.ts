@@ -1,6 +1,6 @@
 // The `caravan` command as a user runs it: a real process, its own data folder, real signals.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -125,6 +125,49 @@ describe('caravan command', () => {
         const code = exited(child)
         child.kill('SIGTERM')
         expect(await code).toBe(0)
+      }
+    },
+    PROCESS_TEST_MS,
+  )
+
+  it(
+    'logs an unhandled rejection and goes on; stops as on SIGTERM, exit 1, after an uncaught exception',
+    async () => {
+      const port = await freePort()
+      // Info: the graceful stop's own lines show it ran.
+      const env = { ...baseEnv(), PORT: String(port), LOG_LEVEL: 'info' }
+      // Loaded before caravan: each SIGUSR2 leaves one error no code handles.
+      const probe = join(env.DATA_DIR, 'probe.mjs')
+      writeFileSync(
+        probe,
+        `let n = 0
+        process.on('SIGUSR2', () => {
+          if (++n === 1) Promise.reject(new Error('probe: a promise nobody awaits'))
+          else setImmediate(() => { throw new Error('probe: thrown from a callback') })
+        })`,
+      )
+      const child = spawn(process.execPath, ['--import', probe, BIN, 'start'], { env, stdio: 'pipe' })
+      let log = ''
+      child.stdout!.on('data', (d) => (log += d))
+      child.stderr!.on('data', (d) => (log += d))
+      const url = `http://127.0.0.1:${port}`
+      const code = exited(child)
+      try {
+        await waitReady(url, child)
+        child.kill('SIGUSR2')
+        const counted = async () => /caravan_unhandled_rejections_total 1\b/.test(await (await fetch(url + '/metrics')).text())
+        while (!(await counted())) await new Promise((r) => setTimeout(r, 100))
+        expect(log).toContain('probe: a promise nobody awaits')
+        expect(log).toContain('unhandled promise rejection (logged; the node goes on)')
+        expect((await fetch(url + '/readyz')).status).toBe(200)
+        child.kill('SIGUSR2')
+        expect(await code).toBe(1)
+        expect(log).toContain('uncaught exception: the node stops')
+        expect(log).toContain('probe: thrown from a callback')
+        // The graceful stop ran (not Node's immediate exit).
+        expect(log).toMatch(/shutting down[\s\S]*stopped/)
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL')
       }
     },
     PROCESS_TEST_MS,

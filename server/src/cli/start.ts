@@ -1,11 +1,14 @@
 // `caravan start`: build the node, serve, and stop on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_SECONDS:
 // stop taking requests, let the work in flight finish (jobs past their share are released to other
 // workers), exit 0. When the deadline passes, or a second signal comes, it logs what was still
-// running and exits 1: an orchestrator never has to SIGKILL a node that is stuck stopping.
+// running and exits 1: an orchestrator never has to SIGKILL a node that is stuck stopping. An
+// uncaught exception stops it the same way with exit code 1; an unhandled rejection is logged
+// (core/process/guards.ts).
 import type { IncomingMessage } from 'node:http'
 import { buildCaravan, type Caravan } from '../app'
 import type { Config } from '../config'
 import { createLogger } from '../core/logging/logger'
+import { guardProcess } from '../core/process/guards'
 
 /** Requests the HTTP server has received and not yet answered (or dropped). */
 function trackRequests(caravan: Caravan): Set<IncomingMessage> {
@@ -34,7 +37,7 @@ export async function startCommand(config: Config) {
   }
 
   let stopping = false
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, exitCode = 0) => {
     if (stopping) return giveUp(`second ${signal}`)
     stopping = true
     const seconds = config.shutdownDeadlineMs / 1000
@@ -44,7 +47,7 @@ export async function startCommand(config: Config) {
     caravan.stop().then(
       () => {
         logger.info('stopped')
-        process.exit(0)
+        process.exit(exitCode)
       },
       (err) => {
         logger.error({ err }, 'shutdown failed')
@@ -54,6 +57,7 @@ export async function startCommand(config: Config) {
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
+  guardProcess(process, { logger, rejected: caravan.metrics.unhandledRejections, stop: shutdown })
 
   await caravan.start()
   await caravan.listen()

@@ -26,6 +26,11 @@ export function createMetrics() {
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
       registers: [registry],
     }),
+    unhandledRejections: new Counter({
+      name: 'caravan_unhandled_rejections_total',
+      help: 'Promise rejections no code handled (each one logged; the node goes on)',
+      registers: [registry],
+    }),
     sockets: new Gauge({
       name: 'caravan_realtime_sockets',
       help: 'WebSocket (socket.io) connections open on this node',
