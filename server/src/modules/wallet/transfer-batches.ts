@@ -71,8 +71,11 @@ class OpenedMeanwhile extends Error {
 }
 
 const balance = (a: AccountRow) => a.creditsPosted - a.debitsPosted
+/** Who sent a keyed request and its key; undefined without a key. */
 const keyOf = (item: TransferRequest) =>
-  item.idempotencyKey === null ? [] : [{ createdBy: principalKey(item.actor), key: item.idempotencyKey }]
+  item.idempotencyKey === null ? undefined : { createdBy: principalKey(item.actor), key: item.idempotencyKey }
+/** One string per sender and key, to look a key up by. */
+const keyName = (createdBy: string, key: string | null) => `${createdBy}\n${key}`
 /** The same key with the same request (a retry), not another request reusing the key. */
 const sameRequest = (a: TransferRequest, b: TransferRequest) =>
   a.toUserId === b.toUserId && a.amount === b.amount && a.currency === b.currency && a.memo === b.memo
@@ -159,14 +162,13 @@ export function createTransferBatches(deps: {
         const m = moves.get(id) ?? { id, debits: 0n, credits: 0n }
         moves.set(id, { id, debits: m.debits + debits, credits: m.credits + credits })
       }
-      const made = new Map(
-        (await transfersRepo.byIdempotencyKeys(tx, items.flatMap(keyOf))).map((t) => [`${t.createdBy}\n${t.idempotencyKey}`, t]),
-      )
+      const keys = items.flatMap((i) => keyOf(i) ?? [])
+      const made = new Map((await transfersRepo.byIdempotencyKeys(tx, keys)).map((t) => [keyName(t.createdBy, t.idempotencyKey), t]))
       // A key's first request in this batch, and its outcome, for its twins.
       const firsts = new Map<string, { item: TransferRequest; result: ItemResult<TransferWritten> }>()
       const results = items.map((item, n): ItemResult<TransferWritten> => {
-        const key = keyOf(item)[0]
-        const id = key && `${key.createdBy}\n${key.key}`
+        const key = keyOf(item)
+        const id = key && keyName(key.createdBy, key.key)
         const before = id ? made.get(id) : undefined
         if (before) return replay(item, before, wallet)
         const twin = id ? firsts.get(id) : undefined
