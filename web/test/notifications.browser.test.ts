@@ -456,9 +456,33 @@ describe.runIf(chromiumAvailable())('notifications', () => {
       )
     expect((await stored())[0].config.pass).toBe('••••••')
 
+    // On, then off at once while the first is still on its way: both show at once, and the server
+    // gets them in that order (sent together they could arrive the other way round and leave it on).
+    const writes: string[] = []
+    let releaseFirst!: () => void
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve))
+    const providerWrites = '**/v1/admin/notification-providers/*'
+    await admin.route(providerWrites, async (route) => {
+      if (route.request().method() !== 'PATCH') return route.fallback()
+      const { enabled } = route.request().postDataJSON() as { enabled: boolean }
+      writes.push(`sent ${enabled}`)
+      if (writes.length === 1) await firstHeld
+      const response = await route.fetch()
+      writes.push(`answered ${enabled}`)
+      await route.fulfill({ response })
+    })
     await admin.getByRole('button', { name: `Turn on ${iso('SMTP server')}` }).click()
     await row.getByRole('cell', { name: 'On', exact: true }).waitFor()
     await admin.getByRole('button', { name: `Turn off ${iso('SMTP server')}` }).click()
+    await row.getByRole('cell', { name: 'Off', exact: true }).waitFor()
+    releaseFirst()
+    await admin
+      .getByRole('status')
+      .filter({ hasText: `${iso('SMTP server')} is off.` })
+      .waitFor()
+    await admin.unroute(providerWrites)
+    expect(writes).toEqual(['sent true', 'answered true', 'sent false', 'answered false'])
+    expect((await stored())[0].enabled).toBe(false)
     await row.getByRole('cell', { name: 'Off', exact: true }).waitFor()
     await numberField(admin, `Priority of ${iso('SMTP server')}`).fill('5')
     await admin.getByRole('button', { name: `Set Priority of ${iso('SMTP server')}` }).click()

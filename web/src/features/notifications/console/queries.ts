@@ -149,11 +149,23 @@ export function useProviders() {
   return useQuery({ queryKey: consoleKeys.providers, queryFn: ({ signal }) => client.admin.notifications.listProviders({ signal }) })
 }
 
-const invalidateProviders = () => queryClient.invalidateQueries({ queryKey: consoleKeys.providers })
+/**
+ * Every write to the providers runs in one queue, in the order the admin made them: two quick
+ * switches sent at once could reach the server the other way round and leave the provider as the
+ * first one set it. Each change still shows at once (`onMutate` is not queued).
+ */
+const PROVIDER_WRITES = { mutationKey: [...consoleKeys.providers, 'write'], scope: { id: 'notification-providers' } }
+
+/** Read again once no other write is waiting: an answer between two writes would undo the second on screen. */
+const invalidateProviders = () =>
+  queryClient.isMutating({ mutationKey: PROVIDER_WRITES.mutationKey }) <= 1
+    ? queryClient.invalidateQueries({ queryKey: consoleKeys.providers })
+    : Promise.resolve()
 
 /** Saves a provider's settings (the add and edit forms). */
 export function useSaveProvider() {
   return useMutation({
+    ...PROVIDER_WRITES,
     mutationFn: ({ id, input }: { id?: string; input: CreateNotificationProviderInput }) => {
       if (!id) return client.admin.notifications.createProvider(input)
       const { priority, enabled, maxPerSecond, config } = input
@@ -180,6 +192,7 @@ function editProviders(edit: (provider: NotificationProvider) => NotificationPro
  */
 export function useChangeProvider() {
   return useMutation({
+    ...PROVIDER_WRITES,
     mutationFn: ({ id, patch }: { id: string; patch: { enabled?: boolean; priority?: number } }) =>
       client.admin.notifications.updateProvider(id, patch),
     onMutate: async ({ id, patch }) => {
@@ -197,6 +210,7 @@ export function useChangeProvider() {
 
 export function useDeleteProvider() {
   return useMutation({
+    ...PROVIDER_WRITES,
     mutationFn: (id: string) => client.admin.notifications.deleteProvider(id),
     onSuccess: () => void invalidateProviders(),
   })
