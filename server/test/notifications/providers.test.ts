@@ -95,6 +95,29 @@ describe('provider settings', () => {
     )
   })
 
+  it('two edits at once of different fields keep both', async () => {
+    const created = await api(t, 'POST', '/v1/admin/notification-providers', admin, {
+      provider: 'smtp',
+      enabled: false,
+      config: { host: 'smtp.example.com', port: 2525, from: 'Shop <shop@example.com>' },
+    })
+    expect(created.status).toBe(201)
+    onTestFinished(async () => {
+      await api(t, 'DELETE', `/v1/admin/notification-providers/${created.body.id}`, admin)
+    })
+    const edit = (config: Record<string, unknown>) =>
+      api(t, 'PATCH', `/v1/admin/notification-providers/${created.body.id}`, admin, { config })
+    for (let round = 0; round < 5; round++) {
+      const answers = await Promise.all([edit({ from: `Shop ${round} <shop@example.com>` }), edit({ timeoutMs: 1000 + round })])
+      expect(answers.map((a) => a.status)).toEqual([200, 200])
+      const list = await api(t, 'GET', '/v1/admin/notification-providers', admin)
+      expect(list.body.items.find((p: { id: string }) => p.id === created.body.id).config).toMatchObject({
+        from: `Shop ${round} <shop@example.com>`,
+        timeoutMs: 1000 + round,
+      })
+    }
+  })
+
   it('refuses unknown providers and bad settings', async () => {
     expect((await api(t, 'POST', '/v1/admin/notification-providers', admin, { provider: 'pigeon', config: {} })).status).toBe(400)
     const bad = await api(t, 'POST', '/v1/admin/notification-providers', admin, { provider: 'sendgrid', config: { apiKey: 'x' } })

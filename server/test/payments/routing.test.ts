@@ -74,6 +74,18 @@ describe('Zarinpal configured by an admin', () => {
     })
     expect(kept.status).toBe(200)
     expect(kept.body.config.timeoutMs).toBe(3000)
+
+    // Two saves at once of different fields keep both (each merges into what the other stored).
+    const save = (config: Record<string, unknown>) => api(t, 'PUT', '/v1/admin/payment-gateways/zarinpal', admin, { enabled: true, config })
+    for (let round = 1; round <= 5; round++) {
+      const answers = await Promise.all([save({ timeoutMs: 3000 + round }), save({ terminalId: `${round}` })])
+      expect(answers.map((a) => a.status)).toEqual([200, 200])
+      const { rows } = await t.database.query(`select sealed_config from payment_gateways where name = 'zarinpal'`)
+      expect(rows).toHaveLength(1)
+      const listed = (await api(t, 'GET', '/v1/admin/payment-gateways', admin)).body.find((g: { name: string }) => g.name === 'zarinpal')
+      expect(listed.config).toMatchObject({ timeoutMs: 3000 + round, terminalId: `${round}`, baseUrl: zarinpal.url })
+    }
+    expect((await save({ timeoutMs: 3000, terminalId: '238' })).status).toBe(200)
   })
 
   it('takes an IRR payment: StartPay, back to our return page, verified server-side', async () => {

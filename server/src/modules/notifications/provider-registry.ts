@@ -273,20 +273,21 @@ export function createProviderRegistry(deps: {
     patch: { priority?: number; enabled?: boolean; maxPerSecond?: number | null; config?: Record<string, unknown> },
   ) {
     if (fromEnv(id)) throw new AppError('conflict', 'This provider is configured in NOTIFY_PROVIDERS; change it there')
-    const [existing] = await db.select().from(providerConfigs).where(eq(providerConfigs.id, id))
-    if (!existing) throw new AppError('not_found', 'No such provider')
-    let sealedConfig: string | undefined
-    if (patch.config) {
-      // Secret fields left out of a patch keep their stored value: the UI never has them to send back.
-      const stored = JSON.parse(secrets.open(existing.sealedConfig, aad(id))) as Record<string, unknown>
-      const given = Object.fromEntries(Object.entries(patch.config).filter(([, v]) => v !== SECRET_MASK && v !== undefined))
-      const factory = factoryFor(existing.provider)
-      requireSecretsForNewConnection(factory, stored, given)
-      const merged = { ...stored, ...given }
-      validate(factory, merged)
-      sealedConfig = secrets.seal(JSON.stringify(merged), aad(id))
-    }
     const row = await db.transaction(async (tx) => {
+      // Locked: two edits at once merge their fields into the stored config one after the other.
+      const [existing] = await tx.select().from(providerConfigs).where(eq(providerConfigs.id, id)).for('update')
+      if (!existing) throw new AppError('not_found', 'No such provider')
+      let sealedConfig: string | undefined
+      if (patch.config) {
+        // Secret fields left out of a patch keep their stored value: the UI never has them to send back.
+        const stored = JSON.parse(secrets.open(existing.sealedConfig, aad(id))) as Record<string, unknown>
+        const given = Object.fromEntries(Object.entries(patch.config).filter(([, v]) => v !== SECRET_MASK && v !== undefined))
+        const factory = factoryFor(existing.provider)
+        requireSecretsForNewConnection(factory, stored, given)
+        const merged = { ...stored, ...given }
+        validate(factory, merged)
+        sealedConfig = secrets.seal(JSON.stringify(merged), aad(id))
+      }
       const [updated] = await tx
         .update(providerConfigs)
         .set({

@@ -157,21 +157,22 @@ export function createGatewayRegistry(deps: {
 
   /** Creates or replaces a gateway's settings; secrets left out (or sent back masked) keep their stored value. */
   async function configure(actor: Principal, name: GatewayName, input: { enabled: boolean; config: Record<string, unknown> }) {
-    const existing = (await gatewayConfigsRepo.all(db)).find((r) => r.name === name)
-    const stored = existing ? (JSON.parse(secrets.open(existing.sealedConfig, aad(name))) as Record<string, unknown>) : {}
-    const given = Object.fromEntries(Object.entries(input.config).filter(([, v]) => v !== SECRET_MASK && v !== undefined))
-    // null removes a stored setting (an optional one: a required one then fails the check below).
-    const merged: Record<string, unknown> = { ...stored, ...given }
-    for (const [key, value] of Object.entries(given)) if (value === null) delete merged[key]
-    const config = name === 'test' ? {} : merged
-    if (name !== 'test') {
-      // Built once to check the settings (the factory names a bad field), then dropped.
-      void factoryFor(name)
-        .create(config, deps.context)
-        .close?.()
-        .catch(() => {})
-    }
     await db.transaction(async (tx) => {
+      // Locked: two saves at once merge their fields into the stored settings one after the other.
+      const existing = await gatewayConfigsRepo.lockOne(tx, name)
+      const stored = existing ? (JSON.parse(secrets.open(existing.sealedConfig, aad(name))) as Record<string, unknown>) : {}
+      const given = Object.fromEntries(Object.entries(input.config).filter(([, v]) => v !== SECRET_MASK && v !== undefined))
+      // null removes a stored setting (an optional one: a required one then fails the check below).
+      const merged: Record<string, unknown> = { ...stored, ...given }
+      for (const [key, value] of Object.entries(given)) if (value === null) delete merged[key]
+      const config = name === 'test' ? {} : merged
+      if (name !== 'test') {
+        // Built once to check the settings (the factory names a bad field), then dropped.
+        void factoryFor(name)
+          .create(config, deps.context)
+          .close?.()
+          .catch(() => {})
+      }
       await gatewayConfigsRepo.put(tx, name, input.enabled, secrets.seal(JSON.stringify(config), aad(name)))
       await audit.append(tx, {
         actor,

@@ -320,6 +320,12 @@ export const gatewayConfigsRepo = {
   async all(x: Executor) {
     return x.select().from(paymentGatewayConfigs).orderBy(paymentGatewayConfigs.name)
   },
+  /** One gateway's row, locked for the rest of the transaction (also while it does not exist yet). */
+  async lockOne(x: Executor, name: GatewayName) {
+    await x.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`payment-gateway:${name}`}, 0))`)
+    const [row] = await x.select().from(paymentGatewayConfigs).where(eq(paymentGatewayConfigs.name, name))
+    return row
+  },
   async put(x: Executor, name: GatewayName, enabled: boolean, sealedConfig: string): Promise<void> {
     await x
       .insert(paymentGatewayConfigs)
