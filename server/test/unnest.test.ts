@@ -1,11 +1,11 @@
 // unnestRows: rows written as one array per column come back exactly as given (quotes, braces,
 // commas, unicode, nulls, JSON, big numbers), on the run's database (PGlite, or PostgreSQL in CI).
-// compiled / compiledSelect (core/db/prepared.ts): built once, run with each call's values.
+// compiled / compiledSelect / compiledSelectPair (core/db/prepared.ts): built once, run with each call's values.
 import { sql } from 'drizzle-orm'
 import { jsonb, numeric, PgDialect, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type Database } from '../src/core/db/client'
-import { compiled, compiledSelect } from '../src/core/db/prepared'
+import { compiled, compiledSelect, compiledSelectPair } from '../src/core/db/prepared'
 import { unnestColumns, unnestRows } from '../src/core/db/unnest'
 
 let d: Database
@@ -128,5 +128,41 @@ describe('statements built once', () => {
     const count = compiled((p) => sql`select count(*)::int as n from unnest_check where label = ${p('label')}`, { prepared: true })
     expect((await count(d.db, { label: 'a' })).rows).toEqual([{ n: 1 }])
     expect((await count(d.db, { label: 'none' })).rows).toEqual([{ n: 0 }])
+  })
+
+  it('selects two tables’ rows in one statement, each part mapped as its own select, locked or not', async () => {
+    await d.query(`delete from unnest_check`)
+    await d.query(`create temp table if not exists pair_check (key text primary key, n numeric, seen timestamptz)`)
+    await d.query(`delete from pair_check`)
+    const other = pgTable('pair_check', {
+      key: text('key').primaryKey(),
+      n: numeric('n', { mode: 'bigint' }),
+      seen: timestamp('seen', { withTimezone: true, mode: 'date' }),
+    })
+    await d.db.insert(table).values([row(1, 'a'), row(2, 'پ'), row(3, null)])
+    await d.db.insert(other).values([
+      { key: 'x', n: 10n ** 25n, seen: new Date(5000) },
+      { key: 'y', n: null, seen: null },
+    ])
+    const pair = compiledSelectPair(
+      { table, tail: (p) => sql`where ${table.id} = any(${p('ids')}::uuid[]) order by ${table.id} for update` },
+      { table: other, tail: (p) => sql`where ${other.key} = any(${p('keys')}::text[]) order by ${other.key}` },
+    )
+    const [rows, others] = await d.db.transaction((tx) => pair(tx, { ids: [id(3), id(1)], keys: ['y', 'x', 'z'] }))
+    expect(rows).toEqual(
+      await d.db
+        .select()
+        .from(table)
+        .where(sql`${table.id} in (${id(1)}, ${id(3)})`)
+        .orderBy(table.id),
+    )
+    expect(rows[0]).toEqual({ id: id(1), label: 'a', amount: 10n ** 20n, doc: { n: 1 }, at: new Date(1000) })
+    expect(others).toEqual([
+      { key: 'x', n: 10n ** 25n, seen: new Date(5000) },
+      { key: 'y', n: null, seen: null },
+    ])
+    // Either part may find nothing.
+    expect(await pair(d.db, { ids: [id(2)], keys: [] })).toEqual([[row(2, 'پ')], []])
+    expect(await pair(d.db, { ids: [], keys: ['x'] })).toEqual([[], [{ key: 'x', n: 10n ** 25n, seen: new Date(5000) }]])
   })
 })

@@ -61,3 +61,40 @@ export function compiledSelect<T extends PgTable, V extends string>(
     return (await x._.session.prepareQuery(query, fields, undefined, true).execute(values)) as T['$inferSelect'][]
   }
 }
+
+/**
+ * Two `compiledSelect`s in one statement, so one round trip: each part a `with` query (its `tail`
+ * may lock its rows: `for update`), read first then second, each part's rows mapped as
+ * `compiledSelect` maps them. Both parts see the statement's one snapshot.
+ */
+export function compiledSelectPair<A extends PgTable, B extends PgTable, V extends string>(
+  first: { table: A; tail: (p: Placeholders<V>) => SQL },
+  second: { table: B; tail: (p: Placeholders<V>) => SQL },
+): (x: Executor, values: Record<V, unknown>) => Promise<[A['$inferSelect'][], B['$inferSelect'][]]> {
+  const parts = [first, second].map(({ table }) => Object.entries(getTableColumns(table)))
+  const part = sql<number>`part`
+  const fields: SelectedFieldsOrdered = [
+    { path: ['part'], field: part },
+    ...parts.flatMap((columns, n) => columns.map(([key, field]) => ({ path: [`p${n}`, key], field }))),
+  ]
+  const withPart = (n: number, { table, tail }: typeof first | typeof second, p: Placeholders<V>) =>
+    sql`${sql.raw(`p${n}`)} as (select ${sql.join(
+      parts[n].map(([, column]) => sql`${column}`),
+      sql`, `,
+    )} from ${table} ${tail(p)})`
+  // The other part's columns as nulls: each branch has every column, typed by the part it is from.
+  const nulls = (n: number) => sql.raw(parts[n].map(() => ', null').join(''))
+  let query: Query | undefined
+  return async (x, values) => {
+    query ??= dialect.sqlToQuery(
+      sql`with ${withPart(0, first, placeholder)}, ${withPart(1, second, placeholder)}
+        select 0 as part, p0.*${nulls(1)} from p0 union all select 1 as part${nulls(0)}, p1.* from p1`,
+    )
+    const rows = (await x._.session.prepareQuery(query, fields, undefined, true).execute(values)) as {
+      part: number
+      p0: A['$inferSelect']
+      p1: B['$inferSelect']
+    }[]
+    return [rows.filter((r) => r.part === 0).map((r) => r.p0), rows.filter((r) => r.part === 1).map((r) => r.p1)]
+  }
+}

@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../core/db/client'
 import { newId } from '../../core/db/ids'
-import { compiledSelect } from '../../core/db/prepared'
+import { compiledSelectPair } from '../../core/db/prepared'
 import { unnestColumns, unnestRows, type UnnestColumn } from '../../core/db/unnest'
 import type { Currency } from '../../core/money/currency'
 import {
@@ -49,25 +49,29 @@ async function open(x: Executor, row: typeof ledgerAccounts.$inferInsert, where:
   return opened
 }
 
-/** byIdempotencyKeys, built once: every transfer batch whose requests carry keys runs it. */
-const keyPairs = unnestColumns('', {
-  created_by: ['text', (k: { createdBy: string; key: string }) => k.createdBy],
-  key: ['text', (k) => k.key],
-})
-const selectByKeys = compiledSelect(
-  ledgerTransfers,
-  () => sql`where idempotency_key is not null and (created_by, idempotency_key) in (select created_by, key from ${keyPairs.rows})`,
-)
-
-/** lockWallets, built once (core/db/prepared.ts): every transfer batch runs it. */
-const walletPairs = unnestColumns('', {
+/**
+ * A transfer batch's first read, built once (core/db/prepared.ts): its wallets locked in id order,
+ * and the transfers its requests' Idempotency-Keys made already. One statement, so one round trip:
+ * each one costs a batch about as much as the work in it under load.
+ */
+const walletPairs = unnestColumns('w_', {
   user_id: ['uuid', (p: { userId: string; currency: Currency }) => p.userId],
   currency: ['text', (p) => p.currency],
 })
-const selectLockedWallets = compiledSelect(
-  ledgerAccounts,
-  () => sql`where (${ledgerAccounts.userId}, ${ledgerAccounts.currency}) in (select user_id, currency from ${walletPairs.rows})
+const keyPairs = unnestColumns('k_', {
+  created_by: ['text', (k: { createdBy: string; key: string }) => k.createdBy],
+  key: ['text', (k) => k.key],
+})
+const selectLockedWalletsAndKeys = compiledSelectPair(
+  {
+    table: ledgerAccounts,
+    tail: () => sql`where (${ledgerAccounts.userId}, ${ledgerAccounts.currency}) in (select user_id, currency from ${walletPairs.rows})
     order by ${ledgerAccounts.id} for update`,
+  },
+  {
+    table: ledgerTransfers,
+    tail: () => sql`where idempotency_key is not null and (created_by, idempotency_key) in (select created_by, key from ${keyPairs.rows})`,
+  },
 )
 
 export const accountsRepo = {
@@ -134,9 +138,7 @@ export const accountsRepo = {
    * order as every transfer locks: a batch of transfers (transfer-batches.ts) reads what it moves,
    * then writes it.
    */
-  async lockWallets(x: Executor, pairs: readonly { userId: string; currency: Currency }[]): Promise<AccountRow[]> {
-    return selectLockedWallets(x, walletPairs.values(pairs))
-  },
+
   /** Opens wallets with the ids given; how many were opened (fewer when another opened one of them first). */
   async openWallets(x: Executor, wallets: readonly { id: string; userId: string; currency: Currency }[]): Promise<number> {
     if (!wallets.length) return 0
@@ -260,8 +262,17 @@ export const transfersRepo = {
     return rows.map((r) => r.id)
   },
   /** The transfers these requests (by who sent them and their Idempotency-Key) made already. */
-  async byIdempotencyKeys(x: Executor, keys: readonly { createdBy: string; key: string }[]): Promise<TransferRow[]> {
-    return keys.length ? selectByKeys(x, keyPairs.values(keys)) : []
+  /**
+   * The wallets of `pairs` locked in id order (those not opened yet are missing), and the
+   * transfers `keys` made already: a transfer batch's first read, one statement.
+   */
+  async lockWalletsAndKeys(
+    x: Executor,
+    pairs: readonly { userId: string; currency: Currency }[],
+    keys: readonly { createdBy: string; key: string }[],
+  ): Promise<{ wallets: AccountRow[]; made: TransferRow[] }> {
+    const [wallets, made] = await selectLockedWalletsAndKeys(x, { ...walletPairs.values(pairs), ...keyPairs.values(keys) })
+    return { wallets, made }
   },
   async byIds(x: Executor, ids: string[]): Promise<TransferRow[]> {
     if (ids.length === 0) return []

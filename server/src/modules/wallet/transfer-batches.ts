@@ -10,7 +10,7 @@
 // through ledger.ts.
 // A transfer keeps its request's Idempotency-Key on its row: after the sender's fraud lock (which
 // every transfer of that sender waits for, on any node) the batch reads which of its keys made a
-// transfer already, and those requests are answered by it instead of moving money again; a key
+// transfer already (in the statement that locks its wallets), and those requests are answered by it instead of moving money again; a key
 // sent twice in one batch is made once, its twin answered by the first's outcome.
 import type { Audit, AuditEntry } from '../../core/audit/service'
 import type { Db } from '../../core/db/client'
@@ -136,9 +136,11 @@ export function createTransferBatches(deps: {
         { userId: i.fromUserId, currency: i.currency },
         { userId: i.toUserId, currency: i.currency },
       ])
+      const keys = items.flatMap((i) => keyOf(i) ?? [])
+      const locked = await transfersRepo.lockWalletsAndKeys(tx, pairs, keys)
       // Copies: the loop below moves them as each transfer goes through. A wallet not opened yet
       // holds nothing: it is opened by the first transfer into it (a refused one opens none).
-      const wallets = new Map((await accountsRepo.lockWallets(tx, pairs)).map((a) => [walletKey(a.userId!, a.currency), { ...a }]))
+      const wallets = new Map(locked.wallets.map((a) => [walletKey(a.userId!, a.currency), { ...a }]))
       const unopened = new Map<string, AccountRow>()
       const wallet = (userId: string, currency: Currency) => {
         const key = walletKey(userId, currency)
@@ -162,8 +164,7 @@ export function createTransferBatches(deps: {
         const m = moves.get(id) ?? { id, debits: 0n, credits: 0n }
         moves.set(id, { id, debits: m.debits + debits, credits: m.credits + credits })
       }
-      const keys = items.flatMap((i) => keyOf(i) ?? [])
-      const made = new Map((await transfersRepo.byIdempotencyKeys(tx, keys)).map((t) => [keyName(t.createdBy, t.idempotencyKey), t]))
+      const made = new Map(locked.made.map((t) => [keyName(t.createdBy, t.idempotencyKey), t]))
       // A key's first request in this batch, and its outcome, for its twins.
       const firsts = new Map<string, { item: TransferRequest; result: ItemResult<TransferWritten> }>()
       const results = items.map((item, n): ItemResult<TransferWritten> => {
