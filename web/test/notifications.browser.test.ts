@@ -181,6 +181,34 @@ describe.runIf(chromiumAvailable())('notifications', () => {
     await screenshot(customer, 'notifications-archived-en')
     await customer.getByRole('link', { name: 'Inbox' }).click()
     await customer.getByRole('heading', { level: 3, name: 'Order A-1002 shipped' }).waitFor()
+
+    // Undo pressed while the archive is still on its way: the server gets the two in that order,
+    // so the item stays in the inbox (sent together, the restore could arrive first).
+    const writes: string[] = []
+    let releaseArchive!: () => void
+    const archiveHeld = new Promise<void>((resolve) => (releaseArchive = resolve))
+    const itemWrites = '**/v1/me/notifications/*/*'
+    await customer.route(itemWrites, async (route) => {
+      const action = new URL(route.request().url()).pathname.split('/').at(-1)!
+      if (route.request().method() !== 'POST' || !['archive', 'restore'].includes(action)) return route.fallback()
+      writes.push(`sent ${action}`)
+      if (action === 'archive') await archiveHeld
+      const response = await route.fetch()
+      writes.push(`answered ${action}`)
+      await route.fulfill({ response })
+    })
+    await customer.getByRole('button', { name: `Archive “${iso('Order A-1002 shipped')}”` }).click()
+    await customer.getByRole('button', { name: 'Undo', exact: true }).click()
+    await customer
+      .getByRole('status')
+      .filter({ hasText: `“${iso('Order A-1002 shipped')}” is back in the inbox.` })
+      .waitFor()
+    releaseArchive()
+    await expect.poll(() => writes.length).toBe(4)
+    await customer.unroute(itemWrites)
+    expect(writes).toEqual(['sent archive', 'answered archive', 'sent restore', 'answered restore'])
+    await customer.reload()
+    await customer.getByRole('heading', { level: 3, name: 'Order A-1002 shipped' }).waitFor()
   })
 
   it('pages with "Load more" and shows Persian digits and Solar Hijri dates in Persian', async () => {

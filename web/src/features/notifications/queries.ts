@@ -82,6 +82,9 @@ function snapshot() {
  */
 function useInboxMutation<T>(run: (item: InboxItem) => Promise<T>, apply: (item: InboxItem) => void) {
   return useMutation({
+    // In the order pressed: Undo right after Archive, sent at once, could reach the server first
+    // and leave the item archived (docs/web.md, query hooks).
+    scope: { id: 'inbox' },
     mutationFn: run,
     onMutate: async (item) => {
       await queryClient.cancelQueries({ queryKey: notificationKeys.all })
@@ -129,6 +132,7 @@ export function useRestore() {
 
 export function useMarkAllRead() {
   return useMutation({
+    scope: { id: 'inbox' },
     mutationFn: () => client.notifications.markAllRead(),
     onMutate: async () => {
       await queryClient.cancelQueries({ queryKey: notificationKeys.all })
