@@ -221,6 +221,8 @@ export function putPresence(userId: string, change: Partial<SupportAgent>) {
 
 export function useSetPresence() {
   return useMutation({
+    // In the order chosen: two quick changes sent at once could arrive the other way round.
+    scope: { id: 'support-presence' },
     mutationFn: (status: AgentStatus) => client.support.setPresence({ status }),
     onSuccess: (agent) => {
       const agents = queryClient.getQueryData<SupportAgent[]>(supportKeys.agents)
