@@ -133,12 +133,6 @@ export const accountsRepo = {
           .for('update')
     return row
   },
-  /**
-   * The wallets of these (user, currency) pairs that exist, each row locked until the commit, in id
-   * order as every transfer locks: a batch of transfers (transfer-batches.ts) reads what it moves,
-   * then writes it.
-   */
-
   /** Opens wallets with the ids given; how many were opened (fewer when another opened one of them first). */
   async openWallets(x: Executor, wallets: readonly { id: string; userId: string; currency: Currency }[]): Promise<number> {
     if (!wallets.length) return 0
@@ -261,10 +255,10 @@ export const transfersRepo = {
       .limit(limit)
     return rows.map((r) => r.id)
   },
-  /** The transfers these requests (by who sent them and their Idempotency-Key) made already. */
   /**
-   * The wallets of `pairs` locked in id order (those not opened yet are missing), and the
-   * transfers `keys` made already: a transfer batch's first read, one statement.
+   * A transfer batch's first read, one statement: the wallets of these (user, currency) pairs that
+   * exist, each row locked until the commit, in id order as every transfer locks; and the transfers
+   * these requests (by who sent them and their Idempotency-Key) made already.
    */
   async lockWalletsAndKeys(
     x: Executor,

@@ -10,8 +10,9 @@
 // through ledger.ts.
 // A transfer keeps its request's Idempotency-Key on its row: after the sender's fraud lock (which
 // every transfer of that sender waits for, on any node) the batch reads which of its keys made a
-// transfer already (in the statement that locks its wallets), and those requests are answered by it instead of moving money again; a key
-// sent twice in one batch is made once, its twin answered by the first's outcome.
+// transfer already (in the statement that locks its wallets), and those requests are answered by
+// it instead of moving money again; a key sent twice in one batch is made once, its twin answered
+// by the first's outcome.
 import type { Audit, AuditEntry } from '../../core/audit/service'
 import type { Db } from '../../core/db/client'
 import { createGroupCommit, type ItemResult } from '../../core/db/group-commit'
