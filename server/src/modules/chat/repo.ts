@@ -2,6 +2,7 @@
 // database or an open transaction).
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Executor } from '../../core/db/client'
+import { compiled } from '../../core/db/prepared'
 import {
   chatBlocks,
   chatConversations,
@@ -170,6 +171,9 @@ const toRecord = ({ row: r, readerId, checked }: AppendItem, ord: number) => ({
 // node-postgres parses json; PGlite too; a driver answering text would be parsed here.
 const parseJson = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v)
 
+/** chat_append's call, built once (core/db/prepared.ts): every batch of sends runs it. */
+const callAppend = compiled((p) => sql`select chat_append(${p('items')}::jsonb) as answer`)
+
 export const messagesRepo = {
   /**
    * Checks, numbers and stores messages in one round trip (the chat_append function): locks their
@@ -178,10 +182,9 @@ export const messagesRepo = {
    */
   async append(x: Executor, items: AppendItem[]): Promise<AppendAnswer> {
     type Pair = [string, string]
-    const { rows } = await x.execute<{ answer: { at: string; results: [AppendVerdict, string | null, number | null][]; members: Pair[] } }>(
-      sql`select chat_append(${JSON.stringify(items.map(toRecord))}::jsonb) as answer`,
-    )
-    const answer = parseJson(rows[0].answer)
+    type Answer = { at: string; results: [AppendVerdict, string | null, number | null][]; members: Pair[] }
+    const { rows } = await callAppend(x, { items: JSON.stringify(items.map(toRecord)) })
+    const answer = parseJson((rows[0] as { answer: Answer | string }).answer)
     return {
       at: new Date(answer.at),
       results: answer.results.map(([verdict, storedId, seq]) => ({ verdict, storedId, seq })),
