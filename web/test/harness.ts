@@ -3,7 +3,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Request } from 'playwright-core'
 import { expect, inject } from 'vitest'
 import { spawnCaravan } from './caravan-process'
 import { collectCoverage, coverageEnabled } from './coverage'
@@ -131,6 +131,32 @@ export function pageOpener(browser: Browser, baseURL: string, options: { service
       for (const context of contexts.splice(0)) await context.close()
     },
   }
+}
+
+/**
+ * Writes to `pattern` seen by the page, in the order sent and answered (`sent <name>`, `answered
+ * <name>`; `name` picks and names them, undefined lets a request through untouched). The first one
+ * is held until `release()`: a test presses the next control meanwhile and checks the order the
+ * server got them. `done()` removes the route.
+ */
+export async function orderOfWrites(page: Page, pattern: string, name: (request: Request) => string | undefined) {
+  const log: string[] = []
+  let release!: () => void
+  const held = new Promise<void>((resolve) => (release = resolve))
+  let first = true
+  await page.route(pattern, async (route) => {
+    const which = name(route.request())
+    if (which === undefined) return route.fallback()
+    log.push(`sent ${which}`)
+    if (first) {
+      first = false
+      await held
+    }
+    const response = await route.fetch()
+    log.push(`answered ${which}`)
+    await route.fulfill({ response })
+  })
+  return { log, release, done: () => page.unroute(pattern) }
 }
 
 /** A full-page screenshot in test-artifacts/screenshots/<name>.png, after fonts have loaded. */

@@ -11,6 +11,7 @@ import {
   chromiumAvailable,
   iso,
   launchBrowser,
+  orderOfWrites,
   screenshot as fullScreenshot,
   startServer,
   unique,
@@ -184,18 +185,10 @@ describe.runIf(chromiumAvailable())('notifications', () => {
 
     // Undo pressed while the archive is still on its way: the server gets the two in that order,
     // so the item stays in the inbox (sent together, the restore could arrive first).
-    const writes: string[] = []
-    let releaseArchive!: () => void
-    const archiveHeld = new Promise<void>((resolve) => (releaseArchive = resolve))
     const itemWrites = '**/v1/me/notifications/*/*'
-    await customer.route(itemWrites, async (route) => {
-      const action = new URL(route.request().url()).pathname.split('/').at(-1)!
-      if (route.request().method() !== 'POST' || !['archive', 'restore'].includes(action)) return route.fallback()
-      writes.push(`sent ${action}`)
-      if (action === 'archive') await archiveHeld
-      const response = await route.fetch()
-      writes.push(`answered ${action}`)
-      await route.fulfill({ response })
+    const writes = await orderOfWrites(customer, itemWrites, (request) => {
+      const action = new URL(request.url()).pathname.split('/').at(-1)!
+      return request.method() === 'POST' && ['archive', 'restore'].includes(action) ? action : undefined
     })
     await customer.getByRole('button', { name: `Archive “${iso('Order A-1002 shipped')}”` }).click()
     await customer.getByRole('button', { name: 'Undo', exact: true }).click()
@@ -203,10 +196,10 @@ describe.runIf(chromiumAvailable())('notifications', () => {
       .getByRole('status')
       .filter({ hasText: `“${iso('Order A-1002 shipped')}” is back in the inbox.` })
       .waitFor()
-    releaseArchive()
-    await expect.poll(() => writes.length).toBe(4)
-    await customer.unroute(itemWrites)
-    expect(writes).toEqual(['sent archive', 'answered archive', 'sent restore', 'answered restore'])
+    writes.release()
+    await expect.poll(() => writes.log.length).toBe(4)
+    await writes.done()
+    expect(writes.log).toEqual(['sent archive', 'answered archive', 'sent restore', 'answered restore'])
     await customer.reload()
     await customer.getByRole('heading', { level: 3, name: 'Order A-1002 shipped' }).waitFor()
   })
@@ -486,30 +479,20 @@ describe.runIf(chromiumAvailable())('notifications', () => {
 
     // On, then off at once while the first is still on its way: both show at once, and the server
     // gets them in that order (sent together they could arrive the other way round and leave it on).
-    const writes: string[] = []
-    let releaseFirst!: () => void
-    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve))
-    const providerWrites = '**/v1/admin/notification-providers/*'
-    await admin.route(providerWrites, async (route) => {
-      if (route.request().method() !== 'PATCH') return route.fallback()
-      const { enabled } = route.request().postDataJSON() as { enabled: boolean }
-      writes.push(`sent ${enabled}`)
-      if (writes.length === 1) await firstHeld
-      const response = await route.fetch()
-      writes.push(`answered ${enabled}`)
-      await route.fulfill({ response })
-    })
+    const writes = await orderOfWrites(admin, '**/v1/admin/notification-providers/*', (request) =>
+      request.method() === 'PATCH' ? String((request.postDataJSON() as { enabled: boolean }).enabled) : undefined,
+    )
     await admin.getByRole('button', { name: `Turn on ${iso('SMTP server')}` }).click()
     await row.getByRole('cell', { name: 'On', exact: true }).waitFor()
     await admin.getByRole('button', { name: `Turn off ${iso('SMTP server')}` }).click()
     await row.getByRole('cell', { name: 'Off', exact: true }).waitFor()
-    releaseFirst()
+    writes.release()
     await admin
       .getByRole('status')
       .filter({ hasText: `${iso('SMTP server')} is off.` })
       .waitFor()
-    await admin.unroute(providerWrites)
-    expect(writes).toEqual(['sent true', 'answered true', 'sent false', 'answered false'])
+    await writes.done()
+    expect(writes.log).toEqual(['sent true', 'answered true', 'sent false', 'answered false'])
     expect((await stored())[0].enabled).toBe(false)
     await row.getByRole('cell', { name: 'Off', exact: true }).waitFor()
     await numberField(admin, `Priority of ${iso('SMTP server')}`).fill('5')
