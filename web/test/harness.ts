@@ -219,6 +219,14 @@ export async function accessTokenOf(page: Page): Promise<string> {
 
 export const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
 
+/**
+ * How the analytics tables name the day `at` falls on in UTC (the test admins' zone), e.g. "Tue, 8 Dec".
+ * Tests name the day their records were made, not the day they look: a run that crosses midnight
+ * finds them in yesterday's row.
+ */
+export const dayName = (locale: 'en-GB' | 'fa-IR', at: Date) =>
+  new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(at)
+
 /** A value as the app's t() inserts it: inside Unicode isolates (FSI…PDI). */
 export const iso = (value: string) => `\u2068${value}\u2069`
 
