@@ -8,13 +8,12 @@ import { api, chromiumAvailable, launchBrowser, pageOpener, screenshot, startSer
 const ADMIN_EMAIL = 'keys@caravan.test'
 const ADMIN_PASSWORD = 'admin-password-1'
 
-/** Today in Tehran as Solar Hijri [year, month, day] and as the UTC instant its day starts. */
-function tehranToday() {
-  const now = new Date()
+/** The day `at` falls on in Tehran, as Solar Hijri [year, month, day] and as the UTC instant it starts. */
+function tehranDay(at: Date) {
   const part = (locale: string, type: string) =>
     Number(
       new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Tehran', year: 'numeric', month: 'numeric', day: 'numeric' })
-        .formatToParts(now)
+        .formatToParts(at)
         .find((p) => p.type === type)!.value,
     )
   const persian = 'en-u-ca-persian-nu-latn'
@@ -38,8 +37,11 @@ describe.runIf(chromiumAvailable())('keyboard only, in Persian', () => {
   let browser: Browser
   let pages: ReturnType<typeof pageOpener>
   let page: Page
+  /** Just before the server made its admin (an audit entry). */
+  let adminMadeAt: Date
 
   beforeAll(async () => {
+    adminMadeAt = new Date()
     server = await startServer({ ADMIN_EMAIL, ADMIN_PASSWORD })
     browser = await launchBrowser()
     pages = pageOpener(browser, server.url)
@@ -82,20 +84,22 @@ describe.runIf(chromiumAvailable())('keyboard only, in Persian', () => {
   })
 
   it('filters the audit log by a Jalali date range typed into the picker', async () => {
-    const today = tehranToday()
+    // The day the admin was made, not the day the test runs: a run that crosses Tehran's midnight
+    // would find that day's entries under yesterday.
+    const day = tehranDay(adminMadeAt)
     await page.goto('/console/audit')
     await page.locator('main h1').waitFor()
     const when = page.locator('main .date-filter')
     // Start and end: year, month, day each (React Aria moves on when a part is complete).
     await when.getByRole('spinbutton').first().waitFor()
     await when.getByRole('spinbutton').first().focus()
-    const [y, m, d] = today.jalali
+    const [y, m, d] = day.jalali
     for (const value of [y, m, d, y, m, d]) await page.keyboard.type(String(value).padStart(2, '0'))
     await page.waitForURL((url) => url.searchParams.has('to'))
     const url = new URL(page.url())
-    expect(url.searchParams.get('from')).toBe(new Date(today.start).toISOString())
-    expect(url.searchParams.get('to')).toBe(new Date(today.start + 86_400_000 - 1).toISOString())
-    // Today's entries (this admin's creation, at least) are listed; the picker shows Persian digits.
+    expect(url.searchParams.get('from')).toBe(new Date(day.start).toISOString())
+    expect(url.searchParams.get('to')).toBe(new Date(day.start + 86_400_000 - 1).toISOString())
+    // That day's entries (this admin's creation, at least) are listed; the picker shows Persian digits.
     await expect
       .poll(() => page.locator('main [data-row-id], main tbody tr, main .table-card').count(), { timeout: 15_000 })
       .toBeGreaterThan(0)
@@ -105,8 +109,8 @@ describe.runIf(chromiumAvailable())('keyboard only, in Persian', () => {
 
     // A link with the range reproduces the view; a year back nothing was logged.
     const lastYear = new URL(page.url())
-    lastYear.searchParams.set('from', new Date(today.start - 366 * 86_400_000).toISOString())
-    lastYear.searchParams.set('to', new Date(today.start - 365 * 86_400_000).toISOString())
+    lastYear.searchParams.set('from', new Date(day.start - 366 * 86_400_000).toISOString())
+    lastYear.searchParams.set('to', new Date(day.start - 365 * 86_400_000).toISOString())
     await page.goto(lastYear.pathname + lastYear.search)
     // The page loads anew and reads the log: on busy CI cores more than expect.poll's default second.
     await expect
