@@ -1,7 +1,7 @@
 // The payments module's fixed vocabularies (as the server names them) and the small pieces every
 // payments page shows: a status badge and a gateway's name.
 import type { Payment, PaymentAttemptStatus, PaymentGatewayName, PaymentStatus, RefundReason, RefundStatus } from '@caravan/sdk'
-import { useI18n } from '../../i18n'
+import { useI18n, type MessageKey } from '../../i18n'
 
 export const PAYMENT_STATUSES: PaymentStatus[] = ['requires_action', 'processing', 'succeeded', 'failed', 'canceled', 'expired']
 export const REFUND_STATUSES: RefundStatus[] = ['awaiting_approval', 'pending', 'succeeded', 'failed', 'rejected']
@@ -54,14 +54,28 @@ export function PaymentFor({ payment }: { payment: Pick<Payment, 'description' |
   return <>{t(`purpose.${payment.purpose.type}`)}</>
 }
 
-/** A gateway's receipt (reference, card mask …) as rows of a facts list; keys are the gateway's own words. */
+/** The receipt fields the gateways send (gateways/*.ts on the server), in the viewer's language. */
+const RECEIPT_FIELDS = {
+  reference: 'pay.receiptField.reference',
+  ref_id: 'pay.receiptField.ref_id',
+  card_pan: 'pay.receiptField.card_pan',
+  checkoutSession: 'pay.receiptField.checkoutSession',
+  paymentIntent: 'pay.receiptField.paymentIntent',
+  transactionId: 'pay.receiptField.transactionId',
+} as const satisfies Record<string, MessageKey>
+const isReceiptField = (key: string): key is keyof typeof RECEIPT_FIELDS => Object.hasOwn(RECEIPT_FIELDS, key)
+
+/**
+ * A gateway's receipt (reference, card mask …) as rows of a facts list: a field Caravan knows in
+ * the viewer's language, any other in the gateway's own word.
+ */
 export function ReceiptFacts({ receipt }: { receipt: Record<string, string> | null | undefined }) {
   const { t } = useI18n()
   if (!receipt) return null
   return Object.entries(receipt).map(([key, value]) => (
     <div key={key}>
       <dt>
-        {t('pay.receipt')} <bdi lang="en">{key}</bdi>
+        {t('pay.receipt')} {isReceiptField(key) ? t(RECEIPT_FIELDS[key]) : <bdi lang="en">{key}</bdi>}
       </dt>
       <dd>
         <code dir="ltr" className="wrap-anywhere">
