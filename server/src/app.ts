@@ -357,21 +357,36 @@ export async function buildCaravan(config: Config, options: BuildOptions = {}) {
   const indexFile = join(config.webDistDir, 'index.html')
   const hasWeb = config.role !== 'worker' && existsSync(indexFile)
   if (hasWeb) {
+    // The build writes file.br and file.gz beside each text file (scripts/build.mjs precompress):
+    // sent as they are when Accept-Encoding allows, with content-encoding and vary. The SPA
+    // fallback's sendFile('index.html') takes the same path. The compressed copies are not served
+    // by their own names; dot folders (.vite, the build manifest) are not served (serveDotFiles is
+    // off). @fastify/static 10 hands setHeaders the Fastify reply, not the raw response.
+    const sent = (cacheControl: string) => ({
+      index: false as const,
+      cacheControl: false,
+      preCompressed: true,
+      setHeaders: (reply: any) => reply.header('cache-control', cacheControl),
+    })
+    // The top-level files (index.html, icons, the embeds' scripts): a route each, made at start;
+    // their names stay the same from one build to the next.
     await app.register(fastifyStatic, {
+      ...sent('no-cache'),
       root: config.webDistDir,
       prefix: '/',
       wildcard: false,
-      index: false,
-      cacheControl: false,
-      // The build writes file.br and file.gz beside each text file (scripts/build.mjs precompress):
-      // sent as they are when Accept-Encoding allows, with content-encoding and vary. The SPA
-      // fallback's sendFile('index.html') takes the same path. No route for the compressed copies
-      // themselves; dot folders (.vite, the build manifest) get none either (serveDotFiles is off).
-      preCompressed: true,
-      globIgnore: ['**/*.br', '**/*.gz'],
-      // @fastify/static 10 hands setHeaders the Fastify reply, not the raw response.
-      setHeaders: (reply: any, path: string) =>
-        reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      globIgnore: ['**/*.br', '**/*.gz', 'assets/**'],
+    })
+    // The hashed files, cached for good: looked up when asked for, as a build made while the node
+    // runs (a second `npm start`, `npm run build`) writes new names that its new index.html asks for
+    // (routes made at start answered 404 for them: a blank page until a restart).
+    await app.register(fastifyStatic, {
+      ...sent('public, max-age=31536000, immutable'),
+      root: join(config.webDistDir, 'assets'),
+      prefix: '/assets/',
+      wildcard: true,
+      decorateReply: false,
+      allowedPath: (path: string) => !path.endsWith('.br') && !path.endsWith('.gz'),
     })
     app.get('/', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'))
   }

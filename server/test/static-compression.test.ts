@@ -87,6 +87,20 @@ describe('precompressed web files', () => {
     expect(res.body).toBe('body{margin:0}')
   })
 
+  it('serves the files of a build made while it runs (a page asks for the new hashed names)', async () => {
+    writeFiles(dist, { 'assets/app-def456.js': script })
+    precompress(dist)
+    const res = await get('/assets/app-def456.js', { 'accept-encoding': 'br' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-encoding']).toBe('br')
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    expect(res.rawPayload.equals(readFileSync(join(dist, 'assets/app-def456.js.br')))).toBe(true)
+    // One that is not there: a problem, not the app page (a script is not HTML).
+    const missing = await get('/assets/app-000000.js', { accept: '*/*' })
+    expect(missing.statusCode).toBe(404)
+    expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/)
+  })
+
   it('compresses the app page at / and on any page path (the SPA fallback), never cached unchecked', async () => {
     const home = await get('/', { accept: 'text/html', 'accept-encoding': 'br' })
     expect(home.headers['content-encoding']).toBe('br')
@@ -116,6 +130,8 @@ describe('precompressed web files', () => {
 
   it('serves neither the compressed copies by name nor the build manifest', async () => {
     expect((await get('/assets/app-abc123.js.br')).statusCode).toBe(404)
+    expect((await get('/assets/app-abc123.js.gz', { 'accept-encoding': 'gzip' })).statusCode).toBe(404)
+    expect((await get('/index.html.br', { accept: 'text/html' })).headers['content-encoding']).toBeUndefined()
     const manifest = await get('/.vite/manifest.json')
     expect(manifest.statusCode).toBe(404)
     expect(manifest.body).not.toContain('isEntry')
