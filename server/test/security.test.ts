@@ -101,6 +101,66 @@ describe('bad bodies', () => {
     expect(text.statusCode).toBe(200)
   })
 
+  it('text with the NUL character is a 400 that changes nothing, in a body, a path or a query (PostgreSQL cannot store it)', async () => {
+    const admin = await adminSession(t)
+    const patch = (payload: string) =>
+      t.caravan.app.inject({
+        method: 'PATCH',
+        url: '/v1/me',
+        headers: { ...bearer(admin.accessToken), 'content-type': 'application/json' },
+        payload,
+      })
+    const named = await patch(JSON.stringify({ name: 'Before' }))
+    expect(named.statusCode).toBe(200)
+    // JSON's escape for U+0000, after an escaped backslash too (a raw NUL is not JSON at all).
+    for (const payload of [
+      JSON.stringify({ name: 'a\u0000b' }),
+      String.raw`{"name":"\\\u0000"}`,
+      String.raw`{"name":"x","locale":"en\u0000"}`,
+    ]) {
+      const res = await patch(payload)
+      expect(res.statusCode, payload).toBe(400)
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
+      expect(res.json().detail).toMatch(/NUL character/)
+    }
+    // Host users (a key's upsert) too, and the name stayed.
+    const host = await t.caravan.app.inject({
+      method: 'PUT',
+      url: '/v1/users/external/nul-1',
+      headers: { ...bearer(admin.accessToken), 'content-type': 'application/json' },
+      payload: JSON.stringify({ name: 'Nu\u0000l' }),
+    })
+    expect(host.statusCode).toBe(400)
+    const me = await t.caravan.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(admin.accessToken) })
+    expect(me.json().name).toBe('Before')
+    // A backslash followed by "u0000" is text like any other.
+    const written = await patch(JSON.stringify({ name: '\\u0000' }))
+    expect(written.statusCode).toBe(200)
+    expect(written.json().name).toBe('\\u0000')
+    for (const url of ['/v1/admin/audit?action=%00', '/v1/users/external/a%00b', '/v1/me/notifications?cursor=x%00']) {
+      const res = await t.caravan.app.inject({ method: 'GET', url, headers: bearer(admin.accessToken) })
+      expect(res.statusCode, url).toBe(400)
+      expect(res.json().detail).toMatch(/NUL character/)
+    }
+  })
+
+  it('a number too large for a number in a query is a 400, not Infinity reaching the database', async () => {
+    const admin = await adminSession(t)
+    for (const url of [
+      '/v1/admin/audit?limit=1e309',
+      '/v1/admin/audit?limit=Infinity',
+      '/v1/me/notifications?limit=-Infinity',
+      '/v1/admin/jobs/dead?limit=1e400',
+    ]) {
+      const res = await t.caravan.app.inject({ method: 'GET', url, headers: bearer(admin.accessToken) })
+      expect(res.statusCode, url).toBe(400)
+      expect(res.json()).toMatchObject({ type: expect.stringMatching(/validation$/), detail: 'querystring/limit must be a finite number' })
+    }
+    expect(
+      (await t.caravan.app.inject({ method: 'GET', url: '/v1/admin/audit?limit=1e1', headers: bearer(admin.accessToken) })).statusCode,
+    ).toBe(200)
+  })
+
   it('a client trickling its body is cut off after REQUEST_TIMEOUT_MS', async () => {
     const { port } = new URL(t.url)
     const socket = connect(Number(port), '127.0.0.1')

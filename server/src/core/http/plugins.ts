@@ -52,6 +52,42 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
 }
 
 /**
+ * Whether JSON text holds the character U+0000 in a string (written `\u0000`: a raw NUL is not
+ * valid JSON), not counting a written backslash followed by "u0000". PostgreSQL's text and jsonb
+ * cannot hold it, so a value with it would fail only at the write, as a 500.
+ */
+export function jsonHasNul(text: string): boolean {
+  for (let i = text.indexOf('u0000'); i !== -1; i = text.indexOf('u0000', i + 5)) {
+    let slashes = 0
+    for (let j = i - 1; j >= 0 && text.charCodeAt(j) === 92; j--) slashes++
+    if (slashes % 2 === 1) return true
+  }
+  return false
+}
+
+/**
+ * The first query or path value that validation coerced to a number that is not finite, as
+ * `querystring/limit`. Ajv (8.20) turns "Infinity" or "1e309" into Infinity, calls it an integer
+ * and skips its minimum and maximum; JSON bodies are not affected (their type check holds).
+ */
+export function nonFiniteInput(request: { query: unknown; params: unknown }): string | undefined {
+  for (const [part, values] of [
+    ['querystring', request.query],
+    ['params', request.params],
+  ] as const) {
+    if (!values || typeof values !== 'object') continue
+    for (const [key, value] of Object.entries(values))
+      if (
+        typeof value === 'number'
+          ? !Number.isFinite(value)
+          : Array.isArray(value) && value.some((v) => typeof v === 'number' && !Number.isFinite(v))
+      )
+        return `${part}/${key}`
+  }
+  return undefined
+}
+
+/**
  * The CORS origin rule for HTTP and socket.io: CORS_ORIGINS ('*' = any), then `extra` (an origin a
  * widget site allows). Credentials are never sent cross-origin, so an allowed origin gains no cookie.
  */
@@ -144,7 +180,8 @@ export async function installHttpPlumbing(
       request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics' || request.url.startsWith('/assets/'),
   })
 
-  // Fastify's own JSON parser (prototype-poisoning checks included), behind a nesting limit.
+  // Fastify's own JSON parser (prototype-poisoning checks included), behind a nesting limit and
+  // without NUL characters (which no text column holds).
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -152,7 +189,16 @@ export async function installHttpPlumbing(
     if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
       return done(new AppError('bad_request', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined)
     }
+    if (jsonHasNul(text)) return done(new AppError('validation', 'Text may not contain the NUL character (\\u0000)'), undefined)
     return parseJson(request, text, done)
+  })
+  // The same in the path and the query string (a raw NUL never gets past Node's parser).
+  app.addHook('onRequest', async (request) => {
+    if (request.url.includes('%00')) throw new AppError('validation', 'The address may not contain the NUL character (%00)')
+  })
+  app.addHook('preHandler', async (request) => {
+    const at = nonFiniteInput(request)
+    if (at) throw new AppError('validation', `${at} must be a finite number`)
   })
 
   installErrorHandling(app)
