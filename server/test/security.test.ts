@@ -144,7 +144,7 @@ describe('bad bodies', () => {
     }
   })
 
-  it('a number too large for a number in a query is a 400, not Infinity reaching the database', async () => {
+  it('a number too large for a number in a query or a body is a 400, not Infinity reaching the database', async () => {
     const admin = await adminSession(t)
     for (const url of [
       '/v1/admin/audit?limit=1e309',
@@ -159,6 +159,15 @@ describe('bad bodies', () => {
     expect(
       (await t.caravan.app.inject({ method: 'GET', url: '/v1/admin/audit?limit=1e1', headers: bearer(admin.accessToken) })).statusCode,
     ).toBe(200)
+    // A body's string is coerced the same way.
+    const rotate = await t.caravan.app.inject({
+      method: 'POST',
+      url: '/v1/identity-secrets',
+      headers: { ...bearer(admin.accessToken), 'content-type': 'application/json' },
+      payload: JSON.stringify({ graceSeconds: '1e309' }),
+    })
+    expect(rotate.statusCode).toBe(400)
+    expect(rotate.json().detail).toBe('body/graceSeconds must be a finite number')
   })
 
   it('a client trickling its body is cut off after REQUEST_TIMEOUT_MS', async () => {

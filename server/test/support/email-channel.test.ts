@@ -169,6 +169,14 @@ describe('SendGrid Inbound Parse', () => {
     const keys = keyPair()
     expect((await api(t, 'PATCH', '/v1/admin/support/settings', admin, { sendgridInboundKey: 'not a key'.repeat(10) })).status).toBe(400)
     expect((await api(t, 'PATCH', '/v1/admin/support/settings', admin, { sendgridInboundKey: keys.pem })).status).toBe(200)
+    // null turns the webhook off ("" too: a form's emptied field), and the key can be set again.
+    for (const off of [null, '']) {
+      const saved = await api(t, 'PATCH', '/v1/admin/support/settings', admin, { sendgridInboundKey: off })
+      expect(saved.status).toBe(200)
+      expect(saved.body.sendgridInboundKey).toBeNull()
+      expect((await post({})).statusCode).toBe(404)
+    }
+    expect((await api(t, 'PATCH', '/v1/admin/support/settings', admin, { sendgridInboundKey: keys.pem })).status).toBe(200)
 
     const timestamp = String(Math.floor(Date.now() / 1000))
     const forged = await post({

@@ -269,6 +269,9 @@ describe('merge', () => {
     expect(foreign.body.type).toContain('tickets_not_mergeable')
     expect((await api(t, 'POST', `/v1/tickets/${a.id}/merge`, ali.token, { sourceTicketId: a.id })).status).toBe(422)
     expect((await api(t, 'POST', `/v1/tickets/${a.id}/merge`, sara.token, { sourceTicketId: b.id })).status).toBe(403)
+    // A number past any ticket's is refused as input, not looked up (the column is a 32-bit integer).
+    for (const sourceTicketId of [2 ** 31, 1e308, '99999999999999999999'])
+      expect((await api(t, 'POST', `/v1/tickets/${a.id}/merge`, ali.token, { sourceTicketId })).status).toBe(400)
     expect((await api(t, 'GET', `/v1/tickets/${other.id}`, reza.token)).body.ticket.status).toBe('open')
   })
 })

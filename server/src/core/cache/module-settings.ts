@@ -44,7 +44,8 @@ export function createModuleSettings<T extends object>(deps: {
     const changed = fields.filter((f) => patch[f] !== undefined)
     await db.transaction(async (tx) => {
       for (const field of changed) {
-        const value = patch[field]
+        // A JSON null, not SQL's NULL (the value column holds JSON and is never NULL).
+        const value = patch[field] === null ? sql`'null'::jsonb` : patch[field]
         await tx
           .insert(table)
           .values({ key: keys[field], value } as never)

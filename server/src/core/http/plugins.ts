@@ -66,25 +66,22 @@ export function jsonHasNul(text: string): boolean {
 }
 
 /**
- * The first query or path value that validation coerced to a number that is not finite, as
- * `querystring/limit`. Ajv (8.20) turns "Infinity" or "1e309" into Infinity, calls it an integer
- * and skips its minimum and maximum; JSON bodies are not affected (their type check holds).
+ * Where validation left a number that is not finite, as `querystring/limit` or `body/a/0`.
+ * Ajv (8.20) coerces the strings "Infinity" and "1e309" (in a query, a path or a body) to
+ * Infinity, calls that an integer and skips its minimum and maximum. Bodies nest at most
+ * MAX_JSON_DEPTH levels (the JSON parser's limit), so the walk is bounded.
  */
-export function nonFiniteInput(request: { query: unknown; params: unknown }): string | undefined {
-  for (const [part, values] of [
-    ['querystring', request.query],
-    ['params', request.params],
-  ] as const) {
-    if (!values || typeof values !== 'object') continue
-    for (const [key, value] of Object.entries(values))
-      if (
-        typeof value === 'number'
-          ? !Number.isFinite(value)
-          : Array.isArray(value) && value.some((v) => typeof v === 'number' && !Number.isFinite(v))
-      )
-        return `${part}/${key}`
+export function nonFiniteInput(request: { query: unknown; params: unknown; body: unknown }): string | undefined {
+  const walk = (value: unknown, at: string): string | undefined => {
+    if (typeof value === 'number') return Number.isFinite(value) ? undefined : at
+    if (!value || typeof value !== 'object') return undefined
+    for (const [key, inner] of Object.entries(value)) {
+      const found = walk(inner, `${at}/${key}`)
+      if (found) return found
+    }
+    return undefined
   }
-  return undefined
+  return walk(request.query, 'querystring') ?? walk(request.params, 'params') ?? walk(request.body, 'body')
 }
 
 /**

@@ -44,7 +44,11 @@ export const UpdateTicketBody = Type.Object(
 export type UpdateTicketBody = Static<typeof UpdateTicketBody>
 
 export const MergeBody = Type.Object(
-  { sourceTicketId: Type.Union([Id, Type.Integer({ minimum: 1 })], { description: 'The ticket merged into this one (its id or number)' }) },
+  {
+    sourceTicketId: Type.Union([Id, Type.Integer({ minimum: 1, maximum: 2_147_483_647 })], {
+      description: 'The ticket merged into this one (its id or number)',
+    }),
+  },
   { additionalProperties: false },
 )
 
