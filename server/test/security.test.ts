@@ -144,6 +144,33 @@ describe('bad bodies', () => {
     }
   })
 
+  it('a lone UTF-16 surrogate in a JSON body is a 400 (a jsonb column refused it as a 500; a text column changed it); a pair is text', async () => {
+    const admin = await adminSession(t)
+    const put = (externalId: string, payload: string) =>
+      t.caravan.app.inject({
+        method: 'PUT',
+        url: `/v1/users/external/${externalId}`,
+        headers: { ...bearer(admin.accessToken), 'content-type': 'application/json' },
+        payload,
+      })
+    for (const payload of [
+      String.raw`{"attributes":{"plan":"\ud800"}}`,
+      String.raw`{"name":"a\uDC00b"}`,
+      String.raw`{"attributes":{"\ud83d":"x"}}`,
+      String.raw`{"name":"\ud83d\ud83d\ude00"}`,
+    ]) {
+      const res = await put('surrogate-1', payload)
+      expect(res.statusCode, payload).toBe(400)
+      expect(res.json().detail).toMatch(/lone UTF-16 surrogate/)
+    }
+    expect(
+      (await t.caravan.app.inject({ method: 'GET', url: '/v1/users/external/surrogate-1', headers: bearer(admin.accessToken) })).statusCode,
+    ).toBe(404)
+    const paired = await put('surrogate-2', String.raw`{"name":"\ud83d\ude00 Sara","attributes":{"emoji":"\uD83D\uDE00"}}`)
+    expect(paired.statusCode).toBe(201)
+    expect(paired.json()).toMatchObject({ name: '😀 Sara', attributes: { emoji: '😀' } })
+  })
+
   it('a number too large for a number in a query or a body is a 400, not Infinity reaching the database', async () => {
     const admin = await adminSession(t)
     for (const url of [

@@ -65,6 +65,17 @@ export function jsonHasNul(text: string): boolean {
   return false
 }
 
+/** A UTF-16 surrogate without its pair: no UTF-8 text holds one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** Whether a parsed JSON value holds a string (or a key) with a lone surrogate. */
+export function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value)
+  if (!value || typeof value !== 'object') return false
+  for (const [key, inner] of Object.entries(value)) if (LONE_SURROGATE.test(key) || hasLoneSurrogate(inner)) return true
+  return false
+}
+
 /**
  * Where validation left a number that is not finite, as `querystring/limit` or `body/a/0`.
  * Ajv (8.20) coerces the strings "Infinity" and "1e309" (in a query, a path or a body) to
@@ -187,7 +198,15 @@ export async function installHttpPlumbing(
       return done(new AppError('bad_request', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined)
     }
     if (jsonHasNul(text)) return done(new AppError('validation', 'Text may not contain the NUL character (\\u0000)'), undefined)
-    return parseJson(request, text, done)
+    // A surrogate can come only from an escape (\ud800): a lone one would be changed to U+FFFD in a
+    // text column and refused by a jsonb one (a 500), so it is refused here.
+    if (!/\\u[dD][89a-fA-F]/.test(text)) return parseJson(request, text, done)
+    return parseJson(request, text, (error: Error | null, value?: unknown) => {
+      if (error) return done(error, undefined)
+      if (hasLoneSurrogate(value))
+        return done(new AppError('validation', 'Text may not contain a lone UTF-16 surrogate (\\ud800 to \\udfff)'), undefined)
+      return done(null, value)
+    })
   })
   // The same in the path and the query string (a raw NUL never gets past Node's parser).
   app.addHook('onRequest', async (request) => {
