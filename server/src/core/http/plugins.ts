@@ -12,6 +12,7 @@ import { DEVICE_ID_HEADER } from './client-context'
 import type { App } from './route'
 import type { Metrics } from '../metrics/registry'
 import { securityHeaders } from './security-headers'
+import { mayHoldUnstorableText, unstorableText } from '../text/storable'
 
 export const API_PREFIXES = ['/v1/', '/docs', '/realtime', '/healthz', '/readyz', '/metrics', '/internal/']
 
@@ -48,31 +49,6 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
       if (++depth > limit) return true
     } else if (c === 125 /* } */ || c === 93 /* ] */) depth--
   }
-  return false
-}
-
-/**
- * Whether JSON text holds the character U+0000 in a string (written `\u0000`: a raw NUL is not
- * valid JSON), not counting a written backslash followed by "u0000". PostgreSQL's text and jsonb
- * cannot hold it, so a value with it would fail only at the write, as a 500.
- */
-export function jsonHasNul(text: string): boolean {
-  for (let i = text.indexOf('u0000'); i !== -1; i = text.indexOf('u0000', i + 5)) {
-    let slashes = 0
-    for (let j = i - 1; j >= 0 && text.charCodeAt(j) === 92; j--) slashes++
-    if (slashes % 2 === 1) return true
-  }
-  return false
-}
-
-/** A UTF-16 surrogate without its pair: no UTF-8 text holds one. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/
-
-/** Whether a parsed JSON value holds a string (or a key) with a lone surrogate. */
-export function hasLoneSurrogate(value: unknown): boolean {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value)
-  if (!value || typeof value !== 'object') return false
-  for (const [key, inner] of Object.entries(value)) if (LONE_SURROGATE.test(key) || hasLoneSurrogate(inner)) return true
   return false
 }
 
@@ -189,7 +165,7 @@ export async function installHttpPlumbing(
   })
 
   // Fastify's own JSON parser (prototype-poisoning checks included), behind a nesting limit and
-  // without NUL characters (which no text column holds).
+  // refusing text no column holds (core/text/storable.ts).
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -197,15 +173,11 @@ export async function installHttpPlumbing(
     if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
       return done(new AppError('bad_request', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined)
     }
-    if (jsonHasNul(text)) return done(new AppError('validation', 'Text may not contain the NUL character (\\u0000)'), undefined)
-    // A surrogate can come only from an escape (\ud800): a lone one would be changed to U+FFFD in a
-    // text column and refused by a jsonb one (a 500), so it is refused here.
-    if (!/\\u[dD][89a-fA-F]/.test(text)) return parseJson(request, text, done)
+    if (!mayHoldUnstorableText(text)) return parseJson(request, text, done)
     return parseJson(request, text, (error: Error | null, value?: unknown) => {
       if (error) return done(error, undefined)
-      if (hasLoneSurrogate(value))
-        return done(new AppError('validation', 'Text may not contain a lone UTF-16 surrogate (\\ud800 to \\udfff)'), undefined)
-      return done(null, value)
+      const unstorable = unstorableText(value)
+      return unstorable ? done(new AppError('validation', `Text may not contain ${unstorable}`), undefined) : done(null, value)
     })
   })
   // The same in the path and the query string (a raw NUL never gets past Node's parser).
