@@ -61,7 +61,8 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
 export function nonFiniteInput(request: { query: unknown; params: unknown; body: unknown }): string | undefined {
   const walk = (value: unknown, at: string): string | undefined => {
     if (typeof value === 'number') return Number.isFinite(value) ? undefined : at
-    if (!value || typeof value !== 'object') return undefined
+    // A webhook's raw body is a Buffer: bytes, not fields (and walked by index, a slow walk).
+    if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return undefined
     for (const [key, inner] of Object.entries(value)) {
       const found = walk(inner, `${at}/${key}`)
       if (found) return found
