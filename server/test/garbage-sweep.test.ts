@@ -5,7 +5,8 @@
 // first found a NUL in a body, `limit=1e309`, a cleared setting and a huge ticket number failing
 // as 500s). Operations that would end the caller's own session are left out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { adminSession, bearer, registerUser, startTestCaravan, type TestCaravan } from './helpers/caravan'
+import { api } from './helpers/api'
+import { adminSession, registerUser, startTestCaravan, type TestCaravan } from './helpers/caravan'
 
 let t: TestCaravan
 beforeAll(async () => {
@@ -64,17 +65,8 @@ describe('garbage to every operation', () => {
     let sent = 0
     const send = async (method: string, url: string, token: string, body?: unknown) => {
       sent++
-      const res = await t.caravan.app.inject({
-        method: method as 'GET',
-        url,
-        headers: {
-          ...bearer(token),
-          'idempotency-key': `sweep-${sent}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-      })
-      if (res.statusCode >= 500) failures.push(`${res.statusCode} ${method} ${url.slice(0, 120)} ${JSON.stringify(body)?.slice(0, 160)}`)
+      const res = await api(t, method, url, token, body, { 'idempotency-key': `sweep-${sent}` })
+      if (res.status >= 500) failures.push(`${res.status} ${method} ${url.slice(0, 120)} ${JSON.stringify(body)?.slice(0, 160)}`)
     }
 
     for (const [path, methods] of Object.entries<Record<string, Schema>>(doc.paths)) {

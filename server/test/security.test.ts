@@ -3,9 +3,12 @@ import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AdminSetupError } from '../src/modules/accounts'
 import { adminSession, bearer, registerUser, startTestCaravan, type TestCaravan } from './helpers/caravan'
+import { api } from './helpers/api'
 import { until } from './helpers/wait'
 
 const METRICS_TOKEN = 'metrics-token-0123456789'
+/** Bodies written as JSON text by hand (escapes JSON.stringify would not make). */
+const JSON_TEXT = { 'content-type': 'application/json' }
 let t: TestCaravan
 beforeAll(async () => {
   t = await startTestCaravan({ listen: true, env: { METRICS_TOKEN, REQUEST_TIMEOUT_MS: '1000' } })
@@ -103,15 +106,9 @@ describe('bad bodies', () => {
 
   it('text with the NUL character is a 400 that changes nothing, in a body, a path or a query (PostgreSQL cannot store it)', async () => {
     const admin = await adminSession(t)
-    const patch = (payload: string) =>
-      t.caravan.app.inject({
-        method: 'PATCH',
-        url: '/v1/me',
-        headers: { ...bearer(admin.accessToken), 'content-type': 'application/json' },
-        payload,
-      })
+    const patch = (payload: string) => api(t, 'PATCH', '/v1/me', admin.accessToken, payload, JSON_TEXT)
     const named = await patch(JSON.stringify({ name: 'Before' }))
-    expect(named.statusCode).toBe(200)
+    expect(named.status).toBe(200)
     // JSON's escape for U+0000, after an escaped backslash too (a raw NUL is not JSON at all).
     for (const payload of [
       JSON.stringify({ name: 'a\u0000b' }),
@@ -119,40 +116,29 @@ describe('bad bodies', () => {
       String.raw`{"name":"x","locale":"en\u0000"}`,
     ]) {
       const res = await patch(payload)
-      expect(res.statusCode, payload).toBe(400)
+      expect(res.status, payload).toBe(400)
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
-      expect(res.json().detail).toMatch(/NUL character/)
+      expect(res.body.detail).toMatch(/NUL character/)
     }
     // Host users (a key's upsert) too, and the name stayed.
-    const host = await t.caravan.app.inject({
-      method: 'PUT',
-      url: '/v1/users/external/nul-1',
-      headers: { ...bearer(admin.accessToken), 'content-type': 'application/json' },
-      payload: JSON.stringify({ name: 'Nu\u0000l' }),
-    })
-    expect(host.statusCode).toBe(400)
-    const me = await t.caravan.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(admin.accessToken) })
-    expect(me.json().name).toBe('Before')
+    const host = await api(t, 'PUT', '/v1/users/external/nul-1', admin.accessToken, JSON.stringify({ name: 'Nu\u0000l' }), JSON_TEXT)
+    expect(host.status).toBe(400)
+    expect((await api(t, 'GET', '/v1/me', admin.accessToken)).body.name).toBe('Before')
     // A backslash followed by "u0000" is text like any other.
     const written = await patch(JSON.stringify({ name: '\\u0000' }))
-    expect(written.statusCode).toBe(200)
-    expect(written.json().name).toBe('\\u0000')
+    expect(written.status).toBe(200)
+    expect(written.body.name).toBe('\\u0000')
     for (const url of ['/v1/admin/audit?action=%00', '/v1/users/external/a%00b', '/v1/me/notifications?cursor=x%00']) {
-      const res = await t.caravan.app.inject({ method: 'GET', url, headers: bearer(admin.accessToken) })
-      expect(res.statusCode, url).toBe(400)
-      expect(res.json().detail).toMatch(/NUL character/)
+      const res = await api(t, 'GET', url, admin.accessToken)
+      expect(res.status, url).toBe(400)
+      expect(res.body.detail).toMatch(/NUL character/)
     }
   })
 
   it('a lone UTF-16 surrogate in a JSON body is a 400 (a jsonb column refused it as a 500; a text column changed it); a pair is text', async () => {
     const admin = await adminSession(t)
     const put = (externalId: string, payload: string) =>
-      t.caravan.app.inject({
-        method: 'PUT',
-        url: `/v1/users/external/${externalId}`,
-        headers: { ...bearer(admin.accessToken), 'content-type': 'application/json' },
-        payload,
-      })
+      api(t, 'PUT', `/v1/users/external/${externalId}`, admin.accessToken, payload, JSON_TEXT)
     for (const payload of [
       String.raw`{"attributes":{"plan":"\ud800"}}`,
       String.raw`{"name":"a\uDC00b"}`,
@@ -160,15 +146,13 @@ describe('bad bodies', () => {
       String.raw`{"name":"\ud83d\ud83d\ude00"}`,
     ]) {
       const res = await put('surrogate-1', payload)
-      expect(res.statusCode, payload).toBe(400)
-      expect(res.json().detail).toMatch(/lone UTF-16 surrogate/)
+      expect(res.status, payload).toBe(400)
+      expect(res.body.detail).toMatch(/lone UTF-16 surrogate/)
     }
-    expect(
-      (await t.caravan.app.inject({ method: 'GET', url: '/v1/users/external/surrogate-1', headers: bearer(admin.accessToken) })).statusCode,
-    ).toBe(404)
+    expect((await api(t, 'GET', '/v1/users/external/surrogate-1', admin.accessToken)).status).toBe(404)
     const paired = await put('surrogate-2', String.raw`{"name":"\ud83d\ude00 Sara","attributes":{"emoji":"\uD83D\uDE00"}}`)
-    expect(paired.statusCode).toBe(201)
-    expect(paired.json()).toMatchObject({ name: '😀 Sara', attributes: { emoji: '😀' } })
+    expect(paired.status).toBe(201)
+    expect(paired.body).toMatchObject({ name: '😀 Sara', attributes: { emoji: '😀' } })
   })
 
   it('a number too large for a number in a query or a body is a 400, not Infinity reaching the database', async () => {
@@ -179,22 +163,15 @@ describe('bad bodies', () => {
       '/v1/me/notifications?limit=-Infinity',
       '/v1/admin/jobs/dead?limit=1e400',
     ]) {
-      const res = await t.caravan.app.inject({ method: 'GET', url, headers: bearer(admin.accessToken) })
-      expect(res.statusCode, url).toBe(400)
-      expect(res.json()).toMatchObject({ type: expect.stringMatching(/validation$/), detail: 'querystring/limit must be a finite number' })
+      const res = await api(t, 'GET', url, admin.accessToken)
+      expect(res.status, url).toBe(400)
+      expect(res.body).toMatchObject({ type: expect.stringMatching(/validation$/), detail: 'querystring/limit must be a finite number' })
     }
-    expect(
-      (await t.caravan.app.inject({ method: 'GET', url: '/v1/admin/audit?limit=1e1', headers: bearer(admin.accessToken) })).statusCode,
-    ).toBe(200)
+    expect((await api(t, 'GET', '/v1/admin/audit?limit=1e1', admin.accessToken)).status).toBe(200)
     // A body's string is coerced the same way.
-    const rotate = await t.caravan.app.inject({
-      method: 'POST',
-      url: '/v1/identity-secrets',
-      headers: { ...bearer(admin.accessToken), 'content-type': 'application/json' },
-      payload: JSON.stringify({ graceSeconds: '1e309' }),
-    })
-    expect(rotate.statusCode).toBe(400)
-    expect(rotate.json().detail).toBe('body/graceSeconds must be a finite number')
+    const rotate = await api(t, 'POST', '/v1/identity-secrets', admin.accessToken, { graceSeconds: '1e309' })
+    expect(rotate.status).toBe(400)
+    expect(rotate.body.detail).toBe('body/graceSeconds must be a finite number')
   })
 
   it('a client trickling its body is cut off after REQUEST_TIMEOUT_MS', async () => {
